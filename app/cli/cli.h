@@ -1,0 +1,72 @@
+#pragma once
+
+#include "common/clock.h"
+#include "common/result.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace ballast::storage {
+class Database;
+}
+
+namespace ballast::cli {
+
+/// ballast-cli: parses the command line, opens the database and runs one
+/// command. Exit codes: 0 success, 1 the command failed, 2 the command line
+/// was wrong. Every error is one line on stderr naming what and where.
+class Cli
+{
+public:
+    Cli();
+    ~Cli();
+    Cli(const Cli &) = delete;
+    Cli &operator=(const Cli &) = delete;
+
+    int run(const QStringList &arguments);
+
+private:
+    struct Command
+    {
+        QString name;        ///< "holdings set"
+        QString summary;
+        QString usage;       ///< positional arguments, for --help
+        std::function<void(QCommandLineParser &)> options;
+        std::function<int(Cli &, QCommandLineParser &)> run;
+        bool needsDatabase = true;
+        bool createsDatabase = false;
+    };
+
+    void registerCommands();
+    void registerLedgerCommands();
+    int usageError(const QString &message) const;
+    int fail(const Error &error) const;
+    void printHelp() const;
+    [[nodiscard]] bool json() const { return m_json; }
+    [[nodiscard]] const QString &portfolioName() const { return m_portfolio; }
+    storage::Database &db() { return *m_db; }
+    [[nodiscard]] const Clock &clock() const { return m_clock; }
+
+    // Ledger commands (commands_ledger.cpp).
+    int cmdInit(QCommandLineParser &parser);
+    int cmdAccountsAdd(QCommandLineParser &parser);
+    int cmdAccountsList(QCommandLineParser &parser);
+    int cmdHoldingsSet(QCommandLineParser &parser);
+    int cmdHoldingsList(QCommandLineParser &parser);
+    int cmdPricesSet(QCommandLineParser &parser);
+    int cmdTargetsSet(QCommandLineParser &parser);
+    int cmdStatus(QCommandLineParser &parser);
+    int cmdExport(QCommandLineParser &parser);
+
+    QList<Command> m_commands;
+    std::unique_ptr<storage::Database> m_db;
+    QString m_dbPath;
+    QString m_portfolio;
+    bool m_json = false;
+    Clock m_clock;
+};
+
+} // namespace ballast::cli

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "domain/fill.h"
+#include "domain/order.h"
+#include "exchange/exchangeerror.h"
+#include "exchange/markettypes.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace ballast::exchange {
+
+/// The connector interface every venue implements, shaped like CCXT's unified
+/// API. Calls are synchronous: network connectors block the (worker) thread
+/// they run on, never the GUI thread.
+class Exchange
+{
+public:
+    virtual ~Exchange() = default;
+    Exchange() = default;
+    Exchange(const Exchange &) = delete;
+    Exchange &operator=(const Exchange &) = delete;
+
+    /// "paper", "binance", "kraken".
+    [[nodiscard]] virtual QString id() const = 0;
+    /// True when prices and fills are simulated (the paper exchange).
+    [[nodiscard]] virtual bool isSimulated() const = 0;
+
+    virtual ExResult<qint64> fetchTime() = 0;
+    virtual ExResult<QList<MarketRules>> fetchMarkets() = 0;
+    virtual ExResult<QList<Balance>> fetchBalances() = 0;
+    virtual ExResult<Ticker> fetchTicker(const QString &symbol) = 0;
+    virtual ExResult<QList<Ticker>> fetchTickers(const QStringList &symbols) = 0;
+
+    /// Places an order under the request's client order id. Never retried by
+    /// the connector: an UnknownOutcome error means "look it up first".
+    virtual ExResult<domain::Order> createOrder(const OrderRequest &request) = 0;
+    /// Checks an order against every rule without placing it (dry run).
+    virtual ExResult<domain::Order> validateOrder(const OrderRequest &request) = 0;
+    /// The newest order with this client order id, OrderNotFound if none.
+    virtual ExResult<domain::Order> fetchOrder(const QString &symbol, const QString &clientOrderId) = 0;
+    virtual ExResult<domain::Order> cancelOrder(const QString &symbol, const QString &clientOrderId) = 0;
+    /// Open orders, of one market or (empty symbol) of all.
+    virtual ExResult<QList<domain::Order>> fetchOpenOrders(const QString &symbol = {}) = 0;
+    /// Fills of one market at or after @p sinceMs, oldest first.
+    virtual ExResult<QList<domain::Fill>> fetchFills(const QString &symbol, qint64 sinceMs = 0) = 0;
+};
+
+} // namespace ballast::exchange

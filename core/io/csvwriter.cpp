@@ -1,0 +1,61 @@
+#include "io/csvwriter.h"
+
+#include <QDir>
+#include <QSaveFile>
+
+namespace ballast::io {
+
+QString CsvWriter::escape(const QString &field)
+{
+    const bool needsQuotes = field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"'))
+        || field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'));
+    if (!needsQuotes)
+        return field;
+    QString quoted = field;
+    quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+QByteArray CsvWriter::format(const CsvTable &table)
+{
+    QByteArray out;
+    auto appendRow = [&out](const QStringList &row) {
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (i > 0)
+                out += ',';
+            out += escape(row[i]).toUtf8();
+        }
+        out += "\r\n";
+    };
+    appendRow(table.header);
+    for (const auto &row : table.rows)
+        appendRow(row);
+    return out;
+}
+
+Status CsvWriter::writeFile(const QString &path, const CsvTable &table)
+{
+    const QString shown = QDir::toNativeSeparators(path);
+    for (qsizetype i = 0; i < table.rows.size(); ++i) {
+        if (table.rows[i].size() != table.header.size()) {
+            return makeError(QStringLiteral("csv.width"), QStringLiteral("%1: row %2 has %3 fields, the header %4")
+                                                              .arg(shown)
+                                                              .arg(i + 2)
+                                                              .arg(table.rows[i].size())
+                                                              .arg(table.header.size()));
+        }
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        return makeError(QStringLiteral("csv.open"),
+                         QStringLiteral("%1: cannot write: %2").arg(shown, file.errorString()));
+    }
+    const QByteArray data = format(table);
+    if (file.write(data) != data.size() || !file.commit()) {
+        return makeError(QStringLiteral("csv.write"),
+                         QStringLiteral("%1: writing failed: %2").arg(shown, file.errorString()));
+    }
+    return {};
+}
+
+} // namespace ballast::io

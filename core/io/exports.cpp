@@ -1,0 +1,47 @@
+#include "io/exports.h"
+
+#include <QTimeZone>
+
+namespace ballast::io {
+
+QString Exports::isoUtc(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+CsvTable Exports::holdings(const rebalance::Snapshot &snapshot)
+{
+    CsvTable table;
+    table.header = {QStringLiteral("time"),  QStringLiteral("account"), QStringLiteral("asset"),
+                    QStringLiteral("network"), QStringLiteral("quantity"), QStringLiteral("price"),
+                    QStringLiteral("value"), QStringLiteral("quote"),   QStringLiteral("price_source")};
+    const QString time = isoUtc(snapshot.time());
+    for (const auto &position : snapshot.positions()) {
+        for (const auto &holding : position.split) {
+            const QString price = position.price ? position.price->toString() : QString();
+            const QString value = position.price ? (holding.quantity * *position.price).toString() : QString();
+            QString source;
+            if (position.asset == snapshot.quote())
+                source = QStringLiteral("quote");
+            else if (position.price)
+                source = position.simulatedPrice ? QStringLiteral("simulated") : QStringLiteral("market");
+            table.rows.append({time, holding.accountName, holding.asset, holding.network, holding.quantity.toString(),
+                               price, value, snapshot.quote(), source});
+        }
+    }
+    return table;
+}
+
+CsvTable Exports::valuations(const QString &portfolio, const QList<domain::Valuation> &rows)
+{
+    CsvTable table;
+    table.header = {QStringLiteral("time"),  QStringLiteral("portfolio"), QStringLiteral("kind"),
+                    QStringLiteral("value"), QStringLiteral("quote"),     QStringLiteral("simulated")};
+    for (const auto &row : rows) {
+        table.rows.append({isoUtc(row.time), portfolio, domain::toText(row.kind), row.value.toString(), row.quote,
+                           row.simulated ? QStringLiteral("true") : QStringLiteral("false")});
+    }
+    return table;
+}
+
+} // namespace ballast::io

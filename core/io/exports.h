@@ -1,0 +1,23 @@
+#pragma once
+
+#include "domain/valuation.h"
+#include "io/csvwriter.h"
+#include "rebalance/snapshot.h"
+
+#include <QDateTime>
+
+namespace ballast::io {
+
+/// The tables Ballast exports, shared by ballast-cli and the GUI so that both
+/// write the same CSV. Timestamps ISO 8601 UTC, decimals exact, '.' separator.
+class Exports
+{
+public:
+    static QString isoUtc(const QDateTime &time);
+    /// One row per holding (account, network) with its price and value.
+    static CsvTable holdings(const rebalance::Snapshot &snapshot);
+    /// The stored valuation history of a portfolio.
+    static CsvTable valuations(const QString &portfolio, const QList<domain::Valuation> &rows);
+};
+
+} // namespace ballast::io

@@ -1,0 +1,359 @@
+#include "storage/database.h"
+
+#include "storage/schema.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <sqlite3.h>
+
+namespace ballast::storage {
+
+namespace {
+
+// "BALS": marks a file as a Ballast ledger so that we never migrate someone
+// else's SQLite database by accident.
+constexpr int kApplicationId = 0x42414C53;
+
+QString sqliteMessage(sqlite3 *handle)
+{
+    return handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : QStringLiteral("out of memory");
+}
+
+QString codeFor(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        return QStringLiteral("storage.constraint");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return QStringLiteral("storage.busy");
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return QStringLiteral("storage.corrupt");
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return QStringLiteral("storage.cannot_open");
+    case SQLITE_FULL:
+        return QStringLiteral("storage.full");
+    default:
+        return QStringLiteral("storage.error");
+    }
+}
+
+} // namespace
+
+SqlError::SqlError(QString code, const QString &message)
+    : std::runtime_error(message.toStdString())
+    , m_code(std::move(code))
+{
+}
+
+// ---- Statement ------------------------------------------------------------
+
+Statement::Statement(Database &db, const char *sql)
+    : m_db(&db)
+{
+    if (sqlite3_prepare_v2(db.handle(), sql, -1, &m_stmt, nullptr) != SQLITE_OK)
+        db.fail("prepare");
+}
+
+Statement::~Statement()
+{
+    sqlite3_finalize(m_stmt);
+}
+
+Statement::Statement(Statement &&other) noexcept
+    : m_db(other.m_db)
+    , m_stmt(std::exchange(other.m_stmt, nullptr))
+{
+}
+
+Statement &Statement::bind(int index, const QString &value)
+{
+    return bind(index, QStringView(value));
+}
+
+Statement &Statement::bind(int index, QStringView value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    if (sqlite3_bind_text(m_stmt, index, utf8.constData(), static_cast<int>(utf8.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+        m_db->fail("bind");
+    return *this;
+}
+
+Statement &Statement::bind(int index, const char *utf8)
+{
+    if (sqlite3_bind_text(m_stmt, index, utf8, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+        m_db->fail("bind");
+    return *this;
+}
+
+Statement &Statement::bind(int index, qint64 value)
+{
+    if (sqlite3_bind_int64(m_stmt, index, value) != SQLITE_OK)
+        m_db->fail("bind");
+    return *this;
+}
+
+Statement &Statement::bind(int index, double value)
+{
+    if (sqlite3_bind_double(m_stmt, index, value) != SQLITE_OK)
+        m_db->fail("bind");
+    return *this;
+}
+
+Statement &Statement::bind(int index, const money::Decimal &value)
+{
+    return bind(index, value.toString());
+}
+
+Statement &Statement::bindNull(int index)
+{
+    if (sqlite3_bind_null(m_stmt, index) != SQLITE_OK)
+        m_db->fail("bind");
+    return *this;
+}
+
+bool Statement::step()
+{
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    m_db->fail("step");
+}
+
+void Statement::run()
+{
+    while (step()) {
+    }
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+int Statement::columnCount() const
+{
+    return sqlite3_column_count(m_stmt);
+}
+
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+QString Statement::text(int column) const
+{
+    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return data ? QString::fromUtf8(data, size) : QString();
+}
+
+qint64 Statement::int64(int column) const
+{
+    return sqlite3_column_int64(m_stmt, column);
+}
+
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(m_stmt, column);
+}
+
+money::Decimal Statement::decimal(int column) const
+{
+    const QString value = text(column);
+    auto parsed = money::Decimal::parse(value);
+    if (!parsed) {
+        throw SqlError(QStringLiteral("storage.corrupt"),
+                       QStringLiteral("%1: column %2 holds \"%3\", which is not an exact decimal")
+                           .arg(QString::fromUtf8(sqlite3_column_name(m_stmt, column)),
+                                QString::number(column + 1), value));
+    }
+    return *parsed;
+}
+
+// ---- Transaction ----------------------------------------------------------
+
+Transaction::Transaction(Database &db)
+    : m_db(db)
+    , m_nested(db.inTransaction())
+{
+    m_db.exec(m_nested ? "SAVEPOINT ballast_nested" : "BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction()
+{
+    if (m_done)
+        return;
+    if (m_nested) {
+        sqlite3_exec(m_db.handle(), "ROLLBACK TO ballast_nested; RELEASE ballast_nested", nullptr, nullptr, nullptr);
+    } else {
+        sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+}
+
+void Transaction::commit()
+{
+    m_db.exec(m_nested ? "RELEASE ballast_nested" : "COMMIT");
+    m_done = true;
+}
+
+// ---- Database -------------------------------------------------------------
+
+Database::Database(QString path)
+    : m_path(std::move(path))
+{
+}
+
+Database::~Database()
+{
+    sqlite3_close_v2(m_handle);
+}
+
+int Database::latestVersion()
+{
+    return static_cast<int>(migrations().size());
+}
+
+QString Database::defaultPath()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(dir).filePath(QStringLiteral("ballast.sqlite"));
+}
+
+void Database::fail(const char *what) const
+{
+    const int rc = sqlite3_extended_errcode(m_handle);
+    throw SqlError(codeFor(rc), QStringLiteral("%1: %2 failed: %3")
+                                    .arg(QDir::toNativeSeparators(m_path), QString::fromLatin1(what),
+                                         sqliteMessage(m_handle)));
+}
+
+void Database::exec(const char *sql)
+{
+    char *message = nullptr;
+    if (sqlite3_exec(m_handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        const QString text = message ? QString::fromUtf8(message) : sqliteMessage(m_handle);
+        sqlite3_free(message);
+        throw SqlError(codeFor(sqlite3_extended_errcode(m_handle)),
+                       QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(m_path), text));
+    }
+}
+
+QString Database::scalar(const char *sql)
+{
+    Statement statement(*this, sql);
+    return statement.step() ? statement.text(0) : QString();
+}
+
+qint64 Database::lastInsertId() const
+{
+    return sqlite3_last_insert_rowid(m_handle);
+}
+
+bool Database::inTransaction() const
+{
+    return sqlite3_get_autocommit(m_handle) == 0;
+}
+
+int Database::schemaVersion()
+{
+    return scalar("PRAGMA user_version").toInt();
+}
+
+Result<std::unique_ptr<Database>> Database::open(const QString &path, Mode mode)
+{
+    return openAtVersion(path, mode == Mode::ReadWriteExisting ? -2 : -1);
+}
+
+// version -1: latest, creating the file if needed; -2: latest, file must exist.
+Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, int version)
+{
+    const QString shown = QDir::toNativeSeparators(path);
+    const bool mustExist = version == -2;
+    if (mustExist && !QFileInfo::exists(path)) {
+        return makeError(QStringLiteral("storage.missing"),
+                         QStringLiteral("%1: no Ballast database here; run \"ballast-cli init\" first").arg(shown));
+    }
+    if (version < 0)
+        version = latestVersion();
+
+    const QFileInfo info(path);
+    if (!info.dir().exists() && !QDir().mkpath(info.absolutePath())) {
+        return makeError(QStringLiteral("storage.cannot_open"),
+                         QStringLiteral("%1: cannot create the folder %2").arg(shown, info.absolutePath()));
+    }
+
+    std::unique_ptr<Database> db(new Database(path));
+    const QByteArray file = QFile::encodeName(path);
+    const int rc = sqlite3_open_v2(file.constData(), &db->m_handle,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        return makeError(codeFor(rc), QStringLiteral("%1: cannot open: %2").arg(shown, sqliteMessage(db->m_handle)));
+    }
+    sqlite3_extended_result_codes(db->m_handle, 1);
+    sqlite3_busy_timeout(db->m_handle, 5000);
+
+    try {
+        // Read-only checks first, so a refused file is left exactly as it was.
+        const int appId = db->scalar("PRAGMA application_id").toInt();
+        const int current = db->schemaVersion();
+        const int tables = db->scalar("SELECT count(*) FROM sqlite_master").toInt();
+        if (appId != kApplicationId && (current != 0 || tables != 0)) {
+            return makeError(QStringLiteral("storage.foreign"),
+                             QStringLiteral("%1: this SQLite file is not a Ballast database; refusing to change it")
+                                 .arg(shown));
+        }
+        if (current > latestVersion()) {
+            return makeError(QStringLiteral("storage.too_new"),
+                             QStringLiteral("%1: written by a newer Ballast (schema %2; this build knows up to %3); "
+                                            "please upgrade Ballast")
+                                 .arg(shown)
+                                 .arg(current)
+                                 .arg(latestVersion()));
+        }
+        if (version < current) {
+            return makeError(QStringLiteral("storage.downgrade"),
+                             QStringLiteral("%1: schema %2 cannot be taken back to %3").arg(shown).arg(current).arg(version));
+        }
+
+        db->exec("PRAGMA journal_mode = WAL");
+        db->exec("PRAGMA foreign_keys = ON");
+        db->exec("PRAGMA synchronous = FULL");
+        if (auto migrated = db->migrateTo(version); !migrated)
+            return migrated.error();
+        if (db->scalar("PRAGMA foreign_keys").toInt() != 1) {
+            return makeError(QStringLiteral("storage.error"),
+                             QStringLiteral("%1: this SQLite build cannot enforce foreign keys").arg(shown));
+        }
+    } catch (const SqlError &e) {
+        return e.toError();
+    }
+    return db;
+}
+
+Status Database::migrateTo(int version)
+{
+    const auto steps = migrations();
+    const int current = schemaVersion();
+    for (int next = current; next < version; ++next) {
+        // One transaction per step: a failed migration leaves the previous
+        // version intact, and user_version moves with the schema atomically.
+        Transaction transaction(*this);
+        if (next == 0)
+            exec(QByteArray("PRAGMA application_id = " + QByteArray::number(kApplicationId)).constData());
+        exec(steps[static_cast<std::size_t>(next)]);
+        exec(QByteArray("PRAGMA user_version = " + QByteArray::number(next + 1)).constData());
+        transaction.commit();
+    }
+    return {};
+}
+
+} // namespace ballast::storage

@@ -1,0 +1,152 @@
+#include "storage/ledger.h"
+
+#include "exchange/paperexchange.h"
+#include "storage/accountrepo.h"
+#include "storage/database.h"
+#include "storage/holdingsrepo.h"
+#include "storage/portfoliorepo.h"
+#include "storage/pricestore.h"
+#include "storage/valuationrepo.h"
+
+#include <QTimeZone>
+
+namespace ballast::storage {
+
+Ledger::Ledger(Database &db, Clock clock)
+    : m_db(db)
+    , m_clock(std::move(clock))
+{
+}
+
+Result<domain::Portfolio> Ledger::init(const QString &portfolioName, const QString &quote)
+{
+    PortfolioRepo portfolios(m_db);
+    if (auto existing = portfolios.load(); existing)
+        return existing;
+    domain::Portfolio portfolio;
+    portfolio.name = portfolioName;
+    portfolio.quote = quote;
+    return portfolios.create(portfolio, m_clock());
+}
+
+Result<domain::Account> Ledger::addAccount(const QString &name, const QString &exchange, const QString &baseUrl)
+{
+    domain::Account account;
+    account.name = name;
+    account.exchange = exchange;
+    account.baseUrl = baseUrl;
+    account.createdAt = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc());
+    if (exchange == QLatin1String("paper")) {
+        account.kind = domain::AccountKind::Paper;
+    } else if (exchange == QLatin1String("manual")) {
+        account.kind = domain::AccountKind::Wallet;
+    } else if (exchange == QLatin1String("binance") || exchange == QLatin1String("kraken")) {
+        account.kind = domain::AccountKind::Exchange;
+    } else {
+        return makeError(QStringLiteral("account.exchange"),
+                         QStringLiteral("unknown exchange \"%1\"; choose paper, binance, kraken or manual").arg(exchange));
+    }
+    return AccountRepo(m_db).add(account);
+}
+
+Status Ledger::setHoldings(const QString &accountName, const QList<domain::Holding> &holdings)
+{
+    auto account = AccountRepo(m_db).byName(accountName);
+    if (!account)
+        return account.error();
+    return guarded([&]() -> Status {
+        Transaction transaction(m_db);
+        QList<domain::Holding> rows = holdings;
+        for (auto &row : rows)
+            row.accountId = account->id;
+        if (auto stored = HoldingsRepo(m_db).set(account->id, rows, m_clock()); !stored)
+            return stored;
+        if (account->kind == domain::AccountKind::Paper) {
+            // The paper exchange keeps one balance per asset; networks do not
+            // exist there, so its balance is the sum over the ledger rows.
+            auto all = HoldingsRepo(m_db).listForAccount(account->id);
+            if (!all)
+                return all.error();
+            QList<exchange::Balance> balances;
+            for (const auto &row : rows) {
+                money::Decimal total;
+                for (const auto &held : *all) {
+                    if (held.asset == row.asset)
+                        total += held.quantity;
+                }
+                balances.append(exchange::Balance{row.asset, total, {}});
+            }
+            auto portfolio = PortfolioRepo(m_db).load();
+            const QString quote = portfolio ? portfolio->quote : QStringLiteral("USDT");
+            exchange::PaperExchange paper(m_db, account->id, quote, m_clock);
+            if (auto set = paper.setBalances(balances); !set)
+                return set.error().toError();
+        }
+        if (auto recorded = recordValuations(domain::Valuation::Kind::Sync); !recorded)
+            return recorded;
+        transaction.commit();
+        return {};
+    });
+}
+
+Status Ledger::setPrices(const QList<domain::PricePoint> &points)
+{
+    return guarded([&]() -> Status {
+        Transaction transaction(m_db);
+        if (auto stored = PriceStore(m_db).setPrices(points); !stored)
+            return stored;
+        if (auto recorded = recordValuations(domain::Valuation::Kind::Sync); !recorded)
+            return recorded;
+        transaction.commit();
+        return {};
+    });
+}
+
+Status Ledger::setTargets(const QString &portfolioName, const QList<domain::Target> &targets, const domain::Band &band)
+{
+    PortfolioRepo portfolios(m_db);
+    auto portfolio = portfolios.load(portfolioName);
+    if (!portfolio)
+        return portfolio.error();
+    return portfolios.setTargets(portfolio->id, targets, band);
+}
+
+Result<rebalance::Snapshot> Ledger::snapshot(const QString &portfolioName, qint64 atMs)
+{
+    const qint64 at = atMs < 0 ? m_clock() : atMs;
+    auto portfolio = PortfolioRepo(m_db).load(portfolioName);
+    if (!portfolio)
+        return portfolio.error();
+    auto holdings = HoldingsRepo(m_db).list();
+    if (!holdings)
+        return holdings.error();
+    auto prices = PriceStore(m_db).latestAll(portfolio->quote, at);
+    if (!prices)
+        return prices.error();
+    return rebalance::Snapshot::build(*portfolio, *holdings, *prices,
+                                      QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()));
+}
+
+Status Ledger::recordValuations(domain::Valuation::Kind kind)
+{
+    auto portfolios = PortfolioRepo(m_db).list();
+    if (!portfolios)
+        return portfolios.error();
+    const qint64 at = m_clock();
+    for (const auto &portfolio : *portfolios) {
+        auto valued = snapshot(portfolio.name, at);
+        if (!valued)
+            return valued.error();
+        domain::Valuation row;
+        row.time = valued->time();
+        row.kind = kind;
+        row.value = valued->totalValue();
+        row.quote = portfolio.quote;
+        row.simulated = valued->isSimulated();
+        if (auto stored = ValuationRepo(m_db).record(portfolio.id, {row}); !stored)
+            return stored;
+    }
+    return {};
+}
+
+} // namespace ballast::storage

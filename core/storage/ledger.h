@@ -1,0 +1,54 @@
+#pragma once
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/account.h"
+#include "domain/holding.h"
+#include "domain/portfolio.h"
+#include "domain/pricepoint.h"
+#include "domain/valuation.h"
+#include "rebalance/snapshot.h"
+
+#include <QList>
+
+namespace ballast::storage {
+
+class Database;
+
+/// The person-level operations on the ledger that the CLI and the GUI share:
+/// each one is a single transaction that also records the valuation row the
+/// change implies, so the equity curve always comes from stored history.
+class Ledger
+{
+public:
+    Ledger(Database &db, Clock clock = systemClock());
+
+    /// Creates the first portfolio when there is none (quote currency @p quote).
+    Result<domain::Portfolio> init(const QString &portfolioName, const QString &quote);
+
+    Result<domain::Account> addAccount(const QString &name, const QString &exchange, const QString &baseUrl = {});
+
+    /// Sets positions on an account. On a paper account the paper exchange's
+    /// balances move with them (a deposit or withdrawal). Records a sync valuation.
+    Status setHoldings(const QString &accountName, const QList<domain::Holding> &holdings);
+
+    /// Stores prices and records a sync valuation of every portfolio.
+    Status setPrices(const QList<domain::PricePoint> &points);
+
+    /// Replaces the targets of a portfolio (weights must sum to 1).
+    Status setTargets(const QString &portfolioName, const QList<domain::Target> &targets, const domain::Band &band);
+
+    /// Values a portfolio now, or at @p atMs, from stored holdings and prices.
+    Result<rebalance::Snapshot> snapshot(const QString &portfolioName = {}, qint64 atMs = -1);
+
+    /// Records a valuation of every portfolio at the current time.
+    Status recordValuations(domain::Valuation::Kind kind);
+
+    [[nodiscard]] qint64 now() const { return m_clock(); }
+
+private:
+    Database &m_db;
+    Clock m_clock;
+};
+
+} // namespace ballast::storage

@@ -1,0 +1,120 @@
+#include "storage/pricestore.h"
+
+#include "storage/database.h"
+
+#include <QTimeZone>
+
+namespace ballast::storage {
+
+namespace {
+
+domain::PricePoint readPoint(const Statement &row)
+{
+    domain::PricePoint point;
+    point.asset = row.text(0);
+    point.quote = row.text(1);
+    point.time = QDateTime::fromMSecsSinceEpoch(row.int64(2), QTimeZone::utc());
+    point.price = row.decimal(3);
+    point.source = row.text(4);
+    return point;
+}
+
+} // namespace
+
+Status PriceStore::setPrices(const QList<domain::PricePoint> &points)
+{
+    return guarded([&]() -> Status {
+        Transaction transaction(m_db);
+        Statement upsert(m_db, "INSERT OR REPLACE INTO prices (asset, quote, ts, price, source) VALUES (?, ?, ?, ?, ?)");
+        for (const auto &point : points) {
+            if (!point.price.isPositive()) {
+                return makeError(QStringLiteral("price.range"),
+                                 QStringLiteral("price of %1 in %2 must be above zero, got %3")
+                                     .arg(point.asset, point.quote, point.price.toString()));
+            }
+            upsert.bind(1, point.asset)
+                .bind(2, point.quote)
+                .bind(3, point.time.toMSecsSinceEpoch())
+                .bind(4, point.price)
+                .bind(5, point.source);
+            upsert.run();
+            upsert.reset();
+        }
+        transaction.commit();
+        return {};
+    });
+}
+
+Result<std::optional<domain::PricePoint>> PriceStore::latest(const QString &asset, const QString &quote, qint64 atMs)
+{
+    return guarded([&]() -> Result<std::optional<domain::PricePoint>> {
+        Statement query(m_db, "SELECT asset, quote, ts, price, source FROM prices "
+                              "WHERE asset = ? AND quote = ? AND ts <= ? ORDER BY ts DESC LIMIT 1");
+        query.bind(1, asset).bind(2, quote).bind(3, atMs);
+        if (query.step())
+            return std::optional<domain::PricePoint>(readPoint(query));
+        return std::optional<domain::PricePoint>();
+    });
+}
+
+Result<QHash<QString, domain::PricePoint>> PriceStore::latestAll(const QString &quote, qint64 atMs)
+{
+    return guarded([&]() -> Result<QHash<QString, domain::PricePoint>> {
+        // SQLite returns the row holding max(ts) for the bare columns of an
+        // aggregate query, which is exactly "the newest price per asset".
+        Statement query(m_db, "SELECT asset, quote, max(ts), price, source FROM prices "
+                              "WHERE quote = ? AND ts <= ? GROUP BY asset");
+        query.bind(1, quote).bind(2, atMs);
+        QHash<QString, domain::PricePoint> points;
+        while (query.step()) {
+            const domain::PricePoint point = readPoint(query);
+            points.insert(point.asset, point);
+        }
+        return points;
+    });
+}
+
+Status PriceStore::putCandles(const QString &asset, const QString &quote, const QString &interval,
+                              const QList<domain::Candle> &candles, const QString &source)
+{
+    return guarded([&]() -> Status {
+        Transaction transaction(m_db);
+        Statement upsert(m_db, "INSERT OR REPLACE INTO candles "
+                               "(asset, quote, interval, ts, open, high, low, close, volume, source) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const auto &candle : candles) {
+            upsert.bind(1, asset)
+                .bind(2, quote)
+                .bind(3, interval)
+                .bind(4, candle.openTimeMs)
+                .bind(5, candle.open)
+                .bind(6, candle.high)
+                .bind(7, candle.low)
+                .bind(8, candle.close)
+                .bind(9, candle.volume)
+                .bind(10, source);
+            upsert.run();
+            upsert.reset();
+        }
+        transaction.commit();
+        return {};
+    });
+}
+
+Result<QList<domain::Candle>> PriceStore::candles(const QString &asset, const QString &quote,
+                                                  const QString &interval, qint64 fromMs, qint64 toMs)
+{
+    return guarded([&]() -> Result<QList<domain::Candle>> {
+        Statement query(m_db, "SELECT ts, open, high, low, close, volume FROM candles "
+                              "WHERE asset = ? AND quote = ? AND interval = ? AND ts BETWEEN ? AND ? ORDER BY ts");
+        query.bind(1, asset).bind(2, quote).bind(3, interval).bind(4, fromMs).bind(5, toMs);
+        QList<domain::Candle> result;
+        while (query.step()) {
+            result.append(domain::Candle{query.int64(0), query.real(1), query.real(2), query.real(3), query.real(4),
+                                         query.real(5)});
+        }
+        return result;
+    });
+}
+
+} // namespace ballast::storage

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "common/result.h"
+#include "domain/pricepoint.h"
+
+#include <QHash>
+#include <QList>
+
+#include <limits>
+#include <optional>
+
+namespace ballast::storage {
+
+class Database;
+
+/// Exact prices for valuation, and candle history for analytics and backtests.
+class PriceStore
+{
+public:
+    static constexpr qint64 kLatest = std::numeric_limits<qint64>::max();
+
+    explicit PriceStore(Database &db)
+        : m_db(db)
+    {
+    }
+
+    /// Stores the points (replacing any at the same asset, quote and time). One transaction.
+    Status setPrices(const QList<domain::PricePoint> &points);
+    /// The newest price of @p asset in @p quote at or before @p atMs.
+    Result<std::optional<domain::PricePoint>> latest(const QString &asset, const QString &quote, qint64 atMs = kLatest);
+    /// The newest price of every asset priced in @p quote at or before @p atMs, by asset.
+    Result<QHash<QString, domain::PricePoint>> latestAll(const QString &quote, qint64 atMs = kLatest);
+
+    /// Stores candles of one series (replacing equal open times). One transaction.
+    Status putCandles(const QString &asset, const QString &quote, const QString &interval,
+                      const QList<domain::Candle> &candles, const QString &source);
+    /// Candles with open time in [fromMs, toMs], oldest first.
+    Result<QList<domain::Candle>> candles(const QString &asset, const QString &quote, const QString &interval,
+                                          qint64 fromMs = 0, qint64 toMs = kLatest);
+
+private:
+    Database &m_db;
+};
+
+} // namespace ballast::storage

@@ -1,0 +1,126 @@
+#include "storage/schema.h"
+
+#include <array>
+
+namespace ballast::storage {
+
+namespace {
+
+// Exact values (quantities, prices, fees, weights, valuations) are TEXT holding
+// a Decimal string; STRICT tables make SQLite refuse a REAL in those columns.
+// Times are INTEGER milliseconds since the epoch, UTC.
+
+constexpr const char *kV1Ledger = R"sql(
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+CREATE TABLE assets (
+    symbol   TEXT PRIMARY KEY,
+    name     TEXT NOT NULL DEFAULT '',
+    decimals INTEGER NOT NULL DEFAULT 8,
+    kind     TEXT NOT NULL DEFAULT 'crypto' CHECK (kind IN ('crypto', 'stablecoin', 'fiat')),
+    networks TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE accounts (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('paper', 'exchange', 'wallet')),
+    exchange   TEXT NOT NULL,
+    base_url   TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE holdings (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    asset      TEXT NOT NULL REFERENCES assets(symbol),
+    network    TEXT NOT NULL DEFAULT '',
+    quantity   TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, asset, network)
+) STRICT;
+CREATE TABLE prices (
+    asset  TEXT NOT NULL,
+    quote  TEXT NOT NULL,
+    ts     INTEGER NOT NULL,
+    price  TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (asset, quote, ts)
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr const char *kV2Portfolios = R"sql(
+CREATE TABLE portfolios (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    quote      TEXT NOT NULL,
+    band       TEXT NOT NULL DEFAULT '5pp',
+    policy     TEXT NOT NULL DEFAULT 'threshold:5pp',
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE targets (
+    portfolio_id INTEGER NOT NULL REFERENCES portfolios(id) ON DELETE CASCADE,
+    asset        TEXT NOT NULL,
+    weight       TEXT NOT NULL,
+    band         TEXT,
+    PRIMARY KEY (portfolio_id, asset)
+) STRICT;
+CREATE TABLE valuations (
+    portfolio_id INTEGER NOT NULL REFERENCES portfolios(id) ON DELETE CASCADE,
+    ts           INTEGER NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('daily', 'sync', 'trade', 'manual')),
+    value        TEXT NOT NULL,
+    quote        TEXT NOT NULL,
+    simulated    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (portfolio_id, ts, kind)
+) STRICT;
+)sql";
+
+// Price history feeds analytics and backtests, which work in doubles, so the
+// candle columns are REAL by design; the ledger tables above stay exact.
+constexpr const char *kV3MarketAndPaper = R"sql(
+CREATE TABLE candles (asset TEXT NOT NULL, quote TEXT NOT NULL, interval TEXT NOT NULL, ts INTEGER NOT NULL, open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL, volume REAL NOT NULL DEFAULT 0, source TEXT NOT NULL, PRIMARY KEY (asset, quote, interval, ts)) STRICT, WITHOUT ROWID;
+CREATE TABLE paper_balances (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    asset      TEXT NOT NULL,
+    free       TEXT NOT NULL,
+    locked     TEXT NOT NULL DEFAULT '0',
+    PRIMARY KEY (account_id, asset)
+) STRICT;
+CREATE TABLE paper_orders (
+    id              INTEGER PRIMARY KEY,
+    account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    client_order_id TEXT NOT NULL,
+    symbol          TEXT NOT NULL,
+    side            TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+    type            TEXT NOT NULL CHECK (type IN ('market', 'limit')),
+    quantity        TEXT NOT NULL,
+    price           TEXT NOT NULL,
+    filled_quantity TEXT NOT NULL DEFAULT '0',
+    filled_quote    TEXT NOT NULL DEFAULT '0',
+    status          TEXT NOT NULL,
+    reason          TEXT NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX paper_orders_by_client_id ON paper_orders(account_id, client_order_id);
+CREATE TABLE paper_fills (
+    id        INTEGER PRIMARY KEY,
+    order_id  INTEGER NOT NULL REFERENCES paper_orders(id) ON DELETE CASCADE,
+    quantity  TEXT NOT NULL,
+    price     TEXT NOT NULL,
+    fee       TEXT NOT NULL,
+    fee_asset TEXT NOT NULL,
+    ts        INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<const char *, 3> kMigrations{kV1Ledger, kV2Portfolios, kV3MarketAndPaper};
+
+} // namespace
+
+std::span<const char *const> migrations()
+{
+    return kMigrations;
+}
+
+} // namespace ballast::storage

@@ -1,0 +1,218 @@
+#include "storage/database.h"
+#include "storage/schema.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using ballast::storage::Database;
+using ballast::storage::Statement;
+using ballast::storage::Transaction;
+
+namespace {
+
+// Representative rows for a database at @p version, written with the SQL of
+// that version, so that every later migration has real data to carry.
+void seed(Database &db, int version)
+{
+    if (version >= 1) {
+        db.exec("INSERT INTO assets (symbol, name, decimals, kind, networks) VALUES ('BTC', 'Bitcoin', 8, 'crypto', "
+                "'bitcoin'), ('USDC', 'USD Coin', 6, 'stablecoin', 'ethereum,base')");
+        db.exec("INSERT INTO accounts (id, name, kind, exchange, base_url, created_at) VALUES "
+                "(1, 'paper', 'paper', 'paper', '', 1700000000000), (2, 'cold', 'wallet', 'manual', '', 1700000000000)");
+        db.exec("INSERT INTO holdings VALUES (1, 'BTC', '', '0.12345678', 1700000000000), "
+                "(2, 'USDC', 'base', '100.5', 1700000000000), (2, 'USDC', 'ethereum', '42', 1700000000000)");
+        db.exec("INSERT INTO prices VALUES ('BTC', 'USDT', 1700000000000, '43210.12', 'manual')");
+    }
+    if (version >= 2) {
+        db.exec("INSERT INTO portfolios (id, name, quote, band, policy, created_at) VALUES "
+                "(1, 'Main', 'USDT', '5pp', 'threshold:5pp', 1700000000000)");
+        db.exec("INSERT INTO targets VALUES (1, 'BTC', '0.6', NULL), (1, 'USDC', '0.4', '25%')");
+        db.exec("INSERT INTO valuations VALUES (1, 1700000000000, 'daily', '5376.98', 'USDT', 0)");
+    }
+    if (version >= 3) {
+        db.exec("INSERT INTO candles VALUES ('BTC', 'USDT', '1d', 1700000000000, 1, 2, 0.5, 1.5, 10, 'import')");
+        db.exec("INSERT INTO paper_balances VALUES (1, 'BTC', '0.12345678', '0')");
+    }
+}
+
+QString one(Database &db, const char *sql)
+{
+    return db.scalar(sql);
+}
+
+} // namespace
+
+class TestDatabase : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void createsLatestSchemaWithPragmas()
+    {
+        ballast::test::TempDatabase temp;
+        Database &db = temp.db();
+        QCOMPARE(db.schemaVersion(), Database::latestVersion());
+        QCOMPARE(one(db, "PRAGMA journal_mode"), QStringLiteral("wal"));
+        QCOMPARE(one(db, "PRAGMA foreign_keys"), QStringLiteral("1"));
+        QCOMPARE(one(db, "PRAGMA integrity_check"), QStringLiteral("ok"));
+    }
+
+    void migratesFromEveryEarlierVersion_data()
+    {
+        QTest::addColumn<int>("from");
+        for (int version = 0; version < Database::latestVersion(); ++version)
+            QTest::newRow(qPrintable(QStringLiteral("v%1").arg(version))) << version;
+    }
+
+    void migratesFromEveryEarlierVersion()
+    {
+        QFETCH(int, from);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.sqlite"));
+        {
+            auto old = Database::openAtVersion(path, from);
+            QVERIFY2(old.ok(), old.ok() ? "" : qPrintable(old.error().message));
+            QCOMPARE((*old)->schemaVersion(), from);
+            seed(**old, from);
+        }
+        auto migrated = Database::open(path, Database::Mode::ReadWriteExisting);
+        QVERIFY2(migrated.ok(), migrated.ok() ? "" : qPrintable(migrated.error().message));
+        Database &db = **migrated;
+        QCOMPARE(db.schemaVersion(), Database::latestVersion());
+        QCOMPARE(one(db, "PRAGMA integrity_check"), QStringLiteral("ok"));
+        QCOMPARE(one(db, "SELECT count(*) FROM pragma_foreign_key_check"), QStringLiteral("0"));
+        if (from >= 1) {
+            QCOMPARE(one(db, "SELECT quantity FROM holdings WHERE asset = 'BTC'"), QStringLiteral("0.12345678"));
+            QCOMPARE(one(db, "SELECT count(*) FROM holdings WHERE asset = 'USDC'"), QStringLiteral("2"));
+            QCOMPARE(one(db, "SELECT price FROM prices"), QStringLiteral("43210.12"));
+        }
+        if (from >= 2)
+            QCOMPARE(one(db, "SELECT band FROM targets WHERE asset = 'USDC'"), QStringLiteral("25%"));
+        // The migrated schema is the same as a freshly created one.
+        ballast::test::TempDatabase fresh;
+        QCOMPARE(one(db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)"),
+                 one(fresh.db(), "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)"));
+    }
+
+    void refusesDatabaseFromNewerBallast()
+    {
+        ballast::test::TempDatabase temp;
+        const QString path = temp.path();
+        const int future = Database::latestVersion() + 1;
+        temp.db().exec(QByteArray("PRAGMA user_version = " + QByteArray::number(future)).constData());
+        const QByteArray before = ballast::test::contentDigest(temp.db());
+        temp.close();
+        auto opened = Database::open(path);
+        QVERIFY(!opened.ok());
+        QCOMPARE(opened.error().code, QStringLiteral("storage.too_new"));
+        QVERIFY(opened.error().message.contains(QStringLiteral("newer Ballast")));
+        QVERIFY(opened.error().message.contains(path));
+        auto raw = Database::openAtVersion(path, future);
+        QVERIFY(!raw.ok()); // still refused: nothing was changed in between
+        sqlite3 *handle = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &handle), SQLITE_OK);
+        sqlite3_stmt *statement = nullptr;
+        sqlite3_prepare_v2(handle, "PRAGMA user_version", -1, &statement, nullptr);
+        sqlite3_step(statement);
+        QCOMPARE(sqlite3_column_int(statement, 0), future);
+        sqlite3_finalize(statement);
+        sqlite3_close(handle);
+        Q_UNUSED(before);
+    }
+
+    void refusesForeignSqliteFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("other.sqlite"));
+        sqlite3 *handle = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(path).constData(), &handle), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(handle, "CREATE TABLE notes (text TEXT)", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(handle);
+        auto opened = Database::open(path);
+        QVERIFY(!opened.ok());
+        QCOMPARE(opened.error().code, QStringLiteral("storage.foreign"));
+        QVERIFY(opened.error().message.contains(path));
+    }
+
+    void refusesFileThatIsNotSqlite()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("notes.txt"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QByteArray text = QByteArray("this is not a database, just some text that is long enough\n").repeated(20);
+        file.write(text);
+        file.close();
+        auto opened = Database::open(path);
+        QVERIFY(!opened.ok());
+        QVERIFY(opened.error().message.contains(path));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), text);
+    }
+
+    void missingFileIsAnErrorWhenItMustExist()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("absent.sqlite"));
+        auto opened = Database::open(path, Database::Mode::ReadWriteExisting);
+        QVERIFY(!opened.ok());
+        QCOMPARE(opened.error().code, QStringLiteral("storage.missing"));
+        QVERIFY(!QFile::exists(path));
+    }
+
+    void ledgerColumnsAreNeverBinaryFloats()
+    {
+        // Exact values live in TEXT columns; only the candle history (analytics
+        // data) may use REAL.
+        ballast::test::TempDatabase temp;
+        Statement columns(temp.db(), "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p "
+                                     "WHERE m.type = 'table' AND m.name <> 'candles'");
+        int checked = 0;
+        while (columns.step()) {
+            const QString type = columns.text(2).toUpper();
+            QVERIFY2(type == QLatin1String("TEXT") || type == QLatin1String("INTEGER"),
+                     qPrintable(columns.text(0) + QLatin1Char('.') + columns.text(1) + QLatin1Char(' ') + type));
+            ++checked;
+        }
+        QVERIFY(checked > 40);
+    }
+
+    void transactionRollsBackUnlessCommitted()
+    {
+        ballast::test::TempDatabase temp;
+        Database &db = temp.db();
+        {
+            Transaction outer(db);
+            db.exec("INSERT INTO meta VALUES ('a', '1')");
+            {
+                Transaction inner(db); // nested: a savepoint
+                db.exec("INSERT INTO meta VALUES ('b', '2')");
+            } // not committed: only 'b' goes
+            outer.commit();
+        }
+        QCOMPARE(one(db, "SELECT group_concat(key) FROM meta"), QStringLiteral("a"));
+        {
+            Transaction aborted(db);
+            db.exec("INSERT INTO meta VALUES ('c', '3')");
+        }
+        QCOMPARE(one(db, "SELECT count(*) FROM meta"), QStringLiteral("1"));
+        QVERIFY(!db.inTransaction());
+    }
+
+    void decimalColumnRejectsDamagedValue()
+    {
+        ballast::test::TempDatabase temp;
+        Database &db = temp.db();
+        db.exec("INSERT INTO meta VALUES ('x', '1.2.3')");
+        Statement query(db, "SELECT value FROM meta");
+        QVERIFY(query.step());
+        QVERIFY_THROWS_EXCEPTION(ballast::storage::SqlError, (void)query.decimal(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
