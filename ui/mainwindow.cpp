@@ -35,6 +35,7 @@ MainWindow::MainWindow(storage::Database &db, QWidget *parent)
     m_table = new QTableView(central);
     m_table->setModel(proxy);
     m_table->setSortingEnabled(true);
+    m_table->sortByColumn(PositionsModel::Value, Qt::DescendingOrder);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);

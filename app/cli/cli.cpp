@@ -10,18 +10,19 @@ namespace ballast::cli {
 
 namespace {
 
-const QString kDbOption = QStringLiteral("db");
-const QString kJsonOption = QStringLiteral("json");
-const QString kPortfolioOption = QStringLiteral("portfolio");
+constexpr QLatin1String kDbOption("db");
+constexpr QLatin1String kJsonOption("json");
+constexpr QLatin1String kPortfolioOption("portfolio");
 
 void addGlobalOptions(QCommandLineParser &parser)
 {
-    parser.addOption({kDbOption, QStringLiteral("SQLite database file (default: %1, or $BALLAST_DB).")
-                                     .arg(QDir::toNativeSeparators(storage::Database::defaultPath())),
+    parser.addOption({kDbOption,
+                      QStringLiteral("SQLite database file (default: %1, or $BALLAST_DB).")
+                          .arg(QDir::toNativeSeparators(storage::Database::defaultPath())),
                       QStringLiteral("PATH")});
     parser.addOption({kJsonOption, QStringLiteral("Print machine-readable JSON.")});
-    parser.addOption({kPortfolioOption, QStringLiteral("Portfolio to work on (default: the first one)."),
-                      QStringLiteral("NAME")});
+    parser.addOption(
+        {kPortfolioOption, QStringLiteral("Portfolio to work on (default: the first one)."), QStringLiteral("NAME")});
 }
 
 bool takesValue(const QString &token)
@@ -127,7 +128,7 @@ int Cli::run(const QStringList &arguments)
     parser.addOption(help);
     if (command->options)
         command->options(parser);
-    if (!parser.parse(QStringList{arguments.first()} + rest))
+    if (!parser.parse(QStringList {arguments.first()} + rest))
         return usageError(command->name + QStringLiteral(": ") + parser.errorText());
     if (parser.isSet(help)) {
         QString text = parser.helpText();
@@ -147,9 +148,9 @@ int Cli::run(const QStringList &arguments)
         m_dbPath = storage::Database::defaultPath();
 
     if (command->needsDatabase) {
-        auto opened = storage::Database::open(m_dbPath, command->createsDatabase
-                                                            ? storage::Database::Mode::ReadWriteCreate
-                                                            : storage::Database::Mode::ReadWriteExisting);
+        auto opened = storage::Database::open(m_dbPath,
+                                              command->createsDatabase ? storage::Database::Mode::ReadWriteCreate
+                                                                       : storage::Database::Mode::ReadWriteExisting);
         if (!opened)
             return fail(opened.error());
         m_db = std::move(*opened);

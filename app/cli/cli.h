@@ -31,9 +31,9 @@ public:
 private:
     struct Command
     {
-        QString name;        ///< "holdings set"
+        QString name; ///< "holdings set"
         QString summary;
-        QString usage;       ///< positional arguments, for --help
+        QString usage; ///< positional arguments, for --help
         std::function<void(QCommandLineParser &)> options;
         std::function<int(Cli &, QCommandLineParser &)> run;
         bool needsDatabase = true;

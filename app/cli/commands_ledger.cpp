@@ -1,7 +1,6 @@
 // The ledger commands: init, accounts, holdings, prices, targets, status, export.
 #include "cli.h"
 #include "clioutput.h"
-
 #include "domain/assetcatalog.h"
 #include "domain/target.h"
 #include "exchange/paperexchange.h"
@@ -76,9 +75,9 @@ QJsonObject positionJson(const rebalance::AssetPosition &position)
     object.insert(QStringLiteral("simulated_price"), position.simulatedPrice);
     QJsonArray split;
     for (const auto &holding : position.split) {
-        split.append(QJsonObject{{QStringLiteral("account"), holding.accountName},
-                                 {QStringLiteral("network"), holding.network},
-                                 {QStringLiteral("quantity"), holding.quantity.toString()}});
+        split.append(QJsonObject {{QStringLiteral("account"), holding.accountName},
+                                  {QStringLiteral("network"), holding.network},
+                                  {QStringLiteral("quantity"), holding.quantity.toString()}});
     }
     object.insert(QStringLiteral("holdings"), split);
     return object;
@@ -88,8 +87,8 @@ QJsonObject positionJson(const rebalance::AssetPosition &position)
 
 void Cli::registerLedgerCommands()
 {
-    m_commands.append({QStringLiteral("init"), QStringLiteral("Create the database (and with --demo, the demo portfolio)."),
-                       QString(),
+    m_commands.append({QStringLiteral("init"),
+                       QStringLiteral("Create the database (and with --demo, the demo portfolio)."), QString(),
                        [](QCommandLineParser &p) {
                            p.addOption({QStringLiteral("demo"),
                                         QStringLiteral("Create the demo portfolio on the paper exchange "
@@ -100,44 +99,44 @@ void Cli::registerLedgerCommands()
                                         QStringLiteral("NAME"), QStringLiteral("Main")});
                        },
                        &Cli::cmdInit, true, true});
-    m_commands.append({QStringLiteral("accounts add"), QStringLiteral("Add an account."), QString(),
-                       [](QCommandLineParser &p) {
-                           p.addOption({QStringLiteral("exchange"), QStringLiteral("paper or manual (a wallet)."),
-                                        QStringLiteral("EXCHANGE")});
-                           p.addOption({QStringLiteral("name"), QStringLiteral("Account name."), QStringLiteral("NAME")});
-                           p.addOption({QStringLiteral("base-url"), QStringLiteral("REST base URL override."),
-                                        QStringLiteral("URL")});
-                           p.addOption({QStringLiteral("fee-bps"),
-                                        QStringLiteral("Paper exchange fee in basis points (default 10)."),
-                                        QStringLiteral("N")});
-                           p.addOption({QStringLiteral("slippage-bps"),
-                                        QStringLiteral("Paper exchange slippage of market orders in basis points "
-                                                       "(default 5)."),
-                                        QStringLiteral("N")});
-                       },
-                       &Cli::cmdAccountsAdd});
+    m_commands.append(
+        {QStringLiteral("accounts add"), QStringLiteral("Add an account."), QString(),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("exchange"), QStringLiteral("paper or manual (a wallet)."),
+                          QStringLiteral("EXCHANGE")});
+             p.addOption({QStringLiteral("name"), QStringLiteral("Account name."), QStringLiteral("NAME")});
+             p.addOption(
+                 {QStringLiteral("base-url"), QStringLiteral("REST base URL override."), QStringLiteral("URL")});
+             p.addOption({QStringLiteral("fee-bps"), QStringLiteral("Paper exchange fee in basis points (default 10)."),
+                          QStringLiteral("N")});
+             p.addOption({QStringLiteral("slippage-bps"),
+                          QStringLiteral("Paper exchange slippage of market orders in basis points "
+                                         "(default 5)."),
+                          QStringLiteral("N")});
+         },
+         &Cli::cmdAccountsAdd});
     m_commands.append({QStringLiteral("accounts list"), QStringLiteral("List the accounts."), QString(), nullptr,
                        &Cli::cmdAccountsList});
-    m_commands.append({QStringLiteral("holdings set"),
-                       QStringLiteral("Set quantities on an account (ASSET@NETWORK=QTY for a network)."),
-                       QStringLiteral("ASSET=QTY [ASSET=QTY ...]"),
-                       [](QCommandLineParser &p) {
-                           p.addOption({QStringLiteral("account"), QStringLiteral("Account name."),
-                                        QStringLiteral("NAME")});
-                       },
-                       &Cli::cmdHoldingsSet});
+    m_commands.append(
+        {QStringLiteral("holdings set"),
+         QStringLiteral("Set quantities on an account (ASSET@NETWORK=QTY for a network)."),
+         QStringLiteral("ASSET=QTY [ASSET=QTY ...]"),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("account"), QStringLiteral("Account name."), QStringLiteral("NAME")});
+         },
+         &Cli::cmdHoldingsSet});
     m_commands.append({QStringLiteral("holdings list"), QStringLiteral("List holdings by account and network."),
                        QString(), nullptr, &Cli::cmdHoldingsList});
-    m_commands.append({QStringLiteral("prices set"), QStringLiteral("Set prices used for valuation."),
-                       QStringLiteral("ASSET=PRICE [ASSET=PRICE ...]"),
-                       [](QCommandLineParser &p) {
-                           p.addOption({QStringLiteral("quote"),
-                                        QStringLiteral("Quote currency (default: the portfolio's)."),
-                                        QStringLiteral("ASSET")});
-                           p.addOption({QStringLiteral("at"), QStringLiteral("Time of the prices, ISO 8601 (default now)."),
-                                        QStringLiteral("TIME")});
-                       },
-                       &Cli::cmdPricesSet});
+    m_commands.append(
+        {QStringLiteral("prices set"), QStringLiteral("Set prices used for valuation."),
+         QStringLiteral("ASSET=PRICE [ASSET=PRICE ...]"),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("quote"), QStringLiteral("Quote currency (default: the portfolio's)."),
+                          QStringLiteral("ASSET")});
+             p.addOption({QStringLiteral("at"), QStringLiteral("Time of the prices, ISO 8601 (default now)."),
+                          QStringLiteral("TIME")});
+         },
+         &Cli::cmdPricesSet});
     m_commands.append({QStringLiteral("targets set"),
                        QStringLiteral("Replace the target weights (fractions or percentages; they must sum to 1)."),
                        QStringLiteral("ASSET=WEIGHT[:BAND] [...]"),
@@ -149,13 +148,13 @@ void Cli::registerLedgerCommands()
                        &Cli::cmdTargetsSet});
     m_commands.append({QStringLiteral("status"), QStringLiteral("Value the portfolio: weights, targets and drift."),
                        QString(), nullptr, &Cli::cmdStatus});
-    m_commands.append({QStringLiteral("export"), QStringLiteral("Export holdings or valuations to CSV."),
-                       QStringLiteral("holdings|valuations"),
-                       [](QCommandLineParser &p) {
-                           p.addOption({QStringLiteral("out"), QStringLiteral("CSV file to write."),
-                                        QStringLiteral("FILE")});
-                       },
-                       &Cli::cmdExport});
+    m_commands.append(
+        {QStringLiteral("export"), QStringLiteral("Export holdings or valuations to CSV."),
+         QStringLiteral("holdings|valuations"),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("out"), QStringLiteral("CSV file to write."), QStringLiteral("FILE")});
+         },
+         &Cli::cmdExport});
 }
 
 int Cli::cmdInit(QCommandLineParser &parser)
@@ -167,9 +166,9 @@ int Cli::cmdInit(QCommandLineParser &parser)
         if (auto created = storage::DemoPortfolio::create(db(), clock()); !created)
             return fail(created.error());
         if (json()) {
-            CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("database"), path},
-                                                      {QStringLiteral("portfolio"), QStringLiteral("Demo")},
-                                                      {QStringLiteral("demo"), true}}));
+            CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("database"), path},
+                                                       {QStringLiteral("portfolio"), QStringLiteral("Demo")},
+                                                       {QStringLiteral("demo"), true}}));
         } else {
             CliOutput::line(QStringLiteral("Created the demo portfolio \"Demo\" on the paper exchange in %1.\n"
                                            "All of its prices are SIMULATED.")
@@ -184,10 +183,10 @@ int Cli::cmdInit(QCommandLineParser &parser)
     if (!portfolio)
         return fail(portfolio.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("database"), path},
-                                                  {QStringLiteral("portfolio"), portfolio->name},
-                                                  {QStringLiteral("quote"), portfolio->quote},
-                                                  {QStringLiteral("demo"), false}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("database"), path},
+                                                   {QStringLiteral("portfolio"), portfolio->name},
+                                                   {QStringLiteral("quote"), portfolio->quote},
+                                                   {QStringLiteral("demo"), false}}));
     } else {
         CliOutput::line(QStringLiteral("Database ready at %1 (portfolio \"%2\", quote %3).")
                             .arg(path, portfolio->name, portfolio->quote));
@@ -208,8 +207,8 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
                                   .arg(exchange)));
     }
     exchange::PaperConfig config;
-    for (const auto &[option, field] : {std::pair{QStringLiteral("fee-bps"), &config.takerFeeBps},
-                                        std::pair{QStringLiteral("slippage-bps"), &config.slippageBps}}) {
+    for (const auto &[option, field] : {std::pair {QStringLiteral("fee-bps"), &config.takerFeeBps},
+                                        std::pair {QStringLiteral("slippage-bps"), &config.slippageBps}}) {
         if (!parser.isSet(option))
             continue;
         if (exchange != QLatin1String("paper"))
@@ -224,7 +223,8 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
 
     auto added = storage::guarded([&]() -> Result<domain::Account> {
         storage::Transaction transaction(db());
-        auto account = storage::Ledger(db(), clock()).addAccount(name, exchange, parser.value(QStringLiteral("base-url")));
+        auto account =
+            storage::Ledger(db(), clock()).addAccount(name, exchange, parser.value(QStringLiteral("base-url")));
         if (!account)
             return account.error();
         if (account->kind == domain::AccountKind::Paper) {
@@ -239,9 +239,9 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
     if (!added)
         return fail(added.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("name"), added->name},
-                                                  {QStringLiteral("exchange"), added->exchange},
-                                                  {QStringLiteral("kind"), domain::toText(added->kind)}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("name"), added->name},
+                                                   {QStringLiteral("exchange"), added->exchange},
+                                                   {QStringLiteral("kind"), domain::toText(added->kind)}}));
     } else {
         CliOutput::line(QStringLiteral("Added %1 account \"%2\".").arg(added->exchange, added->name));
     }
@@ -256,12 +256,12 @@ int Cli::cmdAccountsList(QCommandLineParser &)
     if (json()) {
         QJsonArray list;
         for (const auto &account : *accounts) {
-            list.append(QJsonObject{{QStringLiteral("name"), account.name},
-                                    {QStringLiteral("exchange"), account.exchange},
-                                    {QStringLiteral("kind"), domain::toText(account.kind)},
-                                    {QStringLiteral("simulated"), account.kind == domain::AccountKind::Paper}});
+            list.append(QJsonObject {{QStringLiteral("name"), account.name},
+                                     {QStringLiteral("exchange"), account.exchange},
+                                     {QStringLiteral("kind"), domain::toText(account.kind)},
+                                     {QStringLiteral("simulated"), account.kind == domain::AccountKind::Paper}});
         }
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("accounts"), list}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("accounts"), list}}));
         return 0;
     }
     QList<QStringList> rows;
@@ -300,13 +300,13 @@ int Cli::cmdHoldingsSet(QCommandLineParser &parser)
                                                       QStringLiteral("a quantity cannot be negative")))
                                   .message);
         }
-        holdings.append(domain::Holding{0, account, *symbol, network, *quantity});
+        holdings.append(domain::Holding {0, account, *symbol, network, *quantity});
     }
     if (auto stored = storage::Ledger(db(), clock()).setHoldings(account, holdings); !stored)
         return fail(stored.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("account"), account},
-                                                  {QStringLiteral("updated"), static_cast<int>(holdings.size())}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("account"), account},
+                                                   {QStringLiteral("updated"), static_cast<int>(holdings.size())}}));
     } else {
         CliOutput::line(QStringLiteral("Set %1 holding(s) on \"%2\".").arg(holdings.size()).arg(account));
     }
@@ -321,20 +321,20 @@ int Cli::cmdHoldingsList(QCommandLineParser &)
     if (json()) {
         QJsonArray list;
         for (const auto &holding : *holdings) {
-            list.append(QJsonObject{{QStringLiteral("account"), holding.accountName},
-                                    {QStringLiteral("asset"), holding.asset},
-                                    {QStringLiteral("network"), holding.network},
-                                    {QStringLiteral("quantity"), holding.quantity.toString()}});
+            list.append(QJsonObject {{QStringLiteral("account"), holding.accountName},
+                                     {QStringLiteral("asset"), holding.asset},
+                                     {QStringLiteral("network"), holding.network},
+                                     {QStringLiteral("quantity"), holding.quantity.toString()}});
         }
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("holdings"), list}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("holdings"), list}}));
         return 0;
     }
     QList<QStringList> rows;
     for (const auto &holding : *holdings)
         rows.append({holding.asset, holding.accountName, holding.network, holding.quantity.toString()});
-    CliOutput::table({QStringLiteral("ASSET"), QStringLiteral("ACCOUNT"), QStringLiteral("NETWORK"),
-                      QStringLiteral(">QUANTITY")},
-                     rows);
+    CliOutput::table(
+        {QStringLiteral("ASSET"), QStringLiteral("ACCOUNT"), QStringLiteral("NETWORK"), QStringLiteral(">QUANTITY")},
+        rows);
     return 0;
 }
 
@@ -355,8 +355,8 @@ int Cli::cmdPricesSet(QCommandLineParser &parser)
         const QString text = parser.value(QStringLiteral("at"));
         at = QDateTime::fromString(text, Qt::ISODateWithMs);
         if (!at.isValid())
-            return usageError(QStringLiteral("--at \"%1\": expected an ISO 8601 time such as 2026-11-21T12:00:00Z")
-                                  .arg(text));
+            return usageError(
+                QStringLiteral("--at \"%1\": expected an ISO 8601 time such as 2026-11-21T12:00:00Z").arg(text));
         if (at.timeSpec() == Qt::LocalTime)
             at.setTimeZone(QTimeZone::utc()); // a time without zone is taken as UTC
     }
@@ -374,9 +374,10 @@ int Cli::cmdPricesSet(QCommandLineParser &parser)
         if (!price)
             return usageError(argumentError(i, arguments[i], price.error()).message);
         if (!price->isPositive()) {
-            return usageError(argumentError(i, arguments[i], makeError(QStringLiteral("price.range"),
-                                                                       QStringLiteral("a price must be above zero")))
-                                  .message);
+            return usageError(
+                argumentError(i, arguments[i],
+                              makeError(QStringLiteral("price.range"), QStringLiteral("a price must be above zero")))
+                    .message);
         }
         if (*symbol == quote) {
             return usageError(argumentError(i, arguments[i],
@@ -384,16 +385,17 @@ int Cli::cmdPricesSet(QCommandLineParser &parser)
                                                       QStringLiteral("%1 is the quote currency").arg(quote)))
                                   .message);
         }
-        points.append(domain::PricePoint{*symbol, quote, at, *price, QStringLiteral("manual")});
+        points.append(domain::PricePoint {*symbol, quote, at, *price, QStringLiteral("manual")});
     }
     if (auto stored = storage::Ledger(db(), clock()).setPrices(points); !stored)
         return fail(stored.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("quote"), quote},
-                                                  {QStringLiteral("at"), io::Exports::isoUtc(at)},
-                                                  {QStringLiteral("updated"), static_cast<int>(points.size())}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("quote"), quote},
+                                                   {QStringLiteral("at"), io::Exports::isoUtc(at)},
+                                                   {QStringLiteral("updated"), static_cast<int>(points.size())}}));
     } else {
-        CliOutput::line(QStringLiteral("Set %1 price(s) in %2 at %3.").arg(points.size()).arg(quote, io::Exports::isoUtc(at)));
+        CliOutput::line(
+            QStringLiteral("Set %1 price(s) in %2 at %3.").arg(points.size()).arg(quote, io::Exports::isoUtc(at)));
     }
     return 0;
 }
@@ -442,9 +444,9 @@ int Cli::cmdTargetsSet(QCommandLineParser &parser)
         QJsonObject weights;
         for (const auto &target : targets)
             weights.insert(target.asset, target.weight.toDouble());
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("portfolio"), portfolio->name},
-                                                  {QStringLiteral("targets"), weights},
-                                                  {QStringLiteral("band"), band.toString()}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("portfolio"), portfolio->name},
+                                                   {QStringLiteral("targets"), weights},
+                                                   {QStringLiteral("band"), band.toString()}}));
     } else {
         CliOutput::line(QStringLiteral("Set %1 target(s) on \"%2\" (band %3).")
                             .arg(targets.size())
@@ -467,13 +469,13 @@ int Cli::cmdStatus(QCommandLineParser &parser)
         QJsonArray assets;
         for (const auto &position : snapshot->positions())
             assets.append(positionJson(position));
-        QJsonObject object{{QStringLiteral("portfolio"), portfolio->name},
-                           {QStringLiteral("quote"), snapshot->quote()},
-                           {QStringLiteral("time"), io::Exports::isoUtc(snapshot->time())},
-                           {QStringLiteral("total_value"), snapshot->totalValue().toString()},
-                           {QStringLiteral("simulated"), snapshot->isSimulated()},
-                           {QStringLiteral("missing_prices"), QJsonArray::fromStringList(snapshot->missingPrices())},
-                           {QStringLiteral("assets"), assets}};
+        QJsonObject object {{QStringLiteral("portfolio"), portfolio->name},
+                            {QStringLiteral("quote"), snapshot->quote()},
+                            {QStringLiteral("time"), io::Exports::isoUtc(snapshot->time())},
+                            {QStringLiteral("total_value"), snapshot->totalValue().toString()},
+                            {QStringLiteral("simulated"), snapshot->isSimulated()},
+                            {QStringLiteral("missing_prices"), QJsonArray::fromStringList(snapshot->missingPrices())},
+                            {QStringLiteral("assets"), assets}};
         CliOutput::json(QJsonDocument(object));
         return 0;
     }
@@ -484,9 +486,8 @@ int Cli::cmdStatus(QCommandLineParser &parser)
     QList<QStringList> rows;
     for (const auto &position : snapshot->positions()) {
         rows.append({position.asset, position.quantity.toString(),
-                     position.price ? position.price->toString() : QStringLiteral("no price"),
-                     money2(position.value), CliOutput::percent(position.weight),
-                     CliOutput::percent(position.target),
+                     position.price ? position.price->toString() : QStringLiteral("no price"), money2(position.value),
+                     CliOutput::percent(position.weight), CliOutput::percent(position.target),
                      (position.drift() >= 0 ? QStringLiteral("+") : QString()) + CliOutput::percent(position.drift()),
                      position.band.toString(), position.outsideBand() ? QStringLiteral("OUTSIDE") : QString()});
     }
@@ -523,16 +524,17 @@ int Cli::cmdExport(QCommandLineParser &parser)
             return fail(rows.error());
         table = io::Exports::valuations(portfolio->name, *rows);
     } else {
-        return usageError(QStringLiteral("export: unknown table \"%1\"; choose holdings or valuations")
-                              .arg(arguments.first()));
+        return usageError(
+            QStringLiteral("export: unknown table \"%1\"; choose holdings or valuations").arg(arguments.first()));
     }
     if (auto written = io::CsvWriter::writeFile(out, table); !written)
         return fail(written.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("file"), QDir::toNativeSeparators(out)},
-                                                  {QStringLiteral("rows"), static_cast<int>(table.rows.size())}}));
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("file"), QDir::toNativeSeparators(out)},
+                                                   {QStringLiteral("rows"), static_cast<int>(table.rows.size())}}));
     } else {
-        CliOutput::line(QStringLiteral("Wrote %1 row(s) to %2.").arg(table.rows.size()).arg(QDir::toNativeSeparators(out)));
+        CliOutput::line(
+            QStringLiteral("Wrote %1 row(s) to %2.").arg(table.rows.size()).arg(QDir::toNativeSeparators(out)));
     }
     return 0;
 }

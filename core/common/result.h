@@ -11,7 +11,7 @@ namespace ballast {
 /// machine-readable code plus a one-line message for a person.
 struct Error
 {
-    QString code;    ///< e.g. "decimal.overflow", "storage.constraint", "-1013"
+    QString code; ///< e.g. "decimal.overflow", "storage.constraint", "-1013"
     QString message; ///< one line, says what and where
 
     [[nodiscard]] QString toString() const { return message; }
@@ -78,7 +78,7 @@ using Status = Result<void>;
 
 inline Error makeError(QString code, QString message)
 {
-    return Error{std::move(code), std::move(message)};
+    return Error {std::move(code), std::move(message)};
 }
 
 } // namespace ballast

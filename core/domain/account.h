@@ -12,10 +12,10 @@ enum class AccountKind { Paper, Exchange, Wallet };
 struct Account
 {
     qint64 id = 0;
-    QString name;     ///< unique, chosen by the person ("paper", "binance-main")
+    QString name; ///< unique, chosen by the person ("paper", "binance-main")
     AccountKind kind = AccountKind::Paper;
     QString exchange; ///< "paper", "binance", "kraken" or "manual"
-    QString baseUrl;  ///< REST base URL override (tests, testnets); empty = default
+    QString baseUrl; ///< REST base URL override (tests, testnets); empty = default
     QDateTime createdAt;
 
     bool operator==(const Account &) const = default;

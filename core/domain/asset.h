@@ -13,9 +13,9 @@ enum class AssetKind { Crypto, Stablecoin, Fiat };
 /// property of the holding, and `networks` lists the ones known for it.
 struct Asset
 {
-    QString symbol;      ///< upper-case ticker, e.g. "BTC"
-    QString name;        ///< e.g. "Bitcoin"
-    int decimals = 8;    ///< display and ledger precision
+    QString symbol; ///< upper-case ticker, e.g. "BTC"
+    QString name; ///< e.g. "Bitcoin"
+    int decimals = 8; ///< display and ledger precision
     AssetKind kind = AssetKind::Crypto;
     QStringList networks; ///< e.g. {"ethereum", "base"}; empty when not relevant
 

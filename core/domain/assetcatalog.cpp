@@ -15,7 +15,7 @@ struct Entry
     const char *networks;
 };
 
-constexpr std::array<Entry, 19> kEntries{{
+constexpr std::array<Entry, 19> kEntries {{
     {"BTC", "Bitcoin", 8, AssetKind::Crypto, "bitcoin"},
     {"ETH", "Ethereum", 18, AssetKind::Crypto, "ethereum,arbitrum,base,optimism"},
     {"SOL", "Solana", 9, AssetKind::Crypto, "solana"},
@@ -76,8 +76,9 @@ Result<QString> AssetCatalog::normalizeSymbol(const QString &text)
             valid = false;
     }
     if (!valid) {
-        return makeError(QStringLiteral("asset.symbol"),
-                         QStringLiteral("\"%1\" is not an asset symbol (1 to 15 letters or digits, e.g. BTC)").arg(text));
+        return makeError(
+            QStringLiteral("asset.symbol"),
+            QStringLiteral("\"%1\" is not an asset symbol (1 to 15 letters or digits, e.g. BTC)").arg(text));
     }
     return symbol;
 }

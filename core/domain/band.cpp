@@ -23,9 +23,9 @@ Result<Band> Band::parse(const QString &text)
         band.kind = Kind::Relative;
         number = QStringView(trimmed).chopped(1);
     } else {
-        return makeError(QStringLiteral("band.syntax"),
-                         QStringLiteral("band \"%1\" needs a unit: \"5pp\" (percentage points) or \"25%\" (relative)")
-                             .arg(text));
+        return makeError(
+            QStringLiteral("band.syntax"),
+            QStringLiteral("band \"%1\" needs a unit: \"5pp\" (percentage points) or \"25%\" (relative)").arg(text));
     }
     bool ok = false;
     const double percent = number.toDouble(&ok);

@@ -11,10 +11,10 @@ namespace ballast::domain {
 /// One execution of (part of) an order, with the fee the exchange charged.
 struct Fill
 {
-    QString tradeId;       ///< exchange trade id, unique per exchange and symbol
+    QString tradeId; ///< exchange trade id, unique per exchange and symbol
     QString clientOrderId;
     QString exchangeOrderId;
-    QString symbol;        ///< "BASE/QUOTE"
+    QString symbol; ///< "BASE/QUOTE"
     Side side = Side::Buy;
     money::Decimal quantity; ///< base quantity
     money::Decimal price;

@@ -11,7 +11,7 @@ struct Holding
 {
     qint64 accountId = 0;
     QString accountName;
-    QString asset;   ///< asset symbol
+    QString asset; ///< asset symbol
     QString network; ///< empty when the account does not distinguish networks
     money::Decimal quantity;
 

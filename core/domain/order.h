@@ -34,10 +34,10 @@ struct Order
     QString symbol; ///< exchange-neutral "BASE/QUOTE", e.g. "ETH/USDT"
     Side side = Side::Buy;
     OrderType type = OrderType::Market;
-    money::Decimal quantity;      ///< requested base quantity
-    money::Decimal price;         ///< limit price; zero for market orders
+    money::Decimal quantity; ///< requested base quantity
+    money::Decimal price; ///< limit price; zero for market orders
     money::Decimal filledQuantity;
-    money::Decimal filledQuote;   ///< cumulative quote amount of the fills
+    money::Decimal filledQuote; ///< cumulative quote amount of the fills
     OrderStatus status = OrderStatus::Planned;
     QString reason; ///< rejection or expiry reason as the exchange gave it
     QDateTime createdAt;

@@ -13,22 +13,22 @@ namespace ballast::exchange {
 /// "no limit".
 struct MarketRules
 {
-    QString symbol;         ///< exchange-neutral "BASE/QUOTE"
+    QString symbol; ///< exchange-neutral "BASE/QUOTE"
     QString exchangeSymbol; ///< the exchange's own id, e.g. "BTCUSDT", "XXBTZUSD"
     QString base;
     QString quote;
     bool active = true;
-    money::Decimal lotStep;       ///< quantity increment (LOT_SIZE.stepSize, Kraken lot_decimals)
-    money::Decimal minQuantity;   ///< LOT_SIZE.minQty, Kraken ordermin
-    money::Decimal maxQuantity;   ///< LOT_SIZE.maxQty; zero = none
+    money::Decimal lotStep; ///< quantity increment (LOT_SIZE.stepSize, Kraken lot_decimals)
+    money::Decimal minQuantity; ///< LOT_SIZE.minQty, Kraken ordermin
+    money::Decimal maxQuantity; ///< LOT_SIZE.maxQty; zero = none
     money::Decimal marketLotStep; ///< MARKET_LOT_SIZE.stepSize; zero = same as lotStep
     money::Decimal marketMaxQuantity;
-    money::Decimal tick;          ///< PRICE_FILTER.tickSize, Kraken tick_size
+    money::Decimal tick; ///< PRICE_FILTER.tickSize, Kraken tick_size
     money::Decimal minPrice;
     money::Decimal maxPrice;
-    money::Decimal minNotional;   ///< MIN_NOTIONAL / NOTIONAL.minNotional, Kraken costmin
-    money::Decimal maxNotional;   ///< zero = none
-    money::Decimal makerFee;      ///< fraction, e.g. 0.001 for 10 bps
+    money::Decimal minNotional; ///< MIN_NOTIONAL / NOTIONAL.minNotional, Kraken costmin
+    money::Decimal maxNotional; ///< zero = none
+    money::Decimal makerFee; ///< fraction, e.g. 0.001 for 10 bps
     money::Decimal takerFee;
 
     bool operator==(const MarketRules &) const = default;
@@ -65,8 +65,8 @@ struct OrderRequest
     domain::Side side = domain::Side::Buy;
     domain::OrderType type = domain::OrderType::Market;
     money::Decimal quantity; ///< base quantity
-    money::Decimal price;    ///< limit price; zero for market orders
-    QString clientOrderId;   ///< deterministic, chosen by Ballast
+    money::Decimal price; ///< limit price; zero for market orders
+    QString clientOrderId; ///< deterministic, chosen by Ballast
 
     bool operator==(const OrderRequest &) const = default;
 };

@@ -37,13 +37,13 @@ std::optional<ExchangeError> OrderRules::check(const MarketRules &market, const 
         return error;
     }
     const bool isMarket = request.type == domain::OrderType::Market;
-    const QString lotFilter = isMarket && market.marketLotStep.isPositive() ? QStringLiteral("MARKET_LOT_SIZE")
-                                                                             : QStringLiteral("LOT_SIZE");
+    const QString lotFilter =
+        isMarket && market.marketLotStep.isPositive() ? QStringLiteral("MARKET_LOT_SIZE") : QStringLiteral("LOT_SIZE");
     const Decimal step = stepFor(market, request.type);
     if (!request.quantity.isPositive() || request.quantity < market.minQuantity)
         return filterFailure(lotFilter);
-    const Decimal maxQuantity = isMarket && market.marketMaxQuantity.isPositive() ? market.marketMaxQuantity
-                                                                                  : market.maxQuantity;
+    const Decimal maxQuantity =
+        isMarket && market.marketMaxQuantity.isPositive() ? market.marketMaxQuantity : market.maxQuantity;
     if (maxQuantity.isPositive() && request.quantity > maxQuantity)
         return filterFailure(lotFilter);
     if (step.isPositive() && !request.quantity.isMultipleOf(step))

@@ -30,11 +30,22 @@ struct KnownRules
 
 // Lot steps and ticks of the USDT markets on Binance spot, for the assets the
 // simulated market knows.
-constexpr std::array<KnownRules, 15> kKnownRules{{
-    {"BTC", "0.00001", "0.01"}, {"ETH", "0.0001", "0.01"}, {"BNB", "0.001", "0.01"},  {"SOL", "0.001", "0.01"},
-    {"LTC", "0.001", "0.01"},   {"AVAX", "0.01", "0.01"},  {"LINK", "0.01", "0.001"}, {"DOT", "0.01", "0.001"},
-    {"XRP", "0.1", "0.0001"},   {"ADA", "0.1", "0.0001"},  {"TRX", "0.1", "0.00001"}, {"DOGE", "1", "0.00001"},
-    {"USDC", "1", "0.0001"},    {"DAI", "1", "0.0001"},    {"FDUSD", "1", "0.0001"},
+constexpr std::array<KnownRules, 15> kKnownRules {{
+    {"BTC", "0.00001", "0.01"},
+    {"ETH", "0.0001", "0.01"},
+    {"BNB", "0.001", "0.01"},
+    {"SOL", "0.001", "0.01"},
+    {"LTC", "0.001", "0.01"},
+    {"AVAX", "0.01", "0.01"},
+    {"LINK", "0.01", "0.001"},
+    {"DOT", "0.01", "0.001"},
+    {"XRP", "0.1", "0.0001"},
+    {"ADA", "0.1", "0.0001"},
+    {"TRX", "0.1", "0.00001"},
+    {"DOGE", "1", "0.00001"},
+    {"USDC", "1", "0.0001"},
+    {"DAI", "1", "0.0001"},
+    {"FDUSD", "1", "0.0001"},
 }};
 
 Decimal powerOfTen(int exponent)
@@ -179,9 +190,9 @@ ExResult<void> PaperExchange::setConfig(const PaperConfig &config)
     auto stored = storage::guarded([&]() -> Status {
         storage::Transaction transaction(m_db);
         storage::Statement upsert(m_db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-        const std::array<std::pair<const char *, int>, 3> values{{{"taker_fee_bps", config.takerFeeBps},
-                                                                  {"maker_fee_bps", config.makerFeeBps},
-                                                                  {"slippage_bps", config.slippageBps}}};
+        const std::array<std::pair<const char *, int>, 3> values {{{"taker_fee_bps", config.takerFeeBps},
+                                                                   {"maker_fee_bps", config.makerFeeBps},
+                                                                   {"slippage_bps", config.slippageBps}}};
         for (const auto &[key, value] : values) {
             upsert.bind(1, QStringLiteral("paper.%1.%2").arg(m_accountId).arg(QString::fromLatin1(key)))
                 .bind(2, QString::number(value));
@@ -237,12 +248,13 @@ ExResult<QList<MarketRules>> PaperExchange::fetchMarkets()
 ExResult<QList<Balance>> PaperExchange::fetchBalances()
 {
     auto rows = storage::guarded([&]() -> Result<QList<Balance>> {
-        storage::Statement query(m_db, "SELECT asset, free, locked FROM paper_balances WHERE account_id = ? "
-                                       "ORDER BY asset");
+        storage::Statement query(m_db,
+                                 "SELECT asset, free, locked FROM paper_balances WHERE account_id = ? "
+                                 "ORDER BY asset");
         query.bind(1, m_accountId);
         QList<Balance> balances;
         while (query.step())
-            balances.append(Balance{query.text(0), query.decimal(1), query.decimal(2)});
+            balances.append(Balance {query.text(0), query.decimal(1), query.decimal(2)});
         return balances;
     });
     if (!rows)
@@ -254,9 +266,10 @@ ExResult<void> PaperExchange::setBalances(const QList<Balance> &balances)
 {
     auto stored = storage::guarded([&]() -> Status {
         storage::Transaction transaction(m_db);
-        storage::Statement upsert(m_db, "INSERT INTO paper_balances (account_id, asset, free, locked) "
-                                        "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, asset) "
-                                        "DO UPDATE SET free = excluded.free, locked = excluded.locked");
+        storage::Statement upsert(m_db,
+                                  "INSERT INTO paper_balances (account_id, asset, free, locked) "
+                                  "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, asset) "
+                                  "DO UPDATE SET free = excluded.free, locked = excluded.locked");
         for (const Balance &balance : balances) {
             if (balance.free.isNegative() || balance.locked.isNegative()) {
                 return makeError(QStringLiteral("balance.negative"),
@@ -344,21 +357,24 @@ ExResult<Order> PaperExchange::place(const OrderRequest &request, bool validateO
     const qint64 now = m_clock();
     auto outcome = storage::guarded([&]() -> Result<Order, Error> {
         storage::Transaction transaction(m_db);
-        storage::Statement duplicate(m_db, "SELECT count(*) FROM paper_orders WHERE account_id = ? AND "
-                                           "client_order_id = ? AND status IN ('open', 'partially_filled')");
+        storage::Statement duplicate(m_db,
+                                     "SELECT count(*) FROM paper_orders WHERE account_id = ? AND "
+                                     "client_order_id = ? AND status IN ('open', 'partially_filled')");
         duplicate.bind(1, m_accountId).bind(2, request.clientOrderId);
         duplicate.step();
         if (duplicate.int64(0) > 0)
             return makeError(QStringLiteral("-2010"), QStringLiteral("Duplicate order sent."));
 
         auto balanceOf = [&](const QString &asset) {
-            storage::Statement query(m_db, "SELECT free, locked FROM paper_balances WHERE account_id = ? AND asset = ?");
+            storage::Statement query(m_db,
+                                     "SELECT free, locked FROM paper_balances WHERE account_id = ? AND asset = ?");
             query.bind(1, m_accountId).bind(2, asset);
-            return query.step() ? Balance{asset, query.decimal(0), query.decimal(1)} : Balance{asset, {}, {}};
+            return query.step() ? Balance {asset, query.decimal(0), query.decimal(1)} : Balance {asset, {}, {}};
         };
-        storage::Statement putBalance(m_db, "INSERT INTO paper_balances (account_id, asset, free, locked) "
-                                            "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, asset) "
-                                            "DO UPDATE SET free = excluded.free, locked = excluded.locked");
+        storage::Statement putBalance(m_db,
+                                      "INSERT INTO paper_balances (account_id, asset, free, locked) "
+                                      "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, asset) "
+                                      "DO UPDATE SET free = excluded.free, locked = excluded.locked");
         auto store = [&](const Balance &balance) {
             putBalance.bind(1, m_accountId).bind(2, balance.asset).bind(3, balance.free).bind(4, balance.locked);
             putBalance.run();
@@ -396,9 +412,10 @@ ExResult<Order> PaperExchange::place(const OrderRequest &request, bool validateO
             pay.locked += payAmount;
             store(pay);
         }
-        storage::Statement insert(m_db, "INSERT INTO paper_orders (account_id, client_order_id, symbol, side, type, "
-                                        "quantity, price, filled_quantity, filled_quote, status, reason, created_at, "
-                                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)");
+        storage::Statement insert(m_db,
+                                  "INSERT INTO paper_orders (account_id, client_order_id, symbol, side, type, "
+                                  "quantity, price, filled_quantity, filled_quote, status, reason, created_at, "
+                                  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)");
         insert.bind(1, m_accountId)
             .bind(2, order.clientOrderId)
             .bind(3, order.symbol)
@@ -414,8 +431,9 @@ ExResult<Order> PaperExchange::place(const OrderRequest &request, bool validateO
         insert.run();
         order.exchangeOrderId = QString::number(m_db.lastInsertId());
         if (marketable) {
-            storage::Statement fill(m_db, "INSERT INTO paper_fills (order_id, quantity, price, fee, fee_asset, ts) "
-                                          "VALUES (?, ?, ?, ?, ?, ?)");
+            storage::Statement fill(m_db,
+                                    "INSERT INTO paper_fills (order_id, quantity, price, fee, fee_asset, ts) "
+                                    "VALUES (?, ?, ?, ?, ?, ?)");
             fill.bind(1, m_db.lastInsertId())
                 .bind(2, request.quantity)
                 .bind(3, fillPrice)
@@ -447,10 +465,11 @@ ExResult<Order> PaperExchange::fetchOrder(const QString &symbol, const QString &
     if (auto matched = matchOpenOrders(); !matched)
         return matched.error();
     auto found = storage::guarded([&]() -> Result<std::optional<Order>> {
-        storage::Statement query(m_db, QByteArray(QByteArray(kOrderColumns)
-                                        + " WHERE account_id = ? AND symbol = ? AND client_order_id = ? "
-                                          "ORDER BY id DESC LIMIT 1")
-                                           .constData());
+        storage::Statement query(m_db,
+                                 QByteArray(QByteArray(kOrderColumns)
+                                            + " WHERE account_id = ? AND symbol = ? AND client_order_id = ? "
+                                              "ORDER BY id DESC LIMIT 1")
+                                     .constData());
         query.bind(1, m_accountId).bind(2, symbol).bind(3, clientOrderId);
         if (query.step())
             return std::optional<Order>(readOrder(query));
@@ -470,7 +489,9 @@ ExResult<Order> PaperExchange::cancelOrder(const QString &symbol, const QString 
         return order.error();
     if (order->status != OrderStatus::Open && order->status != OrderStatus::PartiallyFilled)
         return error(ExchangeError::Kind::OrderNotFound, "-2011", "Unknown order sent.");
-    const auto [base, quote] = splitSymbol(symbol);
+    const auto parts = splitSymbol(symbol);
+    const QString base = parts.first;
+    const QString quote = parts.second;
     auto cancelled = storage::guarded([&]() -> Result<Order> {
         storage::Transaction transaction(m_db);
         const bool buy = order->side == Side::Buy;
@@ -482,8 +503,9 @@ ExResult<Order> PaperExchange::cancelOrder(const QString &symbol, const QString 
             const Decimal notional = remaining * order->price;
             release = notional + (notional * bps(config().makerFeeBps)).rounded(8, RoundingMode::Ceiling);
         }
-        storage::Statement update(m_db, "UPDATE paper_balances SET free = ?, locked = ? "
-                                        "WHERE account_id = ? AND asset = ?");
+        storage::Statement update(m_db,
+                                  "UPDATE paper_balances SET free = ?, locked = ? "
+                                  "WHERE account_id = ? AND asset = ?");
         storage::Statement query(m_db, "SELECT free, locked FROM paper_balances WHERE account_id = ? AND asset = ?");
         query.bind(1, m_accountId).bind(2, lockedAsset);
         if (query.step()) {
@@ -512,10 +534,11 @@ ExResult<QList<Order>> PaperExchange::fetchOpenOrders(const QString &symbol)
     if (auto matched = matchOpenOrders(); !matched)
         return matched.error();
     auto rows = storage::guarded([&]() -> Result<QList<Order>> {
-        storage::Statement query(m_db, QByteArray(QByteArray(kOrderColumns)
-                                        + " WHERE account_id = ? AND status IN ('open', 'partially_filled') "
-                                          "AND (? = '' OR symbol = ?) ORDER BY id")
-                                           .constData());
+        storage::Statement query(m_db,
+                                 QByteArray(QByteArray(kOrderColumns)
+                                            + " WHERE account_id = ? AND status IN ('open', 'partially_filled') "
+                                              "AND (? = '' OR symbol = ?) ORDER BY id")
+                                     .constData());
         query.bind(1, m_accountId).bind(2, symbol).bind(3, symbol);
         QList<Order> orders;
         while (query.step())
@@ -530,9 +553,11 @@ ExResult<QList<Order>> PaperExchange::fetchOpenOrders(const QString &symbol)
 ExResult<int> PaperExchange::matchOpenOrders()
 {
     auto open = storage::guarded([&]() -> Result<QList<Order>> {
-        storage::Statement query(m_db, QByteArray(QByteArray(kOrderColumns)
-                                        + " WHERE account_id = ? AND status IN ('open', 'partially_filled') ORDER BY id")
-                                           .constData());
+        storage::Statement query(
+            m_db,
+            QByteArray(QByteArray(kOrderColumns)
+                       + " WHERE account_id = ? AND status IN ('open', 'partially_filled') ORDER BY id")
+                .constData());
         query.bind(1, m_accountId);
         QList<Order> orders;
         while (query.step())
@@ -550,7 +575,9 @@ ExResult<int> PaperExchange::matchOpenOrders()
         const bool reached = buy ? ticker->ask <= order.price : ticker->bid >= order.price;
         if (!reached)
             continue;
-        const auto [base, quote] = splitSymbol(order.symbol);
+        const auto parts = splitSymbol(order.symbol);
+        const QString base = parts.first;
+        const QString quote = parts.second;
         auto done = storage::guarded([&]() -> Status {
             storage::Transaction transaction(m_db);
             const Decimal notional = order.quantity * order.price;
@@ -569,18 +596,21 @@ ExResult<int> PaperExchange::matchOpenOrders()
             storage::Statement current(m_db, "SELECT free FROM paper_balances WHERE account_id = ? AND asset = ?");
             current.bind(1, m_accountId).bind(2, receiveAsset);
             const Decimal free = current.step() ? current.decimal(0) : Decimal();
-            storage::Statement put(m_db, "INSERT INTO paper_balances (account_id, asset, free, locked) "
-                                         "VALUES (?, ?, ?, '0') ON CONFLICT (account_id, asset) "
-                                         "DO UPDATE SET free = excluded.free");
+            storage::Statement put(m_db,
+                                   "INSERT INTO paper_balances (account_id, asset, free, locked) "
+                                   "VALUES (?, ?, ?, '0') ON CONFLICT (account_id, asset) "
+                                   "DO UPDATE SET free = excluded.free");
             put.bind(1, m_accountId).bind(2, receiveAsset).bind(3, free + received);
             put.run();
-            storage::Statement mark(m_db, "UPDATE paper_orders SET status = 'filled', filled_quantity = quantity, "
-                                          "filled_quote = ?, updated_at = ? WHERE id = ?");
+            storage::Statement mark(m_db,
+                                    "UPDATE paper_orders SET status = 'filled', filled_quantity = quantity, "
+                                    "filled_quote = ?, updated_at = ? WHERE id = ?");
             const qint64 now = m_clock();
             mark.bind(1, notional).bind(2, now).bind(3, order.exchangeOrderId.toLongLong());
             mark.run();
-            storage::Statement fill(m_db, "INSERT INTO paper_fills (order_id, quantity, price, fee, fee_asset, ts) "
-                                          "VALUES (?, ?, ?, ?, ?, ?)");
+            storage::Statement fill(m_db,
+                                    "INSERT INTO paper_fills (order_id, quantity, price, fee, fee_asset, ts) "
+                                    "VALUES (?, ?, ?, ?, ?, ?)");
             fill.bind(1, order.exchangeOrderId.toLongLong())
                 .bind(2, order.quantity)
                 .bind(3, order.price)
@@ -601,10 +631,11 @@ ExResult<int> PaperExchange::matchOpenOrders()
 ExResult<QList<domain::Fill>> PaperExchange::fetchFills(const QString &symbol, qint64 sinceMs)
 {
     auto rows = storage::guarded([&]() -> Result<QList<domain::Fill>> {
-        storage::Statement query(m_db, "SELECT f.id, o.client_order_id, o.id, o.symbol, o.side, f.quantity, f.price, "
-                                       "f.fee, f.fee_asset, f.ts FROM paper_fills f "
-                                       "JOIN paper_orders o ON o.id = f.order_id "
-                                       "WHERE o.account_id = ? AND o.symbol = ? AND f.ts >= ? ORDER BY f.id");
+        storage::Statement query(m_db,
+                                 "SELECT f.id, o.client_order_id, o.id, o.symbol, o.side, f.quantity, f.price, "
+                                 "f.fee, f.fee_asset, f.ts FROM paper_fills f "
+                                 "JOIN paper_orders o ON o.id = f.order_id "
+                                 "WHERE o.account_id = ? AND o.symbol = ? AND f.ts >= ? ORDER BY f.id");
         query.bind(1, m_accountId).bind(2, symbol).bind(3, sinceMs);
         QList<domain::Fill> fills;
         while (query.step()) {

@@ -16,7 +16,7 @@ struct PaperConfig
 {
     int takerFeeBps = 10; ///< 0.10 %, Binance's base spot rate
     int makerFeeBps = 10;
-    int slippageBps = 5;  ///< market orders fill this much worse than the last price
+    int slippageBps = 5; ///< market orders fill this much worse than the last price
 };
 
 /// The embedded exchange: no network, prices from the local price store

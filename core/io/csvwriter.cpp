@@ -38,11 +38,12 @@ Status CsvWriter::writeFile(const QString &path, const CsvTable &table)
     const QString shown = QDir::toNativeSeparators(path);
     for (qsizetype i = 0; i < table.rows.size(); ++i) {
         if (table.rows[i].size() != table.header.size()) {
-            return makeError(QStringLiteral("csv.width"), QStringLiteral("%1: row %2 has %3 fields, the header %4")
-                                                              .arg(shown)
-                                                              .arg(i + 2)
-                                                              .arg(table.rows[i].size())
-                                                              .arg(table.header.size()));
+            return makeError(QStringLiteral("csv.width"),
+                             QStringLiteral("%1: row %2 has %3 fields, the header %4")
+                                 .arg(shown)
+                                 .arg(i + 2)
+                                 .arg(table.rows[i].size())
+                                 .arg(table.header.size()));
         }
     }
     QSaveFile file(path);

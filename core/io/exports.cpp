@@ -12,9 +12,9 @@ QString Exports::isoUtc(const QDateTime &time)
 CsvTable Exports::holdings(const rebalance::Snapshot &snapshot)
 {
     CsvTable table;
-    table.header = {QStringLiteral("time"),  QStringLiteral("account"), QStringLiteral("asset"),
+    table.header = {QStringLiteral("time"),    QStringLiteral("account"),  QStringLiteral("asset"),
                     QStringLiteral("network"), QStringLiteral("quantity"), QStringLiteral("price"),
-                    QStringLiteral("value"), QStringLiteral("quote"),   QStringLiteral("price_source")};
+                    QStringLiteral("value"),   QStringLiteral("quote"),    QStringLiteral("price_source")};
     const QString time = isoUtc(snapshot.time());
     for (const auto &position : snapshot.positions()) {
         for (const auto &holding : position.split) {

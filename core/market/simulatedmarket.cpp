@@ -204,7 +204,8 @@ constexpr qint64 kMsPerDay = 86'400'000;
 SimulatedMarket::SimulatedMarket(quint64 seed)
     : m_seed(seed)
     , m_assets(defaultAssets())
-{ }
+{
+}
 
 QList<SimulatedAssetSpec> SimulatedMarket::defaultAssets()
 {

@@ -113,7 +113,7 @@ Limbs multiply(UInt128 a, UInt128 b)
     const UInt128 hl = UInt128(hi64(a)) * lo64(b);
     const UInt128 hh = UInt128(hi64(a)) * hi64(b);
 
-    // Each column sum fits in 128 bits: three 64-bit terms plus a carry.
+    // mid is at most three 64-bit terms; high is the exact product / 2^128, so neither overflows.
     const UInt128 mid = UInt128(hi64(ll)) + lo64(lh) + lo64(hl);
     const UInt128 high = hh + hi64(lh) + hi64(hl) + hi64(mid);
     return {lo64(ll), lo64(mid), lo64(high), hi64(high)};
@@ -293,7 +293,8 @@ Decimal checkedResult(UInt128 magnitude, bool negative, const Decimal &value, QL
 DecimalError::DecimalError(QString code, const QString &message)
     : std::runtime_error(message.toStdString())
     , m_code(std::move(code))
-{ }
+{
+}
 
 Decimal Decimal::fromInt(std::int64_t value)
 {
@@ -493,8 +494,10 @@ double Decimal::toDouble() const
     }
     constexpr double kExactPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
                                       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+    // Exact integer division: it only strips the trailing zeros counted above.
     const double result =
-        static_cast<double>(magnitude / kPow10[static_cast<std::size_t>(zeros)]) / kExactPow10[kScale - zeros];
+        static_cast<double>(magnitude / kPow10[static_cast<std::size_t>(zeros)]) // NOLINT(bugprone-integer-division)
+        / kExactPow10[kScale - zeros];
     return m_raw < 0 ? -result : result;
 }
 

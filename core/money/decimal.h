@@ -16,11 +16,11 @@ __extension__ typedef unsigned __int128 UInt128; // NOLINT(modernize-use-using)
 
 /// How an inexact result is brought to the representable grid.
 enum class RoundingMode {
-    Down,     ///< toward zero (truncate)
-    Up,       ///< away from zero
-    Floor,    ///< toward -infinity
-    Ceiling,  ///< toward +infinity
-    HalfUp,   ///< nearest, ties away from zero
+    Down, ///< toward zero (truncate)
+    Up, ///< away from zero
+    Floor, ///< toward -infinity
+    Ceiling, ///< toward +infinity
+    HalfUp, ///< nearest, ties away from zero
     HalfEven, ///< nearest, ties to even (banker's rounding)
 };
 

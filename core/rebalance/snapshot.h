@@ -21,9 +21,9 @@ struct AssetPosition
     QString asset;
     money::Decimal quantity;
     std::optional<money::Decimal> price; ///< in the snapshot's quote; none when unknown
-    money::Decimal value;                ///< quantity x price (zero without a price)
-    double weight = 0.0;                 ///< value / total value
-    double target = 0.0;                 ///< target weight
+    money::Decimal value; ///< quantity x price (zero without a price)
+    double weight = 0.0; ///< value / total value
+    double target = 0.0; ///< target weight
     domain::Band band;
     bool simulatedPrice = false;
     QList<domain::Holding> split; ///< the holdings this position sums, by account and network

@@ -37,8 +37,9 @@ Result<domain::Account> AccountRepo::add(const domain::Account &account)
             return makeError(QStringLiteral("account.exists"),
                              QStringLiteral("an account named \"%1\" exists already").arg(account.name));
         }
-        Statement insert(m_db, "INSERT INTO accounts (name, kind, exchange, base_url, created_at) "
-                               "VALUES (?, ?, ?, ?, ?)");
+        Statement insert(m_db,
+                         "INSERT INTO accounts (name, kind, exchange, base_url, created_at) "
+                         "VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, account.name)
             .bind(2, domain::toText(account.kind))
             .bind(3, account.exchange)

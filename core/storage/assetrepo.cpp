@@ -9,8 +9,9 @@ Status AssetRepo::ensure(const QStringList &symbols)
 {
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
-        Statement insert(m_db, "INSERT OR IGNORE INTO assets (symbol, name, decimals, kind, networks) "
-                               "VALUES (?, ?, ?, ?, ?)");
+        Statement insert(m_db,
+                         "INSERT OR IGNORE INTO assets (symbol, name, decimals, kind, networks) "
+                         "VALUES (?, ?, ?, ?, ?)");
         for (const QString &symbol : symbols) {
             const domain::Asset asset = domain::AssetCatalog::lookup(symbol);
             insert.bind(1, asset.symbol)

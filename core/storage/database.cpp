@@ -79,7 +79,8 @@ Statement &Statement::bind(int index, const QString &value)
 Statement &Statement::bind(int index, QStringView value)
 {
     const QByteArray utf8 = value.toUtf8();
-    if (sqlite3_bind_text(m_stmt, index, utf8.constData(), static_cast<int>(utf8.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(m_stmt, index, utf8.constData(), static_cast<int>(utf8.size()), SQLITE_TRANSIENT)
+        != SQLITE_OK)
         m_db->fail("bind");
     return *this;
 }
@@ -129,8 +130,7 @@ bool Statement::step()
 
 void Statement::run()
 {
-    while (step()) {
-    }
+    while (step()) {}
 }
 
 void Statement::reset()
@@ -171,10 +171,10 @@ money::Decimal Statement::decimal(int column) const
     const QString value = text(column);
     auto parsed = money::Decimal::parse(value);
     if (!parsed) {
-        throw SqlError(QStringLiteral("storage.corrupt"),
-                       QStringLiteral("%1: column %2 holds \"%3\", which is not an exact decimal")
-                           .arg(QString::fromUtf8(sqlite3_column_name(m_stmt, column)),
-                                QString::number(column + 1), value));
+        throw SqlError(
+            QStringLiteral("storage.corrupt"),
+            QStringLiteral("%1: column %2 holds \"%3\", which is not an exact decimal")
+                .arg(QString::fromUtf8(sqlite3_column_name(m_stmt, column)), QString::number(column + 1), value));
     }
     return *parsed;
 }
@@ -231,9 +231,9 @@ QString Database::defaultPath()
 void Database::fail(const char *what) const
 {
     const int rc = sqlite3_extended_errcode(m_handle);
-    throw SqlError(codeFor(rc), QStringLiteral("%1: %2 failed: %3")
-                                    .arg(QDir::toNativeSeparators(m_path), QString::fromLatin1(what),
-                                         sqliteMessage(m_handle)));
+    throw SqlError(codeFor(rc),
+                   QStringLiteral("%1: %2 failed: %3")
+                       .arg(QDir::toNativeSeparators(m_path), QString::fromLatin1(what), sqliteMessage(m_handle)));
 }
 
 void Database::exec(const char *sql)
@@ -307,9 +307,9 @@ Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, i
         const int current = db->schemaVersion();
         const int tables = db->scalar("SELECT count(*) FROM sqlite_master").toInt();
         if (appId != kApplicationId && (current != 0 || tables != 0)) {
-            return makeError(QStringLiteral("storage.foreign"),
-                             QStringLiteral("%1: this SQLite file is not a Ballast database; refusing to change it")
-                                 .arg(shown));
+            return makeError(
+                QStringLiteral("storage.foreign"),
+                QStringLiteral("%1: this SQLite file is not a Ballast database; refusing to change it").arg(shown));
         }
         if (current > latestVersion()) {
             return makeError(QStringLiteral("storage.too_new"),
@@ -320,8 +320,9 @@ Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, i
                                  .arg(latestVersion()));
         }
         if (version < current) {
-            return makeError(QStringLiteral("storage.downgrade"),
-                             QStringLiteral("%1: schema %2 cannot be taken back to %3").arg(shown).arg(current).arg(version));
+            return makeError(
+                QStringLiteral("storage.downgrade"),
+                QStringLiteral("%1: schema %2 cannot be taken back to %3").arg(shown).arg(current).arg(version));
         }
 
         db->exec("PRAGMA journal_mode = WAL");

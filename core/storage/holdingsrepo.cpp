@@ -14,17 +14,18 @@ Status HoldingsRepo::set(qint64 accountId, const QList<domain::Holding> &holding
         QStringList symbols;
         for (const auto &holding : holdings) {
             if (holding.quantity.isNegative()) {
-                return makeError(QStringLiteral("holding.negative"),
-                                 QStringLiteral("%1: quantity %2 is negative")
-                                     .arg(holding.asset, holding.quantity.toString()));
+                return makeError(
+                    QStringLiteral("holding.negative"),
+                    QStringLiteral("%1: quantity %2 is negative").arg(holding.asset, holding.quantity.toString()));
             }
             symbols << holding.asset;
         }
         if (auto ensured = AssetRepo(m_db).ensure(symbols); !ensured)
             return ensured.error();
-        Statement upsert(m_db, "INSERT INTO holdings (account_id, asset, network, quantity, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, asset, network) "
-                               "DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at");
+        Statement upsert(m_db,
+                         "INSERT INTO holdings (account_id, asset, network, quantity, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, asset, network) "
+                         "DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at");
         Statement remove(m_db, "DELETE FROM holdings WHERE account_id = ? AND asset = ? AND network = ?");
         for (const auto &holding : holdings) {
             if (holding.quantity.isZero()) {

@@ -43,8 +43,9 @@ Result<domain::Account> Ledger::addAccount(const QString &name, const QString &e
     } else if (exchange == QLatin1String("binance") || exchange == QLatin1String("kraken")) {
         account.kind = domain::AccountKind::Exchange;
     } else {
-        return makeError(QStringLiteral("account.exchange"),
-                         QStringLiteral("unknown exchange \"%1\"; choose paper, binance, kraken or manual").arg(exchange));
+        return makeError(
+            QStringLiteral("account.exchange"),
+            QStringLiteral("unknown exchange \"%1\"; choose paper, binance, kraken or manual").arg(exchange));
     }
     return AccountRepo(m_db).add(account);
 }
@@ -74,7 +75,7 @@ Status Ledger::setHoldings(const QString &accountName, const QList<domain::Holdi
                     if (held.asset == row.asset)
                         total += held.quantity;
                 }
-                balances.append(exchange::Balance{row.asset, total, {}});
+                balances.append(exchange::Balance {row.asset, total, {}});
             }
             auto portfolio = PortfolioRepo(m_db).load();
             const QString quote = portfolio ? portfolio->quote : QStringLiteral("USDT");

@@ -39,8 +39,9 @@ Status PortfolioRepo::validateTargets(const QList<domain::Target> &targets)
         }
         seen.insert(target.asset);
         if (target.weight.isNegative() || target.weight > money::Decimal::fromInt(1)) {
-            return makeError(QStringLiteral("target.range"), QStringLiteral("%1: weight %2 is outside 0..1")
-                                                                 .arg(target.asset, target.weight.toString()));
+            return makeError(
+                QStringLiteral("target.range"),
+                QStringLiteral("%1: weight %2 is outside 0..1").arg(target.asset, target.weight.toString()));
         }
         sum += target.weight;
     }
@@ -78,15 +79,16 @@ Result<domain::Portfolio> PortfolioRepo::create(const domain::Portfolio &portfol
 Result<domain::Portfolio> PortfolioRepo::load(const QString &name)
 {
     return guarded([&]() -> Result<domain::Portfolio> {
-        Statement query(m_db, name.isEmpty() ? QByteArray(QByteArray(kSelect) + " ORDER BY id LIMIT 1").constData()
-                                             : QByteArray(QByteArray(kSelect) + " WHERE name = ?").constData());
+        Statement query(m_db,
+                        name.isEmpty() ? QByteArray(QByteArray(kSelect) + " ORDER BY id LIMIT 1").constData()
+                                       : QByteArray(QByteArray(kSelect) + " WHERE name = ?").constData());
         if (!name.isEmpty())
             query.bind(1, name);
         if (!query.step()) {
-            return makeError(QStringLiteral("portfolio.unknown"),
-                             name.isEmpty() ? QStringLiteral("%1: no portfolio yet; run \"ballast-cli init\" first")
-                                                  .arg(m_db.path())
-                                            : QStringLiteral("no portfolio named \"%1\"").arg(name));
+            return makeError(
+                QStringLiteral("portfolio.unknown"),
+                name.isEmpty() ? QStringLiteral("%1: no portfolio yet; run \"ballast-cli init\" first").arg(m_db.path())
+                               : QStringLiteral("no portfolio named \"%1\"").arg(name));
         }
         domain::Portfolio portfolio = readPortfolio(query);
         auto targets = targetsOf(portfolio.id);
@@ -150,8 +152,9 @@ Status PortfolioRepo::setTargets(qint64 portfolioId, const QList<domain::Target>
 Result<QList<domain::Target>> PortfolioRepo::targetsOf(qint64 portfolioId)
 {
     return guarded([&]() -> Result<QList<domain::Target>> {
-        Statement query(m_db, "SELECT asset, weight, band FROM targets WHERE portfolio_id = ? "
-                              "ORDER BY asset");
+        Statement query(m_db,
+                        "SELECT asset, weight, band FROM targets WHERE portfolio_id = ? "
+                        "ORDER BY asset");
         query.bind(1, portfolioId);
         QList<domain::Target> targets;
         while (query.step()) {

@@ -25,7 +25,8 @@ Status PriceStore::setPrices(const QList<domain::PricePoint> &points)
 {
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
-        Statement upsert(m_db, "INSERT OR REPLACE INTO prices (asset, quote, ts, price, source) VALUES (?, ?, ?, ?, ?)");
+        Statement upsert(m_db,
+                         "INSERT OR REPLACE INTO prices (asset, quote, ts, price, source) VALUES (?, ?, ?, ?, ?)");
         for (const auto &point : points) {
             if (!point.price.isPositive()) {
                 return makeError(QStringLiteral("price.range"),
@@ -48,8 +49,9 @@ Status PriceStore::setPrices(const QList<domain::PricePoint> &points)
 Result<std::optional<domain::PricePoint>> PriceStore::latest(const QString &asset, const QString &quote, qint64 atMs)
 {
     return guarded([&]() -> Result<std::optional<domain::PricePoint>> {
-        Statement query(m_db, "SELECT asset, quote, ts, price, source FROM prices "
-                              "WHERE asset = ? AND quote = ? AND ts <= ? ORDER BY ts DESC LIMIT 1");
+        Statement query(m_db,
+                        "SELECT asset, quote, ts, price, source FROM prices "
+                        "WHERE asset = ? AND quote = ? AND ts <= ? ORDER BY ts DESC LIMIT 1");
         query.bind(1, asset).bind(2, quote).bind(3, atMs);
         if (query.step())
             return std::optional<domain::PricePoint>(readPoint(query));
@@ -62,8 +64,9 @@ Result<QHash<QString, domain::PricePoint>> PriceStore::latestAll(const QString &
     return guarded([&]() -> Result<QHash<QString, domain::PricePoint>> {
         // SQLite returns the row holding max(ts) for the bare columns of an
         // aggregate query, which is exactly "the newest price per asset".
-        Statement query(m_db, "SELECT asset, quote, max(ts), price, source FROM prices "
-                              "WHERE quote = ? AND ts <= ? GROUP BY asset");
+        Statement query(m_db,
+                        "SELECT asset, quote, max(ts), price, source FROM prices "
+                        "WHERE quote = ? AND ts <= ? GROUP BY asset");
         query.bind(1, quote).bind(2, atMs);
         QHash<QString, domain::PricePoint> points;
         while (query.step()) {
@@ -79,9 +82,10 @@ Status PriceStore::putCandles(const QString &asset, const QString &quote, const 
 {
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
-        Statement upsert(m_db, "INSERT OR REPLACE INTO candles "
-                               "(asset, quote, interval, ts, open, high, low, close, volume, source) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        Statement upsert(m_db,
+                         "INSERT OR REPLACE INTO candles "
+                         "(asset, quote, interval, ts, open, high, low, close, volume, source) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto &candle : candles) {
             upsert.bind(1, asset)
                 .bind(2, quote)
@@ -101,17 +105,18 @@ Status PriceStore::putCandles(const QString &asset, const QString &quote, const 
     });
 }
 
-Result<QList<domain::Candle>> PriceStore::candles(const QString &asset, const QString &quote,
-                                                  const QString &interval, qint64 fromMs, qint64 toMs)
+Result<QList<domain::Candle>> PriceStore::candles(const QString &asset, const QString &quote, const QString &interval,
+                                                  qint64 fromMs, qint64 toMs)
 {
     return guarded([&]() -> Result<QList<domain::Candle>> {
-        Statement query(m_db, "SELECT ts, open, high, low, close, volume FROM candles "
-                              "WHERE asset = ? AND quote = ? AND interval = ? AND ts BETWEEN ? AND ? ORDER BY ts");
+        Statement query(m_db,
+                        "SELECT ts, open, high, low, close, volume FROM candles "
+                        "WHERE asset = ? AND quote = ? AND interval = ? AND ts BETWEEN ? AND ? ORDER BY ts");
         query.bind(1, asset).bind(2, quote).bind(3, interval).bind(4, fromMs).bind(5, toMs);
         QList<domain::Candle> result;
         while (query.step()) {
-            result.append(domain::Candle{query.int64(0), query.real(1), query.real(2), query.real(3), query.real(4),
-                                         query.real(5)});
+            result.append(domain::Candle {query.int64(0), query.real(1), query.real(2), query.real(3), query.real(4),
+                                          query.real(5)});
         }
         return result;
     });

@@ -114,7 +114,7 @@ CREATE TABLE paper_fills (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 3> kMigrations{kV1Ledger, kV2Portfolios, kV3MarketAndPaper};
+constexpr std::array<const char *, 3> kMigrations {kV1Ledger, kV2Portfolios, kV3MarketAndPaper};
 
 } // namespace
 

@@ -10,8 +10,9 @@ Status ValuationRepo::record(qint64 portfolioId, const QList<domain::Valuation> 
 {
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
-        Statement upsert(m_db, "INSERT OR REPLACE INTO valuations (portfolio_id, ts, kind, value, quote, simulated) "
-                               "VALUES (?, ?, ?, ?, ?, ?)");
+        Statement upsert(m_db,
+                         "INSERT OR REPLACE INTO valuations (portfolio_id, ts, kind, value, quote, simulated) "
+                         "VALUES (?, ?, ?, ?, ?, ?)");
         for (const auto &row : rows) {
             upsert.bind(1, portfolioId)
                 .bind(2, row.time.toMSecsSinceEpoch())
@@ -30,8 +31,9 @@ Status ValuationRepo::record(qint64 portfolioId, const QList<domain::Valuation> 
 Result<QList<domain::Valuation>> ValuationRepo::list(qint64 portfolioId, qint64 fromMs, qint64 toMs)
 {
     return guarded([&]() -> Result<QList<domain::Valuation>> {
-        Statement query(m_db, "SELECT ts, kind, value, quote, simulated FROM valuations "
-                              "WHERE portfolio_id = ? AND ts BETWEEN ? AND ? ORDER BY ts, kind");
+        Statement query(m_db,
+                        "SELECT ts, kind, value, quote, simulated FROM valuations "
+                        "WHERE portfolio_id = ? AND ts BETWEEN ? AND ? ORDER BY ts, kind");
         query.bind(1, portfolioId).bind(2, fromMs).bind(3, toMs);
         QList<domain::Valuation> rows;
         while (query.step()) {

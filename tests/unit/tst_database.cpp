@@ -21,8 +21,9 @@ void seed(Database &db, int version)
     if (version >= 1) {
         db.exec("INSERT INTO assets (symbol, name, decimals, kind, networks) VALUES ('BTC', 'Bitcoin', 8, 'crypto', "
                 "'bitcoin'), ('USDC', 'USD Coin', 6, 'stablecoin', 'ethereum,base')");
-        db.exec("INSERT INTO accounts (id, name, kind, exchange, base_url, created_at) VALUES "
-                "(1, 'paper', 'paper', 'paper', '', 1700000000000), (2, 'cold', 'wallet', 'manual', '', 1700000000000)");
+        db.exec(
+            "INSERT INTO accounts (id, name, kind, exchange, base_url, created_at) VALUES "
+            "(1, 'paper', 'paper', 'paper', '', 1700000000000), (2, 'cold', 'wallet', 'manual', '', 1700000000000)");
         db.exec("INSERT INTO holdings VALUES (1, 'BTC', '', '0.12345678', 1700000000000), "
                 "(2, 'USDC', 'base', '100.5', 1700000000000), (2, 'USDC', 'ethereum', '42', 1700000000000)");
         db.exec("INSERT INTO prices VALUES ('BTC', 'USDT', 1700000000000, '43210.12', 'manual')");
@@ -169,8 +170,9 @@ private slots:
         // Exact values live in TEXT columns; only the candle history (analytics
         // data) may use REAL.
         ballast::test::TempDatabase temp;
-        Statement columns(temp.db(), "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p "
-                                     "WHERE m.type = 'table' AND m.name <> 'candles'");
+        Statement columns(temp.db(),
+                          "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p "
+                          "WHERE m.type = 'table' AND m.name <> 'candles'");
         int checked = 0;
         while (columns.step()) {
             const QString type = columns.text(2).toUpper();

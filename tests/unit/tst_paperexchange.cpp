@@ -34,19 +34,23 @@ struct Fixture
         setPrice("BTC", "50000");
         setPrice("ETH", "3000");
         setPrice("DOGE", "0.2");
-        auto funded = PaperExchange(temp.db(), accountId, QStringLiteral("USDT"), [this] { return now; })
-                          .setBalances({{QStringLiteral("USDT"), dec("10000"), {}}, {QStringLiteral("ETH"), dec("2"), {}}});
+        auto funded =
+            PaperExchange(temp.db(), accountId, QStringLiteral("USDT"), [this] {
+                return now;
+            }).setBalances({{QStringLiteral("USDT"), dec("10000"), {}}, {QStringLiteral("ETH"), dec("2"), {}}});
         QVERIFY(funded.ok());
     }
     void setPrice(const char *asset, const char *price)
     {
-        auto stored = ballast::storage::PriceStore(temp.db())
-                          .setPrices({PricePoint{QString::fromLatin1(asset), QStringLiteral("USDT"),
-                                                 QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc()), dec(price),
-                                                 QStringLiteral("manual")}});
+        auto stored = ballast::storage::PriceStore(temp.db()).setPrices(
+            {PricePoint {QString::fromLatin1(asset), QStringLiteral("USDT"),
+                         QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc()), dec(price), QStringLiteral("manual")}});
         QVERIFY(stored.ok());
     }
-    PaperExchange exchange() { return PaperExchange(temp.db(), accountId, QStringLiteral("USDT"), [this] { return now; }); }
+    PaperExchange exchange()
+    {
+        return PaperExchange(temp.db(), accountId, QStringLiteral("USDT"), [this] { return now; });
+    }
     Decimal balance(const QString &asset)
     {
         for (const Balance &b : *exchange().fetchBalances()) {
@@ -59,7 +63,8 @@ struct Fixture
 
 OrderRequest market(const char *symbol, Side side, const char *quantity, const char *id)
 {
-    return OrderRequest{QString::fromLatin1(symbol), side, OrderType::Market, dec(quantity), {}, QString::fromLatin1(id)};
+    return OrderRequest {QString::fromLatin1(symbol), side, OrderType::Market, dec(quantity), {},
+                         QString::fromLatin1(id)};
 }
 
 } // namespace
@@ -126,15 +131,30 @@ private slots:
         const int buy = static_cast<int>(Side::Buy);
         const int sell = static_cast<int>(Side::Sell);
         using K = ExchangeError::Kind;
-        QTest::newRow("off the lot step") << "BTC/USDT" << buy << "0.000015" << "" << K::InvalidOrder << "-1013" << "LOT_SIZE";
-        QTest::newRow("below min quantity") << "BTC/USDT" << buy << "0.000001" << "" << K::InvalidOrder << "-1013" << "LOT_SIZE";
-        QTest::newRow("below min notional") << "BTC/USDT" << buy << "0.00009" << "" << K::InvalidOrder << "-1013" << "NOTIONAL";
-        QTest::newRow("price off tick") << "BTC/USDT" << buy << "0.001" << "49999.995" << K::InvalidOrder << "-1013"
+        QTest::newRow("off the lot step") << "BTC/USDT" << buy << "0.000015"
+                                          << "" << K::InvalidOrder << "-1013"
+                                          << "LOT_SIZE";
+        QTest::newRow("below min quantity") << "BTC/USDT" << buy << "0.000001"
+                                            << "" << K::InvalidOrder << "-1013"
+                                            << "LOT_SIZE";
+        QTest::newRow("below min notional") << "BTC/USDT" << buy << "0.00009"
+                                            << "" << K::InvalidOrder << "-1013"
+                                            << "NOTIONAL";
+        QTest::newRow("price off tick") << "BTC/USDT" << buy << "0.001"
+                                        << "49999.995" << K::InvalidOrder << "-1013"
                                         << "PRICE_FILTER";
-        QTest::newRow("insufficient quote") << "BTC/USDT" << buy << "0.2" << "" << K::InsufficientFunds << "-2010" << "";
-        QTest::newRow("insufficient base") << "ETH/USDT" << sell << "2.5" << "" << K::InsufficientFunds << "-2010" << "";
-        QTest::newRow("unknown market") << "XYZ/USDT" << buy << "1" << "" << K::BadSymbol << "-1121" << "";
-        QTest::newRow("wrong quote") << "BTC/EUR" << buy << "1" << "" << K::BadSymbol << "-1121" << "";
+        QTest::newRow("insufficient quote") << "BTC/USDT" << buy << "0.2"
+                                            << "" << K::InsufficientFunds << "-2010"
+                                            << "";
+        QTest::newRow("insufficient base") << "ETH/USDT" << sell << "2.5"
+                                           << "" << K::InsufficientFunds << "-2010"
+                                           << "";
+        QTest::newRow("unknown market") << "XYZ/USDT" << buy << "1"
+                                        << "" << K::BadSymbol << "-1121"
+                                        << "";
+        QTest::newRow("wrong quote") << "BTC/EUR" << buy << "1"
+                                     << "" << K::BadSymbol << "-1121"
+                                     << "";
     }
 
     void refusesOrdersLikeARealExchange()
@@ -148,9 +168,12 @@ private slots:
         QFETCH(QString, filter);
         Fixture f;
         const QByteArray before = ballast::test::contentDigest(f.temp.db());
-        OrderRequest request{symbol, static_cast<Side>(side), price.isEmpty() ? OrderType::Market : OrderType::Limit,
-                             *Decimal::parse(quantity), price.isEmpty() ? Decimal() : *Decimal::parse(price),
-                             QStringLiteral("id-1")};
+        OrderRequest request {symbol,
+                              static_cast<Side>(side),
+                              price.isEmpty() ? OrderType::Market : OrderType::Limit,
+                              *Decimal::parse(quantity),
+                              price.isEmpty() ? Decimal() : *Decimal::parse(price),
+                              QStringLiteral("id-1")};
         auto order = f.exchange().createOrder(request);
         QVERIFY(!order.ok());
         QCOMPARE(order.error().kind, kind);
@@ -163,8 +186,8 @@ private slots:
     {
         Fixture f;
         auto exchange = f.exchange();
-        OrderRequest limit{QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2000"),
-                           QStringLiteral("dup")};
+        OrderRequest limit {QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2000"),
+                            QStringLiteral("dup")};
         auto first = exchange.createOrder(limit);
         QVERIFY(first.ok());
         QCOMPARE(first->status, OrderStatus::Open);
@@ -181,8 +204,8 @@ private slots:
     {
         Fixture f;
         auto exchange = f.exchange();
-        OrderRequest limit{QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2900"),
-                           QStringLiteral("lim")};
+        OrderRequest limit {QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2900"),
+                            QStringLiteral("lim")};
         auto order = exchange.createOrder(limit);
         QVERIFY(order.ok());
         QCOMPARE(order->status, OrderStatus::Open);
@@ -203,8 +226,8 @@ private slots:
     {
         Fixture f;
         auto exchange = f.exchange();
-        OrderRequest limit{QStringLiteral("ETH/USDT"), Side::Sell, OrderType::Limit, dec("1.5"), dec("3500"),
-                           QStringLiteral("c1")};
+        OrderRequest limit {QStringLiteral("ETH/USDT"), Side::Sell, OrderType::Limit, dec("1.5"), dec("3500"),
+                            QStringLiteral("c1")};
         QVERIFY(exchange.createOrder(limit).ok());
         QCOMPARE(f.balance(QStringLiteral("ETH")), dec("0.5"));
         auto cancelled = exchange.cancelOrder(QStringLiteral("ETH/USDT"), QStringLiteral("c1"));

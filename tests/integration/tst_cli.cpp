@@ -1,0 +1,278 @@
+// Drives the real ballast-cli binary against real SQLite files.
+#include "money/decimal.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using ballast::money::Decimal;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_db;
+
+    Run cli(const QStringList &arguments, const QString &db = {})
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("BALLAST_NOW"), QStringLiteral("2026-11-21T12:00:00Z"));
+        env.remove(QStringLiteral("BALLAST_DB"));
+        process.setProcessEnvironment(env);
+        process.start(qEnvironmentVariable("BALLAST_CLI"),
+                      QStringList {QStringLiteral("--db"), db.isEmpty() ? m_db : db} + arguments);
+        if (!process.waitForFinished(60000))
+            qFatal("ballast-cli did not finish");
+        return Run {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                    QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    QByteArray digest()
+    {
+        auto db = ballast::storage::Database::open(m_db, ballast::storage::Database::Mode::ReadWriteExisting);
+        if (!db)
+            return db.error().message.toUtf8();
+        return ballast::test::contentDigest(**db);
+    }
+
+    void setUpManualPortfolio()
+    {
+        QCOMPARE(cli({QStringLiteral("init")}).exitCode, 0);
+        QCOMPARE(cli({QStringLiteral("accounts"), QStringLiteral("add"), QStringLiteral("--exchange"),
+                      QStringLiteral("paper"), QStringLiteral("--name"), QStringLiteral("paper")})
+                     .exitCode,
+                 0);
+        QCOMPARE(cli({QStringLiteral("accounts"), QStringLiteral("add"), QStringLiteral("--exchange"),
+                      QStringLiteral("manual"), QStringLiteral("--name"), QStringLiteral("ledger")})
+                     .exitCode,
+                 0);
+        QCOMPARE(cli({QStringLiteral("holdings"), QStringLiteral("set"), QStringLiteral("--account"),
+                      QStringLiteral("paper"), QStringLiteral("BTC=0.1"), QStringLiteral("ETH=2")})
+                     .exitCode,
+                 0);
+        QCOMPARE(cli({QStringLiteral("holdings"), QStringLiteral("set"), QStringLiteral("--account"),
+                      QStringLiteral("ledger"), QStringLiteral("ETH@arbitrum=0.4")})
+                     .exitCode,
+                 0);
+        QCOMPARE(cli({QStringLiteral("prices"), QStringLiteral("set"), QStringLiteral("BTC=50000"),
+                      QStringLiteral("ETH=2500")})
+                     .exitCode,
+                 0);
+        QCOMPARE(cli({QStringLiteral("targets"), QStringLiteral("set"), QStringLiteral("BTC=50%"),
+                      QStringLiteral("ETH=50%"), QStringLiteral("--band"), QStringLiteral("5pp")})
+                     .exitCode,
+                 0);
+    }
+
+private slots:
+    void init()
+    {
+        m_db = m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QStringLiteral(".sqlite"));
+        QFile::remove(m_db);
+    }
+
+    void demoShowsValuedPortfolio()
+    {
+        const Run init = cli({QStringLiteral("init"), QStringLiteral("--demo")});
+        QCOMPARE(init.exitCode, 0);
+        QVERIFY(init.out.contains(QStringLiteral("SIMULATED")));
+        const Run status = cli({QStringLiteral("status"), QStringLiteral("--json")});
+        QCOMPARE(status.exitCode, 0);
+        const QJsonObject json = status.json();
+        QCOMPARE(json.value(QStringLiteral("quote")).toString(), QStringLiteral("USDT"));
+        QVERIFY(json.value(QStringLiteral("simulated")).toBool());
+        const Decimal total = *Decimal::parse(json.value(QStringLiteral("total_value")).toString());
+        QVERIFY(total > Decimal::fromInt(1000));
+        const QJsonArray assets = json.value(QStringLiteral("assets")).toArray();
+        QVERIFY(assets.size() >= 5);
+        Decimal sum;
+        double weights = 0;
+        double targets = 0;
+        for (const auto &value : assets) {
+            const QJsonObject asset = value.toObject();
+            for (const char *key : {"asset", "quantity", "price", "value", "weight", "target", "drift"})
+                QVERIFY2(asset.contains(QLatin1String(key)), key);
+            sum += *Decimal::parse(asset.value(QStringLiteral("value")).toString());
+            const double weight = asset.value(QStringLiteral("weight")).toDouble();
+            const double target = asset.value(QStringLiteral("target")).toDouble();
+            QVERIFY(qAbs(asset.value(QStringLiteral("drift")).toDouble() - (weight - target)) < 1e-12);
+            weights += weight;
+            targets += target;
+        }
+        QCOMPARE(sum, total); // exact: the total is the sum of the values
+        QVERIFY(qAbs(weights - 1.0) < 1e-9);
+        QVERIFY(qAbs(targets - 1.0) < 1e-9);
+        // Three years of daily valuations were stored for the equity curve.
+        const QString csv = m_dir.filePath(QStringLiteral("valuations.csv"));
+        QCOMPARE(cli({QStringLiteral("export"), QStringLiteral("valuations"), QStringLiteral("--out"), csv}).exitCode,
+                 0);
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QVERIFY(lines.size() > 3 * 365);
+        QCOMPARE(lines.first(), QByteArray("time,portfolio,kind,value,quote,simulated\r"));
+        const QList<QByteArray> first = lines.at(1).split(',');
+        QCOMPARE(first.size(), 6);
+        QCOMPARE(first.at(1), QByteArray("Demo"));
+        QCOMPARE(first.at(2), QByteArray("daily"));
+        QVERIFY(Decimal::parse(QString::fromLatin1(first.at(3))).ok());
+        QCOMPARE(first.at(5), QByteArray("true\r"));
+    }
+
+    void manualPortfolioStatusAndExports()
+    {
+        setUpManualPortfolio();
+        const Run status = cli({QStringLiteral("status"), QStringLiteral("--json")});
+        QCOMPARE(status.exitCode, 0);
+        const QJsonObject json = status.json();
+        QCOMPARE(json.value(QStringLiteral("total_value")).toString(), QStringLiteral("11000"));
+        QCOMPARE(json.value(QStringLiteral("time")).toString(), QStringLiteral("2026-11-21T12:00:00.000Z"));
+        QVERIFY(!json.value(QStringLiteral("simulated")).toBool());
+        const QJsonArray assets = json.value(QStringLiteral("assets")).toArray();
+        QCOMPARE(assets.size(), 2);
+        const QJsonObject eth = assets.at(0).toObject();
+        QCOMPARE(eth.value(QStringLiteral("asset")).toString(), QStringLiteral("ETH"));
+        QCOMPARE(eth.value(QStringLiteral("quantity")).toString(), QStringLiteral("2.4"));
+        QCOMPARE(eth.value(QStringLiteral("value")).toString(), QStringLiteral("6000"));
+        QVERIFY(qAbs(eth.value(QStringLiteral("weight")).toDouble() - 6000.0 / 11000.0) < 1e-12);
+        QVERIFY(qAbs(eth.value(QStringLiteral("drift")).toDouble() - (6000.0 / 11000.0 - 0.5)) < 1e-12);
+        QVERIFY(eth.value(QStringLiteral("outside_band")).toBool() == false);
+        QCOMPARE(eth.value(QStringLiteral("holdings")).toArray().size(), 2);
+
+        const QString csv = m_dir.filePath(QStringLiteral("holdings.csv"));
+        QCOMPARE(cli({QStringLiteral("export"), QStringLiteral("holdings"), QStringLiteral("--out"), csv}).exitCode, 0);
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(),
+                 QByteArray("time,account,asset,network,quantity,price,value,quote,price_source\r\n"
+                            "2026-11-21T12:00:00.000Z,ledger,ETH,arbitrum,0.4,2500,1000,USDT,market\r\n"
+                            "2026-11-21T12:00:00.000Z,paper,ETH,,2,2500,5000,USDT,market\r\n"
+                            "2026-11-21T12:00:00.000Z,paper,BTC,,0.1,50000,5000,USDT,market\r\n"));
+
+        const Run text = cli({QStringLiteral("status")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains(QStringLiteral("11000.00 USDT")));
+        QVERIFY(text.out.contains(QStringLiteral("+4.55%")));
+        QVERIFY(!text.out.contains(QStringLiteral("SIMULATED")));
+    }
+
+    void badInputIsRefusedAndChangesNothing_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        auto args = [](std::initializer_list<const char *> list) {
+            QStringList result;
+            for (const char *item : list)
+                result << QString::fromUtf8(item);
+            return result;
+        };
+        QTest::newRow("weights do not sum to 1")
+            << args({"targets", "set", "BTC=0.5", "ETH=0.4"}) << 1 << "weights sum to 0.9";
+        QTest::newRow("percent sum") << args({"targets", "set", "BTC=60%", "ETH=50%"}) << 1 << "sum to 1.1";
+        QTest::newRow("bad weight") << args({"targets", "set", "BTC=half", "ETH=0.5"}) << 2
+                                    << "argument 1 \"BTC=half\"";
+        QTest::newRow("bad band") << args({"targets", "set", "BTC=0.5:5", "ETH=0.5"}) << 2 << "needs a unit";
+        QTest::newRow("bad default band") << args({"targets", "set", "BTC=1", "--band", "wide"}) << 2 << "--band";
+        QTest::newRow("bad quantity") << args({"holdings", "set", "--account", "paper", "BTC=1", "ETH=1,5"}) << 2
+                                      << "argument 2 \"ETH=1,5\"";
+        QTest::newRow("exponent quantity")
+            << args({"holdings", "set", "--account", "paper", "BTC=1e-8"}) << 2 << "argument 1";
+        QTest::newRow("negative quantity")
+            << args({"holdings", "set", "--account", "paper", "BTC=-1"}) << 2 << "cannot be negative";
+        QTest::newRow("unknown account") << args({"holdings", "set", "--account", "nope", "BTC=1"}) << 1
+                                         << "no account named \"nope\"";
+        QTest::newRow("missing account option") << args({"holdings", "set", "BTC=1"}) << 2 << "--account";
+        QTest::newRow("not an assignment")
+            << args({"holdings", "set", "--account", "paper", "BTC"}) << 2 << "argument 1 \"BTC\"";
+        QTest::newRow("bad symbol") << args({"prices", "set", "B-T-C=1"}) << 2 << "not an asset symbol";
+        QTest::newRow("zero price") << args({"prices", "set", "BTC=0"}) << 2 << "above zero";
+        QTest::newRow("bad time") << args({"prices", "set", "--at", "yesterday", "BTC=1"}) << 2 << "--at \"yesterday\"";
+        QTest::newRow("unknown exchange")
+            << args({"accounts", "add", "--exchange", "ftx", "--name", "x"}) << 1 << "unknown exchange \"ftx\"";
+        QTest::newRow("duplicate account")
+            << args({"accounts", "add", "--exchange", "paper", "--name", "paper"}) << 1 << "exists already";
+        QTest::newRow("bad fee") << args({"accounts", "add", "--exchange", "paper", "--name", "p2", "--fee-bps", "x"})
+                                 << 2 << "--fee-bps";
+        QTest::newRow("demo on a used database") << args({"init", "--demo"}) << 1 << "already holds a portfolio";
+        QTest::newRow("unknown export") << args({"export", "trades2", "--out", "/tmp/x.csv"}) << 2 << "trades2";
+        QTest::newRow("unknown command") << args({"frobnicate"}) << 2 << "unknown command";
+        QTest::newRow("unknown option") << args({"status", "--colour"}) << 2 << "colour";
+        QTest::newRow("unknown portfolio") << args({"--portfolio", "Nope", "status"}) << 1 << "Nope";
+    }
+
+    void badInputIsRefusedAndChangesNothing()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        setUpManualPortfolio();
+        const QByteArray before = digest();
+        const Run run = cli(arguments);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QVERIFY2(run.err.startsWith(QStringLiteral("ballast-cli: ")), qPrintable(run.err));
+        QCOMPARE(run.err.count(QLatin1Char('\n')), 1); // one line
+        QVERIFY(run.out.isEmpty());
+        QCOMPARE(digest(), before);
+    }
+
+    void commandsNeedAnInitialisedDatabase()
+    {
+        const Run run = cli({QStringLiteral("status")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.err.contains(QStringLiteral("ballast-cli init")));
+        QVERIFY(!QFile::exists(m_db));
+    }
+
+    void everyCommandHasHelp_data()
+    {
+        QTest::addColumn<QString>("command");
+        for (const char *command : {"init", "accounts add", "accounts list", "holdings set", "holdings list",
+                                    "prices set", "targets set", "status", "export"})
+            QTest::newRow(command) << QString::fromLatin1(command);
+    }
+
+    void everyCommandHasHelp()
+    {
+        QFETCH(QString, command);
+        const Run run = cli(command.split(QLatin1Char(' ')) + QStringList {QStringLiteral("--help")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.startsWith(QStringLiteral("Usage: ballast-cli ") + command), qPrintable(run.out));
+        QVERIFY(run.out.contains(QStringLiteral("--db")));
+        QVERIFY(run.out.contains(QStringLiteral("--json")));
+    }
+
+    void jsonListsAreParseable()
+    {
+        setUpManualPortfolio();
+        const Run accounts = cli({QStringLiteral("accounts"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(accounts.json().value(QStringLiteral("accounts")).toArray().size(), 2);
+        const Run holdings = cli({QStringLiteral("holdings"), QStringLiteral("list"), QStringLiteral("--json")});
+        const QJsonArray rows = holdings.json().value(QStringLiteral("holdings")).toArray();
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows.at(1).toObject().value(QStringLiteral("network")).toString(), QStringLiteral("arbitrum"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
