@@ -1,0 +1,71 @@
+#pragma once
+
+#include "common/result.h"
+#include "domain/band.h"
+
+#include <QString>
+
+#include <optional>
+#include <span>
+
+namespace ballast::rebalance {
+
+/// UTC calendar periods; weeks start on Monday (ISO 8601).
+enum class CalendarPeriod { Day, Week, Month, Quarter };
+
+/// What a trigger looks at: plain arrays so that a backtest can evaluate it on
+/// every bar without building a Snapshot. All weights are fractions.
+struct TriggerInput
+{
+    qint64 timeMs = 0; ///< this observation, UTC
+    std::optional<qint64> nextTimeMs; ///< the next observation; none when unknown
+    std::span<const double> weights; ///< current weight per asset
+    std::span<const double> targets; ///< target weight per asset, same order
+    std::span<const double> halfWidths; ///< band half-width per asset (used without a band override)
+    std::optional<qint64> lastRebalanceMs;
+};
+
+/// When to rebalance: never, at the end of each calendar period, whenever a band
+/// is broken, or at period ends only if a band is broken (hybrid). A trigger is
+/// a pure function of its input; live scheduling and backtests share it.
+class Trigger
+{
+public:
+    enum class Kind { None, Calendar, Threshold, Hybrid };
+
+    /// "none", "calendar:day|week|month|quarter", "threshold:5pp", "threshold:25%",
+    /// "threshold" (the portfolio's bands), "hybrid:month,5pp", "hybrid:quarter".
+    static Result<Trigger> parse(const QString &spec);
+    static Trigger none() { return Trigger(); }
+    static Trigger calendar(CalendarPeriod period);
+    static Trigger threshold(std::optional<domain::Band> band = std::nullopt);
+    static Trigger hybrid(CalendarPeriod period, std::optional<domain::Band> band = std::nullopt);
+
+    /// True when the portfolio should be rebalanced at this observation.
+    [[nodiscard]] bool fires(const TriggerInput &input) const;
+    /// True when any weight is outside its band (the override band if set).
+    [[nodiscard]] bool bandBroken(const TriggerInput &input) const;
+    /// True when @p input's observation is the last one of its calendar period:
+    /// the next observation falls in a later period, or, with no next one
+    /// known, the portfolio was not yet rebalanced in this period.
+    [[nodiscard]] bool periodEnds(const TriggerInput &input) const;
+
+    [[nodiscard]] Kind kind() const { return m_kind; }
+    [[nodiscard]] CalendarPeriod period() const { return m_period; }
+    [[nodiscard]] const std::optional<domain::Band> &band() const { return m_band; }
+    [[nodiscard]] QString toString() const;
+
+    /// A number that identifies the UTC period containing @p ms; consecutive
+    /// periods have consecutive numbers.
+    static qint64 periodIndex(qint64 ms, CalendarPeriod period);
+
+private:
+    Kind m_kind = Kind::None;
+    CalendarPeriod m_period = CalendarPeriod::Month;
+    std::optional<domain::Band> m_band;
+};
+
+QString toText(CalendarPeriod period);
+Result<CalendarPeriod> calendarPeriodFromString(const QString &text);
+
+} // namespace ballast::rebalance
