@@ -52,6 +52,7 @@ Cli::~Cli() = default;
 void Cli::registerCommands()
 {
     registerLedgerCommands();
+    registerPlanCommands();
 }
 
 int Cli::usageError(const QString &message) const

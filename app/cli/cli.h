@@ -42,6 +42,7 @@ private:
 
     void registerCommands();
     void registerLedgerCommands();
+    void registerPlanCommands();
     int usageError(const QString &message) const;
     int fail(const Error &error) const;
     void printHelp() const;
@@ -60,6 +61,11 @@ private:
     int cmdTargetsSet(QCommandLineParser &parser);
     int cmdStatus(QCommandLineParser &parser);
     int cmdExport(QCommandLineParser &parser);
+
+    // Rebalancing commands (commands_plan.cpp).
+    int cmdPlan(QCommandLineParser &parser);
+    int cmdPlansList(QCommandLineParser &parser);
+    int cmdPlansShow(QCommandLineParser &parser);
 
     QList<Command> m_commands;
     std::unique_ptr<storage::Database> m_db;

@@ -44,7 +44,10 @@ void CliOutput::table(const QStringList &header, const QList<QStringList> &rows)
             const auto width = static_cast<int>(widths[i]);
             padded.append(right[i] ? cells[i].rightJustified(width) : cells[i].leftJustified(width));
         }
-        return padded.join(QStringLiteral("  ")).trimmed();
+        QString row = padded.join(QStringLiteral("  "));
+        while (row.endsWith(QLatin1Char(' ')))
+            row.chop(1);
+        return row;
     };
     line(format(titles));
     for (const auto &row : rows)
@@ -53,7 +56,10 @@ void CliOutput::table(const QStringList &header, const QList<QStringList> &rows)
 
 QString CliOutput::percent(double fraction, int decimals)
 {
-    return QString::number(fraction * 100.0, 'f', decimals) + QLatin1Char('%');
+    QString text = QString::number(fraction * 100.0, 'f', decimals);
+    if (text.startsWith(QLatin1Char('-')) && text.mid(1).remove(QLatin1Char('0')) == QLatin1String("."))
+        text.remove(0, 1); // no "-0.00"
+    return text + QLatin1Char('%');
 }
 
 } // namespace ballast::cli

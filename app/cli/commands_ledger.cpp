@@ -488,7 +488,9 @@ int Cli::cmdStatus(QCommandLineParser &parser)
         rows.append({position.asset, position.quantity.toString(),
                      position.price ? position.price->toString() : QStringLiteral("no price"), money2(position.value),
                      CliOutput::percent(position.weight), CliOutput::percent(position.target),
-                     (position.drift() >= 0 ? QStringLiteral("+") : QString()) + CliOutput::percent(position.drift()),
+                     CliOutput::percent(position.drift()).startsWith(QLatin1Char('-'))
+                         ? CliOutput::percent(position.drift())
+                         : QStringLiteral("+") + CliOutput::percent(position.drift()),
                      position.band.toString(), position.outsideBand() ? QStringLiteral("OUTSIDE") : QString()});
     }
     CliOutput::table({QStringLiteral("ASSET"), QStringLiteral(">QUANTITY"), QStringLiteral(">PRICE"),

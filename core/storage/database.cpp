@@ -258,6 +258,11 @@ qint64 Database::lastInsertId() const
     return sqlite3_last_insert_rowid(m_handle);
 }
 
+int Database::changes() const
+{
+    return sqlite3_changes(m_handle);
+}
+
 bool Database::inTransaction() const
 {
     return sqlite3_get_autocommit(m_handle) == 0;

@@ -119,6 +119,8 @@ public:
     /// Runs a single-value query (e.g. PRAGMA integrity_check) and returns it as text.
     QString scalar(const char *sql);
     [[nodiscard]] qint64 lastInsertId() const;
+    /// Rows changed by the last statement.
+    [[nodiscard]] int changes() const;
     [[nodiscard]] bool inTransaction() const;
 
     [[noreturn]] void fail(const char *what) const;

@@ -4,6 +4,7 @@
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
+#include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "storage/valuationrepo.h"
@@ -126,6 +127,42 @@ Result<rebalance::Snapshot> Ledger::snapshot(const QString &portfolioName, qint6
         return prices.error();
     return rebalance::Snapshot::build(*portfolio, *holdings, *prices,
                                       QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()));
+}
+
+Result<QList<rebalance::Venue>> Ledger::venues(const QString &quote)
+{
+    auto accounts = AccountRepo(m_db).list();
+    if (!accounts)
+        return accounts.error();
+    QList<rebalance::Venue> venues;
+    for (const auto &account : *accounts) {
+        if (account.kind != domain::AccountKind::Paper)
+            continue; // wallets cannot trade; exchange accounts bring their markets when synced
+        exchange::PaperExchange paper(m_db, account.id, quote, m_clock);
+        auto markets = paper.fetchMarkets();
+        if (!markets)
+            return markets.error().toError();
+        venues.append(rebalance::Venue {account.id, account.name, *markets});
+    }
+    return venues;
+}
+
+Result<rebalance::RebalancePlan> Ledger::proposePlan(const QString &portfolioName, const rebalance::PlanMode &mode,
+                                                     const rebalance::PlanConstraints &constraints)
+{
+    auto portfolio = PortfolioRepo(m_db).load(portfolioName);
+    if (!portfolio)
+        return portfolio.error();
+    auto valued = snapshot(portfolio->name);
+    if (!valued)
+        return valued.error();
+    auto tradable = venues(portfolio->quote);
+    if (!tradable)
+        return tradable.error();
+    const rebalance::RebalancePlan plan = rebalance::Planner::plan(*valued, *portfolio, *tradable, mode, constraints);
+    if (auto stored = PlanRepo(m_db).save(portfolio->id, plan); !stored)
+        return stored.error();
+    return plan;
 }
 
 Status Ledger::recordValuations(domain::Valuation::Kind kind)

@@ -7,6 +7,7 @@
 #include "domain/portfolio.h"
 #include "domain/pricepoint.h"
 #include "domain/valuation.h"
+#include "rebalance/planner.h"
 #include "rebalance/snapshot.h"
 
 #include <QList>
@@ -40,6 +41,15 @@ public:
 
     /// Values a portfolio now, or at @p atMs, from stored holdings and prices.
     Result<rebalance::Snapshot> snapshot(const QString &portfolioName = {}, qint64 atMs = -1);
+
+    /// The accounts that can trade, with their markets against @p quote.
+    Result<QList<rebalance::Venue>> venues(const QString &quote);
+
+    /// Plans a rebalance of a portfolio from the stored holdings, prices and
+    /// markets, and stores the plan (status "proposed") so that it can be
+    /// executed later by its id.
+    Result<rebalance::RebalancePlan> proposePlan(const QString &portfolioName, const rebalance::PlanMode &mode,
+                                                 const rebalance::PlanConstraints &constraints);
 
     /// Records a valuation of every portfolio at the current time.
     Status recordValuations(domain::Valuation::Kind kind);

@@ -114,7 +114,22 @@ CREATE TABLE paper_fills (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 3> kMigrations {kV1Ledger, kV2Portfolios, kV3MarketAndPaper};
+// A plan is stored whole (its JSON, exact amounts as strings) so that a later
+// command executes exactly what the person approved.
+constexpr const char *kV4Plans = R"sql(
+CREATE TABLE plans (
+    id           TEXT PRIMARY KEY,
+    portfolio_id INTEGER NOT NULL REFERENCES portfolios(id) ON DELETE CASCADE,
+    created_at   INTEGER NOT NULL,
+    mode         TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'proposed'
+                 CHECK (status IN ('proposed', 'approved', 'executing', 'executed', 'cancelled', 'superseded')),
+    body         TEXT NOT NULL
+) STRICT;
+CREATE INDEX plans_by_portfolio ON plans(portfolio_id, created_at);
+)sql";
+
+constexpr std::array<const char *, 4> kMigrations {kV1Ledger, kV2Portfolios, kV3MarketAndPaper, kV4Plans};
 
 } // namespace
 

@@ -247,8 +247,9 @@ private slots:
     void everyCommandHasHelp_data()
     {
         QTest::addColumn<QString>("command");
-        for (const char *command : {"init", "accounts add", "accounts list", "holdings set", "holdings list",
-                                    "prices set", "targets set", "status", "export"})
+        for (const char *command :
+             {"init", "accounts add", "accounts list", "holdings set", "holdings list", "prices set", "targets set",
+              "status", "export", "plan", "plans list", "plans show"})
             QTest::newRow(command) << QString::fromLatin1(command);
     }
 

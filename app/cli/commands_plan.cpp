@@ -1,0 +1,218 @@
+// The rebalancing commands: plan, plans list, plans show.
+#include "cli.h"
+#include "clioutput.h"
+#include "domain/assetcatalog.h"
+#include "io/planjson.h"
+#include "storage/database.h"
+#include "storage/ledger.h"
+#include "storage/planrepo.h"
+#include "storage/portfoliorepo.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace ballast::cli {
+
+namespace {
+
+QString signedPercent(double fraction)
+{
+    const QString text = CliOutput::percent(fraction);
+    return text.startsWith(QLatin1Char('-')) ? text : QStringLiteral("+") + text;
+}
+
+Result<double> parseFraction(const QString &option, const QString &text)
+{
+    const bool percent = text.endsWith(QLatin1Char('%'));
+    bool ok = false;
+    double value = (percent ? text.chopped(1) : text).toDouble(&ok);
+    if (percent)
+        value /= 100.0;
+    if (!ok || value <= 0.0 || value > 1.0) {
+        return makeError(QStringLiteral("cli.arguments"),
+                         QStringLiteral("--%1 \"%2\": expected a fraction above 0 and at most 1, e.g. 0.2 or 20%")
+                             .arg(option, text));
+    }
+    return value;
+}
+
+void printPlan(const rebalance::RebalancePlan &plan)
+{
+    CliOutput::line(QStringLiteral("Plan %1 for \"%2\" (%3), valued at %4%5")
+                        .arg(plan.id, plan.portfolio, plan.mode.toString(),
+                             plan.createdAt.toUTC().toString(Qt::ISODate),
+                             plan.simulated ? QStringLiteral("  [SIMULATED prices]") : QString()));
+    if (plan.orders.isEmpty()) {
+        CliOutput::line(QStringLiteral("No orders: nothing needs to trade."));
+    } else {
+        QList<QStringList> rows;
+        for (const auto &order : plan.orders) {
+            const auto *weight = plan.weight(
+                order.side == domain::Side::Buy || order.route != rebalance::RouteReason::DirectPair ? order.base
+                                                                                                     : order.quote);
+            rows.append({QString::number(order.line), order.account, order.symbol, domain::toText(order.side),
+                         domain::toText(order.type), order.quantity.toString(), order.price.toString(),
+                         order.notional.toFixed(2), order.fee.toString() + QLatin1Char(' ') + order.feeAsset,
+                         weight ? CliOutput::percent(weight->before) + QStringLiteral(" -> ")
+                                 + CliOutput::percent(weight->after)
+                                : QString()});
+        }
+        CliOutput::table({QStringLiteral(">LINE"), QStringLiteral("ACCOUNT"), QStringLiteral("PAIR"),
+                          QStringLiteral("SIDE"), QStringLiteral("TYPE"), QStringLiteral(">QUANTITY"),
+                          QStringLiteral(">PRICE"), QStringLiteral(">NOTIONAL"), QStringLiteral(">FEE"),
+                          QStringLiteral("WEIGHT BEFORE -> AFTER")},
+                         rows);
+    }
+    if (!plan.skipped.isEmpty()) {
+        CliOutput::line(QStringLiteral("\nNot in the plan:"));
+        for (const auto &line : plan.skipped)
+            CliOutput::line(QStringLiteral("  %1: %2").arg(line.asset, line.text(plan.quote)));
+    }
+    CliOutput::line(QStringLiteral("\nAfter the plan:"));
+    QList<QStringList> rows;
+    for (const auto &weight : plan.weights) {
+        rows.append({weight.asset, CliOutput::percent(weight.before), CliOutput::percent(weight.after),
+                     CliOutput::percent(weight.target), signedPercent(weight.driftAfter()),
+                     weight.insideBandAfter() ? QStringLiteral("inside band") : QStringLiteral("OUTSIDE band")});
+    }
+    CliOutput::table({QStringLiteral("ASSET"), QStringLiteral(">BEFORE"), QStringLiteral(">AFTER"),
+                      QStringLiteral(">TARGET"), QStringLiteral(">DRIFT"), QString()},
+                     rows);
+    CliOutput::line(QStringLiteral("\nFees %1 %2, turnover %3, value %4 -> %5 %2")
+                        .arg(plan.feesTotal.toString(), plan.quote, CliOutput::percent(plan.turnover),
+                             plan.valueBefore.toFixed(2), plan.valueAfter.toFixed(2)));
+    for (const QString &note : plan.notes)
+        CliOutput::line(QStringLiteral("Note: ") + note);
+}
+
+} // namespace
+
+void Cli::registerPlanCommands()
+{
+    m_commands.append(
+        {QStringLiteral("plan"),
+         QStringLiteral("Propose a rebalance: the exact orders, what is left out and why. The plan is "
+                        "stored under its id."),
+         QString(),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("mode"),
+                          QStringLiteral("target (default), band-edge, invest:AMOUNT or withdraw:AMOUNT."),
+                          QStringLiteral("MODE"), QStringLiteral("target")});
+             p.addOption({QStringLiteral("max-turnover"),
+                          QStringLiteral("Largest one-way turnover, a fraction of the value (0.2 or 20%)."),
+                          QStringLiteral("FRACTION")});
+             p.addOption({QStringLiteral("min-trade"),
+                          QStringLiteral("Smallest trade worth making, in the quote currency."),
+                          QStringLiteral("AMOUNT")});
+             p.addOption({QStringLiteral("exclude"), QStringLiteral("Assets held but never traded (comma-separated)."),
+                          QStringLiteral("ASSETS")});
+             p.addOption({QStringLiteral("max-weight"), QStringLiteral("Cap on any one asset's weight (0.4 or 40%)."),
+                          QStringLiteral("FRACTION")});
+             p.addOption({QStringLiteral("order-type"),
+                          QStringLiteral("market (default) or limit (at the valuation price, on the tick)."),
+                          QStringLiteral("TYPE"), QStringLiteral("market")});
+         },
+         &Cli::cmdPlan});
+    m_commands.append({QStringLiteral("plans list"), QStringLiteral("List the stored plans, newest first."), QString(),
+                       nullptr, &Cli::cmdPlansList});
+    m_commands.append({QStringLiteral("plans show"), QStringLiteral("Show a stored plan."), QStringLiteral("PLAN_ID"),
+                       nullptr, &Cli::cmdPlansShow});
+}
+
+int Cli::cmdPlan(QCommandLineParser &parser)
+{
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("plan takes no arguments"));
+    auto mode = rebalance::PlanMode::parse(parser.value(QStringLiteral("mode")));
+    if (!mode)
+        return usageError(QStringLiteral("--mode: ") + mode.error().message);
+    rebalance::PlanConstraints constraints;
+    for (const auto &[option, target] : {std::pair {QStringLiteral("max-turnover"), &constraints.maxTurnover},
+                                         std::pair {QStringLiteral("max-weight"), &constraints.maxWeight}}) {
+        if (!parser.isSet(option))
+            continue;
+        auto value = parseFraction(option, parser.value(option));
+        if (!value)
+            return usageError(value.error().message);
+        *target = *value;
+    }
+    if (parser.isSet(QStringLiteral("min-trade"))) {
+        auto value = money::Decimal::parse(parser.value(QStringLiteral("min-trade")));
+        if (!value || value->isNegative()) {
+            return usageError(QStringLiteral("--min-trade \"%1\": expected an amount such as 10")
+                                  .arg(parser.value(QStringLiteral("min-trade"))));
+        }
+        constraints.minTradeValue = *value;
+    }
+    for (const QString &text : parser.values(QStringLiteral("exclude"))) {
+        for (const QString &item : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            auto symbol = domain::AssetCatalog::normalizeSymbol(item);
+            if (!symbol)
+                return usageError(QStringLiteral("--exclude: ") + symbol.error().message);
+            constraints.excluded.append(*symbol);
+        }
+    }
+    const QString type = parser.value(QStringLiteral("order-type"));
+    if (type == QLatin1String("limit"))
+        constraints.orderType = domain::OrderType::Limit;
+    else if (type != QLatin1String("market"))
+        return usageError(QStringLiteral("--order-type \"%1\": expected market or limit").arg(type));
+
+    auto plan = storage::Ledger(db(), clock()).proposePlan(portfolioName(), *mode, constraints);
+    if (!plan)
+        return fail(plan.error());
+    if (json()) {
+        CliOutput::json(QJsonDocument(io::PlanJson::toJson(*plan)));
+        return 0;
+    }
+    printPlan(*plan);
+    CliOutput::line(QStringLiteral("Stored as %1.").arg(plan->id));
+    return 0;
+}
+
+int Cli::cmdPlansList(QCommandLineParser &)
+{
+    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+    if (!portfolio)
+        return fail(portfolio.error());
+    auto plans = storage::PlanRepo(db()).list(portfolio->id);
+    if (!plans)
+        return fail(plans.error());
+    if (json()) {
+        QJsonArray list;
+        for (const auto &plan : *plans) {
+            list.append(QJsonObject {{QStringLiteral("plan_id"), plan.id},
+                                     {QStringLiteral("created_at"), plan.createdAt.toUTC().toString(Qt::ISODateWithMs)},
+                                     {QStringLiteral("mode"), plan.mode},
+                                     {QStringLiteral("status"), plan.status},
+                                     {QStringLiteral("orders"), plan.orders}});
+        }
+        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("plans"), list}}));
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const auto &plan : *plans) {
+        rows.append({plan.id, plan.createdAt.toUTC().toString(Qt::ISODate), plan.mode, plan.status,
+                     QString::number(plan.orders)});
+    }
+    CliOutput::table({QStringLiteral("PLAN"), QStringLiteral("CREATED"), QStringLiteral("MODE"),
+                      QStringLiteral("STATUS"), QStringLiteral(">ORDERS")},
+                     rows);
+    return 0;
+}
+
+int Cli::cmdPlansShow(QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("usage: ballast-cli plans show PLAN_ID"));
+    auto plan = storage::PlanRepo(db()).load(parser.positionalArguments().first());
+    if (!plan)
+        return fail(plan.error());
+    if (json())
+        CliOutput::json(QJsonDocument(io::PlanJson::toJson(*plan)));
+    else
+        printPlan(*plan);
+    return 0;
+}
+
+} // namespace ballast::cli

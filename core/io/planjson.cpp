@@ -1,0 +1,241 @@
+#include "io/planjson.h"
+
+#include "io/exports.h"
+
+#include <QJsonArray>
+
+namespace ballast::io {
+
+using money::Decimal;
+using rebalance::PlannedOrder;
+using rebalance::RebalancePlan;
+using rebalance::SkippedLine;
+
+namespace {
+
+QJsonObject cashJson(const rebalance::CashMovement &cash)
+{
+    return QJsonObject {{QStringLiteral("account"), cash.account},
+                        {QStringLiteral("account_id"), QString::number(cash.accountId)},
+                        {QStringLiteral("asset"), cash.asset},
+                        {QStringLiteral("amount"), cash.amount.toString()}};
+}
+
+/// Reads fields and remembers the first one that was missing or malformed.
+class Reader
+{
+public:
+    Decimal decimal(const QJsonObject &object, const char *key)
+    {
+        const QJsonValue value = object.value(QLatin1String(key));
+        auto parsed = Decimal::parse(value.toString());
+        if (!parsed) {
+            fail(key);
+            return {};
+        }
+        return *parsed;
+    }
+    QString text(const QJsonObject &object, const char *key)
+    {
+        const QJsonValue value = object.value(QLatin1String(key));
+        if (!value.isString())
+            fail(key);
+        return value.toString();
+    }
+    double number(const QJsonObject &object, const char *key)
+    {
+        const QJsonValue value = object.value(QLatin1String(key));
+        if (!value.isDouble())
+            fail(key);
+        return value.toDouble();
+    }
+    void fail(const char *key)
+    {
+        if (m_error.isEmpty())
+            m_error = QString::fromLatin1(key);
+    }
+    [[nodiscard]] const QString &error() const { return m_error; }
+
+private:
+    QString m_error;
+};
+
+template<typename Enum>
+Enum enumFrom(const QString &text, std::initializer_list<Enum> values, QString (*name)(Enum), Reader &reader,
+              const char *key)
+{
+    for (Enum value : values) {
+        if (name(value) == text)
+            return value;
+    }
+    reader.fail(key);
+    return *values.begin();
+}
+
+} // namespace
+
+QJsonObject PlanJson::toJson(const RebalancePlan &plan)
+{
+    QJsonArray orders;
+    for (const PlannedOrder &order : plan.orders) {
+        orders.append(QJsonObject {{QStringLiteral("line"), order.line},
+                                   {QStringLiteral("client_order_id"), plan.clientOrderId(order.line)},
+                                   {QStringLiteral("account"), order.account},
+                                   {QStringLiteral("account_id"), QString::number(order.accountId)},
+                                   {QStringLiteral("symbol"), order.symbol},
+                                   {QStringLiteral("side"), domain::toText(order.side)},
+                                   {QStringLiteral("type"), domain::toText(order.type)},
+                                   {QStringLiteral("base"), order.base},
+                                   {QStringLiteral("quote"), order.quote},
+                                   {QStringLiteral("quantity"), order.quantity.toString()},
+                                   {QStringLiteral("price"), order.price.toString()},
+                                   {QStringLiteral("notional"), order.notional.toString()},
+                                   {QStringLiteral("fee"), order.fee.toString()},
+                                   {QStringLiteral("fee_asset"), order.feeAsset},
+                                   {QStringLiteral("fee_rate"), order.feeRate.toString()},
+                                   {QStringLiteral("route"), rebalance::toText(order.route)},
+                                   {QStringLiteral("alternatives"), order.alternatives},
+                                   {QStringLiteral("route_text"), order.routeText()}});
+    }
+    QJsonArray skipped;
+    for (const SkippedLine &line : plan.skipped) {
+        skipped.append(QJsonObject {{QStringLiteral("asset"), line.asset},
+                                    {QStringLiteral("account"), line.account},
+                                    {QStringLiteral("reason"), line.text(plan.quote)},
+                                    {QStringLiteral("reason_code"), line.reasonCode()},
+                                    {QStringLiteral("wanted"), line.wanted.toString()},
+                                    {QStringLiteral("limit"), line.limit.toString()},
+                                    {QStringLiteral("drift_left"), line.driftLeft}});
+    }
+    QJsonObject postWeights;
+    QJsonObject postDrift;
+    QJsonArray weights;
+    for (const auto &weight : plan.weights) {
+        postWeights.insert(weight.asset, weight.after);
+        postDrift.insert(weight.asset, weight.driftAfter());
+        weights.append(QJsonObject {{QStringLiteral("asset"), weight.asset},
+                                    {QStringLiteral("before"), weight.before},
+                                    {QStringLiteral("target"), weight.target},
+                                    {QStringLiteral("after"), weight.after},
+                                    {QStringLiteral("half_width"), weight.halfWidth},
+                                    {QStringLiteral("drift_after"), weight.driftAfter()},
+                                    {QStringLiteral("inside_band_after"), weight.insideBandAfter()},
+                                    {QStringLiteral("quantity_after"), weight.quantityAfter.toString()},
+                                    {QStringLiteral("value_after"), weight.valueAfter.toString()}});
+    }
+    QJsonObject object {{QStringLiteral("plan_id"), plan.id},
+                        {QStringLiteral("created_at"), Exports::isoUtc(plan.createdAt)},
+                        {QStringLiteral("portfolio"), plan.portfolio},
+                        {QStringLiteral("quote"), plan.quote},
+                        {QStringLiteral("mode"), plan.mode.toString()},
+                        {QStringLiteral("simulated"), plan.simulated},
+                        {QStringLiteral("orders"), orders},
+                        {QStringLiteral("skipped"), skipped},
+                        {QStringLiteral("post_trade_weights"), postWeights},
+                        {QStringLiteral("post_trade_drift"), postDrift},
+                        {QStringLiteral("weights"), weights},
+                        {QStringLiteral("value_before"), plan.valueBefore.toString()},
+                        {QStringLiteral("value_after"), plan.valueAfter.toString()},
+                        {QStringLiteral("fees_total"), plan.feesTotal.toString()},
+                        {QStringLiteral("turnover"), plan.turnover},
+                        {QStringLiteral("notes"), QJsonArray::fromStringList(plan.notes)}};
+    if (plan.deposit)
+        object.insert(QStringLiteral("deposit"), cashJson(*plan.deposit));
+    if (plan.withdrawal)
+        object.insert(QStringLiteral("withdrawal"), cashJson(*plan.withdrawal));
+    return object;
+}
+
+Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
+{
+    Reader read;
+    RebalancePlan plan;
+    plan.id = read.text(object, "plan_id");
+    plan.createdAt = QDateTime::fromString(read.text(object, "created_at"), Qt::ISODateWithMs);
+    plan.portfolio = read.text(object, "portfolio");
+    plan.quote = read.text(object, "quote");
+    auto mode = rebalance::PlanMode::parse(read.text(object, "mode"));
+    if (mode)
+        plan.mode = *mode;
+    else
+        read.fail("mode");
+    plan.simulated = object.value(QStringLiteral("simulated")).toBool();
+    for (const QJsonValue &value : object.value(QStringLiteral("orders")).toArray()) {
+        const QJsonObject o = value.toObject();
+        PlannedOrder order;
+        order.line = static_cast<int>(read.number(o, "line"));
+        order.account = read.text(o, "account");
+        order.accountId = read.text(o, "account_id").toLongLong();
+        order.symbol = read.text(o, "symbol");
+        order.side = enumFrom<domain::Side>(read.text(o, "side"), {domain::Side::Buy, domain::Side::Sell},
+                                            &domain::toText, read, "side");
+        order.type = enumFrom<domain::OrderType>(
+            read.text(o, "type"), {domain::OrderType::Market, domain::OrderType::Limit}, &domain::toText, read, "type");
+        order.base = read.text(o, "base");
+        order.quote = read.text(o, "quote");
+        order.quantity = read.decimal(o, "quantity");
+        order.price = read.decimal(o, "price");
+        order.notional = read.decimal(o, "notional");
+        order.fee = read.decimal(o, "fee");
+        order.feeAsset = read.text(o, "fee_asset");
+        order.feeRate = read.decimal(o, "fee_rate");
+        order.route = enumFrom<rebalance::RouteReason>(
+            read.text(o, "route"),
+            {rebalance::RouteReason::OnlyVenue, rebalance::RouteReason::LowestFee, rebalance::RouteReason::MoreBalance,
+             rebalance::RouteReason::DirectPair, rebalance::RouteReason::Remainder},
+            &rebalance::toText, read, "route");
+        order.alternatives = static_cast<int>(read.number(o, "alternatives"));
+        plan.orders.append(order);
+    }
+    for (const QJsonValue &value : object.value(QStringLiteral("skipped")).toArray()) {
+        const QJsonObject o = value.toObject();
+        SkippedLine line;
+        line.asset = read.text(o, "asset");
+        line.account = read.text(o, "account");
+        using rebalance::SkipReason;
+        line.reason = enumFrom<SkipReason>(read.text(o, "reason_code"),
+                                           {SkipReason::BelowMinNotional, SkipReason::BelowMinQuantity,
+                                            SkipReason::BelowMinTradeValue, SkipReason::Excluded, SkipReason::NoMarket,
+                                            SkipReason::NoPrice, SkipReason::NotTradable, SkipReason::NotEnoughCash,
+                                            SkipReason::TurnoverLimit, SkipReason::Rounding,
+                                            SkipReason::NotEnoughToSell, SkipReason::OneWay},
+                                           &rebalance::toText, read, "reason_code");
+        line.wanted = read.decimal(o, "wanted");
+        line.limit = read.decimal(o, "limit");
+        line.driftLeft = read.number(o, "drift_left");
+        plan.skipped.append(line);
+    }
+    for (const QJsonValue &value : object.value(QStringLiteral("weights")).toArray()) {
+        const QJsonObject o = value.toObject();
+        rebalance::PlanWeight weight;
+        weight.asset = read.text(o, "asset");
+        weight.before = read.number(o, "before");
+        weight.target = read.number(o, "target");
+        weight.after = read.number(o, "after");
+        weight.halfWidth = read.number(o, "half_width");
+        weight.quantityAfter = read.decimal(o, "quantity_after");
+        weight.valueAfter = read.decimal(o, "value_after");
+        plan.weights.append(weight);
+    }
+    plan.valueBefore = read.decimal(object, "value_before");
+    plan.valueAfter = read.decimal(object, "value_after");
+    plan.feesTotal = read.decimal(object, "fees_total");
+    plan.turnover = read.number(object, "turnover");
+    for (const QJsonValue &note : object.value(QStringLiteral("notes")).toArray())
+        plan.notes.append(note.toString());
+    for (const auto &[key, target] :
+         {std::pair {"deposit", &plan.deposit}, std::pair {"withdrawal", &plan.withdrawal}}) {
+        if (!object.contains(QLatin1String(key)))
+            continue;
+        const QJsonObject o = object.value(QLatin1String(key)).toObject();
+        *target = rebalance::CashMovement {read.text(o, "account"), read.text(o, "account_id").toLongLong(),
+                                           read.text(o, "asset"), read.decimal(o, "amount")};
+    }
+    if (!read.error().isEmpty()) {
+        return makeError(QStringLiteral("plan.json"),
+                         QStringLiteral("plan %1: field \"%2\" is missing or malformed").arg(plan.id, read.error()));
+    }
+    return plan;
+}
+
+} // namespace ballast::io
