@@ -129,7 +129,7 @@ int Cli::run(const QStringList &arguments)
     parser.addOption(help);
     if (command->options)
         command->options(parser);
-    if (!parser.parse(QStringList {arguments.first()} + rest))
+    if (!parser.parse(QStringList{arguments.first()} + rest))
         return usageError(command->name + QStringLiteral(": ") + parser.errorText());
     if (parser.isSet(help)) {
         QString text = parser.helpText();

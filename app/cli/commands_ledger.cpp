@@ -75,9 +75,9 @@ QJsonObject positionJson(const rebalance::AssetPosition &position)
     object.insert(QStringLiteral("simulated_price"), position.simulatedPrice);
     QJsonArray split;
     for (const auto &holding : position.split) {
-        split.append(QJsonObject {{QStringLiteral("account"), holding.accountName},
-                                  {QStringLiteral("network"), holding.network},
-                                  {QStringLiteral("quantity"), holding.quantity.toString()}});
+        split.append(QJsonObject{{QStringLiteral("account"), holding.accountName},
+                                 {QStringLiteral("network"), holding.network},
+                                 {QStringLiteral("quantity"), holding.quantity.toString()}});
     }
     object.insert(QStringLiteral("holdings"), split);
     return object;
@@ -166,9 +166,9 @@ int Cli::cmdInit(QCommandLineParser &parser)
         if (auto created = storage::DemoPortfolio::create(db(), clock()); !created)
             return fail(created.error());
         if (json()) {
-            CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("database"), path},
-                                                       {QStringLiteral("portfolio"), QStringLiteral("Demo")},
-                                                       {QStringLiteral("demo"), true}}));
+            CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("database"), path},
+                                                      {QStringLiteral("portfolio"), QStringLiteral("Demo")},
+                                                      {QStringLiteral("demo"), true}}));
         } else {
             CliOutput::line(QStringLiteral("Created the demo portfolio \"Demo\" on the paper exchange in %1.\n"
                                            "All of its prices are SIMULATED.")
@@ -183,10 +183,10 @@ int Cli::cmdInit(QCommandLineParser &parser)
     if (!portfolio)
         return fail(portfolio.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("database"), path},
-                                                   {QStringLiteral("portfolio"), portfolio->name},
-                                                   {QStringLiteral("quote"), portfolio->quote},
-                                                   {QStringLiteral("demo"), false}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("database"), path},
+                                                  {QStringLiteral("portfolio"), portfolio->name},
+                                                  {QStringLiteral("quote"), portfolio->quote},
+                                                  {QStringLiteral("demo"), false}}));
     } else {
         CliOutput::line(QStringLiteral("Database ready at %1 (portfolio \"%2\", quote %3).")
                             .arg(path, portfolio->name, portfolio->quote));
@@ -207,8 +207,8 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
                                   .arg(exchange)));
     }
     exchange::PaperConfig config;
-    for (const auto &[option, field] : {std::pair {QStringLiteral("fee-bps"), &config.takerFeeBps},
-                                        std::pair {QStringLiteral("slippage-bps"), &config.slippageBps}}) {
+    for (const auto &[option, field] : {std::pair{QStringLiteral("fee-bps"), &config.takerFeeBps},
+                                        std::pair{QStringLiteral("slippage-bps"), &config.slippageBps}}) {
         if (!parser.isSet(option))
             continue;
         if (exchange != QLatin1String("paper"))
@@ -239,9 +239,9 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
     if (!added)
         return fail(added.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("name"), added->name},
-                                                   {QStringLiteral("exchange"), added->exchange},
-                                                   {QStringLiteral("kind"), domain::toText(added->kind)}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("name"), added->name},
+                                                  {QStringLiteral("exchange"), added->exchange},
+                                                  {QStringLiteral("kind"), domain::toText(added->kind)}}));
     } else {
         CliOutput::line(QStringLiteral("Added %1 account \"%2\".").arg(added->exchange, added->name));
     }
@@ -256,12 +256,12 @@ int Cli::cmdAccountsList(QCommandLineParser &)
     if (json()) {
         QJsonArray list;
         for (const auto &account : *accounts) {
-            list.append(QJsonObject {{QStringLiteral("name"), account.name},
-                                     {QStringLiteral("exchange"), account.exchange},
-                                     {QStringLiteral("kind"), domain::toText(account.kind)},
-                                     {QStringLiteral("simulated"), account.kind == domain::AccountKind::Paper}});
+            list.append(QJsonObject{{QStringLiteral("name"), account.name},
+                                    {QStringLiteral("exchange"), account.exchange},
+                                    {QStringLiteral("kind"), domain::toText(account.kind)},
+                                    {QStringLiteral("simulated"), account.kind == domain::AccountKind::Paper}});
         }
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("accounts"), list}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("accounts"), list}}));
         return 0;
     }
     QList<QStringList> rows;
@@ -300,13 +300,13 @@ int Cli::cmdHoldingsSet(QCommandLineParser &parser)
                                                       QStringLiteral("a quantity cannot be negative")))
                                   .message);
         }
-        holdings.append(domain::Holding {0, account, *symbol, network, *quantity});
+        holdings.append(domain::Holding{0, account, *symbol, network, *quantity});
     }
     if (auto stored = storage::Ledger(db(), clock()).setHoldings(account, holdings); !stored)
         return fail(stored.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("account"), account},
-                                                   {QStringLiteral("updated"), static_cast<int>(holdings.size())}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("account"), account},
+                                                  {QStringLiteral("updated"), static_cast<int>(holdings.size())}}));
     } else {
         CliOutput::line(QStringLiteral("Set %1 holding(s) on \"%2\".").arg(holdings.size()).arg(account));
     }
@@ -321,12 +321,12 @@ int Cli::cmdHoldingsList(QCommandLineParser &)
     if (json()) {
         QJsonArray list;
         for (const auto &holding : *holdings) {
-            list.append(QJsonObject {{QStringLiteral("account"), holding.accountName},
-                                     {QStringLiteral("asset"), holding.asset},
-                                     {QStringLiteral("network"), holding.network},
-                                     {QStringLiteral("quantity"), holding.quantity.toString()}});
+            list.append(QJsonObject{{QStringLiteral("account"), holding.accountName},
+                                    {QStringLiteral("asset"), holding.asset},
+                                    {QStringLiteral("network"), holding.network},
+                                    {QStringLiteral("quantity"), holding.quantity.toString()}});
         }
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("holdings"), list}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("holdings"), list}}));
         return 0;
     }
     QList<QStringList> rows;
@@ -385,14 +385,14 @@ int Cli::cmdPricesSet(QCommandLineParser &parser)
                                                       QStringLiteral("%1 is the quote currency").arg(quote)))
                                   .message);
         }
-        points.append(domain::PricePoint {*symbol, quote, at, *price, QStringLiteral("manual")});
+        points.append(domain::PricePoint{*symbol, quote, at, *price, QStringLiteral("manual")});
     }
     if (auto stored = storage::Ledger(db(), clock()).setPrices(points); !stored)
         return fail(stored.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("quote"), quote},
-                                                   {QStringLiteral("at"), io::Exports::isoUtc(at)},
-                                                   {QStringLiteral("updated"), static_cast<int>(points.size())}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("quote"), quote},
+                                                  {QStringLiteral("at"), io::Exports::isoUtc(at)},
+                                                  {QStringLiteral("updated"), static_cast<int>(points.size())}}));
     } else {
         CliOutput::line(
             QStringLiteral("Set %1 price(s) in %2 at %3.").arg(points.size()).arg(quote, io::Exports::isoUtc(at)));
@@ -444,9 +444,9 @@ int Cli::cmdTargetsSet(QCommandLineParser &parser)
         QJsonObject weights;
         for (const auto &target : targets)
             weights.insert(target.asset, target.weight.toDouble());
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("portfolio"), portfolio->name},
-                                                   {QStringLiteral("targets"), weights},
-                                                   {QStringLiteral("band"), band.toString()}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("portfolio"), portfolio->name},
+                                                  {QStringLiteral("targets"), weights},
+                                                  {QStringLiteral("band"), band.toString()}}));
     } else {
         CliOutput::line(QStringLiteral("Set %1 target(s) on \"%2\" (band %3).")
                             .arg(targets.size())
@@ -469,13 +469,13 @@ int Cli::cmdStatus(QCommandLineParser &parser)
         QJsonArray assets;
         for (const auto &position : snapshot->positions())
             assets.append(positionJson(position));
-        QJsonObject object {{QStringLiteral("portfolio"), portfolio->name},
-                            {QStringLiteral("quote"), snapshot->quote()},
-                            {QStringLiteral("time"), io::Exports::isoUtc(snapshot->time())},
-                            {QStringLiteral("total_value"), snapshot->totalValue().toString()},
-                            {QStringLiteral("simulated"), snapshot->isSimulated()},
-                            {QStringLiteral("missing_prices"), QJsonArray::fromStringList(snapshot->missingPrices())},
-                            {QStringLiteral("assets"), assets}};
+        QJsonObject object{{QStringLiteral("portfolio"), portfolio->name},
+                           {QStringLiteral("quote"), snapshot->quote()},
+                           {QStringLiteral("time"), io::Exports::isoUtc(snapshot->time())},
+                           {QStringLiteral("total_value"), snapshot->totalValue().toString()},
+                           {QStringLiteral("simulated"), snapshot->isSimulated()},
+                           {QStringLiteral("missing_prices"), QJsonArray::fromStringList(snapshot->missingPrices())},
+                           {QStringLiteral("assets"), assets}};
         CliOutput::json(QJsonDocument(object));
         return 0;
     }
@@ -532,8 +532,8 @@ int Cli::cmdExport(QCommandLineParser &parser)
     if (auto written = io::CsvWriter::writeFile(out, table); !written)
         return fail(written.error());
     if (json()) {
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("file"), QDir::toNativeSeparators(out)},
-                                                   {QStringLiteral("rows"), static_cast<int>(table.rows.size())}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("file"), QDir::toNativeSeparators(out)},
+                                                  {QStringLiteral("rows"), static_cast<int>(table.rows.size())}}));
     } else {
         CliOutput::line(
             QStringLiteral("Wrote %1 row(s) to %2.").arg(table.rows.size()).arg(QDir::toNativeSeparators(out)));

@@ -127,8 +127,8 @@ int Cli::cmdPlan(QCommandLineParser &parser)
     if (!mode)
         return usageError(QStringLiteral("--mode: ") + mode.error().message);
     rebalance::PlanConstraints constraints;
-    for (const auto &[option, target] : {std::pair {QStringLiteral("max-turnover"), &constraints.maxTurnover},
-                                         std::pair {QStringLiteral("max-weight"), &constraints.maxWeight}}) {
+    for (const auto &[option, target] : {std::pair{QStringLiteral("max-turnover"), &constraints.maxTurnover},
+                                         std::pair{QStringLiteral("max-weight"), &constraints.maxWeight}}) {
         if (!parser.isSet(option))
             continue;
         auto value = parseFraction(option, parser.value(option));
@@ -181,13 +181,13 @@ int Cli::cmdPlansList(QCommandLineParser &)
     if (json()) {
         QJsonArray list;
         for (const auto &plan : *plans) {
-            list.append(QJsonObject {{QStringLiteral("plan_id"), plan.id},
-                                     {QStringLiteral("created_at"), plan.createdAt.toUTC().toString(Qt::ISODateWithMs)},
-                                     {QStringLiteral("mode"), plan.mode},
-                                     {QStringLiteral("status"), plan.status},
-                                     {QStringLiteral("orders"), plan.orders}});
+            list.append(QJsonObject{{QStringLiteral("plan_id"), plan.id},
+                                    {QStringLiteral("created_at"), plan.createdAt.toUTC().toString(Qt::ISODateWithMs)},
+                                    {QStringLiteral("mode"), plan.mode},
+                                    {QStringLiteral("status"), plan.status},
+                                    {QStringLiteral("orders"), plan.orders}});
         }
-        CliOutput::json(QJsonDocument(QJsonObject {{QStringLiteral("plans"), list}}));
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("plans"), list}}));
         return 0;
     }
     QList<QStringList> rows;

@@ -78,7 +78,7 @@ using Status = Result<void>;
 
 inline Error makeError(QString code, QString message)
 {
-    return Error {std::move(code), std::move(message)};
+    return Error{std::move(code), std::move(message)};
 }
 
 } // namespace ballast

@@ -15,7 +15,7 @@ struct Entry
     const char *networks;
 };
 
-constexpr std::array<Entry, 19> kEntries {{
+constexpr std::array<Entry, 19> kEntries{{
     {"BTC", "Bitcoin", 8, AssetKind::Crypto, "bitcoin"},
     {"ETH", "Ethereum", 18, AssetKind::Crypto, "ethereum,arbitrum,base,optimism"},
     {"SOL", "Solana", 9, AssetKind::Crypto, "solana"},

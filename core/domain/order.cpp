@@ -7,7 +7,7 @@ namespace ballast::domain {
 
 namespace {
 
-constexpr std::array<std::pair<OrderStatus, const char *>, 9> kStatusNames {{
+constexpr std::array<std::pair<OrderStatus, const char *>, 9> kStatusNames{{
     {OrderStatus::Planned, "planned"},
     {OrderStatus::Submitting, "submitting"},
     {OrderStatus::Open, "open"},

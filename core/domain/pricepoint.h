@@ -32,6 +32,7 @@ struct Candle
     double low = 0;
     double close = 0;
     double volume = 0;
+    double marketCap = 0; ///< in the quote currency where the source has it (CoinGecko); 0 = unknown
 
     bool operator==(const Candle &) const = default;
 };

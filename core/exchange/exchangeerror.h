@@ -31,7 +31,7 @@ struct ExchangeError
 
     /// One line for a person: kind, the exchange's code and message.
     [[nodiscard]] QString message() const;
-    [[nodiscard]] Error toError() const { return Error {kindName(kind), message()}; }
+    [[nodiscard]] Error toError() const { return Error{kindName(kind), message()}; }
     static QString kindName(Kind kind);
 };
 

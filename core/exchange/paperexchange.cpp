@@ -30,7 +30,7 @@ struct KnownRules
 
 // Lot steps and ticks of the USDT markets on Binance spot, for the assets the
 // simulated market knows.
-constexpr std::array<KnownRules, 15> kKnownRules {{
+constexpr std::array<KnownRules, 15> kKnownRules{{
     {"BTC", "0.00001", "0.01"},
     {"ETH", "0.0001", "0.01"},
     {"BNB", "0.001", "0.01"},
@@ -190,9 +190,9 @@ ExResult<void> PaperExchange::setConfig(const PaperConfig &config)
     auto stored = storage::guarded([&]() -> Status {
         storage::Transaction transaction(m_db);
         storage::Statement upsert(m_db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-        const std::array<std::pair<const char *, int>, 3> values {{{"taker_fee_bps", config.takerFeeBps},
-                                                                   {"maker_fee_bps", config.makerFeeBps},
-                                                                   {"slippage_bps", config.slippageBps}}};
+        const std::array<std::pair<const char *, int>, 3> values{{{"taker_fee_bps", config.takerFeeBps},
+                                                                  {"maker_fee_bps", config.makerFeeBps},
+                                                                  {"slippage_bps", config.slippageBps}}};
         for (const auto &[key, value] : values) {
             upsert.bind(1, QStringLiteral("paper.%1.%2").arg(m_accountId).arg(QString::fromLatin1(key)))
                 .bind(2, QString::number(value));
@@ -254,7 +254,7 @@ ExResult<QList<Balance>> PaperExchange::fetchBalances()
         query.bind(1, m_accountId);
         QList<Balance> balances;
         while (query.step())
-            balances.append(Balance {query.text(0), query.decimal(1), query.decimal(2)});
+            balances.append(Balance{query.text(0), query.decimal(1), query.decimal(2)});
         return balances;
     });
     if (!rows)
@@ -369,7 +369,7 @@ ExResult<Order> PaperExchange::place(const OrderRequest &request, bool validateO
             storage::Statement query(m_db,
                                      "SELECT free, locked FROM paper_balances WHERE account_id = ? AND asset = ?");
             query.bind(1, m_accountId).bind(2, asset);
-            return query.step() ? Balance {asset, query.decimal(0), query.decimal(1)} : Balance {asset, {}, {}};
+            return query.step() ? Balance{asset, query.decimal(0), query.decimal(1)} : Balance{asset, {}, {}};
         };
         storage::Statement putBalance(m_db,
                                       "INSERT INTO paper_balances (account_id, asset, free, locked) "

@@ -15,10 +15,10 @@ namespace {
 
 QJsonObject cashJson(const rebalance::CashMovement &cash)
 {
-    return QJsonObject {{QStringLiteral("account"), cash.account},
-                        {QStringLiteral("account_id"), QString::number(cash.accountId)},
-                        {QStringLiteral("asset"), cash.asset},
-                        {QStringLiteral("amount"), cash.amount.toString()}};
+    return QJsonObject{{QStringLiteral("account"), cash.account},
+                       {QStringLiteral("account_id"), QString::number(cash.accountId)},
+                       {QStringLiteral("asset"), cash.asset},
+                       {QStringLiteral("amount"), cash.amount.toString()}};
 }
 
 /// Reads fields and remembers the first one that was missing or malformed.
@@ -78,34 +78,34 @@ QJsonObject PlanJson::toJson(const RebalancePlan &plan)
 {
     QJsonArray orders;
     for (const PlannedOrder &order : plan.orders) {
-        orders.append(QJsonObject {{QStringLiteral("line"), order.line},
-                                   {QStringLiteral("client_order_id"), plan.clientOrderId(order.line)},
-                                   {QStringLiteral("account"), order.account},
-                                   {QStringLiteral("account_id"), QString::number(order.accountId)},
-                                   {QStringLiteral("symbol"), order.symbol},
-                                   {QStringLiteral("side"), domain::toText(order.side)},
-                                   {QStringLiteral("type"), domain::toText(order.type)},
-                                   {QStringLiteral("base"), order.base},
-                                   {QStringLiteral("quote"), order.quote},
-                                   {QStringLiteral("quantity"), order.quantity.toString()},
-                                   {QStringLiteral("price"), order.price.toString()},
-                                   {QStringLiteral("notional"), order.notional.toString()},
-                                   {QStringLiteral("fee"), order.fee.toString()},
-                                   {QStringLiteral("fee_asset"), order.feeAsset},
-                                   {QStringLiteral("fee_rate"), order.feeRate.toString()},
-                                   {QStringLiteral("route"), rebalance::toText(order.route)},
-                                   {QStringLiteral("alternatives"), order.alternatives},
-                                   {QStringLiteral("route_text"), order.routeText()}});
+        orders.append(QJsonObject{{QStringLiteral("line"), order.line},
+                                  {QStringLiteral("client_order_id"), plan.clientOrderId(order.line)},
+                                  {QStringLiteral("account"), order.account},
+                                  {QStringLiteral("account_id"), QString::number(order.accountId)},
+                                  {QStringLiteral("symbol"), order.symbol},
+                                  {QStringLiteral("side"), domain::toText(order.side)},
+                                  {QStringLiteral("type"), domain::toText(order.type)},
+                                  {QStringLiteral("base"), order.base},
+                                  {QStringLiteral("quote"), order.quote},
+                                  {QStringLiteral("quantity"), order.quantity.toString()},
+                                  {QStringLiteral("price"), order.price.toString()},
+                                  {QStringLiteral("notional"), order.notional.toString()},
+                                  {QStringLiteral("fee"), order.fee.toString()},
+                                  {QStringLiteral("fee_asset"), order.feeAsset},
+                                  {QStringLiteral("fee_rate"), order.feeRate.toString()},
+                                  {QStringLiteral("route"), rebalance::toText(order.route)},
+                                  {QStringLiteral("alternatives"), order.alternatives},
+                                  {QStringLiteral("route_text"), order.routeText()}});
     }
     QJsonArray skipped;
     for (const SkippedLine &line : plan.skipped) {
-        skipped.append(QJsonObject {{QStringLiteral("asset"), line.asset},
-                                    {QStringLiteral("account"), line.account},
-                                    {QStringLiteral("reason"), line.text(plan.quote)},
-                                    {QStringLiteral("reason_code"), line.reasonCode()},
-                                    {QStringLiteral("wanted"), line.wanted.toString()},
-                                    {QStringLiteral("limit"), line.limit.toString()},
-                                    {QStringLiteral("drift_left"), line.driftLeft}});
+        skipped.append(QJsonObject{{QStringLiteral("asset"), line.asset},
+                                   {QStringLiteral("account"), line.account},
+                                   {QStringLiteral("reason"), line.text(plan.quote)},
+                                   {QStringLiteral("reason_code"), line.reasonCode()},
+                                   {QStringLiteral("wanted"), line.wanted.toString()},
+                                   {QStringLiteral("limit"), line.limit.toString()},
+                                   {QStringLiteral("drift_left"), line.driftLeft}});
     }
     QJsonObject postWeights;
     QJsonObject postDrift;
@@ -113,32 +113,32 @@ QJsonObject PlanJson::toJson(const RebalancePlan &plan)
     for (const auto &weight : plan.weights) {
         postWeights.insert(weight.asset, weight.after);
         postDrift.insert(weight.asset, weight.driftAfter());
-        weights.append(QJsonObject {{QStringLiteral("asset"), weight.asset},
-                                    {QStringLiteral("before"), weight.before},
-                                    {QStringLiteral("target"), weight.target},
-                                    {QStringLiteral("after"), weight.after},
-                                    {QStringLiteral("half_width"), weight.halfWidth},
-                                    {QStringLiteral("drift_after"), weight.driftAfter()},
-                                    {QStringLiteral("inside_band_after"), weight.insideBandAfter()},
-                                    {QStringLiteral("quantity_after"), weight.quantityAfter.toString()},
-                                    {QStringLiteral("value_after"), weight.valueAfter.toString()}});
+        weights.append(QJsonObject{{QStringLiteral("asset"), weight.asset},
+                                   {QStringLiteral("before"), weight.before},
+                                   {QStringLiteral("target"), weight.target},
+                                   {QStringLiteral("after"), weight.after},
+                                   {QStringLiteral("half_width"), weight.halfWidth},
+                                   {QStringLiteral("drift_after"), weight.driftAfter()},
+                                   {QStringLiteral("inside_band_after"), weight.insideBandAfter()},
+                                   {QStringLiteral("quantity_after"), weight.quantityAfter.toString()},
+                                   {QStringLiteral("value_after"), weight.valueAfter.toString()}});
     }
-    QJsonObject object {{QStringLiteral("plan_id"), plan.id},
-                        {QStringLiteral("created_at"), Exports::isoUtc(plan.createdAt)},
-                        {QStringLiteral("portfolio"), plan.portfolio},
-                        {QStringLiteral("quote"), plan.quote},
-                        {QStringLiteral("mode"), plan.mode.toString()},
-                        {QStringLiteral("simulated"), plan.simulated},
-                        {QStringLiteral("orders"), orders},
-                        {QStringLiteral("skipped"), skipped},
-                        {QStringLiteral("post_trade_weights"), postWeights},
-                        {QStringLiteral("post_trade_drift"), postDrift},
-                        {QStringLiteral("weights"), weights},
-                        {QStringLiteral("value_before"), plan.valueBefore.toString()},
-                        {QStringLiteral("value_after"), plan.valueAfter.toString()},
-                        {QStringLiteral("fees_total"), plan.feesTotal.toString()},
-                        {QStringLiteral("turnover"), plan.turnover},
-                        {QStringLiteral("notes"), QJsonArray::fromStringList(plan.notes)}};
+    QJsonObject object{{QStringLiteral("plan_id"), plan.id},
+                       {QStringLiteral("created_at"), Exports::isoUtc(plan.createdAt)},
+                       {QStringLiteral("portfolio"), plan.portfolio},
+                       {QStringLiteral("quote"), plan.quote},
+                       {QStringLiteral("mode"), plan.mode.toString()},
+                       {QStringLiteral("simulated"), plan.simulated},
+                       {QStringLiteral("orders"), orders},
+                       {QStringLiteral("skipped"), skipped},
+                       {QStringLiteral("post_trade_weights"), postWeights},
+                       {QStringLiteral("post_trade_drift"), postDrift},
+                       {QStringLiteral("weights"), weights},
+                       {QStringLiteral("value_before"), plan.valueBefore.toString()},
+                       {QStringLiteral("value_after"), plan.valueAfter.toString()},
+                       {QStringLiteral("fees_total"), plan.feesTotal.toString()},
+                       {QStringLiteral("turnover"), plan.turnover},
+                       {QStringLiteral("notes"), QJsonArray::fromStringList(plan.notes)}};
     if (plan.deposit)
         object.insert(QStringLiteral("deposit"), cashJson(*plan.deposit));
     if (plan.withdrawal)
@@ -223,13 +223,12 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
     plan.turnover = read.number(object, "turnover");
     for (const QJsonValue &note : object.value(QStringLiteral("notes")).toArray())
         plan.notes.append(note.toString());
-    for (const auto &[key, target] :
-         {std::pair {"deposit", &plan.deposit}, std::pair {"withdrawal", &plan.withdrawal}}) {
+    for (const auto &[key, target] : {std::pair{"deposit", &plan.deposit}, std::pair{"withdrawal", &plan.withdrawal}}) {
         if (!object.contains(QLatin1String(key)))
             continue;
         const QJsonObject o = object.value(QLatin1String(key)).toObject();
-        *target = rebalance::CashMovement {read.text(o, "account"), read.text(o, "account_id").toLongLong(),
-                                           read.text(o, "asset"), read.decimal(o, "amount")};
+        *target = rebalance::CashMovement{read.text(o, "account"), read.text(o, "account_id").toLongLong(),
+                                          read.text(o, "asset"), read.decimal(o, "amount")};
     }
     if (!read.error().isEmpty()) {
         return makeError(QStringLiteral("plan.json"),

@@ -150,7 +150,7 @@ public:
 private:
     static quint64 rotl(quint64 x, int k) { return (x << k) | (x >> (64 - k)); }
 
-    std::array<quint64, 4> m_s {};
+    std::array<quint64, 4> m_s{};
 };
 
 /// Per-asset constants of the walk, derived once per simulation.
@@ -212,9 +212,9 @@ QList<SimulatedAssetSpec> SimulatedMarket::defaultAssets()
     QList<SimulatedAssetSpec> specs;
     specs.reserve(static_cast<qsizetype>(kAssets.size()));
     for (const AssetRow &row : kAssets) {
-        specs.append(SimulatedAssetSpec {QString::fromLatin1(row.symbol), QString::fromLatin1(row.name),
-                                         row.initialPrice, row.annualVolatility, row.marketBeta, row.stablecoin,
-                                         row.priceDecimals});
+        specs.append(SimulatedAssetSpec{QString::fromLatin1(row.symbol), QString::fromLatin1(row.name),
+                                        row.initialPrice, row.annualVolatility, row.marketBeta, row.stablecoin,
+                                        row.priceDecimals});
     }
     return specs;
 }
@@ -387,7 +387,7 @@ QList<QList<domain::Candle>> SimulatedMarket::simulate(QDate from, QDate to, con
             const double turnover = model.turnoverUsd * std::exp(model.logTurnoverGrowth * trendProgress)
                 * (turbulent ? kTurbulentVolumeMultiplier : 1.0) * activity * std::exp(kVolumeNoise * volumeShock);
 
-            out[slot].append(domain::Candle {epochMs + day * kMsPerDay, open, high, low, close, turnover / close});
+            out[slot].append(domain::Candle{epochMs + day * kMsPerDay, open, high, low, close, turnover / close});
         }
     }
     return out;

@@ -23,7 +23,7 @@ constexpr std::uint64_t kOne = 1000000000000000000ULL; // 10^18, the raw value o
 
 constexpr std::array<UInt128, 39> makePowersOfTen()
 {
-    std::array<UInt128, 39> powers {};
+    std::array<UInt128, 39> powers{};
     UInt128 p = 1;
     for (auto &power : powers) {
         power = p;
@@ -156,7 +156,7 @@ UInt128 divide(const Limbs &u, UInt128 divisor, Limbs &q)
     const std::uint64_t v1 = hi64(vn);
     const std::uint64_t v0 = lo64(vn);
 
-    std::array<std::uint64_t, 5> un {};
+    std::array<std::uint64_t, 5> un{};
     // Widened to 128 bits, a shift by 64 - s is defined (and zero) for s == 0 too.
     un[static_cast<std::size_t>(m)] = lo64(UInt128(u[static_cast<std::size_t>(m - 1)]) >> (64 - s));
     for (int i = m - 1; i > 0; --i) {

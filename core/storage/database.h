@@ -20,7 +20,7 @@ class SqlError : public std::runtime_error
 {
 public:
     SqlError(QString code, const QString &message);
-    [[nodiscard]] Error toError() const { return Error {m_code, QString::fromStdString(what())}; }
+    [[nodiscard]] Error toError() const { return Error{m_code, QString::fromStdString(what())}; }
 
 private:
     QString m_code;
@@ -143,7 +143,7 @@ auto guarded(F &&body) -> decltype(body())
     } catch (const SqlError &e) {
         return e.toError();
     } catch (const money::DecimalError &e) {
-        return Error {e.code(), QString::fromStdString(e.what())};
+        return Error{e.code(), QString::fromStdString(e.what())};
     }
 }
 

@@ -28,7 +28,7 @@ struct DemoTarget
     const char *weight;
 };
 
-constexpr std::array<DemoTarget, 6> kTargets {{
+constexpr std::array<DemoTarget, 6> kTargets{{
     {"BTC", "0.40"},
     {"ETH", "0.25"},
     {"SOL", "0.10"},
@@ -76,10 +76,10 @@ Status DemoPortfolio::create(Database &db, const Clock &clock)
         domain::Portfolio portfolio;
         portfolio.name = QStringLiteral("Demo");
         portfolio.quote = quote;
-        portfolio.defaultBand = domain::Band {domain::Band::Kind::Absolute, 0.05};
+        portfolio.defaultBand = domain::Band{domain::Band::Kind::Absolute, 0.05};
         portfolio.policy = QStringLiteral("hybrid:quarter,5pp");
         for (const DemoTarget &target : kTargets)
-            portfolio.targets.append(domain::Target {QString::fromLatin1(target.asset), money::dec(target.weight), {}});
+            portfolio.targets.append(domain::Target{QString::fromLatin1(target.asset), money::dec(target.weight), {}});
         auto created = portfolios.create(portfolio, now);
         if (!created)
             return created.error();
@@ -109,7 +109,7 @@ Status DemoPortfolio::create(Database &db, const Clock &clock)
                 auto price = Decimal::fromDouble(candle.close, decimals);
                 if (!price)
                     return price.error();
-                points.append(domain::PricePoint {
+                points.append(domain::PricePoint{
                     it.key(), quote,
                     QDateTime::fromMSecsSinceEpoch(isToday ? now : candle.openTimeMs + kDayMs, QTimeZone::utc()),
                     *price, QStringLiteral("simulated")});
@@ -179,10 +179,10 @@ Status DemoPortfolio::create(Database &db, const Clock &clock)
         for (auto it = quantities.cbegin(); it != quantities.cend(); ++it) {
             if (it.key() == QLatin1String("BTC")) {
                 const Decimal cold = (it.value() * money::dec("0.6")).floorToStep(money::dec("0.00001"));
-                inWallet.append(domain::Holding {wallet->id, wallet->name, it.key(), QStringLiteral("bitcoin"), cold});
-                onPaper.append(domain::Holding {paper->id, paper->name, it.key(), {}, it.value() - cold});
+                inWallet.append(domain::Holding{wallet->id, wallet->name, it.key(), QStringLiteral("bitcoin"), cold});
+                onPaper.append(domain::Holding{paper->id, paper->name, it.key(), {}, it.value() - cold});
             } else {
-                onPaper.append(domain::Holding {paper->id, paper->name, it.key(), {}, it.value()});
+                onPaper.append(domain::Holding{paper->id, paper->name, it.key(), {}, it.value()});
             }
         }
         if (auto stored = ledger.setHoldings(wallet->name, inWallet); !stored)

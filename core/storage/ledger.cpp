@@ -76,7 +76,7 @@ Status Ledger::setHoldings(const QString &accountName, const QList<domain::Holdi
                     if (held.asset == row.asset)
                         total += held.quantity;
                 }
-                balances.append(exchange::Balance {row.asset, total, {}});
+                balances.append(exchange::Balance{row.asset, total, {}});
             }
             auto portfolio = PortfolioRepo(m_db).load();
             const QString quote = portfolio ? portfolio->quote : QStringLiteral("USDT");
@@ -142,7 +142,7 @@ Result<QList<rebalance::Venue>> Ledger::venues(const QString &quote)
         auto markets = paper.fetchMarkets();
         if (!markets)
             return markets.error().toError();
-        venues.append(rebalance::Venue {account.id, account.name, *markets});
+        venues.append(rebalance::Venue{account.id, account.name, *markets});
     }
     return venues;
 }

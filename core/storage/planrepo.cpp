@@ -35,7 +35,7 @@ Result<rebalance::RebalancePlan> PlanRepo::load(const QString &id)
     });
     if (!body)
         return body.error();
-    QJsonParseError parseError {};
+    QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(body->toUtf8(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         return makeError(QStringLiteral("plan.json"),
@@ -76,8 +76,8 @@ Result<QList<PlanRepo::Summary>> PlanRepo::list(qint64 portfolioId)
         query.bind(1, portfolioId);
         QList<Summary> plans;
         while (query.step()) {
-            plans.append(Summary {query.text(0), QDateTime::fromMSecsSinceEpoch(query.int64(1), QTimeZone::utc()),
-                                  query.text(2), query.text(3), static_cast<int>(query.int64(4))});
+            plans.append(Summary{query.text(0), QDateTime::fromMSecsSinceEpoch(query.int64(1), QTimeZone::utc()),
+                                 query.text(2), query.text(3), static_cast<int>(query.int64(4))});
         }
         return plans;
     });

@@ -84,8 +84,8 @@ Status PriceStore::putCandles(const QString &asset, const QString &quote, const 
         Transaction transaction(m_db);
         Statement upsert(m_db,
                          "INSERT OR REPLACE INTO candles "
-                         "(asset, quote, interval, ts, open, high, low, close, volume, source) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "(asset, quote, interval, ts, open, high, low, close, volume, source, market_cap) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const auto &candle : candles) {
             upsert.bind(1, asset)
                 .bind(2, quote)
@@ -96,7 +96,8 @@ Status PriceStore::putCandles(const QString &asset, const QString &quote, const 
                 .bind(7, candle.low)
                 .bind(8, candle.close)
                 .bind(9, candle.volume)
-                .bind(10, source);
+                .bind(10, source)
+                .bind(11, candle.marketCap);
             upsert.run();
             upsert.reset();
         }
@@ -110,13 +111,13 @@ Result<QList<domain::Candle>> PriceStore::candles(const QString &asset, const QS
 {
     return guarded([&]() -> Result<QList<domain::Candle>> {
         Statement query(m_db,
-                        "SELECT ts, open, high, low, close, volume FROM candles "
+                        "SELECT ts, open, high, low, close, volume, market_cap FROM candles "
                         "WHERE asset = ? AND quote = ? AND interval = ? AND ts BETWEEN ? AND ? ORDER BY ts");
         query.bind(1, asset).bind(2, quote).bind(3, interval).bind(4, fromMs).bind(5, toMs);
         QList<domain::Candle> result;
         while (query.step()) {
-            result.append(domain::Candle {query.int64(0), query.real(1), query.real(2), query.real(3), query.real(4),
-                                          query.real(5)});
+            result.append(domain::Candle{query.int64(0), query.real(1), query.real(2), query.real(3), query.real(4),
+                                         query.real(5), query.real(6)});
         }
         return result;
     });

@@ -129,7 +129,12 @@ CREATE TABLE plans (
 CREATE INDEX plans_by_portfolio ON plans(portfolio_id, created_at);
 )sql";
 
-constexpr std::array<const char *, 4> kMigrations {kV1Ledger, kV2Portfolios, kV3MarketAndPaper, kV4Plans};
+// Market capitalisation per candle, for market-cap weighting (CoinGecko exports carry it).
+constexpr const char *kV5MarketCaps = R"sql(
+ALTER TABLE candles ADD COLUMN market_cap REAL NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<const char *, 5> kMigrations{kV1Ledger, kV2Portfolios, kV3MarketAndPaper, kV4Plans, kV5MarketCaps};
 
 } // namespace
 

@@ -39,11 +39,11 @@ class TestCli : public QObject
         env.remove(QStringLiteral("BALLAST_DB"));
         process.setProcessEnvironment(env);
         process.start(qEnvironmentVariable("BALLAST_CLI"),
-                      QStringList {QStringLiteral("--db"), db.isEmpty() ? m_db : db} + arguments);
+                      QStringList{QStringLiteral("--db"), db.isEmpty() ? m_db : db} + arguments);
         if (!process.waitForFinished(60000))
             qFatal("ballast-cli did not finish");
-        return Run {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                    QString::fromUtf8(process.readAllStandardError())};
+        return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                   QString::fromUtf8(process.readAllStandardError())};
     }
 
     QByteArray digest()
@@ -256,7 +256,7 @@ private slots:
     void everyCommandHasHelp()
     {
         QFETCH(QString, command);
-        const Run run = cli(command.split(QLatin1Char(' ')) + QStringList {QStringLiteral("--help")});
+        const Run run = cli(command.split(QLatin1Char(' ')) + QStringList{QStringLiteral("--help")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.out.startsWith(QStringLiteral("Usage: ballast-cli ") + command), qPrintable(run.out));
         QVERIFY(run.out.contains(QStringLiteral("--db")));

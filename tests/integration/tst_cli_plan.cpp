@@ -59,11 +59,11 @@ class TestCliPlan : public QObject
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("BALLAST_NOW"), QStringLiteral("2026-11-21T12:00:00Z"));
         process.setProcessEnvironment(env);
-        process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList {QStringLiteral("--db"), m_db} + arguments);
+        process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList{QStringLiteral("--db"), m_db} + arguments);
         if (!process.waitForFinished(60000))
             qFatal("ballast-cli did not finish");
-        return Run {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                    QString::fromUtf8(process.readAllStandardError())};
+        return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                   QString::fromUtf8(process.readAllStandardError())};
     }
 
     void setUp(const char *feeBps, const char *holdings, const char *prices, const char *targets)

@@ -20,25 +20,25 @@ public:
     {
         m_portfolio.name = QStringLiteral("Test");
         m_portfolio.quote = std::move(quote);
-        m_portfolio.defaultBand = domain::Band {domain::Band::Kind::Absolute, 0.05};
+        m_portfolio.defaultBand = domain::Band{domain::Band::Kind::Absolute, 0.05};
     }
 
     PlannerFixture &hold(const QString &asset, const char *quantity, const QString &account = QStringLiteral("paper"),
                          qint64 accountId = 1, const QString &network = {})
     {
-        m_holdings.append(domain::Holding {accountId, account, asset, network, money::dec(quantity)});
+        m_holdings.append(domain::Holding{accountId, account, asset, network, money::dec(quantity)});
         return *this;
     }
     PlannerFixture &price(const QString &asset, const char *value)
     {
         m_prices.insert(
             asset,
-            domain::PricePoint {asset, m_portfolio.quote, QDateTime(), money::dec(value), QStringLiteral("manual")});
+            domain::PricePoint{asset, m_portfolio.quote, QDateTime(), money::dec(value), QStringLiteral("manual")});
         return *this;
     }
     PlannerFixture &target(const QString &asset, const char *weight, std::optional<domain::Band> band = {})
     {
-        m_portfolio.targets.append(domain::Target {asset, money::dec(weight), band});
+        m_portfolio.targets.append(domain::Target{asset, money::dec(weight), band});
         return *this;
     }
     PlannerFixture &band(domain::Band band)

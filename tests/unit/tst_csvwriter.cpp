@@ -43,8 +43,8 @@ private slots:
 
     void formatsWithHeaderAndCrlf()
     {
-        const CsvTable table {{QStringLiteral("a"), QStringLiteral("b")},
-                              {{QStringLiteral("1"), QStringLiteral("x,y")}, {QStringLiteral("2"), QString()}}};
+        const CsvTable table{{QStringLiteral("a"), QStringLiteral("b")},
+                             {{QStringLiteral("1"), QStringLiteral("x,y")}, {QStringLiteral("2"), QString()}}};
         QCOMPARE(CsvWriter::format(table), QByteArray("a,b\r\n1,\"x,y\"\r\n2,\r\n"));
     }
 
@@ -52,7 +52,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("out.csv"));
-        const CsvTable table {{QStringLiteral("h")}, {{QStringLiteral("v")}}};
+        const CsvTable table{{QStringLiteral("h")}, {{QStringLiteral("v")}}};
         QVERIFY(CsvWriter::writeFile(path, table).ok());
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));

@@ -35,7 +35,8 @@ void seed(Database &db, int version)
         db.exec("INSERT INTO valuations VALUES (1, 1700000000000, 'daily', '5376.98', 'USDT', 0)");
     }
     if (version >= 3) {
-        db.exec("INSERT INTO candles VALUES ('BTC', 'USDT', '1d', 1700000000000, 1, 2, 0.5, 1.5, 10, 'import')");
+        db.exec("INSERT INTO candles (asset, quote, interval, ts, open, high, low, close, volume, source) VALUES "
+                "('BTC', 'USDT', '1d', 1700000000000, 1, 2, 0.5, 1.5, 10, 'import')");
         db.exec("INSERT INTO paper_balances VALUES (1, 'BTC', '0.12345678', '0')");
     }
 }

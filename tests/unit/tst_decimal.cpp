@@ -30,7 +30,7 @@ char *toString(const Decimal &value)
 
 namespace {
 
-constexpr std::array<std::pair<RoundingMode, const char *>, 6> kModes {{
+constexpr std::array<std::pair<RoundingMode, const char *>, 6> kModes{{
     {RoundingMode::Down, "Down"},
     {RoundingMode::Up, "Up"},
     {RoundingMode::Floor, "Floor"},

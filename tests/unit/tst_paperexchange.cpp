@@ -43,8 +43,8 @@ struct Fixture
     void setPrice(const char *asset, const char *price)
     {
         auto stored = ballast::storage::PriceStore(temp.db()).setPrices(
-            {PricePoint {QString::fromLatin1(asset), QStringLiteral("USDT"),
-                         QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc()), dec(price), QStringLiteral("manual")}});
+            {PricePoint{QString::fromLatin1(asset), QStringLiteral("USDT"),
+                        QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc()), dec(price), QStringLiteral("manual")}});
         QVERIFY(stored.ok());
     }
     PaperExchange exchange()
@@ -63,8 +63,8 @@ struct Fixture
 
 OrderRequest market(const char *symbol, Side side, const char *quantity, const char *id)
 {
-    return OrderRequest {QString::fromLatin1(symbol), side, OrderType::Market, dec(quantity), {},
-                         QString::fromLatin1(id)};
+    return OrderRequest{QString::fromLatin1(symbol), side, OrderType::Market, dec(quantity), {},
+                        QString::fromLatin1(id)};
 }
 
 } // namespace
@@ -168,12 +168,12 @@ private slots:
         QFETCH(QString, filter);
         Fixture f;
         const QByteArray before = ballast::test::contentDigest(f.temp.db());
-        OrderRequest request {symbol,
-                              static_cast<Side>(side),
-                              price.isEmpty() ? OrderType::Market : OrderType::Limit,
-                              *Decimal::parse(quantity),
-                              price.isEmpty() ? Decimal() : *Decimal::parse(price),
-                              QStringLiteral("id-1")};
+        OrderRequest request{symbol,
+                             static_cast<Side>(side),
+                             price.isEmpty() ? OrderType::Market : OrderType::Limit,
+                             *Decimal::parse(quantity),
+                             price.isEmpty() ? Decimal() : *Decimal::parse(price),
+                             QStringLiteral("id-1")};
         auto order = f.exchange().createOrder(request);
         QVERIFY(!order.ok());
         QCOMPARE(order.error().kind, kind);
@@ -186,8 +186,8 @@ private slots:
     {
         Fixture f;
         auto exchange = f.exchange();
-        OrderRequest limit {QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2000"),
-                            QStringLiteral("dup")};
+        OrderRequest limit{QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2000"),
+                           QStringLiteral("dup")};
         auto first = exchange.createOrder(limit);
         QVERIFY(first.ok());
         QCOMPARE(first->status, OrderStatus::Open);
@@ -204,8 +204,8 @@ private slots:
     {
         Fixture f;
         auto exchange = f.exchange();
-        OrderRequest limit {QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2900"),
-                            QStringLiteral("lim")};
+        OrderRequest limit{QStringLiteral("ETH/USDT"), Side::Buy, OrderType::Limit, dec("1"), dec("2900"),
+                           QStringLiteral("lim")};
         auto order = exchange.createOrder(limit);
         QVERIFY(order.ok());
         QCOMPARE(order->status, OrderStatus::Open);
@@ -226,8 +226,8 @@ private slots:
     {
         Fixture f;
         auto exchange = f.exchange();
-        OrderRequest limit {QStringLiteral("ETH/USDT"), Side::Sell, OrderType::Limit, dec("1.5"), dec("3500"),
-                            QStringLiteral("c1")};
+        OrderRequest limit{QStringLiteral("ETH/USDT"), Side::Sell, OrderType::Limit, dec("1.5"), dec("3500"),
+                           QStringLiteral("c1")};
         QVERIFY(exchange.createOrder(limit).ok());
         QCOMPARE(f.balance(QStringLiteral("ETH")), dec("0.5"));
         auto cancelled = exchange.cancelOrder(QStringLiteral("ETH/USDT"), QStringLiteral("c1"));

@@ -156,7 +156,7 @@ private slots:
         PlannerFixture f;
         // SOL is 1 USDT over target on a 2,000 portfolio: below the 5 USDT minimum.
         f.hold(USDT, "999").hold(SOL, "10.01").price(SOL, "100");
-        f.target(USDT, "0.5").target(SOL, "0.5", Band {Band::Kind::Absolute, 0.0001}).venue(QStringLiteral("paper"), 1);
+        f.target(USDT, "0.5").target(SOL, "0.5", Band{Band::Kind::Absolute, 0.0001}).venue(QStringLiteral("paper"), 1);
         const RebalancePlan plan = f.plan();
         QVERIFY(plan.orders.isEmpty());
         const auto *line = skippedFor(plan, SOL);

@@ -82,16 +82,16 @@ private slots:
     {
         QTest::addColumn<QStringList>("weights");
         QTest::addColumn<QString>("error"); // expected code, empty = valid
-        QTest::newRow("exact") << QStringList {QStringLiteral("0.5"), QStringLiteral("0.3"), QStringLiteral("0.2")}
+        QTest::newRow("exact") << QStringList{QStringLiteral("0.5"), QStringLiteral("0.3"), QStringLiteral("0.2")}
                                << "";
         QTest::newRow("thirds within 1e-9")
-            << QStringList {QStringLiteral("0.333333333333"), QStringLiteral("0.333333333333"),
-                            QStringLiteral("0.333333333334")}
+            << QStringList{QStringLiteral("0.333333333333"), QStringLiteral("0.333333333333"),
+                           QStringLiteral("0.333333333334")}
             << "";
-        QTest::newRow("short") << QStringList {QStringLiteral("0.5"), QStringLiteral("0.3")} << "target.sum";
-        QTest::newRow("over") << QStringList {QStringLiteral("0.6"), QStringLiteral("0.6")} << "target.sum";
+        QTest::newRow("short") << QStringList{QStringLiteral("0.5"), QStringLiteral("0.3")} << "target.sum";
+        QTest::newRow("over") << QStringList{QStringLiteral("0.6"), QStringLiteral("0.6")} << "target.sum";
         QTest::newRow("just outside 1e-9")
-            << QStringList {QStringLiteral("0.5"), QStringLiteral("0.499999998")} << "target.sum";
+            << QStringList{QStringLiteral("0.5"), QStringLiteral("0.499999998")} << "target.sum";
     }
 
     void validatesTargetSums()
@@ -100,7 +100,7 @@ private slots:
         QFETCH(QString, error);
         QList<Target> targets;
         for (qsizetype i = 0; i < weights.size(); ++i)
-            targets.append(Target {QStringLiteral("A%1").arg(i), *ballast::money::Decimal::parse(weights[i]), {}});
+            targets.append(Target{QStringLiteral("A%1").arg(i), *ballast::money::Decimal::parse(weights[i]), {}});
         auto valid = PortfolioRepo::validateTargets(targets);
         QCOMPARE(valid.ok(), error.isEmpty());
         if (!valid.ok()) {
@@ -117,9 +117,9 @@ private slots:
         portfolio.name = QStringLiteral("Main");
         auto created = repo.create(portfolio, 0);
         QVERIFY(created.ok());
-        const QList<Target> targets {{QStringLiteral("ETH"), dec("0.3"), {}},
-                                     {QStringLiteral("BTC"), dec("0.7"), Band {Band::Kind::Relative, 0.2}}};
-        QVERIFY(repo.setTargets(created->id, targets, Band {Band::Kind::Absolute, 0.03}).ok());
+        const QList<Target> targets{{QStringLiteral("ETH"), dec("0.3"), {}},
+                                    {QStringLiteral("BTC"), dec("0.7"), Band{Band::Kind::Relative, 0.2}}};
+        QVERIFY(repo.setTargets(created->id, targets, Band{Band::Kind::Absolute, 0.03}).ok());
         auto loaded = repo.load();
         QVERIFY(loaded.ok());
         QCOMPARE(loaded->targets.size(), 2);
@@ -129,7 +129,7 @@ private slots:
         QCOMPARE(loaded->bandFor(QStringLiteral("ETH")).value, 0.03);
         // A refused set leaves the stored one untouched.
         const QByteArray before = ballast::test::contentDigest(temp.db());
-        QVERIFY(!repo.setTargets(created->id, {{QStringLiteral("BTC"), dec("0.9"), {}}}, Band {}).ok());
+        QVERIFY(!repo.setTargets(created->id, {{QStringLiteral("BTC"), dec("0.9"), {}}}, Band{}).ok());
         QCOMPARE(ballast::test::contentDigest(temp.db()), before);
     }
 

@@ -15,8 +15,8 @@ namespace {
 
 PricePoint price(const char *asset, const char *value, const char *source = "manual")
 {
-    return PricePoint {QString::fromLatin1(asset), QStringLiteral("USDT"), QDateTime(), dec(value),
-                       QString::fromLatin1(source)};
+    return PricePoint{QString::fromLatin1(asset), QStringLiteral("USDT"), QDateTime(), dec(value),
+                      QString::fromLatin1(source)};
 }
 
 Portfolio portfolio(QList<Target> targets, Band band = {Band::Kind::Absolute, 0.05})
@@ -38,14 +38,14 @@ class TestSnapshot : public QObject
 private slots:
     void aggregatesAcrossAccountsAndNetworks()
     {
-        const QList<Holding> holdings {
+        const QList<Holding> holdings{
             {1, QStringLiteral("paper"), QStringLiteral("USDC"), {}, dec("100")},
             {2, QStringLiteral("wallet"), QStringLiteral("USDC"), QStringLiteral("ethereum"), dec("50")},
             {2, QStringLiteral("wallet"), QStringLiteral("USDC"), QStringLiteral("base"), dec("25.5")},
             {1, QStringLiteral("paper"), QStringLiteral("BTC"), {}, dec("0.01")},
         };
-        QHash<QString, PricePoint> prices {{QStringLiteral("USDC"), price("USDC", "1.0001")},
-                                           {QStringLiteral("BTC"), price("BTC", "50000")}};
+        QHash<QString, PricePoint> prices{{QStringLiteral("USDC"), price("USDC", "1.0001")},
+                                          {QStringLiteral("BTC"), price("BTC", "50000")}};
         const auto snapshot = Snapshot::build(portfolio({}), holdings, prices, QDateTime::currentDateTimeUtc());
         const auto *usdc = snapshot.position(QStringLiteral("USDC"));
         QVERIFY(usdc);
@@ -81,11 +81,11 @@ private slots:
         QFETCH(double, btcWeight);
         QFETCH(double, btcDrift);
         QFETCH(bool, outside);
-        const QList<Holding> holdings {
+        const QList<Holding> holdings{
             {1, QStringLiteral("paper"), QStringLiteral("BTC"), {}, *ballast::money::Decimal::parse(btcQty)},
             {1, QStringLiteral("paper"), QStringLiteral("ETH"), {}, *ballast::money::Decimal::parse(ethQty)}};
-        QHash<QString, PricePoint> prices {{QStringLiteral("BTC"), price("BTC", "50000")},
-                                           {QStringLiteral("ETH"), price("ETH", "2500")}};
+        QHash<QString, PricePoint> prices{{QStringLiteral("BTC"), price("BTC", "50000")},
+                                          {QStringLiteral("ETH"), price("ETH", "2500")}};
         const auto snapshot = Snapshot::build(
             portfolio({{QStringLiteral("BTC"), dec("0.5"), {}}, {QStringLiteral("ETH"), dec("0.5"), {}}}), holdings,
             prices, QDateTime::currentDateTimeUtc());
@@ -99,29 +99,29 @@ private slots:
 
     void relativeBandsAndOverrides()
     {
-        Target btc {QStringLiteral("BTC"), dec("0.8"), {}};
-        Target sol {QStringLiteral("SOL"), dec("0.2"), Band {Band::Kind::Absolute, 0.01}};
+        Target btc{QStringLiteral("BTC"), dec("0.8"), {}};
+        Target sol{QStringLiteral("SOL"), dec("0.2"), Band{Band::Kind::Absolute, 0.01}};
         // BTC 75 %, SOL 25 %: BTC drift -5pp inside a 25% relative band (20pp);
         // SOL drift +5pp outside its own 1pp band.
-        const QList<Holding> holdings {{1, QStringLiteral("p"), QStringLiteral("BTC"), {}, dec("75")},
-                                       {1, QStringLiteral("p"), QStringLiteral("SOL"), {}, dec("25")}};
-        QHash<QString, PricePoint> prices {{QStringLiteral("BTC"), price("BTC", "1")},
-                                           {QStringLiteral("SOL"), price("SOL", "1")}};
-        const auto snapshot = Snapshot::build(portfolio({btc, sol}, Band {Band::Kind::Relative, 0.25}), holdings,
-                                              prices, QDateTime::currentDateTimeUtc());
+        const QList<Holding> holdings{{1, QStringLiteral("p"), QStringLiteral("BTC"), {}, dec("75")},
+                                      {1, QStringLiteral("p"), QStringLiteral("SOL"), {}, dec("25")}};
+        QHash<QString, PricePoint> prices{{QStringLiteral("BTC"), price("BTC", "1")},
+                                          {QStringLiteral("SOL"), price("SOL", "1")}};
+        const auto snapshot = Snapshot::build(portfolio({btc, sol}, Band{Band::Kind::Relative, 0.25}), holdings, prices,
+                                              QDateTime::currentDateTimeUtc());
         QVERIFY(!snapshot.position(QStringLiteral("BTC"))->outsideBand());
         QVERIFY(snapshot.position(QStringLiteral("SOL"))->outsideBand());
     }
 
     void targetWithoutHoldingAndHoldingWithoutPrice()
     {
-        const QList<Holding> holdings {{1, QStringLiteral("p"), QStringLiteral("USDT"), {}, dec("100")},
-                                       {1, QStringLiteral("p"), QStringLiteral("XYZ"), {}, dec("5")}};
+        const QList<Holding> holdings{{1, QStringLiteral("p"), QStringLiteral("USDT"), {}, dec("100")},
+                                      {1, QStringLiteral("p"), QStringLiteral("XYZ"), {}, dec("5")}};
         const auto snapshot = Snapshot::build(
             portfolio({{QStringLiteral("BTC"), dec("0.5"), {}}, {QStringLiteral("USDT"), dec("0.5"), {}}}), holdings,
             {}, QDateTime::currentDateTimeUtc());
         QCOMPARE(snapshot.totalValue(), dec("100"));
-        QCOMPARE(snapshot.missingPrices(), QStringList {QStringLiteral("XYZ")});
+        QCOMPARE(snapshot.missingPrices(), QStringList{QStringLiteral("XYZ")});
         const auto *btc = snapshot.position(QStringLiteral("BTC"));
         QVERIFY(btc);
         QCOMPARE(btc->weight, 0.0);
@@ -133,8 +133,8 @@ private slots:
 
     void simulatedPricesAreFlagged()
     {
-        const QList<Holding> holdings {{1, QStringLiteral("p"), QStringLiteral("BTC"), {}, dec("1")}};
-        QHash<QString, PricePoint> prices {{QStringLiteral("BTC"), price("BTC", "10", "simulated")}};
+        const QList<Holding> holdings{{1, QStringLiteral("p"), QStringLiteral("BTC"), {}, dec("1")}};
+        QHash<QString, PricePoint> prices{{QStringLiteral("BTC"), price("BTC", "10", "simulated")}};
         const auto snapshot = Snapshot::build(portfolio({}), holdings, prices, QDateTime::currentDateTimeUtc());
         QVERIFY(snapshot.isSimulated());
         QVERIFY(snapshot.position(QStringLiteral("BTC"))->simulatedPrice);
