@@ -53,6 +53,7 @@ void Cli::registerCommands()
 {
     registerLedgerCommands();
     registerPlanCommands();
+    registerExecuteCommands();
 }
 
 int Cli::usageError(const QString &message) const

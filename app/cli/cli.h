@@ -43,6 +43,7 @@ private:
     void registerCommands();
     void registerLedgerCommands();
     void registerPlanCommands();
+    void registerExecuteCommands();
     int usageError(const QString &message) const;
     int fail(const Error &error) const;
     void printHelp() const;
@@ -66,6 +67,11 @@ private:
     int cmdPlan(QCommandLineParser &parser);
     int cmdPlansList(QCommandLineParser &parser);
     int cmdPlansShow(QCommandLineParser &parser);
+
+    // Execution commands (commands_execute.cpp).
+    int cmdExecute(QCommandLineParser &parser);
+    int cmdOrders(QCommandLineParser &parser);
+    int cmdReconcile(QCommandLineParser &parser);
 
     QList<Command> m_commands;
     std::unique_ptr<storage::Database> m_db;

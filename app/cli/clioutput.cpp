@@ -1,5 +1,7 @@
 #include "clioutput.h"
 
+#include "domain/order.h"
+
 #include <QTextStream>
 
 #include <cstdio>
@@ -60,6 +62,58 @@ QString CliOutput::percent(double fraction, int decimals)
     if (text.startsWith(QLatin1Char('-')) && text.mid(1).remove(QLatin1Char('0')) == QLatin1String("."))
         text.remove(0, 1); // no "-0.00"
     return text + QLatin1Char('%');
+}
+
+QString CliOutput::signedPercent(double fraction)
+{
+    const QString text = percent(fraction);
+    return text.startsWith(QLatin1Char('-')) ? text : QStringLiteral("+") + text;
+}
+
+void CliOutput::plan(const rebalance::RebalancePlan &plan)
+{
+    line(QStringLiteral("Plan %1 for \"%2\" (%3), valued at %4%5")
+             .arg(plan.id, plan.portfolio, plan.mode.toString(), plan.createdAt.toUTC().toString(Qt::ISODate),
+                  plan.simulated ? QStringLiteral("  [SIMULATED prices]") : QString()));
+    if (plan.orders.isEmpty()) {
+        line(QStringLiteral("No orders: nothing needs to trade."));
+    } else {
+        QList<QStringList> rows;
+        for (const auto &order : plan.orders) {
+            const auto *weight = plan.weight(
+                order.side == domain::Side::Buy || order.route != rebalance::RouteReason::DirectPair ? order.base
+                                                                                                     : order.quote);
+            rows.append(
+                {QString::number(order.line), order.account, order.symbol, domain::toText(order.side),
+                 domain::toText(order.type), order.quantity.toString(), order.price.toString(),
+                 order.notional.toFixed(2), order.fee.toString() + QLatin1Char(' ') + order.feeAsset,
+                 weight ? percent(weight->before) + QStringLiteral(" -> ") + percent(weight->after) : QString()});
+        }
+        table({QStringLiteral(">LINE"), QStringLiteral("ACCOUNT"), QStringLiteral("PAIR"), QStringLiteral("SIDE"),
+               QStringLiteral("TYPE"), QStringLiteral(">QUANTITY"), QStringLiteral(">PRICE"),
+               QStringLiteral(">NOTIONAL"), QStringLiteral(">FEE"), QStringLiteral("WEIGHT BEFORE -> AFTER")},
+              rows);
+    }
+    if (!plan.skipped.isEmpty()) {
+        line(QStringLiteral("\nNot in the plan:"));
+        for (const auto &skipped : plan.skipped)
+            line(QStringLiteral("  %1: %2").arg(skipped.asset, skipped.text(plan.quote)));
+    }
+    line(QStringLiteral("\nAfter the plan:"));
+    QList<QStringList> rows;
+    for (const auto &weight : plan.weights) {
+        rows.append({weight.asset, percent(weight.before), percent(weight.after), percent(weight.target),
+                     signedPercent(weight.driftAfter()),
+                     weight.insideBandAfter() ? QStringLiteral("inside band") : QStringLiteral("OUTSIDE band")});
+    }
+    table({QStringLiteral("ASSET"), QStringLiteral(">BEFORE"), QStringLiteral(">AFTER"), QStringLiteral(">TARGET"),
+           QStringLiteral(">DRIFT"), QString()},
+          rows);
+    line(QStringLiteral("\nFees %1 %2, turnover %3, value %4 -> %5 %2")
+             .arg(plan.feesTotal.toString(), plan.quote, percent(plan.turnover), plan.valueBefore.toFixed(2),
+                  plan.valueAfter.toFixed(2)));
+    for (const QString &note : plan.notes)
+        line(QStringLiteral("Note: ") + note);
 }
 
 } // namespace ballast::cli

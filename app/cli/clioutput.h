@@ -1,5 +1,7 @@
 #pragma once
 
+#include "rebalance/rebalanceplan.h"
+
 #include <QJsonDocument>
 #include <QList>
 #include <QString>
@@ -18,6 +20,10 @@ public:
     /// A plain text table; columns whose header starts with '>' are right-aligned.
     static void table(const QStringList &header, const QList<QStringList> &rows);
     static QString percent(double fraction, int decimals = 2);
+    /// "+1.23%" / "-0.40%", never "-0.00%".
+    static QString signedPercent(double fraction);
+    /// A plan as a person reads it: orders, what is left out, weights after, totals.
+    static void plan(const rebalance::RebalancePlan &plan);
 };
 
 } // namespace ballast::cli

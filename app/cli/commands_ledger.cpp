@@ -10,6 +10,7 @@
 #include "storage/database.h"
 #include "storage/demoportfolio.h"
 #include "storage/holdingsrepo.h"
+#include "storage/journal.h"
 #include "storage/ledger.h"
 #include "storage/portfoliorepo.h"
 #include "storage/valuationrepo.h"
@@ -149,8 +150,8 @@ void Cli::registerLedgerCommands()
     m_commands.append({QStringLiteral("status"), QStringLiteral("Value the portfolio: weights, targets and drift."),
                        QString(), nullptr, &Cli::cmdStatus});
     m_commands.append(
-        {QStringLiteral("export"), QStringLiteral("Export holdings or valuations to CSV."),
-         QStringLiteral("holdings|valuations"),
+        {QStringLiteral("export"), QStringLiteral("Export holdings, valuations or trades to CSV."),
+         QStringLiteral("holdings|valuations|trades"),
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("out"), QStringLiteral("CSV file to write."), QStringLiteral("FILE")});
          },
@@ -510,7 +511,7 @@ int Cli::cmdExport(QCommandLineParser &parser)
     const QStringList arguments = parser.positionalArguments();
     const QString out = parser.value(QStringLiteral("out"));
     if (arguments.size() != 1 || out.isEmpty())
-        return usageError(QStringLiteral("usage: ballast-cli export holdings|valuations --out FILE.csv"));
+        return usageError(QStringLiteral("usage: ballast-cli export holdings|valuations|trades --out FILE.csv"));
     auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
     if (!portfolio)
         return fail(portfolio.error());
@@ -525,9 +526,17 @@ int Cli::cmdExport(QCommandLineParser &parser)
         if (!rows)
             return fail(rows.error());
         table = io::Exports::valuations(portfolio->name, *rows);
+    } else if (arguments.first() == QLatin1String("trades")) {
+        auto fills = storage::Journal(db()).allFills();
+        if (!fills)
+            return fail(fills.error());
+        QList<std::pair<QString, domain::Fill>> rows;
+        for (const auto &row : *fills)
+            rows.append({row.account, row.fill});
+        table = io::Exports::trades(rows);
     } else {
-        return usageError(
-            QStringLiteral("export: unknown table \"%1\"; choose holdings or valuations").arg(arguments.first()));
+        return usageError(QStringLiteral("export: unknown table \"%1\"; choose holdings, valuations or trades")
+                              .arg(arguments.first()));
     }
     if (auto written = io::CsvWriter::writeFile(out, table); !written)
         return fail(written.error());

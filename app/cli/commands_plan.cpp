@@ -15,12 +15,6 @@ namespace ballast::cli {
 
 namespace {
 
-QString signedPercent(double fraction)
-{
-    const QString text = CliOutput::percent(fraction);
-    return text.startsWith(QLatin1Char('-')) ? text : QStringLiteral("+") + text;
-}
-
 Result<double> parseFraction(const QString &option, const QString &text)
 {
     const bool percent = text.endsWith(QLatin1Char('%'));
@@ -34,55 +28,6 @@ Result<double> parseFraction(const QString &option, const QString &text)
                              .arg(option, text));
     }
     return value;
-}
-
-void printPlan(const rebalance::RebalancePlan &plan)
-{
-    CliOutput::line(QStringLiteral("Plan %1 for \"%2\" (%3), valued at %4%5")
-                        .arg(plan.id, plan.portfolio, plan.mode.toString(),
-                             plan.createdAt.toUTC().toString(Qt::ISODate),
-                             plan.simulated ? QStringLiteral("  [SIMULATED prices]") : QString()));
-    if (plan.orders.isEmpty()) {
-        CliOutput::line(QStringLiteral("No orders: nothing needs to trade."));
-    } else {
-        QList<QStringList> rows;
-        for (const auto &order : plan.orders) {
-            const auto *weight = plan.weight(
-                order.side == domain::Side::Buy || order.route != rebalance::RouteReason::DirectPair ? order.base
-                                                                                                     : order.quote);
-            rows.append({QString::number(order.line), order.account, order.symbol, domain::toText(order.side),
-                         domain::toText(order.type), order.quantity.toString(), order.price.toString(),
-                         order.notional.toFixed(2), order.fee.toString() + QLatin1Char(' ') + order.feeAsset,
-                         weight ? CliOutput::percent(weight->before) + QStringLiteral(" -> ")
-                                 + CliOutput::percent(weight->after)
-                                : QString()});
-        }
-        CliOutput::table({QStringLiteral(">LINE"), QStringLiteral("ACCOUNT"), QStringLiteral("PAIR"),
-                          QStringLiteral("SIDE"), QStringLiteral("TYPE"), QStringLiteral(">QUANTITY"),
-                          QStringLiteral(">PRICE"), QStringLiteral(">NOTIONAL"), QStringLiteral(">FEE"),
-                          QStringLiteral("WEIGHT BEFORE -> AFTER")},
-                         rows);
-    }
-    if (!plan.skipped.isEmpty()) {
-        CliOutput::line(QStringLiteral("\nNot in the plan:"));
-        for (const auto &line : plan.skipped)
-            CliOutput::line(QStringLiteral("  %1: %2").arg(line.asset, line.text(plan.quote)));
-    }
-    CliOutput::line(QStringLiteral("\nAfter the plan:"));
-    QList<QStringList> rows;
-    for (const auto &weight : plan.weights) {
-        rows.append({weight.asset, CliOutput::percent(weight.before), CliOutput::percent(weight.after),
-                     CliOutput::percent(weight.target), signedPercent(weight.driftAfter()),
-                     weight.insideBandAfter() ? QStringLiteral("inside band") : QStringLiteral("OUTSIDE band")});
-    }
-    CliOutput::table({QStringLiteral("ASSET"), QStringLiteral(">BEFORE"), QStringLiteral(">AFTER"),
-                      QStringLiteral(">TARGET"), QStringLiteral(">DRIFT"), QString()},
-                     rows);
-    CliOutput::line(QStringLiteral("\nFees %1 %2, turnover %3, value %4 -> %5 %2")
-                        .arg(plan.feesTotal.toString(), plan.quote, CliOutput::percent(plan.turnover),
-                             plan.valueBefore.toFixed(2), plan.valueAfter.toFixed(2)));
-    for (const QString &note : plan.notes)
-        CliOutput::line(QStringLiteral("Note: ") + note);
 }
 
 } // namespace
@@ -165,7 +110,7 @@ int Cli::cmdPlan(QCommandLineParser &parser)
         CliOutput::json(QJsonDocument(io::PlanJson::toJson(*plan)));
         return 0;
     }
-    printPlan(*plan);
+    CliOutput::plan(*plan);
     CliOutput::line(QStringLiteral("Stored as %1.").arg(plan->id));
     return 0;
 }
@@ -211,7 +156,7 @@ int Cli::cmdPlansShow(QCommandLineParser &parser)
     if (json())
         CliOutput::json(QJsonDocument(io::PlanJson::toJson(*plan)));
     else
-        printPlan(*plan);
+        CliOutput::plan(*plan);
     return 0;
 }
 

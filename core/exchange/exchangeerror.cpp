@@ -21,6 +21,8 @@ QString ExchangeError::kindName(Kind kind)
         return QStringLiteral("rate_limited");
     case Kind::Network:
         return QStringLiteral("network");
+    case Kind::InvalidNonce:
+        return QStringLiteral("invalid_nonce");
     case Kind::UnknownOutcome:
         return QStringLiteral("unknown_outcome");
     case Kind::Exchange:

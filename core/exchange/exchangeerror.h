@@ -19,6 +19,7 @@ struct ExchangeError
         BadSymbol, ///< unknown or inactive market
         RateLimited, ///< back off; see retryAfterMs
         Network, ///< the request did not reach the exchange; safe to retry reads
+        InvalidNonce, ///< timestamp or nonce refused: the request was not processed
         UnknownOutcome, ///< the request may or may not have executed
         Exchange, ///< any other refusal by the exchange
     };

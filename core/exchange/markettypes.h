@@ -67,6 +67,9 @@ struct OrderRequest
     money::Decimal quantity; ///< base quantity
     money::Decimal price; ///< limit price; zero for market orders
     QString clientOrderId; ///< deterministic, chosen by Ballast
+    /// Exchange time (ms) after which the request must no longer execute
+    /// (Binance timestamp + recvWindow, Kraken deadline); 0 = the connector's default.
+    qint64 deadlineMs = 0;
 
     bool operator==(const OrderRequest &) const = default;
 };

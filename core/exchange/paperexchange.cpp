@@ -382,7 +382,9 @@ ExResult<Order> PaperExchange::place(const OrderRequest &request, bool validateO
         };
 
         Balance pay = balanceOf(payAsset);
-        if (pay.free < payAmount) {
+        // Like Binance's order/test and Kraken's validate=true, a dry run checks
+        // the order's rules, not the balance (a buy may be funded by earlier sells).
+        if (!validateOnly && pay.free < payAmount) {
             return makeError(QStringLiteral("-2010"),
                              QStringLiteral("Account has insufficient balance for requested action."));
         }

@@ -44,4 +44,27 @@ CsvTable Exports::valuations(const QString &portfolio, const QList<domain::Valua
     return table;
 }
 
+CsvTable Exports::trades(const QList<std::pair<QString, domain::Fill>> &fills)
+{
+    CsvTable table;
+    table.header = {QStringLiteral("time"),
+                    QStringLiteral("account"),
+                    QStringLiteral("symbol"),
+                    QStringLiteral("side"),
+                    QStringLiteral("quantity"),
+                    QStringLiteral("price"),
+                    QStringLiteral("notional"),
+                    QStringLiteral("fee"),
+                    QStringLiteral("fee_asset"),
+                    QStringLiteral("trade_id"),
+                    QStringLiteral("client_order_id"),
+                    QStringLiteral("exchange_order_id")};
+    for (const auto &[account, fill] : fills) {
+        table.rows.append({isoUtc(fill.time), account, fill.symbol, domain::toText(fill.side), fill.quantity.toString(),
+                           fill.price.toString(), (fill.quantity * fill.price).toString(), fill.fee.toString(),
+                           fill.feeAsset, fill.tradeId, fill.clientOrderId, fill.exchangeOrderId});
+    }
+    return table;
+}
+
 } // namespace ballast::io

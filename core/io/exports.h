@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/fill.h"
 #include "domain/valuation.h"
 #include "io/csvwriter.h"
 #include "rebalance/snapshot.h"
@@ -18,6 +19,8 @@ public:
     static CsvTable holdings(const rebalance::Snapshot &snapshot);
     /// The stored valuation history of a portfolio.
     static CsvTable valuations(const QString &portfolio, const QList<domain::Valuation> &rows);
+    /// Every fill, oldest first: what was really traded, with its fee.
+    static CsvTable trades(const QList<std::pair<QString, domain::Fill>> &fills);
 };
 
 } // namespace ballast::io

@@ -28,15 +28,20 @@ Snapshot Snapshot::build(const domain::Portfolio &portfolio, const QList<domain:
         position.quantity += holding.quantity;
         position.split.append(holding);
     }
+    // One lookup table for the targets, not a search per position.
+    QHash<QString, const domain::Target *> targets;
+    targets.reserve(portfolio.targets.size());
     for (const auto &target : portfolio.targets) {
         AssetPosition &position = byAsset[target.asset];
         position.asset = target.asset;
+        targets.insert(target.asset, &target);
     }
 
     for (auto it = byAsset.begin(); it != byAsset.end(); ++it) {
         AssetPosition &position = it.value();
-        position.target = portfolio.targetWeight(position.asset);
-        position.band = portfolio.bandFor(position.asset);
+        const domain::Target *target = targets.value(position.asset, nullptr);
+        position.target = target ? target->weight.toDouble() : 0.0;
+        position.band = target && target->band ? *target->band : portfolio.defaultBand;
         if (position.asset == portfolio.quote) {
             position.price = Decimal::fromInt(1);
         } else if (const auto found = prices.constFind(position.asset); found != prices.cend()) {

@@ -134,7 +134,66 @@ constexpr const char *kV5MarketCaps = R"sql(
 ALTER TABLE candles ADD COLUMN market_cap REAL NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<const char *, 5> kMigrations{kV1Ledger, kV2Portfolios, kV3MarketAndPaper, kV4Plans, kV5MarketCaps};
+// The execution journal: every order intent and every state change is
+// committed here before the request that depends on it is sent; fills are
+// unique per exchange trade, so a fill is never counted twice.
+constexpr const char *kV6Journal = R"sql(
+CREATE TABLE executions (
+    id          INTEGER PRIMARY KEY,
+    plan_id     TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    started_at  INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL DEFAULT 0,
+    dry_run     INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL CHECK (status IN ('running', 'finished', 'aborted', 'cancelled', 'failed')),
+    summary     TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE journal (
+    client_order_id   TEXT PRIMARY KEY,
+    plan_id           TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    line              INTEGER NOT NULL,
+    account_id        INTEGER NOT NULL REFERENCES accounts(id),
+    symbol            TEXT NOT NULL,
+    side              TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+    type              TEXT NOT NULL CHECK (type IN ('market', 'limit')),
+    quantity          TEXT NOT NULL,
+    price             TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    exchange_order_id TEXT NOT NULL DEFAULT '',
+    filled_quantity   TEXT NOT NULL DEFAULT '0',
+    filled_quote      TEXT NOT NULL DEFAULT '0',
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    deadline          INTEGER NOT NULL DEFAULT 0,
+    reason            TEXT NOT NULL DEFAULT '',
+    updated_at        INTEGER NOT NULL,
+    UNIQUE (plan_id, line)
+) STRICT;
+CREATE INDEX journal_open ON journal(status);
+CREATE TABLE journal_events (
+    id              INTEGER PRIMARY KEY,
+    client_order_id TEXT NOT NULL REFERENCES journal(client_order_id) ON DELETE CASCADE,
+    at              INTEGER NOT NULL,
+    status          TEXT NOT NULL,
+    detail          TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TABLE fills (
+    account_id        INTEGER NOT NULL REFERENCES accounts(id),
+    symbol            TEXT NOT NULL,
+    trade_id          TEXT NOT NULL,
+    client_order_id   TEXT NOT NULL,
+    exchange_order_id TEXT NOT NULL DEFAULT '',
+    side              TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+    quantity          TEXT NOT NULL,
+    price             TEXT NOT NULL,
+    fee               TEXT NOT NULL,
+    fee_asset         TEXT NOT NULL,
+    ts                INTEGER NOT NULL,
+    PRIMARY KEY (account_id, symbol, trade_id)
+) STRICT;
+CREATE INDEX fills_by_order ON fills(client_order_id);
+)sql";
+
+constexpr std::array<const char *, 6> kMigrations{kV1Ledger, kV2Portfolios, kV3MarketAndPaper,
+                                                  kV4Plans,  kV5MarketCaps, kV6Journal};
 
 } // namespace
 

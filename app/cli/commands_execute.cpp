@@ -1,0 +1,282 @@
+// The execution commands: execute, orders, reconcile, export trades.
+#include "cli.h"
+#include "clioutput.h"
+#include "exchange/exchangefactory.h"
+#include "execution/executor.h"
+#include "io/csvwriter.h"
+#include "io/exports.h"
+#include "storage/accountrepo.h"
+#include "storage/database.h"
+#include "storage/journal.h"
+#include "storage/ledger.h"
+#include "storage/planrepo.h"
+#include "storage/portfoliorepo.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace ballast::cli {
+
+using money::Decimal;
+
+namespace {
+
+QJsonObject progressJson(const execution::OrderProgress &order)
+{
+    return QJsonObject{{QStringLiteral("line"), order.line},
+                       {QStringLiteral("client_order_id"), order.clientOrderId},
+                       {QStringLiteral("account"), order.account},
+                       {QStringLiteral("symbol"), order.symbol},
+                       {QStringLiteral("side"), domain::toText(order.side)},
+                       {QStringLiteral("status"), domain::toText(order.status)},
+                       {QStringLiteral("quantity"), order.quantity.toString()},
+                       {QStringLiteral("filled_quantity"), order.filledQuantity.toString()},
+                       {QStringLiteral("filled_quote"), order.filledQuote.toString()},
+                       {QStringLiteral("fee"), order.fee.toString()},
+                       {QStringLiteral("fee_asset"), order.feeAsset},
+                       {QStringLiteral("message"), order.message}};
+}
+
+QString progressLine(const execution::OrderProgress &order)
+{
+    QString text =
+        QStringLiteral("  [%1] %2 %3 %4: %5")
+            .arg(order.line)
+            .arg(order.symbol, domain::toText(order.side), order.quantity.toString(), domain::toText(order.status));
+    if (order.filledQuantity.isPositive()) {
+        const Decimal average = order.filledQuote / order.filledQuantity;
+        text += QStringLiteral(", filled %1 at %2").arg(order.filledQuantity.toString(), average.toFixed(8));
+        if (order.fee.isPositive())
+            text += QStringLiteral(", fee %1 %2").arg(order.fee.toString(), order.feeAsset);
+    }
+    if (!order.message.isEmpty())
+        text += QStringLiteral(" (") + order.message + QLatin1Char(')');
+    return text;
+}
+
+Result<double> parseMove(const QString &text)
+{
+    const bool percent = text.endsWith(QLatin1Char('%'));
+    bool ok = false;
+    double value = (percent ? text.chopped(1) : text).toDouble(&ok);
+    if (percent)
+        value /= 100.0;
+    if (!ok || value <= 0.0 || value >= 1.0) {
+        return makeError(QStringLiteral("cli.arguments"),
+                         QStringLiteral("--max-move \"%1\": expected a fraction such as 0.02 or 2%").arg(text));
+    }
+    return value;
+}
+
+} // namespace
+
+void Cli::registerExecuteCommands()
+{
+    m_commands.append({QStringLiteral("execute"),
+                       QStringLiteral("Execute a stored plan: sells first, every order journalled before it is sent."),
+                       QStringLiteral("PLAN_ID"),
+                       [](QCommandLineParser &p) {
+                           p.addOption({QStringLiteral("dry-run"),
+                                        QStringLiteral("Validate every order with the exchange; send none.")});
+                           p.addOption({QStringLiteral("yes"), QStringLiteral("Do not ask for confirmation.")});
+                           p.addOption({QStringLiteral("max-move"),
+                                        QStringLiteral("Abort if a price moved more than this since the plan "
+                                                       "(default 2%)."),
+                                        QStringLiteral("FRACTION"), QStringLiteral("0.02")});
+                           p.addOption({QStringLiteral("max-notional"),
+                                        QStringLiteral("Abort if the plan trades more than this (quote currency)."),
+                                        QStringLiteral("AMOUNT")});
+                       },
+                       &Cli::cmdExecute});
+    m_commands.append({QStringLiteral("orders"), QStringLiteral("List journalled orders and their states."), QString(),
+                       [](QCommandLineParser &p) {
+                           p.addOption({QStringLiteral("plan"), QStringLiteral("Only this plan's orders."),
+                                        QStringLiteral("PLAN_ID")});
+                       },
+                       &Cli::cmdOrders});
+    m_commands.append({QStringLiteral("reconcile"),
+                       QStringLiteral("Settle every unfinished order in the journal with its exchange."), QString(),
+                       nullptr, &Cli::cmdReconcile});
+}
+
+int Cli::cmdExecute(QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("usage: ballast-cli execute PLAN_ID [--dry-run] [--yes]"));
+    execution::ExecutionOptions options;
+    options.dryRun = parser.isSet(QStringLiteral("dry-run"));
+    auto move = parseMove(parser.value(QStringLiteral("max-move")));
+    if (!move)
+        return usageError(move.error().message);
+    options.maxPriceMove = *move;
+    if (parser.isSet(QStringLiteral("max-notional"))) {
+        auto limit = Decimal::parse(parser.value(QStringLiteral("max-notional")));
+        if (!limit || !limit->isPositive()) {
+            return usageError(QStringLiteral("--max-notional \"%1\": expected a positive amount")
+                                  .arg(parser.value(QStringLiteral("max-notional"))));
+        }
+        options.maxNotional = *limit;
+    }
+    const QString planId = parser.positionalArguments().first();
+    auto plan = storage::PlanRepo(db()).load(planId);
+    if (!plan)
+        return fail(plan.error());
+    auto status = storage::PlanRepo(db()).status(planId);
+    if (status && *status == QLatin1String("executed")) {
+        return fail(makeError(
+            QStringLiteral("plan.executed"),
+            QStringLiteral("plan %1 was executed already; see \"ballast-cli orders --plan %1\"").arg(planId)));
+    }
+
+    if (!parser.isSet(QStringLiteral("yes")) && !options.dryRun) {
+        if (!json())
+            CliOutput::plan(*plan);
+        QTextStream out(stdout);
+        out << QStringLiteral("\nSend these %1 order(s)%2? [y/N] ")
+                   .arg(plan->orders.size())
+                   .arg(plan->simulated ? QStringLiteral(" to the paper exchange") : QString());
+        out.flush();
+        QTextStream in(stdin);
+        const QString answer = in.readLine().trimmed().toLower();
+        if (answer != QLatin1String("y") && answer != QLatin1String("yes")) {
+            return fail(makeError(QStringLiteral("execute.declined"),
+                                  QStringLiteral("not confirmed; nothing was sent (use --yes in scripts)")));
+        }
+    }
+
+    auto portfolio = storage::PortfolioRepo(db()).load(plan->portfolio);
+    exchange::ExchangeFactory exchanges(db(), portfolio ? portfolio->quote : plan->quote, clock());
+    execution::Executor executor(
+        db(), [&exchanges](qint64 account) { return exchanges.exchangeFor(account); }, clock());
+    const bool text = !json();
+    auto summary = executor.execute(*plan, options, [text](const execution::OrderProgress &order) {
+        if (text)
+            CliOutput::line(progressLine(order));
+    });
+    if (!summary)
+        return fail(summary.error());
+
+    if (json()) {
+        QJsonArray orders;
+        for (const auto &order : summary->orders)
+            orders.append(progressJson(order));
+        CliOutput::json(
+            QJsonDocument(QJsonObject{{QStringLiteral("plan_id"), summary->planId},
+                                      {QStringLiteral("dry_run"), summary->dryRun},
+                                      {QStringLiteral("aborted"), summary->aborted},
+                                      {QStringLiteral("abort_reason"), summary->abortReason},
+                                      {QStringLiteral("filled"), summary->filled},
+                                      {QStringLiteral("partially_filled"), summary->partiallyFilled},
+                                      {QStringLiteral("rejected"), summary->rejected},
+                                      {QStringLiteral("cancelled"), summary->cancelledOrders},
+                                      {QStringLiteral("unknown"), summary->unknown},
+                                      {QStringLiteral("orders"), orders},
+                                      {QStringLiteral("messages"), QJsonArray::fromStringList(summary->messages)}}));
+    } else {
+        if (summary->dryRun) {
+            for (const auto &order : summary->orders)
+                CliOutput::line(progressLine(order));
+        }
+        for (const QString &message : summary->messages)
+            CliOutput::line(QStringLiteral("Note: ") + message);
+        CliOutput::line(QStringLiteral("\n") + summary->oneLine());
+        if (!summary->aborted && !summary->dryRun) {
+            if (auto after = storage::Ledger(db(), clock()).snapshot(plan->portfolio)) {
+                int outside = 0;
+                for (const auto &position : after->positions())
+                    outside += position.outsideBand() ? 1 : 0;
+                CliOutput::line(QStringLiteral("Portfolio now %1 %2; %3 asset(s) outside their band.")
+                                    .arg(after->totalValue().toFixed(2), after->quote())
+                                    .arg(outside));
+            }
+        }
+    }
+    if (summary->aborted)
+        return 1;
+    return 0;
+}
+
+int Cli::cmdOrders(QCommandLineParser &parser)
+{
+    storage::Journal journal(db());
+    auto entries = parser.isSet(QStringLiteral("plan")) ? journal.entries(parser.value(QStringLiteral("plan")))
+                                                        : journal.allEntries();
+    if (!entries)
+        return fail(entries.error());
+    QHash<qint64, QString> names;
+    if (auto accounts = storage::AccountRepo(db()).list()) {
+        for (const auto &account : *accounts)
+            names.insert(account.id, account.name);
+    }
+    if (json()) {
+        QJsonArray list;
+        for (const auto &entry : *entries) {
+            Decimal fee;
+            QString feeAsset;
+            int fills = 0;
+            if (auto recorded = journal.fills(entry.clientOrderId)) {
+                for (const auto &fill : *recorded) {
+                    fee += fill.fee;
+                    feeAsset = fill.feeAsset;
+                    ++fills;
+                }
+            }
+            list.append(QJsonObject{{QStringLiteral("plan_id"), entry.planId},
+                                    {QStringLiteral("line"), entry.line},
+                                    {QStringLiteral("client_order_id"), entry.clientOrderId},
+                                    {QStringLiteral("exchange_order_id"), entry.exchangeOrderId},
+                                    {QStringLiteral("account"), names.value(entry.accountId)},
+                                    {QStringLiteral("symbol"), entry.symbol},
+                                    {QStringLiteral("side"), domain::toText(entry.side)},
+                                    {QStringLiteral("type"), domain::toText(entry.type)},
+                                    {QStringLiteral("quantity"), entry.quantity.toString()},
+                                    {QStringLiteral("status"), domain::toText(entry.status)},
+                                    {QStringLiteral("filled_quantity"), entry.filledQuantity.toString()},
+                                    {QStringLiteral("filled_quote"), entry.filledQuote.toString()},
+                                    {QStringLiteral("fills"), fills},
+                                    {QStringLiteral("fee"), fee.toString()},
+                                    {QStringLiteral("fee_asset"), feeAsset},
+                                    {QStringLiteral("attempts"), entry.attempts},
+                                    {QStringLiteral("reason"), entry.reason}});
+        }
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("orders"), list}}));
+        return 0;
+    }
+    QList<QStringList> rows;
+    for (const auto &entry : *entries) {
+        rows.append({entry.clientOrderId, names.value(entry.accountId), entry.symbol, domain::toText(entry.side),
+                     entry.quantity.toString(), domain::toText(entry.status), entry.filledQuantity.toString(),
+                     entry.reason});
+    }
+    CliOutput::table({QStringLiteral("ORDER"), QStringLiteral("ACCOUNT"), QStringLiteral("PAIR"),
+                      QStringLiteral("SIDE"), QStringLiteral(">QUANTITY"), QStringLiteral("STATUS"),
+                      QStringLiteral(">FILLED"), QStringLiteral("NOTE")},
+                     rows);
+    return 0;
+}
+
+int Cli::cmdReconcile(QCommandLineParser &)
+{
+    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+    exchange::ExchangeFactory exchanges(db(), portfolio ? portfolio->quote : QStringLiteral("USDT"), clock());
+    execution::Executor executor(
+        db(), [&exchanges](qint64 account) { return exchanges.exchangeFor(account); }, clock());
+    auto report = executor.reconcile();
+    if (!report)
+        return fail(report.error());
+    if (json()) {
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("checked"), report->checked},
+                                                  {QStringLiteral("adopted"), report->adopted},
+                                                  {QStringLiteral("never_executed"), report->notFound},
+                                                  {QStringLiteral("still_unknown"), report->stillUnknown},
+                                                  {QStringLiteral("fills_added"), report->fillsAdded}}));
+    } else {
+        CliOutput::line(report->messages.isEmpty() ? QStringLiteral("Nothing to reconcile.")
+                                                   : report->messages.join(QLatin1Char('\n')));
+    }
+    return report->stillUnknown > 0 ? 1 : 0;
+}
+
+} // namespace ballast::cli

@@ -1,0 +1,142 @@
+#pragma once
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/order.h"
+#include "exchange/exchange.h"
+#include "money/decimal.h"
+#include "rebalance/rebalanceplan.h"
+
+#include <QHash>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <optional>
+
+namespace ballast::storage {
+class Database;
+struct JournalEntry;
+} // namespace ballast::storage
+
+namespace ballast::execution {
+
+/// Limits and switches for one execution.
+struct ExecutionOptions
+{
+    bool dryRun = false; ///< validate every order, send none
+    double maxPriceMove = 0.02; ///< abort before any order if a price moved more than this since the plan
+    std::optional<money::Decimal> maxNotional; ///< abort if the plan trades more than this (quote currency)
+    qint64 requestWindowMs = 10000; ///< how long a sent order may take to reach the matching engine
+    qint64 openOrderWaitMs = 30000; ///< how long to wait for a limit order before cancelling the rest
+    qint64 pollIntervalMs = 500;
+    int maxAttempts = 3; ///< sends of one order (each only after the previous provably failed)
+    qint64 settleMarginMs = 1000; ///< extra wait past a deadline before looking again
+};
+
+/// Progress of one order, as the GUI and the CLI show it.
+struct OrderProgress
+{
+    int line = 0;
+    QString clientOrderId;
+    QString account;
+    QString symbol;
+    domain::Side side = domain::Side::Sell;
+    domain::OrderStatus status = domain::OrderStatus::Planned;
+    money::Decimal quantity; ///< as sent (after re-sizing)
+    money::Decimal filledQuantity;
+    money::Decimal filledQuote;
+    money::Decimal fee; ///< sum of the fills' fees
+    QString feeAsset;
+    QString message; ///< rejection reason, re-sizing note, ...
+};
+
+/// What an execution did, for the summary a person reads at the end.
+struct ExecutionSummary
+{
+    QString planId;
+    bool dryRun = false;
+    bool aborted = false; ///< stopped by a guard before any order was sent
+    bool cancelled = false; ///< stopped by the person
+    QString abortReason;
+    QList<OrderProgress> orders;
+    int filled = 0;
+    int partiallyFilled = 0;
+    int rejected = 0;
+    int cancelledOrders = 0;
+    int unknown = 0; ///< still unknown: reconciliation will settle them
+    QStringList messages;
+
+    [[nodiscard]] QString oneLine() const;
+};
+
+/// What reconciliation did at start-up.
+struct ReconcileReport
+{
+    int checked = 0;
+    int adopted = 0; ///< found on the exchange and brought up to date
+    int notFound = 0; ///< provably never executed: back to planned
+    int stillUnknown = 0;
+    int fillsAdded = 0;
+    QStringList messages;
+};
+
+/// Carries out an approved plan: a state machine per order (planned,
+/// submitting, open, partially filled, filled, cancelled, rejected, expired,
+/// unknown) over a write-ahead journal. Each intent and each state change is
+/// committed before the request that depends on it is sent. An unknown
+/// outcome is settled by looking the order up by its client id, waiting until
+/// the request can no longer execute if it is not found, and looking again;
+/// only then is it sent again, with the same id. Sells go first; buys are
+/// re-sized to what the sells actually raised. Positions come from fills.
+/// Synchronous: it runs on the execution worker's thread.
+class Executor
+{
+public:
+    using ExchangeFor = std::function<exchange::Exchange *(qint64 accountId)>;
+    using Sleep = std::function<void(qint64 ms)>;
+    using Progress = std::function<void(const OrderProgress &)>;
+
+    Executor(storage::Database &db, ExchangeFor exchangeFor, Clock clock = systemClock(), Sleep sleep = {});
+
+    /// Executes (or resumes) @p plan. Reconciles the journal first.
+    Result<ExecutionSummary> execute(const rebalance::RebalancePlan &plan, const ExecutionOptions &options,
+                                     const Progress &progress = {}, const std::atomic_bool *cancel = nullptr);
+
+    /// Settles every non-final order in the journal with its exchange.
+    Result<ReconcileReport> reconcile(const ExecutionOptions &options = {});
+
+    /// Cancels every open order of @p plan on its exchange.
+    Result<int> cancelAll(const QString &planId);
+
+private:
+    struct Run;
+    Status runLine(Run &run, storage::JournalEntry &entry, const rebalance::PlannedOrder &planned);
+    Status send(Run &run, storage::JournalEntry &entry);
+    Status settleUnknown(Run &run, storage::JournalEntry &entry, exchange::Exchange &exchange);
+    Status waitForFinal(Run &run, storage::JournalEntry &entry, exchange::Exchange &exchange);
+    Status adopt(storage::JournalEntry &entry, const domain::Order &order, const QString &detail);
+    Result<int> syncFills(storage::JournalEntry &entry, exchange::Exchange &exchange);
+    Status transition(storage::JournalEntry &entry, domain::OrderStatus status, const QString &detail);
+    std::optional<QString> checkGuards(const rebalance::RebalancePlan &plan, const ExecutionOptions &options);
+    void resizeBuys(Run &run, QList<storage::JournalEntry> &entries);
+    OrderProgress progressOf(const storage::JournalEntry &entry, const QString &message = {});
+    void pause(qint64 ms, const std::atomic_bool *cancel);
+    /// Runs a read again after a network error or rate limit, a few times with
+    /// growing pauses. Reads may be retried; order creation never is.
+    template<typename Read>
+    auto retried(Run *run, Read &&read) -> decltype(read());
+
+    storage::Database &m_db;
+    ExchangeFor m_exchangeFor;
+    Clock m_clock;
+    Sleep m_sleep;
+    QHash<qint64, QString> m_accountNames;
+};
+
+} // namespace ballast::execution
+
+Q_DECLARE_METATYPE(ballast::execution::OrderProgress)
+Q_DECLARE_METATYPE(ballast::execution::ExecutionSummary)
