@@ -1,10 +1,12 @@
 #include "cli.h"
 
 #include "clioutput.h"
+#include "exchange/exchangefactory.h"
 #include "storage/database.h"
 
 #include <QDateTime>
 #include <QDir>
+#include <QNetworkAccessManager>
 
 namespace ballast::cli {
 
@@ -54,6 +56,7 @@ void Cli::registerCommands()
     registerLedgerCommands();
     registerPlanCommands();
     registerExecuteCommands();
+    registerExchangeCommands();
 }
 
 int Cli::usageError(const QString &message) const

@@ -9,8 +9,13 @@
 #include <functional>
 #include <memory>
 
+class QNetworkAccessManager;
+
 namespace ballast::storage {
 class Database;
+}
+namespace ballast::exchange {
+class ExchangeFactory;
 }
 
 namespace ballast::cli {
@@ -44,6 +49,7 @@ private:
     void registerLedgerCommands();
     void registerPlanCommands();
     void registerExecuteCommands();
+    void registerExchangeCommands();
     int usageError(const QString &message) const;
     int fail(const Error &error) const;
     void printHelp() const;
@@ -73,7 +79,17 @@ private:
     int cmdOrders(QCommandLineParser &parser);
     int cmdReconcile(QCommandLineParser &parser);
 
+    // Exchange accounts (commands_exchange.cpp).
+    int cmdSync(QCommandLineParser &parser);
+    int addExchangeAccount(const QString &exchangeName, const QString &name, const QString &baseUrl);
+    [[nodiscard]] QString vaultPath() const;
+    Result<QString> passphrase();
+    exchange::ExchangeFactory &exchanges();
+
     QList<Command> m_commands;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<exchange::ExchangeFactory> m_exchanges;
+    QString m_passphrase;
     std::unique_ptr<storage::Database> m_db;
     QString m_dbPath;
     QString m_portfolio;

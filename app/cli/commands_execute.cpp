@@ -146,10 +146,8 @@ int Cli::cmdExecute(QCommandLineParser &parser)
         }
     }
 
-    auto portfolio = storage::PortfolioRepo(db()).load(plan->portfolio);
-    exchange::ExchangeFactory exchanges(db(), portfolio ? portfolio->quote : plan->quote, clock());
     execution::Executor executor(
-        db(), [&exchanges](qint64 account) { return exchanges.exchangeFor(account); }, clock());
+        db(), [this](qint64 account) { return exchanges().exchangeFor(account); }, clock());
     const bool text = !json();
     auto summary = executor.execute(*plan, options, [text](const execution::OrderProgress &order) {
         if (text)
@@ -259,10 +257,8 @@ int Cli::cmdOrders(QCommandLineParser &parser)
 
 int Cli::cmdReconcile(QCommandLineParser &)
 {
-    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
-    exchange::ExchangeFactory exchanges(db(), portfolio ? portfolio->quote : QStringLiteral("USDT"), clock());
     execution::Executor executor(
-        db(), [&exchanges](qint64 account) { return exchanges.exchangeFor(account); }, clock());
+        db(), [this](qint64 account) { return exchanges().exchangeFor(account); }, clock());
     auto report = executor.reconcile();
     if (!report)
         return fail(report.error());

@@ -103,8 +103,10 @@ void Cli::registerLedgerCommands()
     m_commands.append(
         {QStringLiteral("accounts add"), QStringLiteral("Add an account."), QString(),
          [](QCommandLineParser &p) {
-             p.addOption({QStringLiteral("exchange"), QStringLiteral("paper or manual (a wallet)."),
-                          QStringLiteral("EXCHANGE")});
+             p.addOption(
+                 {QStringLiteral("exchange"),
+                  QStringLiteral("paper, binance, kraken or manual (a wallet). Keys are read from stdin or a prompt."),
+                  QStringLiteral("EXCHANGE")});
              p.addOption({QStringLiteral("name"), QStringLiteral("Account name."), QStringLiteral("NAME")});
              p.addOption(
                  {QStringLiteral("base-url"), QStringLiteral("REST base URL override."), QStringLiteral("URL")});
@@ -201,12 +203,8 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
     const QString name = parser.value(QStringLiteral("name"));
     if (exchange.isEmpty() || name.isEmpty())
         return usageError(QStringLiteral("accounts add needs --exchange and --name"));
-    if (exchange == QLatin1String("binance") || exchange == QLatin1String("kraken")) {
-        return fail(makeError(QStringLiteral("account.exchange"),
-                              QStringLiteral("%1 accounts need the exchange connectors, which this build does not "
-                                             "have yet; use --exchange paper or manual")
-                                  .arg(exchange)));
-    }
+    if (exchange == QLatin1String("binance") || exchange == QLatin1String("kraken"))
+        return addExchangeAccount(exchange, name, parser.value(QStringLiteral("base-url")));
     exchange::PaperConfig config;
     for (const auto &[option, field] : {std::pair{QStringLiteral("fee-bps"), &config.takerFeeBps},
                                         std::pair{QStringLiteral("slippage-bps"), &config.slippageBps}}) {

@@ -1,9 +1,11 @@
 #include "storage/ledger.h"
 
+#include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
+#include "storage/marketrepo.h"
 #include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
@@ -136,13 +138,20 @@ Result<QList<rebalance::Venue>> Ledger::venues(const QString &quote)
         return accounts.error();
     QList<rebalance::Venue> venues;
     for (const auto &account : *accounts) {
-        if (account.kind != domain::AccountKind::Paper)
-            continue; // wallets cannot trade; exchange accounts bring their markets when synced
-        exchange::PaperExchange paper(m_db, account.id, quote, m_clock);
-        auto markets = paper.fetchMarkets();
-        if (!markets)
-            return markets.error().toError();
-        venues.append(rebalance::Venue{account.id, account.name, *markets});
+        if (account.kind == domain::AccountKind::Paper) {
+            exchange::PaperExchange paper(m_db, account.id, quote, m_clock);
+            auto markets = paper.fetchMarkets();
+            if (!markets)
+                return markets.error().toError();
+            venues.append(rebalance::Venue{account.id, account.name, *markets});
+        } else if (account.kind == domain::AccountKind::Exchange) {
+            // The markets as of the last sync: planning works offline.
+            auto markets = MarketRepo(m_db).markets(account.id);
+            if (!markets)
+                return markets.error();
+            if (!markets->isEmpty())
+                venues.append(rebalance::Venue{account.id, account.name, *markets});
+        } // wallets cannot trade
     }
     return venues;
 }
@@ -163,6 +172,62 @@ Result<rebalance::RebalancePlan> Ledger::proposePlan(const QString &portfolioNam
     if (auto stored = PlanRepo(m_db).save(portfolio->id, plan); !stored)
         return stored.error();
     return plan;
+}
+
+Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange)
+{
+    auto portfolio = PortfolioRepo(m_db).load();
+    const QString quote = portfolio ? portfolio->quote : QStringLiteral("USDT");
+    // Every network call first; the database changes only once all answered.
+    auto balances = exchange.fetchBalances();
+    if (!balances)
+        return makeError(QStringLiteral("sync.balances"),
+                         QStringLiteral("%1: %2").arg(account.name, balances.error().message()));
+    auto markets = exchange.fetchMarkets();
+    if (!markets)
+        return makeError(QStringLiteral("sync.markets"),
+                         QStringLiteral("%1: %2").arg(account.name, markets.error().message()));
+    QList<domain::PricePoint> prices;
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc());
+    for (const auto &balance : *balances) {
+        if (balance.asset == quote)
+            continue;
+        const QString symbol = balance.asset + QLatin1Char('/') + quote;
+        const bool listed =
+            std::any_of(markets->cbegin(), markets->cend(),
+                        [&symbol](const exchange::MarketRules &market) { return market.symbol == symbol; });
+        if (!listed)
+            continue;
+        auto ticker = exchange.fetchTicker(symbol);
+        if (!ticker)
+            return makeError(QStringLiteral("sync.prices"),
+                             QStringLiteral("%1: %2").arg(account.name, ticker.error().message()));
+        if (ticker->last.isPositive()) {
+            prices.append(
+                domain::PricePoint{balance.asset, quote, now, ticker->last,
+                                   exchange.isSimulated() ? QStringLiteral("simulated") : QStringLiteral("sync")});
+        }
+    }
+    return guarded([&]() -> Status {
+        Transaction transaction(m_db);
+        if (account.kind == domain::AccountKind::Exchange) {
+            QList<domain::Holding> holdings;
+            for (const auto &balance : *balances)
+                holdings.append(domain::Holding{account.id, account.name, balance.asset, {}, balance.total()});
+            if (auto stored = HoldingsRepo(m_db).replaceAccount(account.id, holdings, m_clock()); !stored)
+                return stored;
+            if (auto stored = MarketRepo(m_db).replace(account.id, *markets, m_clock()); !stored)
+                return stored;
+        }
+        if (!prices.isEmpty()) {
+            if (auto stored = PriceStore(m_db).setPrices(prices); !stored)
+                return stored;
+        }
+        if (auto recorded = recordValuations(domain::Valuation::Kind::Sync); !recorded)
+            return recorded;
+        transaction.commit();
+        return {};
+    });
 }
 
 Status Ledger::recordValuations(domain::Valuation::Kind kind)

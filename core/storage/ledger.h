@@ -12,6 +12,10 @@
 
 #include <QList>
 
+namespace ballast::exchange {
+class Exchange;
+}
+
 namespace ballast::storage {
 
 class Database;
@@ -50,6 +54,12 @@ public:
     /// executed later by its id.
     Result<rebalance::RebalancePlan> proposePlan(const QString &portfolioName, const rebalance::PlanMode &mode,
                                                  const rebalance::PlanConstraints &constraints);
+
+    /// Brings an exchange account up to date from its exchange: balances
+    /// replace the account's holdings, markets are cached for planning, prices
+    /// of the held assets are stored, and a sync valuation is recorded. One
+    /// transaction; nothing changes when any call fails.
+    Status sync(const domain::Account &account, exchange::Exchange &exchange);
 
     /// Records a valuation of every portfolio at the current time.
     Status recordValuations(domain::Valuation::Kind kind);

@@ -192,8 +192,24 @@ CREATE TABLE fills (
 CREATE INDEX fills_by_order ON fills(client_order_id);
 )sql";
 
-constexpr std::array<const char *, 6> kMigrations{kV1Ledger, kV2Portfolios, kV3MarketAndPaper,
-                                                  kV4Plans,  kV5MarketCaps, kV6Journal};
+// Markets of exchange accounts as of the last sync, so that planning works
+// offline with the real rules (lot step, tick, minimums, fees).
+constexpr const char *kV7Markets = R"sql(
+CREATE TABLE markets (
+    account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    symbol          TEXT NOT NULL,
+    exchange_symbol TEXT NOT NULL,
+    base            TEXT NOT NULL,
+    quote           TEXT NOT NULL,
+    active          INTEGER NOT NULL,
+    rules           TEXT NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    PRIMARY KEY (account_id, symbol)
+) STRICT;
+)sql";
+
+constexpr std::array<const char *, 7> kMigrations{kV1Ledger,     kV2Portfolios, kV3MarketAndPaper, kV4Plans,
+                                                  kV5MarketCaps, kV6Journal,    kV7Markets};
 
 } // namespace
 

@@ -1,0 +1,190 @@
+// Exchange accounts: keys into the vault, and sync.
+#include "cli.h"
+#include "clioutput.h"
+#include "exchange/exchangefactory.h"
+#include "security/keystore.h"
+#include "storage/accountrepo.h"
+#include "storage/database.h"
+#include "storage/ledger.h"
+#include "storage/portfoliorepo.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QTextStream>
+
+#include <termios.h>
+#include <unistd.h>
+
+namespace ballast::cli {
+
+namespace {
+
+/// Reads a line from the terminal without echo (for secrets), or from stdin
+/// when it is not a terminal (scripts pipe the key in; never argv).
+QString readSecretLine(const QString &prompt, bool echo)
+{
+    if (isatty(STDIN_FILENO)) {
+        QTextStream err(stderr);
+        err << prompt;
+        err.flush();
+        termios saved{};
+        const bool hide = !echo && tcgetattr(STDIN_FILENO, &saved) == 0;
+        if (hide) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        }
+        QTextStream in(stdin);
+        const QString line = in.readLine();
+        if (hide) {
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+            err << '\n';
+        }
+        return line.trimmed();
+    }
+    QTextStream in(stdin);
+    return in.readLine().trimmed();
+}
+
+} // namespace
+
+QString Cli::vaultPath() const
+{
+    return m_dbPath + QStringLiteral(".vault");
+}
+
+Result<QString> Cli::passphrase()
+{
+    if (!m_passphrase.isEmpty())
+        return m_passphrase;
+    QString text = qEnvironmentVariable("BALLAST_PASSPHRASE");
+    if (text.isEmpty()) {
+        QFile tty(QStringLiteral("/dev/tty"));
+        if (!isatty(STDIN_FILENO) || !tty.exists()) {
+            return makeError(QStringLiteral("vault.passphrase"),
+                             QStringLiteral("the key vault needs a passphrase: set BALLAST_PASSPHRASE or run in a "
+                                            "terminal"));
+        }
+        text = readSecretLine(QStringLiteral("Vault passphrase: "), false);
+    }
+    if (text.isEmpty())
+        return makeError(QStringLiteral("vault.passphrase"), QStringLiteral("an empty passphrase is not allowed"));
+    m_passphrase = text;
+    return m_passphrase;
+}
+
+exchange::ExchangeFactory &Cli::exchanges()
+{
+    if (!m_exchanges) {
+        auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+        m_exchanges = std::make_unique<exchange::ExchangeFactory>(
+            db(), portfolio ? portfolio->quote : QStringLiteral("USDT"), clock());
+        m_network = std::make_unique<QNetworkAccessManager>();
+        m_exchanges->setNetwork(
+            m_network.get(), [this](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
+                auto secret = passphrase();
+                if (!secret) {
+                    CliOutput::error(secret.error().message);
+                    return std::nullopt;
+                }
+                security::KeyStore keys(vaultPath());
+                auto credentials = keys.load(account.name, *secret);
+                if (!credentials) {
+                    CliOutput::error(credentials.error().message);
+                    return std::nullopt;
+                }
+                return exchange::ApiCredentials{credentials->apiKey.toUtf8(), credentials->secret.toUtf8()};
+            });
+    }
+    return *m_exchanges;
+}
+
+int Cli::addExchangeAccount(const QString &exchangeName, const QString &name, const QString &baseUrl)
+{
+    if (auto existing = storage::AccountRepo(db()).findByName(name); existing && existing->has_value()) {
+        return fail(makeError(QStringLiteral("account.exists"),
+                              QStringLiteral("an account named \"%1\" exists already").arg(name)));
+    }
+    // The key and secret come from stdin or a prompt, never from argv.
+    const QString key = readSecretLine(QStringLiteral("%1 API key: ").arg(exchangeName), true);
+    const QString secret = readSecretLine(QStringLiteral("%1 API secret: ").arg(exchangeName), false);
+    if (key.isEmpty() || secret.isEmpty()) {
+        return usageError(QStringLiteral("accounts add: the API key and secret are read from stdin (two lines) or a "
+                                         "prompt; got nothing"));
+    }
+    auto unlock = passphrase();
+    if (!unlock)
+        return fail(unlock.error());
+    security::KeyStore keys(vaultPath());
+    if (auto stored = keys.store(name, security::Credentials{key, secret}, *unlock); !stored)
+        return fail(stored.error());
+    auto added = storage::Ledger(db(), clock()).addAccount(name, exchangeName, baseUrl);
+    if (!added) {
+        (void)keys.remove(name);
+        return fail(added.error());
+    }
+    if (json()) {
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("name"), added->name},
+                                                  {QStringLiteral("exchange"), added->exchange},
+                                                  {QStringLiteral("kind"), domain::toText(added->kind)}}));
+    } else {
+        CliOutput::line(QStringLiteral("Added %1 account \"%2\"; its key is in the vault (%3). Run "
+                                       "\"ballast-cli sync --account %2\" to fetch balances.")
+                            .arg(exchangeName, name,
+                                 keys.backend() == security::KeyStore::Backend::SystemKeychain
+                                     ? QStringLiteral("system keychain")
+                                     : QStringLiteral("encrypted file")));
+    }
+    return 0;
+}
+
+void Cli::registerExchangeCommands()
+{
+    m_commands.append(
+        {QStringLiteral("sync"), QStringLiteral("Fetch balances, markets and prices from the exchange accounts."),
+         QString(),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("account"), QStringLiteral("Only this account."), QStringLiteral("NAME")});
+         },
+         &Cli::cmdSync});
+}
+
+int Cli::cmdSync(QCommandLineParser &parser)
+{
+    auto accounts = storage::AccountRepo(db()).list();
+    if (!accounts)
+        return fail(accounts.error());
+    const QString only = parser.value(QStringLiteral("account"));
+    if (!only.isEmpty()) {
+        if (auto named = storage::AccountRepo(db()).byName(only); !named)
+            return fail(named.error());
+    }
+    QJsonArray synced;
+    int failures = 0;
+    for (const auto &account : *accounts) {
+        if ((!only.isEmpty() && account.name != only) || account.kind == domain::AccountKind::Wallet)
+            continue;
+        exchange::Exchange *connector = exchanges().exchangeFor(account.id);
+        if (!connector) {
+            CliOutput::error(QStringLiteral("%1: %2").arg(account.name, exchanges().whyNot(account.id)));
+            ++failures;
+            continue;
+        }
+        if (auto done = storage::Ledger(db(), clock()).sync(account, *connector); !done) {
+            CliOutput::error(done.error().message);
+            ++failures;
+            continue;
+        }
+        synced.append(account.name);
+        if (!json())
+            CliOutput::line(QStringLiteral("Synced %1.").arg(account.name));
+    }
+    if (json())
+        CliOutput::json(
+            QJsonDocument(QJsonObject{{QStringLiteral("synced"), synced}, {QStringLiteral("failed"), failures}}));
+    return failures > 0 ? 1 : 0;
+}
+
+} // namespace ballast::cli

@@ -1,0 +1,490 @@
+#include "exchange/binanceexchange.h"
+
+#include "exchange/signing.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QThread>
+#include <QTimeZone>
+#include <QUrlQuery>
+
+#include <algorithm>
+
+namespace ballast::exchange {
+
+using domain::OrderStatus;
+using money::Decimal;
+
+namespace {
+
+constexpr double kWeightPerMinute = 6000.0;
+// Stay well under the published limit: other programs may share the IP.
+constexpr double kWeightBudget = kWeightPerMinute * 0.8;
+
+Decimal decimalOf(const QJsonValue &value)
+{
+    if (value.isString())
+        return Decimal::parse(value.toString(), true).valueOr({});
+    if (value.isDouble())
+        return Decimal::fromDouble(value.toDouble(), 8).valueOr({});
+    return {};
+}
+
+OrderStatus statusOf(const QString &status)
+{
+    if (status == QLatin1String("NEW") || status == QLatin1String("PENDING_NEW"))
+        return OrderStatus::Open;
+    if (status == QLatin1String("PARTIALLY_FILLED"))
+        return OrderStatus::PartiallyFilled;
+    if (status == QLatin1String("FILLED"))
+        return OrderStatus::Filled;
+    if (status == QLatin1String("CANCELED") || status == QLatin1String("PENDING_CANCEL"))
+        return OrderStatus::Cancelled;
+    if (status == QLatin1String("REJECTED"))
+        return OrderStatus::Rejected;
+    if (status == QLatin1String("EXPIRED") || status == QLatin1String("EXPIRED_IN_MATCH"))
+        return OrderStatus::Expired;
+    return OrderStatus::Unknown;
+}
+
+ExchangeError makeErr(ExchangeError::Kind kind, const QString &code, const QString &message)
+{
+    ExchangeError error;
+    error.kind = kind;
+    error.exchangeCode = code;
+    error.exchangeMessage = message;
+    return error;
+}
+
+} // namespace
+
+BinanceExchange::BinanceExchange(QNetworkAccessManager *network, BinanceConfig config, Clock clock,
+                                 RateLimiter::Sleep sleep)
+    : m_http(network, config.timeoutMs)
+    , m_config(std::move(config))
+    , m_clock(std::move(clock))
+    , m_weight(kWeightBudget, kWeightBudget / 60.0, m_clock,
+               sleep ? std::move(sleep) : RateLimiter::Sleep([](qint64 ms) {
+                   QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, ms)));
+               }))
+{
+}
+
+ExchangeError BinanceExchange::mapError(const HttpResponse &response, bool isOrderRequest)
+{
+    using Kind = ExchangeError::Kind;
+    if (!response.gotResponse()) {
+        // No answer: an order may or may not have reached the engine.
+        const Kind kind = isOrderRequest && !response.neverSent() ? Kind::UnknownOutcome : Kind::Network;
+        return makeErr(kind, response.timedOut ? QStringLiteral("timeout") : QStringLiteral("network"),
+                       response.errorString);
+    }
+    const QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    const int code = body.value(QStringLiteral("code")).toInt();
+    const QString message = body.value(QStringLiteral("msg")).toString();
+    const QString codeText =
+        body.contains(QStringLiteral("code")) ? QString::number(code) : QString::number(response.status);
+    if (response.status == 429 || response.status == 418) {
+        ExchangeError error = makeErr(Kind::RateLimited, codeText,
+                                      message.isEmpty() ? QStringLiteral("HTTP %1").arg(response.status) : message);
+        error.retryAfterMs = response.header(QByteArrayLiteral("Retry-After")).toLongLong() * 1000;
+        if (error.retryAfterMs <= 0)
+            error.retryAfterMs = response.status == 418 ? 120000 : 60000;
+        return error;
+    }
+    if (response.status >= 500) {
+        // "It is important to NOT treat this as a failure operation": unknown.
+        return makeErr(isOrderRequest ? Kind::UnknownOutcome : Kind::Network, QString::number(response.status),
+                       message.isEmpty() ? QStringLiteral("HTTP %1").arg(response.status) : message);
+    }
+    switch (code) {
+    case -1006:
+    case -1007:
+        return makeErr(isOrderRequest ? Kind::UnknownOutcome : Kind::Network, codeText, message);
+    case -1003:
+    case -1015: {
+        ExchangeError error = makeErr(Kind::RateLimited, codeText, message);
+        error.retryAfterMs = 60000;
+        return error;
+    }
+    case -1021:
+        return makeErr(Kind::InvalidNonce, codeText, message);
+    case -1022:
+    case -2014:
+    case -2015:
+    case -1002:
+        return makeErr(Kind::Authentication, codeText, message);
+    case -1121:
+        return makeErr(Kind::BadSymbol, codeText, message);
+    case -2013:
+    case -2011:
+    case -2026:
+        return makeErr(Kind::OrderNotFound, codeText, message);
+    case -1013: {
+        ExchangeError error = makeErr(Kind::InvalidOrder, codeText, message);
+        if (message.startsWith(QLatin1String("Filter failure: ")))
+            error.filter = message.mid(16);
+        return error;
+    }
+    case -2010:
+        if (message.contains(QLatin1String("insufficient balance"), Qt::CaseInsensitive))
+            return makeErr(Kind::InsufficientFunds, codeText, message);
+        if (message.contains(QLatin1String("Duplicate order"), Qt::CaseInsensitive))
+            return makeErr(Kind::DuplicateOrder, codeText, message);
+        return makeErr(Kind::InvalidOrder, codeText, message);
+    default:
+        break;
+    }
+    if (code <= -1100 && code >= -1199)
+        return makeErr(Kind::InvalidOrder, codeText, message);
+    return makeErr(Kind::Exchange, codeText,
+                   message.isEmpty() ? QStringLiteral("HTTP %1").arg(response.status) : message);
+}
+
+ExResult<QJsonDocument> BinanceExchange::call(const QByteArray &verb, const QString &path, Params params, Call kind,
+                                              int weight, bool isOrderRequest, qint64 deadlineMs)
+{
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    if (kind == Call::Signed) {
+        if (m_config.apiKey.isEmpty() || m_config.secret.isEmpty())
+            return makeErr(ExchangeError::Kind::Authentication, {}, QStringLiteral("no API key for this account"));
+        if (!m_offsetKnown) {
+            if (auto synced = fetchTime(); !synced)
+                return synced.error();
+        }
+        const qint64 timestamp = serverNow();
+        qint64 window = m_config.recvWindowMs;
+        if (deadlineMs > 0)
+            window = std::clamp<qint64>(deadlineMs - timestamp, 1000, 60000);
+        params.append({QStringLiteral("recvWindow"), QString::number(window)});
+        params.append({QStringLiteral("timestamp"), QString::number(timestamp)});
+        headers.append({QByteArrayLiteral("X-MBX-APIKEY"), m_config.apiKey});
+    }
+    QByteArray query = Signing::binancePayload(params, {});
+    if (kind == Call::Signed)
+        query += (query.isEmpty() ? "" : "&") + QByteArrayLiteral("signature=")
+            + Signing::binanceSignature(m_config.secret, query, {});
+
+    QUrl url = m_config.baseUrl;
+    url.setPath(url.path() + path);
+    url.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
+
+    m_weight.acquire(weight);
+    HttpResponse response = verb == "GET" ? m_http.get(url, headers)
+        : verb == "DELETE"                ? m_http.deleteResource(url, headers)
+                                          : m_http.post(url, {}, headers);
+    const QByteArray used = response.header(QByteArrayLiteral("X-MBX-USED-WEIGHT-1M"));
+    if (!used.isEmpty())
+        m_weight.observeUsed(used.toDouble());
+    if (response.status == 200) {
+        QJsonParseError parseError{};
+        QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            return makeErr(isOrderRequest ? ExchangeError::Kind::UnknownOutcome : ExchangeError::Kind::Network,
+                           QStringLiteral("json"), QStringLiteral("unreadable answer: ") + parseError.errorString());
+        }
+        return document;
+    }
+    ExchangeError error = mapError(response, isOrderRequest);
+    if (error.kind == ExchangeError::Kind::RateLimited)
+        m_weight.backOff(error.retryAfterMs);
+    if (error.kind == ExchangeError::Kind::InvalidNonce)
+        m_offsetKnown = false; // resync the clock before the next signed call
+    return error;
+}
+
+ExResult<qint64> BinanceExchange::fetchTime()
+{
+    const qint64 before = m_clock();
+    auto answer = call("GET", QStringLiteral("/api/v3/time"), {}, Call::Public, 1);
+    if (!answer)
+        return answer.error();
+    const qint64 after = m_clock();
+    const qint64 server = static_cast<qint64>(answer->object().value(QStringLiteral("serverTime")).toDouble());
+    m_offset = server - (before + after) / 2;
+    m_offsetKnown = true;
+    return server;
+}
+
+ExResult<QList<MarketRules>> BinanceExchange::fetchMarkets()
+{
+    if (m_markets)
+        return *m_markets;
+    auto info = call("GET", QStringLiteral("/api/v3/exchangeInfo"), {}, Call::Public, 20);
+    if (!info)
+        return info.error();
+    Decimal makerFee = money::dec("0.001");
+    Decimal takerFee = money::dec("0.001");
+    if (!m_config.apiKey.isEmpty()) {
+        if (auto account = call("GET", QStringLiteral("/api/v3/account"),
+                                {{QStringLiteral("omitZeroBalances"), QStringLiteral("true")}}, Call::Signed, 20)) {
+            const QJsonObject rates = account->object().value(QStringLiteral("commissionRates")).toObject();
+            if (rates.contains(QStringLiteral("taker"))) {
+                takerFee = decimalOf(rates.value(QStringLiteral("taker")));
+                makerFee = decimalOf(rates.value(QStringLiteral("maker")));
+            }
+        }
+    }
+    QList<MarketRules> markets;
+    for (const QJsonValue &value : info->object().value(QStringLiteral("symbols")).toArray()) {
+        const QJsonObject symbol = value.toObject();
+        MarketRules rules;
+        rules.exchangeSymbol = symbol.value(QStringLiteral("symbol")).toString();
+        rules.base = symbol.value(QStringLiteral("baseAsset")).toString();
+        rules.quote = symbol.value(QStringLiteral("quoteAsset")).toString();
+        rules.symbol = rules.base + QLatin1Char('/') + rules.quote;
+        rules.active = symbol.value(QStringLiteral("status")).toString() == QLatin1String("TRADING")
+            && symbol.value(QStringLiteral("isSpotTradingAllowed")).toBool(true);
+        rules.makerFee = makerFee;
+        rules.takerFee = takerFee;
+        for (const QJsonValue &filterValue : symbol.value(QStringLiteral("filters")).toArray()) {
+            const QJsonObject filter = filterValue.toObject();
+            const QString type = filter.value(QStringLiteral("filterType")).toString();
+            if (type == QLatin1String("PRICE_FILTER")) {
+                rules.tick = decimalOf(filter.value(QStringLiteral("tickSize")));
+                rules.minPrice = decimalOf(filter.value(QStringLiteral("minPrice")));
+                rules.maxPrice = decimalOf(filter.value(QStringLiteral("maxPrice")));
+            } else if (type == QLatin1String("LOT_SIZE")) {
+                rules.lotStep = decimalOf(filter.value(QStringLiteral("stepSize")));
+                rules.minQuantity = decimalOf(filter.value(QStringLiteral("minQty")));
+                rules.maxQuantity = decimalOf(filter.value(QStringLiteral("maxQty")));
+            } else if (type == QLatin1String("MARKET_LOT_SIZE")) {
+                rules.marketLotStep = decimalOf(filter.value(QStringLiteral("stepSize")));
+                rules.marketMaxQuantity = decimalOf(filter.value(QStringLiteral("maxQty")));
+            } else if (type == QLatin1String("MIN_NOTIONAL") || type == QLatin1String("NOTIONAL")) {
+                // Both filters exist on Binance; the stricter minimum wins.
+                rules.minNotional =
+                    Decimal::max(rules.minNotional, decimalOf(filter.value(QStringLiteral("minNotional"))));
+                if (type == QLatin1String("NOTIONAL"))
+                    rules.maxNotional = decimalOf(filter.value(QStringLiteral("maxNotional")));
+            }
+        }
+        m_toExchange.insert(rules.symbol, rules.exchangeSymbol);
+        m_toNeutral.insert(rules.exchangeSymbol, rules.symbol);
+        markets.append(rules);
+    }
+    m_markets = markets;
+    return markets;
+}
+
+ExResult<QString> BinanceExchange::exchangeSymbol(const QString &symbol)
+{
+    if (!m_markets) {
+        if (auto loaded = fetchMarkets(); !loaded)
+            return loaded.error();
+    }
+    const QString mapped = m_toExchange.value(symbol);
+    if (mapped.isEmpty())
+        return makeErr(ExchangeError::Kind::BadSymbol, QStringLiteral("-1121"), QStringLiteral("Invalid symbol."));
+    return mapped;
+}
+
+QString BinanceExchange::neutralSymbol(const QString &exchangeSymbol) const
+{
+    return m_toNeutral.value(exchangeSymbol, exchangeSymbol);
+}
+
+ExResult<QList<Balance>> BinanceExchange::fetchBalances()
+{
+    auto account = call("GET", QStringLiteral("/api/v3/account"),
+                        {{QStringLiteral("omitZeroBalances"), QStringLiteral("true")}}, Call::Signed, 20);
+    if (!account)
+        return account.error();
+    QList<Balance> balances;
+    for (const QJsonValue &value : account->object().value(QStringLiteral("balances")).toArray()) {
+        const QJsonObject balance = value.toObject();
+        Balance entry{balance.value(QStringLiteral("asset")).toString(),
+                      decimalOf(balance.value(QStringLiteral("free"))),
+                      decimalOf(balance.value(QStringLiteral("locked")))};
+        if (!entry.total().isZero())
+            balances.append(entry);
+    }
+    return balances;
+}
+
+ExResult<Ticker> BinanceExchange::fetchTicker(const QString &symbol)
+{
+    auto exchange = exchangeSymbol(symbol);
+    if (!exchange)
+        return exchange.error();
+    auto book = call("GET", QStringLiteral("/api/v3/ticker/bookTicker"), {{QStringLiteral("symbol"), *exchange}},
+                     Call::Public, 2);
+    if (!book)
+        return book.error();
+    auto last =
+        call("GET", QStringLiteral("/api/v3/ticker/price"), {{QStringLiteral("symbol"), *exchange}}, Call::Public, 2);
+    if (!last)
+        return last.error();
+    Ticker ticker;
+    ticker.symbol = symbol;
+    ticker.bid = decimalOf(book->object().value(QStringLiteral("bidPrice")));
+    ticker.ask = decimalOf(book->object().value(QStringLiteral("askPrice")));
+    ticker.last = decimalOf(last->object().value(QStringLiteral("price")));
+    ticker.time = QDateTime::fromMSecsSinceEpoch(serverNow(), QTimeZone::utc());
+    return ticker;
+}
+
+ExResult<QList<Ticker>> BinanceExchange::fetchTickers(const QStringList &symbols)
+{
+    QList<Ticker> tickers;
+    for (const QString &symbol : symbols) {
+        auto ticker = fetchTicker(symbol);
+        if (!ticker)
+            return ticker.error();
+        tickers.append(*ticker);
+    }
+    return tickers;
+}
+
+domain::Order BinanceExchange::orderFrom(const QJsonObject &object) const
+{
+    domain::Order order;
+    order.exchangeOrderId = QString::number(static_cast<qint64>(object.value(QStringLiteral("orderId")).toDouble()));
+    order.clientOrderId = object.value(QStringLiteral("clientOrderId")).toString();
+    if (object.contains(QStringLiteral("origClientOrderId")))
+        order.clientOrderId = object.value(QStringLiteral("origClientOrderId")).toString();
+    order.symbol = neutralSymbol(object.value(QStringLiteral("symbol")).toString());
+    order.side = object.value(QStringLiteral("side")).toString() == QLatin1String("BUY") ? domain::Side::Buy
+                                                                                         : domain::Side::Sell;
+    order.type = object.value(QStringLiteral("type")).toString() == QLatin1String("LIMIT") ? domain::OrderType::Limit
+                                                                                           : domain::OrderType::Market;
+    order.quantity = decimalOf(object.value(QStringLiteral("origQty")));
+    order.price = decimalOf(object.value(QStringLiteral("price")));
+    order.filledQuantity = decimalOf(object.value(QStringLiteral("executedQty")));
+    order.filledQuote = Decimal::max(Decimal(), decimalOf(object.value(QStringLiteral("cummulativeQuoteQty"))));
+    order.status = statusOf(object.value(QStringLiteral("status")).toString());
+    order.reason = object.value(QStringLiteral("expiryReason")).toString();
+    const qint64 time = static_cast<qint64>(
+        object.value(QStringLiteral("transactTime")).toDouble(object.value(QStringLiteral("updateTime")).toDouble()));
+    order.updatedAt = QDateTime::fromMSecsSinceEpoch(time, QTimeZone::utc());
+    if (order.status == OrderStatus::Unknown && object.contains(QStringLiteral("orderId")))
+        order.status = OrderStatus::Open; // an ACK: accepted, state to be looked up
+    return order;
+}
+
+ExResult<domain::Order> BinanceExchange::placeOrder(const OrderRequest &request, bool test)
+{
+    auto symbol = exchangeSymbol(request.symbol);
+    if (!symbol)
+        return symbol.error();
+    Params params{
+        {QStringLiteral("symbol"), *symbol},
+        {QStringLiteral("side"), request.side == domain::Side::Buy ? QStringLiteral("BUY") : QStringLiteral("SELL")},
+        {QStringLiteral("type"),
+         request.type == domain::OrderType::Limit ? QStringLiteral("LIMIT") : QStringLiteral("MARKET")},
+        {QStringLiteral("quantity"), request.quantity.toString()}};
+    if (request.type == domain::OrderType::Limit) {
+        params.append({QStringLiteral("timeInForce"), QStringLiteral("GTC")});
+        params.append({QStringLiteral("price"), request.price.toString()});
+    }
+    params.append({QStringLiteral("newClientOrderId"), request.clientOrderId});
+    params.append({QStringLiteral("newOrderRespType"), QStringLiteral("RESULT")});
+    auto answer = call("POST", test ? QStringLiteral("/api/v3/order/test") : QStringLiteral("/api/v3/order"), params,
+                       Call::Signed, 1, !test, request.deadlineMs);
+    if (!answer)
+        return answer.error();
+    if (test) {
+        domain::Order order;
+        order.clientOrderId = request.clientOrderId;
+        order.symbol = request.symbol;
+        order.side = request.side;
+        order.type = request.type;
+        order.quantity = request.quantity;
+        order.price = request.price;
+        order.status = OrderStatus::Planned;
+        return order;
+    }
+    return orderFrom(answer->object());
+}
+
+ExResult<domain::Order> BinanceExchange::createOrder(const OrderRequest &request)
+{
+    return placeOrder(request, false);
+}
+
+ExResult<domain::Order> BinanceExchange::validateOrder(const OrderRequest &request)
+{
+    return placeOrder(request, true);
+}
+
+ExResult<domain::Order> BinanceExchange::fetchOrder(const QString &symbol, const QString &clientOrderId)
+{
+    auto exchange = exchangeSymbol(symbol);
+    if (!exchange)
+        return exchange.error();
+    auto answer = call("GET", QStringLiteral("/api/v3/order"),
+                       {{QStringLiteral("symbol"), *exchange}, {QStringLiteral("origClientOrderId"), clientOrderId}},
+                       Call::Signed, 4);
+    if (!answer)
+        return answer.error();
+    return orderFrom(answer->object());
+}
+
+ExResult<domain::Order> BinanceExchange::cancelOrder(const QString &symbol, const QString &clientOrderId)
+{
+    auto exchange = exchangeSymbol(symbol);
+    if (!exchange)
+        return exchange.error();
+    auto answer = call("DELETE", QStringLiteral("/api/v3/order"),
+                       {{QStringLiteral("symbol"), *exchange}, {QStringLiteral("origClientOrderId"), clientOrderId}},
+                       Call::Signed, 1);
+    if (!answer)
+        return answer.error();
+    return orderFrom(answer->object());
+}
+
+ExResult<QList<domain::Order>> BinanceExchange::fetchOpenOrders(const QString &symbol)
+{
+    Params params;
+    if (!symbol.isEmpty()) {
+        auto exchange = exchangeSymbol(symbol);
+        if (!exchange)
+            return exchange.error();
+        params.append({QStringLiteral("symbol"), *exchange});
+    } else if (!m_markets) {
+        if (auto loaded = fetchMarkets(); !loaded)
+            return loaded.error();
+    }
+    auto answer = call("GET", QStringLiteral("/api/v3/openOrders"), params, Call::Signed, symbol.isEmpty() ? 80 : 6);
+    if (!answer)
+        return answer.error();
+    QList<domain::Order> orders;
+    for (const QJsonValue &value : answer->array())
+        orders.append(orderFrom(value.toObject()));
+    return orders;
+}
+
+ExResult<QList<domain::Fill>> BinanceExchange::fetchFills(const QString &symbol, qint64 sinceMs)
+{
+    auto exchange = exchangeSymbol(symbol);
+    if (!exchange)
+        return exchange.error();
+    Params params{{QStringLiteral("symbol"), *exchange}, {QStringLiteral("limit"), QStringLiteral("1000")}};
+    if (sinceMs > 0) {
+        // Binance allows a window of at most 24 hours.
+        params.append({QStringLiteral("startTime"), QString::number(sinceMs)});
+        params.append({QStringLiteral("endTime"), QString::number(sinceMs + 24LL * 3600 * 1000 - 1)});
+    }
+    auto answer = call("GET", QStringLiteral("/api/v3/myTrades"), params, Call::Signed, 20);
+    if (!answer)
+        return answer.error();
+    QList<domain::Fill> fills;
+    for (const QJsonValue &value : answer->array()) {
+        const QJsonObject trade = value.toObject();
+        domain::Fill fill;
+        fill.tradeId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("id")).toDouble()));
+        fill.exchangeOrderId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("orderId")).toDouble()));
+        fill.symbol = symbol;
+        fill.side = trade.value(QStringLiteral("isBuyer")).toBool() ? domain::Side::Buy : domain::Side::Sell;
+        fill.quantity = decimalOf(trade.value(QStringLiteral("qty")));
+        fill.price = decimalOf(trade.value(QStringLiteral("price")));
+        fill.fee = decimalOf(trade.value(QStringLiteral("commission")));
+        fill.feeAsset = trade.value(QStringLiteral("commissionAsset")).toString();
+        fill.time = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(trade.value(QStringLiteral("time")).toDouble()),
+                                                   QTimeZone::utc());
+        fills.append(fill);
+    }
+    return fills;
+}
+
+} // namespace ballast::exchange

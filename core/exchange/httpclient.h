@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QNetworkReply>
+#include <QString>
+#include <QUrl>
+
+#include <utility>
+
+class QNetworkAccessManager;
+
+namespace ballast::exchange {
+
+/// What came back from one HTTP request, or why nothing did.
+struct HttpResponse
+{
+    int status = 0; ///< HTTP status; 0 when no response arrived
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QString errorString;
+    bool timedOut = false;
+
+    [[nodiscard]] bool gotResponse() const { return status > 0; }
+    /// True when the request provably never reached the server (refused,
+    /// unknown host): only then is a failed order request known not to exist.
+    [[nodiscard]] bool neverSent() const;
+    [[nodiscard]] QByteArray header(const QByteArray &name) const;
+};
+
+/// Synchronous HTTP over a QNetworkAccessManager of the calling thread: the
+/// connectors run on the execution worker's thread, where blocking on a local
+/// event loop is fine (never on the GUI thread). TLS verification stays on.
+class HttpClient
+{
+public:
+    explicit HttpClient(QNetworkAccessManager *manager, int timeoutMs = 10000);
+
+    HttpResponse get(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers = {});
+    HttpResponse post(const QUrl &url, const QByteArray &body,
+                      const QList<std::pair<QByteArray, QByteArray>> &headers = {},
+                      const QByteArray &contentType = QByteArrayLiteral("application/x-www-form-urlencoded"));
+    HttpResponse deleteResource(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers = {});
+
+    void setTimeout(int timeoutMs) { m_timeoutMs = timeoutMs; }
+    [[nodiscard]] int timeout() const { return m_timeoutMs; }
+    static QByteArray userAgent();
+
+private:
+    HttpResponse send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
+                      const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType);
+
+    QNetworkAccessManager *m_manager;
+    int m_timeoutMs;
+};
+
+} // namespace ballast::exchange

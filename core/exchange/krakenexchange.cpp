@@ -1,0 +1,495 @@
+#include "exchange/krakenexchange.h"
+
+#include "exchange/signing.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QThread>
+#include <QTimeZone>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ballast::exchange {
+
+using domain::OrderStatus;
+using money::Decimal;
+
+namespace {
+
+Decimal decimalOf(const QJsonValue &value)
+{
+    if (value.isString())
+        return Decimal::parse(value.toString(), true).valueOr({});
+    if (value.isDouble())
+        return Decimal::fromDouble(value.toDouble(), 10).valueOr({});
+    return {};
+}
+
+Decimal powerOfTenNegative(int decimals)
+{
+    Decimal step = Decimal::fromInt(1);
+    const Decimal ten = Decimal::fromInt(10);
+    for (int i = 0; i < decimals && i < money::Decimal::kScale; ++i)
+        step = step / ten;
+    return step;
+}
+
+ExchangeError makeErr(ExchangeError::Kind kind, const QString &code, const QString &message)
+{
+    ExchangeError error;
+    error.kind = kind;
+    error.exchangeCode = code;
+    error.exchangeMessage = message;
+    return error;
+}
+
+QByteArray formBody(const QList<std::pair<QString, QString>> &params)
+{
+    QByteArray body;
+    for (const auto &[key, value] : params) {
+        if (!body.isEmpty())
+            body += '&';
+        body += Signing::percentEncode(key) + '=' + Signing::percentEncode(value);
+    }
+    return body;
+}
+
+} // namespace
+
+KrakenExchange::KrakenExchange(QNetworkAccessManager *network, KrakenConfig config, std::function<quint64()> nextNonce,
+                               Clock clock, RateLimiter::Sleep sleep)
+    : m_http(network, config.timeoutMs)
+    , m_config(std::move(config))
+    , m_nextNonce(std::move(nextNonce))
+    , m_clock(std::move(clock))
+    , m_calls(m_config.callCapacity, m_config.callDecayPerSecond, m_clock,
+              sleep ? std::move(sleep) : RateLimiter::Sleep([](qint64 ms) {
+                  QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, ms)));
+              }))
+{
+}
+
+QString KrakenExchange::normalizeAsset(const QString &code)
+{
+    const QString plain = code.section(QLatin1Char('.'), 0, 0);
+    static const QHash<QString, QString> known{
+        {QStringLiteral("XXBT"), QStringLiteral("BTC")}, {QStringLiteral("XBT"), QStringLiteral("BTC")},
+        {QStringLiteral("XETH"), QStringLiteral("ETH")}, {QStringLiteral("XXDG"), QStringLiteral("DOGE")},
+        {QStringLiteral("XDG"), QStringLiteral("DOGE")}, {QStringLiteral("XXRP"), QStringLiteral("XRP")},
+        {QStringLiteral("XLTC"), QStringLiteral("LTC")}, {QStringLiteral("XXLM"), QStringLiteral("XLM")},
+        {QStringLiteral("XETC"), QStringLiteral("ETC")}, {QStringLiteral("XZEC"), QStringLiteral("ZEC")},
+        {QStringLiteral("XXMR"), QStringLiteral("XMR")}, {QStringLiteral("ZUSD"), QStringLiteral("USD")},
+        {QStringLiteral("ZEUR"), QStringLiteral("EUR")}, {QStringLiteral("ZGBP"), QStringLiteral("GBP")},
+        {QStringLiteral("ZCAD"), QStringLiteral("CAD")}, {QStringLiteral("ZJPY"), QStringLiteral("JPY")},
+        {QStringLiteral("ZCHF"), QStringLiteral("CHF")}, {QStringLiteral("ZAUD"), QStringLiteral("AUD")}};
+    return known.value(plain, plain);
+}
+
+ExchangeError KrakenExchange::mapError(const QStringList &errors, bool isOrderRequest)
+{
+    using Kind = ExchangeError::Kind;
+    const QString first = errors.value(0);
+    const QString all = errors.join(QStringLiteral("; "));
+    if (first.startsWith(QLatin1String("EAPI:Invalid nonce")))
+        return makeErr(Kind::InvalidNonce, first, all);
+    if (first.startsWith(QLatin1String("EAPI:Invalid key")) || first.startsWith(QLatin1String("EAPI:Invalid signature"))
+        || first.startsWith(QLatin1String("EGeneral:Permission denied"))
+        || first.startsWith(QLatin1String("EGeneral:Temporary lockout")))
+        return makeErr(Kind::Authentication, first, all);
+    if (first.contains(QLatin1String("Rate limit exceeded"))
+        || first.startsWith(QLatin1String("EGeneral:Too many requests"))
+        || first.startsWith(QLatin1String("EService: Throttled"))) {
+        ExchangeError error = makeErr(Kind::RateLimited, first, all);
+        error.retryAfterMs = 15000;
+        return error;
+    }
+    if (first.startsWith(QLatin1String("EOrder:Insufficient funds")))
+        return makeErr(Kind::InsufficientFunds, first, all);
+    if (first.startsWith(QLatin1String("EOrder:Unknown order")))
+        return makeErr(Kind::OrderNotFound, first, all);
+    if (first.startsWith(QLatin1String("EQuery:Unknown asset pair")))
+        return makeErr(Kind::BadSymbol, first, all);
+    if (first.startsWith(QLatin1String("EOrder:")) || first.startsWith(QLatin1String("EGeneral:Invalid arguments"))) {
+        ExchangeError error = makeErr(Kind::InvalidOrder, first, all);
+        if (first.startsWith(QLatin1String("EOrder:Order minimum not met")))
+            error.filter = QStringLiteral("ordermin");
+        else if (first.contains(QLatin1String("cost minimum")))
+            error.filter = QStringLiteral("costmin");
+        return error;
+    }
+    if (first.startsWith(QLatin1String("EService:")) || first.startsWith(QLatin1String("EGeneral:Internal error")))
+        return makeErr(isOrderRequest ? Kind::UnknownOutcome : Kind::Network, first, all);
+    return makeErr(Kind::Exchange, first, all);
+}
+
+ExResult<QJsonObject> KrakenExchange::finish(const HttpResponse &response, bool isOrderRequest)
+{
+    using Kind = ExchangeError::Kind;
+    if (!response.gotResponse()) {
+        const Kind kind = isOrderRequest && !response.neverSent() ? Kind::UnknownOutcome : Kind::Network;
+        return makeErr(kind, response.timedOut ? QStringLiteral("timeout") : QStringLiteral("network"),
+                       response.errorString);
+    }
+    if (response.status >= 500 || response.status == 429) {
+        ExchangeError error = makeErr(response.status == 429 ? Kind::RateLimited
+                                          : isOrderRequest   ? Kind::UnknownOutcome
+                                                             : Kind::Network,
+                                      QString::number(response.status), QStringLiteral("HTTP %1").arg(response.status));
+        error.retryAfterMs = response.status == 429 ? 15000 : 0;
+        return error;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        return makeErr(isOrderRequest ? Kind::UnknownOutcome : Kind::Network, QStringLiteral("json"),
+                       QStringLiteral("unreadable answer (HTTP %1)").arg(response.status));
+    }
+    const QJsonObject envelope = document.object();
+    QStringList errors;
+    for (const QJsonValue &value : envelope.value(QStringLiteral("error")).toArray())
+        errors.append(value.toString());
+    if (!errors.isEmpty()) {
+        ExchangeError error = mapError(errors, isOrderRequest);
+        if (error.kind == Kind::RateLimited)
+            m_calls.backOff(error.retryAfterMs);
+        return error;
+    }
+    return envelope.value(QStringLiteral("result")).toObject();
+}
+
+ExResult<QJsonObject> KrakenExchange::publicCall(const QString &method, const Params &params)
+{
+    QUrl url = m_config.baseUrl;
+    url.setPath(url.path() + QStringLiteral("/0/public/") + method);
+    if (!params.isEmpty())
+        url.setQuery(QString::fromLatin1(formBody(params)), QUrl::StrictMode);
+    return finish(m_http.get(url), false);
+}
+
+ExResult<QJsonObject> KrakenExchange::privateCall(const QString &method, Params params, double cost,
+                                                  bool isOrderRequest)
+{
+    if (m_config.apiKey.isEmpty() || m_config.secret.isEmpty())
+        return makeErr(ExchangeError::Kind::Authentication, {}, QStringLiteral("no API key for this account"));
+    // Trading calls have their own per-pair limiter on Kraken; the call
+    // counter covers the rest.
+    if (cost > 0)
+        m_calls.acquire(cost);
+    const QByteArray nonce = QByteArray::number(m_nextNonce());
+    params.prepend({QStringLiteral("nonce"), QString::fromLatin1(nonce)});
+    const QByteArray body = formBody(params);
+    const QByteArray path = QByteArrayLiteral("/0/private/") + method.toLatin1();
+    auto signature = Signing::krakenSignature(m_config.secret, path, nonce, body);
+    if (!signature)
+        return makeErr(ExchangeError::Kind::Authentication, {}, signature.error().message);
+    QUrl url = m_config.baseUrl;
+    url.setPath(url.path() + QString::fromLatin1(path));
+    return finish(
+        m_http.post(url, body,
+                    {{QByteArrayLiteral("API-Key"), m_config.apiKey}, {QByteArrayLiteral("API-Sign"), *signature}}),
+        isOrderRequest);
+}
+
+ExResult<qint64> KrakenExchange::fetchTime()
+{
+    auto result = publicCall(QStringLiteral("Time"), {});
+    if (!result)
+        return result.error();
+    const qint64 server = static_cast<qint64>(result->value(QStringLiteral("unixtime")).toDouble()) * 1000;
+    m_offset = server - m_clock();
+    return server;
+}
+
+ExResult<QList<MarketRules>> KrakenExchange::fetchMarkets()
+{
+    if (m_markets)
+        return *m_markets;
+    auto result = publicCall(QStringLiteral("AssetPairs"), {});
+    if (!result)
+        return result.error();
+    QList<MarketRules> markets;
+    for (auto it = result->constBegin(); it != result->constEnd(); ++it) {
+        const QJsonObject pair = it.value().toObject();
+        MarketRules rules;
+        rules.exchangeSymbol = it.key();
+        rules.base = normalizeAsset(pair.value(QStringLiteral("base")).toString());
+        rules.quote = normalizeAsset(pair.value(QStringLiteral("quote")).toString());
+        rules.symbol = rules.base + QLatin1Char('/') + rules.quote;
+        const QString status = pair.value(QStringLiteral("status")).toString(QStringLiteral("online"));
+        rules.active = status == QLatin1String("online");
+        rules.lotStep = powerOfTenNegative(pair.value(QStringLiteral("lot_decimals")).toInt(8));
+        rules.minQuantity = Decimal::max(rules.lotStep, decimalOf(pair.value(QStringLiteral("ordermin"))));
+        rules.tick = pair.contains(QStringLiteral("tick_size"))
+            ? decimalOf(pair.value(QStringLiteral("tick_size")))
+            : powerOfTenNegative(pair.value(QStringLiteral("pair_decimals")).toInt(5));
+        rules.minNotional = decimalOf(pair.value(QStringLiteral("costmin")));
+        // Fee schedules are [[volume, percent], ...]; the first tier applies to new accounts.
+        const QJsonArray fees = pair.value(QStringLiteral("fees")).toArray();
+        const QJsonArray makerFees = pair.value(QStringLiteral("fees_maker")).toArray();
+        const auto percent = [](const QJsonArray &schedule, const char *fallback) {
+            if (schedule.isEmpty())
+                return money::dec(fallback);
+            return decimalOf(schedule.first().toArray().at(1)) / Decimal::fromInt(100);
+        };
+        rules.takerFee = percent(fees, "0.0026");
+        rules.makerFee = percent(makerFees.isEmpty() ? fees : makerFees, "0.0016");
+        m_toPair.insert(rules.symbol, rules.exchangeSymbol);
+        m_toNeutral.insert(rules.exchangeSymbol, rules.symbol);
+        m_toNeutral.insert(pair.value(QStringLiteral("altname")).toString(), rules.symbol);
+        markets.append(rules);
+    }
+    m_markets = markets;
+    return markets;
+}
+
+ExResult<QString> KrakenExchange::pairOf(const QString &symbol)
+{
+    if (!m_markets) {
+        if (auto loaded = fetchMarkets(); !loaded)
+            return loaded.error();
+    }
+    const QString pair = m_toPair.value(symbol);
+    if (pair.isEmpty())
+        return makeErr(ExchangeError::Kind::BadSymbol, QStringLiteral("EQuery:Unknown asset pair"), symbol);
+    return pair;
+}
+
+ExResult<QList<Balance>> KrakenExchange::fetchBalances()
+{
+    auto result = privateCall(QStringLiteral("Balance"), {}, 1);
+    if (!result)
+        return result.error();
+    QHash<QString, Decimal> totals;
+    for (auto it = result->constBegin(); it != result->constEnd(); ++it) {
+        if (it.key().contains(QLatin1Char('.')))
+            continue; // staked, earn or futures collateral: not spot balance
+        totals[normalizeAsset(it.key())] += decimalOf(it.value());
+    }
+    QList<Balance> balances;
+    for (auto it = totals.cbegin(); it != totals.cend(); ++it) {
+        if (!it.value().isZero())
+            balances.append(Balance{it.key(), it.value(), {}});
+    }
+    std::sort(balances.begin(), balances.end(), [](const Balance &a, const Balance &b) { return a.asset < b.asset; });
+    return balances;
+}
+
+ExResult<Ticker> KrakenExchange::fetchTicker(const QString &symbol)
+{
+    auto pair = pairOf(symbol);
+    if (!pair)
+        return pair.error();
+    auto result = publicCall(QStringLiteral("Ticker"), {{QStringLiteral("pair"), *pair}});
+    if (!result)
+        return result.error();
+    const QJsonObject data =
+        result->constBegin() != result->constEnd() ? result->constBegin()->toObject() : QJsonObject();
+    Ticker ticker;
+    ticker.symbol = symbol;
+    ticker.ask = decimalOf(data.value(QStringLiteral("a")).toArray().at(0));
+    ticker.bid = decimalOf(data.value(QStringLiteral("b")).toArray().at(0));
+    ticker.last = decimalOf(data.value(QStringLiteral("c")).toArray().at(0));
+    ticker.time = QDateTime::fromMSecsSinceEpoch(m_clock() + m_offset, QTimeZone::utc());
+    return ticker;
+}
+
+ExResult<QList<Ticker>> KrakenExchange::fetchTickers(const QStringList &symbols)
+{
+    QList<Ticker> tickers;
+    for (const QString &symbol : symbols) {
+        auto ticker = fetchTicker(symbol);
+        if (!ticker)
+            return ticker.error();
+        tickers.append(*ticker);
+    }
+    return tickers;
+}
+
+domain::Order KrakenExchange::orderFrom(const QString &txid, const QJsonObject &object) const
+{
+    domain::Order order;
+    order.exchangeOrderId = txid;
+    order.clientOrderId = object.value(QStringLiteral("cl_ord_id")).toString();
+    const QJsonObject descr = object.value(QStringLiteral("descr")).toObject();
+    order.symbol = m_toNeutral.value(descr.value(QStringLiteral("pair")).toString(),
+                                     descr.value(QStringLiteral("pair")).toString());
+    order.side =
+        descr.value(QStringLiteral("type")).toString() == QLatin1String("buy") ? domain::Side::Buy : domain::Side::Sell;
+    order.type = descr.value(QStringLiteral("ordertype")).toString() == QLatin1String("limit")
+        ? domain::OrderType::Limit
+        : domain::OrderType::Market;
+    order.quantity = decimalOf(object.value(QStringLiteral("vol")));
+    order.price = decimalOf(descr.value(QStringLiteral("price")));
+    order.filledQuantity = decimalOf(object.value(QStringLiteral("vol_exec")));
+    order.filledQuote = decimalOf(object.value(QStringLiteral("cost")));
+    order.reason = object.value(QStringLiteral("reason")).toString();
+    const QString status = object.value(QStringLiteral("status")).toString();
+    if (status == QLatin1String("closed")) {
+        order.status = order.filledQuantity >= order.quantity ? OrderStatus::Filled : OrderStatus::Expired;
+    } else if (status == QLatin1String("canceled")) {
+        order.status = OrderStatus::Cancelled;
+    } else if (status == QLatin1String("expired")) {
+        order.status = OrderStatus::Expired;
+    } else {
+        order.status = order.filledQuantity.isPositive() ? OrderStatus::PartiallyFilled : OrderStatus::Open;
+    }
+    const double time =
+        object.value(QStringLiteral("closetm")).toDouble(object.value(QStringLiteral("opentm")).toDouble());
+    order.updatedAt = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(time * 1000.0), QTimeZone::utc());
+    return order;
+}
+
+ExResult<domain::Order> KrakenExchange::placeOrder(const OrderRequest &request, bool validate)
+{
+    auto pair = pairOf(request.symbol);
+    if (!pair)
+        return pair.error();
+    Params params{
+        {QStringLiteral("ordertype"),
+         request.type == domain::OrderType::Limit ? QStringLiteral("limit") : QStringLiteral("market")},
+        {QStringLiteral("type"), request.side == domain::Side::Buy ? QStringLiteral("buy") : QStringLiteral("sell")},
+        {QStringLiteral("volume"), request.quantity.toString()},
+        {QStringLiteral("pair"), *pair},
+        {QStringLiteral("cl_ord_id"), request.clientOrderId}};
+    if (request.type == domain::OrderType::Limit)
+        params.append({QStringLiteral("price"), request.price.toString()});
+    // Kraken rejects a request arriving after its deadline (2 to 60 s ahead).
+    const qint64 serverNow = m_clock() + m_offset;
+    const qint64 deadline =
+        std::clamp<qint64>(request.deadlineMs > 0 ? request.deadlineMs : serverNow + m_config.timeoutMs,
+                           serverNow + 2000, serverNow + 60000);
+    params.append({QStringLiteral("deadline"),
+                   QDateTime::fromMSecsSinceEpoch(deadline, QTimeZone::utc()).toString(Qt::ISODateWithMs)});
+    if (validate)
+        params.append({QStringLiteral("validate"), QStringLiteral("true")});
+    auto result = privateCall(QStringLiteral("AddOrder"), params, 0, !validate);
+    if (!result)
+        return result.error();
+    domain::Order order;
+    order.clientOrderId = request.clientOrderId;
+    order.symbol = request.symbol;
+    order.side = request.side;
+    order.type = request.type;
+    order.quantity = request.quantity;
+    order.price = request.price;
+    order.status = validate ? OrderStatus::Planned : OrderStatus::Open;
+    const QJsonArray txids = result->value(QStringLiteral("txid")).toArray();
+    if (!txids.isEmpty())
+        order.exchangeOrderId = txids.first().toString();
+    return order;
+}
+
+ExResult<domain::Order> KrakenExchange::createOrder(const OrderRequest &request)
+{
+    return placeOrder(request, false);
+}
+
+ExResult<domain::Order> KrakenExchange::validateOrder(const OrderRequest &request)
+{
+    return placeOrder(request, true);
+}
+
+ExResult<std::optional<domain::Order>> KrakenExchange::findByClientId(const QString &method,
+                                                                      const QString &clientOrderId)
+{
+    auto result = privateCall(
+        method, {{QStringLiteral("cl_ord_id"), clientOrderId}, {QStringLiteral("trades"), QStringLiteral("true")}}, 1);
+    if (!result)
+        return result.error();
+    const QJsonObject orders =
+        result->value(method == QLatin1String("OpenOrders") ? QStringLiteral("open") : QStringLiteral("closed"))
+            .toObject();
+    std::optional<domain::Order> newest;
+    for (auto it = orders.constBegin(); it != orders.constEnd(); ++it) {
+        domain::Order order = orderFrom(it.key(), it.value().toObject());
+        if (order.clientOrderId != clientOrderId)
+            continue;
+        if (!newest || order.updatedAt > newest->updatedAt)
+            newest = order;
+    }
+    return newest;
+}
+
+ExResult<domain::Order> KrakenExchange::fetchOrder(const QString &symbol, const QString &clientOrderId)
+{
+    if (auto loaded = pairOf(symbol); !loaded)
+        return loaded.error();
+    for (const QString &method : {QStringLiteral("OpenOrders"), QStringLiteral("ClosedOrders")}) {
+        auto found = findByClientId(method, clientOrderId);
+        if (!found)
+            return found.error();
+        if (found->has_value())
+            return **found;
+    }
+    return makeErr(ExchangeError::Kind::OrderNotFound, QStringLiteral("EOrder:Unknown order"), clientOrderId);
+}
+
+ExResult<domain::Order> KrakenExchange::cancelOrder(const QString &symbol, const QString &clientOrderId)
+{
+    auto result = privateCall(QStringLiteral("CancelOrder"), {{QStringLiteral("cl_ord_id"), clientOrderId}}, 0);
+    if (!result)
+        return result.error();
+    if (result->value(QStringLiteral("count")).toInt() == 0)
+        return makeErr(ExchangeError::Kind::OrderNotFound, QStringLiteral("EOrder:Unknown order"), clientOrderId);
+    return fetchOrder(symbol, clientOrderId);
+}
+
+ExResult<QList<domain::Order>> KrakenExchange::fetchOpenOrders(const QString &symbol)
+{
+    if (!m_markets) {
+        if (auto loaded = fetchMarkets(); !loaded)
+            return loaded.error();
+    }
+    auto result = privateCall(QStringLiteral("OpenOrders"), {}, 1);
+    if (!result)
+        return result.error();
+    QList<domain::Order> orders;
+    const QJsonObject open = result->value(QStringLiteral("open")).toObject();
+    for (auto it = open.constBegin(); it != open.constEnd(); ++it) {
+        domain::Order order = orderFrom(it.key(), it.value().toObject());
+        if (symbol.isEmpty() || order.symbol == symbol)
+            orders.append(order);
+    }
+    return orders;
+}
+
+ExResult<QList<domain::Fill>> KrakenExchange::fetchFills(const QString &symbol, qint64 sinceMs)
+{
+    auto pair = pairOf(symbol);
+    if (!pair)
+        return pair.error();
+    Params params;
+    if (sinceMs > 0)
+        params.append({QStringLiteral("start"), QString::number(sinceMs / 1000)});
+    auto result = privateCall(QStringLiteral("TradesHistory"), params, 2);
+    if (!result)
+        return result.error();
+    QList<domain::Fill> fills;
+    const QJsonObject trades = result->value(QStringLiteral("trades")).toObject();
+    for (auto it = trades.constBegin(); it != trades.constEnd(); ++it) {
+        const QJsonObject trade = it.value().toObject();
+        const QString tradePair = trade.value(QStringLiteral("pair")).toString();
+        if (m_toNeutral.value(tradePair, tradePair) != symbol)
+            continue;
+        domain::Fill fill;
+        fill.tradeId = it.key();
+        fill.exchangeOrderId = trade.value(QStringLiteral("ordertxid")).toString();
+        fill.symbol = symbol;
+        fill.side = trade.value(QStringLiteral("type")).toString() == QLatin1String("buy") ? domain::Side::Buy
+                                                                                           : domain::Side::Sell;
+        fill.quantity = decimalOf(trade.value(QStringLiteral("vol")));
+        fill.price = decimalOf(trade.value(QStringLiteral("price")));
+        fill.fee = decimalOf(trade.value(QStringLiteral("fee")));
+        fill.feeAsset = symbol.section(QLatin1Char('/'), 1, 1); // Kraken charges in the quote by default
+        fill.time = QDateTime::fromMSecsSinceEpoch(
+            static_cast<qint64>(std::llround(trade.value(QStringLiteral("time")).toDouble() * 1000.0)),
+            QTimeZone::utc());
+        fills.append(fill);
+    }
+    std::sort(fills.begin(), fills.end(), [](const domain::Fill &a, const domain::Fill &b) { return a.time < b.time; });
+    return fills;
+}
+
+} // namespace ballast::exchange
