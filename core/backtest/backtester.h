@@ -1,0 +1,109 @@
+#pragma once
+
+#include "analytics/metrics.h"
+#include "backtest/backtestdata.h"
+#include "common/result.h"
+#include "rebalance/trigger.h"
+
+#include <QString>
+
+#include <atomic>
+#include <optional>
+#include <vector>
+
+namespace ballast::backtest {
+
+/// A drawdown-management overlay that moves weight between the risky assets
+/// and the stablecoin over time.
+struct OverlayConfig
+{
+    enum class Kind { None, VolatilityTarget, Cppi, StablecoinRegime };
+    Kind kind = Kind::None;
+    QString stablecoin = QStringLiteral("USDT"); ///< must be one of the assets (usually cash)
+    // Volatility targeting
+    double targetVolatility = 0.5;
+    int lookback = 30;
+    double cap = 1.0;
+    // CPPI / TIPP
+    double multiplier = 3.0;
+    double floorFraction = 0.8;
+    bool ratchet = false;
+    // Stablecoin regime
+    double baseShare = 0.3;
+    double defensiveShare = 0.5;
+    double volatilityMultiple = 2.0;
+    int shortWindow = 30;
+    int longWindow = 365;
+};
+
+/// One backtest: targets, rule, costs and overlays.
+struct BacktestConfig
+{
+    QString label;
+    std::vector<double> targets; ///< per asset of the data, summing to 1
+    rebalance::Trigger trigger; ///< the same trigger objects as live trading
+    std::vector<double> halfWidths; ///< per asset, for a threshold trigger without its own band; default 5pp
+    double feeRate = 0.001; ///< fee per unit of traded value
+    double slippageRate = 0.0; ///< extra cost per unit of traded value
+    double capital = 10000.0;
+    OverlayConfig overlay;
+    std::optional<double> fallingGuard; ///< stop buying an asset down more than this from its peak
+    std::optional<double> correlationThreshold; ///< alert when a pair's rolling correlation exceeds it
+    int correlationWindow = 90;
+    bool recordCurves = true; ///< equity, buy-and-hold and weights over time
+    bool recordTrades = true;
+};
+
+struct BacktestTrade
+{
+    qint64 timeMs = 0;
+    int asset = 0;
+    double value = 0.0; ///< signed traded value in the quote currency (+ buy, - sell)
+};
+
+struct BacktestAlert
+{
+    qint64 timeMs = 0;
+    QString kind; ///< "correlation", "floor_breach", "falling_asset", "regime"
+    QString message;
+};
+
+/// What a backtest produced; a plain value.
+struct BacktestResult
+{
+    QString label;
+    QString error; ///< set when the run failed (sweeps keep going)
+    QStringList assets;
+    std::vector<analytics::EquityPoint> equity; ///< the strategy
+    std::vector<analytics::EquityPoint> buyAndHold; ///< the same starting weights, never traded
+    std::vector<double> weights; ///< time-major weights after each bar's trades
+    std::vector<BacktestTrade> trades;
+    std::vector<BacktestAlert> alerts;
+    analytics::MetricsResult metrics;
+    analytics::MetricsResult buyAndHoldMetrics;
+    int bars = 0;
+    int rebalances = 0;
+    double feesPaid = 0.0; ///< fees and slippage, quote currency
+    double turnover = 0.0; ///< sum over rebalances of traded value / (2 x value), one-way
+    double finalValue = 0.0;
+    double buyAndHoldFinalValue = 0.0;
+
+    /// Strategy total return minus buy-and-hold total return.
+    [[nodiscard]] double rebalancingPremium() const { return metrics.totalReturn - buyAndHoldMetrics.totalReturn; }
+};
+
+/// Replays a rebalancing rule over aligned price history. The portfolio starts
+/// at its target weights at the first shared close with no fee; at each later
+/// close the trigger sees the weights after that close's prices, and when it
+/// fires the portfolio trades back to the targets at that close paying
+/// cost x traded value so that the weights afterwards equal the targets exactly
+/// (RebalanceMath::postTradeValue, as the planner computes it). No trade on the
+/// final bar. Buy-and-hold of the same start runs alongside.
+class Backtester
+{
+public:
+    static Result<BacktestResult> run(const BacktestData &data, const BacktestConfig &config,
+                                      const std::atomic_bool *cancel = nullptr);
+};
+
+} // namespace ballast::backtest

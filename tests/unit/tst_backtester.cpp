@@ -1,0 +1,296 @@
+#include "backtest/backtester.h"
+#include "backtest/sweep.h"
+#include "rebalance/rebalancemath.h"
+
+#include <QDateTime>
+#include <QTest>
+#include <QTimeZone>
+
+#include <cmath>
+
+using ballast::backtest::BacktestConfig;
+using ballast::backtest::BacktestData;
+using ballast::backtest::Backtester;
+using ballast::backtest::OverlayConfig;
+using ballast::rebalance::CalendarPeriod;
+using ballast::rebalance::Trigger;
+
+namespace {
+
+constexpr qint64 kDay = 86400000;
+
+qint64 dayMs(int year, int month, int day)
+{
+    return QDateTime(QDate(year, month, day), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+}
+
+/// Daily data from @p start with one column per asset.
+BacktestData daily(qint64 start, const QStringList &assets, const std::vector<std::vector<double>> &columns)
+{
+    std::vector<qint64> times;
+    for (std::size_t t = 0; t < columns.front().size(); ++t)
+        times.push_back(start + static_cast<qint64>(t) * kDay);
+    return *BacktestData::fromColumns(assets, times, columns);
+}
+
+bool near(double a, double b, double tolerance = 1e-9)
+{
+    return std::abs(a - b) <= tolerance * std::max(1.0, std::abs(b));
+}
+
+} // namespace
+
+class TestBacktester : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void shannonsDemon()
+    {
+        // Cash and an asset at 50/50; the asset halves, is rebalanced, doubles back.
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("SOL")}, {{100.0, 50.0, 100.0}});
+        data.addCash(QStringLiteral("USDT"));
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.0;
+        config.capital = 1000.0;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QCOMPARE(result->rebalances, 1); // at the middle bar; never on the final one
+        QVERIFY(near(result->finalValue, 1125.0));
+        QVERIFY(near(result->buyAndHoldFinalValue, 1000.0));
+        QVERIFY(near(result->rebalancingPremium(), 0.125));
+    }
+
+    void feesLeaveWeightsExactlyOnTarget()
+    {
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("BTC"), QStringLiteral("ETH")},
+                          {{100.0, 150.0, 150.0}, {100.0, 100.0, 100.0}});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.01;
+        config.capital = 1000.0;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        // Before: 750 / 500, V = 1250. V' = 1250 - 0.01 (|0.5V' - 750| + |0.5V' - 500|) = 1250 - 0.01 x 250
+        const double post = 1250.0 - 0.01 * 250.0;
+        QVERIFY(near(result->feesPaid, 2.5));
+        QVERIFY(near(result->equity[2].value, post));
+        QVERIFY(near(result->weights[2 * 2 + 0], 0.5, 1e-12));
+        QVERIFY(near(result->weights[2 * 2 + 1], 0.5, 1e-12));
+        QVERIFY(near(result->turnover, 250.0 / (2.0 * 1250.0)));
+        // The same arithmetic the planner uses.
+        const std::vector<double> values{750.0, 500.0};
+        const std::vector<double> targets{0.5, 0.5};
+        const double rate = 0.01;
+        QVERIFY(near(ballast::rebalance::RebalanceMath::postTradeValue(values, targets, {&rate, 1}), post));
+    }
+
+    void calendarFiresOnTheLastBarOfEachPeriod_data()
+    {
+        QTest::addColumn<int>("period");
+        QTest::addColumn<int>("expected");
+        // 2025-01-01 .. 2025-12-31 daily: the first bar is the starting
+        // allocation and the last bar (Dec 31) never trades.
+        QTest::newRow("day") << int(CalendarPeriod::Day) << 363;
+        QTest::newRow("week") << int(CalendarPeriod::Week) << 52; // Sundays; Dec 31 2025 is a Wednesday
+        QTest::newRow("month") << int(CalendarPeriod::Month) << 11;
+        QTest::newRow("quarter") << int(CalendarPeriod::Quarter) << 3;
+    }
+
+    void calendarFiresOnTheLastBarOfEachPeriod()
+    {
+        QFETCH(int, period);
+        QFETCH(int, expected);
+        std::vector<double> a;
+        std::vector<double> b;
+        for (int t = 0; t < 365; ++t) {
+            a.push_back(100.0 + 10.0 * std::sin(t / 7.0));
+            b.push_back(50.0 + t * 0.1);
+        }
+        auto data = daily(dayMs(2025, 1, 1), {QStringLiteral("A"), QStringLiteral("B")}, {a, b});
+        BacktestConfig config;
+        config.targets = {0.6, 0.4};
+        config.trigger = Trigger::calendar(static_cast<CalendarPeriod>(period));
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QCOMPARE(result->rebalances, expected);
+        for (const auto &trade : result->trades) {
+            const QDate date = QDateTime::fromMSecsSinceEpoch(trade.timeMs, QTimeZone::utc()).date();
+            if (period == int(CalendarPeriod::Month))
+                QCOMPARE(date.addDays(1).day(), 1);
+        }
+    }
+
+    void thresholdFiresOnlyOutsideTheBand()
+    {
+        // A climbs 2 % a day against a flat B: at 50/50 with a 5pp band it
+        // breaks the band after a few days, is reset, and breaks again.
+        std::vector<double> a;
+        std::vector<double> b;
+        for (int t = 0; t < 60; ++t) {
+            a.push_back(100.0 * std::pow(1.02, t));
+            b.push_back(100.0);
+        }
+        auto data = daily(dayMs(2024, 3, 1), {QStringLiteral("A"), QStringLiteral("B")}, {a, b});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = *Trigger::parse(QStringLiteral("threshold:5pp"));
+        config.feeRate = 0.0;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QVERIFY(result->rebalances > 3);
+        // Between rebalances the weight never leaves the band by more than one day's move.
+        for (std::size_t t = 0; t < result->weights.size() / 2; ++t)
+            QVERIFY(std::abs(result->weights[t * 2] - 0.5) <= 0.05 + 0.006);
+        BacktestConfig none = config;
+        none.trigger = Trigger::none();
+        auto hold = Backtester::run(data, none);
+        QCOMPARE(hold->rebalances, 0);
+        QVERIFY(near(hold->finalValue, hold->buyAndHoldFinalValue));
+    }
+
+    void volatilityTargetingCutsExposureInTurbulence()
+    {
+        // Calm for 60 days, then violent swings: exposure must fall.
+        std::vector<double> a;
+        double price = 100.0;
+        for (int t = 0; t < 160; ++t) {
+            const double move = t < 60 ? 0.002 : (t % 2 == 0 ? 0.12 : -0.10);
+            price *= 1.0 + move;
+            a.push_back(price);
+        }
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("BTC")}, {a});
+        data.addCash(QStringLiteral("USDT"));
+        BacktestConfig config;
+        config.targets = {1.0, 0.0};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.overlay.kind = OverlayConfig::Kind::VolatilityTarget;
+        config.overlay.targetVolatility = 0.4;
+        config.overlay.lookback = 20;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        const double calmWeight = result->weights[50 * 2];
+        const double stormWeight = result->weights[150 * 2];
+        QVERIFY2(calmWeight > 0.99, qPrintable(QString::number(calmWeight)));
+        QVERIFY2(stormWeight < 0.3, qPrintable(QString::number(stormWeight)));
+        // Less drawdown than holding the coin.
+        QVERIFY(result->metrics.maxDrawdown < result->buyAndHoldMetrics.maxDrawdown);
+    }
+
+    void cppiReportsFloorBreaches()
+    {
+        // A crash through the floor in one day: CPPI cannot avoid the breach and says so.
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("ETH")}, {{100.0, 100.0, 30.0, 30.0, 35.0}});
+        data.addCash(QStringLiteral("USDT"));
+        BacktestConfig config;
+        config.targets = {0.8, 0.2};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.0;
+        config.capital = 1000.0;
+        config.overlay.kind = OverlayConfig::Kind::Cppi;
+        config.overlay.multiplier = 4.0;
+        config.overlay.floorFraction = 0.8;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        int breaches = 0;
+        for (const auto &alert : result->alerts)
+            breaches += alert.kind == QLatin1String("floor_breach") ? 1 : 0;
+        QVERIFY(breaches >= 1);
+    }
+
+    void fallingAssetIsNoLongerBought()
+    {
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("DEAD"), QStringLiteral("BTC")},
+                          {{100.0, 60.0, 30.0, 10.0, 5.0, 4.0}, {100.0, 100.0, 100.0, 100.0, 100.0, 100.0}});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.0;
+        config.fallingGuard = 0.5;
+        auto guarded = Backtester::run(data, config);
+        config.fallingGuard.reset();
+        auto fed = Backtester::run(data, config);
+        QVERIFY(guarded.ok() && fed.ok());
+        QVERIFY(guarded->finalValue > fed->finalValue);
+        bool alerted = false;
+        for (const auto &alert : guarded->alerts)
+            alerted = alerted || alert.message.contains(QStringLiteral("DEAD is"));
+        QVERIFY(alerted);
+    }
+
+    void correlationAlertNamesThePair()
+    {
+        std::vector<double> a;
+        std::vector<double> b;
+        double pa = 100.0;
+        double pb = 100.0;
+        for (int t = 0; t < 200; ++t) {
+            const double shock = std::sin(t * 1.7) * 0.03;
+            pa *= 1.0 + shock;
+            pb *= 1.0 + shock * 0.9 + (t % 3 - 1) * 0.001;
+            a.push_back(pa);
+            b.push_back(pb);
+        }
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("BTC"), QStringLiteral("ETH")}, {a, b});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::none();
+        config.correlationThreshold = 0.7;
+        config.correlationWindow = 30;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QVERIFY(!result->alerts.empty());
+        QVERIFY(result->alerts.front().message.contains(QStringLiteral("BTC and ETH")));
+        QVERIFY(result->alerts.front().message.contains(QStringLiteral("30 bars")));
+    }
+
+    void badInputsAreErrors()
+    {
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("A")}, {{1.0, 2.0}});
+        BacktestConfig config;
+        config.targets = {0.5};
+        QVERIFY(!Backtester::run(data, config).ok());
+        config.targets = {1.0};
+        config.overlay.kind = OverlayConfig::Kind::Cppi;
+        auto missing = Backtester::run(data, config);
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error().message.contains(QStringLiteral("USDT")));
+    }
+
+    void sweepRunsEveryConfigInOrder()
+    {
+        std::vector<double> a;
+        std::vector<double> b;
+        for (int t = 0; t < 400; ++t) {
+            a.push_back(100.0 * (1.0 + 0.3 * std::sin(t / 20.0)));
+            b.push_back(100.0 * (1.0 + 0.2 * std::cos(t / 15.0)));
+        }
+        auto data = std::make_shared<BacktestData>(
+            daily(dayMs(2023, 1, 1), {QStringLiteral("A"), QStringLiteral("B")}, {a, b}));
+        BacktestConfig base;
+        base.recordCurves = false;
+        const auto configs = ballast::backtest::Sweep::grid(
+            base,
+            {Trigger::none(), Trigger::calendar(CalendarPeriod::Month),
+             *Trigger::parse(QStringLiteral("threshold:5pp"))},
+            {{QStringLiteral("60/40"), {0.6, 0.4}}, {QStringLiteral("50/50"), {0.5, 0.5}}});
+        QCOMPARE(configs.size(), 6);
+        auto future = ballast::backtest::Sweep::start(data, configs);
+        future.waitForFinished();
+        const auto results = future.results();
+        QCOMPARE(results.size(), 6);
+        for (int i = 0; i < results.size(); ++i) {
+            QCOMPARE(results[i].label, configs[i].label);
+            QVERIFY(results[i].error.isEmpty());
+            auto single = Backtester::run(*data, configs[i]);
+            QCOMPARE(results[i].finalValue, single->finalValue);
+        }
+        QCOMPARE(results[0].rebalances, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBacktester)
+#include "tst_backtester.moc"
