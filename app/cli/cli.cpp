@@ -57,6 +57,7 @@ void Cli::registerCommands()
     registerPlanCommands();
     registerExecuteCommands();
     registerExchangeCommands();
+    registerAnalysisCommands();
 }
 
 int Cli::usageError(const QString &message) const

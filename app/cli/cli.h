@@ -50,6 +50,7 @@ private:
     void registerPlanCommands();
     void registerExecuteCommands();
     void registerExchangeCommands();
+    void registerAnalysisCommands();
     int usageError(const QString &message) const;
     int fail(const Error &error) const;
     void printHelp() const;
@@ -81,6 +82,11 @@ private:
 
     // Exchange accounts (commands_exchange.cpp).
     int cmdSync(QCommandLineParser &parser);
+
+    // Research (commands_analysis.cpp).
+    int cmdPricesImport(QCommandLineParser &parser);
+    int cmdBacktest(QCommandLineParser &parser);
+    int cmdAllocate(QCommandLineParser &parser);
     int addExchangeAccount(const QString &exchangeName, const QString &name, const QString &baseUrl);
     [[nodiscard]] QString vaultPath() const;
     Result<QString> passphrase();

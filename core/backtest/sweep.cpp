@@ -4,7 +4,7 @@
 
 namespace ballast::backtest {
 
-QFuture<BacktestResult> Sweep::start(std::shared_ptr<const BacktestData> data, QList<BacktestConfig> configs)
+QFuture<BacktestResult> Sweep::start(const std::shared_ptr<const BacktestData> &data, QList<BacktestConfig> configs)
 {
     return QtConcurrent::mapped(std::move(configs), [data](const BacktestConfig &config) {
         auto result = Backtester::run(*data, config);

@@ -15,7 +15,8 @@ namespace ballast::backtest {
 class Sweep
 {
 public:
-    static QFuture<BacktestResult> start(std::shared_ptr<const BacktestData> data, QList<BacktestConfig> configs);
+    static QFuture<BacktestResult> start(const std::shared_ptr<const BacktestData> &data,
+                                         QList<BacktestConfig> configs);
 
     /// Every combination of @p triggers and @p weightSets on top of @p base,
     /// labelled "<weights> <trigger>".

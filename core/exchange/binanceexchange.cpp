@@ -226,7 +226,7 @@ ExResult<QList<MarketRules>> BinanceExchange::fetchMarkets()
         }
     }
     QList<MarketRules> markets;
-    for (const QJsonValue &value : info->object().value(QStringLiteral("symbols")).toArray()) {
+    for (const auto &value : info->object().value(QStringLiteral("symbols")).toArray()) {
         const QJsonObject symbol = value.toObject();
         MarketRules rules;
         rules.exchangeSymbol = symbol.value(QStringLiteral("symbol")).toString();
@@ -237,7 +237,7 @@ ExResult<QList<MarketRules>> BinanceExchange::fetchMarkets()
             && symbol.value(QStringLiteral("isSpotTradingAllowed")).toBool(true);
         rules.makerFee = makerFee;
         rules.takerFee = takerFee;
-        for (const QJsonValue &filterValue : symbol.value(QStringLiteral("filters")).toArray()) {
+        for (const auto &filterValue : symbol.value(QStringLiteral("filters")).toArray()) {
             const QJsonObject filter = filterValue.toObject();
             const QString type = filter.value(QStringLiteral("filterType")).toString();
             if (type == QLatin1String("PRICE_FILTER")) {
@@ -291,7 +291,7 @@ ExResult<QList<Balance>> BinanceExchange::fetchBalances()
     if (!account)
         return account.error();
     QList<Balance> balances;
-    for (const QJsonValue &value : account->object().value(QStringLiteral("balances")).toArray()) {
+    for (const auto &value : account->object().value(QStringLiteral("balances")).toArray()) {
         const QJsonObject balance = value.toObject();
         Balance entry{balance.value(QStringLiteral("asset")).toString(),
                       decimalOf(balance.value(QStringLiteral("free"))),
@@ -449,7 +449,7 @@ ExResult<QList<domain::Order>> BinanceExchange::fetchOpenOrders(const QString &s
     if (!answer)
         return answer.error();
     QList<domain::Order> orders;
-    for (const QJsonValue &value : answer->array())
+    for (const auto &value : answer->array())
         orders.append(orderFrom(value.toObject()));
     return orders;
 }
@@ -469,7 +469,7 @@ ExResult<QList<domain::Fill>> BinanceExchange::fetchFills(const QString &symbol,
     if (!answer)
         return answer.error();
     QList<domain::Fill> fills;
-    for (const QJsonValue &value : answer->array()) {
+    for (const auto &value : answer->array()) {
         const QJsonObject trade = value.toObject();
         domain::Fill fill;
         fill.tradeId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("id")).toDouble()));

@@ -148,7 +148,7 @@ ExResult<QJsonObject> KrakenExchange::finish(const HttpResponse &response, bool 
     }
     const QJsonObject envelope = document.object();
     QStringList errors;
-    for (const QJsonValue &value : envelope.value(QStringLiteral("error")).toArray())
+    for (const auto &value : envelope.value(QStringLiteral("error")).toArray())
         errors.append(value.toString());
     if (!errors.isEmpty()) {
         ExchangeError error = mapError(errors, isOrderRequest);

@@ -160,7 +160,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
     else
         read.fail("mode");
     plan.simulated = object.value(QStringLiteral("simulated")).toBool();
-    for (const QJsonValue &value : object.value(QStringLiteral("orders")).toArray()) {
+    for (const auto &value : object.value(QStringLiteral("orders")).toArray()) {
         const QJsonObject o = value.toObject();
         PlannedOrder order;
         order.line = static_cast<int>(read.number(o, "line"));
@@ -187,7 +187,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
         order.alternatives = static_cast<int>(read.number(o, "alternatives"));
         plan.orders.append(order);
     }
-    for (const QJsonValue &value : object.value(QStringLiteral("skipped")).toArray()) {
+    for (const auto &value : object.value(QStringLiteral("skipped")).toArray()) {
         const QJsonObject o = value.toObject();
         SkippedLine line;
         line.asset = read.text(o, "asset");
@@ -205,7 +205,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
         line.driftLeft = read.number(o, "drift_left");
         plan.skipped.append(line);
     }
-    for (const QJsonValue &value : object.value(QStringLiteral("weights")).toArray()) {
+    for (const auto &value : object.value(QStringLiteral("weights")).toArray()) {
         const QJsonObject o = value.toObject();
         rebalance::PlanWeight weight;
         weight.asset = read.text(o, "asset");
@@ -221,7 +221,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
     plan.valueAfter = read.decimal(object, "value_after");
     plan.feesTotal = read.decimal(object, "fees_total");
     plan.turnover = read.number(object, "turnover");
-    for (const QJsonValue &note : object.value(QStringLiteral("notes")).toArray())
+    for (const auto &note : object.value(QStringLiteral("notes")).toArray())
         plan.notes.append(note.toString());
     for (const auto &[key, target] : {std::pair{"deposit", &plan.deposit}, std::pair{"withdrawal", &plan.withdrawal}}) {
         if (!object.contains(QLatin1String(key)))

@@ -37,6 +37,42 @@ Decimal feeFor(const Decimal &notional, const Decimal &rate)
     return (notional * rate).rounded(kFeeDecimals, RoundingMode::Ceiling);
 }
 
+/// Splits @p quantity into orders @p market takes: none above its maximum
+/// quantity or notional at @p price. When the last piece falls below the
+/// minimum, the piece before gives it what it lacks.
+QList<Decimal> pieces(const MarketRules &market, OrderType type, const Decimal &quantity, const Decimal &price)
+{
+    constexpr int kMaxPieces = 1000;
+    const Decimal step = OrderRules::stepFor(market, type);
+    Decimal most = type == OrderType::Market && market.marketMaxQuantity.isPositive() ? market.marketMaxQuantity
+                                                                                      : market.maxQuantity;
+    if (market.maxNotional.isPositive() && price.isPositive()) {
+        const Decimal byNotional = market.maxNotional.div(price, RoundingMode::Down).valueOr({});
+        most = most.isPositive() ? Decimal::min(most, byNotional) : byNotional;
+    }
+    most = most.floorToStep(step);
+    if (!most.isPositive() || quantity <= most)
+        return {quantity};
+    QList<Decimal> result;
+    Decimal left = quantity;
+    while (left > most && result.size() < kMaxPieces) {
+        result.append(most);
+        left -= most;
+    }
+    if (left > most)
+        return result; // more orders than any real rebalance needs: the rest stays undone
+    const Decimal least = price.isPositive()
+        ? Decimal::max(market.minQuantity, market.minNotional.div(price, RoundingMode::Up).valueOr({})).ceilToStep(step)
+        : market.minQuantity;
+    if (left.isPositive() && left < least && most - (least - left) >= least) {
+        result.last() -= least - left;
+        left = least;
+    }
+    if (left.isPositive())
+        result.append(left);
+    return result;
+}
+
 struct AssetState
 {
     QString symbol;
@@ -139,6 +175,14 @@ private:
     void directPairs();
     void sells();
     void buys();
+    /// Buys up to @p wanted (quote value) of @p buyer on the accounts with a
+    /// market for it, cheapest first, within @p spendable. Returns what the
+    /// cash there could not cover; a rest below every market's minimum or
+    /// beyond the turnover budget is explained here and not returned.
+    double buy(AssetState &buyer, double wanted, double &spendable, char &placedBefore);
+    /// An order already planned that can take @p part more at @p price on this market.
+    PlannedOrder *earlierBuy(const VenueState &venue, const MarketRules &market, const Decimal &part,
+                             const Decimal &price);
     void finish();
 
     AssetState *asset(const QString &symbol);
@@ -148,9 +192,12 @@ private:
         return venue.quoteMarkets.value(base, nullptr);
     }
     Decimal orderPrice(const MarketRules &market, const Decimal &price, Side side) const;
+    Decimal withinTurnover(const Decimal &quantity, const Decimal &step, const Decimal &price) const;
     void addOrder(PlannedOrder order, bool isSell);
     void skip(const QString &asset, SkipReason reason, double wanted, const Decimal &limit = {},
               const QString &account = {});
+    /// Like skip(), but adds to the asset's line with the same reason when there is one.
+    void skipMore(const QString &asset, SkipReason reason, double wanted, const Decimal &limit = {});
 
     const Snapshot &m_snapshot;
     const domain::Portfolio &m_portfolio;
@@ -163,6 +210,10 @@ private:
     double m_total = 0.0;
     double m_postValue = 0.0; ///< expected value after fees (target and band-edge modes)
     double m_cashReserve = 0.0; ///< quote value the plan keeps as cash on tradable accounts
+    /// With a maximum turnover: the value (base quantity x snapshot price, as
+    /// finish() counts turnover) that orders may still trade. Lot rounding and
+    /// selling whole balances must not take the plan over the limit.
+    std::optional<Decimal> m_turnoverLeft;
     QList<PlannedOrder> m_sells;
     QList<PlannedOrder> m_buys;
     RebalancePlan m_plan;
@@ -196,6 +247,17 @@ void PlanBuilder::skip(const QString &asset, SkipReason reason, double wanted, c
     line.wanted = toDecimal(std::abs(wanted));
     line.limit = limit;
     m_plan.skipped.append(line);
+}
+
+void PlanBuilder::skipMore(const QString &asset, SkipReason reason, double wanted, const Decimal &limit)
+{
+    for (SkippedLine &line : m_plan.skipped) {
+        if (line.asset == asset && line.reason == reason) {
+            line.wanted += toDecimal(std::abs(wanted));
+            return;
+        }
+    }
+    skip(asset, reason, wanted, limit);
 }
 
 void PlanBuilder::collectAssets()
@@ -354,6 +416,19 @@ void PlanBuilder::desiredBandEdge()
     const double high = quote.effective + hw;
     const double low = quote.effective - hw;
     std::vector<double> gaps(m_assets.size(), 0.0);
+    // Cash the fill cannot place because the assets that would take it have
+    // no market: say so, rather than leave the cash's band unexplained.
+    auto noMarket = [&](const std::vector<double> &fill, double wanted, bool buying) {
+        if (wanted - std::accumulate(fill.begin(), fill.end(), 0.0) <= significant())
+            return;
+        for (const AssetState &state : m_assets) {
+            if (state.isQuote || state.excluded || !state.priced || state.hasMarket)
+                continue;
+            const double gap = (state.effective * m_total - (state.value + state.delta)) * (buying ? 1.0 : -1.0);
+            if (gap > significant())
+                skipMore(state.symbol, SkipReason::NoMarket, gap);
+        }
+    };
     if (cashWeight > high + 1e-12) {
         // Too much cash: buy underweight assets toward their targets, largest gap first.
         const double excess = (cashWeight - (high - kInside * hw)) * m_total;
@@ -363,6 +438,7 @@ void PlanBuilder::desiredBandEdge()
                 gaps[i] = std::max(0.0, state.effective * m_total - (state.value + state.delta));
         }
         const auto fill = waterFill(gaps, excess);
+        noMarket(fill, excess, true);
         for (std::size_t i = 0; i < m_assets.size(); ++i)
             m_assets[i].delta += fill[i] / (1.0 + m_assets[i].cheapestFee);
     } else if (cashWeight < low - 1e-12) {
@@ -374,6 +450,7 @@ void PlanBuilder::desiredBandEdge()
                 gaps[i] = std::max(0.0, (state.value + state.delta) - state.effective * m_total);
         }
         const auto fill = waterFill(gaps, deficit);
+        noMarket(fill, deficit, false);
         for (std::size_t i = 0; i < m_assets.size(); ++i)
             m_assets[i].delta -= fill[i] / std::max(1e-9, 1.0 - m_assets[i].cheapestFee);
     }
@@ -429,7 +506,7 @@ void PlanBuilder::desiredInvest()
             best = &venue;
     }
     if (best) {
-        CashMovement deposit {best->venue->account, best->venue->accountId, m_quote, m_mode.amount};
+        CashMovement deposit{best->venue->account, best->venue->accountId, m_quote, m_mode.amount};
         m_plan.deposit = deposit;
         venueOf(best->venue->accountId)->balance[m_quote] += m_mode.amount;
         m_plan.notes.append(QStringLiteral("Assumes %1 %2 deposited on %3 before the orders are sent.")
@@ -482,11 +559,12 @@ void PlanBuilder::applyConstraints()
             continue;
         }
         if (!state.hasMarket && std::abs(state.delta) > 1e-9) {
-            skip(state.symbol, SkipReason::NoMarket, state.delta);
+            skipMore(state.symbol, SkipReason::NoMarket, state.delta);
             state.delta = 0.0;
         }
     }
     if (m_constraints.maxTurnover && m_total > 0.0) {
+        m_turnoverLeft = toDecimal(std::max(0.0, *m_constraints.maxTurnover) * 2.0 * m_total);
         double traded = 0.0;
         for (const AssetState &state : m_assets)
             traded += state.isQuote ? 0.0 : std::abs(state.delta);
@@ -521,8 +599,21 @@ Decimal PlanBuilder::orderPrice(const MarketRules &market, const Decimal &price,
     return side == Side::Buy ? price.ceilToStep(market.tick) : price.floorToStep(market.tick);
 }
 
+Decimal PlanBuilder::withinTurnover(const Decimal &quantity, const Decimal &step, const Decimal &price) const
+{
+    if (!m_turnoverLeft || !price.isPositive())
+        return quantity;
+    const Decimal most =
+        Decimal::max(Decimal(), *m_turnoverLeft).div(price, RoundingMode::Down).valueOr({}).floorToStep(step);
+    return Decimal::min(quantity, most);
+}
+
 void PlanBuilder::addOrder(PlannedOrder order, bool isSell)
 {
+    if (m_turnoverLeft) {
+        if (const AssetState *base = asset(order.base))
+            *m_turnoverLeft -= order.quantity * base->price;
+    }
     order.type = m_constraints.orderType;
     (isSell ? m_sells : m_buys).append(order);
 }
@@ -564,7 +655,7 @@ void PlanBuilder::directPairs()
                 const AssetState &quoteSide = sellMarket ? buyer : seller;
                 order.side = sellMarket ? Side::Sell : Side::Buy;
                 order.price = orderPrice(*market, base.price / quoteSide.price, order.side);
-                order.quantity = (toDecimal(value) / base.price).floorToStep(step);
+                order.quantity = withinTurnover((toDecimal(value) / base.price).floorToStep(step), step, base.price);
                 order.notional = order.quantity * order.price;
                 order.fee = feeFor(order.notional, order.feeRate);
                 if (OrderRules::check(*market, {order.symbol, order.side, order.type, order.quantity, order.price, {}},
@@ -619,56 +710,85 @@ void PlanBuilder::sells()
         });
         double remaining = -seller->delta;
         bool placed = false;
+        std::optional<SkippedLine> blocked; // the first account where the sell is below the market's minimum
         for (std::size_t v = 0; v < venues.size() && remaining > 1e-9; ++v) {
             VenueState &venue = *venues[v];
             const MarketRules &market = *quoteMarket(venue, seller->symbol);
             const Decimal step = OrderRules::stepFor(market, m_constraints.orderType);
             const Decimal balance = venue.balance.value(seller->symbol);
             const Decimal wanted = toDecimal(remaining) / seller->price;
-            // Within one lot of everything: sell all the lot step allows, leaving no dust.
-            // A withdrawal rounds up, so that the amount is really raised.
+            // Within one lot of everything: sell all the lot step allows, leaving no
+            // dust, when that is no farther from the aim than rounding down (a lot
+            // step as coarse as the balance would otherwise sell far too much) or
+            // when the asset is to go. A withdrawal rounds up, so that the amount
+            // is really raised.
             const bool raise = m_mode.kind == PlanMode::Kind::Withdraw;
-            const Decimal quantity = wanted >= balance - step ? balance.floorToStep(step)
-                : raise ? Decimal::min(balance, wanted.ceilToStep(step)).floorToStep(step)
-                        : wanted.floorToStep(step);
+            const Decimal all = balance.floorToStep(step);
+            const Decimal down = wanted.floorToStep(step);
+            const bool sellAll =
+                wanted >= balance - step && (all - wanted <= wanted - down || seller->effective <= 0.0);
+            const Decimal rounded = sellAll ? all
+                : raise                     ? Decimal::min(balance, wanted.ceilToStep(step)).floorToStep(step)
+                                            : Decimal::min(down, all);
+            const Decimal quantity = withinTurnover(rounded, step, seller->price);
             const Decimal price = orderPrice(market, seller->price, Side::Sell);
-            PlannedOrder order;
-            order.accountId = venue.venue->accountId;
-            order.account = venue.venue->account;
-            order.symbol = market.symbol;
-            order.base = market.base;
-            order.quote = market.quote;
-            order.side = Side::Sell;
-            order.quantity = quantity;
-            order.price = price;
-            order.notional = quantity * price;
-            order.feeRate = market.takerFee;
-            order.fee = feeFor(order.notional, order.feeRate);
-            order.feeAsset = market.quote;
-            order.alternatives = static_cast<int>(venues.size()) - 1;
-            order.route = venues.size() == 1 ? RouteReason::OnlyVenue
-                : placed                     ? RouteReason::Remainder
-                : v + 1 < venues.size() && quoteMarket(*venues[v + 1], seller->symbol)->takerFee == market.takerFee
-                ? RouteReason::MoreBalance
-                : RouteReason::LowestFee;
-            if (auto broken = OrderRules::check(
-                    market, {order.symbol, Side::Sell, m_constraints.orderType, quantity, price, {}}, price)) {
-                if (!placed) {
-                    const bool notional = broken->filter == QLatin1String("NOTIONAL");
-                    skip(seller->symbol, notional ? SkipReason::BelowMinNotional : SkipReason::BelowMinQuantity,
-                         remaining,
-                         notional ? OrderRules::minimumNotional(market, price) : Decimal::max(market.minQuantity, step),
-                         venue.venue->account);
-                }
-                remaining = 0.0;
-                break;
+            const QList<Decimal> parts = pieces(market, m_constraints.orderType, quantity, price);
+            std::optional<exchange::ExchangeError> broken;
+            for (const Decimal &part : parts) {
+                if (!broken)
+                    broken = OrderRules::check(
+                        market, {market.symbol, Side::Sell, m_constraints.orderType, part, price, {}}, price);
             }
-            venue.balance[seller->symbol] -= quantity;
-            venue.balance[m_quote] += order.notional - order.fee;
-            remaining -= (quantity * seller->price).toDouble();
-            placed = true;
-            addOrder(order, true);
+            if (broken) {
+                if (quantity < rounded) {
+                    // The turnover budget is spent.
+                    skipMore(seller->symbol, SkipReason::TurnoverLimit, remaining,
+                             toDecimal(*m_constraints.maxTurnover));
+                    remaining = 0.0;
+                    break;
+                }
+                if (!blocked) {
+                    const bool notional = broken->filter == QLatin1String("NOTIONAL");
+                    SkippedLine line;
+                    line.asset = seller->symbol;
+                    line.account = venue.venue->account;
+                    line.reason = notional ? SkipReason::BelowMinNotional : SkipReason::BelowMinQuantity;
+                    line.wanted = toDecimal(std::min(remaining, (balance * seller->price).toDouble()));
+                    line.limit =
+                        notional ? OrderRules::minimumNotional(market, price) : Decimal::max(market.minQuantity, step);
+                    blocked = line;
+                }
+                continue; // too small here: another account may hold enough to sell
+            }
+            for (const Decimal &part : parts) {
+                PlannedOrder order;
+                order.accountId = venue.venue->accountId;
+                order.account = venue.venue->account;
+                order.symbol = market.symbol;
+                order.base = market.base;
+                order.quote = market.quote;
+                order.side = Side::Sell;
+                order.quantity = part;
+                order.price = price;
+                order.notional = part * price;
+                order.feeRate = market.takerFee;
+                order.fee = feeFor(order.notional, order.feeRate);
+                order.feeAsset = market.quote;
+                order.alternatives = static_cast<int>(venues.size()) - 1;
+                order.route = venues.size() == 1 ? RouteReason::OnlyVenue
+                    : placed || blocked          ? RouteReason::Remainder
+                    : v + 1 < venues.size() && quoteMarket(*venues[v + 1], seller->symbol)->takerFee == market.takerFee
+                    ? RouteReason::MoreBalance
+                    : RouteReason::LowestFee;
+                venue.balance[seller->symbol] -= part;
+                venue.balance[m_quote] += order.notional - order.fee;
+                placed = true;
+                addOrder(order, true);
+            }
+            remaining -= (std::accumulate(parts.begin(), parts.end(), Decimal()) * seller->price).toDouble();
         }
+        if (blocked && remaining > 1e-9 && (!placed || remaining > significant()))
+            m_plan.skipped.append(*blocked);
         if (remaining > significant() && seller->untradable.isPositive())
             skip(seller->symbol, SkipReason::NotTradable, remaining);
     }
@@ -703,34 +823,108 @@ void PlanBuilder::buys()
     const double reserve = std::max(0.0, m_cashReserve - heldOutside);
     double spendable = std::max(0.0, cash - reserve);
     const double scale = gross > spendable ? spendable / gross : 1.0;
-    for (AssetState *buyer : buyers) {
-        double wanted = buyer->delta * scale;
-        if (scale < 1.0 && buyer->delta * (1.0 - scale) > significant())
-            skip(buyer->symbol, SkipReason::NotEnoughCash, buyer->delta * (1.0 - scale));
-        std::vector<VenueState *> venues;
-        for (VenueState &venue : m_venues) {
-            if (quoteMarket(venue, buyer->symbol))
-                venues.push_back(&venue);
+    // First every buyer gets its share of the cash; then what some could not
+    // use (the cash sits on accounts without their market) goes to the others.
+    std::vector<double> shortfall(buyers.size(), 0.0);
+    std::vector<char> placed(buyers.size(), 0);
+    for (std::size_t b = 0; b < buyers.size(); ++b) {
+        const double share = buyers[b]->delta * scale;
+        shortfall[b] = buyers[b]->delta - share + buy(*buyers[b], share, spendable, placed[b]);
+    }
+    for (std::size_t b = 0; b < buyers.size() && spendable > 1e-9; ++b) {
+        if (shortfall[b] > 1e-9)
+            shortfall[b] = buy(*buyers[b], shortfall[b], spendable, placed[b]);
+    }
+    for (std::size_t b = 0; b < buyers.size(); ++b) {
+        // What no account could buy: the cash is short, or it sits on accounts
+        // without a market for this asset.
+        if (shortfall[b] > significant())
+            skip(buyers[b]->symbol, SkipReason::NotEnoughCash, shortfall[b]);
+    }
+}
+
+double PlanBuilder::buy(AssetState &buyer, double wanted, double &spendable, char &placedBefore)
+{
+    std::vector<VenueState *> venues;
+    for (VenueState &venue : m_venues) {
+        if (quoteMarket(venue, buyer.symbol))
+            venues.push_back(&venue);
+    }
+    std::sort(venues.begin(), venues.end(), [&](const VenueState *a, const VenueState *b) {
+        const Decimal feeA = quoteMarket(*a, buyer.symbol)->takerFee;
+        const Decimal feeB = quoteMarket(*b, buyer.symbol)->takerFee;
+        if (feeA != feeB)
+            return feeA < feeB;
+        return a->balance.value(m_quote) > b->balance.value(m_quote);
+    });
+    bool placed = false;
+    std::optional<SkippedLine> blocked; // the first account where the buy is below the market's minimum
+    for (std::size_t v = 0; v < venues.size() && wanted > 1e-9 && spendable > 1e-9; ++v) {
+        VenueState &venue = *venues[v];
+        const MarketRules &market = *quoteMarket(venue, buyer.symbol);
+        const Decimal step = OrderRules::stepFor(market, m_constraints.orderType);
+        const Decimal price = orderPrice(market, buyer.price, Side::Buy);
+        const Decimal onePlusFee = Decimal::fromInt(1) + market.takerFee;
+        const Decimal cashHere = Decimal::min(venue.balance.value(m_quote), toDecimal(spendable));
+        const Decimal grossHere = toDecimal(wanted) * onePlusFee;
+        const Decimal budget = Decimal::min(grossHere, cashHere);
+        const Decimal affordable = (budget / (price * onePlusFee)).floorToStep(step);
+        const Decimal allowed = withinTurnover(affordable, step, buyer.price);
+        Decimal quantity = allowed;
+        QList<Decimal> parts = pieces(market, m_constraints.orderType, quantity, price);
+        auto cost = [&]() {
+            Decimal total;
+            for (const Decimal &part : parts)
+                total += part * price + feeFor(part * price, market.takerFee);
+            return total;
+        };
+        while (quantity.isPositive() && cost() > cashHere) {
+            quantity -= step; // fee rounding up may cost one lot
+            parts = pieces(market, m_constraints.orderType, quantity, price);
         }
-        std::sort(venues.begin(), venues.end(), [&](const VenueState *a, const VenueState *b) {
-            const Decimal feeA = quoteMarket(*a, buyer->symbol)->takerFee;
-            const Decimal feeB = quoteMarket(*b, buyer->symbol)->takerFee;
-            if (feeA != feeB)
-                return feeA < feeB;
-            return a->balance.value(m_quote) > b->balance.value(m_quote);
-        });
-        bool placed = false;
-        for (std::size_t v = 0; v < venues.size() && wanted > 1e-9 && spendable > 1e-9; ++v) {
-            VenueState &venue = *venues[v];
-            const MarketRules &market = *quoteMarket(venue, buyer->symbol);
-            const Decimal step = OrderRules::stepFor(market, m_constraints.orderType);
-            const Decimal price = orderPrice(market, buyer->price, Side::Buy);
-            const Decimal onePlusFee = Decimal::fromInt(1) + market.takerFee;
-            const Decimal cashHere = Decimal::min(venue.balance.value(m_quote), toDecimal(spendable));
-            const Decimal budget = Decimal::min(toDecimal(wanted) * onePlusFee, cashHere);
-            Decimal quantity = (budget / (price * onePlusFee)).floorToStep(step);
-            while (quantity.isPositive() && quantity * price + feeFor(quantity * price, market.takerFee) > cashHere)
-                quantity -= step; // fee rounding up may cost one lot
+        std::optional<exchange::ExchangeError> broken;
+        for (const Decimal &part : parts) {
+            if (!broken)
+                broken = OrderRules::check(market, {market.symbol, Side::Buy, m_constraints.orderType, part, price, {}},
+                                           price);
+        }
+        if (broken) {
+            if (allowed < affordable) {
+                // The turnover budget is spent.
+                skipMore(buyer.symbol, SkipReason::TurnoverLimit, wanted, toDecimal(*m_constraints.maxTurnover));
+                wanted = 0.0;
+                break;
+            }
+            if (budget < grossHere)
+                continue; // not enough cash here: another account may have it; the rest is explained below
+            if (!blocked) {
+                const bool notional = broken->filter == QLatin1String("NOTIONAL");
+                SkippedLine line;
+                line.asset = buyer.symbol;
+                line.account = venue.venue->account;
+                line.reason = notional ? SkipReason::BelowMinNotional : SkipReason::BelowMinQuantity;
+                line.wanted = toDecimal(wanted);
+                line.limit =
+                    notional ? OrderRules::minimumNotional(market, price) : Decimal::max(market.minQuantity, step);
+                blocked = line;
+            }
+            continue; // below this market's minimum: another account's may be lower
+        }
+        for (const Decimal &part : parts) {
+            if (PlannedOrder *earlier = earlierBuy(venue, market, part, price)) {
+                // A second round on the same account: one order, not two.
+                const Decimal before = earlier->notional + earlier->fee;
+                earlier->quantity += part;
+                earlier->notional = earlier->quantity * price;
+                earlier->fee = feeFor(earlier->notional, earlier->feeRate);
+                const Decimal paid = earlier->notional + earlier->fee - before;
+                venue.balance[m_quote] -= paid;
+                venue.balance[buyer.symbol] += part;
+                spendable -= paid.toDouble();
+                if (m_turnoverLeft)
+                    *m_turnoverLeft -= part * buyer.price;
+                continue;
+            }
             PlannedOrder order;
             order.accountId = venue.venue->accountId;
             order.account = venue.venue->account;
@@ -738,40 +932,50 @@ void PlanBuilder::buys()
             order.base = market.base;
             order.quote = market.quote;
             order.side = Side::Buy;
-            order.quantity = quantity;
+            order.quantity = part;
             order.price = price;
-            order.notional = quantity * price;
+            order.notional = part * price;
             order.feeRate = market.takerFee;
             order.fee = feeFor(order.notional, order.feeRate);
             order.feeAsset = market.quote;
             order.alternatives = static_cast<int>(venues.size()) - 1;
             order.route = venues.size() == 1 ? RouteReason::OnlyVenue
-                : placed                     ? RouteReason::Remainder
-                : v + 1 < venues.size() && quoteMarket(*venues[v + 1], buyer->symbol)->takerFee == market.takerFee
+                : placed || blocked          ? RouteReason::Remainder
+                : v + 1 < venues.size() && quoteMarket(*venues[v + 1], buyer.symbol)->takerFee == market.takerFee
                 ? RouteReason::MoreBalance
                 : RouteReason::LowestFee;
-            if (auto broken = OrderRules::check(
-                    market, {order.symbol, Side::Buy, m_constraints.orderType, quantity, price, {}}, price)) {
-                if (cashHere < toDecimal(wanted) && v + 1 < venues.size())
-                    continue; // not enough cash here: another account may have it
-                if (!placed) {
-                    const bool notional = broken->filter == QLatin1String("NOTIONAL");
-                    skip(buyer->symbol, notional ? SkipReason::BelowMinNotional : SkipReason::BelowMinQuantity, wanted,
-                         notional ? OrderRules::minimumNotional(market, price) : Decimal::max(market.minQuantity, step),
-                         venue.venue->account);
-                }
-                wanted = 0.0;
-                break;
-            }
-            const Decimal cost = order.notional + order.fee;
-            venue.balance[m_quote] -= cost;
-            venue.balance[buyer->symbol] += quantity;
-            spendable -= cost.toDouble();
-            wanted -= (quantity * buyer->price).toDouble();
+            const Decimal paid = order.notional + order.fee;
+            venue.balance[m_quote] -= paid;
+            venue.balance[buyer.symbol] += part;
+            spendable -= paid.toDouble();
             placed = true;
             addOrder(order, false);
         }
+        wanted -= (std::accumulate(parts.begin(), parts.end(), Decimal()) * buyer.price).toDouble();
     }
+    if (wanted > 1e-9 && blocked) {
+        // Below the minimum of every market that had the cash: explained here.
+        const bool listed = std::any_of(m_plan.skipped.cbegin(), m_plan.skipped.cend(), [&](const SkippedLine &line) {
+            return line.asset == blocked->asset && line.reason == blocked->reason;
+        });
+        if (!listed && (!(placed || placedBefore) || wanted > significant()))
+            m_plan.skipped.append(*blocked);
+        wanted = 0.0;
+    }
+    placedBefore = placedBefore || placed;
+    return std::max(0.0, wanted);
+}
+
+PlannedOrder *PlanBuilder::earlierBuy(const VenueState &venue, const MarketRules &market, const Decimal &part,
+                                      const Decimal &price)
+{
+    for (PlannedOrder &order : m_buys) {
+        if (order.accountId == venue.venue->accountId && order.symbol == market.symbol && order.price == price
+            && pieces(market, m_constraints.orderType, order.quantity + part, price).size() == 1) {
+            return &order;
+        }
+    }
+    return nullptr;
 }
 
 void PlanBuilder::finish()
@@ -838,6 +1042,18 @@ void PlanBuilder::finish()
     std::stable_sort(m_plan.weights.begin(), m_plan.weights.end(),
                      [](const PlanWeight &a, const PlanWeight &b) { return a.valueAfter > b.valueAfter; });
 
+    // Cash held where it cannot trade (a wallet) is not spent.
+    Decimal cashOutside;
+    QString cashWallet;
+    if (const AssetPosition *position = m_snapshot.position(m_quote)) {
+        for (const domain::Holding &holding : position->split) {
+            if (!venueOf(holding.accountId) && holding.quantity.isPositive()) {
+                cashOutside += holding.quantity;
+                cashWallet = holding.accountName;
+            }
+        }
+    }
+
     // Every asset left outside its band is explained.
     for (const PlanWeight &weight : m_plan.weights) {
         bool explained = false;
@@ -846,6 +1062,18 @@ void PlanBuilder::finish()
                 line.driftLeft = weight.driftAfter();
                 explained = true;
             }
+        }
+        const double excess = (std::abs(weight.driftAfter()) - weight.halfWidth) * totalD;
+        if (!explained && !weight.insideBandAfter() && weight.asset == m_quote && weight.driftAfter() > 0.0
+            && cashOutside.toDouble() >= excess - significant()) {
+            SkippedLine line;
+            line.asset = weight.asset;
+            line.account = cashWallet;
+            line.reason = SkipReason::NotTradable;
+            line.wanted = cashOutside;
+            line.driftLeft = weight.driftAfter();
+            m_plan.skipped.append(line);
+            continue;
         }
         if (!explained && !weight.insideBandAfter() && m_mode.kind != PlanMode::Kind::Invest
             && m_mode.kind != PlanMode::Kind::Withdraw) {
@@ -913,7 +1141,7 @@ RebalancePlan PlanBuilder::build(const QString &planId)
         if (richest) {
             const Decimal available = richest->balance.value(m_quote);
             const Decimal amount = Decimal::min(m_mode.amount, available);
-            m_plan.withdrawal = CashMovement {richest->venue->account, richest->venue->accountId, m_quote, amount};
+            m_plan.withdrawal = CashMovement{richest->venue->account, richest->venue->accountId, m_quote, amount};
             if (amount < m_mode.amount) {
                 m_plan.notes.append(QStringLiteral("Only %1 %2 will be free on %3 after the sells.")
                                         .arg(amount.toFixed(2), m_quote, richest->venue->account));

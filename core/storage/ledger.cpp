@@ -2,6 +2,7 @@
 
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
+#include "market/priceimporter.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
@@ -228,6 +229,67 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
         transaction.commit();
         return {};
     });
+}
+
+namespace {
+
+qint64 intervalMs(const QString &interval)
+{
+    bool ok = false;
+    const qint64 count = interval.chopped(1).toLongLong(&ok);
+    if (!ok || count <= 0)
+        return 0;
+    switch (interval.back().toLatin1()) {
+    case 'm':
+        return count * 60000;
+    case 'h':
+        return count * 3600000;
+    case 'd':
+        return count * 86400000;
+    case 'w':
+        return count * 7 * 86400000;
+    default:
+        return 0;
+    }
+}
+
+} // namespace
+
+Result<QList<market::ImportReport>> Ledger::importPrices(const QStringList &paths, const market::ImportOptions &options)
+{
+    auto imported = guarded([&]() -> Result<QList<market::ImportReport>> {
+        Transaction transaction(m_db);
+        QList<market::ImportReport> reports;
+        QList<domain::PricePoint> latest;
+        for (const QString &path : paths) {
+            auto report = market::PriceImporter::importFile(m_db, path, options);
+            if (!report)
+                return report.error();
+            reports.append(*report);
+            auto last = PriceStore(m_db).candles(report->asset, report->quote, report->interval, report->lastOpenTimeMs,
+                                                 report->lastOpenTimeMs);
+            if (!last)
+                return last.error();
+            if (last->isEmpty())
+                continue;
+            const qint64 closeTime = std::min(report->lastOpenTimeMs + intervalMs(report->interval), m_clock());
+            auto price = money::Decimal::fromDouble(last->back().close, 10);
+            if (!price)
+                return price.error();
+            latest.append(domain::PricePoint{report->asset, report->quote,
+                                             QDateTime::fromMSecsSinceEpoch(closeTime, QTimeZone::utc()), *price,
+                                             QStringLiteral("import")});
+        }
+        if (!latest.isEmpty()) {
+            if (auto stored = PriceStore(m_db).setPrices(latest); !stored)
+                return stored.error();
+            if (auto recorded = recordValuations(domain::Valuation::Kind::Sync); !recorded)
+                return recorded.error();
+        }
+        transaction.commit();
+        return reports;
+    });
+    return imported;
 }
 
 Status Ledger::recordValuations(domain::Valuation::Kind kind)

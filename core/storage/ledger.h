@@ -7,6 +7,8 @@
 #include "domain/portfolio.h"
 #include "domain/pricepoint.h"
 #include "domain/valuation.h"
+#include "market/importoptions.h"
+#include "market/importreport.h"
 #include "rebalance/planner.h"
 #include "rebalance/snapshot.h"
 
@@ -60,6 +62,11 @@ public:
     /// of the held assets are stored, and a sync valuation is recorded. One
     /// transaction; nothing changes when any call fails.
     Status sync(const domain::Account &account, exchange::Exchange &exchange);
+
+    /// Imports price history files, all or none (one transaction). The newest
+    /// close of each file also becomes the asset's current price (source
+    /// "import"), so the paper exchange and valuations use imported history.
+    Result<QList<market::ImportReport>> importPrices(const QStringList &paths, const market::ImportOptions &options);
 
     /// Records a valuation of every portfolio at the current time.
     Status recordValuations(domain::Valuation::Kind kind);

@@ -74,21 +74,24 @@ private slots:
 
         // Every asset is inside its band, or the plan said why not.
         const QJsonObject status = cli(words("status --json")).json();
-        const QJsonObject stored = cli({QStringLiteral("plans"), QStringLiteral("show"), plan, QStringLiteral("--json")}).json();
+        const QJsonObject stored =
+            cli({QStringLiteral("plans"), QStringLiteral("show"), plan, QStringLiteral("--json")}).json();
         QStringList explained;
         for (const auto &line : stored.value(QStringLiteral("skipped")).toArray())
             explained << line.toObject().value(QStringLiteral("asset")).toString();
         for (const auto &value : status.value(QStringLiteral("assets")).toArray()) {
             const QJsonObject asset = value.toObject();
             const QString name = asset.value(QStringLiteral("asset")).toString();
-            QVERIFY2(!asset.value(QStringLiteral("outside_band")).toBool() || explained.contains(name), qPrintable(name));
+            QVERIFY2(!asset.value(QStringLiteral("outside_band")).toBool() || explained.contains(name),
+                     qPrintable(name));
         }
 
         // The journal and the trades export agree with what was filled.
-        const QJsonArray orders = cli({QStringLiteral("orders"), QStringLiteral("--plan"), plan, QStringLiteral("--json")})
-                                      .json()
-                                      .value(QStringLiteral("orders"))
-                                      .toArray();
+        const QJsonArray orders =
+            cli({QStringLiteral("orders"), QStringLiteral("--plan"), plan, QStringLiteral("--json")})
+                .json()
+                .value(QStringLiteral("orders"))
+                .toArray();
         int fills = 0;
         for (const auto &value : orders) {
             const QJsonObject order = value.toObject();
@@ -101,8 +104,9 @@ private slots:
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = file.readAll().split('\n');
-        QCOMPARE(lines.first(), QByteArray("time,account,symbol,side,quantity,price,notional,fee,fee_asset,trade_id,"
-                                           "client_order_id,exchange_order_id\r"));
+        QCOMPARE(lines.first(),
+                 QByteArray("time,account,symbol,side,quantity,price,notional,fee,fee_asset,trade_id,"
+                            "client_order_id,exchange_order_id\r"));
         QCOMPARE(lines.size() - 2, fills); // header and the empty piece after the last CRLF
 
         // Executing it again is refused, and sends nothing.
@@ -143,8 +147,9 @@ private slots:
                 btc = value.toObject().value(QStringLiteral("price")).toString();
         }
         const Decimal moved = *Decimal::parse(btc) * ballast::money::dec("1.05");
-        QCOMPARE(cli({QStringLiteral("prices"), QStringLiteral("set"), QStringLiteral("BTC=") + moved.toFixed(2)}).exitCode,
-                 0);
+        QCOMPARE(
+            cli({QStringLiteral("prices"), QStringLiteral("set"), QStringLiteral("BTC=") + moved.toFixed(2)}).exitCode,
+            0);
         const Run run = cli({QStringLiteral("execute"), plan, QStringLiteral("--yes")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.out.contains(QStringLiteral("BTC/USDT moved 5.00%")), qPrintable(run.out));

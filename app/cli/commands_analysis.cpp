@@ -1,0 +1,540 @@
+// Price history and research: prices import, backtest, allocate.
+#include "allocation/allocationmodel.h"
+#include "backtest/backtester.h"
+#include "cli.h"
+#include "clioutput.h"
+#include "domain/assetcatalog.h"
+#include "io/csvwriter.h"
+#include "io/exports.h"
+#include "market/pricealignment.h"
+#include "market/priceimporter.h"
+#include "storage/database.h"
+#include "storage/ledger.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimeZone>
+
+#include <cmath>
+
+namespace ballast::cli {
+
+namespace {
+
+/// "SYM=FILE" pairs of --prices, checked before any file is read.
+Result<QList<std::pair<QString, QString>>> priceFiles(const QStringList &values)
+{
+    if (values.isEmpty())
+        return makeError(QStringLiteral("cli.arguments"), QStringLiteral("give at least one --prices SYM=FILE"));
+    QList<std::pair<QString, QString>> files;
+    for (const QString &value : values) {
+        const auto equals = value.indexOf(QLatin1Char('='));
+        if (equals <= 0 || equals == value.size() - 1) {
+            return makeError(QStringLiteral("cli.arguments"),
+                             QStringLiteral("--prices \"%1\": expected SYM=FILE").arg(value));
+        }
+        auto symbol = domain::AssetCatalog::normalizeSymbol(value.left(equals));
+        if (!symbol)
+            return makeError(symbol.error().code,
+                             QStringLiteral("--prices \"%1\": %2").arg(value, symbol.error().message));
+        files.append({*symbol, value.mid(equals + 1)});
+    }
+    return files;
+}
+
+Result<QDate> dateOption(const QCommandLineParser &parser, const QString &option)
+{
+    if (!parser.isSet(option))
+        return QDate();
+    const QDate date = QDate::fromString(parser.value(option), Qt::ISODate);
+    if (!date.isValid()) {
+        return makeError(
+            QStringLiteral("cli.arguments"),
+            QStringLiteral("--%1 \"%2\": expected a date such as 2019-01-01").arg(option, parser.value(option)));
+    }
+    return date;
+}
+
+Result<double> numberOption(const QCommandLineParser &parser, const QString &option, double fallback, double low,
+                            double high)
+{
+    if (!parser.isSet(option))
+        return fallback;
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || !std::isfinite(value) || value < low || value > high) {
+        return makeError(QStringLiteral("cli.arguments"),
+                         QStringLiteral("--%1 \"%2\": expected a number from %3 to %4")
+                             .arg(option, parser.value(option))
+                             .arg(low)
+                             .arg(high));
+    }
+    return value;
+}
+
+QJsonObject metricsJson(const analytics::MetricsResult &metrics, double finalValue, double fees, double turnover,
+                        int rebalances, int bars)
+{
+    auto number = [](double value) { return std::isfinite(value) ? QJsonValue(value) : QJsonValue(); };
+    return QJsonObject{{QStringLiteral("final_value"), number(finalValue)},
+                       {QStringLiteral("total_return"), number(metrics.totalReturn)},
+                       {QStringLiteral("cagr"), number(metrics.cagr)},
+                       {QStringLiteral("volatility"), number(metrics.volatility)},
+                       {QStringLiteral("sharpe"), number(metrics.sharpe)},
+                       {QStringLiteral("sortino"), number(metrics.sortino)},
+                       {QStringLiteral("max_drawdown"), number(metrics.maxDrawdown)},
+                       {QStringLiteral("calmar"), number(metrics.calmar)},
+                       {QStringLiteral("rebalances"), rebalances},
+                       {QStringLiteral("fees_paid"), number(fees)},
+                       {QStringLiteral("turnover"), number(turnover)},
+                       {QStringLiteral("bars"), bars}};
+}
+
+bool isCash(const QString &symbol)
+{
+    const auto asset = domain::AssetCatalog::find(symbol);
+    return asset && asset->kind != domain::AssetKind::Crypto;
+}
+
+Result<backtest::OverlayConfig> overlayOption(const QString &text, const QString &stablecoin)
+{
+    backtest::OverlayConfig overlay;
+    overlay.stablecoin = stablecoin;
+    if (text.isEmpty() || text == QLatin1String("none"))
+        return overlay;
+    const QString kind = text.section(QLatin1Char(':'), 0, 0);
+    const QStringList numbers = text.section(QLatin1Char(':'), 1).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    QList<double> values;
+    for (const QString &number : numbers) {
+        bool ok = false;
+        values.append(number.toDouble(&ok));
+        if (!ok)
+            return makeError(QStringLiteral("cli.arguments"),
+                             QStringLiteral("--overlay \"%1\": \"%2\" is not a number").arg(text, number));
+    }
+    if (kind == QLatin1String("vol-target") && !values.isEmpty()) {
+        overlay.kind = backtest::OverlayConfig::Kind::VolatilityTarget;
+        overlay.targetVolatility = values[0];
+        if (values.size() > 1)
+            overlay.lookback = static_cast<int>(values[1]);
+        if (values.size() > 2)
+            overlay.cap = values[2];
+    } else if ((kind == QLatin1String("cppi") || kind == QLatin1String("tipp")) && values.size() == 2) {
+        overlay.kind = backtest::OverlayConfig::Kind::Cppi;
+        overlay.multiplier = values[0];
+        overlay.floorFraction = values[1];
+        overlay.ratchet = kind == QLatin1String("tipp");
+    } else if (kind == QLatin1String("regime") && values.size() >= 3) {
+        overlay.kind = backtest::OverlayConfig::Kind::StablecoinRegime;
+        overlay.baseShare = values[0];
+        overlay.defensiveShare = values[1];
+        overlay.volatilityMultiple = values[2];
+    } else {
+        return makeError(QStringLiteral("cli.arguments"),
+                         QStringLiteral("--overlay \"%1\": expected vol-target:VOL[,LOOKBACK[,CAP]], cppi:M,FLOOR, "
+                                        "tipp:M,FLOOR or regime:BASE,DEFENSIVE,MULTIPLE")
+                             .arg(text));
+    }
+    return overlay;
+}
+
+} // namespace
+
+void Cli::registerAnalysisCommands()
+{
+    m_commands.append(
+        {QStringLiteral("prices import"),
+         QStringLiteral("Import price history files (CryptoDataDownload, Binance klines, Yahoo, "
+                        "CoinGecko, plain OHLCV, any date+close CSV); all or none."),
+         QStringLiteral("FILE [FILE ...]"),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("asset"), QStringLiteral("Asset of the files (else inferred)."),
+                          QStringLiteral("SYM")});
+             p.addOption(
+                 {QStringLiteral("quote"), QStringLiteral("Quote currency (else inferred)."), QStringLiteral("SYM")});
+             p.addOption({QStringLiteral("interval"),
+                          QStringLiteral("Bar interval (1m, 1h, 1d, ...) when it cannot be inferred."),
+                          QStringLiteral("INTERVAL")});
+             p.addOption({QStringLiteral("keep-last"), QStringLiteral("The newest row is a closed candle: keep it.")});
+         },
+         &Cli::cmdPricesImport});
+    m_commands.append(
+        {QStringLiteral("backtest"),
+         QStringLiteral("Replay a rebalancing rule on price files against buy-and-hold (no database needed)."),
+         QString(),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("prices"), QStringLiteral("Price history of an asset (repeat)."),
+                          QStringLiteral("SYM=FILE")});
+             p.addOption({QStringLiteral("weights"),
+                          QStringLiteral("Target weights, e.g. BTC=0.6,ETH=0.3,USDT=0.1 (stablecoins without a "
+                                         "file are cash)."),
+                          QStringLiteral("SYM=W,...")});
+             p.addOption({QStringLiteral("rebalance"),
+                          QStringLiteral("none, calendar:day|week|month|quarter, threshold:5pp, threshold:25%, "
+                                         "hybrid:month,5pp (default calendar:month)."),
+                          QStringLiteral("RULE"), QStringLiteral("calendar:month")});
+             p.addOption({QStringLiteral("fee-bps"), QStringLiteral("Fee per trade in basis points (default 10)."),
+                          QStringLiteral("BPS"), QStringLiteral("10")});
+             p.addOption({QStringLiteral("slippage-bps"), QStringLiteral("Slippage in basis points (default 0)."),
+                          QStringLiteral("BPS"), QStringLiteral("0")});
+             p.addOption({QStringLiteral("capital"), QStringLiteral("Starting capital (default 10000)."),
+                          QStringLiteral("AMOUNT"), QStringLiteral("10000")});
+             p.addOption({QStringLiteral("from"), QStringLiteral("First date, inclusive."), QStringLiteral("DATE")});
+             p.addOption({QStringLiteral("to"), QStringLiteral("Last date, inclusive."), QStringLiteral("DATE")});
+             p.addOption({QStringLiteral("overlay"),
+                          QStringLiteral("vol-target:0.5[,LOOKBACK[,CAP]], cppi:3,0.8, tipp:3,0.8 or "
+                                         "regime:0.3,0.5,2 (held in --stablecoin)."),
+                          QStringLiteral("SPEC")});
+             p.addOption({QStringLiteral("stablecoin"), QStringLiteral("Stablecoin of the overlay (default USDT)."),
+                          QStringLiteral("SYM"), QStringLiteral("USDT")});
+             p.addOption({QStringLiteral("falling-guard"),
+                          QStringLiteral("Stop buying an asset down more than this from its peak (e.g. 0.8)."),
+                          QStringLiteral("FRACTION")});
+             p.addOption({QStringLiteral("correlation-alert"),
+                          QStringLiteral("Alert when a pair's 90-bar correlation exceeds this (e.g. 0.7)."),
+                          QStringLiteral("LEVEL")});
+             p.addOption({QStringLiteral("equity-out"),
+                          QStringLiteral("Write the equity curves, drawdown and weights to a CSV file."),
+                          QStringLiteral("FILE")});
+         },
+         &Cli::cmdBacktest, false});
+    m_commands.append(
+        {QStringLiteral("allocate"),
+         QStringLiteral("Target weights from a model, estimated from price files (simple daily "
+                        "returns, sample covariance x 365)."),
+         QString(),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("model"),
+                          QStringLiteral("equal, inverse-vol, erc, min-variance, max-sharpe, market-cap "
+                                         "or sqrt-market-cap."),
+                          QStringLiteral("MODEL")});
+             p.addOption({QStringLiteral("prices"), QStringLiteral("Price history of an asset (repeat)."),
+                          QStringLiteral("SYM=FILE")});
+             p.addOption({QStringLiteral("from"), QStringLiteral("First date, inclusive."), QStringLiteral("DATE")});
+             p.addOption({QStringLiteral("to"), QStringLiteral("Last date, inclusive."), QStringLiteral("DATE")});
+             p.addOption(
+                 {QStringLiteral("min-weight"), QStringLiteral("Smallest weight per asset."), QStringLiteral("W")});
+             p.addOption(
+                 {QStringLiteral("max-weight"), QStringLiteral("Largest weight per asset."), QStringLiteral("W")});
+             p.addOption({QStringLiteral("risk-free"),
+                          QStringLiteral("Annual risk-free rate for max-sharpe (default 0)."), QStringLiteral("RATE")});
+         },
+         &Cli::cmdAllocate, false});
+}
+
+int Cli::cmdPricesImport(QCommandLineParser &parser)
+{
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty())
+        return usageError(QStringLiteral("usage: ballast-cli prices import [--asset SYM] [--quote SYM] FILE..."));
+    market::ImportOptions options;
+    for (const auto &[option, target] :
+         {std::pair{QStringLiteral("asset"), &options.asset}, std::pair{QStringLiteral("quote"), &options.quote}}) {
+        if (!parser.isSet(option))
+            continue;
+        auto symbol = domain::AssetCatalog::normalizeSymbol(parser.value(option));
+        if (!symbol)
+            return usageError(QStringLiteral("--%1: %2").arg(option, symbol.error().message));
+        *target = *symbol;
+    }
+    if (parser.isSet(QStringLiteral("interval"))) {
+        options.interval = parser.value(QStringLiteral("interval"));
+        if (market::PriceImporter::intervalMs(options.interval) <= 0)
+            return usageError(
+                QStringLiteral("--interval \"%1\": expected 1m, 5m, 1h, 4h, 1d, 1w ...").arg(options.interval));
+    }
+    if (parser.isSet(QStringLiteral("keep-last")))
+        options.lastCandle = market::ImportOptions::LastCandle::Keep;
+    options.nowMs = clock()();
+    auto reports = storage::Ledger(db(), clock()).importPrices(files, options);
+    if (!reports)
+        return fail(reports.error());
+    if (json()) {
+        QJsonArray list;
+        for (const auto &report : *reports) {
+            list.append(QJsonObject{{QStringLiteral("file"), report.file},
+                                    {QStringLiteral("asset"), report.asset},
+                                    {QStringLiteral("quote"), report.quote},
+                                    {QStringLiteral("interval"), report.interval},
+                                    {QStringLiteral("rows"), report.rowsRead},
+                                    {QStringLiteral("candles"), report.candlesStored},
+                                    {QStringLiteral("exact_duplicates"), report.exactDuplicates},
+                                    {QStringLiteral("conflicts"), static_cast<int>(report.conflicts.size())},
+                                    {QStringLiteral("missing_bars"), report.missingBars()},
+                                    {QStringLiteral("summary"), report.summary()}});
+        }
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("imports"), list}}));
+    } else {
+        for (const auto &report : *reports)
+            CliOutput::line(report.summary());
+    }
+    return 0;
+}
+
+int Cli::cmdBacktest(QCommandLineParser &parser)
+{
+    auto files = priceFiles(parser.values(QStringLiteral("prices")));
+    if (!files)
+        return usageError(files.error().message);
+    if (!parser.isSet(QStringLiteral("weights")))
+        return usageError(QStringLiteral("backtest needs --weights SYM=W,..."));
+    auto from = dateOption(parser, QStringLiteral("from"));
+    auto to = dateOption(parser, QStringLiteral("to"));
+    if (!from || !to)
+        return usageError((!from ? from.error() : to.error()).message);
+    auto rule = parser.value(QStringLiteral("rebalance")) == QLatin1String("none")
+        ? Result<rebalance::Trigger>(rebalance::Trigger::none())
+        : rebalance::Trigger::parse(parser.value(QStringLiteral("rebalance")));
+    if (!rule)
+        return usageError(QStringLiteral("--rebalance: ") + rule.error().message);
+    auto fee = numberOption(parser, QStringLiteral("fee-bps"), 10, 0, 10000);
+    auto slippage = numberOption(parser, QStringLiteral("slippage-bps"), 0, 0, 10000);
+    auto capital = numberOption(parser, QStringLiteral("capital"), 10000, 1e-9, 1e15);
+    if (!fee || !slippage || !capital)
+        return usageError((!fee ? fee.error() : !slippage ? slippage.error() : capital.error()).message);
+
+    // Weights: "BTC=0.6,ETH=0.4" or percentages; stablecoins without a file are cash.
+    QList<std::pair<QString, money::Decimal>> weights;
+    money::Decimal sum;
+    for (const QString &item : parser.value(QStringLiteral("weights")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString symbolText = item.section(QLatin1Char('='), 0, 0);
+        auto symbol = domain::AssetCatalog::normalizeSymbol(symbolText);
+        auto weight = domain::parseWeight(item.section(QLatin1Char('='), 1));
+        if (!item.contains(QLatin1Char('=')) || !symbol || !weight)
+            return usageError(QStringLiteral("--weights: \"%1\" is not SYM=WEIGHT").arg(item));
+        weights.append({*symbol, *weight});
+        sum += *weight;
+    }
+    if ((sum - money::Decimal::fromInt(1)).abs() > money::dec("0.000000001"))
+        return usageError(QStringLiteral("--weights sum to %1, not 1").arg(sum.toString()));
+
+    auto data = backtest::BacktestData::load(*files, *from, *to);
+    if (!data)
+        return fail(data.error());
+    backtest::BacktestConfig config;
+    config.targets.assign(data->width(), 0.0);
+    for (const auto &[symbol, weight] : weights) {
+        int index = data->indexOf(symbol);
+        if (index < 0) {
+            if (!isCash(symbol)) {
+                return usageError(QStringLiteral("--weights: %1 has no --prices file (only stablecoins and fiat can "
+                                                 "be held as cash)")
+                                      .arg(symbol));
+            }
+            data->addCash(symbol);
+            config.targets.push_back(0.0);
+            index = data->indexOf(symbol);
+        }
+        config.targets[static_cast<std::size_t>(index)] = weight.toDouble();
+    }
+    auto overlay = overlayOption(parser.value(QStringLiteral("overlay")), parser.value(QStringLiteral("stablecoin")));
+    if (!overlay)
+        return usageError(overlay.error().message);
+    config.overlay = *overlay;
+    if (overlay->kind != backtest::OverlayConfig::Kind::None && data->indexOf(overlay->stablecoin) < 0) {
+        data->addCash(overlay->stablecoin);
+        config.targets.push_back(0.0);
+    }
+    if (parser.isSet(QStringLiteral("falling-guard"))) {
+        auto guard = numberOption(parser, QStringLiteral("falling-guard"), 0.8, 0.01, 0.999);
+        if (!guard)
+            return usageError(guard.error().message);
+        config.fallingGuard = *guard;
+    }
+    if (parser.isSet(QStringLiteral("correlation-alert"))) {
+        auto level = numberOption(parser, QStringLiteral("correlation-alert"), 0.7, -1, 1);
+        if (!level)
+            return usageError(level.error().message);
+        config.correlationThreshold = *level;
+    }
+    config.trigger = *rule;
+    config.feeRate = *fee / 10000.0;
+    config.slippageRate = *slippage / 10000.0;
+    config.capital = *capital;
+    config.label = rule->toString();
+    auto result = backtest::Backtester::run(*data, config);
+    if (!result)
+        return fail(result.error());
+
+    if (parser.isSet(QStringLiteral("equity-out"))) {
+        io::CsvTable table;
+        table.header = {QStringLiteral("time"), QStringLiteral("strategy"), QStringLiteral("buy_and_hold"),
+                        QStringLiteral("drawdown")};
+        for (const QString &asset : result->assets)
+            table.header.append(QStringLiteral("weight_") + asset);
+        const auto drawdown = analytics::Metrics::drawdownSeries(result->equity);
+        const std::size_t width = static_cast<std::size_t>(result->assets.size());
+        for (std::size_t t = 0; t < result->equity.size(); ++t) {
+            QStringList row{
+                io::Exports::isoUtc(QDateTime::fromMSecsSinceEpoch(result->equity[t].timeMs, QTimeZone::utc())),
+                QString::number(result->equity[t].value, 'f', 8), QString::number(result->buyAndHold[t].value, 'f', 8),
+                QString::number(drawdown[t].drawdown, 'f', 10)};
+            for (std::size_t i = 0; i < width; ++i)
+                row.append(QString::number(result->weights[t * width + i], 'f', 10));
+            table.rows.append(row);
+        }
+        if (auto written = io::CsvWriter::writeFile(parser.value(QStringLiteral("equity-out")), table); !written)
+            return fail(written.error());
+    }
+
+    if (json()) {
+        QJsonObject object = metricsJson(result->metrics, result->finalValue, result->feesPaid, result->turnover,
+                                         result->rebalances, result->bars);
+        object.insert(QStringLiteral("buy_and_hold"),
+                      metricsJson(result->buyAndHoldMetrics, result->buyAndHoldFinalValue, 0.0, 0.0, 0, result->bars));
+        object.insert(QStringLiteral("rebalancing_premium"), result->rebalancingPremium());
+        object.insert(QStringLiteral("rule"), config.label);
+        object.insert(QStringLiteral("first_bar"),
+                      io::Exports::isoUtc(QDateTime::fromMSecsSinceEpoch(data->times.front(), QTimeZone::utc())));
+        object.insert(QStringLiteral("last_bar"),
+                      io::Exports::isoUtc(QDateTime::fromMSecsSinceEpoch(data->times.back(), QTimeZone::utc())));
+        QJsonArray alerts;
+        for (const auto &alert : result->alerts)
+            alerts.append(
+                QJsonObject{{QStringLiteral("kind"), alert.kind}, {QStringLiteral("message"), alert.message}});
+        object.insert(QStringLiteral("alerts"), alerts);
+        CliOutput::json(QJsonDocument(object));
+        return 0;
+    }
+    const auto &m = result->metrics;
+    const auto &b = result->buyAndHoldMetrics;
+    CliOutput::line(
+        QStringLiteral("%1 on %2, %3 bars from %4 to %5")
+            .arg(config.label, result->assets.join(u", "))
+            .arg(result->bars)
+            .arg(QDateTime::fromMSecsSinceEpoch(data->times.front(), QTimeZone::utc()).date().toString(Qt::ISODate),
+                 QDateTime::fromMSecsSinceEpoch(data->times.back(), QTimeZone::utc()).date().toString(Qt::ISODate)));
+    auto pct = [](double value) { return CliOutput::percent(value); };
+    auto num = [](double value) { return QString::number(value, 'f', 2); };
+    CliOutput::table({QStringLiteral("METRIC"), QStringLiteral(">STRATEGY"), QStringLiteral(">BUY AND HOLD")},
+                     {{QStringLiteral("final value"), num(result->finalValue), num(result->buyAndHoldFinalValue)},
+                      {QStringLiteral("total return"), pct(m.totalReturn), pct(b.totalReturn)},
+                      {QStringLiteral("CAGR"), pct(m.cagr), pct(b.cagr)},
+                      {QStringLiteral("volatility"), pct(m.volatility), pct(b.volatility)},
+                      {QStringLiteral("Sharpe"), num(m.sharpe), num(b.sharpe)},
+                      {QStringLiteral("Sortino"), num(m.sortino), num(b.sortino)},
+                      {QStringLiteral("max drawdown"), pct(m.maxDrawdown), pct(b.maxDrawdown)},
+                      {QStringLiteral("Calmar"), num(m.calmar), num(b.calmar)},
+                      {QStringLiteral("rebalances"), QString::number(result->rebalances), QStringLiteral("0")},
+                      {QStringLiteral("fees paid"), num(result->feesPaid), QStringLiteral("0.00")},
+                      {QStringLiteral("turnover"), pct(result->turnover), pct(0)}});
+    CliOutput::line(
+        QStringLiteral("Rebalancing premium: %1").arg(CliOutput::signedPercent(result->rebalancingPremium())));
+    for (const auto &alert : result->alerts)
+        CliOutput::line(QStringLiteral("Alert: ") + alert.message);
+    return 0;
+}
+
+int Cli::cmdAllocate(QCommandLineParser &parser)
+{
+    const QString modelName = parser.value(QStringLiteral("model"));
+    static const QList<std::pair<QString, allocation::Model>> kModels{
+        {QStringLiteral("equal"), allocation::Model::Equal},
+        {QStringLiteral("inverse-vol"), allocation::Model::InverseVolatility},
+        {QStringLiteral("erc"), allocation::Model::EqualRiskContribution},
+        {QStringLiteral("min-variance"), allocation::Model::MinimumVariance},
+        {QStringLiteral("max-sharpe"), allocation::Model::MaximumSharpe},
+        {QStringLiteral("market-cap"), allocation::Model::MarketCap},
+        {QStringLiteral("sqrt-market-cap"), allocation::Model::SqrtMarketCap}};
+    allocation::AllocationOptions options;
+    bool known = false;
+    for (const auto &[name, model] : kModels) {
+        if (name == modelName) {
+            options.model = model;
+            known = true;
+        }
+    }
+    if (!known) {
+        return usageError(QStringLiteral("--model \"%1\": choose equal, inverse-vol, erc, min-variance, max-sharpe, "
+                                         "market-cap or sqrt-market-cap")
+                              .arg(modelName));
+    }
+    auto files = priceFiles(parser.values(QStringLiteral("prices")));
+    if (!files)
+        return usageError(files.error().message);
+    auto from = dateOption(parser, QStringLiteral("from"));
+    auto to = dateOption(parser, QStringLiteral("to"));
+    if (!from || !to)
+        return usageError((!from ? from.error() : to.error()).message);
+    auto minWeight = numberOption(parser, QStringLiteral("min-weight"), 0.0, 0.0, 1.0);
+    auto maxWeight = numberOption(parser, QStringLiteral("max-weight"), 1.0, 0.0, 1.0);
+    auto riskFree = numberOption(parser, QStringLiteral("risk-free"), 0.0, -1.0, 1.0);
+    if (!minWeight || !maxWeight || !riskFree)
+        return usageError((!minWeight ? minWeight.error() : !maxWeight ? maxWeight.error() : riskFree.error()).message);
+    options.minWeight = *minWeight;
+    options.maxWeight = *maxWeight;
+    options.riskFreeRate = *riskFree;
+
+    QList<market::PriceSeries> series;
+    for (const auto &[asset, file] : *files) {
+        market::ImportOptions importOptions;
+        importOptions.asset = asset;
+        auto read = market::PriceImporter::readFile(file, importOptions);
+        if (!read)
+            return fail(read.error());
+        series.append(from->isValid() || to->isValid() ? market::PriceAlignment::filtered(
+                          *read, from->isValid() ? *from : QDate(1970, 1, 1), to->isValid() ? *to : QDate(9999, 12, 31))
+                                                       : *read);
+        options.assets.append(asset);
+        if (options.model == allocation::Model::MarketCap || options.model == allocation::Model::SqrtMarketCap) {
+            double cap = 0.0;
+            for (const auto &candle : series.last().candles) {
+                if (candle.marketCap > 0.0)
+                    cap = candle.marketCap; // the newest known in the range
+            }
+            if (cap <= 0.0) {
+                return fail(makeError(QStringLiteral("allocate.market_cap"),
+                                      QStringLiteral("%1: no market capitalisation in the chosen dates (CoinGecko "
+                                                     "exports carry it)")
+                                          .arg(QDir::toNativeSeparators(file))));
+            }
+            options.marketCaps.push_back(cap);
+        }
+    }
+    auto aligned = market::PriceAlignment::align(series);
+    if (!aligned)
+        return fail(aligned.error());
+    const allocation::AllocationModel model(options);
+    Result<allocation::Allocation> allocated = makeError(QStringLiteral("allocate"), QStringLiteral("not run"));
+    if (model.needsCovariance() || model.needsMeans()) {
+        const auto rows = static_cast<Eigen::Index>(aligned->times.size());
+        const auto cols = static_cast<Eigen::Index>(aligned->closes.size());
+        if (rows < 3)
+            return fail(makeError(QStringLiteral("allocate.data"),
+                                  QStringLiteral("the files share %1 bar(s); estimating risk needs more").arg(rows)));
+        Eigen::MatrixXd prices(rows, cols);
+        for (Eigen::Index c = 0; c < cols; ++c) {
+            for (Eigen::Index r = 0; r < rows; ++r)
+                prices(r, c) = aligned->closes[c][r];
+        }
+        allocation::EstimationOptions estimation;
+        const double spacing = rows > 1 ? static_cast<double>(aligned->times[1] - aligned->times[0]) : 86400000.0;
+        estimation.periodsPerYear = 365.0 * 86400000.0 / std::max(1.0, spacing);
+        allocated = model.allocateFromPrices(prices, estimation);
+    } else {
+        allocated = model.allocate(static_cast<int>(series.size()));
+    }
+    if (!allocated)
+        return fail(allocated.error());
+    QJsonObject weights;
+    QList<QStringList> rows;
+    for (qsizetype i = 0; i < options.assets.size(); ++i) {
+        const double weight = allocated->weights(static_cast<Eigen::Index>(i));
+        weights.insert(options.assets[i], weight);
+        rows.append({options.assets[i], CliOutput::percent(weight)});
+    }
+    if (json()) {
+        QJsonObject object{{QStringLiteral("model"), modelName}, {QStringLiteral("weights"), weights}};
+        if (allocated->volatility)
+            object.insert(QStringLiteral("volatility"), *allocated->volatility);
+        if (allocated->expectedReturn)
+            object.insert(QStringLiteral("expected_return"), *allocated->expectedReturn);
+        CliOutput::json(QJsonDocument(object));
+        return 0;
+    }
+    CliOutput::table({QStringLiteral("ASSET"), QStringLiteral(">WEIGHT")}, rows);
+    return 0;
+}
+
+} // namespace ballast::cli

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace ballast::market {
+
+/// Walks CSV text held in memory line by line and splits lines into fields
+/// without copying: every view points into the caller's buffer, so nothing is
+/// allocated per field (the importer reads millions of them).
+///
+/// Lines end in "\n", "\r\n" or, for files with no "\n" at all, "\r". A field
+/// in double quotes loses its quotes; a doubled quote inside stays doubled (the
+/// importer reads only numbers, times and symbols, which never contain one).
+/// Quoted fields cannot span lines.
+class CsvSplitter
+{
+public:
+    explicit CsvSplitter(std::string_view data);
+
+    /// The next physical line without its line end; false after the last one.
+    bool nextLine(std::string_view &line);
+    /// 1-based number of the line nextLine() returned last.
+    [[nodiscard]] int lineNumber() const { return m_line; }
+
+    /// Splits @p line at @p separator into @p fields (cleared first). Returns
+    /// false on an unterminated or misplaced quote and sets @p badField to the
+    /// 0-based field where it starts.
+    static bool split(std::string_view line, char separator, std::vector<std::string_view> &fields, int &badField);
+
+    /// The separator a header (or first) line uses: ',', ';' or '\t', whichever
+    /// occurs most outside quotes; ',' when there is none.
+    static char detectSeparator(std::string_view line);
+
+private:
+    std::string_view m_data;
+    std::size_t m_pos = 0;
+    int m_line = 0;
+    char m_end = '\n';
+};
+
+} // namespace ballast::market

@@ -1,0 +1,961 @@
+#include "market/priceimporter.h"
+
+#include "market/csvsplitter.h"
+#include "market/csvvalues.h"
+#include "storage/candlewriter.h"
+#include "storage/database.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+#include <QStringList>
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ballast::market {
+
+namespace {
+
+constexpr qint64 kMsPerDay = 86'400'000;
+
+struct IntervalInfo
+{
+    const char *label;
+    qint64 ms;
+};
+
+// Binance's interval set without the monthly one, whose length varies.
+constexpr std::array<IntervalInfo, 14> kIntervals{{{"1m", 60'000},
+                                                   {"3m", 180'000},
+                                                   {"5m", 300'000},
+                                                   {"15m", 900'000},
+                                                   {"30m", 1'800'000},
+                                                   {"1h", 3'600'000},
+                                                   {"2h", 7'200'000},
+                                                   {"4h", 14'400'000},
+                                                   {"6h", 21'600'000},
+                                                   {"8h", 28'800'000},
+                                                   {"12h", 43'200'000},
+                                                   {"1d", kMsPerDay},
+                                                   {"3d", 3 * kMsPerDay},
+                                                   {"1w", 7 * kMsPerDay}}};
+
+// Quote currencies recognised at the end of a symbol such as "BTCUSDT",
+// longest first so that "USDT" wins over "USD".
+const QStringList &knownQuotes()
+{
+    static const QStringList quotes = {QStringLiteral("FDUSD"), QStringLiteral("USDT"), QStringLiteral("USDC"),
+                                       QStringLiteral("BUSD"),  QStringLiteral("TUSD"), QStringLiteral("USDP"),
+                                       QStringLiteral("USD"),   QStringLiteral("EUR"),  QStringLiteral("GBP"),
+                                       QStringLiteral("TRY"),   QStringLiteral("BTC"),  QStringLiteral("ETH"),
+                                       QStringLiteral("BNB"),   QStringLiteral("DAI")};
+    return quotes;
+}
+
+// Yahoo Finance numbers a crypto ticker when the plain one is taken by another
+// coin: SOL1-USD is Solana. Only the numbered tickers known to be such aliases.
+QString yahooAlias(const QString &base)
+{
+    static const QHash<QString, QString> aliases = {{QStringLiteral("SOL1"), QStringLiteral("SOL")},
+                                                    {QStringLiteral("DOT1"), QStringLiteral("DOT")},
+                                                    {QStringLiteral("UNI3"), QStringLiteral("UNI")},
+                                                    {QStringLiteral("LUNA1"), QStringLiteral("LUNA")},
+                                                    {QStringLiteral("ATOM1"), QStringLiteral("ATOM")}};
+    return aliases.value(base, base);
+}
+
+// A field of a row as the importer uses it.
+enum Field { Time, Open, High, Low, Close, Volume, MarketCap, Symbol, CloseTime, DateCheck, FieldCount };
+
+struct Columns
+{
+    std::array<int, FieldCount> index{};
+    QStringList names; ///< as written in the header, for messages
+    int count = 0; ///< columns of the header; 0 when the file has none
+
+    Columns() { index.fill(-1); }
+    [[nodiscard]] bool has(Field field) const { return index[field] >= 0; }
+};
+
+struct Detection
+{
+    CsvLayout layout = CsvLayout::Unknown;
+    char separator = ',';
+    bool headerless = false;
+    Columns columns;
+};
+
+// A data row as read, before sorting and de-duplication.
+struct Row
+{
+    domain::Candle candle;
+    qint64 preference = 0; ///< among rows with one open time the highest is kept
+    int line = 0;
+};
+
+struct Pair
+{
+    QString asset;
+    QString quote;
+};
+
+QString shownFile(const QString &file)
+{
+    return file.isEmpty() ? QStringLiteral("<data>") : QDir::toNativeSeparators(file);
+}
+
+QString quoted(std::string_view value)
+{
+    QString text = QString::fromUtf8(value.data(), static_cast<qsizetype>(value.size()));
+    if (text.size() > 40)
+        text = text.left(37) + QStringLiteral("...");
+    return QLatin1Char('"') + text + QLatin1Char('"');
+}
+
+bool isAlnum(const QString &text)
+{
+    return std::all_of(text.begin(), text.end(), [](QChar c) { return c.isLetterOrNumber() && c.unicode() < 128; });
+}
+
+bool isAllDigits(const QString &text)
+{
+    return std::all_of(text.begin(), text.end(), [](QChar c) { return c.isDigit(); });
+}
+
+// "BTCUSDT", "BTC/USDT", "BTC-USD", "SOL1-USD" -> asset and quote; a lone
+// "BTC" gives the asset only.
+std::optional<Pair> splitSymbol(const QString &symbol)
+{
+    const QString text = symbol.trimmed().toUpper();
+    static const QRegularExpression separators(QStringLiteral("[/\\-_: ]"));
+    const QStringList parts = text.split(separators, Qt::SkipEmptyParts);
+    if (parts.size() == 2 && isAlnum(parts[0]) && isAlnum(parts[1]) && !isAllDigits(parts[0]))
+        return Pair{yahooAlias(parts[0]), parts[1]};
+    if (parts.size() != 1 || !isAlnum(text) || isAllDigits(text))
+        return std::nullopt;
+    for (const QString &quote : knownQuotes()) {
+        if (text.size() > quote.size() + 1 && text.endsWith(quote))
+            return Pair{text.chopped(quote.size()), quote};
+    }
+    if (text.size() >= 2 && text.size() <= 10)
+        return Pair{text, QString()};
+    return std::nullopt;
+}
+
+// Asset and quote from a file name: "BTC-USD", "btc-usd-max", "SOL1-USD",
+// "BTCUSDT_1d", "Binance_BTCUSDT_d", "ADAUSDT-1m-2025-01".
+std::optional<Pair> pairFromFileName(const QString &fileName)
+{
+    const QString base = QFileInfo(fileName).baseName().toUpper();
+    static const QRegularExpression separators(QStringLiteral("[\\-_ ]"));
+    const QStringList tokens = base.split(separators, Qt::SkipEmptyParts);
+    const QStringList &quotes = knownQuotes();
+    // A token that is a quote currency, after an asset-like token: "BTC-USD".
+    for (qsizetype i = 1; i < tokens.size(); ++i) {
+        const QString &asset = tokens[i - 1];
+        if (quotes.contains(tokens[i]) && isAlnum(asset) && !isAllDigits(asset) && asset.size() >= 2
+            && asset.size() <= 10)
+            return Pair{yahooAlias(asset), tokens[i]};
+    }
+    // A token that ends in a quote currency: "BTCUSDT".
+    for (const QString &token : tokens) {
+        if (!isAlnum(token) || token.size() > 16)
+            continue;
+        for (const QString &quote : quotes) {
+            const QString asset = token.chopped(qMin(token.size(), quote.size()));
+            if (token.endsWith(quote) && asset.size() >= 2 && !isAllDigits(asset))
+                return Pair{asset, quote};
+        }
+    }
+    return std::nullopt;
+}
+
+// "_1d", "-1h-", CryptoDataDownload's "_d" / "_h" / "_minute".
+qint64 intervalFromFileName(const QString &fileName)
+{
+    static const QRegularExpression separators(QStringLiteral("[\\-_ ]"));
+    const QStringList tokens = QFileInfo(fileName).baseName().split(separators, Qt::SkipEmptyParts);
+    for (const QString &token : tokens) {
+        if (const qint64 ms = PriceImporter::intervalMs(token))
+            return ms;
+        const QString lower = token.toLower();
+        if (lower == QLatin1String("d") || lower == QLatin1String("daily"))
+            return kMsPerDay;
+        if (lower == QLatin1String("h") || lower == QLatin1String("hourly"))
+            return 3'600'000;
+        if (lower == QLatin1String("minute"))
+            return 60'000;
+    }
+    return 0;
+}
+
+int findColumn(const QStringList &lower, std::initializer_list<const char *> names)
+{
+    for (const char *name : names) {
+        const qsizetype at = lower.indexOf(QLatin1String(name));
+        if (at >= 0)
+            return static_cast<int>(at);
+    }
+    return -1;
+}
+
+// The first column whose name contains @p part (and not @p unless, when given).
+int findColumnContaining(const QStringList &lower, const char *part, const char *unless = nullptr)
+{
+    for (qsizetype i = 0; i < lower.size(); ++i) {
+        if (lower[i].contains(QLatin1String(part)) && !(unless && lower[i].contains(QLatin1String(unless))))
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+bool startsWithNames(const QStringList &lower, std::initializer_list<const char *> names, bool exact)
+{
+    if (lower.size() < static_cast<qsizetype>(names.size())
+        || (exact && lower.size() != static_cast<qsizetype>(names.size())))
+        return false;
+    qsizetype i = 0;
+    for (const char *name : names) {
+        if (lower[i++] != QLatin1String(name))
+            return false;
+    }
+    return true;
+}
+
+// Maps header names to fields and names the layout. Never looks at the file name.
+Detection detectFromHeader(const QStringList &header, char separator)
+{
+    Detection d;
+    d.separator = separator;
+    d.columns.names = header;
+    d.columns.count = static_cast<int>(header.size());
+    QStringList lower;
+    for (const QString &name : header)
+        lower << name.trimmed().toLower();
+    auto &ix = d.columns.index;
+    auto ohlc = [&] {
+        ix[Open] = findColumn(lower, {"open"});
+        ix[High] = findColumn(lower, {"high"});
+        ix[Low] = findColumn(lower, {"low"});
+        ix[Close] = findColumn(lower, {"close"});
+    };
+
+    // Older CryptoDataDownload files call the first column "Unix Timestamp".
+    const int unixColumn = findColumn(lower, {"unix", "unix timestamp", "unix_timestamp"});
+    if (unixColumn >= 0 && lower.contains(QLatin1String("date")) && lower.contains(QLatin1String("symbol"))
+        && lower.contains(QLatin1String("close"))) {
+        d.layout = CsvLayout::CryptoDataDownload;
+        ohlc();
+        ix[Time] = unixColumn;
+        ix[DateCheck] = findColumn(lower, {"date"});
+        ix[Symbol] = findColumn(lower, {"symbol"});
+        // "Volume BTC" (base) comes before "Volume USDT" (quote).
+        ix[Volume] = findColumnContaining(lower, "volume");
+    } else if (lower.contains(QLatin1String("open_time")) && lower.contains(QLatin1String("close_time"))
+               && lower.contains(QLatin1String("close"))) {
+        d.layout = CsvLayout::BinanceKline;
+        ohlc();
+        ix[Time] = findColumn(lower, {"open_time"});
+        ix[CloseTime] = findColumn(lower, {"close_time"});
+        ix[Volume] = findColumn(lower, {"volume"});
+    } else if (startsWithNames(lower, {"date", "open", "high", "low", "close", "adj close", "volume"}, true)) {
+        d.layout = CsvLayout::Yahoo;
+        ohlc();
+        ix[Time] = 0;
+        ix[Volume] = 6;
+    } else if (startsWithNames(lower, {"snapped_at", "price", "market_cap", "total_volume"}, true)) {
+        d.layout = CsvLayout::CoinGecko;
+        ix[Time] = 0;
+        ix[Close] = 1;
+        ix[MarketCap] = 2;
+        ix[Volume] = 3;
+    } else if (startsWithNames(lower, {"timestamp", "open", "high", "low", "close", "volume"}, true)) {
+        d.layout = CsvLayout::PlainOhlcv;
+        ohlc();
+        ix[Time] = 0;
+        ix[Volume] = 5;
+    } else {
+        ix[Time] = findColumn(lower,
+                              {"open_time", "opentime", "open time", "timestamp", "datetime", "date_time", "date time",
+                               "time", "date", "unix", "unix_time", "unixtime", "snapped_at", "day", "period_start",
+                               "time_period_start", "ts"});
+        if (ix[Time] < 0)
+            ix[Time] = findColumnContaining(lower, "date", "close");
+        if (ix[Time] < 0)
+            ix[Time] = findColumnContaining(lower, "time", "close");
+        ix[Close] = findColumn(lower,
+                               {"close", "close_price", "close price", "closing price", "closing_price", "price",
+                                "last", "last_price", "adj close", "adj_close"});
+        if (ix[Close] < 0)
+            ix[Close] = findColumnContaining(lower, "close", "time");
+        if (ix[Close] < 0)
+            ix[Close] = findColumnContaining(lower, "price");
+        if (ix[Time] >= 0 && ix[Close] >= 0) {
+            d.layout = CsvLayout::Generic;
+            ix[Open] = findColumn(lower, {"open", "open_price", "open price"});
+            ix[High] = findColumn(lower, {"high", "high_price", "high price"});
+            ix[Low] = findColumn(lower, {"low", "low_price", "low price"});
+            ix[Volume] = findColumn(lower, {"volume", "base_volume", "total_volume", "volume_base"});
+            if (ix[Volume] < 0)
+                ix[Volume] = findColumnContaining(lower, "volume");
+            ix[MarketCap] = findColumn(lower, {"market_cap", "marketcap", "market cap", "mcap"});
+            ix[Symbol] = findColumn(lower, {"symbol", "ticker", "pair"});
+            ix[CloseTime] = findColumn(lower, {"close_time", "closetime", "close time"});
+        }
+    }
+    return d;
+}
+
+// Binance public-data klines carry no header: open_time, open, high, low,
+// close, volume, close_time, quote_volume, count, taker_buy_volume,
+// taker_buy_quote_volume, ignore.
+Detection headerlessKline(char separator)
+{
+    Detection d;
+    d.layout = CsvLayout::BinanceKline;
+    d.separator = separator;
+    d.headerless = true;
+    d.columns.names = QStringList{QStringLiteral("open_time"),
+                                  QStringLiteral("open"),
+                                  QStringLiteral("high"),
+                                  QStringLiteral("low"),
+                                  QStringLiteral("close"),
+                                  QStringLiteral("volume"),
+                                  QStringLiteral("close_time"),
+                                  QStringLiteral("quote_volume"),
+                                  QStringLiteral("count"),
+                                  QStringLiteral("taker_buy_volume"),
+                                  QStringLiteral("taker_buy_quote_volume"),
+                                  QStringLiteral("ignore")};
+    auto &ix = d.columns.index;
+    ix[Time] = 0;
+    ix[Open] = 1;
+    ix[High] = 2;
+    ix[Low] = 3;
+    ix[Close] = 4;
+    ix[Volume] = 5;
+    ix[CloseTime] = 6;
+    return d;
+}
+
+bool isBlank(std::string_view line)
+{
+    return CsvValues::trimmed(line).empty();
+}
+
+bool isUrlLine(std::string_view line)
+{
+    line = CsvValues::trimmed(line);
+    return line.starts_with("http://") || line.starts_with("https://") || line.starts_with("www.");
+}
+
+// The most common positive difference between consecutive sorted values.
+qint64 dominantSpacing(const std::vector<Row> &rows)
+{
+    std::unordered_map<qint64, int> counts;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const qint64 diff = rows[i].candle.openTimeMs - rows[i - 1].candle.openTimeMs;
+        if (diff > 0)
+            ++counts[diff];
+    }
+    qint64 best = 0;
+    int bestCount = 0;
+    for (const auto &[diff, count] : counts) {
+        if (count > bestCount || (count == bestCount && diff < best)) {
+            best = diff;
+            bestCount = count;
+        }
+    }
+    return best;
+}
+
+QString describeMs(qint64 ms)
+{
+    QString label = PriceImporter::intervalLabel(ms);
+    if (!label.isEmpty())
+        return label;
+    if (ms % 1000 == 0)
+        return QStringLiteral("%1 s").arg(ms / 1000);
+    return QStringLiteral("%1 ms").arg(ms);
+}
+
+// Does one file's parse; holds what error messages need.
+class Parser
+{
+public:
+    Parser(std::string_view data, const QString &fileName, const ImportOptions &options)
+        : m_data(data)
+        , m_file(fileName)
+        , m_options(options)
+    {
+    }
+
+    Result<PriceSeries> run();
+
+private:
+    Error fail(const QString &code, const QString &what) const
+    {
+        return makeError(code, QStringLiteral("%1: %2").arg(shownFile(m_file), what));
+    }
+    Error failAt(int line, int column, std::string_view value, const QString &why) const
+    {
+        const QString name = column >= 0 && column < m_detection.columns.names.size()
+            ? QStringLiteral(" \"%1\"").arg(m_detection.columns.names[column])
+            : QString();
+        return fail(
+            QStringLiteral("import.value"),
+            QStringLiteral("line %1, column %2%3: %4 %5").arg(line).arg(column + 1).arg(name, quoted(value), why));
+    }
+    Error failAtTime(int line, Field field, qint64 ms, const QString &why) const
+    {
+        const int column = m_detection.columns.index[field];
+        const QString name = QStringLiteral(" \"%1\"").arg(m_detection.columns.names.value(column));
+        return fail(QStringLiteral("import.value"),
+                    QStringLiteral("line %1, column %2%3: %4 %5")
+                        .arg(line)
+                        .arg(column + 1)
+                        .arg(name, CsvValues::formatTime(ms), why));
+    }
+
+    std::optional<Error> detect(CsvSplitter &splitter, std::string_view &pending, int &pendingLine);
+    std::optional<Error> readRow(std::string_view line, int lineNo, std::vector<std::string_view> &fields);
+    std::optional<Error> readPrice(Field field, const std::vector<std::string_view> &fields, int line, double &value);
+    std::optional<Error> readAmount(Field field, const std::vector<std::string_view> &fields, int line, double &value);
+    std::optional<Error> settleInterval();
+    void snapToGrid(qint64 spacing);
+    void orderAndDeduplicate();
+    std::optional<Error> checkGrid();
+    std::optional<Error> settlePair(PriceSeries &series);
+
+    std::string_view m_data;
+    QString m_file;
+    ImportOptions m_options;
+    Detection m_detection;
+    std::vector<Row> m_rows;
+    std::string m_symbol; ///< normalised symbol of the first row
+    int m_symbolLine = 0;
+    std::unordered_map<qint64, int> m_closeSpans; ///< close_time - open_time + 1 -> rows
+    qint64 m_intervalMs = 0;
+    ImportReport m_report;
+};
+
+std::optional<Error> Parser::detect(CsvSplitter &splitter, std::string_view &pending, int &pendingLine)
+{
+    std::string_view line;
+    bool first = true;
+    while (splitter.nextLine(line)) {
+        if (first && line.starts_with("\xEF\xBB\xBF")) // UTF-8 byte order mark
+            line.remove_prefix(3);
+        const bool wasFirst = std::exchange(first, false);
+        if (isBlank(line))
+            continue;
+        // CryptoDataDownload puts its URL above the header.
+        if (wasFirst && isUrlLine(line))
+            continue;
+        const char separator = CsvSplitter::detectSeparator(line);
+        std::vector<std::string_view> fields;
+        int bad = 0;
+        if (!CsvSplitter::split(line, separator, fields, bad))
+            return failAt(splitter.lineNumber(), bad, line, QStringLiteral("has an unterminated quote"));
+        const std::string_view firstField = CsvValues::trimmed(fields.front());
+        if (!firstField.empty() && firstField[0] >= '0' && firstField[0] <= '9') {
+            // No header: only the Binance kline layout is known without one.
+            if (fields.size() == 12) {
+                m_detection = headerlessKline(separator);
+                pending = line;
+                pendingLine = splitter.lineNumber();
+                return std::nullopt;
+            }
+            return fail(QStringLiteral("import.layout"),
+                        QStringLiteral("line %1: no header line, and %2 columns are not the 12 of a Binance kline "
+                                       "file; add a header naming the date and close columns")
+                            .arg(splitter.lineNumber())
+                            .arg(fields.size()));
+        }
+        QStringList header;
+        for (const std::string_view field : fields) {
+            const std::string_view name = CsvValues::trimmed(field);
+            header << QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+        }
+        m_detection = detectFromHeader(header, separator);
+        if (m_detection.layout == CsvLayout::Unknown) {
+            return fail(QStringLiteral("import.layout"),
+                        QStringLiteral("line %1: not a price file this importer recognises: no date/time column "
+                                       "and close/price column in the header \"%2\"")
+                            .arg(splitter.lineNumber())
+                            .arg(header.join(QLatin1Char(separator))));
+        }
+        return std::nullopt;
+    }
+    return fail(QStringLiteral("import.empty"), QStringLiteral("the file is empty"));
+}
+
+std::optional<Error> Parser::readPrice(Field field, const std::vector<std::string_view> &fields, int line,
+                                       double &value)
+{
+    const int column = m_detection.columns.index[field];
+    QString why;
+    if (!CsvValues::parseNumber(fields[static_cast<std::size_t>(column)], value, why))
+        return failAt(line, column, fields[static_cast<std::size_t>(column)], why);
+    if (value <= 0)
+        return failAt(line, column, fields[static_cast<std::size_t>(column)],
+                      QStringLiteral("is not a price above zero"));
+    return std::nullopt;
+}
+
+// Volume and market cap: empty or null means unknown, stored as 0.
+std::optional<Error> Parser::readAmount(Field field, const std::vector<std::string_view> &fields, int line,
+                                        double &value)
+{
+    value = 0;
+    const int column = m_detection.columns.index[field];
+    if (column < 0)
+        return std::nullopt;
+    const std::string_view text = fields[static_cast<std::size_t>(column)];
+    if (CsvValues::trimmed(text).empty() || CsvValues::isNull(text))
+        return std::nullopt;
+    QString why;
+    if (!CsvValues::parseNumber(text, value, why))
+        return failAt(line, column, text, why);
+    if (value < 0)
+        return failAt(line, column, text, QStringLiteral("is negative"));
+    return std::nullopt;
+}
+
+std::optional<Error> Parser::readRow(std::string_view line, int lineNo, std::vector<std::string_view> &fields)
+{
+    const Columns &columns = m_detection.columns;
+    const auto &ix = columns.index;
+    int bad = 0;
+    if (!CsvSplitter::split(line, m_detection.separator, fields, bad))
+        return failAt(lineNo, bad, line, QStringLiteral("has an unterminated or misplaced quote"));
+    const int needed = m_detection.headerless ? 12 : columns.count;
+    if (static_cast<int>(fields.size()) < needed) {
+        const int missing = static_cast<int>(fields.size());
+        return fail(QStringLiteral("import.value"),
+                    QStringLiteral("line %1, column %2 \"%3\": missing; the row has %4 columns, the header %5")
+                        .arg(lineNo)
+                        .arg(missing + 1)
+                        .arg(columns.names.value(missing))
+                        .arg(fields.size())
+                        .arg(needed));
+    }
+    for (std::size_t extra = static_cast<std::size_t>(needed); extra < fields.size(); ++extra) {
+        if (!CsvValues::trimmed(fields[extra]).empty()) {
+            return fail(QStringLiteral("import.value"),
+                        QStringLiteral("line %1, column %2: %3 is beyond the %4 columns of the header")
+                            .arg(lineNo)
+                            .arg(extra + 1)
+                            .arg(quoted(fields[extra]))
+                            .arg(needed));
+        }
+    }
+
+    Row row;
+    row.line = lineNo;
+    domain::Candle &candle = row.candle;
+    QString why;
+    const std::string_view timeText = fields[static_cast<std::size_t>(ix[Time])];
+    if (!CsvValues::parseTime(timeText, candle.openTimeMs, why))
+        return failAt(lineNo, ix[Time], timeText, why);
+
+    // Outage rows ("null" in every price) are skipped; a partly null row is an error.
+    if (CsvValues::isNull(fields[static_cast<std::size_t>(ix[Close])])) {
+        for (const Field field : {Open, High, Low}) {
+            const int column = ix[field];
+            if (column >= 0 && !CsvValues::isNull(fields[static_cast<std::size_t>(column)])) {
+                return failAt(lineNo, ix[Close], fields[static_cast<std::size_t>(ix[Close])],
+                              QStringLiteral("is null while column %1 is not").arg(column + 1));
+            }
+        }
+        m_report.nullRows.append(NullRow{lineNo, candle.openTimeMs});
+        return std::nullopt;
+    }
+
+    if (auto error = readPrice(Close, fields, lineNo, candle.close))
+        return error;
+    for (const Field field : {Open, High, Low}) {
+        double &value = field == Open ? candle.open : field == High ? candle.high : candle.low;
+        if (ix[field] < 0) {
+            value = candle.close; // a price-only file (CoinGecko): a flat bar
+        } else if (auto error = readPrice(field, fields, lineNo, value)) {
+            return error;
+        }
+    }
+    if (auto error = readAmount(Volume, fields, lineNo, candle.volume))
+        return error;
+    if (auto error = readAmount(MarketCap, fields, lineNo, candle.marketCap))
+        return error;
+
+    if (ix[Symbol] >= 0) {
+        // One file holds one series: every row must name the same pair.
+        std::string symbol;
+        for (const char c : CsvValues::trimmed(fields[static_cast<std::size_t>(ix[Symbol])])) {
+            if (c != '/' && c != '-' && c != '_' && c != ' ')
+                symbol += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+        }
+        if (m_symbolLine == 0) {
+            m_symbol = symbol;
+            m_symbolLine = lineNo;
+        } else if (symbol != m_symbol) {
+            return failAt(
+                lineNo, ix[Symbol], fields[static_cast<std::size_t>(ix[Symbol])],
+                QStringLiteral("differs from the symbol on line %1; one file must hold one series").arg(m_symbolLine));
+        }
+    }
+    if (ix[CloseTime] >= 0) {
+        qint64 closeMs = 0;
+        const std::string_view text = fields[static_cast<std::size_t>(ix[CloseTime])];
+        if (!CsvValues::parseTime(text, closeMs, why))
+            return failAt(lineNo, ix[CloseTime], text, why);
+        if (closeMs < candle.openTimeMs)
+            return failAt(lineNo, ix[CloseTime], text, QStringLiteral("is before the open time"));
+        ++m_closeSpans[closeMs - candle.openTimeMs + 1];
+    }
+    if (ix[DateCheck] >= 0) {
+        // CryptoDataDownload prints the time twice. The messy hourly file has 91
+        // rows whose Date is 4 hours behind; the Unix values agree with the
+        // exchange's daily candles, so Unix is used and the rows are reported.
+        qint64 printed = 0;
+        const std::string_view text = fields[static_cast<std::size_t>(ix[DateCheck])];
+        if (!CsvValues::parseTime(text, printed, why))
+            return failAt(lineNo, ix[DateCheck], text, why);
+        if (printed != candle.openTimeMs)
+            m_report.dateMismatches.append(DateMismatch{lineNo, candle.openTimeMs, printed});
+    }
+    m_rows.push_back(row);
+    return std::nullopt;
+}
+
+// CoinGecko prints point-in-time snapshots; a few are not taken at 00:00. They
+// are assigned to the bar of the UTC date they were taken on (the date printed),
+// and among several on one bar the one nearest after its start wins.
+void Parser::snapToGrid(qint64 spacing)
+{
+    if (spacing <= 0 || spacing > kMsPerDay || kMsPerDay % spacing != 0)
+        return;
+    for (Row &row : m_rows) {
+        const qint64 taken = row.candle.openTimeMs;
+        const qint64 offset = ((taken % spacing) + spacing) % spacing;
+        if (offset == 0)
+            continue;
+        row.candle.openTimeMs = taken - offset;
+        row.preference -= offset << 32; // nearest the bar start first, then the newer write
+        m_report.snapped.append(SnappedRow{row.line, taken, row.candle.openTimeMs});
+    }
+}
+
+void Parser::orderAndDeduplicate()
+{
+    auto byTime = [](const Row &a, const Row &b) {
+        return a.candle.openTimeMs < b.candle.openTimeMs
+            || (a.candle.openTimeMs == b.candle.openTimeMs && a.preference < b.preference);
+    };
+    // Most files are already strictly ascending or (CryptoDataDownload)
+    // strictly descending: skip the sort for them.
+    auto strictlyAscending = [](const Row &a, const Row &b) { return a.candle.openTimeMs >= b.candle.openTimeMs; };
+    auto strictlyDescending = [](const Row &a, const Row &b) { return a.candle.openTimeMs <= b.candle.openTimeMs; };
+    if (std::adjacent_find(m_rows.begin(), m_rows.end(), strictlyAscending) == m_rows.end())
+        return;
+    if (std::adjacent_find(m_rows.begin(), m_rows.end(), strictlyDescending) == m_rows.end()) {
+        std::reverse(m_rows.begin(), m_rows.end());
+        return;
+    }
+    std::stable_sort(m_rows.begin(), m_rows.end(), byTime);
+
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < m_rows.size();) {
+        std::size_t end = i + 1;
+        while (end < m_rows.size() && m_rows[end].candle.openTimeMs == m_rows[i].candle.openTimeMs)
+            ++end;
+        const Row &kept = m_rows[end - 1];
+        for (std::size_t j = i; j + 1 < end; ++j) {
+            if (m_rows[j].candle == kept.candle)
+                ++m_report.exactDuplicates;
+            else
+                m_report.conflicts.append(DuplicateConflict{kept.candle.openTimeMs, kept.line, m_rows[j].line});
+        }
+        m_rows[out++] = kept;
+        i = end;
+    }
+    m_rows.resize(out);
+    std::sort(m_report.conflicts.begin(), m_report.conflicts.end(),
+              [](const DuplicateConflict &a, const DuplicateConflict &b) { return a.openTimeMs < b.openTimeMs; });
+}
+
+std::optional<Error> Parser::settleInterval()
+{
+    qint64 inferred = 0;
+    QString how;
+    if (!m_closeSpans.empty()) {
+        int best = 0;
+        for (const auto &[span, count] : m_closeSpans) {
+            if (count > best) {
+                inferred = span;
+                best = count;
+            }
+        }
+        how = QStringLiteral("the close times");
+    } else if (m_rows.size() >= 2) {
+        inferred = dominantSpacing(m_rows);
+        how = QStringLiteral("the most common spacing between rows");
+    }
+    if (inferred != 0 && PriceImporter::intervalLabel(inferred).isEmpty()) {
+        return fail(QStringLiteral("import.interval"),
+                    QStringLiteral("cannot infer the interval: %1 give %2, which is not a candle interval this "
+                                   "importer knows (1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w)")
+                        .arg(how, describeMs(inferred)));
+    }
+    if (!m_options.interval.isEmpty()) {
+        const qint64 given = PriceImporter::intervalMs(m_options.interval);
+        if (given == 0) {
+            return fail(QStringLiteral("import.interval"),
+                        QStringLiteral("unknown interval \"%1\" (use 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w)")
+                            .arg(m_options.interval));
+        }
+        if (inferred != 0 && inferred != given) {
+            return fail(QStringLiteral("import.interval"),
+                        QStringLiteral("the interval given (%1) does not match the file, where %2 give %3")
+                            .arg(m_options.interval, how, describeMs(inferred)));
+        }
+        inferred = given;
+    }
+    if (inferred == 0)
+        inferred = intervalFromFileName(m_file);
+    if (inferred == 0) {
+        return fail(
+            QStringLiteral("import.interval"),
+            QStringLiteral("cannot infer the interval from a single row without a close time; pass --interval"));
+    }
+    m_intervalMs = inferred;
+    return std::nullopt;
+}
+
+std::optional<Error> Parser::checkGrid()
+{
+    // Candles open on their interval's grid (Binance's, and every exchange's).
+    // A time off it is most likely a close time or a local time; refusing is
+    // better than filing the bar under the wrong day.
+    const qint64 grid = m_intervalMs <= kMsPerDay && kMsPerDay % m_intervalMs == 0 ? m_intervalMs : kMsPerDay;
+    for (const Row &row : m_rows) {
+        if (row.candle.openTimeMs % grid != 0) {
+            return failAtTime(row.line, Time, row.candle.openTimeMs,
+                              QStringLiteral("is not the open time of a %1 candle (they open at multiples of %2 "
+                                             "since 1970-01-01 00:00 UTC); is it a close time or a local time?")
+                                  .arg(PriceImporter::intervalLabel(m_intervalMs), describeMs(grid)));
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> Parser::settlePair(PriceSeries &series)
+{
+    Pair pair{m_options.asset.trimmed().toUpper(), m_options.quote.trimmed().toUpper()};
+    std::optional<Pair> fromContent;
+    if (!m_symbol.empty())
+        fromContent = splitSymbol(QString::fromUtf8(m_symbol.data(), static_cast<qsizetype>(m_symbol.size())));
+    const std::optional<Pair> fromName = pairFromFileName(m_file);
+    for (const std::optional<Pair> &source : {fromContent, fromName}) {
+        if (!source)
+            continue;
+        if (pair.asset.isEmpty())
+            pair.asset = source->asset;
+        if (pair.quote.isEmpty())
+            pair.quote = source->quote;
+    }
+    if (pair.asset.isEmpty()) {
+        return fail(QStringLiteral("import.asset"),
+                    QStringLiteral("cannot tell which asset the prices are for (no symbol column, nothing "
+                                   "recognisable in the file name); pass --asset and --quote"));
+    }
+    if (pair.quote.isEmpty()) {
+        return fail(
+            QStringLiteral("import.asset"),
+            QStringLiteral("cannot tell which currency the prices of %1 are quoted in; pass --quote").arg(pair.asset));
+    }
+    series.asset = pair.asset;
+    series.quote = pair.quote;
+    return std::nullopt;
+}
+
+Result<PriceSeries> Parser::run()
+{
+    CsvSplitter splitter(m_data);
+    std::string_view pending;
+    int pendingLine = 0;
+    if (auto error = detect(splitter, pending, pendingLine))
+        return *error;
+
+    // One row per line is a good guess for the reservation; saves regrowth of
+    // a million-row vector.
+    m_rows.reserve(static_cast<std::size_t>(std::count(m_data.begin(), m_data.end(), '\n')) + 1);
+    std::vector<std::string_view> fields;
+    fields.reserve(16);
+    std::string_view line;
+    if (pendingLine != 0) {
+        ++m_report.rowsRead;
+        if (auto error = readRow(pending, pendingLine, fields))
+            return *error;
+    }
+    while (splitter.nextLine(line)) {
+        if (isBlank(line))
+            continue;
+        ++m_report.rowsRead;
+        if (auto error = readRow(line, splitter.lineNumber(), fields))
+            return *error;
+    }
+    if (m_rows.empty()) {
+        if (!m_report.nullRows.isEmpty())
+            return fail(QStringLiteral("import.empty"), QStringLiteral("every row is null; no prices to import"));
+        return fail(QStringLiteral("import.empty"), QStringLiteral("no price rows after the header"));
+    }
+
+    // The newer write wins a conflict: exports grow at their newest end, so
+    // that is the earlier line in a newest-first file and the later line in an
+    // oldest-first one.
+    const bool newestFirst = m_rows.front().candle.openTimeMs > m_rows.back().candle.openTimeMs;
+    for (Row &row : m_rows)
+        row.preference = newestFirst ? -row.line : row.line;
+    if (m_detection.layout == CsvLayout::CoinGecko) {
+        std::vector<Row> sorted = m_rows;
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const Row &a, const Row &b) { return a.candle.openTimeMs < b.candle.openTimeMs; });
+        snapToGrid(dominantSpacing(sorted));
+    }
+    orderAndDeduplicate();
+    if (auto error = settleInterval())
+        return *error;
+    if (auto error = checkGrid())
+        return *error;
+
+    // The newest candle may still have been running when the file was written.
+    using LastCandle = ImportOptions::LastCandle;
+    const qint64 now = m_options.nowMs != 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch();
+    const Row &newest = m_rows.back();
+    bool skipNewest = m_options.lastCandle == LastCandle::Skip;
+    if (m_options.lastCandle == LastCandle::Detect)
+        skipNewest = newest.candle.openTimeMs + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
+    if (skipNewest) {
+        m_report.unfinishedSkippedMs = newest.candle.openTimeMs;
+        m_rows.pop_back();
+        if (m_rows.empty()) {
+            return fail(QStringLiteral("import.empty"),
+                        QStringLiteral("the only candle (%1) may still have been running when the file was "
+                                       "written; nothing to import (--keep-last to import it anyway)")
+                            .arg(CsvValues::formatTime(*m_report.unfinishedSkippedMs)));
+        }
+    }
+
+    for (std::size_t i = 1; i < m_rows.size(); ++i) {
+        const qint64 previous = m_rows[i - 1].candle.openTimeMs;
+        const qint64 step = m_rows[i].candle.openTimeMs - previous;
+        if (step > m_intervalMs && step / m_intervalMs > 1) {
+            const int missing = static_cast<int>(step / m_intervalMs - 1);
+            m_report.gaps.append(
+                PriceGap{previous + m_intervalMs, previous + static_cast<qint64>(missing) * m_intervalMs, missing});
+        }
+    }
+
+    PriceSeries series;
+    if (auto error = settlePair(series))
+        return *error;
+    series.interval = PriceImporter::intervalLabel(m_intervalMs);
+    series.layout = m_detection.layout;
+    series.file = m_file;
+    series.candles.reserve(static_cast<qsizetype>(m_rows.size()));
+    for (const Row &row : m_rows)
+        series.candles.append(row.candle);
+
+    m_report.file = m_file;
+    m_report.layout = series.layout;
+    m_report.asset = series.asset;
+    m_report.quote = series.quote;
+    m_report.interval = series.interval;
+    m_report.candlesStored = static_cast<int>(series.candles.size());
+    m_report.firstOpenTimeMs = series.candles.front().openTimeMs;
+    m_report.lastOpenTimeMs = series.candles.back().openTimeMs;
+    series.report = m_report;
+    return series;
+}
+
+} // namespace
+
+qint64 PriceImporter::intervalMs(const QString &interval)
+{
+    for (const IntervalInfo &info : kIntervals) {
+        if (interval == QLatin1String(info.label))
+            return info.ms;
+    }
+    return 0;
+}
+
+QString PriceImporter::intervalLabel(qint64 ms)
+{
+    for (const IntervalInfo &info : kIntervals) {
+        if (info.ms == ms)
+            return QString::fromLatin1(info.label);
+    }
+    return {};
+}
+
+Result<PriceSeries> PriceImporter::parse(const QByteArray &data, const QString &fileName, const ImportOptions &options)
+{
+    Parser parser(std::string_view(data.constData(), static_cast<std::size_t>(data.size())), fileName, options);
+    return parser.run();
+}
+
+Result<PriceSeries> PriceImporter::readFile(const QString &path, const ImportOptions &options)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return makeError(QStringLiteral("import.io"),
+                         QStringLiteral("%1: cannot open: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    }
+    const qint64 size = file.size();
+    if (size == 0)
+        return parse(QByteArray(), path, options);
+    // Mapped rather than read: a million-row file is parsed in place, no copy.
+    if (uchar *mapped = file.map(0, size)) {
+        const QByteArray view = QByteArray::fromRawData(reinterpret_cast<const char *>(mapped), size);
+        auto result = parse(view, path, options);
+        file.unmap(mapped);
+        return result;
+    }
+    const QByteArray data = file.readAll();
+    if (file.error() != QFileDevice::NoError) {
+        return makeError(QStringLiteral("import.io"),
+                         QStringLiteral("%1: cannot read: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    }
+    return parse(data, path, options);
+}
+
+Result<ImportReport> PriceImporter::importFile(storage::Database &db, const QString &path, const ImportOptions &options)
+{
+    auto read = readFile(path, options);
+    if (!read)
+        return read.error();
+    const PriceSeries &series = *read;
+    return storage::guarded([&]() -> Result<ImportReport> {
+        // One transaction for the whole file: all candles land or none do, and
+        // SQLite syncs once instead of once per row.
+        storage::Transaction transaction(db);
+        storage::CandleWriter writer(db, series.asset, series.quote, series.interval, QStringLiteral("import"));
+        writer.write(std::span<const domain::Candle>(series.candles.constData(),
+                                                     static_cast<std::size_t>(series.candles.size())));
+        transaction.commit();
+        ImportReport report = series.report;
+        report.candlesStored = static_cast<int>(writer.written());
+        return report;
+    });
+}
+
+} // namespace ballast::market
