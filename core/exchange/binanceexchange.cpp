@@ -171,8 +171,9 @@ ExResult<QJsonDocument> BinanceExchange::call(const QByteArray &verb, const QStr
 
     m_weight.acquire(weight);
     HttpResponse response = verb == "GET" ? m_http.get(url, headers)
-        : verb == "DELETE"                ? m_http.deleteResource(url, headers)
-                                          : m_http.post(url, {}, headers);
+        : verb == "DELETE"
+        ? m_http.deleteResource(url, headers)
+        : m_http.post(url, {}, headers, QByteArrayLiteral("application/x-www-form-urlencoded"), isOrderRequest);
     const QByteArray used = response.header(QByteArrayLiteral("X-MBX-USED-WEIGHT-1M"));
     if (!used.isEmpty())
         m_weight.observeUsed(used.toDouble());

@@ -40,9 +40,10 @@ HttpResponse HttpClient::get(const QUrl &url, const QList<std::pair<QByteArray, 
 }
 
 HttpResponse HttpClient::post(const QUrl &url, const QByteArray &body,
-                              const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType)
+                              const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType,
+                              bool neverResend)
 {
-    return send(QByteArrayLiteral("POST"), url, body, headers, contentType);
+    return send(QByteArrayLiteral("POST"), url, body, headers, contentType, neverResend);
 }
 
 HttpResponse HttpClient::deleteResource(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers)
@@ -51,9 +52,20 @@ HttpResponse HttpClient::deleteResource(const QUrl &url, const QList<std::pair<Q
 }
 
 HttpResponse HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
-                              const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType)
+                              const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType,
+                              bool neverResend)
 {
+    QNetworkAccessManager *manager = m_manager;
     QNetworkRequest request(url);
+    if (neverResend) {
+        // Its own manager, so no pooled connection is ever reused for it, and
+        // "Connection: close" so that this one is not pooled either.
+        if (!m_oneShot)
+            m_oneShot = std::make_unique<QNetworkAccessManager>();
+        manager = m_oneShot.get();
+        request.setRawHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    }
     request.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
     if (!contentType.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
@@ -63,7 +75,7 @@ HttpResponse HttpClient::send(const QByteArray &verb, const QUrl &url, const QBy
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(m_timeoutMs);
 
-    QNetworkReply *reply = m_manager->sendCustomRequest(request, verb, body);
+    QNetworkReply *reply = manager->sendCustomRequest(request, verb, body);
     QEventLoop loop;
     QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
     // A second guard besides the transfer timeout, for a connect that never completes.

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QUrl>
 
+#include <memory>
 #include <utility>
 
 class QNetworkAccessManager;
@@ -38,9 +39,14 @@ public:
     explicit HttpClient(QNetworkAccessManager *manager, int timeoutMs = 10000);
 
     HttpResponse get(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers = {});
+    /// @p neverResend: for requests that create orders. Qt silently sends a
+    /// request again when a reused keep-alive connection turns out dead, even
+    /// after the server acted on it; such requests therefore go over a fresh
+    /// connection of their own that is closed after the answer.
     HttpResponse post(const QUrl &url, const QByteArray &body,
                       const QList<std::pair<QByteArray, QByteArray>> &headers = {},
-                      const QByteArray &contentType = QByteArrayLiteral("application/x-www-form-urlencoded"));
+                      const QByteArray &contentType = QByteArrayLiteral("application/x-www-form-urlencoded"),
+                      bool neverResend = false);
     HttpResponse deleteResource(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers = {});
 
     void setTimeout(int timeoutMs) { m_timeoutMs = timeoutMs; }
@@ -49,9 +55,11 @@ public:
 
 private:
     HttpResponse send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
-                      const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType);
+                      const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType,
+                      bool neverResend = false);
 
     QNetworkAccessManager *m_manager;
+    std::unique_ptr<QNetworkAccessManager> m_oneShot; ///< for requests that must never be resent
     int m_timeoutMs;
 };
 

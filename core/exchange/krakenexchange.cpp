@@ -188,7 +188,8 @@ ExResult<QJsonObject> KrakenExchange::privateCall(const QString &method, Params 
     url.setPath(url.path() + QString::fromLatin1(path));
     return finish(
         m_http.post(url, body,
-                    {{QByteArrayLiteral("API-Key"), m_config.apiKey}, {QByteArrayLiteral("API-Sign"), *signature}}),
+                    {{QByteArrayLiteral("API-Key"), m_config.apiKey}, {QByteArrayLiteral("API-Sign"), *signature}},
+                    QByteArrayLiteral("application/x-www-form-urlencoded"), isOrderRequest),
         isOrderRequest);
 }
 
