@@ -3,6 +3,7 @@
 #include "exchange/orderrules.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -29,6 +30,13 @@ Decimal toDecimal(double value)
 {
     if (!std::isfinite(value))
         return {};
+    // The common case without text formatting: aims are good to a millionth of
+    // a quote unit, and every order amount is rounded to its lot step anyway.
+    constexpr double kMicro = 1e6;
+    if (std::abs(value) < 1e12) {
+        const auto micros = static_cast<money::Int128>(std::llround(std::trunc(value * kMicro)));
+        return Decimal::fromRaw(micros * static_cast<money::Int128>(1000000000000LL));
+    }
     return Decimal::fromDouble(value, kValueDecimals, RoundingMode::Down).valueOr({});
 }
 
@@ -98,6 +106,7 @@ struct VenueState
     QHash<QString, Decimal> balance;
     QHash<QString, const MarketRules *> quoteMarkets; ///< by base, markets against the portfolio quote
     QHash<QString, const MarketRules *> bySymbol; ///< every market, by "BASE/QUOTE"
+    QSet<QString> crossAssets; ///< assets in a market not quoted in the portfolio quote (direct pairs)
 };
 
 /// Water-filling: reduces the largest gaps first. Returns how much of @p total
@@ -152,8 +161,12 @@ public:
                 if (!market.active)
                     continue;
                 state.bySymbol.insert(market.symbol, &market);
-                if (market.quote == m_quote)
+                if (market.quote == m_quote) {
                     state.quoteMarkets.insert(market.base, &market);
+                } else if (market.base != m_quote) {
+                    state.crossAssets.insert(market.base);
+                    state.crossAssets.insert(market.quote);
+                }
             }
             m_venues.push_back(std::move(state));
         }
@@ -623,11 +636,16 @@ void PlanBuilder::directPairs()
     if (m_mode.kind != PlanMode::Kind::Target && m_mode.kind != PlanMode::Kind::BandEdge)
         return;
     for (VenueState &venue : m_venues) {
+        // Only assets that appear in a cross market can trade directly; this
+        // keeps the pair search from building strings for every combination.
+        if (venue.crossAssets.isEmpty())
+            continue;
         for (AssetState &seller : m_assets) {
-            if (seller.isQuote || seller.delta >= 0.0)
+            if (seller.isQuote || seller.delta >= 0.0 || !venue.crossAssets.contains(seller.symbol))
                 continue;
             for (AssetState &buyer : m_assets) {
-                if (buyer.isQuote || buyer.delta <= 0.0 || seller.delta >= 0.0)
+                if (buyer.isQuote || buyer.delta <= 0.0 || seller.delta >= 0.0
+                    || !venue.crossAssets.contains(buyer.symbol))
                     continue;
                 const MarketRules *sellMarket = venue.bySymbol.value(seller.symbol + QLatin1Char('/') + buyer.symbol);
                 const MarketRules *buyMarket = venue.bySymbol.value(buyer.symbol + QLatin1Char('/') + seller.symbol);
