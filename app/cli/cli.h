@@ -79,6 +79,7 @@ private:
     int cmdExecute(QCommandLineParser &parser);
     int cmdOrders(QCommandLineParser &parser);
     int cmdReconcile(QCommandLineParser &parser);
+    int cmdCancel(QCommandLineParser &parser);
 
     // Exchange accounts (commands_exchange.cpp).
     int cmdSync(QCommandLineParser &parser);
@@ -87,6 +88,7 @@ private:
     int cmdPricesImport(QCommandLineParser &parser);
     int cmdBacktest(QCommandLineParser &parser);
     int cmdAllocate(QCommandLineParser &parser);
+    int cmdSweep(QCommandLineParser &parser);
     int addExchangeAccount(const QString &exchangeName, const QString &name, const QString &baseUrl);
     [[nodiscard]] QString vaultPath() const;
     Result<QString> passphrase();

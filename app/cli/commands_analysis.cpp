@@ -1,6 +1,7 @@
 // Price history and research: prices import, backtest, allocate.
 #include "allocation/allocationmodel.h"
 #include "backtest/backtester.h"
+#include "backtest/sweep.h"
 #include "cli.h"
 #include "clioutput.h"
 #include "domain/assetcatalog.h"
@@ -199,6 +200,27 @@ void Cli::registerAnalysisCommands()
                           QStringLiteral("FILE")});
          },
          &Cli::cmdBacktest, false});
+    m_commands.append(
+        {QStringLiteral("sweep"),
+         QStringLiteral("Backtest every combination of rules and weight sets on all cores; results as a table."),
+         QString(),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("prices"), QStringLiteral("Price history of an asset (repeat)."),
+                          QStringLiteral("SYM=FILE")});
+             p.addOption({QStringLiteral("weights"), QStringLiteral("Fixed target weights, SYM=W,... (optional)."),
+                          QStringLiteral("SYM=W,...")});
+             p.addOption({QStringLiteral("model"),
+                          QStringLiteral("Weights from a model estimated over the whole range (repeat): equal, "
+                                         "inverse-vol, erc, min-variance, max-sharpe. Note the look-ahead."),
+                          QStringLiteral("MODEL")});
+             p.addOption({QStringLiteral("rule"), QStringLiteral("A rebalancing rule (repeat), as for backtest."),
+                          QStringLiteral("RULE")});
+             p.addOption({QStringLiteral("fee-bps"), QStringLiteral("Fee in basis points (default 10)."),
+                          QStringLiteral("BPS"), QStringLiteral("10")});
+             p.addOption({QStringLiteral("from"), QStringLiteral("First date, inclusive."), QStringLiteral("DATE")});
+             p.addOption({QStringLiteral("to"), QStringLiteral("Last date, inclusive."), QStringLiteral("DATE")});
+         },
+         &Cli::cmdSweep, false});
     m_commands.append(
         {QStringLiteral("allocate"),
          QStringLiteral("Target weights from a model, estimated from price files (simple daily "
@@ -423,6 +445,124 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
         QStringLiteral("Rebalancing premium: %1").arg(CliOutput::signedPercent(result->rebalancingPremium())));
     for (const auto &alert : result->alerts)
         CliOutput::line(QStringLiteral("Alert: ") + alert.message);
+    return 0;
+}
+
+int Cli::cmdSweep(QCommandLineParser &parser)
+{
+    auto files = priceFiles(parser.values(QStringLiteral("prices")));
+    if (!files)
+        return usageError(files.error().message);
+    auto from = dateOption(parser, QStringLiteral("from"));
+    auto to = dateOption(parser, QStringLiteral("to"));
+    auto fee = numberOption(parser, QStringLiteral("fee-bps"), 10, 0, 10000);
+    if (!from || !to || !fee)
+        return usageError((!from ? from.error() : !to ? to.error() : fee.error()).message);
+    QList<rebalance::Trigger> rules;
+    for (const QString &text : parser.values(QStringLiteral("rule"))) {
+        auto rule = text == QLatin1String("none") ? Result<rebalance::Trigger>(rebalance::Trigger::none())
+                                                  : rebalance::Trigger::parse(text);
+        if (!rule)
+            return usageError(QStringLiteral("--rule: ") + rule.error().message);
+        rules.append(*rule);
+    }
+    if (rules.isEmpty())
+        return usageError(QStringLiteral("sweep needs at least one --rule"));
+    auto data = backtest::BacktestData::load(*files, *from, *to);
+    if (!data)
+        return fail(data.error());
+
+    QList<std::pair<QString, std::vector<double>>> weightSets;
+    if (parser.isSet(QStringLiteral("weights"))) {
+        std::vector<double> weights(data->width(), 0.0);
+        double sum = 0.0;
+        for (const QString &item :
+             parser.value(QStringLiteral("weights")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            auto symbol = domain::AssetCatalog::normalizeSymbol(item.section(QLatin1Char('='), 0, 0));
+            auto weight = domain::parseWeight(item.section(QLatin1Char('='), 1));
+            if (!symbol || !weight)
+                return usageError(QStringLiteral("--weights: \"%1\" is not SYM=WEIGHT").arg(item));
+            int index = data->indexOf(*symbol);
+            if (index < 0) {
+                if (!isCash(*symbol))
+                    return usageError(QStringLiteral("--weights: %1 has no --prices file").arg(*symbol));
+                data->addCash(*symbol);
+                for (auto &set : weightSets)
+                    set.second.push_back(0.0);
+                weights.push_back(0.0);
+                index = data->indexOf(*symbol);
+            }
+            weights[static_cast<std::size_t>(index)] = weight->toDouble();
+            sum += weight->toDouble();
+        }
+        if (std::abs(sum - 1.0) > 1e-9)
+            return usageError(QStringLiteral("--weights sum to %1, not 1").arg(sum, 0, 'g', 12));
+        weightSets.append({QStringLiteral("fixed"), weights});
+    }
+    for (const QString &name : parser.values(QStringLiteral("model"))) {
+        auto model = allocation::modelFromString(name);
+        if (!model)
+            return usageError(QStringLiteral("--model: ") + model.error().message);
+        allocation::AllocationOptions options;
+        options.model = *model;
+        // Models weigh the priced assets; cash columns (added for --weights) get 0.
+        options.assets = data->assets.mid(0, files->size());
+        const auto rows = static_cast<Eigen::Index>(data->bars());
+        const auto cols = static_cast<Eigen::Index>(files->size());
+        Eigen::MatrixXd prices(rows, cols);
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            for (Eigen::Index c = 0; c < cols; ++c)
+                prices(r, c) = data->close(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
+        }
+        allocation::EstimationOptions estimation;
+        estimation.periodsPerYear = 365.0 * data->barsPerDay;
+        const allocation::AllocationModel allocator(options);
+        auto allocated = allocator.needsCovariance() ? allocator.allocateFromPrices(prices, estimation)
+                                                     : allocator.allocate(static_cast<int>(cols));
+        if (!allocated)
+            return fail(allocated.error());
+        std::vector<double> weights(allocated->weights.data(), allocated->weights.data() + allocated->weights.size());
+        weights.resize(data->width(), 0.0);
+        weightSets.append({name, weights});
+    }
+    if (weightSets.isEmpty())
+        return usageError(QStringLiteral("sweep needs --weights or at least one --model"));
+
+    backtest::BacktestConfig base;
+    base.feeRate = *fee / 10000.0;
+    base.recordCurves = false;
+    base.recordTrades = false;
+    const auto configs = backtest::Sweep::grid(base, rules, weightSets);
+    auto future = backtest::Sweep::start(std::make_shared<const backtest::BacktestData>(*data), configs);
+    future.waitForFinished();
+    const auto results = future.results();
+
+    QJsonArray list;
+    QList<QStringList> rows;
+    for (const auto &result : results) {
+        if (!result.error.isEmpty()) {
+            rows.append({result.label, QStringLiteral("failed: ") + result.error});
+            list.append(QJsonObject{{QStringLiteral("label"), result.label}, {QStringLiteral("error"), result.error}});
+            continue;
+        }
+        QJsonObject object = metricsJson(result.metrics, result.finalValue, result.feesPaid, result.turnover,
+                                         result.rebalances, result.bars);
+        object.insert(QStringLiteral("label"), result.label);
+        object.insert(QStringLiteral("rebalancing_premium"), result.rebalancingPremium());
+        list.append(object);
+        rows.append({result.label, QString::number(result.finalValue, 'f', 2), CliOutput::percent(result.metrics.cagr),
+                     CliOutput::percent(result.metrics.volatility), QString::number(result.metrics.sharpe, 'f', 2),
+                     CliOutput::percent(result.metrics.maxDrawdown), QString::number(result.rebalances),
+                     QString::number(result.feesPaid, 'f', 2), CliOutput::signedPercent(result.rebalancingPremium())});
+    }
+    if (json()) {
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("runs"), list}}));
+        return 0;
+    }
+    CliOutput::table({QStringLiteral("RUN"), QStringLiteral(">FINAL"), QStringLiteral(">CAGR"), QStringLiteral(">VOL"),
+                      QStringLiteral(">SHARPE"), QStringLiteral(">MAX DD"), QStringLiteral(">REBALANCES"),
+                      QStringLiteral(">FEES"), QStringLiteral(">VS HOLD")},
+                     rows);
     return 0;
 }
 

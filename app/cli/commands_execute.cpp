@@ -96,6 +96,9 @@ void Cli::registerExecuteCommands()
                                         QStringLiteral("PLAN_ID")});
                        },
                        &Cli::cmdOrders});
+    m_commands.append({QStringLiteral("cancel"),
+                       QStringLiteral("Cancel every open order of a plan on its exchange, and stop it."),
+                       QStringLiteral("PLAN_ID"), nullptr, &Cli::cmdCancel});
     m_commands.append({QStringLiteral("reconcile"),
                        QStringLiteral("Settle every unfinished order in the journal with its exchange."), QString(),
                        nullptr, &Cli::cmdReconcile});
@@ -252,6 +255,41 @@ int Cli::cmdOrders(QCommandLineParser &parser)
                       QStringLiteral("SIDE"), QStringLiteral(">QUANTITY"), QStringLiteral("STATUS"),
                       QStringLiteral(">FILLED"), QStringLiteral("NOTE")},
                      rows);
+    return 0;
+}
+
+int Cli::cmdCancel(QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("usage: ballast-cli cancel PLAN_ID"));
+    const QString planId = parser.positionalArguments().first();
+    if (auto plan = storage::PlanRepo(db()).load(planId); !plan)
+        return fail(plan.error());
+    execution::Executor executor(
+        db(), [this](qint64 account) { return exchanges().exchangeFor(account); }, clock());
+    auto cancelled = executor.cancelAll(planId);
+    if (!cancelled)
+        return fail(cancelled.error());
+    // Lines never sent are cancelled too, so a later execute does not send them.
+    auto entries = storage::Journal(db()).entries(planId);
+    if (!entries)
+        return fail(entries.error());
+    for (auto entry : *entries) {
+        if (entry.status != domain::OrderStatus::Planned)
+            continue;
+        entry.status = domain::OrderStatus::Cancelled;
+        entry.reason = QStringLiteral("cancelled before sending");
+        if (auto written = storage::Journal(db()).update(entry, entry.reason, clock()()); !written)
+            return fail(written.error());
+    }
+    if (auto marked = storage::PlanRepo(db()).setStatus(planId, QStringLiteral("cancelled")); !marked)
+        return fail(marked.error());
+    if (json())
+        CliOutput::json(
+            QJsonDocument(QJsonObject{{QStringLiteral("plan_id"), planId}, {QStringLiteral("cancelled"), *cancelled}}));
+    else
+        CliOutput::line(
+            QStringLiteral("Cancelled %1 open order(s) of %2; the plan is stopped.").arg(*cancelled).arg(planId));
     return 0;
 }
 

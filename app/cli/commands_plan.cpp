@@ -53,6 +53,10 @@ void Cli::registerPlanCommands()
                           QStringLiteral("ASSETS")});
              p.addOption({QStringLiteral("max-weight"), QStringLiteral("Cap on any one asset's weight (0.4 or 40%)."),
                           QStringLiteral("FRACTION")});
+             p.addOption({QStringLiteral("falling-guard"),
+                          QStringLiteral("Stop buying an asset more than this below its peak (0.8 or "
+                                         "80%); it is still sold if overweight."),
+                          QStringLiteral("FRACTION")});
              p.addOption({QStringLiteral("order-type"),
                           QStringLiteral("market (default) or limit (at the valuation price, on the tick)."),
                           QStringLiteral("TYPE"), QStringLiteral("market")});
@@ -96,6 +100,12 @@ int Cli::cmdPlan(QCommandLineParser &parser)
                 return usageError(QStringLiteral("--exclude: ") + symbol.error().message);
             constraints.excluded.append(*symbol);
         }
+    }
+    if (parser.isSet(QStringLiteral("falling-guard"))) {
+        auto value = parseFraction(QStringLiteral("falling-guard"), parser.value(QStringLiteral("falling-guard")));
+        if (!value)
+            return usageError(value.error().message);
+        constraints.fallingGuard = *value;
     }
     const QString type = parser.value(QStringLiteral("order-type"));
     if (type == QLatin1String("limit"))

@@ -198,7 +198,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
                                             SkipReason::BelowMinTradeValue, SkipReason::Excluded, SkipReason::NoMarket,
                                             SkipReason::NoPrice, SkipReason::NotTradable, SkipReason::NotEnoughCash,
                                             SkipReason::TurnoverLimit, SkipReason::Rounding,
-                                            SkipReason::NotEnoughToSell, SkipReason::OneWay},
+                                            SkipReason::NotEnoughToSell, SkipReason::OneWay, SkipReason::FallingAsset},
                                            &rebalance::toText, read, "reason_code");
         line.wanted = read.decimal(o, "wanted");
         line.limit = read.decimal(o, "limit");

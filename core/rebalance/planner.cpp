@@ -571,6 +571,13 @@ void PlanBuilder::applyConstraints()
             state.delta = 0.0;
             continue;
         }
+        if (const auto fell = m_constraints.noBuy.constFind(state.symbol);
+            fell != m_constraints.noBuy.cend() && state.delta > 0.0) {
+            // The falling-asset guard: no more money into a dying token.
+            skip(state.symbol, SkipReason::FallingAsset, state.delta, toDecimal(fell.value()));
+            state.delta = 0.0;
+            continue;
+        }
         if (!state.hasMarket && std::abs(state.delta) > 1e-9) {
             skipMore(state.symbol, SkipReason::NoMarket, state.delta);
             state.delta = 0.0;

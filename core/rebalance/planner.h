@@ -6,6 +6,7 @@
 #include "rebalance/rebalanceplan.h"
 #include "rebalance/snapshot.h"
 
+#include <QHash>
 #include <QList>
 #include <QStringList>
 
@@ -29,6 +30,12 @@ struct PlanConstraints
     QStringList excluded; ///< held but frozen: never traded
     std::optional<double> maxWeight; ///< cap on any one asset's weight
     domain::OrderType orderType = domain::OrderType::Market;
+    /// Assets not to be bought any more (the falling-asset guard), with how far
+    /// each fell from its peak (a fraction); selling them stays allowed.
+    QHash<QString, double> noBuy;
+    /// With a value, Ledger::proposePlan fills noBuy with the assets whose price
+    /// is more than this fraction below the peak of their stored history.
+    std::optional<double> fallingGuard;
 };
 
 /// Turns a snapshot, targets and the markets' rules into the exact orders that

@@ -95,6 +95,8 @@ QString toText(SkipReason reason)
         return QStringLiteral("not_enough_to_sell");
     case SkipReason::OneWay:
         return QStringLiteral("one_way");
+    case SkipReason::FallingAsset:
+        return QStringLiteral("falling_asset");
     }
     return QStringLiteral("rounding");
 }
@@ -164,6 +166,10 @@ QString SkippedLine::text(const QString &quote) const
         return QStringLiteral("invest plans only buy and withdraw plans only sell; leaves drift %1 "
                               "(a target rebalance would close it)")
             .arg(drift);
+    case SkipReason::FallingAsset:
+        return QStringLiteral("not bought: %1% below its peak, past the falling-asset guard; %2 of buying left "
+                              "undone, drift %3")
+            .arg(QString::number(limit.toDouble() * 100.0, 'f', 1), wantedText, drift);
     }
     return {};
 }

@@ -76,6 +76,7 @@ enum class SkipReason {
     Rounding, ///< lot-step and fee rounding leave it just outside its band
     NotEnoughToSell, ///< withdraw: overweight assets cannot raise the amount
     OneWay, ///< invest only buys and withdraw only sells, by design
+    FallingAsset, ///< fell too far from its peak (or is delisted): not bought any more
 };
 
 struct SkippedLine

@@ -169,7 +169,31 @@ Result<rebalance::RebalancePlan> Ledger::proposePlan(const QString &portfolioNam
     auto tradable = venues(portfolio->quote);
     if (!tradable)
         return tradable.error();
-    const rebalance::RebalancePlan plan = rebalance::Planner::plan(*valued, *portfolio, *tradable, mode, constraints);
+    rebalance::PlanConstraints guarded = constraints;
+    if (constraints.fallingGuard) {
+        // The peak of the stored history (daily closes and every price seen).
+        for (const auto &position : valued->positions()) {
+            if (!position.price || position.asset == portfolio->quote)
+                continue;
+            double peak = position.price->toDouble();
+            try {
+                Statement candles(m_db, "SELECT max(close) FROM candles WHERE asset = ? AND quote = ?");
+                candles.bind(1, position.asset).bind(2, portfolio->quote);
+                if (candles.step() && !candles.isNull(0))
+                    peak = std::max(peak, candles.real(0));
+                Statement prices(m_db, "SELECT price FROM prices WHERE asset = ? AND quote = ?");
+                prices.bind(1, position.asset).bind(2, portfolio->quote);
+                while (prices.step())
+                    peak = std::max(peak, prices.text(0).toDouble());
+            } catch (const SqlError &error) {
+                return error.toError();
+            }
+            const double fell = peak > 0.0 ? 1.0 - position.price->toDouble() / peak : 0.0;
+            if (fell > *constraints.fallingGuard)
+                guarded.noBuy.insert(position.asset, fell);
+        }
+    }
+    const rebalance::RebalancePlan plan = rebalance::Planner::plan(*valued, *portfolio, *tradable, mode, guarded);
     if (auto stored = PlanRepo(m_db).save(portfolio->id, plan); !stored)
         return stored.error();
     return plan;

@@ -248,8 +248,10 @@ private slots:
     {
         QTest::addColumn<QString>("command");
         for (const char *command :
-             {"init", "accounts add", "accounts list", "holdings set", "holdings list", "prices set", "targets set",
-              "status", "export", "plan", "plans list", "plans show"})
+             {"init",        "accounts add", "accounts list", "holdings set", "holdings list", "prices set",
+              "targets set", "status",       "export",        "plan",         "plans list",    "plans show",
+              "execute",     "orders",       "reconcile",     "cancel",       "sync",          "prices import",
+              "backtest",    "sweep",        "allocate"})
             QTest::newRow(command) << QString::fromLatin1(command);
     }
 

@@ -307,6 +307,23 @@ private slots:
         QCOMPARE(orderFor(plan, BTC, Side::Buy)->price, dec("50000.01"));
     }
 
+    void fallingAssetIsNotBoughtAndThePlanSaysSo()
+    {
+        PlannerFixture f;
+        f.hold(BTC, "0.1").hold(SOL, "10").price(BTC, "50000").price(SOL, "10"); // SOL worth 100 of 5,100
+        f.target(BTC, "0.5").target(SOL, "0.5").venue(QStringLiteral("paper"), 1);
+        PlanConstraints guarded;
+        guarded.noBuy.insert(SOL, 0.9);
+        const RebalancePlan plan = f.plan(mode("target"), guarded);
+        QVERIFY(!orderFor(plan, SOL, Side::Buy));
+        const auto *line = skippedFor(plan, SOL);
+        QVERIFY(line);
+        QCOMPARE(line->reason, SkipReason::FallingAsset);
+        QVERIFY(line->text(USDT).contains(QStringLiteral("90.0% below its peak")));
+        // Without the guard, SOL would have been bought.
+        QVERIFY(orderFor(f.plan(), SOL, Side::Buy));
+    }
+
     void noTargetsNoOrders()
     {
         PlannerFixture f;

@@ -1,0 +1,217 @@
+// Price import, backtests, sweeps and allocation through the real ballast-cli,
+// on the real price files in ../shared/data.
+#include "money/decimal.h"
+#include "storage/database.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+} // namespace
+
+class TestCliResearch : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_db;
+    QString m_data;
+
+    Run cli(const QStringList &arguments)
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("BALLAST_NOW"), QStringLiteral("2026-11-21T12:00:00Z"));
+        process.setProcessEnvironment(env);
+        process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList{QStringLiteral("--db"), m_db} + arguments);
+        if (!process.waitForFinished(120000))
+            qFatal("ballast-cli did not finish");
+        return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                   QString::fromUtf8(process.readAllStandardError())};
+    }
+    QString file(const char *relative) const { return QDir(m_data).filePath(QString::fromLatin1(relative)); }
+    QString prices(const char *symbol, const char *relative) const
+    {
+        return QString::fromLatin1(symbol) + QLatin1Char('=') + file(relative);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_data = qEnvironmentVariable("BALLAST_SHARED_DATA");
+        if (m_data.isEmpty() || !QDir(m_data).exists(QStringLiteral("prices")))
+            QSKIP("the shared price data (../shared/data) is not beside this checkout");
+        m_data = QDir(m_data).filePath(QStringLiteral("prices"));
+    }
+
+    void init()
+    {
+        m_db = m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QStringLiteral(".sqlite"));
+        QFile::remove(m_db);
+    }
+
+    void importsWholeOrNothing()
+    {
+        QCOMPARE(cli({QStringLiteral("init")}).exitCode, 0);
+        const Run imported =
+            cli({QStringLiteral("prices"), QStringLiteral("import"), QStringLiteral("--json"),
+                 file("cryptodatadownload/Binance_BTCUSDT_d.csv"), file("binance-simple/ETHUSDT_1d.csv")});
+        QCOMPARE(imported.exitCode, 0);
+        const QJsonArray reports = imported.json().value(QStringLiteral("imports")).toArray();
+        QCOMPARE(reports.size(), 2);
+        QCOMPARE(reports.at(0).toObject().value(QStringLiteral("asset")).toString(), QStringLiteral("BTC"));
+        QCOMPARE(reports.at(0).toObject().value(QStringLiteral("missing_bars")).toInt(), 6); // the 2026 gaps
+        // The newest close became BTC's price: a BTC holding is valued from it.
+        QCOMPARE(cli({QStringLiteral("accounts"), QStringLiteral("add"), QStringLiteral("--exchange"),
+                      QStringLiteral("manual"), QStringLiteral("--name"), QStringLiteral("w")})
+                     .exitCode,
+                 0);
+        QCOMPARE(cli({QStringLiteral("holdings"), QStringLiteral("set"), QStringLiteral("--account"),
+                      QStringLiteral("w"), QStringLiteral("BTC=1")})
+                     .exitCode,
+                 0);
+        const QJsonObject status = cli({QStringLiteral("status"), QStringLiteral("--json")}).json();
+        QVERIFY(ballast::money::Decimal::parse(status.value(QStringLiteral("total_value")).toString())->isPositive());
+
+        // A file that cannot be read honestly is refused with file, line and
+        // column, and nothing of the batch lands.
+        auto opened = ballast::storage::Database::open(m_db);
+        QVERIFY(opened.ok());
+        const QByteArray before = ballast::test::contentDigest(**opened);
+        opened->reset();
+        const Run refused = cli({QStringLiteral("prices"), QStringLiteral("import"), file("yahoo/SOL1-USD.csv"),
+                                 file("messy/coin_Bitcoin_spreadsheet_mangled.csv")});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("coin_Bitcoin_spreadsheet_mangled.csv: line 2, column")),
+                 qPrintable(refused.err));
+        auto again = ballast::storage::Database::open(m_db);
+        QCOMPARE(ballast::test::contentDigest(**again), before);
+    }
+
+    void backtestPrintsEveryMetric()
+    {
+        const Run run = cli({QStringLiteral("backtest"), QStringLiteral("--prices"),
+                             prices("BTC", "cryptodatadownload/Binance_BTCUSDT_d.csv"), QStringLiteral("--prices"),
+                             prices("ETH", "cryptodatadownload/Binance_ETHUSDT_d.csv"), QStringLiteral("--weights"),
+                             QStringLiteral("BTC=0.5,ETH=0.5"), QStringLiteral("--rebalance"),
+                             QStringLiteral("calendar:month"), QStringLiteral("--from"), QStringLiteral("2019-01-01"),
+                             QStringLiteral("--to"), QStringLiteral("2019-12-31"), QStringLiteral("--json"),
+                             QStringLiteral("--equity-out"), m_dir.filePath(QStringLiteral("equity.csv"))});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject json = run.json();
+        for (const char *key : {"final_value", "total_return", "cagr", "volatility", "sharpe", "sortino",
+                                "max_drawdown", "calmar", "rebalances", "fees_paid", "turnover", "bars"}) {
+            QVERIFY2(json.value(QLatin1String(key)).isDouble(), key);
+            QVERIFY2(json.value(QStringLiteral("buy_and_hold")).toObject().value(QLatin1String(key)).isDouble(), key);
+        }
+        QCOMPARE(json.value(QStringLiteral("bars")).toInt(), 365); // --from and --to are inclusive
+        QCOMPARE(json.value(QStringLiteral("rebalances")).toInt(), 11); // month ends but the last bar
+        QCOMPARE(json.value(QStringLiteral("first_bar")).toString(), QStringLiteral("2019-01-01T00:00:00.000Z"));
+        QFile equity(m_dir.filePath(QStringLiteral("equity.csv")));
+        QVERIFY(equity.open(QIODevice::ReadOnly));
+        QCOMPARE(equity.readLine(), QByteArray("time,strategy,buy_and_hold,drawdown,weight_BTC,weight_ETH\r\n"));
+    }
+
+    void badBacktestInputIsAClearError_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("weights sum") << QStringList{QStringLiteral("--weights"), QStringLiteral("BTC=0.5,ETH=0.4")}
+                                     << QStringLiteral("sum to 0.9");
+        QTest::newRow("no file for a coin")
+            << QStringList{QStringLiteral("--weights"), QStringLiteral("BTC=0.5,DOGE=0.5")}
+            << QStringLiteral("DOGE has no --prices file");
+        QTest::newRow("bad rule") << QStringList{QStringLiteral("--weights"), QStringLiteral("BTC=1"),
+                                                 QStringLiteral("--rebalance"), QStringLiteral("monthly")}
+                                  << QStringLiteral("rebalance rule \"monthly\"");
+        QTest::newRow("bad date") << QStringList{QStringLiteral("--weights"), QStringLiteral("BTC=1"),
+                                                 QStringLiteral("--from"), QStringLiteral("01/02/2019")}
+                                  << QStringLiteral("--from \"01/02/2019\"");
+    }
+
+    void badBacktestInputIsAClearError()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const Run run =
+            cli(QStringList{QStringLiteral("backtest"), QStringLiteral("--prices"),
+                            prices("BTC", "cryptodatadownload/Binance_BTCUSDT_d.csv"), QStringLiteral("--prices"),
+                            prices("ETH", "cryptodatadownload/Binance_ETHUSDT_d.csv")}
+                + arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+    }
+
+    void allocateModels_data()
+    {
+        QTest::addColumn<QString>("model");
+        for (const char *model : {"equal", "inverse-vol", "erc", "min-variance", "max-sharpe"})
+            QTest::newRow(model) << QString::fromLatin1(model);
+    }
+
+    void allocateModels()
+    {
+        QFETCH(QString, model);
+        const Run run = cli({QStringLiteral("allocate"), QStringLiteral("--model"), model, QStringLiteral("--prices"),
+                             prices("BTC", "cryptodatadownload/Binance_BTCUSDT_d.csv"), QStringLiteral("--prices"),
+                             prices("ETH", "cryptodatadownload/Binance_ETHUSDT_d.csv"), QStringLiteral("--prices"),
+                             prices("SOL", "cryptodatadownload/Binance_SOLUSDT_d.csv"), QStringLiteral("--from"),
+                             QStringLiteral("2022-01-01"), QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject weights = run.json().value(QStringLiteral("weights")).toObject();
+        QCOMPARE(weights.size(), 3);
+        double sum = 0;
+        for (const auto &value : weights)
+            sum += value.toDouble();
+        QVERIFY(qAbs(sum - 1.0) < 1e-9);
+        if (model == QLatin1String("equal"))
+            QVERIFY(qAbs(weights.value(QStringLiteral("BTC")).toDouble() - 1.0 / 3.0) < 1e-12);
+    }
+
+    void allocateByMarketCapFromCoinGecko()
+    {
+        const Run run =
+            cli({QStringLiteral("allocate"), QStringLiteral("--model"), QStringLiteral("sqrt-market-cap"),
+                 QStringLiteral("--prices"), prices("BTC", "coingecko/btc-usd-max.csv"), QStringLiteral("--prices"),
+                 prices("ETH", "coingecko/eth-usd-max.csv"), QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const double btc =
+            run.json().value(QStringLiteral("weights")).toObject().value(QStringLiteral("BTC")).toDouble();
+        QVERIFY(btc > 0.5 && btc < 0.9);
+    }
+
+    void sweepCoversEveryCombination()
+    {
+        const Run run = cli({QStringLiteral("sweep"), QStringLiteral("--prices"),
+                             prices("BTC", "cryptodatadownload/Binance_BTCUSDT_d.csv"), QStringLiteral("--prices"),
+                             prices("ETH", "cryptodatadownload/Binance_ETHUSDT_d.csv"), QStringLiteral("--weights"),
+                             QStringLiteral("BTC=0.6,ETH=0.3,USDT=0.1"), QStringLiteral("--model"),
+                             QStringLiteral("erc"), QStringLiteral("--rule"), QStringLiteral("none"),
+                             QStringLiteral("--rule"), QStringLiteral("calendar:quarter"), QStringLiteral("--rule"),
+                             QStringLiteral("threshold:25%"), QStringLiteral("--json")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray runs = run.json().value(QStringLiteral("runs")).toArray();
+        QCOMPARE(runs.size(), 6);
+        QCOMPARE(runs.at(0).toObject().value(QStringLiteral("label")).toString(), QStringLiteral("fixed none"));
+        QCOMPARE(runs.at(0).toObject().value(QStringLiteral("rebalances")).toInt(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliResearch)
+#include "tst_cli_research.moc"
