@@ -39,10 +39,10 @@ public:
     explicit HttpClient(QNetworkAccessManager *manager, int timeoutMs = 10000);
 
     HttpResponse get(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers = {});
-    /// @p neverResend: for requests that create orders. Qt silently sends a
-    /// request again when a reused keep-alive connection turns out dead, even
-    /// after the server acted on it; such requests therefore go over a fresh
-    /// connection of their own that is closed after the answer.
+    /// @p neverResend: for requests that create orders. QNetworkAccessManager
+    /// sends a request again by itself when a connection closes before the
+    /// answer, even after the server acted on it; such requests therefore go
+    /// exactly once over a connection of their own (TLS verified as usual).
     HttpResponse post(const QUrl &url, const QByteArray &body,
                       const QList<std::pair<QByteArray, QByteArray>> &headers = {},
                       const QByteArray &contentType = QByteArrayLiteral("application/x-www-form-urlencoded"),
@@ -59,7 +59,6 @@ private:
                       bool neverResend = false);
 
     QNetworkAccessManager *m_manager;
-    std::unique_ptr<QNetworkAccessManager> m_oneShot; ///< for requests that must never be resent
     int m_timeoutMs;
 };
 

@@ -18,6 +18,9 @@ using money::Decimal;
 
 namespace {
 
+/// Allowance for the time an order request takes to reach Kraken.
+constexpr qint64 kDeadlineLatencyMs = 250;
+
 Decimal decimalOf(const QJsonValue &value)
 {
     if (value.isString())
@@ -95,11 +98,12 @@ ExchangeError KrakenExchange::mapError(const QStringList &errors, bool isOrderRe
     if (first.startsWith(QLatin1String("EAPI:Invalid nonce")))
         return makeErr(Kind::InvalidNonce, first, all);
     if (first.startsWith(QLatin1String("EAPI:Invalid key")) || first.startsWith(QLatin1String("EAPI:Invalid signature"))
-        || first.startsWith(QLatin1String("EGeneral:Permission denied"))
-        || first.startsWith(QLatin1String("EGeneral:Temporary lockout")))
+        || first.startsWith(QLatin1String("EGeneral:Permission denied")))
         return makeErr(Kind::Authentication, first, all);
+    // A temporary lockout follows too many requests: back off, the key is fine.
     if (first.contains(QLatin1String("Rate limit exceeded"))
         || first.startsWith(QLatin1String("EGeneral:Too many requests"))
+        || first.startsWith(QLatin1String("EGeneral:Temporary lockout"))
         || first.startsWith(QLatin1String("EService: Throttled"))) {
         ExchangeError error = makeErr(Kind::RateLimited, first, all);
         error.retryAfterMs = 15000;
@@ -109,14 +113,20 @@ ExchangeError KrakenExchange::mapError(const QStringList &errors, bool isOrderRe
         return makeErr(Kind::InsufficientFunds, first, all);
     if (first.startsWith(QLatin1String("EOrder:Unknown order")))
         return makeErr(Kind::OrderNotFound, first, all);
+    // An open order already has this client id: it exists, so it must be looked up, not rejected.
+    if (first.startsWith(QLatin1String("EOrder:Duplicate order")))
+        return makeErr(Kind::DuplicateOrder, first, all);
     if (first.startsWith(QLatin1String("EQuery:Unknown asset pair")))
         return makeErr(Kind::BadSymbol, first, all);
     if (first.startsWith(QLatin1String("EOrder:")) || first.startsWith(QLatin1String("EGeneral:Invalid arguments"))) {
         ExchangeError error = makeErr(Kind::InvalidOrder, first, all);
         if (first.startsWith(QLatin1String("EOrder:Order minimum not met")))
             error.filter = QStringLiteral("ordermin");
-        else if (first.contains(QLatin1String("cost minimum")))
+        else if (first.contains(QLatin1String("cost minimum"), Qt::CaseInsensitive))
             error.filter = QStringLiteral("costmin");
+        else if (first.startsWith(QLatin1String("EOrder:Invalid price"))
+                 || first.startsWith(QLatin1String("EOrder:Tick size")))
+            error.filter = QStringLiteral("tick_size");
         return error;
     }
     if (first.startsWith(QLatin1String("EService:")) || first.startsWith(QLatin1String("EGeneral:Internal error")))
@@ -137,7 +147,12 @@ ExResult<QJsonObject> KrakenExchange::finish(const HttpResponse &response, bool 
                                           : isOrderRequest   ? Kind::UnknownOutcome
                                                              : Kind::Network,
                                       QString::number(response.status), QStringLiteral("HTTP %1").arg(response.status));
-        error.retryAfterMs = response.status == 429 ? 15000 : 0;
+        if (response.status == 429) {
+            error.retryAfterMs = response.header(QByteArrayLiteral("Retry-After")).toLongLong() * 1000;
+            if (error.retryAfterMs <= 0)
+                error.retryAfterMs = 15000;
+            m_calls.backOff(error.retryAfterMs);
+        }
         return error;
     }
     QJsonParseError parseError{};
@@ -356,11 +371,21 @@ ExResult<domain::Order> KrakenExchange::placeOrder(const OrderRequest &request, 
         {QStringLiteral("cl_ord_id"), request.clientOrderId}};
     if (request.type == domain::OrderType::Limit)
         params.append({QStringLiteral("price"), request.price.toString()});
-    // Kraken rejects a request arriving after its deadline (2 to 60 s ahead).
+    // Kraken rejects a request arriving after its deadline, which must be 2 to
+    // 60 s ahead. Its clock is known to the second only (Time has no
+    // milliseconds), so the server may be up to a second (plus latency) ahead
+    // of serverNow. The caller's deadline is a promise ("after this it can no
+    // longer execute"): it is never moved later; if it is too close to meet
+    // Kraken's minimum, the order is not sent.
     const qint64 serverNow = m_clock() + m_offset;
-    const qint64 deadline =
-        std::clamp<qint64>(request.deadlineMs > 0 ? request.deadlineMs : serverNow + m_config.timeoutMs,
-                           serverNow + 2000, serverNow + 60000);
+    const qint64 earliest = serverNow + 1000 + kDeadlineLatencyMs + 2000;
+    if (request.deadlineMs > 0 && request.deadlineMs < earliest) {
+        return makeErr(ExchangeError::Kind::InvalidOrder, QStringLiteral("deadline"),
+                       QStringLiteral("the order's deadline is less than 2 s ahead of Kraken's clock; not sent"));
+    }
+    const qint64 deadline = request.deadlineMs > 0
+        ? std::min(request.deadlineMs, serverNow + 60000)
+        : std::clamp<qint64>(serverNow + m_config.timeoutMs, earliest, serverNow + 60000);
     params.append({QStringLiteral("deadline"),
                    QDateTime::fromMSecsSinceEpoch(deadline, QTimeZone::utc()).toString(Qt::ISODateWithMs)});
     if (validate)
