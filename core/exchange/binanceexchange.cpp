@@ -325,18 +325,6 @@ ExResult<Ticker> BinanceExchange::fetchTicker(const QString &symbol)
     return ticker;
 }
 
-ExResult<QList<Ticker>> BinanceExchange::fetchTickers(const QStringList &symbols)
-{
-    QList<Ticker> tickers;
-    for (const QString &symbol : symbols) {
-        auto ticker = fetchTicker(symbol);
-        if (!ticker)
-            return ticker.error();
-        tickers.append(*ticker);
-    }
-    return tickers;
-}
-
 domain::Order BinanceExchange::orderFrom(const QJsonObject &object) const
 {
     domain::Order order;

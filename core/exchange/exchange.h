@@ -31,7 +31,18 @@ public:
     virtual ExResult<QList<MarketRules>> fetchMarkets() = 0;
     virtual ExResult<QList<Balance>> fetchBalances() = 0;
     virtual ExResult<Ticker> fetchTicker(const QString &symbol) = 0;
-    virtual ExResult<QList<Ticker>> fetchTickers(const QStringList &symbols) = 0;
+    /// One ticker per symbol; the default asks fetchTicker() for each.
+    virtual ExResult<QList<Ticker>> fetchTickers(const QStringList &symbols)
+    {
+        QList<Ticker> tickers;
+        for (const QString &symbol : symbols) {
+            auto ticker = fetchTicker(symbol);
+            if (!ticker)
+                return ticker.error();
+            tickers.append(*ticker);
+        }
+        return tickers;
+    }
 
     /// Places an order under the request's client order id. Never retried by
     /// the connector: an UnknownOutcome error means "look it up first".

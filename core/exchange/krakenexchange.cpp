@@ -311,18 +311,6 @@ ExResult<Ticker> KrakenExchange::fetchTicker(const QString &symbol)
     return ticker;
 }
 
-ExResult<QList<Ticker>> KrakenExchange::fetchTickers(const QStringList &symbols)
-{
-    QList<Ticker> tickers;
-    for (const QString &symbol : symbols) {
-        auto ticker = fetchTicker(symbol);
-        if (!ticker)
-            return ticker.error();
-        tickers.append(*ticker);
-    }
-    return tickers;
-}
-
 domain::Order KrakenExchange::orderFrom(const QString &txid, const QJsonObject &object) const
 {
     domain::Order order;

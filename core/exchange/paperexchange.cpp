@@ -305,18 +305,6 @@ ExResult<Ticker> PaperExchange::fetchTicker(const QString &symbol)
     return ticker;
 }
 
-ExResult<QList<Ticker>> PaperExchange::fetchTickers(const QStringList &symbols)
-{
-    QList<Ticker> tickers;
-    for (const QString &symbol : symbols) {
-        auto ticker = fetchTicker(symbol);
-        if (!ticker)
-            return ticker.error();
-        tickers.append(*ticker);
-    }
-    return tickers;
-}
-
 ExResult<Order> PaperExchange::createOrder(const OrderRequest &request)
 {
     return place(request, false);

@@ -36,7 +36,6 @@ public:
     ExResult<QList<MarketRules>> fetchMarkets() override;
     ExResult<QList<Balance>> fetchBalances() override;
     ExResult<Ticker> fetchTicker(const QString &symbol) override;
-    ExResult<QList<Ticker>> fetchTickers(const QStringList &symbols) override;
     ExResult<domain::Order> createOrder(const OrderRequest &request) override;
     ExResult<domain::Order> validateOrder(const OrderRequest &request) override;
     ExResult<domain::Order> fetchOrder(const QString &symbol, const QString &clientOrderId) override;
