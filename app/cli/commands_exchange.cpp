@@ -21,6 +21,14 @@ namespace ballast::cli {
 
 namespace {
 
+/// One reader for stdin: a second QTextStream would miss what the first one
+/// already buffered (the key and the secret arrive together in a pipe).
+QTextStream &standardInput()
+{
+    static QTextStream in(stdin);
+    return in;
+}
+
 /// Reads a line from the terminal without echo (for secrets), or from stdin
 /// when it is not a terminal (scripts pipe the key in; never argv).
 QString readSecretLine(const QString &prompt, bool echo)
@@ -36,16 +44,14 @@ QString readSecretLine(const QString &prompt, bool echo)
             quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
             tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
         }
-        QTextStream in(stdin);
-        const QString line = in.readLine();
+        const QString line = standardInput().readLine();
         if (hide) {
             tcsetattr(STDIN_FILENO, TCSANOW, &saved);
             err << '\n';
         }
         return line.trimmed();
     }
-    QTextStream in(stdin);
-    return in.readLine().trimmed();
+    return standardInput().readLine().trimmed();
 }
 
 } // namespace

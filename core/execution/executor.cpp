@@ -484,6 +484,10 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
     }
 
     if (!options.dryRun) {
+        // Only one execution runs against a database at a time (the worker, or
+        // one CLI process): a "running" one found now was interrupted.
+        if (auto marked = storage::Journal(m_db).markInterrupted(m_clock()); !marked)
+            return marked.error();
         auto reconciled = reconcile(options);
         if (!reconciled)
             return reconciled.error();

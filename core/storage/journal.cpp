@@ -264,6 +264,18 @@ Result<qint64> Journal::startExecution(const QString &planId, bool dryRun, qint6
     });
 }
 
+Status Journal::markInterrupted(qint64 atMs)
+{
+    return guarded([&]() -> Status {
+        Statement update(m_db,
+                         "UPDATE executions SET status = 'failed', summary = 'interrupted: the process stopped "
+                         "before it finished', finished_at = ? WHERE status = 'running'");
+        update.bind(1, atMs);
+        update.run();
+        return {};
+    });
+}
+
 Status Journal::finishExecution(qint64 executionId, const QString &status, const QString &summary, qint64 atMs)
 {
     return guarded([&]() -> Status {

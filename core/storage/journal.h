@@ -77,6 +77,9 @@ public:
     Result<QList<FillRow>> allFills();
 
     Result<qint64> startExecution(const QString &planId, bool dryRun, qint64 atMs);
+    /// Executions still marked running belong to a process that died: mark
+    /// them interrupted (their orders are settled by reconciliation).
+    Status markInterrupted(qint64 atMs);
     Status finishExecution(qint64 executionId, const QString &status, const QString &summary, qint64 atMs);
 
 private:

@@ -1,0 +1,554 @@
+// Crash test of the executor: the real ballast-cli executes 20-order plans
+// against the loopback fake Binance and is killed (SIGKILL) at random points,
+// again and again; after a restart and reconciliation the exchange and the
+// journal must agree: no order placed twice, every fill recorded exactly once,
+// every line final and the database intact.
+#include "domain/order.h"
+#include "execution/executor.h"
+#include "fakebinance.h"
+#include "money/decimal.h"
+#include "storage/database.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <algorithm>
+#include <array>
+#include <functional>
+
+using ballast::money::dec;
+using ballast::money::Decimal;
+using ballast::storage::Database;
+using ballast::storage::Statement;
+using namespace ballast::test::fake;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+// Ten assets held overweight (sold) and ten underweight (bought), each pair at the same price.
+const QStringList kSells = {QStringLiteral("SOL"), QStringLiteral("ADA"),  QStringLiteral("XRP"),
+                            QStringLiteral("DOT"), QStringLiteral("LINK"), QStringLiteral("LTC"),
+                            QStringLiteral("BCH"), QStringLiteral("ATOM"), QStringLiteral("AVAX"),
+                            QStringLiteral("UNI")};
+const QStringList kBuys = {QStringLiteral("XLM"),  QStringLiteral("TRX"),  QStringLiteral("ETC"), QStringLiteral("FIL"),
+                           QStringLiteral("NEAR"), QStringLiteral("ALGO"), QStringLiteral("APT"), QStringLiteral("ARB"),
+                           QStringLiteral("OP"),   QStringLiteral("SUI")};
+const QStringList kPrices = {
+    QStringLiteral("5"),  QStringLiteral("10"),   QStringLiteral("2.5"),  QStringLiteral("2"),   QStringLiteral("50"),
+    QStringLiteral("25"), QStringLiteral("12.5"), QStringLiteral("1.25"), QStringLiteral("100"), QStringLiteral("0.5")};
+
+/// Where a kill landed, judged from the journal right after it.
+enum Phase {
+    Startup, ///< before this run journalled anything (start-up, guards, first plan run before any intent)
+    Reconciling, ///< a restart settling the in-flight orders of the previous kill
+    InFlightNotSent, ///< an order journalled as submitting that the exchange never received
+    InFlightSent, ///< the exchange accepted the order, its answer was not recorded yet
+    AfterAnswer, ///< between orders: after an answer, fills sync, waits, bookkeeping
+    PhaseCount
+};
+
+const std::array<const char *, PhaseCount> kPhaseNames = {
+    "startup/before any new order", "during reconciliation", "submitting, not received by the exchange",
+    "submitting, accepted by the exchange (answer lost)", "after an answer / between orders"};
+
+QString exchangeStatus(OrderStatus status)
+{
+    switch (status) {
+    case OrderStatus::New:
+        return QStringLiteral("open");
+    case OrderStatus::PartiallyFilled:
+        return QStringLiteral("partially_filled");
+    case OrderStatus::Filled:
+        return QStringLiteral("filled");
+    case OrderStatus::Canceled:
+        return QStringLiteral("cancelled");
+    case OrderStatus::Expired:
+        return QStringLiteral("expired");
+    }
+    return {};
+}
+
+} // namespace
+
+class TestCrash : public QObject
+{
+    Q_OBJECT
+
+    static constexpr int kDefaultKills = 100; ///< BALLAST_CRASH_KILLS overrides; at least 50 must land
+    static constexpr int kMaxKillsPerPlan = 6;
+    static constexpr qint64 kTimeBudgetMs = 300000;
+
+    QTemporaryDir m_dir;
+    QThread m_thread;
+    QObject *m_anchor = nullptr; ///< lives in m_thread: the context of every call into the fake
+    FakeBinance *m_fake = nullptr;
+    QString m_db;
+    QString m_url;
+    QRandomGenerator m_random;
+    int m_round = 0;
+    int m_kills = 0;
+    std::array<int, PhaseCount> m_phases{};
+    qint64 m_fullRunMs = 0;
+    qint64 m_firstOrderMs = 0; ///< from the start of a full run to its first order request
+    qint64 m_lastOrderMs = 0; ///< ... and to its last
+
+    /// Runs @p function in the fake's thread and waits for it.
+    void onFake(const std::function<void()> &function)
+    {
+        QMetaObject::invokeMethod(m_anchor, function, Qt::BlockingQueuedConnection);
+    }
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("BALLAST_PASSPHRASE"), QStringLiteral("crash-test-passphrase"));
+        env.insert(QStringLiteral("BALLAST_NO_KEYCHAIN"), QStringLiteral("1"));
+        env.insert(QStringLiteral("HOME"), m_dir.path());
+        return env;
+    }
+
+    void startCli(QProcess &process, const QStringList &arguments) const
+    {
+        process.setProcessEnvironment(environment());
+        process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList{QStringLiteral("--db"), m_db} + arguments);
+    }
+
+    /// Runs the CLI to its end. The lines of @p input are written @p lineGapMs apart: "accounts add" reads
+    /// the key and the secret with one QTextStream each, and the first would swallow both if they came together.
+    Run cli(const QStringList &arguments, const QStringList &input = {}, int lineGapMs = 0)
+    {
+        QProcess process;
+        startCli(process, arguments);
+        if (!process.waitForStarted())
+            qFatal("ballast-cli did not start");
+        for (qsizetype i = 0; i < input.size(); ++i) {
+            if (i > 0)
+                QThread::msleep(static_cast<unsigned long>(lineGapMs));
+            process.write((input[i] + QLatin1Char('\n')).toUtf8());
+            process.waitForBytesWritten();
+        }
+        process.closeWriteChannel();
+        if (!process.waitForFinished(180000))
+            qFatal("ballast-cli did not finish");
+        return Run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+                   QString::fromUtf8(process.readAllStandardOutput()),
+                   QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    /// A new fake exchange with the 20 markets and the unbalanced holdings.
+    void startFake()
+    {
+        onFake([this] {
+            m_fake = new FakeBinance;
+            m_fake->setWeightLimit(1000000);
+            for (int i = 0; i < kSells.size(); ++i) {
+                for (const bool sell : {true, false}) {
+                    const QString asset = sell ? kSells[i] : kBuys[i];
+                    BinanceSymbol symbol;
+                    symbol.symbol = asset + QStringLiteral("USDT");
+                    symbol.baseAsset = asset;
+                    symbol.quoteAsset = QStringLiteral("USDT");
+                    symbol.priceFilter = BinancePriceFilter{dec("0.001"), dec("1000000"), dec("0.001")};
+                    symbol.lotSize = BinanceLotSize{dec("0.001"), dec("900000"), dec("0.001")};
+                    symbol.marketLotSize = BinanceLotSize{dec("0"), dec("900000"), dec("0")};
+                    symbol.notional = BinanceNotional{dec("5"), true, dec("9000000"), false, 5};
+                    const Decimal price = dec(kPrices[i].toLatin1().constData());
+                    m_fake->addSymbol(symbol, price, dec("0.001"));
+                    m_fake->setBalance(asset, Decimal::fromInt(sell ? 150 : 50) / price);
+                }
+            }
+            m_fake->setBalance(QStringLiteral("USDT"), Decimal::fromInt(100));
+            // Network latency on every order: half of it before the exchange acts (a kill then
+            // leaves an order that may not exist yet), half after (accepted, the answer is lost).
+            FaultRule before;
+            before.endpoint = FakeEndpoint::OrderCreate;
+            before.kind = FaultKind::DelayBeforeAccept;
+            before.count = -1;
+            before.probability = 0.5;
+            before.seed = static_cast<quint32>(m_round + 1);
+            before.delayMs = 15;
+            m_fake->injectFault(before);
+            FaultRule after = before;
+            after.kind = FaultKind::DelayAfterAccept;
+            after.probability = 1.0;
+            m_fake->injectFault(after);
+            // Three executions per order, each a tick worse: more fills that must not be lost.
+            m_fake->setFillModel(QString(), 3, Decimal::fromInt(1), dec("0.001"));
+            if (m_round % 3 == 2) {
+                // Every third plan: thin books, so some orders end expired, partially filled,
+                // and the buys are re-sized to what the sells raised.
+                for (int i = 0; i < 3; ++i) {
+                    m_fake->setFillModel(kSells[i] + QStringLiteral("USDT"), 2, dec("0.6"), dec("0.001"));
+                    m_fake->setFillModel(kBuys[i + 3] + QStringLiteral("USDT"), 2, dec("0.6"), dec("0.001"));
+                }
+            }
+            if (m_fake->listenLocal())
+                m_url = m_fake->baseUrl().toString();
+            else
+                m_url.clear();
+        });
+    }
+
+    void stopFake()
+    {
+        onFake([this] {
+            delete m_fake;
+            m_fake = nullptr;
+        });
+    }
+
+    /// A fresh database on the current fake, synced, with a 20-order plan; returns its id.
+    QString preparePlan()
+    {
+        m_db = m_dir.filePath(QStringLiteral("crash-%1.sqlite").arg(m_round));
+        if (cli({QStringLiteral("init")}).exitCode != 0)
+            return {};
+        // Retried with a longer gap between the key and the secret if the CLI read them together.
+        Run added;
+        for (int gap = 300; gap <= 2400; gap *= 2) {
+            added = cli({QStringLiteral("accounts"), QStringLiteral("add"), QStringLiteral("--exchange"),
+                         QStringLiteral("binance"), QStringLiteral("--name"), QStringLiteral("bn"),
+                         QStringLiteral("--base-url"), m_url},
+                        {FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()}, gap);
+            if (added.exitCode == 0 || !added.err.contains(QStringLiteral("got nothing")))
+                break;
+        }
+        if (added.exitCode != 0) {
+            qWarning("accounts add: %s", qPrintable(added.err));
+            return {};
+        }
+        const Run synced = cli({QStringLiteral("sync")});
+        if (synced.exitCode != 0) {
+            qWarning("sync: %s", qPrintable(synced.err));
+            return {};
+        }
+        QStringList targets{QStringLiteral("targets"), QStringLiteral("set"), QStringLiteral("--band"),
+                            QStringLiteral("1pp")};
+        for (const QString &asset : kSells + kBuys)
+            targets << asset + QStringLiteral("=0.0475");
+        targets << QStringLiteral("USDT=0.05");
+        const Run set = cli(targets);
+        if (set.exitCode != 0) {
+            qWarning("targets set: %s", qPrintable(set.err));
+            return {};
+        }
+        const Run plan = cli({QStringLiteral("plan"), QStringLiteral("--json")});
+        const QJsonObject object = plan.json();
+        const int orders = static_cast<int>(object.value(QStringLiteral("orders")).toArray().size());
+        if (orders < 18) {
+            qWarning("plan has %d orders: %s %s", orders, qPrintable(plan.out), qPrintable(plan.err));
+            return {};
+        }
+        return object.value(QStringLiteral("plan_id")).toString();
+    }
+
+    struct Snapshot
+    {
+        qint64 lastEvent = 0;
+        int entries = 0;
+        QStringList inFlight; ///< client order ids journalled as submitting or unknown
+        QStringList newDetails; ///< details of the events after a given id
+    };
+
+    Snapshot snapshot(const QString &planId, qint64 sinceEvent = -1)
+    {
+        Snapshot result;
+        auto db = Database::open(m_db, Database::Mode::ReadWriteExisting);
+        if (!db)
+            qFatal("cannot open %s", qPrintable(m_db));
+        Statement last(**db, "SELECT coalesce(max(id), 0) FROM journal_events");
+        if (last.step())
+            result.lastEvent = last.int64(0);
+        Statement entries(**db, "SELECT client_order_id, status FROM journal WHERE plan_id = ?");
+        entries.bind(1, planId);
+        while (entries.step()) {
+            ++result.entries;
+            const QString status = entries.text(1);
+            if (status == QLatin1String("submitting") || status == QLatin1String("unknown"))
+                result.inFlight << entries.text(0);
+        }
+        if (sinceEvent >= 0) {
+            Statement events(**db, "SELECT detail FROM journal_events WHERE id > ? ORDER BY id");
+            events.bind(1, sinceEvent);
+            while (events.step())
+                result.newDetails << events.text(0);
+        }
+        return result;
+    }
+
+    Phase classify(const QString &planId, const Snapshot &before)
+    {
+        const Snapshot after = snapshot(planId, before.lastEvent);
+        if (after.entries == 0)
+            return Startup;
+        const bool onlyReconciling =
+            std::all_of(after.newDetails.cbegin(), after.newDetails.cend(),
+                        [](const QString &detail) { return detail.startsWith(QLatin1String("reconciled")); });
+        if (!before.inFlight.isEmpty() && onlyReconciling)
+            return Reconciling;
+        if (!after.inFlight.isEmpty()) {
+            int onExchange = 0;
+            onFake([&] {
+                for (const QString &id : after.inFlight)
+                    onExchange += static_cast<int>(m_fake->ordersWithClientId(id).size());
+            });
+            return onExchange > 0 ? InFlightSent : InFlightNotSent;
+        }
+        if (after.newDetails.isEmpty())
+            return Startup;
+        return AfterAnswer;
+    }
+
+    /// Everything the exchange did for the plan against what the database says.
+    QStringList verify(const QString &planId)
+    {
+        QStringList problems;
+        auto opened = Database::open(m_db, Database::Mode::ReadWriteExisting);
+        if (!opened)
+            return {QStringLiteral("cannot open the database: ") + opened.error().message};
+        Database &db = **opened;
+        const QString integrity = db.scalar("PRAGMA integrity_check");
+        if (integrity != QLatin1String("ok"))
+            problems << QStringLiteral("integrity_check: ") + integrity;
+
+        struct Line
+        {
+            QString status;
+            Decimal filled;
+            Decimal recorded;
+        };
+        QHash<QString, Line> journal;
+        Statement entries(db, "SELECT client_order_id, status, filled_quantity FROM journal WHERE plan_id = ?");
+        entries.bind(1, planId);
+        while (entries.step())
+            journal.insert(entries.text(0), Line{entries.text(1), entries.decimal(2), {}});
+        if (journal.size() < 18)
+            problems << QStringLiteral("only %1 journal lines").arg(journal.size());
+
+        QHash<QString, int> tradeCount;
+        QHash<QString, QString> tradeOrder;
+        Statement fills(db, "SELECT trade_id, client_order_id, quantity FROM fills");
+        while (fills.step()) {
+            const QString trade = fills.text(0);
+            ++tradeCount[trade];
+            tradeOrder.insert(trade, fills.text(1));
+            if (journal.contains(fills.text(1)))
+                journal[fills.text(1)].recorded += fills.decimal(2);
+        }
+        Statement plan(db, "SELECT status FROM plans WHERE id = ?");
+        plan.bind(1, planId);
+        if (!plan.step() || plan.text(0) != QLatin1String("executed"))
+            problems << QStringLiteral("plan status is not executed");
+
+        QList<BookOrder> orders;
+        onFake([&] { orders = m_fake->allOrders(); });
+        QHash<QString, QList<BookOrder>> byClient;
+        int exchangeFills = 0;
+        for (const BookOrder &order : orders) {
+            byClient[order.clientOrderId].append(order);
+            if (!journal.contains(order.clientOrderId))
+                problems << QStringLiteral("order %1 on the exchange is not in the journal").arg(order.clientOrderId);
+            for (const BookFill &fill : order.fills) {
+                ++exchangeFills;
+                const QString trade = fill.tradeRef.isEmpty() ? QString::number(fill.tradeId) : fill.tradeRef;
+                if (tradeCount.value(trade) != 1) {
+                    problems << QStringLiteral("fill %1 of %2 is in the database %3 times")
+                                    .arg(trade, order.clientOrderId)
+                                    .arg(tradeCount.value(trade));
+                } else if (tradeOrder.value(trade) != order.clientOrderId) {
+                    problems << QStringLiteral("fill %1 is booked to %2, not %3")
+                                    .arg(trade, tradeOrder.value(trade), order.clientOrderId);
+                }
+            }
+        }
+        int databaseFills = 0;
+        for (const int count : tradeCount)
+            databaseFills += count;
+        if (exchangeFills < journal.size())
+            problems << QStringLiteral("only %1 fills on the exchange").arg(exchangeFills);
+        if (databaseFills != exchangeFills)
+            problems
+                << QStringLiteral("%1 fills in the database, %2 on the exchange").arg(databaseFills).arg(exchangeFills);
+
+        for (auto it = journal.cbegin(); it != journal.cend(); ++it) {
+            const QString &id = it.key();
+            const Line &line = it.value();
+            const QList<BookOrder> placed = byClient.value(id);
+            if (placed.size() > 1)
+                problems << QStringLiteral("DUPLICATE: %1 was placed %2 times").arg(id).arg(placed.size());
+            if (!ballast::domain::isFinal(ballast::domain::orderStatusFromString(line.status)))
+                problems << QStringLiteral("%1 ended %2, not in a final state").arg(id, line.status);
+            if (line.recorded != line.filled) {
+                problems << QStringLiteral("%1: fills add up to %2, the journal says %3")
+                                .arg(id, line.recorded.toString(), line.filled.toString());
+            }
+            if (placed.isEmpty()) {
+                if (line.filled.isPositive() || line.status == QLatin1String("filled"))
+                    problems << QStringLiteral("%1 is %2 in the journal but not on the exchange").arg(id, line.status);
+                continue;
+            }
+            const BookOrder &order = placed.first();
+            if (exchangeStatus(order.status) != line.status || order.executedQty != line.filled) {
+                problems << QStringLiteral("%1: exchange %2 %3, journal %4 %5")
+                                .arg(id, exchangeStatus(order.status), order.executedQty.toString(), line.status,
+                                     line.filled.toString());
+            }
+        }
+        return problems;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(!qEnvironmentVariable("BALLAST_CLI").isEmpty(), "BALLAST_CLI is not set (run through ctest)");
+        const quint32 seed = qEnvironmentVariableIsSet("BALLAST_CRASH_SEED")
+            ? qEnvironmentVariable("BALLAST_CRASH_SEED").toUInt()
+            : 20261121U;
+        qInfo("seed %u (set BALLAST_CRASH_SEED to repeat another)", seed);
+        m_random.seed(seed);
+        m_anchor = new QObject;
+        m_anchor->moveToThread(&m_thread);
+        connect(&m_thread, &QThread::finished, m_anchor, &QObject::deleteLater);
+        m_thread.start();
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_fake)
+            stopFake();
+        m_thread.quit(); // deletes m_anchor (deleteLater on finished)
+        m_anchor = nullptr;
+        m_thread.wait();
+    }
+
+    /// One plan executed without a kill: the baseline, and how long a whole run takes.
+    void fullRunWithoutKill()
+    {
+        startFake();
+        QVERIFY(!m_url.isEmpty());
+        const QString planId = preparePlan();
+        QVERIFY(!planId.isEmpty());
+        qint64 startedAt = 0;
+        onFake([&] { startedAt = m_fake->serverTimeMs(); });
+        QElapsedTimer timer;
+        timer.start();
+        const Run run = cli({QStringLiteral("execute"), planId, QStringLiteral("--yes"), QStringLiteral("--json")});
+        m_fullRunMs = timer.elapsed();
+        onFake([&] {
+            for (const RequestRecord &record : m_fake->requestLog()) {
+                if (record.endpoint != FakeEndpoint::OrderCreate || record.receivedMs < startedAt)
+                    continue;
+                if (m_firstOrderMs == 0)
+                    m_firstOrderMs = record.receivedMs - startedAt;
+                m_lastOrderMs = record.receivedMs - startedAt;
+            }
+        });
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject summary = run.json();
+        QCOMPARE(summary.value(QStringLiteral("unknown")).toInt(), 0);
+        QVERIFY(summary.value(QStringLiteral("filled")).toInt() >= 18);
+        const QStringList problems = verify(planId);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        QVERIFY(m_lastOrderMs > m_firstOrderMs);
+        qInfo("a full execution of %lld orders takes %lld ms, its orders go out from %lld to %lld ms",
+              static_cast<long long>(summary.value(QStringLiteral("orders")).toArray().size()),
+              static_cast<long long>(m_fullRunMs), static_cast<long long>(m_firstOrderMs),
+              static_cast<long long>(m_lastOrderMs));
+        stopFake();
+    }
+
+    /// Plans executed under SIGKILL at random points until enough kills landed.
+    void killedAtRandomPoints()
+    {
+        QVERIFY(m_fullRunMs > 0);
+        QElapsedTimer total;
+        total.start();
+        int completedByItself = 0;
+        const int targetKills = qEnvironmentVariableIsSet("BALLAST_CRASH_KILLS")
+            ? qEnvironmentVariableIntValue("BALLAST_CRASH_KILLS")
+            : kDefaultKills;
+        while (m_kills < targetKills && total.elapsed() < kTimeBudgetMs) {
+            ++m_round;
+            startFake();
+            QVERIFY(!m_url.isEmpty());
+            const QString planId = preparePlan();
+            QVERIFY2(!planId.isEmpty(), "could not prepare a plan");
+            bool finished = false;
+            for (int kill = 0; kill < kMaxKillsPerPlan && m_kills < targetKills; ++kill) {
+                const Snapshot before = snapshot(planId);
+                // Every other kill over the whole run, the rest while orders go out (start-up
+                // would otherwise take most of them). A restart that finds an order in flight
+                // waits out its deadline before sending it again: half of those kills are spread
+                // over that wait and the resend after it.
+                const ballast::execution::ExecutionOptions defaults;
+                const qint64 settleMs = defaults.requestWindowMs + defaults.settleMarginMs;
+                const int delay = !before.inFlight.isEmpty() && m_random.bounded(2) == 0
+                    ? static_cast<int>(m_random.bounded(static_cast<quint32>(settleMs + m_fullRunMs) + 1U))
+                    : m_kills % 2 == 0 ? static_cast<int>(m_random.bounded(static_cast<quint32>(m_fullRunMs) + 1U))
+                                       : static_cast<int>(m_random.bounded(static_cast<quint32>(m_firstOrderMs),
+                                                                           static_cast<quint32>(m_lastOrderMs) + 1U));
+                QProcess process;
+                startCli(process, {QStringLiteral("execute"), planId, QStringLiteral("--yes")});
+                QVERIFY(process.waitForStarted());
+                if (process.waitForFinished(delay)) {
+                    // It finished before the kill: the plan is done.
+                    const QString output = QString::fromUtf8(process.readAllStandardOutput())
+                        + QString::fromUtf8(process.readAllStandardError());
+                    // Killed after the plan was marked executed, a restart finds nothing left to do.
+                    QVERIFY2(process.exitCode() == 0 || output.contains(QStringLiteral("was executed already")),
+                             qPrintable(QStringLiteral("a restart that ended by itself failed:\n") + output));
+                    finished = true;
+                    ++completedByItself;
+                    break;
+                }
+                process.kill(); // SIGKILL
+                QVERIFY(process.waitForFinished(30000));
+                ++m_kills;
+                const Phase phase = classify(planId, before);
+                ++m_phases[phase];
+                qInfo("round %d kill %d at %d ms: %s", m_round, m_kills, delay, kPhaseNames[phase]);
+            }
+            if (!finished) {
+                const Run last =
+                    cli({QStringLiteral("execute"), planId, QStringLiteral("--yes"), QStringLiteral("--json")});
+                QVERIFY2(last.exitCode == 0 || last.err.contains(QStringLiteral("was executed already")),
+                         qPrintable(last.out + last.err));
+            }
+            const Run reconciled = cli({QStringLiteral("reconcile"), QStringLiteral("--json")});
+            QVERIFY2(reconciled.exitCode == 0, qPrintable(reconciled.out + reconciled.err));
+            const QStringList problems = verify(planId);
+            QVERIFY2(problems.isEmpty(),
+                     qPrintable(QStringLiteral("round %1 (plan %2):\n").arg(m_round).arg(planId)
+                                + problems.join(QLatin1Char('\n'))));
+            stopFake();
+        }
+        QString phases;
+        for (int i = 0; i < PhaseCount; ++i)
+            phases += QStringLiteral("\n  %1: %2")
+                          .arg(QString::fromLatin1(kPhaseNames[static_cast<size_t>(i)]))
+                          .arg(m_phases[static_cast<size_t>(i)]);
+        qInfo("%d kills over %d plans in %lld ms (%d restarts finished before their kill):%s", m_kills, m_round,
+              static_cast<long long>(total.elapsed()), completedByItself, qPrintable(phases));
+        QVERIFY2(m_kills >= 50, "fewer than 50 kills within the time budget");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCrash)
+#include "tst_crash.moc"
