@@ -290,6 +290,32 @@ private slots:
         }
         QCOMPARE(results[0].rebalances, 0);
     }
+
+    void sweepReportsProgressAndCancels()
+    {
+        std::vector<double> a;
+        std::vector<double> b;
+        for (int t = 0; t < 20000; ++t) {
+            a.push_back(100.0 * (1.0 + 0.3 * std::sin(t / 50.0)));
+            b.push_back(100.0 * (1.0 + 0.2 * std::cos(t / 35.0)));
+        }
+        auto data = std::make_shared<BacktestData>(
+            daily(dayMs(2000, 1, 1), {QStringLiteral("A"), QStringLiteral("B")}, {a, b}));
+        BacktestConfig base;
+        base.recordCurves = false;
+        base.trigger = Trigger::calendar(CalendarPeriod::Day);
+        base.targets = {0.5, 0.5};
+        QList<BacktestConfig> configs;
+        for (int i = 0; i < 2000; ++i)
+            configs.append(base);
+        auto future = ballast::backtest::Sweep::start(data, configs);
+        QCOMPARE(future.progressMaximum(), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(future.progressValue() > 0, 30000); // progress is reported while it runs
+        future.cancel();
+        future.waitForFinished();
+        QVERIFY(future.isCanceled());
+        QVERIFY2(future.progressValue() < 2000, qPrintable(QString::number(future.progressValue())));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBacktester)

@@ -106,7 +106,6 @@ private slots:
         const QString path = temp.path();
         const int future = Database::latestVersion() + 1;
         temp.db().exec(QByteArray("PRAGMA user_version = " + QByteArray::number(future)).constData());
-        const QByteArray before = ballast::test::contentDigest(temp.db());
         temp.close();
         auto opened = Database::open(path);
         QVERIFY(!opened.ok());
@@ -123,7 +122,6 @@ private slots:
         QCOMPARE(sqlite3_column_int(statement, 0), future);
         sqlite3_finalize(statement);
         sqlite3_close(handle);
-        Q_UNUSED(before);
     }
 
     void refusesForeignSqliteFile()
