@@ -16,7 +16,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev
-    qt6-websockets-dev libqt6sql6-sqlite qt6-qpa-plugins qt6-l10n-tools
+    qt6-websockets-dev libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins qt6-l10n-tools
     libssl-dev libsqlite3-dev sqlite3 libeigen3-dev qtkeychain-qt6-dev libbenchmark-dev
     clang-format clang-tidy desktop-file-utils appstream dpkg-dev file xvfb xauth
 )

@@ -1,66 +1,345 @@
 #include "mainwindow.h"
 
-#include "models/positionsmodel.h"
-#include "storage/ledger.h"
+#include "appcontext.h"
+#include "dialogs/importdialog.h"
+#include "storage/accountrepo.h"
+#include "views/accountsview.h"
+#include "views/alertsview.h"
+#include "views/backtestview.h"
+#include "views/dashboardview.h"
+#include "views/holdingsview.h"
+#include "views/rebalanceview.h"
+#include "views/targetsview.h"
 
-#include <QHeaderView>
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QKeySequence>
 #include <QLabel>
-#include <QLocale>
-#include <QSortFilterProxyModel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
-#include <QTableView>
+#include <QToolBar>
+#include <QUndoGroup>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace ballast::ui {
 
-MainWindow::MainWindow(storage::Database &db, QWidget *parent)
+namespace {
+
+struct PageInfo
+{
+    const char *key;
+    const char *title; // translated through MainWindow::tr
+    const char *icon; // freedesktop icon name
+};
+
+constexpr std::array<PageInfo, static_cast<int>(MainWindow::Page::Count)> kPages{{
+    {"dashboard", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Dashboard"), "go-home"},
+    {"holdings", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Holdings"), "view-list-details"},
+    {"targets", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Targets"), "document-edit"},
+    {"rebalance", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Rebalance"), "view-refresh"},
+    {"backtest", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Backtest"), "media-playback-start"},
+    {"accounts", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Accounts"), "system-users"},
+    {"alerts", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Alerts"), "dialog-warning"},
+}};
+
+const PageInfo &info(MainWindow::Page page)
+{
+    return kPages.at(static_cast<std::size_t>(page));
+}
+
+} // namespace
+
+MainWindow::MainWindow(AppContext &context, QWidget *parent)
     : QMainWindow(parent)
-    , m_db(db)
-    , m_positions(new PositionsModel(this))
+    , m_context(context)
+    , m_undo(new QUndoGroup(this))
 {
     setWindowTitle(tr("Ballast"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/io.ballast.Ballast.svg")));
+    m_context.setPassphraseProvider([this](const QString &reason) -> std::optional<QString> {
+        bool ok = false;
+        const QString text = QInputDialog::getText(this, tr("Vault passphrase"), reason, QLineEdit::Password, {}, &ok);
+        if (!ok)
+            return std::nullopt;
+        return text;
+    });
+
+    m_stack = new QStackedWidget(this);
+    m_pages = {new DashboardView(context, m_stack), new HoldingsView(context, m_stack),
+               new TargetsView(context, m_stack),   new RebalanceView(context, m_stack),
+               new BacktestView(context, m_stack),  new AccountsView(context, m_stack),
+               new AlertsView(context, m_stack)};
+    m_navigation = new QListWidget(this);
+    m_navigation->setAccessibleName(tr("Pages"));
+    m_navigation->setIconSize(QSize(22, 22));
+    m_navigation->setSpacing(2);
+    for (int i = 0; i < m_pages.size(); ++i) {
+        const PageInfo &page = info(static_cast<Page>(i));
+        m_stack->addWidget(m_pages[i]);
+        m_pages[i]->setAccessibleName(tr(page.title));
+        auto *item = new QListWidgetItem(QIcon::fromTheme(QString::fromLatin1(page.icon)), tr(page.title));
+        m_navigation->addItem(item);
+    }
+    m_navigation->setFixedWidth(m_navigation->sizeHintForColumn(0) + 48);
+    connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0)
+            return;
+        m_stack->setCurrentIndex(row);
+        rebuildExportMenu();
+    });
+    if (auto *targets = qobject_cast<TargetsView *>(page(Page::Targets)); targets && targets->undoStack()) {
+        m_undo->addStack(targets->undoStack());
+        m_undo->setActiveStack(targets->undoStack());
+    }
+
+    // The banner says plainly when what is on screen is simulated, and offers a real account.
+    m_banner = new QWidget(this);
+    m_banner->setAutoFillBackground(true);
+    QPalette bannerPalette = m_banner->palette();
+    bannerPalette.setColor(QPalette::Window, QColor(0xb2, 0x6b, 0x00));
+    bannerPalette.setColor(QPalette::WindowText, Qt::white);
+    m_banner->setPalette(bannerPalette);
+    auto *bannerLayout = new QHBoxLayout(m_banner);
+    bannerLayout->setContentsMargins(10, 4, 10, 4);
+    m_bannerText = new QLabel(m_banner);
+    m_bannerText->setAccessibleName(tr("Simulated data notice"));
+    QFont bold = m_bannerText->font();
+    bold.setBold(true);
+    m_bannerText->setFont(bold);
+    auto *addReal = new QPushButton(tr("Add a real account…"), m_banner);
+    addReal->setAccessibleName(tr("Add a real exchange account"));
+    connect(addReal, &QPushButton::clicked, this, [this] {
+        showPage(Page::Accounts);
+        if (auto *accounts = qobject_cast<AccountsView *>(page(Page::Accounts)))
+            accounts->addAccount();
+    });
+    bannerLayout->addWidget(m_bannerText, 1);
+    bannerLayout->addWidget(addReal);
+
     auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    m_summary = new QLabel(central);
-    QFont big = m_summary->font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
-    m_summary->setFont(big);
-    m_simulated = new QLabel(tr("SIMULATED: paper exchange and simulated prices"), central);
-    m_simulated->setAccessibleName(tr("Simulated data notice"));
-    m_simulated->setStyleSheet(QStringLiteral("QLabel { background: #b26b00; color: white; padding: 4px 8px; "
-                                              "border-radius: 4px; font-weight: bold; }"));
-    auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(m_positions);
-    proxy->setSortRole(PositionsModel::RawValueRole);
-    m_table = new QTableView(central);
-    m_table->setModel(proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(PositionsModel::Value, Qt::DescendingOrder);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->setAccessibleName(tr("Holdings by asset"));
-    layout->addWidget(m_summary);
-    layout->addWidget(m_simulated);
-    layout->addWidget(m_table);
+    auto *outer = new QVBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+    outer->addWidget(m_banner);
+    auto *body = new QHBoxLayout;
+    body->setContentsMargins(6, 6, 6, 6);
+    body->addWidget(m_navigation);
+    body->addWidget(m_stack, 1);
+    outer->addLayout(body, 1);
     setCentralWidget(central);
-    resize(960, 600);
-    refresh();
+
+    createActions();
+    connect(&m_context, &AppContext::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(&m_context, &AppContext::ledgerChanged, this, &MainWindow::updateBanner);
+
+    QSettings settings;
+    resize(1280, 820);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const auto saved = pageFromKey(settings.value(QStringLiteral("window/page")).toString());
+    showPage(saved.value_or(Page::Dashboard));
+    updateBanner();
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::pageKey(Page page)
+{
+    return QString::fromLatin1(info(page).key);
+}
+
+std::optional<MainWindow::Page> MainWindow::pageFromKey(const QString &key)
+{
+    for (int i = 0; i < static_cast<int>(Page::Count); ++i)
+        if (key == QLatin1String(kPages.at(i).key))
+            return static_cast<Page>(i);
+    return std::nullopt;
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_navigation->setCurrentRow(static_cast<int>(page));
+}
+
+MainWindow::Page MainWindow::currentPage() const
+{
+    return static_cast<Page>(std::max(0, m_stack->currentIndex()));
+}
+
+View *MainWindow::page(Page page) const
+{
+    return m_pages.value(static_cast<int>(page));
 }
 
 void MainWindow::refresh()
 {
-    auto snapshot = storage::Ledger(m_db).snapshot();
-    if (!snapshot) {
-        m_summary->setText(snapshot.error().message);
-        m_simulated->hide();
+    m_context.notifyLedgerChanged();
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    auto *import = file->addAction(QIcon::fromTheme(QStringLiteral("document-import")), tr("&Import Prices…"), this,
+                                   &MainWindow::importPrices);
+    import->setShortcut(QKeySequence(tr("Ctrl+I")));
+    import->setStatusTip(tr("Import price history from CSV files"));
+    m_exportMenu = file->addMenu(QIcon::fromTheme(QStringLiteral("document-export")), tr("&Export"));
+    file->addSeparator();
+    auto *quit =
+        file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setIcon(QIcon::fromTheme(QStringLiteral("edit-undo")));
+    QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    redo->setIcon(QIcon::fromTheme(QStringLiteral("edit-redo")));
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < static_cast<int>(Page::Count); ++i) {
+        const PageInfo &page = kPages.at(i);
+        auto *action = view->addAction(QIcon::fromTheme(QString::fromLatin1(page.icon)), tr(page.title), this,
+                                       [this, i] { showPage(static_cast<Page>(i)); });
+        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    auto *refreshAction =
+        view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), this, &MainWindow::refresh);
+    refreshAction->setShortcut(QKeySequence::Refresh);
+    auto *fullScreen = view->addAction(tr("&Full Screen"), this, [this](bool on) {
+        setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+    });
+    fullScreen->setCheckable(true);
+    fullScreen->setShortcut(QKeySequence::FullScreen);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    auto *about = help->addAction(tr("&About Ballast"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolBar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(refreshAction);
+    toolbar->addAction(import);
+    toolbar->addSeparator();
+    toolbar->addAction(undo);
+    toolbar->addAction(redo);
+}
+
+void MainWindow::rebuildExportMenu()
+{
+    m_exportMenu->clear();
+    View *current = page(currentPage());
+    if (current == nullptr)
+        return;
+    const QList<ExportTarget> targets = current->exportTargets();
+    for (int i = 0; i < targets.size(); ++i)
+        m_exportMenu->addAction(targets[i].title + QStringLiteral("…"), this, [this, i] { exportTarget(i); });
+    m_exportMenu->setEnabled(!targets.isEmpty());
+}
+
+void MainWindow::exportTarget(int index)
+{
+    View *current = page(currentPage());
+    const QList<ExportTarget> targets = current->exportTargets();
+    if (index < 0 || index >= targets.size())
+        return;
+    const ExportTarget &target = targets[index];
+    QSettings settings;
+    const QString dir = settings
+                            .value(QStringLiteral("export/directory"),
+                                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                            .toString();
+    const QString filter =
+        target.format == ExportTarget::Format::Csv ? tr("CSV files (*.csv)") : tr("PNG images (*.png)");
+    const QString path =
+        QFileDialog::getSaveFileName(this, target.title, dir + QLatin1Char('/') + target.fileName, filter);
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("export/directory"), QFileInfo(path).absolutePath());
+    if (const Status written = target.write(path); !written) {
+        QMessageBox::warning(this, tr("Export failed"), written.error().message);
         return;
     }
-    m_positions->setSnapshot(*snapshot);
-    m_summary->setText(tr("Portfolio value: %1 %2")
-                           .arg(QLocale().toString(snapshot->totalValue().toDouble(), 'f', 2), snapshot->quote()));
-    m_simulated->setVisible(snapshot->isSimulated());
-    statusBar()->showMessage(tr("Valued at %1 UTC").arg(snapshot->time().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+}
+
+void MainWindow::importPrices()
+{
+    QSettings settings;
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Import Price History"), settings.value(QStringLiteral("import/directory")).toString(),
+        tr("Price files (*.csv *.txt);;All files (*)"));
+    if (paths.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("import/directory"), QFileInfo(paths.first()).absolutePath());
+    ImportDialog dialog(m_context, paths, this);
+    dialog.exec();
+}
+
+void MainWindow::updateBanner()
+{
+    bool simulated = false;
+    if (auto snapshot = m_context.snapshot())
+        simulated = snapshot->isSimulated();
+    bool realAccount = false;
+    if (auto accounts = storage::AccountRepo(m_context.db()).list()) {
+        bool paper = false;
+        for (const auto &account : *accounts) {
+            paper = paper || account.kind == domain::AccountKind::Paper;
+            realAccount = realAccount || account.kind == domain::AccountKind::Exchange;
+        }
+        simulated = simulated || (paper && !realAccount);
+    }
+    m_bannerText->setText(realAccount ? tr("SIMULATED prices are in use for some assets")
+                                      : tr("SIMULATED: demo portfolio on the paper exchange; no real money moves"));
+    m_banner->setVisible(simulated);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Ballast"),
+                       tr("<h3>Ballast %1</h3><p>A portfolio manager and rebalancer for crypto assets.</p>"
+                          "<p>Your ledger: %2</p>")
+                           .arg(QApplication::applicationVersion(), m_context.databasePath().toHtmlEscaped()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_context.isExecuting()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Execution running"),
+            tr("Orders are being sent. Closing now stops after the current order; the rest is reconciled at the "
+               "next start. Close anyway?"));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/page"), pageKey(currentPage()));
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace ballast::ui

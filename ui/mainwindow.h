@@ -3,33 +3,62 @@
 #include <QMainWindow>
 
 class QLabel;
-class QTableView;
-
-namespace ballast::storage {
-class Database;
-}
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+class QUndoGroup;
+class QWidget;
 
 namespace ballast::ui {
 
-class PositionsModel;
+class AppContext;
+class View;
 
-/// The main window: assembles the panels; the logic lives in core and panels.
+/// The main window: a list of pages beside the page on show, the menus, the
+/// toolbar and the "simulated" banner. The pages do the work; the window only
+/// assembles them and keeps its state in QSettings.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(storage::Database &db, QWidget *parent = nullptr);
+    explicit MainWindow(AppContext &context, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
-    /// Re-reads the ledger and shows the current valuation.
+    /// The pages, in the order of the navigation list.
+    enum class Page { Dashboard, Holdings, Targets, Rebalance, Backtest, Accounts, Alerts, Count };
+    /// The page names used on the command line (--view) and in settings.
+    static QString pageKey(Page page);
+    static std::optional<Page> pageFromKey(const QString &key);
+
+    void showPage(Page page);
+    [[nodiscard]] Page currentPage() const;
+    [[nodiscard]] View *page(Page page) const;
+    /// Undo and redo of every page that keeps an undo stack (Targets).
+    [[nodiscard]] QUndoGroup *undoGroup() const { return m_undo; }
+
+    /// Re-reads the ledger into every page.
     void refresh();
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
-    storage::Database &m_db;
-    PositionsModel *m_positions = nullptr;
-    QTableView *m_table = nullptr;
-    QLabel *m_summary = nullptr;
-    QLabel *m_simulated = nullptr;
+    void createActions();
+    void rebuildExportMenu();
+    void updateBanner();
+    void importPrices();
+    void exportTarget(int index);
+    void showAbout();
+
+    AppContext &m_context;
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QWidget *m_banner = nullptr;
+    QLabel *m_bannerText = nullptr;
+    QMenu *m_exportMenu = nullptr;
+    QUndoGroup *m_undo = nullptr;
+    QList<View *> m_pages;
 };
 
 } // namespace ballast::ui

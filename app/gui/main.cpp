@@ -1,3 +1,4 @@
+#include "appcontext.h"
 #include "mainwindow.h"
 #include "storage/database.h"
 #include "storage/demoportfolio.h"
@@ -5,12 +6,14 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
 
 int main(int argc, char *argv[])
 {
+    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Ballast"));
     QApplication::setApplicationName(QStringLiteral("ballast"));
@@ -19,22 +22,38 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("io.ballast.Ballast"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Ballast: crypto portfolio manager and rebalancer"));
+    parser.setApplicationDescription(QObject::tr("Ballast: crypto portfolio manager and rebalancer"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption dbOption(QStringLiteral("db"), QStringLiteral("SQLite database file."),
-                                      QStringLiteral("PATH"));
+    const QCommandLineOption dbOption(QStringLiteral("db"), QObject::tr("SQLite ledger file."), QStringLiteral("PATH"));
     const QCommandLineOption demoOption(QStringLiteral("demo"),
-                                        QStringLiteral("Create the demo portfolio when the database is empty."));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              QStringLiteral("Render the main window to FILE.png and exit."),
-                                              QStringLiteral("FILE"));
-    parser.addOptions({dbOption, demoOption, screenshotOption});
+                                        QObject::tr("Create the demo portfolio when the ledger is empty."));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"), QObject::tr("Render the main window to FILE.png after loading, then exit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption viewOption(
+        QStringLiteral("view"),
+        QObject::tr("Page to open: dashboard, holdings, targets, rebalance, backtest, accounts or alerts."),
+        QStringLiteral("PAGE"));
+    const QCommandLineOption sizeOption(QStringLiteral("size"), QObject::tr("Window size for --screenshot, WxH."),
+                                        QStringLiteral("WxH"), QStringLiteral("1280x820"));
+    parser.addOptions({dbOption, demoOption, screenshotOption, viewOption, sizeOption});
     parser.process(app);
 
+    std::optional<ballast::ui::MainWindow::Page> page;
+    if (parser.isSet(viewOption)) {
+        page = ballast::ui::MainWindow::pageFromKey(parser.value(viewOption));
+        if (!page) {
+            qCritical("ballast: --view: unknown page \"%s\"", qPrintable(parser.value(viewOption)));
+            return 2;
+        }
+    }
+
     QString path = parser.value(dbOption);
-    if (path.isEmpty())
+    if (path.isEmpty()) {
         path = ballast::storage::Database::defaultPath();
+        QDir().mkpath(QFileInfo(path).absolutePath());
+    }
     const bool firstRun = !QFileInfo::exists(path);
     auto opened = ballast::storage::Database::open(path);
     if (!opened) {
@@ -53,14 +72,26 @@ int main(int argc, char *argv[])
         }
     }
 
-    ballast::ui::MainWindow window(db);
-    window.show();
+    ballast::ui::AppContext context(db, QFileInfo(path).absoluteFilePath());
+    ballast::ui::MainWindow window(context);
+    if (page)
+        window.showPage(*page);
     if (parser.isSet(screenshotOption)) {
+        const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
+        if (size.size() == 2)
+            window.resize(size[0].toInt(), size[1].toInt());
+        window.show();
         const QString file = parser.value(screenshotOption);
-        QTimer::singleShot(300, &window, [&window, file] {
+        // Rendered once loading has settled: charts animate nothing, so a few
+        // event-loop turns after showing are enough.
+        QTimer::singleShot(500, &window, [&window, file] {
             const bool saved = window.grab().save(file);
+            if (!saved)
+                qCritical("ballast: cannot write %s", qPrintable(file));
             QApplication::exit(saved ? 0 : 1);
         });
+    } else {
+        window.show();
     }
     return QApplication::exec();
 }

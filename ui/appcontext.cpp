@@ -1,0 +1,66 @@
+#include "appcontext.h"
+
+#include "storage/ledger.h"
+#include "storage/portfoliorepo.h"
+
+namespace ballast::ui {
+
+AppContext::AppContext(storage::Database &db, QString databasePath, Clock clock, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_path(std::move(databasePath))
+    , m_clock(std::move(clock))
+{
+}
+
+storage::Ledger AppContext::ledger() const
+{
+    return storage::Ledger(m_db, m_clock);
+}
+
+Result<domain::Portfolio> AppContext::portfolio() const
+{
+    return storage::PortfolioRepo(m_db).load();
+}
+
+Result<rebalance::Snapshot> AppContext::snapshot() const
+{
+    return ledger().snapshot();
+}
+
+std::optional<QString> AppContext::askPassphrase(const QString &reason) const
+{
+    if (!m_passphrase)
+        return std::nullopt;
+    return m_passphrase(reason);
+}
+
+QString AppContext::vaultPath() const
+{
+    return m_path + QStringLiteral(".vault");
+}
+
+void AppContext::setExecuting(bool executing)
+{
+    if (m_executing == executing)
+        return;
+    m_executing = executing;
+    emit executingChanged(executing);
+}
+
+void AppContext::notifyLedgerChanged()
+{
+    emit ledgerChanged();
+}
+
+void AppContext::raiseAlert(const Alert &alert)
+{
+    emit alertRaised(alert);
+}
+
+void AppContext::showStatus(const QString &message)
+{
+    emit statusMessage(message);
+}
+
+} // namespace ballast::ui

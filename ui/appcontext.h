@@ -1,0 +1,76 @@
+#pragma once
+
+#include "alert.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/portfolio.h"
+#include "rebalance/snapshot.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace ballast::storage {
+class Database;
+class Ledger;
+} // namespace ballast::storage
+
+namespace ballast::ui {
+
+/// What every page of the window shares: the GUI thread's connection to the
+/// ledger, its path (workers open their own connection to it), the clock and
+/// the portfolio on show. A page that writes to the ledger calls
+/// notifyLedgerChanged() afterwards, and every page refreshes on
+/// ledgerChanged(). Alerts from any page go through raiseAlert().
+class AppContext : public QObject
+{
+    Q_OBJECT
+
+public:
+    AppContext(storage::Database &db, QString databasePath, Clock clock = systemClock(), QObject *parent = nullptr);
+
+    [[nodiscard]] storage::Database &db() const { return m_db; }
+    [[nodiscard]] const QString &databasePath() const { return m_path; }
+    [[nodiscard]] const Clock &clock() const { return m_clock; }
+    [[nodiscard]] storage::Ledger ledger() const;
+
+    /// The portfolio on show (the first one of the ledger).
+    [[nodiscard]] Result<domain::Portfolio> portfolio() const;
+    /// Its valuation now, from stored holdings and prices.
+    [[nodiscard]] Result<rebalance::Snapshot> snapshot() const;
+
+    /// Asks the person for the vault passphrase (a dialog in the app, a fixed
+    /// answer in tests); none when they cancel.
+    using PassphraseProvider = std::function<std::optional<QString>(const QString &reason)>;
+    void setPassphraseProvider(PassphraseProvider provider) { m_passphrase = std::move(provider); }
+    [[nodiscard]] std::optional<QString> askPassphrase(const QString &reason) const;
+    /// The vault file beside the database (as ballast-cli uses it).
+    [[nodiscard]] QString vaultPath() const;
+
+    /// True while an execution runs: it is the only writer then, and pages
+    /// that would write (targets, holdings, sync, import) wait for it.
+    [[nodiscard]] bool isExecuting() const { return m_executing; }
+    void setExecuting(bool executing);
+
+public slots:
+    void notifyLedgerChanged();
+    void raiseAlert(const ballast::ui::Alert &alert);
+    void showStatus(const QString &message);
+
+signals:
+    void ledgerChanged();
+    void alertRaised(const ballast::ui::Alert &alert);
+    void statusMessage(const QString &message);
+    void executingChanged(bool executing);
+
+private:
+    storage::Database &m_db;
+    QString m_path;
+    Clock m_clock;
+    PassphraseProvider m_passphrase;
+    bool m_executing = false;
+};
+
+} // namespace ballast::ui
