@@ -55,7 +55,10 @@ void AppContext::notifyLedgerChanged()
 
 void AppContext::raiseAlert(const Alert &alert)
 {
-    emit alertRaised(alert);
+    Alert stamped = alert;
+    if (stamped.timeMs == 0)
+        stamped.timeMs = m_clock();
+    emit alertRaised(stamped);
 }
 
 void AppContext::showStatus(const QString &message)

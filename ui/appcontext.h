@@ -56,6 +56,7 @@ public:
 
 public slots:
     void notifyLedgerChanged();
+    /// Shows @p alert in the panel (and as a notification); a zero time means now.
     void raiseAlert(const ballast::ui::Alert &alert);
     void showStatus(const QString &message);
 

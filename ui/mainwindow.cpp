@@ -28,6 +28,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QStyle>
 #include <QToolBar>
 #include <QUndoGroup>
 #include <QUndoStack>
@@ -42,21 +43,31 @@ struct PageInfo
     const char *key;
     const char *title; // translated through MainWindow::tr
     const char *icon; // freedesktop icon name
+    QStyle::StandardPixmap fallback; // when the desktop has no icon theme
 };
 
 constexpr std::array<PageInfo, static_cast<int>(MainWindow::Page::Count)> kPages{{
-    {"dashboard", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Dashboard"), "go-home"},
-    {"holdings", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Holdings"), "view-list-details"},
-    {"targets", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Targets"), "document-edit"},
-    {"rebalance", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Rebalance"), "view-refresh"},
-    {"backtest", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Backtest"), "media-playback-start"},
-    {"accounts", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Accounts"), "system-users"},
-    {"alerts", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Alerts"), "dialog-warning"},
+    {"dashboard", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Dashboard"), "go-home", QStyle::SP_DirHomeIcon},
+    {"holdings", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Holdings"), "view-list-details",
+     QStyle::SP_FileDialogDetailedView},
+    {"targets", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Targets"), "document-edit",
+     QStyle::SP_FileDialogContentsView},
+    {"rebalance", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Rebalance"), "view-refresh", QStyle::SP_BrowserReload},
+    {"backtest", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Backtest"), "media-playback-start",
+     QStyle::SP_MediaPlay},
+    {"accounts", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Accounts"), "system-users", QStyle::SP_DriveNetIcon},
+    {"alerts", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Alerts"), "dialog-warning", QStyle::SP_MessageBoxWarning},
 }};
 
 const PageInfo &info(MainWindow::Page page)
 {
     return kPages.at(static_cast<std::size_t>(page));
+}
+
+/// The desktop theme's icon, or the style's own when there is no theme.
+QIcon themeIcon(const char *name, QStyle::StandardPixmap fallback)
+{
+    return QIcon::fromTheme(QString::fromLatin1(name), QApplication::style()->standardIcon(fallback));
 }
 
 } // namespace
@@ -89,16 +100,30 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
         const PageInfo &page = info(static_cast<Page>(i));
         m_stack->addWidget(m_pages[i]);
         m_pages[i]->setAccessibleName(tr(page.title));
-        auto *item = new QListWidgetItem(QIcon::fromTheme(QString::fromLatin1(page.icon)), tr(page.title));
+        auto *item = new QListWidgetItem(themeIcon(page.icon, page.fallback), tr(page.title));
         m_navigation->addItem(item);
     }
-    m_navigation->setFixedWidth(m_navigation->sizeHintForColumn(0) + 48);
+    // Wide enough for the longest title with an unread count beside it.
+    m_navigation->setFixedWidth(
+        std::max(m_navigation->sizeHintForColumn(0),
+                 m_navigation->fontMetrics().horizontalAdvance(tr("Alerts (999)")) + m_navigation->iconSize().width())
+        + 32);
     connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0)
             return;
         m_stack->setCurrentIndex(row);
         rebuildExportMenu();
     });
+    if (auto *alerts = qobject_cast<AlertsView *>(page(Page::Alerts))) {
+        connect(alerts, &AlertsView::unreadChanged, this, [this](int unread) {
+            QListWidgetItem *item = m_navigation->item(static_cast<int>(Page::Alerts));
+            const QString title = tr(info(Page::Alerts).title);
+            item->setText(unread > 0 ? tr("%1 (%2)").arg(title).arg(unread) : title);
+            QFont font = item->font();
+            font.setBold(unread > 0);
+            item->setFont(font);
+        });
+    }
     if (auto *targets = qobject_cast<TargetsView *>(page(Page::Targets)); targets && targets->undoStack()) {
         m_undo->addStack(targets->undoStack());
         m_undo->setActiveStack(targets->undoStack());
@@ -192,37 +217,37 @@ void MainWindow::refresh()
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    auto *import = file->addAction(QIcon::fromTheme(QStringLiteral("document-import")), tr("&Import Prices…"), this,
-                                   &MainWindow::importPrices);
+    auto *import = file->addAction(themeIcon("document-import", QStyle::SP_DialogOpenButton), tr("&Import Prices…"),
+                                   this, &MainWindow::importPrices);
     import->setShortcut(QKeySequence(tr("Ctrl+I")));
     import->setStatusTip(tr("Import price history from CSV files"));
-    m_exportMenu = file->addMenu(QIcon::fromTheme(QStringLiteral("document-export")), tr("&Export"));
+    m_exportMenu = file->addMenu(themeIcon("document-export", QStyle::SP_DialogSaveButton), tr("&Export"));
     file->addSeparator();
-    auto *quit =
-        file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"), this, &QWidget::close);
+    auto *quit = file->addAction(themeIcon("application-exit", QStyle::SP_DialogCloseButton), tr("&Quit"), this,
+                                 &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
-    undo->setIcon(QIcon::fromTheme(QStringLiteral("edit-undo")));
+    undo->setIcon(themeIcon("edit-undo", QStyle::SP_ArrowBack));
     QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
     redo->setShortcut(QKeySequence::Redo);
-    redo->setIcon(QIcon::fromTheme(QStringLiteral("edit-redo")));
+    redo->setIcon(themeIcon("edit-redo", QStyle::SP_ArrowForward));
     edit->addAction(undo);
     edit->addAction(redo);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < static_cast<int>(Page::Count); ++i) {
         const PageInfo &page = kPages.at(i);
-        auto *action = view->addAction(QIcon::fromTheme(QString::fromLatin1(page.icon)), tr(page.title), this,
+        auto *action = view->addAction(themeIcon(page.icon, page.fallback), tr(page.title), this,
                                        [this, i] { showPage(static_cast<Page>(i)); });
         action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
     view->addSeparator();
-    auto *refreshAction =
-        view->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Refresh"), this, &MainWindow::refresh);
+    auto *refreshAction = view->addAction(themeIcon("view-refresh", QStyle::SP_BrowserReload), tr("&Refresh"), this,
+                                          &MainWindow::refresh);
     refreshAction->setShortcut(QKeySequence::Refresh);
     auto *fullScreen = view->addAction(tr("&Full Screen"), this, [this](bool on) {
         setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
