@@ -52,7 +52,7 @@ void appendRows(const QAbstractItemModel &model, const QModelIndex &parent, int 
         for (int column = 0; column < columns; ++column) {
             QString text = cellText(model, model.index(row, column, parent));
             if (column == 0 && depth > 0)
-                text = QString(depth * 2, QLatin1Char(' ')) + text;
+                text = QString(qsizetype{2} * depth, QLatin1Char(' ')) + text;
             fields << text;
         }
         while (fields.size() < table.header.size())

@@ -21,7 +21,10 @@ namespace ballast::ui {
 
 namespace {
 
-const QString kNotifyKey = QStringLiteral("alerts/notify");
+QString notifyKey()
+{
+    return QStringLiteral("alerts/notify");
+}
 
 } // namespace
 
@@ -49,8 +52,8 @@ AlertsView::AlertsView(AppContext &context, QWidget *parent)
             [this](int index) { m_proxy->setFilterFixedString(index == 0 ? QString() : m_kind->currentText()); });
     m_notify = new QCheckBox(tr("Desktop notifications"), this);
     m_notify->setAccessibleName(tr("Show new alerts as desktop notifications"));
-    m_notify->setChecked(QSettings().value(kNotifyKey, true).toBool());
-    connect(m_notify, &QCheckBox::toggled, this, [](bool on) { QSettings().setValue(kNotifyKey, on); });
+    m_notify->setChecked(QSettings().value(notifyKey(), true).toBool());
+    connect(m_notify, &QCheckBox::toggled, this, [](bool on) { QSettings().setValue(notifyKey(), on); });
     auto *check = new QPushButton(tr("Check Now"), this);
     check->setAccessibleName(tr("Check the alert conditions now"));
     connect(check, &QPushButton::clicked, m_monitor, &AlertMonitor::evaluate);
