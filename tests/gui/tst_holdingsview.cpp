@@ -27,7 +27,10 @@ using namespace ballast;
 
 namespace {
 
-const qint64 kNow = QDateTime(QDate(2024, 6, 15), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+qint64 fixedNow()
+{
+    return QDateTime(QDate(2024, 6, 15), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+}
 
 QString exportText(const QAbstractItemModel *model, const QModelIndex &index, int column)
 {
@@ -72,7 +75,7 @@ void TestHoldingsView::init()
 {
     QSettings().clear();
     m_db = std::make_unique<test::TempDatabase>();
-    const Clock clock = [] { return kNow; };
+    const Clock clock = [] { return fixedNow(); };
     QVERIFY(storage::DemoPortfolio::create(m_db->db(), clock));
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), clock);
     m_view = std::make_unique<ui::HoldingsView>(*m_context);
@@ -142,6 +145,11 @@ void TestHoldingsView::refreshFollowsLedger()
             .value(0);
     QVERIFY(eth.isValid());
     m_view->tree()->expand(eth);
+    const QModelIndex btc =
+        m_view->proxy()
+            ->match(m_view->proxy()->index(0, 0), Qt::DisplayRole, QStringLiteral("BTC"), 1, Qt::MatchExactly)
+            .value(0);
+    m_view->tree()->collapse(btc);
     const int before = m_view->proxy()->rowCount(eth);
 
     // A new holding on the wallet, on its own network: one more child of ETH.
@@ -164,6 +172,11 @@ void TestHoldingsView::refreshFollowsLedger()
     QVERIFY(after.isValid());
     QCOMPARE(m_view->proxy()->rowCount(after), before + 1);
     QVERIFY2(m_view->tree()->isExpanded(after), "an expanded asset stays expanded after a refresh");
+    const QModelIndex btcAfter =
+        m_view->proxy()
+            ->match(m_view->proxy()->index(0, 0), Qt::DisplayRole, QStringLiteral("BTC"), 1, Qt::MatchExactly)
+            .value(0);
+    QVERIFY2(!m_view->tree()->isExpanded(btcAfter), "a collapsed asset stays collapsed after a refresh");
     auto snapshot = m_context->snapshot();
     const auto *position = snapshot->position(QStringLiteral("ETH"));
     QCOMPARE(exportText(m_view->proxy(), after, ui::HoldingsTreeModel::Quantity), position->quantity.toString());

@@ -30,7 +30,10 @@ using ui::TargetsModel;
 
 namespace {
 
-const qint64 kNow = QDateTime(QDate(2024, 6, 15), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+qint64 fixedNow()
+{
+    return QDateTime(QDate(2024, 6, 15), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+}
 
 money::Decimal percentSum(const QList<ui::TargetRow> &rows)
 {
@@ -84,7 +87,7 @@ void TestTargetsView::initTestCase()
 void TestTargetsView::init()
 {
     m_db = std::make_unique<test::TempDatabase>();
-    const Clock clock = [] { return kNow; };
+    const Clock clock = [] { return fixedNow(); };
     QVERIFY(storage::DemoPortfolio::create(m_db->db(), clock));
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), clock);
     m_view = std::make_unique<ui::TargetsView>(*m_context);

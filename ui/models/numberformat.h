@@ -5,8 +5,6 @@
 #include <QLocale>
 #include <QString>
 
-#include <utility>
-
 namespace ballast::ui {
 
 /// How the holdings and targets pages show numbers to a person: localised,
@@ -15,8 +13,8 @@ namespace ballast::ui {
 class NumberFormat
 {
 public:
-    explicit NumberFormat(QLocale locale = {})
-        : m_locale(std::move(locale))
+    explicit NumberFormat(const QLocale &locale = QLocale())
+        : m_locale(locale)
     {
     }
 

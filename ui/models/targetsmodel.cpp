@@ -16,7 +16,10 @@ namespace ballast::ui {
 
 namespace {
 
-const money::Decimal kHundred = money::Decimal::fromInt(100);
+money::Decimal hundred()
+{
+    return money::Decimal::fromInt(100);
+}
 
 QString columnName(int column)
 {
@@ -43,7 +46,7 @@ QList<TargetRow> TargetsModel::rowsFrom(const QList<domain::Target> &targets)
 {
     QList<TargetRow> rows;
     for (const auto &target : targets)
-        rows.append(TargetRow{target.asset, (target.weight * kHundred).toString(),
+        rows.append(TargetRow{target.asset, (target.weight * hundred()).toString(),
                               target.band ? target.band->toString() : QString()});
     return rows;
 }
@@ -140,7 +143,7 @@ Result<money::Decimal> TargetsModel::parsePercent(const QString &text)
         return makeError(QStringLiteral("targets.weight"), tr("\"%1\" is not a number").arg(text.trimmed()));
     if (value->isNegative())
         return makeError(QStringLiteral("targets.weight"), tr("%1 % is negative").arg(text.trimmed()));
-    if (*value > kHundred)
+    if (*value > hundred())
         return makeError(QStringLiteral("targets.weight"), tr("%1 % is above 100 %").arg(cleaned));
     if (value->scale() > 8)
         return makeError(QStringLiteral("targets.weight"), tr("\"%1\": use at most 8 decimals").arg(text.trimmed()));
@@ -207,9 +210,9 @@ TargetsModel::Check TargetsModel::check() const
     if (m_rows.isEmpty()) {
         result.valid = false;
         result.messages.append(tr("Add at least one asset."));
-    } else if (result.totalPercent != kHundred) {
+    } else if (result.totalPercent != hundred()) {
         result.valid = false;
-        const money::Decimal off = result.totalPercent - kHundred;
+        const money::Decimal off = result.totalPercent - hundred();
         const NumberFormat format;
         result.messages.append(off.isPositive()
                                    ? tr("The weights sum to %1 %, %2 % over 100 %.")
@@ -237,7 +240,7 @@ Result<QList<domain::Target>> TargetsModel::targets() const
     for (const auto &row : m_rows) {
         domain::Target target;
         target.asset = *domain::AssetCatalog::normalizeSymbol(row.asset);
-        target.weight = *parsePercent(row.weight) / kHundred;
+        target.weight = *parsePercent(row.weight) / hundred();
         if (!row.band.trimmed().isEmpty())
             target.band = *domain::Band::parse(row.band.trimmed());
         targets.append(target);

@@ -18,7 +18,10 @@ namespace ballast::ui {
 
 namespace {
 
-const QString kHeaderKey = QStringLiteral("holdings/header");
+QString headerKey()
+{
+    return QStringLiteral("holdings/header");
+}
 
 } // namespace
 
@@ -53,13 +56,13 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
     m_tree->setAccessibleName(tr("Holdings by asset"));
     m_tree->sortByColumn(HoldingsTreeModel::Value, Qt::DescendingOrder);
     QHeaderView *header = m_tree->header();
-    header->setStretchLastSection(false);
+    header->setStretchLastSection(true);
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->resizeSection(HoldingsTreeModel::Name, 170);
     header->resizeSection(HoldingsTreeModel::Network, 90);
     for (int column = HoldingsTreeModel::Quantity; column < HoldingsTreeModel::ColumnCount; ++column)
         header->resizeSection(column, column == HoldingsTreeModel::Quantity ? 130 : 110);
-    const QByteArray saved = QSettings().value(kHeaderKey).toByteArray();
+    const QByteArray saved = QSettings().value(headerKey()).toByteArray();
     if (!saved.isEmpty())
         header->restoreState(saved);
     connect(header, &QHeaderView::sectionResized, this, &HoldingsView::saveHeader);
@@ -79,6 +82,8 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
 
     connect(&context, &AppContext::ledgerChanged, this, &HoldingsView::refresh);
     refresh();
+    // At first every holding is on show; later refreshes keep what the person opened.
+    m_tree->expandAll();
 }
 
 HoldingsView::~HoldingsView() = default;
@@ -133,7 +138,7 @@ void HoldingsView::updateTotals()
 
 void HoldingsView::saveHeader() const
 {
-    QSettings().setValue(kHeaderKey, m_tree->header()->saveState());
+    QSettings().setValue(headerKey(), m_tree->header()->saveState());
 }
 
 QList<ExportTarget> HoldingsView::exportTargets()

@@ -33,8 +33,15 @@ namespace ballast::ui {
 namespace {
 
 constexpr int kPreviewDelayMs = 150;
-const QString kError = QStringLiteral("color: #b03a2e;");
-const QString kOk = QStringLiteral("color: #1e7b3a;");
+QString errorStyle()
+{
+    return QStringLiteral("color: #b03a2e;");
+}
+
+QString okStyle()
+{
+    return QStringLiteral("color: #1e7b3a;");
+}
 
 /// Commits every keystroke of a cell editor, so that the sum and the preview
 /// follow the typing; the model merges one editor's keystrokes into one undo step.
@@ -177,7 +184,7 @@ TargetsView::TargetsView(AppContext &context, QWidget *parent)
     m_sum->setAccessibleName(tr("Sum of target weights"));
     m_messages->setAccessibleName(tr("Problems with the targets"));
     m_messages->setWordWrap(true);
-    m_messages->setStyleSheet(kError);
+    m_messages->setStyleSheet(errorStyle());
     m_save->setAccessibleName(tr("Save targets"));
     m_revert->setAccessibleName(tr("Revert to stored targets"));
 
@@ -318,7 +325,7 @@ void TargetsView::updateValidation()
                                 off.isPositive() ? QStringLiteral("+") : QStringLiteral("−"),
                                 format.decimal(off.abs(), 8)));
     }
-    m_sum->setStyleSheet(sumOk ? kOk : kError);
+    m_sum->setStyleSheet(sumOk ? okStyle() : errorStyle());
     m_messages->setText(check.messages.mid(0, 6).join(QLatin1Char('\n')));
     m_messages->setVisible(!check.messages.isEmpty());
     if (m_defaultBand->text() != m_model->defaultBand())
