@@ -56,9 +56,9 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
     m_tree->setAccessibleName(tr("Holdings by asset"));
     m_tree->sortByColumn(HoldingsTreeModel::Value, Qt::DescendingOrder);
     QHeaderView *header = m_tree->header();
-    header->setStretchLastSection(true);
+    header->setStretchLastSection(false);
     header->setSectionResizeMode(QHeaderView::Interactive);
-    header->resizeSection(HoldingsTreeModel::Name, 170);
+    header->resizeSection(HoldingsTreeModel::Name, 240);
     header->resizeSection(HoldingsTreeModel::Network, 90);
     for (int column = HoldingsTreeModel::Quantity; column < HoldingsTreeModel::ColumnCount; ++column)
         header->resizeSection(column, column == HoldingsTreeModel::Quantity ? 130 : 110);
