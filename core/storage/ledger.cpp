@@ -118,17 +118,22 @@ Status Ledger::setTargets(const QString &portfolioName, const QList<domain::Targ
 
 Result<rebalance::Snapshot> Ledger::snapshot(const QString &portfolioName, qint64 atMs)
 {
-    const qint64 at = atMs < 0 ? m_clock() : atMs;
     auto portfolio = PortfolioRepo(m_db).load(portfolioName);
     if (!portfolio)
         return portfolio.error();
+    return snapshotOf(*portfolio, atMs);
+}
+
+Result<rebalance::Snapshot> Ledger::snapshotOf(const domain::Portfolio &portfolio, qint64 atMs)
+{
+    const qint64 at = atMs < 0 ? m_clock() : atMs;
     auto holdings = HoldingsRepo(m_db).list();
     if (!holdings)
         return holdings.error();
-    auto prices = PriceStore(m_db).latestAll(portfolio->quote, at);
+    auto prices = PriceStore(m_db).latestAll(portfolio.quote, at);
     if (!prices)
         return prices.error();
-    return rebalance::Snapshot::build(*portfolio, *holdings, *prices,
+    return rebalance::Snapshot::build(portfolio, *holdings, *prices,
                                       QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc()));
 }
 
@@ -163,26 +168,44 @@ Result<rebalance::RebalancePlan> Ledger::proposePlan(const QString &portfolioNam
     auto portfolio = PortfolioRepo(m_db).load(portfolioName);
     if (!portfolio)
         return portfolio.error();
-    auto valued = snapshot(portfolio->name);
+    auto plan = planFor(*portfolio, mode, constraints);
+    if (!plan)
+        return plan.error();
+    if (auto stored = PlanRepo(m_db).save(portfolio->id, *plan); !stored)
+        return stored.error();
+    return plan;
+}
+
+Result<rebalance::RebalancePlan> Ledger::previewPlan(const domain::Portfolio &portfolio,
+                                                     const rebalance::PlanMode &mode,
+                                                     const rebalance::PlanConstraints &constraints)
+{
+    return planFor(portfolio, mode, constraints);
+}
+
+Result<rebalance::RebalancePlan> Ledger::planFor(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
+                                                 const rebalance::PlanConstraints &constraints)
+{
+    auto valued = snapshotOf(portfolio, -1);
     if (!valued)
         return valued.error();
-    auto tradable = venues(portfolio->quote);
+    auto tradable = venues(portfolio.quote);
     if (!tradable)
         return tradable.error();
     rebalance::PlanConstraints guarded = constraints;
     if (constraints.fallingGuard) {
         // The peak of the stored history (daily closes and every price seen).
         for (const auto &position : valued->positions()) {
-            if (!position.price || position.asset == portfolio->quote)
+            if (!position.price || position.asset == portfolio.quote)
                 continue;
             double peak = position.price->toDouble();
             try {
                 Statement candles(m_db, "SELECT max(close) FROM candles WHERE asset = ? AND quote = ?");
-                candles.bind(1, position.asset).bind(2, portfolio->quote);
+                candles.bind(1, position.asset).bind(2, portfolio.quote);
                 if (candles.step() && !candles.isNull(0))
                     peak = std::max(peak, candles.real(0));
                 Statement prices(m_db, "SELECT price FROM prices WHERE asset = ? AND quote = ?");
-                prices.bind(1, position.asset).bind(2, portfolio->quote);
+                prices.bind(1, position.asset).bind(2, portfolio.quote);
                 while (prices.step())
                     peak = std::max(peak, prices.text(0).toDouble());
             } catch (const SqlError &error) {
@@ -193,10 +216,7 @@ Result<rebalance::RebalancePlan> Ledger::proposePlan(const QString &portfolioNam
                 guarded.noBuy.insert(position.asset, fell);
         }
     }
-    const rebalance::RebalancePlan plan = rebalance::Planner::plan(*valued, *portfolio, *tradable, mode, guarded);
-    if (auto stored = PlanRepo(m_db).save(portfolio->id, plan); !stored)
-        return stored.error();
-    return plan;
+    return rebalance::Planner::plan(*valued, portfolio, *tradable, mode, guarded);
 }
 
 Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange)

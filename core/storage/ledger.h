@@ -57,6 +57,13 @@ public:
     Result<rebalance::RebalancePlan> proposePlan(const QString &portfolioName, const rebalance::PlanMode &mode,
                                                  const rebalance::PlanConstraints &constraints);
 
+    /// What proposePlan would propose now if @p portfolio (its targets and
+    /// bands, which need not be the stored ones) were stored: the same
+    /// holdings, prices, markets and planner, but nothing is written. For
+    /// previews while a person edits targets.
+    Result<rebalance::RebalancePlan> previewPlan(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
+                                                 const rebalance::PlanConstraints &constraints);
+
     /// Brings an exchange account up to date from its exchange: balances
     /// replace the account's holdings, markets are cached for planning, prices
     /// of the held assets are stored, and a sync valuation is recorded. One
@@ -74,6 +81,10 @@ public:
     [[nodiscard]] qint64 now() const { return m_clock(); }
 
 private:
+    Result<rebalance::Snapshot> snapshotOf(const domain::Portfolio &portfolio, qint64 atMs);
+    Result<rebalance::RebalancePlan> planFor(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
+                                             const rebalance::PlanConstraints &constraints);
+
     Database &m_db;
     Clock m_clock;
 };

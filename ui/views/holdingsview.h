@@ -2,15 +2,48 @@
 
 #include "views/view.h"
 
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTreeView;
+
 namespace ballast::ui {
 
-/// Holdings by asset, expandable by account and network.
+class HoldingsTreeModel;
+
+/// Holdings by asset, expandable by account and network, with a search
+/// field, sortable columns and a totals line.
 class HoldingsView : public View
 {
     Q_OBJECT
 
 public:
     explicit HoldingsView(AppContext &context, QWidget *parent = nullptr);
+    ~HoldingsView() override;
+
+    QList<ExportTarget> exportTargets() override;
+
+    /// The tree as loaded from the ledger, and as shown (filtered and sorted).
+    [[nodiscard]] HoldingsTreeModel *model() const { return m_model; }
+    [[nodiscard]] QSortFilterProxyModel *proxy() const { return m_proxy; }
+    [[nodiscard]] QTreeView *tree() const { return m_tree; }
+    [[nodiscard]] QLineEdit *searchField() const { return m_search; }
+    [[nodiscard]] QLabel *totalsLabel() const { return m_totals; }
+
+public slots:
+    /// Reloads the snapshot from the ledger, keeping expanded assets expanded.
+    void refresh();
+
+private:
+    void updateTotals();
+    void saveHeader() const;
+
+    HoldingsTreeModel *m_model = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QTreeView *m_tree = nullptr;
+    QLineEdit *m_search = nullptr;
+    QLabel *m_totals = nullptr;
+    QLabel *m_error = nullptr;
 };
 
 } // namespace ballast::ui
