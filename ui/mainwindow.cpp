@@ -360,6 +360,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
             return;
         }
     }
+    if (auto *targets = qobject_cast<TargetsView *>(page(Page::Targets)); targets && targets->isDirty()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved targets"), tr("The target weights have changes that are not saved. Save them now?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !targets->save())) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
