@@ -177,6 +177,7 @@ void RebalanceView::buildUi()
     m_table->setAlternatingRowColors(true);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->resizeColumnsToContents();
 
     auto *skippedBox = new QWidget(splitter);
     auto *skippedLayout = new QVBoxLayout(skippedBox);
@@ -195,7 +196,10 @@ void RebalanceView::buildUi()
     m_skipped->verticalHeader()->hide();
     m_skipped->setAlternatingRowColors(true);
     m_skipped->horizontalHeader()->setStretchLastSection(true);
-    skippedLayout->addWidget(m_skipped);
+    m_skipped->resizeColumnsToContents();
+    m_skipped->hide();
+    skippedLayout->addWidget(m_skipped, 1);
+    skippedLayout->addStretch(0); // keeps the totals at the top when nothing was skipped
     splitter->addWidget(m_table);
     splitter->addWidget(skippedBox);
     splitter->setStretchFactor(0, 3);
@@ -216,6 +220,7 @@ void RebalanceView::buildUi()
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_progress->setFormat(tr("%v of %m orders"));
+    m_progress->hide(); // shown once an execution starts
     m_cancel = new QPushButton(tr("&Cancel execution"), this);
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_cancel->setAccessibleName(tr("Cancel the execution"));
@@ -262,9 +267,20 @@ void RebalanceView::refresh()
             m_planStatus = *status;
     }
     if (!m_planModel->hasPlan()) {
-        m_planTitle->setText(tr("No plan yet: choose a mode and press Propose."));
+        QString now;
+        if (auto snapshot = context().snapshot()) {
+            QStringList outside;
+            for (const auto &position : snapshot->positions()) {
+                if (position.outsideBand())
+                    outside.append(QStringLiteral("%1 (%2)").arg(position.asset, pointsText(position.drift(), 1)));
+            }
+            now = outside.isEmpty() ? tr("Every asset is inside its band now.")
+                                    : tr("Outside their band now: %1.").arg(outside.join(QStringLiteral(", ")));
+        }
+        m_planTitle->setText(tr("No plan yet: choose a mode and press Propose.") + QLatin1Char(' ') + now);
         m_totals->clear();
         m_skippedTitle->clear();
+        m_skipped->hide();
     }
     updateActions();
 }
@@ -279,6 +295,7 @@ void RebalanceView::showPlan(const RebalancePlan &plan, const QString &status)
     m_sentLines.clear();
     m_progress->setRange(0, std::max<int>(1, static_cast<int>(plan.orders.size())));
     m_progress->setValue(0);
+    m_progress->hide();
     // A stored plan that already ran shows what the journal knows of it.
     if (status != QLatin1String("proposed")) {
         m_planModel->setLocked(true);
@@ -287,6 +304,12 @@ void RebalanceView::showPlan(const RebalancePlan &plan, const QString &status)
             for (const auto &entry : *entries)
                 lines.insert(entry.line);
             m_planModel->beginExecution(lines);
+            int final = 0;
+            for (const auto &entry : *entries)
+                final += domain::isFinal(entry.status) ? 1 : 0;
+            m_progress->setRange(0, static_cast<int>(entries->size()));
+            m_progress->setValue(final);
+            m_progress->show();
             for (const auto &entry : *entries) {
                 execution::OrderProgress progress;
                 progress.line = entry.line;
@@ -510,6 +533,7 @@ void RebalanceView::startExecution(const RebalancePlan &plan, bool dryRun)
     m_planModel->beginExecution(m_sentLines);
     m_progress->setRange(0, static_cast<int>(plan.orders.size()));
     m_progress->setValue(0);
+    m_progress->show();
     m_executedPlanId = plan.id;
     if (m_summary)
         m_summary->close();
