@@ -32,17 +32,32 @@ using namespace ballast::test::fake;
 namespace {
 
 // Ten assets held overweight (sold) and ten underweight (bought): 20 orders.
-const QStringList kSells = {QStringLiteral("SOL"), QStringLiteral("ADA"),  QStringLiteral("XRP"),
-                            QStringLiteral("DOT"), QStringLiteral("LINK"), QStringLiteral("LTC"),
-                            QStringLiteral("BCH"), QStringLiteral("ATOM"), QStringLiteral("AVAX"),
-                            QStringLiteral("UNI")};
-const QStringList kBuys = {QStringLiteral("XLM"),  QStringLiteral("TRX"),  QStringLiteral("ETC"), QStringLiteral("FIL"),
-                           QStringLiteral("NEAR"), QStringLiteral("ALGO"), QStringLiteral("APT"), QStringLiteral("ARB"),
-                           QStringLiteral("OP"),   QStringLiteral("SUI")};
-const QStringList kPrices = {
-    QStringLiteral("5"),  QStringLiteral("10"),   QStringLiteral("2.5"),  QStringLiteral("2"),   QStringLiteral("50"),
-    QStringLiteral("25"), QStringLiteral("12.5"), QStringLiteral("1.25"), QStringLiteral("100"), QStringLiteral("0.5")};
-const QString kPassphrase = QStringLiteral("responsiveness-test-passphrase");
+QStringList sells()
+{
+    return {QStringLiteral("SOL"),  QStringLiteral("ADA"), QStringLiteral("XRP"), QStringLiteral("DOT"),
+            QStringLiteral("LINK"), QStringLiteral("LTC"), QStringLiteral("BCH"), QStringLiteral("ATOM"),
+            QStringLiteral("AVAX"), QStringLiteral("UNI")};
+}
+
+QStringList buys()
+{
+    return {QStringLiteral("XLM"),  QStringLiteral("TRX"),  QStringLiteral("ETC"), QStringLiteral("FIL"),
+            QStringLiteral("NEAR"), QStringLiteral("ALGO"), QStringLiteral("APT"), QStringLiteral("ARB"),
+            QStringLiteral("OP"),   QStringLiteral("SUI")};
+}
+
+/// The price of the i-th sold and the i-th bought asset.
+QStringList prices()
+{
+    return {QStringLiteral("5"),   QStringLiteral("10"), QStringLiteral("2.5"),  QStringLiteral("2"),
+            QStringLiteral("50"),  QStringLiteral("25"), QStringLiteral("12.5"), QStringLiteral("1.25"),
+            QStringLiteral("100"), QStringLiteral("0.5")};
+}
+
+QString passphrase()
+{
+    return QStringLiteral("responsiveness-test-passphrase");
+}
 
 } // namespace
 
@@ -75,6 +90,9 @@ private slots:
         onFake([this] {
             m_fake = new FakeBinance;
             m_fake->setWeightLimit(1000000);
+            const QStringList kSells = sells();
+            const QStringList kBuys = buys();
+            const QStringList kPrices = prices();
             for (int i = 0; i < kSells.size(); ++i) {
                 for (const bool sell : {true, false}) {
                     const QString asset = sell ? kSells[i] : kBuys[i];
@@ -122,7 +140,7 @@ private slots:
                                              ballast::security::KeyStore::Mode::VaultOnly);
             QVERIFY(keys.store(QStringLiteral("bn"),
                                ballast::security::Credentials{FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()},
-                               kPassphrase)
+                               passphrase())
                         .ok());
         }
         {
@@ -137,7 +155,7 @@ private slots:
             QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
         }
         QList<ballast::domain::Target> targets;
-        for (const QString &asset : kSells + kBuys)
+        for (const QString &asset : sells() + buys())
             targets.append({asset, dec("0.0475"), {}});
         targets.append({QStringLiteral("USDT"), dec("0.05"), {}});
         QVERIFY(ledger
@@ -151,7 +169,7 @@ private slots:
         // After the window: it installs its own (dialog) provider.
         context.setPassphraseProvider([&asked](const QString &) -> std::optional<QString> {
             ++asked;
-            return kPassphrase;
+            return passphrase();
         });
         window.resize(1280, 820);
         window.show();
@@ -205,7 +223,7 @@ private slots:
 
         // Waiting goes through QSignalSpy::wait(), a real event loop: QTRY_* and
         // qWait() sleep 10 ms between their turns, which would be measured as gaps.
-        QSignalSpy finished(view->controller(), &ballast::ui::ExecutionController::finished);
+        QSignalSpy finished(view, &ballast::ui::RebalanceView::summaryShown);
         QTest::mouseClick(view->findChild<QPushButton *>(QStringLiteral("executeButton")), Qt::LeftButton);
         QVERIFY(view->confirmDialog() != nullptr);
         QVERIFY(view->confirmDialog()->realMoney());

@@ -581,9 +581,6 @@ void RebalanceView::onFinished(const execution::ExecutionSummary &summary)
         m_planModel->setLocked(false); // nothing was sent: the ticks may change again
     if (auto status = storage::PlanRepo(context().db()).status(m_planModel->plan().id))
         m_planStatus = *status;
-    std::optional<rebalance::Snapshot> after;
-    if (auto snapshot = context().snapshot())
-        after = *snapshot;
     QString text;
     if (summary.aborted) {
         text = tr("Nothing was sent: %1").arg(summary.abortReason);
@@ -601,11 +598,22 @@ void RebalanceView::onFinished(const execution::ExecutionSummary &summary)
             text += QLatin1Char(' ') + tr("Stopped at your request.");
     }
     setMessage(text);
+    updateActions();
+    // In a later turn of the event loop: the pages' refresh after the ledger
+    // changed and the valuation below do not add up to one long freeze.
+    QTimer::singleShot(0, this, [this, summary] { showSummary(summary); });
+}
+
+void RebalanceView::showSummary(const execution::ExecutionSummary &summary)
+{
+    std::optional<rebalance::Snapshot> after;
+    if (auto snapshot = context().snapshot())
+        after = *snapshot;
     auto *dialog = new ExecutionSummaryDialog(summary, after, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_summary = dialog;
     dialog->open();
-    updateActions();
+    emit summaryShown();
 }
 
 void RebalanceView::onFailed(const QString &message)

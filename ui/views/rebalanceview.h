@@ -55,8 +55,13 @@ public:
     /// The id of the plan the last execution ran (the approved subset's).
     [[nodiscard]] const QString &executedPlanId() const { return m_executedPlanId; }
 
+signals:
+    /// The summary of an execution is on screen (a turn after it finished).
+    void summaryShown();
+
 private:
     void buildUi();
+    void showSummary(const execution::ExecutionSummary &summary);
     void refresh();
     void showPlan(const rebalance::RebalancePlan &plan, const QString &status);
     void updateTotals();
