@@ -1,9 +1,13 @@
 #include "execution/executionworker.h"
 
+#include "domain/account.h"
 #include "exchange/exchangefactory.h"
 #include "storage/database.h"
 #include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
+
+#include <QMutexLocker>
+#include <QNetworkAccessManager>
 
 namespace ballast::execution {
 
@@ -17,7 +21,27 @@ ExecutionWorker::ExecutionWorker(QString databasePath, Clock clock, QObject *par
     qRegisterMetaType<ExecutionOptions>();
 }
 
-ExecutionWorker::~ExecutionWorker() = default;
+// The factory's connectors use the network manager: they go first.
+ExecutionWorker::~ExecutionWorker()
+{
+    m_exchanges.reset();
+    m_network.reset();
+}
+
+void ExecutionWorker::setCredentials(const QHash<qint64, exchange::ApiCredentials> &credentials)
+{
+    const QMutexLocker locker(&m_credentialsLock);
+    for (auto it = credentials.cbegin(); it != credentials.cend(); ++it)
+        m_credentials.insert(it.key(), it.value());
+}
+
+std::optional<exchange::ApiCredentials> ExecutionWorker::credentialsFor(qint64 accountId) const
+{
+    const QMutexLocker locker(&m_credentialsLock);
+    if (auto found = m_credentials.constFind(accountId); found != m_credentials.cend())
+        return *found;
+    return std::nullopt;
+}
 
 bool ExecutionWorker::open()
 {
@@ -33,6 +57,10 @@ bool ExecutionWorker::open()
     auto portfolio = storage::PortfolioRepo(*m_db).load();
     m_exchanges = std::make_unique<exchange::ExchangeFactory>(
         *m_db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
+    // Created here, so that it lives in the worker's thread like the connectors that use it.
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_exchanges->setNetwork(m_network.get(),
+                            [this](const domain::Account &account) { return credentialsFor(account.id); });
     return true;
 }
 

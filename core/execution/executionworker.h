@@ -1,25 +1,29 @@
 #pragma once
 
+#include "exchange/exchangefactory.h"
 #include "execution/executor.h"
 
+#include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QString>
 
 #include <atomic>
 #include <memory>
 
+class QNetworkAccessManager;
+
 namespace ballast::storage {
 class Database;
 }
-namespace ballast::exchange {
-class ExchangeFactory;
-}
-
 namespace ballast::execution {
 
 /// Runs executions on its own thread: move it to a QThread, then invoke
-/// execute() queued. It opens its own database connection in that thread and
-/// reports back by signals carrying value types; the GUI thread never waits.
+/// execute() queued. It opens its own database connection and its own network
+/// manager in that thread and reports back by signals carrying value types;
+/// the GUI thread never waits. Paper accounts need nothing more; exchange
+/// accounts trade once their API credentials were handed over with
+/// setCredentials() (the passphrase that unlocked them stays with the caller).
 class ExecutionWorker : public QObject
 {
     Q_OBJECT
@@ -31,6 +35,11 @@ public:
     /// Thread-safe: the running execution stops before its next order, and
     /// cancels what is open on the exchange.
     void requestCancel() { m_cancel.store(true); }
+
+    /// Thread-safe: the API credentials of exchange accounts, by account id,
+    /// for the executions and reconciliations that follow. Accounts already
+    /// connected keep their connection; the others are connected with these.
+    void setCredentials(const QHash<qint64, exchange::ApiCredentials> &credentials);
 
 public slots:
     void execute(const QString &planId, const ballast::execution::ExecutionOptions &options);
@@ -44,11 +53,15 @@ signals:
 
 private:
     bool open();
+    std::optional<exchange::ApiCredentials> credentialsFor(qint64 accountId) const;
 
     QString m_path;
     Clock m_clock;
     std::unique_ptr<storage::Database> m_db;
+    std::unique_ptr<QNetworkAccessManager> m_network; ///< created in the worker's thread
     std::unique_ptr<exchange::ExchangeFactory> m_exchanges;
+    mutable QMutex m_credentialsLock;
+    QHash<qint64, exchange::ApiCredentials> m_credentials;
     std::atomic_bool m_cancel{false};
 };
 

@@ -1,16 +1,666 @@
-// Placeholder page until its work lands.
 #include "views/rebalanceview.h"
 
+#include "appcontext.h"
+#include "dialogs/executionconfirmdialog.h"
+#include "dialogs/executionsummarydialog.h"
+#include "execution/executioncontroller.h"
+#include "execution/planapproval.h"
+#include "io/exports.h"
+#include "models/decimaltext.h"
+#include "models/planmodel.h"
+#include "models/skippedlinesmodel.h"
+#include "storage/accountrepo.h"
+#include "storage/journal.h"
+#include "storage/ledger.h"
+#include "storage/planrepo.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimeZone>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
 
 namespace ballast::ui {
 
+using money::Decimal;
+using rebalance::PlanMode;
+using rebalance::RebalancePlan;
+
+namespace {
+
+/// A decimal typed in the person's locale (group separators allowed).
+std::optional<Decimal> parseAmount(const QString &text)
+{
+    const QLocale locale;
+    QString plain = text.trimmed();
+    plain.remove(locale.groupSeparator());
+    plain.replace(locale.decimalPoint(), QStringLiteral("."));
+    if (plain.isEmpty())
+        return Decimal();
+    auto value = Decimal::parse(plain);
+    if (!value || value->isNegative())
+        return std::nullopt;
+    return *value;
+}
+
+QString modeText(const PlanMode &mode, const QString &quote)
+{
+    switch (mode.kind) {
+    case PlanMode::Kind::Target:
+        return RebalanceView::tr("back to the targets");
+    case PlanMode::Kind::BandEdge:
+        return RebalanceView::tr("to the band's edge");
+    case PlanMode::Kind::Invest:
+        return RebalanceView::tr("invest %1 %2").arg(decimalText(mode.amount, 2), quote);
+    case PlanMode::Kind::Withdraw:
+        return RebalanceView::tr("withdraw %1 %2").arg(decimalText(mode.amount, 2), quote);
+    }
+    return {};
+}
+
+} // namespace
+
 RebalanceView::RebalanceView(AppContext &context, QWidget *parent)
     : View(context, parent)
+    , m_planModel(new PlanModel(this))
+    , m_skippedModel(new SkippedLinesModel(this))
+    , m_controller(new ExecutionController(context, this))
+{
+    buildUi();
+    connect(m_planModel, &PlanModel::approvalChanged, this, [this] {
+        updateTotals();
+        updateActions();
+    });
+    connect(m_controller, &ExecutionController::orderProgress, this, &RebalanceView::onProgress);
+    connect(m_controller, &ExecutionController::finished, this, &RebalanceView::onFinished);
+    connect(m_controller, &ExecutionController::failed, this, &RebalanceView::onFailed);
+    connect(m_controller, &ExecutionController::reconciled, this, [this](const QString &message) {
+        setMessage(message.isEmpty() ? tr("Earlier orders are settled.") : message);
+        refresh();
+    });
+    connect(m_controller, &ExecutionController::busyChanged, this, &RebalanceView::updateActions);
+    connect(&context, &AppContext::executingChanged, this, &RebalanceView::updateActions);
+    connect(&context, &AppContext::ledgerChanged, this, &RebalanceView::refresh);
+    refresh();
+    // After the window is up: reconciliation may ask for the vault passphrase.
+    QTimer::singleShot(0, this, &RebalanceView::reconcileIfNeeded);
+}
+
+RebalanceView::~RebalanceView() = default;
+
+ExecutionConfirmDialog *RebalanceView::confirmDialog() const
+{
+    return m_confirm.data();
+}
+
+ExecutionSummaryDialog *RebalanceView::summaryDialog() const
+{
+    return m_summary.data();
+}
+
+void RebalanceView::buildUi()
 {
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("Rebalance"), this));
+
+    // What to plan.
+    auto *form = new QHBoxLayout;
+    m_mode = new QComboBox(this);
+    m_mode->setAccessibleName(tr("Rebalance mode"));
+    m_mode->addItem(tr("Back to the targets"), static_cast<int>(PlanMode::Kind::Target));
+    m_mode->addItem(tr("Only to the band's edge"), static_cast<int>(PlanMode::Kind::BandEdge));
+    m_mode->addItem(tr("Invest an amount"), static_cast<int>(PlanMode::Kind::Invest));
+    m_mode->addItem(tr("Withdraw an amount"), static_cast<int>(PlanMode::Kind::Withdraw));
+    m_amount = new QLineEdit(this);
+    m_amount->setAccessibleName(tr("Amount to invest or withdraw"));
+    m_amount->setPlaceholderText(tr("amount"));
+    m_amount->setEnabled(false);
+    m_amount->setMaximumWidth(120);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this] {
+        const auto kind = static_cast<PlanMode::Kind>(m_mode->currentData().toInt());
+        m_amount->setEnabled(kind == PlanMode::Kind::Invest || kind == PlanMode::Kind::Withdraw);
+    });
+    m_minTrade = new QLineEdit(this);
+    m_minTrade->setAccessibleName(tr("Minimum trade value"));
+    m_minTrade->setPlaceholderText(tr("none"));
+    m_minTrade->setMaximumWidth(110);
+    m_maxTurnover = new QDoubleSpinBox(this);
+    m_maxTurnover->setAccessibleName(tr("Maximum turnover"));
+    m_maxTurnover->setRange(0.0, 100.0);
+    m_maxTurnover->setDecimals(1);
+    m_maxTurnover->setSuffix(QStringLiteral(" %"));
+    m_maxTurnover->setSpecialValueText(tr("no limit"));
+    m_propose = new QPushButton(tr("Propose"), this);
+    m_propose->setObjectName(QStringLiteral("proposeButton"));
+    m_propose->setAccessibleName(tr("Propose a plan"));
+    connect(m_propose, &QPushButton::clicked, this, [this] { propose(); });
+    auto addLabelled = [&](const QString &text, QWidget *field) {
+        auto *label = new QLabel(text, this);
+        label->setBuddy(field);
+        form->addWidget(label);
+        form->addWidget(field);
+    };
+    addLabelled(tr("&Mode:"), m_mode);
+    form->addWidget(m_amount);
+    addLabelled(tr("Minimum &trade:"), m_minTrade);
+    addLabelled(tr("Max t&urnover:"), m_maxTurnover);
+    form->addStretch(1);
+    form->addWidget(m_propose);
+    layout->addLayout(form);
+
+    // The plan.
+    m_planTitle = new QLabel(this);
+    m_planTitle->setAccessibleName(tr("Plan"));
+    m_planTitle->setWordWrap(true);
+    layout->addWidget(m_planTitle);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    m_table = new QTableView(splitter);
+    m_table->setObjectName(QStringLiteral("planTable"));
+    m_table->setAccessibleName(tr("Orders of the plan"));
+    m_table->setModel(m_planModel);
+    m_table->verticalHeader()->hide();
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->resizeColumnsToContents();
+
+    auto *skippedBox = new QWidget(splitter);
+    auto *skippedLayout = new QVBoxLayout(skippedBox);
+    skippedLayout->setContentsMargins(0, 0, 0, 0);
+    m_totals = new QLabel(skippedBox);
+    m_totals->setObjectName(QStringLiteral("planTotals"));
+    m_totals->setAccessibleName(tr("Totals of the approved lines"));
+    m_totals->setWordWrap(true);
+    m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    skippedLayout->addWidget(m_totals);
+    m_skippedTitle = new QLabel(skippedBox);
+    skippedLayout->addWidget(m_skippedTitle);
+    m_skipped = new QTableView(skippedBox);
+    m_skipped->setAccessibleName(tr("Lines left out of the plan"));
+    m_skipped->setModel(m_skippedModel);
+    m_skipped->verticalHeader()->hide();
+    m_skipped->setAlternatingRowColors(true);
+    m_skipped->horizontalHeader()->setStretchLastSection(true);
+    m_skipped->resizeColumnsToContents();
+    m_skipped->hide();
+    skippedLayout->addWidget(m_skipped, 1);
+    skippedLayout->addStretch(0); // keeps the totals at the top when nothing was skipped
+    splitter->addWidget(m_table);
+    splitter->addWidget(skippedBox);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+
+    // Execution.
+    auto *run = new QHBoxLayout;
+    m_dryRun = new QCheckBox(tr("&Dry run (check every order, send none)"), this);
+    m_dryRun->setObjectName(QStringLiteral("dryRunCheck"));
+    m_dryRun->setAccessibleName(tr("Dry run"));
+    m_execute = new QPushButton(tr("&Execute…"), this);
+    m_execute->setObjectName(QStringLiteral("executeButton"));
+    m_execute->setAccessibleName(tr("Execute the approved lines"));
+    connect(m_execute, &QPushButton::clicked, this, &RebalanceView::execute);
+    m_progress = new QProgressBar(this);
+    m_progress->setAccessibleName(tr("Execution progress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("%v of %m orders"));
+    m_progress->hide(); // shown once an execution starts
+    m_cancel = new QPushButton(tr("&Cancel execution"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setAccessibleName(tr("Cancel the execution"));
+    connect(m_cancel, &QPushButton::clicked, this, &RebalanceView::cancelExecution);
+    run->addWidget(m_dryRun);
+    run->addStretch(1);
+    run->addWidget(m_progress, 2);
+    run->addWidget(m_cancel);
+    run->addWidget(m_execute);
+    layout->addLayout(run);
+
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("executionMessage"));
+    m_message->setAccessibleName(tr("Execution status"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_message);
+    updateActions();
+}
+
+void RebalanceView::setMessage(const QString &text)
+{
+    m_message->setText(text);
+    context().showStatus(text);
+}
+
+void RebalanceView::refresh()
+{
+    if (m_controller->isBusy())
+        return;
+    // With nothing on show, the newest stored plan (proposed or executed).
+    if (!m_planModel->hasPlan()) {
+        auto portfolio = context().portfolio();
+        if (portfolio) {
+            auto plans = storage::PlanRepo(context().db()).list(portfolio->id);
+            if (plans && !plans->isEmpty()) {
+                const auto &newest = plans->first();
+                if (auto plan = storage::PlanRepo(context().db()).load(newest.id))
+                    showPlan(*plan, newest.status);
+            }
+        }
+    } else if (!m_planModel->plan().id.isEmpty()) {
+        if (auto status = storage::PlanRepo(context().db()).status(m_planModel->plan().id))
+            m_planStatus = *status;
+    }
+    if (!m_planModel->hasPlan()) {
+        QString now;
+        if (auto snapshot = context().snapshot()) {
+            QStringList outside;
+            for (const auto &position : snapshot->positions()) {
+                if (position.outsideBand())
+                    outside.append(QStringLiteral("%1 (%2)").arg(position.asset, pointsText(position.drift(), 1)));
+            }
+            now = outside.isEmpty() ? tr("Every asset is inside its band now.")
+                                    : tr("Outside their band now: %1.").arg(outside.join(QStringLiteral(", ")));
+        }
+        m_planTitle->setText(tr("No plan yet: choose a mode and press Propose.") + QLatin1Char(' ') + now);
+        m_totals->clear();
+        m_skippedTitle->clear();
+        m_skipped->hide();
+    }
+    updateActions();
+}
+
+void RebalanceView::showPlan(const RebalancePlan &plan, const QString &status)
+{
+    m_planModel->setPlan(plan);
+    m_skippedModel->setPlan(plan);
+    m_planStatus = status;
+    m_derived.reset();
+    m_derivedLines.clear();
+    m_sentLines.clear();
+    m_progress->setRange(0, std::max<int>(1, static_cast<int>(plan.orders.size())));
+    m_progress->setValue(0);
+    m_progress->hide();
+    // A stored plan that already ran shows what the journal knows of it.
+    if (status != QLatin1String("proposed")) {
+        m_planModel->setLocked(true);
+        if (auto entries = storage::Journal(context().db()).entries(plan.id); entries && !entries->isEmpty()) {
+            QSet<int> lines;
+            for (const auto &entry : *entries)
+                lines.insert(entry.line);
+            m_planModel->beginExecution(lines);
+            int final = 0;
+            for (const auto &entry : *entries)
+                final += domain::isFinal(entry.status) ? 1 : 0;
+            m_progress->setRange(0, static_cast<int>(entries->size()));
+            m_progress->setValue(final);
+            m_progress->show();
+            for (const auto &entry : *entries) {
+                execution::OrderProgress progress;
+                progress.line = entry.line;
+                progress.clientOrderId = entry.clientOrderId;
+                progress.symbol = entry.symbol;
+                progress.side = entry.side;
+                progress.status = entry.status;
+                progress.quantity = entry.quantity;
+                progress.filledQuantity = entry.filledQuantity;
+                progress.filledQuote = entry.filledQuote;
+                progress.message = entry.reason;
+                m_planModel->applyProgress(progress);
+            }
+        }
+    }
+    m_table->resizeColumnsToContents();
+    m_skipped->resizeColumnsToContents();
+    const QString when = QLocale().toString(plan.createdAt.toLocalTime(), QLocale::ShortFormat);
+    QString title = tr("<b>Plan %1</b>: %2, made %3, %n order(s).", nullptr, static_cast<int>(plan.orders.size()))
+                        .arg(plan.id, modeText(plan.mode, plan.quote), when);
+    if (status == QLatin1String("executed") || status == QLatin1String("executing"))
+        title += QLatin1Char(' ') + tr("Executed; propose a new plan to trade again.");
+    else if (status == QLatin1String("superseded"))
+        title += QLatin1Char(' ') + tr("Replaced by the lines you approved.");
+    else if (status == QLatin1String("cancelled"))
+        title += QLatin1Char(' ') + tr("Cancelled.");
+    if (plan.simulated)
+        title += QLatin1Char(' ') + tr("Planned on <b>simulated</b> prices.");
+    m_planTitle->setText(title);
+    m_skippedTitle->setText(plan.skipped.isEmpty() ? tr("Nothing was left out of the plan.")
+                                                   : tr("Left out of the plan (%n line(s)):", nullptr,
+                                                        static_cast<int>(plan.skipped.size())));
+    m_skipped->setVisible(!plan.skipped.isEmpty());
+    updateTotals();
+    updateActions();
+}
+
+void RebalanceView::updateTotals()
+{
+    if (!m_planModel->hasPlan()) {
+        m_totals->clear();
+        return;
+    }
+    const RebalancePlan &plan = m_planModel->approvedPlan();
+    Decimal buys;
+    Decimal sells;
+    for (const auto &order : plan.orders) {
+        const Decimal value = order.notional * PlanApproval::unitValue(plan, order.quote).value_or(Decimal::fromInt(1));
+        (order.side == domain::Side::Buy ? buys : sells) += value;
+    }
+    QStringList outside;
+    double largest = 0.0;
+    QString largestAsset;
+    for (const auto &weight : plan.weights) {
+        if (!weight.insideBandAfter())
+            outside.append(QStringLiteral("%1 (%2)").arg(weight.asset, pointsText(weight.driftAfter(), 1)));
+        if (std::abs(weight.driftAfter()) > std::abs(largest)) {
+            largest = weight.driftAfter();
+            largestAsset = weight.asset;
+        }
+    }
+    const QString quote = plan.quote;
+    QString text = tr("Approved %1 of %2 line(s). Sells %3 %4 · buys %5 %4 · expected fees %6 %4 · turnover %7.")
+                       .arg(m_planModel->approvedLines().size())
+                       .arg(m_planModel->plan().orders.size())
+                       .arg(decimalText(sells, 2), quote, decimalText(buys, 2), decimalText(plan.feesTotal, 2),
+                            percentText(plan.turnover));
+    text += QLatin1Char(' ');
+    if (outside.isEmpty()) {
+        text += largestAsset.isEmpty() ? tr("Afterwards every asset is inside its band.")
+                                       : tr("Afterwards every asset is inside its band (largest drift %1, %2).")
+                                             .arg(pointsText(largest, 2), largestAsset);
+    } else {
+        text += tr("Afterwards still outside their band: %1.").arg(outside.join(QStringLiteral(", ")));
+    }
+    m_totals->setText(text);
+}
+
+void RebalanceView::updateActions()
+{
+    const bool busy = m_controller->isBusy();
+    const bool otherWriter = context().isExecuting() && !busy;
+    const bool executable = m_planModel->hasPlan() && m_planStatus == QLatin1String("proposed")
+        && !m_planModel->isLocked() && !m_planModel->approvedLines().isEmpty();
+    m_propose->setEnabled(!busy && !otherWriter);
+    m_execute->setEnabled(!busy && !otherWriter && executable && m_confirm.isNull());
+    m_cancel->setEnabled(m_controller->isExecuting());
+    m_mode->setEnabled(!busy);
+    m_dryRun->setEnabled(!busy);
+}
+
+bool RebalanceView::propose()
+{
+    if (m_controller->isBusy() || context().isExecuting())
+        return false;
+    auto portfolio = context().portfolio();
+    if (!portfolio) {
+        setMessage(portfolio.error().message);
+        return false;
+    }
+    PlanMode mode;
+    mode.kind = static_cast<PlanMode::Kind>(m_mode->currentData().toInt());
+    if (mode.kind == PlanMode::Kind::Invest || mode.kind == PlanMode::Kind::Withdraw) {
+        const auto amount = parseAmount(m_amount->text());
+        if (!amount || !amount->isPositive()) {
+            setMessage(tr("Enter the amount to %1 in %2.")
+                           .arg(mode.kind == PlanMode::Kind::Invest ? tr("invest") : tr("withdraw"), portfolio->quote));
+            m_amount->setFocus();
+            return false;
+        }
+        mode.amount = *amount;
+    }
+    rebalance::PlanConstraints constraints;
+    const auto minTrade = parseAmount(m_minTrade->text());
+    if (!minTrade) {
+        setMessage(tr("The minimum trade must be an amount in %1, or empty.").arg(portfolio->quote));
+        m_minTrade->setFocus();
+        return false;
+    }
+    constraints.minTradeValue = *minTrade;
+    if (m_maxTurnover->value() > 0.0)
+        constraints.maxTurnover = m_maxTurnover->value() / 100.0;
+    auto plan = context().ledger().proposePlan(portfolio->name, mode, constraints);
+    if (!plan) {
+        setMessage(tr("No plan: %1").arg(plan.error().message));
+        return false;
+    }
+    showPlan(*plan, QStringLiteral("proposed"));
+    setMessage(plan->orders.isEmpty()
+                   ? tr("The portfolio needs no trade.")
+                   : tr("Plan %1 proposed: untick what you do not want, then Execute.").arg(plan->id));
+    return true;
+}
+
+void RebalanceView::execute()
+{
+    if (!m_planModel->hasPlan() || m_controller->isBusy() || context().isExecuting() || m_confirm)
+        return;
+    const QSet<int> lines = m_planModel->approvedLines();
+    if (lines.isEmpty()) {
+        setMessage(tr("No line is ticked: nothing to send."));
+        return;
+    }
+    const RebalancePlan &proposed = m_planModel->plan();
+    if (auto status = storage::PlanRepo(context().db()).status(proposed.id);
+        !status || *status != QLatin1String("proposed")) {
+        setMessage(tr("Plan %1 cannot run again; propose a new plan.").arg(proposed.id));
+        return;
+    }
+    RebalancePlan toSend;
+    if (m_planModel->allApproved())
+        toSend = proposed;
+    else if (m_derived && m_derivedLines == lines)
+        toSend = *m_derived;
+    else
+        toSend = PlanApproval::subset(proposed, lines, RebalancePlan::newId(),
+                                      QDateTime::fromMSecsSinceEpoch(context().clock()(), QTimeZone::utc()));
+
+    QList<qint64> ids;
+    for (const auto &order : toSend.orders)
+        ids.append(order.accountId);
+    QStringList real;
+    const QList<qint64> exchangeIds = m_controller->exchangeAccounts(ids);
+    for (const auto &order : toSend.orders) {
+        if (exchangeIds.contains(order.accountId) && !real.contains(order.account))
+            real.append(order.account);
+    }
+    const bool dryRun = m_dryRun->isChecked();
+    auto *dialog = new ExecutionConfirmDialog(toSend, real, dryRun, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, toSend, dryRun] { startExecution(toSend, dryRun); });
+    connect(dialog, &QObject::destroyed, this, &RebalanceView::updateActions, Qt::QueuedConnection);
+    m_confirm = dialog;
+    updateActions();
+    dialog->open();
+}
+
+void RebalanceView::startExecution(const RebalancePlan &plan, bool dryRun)
+{
+    const RebalancePlan &proposed = m_planModel->plan();
+    const bool derived = plan.id != proposed.id;
+    if (derived && !(m_derived && m_derived->id == plan.id)) {
+        auto portfolio = context().portfolio();
+        if (!portfolio) {
+            setMessage(portfolio.error().message);
+            return;
+        }
+        if (auto saved = storage::PlanRepo(context().db()).save(portfolio->id, plan); !saved) {
+            setMessage(tr("The approved lines could not be stored: %1").arg(saved.error().message));
+            return;
+        }
+        // An earlier subset (other ticks, checked in a dry run) can no longer run.
+        if (m_derived)
+            (void)storage::PlanRepo(context().db()).setStatus(m_derived->id, QStringLiteral("superseded"));
+        m_derived = plan;
+        m_derivedLines = m_planModel->approvedLines();
+    }
+
+    QList<qint64> ids;
+    for (const auto &order : plan.orders)
+        ids.append(order.accountId);
+    auto credentials =
+        m_controller->unlockCredentials(ids, tr("Unlock the API keys to send the orders of plan %1.").arg(plan.id));
+    if (!credentials) {
+        setMessage(credentials.error().message);
+        return;
+    }
+    if (!dryRun && derived) {
+        // The proposed plan is replaced by the approved lines: it can never run as well.
+        if (auto marked = storage::PlanRepo(context().db()).setStatus(proposed.id, QStringLiteral("superseded"));
+            !marked) {
+            setMessage(marked.error().message);
+            return;
+        }
+    }
+
+    m_sentLines.clear();
+    for (const auto &order : plan.orders)
+        m_sentLines.insert(order.line);
+    m_planModel->setLocked(true);
+    m_planModel->beginExecution(m_sentLines);
+    m_progress->setRange(0, static_cast<int>(plan.orders.size()));
+    m_progress->setValue(0);
+    m_progress->show();
+    m_executedPlanId = plan.id;
+    if (m_summary)
+        m_summary->close();
+    execution::ExecutionOptions options;
+    options.dryRun = dryRun;
+    if (!m_controller->execute(plan.id, options, *credentials)) {
+        setMessage(tr("Another task is running; try again when it is done."));
+        m_planModel->setLocked(false);
+        return;
+    }
+    setMessage(dryRun
+                   ? tr("Checking %n order(s) of plan %1…", nullptr, static_cast<int>(plan.orders.size())).arg(plan.id)
+                   : tr("Sending %n order(s) of plan %1…", nullptr, static_cast<int>(plan.orders.size())).arg(plan.id));
+}
+
+void RebalanceView::cancelExecution()
+{
+    if (!m_controller->isExecuting())
+        return;
+    m_controller->cancel();
+    m_cancel->setEnabled(false);
+    setMessage(tr("Cancelling: the execution stops before its next order."));
+}
+
+void RebalanceView::onProgress(const execution::OrderProgress &progress)
+{
+    m_planModel->applyProgress(progress);
+    int done = 0;
+    for (const int line : std::as_const(m_sentLines)) {
+        const auto *state = m_planModel->progress(line);
+        if (state
+            && (domain::isFinal(state->status) || state->message == QLatin1String("would be accepted")
+                || (state->status == domain::OrderStatus::Rejected)))
+            ++done;
+    }
+    m_progress->setValue(done);
+}
+
+void RebalanceView::onFinished(const execution::ExecutionSummary &summary)
+{
+    for (const auto &order : summary.orders)
+        m_planModel->applyProgress(order);
+    m_progress->setValue(m_progress->maximum());
+    if (summary.dryRun || summary.aborted)
+        m_planModel->setLocked(false); // nothing was sent: the ticks may change again
+    if (auto status = storage::PlanRepo(context().db()).status(m_planModel->plan().id))
+        m_planStatus = *status;
+    QString text;
+    if (summary.aborted) {
+        text = tr("Nothing was sent: %1").arg(summary.abortReason);
+    } else if (summary.dryRun) {
+        text = tr("Dry run: %1 of %2 order(s) would be accepted.")
+                   .arg(summary.orders.size() - summary.rejected)
+                   .arg(summary.orders.size());
+    } else {
+        text = tr("%1 filled, %2 partially filled, %3 rejected, %4 cancelled.")
+                   .arg(summary.filled)
+                   .arg(summary.partiallyFilled)
+                   .arg(summary.rejected)
+                   .arg(summary.cancelledOrders);
+        if (summary.cancelled)
+            text += QLatin1Char(' ') + tr("Stopped at your request.");
+    }
+    setMessage(text);
+    updateActions();
+    // In a later turn of the event loop: the pages' refresh after the ledger
+    // changed and the valuation below do not add up to one long freeze.
+    QTimer::singleShot(0, this, [this, summary] { showSummary(summary); });
+}
+
+void RebalanceView::showSummary(const execution::ExecutionSummary &summary)
+{
+    std::optional<rebalance::Snapshot> after;
+    if (auto snapshot = context().snapshot())
+        after = *snapshot;
+    auto *dialog = new ExecutionSummaryDialog(summary, after, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_summary = dialog;
+    dialog->open();
+    emit summaryShown();
+}
+
+void RebalanceView::onFailed(const QString &message)
+{
+    setMessage(tr("The execution stopped: %1").arg(message));
+    if (auto status = storage::PlanRepo(context().db()).status(m_executedPlanId);
+        status && *status == QLatin1String("proposed"))
+        m_planModel->setLocked(false); // never started: nothing was sent
+    updateActions();
+}
+
+void RebalanceView::reconcileIfNeeded()
+{
+    if (m_controller->isBusy() || context().isExecuting())
+        return;
+    auto unfinished = storage::Journal(context().db()).unfinished();
+    if (!unfinished || unfinished->isEmpty())
+        return;
+    QList<qint64> ids;
+    for (const auto &entry : *unfinished)
+        ids.append(entry.accountId);
+    auto credentials = m_controller->unlockCredentials(
+        ids,
+        tr("%n order(s) of an earlier execution are not settled. Unlock the API keys to reconcile them.", nullptr,
+           static_cast<int>(unfinished->size())));
+    // Without the keys, the paper orders still settle; the others stay unknown until next time.
+    m_controller->reconcile(credentials ? *credentials : ExecutionController::Credentials{});
+    setMessage(tr("Reconciling %n unsettled order(s)…", nullptr, static_cast<int>(unfinished->size())));
+}
+
+QList<ExportTarget> RebalanceView::exportTargets()
+{
+    QList<ExportTarget> targets;
+    const QString id = m_planModel->hasPlan() ? m_planModel->plan().id : QStringLiteral("plan");
+    targets.append(modelTarget(tr("Plan"), QStringLiteral("plan-%1.csv").arg(id), m_planModel));
+    targets.append(
+        modelTarget(tr("Lines left out of the plan"), QStringLiteral("plan-%1-skipped.csv").arg(id), m_skippedModel));
+    storage::Database *db = &context().db();
+    targets.append(csvTarget(tr("Executed trades"), QStringLiteral("trades.csv"), [db] {
+        QList<std::pair<QString, domain::Fill>> rows;
+        if (auto fills = storage::Journal(*db).allFills()) {
+            for (const auto &row : *fills)
+                rows.append({row.account, row.fill});
+        }
+        return io::Exports::trades(rows);
+    }));
+    return targets;
 }
 
 } // namespace ballast::ui

@@ -1,16 +1,105 @@
 #pragma once
 
+#include "execution/executor.h"
+#include "rebalance/rebalanceplan.h"
 #include "views/view.h"
+
+#include <QPointer>
+#include <QSet>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
 
 namespace ballast::ui {
 
-/// The rebalance plan, its approval and its execution on the worker thread.
+class ExecutionConfirmDialog;
+class ExecutionController;
+class ExecutionSummaryDialog;
+class PlanModel;
+class SkippedLinesModel;
+
+/// The rebalance page: propose a plan (mode and constraints), approve it line
+/// by line, and execute exactly the approved lines on the execution thread,
+/// following each order in the table. Unsettled orders of an earlier run are
+/// reconciled when the page starts.
 class RebalanceView : public View
 {
     Q_OBJECT
 
 public:
     explicit RebalanceView(AppContext &context, QWidget *parent = nullptr);
+    ~RebalanceView() override;
+
+    QList<ExportTarget> exportTargets() override;
+
+    /// Plans with the mode and constraints on screen and shows the stored plan.
+    bool propose();
+    /// Asks for confirmation of the approved lines (non-modal), then executes.
+    void execute();
+    /// Stops a running execution before its next order.
+    void cancelExecution();
+
+    [[nodiscard]] PlanModel *planModel() const { return m_planModel; }
+    [[nodiscard]] SkippedLinesModel *skippedModel() const { return m_skippedModel; }
+    [[nodiscard]] ExecutionController *controller() const { return m_controller; }
+    /// The confirmation on screen, if any.
+    [[nodiscard]] ExecutionConfirmDialog *confirmDialog() const;
+    /// The summary of the last execution while it is on screen.
+    [[nodiscard]] ExecutionSummaryDialog *summaryDialog() const;
+    /// The id of the plan the last execution ran (the approved subset's).
+    [[nodiscard]] const QString &executedPlanId() const { return m_executedPlanId; }
+
+signals:
+    /// The summary of an execution is on screen (a turn after it finished).
+    void summaryShown();
+
+private:
+    void buildUi();
+    void showSummary(const execution::ExecutionSummary &summary);
+    void refresh();
+    void showPlan(const rebalance::RebalancePlan &plan, const QString &status);
+    void updateTotals();
+    void updateActions();
+    void startExecution(const rebalance::RebalancePlan &plan, bool dryRun);
+    void reconcileIfNeeded();
+    void onProgress(const execution::OrderProgress &progress);
+    void onFinished(const execution::ExecutionSummary &summary);
+    void onFailed(const QString &message);
+    void setMessage(const QString &text);
+
+    PlanModel *m_planModel = nullptr;
+    SkippedLinesModel *m_skippedModel = nullptr;
+    ExecutionController *m_controller = nullptr;
+
+    QComboBox *m_mode = nullptr;
+    QLineEdit *m_amount = nullptr;
+    QLineEdit *m_minTrade = nullptr;
+    QDoubleSpinBox *m_maxTurnover = nullptr;
+    QPushButton *m_propose = nullptr;
+    QLabel *m_planTitle = nullptr;
+    QTableView *m_table = nullptr;
+    QLabel *m_totals = nullptr;
+    QLabel *m_skippedTitle = nullptr;
+    QTableView *m_skipped = nullptr;
+    QCheckBox *m_dryRun = nullptr;
+    QPushButton *m_execute = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QLabel *m_message = nullptr;
+    QPointer<ExecutionConfirmDialog> m_confirm;
+    QPointer<ExecutionSummaryDialog> m_summary;
+
+    QString m_planStatus; ///< stored status of the plan on show
+    QString m_executedPlanId;
+    QSet<int> m_sentLines;
+    std::optional<rebalance::RebalancePlan> m_derived; ///< the last approved subset stored, reused while the ticks stay
+    QSet<int> m_derivedLines;
 };
 
 } // namespace ballast::ui

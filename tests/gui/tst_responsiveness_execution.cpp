@@ -1,0 +1,269 @@
+// The whole window stays responsive while a 20-order plan executes on a fake
+// Binance over loopback: the longest gap between event-loop turns on the GUI
+// thread during the execution must stay under 50 ms.
+#include "appcontext.h"
+#include "dialogs/executionconfirmdialog.h"
+#include "dialogs/executionsummarydialog.h"
+#include "exchange/binanceexchange.h"
+#include "execution/executioncontroller.h"
+#include "fakebinance.h"
+#include "mainwindow.h"
+#include "models/planmodel.h"
+#include "security/keystore.h"
+#include "storage/journal.h"
+#include "storage/ledger.h"
+#include "testsupport.h"
+#include "views/rebalanceview.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <functional>
+
+using ballast::money::dec;
+using ballast::money::Decimal;
+using namespace ballast::test::fake;
+
+namespace {
+
+// Ten assets held overweight (sold) and ten underweight (bought): 20 orders.
+QStringList sells()
+{
+    return {QStringLiteral("SOL"),  QStringLiteral("ADA"), QStringLiteral("XRP"), QStringLiteral("DOT"),
+            QStringLiteral("LINK"), QStringLiteral("LTC"), QStringLiteral("BCH"), QStringLiteral("ATOM"),
+            QStringLiteral("AVAX"), QStringLiteral("UNI")};
+}
+
+QStringList buys()
+{
+    return {QStringLiteral("XLM"),  QStringLiteral("TRX"),  QStringLiteral("ETC"), QStringLiteral("FIL"),
+            QStringLiteral("NEAR"), QStringLiteral("ALGO"), QStringLiteral("APT"), QStringLiteral("ARB"),
+            QStringLiteral("OP"),   QStringLiteral("SUI")};
+}
+
+/// The price of the i-th sold and the i-th bought asset.
+QStringList prices()
+{
+    return {QStringLiteral("5"),   QStringLiteral("10"), QStringLiteral("2.5"),  QStringLiteral("2"),
+            QStringLiteral("50"),  QStringLiteral("25"), QStringLiteral("12.5"), QStringLiteral("1.25"),
+            QStringLiteral("100"), QStringLiteral("0.5")};
+}
+
+QString passphrase()
+{
+    return QStringLiteral("responsiveness-test-passphrase");
+}
+
+} // namespace
+
+class TestResponsivenessExecution : public QObject
+{
+    Q_OBJECT
+
+    // The fake's HTTP server lives in the test process. It runs in a thread of
+    // its own, so that serving a request never occupies the GUI thread: the
+    // gaps measured below are the GUI's own (model updates, repaints, the
+    // page's reactions), not the fake's work.
+    QThread m_fakeThread;
+    QObject *m_anchor = nullptr; ///< lives in m_fakeThread: the context of every call into the fake
+    FakeBinance *m_fake = nullptr;
+    QString m_url;
+
+    void onFake(const std::function<void()> &function)
+    {
+        QMetaObject::invokeMethod(m_anchor, function, Qt::BlockingQueuedConnection);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("BALLAST_NO_KEYCHAIN", "1");
+        m_anchor = new QObject;
+        m_anchor->moveToThread(&m_fakeThread);
+        connect(&m_fakeThread, &QThread::finished, m_anchor, &QObject::deleteLater);
+        m_fakeThread.start();
+        onFake([this] {
+            m_fake = new FakeBinance;
+            m_fake->setWeightLimit(1000000);
+            const QStringList kSells = sells();
+            const QStringList kBuys = buys();
+            const QStringList kPrices = prices();
+            for (int i = 0; i < kSells.size(); ++i) {
+                for (const bool sell : {true, false}) {
+                    const QString asset = sell ? kSells[i] : kBuys[i];
+                    BinanceSymbol symbol;
+                    symbol.symbol = asset + QStringLiteral("USDT");
+                    symbol.baseAsset = asset;
+                    symbol.quoteAsset = QStringLiteral("USDT");
+                    symbol.priceFilter = BinancePriceFilter{dec("0.001"), dec("1000000"), dec("0.001")};
+                    symbol.lotSize = BinanceLotSize{dec("0.001"), dec("900000"), dec("0.001")};
+                    symbol.marketLotSize = BinanceLotSize{dec("0"), dec("900000"), dec("0")};
+                    symbol.notional = BinanceNotional{dec("5"), true, dec("9000000"), false, 5};
+                    const Decimal price = dec(kPrices[i].toLatin1().constData());
+                    m_fake->addSymbol(symbol, price, dec("0.001"));
+                    m_fake->setBalance(asset, Decimal::fromInt(sell ? 150 : 50) / price);
+                }
+            }
+            m_fake->setBalance(QStringLiteral("USDT"), Decimal::fromInt(100));
+            // Two executions per order: fills to record as well as statuses.
+            m_fake->setFillModel(QString(), 2, Decimal::fromInt(1), dec("0.001"));
+            if (m_fake->listenLocal())
+                m_url = m_fake->baseUrl().toString();
+        });
+        QVERIFY(!m_url.isEmpty());
+    }
+
+    void cleanupTestCase()
+    {
+        onFake([this] {
+            delete m_fake;
+            m_fake = nullptr;
+        });
+        m_fakeThread.quit();
+        m_fakeThread.wait();
+    }
+
+    void guiStaysResponsiveDuringExecution()
+    {
+        ballast::test::TempDatabase temp;
+        ballast::storage::Ledger ledger(temp.db());
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        auto account = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"), m_url);
+        QVERIFY(account.ok());
+        {
+            ballast::security::KeyStore keys(temp.path() + QStringLiteral(".vault"),
+                                             ballast::security::KeyStore::Mode::VaultOnly);
+            QVERIFY(keys.store(QStringLiteral("bn"),
+                               ballast::security::Credentials{FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()},
+                               passphrase())
+                        .ok());
+        }
+        {
+            // Balances, markets and prices, as the Accounts page's sync would store them.
+            QNetworkAccessManager network;
+            ballast::exchange::BinanceConfig config;
+            config.baseUrl = QUrl(m_url);
+            config.apiKey = FakeBinance::docsApiKey().toLatin1();
+            config.secret = FakeBinance::docsSecretKey().toLatin1();
+            ballast::exchange::BinanceExchange exchange(&network, config);
+            const auto synced = ledger.sync(*account, exchange);
+            QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
+        }
+        QList<ballast::domain::Target> targets;
+        for (const QString &asset : sells() + buys())
+            targets.append({asset, dec("0.0475"), {}});
+        targets.append({QStringLiteral("USDT"), dec("0.05"), {}});
+        QVERIFY(ledger
+                    .setTargets(QStringLiteral("Main"), targets,
+                                ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.01})
+                    .ok());
+
+        ballast::ui::AppContext context(temp.db(), temp.path());
+        ballast::ui::MainWindow window(context);
+        int asked = 0;
+        // After the window: it installs its own (dialog) provider.
+        context.setPassphraseProvider([&asked](const QString &) -> std::optional<QString> {
+            ++asked;
+            return passphrase();
+        });
+        window.resize(1280, 820);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showPage(ballast::ui::MainWindow::Page::Rebalance);
+        auto *view = qobject_cast<ballast::ui::RebalanceView *>(window.page(ballast::ui::MainWindow::Page::Rebalance));
+        QVERIFY(view);
+        QTest::mouseClick(view->findChild<QPushButton *>(QStringLiteral("proposeButton")), Qt::LeftButton);
+        QCOMPARE(view->planModel()->rowCount(), 20);
+        const QString planId = view->planModel()->plan().id;
+
+        // A 1 ms timer on the GUI thread: the time between two of its turns is
+        // how long the GUI could not react.
+        QElapsedTimer clock;
+        qint64 last = -1;
+        qint64 longest = 0;
+        int turns = 0;
+        bool measuring = false;
+        QTimer ticker;
+        ticker.setInterval(1);
+        ticker.setTimerType(Qt::PreciseTimer);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            if (!measuring)
+                return;
+            const qint64 now = clock.elapsed();
+            if (last >= 0)
+                longest = std::max(longest, now - last);
+            if (last >= 0 && now - last > 8 && qEnvironmentVariableIsSet("BALLAST_GAP_TRACE"))
+                qInfo("gap %lld ms ending at %lld ms", now - last, now);
+            last = now;
+            ++turns;
+        });
+        // From the moment the worker has the plan (the vault was unlocked before,
+        // on the confirmation click) until the summary is on screen.
+        QElapsedTimer unlock;
+        connect(view->controller(), &ballast::ui::ExecutionController::busyChanged, this, [&](bool busy) {
+            if (busy) {
+                measuring = true;
+                clock.start();
+                last = 0;
+            }
+        });
+        if (qEnvironmentVariableIsSet("BALLAST_GAP_TRACE")) {
+            connect(view->controller(), &ballast::ui::ExecutionController::orderProgress, this,
+                    [&](const ballast::execution::OrderProgress &progress) {
+                        qInfo("progress line %d %s at %lld ms", progress.line,
+                              qPrintable(ballast::domain::toText(progress.status)), clock.elapsed());
+                    });
+        }
+        ticker.start();
+
+        // Waiting goes through QSignalSpy::wait(), a real event loop: QTRY_* and
+        // qWait() sleep 10 ms between their turns, which would be measured as gaps.
+        QSignalSpy finished(view, &ballast::ui::RebalanceView::summaryShown);
+        QTest::mouseClick(view->findChild<QPushButton *>(QStringLiteral("executeButton")), Qt::LeftButton);
+        QVERIFY(view->confirmDialog() != nullptr);
+        QVERIFY(view->confirmDialog()->realMoney());
+        QCOMPARE(view->confirmDialog()->plan().orders.size(), 20);
+        unlock.start();
+        QTest::mouseClick(view->confirmDialog()->sendButton(), Qt::LeftButton);
+        const qint64 unlockMs = unlock.elapsed();
+        QCOMPARE(asked, 1);
+        QVERIFY(measuring);
+        QVERIFY(finished.wait(120000));
+        QVERIFY(view->summaryDialog() != nullptr);
+        // The turns right after the summary opened count too.
+        QTimer settle;
+        settle.setSingleShot(true);
+        QSignalSpy settled(&settle, &QTimer::timeout);
+        settle.start(30);
+        QVERIFY(settled.wait(1000));
+        measuring = false;
+        const qint64 total = clock.elapsed();
+        ticker.stop();
+
+        const auto &summary = view->summaryDialog()->summary();
+        QVERIFY2(!summary.aborted, qPrintable(summary.abortReason));
+        QCOMPARE(summary.orders.size(), 20);
+        QCOMPARE(summary.filled, 20);
+        // The exchange saw each order exactly once.
+        for (const auto &order : summary.orders) {
+            int placed = 0;
+            onFake([&] { placed = static_cast<int>(m_fake->ordersWithClientId(order.clientOrderId).size()); });
+            QCOMPARE(placed, 1);
+        }
+        QCOMPARE(ballast::storage::Journal(temp.db()).entries(planId)->size(), 20);
+
+        qInfo("execution of 20 orders on the fake Binance: %lld ms, %d event-loop turns, longest gap %lld ms "
+              "(vault unlock and confirmation click before it: %lld ms)",
+              total, turns, longest, unlockMs);
+        QVERIFY(turns > 20);
+        QVERIFY2(longest < 50, qPrintable(QStringLiteral("longest gap %1 ms").arg(longest)));
+    }
+};
+
+QTEST_MAIN(TestResponsivenessExecution)
+#include "tst_responsiveness_execution.moc"

@@ -1,0 +1,175 @@
+#include "execution/executioncontroller.h"
+
+#include "appcontext.h"
+#include "execution/executionworker.h"
+#include "security/keystore.h"
+#include "storage/accountrepo.h"
+
+namespace ballast::ui {
+
+using execution::ExecutionSummary;
+using execution::OrderProgress;
+
+ExecutionController::ExecutionController(AppContext &context, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_worker(new execution::ExecutionWorker(context.databasePath(), context.clock()))
+{
+    m_thread.setObjectName(QStringLiteral("execution"));
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // Queued: the worker emits in its thread, these run in the GUI thread.
+    connect(m_worker, &execution::ExecutionWorker::orderProgress, this, &ExecutionController::orderProgress,
+            Qt::QueuedConnection);
+    connect(m_worker, &execution::ExecutionWorker::finished, this, &ExecutionController::onFinished,
+            Qt::QueuedConnection);
+    connect(m_worker, &execution::ExecutionWorker::failed, this, &ExecutionController::onFailed, Qt::QueuedConnection);
+    connect(m_worker, &execution::ExecutionWorker::reconciled, this, &ExecutionController::onReconciled,
+            Qt::QueuedConnection);
+    m_thread.start();
+}
+
+ExecutionController::~ExecutionController()
+{
+    m_worker->requestCancel();
+    m_thread.quit();
+    m_thread.wait();
+    if (m_task != Task::None)
+        m_context.setExecuting(false);
+}
+
+QList<qint64> ExecutionController::exchangeAccounts(const QList<qint64> &accountIds) const
+{
+    QList<qint64> ids;
+    auto accounts = storage::AccountRepo(m_context.db()).list();
+    if (!accounts)
+        return ids;
+    for (const auto &account : *accounts) {
+        if (account.kind == domain::AccountKind::Exchange && accountIds.contains(account.id)
+            && !ids.contains(account.id))
+            ids.append(account.id);
+    }
+    return ids;
+}
+
+Result<ExecutionController::Credentials> ExecutionController::unlockCredentials(const QList<qint64> &accountIds,
+                                                                                const QString &reason) const
+{
+    Credentials credentials;
+    const QList<qint64> needed = exchangeAccounts(accountIds);
+    if (needed.isEmpty())
+        return credentials;
+    auto accounts = storage::AccountRepo(m_context.db()).list();
+    if (!accounts)
+        return accounts.error();
+    std::optional<QString> passphrase = m_context.askPassphrase(reason);
+    if (!passphrase)
+        return makeError(QStringLiteral("vault.cancelled"), tr("The vault was not unlocked; nothing was sent."));
+    security::KeyStore keys(m_context.vaultPath());
+    for (const auto &account : *accounts) {
+        if (!needed.contains(account.id))
+            continue;
+        auto loaded = keys.load(account.name, *passphrase);
+        if (!loaded) {
+            passphrase->fill(QLatin1Char(' '));
+            return makeError(
+                loaded.error().code,
+                tr("The API key of %1 could not be unlocked: %2").arg(account.name, loaded.error().message));
+        }
+        credentials.insert(account.id, exchange::ApiCredentials{loaded->apiKey.toUtf8(), loaded->secret.toUtf8()});
+    }
+    passphrase->fill(QLatin1Char(' '));
+    return credentials;
+}
+
+void ExecutionController::begin(Task task)
+{
+    m_task = task;
+    m_context.setExecuting(true);
+    emit busyChanged(true);
+}
+
+void ExecutionController::end()
+{
+    m_task = Task::None;
+    m_context.setExecuting(false);
+    m_context.notifyLedgerChanged();
+    emit busyChanged(false);
+}
+
+bool ExecutionController::execute(const QString &planId, const execution::ExecutionOptions &options,
+                                  const Credentials &credentials)
+{
+    if (isBusy())
+        return false;
+    m_planId = planId;
+    m_worker->setCredentials(credentials);
+    begin(Task::Execution);
+    execution::ExecutionWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, planId, options] { worker->execute(planId, options); }, Qt::QueuedConnection);
+    return true;
+}
+
+bool ExecutionController::reconcile(const Credentials &credentials)
+{
+    if (isBusy())
+        return false;
+    m_worker->setCredentials(credentials);
+    begin(Task::Reconciliation);
+    execution::ExecutionWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker] { worker->reconcile(); }, Qt::QueuedConnection);
+    return true;
+}
+
+void ExecutionController::cancel()
+{
+    if (m_task == Task::Execution)
+        m_worker->requestCancel();
+}
+
+void ExecutionController::onFinished(const ExecutionSummary &summary)
+{
+    const qint64 now = m_context.clock()();
+    if (summary.aborted) {
+        m_context.raiseAlert(Alert{now, Alert::Kind::Execution, Alert::Severity::Warning, summary.planId,
+                                   tr("Plan %1 was not executed: %2").arg(summary.planId, summary.abortReason)});
+    }
+    for (const OrderProgress &order : summary.orders) {
+        if (order.status != domain::OrderStatus::Rejected)
+            continue;
+        m_context.raiseAlert(Alert{now, Alert::Kind::Execution, Alert::Severity::Warning, order.symbol,
+                                   tr("%1 order %2 on %3 was rejected: %4")
+                                       .arg(order.side == domain::Side::Buy ? tr("Buy") : tr("Sell"),
+                                            order.clientOrderId, order.account, order.message)});
+    }
+    if (summary.unknown > 0) {
+        m_context.raiseAlert(
+            Alert{now, Alert::Kind::Execution, Alert::Severity::Warning, summary.planId,
+                  tr("%n order(s) of plan %1 are still unknown; they are reconciled at the next start.", nullptr,
+                     summary.unknown)
+                      .arg(summary.planId)});
+    }
+    end();
+    emit finished(summary);
+}
+
+void ExecutionController::onFailed(const QString &message)
+{
+    const bool executing = m_task == Task::Execution;
+    m_context.raiseAlert(Alert{m_context.clock()(), Alert::Kind::Execution, Alert::Severity::Critical,
+                               executing ? m_planId : tr("Reconciliation"),
+                               executing ? tr("The execution of plan %1 stopped: %2").arg(m_planId, message)
+                                         : tr("Reconciliation failed: %1").arg(message)});
+    end();
+    emit failed(message);
+}
+
+void ExecutionController::onReconciled(const QString &message)
+{
+    end();
+    emit reconciled(message);
+}
+
+} // namespace ballast::ui
