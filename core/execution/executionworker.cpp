@@ -2,6 +2,7 @@
 
 #include "domain/account.h"
 #include "exchange/exchangefactory.h"
+#include "security/keystore.h"
 #include "storage/database.h"
 #include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
@@ -33,6 +34,49 @@ void ExecutionWorker::setCredentials(const QHash<qint64, exchange::ApiCredential
     const QMutexLocker locker(&m_credentialsLock);
     for (auto it = credentials.cbegin(); it != credentials.cend(); ++it)
         m_credentials.insert(it.key(), it.value());
+}
+
+void ExecutionWorker::setUnlock(const QString &vaultPath, const QHash<qint64, QString> &accountNames,
+                                const QString &passphrase)
+{
+    const QMutexLocker locker(&m_credentialsLock);
+    m_vaultPath = vaultPath;
+    m_unlockNames = accountNames;
+    m_passphrase.fill(QLatin1Char(' '));
+    m_passphrase = passphrase;
+}
+
+Status ExecutionWorker::unlockPending()
+{
+    QString vaultPath;
+    QHash<qint64, QString> names;
+    QString passphrase;
+    {
+        const QMutexLocker locker(&m_credentialsLock);
+        if (m_unlockNames.isEmpty())
+            return {};
+        vaultPath = m_vaultPath;
+        names.swap(m_unlockNames);
+        passphrase = m_passphrase;
+        m_passphrase.fill(QLatin1Char(' '));
+        m_passphrase.clear();
+    }
+    security::KeyStore keys(vaultPath);
+    Status result;
+    QHash<qint64, exchange::ApiCredentials> unlocked;
+    for (auto it = names.cbegin(); it != names.cend(); ++it) {
+        auto loaded = keys.load(it.value(), passphrase);
+        if (!loaded) {
+            result =
+                makeError(loaded.error().code,
+                          tr("The API key of %1 could not be unlocked: %2").arg(it.value(), loaded.error().message));
+            break;
+        }
+        unlocked.insert(it.key(), exchange::ApiCredentials{loaded->apiKey.toUtf8(), loaded->secret.toUtf8()});
+    }
+    passphrase.fill(QLatin1Char(' '));
+    setCredentials(unlocked);
+    return result;
 }
 
 std::optional<exchange::ApiCredentials> ExecutionWorker::credentialsFor(qint64 accountId) const
@@ -69,6 +113,10 @@ void ExecutionWorker::execute(const QString &planId, const ExecutionOptions &opt
     m_cancel.store(false);
     if (!open())
         return;
+    if (Status unlocked = unlockPending(); !unlocked) {
+        emit failed(unlocked.error().message);
+        return;
+    }
     auto plan = storage::PlanRepo(*m_db).load(planId);
     if (!plan) {
         emit failed(plan.error().message);
@@ -89,6 +137,8 @@ void ExecutionWorker::reconcile()
 {
     if (!open())
         return;
+    // Without the keys the paper orders still settle; the others stay unknown until next time.
+    const Status unlocked = unlockPending();
     Executor executor(
         *m_db, [this](qint64 account) { return m_exchanges->exchangeFor(account); }, m_clock);
     auto report = executor.reconcile();
@@ -96,7 +146,10 @@ void ExecutionWorker::reconcile()
         emit failed(report.error().message);
         return;
     }
-    emit reconciled(report->messages.join(QLatin1Char('\n')));
+    QStringList messages = report->messages;
+    if (!unlocked)
+        messages.prepend(unlocked.error().message);
+    emit reconciled(messages.join(QLatin1Char('\n')));
 }
 
 } // namespace ballast::execution

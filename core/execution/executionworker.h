@@ -41,6 +41,14 @@ public:
     /// connected keep their connection; the others are connected with these.
     void setCredentials(const QHash<qint64, exchange::ApiCredentials> &credentials);
 
+    /// Thread-safe: the next execute() or reconcile() first unlocks the API
+    /// credentials of @p accountNames (by account id) from the key store at
+    /// @p vaultPath with @p passphrase, in the worker's thread, so the slow key
+    /// derivation never holds the caller's thread. The passphrase is
+    /// overwritten once used. An execution whose keys cannot be unlocked fails
+    /// before anything is sent; a reconciliation goes on with what it has.
+    void setUnlock(const QString &vaultPath, const QHash<qint64, QString> &accountNames, const QString &passphrase);
+
 public slots:
     void execute(const QString &planId, const ballast::execution::ExecutionOptions &options);
     void reconcile();
@@ -54,6 +62,8 @@ signals:
 private:
     bool open();
     std::optional<exchange::ApiCredentials> credentialsFor(qint64 accountId) const;
+    /// Runs a pending setUnlock(); the error names the account that failed.
+    Status unlockPending();
 
     QString m_path;
     Clock m_clock;
@@ -62,6 +72,9 @@ private:
     std::unique_ptr<exchange::ExchangeFactory> m_exchanges;
     mutable QMutex m_credentialsLock;
     QHash<qint64, exchange::ApiCredentials> m_credentials;
+    QString m_vaultPath;
+    QHash<qint64, QString> m_unlockNames;
+    QString m_passphrase;
     std::atomic_bool m_cancel{false};
 };
 

@@ -202,8 +202,8 @@ private slots:
             last = now;
             ++turns;
         });
-        // From the moment the worker has the plan (the vault was unlocked before,
-        // on the confirmation click) until the summary is on screen.
+        // From the moment the worker has the plan (it unlocks the vault itself,
+        // in its own thread) until the summary is on screen.
         QElapsedTimer unlock;
         connect(view->controller(), &ballast::ui::ExecutionController::busyChanged, this, [&](bool busy) {
             if (busy) {
@@ -258,7 +258,7 @@ private slots:
         QCOMPARE(ballast::storage::Journal(temp.db()).entries(planId)->size(), 20);
 
         qInfo("execution of 20 orders on the fake Binance: %lld ms, %d event-loop turns, longest gap %lld ms "
-              "(vault unlock and confirmation click before it: %lld ms)",
+              "(confirmation click and passphrase before it: %lld ms)",
               total, turns, longest, unlockMs);
         QVERIFY(turns > 20);
         QVERIFY2(longest < 50, qPrintable(QStringLiteral("longest gap %1 ms").arg(longest)));

@@ -52,34 +52,33 @@ QList<qint64> ExecutionController::exchangeAccounts(const QList<qint64> &account
     return ids;
 }
 
-Result<ExecutionController::Credentials> ExecutionController::unlockCredentials(const QList<qint64> &accountIds,
-                                                                                const QString &reason) const
+Result<ExecutionController::Unlock> ExecutionController::unlockCredentials(const QList<qint64> &accountIds,
+                                                                           const QString &reason) const
 {
-    Credentials credentials;
+    Unlock unlock;
     const QList<qint64> needed = exchangeAccounts(accountIds);
     if (needed.isEmpty())
-        return credentials;
+        return unlock;
     auto accounts = storage::AccountRepo(m_context.db()).list();
     if (!accounts)
         return accounts.error();
+    for (const auto &account : *accounts) {
+        if (needed.contains(account.id))
+            unlock.accounts.insert(account.id, account.name);
+    }
     std::optional<QString> passphrase = m_context.askPassphrase(reason);
     if (!passphrase)
         return makeError(QStringLiteral("vault.cancelled"), tr("The vault was not unlocked; nothing was sent."));
-    security::KeyStore keys(m_context.vaultPath());
-    for (const auto &account : *accounts) {
-        if (!needed.contains(account.id))
-            continue;
-        auto loaded = keys.load(account.name, *passphrase);
-        if (!loaded) {
-            passphrase->fill(QLatin1Char(' '));
-            return makeError(
-                loaded.error().code,
-                tr("The API key of %1 could not be unlocked: %2").arg(account.name, loaded.error().message));
-        }
-        credentials.insert(account.id, exchange::ApiCredentials{loaded->apiKey.toUtf8(), loaded->secret.toUtf8()});
-    }
+    unlock.passphrase = *passphrase;
     passphrase->fill(QLatin1Char(' '));
-    return credentials;
+    return unlock;
+}
+
+void ExecutionController::handOver(Unlock &unlock)
+{
+    if (!unlock.accounts.isEmpty())
+        m_worker->setUnlock(m_context.vaultPath(), unlock.accounts, unlock.passphrase);
+    unlock.passphrase.fill(QLatin1Char(' '));
 }
 
 void ExecutionController::begin(Task task)
@@ -97,13 +96,12 @@ void ExecutionController::end()
     emit busyChanged(false);
 }
 
-bool ExecutionController::execute(const QString &planId, const execution::ExecutionOptions &options,
-                                  const Credentials &credentials)
+bool ExecutionController::execute(const QString &planId, const execution::ExecutionOptions &options, Unlock unlock)
 {
     if (isBusy())
         return false;
     m_planId = planId;
-    m_worker->setCredentials(credentials);
+    handOver(unlock);
     begin(Task::Execution);
     execution::ExecutionWorker *worker = m_worker;
     QMetaObject::invokeMethod(
@@ -111,11 +109,11 @@ bool ExecutionController::execute(const QString &planId, const execution::Execut
     return true;
 }
 
-bool ExecutionController::reconcile(const Credentials &credentials)
+bool ExecutionController::reconcile(Unlock unlock)
 {
     if (isBusy())
         return false;
-    m_worker->setCredentials(credentials);
+    handOver(unlock);
     begin(Task::Reconciliation);
     execution::ExecutionWorker *worker = m_worker;
     QMetaObject::invokeMethod(

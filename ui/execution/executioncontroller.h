@@ -28,6 +28,14 @@ class ExecutionController : public QObject
 
 public:
     using Credentials = QHash<qint64, exchange::ApiCredentials>;
+    /// What the worker needs to unlock the API keys itself: the accounts (by
+    /// id, with their names in the key store) and the passphrase. Empty when
+    /// no exchange account is involved.
+    struct Unlock
+    {
+        QHash<qint64, QString> accounts;
+        QString passphrase;
+    };
 
     explicit ExecutionController(AppContext &context, QObject *parent = nullptr);
     /// Asks a running execution to stop after its current order and waits for
@@ -40,17 +48,16 @@ public:
     /// The exchange accounts among @p accountIds (paper accounts and wallets
     /// need nothing). Reads the GUI thread's ledger.
     [[nodiscard]] QList<qint64> exchangeAccounts(const QList<qint64> &accountIds) const;
-    /// Asks the passphrase once (with @p reason) and loads the API credentials
-    /// of @p accountIds' exchange accounts from the key store. The passphrase
-    /// is dropped before this returns. An error with code "vault.cancelled"
-    /// when the person declined.
-    [[nodiscard]] Result<Credentials> unlockCredentials(const QList<qint64> &accountIds, const QString &reason) const;
+    /// Asks the passphrase once (with @p reason) for @p accountIds' exchange
+    /// accounts; the keys themselves are unlocked by the worker in its thread
+    /// (scrypt takes a few hundred milliseconds). An error with code
+    /// "vault.cancelled" when the person declined.
+    [[nodiscard]] Result<Unlock> unlockCredentials(const QList<qint64> &accountIds, const QString &reason) const;
 
     /// Starts executing a stored plan on the worker; false when busy.
-    bool execute(const QString &planId, const execution::ExecutionOptions &options,
-                 const Credentials &credentials = {});
+    bool execute(const QString &planId, const execution::ExecutionOptions &options, Unlock unlock = {});
     /// Settles unfinished orders of earlier executions; false when busy.
-    bool reconcile(const Credentials &credentials = {});
+    bool reconcile(Unlock unlock = {});
     /// Thread-safe request: the execution stops before its next order.
     void cancel();
 
@@ -67,6 +74,8 @@ signals:
 private:
     enum class Task { None, Execution, Reconciliation };
     void begin(Task task);
+    /// Gives the worker what it needs to unlock the keys, and wipes the passphrase here.
+    void handOver(Unlock &unlock);
     void end();
     void onFinished(const execution::ExecutionSummary &summary);
     void onFailed(const QString &message);

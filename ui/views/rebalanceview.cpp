@@ -640,7 +640,7 @@ void RebalanceView::reconcileIfNeeded()
         tr("%n order(s) of an earlier execution are not settled. Unlock the API keys to reconcile them.", nullptr,
            static_cast<int>(unfinished->size())));
     // Without the keys, the paper orders still settle; the others stay unknown until next time.
-    m_controller->reconcile(credentials ? *credentials : ExecutionController::Credentials{});
+    m_controller->reconcile(credentials ? *credentials : ExecutionController::Unlock{});
     setMessage(tr("Reconciling %n unsettled order(s)…", nullptr, static_cast<int>(unfinished->size())));
 }
 
