@@ -89,7 +89,8 @@ private slots:
     void allocationRingsNestAndSum();
     void driftColoursOutsideBar();
 
-    // Export
+    // Palette and export
+    void followsDarkPalette();
     void pngExportIsNotFlat();
 };
 
@@ -335,6 +336,33 @@ void TestCharts::driftColoursOutsideBar()
             edges.insert(point.x());
     }
     QCOMPARE(edges, (QSet<double>{-5.0, 5.0, -2.5, 2.5}));
+}
+
+void TestCharts::followsDarkPalette()
+{
+    EquityChart equity;
+    AllocationChart allocation;
+    DriftChart drift;
+    equity.setCurves({{QStringLiteral("A"), walk(50)}}, QStringLiteral("USDT"));
+    QCOMPARE(equity.valueChart()->theme(),
+             ChartStyle::isDark(equity.palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x20, 0x22, 0x25));
+    dark.setColor(QPalette::Base, QColor(0x18, 0x1a, 0x1c));
+    dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+    dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
+    for (QWidget *widget : std::initializer_list<QWidget *>{&equity, &allocation, &drift})
+        widget->setPalette(dark);
+    for (QChart *chart : {equity.valueChart(), equity.drawdownChart(), allocation.chart(), drift.chart()}) {
+        QCOMPARE(chart->theme(), QChart::ChartThemeDark);
+        QCOMPARE(chart->backgroundBrush().color(), QColor(0x18, 0x1a, 0x1c));
+        const auto axes = chart->axes();
+        for (const QAbstractAxis *axis : axes)
+            QCOMPARE(axis->labelsBrush().color(), QColor(0xe8, 0xe8, 0xe8));
+    }
+    // The curves keep their own colours after the theme change.
+    QCOMPARE(qobject_cast<QLineSeries *>(equity.valueChart()->series().value(0))->color(),
+             ChartStyle::seriesColor(0, dark));
 }
 
 void TestCharts::pngExportIsNotFlat()

@@ -20,12 +20,12 @@ namespace ballast::ui::charts {
 namespace {
 
 // Slices below this share of the pie get no label (the legend and the hover still name them).
-constexpr double kLabelThreshold = 0.04;
+constexpr double kLabelThreshold = 0.07;
 // Inner pie from the hole to its edge, then a gap, then the thinner target ring.
-constexpr double kWeightHole = 0.30;
-constexpr double kWeightSize = 0.70;
-constexpr double kTargetHole = 0.74;
-constexpr double kTargetSize = 0.86;
+constexpr double kWeightHole = 0.0;
+constexpr double kWeightSize = 0.72;
+constexpr double kTargetHole = 0.76;
+constexpr double kTargetSize = 0.88;
 
 QString percent(double fraction)
 {
@@ -149,8 +149,10 @@ void AllocationChart::restyle()
         weight->setBorderWidth(1);
         weight->setExplodeDistanceFactor(0.05);
         const double share = total > 0.0 ? weight->value() / total : 0.0;
-        weight->setLabel(QStringLiteral("%1\n%2").arg(m_slices.value(i).asset, percent(share)));
-        weight->setLabelPosition(QPieSlice::LabelInsideNormal);
+        weight->setLabel(QStringLiteral("%1 %2").arg(m_slices.value(i).asset,
+                                                     QLocale().toString(share * 100.0, 'f', 0) + QStringLiteral(" %")));
+        weight->setLabelPosition(QPieSlice::LabelInsideHorizontal);
+        weight->setLabelArmLengthFactor(0.0);
         weight->setLabelColor(ChartStyle::textOn(color));
         QFont labelFont = font();
         labelFont.setPointSizeF(labelFont.pointSizeF() > 0 ? labelFont.pointSizeF() * 0.9 : 8.0);

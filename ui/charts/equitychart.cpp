@@ -12,6 +12,7 @@
 #include <QDateTimeAxis>
 #include <QEvent>
 #include <QGraphicsLayout>
+#include <QGraphicsSimpleTextItem>
 #include <QHBoxLayout>
 #include <QLegend>
 #include <QLineSeries>
@@ -122,10 +123,11 @@ struct EquityChart::Impl
     QLineSeries *ddLower = nullptr;
     QAreaSeries *ddArea = nullptr;
 
+    QGraphicsSimpleTextItem *ddCaption = nullptr; // names the pane inside its plot
     QButtonGroup *rangeButtons = nullptr;
     QCheckBox *logBox = nullptr;
-    int valueExtra = 0; // left margin added so that both plot areas start at the same x
-    int ddExtra = 0;
+    QMargins valueExtra; // margins added so that both plot areas span the same x
+    QMargins ddExtra;
     bool aligning = false;
 };
 
@@ -190,8 +192,8 @@ EquityChart::EquityChart(QWidget *parent)
     d.ddChart->setMargins(kChartMargins);
     d.ddX = new QDateTimeAxis;
     d.ddY = new QValueAxis;
-    d.ddY->setTitleText(tr("Drawdown"));
-    d.ddY->setLabelFormat(QStringLiteral("%.0f %%"));
+    // Charts localise numbers, and then take the text after the conversion literally.
+    d.ddY->setLabelFormat(QStringLiteral("%.0f %"));
     d.ddChart->addAxis(d.ddX, Qt::AlignBottom);
     d.ddChart->addAxis(d.ddY, Qt::AlignLeft);
     d.ddUpper = new QLineSeries(this);
@@ -214,10 +216,12 @@ EquityChart::EquityChart(QWidget *parent)
                 .arg(dateText(static_cast<qint64>(nearest.x())), QLocale().toString(nearest.y(), 'f', 2)),
             this);
     });
+    d.ddCaption = new QGraphicsSimpleTextItem(d.ddChart);
+    d.ddCaption->setZValue(10);
     d.ddView = new QChartView(d.ddChart, this);
     d.ddView->setObjectName(QStringLiteral("drawdownChartView"));
     d.ddView->setAccessibleName(tr("Drawdown over time"));
-    d.ddView->setMinimumHeight(90);
+    d.ddView->setMinimumHeight(110);
 
     connect(d.valueChart, &QChart::plotAreaChanged, this, &EquityChart::alignPlotAreas);
     connect(d.ddChart, &QChart::plotAreaChanged, this, &EquityChart::alignPlotAreas);
@@ -227,8 +231,8 @@ EquityChart::EquityChart(QWidget *parent)
     layout->setSpacing(0);
     layout->addLayout(controls);
     layout->addSpacing(4);
-    layout->addWidget(d.valueView, 3);
-    layout->addWidget(d.ddView, 1);
+    layout->addWidget(d.valueView, 5);
+    layout->addWidget(d.ddView, 2);
 
     rebuildValueAxis();
     restyle();
@@ -276,6 +280,8 @@ void EquityChart::setCurves(const QList<Curve> &curves, const QString &currency)
         d.curves.push_back(std::move(entry));
     }
 
+    d.ddArea->setName(curves.isEmpty() ? tr("Drawdown") : tr("Drawdown of %1").arg(curves.first().name));
+    d.ddCaption->setText(d.ddArea->name());
     if (!curves.isEmpty()) {
         const auto series = analytics::Metrics::drawdownSeries(curves.first().points);
         d.drawdown.reserve(series.size());
@@ -508,16 +514,21 @@ void EquityChart::refresh()
         logAxis->setBase(ratio >= 100.0 ? 10.0 : ratio >= 4.0 ? 2.0 : std::max(1.01, std::pow(ratio, 0.25)));
         logAxis->setRange(lo, hi);
     } else if (auto *linear = qobject_cast<QValueAxis *>(d.valueY)) {
-        const double pad = high > low ? (high - low) * 0.06 : std::max(1.0, std::abs(high) * 0.05);
-        linear->setRange(low - pad, high + pad);
-        linear->applyNiceNumbers();
-        linear->setLabelFormat(linear->max() - linear->min() >= 10.0 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+        // Round steps, about one grid line per 55 pixels of height.
+        const int wanted = std::clamp(d.valueView->height() / 55, 3, 9);
+        const double span = high > low ? high - low : std::max(1.0, std::abs(high) * 0.1);
+        const double tick = niceStep(span / (wanted - 1));
+        const double bottom = std::floor((high > low ? low : low - span / 2) / tick) * tick;
+        const double top = std::ceil((high > low ? high : high + span / 2) / tick) * tick;
+        linear->setRange(bottom, top);
+        linear->setTickCount(static_cast<int>(std::lround((top - bottom) / tick)) + 1);
+        linear->setLabelFormat(tick >= 1.0 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
     }
 
     const double step = niceStep(std::max(1.0, -deepest) / 3.0);
-    const double bottom = -step * std::max(1.0, std::ceil(-deepest / step));
-    d.ddY->setRange(bottom, 0.0);
-    d.ddY->setTickCount(static_cast<int>(std::lround(-bottom / step)) + 1);
+    const double deepestShown = -step * std::max(1.0, std::ceil(-deepest / step));
+    d.ddY->setRange(deepestShown, 0.0);
+    d.ddY->setTickCount(static_cast<int>(std::lround(-deepestShown / step)) + 1);
 
     d.valueChart->setTitle(d.curves.empty() ? tr("No valuation history yet") : QString());
 }
@@ -545,6 +556,8 @@ void EquityChart::restyle()
     edge.setWidthF(1.2);
     d.ddArea->setPen(edge);
     d.ddArea->setPointsVisible(false);
+    d.ddCaption->setBrush(pal.brush(QPalette::Text));
+    d.ddCaption->setFont(font());
 }
 
 void EquityChart::alignPlotAreas()
@@ -556,20 +569,26 @@ void EquityChart::alignPlotAreas()
     const QRectF dd = d.ddChart->plotArea();
     if (value.isEmpty() || dd.isEmpty())
         return;
-    // The axes' labels differ in width; pad the narrower pane so both plots start at the same x.
-    const int naturalValue = qRound(value.left()) - d.valueExtra;
-    const int naturalDd = qRound(dd.left()) - d.ddExtra;
-    const int target = std::max(naturalValue, naturalDd);
-    const int valueExtra = target - naturalValue;
-    const int ddExtra = target - naturalDd;
+    d.ddCaption->setPos(dd.left() + 6, dd.bottom() - d.ddCaption->boundingRect().height() - 3);
+    // Axis labels differ in width on the left (values) and on the right (the
+    // last date label sticks out); pad the pane that needs less so that both
+    // plots span the same x.
+    const int valueLeft = qRound(value.left()) - d.valueExtra.left();
+    const int ddLeft = qRound(dd.left()) - d.ddExtra.left();
+    const int valueRight = qRound(d.valueChart->size().width() - value.right()) - d.valueExtra.right();
+    const int ddRight = qRound(d.ddChart->size().width() - dd.right()) - d.ddExtra.right();
+    const int left = std::max(valueLeft, ddLeft);
+    const int right = std::max(valueRight, ddRight);
+    const QMargins valueExtra(left - valueLeft, 0, right - valueRight, 0);
+    const QMargins ddExtra(left - ddLeft, 0, right - ddRight, 0);
     d.aligning = true;
     if (valueExtra != d.valueExtra) {
         d.valueExtra = valueExtra;
-        d.valueChart->setMargins(kChartMargins + QMargins(valueExtra, 0, 0, 0));
+        d.valueChart->setMargins(kChartMargins + valueExtra);
     }
     if (ddExtra != d.ddExtra) {
         d.ddExtra = ddExtra;
-        d.ddChart->setMargins(kChartMargins + QMargins(ddExtra, 0, 0, 0));
+        d.ddChart->setMargins(kChartMargins + ddExtra);
     }
     d.aligning = false;
 }
