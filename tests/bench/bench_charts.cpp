@@ -45,7 +45,7 @@ void BM_Lttb(benchmark::State &state)
     for (const EquityPoint &point : curve())
         points.emplace_back(static_cast<double>(point.timeMs), point.value);
     const auto threshold = static_cast<int>(state.range(0));
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
         auto kept = ballast::ui::charts::lttb(points, threshold);
         benchmark::DoNotOptimize(kept.data());
     }
@@ -63,7 +63,7 @@ void BM_EquityRepaint(benchmark::State &state)
     QCoreApplication::processEvents();
     QImage image(chart.size() * chart.devicePixelRatioF(), QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(chart.devicePixelRatioF());
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
         image.fill(Qt::transparent);
         QPainter painter(&image);
         chart.render(&painter);
@@ -80,8 +80,9 @@ void BM_EquitySetCurves(benchmark::State &state)
     chart.show();
     QCoreApplication::processEvents();
     const QList<EquityChart::Curve> curves{{QStringLiteral("Portfolio"), curve()}};
-    for (auto _ : state)
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
         chart.setCurves(curves, QStringLiteral("USDT"));
+    }
 }
 BENCHMARK(BM_EquitySetCurves)->Unit(benchmark::kMillisecond);
 

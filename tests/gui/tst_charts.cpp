@@ -34,7 +34,7 @@ using ballast::ui::charts::lttb;
 namespace {
 
 constexpr qint64 kDayMs = 24LL * 3600 * 1000;
-const qint64 kStart = QDateTime(QDate(2022, 1, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+constexpr qint64 kStart = 1640995200000; // 2022-01-01T00:00:00Z
 
 std::vector<analytics::EquityPoint> walk(int days, double start = 10000.0, quint32 seed = 7)
 {
@@ -109,6 +109,7 @@ void TestCharts::lttbReturnsShortInputUnchanged()
     QFETCH(int, size);
     QFETCH(int, threshold);
     std::vector<QPointF> points;
+    points.reserve(static_cast<std::size_t>(size));
     for (int i = 0; i < size; ++i)
         points.emplace_back(i, (i * 37) % 11);
     QCOMPARE(lttb(points, threshold), points);
@@ -134,6 +135,7 @@ void TestCharts::lttbChoosesLargestTriangles()
 void TestCharts::lttbKeepsSpike()
 {
     std::vector<QPointF> points;
+    points.reserve(1000);
     for (int i = 0; i < 1000; ++i)
         points.emplace_back(i, i == 537 ? 100.0 : 1.0 + (i % 3) * 0.01);
     const auto kept = lttb(points, 20);
@@ -215,6 +217,7 @@ void TestCharts::equityLogToggleSwitchesAxis()
     box->click();
     QVERIFY(chart.logScale());
     QCOMPARE(verticalType(), QAbstractAxis::AxisTypeLogValue);
+    QCOMPARE(chart.valueChart()->axes(Qt::Vertical).size(), 1);
     QCOMPARE(toggled.size(), 1);
     // The curve is attached to the new axis and the axis spans the values.
     QCOMPARE(curveSeries(chart, 0)->attachedAxes().size(), 2);
@@ -273,7 +276,7 @@ void TestCharts::equityToolTipNamesDateAndValue()
     chart.setCurves({{QStringLiteral("Portfolio"), {{kStart, 1234.5}, {kStart + kDayMs, 2345.25}}}},
                     QStringLiteral("USDT"));
     // Nearest point: 20 hours after the first is nearer the second.
-    const QString text = chart.toolTipText(0, kStart + 20 * 3600 * 1000);
+    const QString text = chart.toolTipText(0, kStart + 20LL * 3600 * 1000);
     QVERIFY2(text.contains(QStringLiteral("Portfolio")), qPrintable(text));
     QVERIFY2(text.contains(QLocale().toString(2345.25, 'f', 2) + QStringLiteral(" USDT")), qPrintable(text));
     QVERIFY2(text.contains(QLocale().toString(QDate(2022, 1, 2), QLocale::ShortFormat)), qPrintable(text));

@@ -30,7 +30,7 @@ using ballast::ui::charts::EquityChart;
 
 namespace {
 
-const qint64 kNow = QDateTime(QDate(2025, 3, 14), QTime(15, 30), QTimeZone::utc()).toMSecsSinceEpoch();
+constexpr qint64 kNow = 1741966200000; // 2025-03-14T15:30:00Z
 
 QString percentText(double fraction, bool sign = false)
 {
@@ -128,6 +128,7 @@ void TestDashboardView::keyFiguresMatchMetrics()
             daily.push_back({t, row.value.toDouble()});
     }
     QVERIFY(daily.size() >= 28);
+    QVERIFY(start != nullptr);
     const auto expected = analytics::Metrics::compute(daily, 1.0);
     const auto &shown = m_view->metrics();
     QCOMPARE(shown.points, expected.points);

@@ -433,6 +433,8 @@ void EquityChart::rebuildValueAxis()
     if (d.valueY) {
         for (CurveData &curve : d.curves)
             curve.series->detachAxis(d.valueY);
+        // Qt 6.4 leaves a removed axis's labels and grid in the scene unless it is hidden first.
+        d.valueY->hide();
         d.valueChart->removeAxis(d.valueY);
         delete d.valueY;
         d.valueY = nullptr;
