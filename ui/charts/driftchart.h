@@ -1,8 +1,19 @@
 #pragma once
 
+#include <QColor>
 #include <QList>
 #include <QString>
 #include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QBarCategoryAxis;
+class QBarSet;
+class QChart;
+class QChartView;
+class QHorizontalStackedBarSeries;
+class QLineSeries;
+class QValueAxis;
+QT_END_NAMESPACE
 
 namespace ballast::ui::charts {
 
@@ -26,6 +37,31 @@ public:
     ~DriftChart() override;
 
     void setBars(const QList<Bar> &bars);
+
+    /// The colour the bar of @p index is drawn in (the alert colour when outside its band).
+    [[nodiscard]] QColor barColor(int index) const;
+    /// "asset: drift x pp, band lower … upper pp", as the hover shows it.
+    [[nodiscard]] QString toolTipText(int index) const;
+    /// The chart, for tests and exports; all drawing stays in this class.
+    [[nodiscard]] QChart *chart() const;
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void restyle();
+
+    QList<Bar> m_bars;
+    QChart *m_chart = nullptr;
+    QChartView *m_view = nullptr;
+    QHorizontalStackedBarSeries *m_series = nullptr;
+    QBarSet *m_inside = nullptr;
+    QBarSet *m_outside = nullptr;
+    QLineSeries *m_lowerEdge = nullptr;
+    QLineSeries *m_upperEdge = nullptr;
+    QLineSeries *m_zero = nullptr;
+    QBarCategoryAxis *m_assetAxis = nullptr;
+    QValueAxis *m_driftAxis = nullptr;
 };
 
 } // namespace ballast::ui::charts

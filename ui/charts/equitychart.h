@@ -6,7 +6,13 @@
 #include <QString>
 #include <QWidget>
 
+#include <memory>
+#include <utility>
 #include <vector>
+
+QT_BEGIN_NAMESPACE
+class QChart;
+QT_END_NAMESPACE
 
 namespace ballast::ui::charts {
 
@@ -36,6 +42,34 @@ public:
     void setRange(Range range);
     [[nodiscard]] bool logScale() const;
     [[nodiscard]] Range range() const;
+
+    /// The first time shown for @p range on a history from @p firstMs to
+    /// @p lastMs: the same calendar span back from the last point, never before the first.
+    [[nodiscard]] static qint64 rangeStart(Range range, qint64 firstMs, qint64 lastMs);
+    /// The times on show (ms since the epoch, UTC), both panes alike; {0, 0} without curves.
+    [[nodiscard]] std::pair<qint64, qint64> visibleRange() const;
+    [[nodiscard]] int curveCount() const;
+    /// The hover text for curve @p curve at the point nearest to @p timeMs.
+    [[nodiscard]] QString toolTipText(int curve, qint64 timeMs) const;
+    /// The two panes, for tests and exports; all drawing stays in this class.
+    [[nodiscard]] QChart *valueChart() const;
+    [[nodiscard]] QChart *drawdownChart() const;
+
+signals:
+    void rangeChanged(ballast::ui::charts::EquityChart::Range range);
+    void logScaleChanged(bool on);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    struct Impl;
+    void rebuildValueAxis();
+    void refresh();
+    void restyle();
+    void alignPlotAreas();
+    std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace ballast::ui::charts
