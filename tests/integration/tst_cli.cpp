@@ -136,6 +136,18 @@ private slots:
         QCOMPARE(first.at(2), QByteArray("daily"));
         QVERIFY(Decimal::parse(QString::fromLatin1(first.at(3))).ok());
         QCOMPARE(first.at(5), QByteArray("true\r"));
+        // The set-up leaves no valuation of a half-filled portfolio behind: the
+        // curve's last point is the whole portfolio, with no dip before it.
+        QList<double> values;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> fields = lines.at(i).split(',');
+            if (fields.size() == 6)
+                values << fields.at(3).toDouble();
+        }
+        QVERIFY(values.size() > 3 * 365);
+        QVERIFY(qAbs(values.last() - total.toDouble()) < 1e-6 * total.toDouble());
+        for (qsizetype i = 1; i < values.size(); ++i)
+            QVERIFY2(values.at(i) > 0.5 * values.at(i - 1), qPrintable(QString::number(i)));
     }
 
     void manualPortfolioStatusAndExports()
