@@ -79,25 +79,29 @@ QStringList problemLines(const market::ImportReport &report)
                      .arg(locale.toString(report.exactDuplicates));
     for (const auto &conflict : report.conflicts.mid(0, MaxListed))
         lines << ImportDialog::tr("Conflict at %1: line %2 kept, line %3 (other values) dropped.")
-                     .arg(utcText(conflict.openTimeMs, iv), locale.toString(conflict.keptLine),
-                          locale.toString(conflict.droppedLine));
+                     .arg(utcText(conflict.openTimeMs, iv), QString::number(conflict.keptLine),
+                          QString::number(conflict.droppedLine));
     more(report.conflicts.size());
-    for (const auto &gap : report.gaps.mid(0, MaxListed))
-        lines << ImportDialog::tr("Gap: %1 to %2, %3 bars missing (not filled).")
-                     .arg(utcText(gap.firstMissingMs, iv), utcText(gap.lastMissingMs, iv),
-                          locale.toString(gap.missing));
+    for (const auto &gap : report.gaps.mid(0, MaxListed)) {
+        if (gap.missing == 1)
+            lines << ImportDialog::tr("Gap: %1 is missing (not filled).").arg(utcText(gap.firstMissingMs, iv));
+        else
+            lines << ImportDialog::tr("Gap: %1 to %2, %3 bars missing (not filled).")
+                         .arg(utcText(gap.firstMissingMs, iv), utcText(gap.lastMissingMs, iv),
+                              locale.toString(gap.missing));
+    }
     more(report.gaps.size());
     for (const auto &row : report.nullRows.mid(0, MaxListed))
         lines << ImportDialog::tr("Line %1 (%2): all prices null, skipped.")
-                     .arg(locale.toString(row.line), utcText(row.openTimeMs, iv));
+                     .arg(QString::number(row.line), utcText(row.openTimeMs, iv));
     more(report.nullRows.size());
     for (const auto &row : report.snapped.mid(0, MaxListed))
         lines << ImportDialog::tr("Line %1: snapshot taken %2 is used for the bar of %3.")
-                     .arg(locale.toString(row.line), utcText(row.snappedAtMs, QString()), utcText(row.openTimeMs, iv));
+                     .arg(QString::number(row.line), utcText(row.snappedAtMs, QString()), utcText(row.openTimeMs, iv));
     more(report.snapped.size());
     for (const auto &row : report.dateMismatches.mid(0, MaxListed))
         lines << ImportDialog::tr("Line %1: printed date %2 differs from the Unix time %3; the Unix time is used.")
-                     .arg(locale.toString(row.line), utcText(row.printedMs, QString()),
+                     .arg(QString::number(row.line), utcText(row.printedMs, QString()),
                           utcText(row.openTimeMs, QString()));
     more(report.dateMismatches.size());
     if (report.unfinishedSkippedMs)
@@ -110,7 +114,7 @@ QStringList problemLines(const market::ImportReport &report)
 QTableWidgetItem *item(const QString &text, Qt::Alignment alignment = Qt::AlignLeft | Qt::AlignVCenter)
 {
     auto *cell = new QTableWidgetItem(text);
-    cell->setTextAlignment(static_cast<int>(alignment));
+    cell->setTextAlignment(alignment);
     cell->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
     return cell;
 }
@@ -425,6 +429,8 @@ void ImportDialog::rereadSelected()
     if (row < 0 || isBusy())
         return;
     Entry &entry = m_entries[row];
+    m_failure.clear();
+    m_status->setStyleSheet(QString());
     entry.options.asset = m_asset->text().trimmed().toUpper();
     entry.options.quote = m_quote->text().trimmed().toUpper();
     entry.options.interval = m_interval->text().trimmed();
@@ -476,7 +482,9 @@ void ImportDialog::updateActions()
     for (QLineEdit *edit : {m_asset, m_quote, m_interval})
         edit->setEnabled(!m_done && row >= 0);
     m_close->setText(m_importing ? tr("Cancel") : tr("Close"));
-    if (!m_importing && !m_done)
+    if (!m_failure.isEmpty())
+        m_status->setText(m_failure);
+    else if (!m_importing && !m_done)
         m_status->setText(problem.isEmpty()
                               ? tr("Ready to import %n file(s).", nullptr, static_cast<int>(m_entries.size()))
                               : problem);
@@ -493,6 +501,8 @@ void ImportDialog::startImport()
         jobs.append(ImportJob{entry.path, options});
     }
     m_importing = true;
+    m_failure.clear();
+    m_status->setStyleSheet(QString());
     m_progress->setRange(0, static_cast<int>(jobs.size()));
     m_progress->setValue(0);
     m_status->setText(tr("Importing…"));
@@ -519,8 +529,11 @@ void ImportDialog::onImported(bool ok, const QString &message, const QList<marke
     m_importing = false;
     if (!ok) {
         m_progress->setValue(0);
-        m_status->setText(tr("Nothing was stored. %1").arg(message));
+        m_failure = tr("Nothing was stored. %1").arg(message);
         m_status->setStyleSheet(QStringLiteral("color: #b3261e;"));
+        // The files may have changed since they were shown: show them as they are now.
+        for (int row = 0; row < m_entries.size(); ++row)
+            readEntry(row);
         updateActions();
         emit importFinished(false, message);
         return;

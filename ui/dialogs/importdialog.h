@@ -100,6 +100,7 @@ private:
     int m_reading = 0;
     bool m_importing = false;
     bool m_done = false;
+    QString m_failure; ///< why the last import stored nothing, until the next attempt
 };
 
 } // namespace ballast::ui
