@@ -202,8 +202,11 @@ ImportDialog::ImportDialog(AppContext &context, const QStringList &paths, QWidge
     auto *panes = new QSplitter(Qt::Horizontal, this);
     panes->addWidget(m_problems);
     panes->addWidget(m_rows);
-    panes->setStretchFactor(0, 1);
-    panes->setStretchFactor(1, 1);
+    panes->setStretchFactor(0, 2);
+    panes->setStretchFactor(1, 3);
+    const int rowHeight = fontMetrics().height() + 8;
+    m_files->verticalHeader()->setDefaultSectionSize(rowHeight);
+    m_rows->verticalHeader()->setDefaultSectionSize(rowHeight);
 
     auto *details = new QGroupBox(tr("Selected file"), this);
     auto *detailsLayout = new QVBoxLayout(details);
@@ -333,7 +336,10 @@ void ImportDialog::fillRow(int row)
     if (!preview.ok) {
         for (int column = Layout; column < Problems; ++column)
             m_files->setItem(row, column, item(QString()));
-        auto *problem = item(tr("Cannot be imported: %1").arg(preview.error));
+        // The file column names the file already: the path is left out here.
+        QString why = preview.error;
+        why.replace(entry.path, QFileInfo(entry.path).fileName());
+        auto *problem = item(tr("Cannot be imported: %1").arg(why));
         problem->setToolTip(preview.error);
         problem->setForeground(QColor(0xb3, 0x26, 0x1e));
         m_files->setItem(row, Problems, problem);
@@ -418,7 +424,7 @@ void ImportDialog::showDetails()
         m_rows->setItem(i, 0, item(utcText(candle.openTimeMs, report.interval)));
         const double values[] = {candle.open, candle.high, candle.low, candle.close, candle.volume};
         for (int column = 0; column < 5; ++column)
-            m_rows->setItem(i, column + 1, item(locale.toString(values[column], 'g', 12), right));
+            m_rows->setItem(i, column + 1, item(locale.toString(values[column], 'g', 10), right));
     }
     updateActions();
 }
@@ -482,6 +488,8 @@ void ImportDialog::updateActions()
     for (QLineEdit *edit : {m_asset, m_quote, m_interval})
         edit->setEnabled(!m_done && row >= 0);
     m_close->setText(m_importing ? tr("Cancel") : tr("Close"));
+    if (!m_importing && !m_done)
+        m_progress->setRange(0, std::max(1, static_cast<int>(m_entries.size())));
     if (!m_failure.isEmpty())
         m_status->setText(m_failure);
     else if (!m_importing && !m_done)

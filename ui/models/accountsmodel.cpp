@@ -159,10 +159,15 @@ QVariant AccountsModel::data(const QModelIndex &index, int role) const
         if (exportText)
             return row.value->toString();
         return QString((row.valueComplete ? QString() : QStringLiteral("≥ "))
-                       + locale.toString(row.value->toDouble(), 'f', 2) + QLatin1Char(' ') + m_quote);
+                       + locale.toString(row.value->toDouble(), 'f', 2));
     case LastSync: {
-        if (!row.lastSyncMs)
-            return sort ? QVariant(qint64(0)) : QVariant(QString());
+        if (!row.lastSyncMs) {
+            if (sort)
+                return qint64(0);
+            if (exportText)
+                return QString();
+            return row.account.kind == domain::AccountKind::Exchange ? tr("never") : QStringLiteral("—");
+        }
         if (sort)
             return *row.lastSyncMs;
         const QDateTime time = QDateTime::fromMSecsSinceEpoch(*row.lastSyncMs, QTimeZone::utc());
