@@ -40,7 +40,10 @@ using ballast::ui::AppContext;
 
 namespace {
 
-const QString kPassphrase = QStringLiteral("correct horse battery staple");
+QString passphrase()
+{
+    return QStringLiteral("correct horse battery staple");
+}
 
 /// A ledger with a portfolio in USDT, a context on it and the Accounts page.
 struct Fixture
@@ -49,7 +52,7 @@ struct Fixture
     std::unique_ptr<AppContext> context;
     std::unique_ptr<AccountsView> view;
     QStringList asked; ///< the reasons the page gave when asking for the passphrase
-    QString answer = kPassphrase;
+    QString answer = passphrase();
 
     Fixture()
     {
@@ -246,7 +249,7 @@ private slots:
         // A new vault: the passphrase was asked twice, to confirm it.
         QCOMPARE(f.asked.size(), 2);
         ballast::security::Vault vault(f.context->vaultPath());
-        auto keys = vault.load(QStringLiteral("binance-main"), kPassphrase);
+        auto keys = vault.load(QStringLiteral("binance-main"), passphrase());
         QVERIFY2(keys.ok(), qPrintable(keys.ok() ? QString() : keys.error().message));
         QCOMPARE(keys->apiKey, FakeBinance::docsApiKey());
         QCOMPARE(keys->secret, FakeBinance::docsSecretKey());
@@ -269,7 +272,7 @@ private slots:
         f.answer = QStringLiteral("not the passphrase");
         QVERIFY(!f.clickAndWait("testConnection", &message));
         QVERIFY2(!f.message().isEmpty() && !f.message().contains(QStringLiteral("Connected")), qPrintable(f.message()));
-        f.answer = kPassphrase;
+        f.answer = passphrase();
 
         // Sync brings the fake's balances into the holdings.
         QSignalSpy changed(f.context.get(), &AppContext::ledgerChanged);

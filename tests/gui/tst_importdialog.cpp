@@ -161,9 +161,13 @@ private slots:
         Fixture f;
         const QByteArray before = ballast::test::contentDigest(f.tmp.db());
         auto dialog = f.open({shared("yahoo/ETH-USD.csv"), shared("messy/coin_Bitcoin_spreadsheet_mangled.csv")});
+        const QRegularExpression lineAndColumn(QStringLiteral("line \\d+, column \\d+"));
         const QString problem = cell(dialog.get(), 1, Problems);
-        QVERIFY2(problem.contains(QStringLiteral("coin_Bitcoin_spreadsheet_mangled.csv")), qPrintable(problem));
-        QVERIFY2(problem.contains(QRegularExpression(QStringLiteral("line \\d+, column \\d+"))), qPrintable(problem));
+        QVERIFY2(problem.contains(lineAndColumn), qPrintable(problem));
+        files(dialog.get())->selectRow(1);
+        const QString details = dialog->findChild<QPlainTextEdit *>(QStringLiteral("problems"))->toPlainText();
+        QVERIFY2(details.contains(QStringLiteral("coin_Bitcoin_spreadsheet_mangled.csv: line")), qPrintable(details));
+        QVERIFY2(details.contains(lineAndColumn), qPrintable(details));
         QVERIFY(!importButton(dialog.get())->isEnabled());
         const QString status = dialog->findChild<QLabel *>(QStringLiteral("status"))->text();
         QVERIFY2(status.contains(QStringLiteral("coin_Bitcoin_spreadsheet_mangled.csv")), qPrintable(status));
@@ -171,7 +175,6 @@ private slots:
         dialog->grab().save(QDir::temp().filePath(QStringLiteral("ballast-import-refused.png")));
 
         // Leaving it out lets the good file through.
-        files(dialog.get())->selectRow(1);
         QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("remove")), Qt::LeftButton);
         QCOMPARE(dialog->paths().size(), 1);
         QVERIFY(importButton(dialog.get())->isEnabled());
@@ -220,10 +223,11 @@ private slots:
         const QString anonymous = dir.filePath(QStringLiteral("history.csv"));
         QVERIFY(QFile::copy(shared("yahoo/SOL1-USD.csv"), anonymous));
         auto dialog = f.open({anonymous});
-        QVERIFY2(cell(dialog.get(), 0, Problems).contains(QStringLiteral("history.csv")),
+        QVERIFY2(cell(dialog.get(), 0, Problems).contains(QStringLiteral("which asset and quote")),
                  qPrintable(cell(dialog.get(), 0, Problems)));
         QVERIFY(!importButton(dialog.get())->isEnabled());
         const QString details = dialog->findChild<QPlainTextEdit *>(QStringLiteral("problems"))->toPlainText();
+        QVERIFY2(details.contains(QStringLiteral("history.csv has no symbol column")), qPrintable(details));
         QVERIFY2(details.contains(QStringLiteral("Type the asset")), qPrintable(details));
 
         QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("asset")), QStringLiteral("sol"));

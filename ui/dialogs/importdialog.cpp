@@ -149,6 +149,7 @@ ImportDialog::ImportDialog(AppContext &context, const QStringList &paths, QWidge
     m_files->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_files->setSelectionMode(QAbstractItemView::SingleSelection);
     m_files->verticalHeader()->setVisible(false);
+    m_files->setWordWrap(false);
     m_files->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_files->horizontalHeader()->setStretchLastSection(true);
 
@@ -336,9 +337,12 @@ void ImportDialog::fillRow(int row)
     if (!preview.ok) {
         for (int column = Layout; column < Problems; ++column)
             m_files->setItem(row, column, item(QString()));
-        // The file column names the file already: the path is left out here.
+        // The file column names the file already: the cell starts at the line.
         QString why = preview.error;
-        why.replace(entry.path, QFileInfo(entry.path).fileName());
+        if (why.startsWith(entry.path + QStringLiteral(": ")))
+            why.remove(0, entry.path.size() + 2);
+        if (preview.errorCode == QLatin1String("import.asset"))
+            why = tr("the file does not say which asset and quote; type them below");
         auto *problem = item(tr("Cannot be imported: %1").arg(why));
         problem->setToolTip(preview.error);
         problem->setForeground(QColor(0xb3, 0x26, 0x1e));
@@ -384,7 +388,9 @@ void ImportDialog::showDetails()
     if (!preview.ok) {
         QString text = tr("This file cannot be imported:\n%1").arg(preview.error);
         if (preview.errorCode == QLatin1String("import.asset"))
-            text += QStringLiteral("\n\n") + tr("Type the asset and the quote currency above and press Read Again.");
+            text = tr("%1 has no symbol column and its name does not tell which asset and quote currency the prices "
+                      "are for.\n\nType the asset and the quote currency above and press Read Again.")
+                       .arg(QFileInfo(entry.path).fileName());
         else if (preview.errorCode == QLatin1String("import.interval"))
             text += QStringLiteral("\n\n") + tr("Type the interval (1h, 1d…) above and press Read Again.");
         else

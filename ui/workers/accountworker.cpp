@@ -150,7 +150,7 @@ void AccountWorker::testConnection(qint64 accountId, QString passphrase)
                               .arg(locale.toString(static_cast<double>(*time - m_clock()) / 1000.0, 'f', 1)));
 }
 
-void AccountWorker::sync(QList<qint64> accountIds, QString passphrase)
+void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
 {
     m_cancel = false;
     QString error;

@@ -48,7 +48,7 @@ public:
     /// the balances (a signed call).
     void testConnection(qint64 accountId, QString passphrase);
     /// Syncs the accounts one after the other, each in one transaction.
-    void sync(QList<qint64> accountIds, QString passphrase);
+    void sync(const QList<qint64> &accountIds, QString passphrase);
 
     /// Stops a sync before its next account (thread-safe). The account being
     /// synced finishes or fails on its own: its network calls cannot be cut.
