@@ -6,6 +6,7 @@
 #include "dialogs/addaccountdialog.h"
 #include "fakebinance.h"
 #include "models/accountsmodel.h"
+#include "security/keystore.h"
 #include "security/vault.h"
 #include "storage/accountrepo.h"
 #include "storage/holdingsrepo.h"
@@ -20,6 +21,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -298,6 +300,43 @@ private slots:
         QCOMPARE(ballast::test::contentDigest(f.tmp.db()), before);
         QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Sync failed"));
         QVERIFY(f.message().contains(QStringLiteral("nothing of theirs was changed")));
+    }
+
+    void syncAllShowsWhoIsBusyAndCancelStopsBeforeTheNextAccount()
+    {
+        FakeBinance fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(QStringLiteral("ETH"), dec("2"));
+        Fixture f;
+        ballast::security::KeyStore keys(f.context->vaultPath());
+        for (const QString &name : {QStringLiteral("a-first"), QStringLiteral("b-second")}) {
+            QVERIFY(keys.store(name, {FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()}, passphrase()).ok());
+            QVERIFY(f.context->ledger().addAccount(name, QStringLiteral("binance"), fake.baseUrl().toString()).ok());
+        }
+        f.context->notifyLedgerChanged();
+        // Every balance call answers late, so that the first account is caught busy.
+        fake.injectFault(FakeEndpoint::Balance, FaultKind::DelayBeforeAccept, 10, 700);
+        QSignalSpy done(f.view.get(), &AccountsView::finished);
+        QTest::mouseClick(f.button("syncAll"), Qt::LeftButton);
+        AccountsModel *model = f.view->model();
+        const int first = model->names().indexOf(QStringLiteral("a-first"));
+        const int second = model->names().indexOf(QStringLiteral("b-second"));
+        QTRY_VERIFY_WITH_TIMEOUT(model->index(first, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool(),
+                                 10000);
+        QVERIFY(!model->index(second, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool());
+        QVERIFY(f.view->findChild<QProgressBar *>(QStringLiteral("progress"))->isVisible());
+        QVERIFY(!f.button("syncAll")->isEnabled());
+        f.view->grab().save(QDir::temp().filePath(QStringLiteral("ballast-accounts-busy.png")));
+        QTest::mouseClick(f.button("cancel"), Qt::LeftButton);
+        QVERIFY(done.wait(30000));
+        QVERIFY2(done.first().at(1).toString().contains(QStringLiteral("Cancelled")),
+                 qPrintable(done.first().at(1).toString()));
+        QCOMPARE(holdingsOf(f.tmp.db(), QStringLiteral("a-first")).size(), 1);
+        QCOMPARE(holdingsOf(f.tmp.db(), QStringLiteral("b-second")).size(), 0);
+        QCOMPARE(model->index(first, AccountsModel::Activity).data().toString(), QStringLiteral("Synced"));
+        QCOMPARE(model->index(second, AccountsModel::Activity).data().toString(),
+                 QStringLiteral("Not synced (cancelled)"));
+        QVERIFY(!model->index(first, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool());
     }
 
     void anExecutionBlocksWritesAndSaysWhy()

@@ -564,7 +564,7 @@ void ImportDialog::onImported(bool ok, const QString &message, const QList<marke
     m_status->setText(tr("Stored %1 candles from %n file(s).", nullptr, static_cast<int>(reports.size()))
                           .arg(locale.toString(candles)));
     m_status->setStyleSheet(QString());
-    m_problems->setPlainText(tr("Imported:\n%1").arg(lines.join(QLatin1Char('\n'))));
+    m_problems->setPlainText(tr("Imported:\n\n%1").arg(lines.join(QStringLiteral("\n\n"))));
     m_close->setFocus();
     updateActions();
     m_context.notifyLedgerChanged();

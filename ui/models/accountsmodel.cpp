@@ -61,6 +61,7 @@ Status AccountsModel::reload(storage::Database &db, const rebalance::Snapshot *s
         if (auto found = synced->constFind(account.id); found != synced->cend())
             row.lastSyncMs = *found;
         row.activity = m_activity.value(account.id);
+        row.busy = m_busy.value(account.id);
         m_rows.append(row);
     }
     endResetModel();
@@ -115,6 +116,8 @@ QVariant AccountsModel::data(const QModelIndex &index, int role) const
     const QLocale locale;
     if (role == AccountIdRole)
         return row.account.id;
+    if (role == BusyRole)
+        return index.column() == Activity && row.busy;
     if (role == Qt::TextAlignmentRole) {
         if (index.column() == Holdings || index.column() == Value)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -225,13 +228,15 @@ QStringList AccountsModel::names() const
     return names;
 }
 
-void AccountsModel::setActivity(qint64 accountId, const QString &text)
+void AccountsModel::setActivity(qint64 accountId, const QString &text, bool busy)
 {
     m_activity.insert(accountId, text);
+    m_busy.insert(accountId, busy);
     const int at = rowOf(accountId);
     if (at < 0)
         return;
     m_rows[at].activity = text;
+    m_rows[at].busy = busy;
     emit dataChanged(index(at, Activity), index(at, Activity));
 }
 

@@ -30,6 +30,7 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 1, ///< raw value for sorting
         AccountIdRole,
+        BusyRole, ///< true while the worker is busy with the account
     };
 
     /// One account and its figures.
@@ -41,6 +42,7 @@ public:
         bool valueComplete = true; ///< false when some held asset has no price
         std::optional<qint64> lastSyncMs;
         QString activity;
+        bool busy = false;
     };
 
     explicit AccountsModel(QObject *parent = nullptr);
@@ -60,8 +62,9 @@ public:
     [[nodiscard]] QStringList names() const;
     [[nodiscard]] const QString &quote() const { return m_quote; }
 
-    /// Sets the activity text of an account (kept across reloads).
-    void setActivity(qint64 accountId, const QString &text);
+    /// Sets the activity text of an account (kept across reloads); @p busy
+    /// while the worker is on it.
+    void setActivity(qint64 accountId, const QString &text, bool busy = false);
 
     /// "Paper exchange", "Binance", ... for a stored exchange id.
     static QString exchangeName(const QString &exchange);
@@ -69,6 +72,7 @@ public:
 private:
     QList<Row> m_rows;
     QHash<qint64, QString> m_activity;
+    QHash<qint64, bool> m_busy;
     QString m_quote;
 };
 

@@ -6,17 +6,50 @@
 #include "security/vault.h"
 #include "workers/accountworker.h"
 
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QThread>
 #include <QVBoxLayout>
 
 namespace ballast::ui {
+
+namespace {
+
+/// Draws a busy bar with the activity text in the Status cell of an account
+/// the worker is on.
+class ActivityDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        if (!index.data(AccountsModel::BusyRole).toBool()) {
+            QStyledItemDelegate::paint(painter, option, index);
+            return;
+        }
+        QStyleOptionProgressBar bar;
+        bar.rect = option.rect.adjusted(2, 3, -2, -3);
+        bar.minimum = 0;
+        bar.maximum = 0; // busy: how long an exchange takes is not known
+        bar.text = index.data().toString();
+        bar.textVisible = true;
+        bar.state = option.state | QStyle::State_Horizontal;
+        const QWidget *widget = option.widget;
+        QStyle *style = widget ? widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
+    }
+};
+
+} // namespace
 
 void AccountsView::ThreadStopper::operator()(QThread *thread) const
 {
@@ -68,6 +101,7 @@ AccountsView::AccountsView(AppContext &context, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(AccountsModel::Activity, QHeaderView::Stretch);
+    m_table->setItemDelegateForColumn(AccountsModel::Activity, new ActivityDelegate(m_table));
 
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("message"));
@@ -283,7 +317,7 @@ void AccountsView::testConnection()
         }
         passphrase = *given;
     }
-    m_model->setActivity(id, tr("Testing…"));
+    m_model->setActivity(id, tr("Testing…"), true);
     showMessage(true, tr("Testing the connection of %1…").arg(account.name));
     setBusy(true);
     AccountWorker *worker = m_worker;
@@ -363,7 +397,7 @@ void AccountsView::cancel()
 
 void AccountsView::onSyncStarted(qint64 accountId, int index, int count)
 {
-    m_model->setActivity(accountId, tr("Syncing…"));
+    m_model->setActivity(accountId, tr("Syncing…"), true);
     m_progress->setRange(0, count);
     m_progress->setValue(index);
     m_progress->setFormat(tr("%v of %m accounts"));
