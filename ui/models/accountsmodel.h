@@ -37,11 +37,11 @@ public:
     struct Row
     {
         domain::Account account;
-        int holdings = 0; ///< positions with a quantity
         std::optional<money::Decimal> value; ///< in the snapshot's quote; none without a portfolio
-        bool valueComplete = true; ///< false when some held asset has no price
         std::optional<qint64> lastSyncMs;
         QString activity;
+        int holdings = 0; ///< positions with a quantity
+        bool valueComplete = true; ///< false when some held asset has no price
         bool busy = false;
     };
 

@@ -212,7 +212,12 @@ void AccountsView::updateActions()
     const QString why = executing ? tr("An execution is running; wait until it ends") : QString();
     for (QPushButton *button : {m_add, m_sync, m_syncAll})
         button->setToolTip(why);
-    m_test->setToolTip(row >= 0 && !canTalk ? tr("A wallet has no connection to test") : QString());
+    const QString talkWhy = row < 0 ? tr("Select an account first")
+        : !canTalk                  ? tr("A wallet has no connection: set its balances on the Holdings page")
+                                    : QString();
+    m_test->setToolTip(talkWhy);
+    if (!executing)
+        m_sync->setToolTip(talkWhy);
 }
 
 void AccountsView::setBusy(bool busy, bool cancellable)
