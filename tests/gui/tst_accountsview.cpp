@@ -5,6 +5,7 @@
 #include "appcontext.h"
 #include "dialogs/addaccountdialog.h"
 #include "fakebinance.h"
+#include "fakekraken.h"
 #include "models/accountsmodel.h"
 #include "security/keystore.h"
 #include "security/vault.h"
@@ -34,6 +35,7 @@ using ballast::money::dec;
 using ballast::test::TempDatabase;
 using ballast::test::fake::FakeBinance;
 using ballast::test::fake::FakeEndpoint;
+using ballast::test::fake::FakeKraken;
 using ballast::test::fake::FaultKind;
 using ballast::ui::AccountsModel;
 using ballast::ui::AccountsView;
@@ -300,6 +302,35 @@ private slots:
         QCOMPARE(ballast::test::contentDigest(f.tmp.db()), before);
         QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Sync failed"));
         QVERIFY(f.message().contains(QStringLiteral("nothing of theirs was changed")));
+    }
+
+    void krakenAccountConnectsAndSyncs()
+    {
+        FakeKraken fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(QStringLiteral("XXBT"), dec("0.5"));
+        fake.setBalance(QStringLiteral("ZUSD"), dec("1234.5"));
+        Fixture f;
+        QString message;
+        QVERIFY2(f.addThroughDialog(
+                     [&fake](AddAccountDialog *dialog) {
+                         choose(dialog, "kraken");
+                         type(dialog, "name", QStringLiteral("kraken-main"));
+                         type(dialog, "apiKey", FakeKraken::docsApiKey());
+                         type(dialog, "apiSecret", QString::fromLatin1(FakeKraken::docsSecret()));
+                         dialog->findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+                         type(dialog, "baseUrl", fake.baseUrl().toString());
+                     },
+                     &message),
+                 qPrintable(message));
+        f.select(QStringLiteral("kraken-main"));
+        QVERIFY2(f.clickAndWait("testConnection", &message), qPrintable(message));
+        QVERIFY2(f.clickAndWait("sync", &message), qPrintable(message));
+        QHash<QString, QString> held;
+        for (const auto &holding : holdingsOf(f.tmp.db(), QStringLiteral("kraken-main")))
+            held.insert(holding.asset, holding.quantity.toString());
+        QCOMPARE(held.value(QStringLiteral("BTC")), QStringLiteral("0.5"));
+        QCOMPARE(held.value(QStringLiteral("USD")), QStringLiteral("1234.5"));
     }
 
     void syncAllShowsWhoIsBusyAndCancelStopsBeforeTheNextAccount()
