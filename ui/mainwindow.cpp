@@ -2,6 +2,7 @@
 
 #include "appcontext.h"
 #include "dialogs/importdialog.h"
+#include "dialogs/passphrasedialog.h"
 #include "storage/accountrepo.h"
 #include "views/accountsview.h"
 #include "views/alertsview.h"
@@ -16,7 +17,6 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
@@ -79,13 +79,8 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
 {
     setWindowTitle(tr("Ballast"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/io.ballast.Ballast.svg")));
-    m_context.setPassphraseProvider([this](const QString &reason) -> std::optional<QString> {
-        bool ok = false;
-        const QString text = QInputDialog::getText(this, tr("Vault passphrase"), reason, QLineEdit::Password, {}, &ok);
-        if (!ok)
-            return std::nullopt;
-        return text;
-    });
+    m_context.setPassphraseProvider(
+        [this](const QString &reason) -> std::optional<QString> { return PassphraseDialog::ask(this, reason); });
 
     m_stack = new QStackedWidget(this);
     m_pages = {new DashboardView(context, m_stack), new HoldingsView(context, m_stack),

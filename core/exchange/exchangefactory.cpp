@@ -6,6 +6,8 @@
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 
+#include <QNetworkAccessManager>
+
 namespace ballast::exchange {
 
 ExchangeFactory::ExchangeFactory(storage::Database &db, QString quote, Clock clock)
@@ -22,6 +24,14 @@ void ExchangeFactory::setNetwork(QNetworkAccessManager *network, CredentialsFor 
     m_network = network;
     m_credentials = std::move(credentials);
     m_sleep = std::move(sleep);
+}
+
+void ExchangeFactory::setOwnNetwork(CredentialsFor credentials, RateLimiter::Sleep sleep)
+{
+    // Connectors keep the manager's address: it must outlive them.
+    m_exchanges.clear();
+    m_ownNetwork = std::make_unique<QNetworkAccessManager>();
+    setNetwork(m_ownNetwork.get(), std::move(credentials), std::move(sleep));
 }
 
 void ExchangeFactory::setExchange(qint64 accountId, std::unique_ptr<Exchange> exchange)

@@ -44,6 +44,9 @@ public:
 
     /// Enables real exchanges: the network manager must live on this thread.
     void setNetwork(QNetworkAccessManager *network, CredentialsFor credentials, RateLimiter::Sleep sleep = {});
+    /// The same with a network manager the factory creates on the calling
+    /// thread and owns (workers of layers that do not link QtNetwork).
+    void setOwnNetwork(CredentialsFor credentials, RateLimiter::Sleep sleep = {});
 
     /// The connector of @p accountId, or nullptr when the account cannot trade
     /// (a wallet, or an exchange account without network or credentials).
@@ -62,6 +65,7 @@ private:
     QString m_quote;
     Clock m_clock;
     QNetworkAccessManager *m_network = nullptr;
+    std::unique_ptr<QNetworkAccessManager> m_ownNetwork;
     CredentialsFor m_credentials;
     RateLimiter::Sleep m_sleep;
     QHash<qint64, std::shared_ptr<Exchange>> m_exchanges;

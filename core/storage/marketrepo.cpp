@@ -95,4 +95,15 @@ Result<QList<exchange::MarketRules>> MarketRepo::markets(qint64 accountId)
     });
 }
 
+Result<QHash<qint64, qint64>> MarketRepo::syncTimes()
+{
+    return guarded([&]() -> Result<QHash<qint64, qint64>> {
+        Statement query(m_db, "SELECT account_id, MAX(updated_at) FROM markets GROUP BY account_id");
+        QHash<qint64, qint64> times;
+        while (query.step())
+            times.insert(query.int64(0), query.int64(1));
+        return times;
+    });
+}
+
 } // namespace ballast::storage

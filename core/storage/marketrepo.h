@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "exchange/markettypes.h"
 
+#include <QHash>
 #include <QList>
 
 namespace ballast::storage {
@@ -21,6 +22,9 @@ public:
     /// Replaces the account's markets. One transaction.
     Status replace(qint64 accountId, const QList<exchange::MarketRules> &markets, qint64 atMs);
     Result<QList<exchange::MarketRules>> markets(qint64 accountId);
+    /// When each exchange account's markets were last replaced (its last
+    /// successful sync), in ms since the epoch, by account id.
+    Result<QHash<qint64, qint64>> syncTimes();
 
 private:
     Database &m_db;

@@ -1,5 +1,6 @@
 #include "exchange/exchangefactory.h"
 #include "storage/ledger.h"
+#include "storage/marketrepo.h"
 #include "testsupport.h"
 
 #include <QTest>
@@ -46,6 +47,56 @@ private slots:
         QVERIFY(factory.exchangeFor(wallet->id) == nullptr);
         QVERIFY(factory.exchangeFor(binance->id) == nullptr); // no network, no key
         QVERIFY(factory.whyNot(binance->id).contains(QStringLiteral("network")));
+    }
+
+    void anOwnNetworkBuildsConnectorsWithTheirCredentials()
+    {
+        ballast::test::TempDatabase temp;
+        ballast::storage::Ledger ledger(temp.db());
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        const auto binance = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"));
+        const auto kraken = ledger.addAccount(QStringLiteral("kr"), QStringLiteral("kraken"));
+        QVERIFY(binance.ok() && kraken.ok());
+        ExchangeFactory factory(temp.db(), QStringLiteral("USDT"));
+        QStringList asked;
+        factory.setOwnNetwork(
+            [&asked](const ballast::domain::Account &account) -> std::optional<ballast::exchange::ApiCredentials> {
+                asked.append(account.name);
+                if (account.name == QLatin1String("kr"))
+                    return std::nullopt;
+                return ballast::exchange::ApiCredentials{QByteArrayLiteral("key"), QByteArrayLiteral("secret")};
+            });
+        auto *connector = factory.exchangeFor(binance->id);
+        QVERIFY(connector != nullptr);
+        QCOMPARE(connector->id(), QStringLiteral("binance"));
+        QVERIFY(factory.exchangeFor(kraken->id) == nullptr);
+        QVERIFY(factory.whyNot(kraken->id).contains(QStringLiteral("API key")));
+        QCOMPARE(asked, (QStringList{QStringLiteral("bn"), QStringLiteral("kr")}));
+    }
+
+    void syncTimesAreTheLastMarketReplacement()
+    {
+        ballast::test::TempDatabase temp;
+        ballast::storage::Ledger ledger(temp.db());
+        const auto binance = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"));
+        const auto paper = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"));
+        QVERIFY(binance.ok() && paper.ok());
+        ballast::storage::MarketRepo markets(temp.db());
+        auto none = markets.syncTimes();
+        QVERIFY(none.ok());
+        QVERIFY(none->isEmpty());
+        ballast::exchange::MarketRules rules;
+        rules.symbol = QStringLiteral("BTC/USDT");
+        rules.exchangeSymbol = QStringLiteral("BTCUSDT");
+        rules.base = QStringLiteral("BTC");
+        rules.quote = QStringLiteral("USDT");
+        QVERIFY(markets.replace(binance->id, {rules}, 1700000000000).ok());
+        QVERIFY(markets.replace(binance->id, {rules}, 1700000360000).ok());
+        auto times = markets.syncTimes();
+        QVERIFY(times.ok());
+        QCOMPARE(times->size(), 1);
+        QCOMPARE(times->value(binance->id), 1700000360000);
+        QVERIFY(!times->contains(paper->id));
     }
 };
 

@@ -1,0 +1,409 @@
+// The Accounts page against real parts: a real ledger file, real dialogs on the
+// offscreen platform, the key vault on disk, and the real Binance connector
+// talking HTTP over loopback to the in-process fake Binance.
+
+#include "appcontext.h"
+#include "dialogs/addaccountdialog.h"
+#include "fakebinance.h"
+#include "fakekraken.h"
+#include "models/accountsmodel.h"
+#include "security/keystore.h"
+#include "security/vault.h"
+#include "storage/accountrepo.h"
+#include "storage/holdingsrepo.h"
+#include "storage/ledger.h"
+#include "testsupport.h"
+#include "views/accountsview.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+
+using ballast::money::dec;
+using ballast::test::TempDatabase;
+using ballast::test::fake::FakeBinance;
+using ballast::test::fake::FakeEndpoint;
+using ballast::test::fake::FakeKraken;
+using ballast::test::fake::FaultKind;
+using ballast::ui::AccountsModel;
+using ballast::ui::AccountsView;
+using ballast::ui::AddAccountDialog;
+using ballast::ui::AppContext;
+
+namespace {
+
+QString passphrase()
+{
+    return QStringLiteral("correct horse battery staple");
+}
+
+/// A ledger with a portfolio in USDT, a context on it and the Accounts page.
+struct Fixture
+{
+    TempDatabase tmp;
+    std::unique_ptr<AppContext> context;
+    std::unique_ptr<AccountsView> view;
+    QStringList asked; ///< the reasons the page gave when asking for the passphrase
+    QString answer = passphrase();
+
+    Fixture()
+    {
+        if (!ballast::storage::Ledger(tmp.db()).init(QStringLiteral("main"), QStringLiteral("USDT")))
+            qFatal("cannot create the portfolio");
+        context = std::make_unique<AppContext>(tmp.db(), tmp.path());
+        context->setPassphraseProvider([this](const QString &reason) -> std::optional<QString> {
+            asked.append(reason);
+            return answer;
+        });
+        view = std::make_unique<AccountsView>(*context);
+        view->resize(1000, 500);
+        view->show();
+    }
+
+    QPushButton *button(const char *name) const { return view->findChild<QPushButton *>(QString::fromLatin1(name)); }
+    QString message() const { return view->findChild<QLabel *>(QStringLiteral("message"))->text(); }
+
+    void select(const QString &accountName) const
+    {
+        auto *table = view->findChild<QTableView *>(QStringLiteral("accountsTable"));
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            if (table->model()->index(row, AccountsModel::Name).data().toString() == accountName) {
+                table->selectRow(row);
+                return;
+            }
+        }
+        QFAIL(qPrintable(QStringLiteral("no row for %1").arg(accountName)));
+    }
+
+    /// Clicks @p name and waits for the worker's answer.
+    bool clickAndWait(const char *name, QString *message = nullptr) const
+    {
+        QSignalSpy done(view.get(), &AccountsView::finished);
+        QPushButton *target = button(name);
+        if (!target || !target->isEnabled())
+            return false;
+        QTest::mouseClick(target, Qt::LeftButton);
+        if (!done.wait(30000))
+            return false;
+        if (message)
+            *message = done.first().at(1).toString();
+        return done.first().at(0).toBool();
+    }
+
+    /// Opens the Add dialog through the page's button, fills it with @p fill and
+    /// presses Add; returns what the worker answered.
+    bool addThroughDialog(const std::function<void(AddAccountDialog *)> &fill, QString *message = nullptr)
+    {
+        QSignalSpy done(view.get(), &AccountsView::finished);
+        bool filled = false;
+        QTimer::singleShot(0, view.get(), [&fill, &filled] {
+            auto *dialog = qobject_cast<AddAccountDialog *>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            fill(dialog);
+            filled = true;
+            auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            if (ok->isEnabled())
+                QTest::mouseClick(ok, Qt::LeftButton);
+            else
+                dialog->reject();
+        });
+        QTest::mouseClick(button("addAccount"), Qt::LeftButton);
+        if (!filled || (done.isEmpty() && !done.wait(30000)))
+            return false;
+        if (message)
+            *message = done.first().at(1).toString();
+        return done.first().at(0).toBool();
+    }
+};
+
+void type(AddAccountDialog *dialog, const char *field, const QString &text)
+{
+    auto *edit = dialog->findChild<QLineEdit *>(QString::fromLatin1(field));
+    edit->clear();
+    QTest::keyClicks(edit, text);
+}
+
+void choose(AddAccountDialog *dialog, const char *exchange)
+{
+    auto *kind = dialog->findChild<QComboBox *>(QStringLiteral("kind"));
+    kind->setCurrentIndex(kind->findData(QString::fromLatin1(exchange)));
+}
+
+QList<ballast::domain::Holding> holdingsOf(ballast::storage::Database &db, const QString &name)
+{
+    auto account = ballast::storage::AccountRepo(db).byName(name);
+    if (!account)
+        return {};
+    return ballast::storage::HoldingsRepo(db).listForAccount(account->id).valueOr({});
+}
+
+} // namespace
+
+class TestAccountsView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { qputenv("BALLAST_NO_KEYCHAIN", "1"); }
+
+    void modelPassesTheTesterThroughReloads()
+    {
+        Fixture f;
+        AccountsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(model.reload(f.tmp.db(), nullptr).ok());
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(f.context->ledger().addAccount(QStringLiteral("paper"), QStringLiteral("paper")).ok());
+        QVERIFY(f.context->ledger().addAccount(QStringLiteral("cold"), QStringLiteral("manual")).ok());
+        QVERIFY(f.context->ledger()
+                    .setHoldings(QStringLiteral("cold"),
+                                 {{0, QStringLiteral("cold"), QStringLiteral("BTC"), {}, dec("0.25")}})
+                    .ok());
+        auto snapshot = f.context->snapshot();
+        QVERIFY(snapshot.ok());
+        QVERIFY(model.reload(f.tmp.db(), &*snapshot).ok());
+        QCOMPARE(model.rowCount(), 2);
+        const int cold = model.names().indexOf(QStringLiteral("cold"));
+        QVERIFY(cold >= 0);
+        QCOMPARE(model.index(cold, AccountsModel::Kind).data().toString(), QStringLiteral("Wallet"));
+        QCOMPARE(model.index(cold, AccountsModel::Holdings).data(AccountsModel::SortRole).toInt(), 1);
+        model.setActivity(model.row(cold).account.id, QStringLiteral("busy"));
+        QCOMPARE(model.index(cold, AccountsModel::Activity).data().toString(), QStringLiteral("busy"));
+    }
+
+    void addsAPaperAccountThroughTheDialog()
+    {
+        Fixture f;
+        QString message;
+        QVERIFY(f.addThroughDialog(
+            [](AddAccountDialog *dialog) {
+                choose(dialog, "paper");
+                type(dialog, "name", QStringLiteral("practice"));
+            },
+            &message));
+        QVERIFY2(message.contains(QStringLiteral("practice")), qPrintable(message));
+        auto stored = ballast::storage::AccountRepo(f.tmp.db()).byName(QStringLiteral("practice"));
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->kind, ballast::domain::AccountKind::Paper);
+        QCOMPARE(f.view->model()->rowCount(), 1);
+        QVERIFY(f.asked.isEmpty()); // no keys, no passphrase
+        QVERIFY(!QFile::exists(f.context->vaultPath()));
+    }
+
+    void theDialogRefusesEmptyAndTakenNames()
+    {
+        AddAccountDialog dialog({QStringLiteral("binance-main")});
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(dialog.problem().contains(QStringLiteral("name")));
+        type(&dialog, "name", QStringLiteral("binance-main"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(dialog.problem().contains(QStringLiteral("exists already")), qPrintable(dialog.problem()));
+        type(&dialog, "name", QStringLiteral("binance-2"));
+        QVERIFY(ok->isEnabled()); // paper needs nothing else
+        choose(&dialog, "binance");
+        QVERIFY(!ok->isEnabled());
+        QCOMPARE(dialog.findChild<QLineEdit *>(QStringLiteral("apiSecret"))->echoMode(), QLineEdit::Password);
+        QCOMPARE(dialog.findChild<QLineEdit *>(QStringLiteral("apiKey"))->echoMode(), QLineEdit::Password);
+        type(&dialog, "apiKey", QStringLiteral("k"));
+        type(&dialog, "apiSecret", QStringLiteral("s"));
+        QVERIFY(ok->isEnabled());
+        dialog.findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+        type(&dialog, "baseUrl", QStringLiteral("not a url"));
+        QVERIFY(!ok->isEnabled());
+        type(&dialog, "baseUrl", QStringLiteral("http://127.0.0.1:9"));
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.baseUrl(), QStringLiteral("http://127.0.0.1:9"));
+        dialog.grab().save(QDir::temp().filePath(QStringLiteral("ballast-addaccount.png")));
+    }
+
+    void binanceAccountKeysConnectionAndSync()
+    {
+        FakeBinance fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(QStringLiteral("BTC"), dec("0.5"));
+        fake.setBalance(QStringLiteral("USDT"), dec("1250"));
+        Fixture f;
+
+        QString message;
+        QVERIFY2(f.addThroughDialog(
+                     [&fake](AddAccountDialog *dialog) {
+                         choose(dialog, "binance");
+                         type(dialog, "name", QStringLiteral("binance-main"));
+                         type(dialog, "apiKey", FakeBinance::docsApiKey());
+                         type(dialog, "apiSecret", FakeBinance::docsSecretKey());
+                         dialog->findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+                         type(dialog, "baseUrl", fake.baseUrl().toString());
+                     },
+                     &message),
+                 qPrintable(message));
+        // A new vault: the passphrase was asked twice, to confirm it.
+        QCOMPARE(f.asked.size(), 2);
+        ballast::security::Vault vault(f.context->vaultPath());
+        auto keys = vault.load(QStringLiteral("binance-main"), passphrase());
+        QVERIFY2(keys.ok(), qPrintable(keys.ok() ? QString() : keys.error().message));
+        QCOMPARE(keys->apiKey, FakeBinance::docsApiKey());
+        QCOMPARE(keys->secret, FakeBinance::docsSecretKey());
+        QVERIFY(!vault.load(QStringLiteral("binance-main"), QStringLiteral("wrong")).ok());
+        auto account = ballast::storage::AccountRepo(f.tmp.db()).byName(QStringLiteral("binance-main"));
+        QVERIFY(account.ok());
+        QCOMPARE(account->baseUrl, fake.baseUrl().toString());
+
+        // Test connection: accepted, then refused with the exchange's own words.
+        f.select(QStringLiteral("binance-main"));
+        QVERIFY2(f.clickAndWait("testConnection", &message), qPrintable(message));
+        QVERIFY2(f.message().contains(QStringLiteral("Connected")), qPrintable(f.message()));
+        fake.setCredentials(FakeBinance::docsApiKey(), QStringLiteral("another-secret-than-the-stored-one"));
+        QVERIFY(!f.clickAndWait("testConnection", &message));
+        QVERIFY2(f.message().contains(QStringLiteral("Signature for this request is not valid")),
+                 qPrintable(f.message()));
+        fake.setCredentials(FakeBinance::docsApiKey(), FakeBinance::docsSecretKey());
+
+        // A wrong passphrase unlocks nothing and says so.
+        f.answer = QStringLiteral("not the passphrase");
+        QVERIFY(!f.clickAndWait("testConnection", &message));
+        QVERIFY2(!f.message().isEmpty() && !f.message().contains(QStringLiteral("Connected")), qPrintable(f.message()));
+        f.answer = passphrase();
+
+        // Sync brings the fake's balances into the holdings.
+        QSignalSpy changed(f.context.get(), &AppContext::ledgerChanged);
+        QVERIFY2(f.clickAndWait("sync", &message), qPrintable(message));
+        QCOMPARE(changed.size(), 1);
+        QHash<QString, QString> held;
+        for (const auto &holding : holdingsOf(f.tmp.db(), QStringLiteral("binance-main")))
+            held.insert(holding.asset, holding.quantity.toString());
+        QCOMPARE(held.value(QStringLiteral("BTC")), QStringLiteral("0.5"));
+        QCOMPARE(held.value(QStringLiteral("USDT")), QStringLiteral("1250"));
+        const int row = f.view->model()->rowOf(account->id);
+        QCOMPARE(f.view->model()->index(row, AccountsModel::Holdings).data(AccountsModel::SortRole).toInt(), 2);
+        QVERIFY(!f.view->model()->index(row, AccountsModel::LastSync).data().toString().isEmpty());
+        QVERIFY(f.view->model()->index(row, AccountsModel::Value).data(AccountsModel::SortRole).toDouble() > 1250.0);
+        f.view->grab().save(QDir::temp().filePath(QStringLiteral("ballast-accounts.png")));
+
+        // A sync that fails half-way (the ticker call) changes nothing at all.
+        fake.setBalance(QStringLiteral("BTC"), dec("0.75"));
+        fake.injectFault(FakeEndpoint::Ticker, FaultKind::ServiceUnavailable, 20);
+        const QByteArray before = ballast::test::contentDigest(f.tmp.db());
+        QVERIFY(!f.clickAndWait("sync", &message));
+        QVERIFY2(message.contains(QStringLiteral("binance-main")), qPrintable(message));
+        QCOMPARE(ballast::test::contentDigest(f.tmp.db()), before);
+        QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Sync failed"));
+        QVERIFY(f.message().contains(QStringLiteral("nothing of theirs was changed")));
+    }
+
+    void krakenAccountConnectsAndSyncs()
+    {
+        FakeKraken fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(QStringLiteral("XXBT"), dec("0.5"));
+        fake.setBalance(QStringLiteral("ZUSD"), dec("1234.5"));
+        Fixture f;
+        QString message;
+        QVERIFY2(f.addThroughDialog(
+                     [&fake](AddAccountDialog *dialog) {
+                         choose(dialog, "kraken");
+                         type(dialog, "name", QStringLiteral("kraken-main"));
+                         type(dialog, "apiKey", FakeKraken::docsApiKey());
+                         type(dialog, "apiSecret", QString::fromLatin1(FakeKraken::docsSecret()));
+                         dialog->findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+                         type(dialog, "baseUrl", fake.baseUrl().toString());
+                     },
+                     &message),
+                 qPrintable(message));
+        f.select(QStringLiteral("kraken-main"));
+        QVERIFY2(f.clickAndWait("testConnection", &message), qPrintable(message));
+        QVERIFY2(f.clickAndWait("sync", &message), qPrintable(message));
+        QHash<QString, QString> held;
+        for (const auto &holding : holdingsOf(f.tmp.db(), QStringLiteral("kraken-main")))
+            held.insert(holding.asset, holding.quantity.toString());
+        QCOMPARE(held.value(QStringLiteral("BTC")), QStringLiteral("0.5"));
+        QCOMPARE(held.value(QStringLiteral("USD")), QStringLiteral("1234.5"));
+    }
+
+    void syncAllShowsWhoIsBusyAndCancelStopsBeforeTheNextAccount()
+    {
+        FakeBinance fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(QStringLiteral("ETH"), dec("2"));
+        Fixture f;
+        ballast::security::KeyStore keys(f.context->vaultPath());
+        for (const QString &name : {QStringLiteral("a-first"), QStringLiteral("b-second")}) {
+            QVERIFY(keys.store(name, {FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()}, passphrase()).ok());
+            QVERIFY(f.context->ledger().addAccount(name, QStringLiteral("binance"), fake.baseUrl().toString()).ok());
+        }
+        f.context->notifyLedgerChanged();
+        // Every balance call answers late, so that the first account is caught busy.
+        fake.injectFault(FakeEndpoint::Balance, FaultKind::DelayBeforeAccept, 10, 700);
+        QSignalSpy done(f.view.get(), &AccountsView::finished);
+        QTest::mouseClick(f.button("syncAll"), Qt::LeftButton);
+        AccountsModel *model = f.view->model();
+        const int first = model->names().indexOf(QStringLiteral("a-first"));
+        const int second = model->names().indexOf(QStringLiteral("b-second"));
+        QTRY_VERIFY_WITH_TIMEOUT(model->index(first, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool(),
+                                 10000);
+        QVERIFY(!model->index(second, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool());
+        QVERIFY(f.view->findChild<QProgressBar *>(QStringLiteral("progress"))->isVisible());
+        QVERIFY(!f.button("syncAll")->isEnabled());
+        f.view->grab().save(QDir::temp().filePath(QStringLiteral("ballast-accounts-busy.png")));
+        QTest::mouseClick(f.button("cancel"), Qt::LeftButton);
+        QVERIFY(done.wait(30000));
+        QVERIFY2(done.first().at(1).toString().contains(QStringLiteral("Cancelled")),
+                 qPrintable(done.first().at(1).toString()));
+        QCOMPARE(holdingsOf(f.tmp.db(), QStringLiteral("a-first")).size(), 1);
+        QCOMPARE(holdingsOf(f.tmp.db(), QStringLiteral("b-second")).size(), 0);
+        QCOMPARE(model->index(first, AccountsModel::Activity).data().toString(), QStringLiteral("Synced"));
+        QCOMPARE(model->index(second, AccountsModel::Activity).data().toString(),
+                 QStringLiteral("Not synced (cancelled)"));
+        QVERIFY(!model->index(first, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool());
+    }
+
+    void anExecutionBlocksWritesAndSaysWhy()
+    {
+        Fixture f;
+        QVERIFY(f.context->ledger().addAccount(QStringLiteral("paper"), QStringLiteral("paper")).ok());
+        f.context->notifyLedgerChanged();
+        f.select(QStringLiteral("paper"));
+        QVERIFY(f.button("sync")->isEnabled());
+        f.context->setExecuting(true);
+        QVERIFY(!f.button("sync")->isEnabled());
+        QVERIFY(!f.button("syncAll")->isEnabled());
+        QVERIFY(!f.button("addAccount")->isEnabled());
+        QVERIFY(f.view->findChild<QLabel *>(QStringLiteral("executingNotice"))->isVisible());
+        f.context->setExecuting(false);
+        QVERIFY(f.button("syncAll")->isEnabled());
+        QString message;
+        QVERIFY2(f.clickAndWait("syncAll", &message), qPrintable(message));
+    }
+
+    void exportsTheAccountsTable()
+    {
+        Fixture f;
+        QVERIFY(f.context->ledger().addAccount(QStringLiteral("paper"), QStringLiteral("paper")).ok());
+        f.context->notifyLedgerChanged();
+        const auto targets = f.view->exportTargets();
+        QCOMPARE(targets.size(), 1);
+        const QString path = f.tmp.dir() + QStringLiteral("/accounts.csv");
+        QVERIFY(targets.first().write(path).ok());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        QVERIFY2(text.startsWith(QStringLiteral("Name,Kind,Exchange")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("paper,paper,paper")), qPrintable(text));
+    }
+};
+
+QTEST_MAIN(TestAccountsView)
+#include "tst_accountsview.moc"

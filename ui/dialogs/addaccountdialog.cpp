@@ -1,0 +1,190 @@
+#include "dialogs/addaccountdialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace ballast::ui {
+
+AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
+    : QDialog(parent)
+    , m_taken(std::move(takenNames))
+{
+    setWindowTitle(tr("Add Account"));
+    setObjectName(QStringLiteral("addAccountDialog"));
+
+    m_kind = new QComboBox(this);
+    m_kind->setObjectName(QStringLiteral("kind"));
+    m_kind->setAccessibleName(tr("Account kind"));
+    m_kind->addItem(tr("Paper exchange (simulated, no real money)"), QStringLiteral("paper"));
+    m_kind->addItem(tr("Binance"), QStringLiteral("binance"));
+    m_kind->addItem(tr("Kraken"), QStringLiteral("kraken"));
+    m_kind->addItem(tr("Manual wallet (you type the balances)"), QStringLiteral("manual"));
+
+    m_name = new QLineEdit(this);
+    m_name->setObjectName(QStringLiteral("name"));
+    m_name->setAccessibleName(tr("Account name"));
+    m_name->setPlaceholderText(tr("e.g. binance-main"));
+
+    m_key = new QLineEdit(this);
+    m_key->setObjectName(QStringLiteral("apiKey"));
+    m_key->setAccessibleName(tr("API key"));
+    m_key->setEchoMode(QLineEdit::Password);
+    m_key->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhNoPredictiveText | Qt::ImhSensitiveData);
+    m_secret = new QLineEdit(this);
+    m_secret->setObjectName(QStringLiteral("apiSecret"));
+    m_secret->setAccessibleName(tr("API secret"));
+    m_secret->setEchoMode(QLineEdit::Password);
+    m_secret->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhNoPredictiveText | Qt::ImhSensitiveData);
+
+    m_baseUrl = new QLineEdit(this);
+    m_baseUrl->setObjectName(QStringLiteral("baseUrl"));
+    m_baseUrl->setAccessibleName(tr("Base URL"));
+    m_baseUrl->setPlaceholderText(tr("empty: the exchange's own address"));
+    m_advanced = new QGroupBox(tr("Advanced"), this);
+    m_advanced->setObjectName(QStringLiteral("advanced"));
+    m_advanced->setCheckable(true);
+    m_advanced->setChecked(false);
+    auto *advancedForm = new QFormLayout(m_advanced);
+    advancedForm->addRow(tr("Base &URL:"), m_baseUrl);
+    advancedForm->addRow(new QLabel(tr("For testnets and test servers only."), m_advanced));
+    m_baseUrl->setEnabled(false);
+    connect(m_advanced, &QGroupBox::toggled, m_baseUrl, &QWidget::setEnabled);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Kind:"), m_kind);
+    form->addRow(tr("&Name:"), m_name);
+    m_keyLabel = new QLabel(tr("API &key:"), this);
+    m_keyLabel->setBuddy(m_key);
+    form->addRow(m_keyLabel, m_key);
+    m_secretLabel = new QLabel(tr("API &secret:"), this);
+    m_secretLabel->setBuddy(m_secret);
+    form->addRow(m_secretLabel, m_secret);
+
+    m_hint = new QLabel(this);
+    m_hint->setWordWrap(true);
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("problem"));
+    m_problem->setWordWrap(true);
+    m_problem->setAccessibleName(tr("What is missing"));
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Add"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_hint);
+    layout->addWidget(m_advanced);
+    layout->addWidget(m_problem);
+    layout->addStretch();
+    layout->addWidget(m_buttons);
+
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &AddAccountDialog::kindChanged);
+    connect(m_name, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_key, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_secret, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_baseUrl, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_advanced, &QGroupBox::toggled, this, &AddAccountDialog::validate);
+    kindChanged();
+    setMinimumWidth(460);
+}
+
+AddAccountDialog::~AddAccountDialog()
+{
+    clearSecrets();
+}
+
+QString AddAccountDialog::exchange() const
+{
+    return m_kind->currentData().toString();
+}
+
+QString AddAccountDialog::name() const
+{
+    return m_name->text().trimmed();
+}
+
+QString AddAccountDialog::baseUrl() const
+{
+    return m_advanced->isChecked() ? m_baseUrl->text().trimmed() : QString();
+}
+
+QString AddAccountDialog::apiKey() const
+{
+    return needsKeys() ? m_key->text().trimmed() : QString();
+}
+
+QString AddAccountDialog::secret() const
+{
+    return needsKeys() ? m_secret->text().trimmed() : QString();
+}
+
+bool AddAccountDialog::needsKeys() const
+{
+    const QString id = exchange();
+    return id == QLatin1String("binance") || id == QLatin1String("kraken");
+}
+
+void AddAccountDialog::clearSecrets()
+{
+    m_key->clear();
+    m_secret->clear();
+}
+
+void AddAccountDialog::kindChanged()
+{
+    const bool keys = needsKeys();
+    for (QWidget *widget :
+         {static_cast<QWidget *>(m_keyLabel), static_cast<QWidget *>(m_key), static_cast<QWidget *>(m_secretLabel),
+          static_cast<QWidget *>(m_secret), static_cast<QWidget *>(m_advanced)})
+        widget->setVisible(keys);
+    const QString id = exchange();
+    if (id == QLatin1String("paper"))
+        m_hint->setText(tr("Trades on the paper exchange are simulated at stored prices."));
+    else if (id == QLatin1String("manual"))
+        m_hint->setText(tr("A wallet is never synced: set its balances on the Holdings page."));
+    else
+        m_hint->setText(tr("Use a key that can read balances and trade, never withdraw. The key and secret are "
+                           "sealed in the key vault with your passphrase."));
+    validate();
+}
+
+QString AddAccountDialog::problem() const
+{
+    const QString name = this->name();
+    if (name.isEmpty())
+        return tr("Give the account a name.");
+    if (m_taken.contains(name, Qt::CaseSensitive))
+        return tr("An account named \"%1\" exists already.").arg(name);
+    if (needsKeys()) {
+        if (m_key->text().trimmed().isEmpty())
+            return tr("Paste the API key.");
+        if (m_secret->text().trimmed().isEmpty())
+            return tr("Paste the API secret.");
+        const QString url = baseUrl();
+        if (!url.isEmpty()) {
+            const QUrl parsed(url, QUrl::StrictMode);
+            if (!parsed.isValid() || parsed.host().isEmpty()
+                || (parsed.scheme() != QLatin1String("https") && parsed.scheme() != QLatin1String("http")))
+                return tr("The base URL must look like https://host[:port].");
+        }
+    }
+    return {};
+}
+
+void AddAccountDialog::validate()
+{
+    const QString why = problem();
+    m_problem->setText(why);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
+}
+
+} // namespace ballast::ui

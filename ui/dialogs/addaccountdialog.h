@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QDialog>
+#include <QStringList>
+
+class QComboBox;
+class QDialogButtonBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+
+namespace ballast::ui {
+
+/// Asks for a new account: paper, Binance, Kraken or a manual wallet, its
+/// name (unique, not empty), the API key pair of a real exchange and, under
+/// Advanced, another REST base URL (testnets, tests). OK stays disabled, with
+/// the reason shown, until the entries are usable.
+class AddAccountDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    /// @p takenNames are the accounts that exist already.
+    explicit AddAccountDialog(QStringList takenNames, QWidget *parent = nullptr);
+    ~AddAccountDialog() override;
+    AddAccountDialog(const AddAccountDialog &) = delete;
+    AddAccountDialog &operator=(const AddAccountDialog &) = delete;
+
+    /// "paper", "binance", "kraken" or "manual".
+    [[nodiscard]] QString exchange() const;
+    [[nodiscard]] QString name() const;
+    [[nodiscard]] QString baseUrl() const;
+    [[nodiscard]] QString apiKey() const;
+    [[nodiscard]] QString secret() const;
+    [[nodiscard]] bool needsKeys() const;
+    /// Why OK is disabled; empty when it is enabled.
+    [[nodiscard]] QString problem() const;
+
+    /// Empties the key fields (after their values were taken).
+    void clearSecrets();
+
+private:
+    void kindChanged();
+    void validate();
+
+    QStringList m_taken;
+    QComboBox *m_kind = nullptr;
+    QLineEdit *m_name = nullptr;
+    QLabel *m_keyLabel = nullptr;
+    QLineEdit *m_key = nullptr;
+    QLabel *m_secretLabel = nullptr;
+    QLineEdit *m_secret = nullptr;
+    QGroupBox *m_advanced = nullptr;
+    QLineEdit *m_baseUrl = nullptr;
+    QLabel *m_hint = nullptr;
+    QLabel *m_problem = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+};
+
+} // namespace ballast::ui

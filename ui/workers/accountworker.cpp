@@ -1,0 +1,212 @@
+#include "workers/accountworker.h"
+
+#include "exchange/exchangefactory.h"
+#include "security/keystore.h"
+#include "storage/accountrepo.h"
+#include "storage/database.h"
+#include "storage/ledger.h"
+#include "storage/portfoliorepo.h"
+
+#include <QLocale>
+
+namespace ballast::ui {
+
+namespace {
+
+/// Overwrites a secret before its memory is released (best effort: copies
+/// made by Qt's implicit sharing are detached from here on).
+void wipe(QString &secret)
+{
+    secret.fill(QChar(u'\0'));
+    secret.clear();
+}
+
+/// Credentials from the key store for the factory; the store's own error is
+/// kept so that the person reads why the key could not be unlocked.
+exchange::ExchangeFactory::CredentialsFor credentialsFrom(const QString &vaultPath, const QString &passphrase,
+                                                          QString *error)
+{
+    return [vaultPath, passphrase, error](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
+        security::KeyStore keys(vaultPath);
+        auto loaded = keys.load(account.name, passphrase);
+        if (!loaded) {
+            *error = loaded.error().message;
+            return std::nullopt;
+        }
+        exchange::ApiCredentials credentials{loaded->apiKey.toUtf8(), loaded->secret.toUtf8()};
+        wipe(loaded->apiKey);
+        wipe(loaded->secret);
+        return credentials;
+    };
+}
+
+} // namespace
+
+AccountWorker::AccountWorker(QString databasePath, QString vaultPath, Clock clock)
+    : m_databasePath(std::move(databasePath))
+    , m_vaultPath(std::move(vaultPath))
+    , m_clock(std::move(clock))
+{
+}
+
+AccountWorker::~AccountWorker() = default;
+
+storage::Database *AccountWorker::database(QString *error)
+{
+    if (!m_db) {
+        auto opened = storage::Database::open(m_databasePath, storage::Database::Mode::ReadWriteExisting);
+        if (!opened) {
+            *error = opened.error().message;
+            return nullptr;
+        }
+        m_db = std::move(*opened);
+    }
+    return m_db.get();
+}
+
+void AccountWorker::addAccount(NewAccountRequest request)
+{
+    const bool withKeys = request.exchange == QLatin1String("binance") || request.exchange == QLatin1String("kraken");
+    QString error;
+    storage::Database *db = database(&error);
+    if (!db) {
+        emit accountAdded(request.name, false, error);
+        return;
+    }
+    if (auto existing = storage::AccountRepo(*db).findByName(request.name); existing && existing->has_value()) {
+        emit accountAdded(request.name, false, tr("An account named \"%1\" exists already.").arg(request.name));
+        return;
+    }
+    security::KeyStore keys(m_vaultPath);
+    if (withKeys) {
+        // Records are sealed one by one, so a mistyped passphrase would seal
+        // this one under another: check it against a record already there.
+        const QStringList stored = keys.vault().accounts();
+        if (!stored.isEmpty()) {
+            if (auto opened = keys.vault().load(stored.first(), request.passphrase); !opened) {
+                emit accountAdded(request.name, false,
+                                  tr("The passphrase does not open the key vault: %1").arg(opened.error().message));
+                wipe(request.passphrase);
+                return;
+            }
+        }
+        const Status saved =
+            keys.store(request.name, security::Credentials{request.apiKey, request.secret}, request.passphrase);
+        wipe(request.apiKey);
+        wipe(request.secret);
+        wipe(request.passphrase);
+        if (!saved) {
+            emit accountAdded(
+                request.name, false,
+                tr("The API key could not be stored, so no account was added: %1").arg(saved.error().message));
+            return;
+        }
+    }
+    auto added = storage::Ledger(*db, m_clock).addAccount(request.name, request.exchange, request.baseUrl);
+    if (!added) {
+        if (withKeys)
+            (void)keys.remove(request.name);
+        emit accountAdded(request.name, false, added.error().message);
+        return;
+    }
+    const QString where = !withKeys                                     ? QString()
+        : keys.backend() == security::KeyStore::Backend::SystemKeychain ? tr(" Its key is in the system keychain.")
+                                                                        : tr(" Its key is in the encrypted key vault.");
+    emit accountAdded(request.name, true, tr("Added account \"%1\".").arg(request.name) + where);
+}
+
+void AccountWorker::testConnection(qint64 accountId, QString passphrase)
+{
+    QString error;
+    storage::Database *db = database(&error);
+    if (!db) {
+        emit connectionTested(accountId, false, error);
+        return;
+    }
+    auto portfolio = storage::PortfolioRepo(*db).load();
+    exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
+    QString keyError;
+    factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
+    wipe(passphrase);
+    exchange::Exchange *connector = factory.exchangeFor(accountId);
+    if (!connector) {
+        emit connectionTested(accountId, false, keyError.isEmpty() ? factory.whyNot(accountId) : keyError);
+        return;
+    }
+    auto time = connector->fetchTime();
+    if (!time) {
+        emit connectionTested(accountId, false, time.error().message());
+        return;
+    }
+    auto balances = connector->fetchBalances();
+    if (!balances) {
+        emit connectionTested(accountId, false, balances.error().message());
+        return;
+    }
+    const QLocale locale;
+    emit connectionTested(accountId, true,
+                          tr("Connected: the key is accepted, %n asset(s) with a balance, clock off by %1 s.", nullptr,
+                             static_cast<int>(balances->size()))
+                              .arg(locale.toString(static_cast<double>(*time - m_clock()) / 1000.0, 'f', 1)));
+}
+
+void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
+{
+    m_cancel = false;
+    QString error;
+    storage::Database *db = database(&error);
+    if (!db) {
+        for (qint64 id : accountIds)
+            emit syncFinished(id, false, error);
+        emit syncDone(0, static_cast<int>(accountIds.size()), false);
+        return;
+    }
+    auto portfolio = storage::PortfolioRepo(*db).load();
+    exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
+    QString keyError;
+    factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
+    wipe(passphrase);
+    int synced = 0;
+    int failed = 0;
+    const int count = static_cast<int>(accountIds.size());
+    for (int i = 0; i < count; ++i) {
+        const qint64 id = accountIds.at(i);
+        if (m_cancel) {
+            emit syncDone(synced, failed, true);
+            return;
+        }
+        emit syncStarted(id, i, count);
+        auto accounts = storage::AccountRepo(*db).list();
+        if (!accounts) {
+            emit syncFinished(id, false, accounts.error().message);
+            ++failed;
+            continue;
+        }
+        const auto found = std::find_if(accounts->cbegin(), accounts->cend(),
+                                        [id](const domain::Account &account) { return account.id == id; });
+        if (found == accounts->cend()) {
+            emit syncFinished(id, false, tr("The account is gone."));
+            ++failed;
+            continue;
+        }
+        keyError.clear();
+        exchange::Exchange *connector = factory.exchangeFor(id);
+        if (!connector) {
+            emit syncFinished(
+                id, false,
+                QStringLiteral("%1: %2").arg(found->name, keyError.isEmpty() ? factory.whyNot(id) : keyError));
+            ++failed;
+            continue;
+        }
+        if (auto done = storage::Ledger(*db, m_clock).sync(*found, *connector); !done) {
+            emit syncFinished(id, false, done.error().message);
+            ++failed;
+            continue;
+        }
+        ++synced;
+        emit syncFinished(id, true, tr("Synced %1.").arg(found->name));
+    }
+    emit syncDone(synced, failed, false);
+}
+
+} // namespace ballast::ui

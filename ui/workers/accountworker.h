@@ -1,0 +1,74 @@
+#pragma once
+
+#include "common/clock.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace ballast::storage {
+class Database;
+}
+
+namespace ballast::ui {
+
+/// What the Add Account dialog hands to the worker. The secrets live only as
+/// long as the request.
+struct NewAccountRequest
+{
+    QString name;
+    QString exchange; ///< "paper", "binance", "kraken" or "manual"
+    QString baseUrl;
+    QString apiKey;
+    QString secret;
+    QString passphrase; ///< opens (or creates) the key vault; empty for paper and wallets
+};
+
+/// Account work that touches the network, the key store or writes the ledger:
+/// adding an account with its keys, testing a connection and syncing. Lives on
+/// its own thread with its own database connection and network manager (both
+/// made on first use, in that thread); results come back as signals.
+class AccountWorker : public QObject
+{
+    Q_OBJECT
+
+public:
+    AccountWorker(QString databasePath, QString vaultPath, Clock clock);
+    ~AccountWorker() override;
+    AccountWorker(const AccountWorker &) = delete;
+    AccountWorker &operator=(const AccountWorker &) = delete;
+
+    /// Stores the keys (for exchanges), then adds the account; when storing
+    /// the keys fails nothing is added, and when adding fails the keys go again.
+    void addAccount(ballast::ui::NewAccountRequest request);
+    /// Builds the connector with the stored keys, asks for the server time and
+    /// the balances (a signed call).
+    void testConnection(qint64 accountId, QString passphrase);
+    /// Syncs the accounts one after the other, each in one transaction.
+    void sync(const QList<qint64> &accountIds, QString passphrase);
+
+    /// Stops a sync before its next account (thread-safe). The account being
+    /// synced finishes or fails on its own: its network calls cannot be cut.
+    void cancel() { m_cancel = true; }
+
+signals:
+    void accountAdded(const QString &name, bool ok, const QString &message);
+    void connectionTested(qint64 accountId, bool ok, const QString &message);
+    void syncStarted(qint64 accountId, int index, int count);
+    void syncFinished(qint64 accountId, bool ok, const QString &message);
+    void syncDone(int synced, int failed, bool cancelled);
+
+private:
+    storage::Database *database(QString *error);
+
+    QString m_databasePath;
+    QString m_vaultPath;
+    Clock m_clock;
+    std::unique_ptr<storage::Database> m_db;
+    std::atomic<bool> m_cancel{false};
+};
+
+} // namespace ballast::ui
