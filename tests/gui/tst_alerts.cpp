@@ -36,7 +36,7 @@ domain::PricePoint price(const QString &asset, const char *value, qint64 atMs)
 }
 
 /// Daily closes: AAA calm for a year, then swinging hard (a regime change);
-/// BBB a fixed multiple of AAA (correlation 1); CCC steady, then down 70 %.
+/// BBB a fixed multiple of AAA (correlation 1); CCC steady, then down about 78 %.
 QList<domain::Candle> series(const QString &asset)
 {
     QList<domain::Candle> candles;
@@ -48,7 +48,7 @@ QList<domain::Candle> series(const QString &asset)
         if (asset == QLatin1String("BBB"))
             close = aaa * 3.0;
         if (asset == QLatin1String("CCC"))
-            close = day < 400 ? 50.0 + 0.01 * day + (day % 3) * 0.2 : 54.0 * std::pow(0.988, day - 399);
+            close = day < 400 ? 50.0 + 0.01 * day + (day % 3) * 0.2 : 54.0 * std::pow(0.985, day - 399);
         domain::Candle candle;
         candle.openTimeMs = kStart + day * kDay;
         candle.open = candle.high = candle.low = candle.close = close;

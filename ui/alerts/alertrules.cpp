@@ -113,10 +113,12 @@ Result<QList<AlertCondition>> evaluateAlerts(storage::Database &db, const AlertS
                     .arg(settings.longWindow));
         }
         if (guard.blocked()) {
-            conditions << condition(QStringLiteral("falling:") + history.asset, nowMs, Alert::Kind::FallingAsset,
-                                    Alert::Severity::Critical, history.asset,
-                                    tr("%1 is %2 below its peak: the falling-asset guard stops buying it")
-                                        .arg(history.asset, percent(guard.drawdown())));
+            conditions << condition(
+                QStringLiteral("falling:") + history.asset, nowMs, Alert::Kind::FallingAsset, Alert::Severity::Warning,
+                history.asset,
+                tr("%1 is %2 below its peak, past the falling-asset guard's %3: a plan with "
+                   "the guard on will not buy it")
+                    .arg(history.asset, percent(guard.drawdown()), percent(settings.fallingDrawdown)));
         }
     }
 

@@ -19,7 +19,7 @@ struct AlertSettings
     int longWindow = 365; ///< days
     double correlationThreshold = 0.9; ///< rolling correlation of daily returns
     int correlationWindow = 90; ///< days
-    double fallingDrawdown = 0.5; ///< fall from the peak close that stops buying
+    double fallingDrawdown = 0.7; ///< fall from the peak close past which the guard stops buying
 };
 
 /// A condition that holds now; an alert is raised when one starts to hold.
