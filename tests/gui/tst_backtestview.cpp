@@ -4,10 +4,12 @@
 #include "backtest/backtester.h"
 #include "backtest/backtestrunner.h"
 #include "backtest/sweepdialog.h"
+#include "io/exports.h"
 #include "models/backtestalertsmodel.h"
 #include "models/backtestrunsmodel.h"
 #include "models/backtesttradesmodel.h"
 #include "storage/demoportfolio.h"
+#include "storage/ledger.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
@@ -54,6 +56,36 @@ T *child(QWidget &parent, const char *name)
     return found;
 }
 
+/// The fields of one RFC 4180 line (quoted fields may hold commas).
+QStringList csvFields(const QString &line)
+{
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (quoted) {
+            if (c == QLatin1Char('"') && i + 1 < line.size() && line[i + 1] == QLatin1Char('"')) {
+                field += c;
+                ++i;
+            } else if (c == QLatin1Char('"')) {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == QLatin1Char('"')) {
+            quoted = true;
+        } else if (c == QLatin1Char(',')) {
+            fields << field;
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    fields << field;
+    return fields;
+}
+
 QStringList readLines(const QString &path)
 {
     QFile file(path);
@@ -80,7 +112,7 @@ private slots:
     void settingsAreRemembered();
 
 private:
-    /// The demo's target assets with stored history, in the page's order, plus USDT as cash.
+    /// The demo's target assets with stored history (USDT too), in the page's order.
     backtest::BacktestData expectedData();
     void clickRunAndWait(int expectedRows);
     SweepGrid longGrid() const;
@@ -88,6 +120,7 @@ private:
     std::unique_ptr<test::TempDatabase> m_db;
     std::unique_ptr<ui::AppContext> m_context;
     std::unique_ptr<ui::BacktestView> m_view;
+    bool m_hourly = false;
 };
 
 void TstBacktestView::initTestCase()
@@ -98,6 +131,20 @@ void TstBacktestView::initTestCase()
     m_db = std::make_unique<test::TempDatabase>();
     QVERIFY(storage::DemoPortfolio::create(m_db->db(), fixedNow).ok());
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), Clock(fixedNow));
+
+    // Real hourly history beside the simulated daily one: long runs for the Cancel test.
+    const QString shared = qEnvironmentVariable("BALLAST_SHARED_DATA");
+    const QString hourly = shared + QStringLiteral("/prices/binance-simple/SOLUSDT_1h.csv");
+    if (!shared.isEmpty() && QFile::exists(hourly)) {
+        market::ImportOptions options;
+        options.asset = QStringLiteral("SOL");
+        options.quote = QStringLiteral("USDT");
+        options.interval = QStringLiteral("1h");
+        options.nowMs = QDateTime::currentMSecsSinceEpoch();
+        auto imported = storage::Ledger(m_db->db(), fixedNow).importPrices({hourly}, options);
+        QVERIFY2(imported.ok(), qPrintable(imported.ok() ? QString() : imported.error().message));
+        m_hourly = true;
+    }
 }
 
 void TstBacktestView::init()
@@ -136,7 +183,6 @@ backtest::BacktestData TstBacktestView::expectedData()
     auto data = backtest::BacktestData::fromSeries(series);
     if (!data)
         qFatal("%s", qPrintable(data.error().message));
-    data->addCash(QStringLiteral("USDT"));
     return *data;
 }
 
@@ -254,12 +300,22 @@ void TstBacktestView::runThroughThePageEqualsBacktester()
     clickRunAndWait(2);
     const ui::BacktestRun *equal = model->runAt(1);
     QVERIFY(equal->result.label.startsWith(QLatin1String("equal ")));
-    QCOMPARE(equal->config.targets.back(), 0.0); // cash gets no model weight
+    for (const double weight : equal->config.targets)
+        QCOMPARE(weight, 1.0 / static_cast<double>(data.width()));
     QCOMPARE(model->drawnRuns().size(), 2);
 }
 
 void TstBacktestView::cancelStopsALongSweepPromptly()
 {
+    if (!m_hourly)
+        QSKIP("the shared price data (BALLAST_SHARED_DATA) is not available");
+    // Real hourly SOL (about 47,000 bars) and USDT as cash.
+    auto *interval = child<QComboBox>(*m_view, "intervalCombo");
+    interval->setCurrentIndex(interval->findText(QStringLiteral("1h")));
+    auto *assets = child<QListWidget>(*m_view, "assetList");
+    QCOMPARE(assets->count(), 2);
+    for (int row = 0; row < assets->count(); ++row)
+        QCOMPARE(assets->item(row)->checkState(), Qt::Checked);
     QTest::mouseClick(child<QPushButton>(*m_view, "sweepButton"), Qt::LeftButton);
     auto *dialog = m_view->findChild<ui::SweepDialog *>();
     QVERIFY(dialog);
@@ -283,7 +339,12 @@ void TstBacktestView::cancelStopsALongSweepPromptly()
     QVERIFY(cancel->isEnabled());
     QVERIFY(!child<QPushButton>(*m_view, "runButton")->isEnabled());
     // Wait until the sweep has really started running.
-    QTRY_VERIFY_WITH_TIMEOUT(progress->maximum() == total && progress->value() >= 50, 60000);
+    QTRY_VERIFY2_WITH_TIMEOUT(progress->maximum() == total && progress->value() >= 50,
+                              qPrintable(QStringLiteral("progress %1 of %2; %3")
+                                             .arg(progress->value())
+                                             .arg(progress->maximum())
+                                             .arg(child<QLabel>(*m_view, "statusLabel")->text())),
+                              60000);
     const qint64 runningMs = sinceStart.elapsed();
     const int done = progress->value();
     QVERIFY(done < total);
@@ -331,7 +392,7 @@ void TstBacktestView::exportsHoldTheRunsNumbers()
     QCOMPARE(metrics[0],
              QStringLiteral("run,total_return,cagr,volatility,sharpe,sortino,max_drawdown,calmar,"
                             "rebalances,turnover,fees_paid,final_value,rebalancing_premium"));
-    const QStringList fields = metrics[1].split(QLatin1Char(','));
+    const QStringList fields = csvFields(metrics[1]);
     QCOMPARE(fields.size(), 13);
     QCOMPARE(fields[0], run->result.label);
     QCOMPARE(fields[1].toDouble(), run->result.metrics.totalReturn);
@@ -345,7 +406,7 @@ void TstBacktestView::exportsHoldTheRunsNumbers()
     QCOMPARE(trades[0], QStringLiteral("time,asset,side,value"));
     const auto &first = run->result.trades.front();
     const QStringList firstFields = trades[1].split(QLatin1Char(','));
-    QCOMPARE(firstFields[0], QDateTime::fromMSecsSinceEpoch(first.timeMs, QTimeZone::utc()).toString(Qt::ISODate));
+    QCOMPARE(firstFields[0], io::Exports::isoUtc(QDateTime::fromMSecsSinceEpoch(first.timeMs, QTimeZone::utc())));
     QCOMPARE(firstFields[1], run->result.assets[first.asset]);
     QCOMPARE(firstFields[2], first.value > 0 ? QStringLiteral("buy") : QStringLiteral("sell"));
     QVERIFY(std::abs(firstFields[3].toDouble() - std::abs(first.value)) < 1e-8);
@@ -405,8 +466,14 @@ void TstBacktestView::settingsAreRemembered()
     child<QDoubleSpinBox>(*m_view, "feeSpin")->setValue(17.5);
     child<QComboBox>(*m_view, "overlayCombo")->setCurrentIndex(2);
     auto *assets = child<QListWidget>(*m_view, "assetList");
-    assets->item(0)->setCheckState(Qt::Unchecked);
-    const QString dropped = assets->item(0)->text();
+    const auto btc = assets->findItems(QStringLiteral("BTC"), Qt::MatchExactly);
+    const auto eth = assets->findItems(QStringLiteral("ETH"), Qt::MatchExactly);
+    const auto ada = assets->findItems(QStringLiteral("ADA"), Qt::MatchExactly);
+    QCOMPARE(btc.size(), 1);
+    QCOMPARE(btc.front()->checkState(), Qt::Checked); // a target of the demo
+    QCOMPARE(ada.front()->checkState(), Qt::Unchecked); // not a target
+    btc.front()->setCheckState(Qt::Unchecked);
+    ada.front()->setCheckState(Qt::Checked);
     m_view.reset();
 
     ui::BacktestView again(*m_context);
@@ -415,9 +482,13 @@ void TstBacktestView::settingsAreRemembered()
     QCOMPARE(child<QDoubleSpinBox>(again, "feeSpin")->value(), 17.5);
     QCOMPARE(child<QComboBox>(again, "overlayCombo")->currentIndex(), 2);
     auto *restored = child<QListWidget>(again, "assetList");
-    QCOMPARE(restored->item(0)->text(), dropped);
-    QCOMPARE(restored->item(0)->checkState(), Qt::Unchecked);
-    QCOMPARE(restored->item(1)->checkState(), Qt::Checked);
+    auto state = [restored](const char *symbol) {
+        return restored->findItems(QString::fromLatin1(symbol), Qt::MatchExactly).front()->checkState();
+    };
+    QCOMPARE(state("BTC"), Qt::Unchecked);
+    QCOMPARE(state("ADA"), Qt::Checked);
+    QCOMPARE(state("ETH"), Qt::Checked);
+    QVERIFY(!eth.isEmpty());
 }
 
 QTEST_MAIN(TstBacktestView)

@@ -291,6 +291,27 @@ private slots:
         QCOMPARE(results[0].rebalances, 0);
     }
 
+    void runWithoutCurvesKeepsNoCurveMemory()
+    {
+        std::vector<double> a;
+        std::vector<double> b;
+        for (int t = 0; t < 5000; ++t) {
+            a.push_back(100.0 + t % 17);
+            b.push_back(50.0 + t % 11);
+        }
+        const auto data = daily(dayMs(2000, 1, 1), {QStringLiteral("A"), QStringLiteral("B")}, {a, b});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.recordCurves = false;
+        const auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QVERIFY(result->metrics.volatility > 0.0); // computed from the curve before it was dropped
+        // A sweep keeps thousands of these: the curves' capacity must be released, not only cleared.
+        QCOMPARE(result->equity.capacity(), std::size_t(0));
+        QCOMPARE(result->buyAndHold.capacity(), std::size_t(0));
+        QCOMPARE(result->weights.capacity(), std::size_t(0));
+    }
+
     void sweepReportsProgressAndCancels()
     {
         std::vector<double> a;

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QPromise>
+#include <QThread>
 #include <QThreadPool>
 #include <QTimeZone>
 
@@ -22,16 +23,16 @@ qint64 startOfDayMs(QDate date)
     return QDateTime(date, QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
 }
 
-/// Runs @p work on the global thread pool (QtCore only: QtConcurrent is core's
-/// private dependency) and returns its future.
+/// Runs @p work on @p pool and returns its future (QtCore only: QtConcurrent
+/// is core's private dependency).
 template<typename Work>
-auto runInPool(Work work) -> QFuture<decltype(work())>
+auto runInPool(QThreadPool &pool, Work work) -> QFuture<decltype(work())>
 {
     using T = decltype(work());
     auto promise = std::make_shared<QPromise<T>>();
     QFuture<T> future = promise->future();
     promise->start();
-    QThreadPool::globalInstance()->start([promise, work = std::move(work)]() mutable {
+    pool.start([promise, work = std::move(work)]() mutable {
         promise->addResult(work());
         promise->finish();
     });
@@ -99,6 +100,7 @@ BacktestRunner::BacktestRunner(QObject *parent)
     : QObject(parent)
     , m_cancel(std::make_shared<std::atomic_bool>(false))
 {
+    m_pool.setMaxThreadCount(QThread::idealThreadCount());
     connect(&m_single, &QFutureWatcher<SingleOutcome>::finished, this, &BacktestRunner::onSingleFinished);
     connect(&m_prepare, &QFutureWatcher<PrepareOutcome>::finished, this, &BacktestRunner::onPrepared);
     connect(&m_sweep, &QFutureWatcher<backtest::BacktestResult>::finished, this, &BacktestRunner::onSweepFinished);
@@ -218,7 +220,7 @@ void BacktestRunner::run(const BacktestRequest &request, const WeightSource &wei
     setBusy(true);
     emit progress(0, 0);
     const int id = m_nextId++;
-    m_single.setFuture(runInPool([request, weights, id, cancel = m_cancel]() -> SingleOutcome {
+    m_single.setFuture(runInPool(m_pool, [request, weights, id, cancel = m_cancel]() -> SingleOutcome {
         SingleOutcome outcome;
         auto prepared = prepare(request, {weights}, cancel.get());
         if (!prepared) {
@@ -281,7 +283,7 @@ void BacktestRunner::sweep(const BacktestRequest &request, const SweepGrid &grid
     setBusy(true);
     emit progress(0, 0);
     const QList<WeightSource> sources = grid.weightSources;
-    m_prepare.setFuture(runInPool([request, sources, cancel = m_cancel]() -> PrepareOutcome {
+    m_prepare.setFuture(runInPool(m_pool, [request, sources, cancel = m_cancel]() -> PrepareOutcome {
         PrepareOutcome outcome;
         auto prepared = prepare(request, sources, cancel.get());
         if (prepared)
@@ -307,7 +309,7 @@ void BacktestRunner::onPrepared()
     }
     m_sweepConfigs = backtest::Sweep::grid(m_sweepBase, m_grid.triggers(), outcome.prepared.weightSets);
     emit progress(0, static_cast<int>(m_sweepConfigs.size()));
-    m_sweep.setFuture(backtest::Sweep::start(outcome.prepared.data, m_sweepConfigs));
+    m_sweep.setFuture(backtest::Sweep::start(outcome.prepared.data, m_sweepConfigs, &m_pool));
     m_progressTimer.start();
 }
 
@@ -341,7 +343,6 @@ void BacktestRunner::onSweepFinished()
     }
     m_sweepConfigs.clear();
     setBusy(false);
-    emit progress(total, total);
     emit sweepFinished(runs);
 }
 

@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -92,8 +93,8 @@ struct BacktestRun
 
 /// Runs backtests and sweeps off the GUI thread: history is loaded on a worker
 /// with its own database connection, a single run goes through Backtester with
-/// a cancel flag, a sweep through Sweep's QFuture on the global thread pool
-/// (which the GUI thread is not part of). Progress is polled ten times a
+/// a cancel flag, a sweep through Sweep's QFuture; all of it on the runner's
+/// own thread pool, never the global one, which painting needs. Progress is polled ten times a
 /// second, never one signal per run. Results and errors come back as signals
 /// on the thread that owns the runner.
 class BacktestRunner : public QObject
@@ -147,6 +148,10 @@ private:
     void onSweepFinished();
     void pollProgress();
 
+    // Declared first so that it is destroyed last, after the watchers. The
+    // runner's own pool, not the global one: Qt's raster paint engine runs
+    // its fill tasks on the global pool and the GUI thread waits for them.
+    QThreadPool m_pool;
     bool m_busy = false;
     int m_nextId = 1;
     QString m_quote;
