@@ -853,10 +853,12 @@ void BacktestView::addRun(const BacktestRun &run)
     m_runsTable->setCurrentIndex(m_runsProxy->mapFromSource(source));
     m_runsTable->resizeColumnsToContents();
     const QLocale locale;
-    setMessage(tr("%1: total return %2 %3 (buy and hold %4 %5), %6 rebalances.")
-                   .arg(run.result.label, locale.toString(run.result.metrics.totalReturn * 100.0, 'f', 2),
-                        locale.percent(), locale.toString(run.result.buyAndHoldMetrics.totalReturn * 100.0, 'f', 2),
-                        locale.percent(), locale.toString(run.result.rebalances)));
+    auto percent = [&locale](double fraction) {
+        return QString(locale.toString(fraction * 100.0, 'f', 2) + locale.percent());
+    };
+    setMessage(tr("%1: total return %2 (buy and hold %3), %4 rebalances.")
+                   .arg(run.result.label, percent(run.result.metrics.totalReturn),
+                        percent(run.result.buyAndHoldMetrics.totalReturn), locale.toString(run.result.rebalances)));
     context().showStatus(tr("Backtest finished: %1").arg(run.result.label));
 }
 
