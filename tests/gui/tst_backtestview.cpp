@@ -237,6 +237,25 @@ void TstBacktestView::modelsPassTheTester()
     auto *table = child<QTableView>(*m_view, "runsTable");
     table->sortByColumn(BacktestRunsModel::Sharpe, Qt::DescendingOrder);
     table->selectRow(0);
+
+    // The best sweep run, again in detail: same metrics, now with curves and trades.
+    const ui::BacktestRun *best = m_view->selectedRun();
+    QVERIFY(best && !best->detailed());
+    const double bestSharpe = best->result.metrics.sharpe;
+    const QString bestLabel = best->result.label;
+    auto *detail = child<QPushButton>(*m_view, "detailButton");
+    QVERIFY(detail->isEnabled());
+    QTest::mouseClick(detail, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->runsModel()->rowCount(), 10, 60000);
+    QTRY_VERIFY(!m_view->runner()->isBusy());
+    const ui::BacktestRun *detailed = m_view->runsModel()->runAt(9);
+    QVERIFY(detailed->detailed());
+    QCOMPARE(detailed->result.label, bestLabel);
+    QCOMPARE(detailed->result.metrics.sharpe, bestSharpe);
+    QCOMPARE(m_view->selectedRun(), detailed);
+    QVERIFY(!detail->isEnabled());
+    m_view->runsModel()->removeRuns({9});
+    table->selectRow(0);
     QTest::mouseClick(child<QPushButton>(*m_view, "removeButton"), Qt::LeftButton);
     QCOMPARE(m_view->runsModel()->rowCount(), 8);
     QTest::mouseClick(child<QPushButton>(*m_view, "clearButton"), Qt::LeftButton);

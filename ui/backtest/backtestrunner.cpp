@@ -213,23 +213,40 @@ void BacktestRunner::setBusy(bool busy)
 
 void BacktestRunner::run(const BacktestRequest &request, const WeightSource &weights)
 {
+    startSingle(std::make_shared<const BacktestRequest>(request), weights, std::nullopt);
+}
+
+void BacktestRunner::rerun(const BacktestRun &run)
+{
+    if (!run.request) {
+        emit failed(tr("%1 has no stored settings to run again.").arg(run.result.label));
+        return;
+    }
+    startSingle(run.request, WeightSource{}, run.config);
+}
+
+void BacktestRunner::startSingle(const std::shared_ptr<const BacktestRequest> &request, const WeightSource &weights,
+                                 const std::optional<backtest::BacktestConfig> &fixed)
+{
     if (m_busy)
         return;
     m_cancel = std::make_shared<std::atomic_bool>(false);
-    m_quote = request.quote;
+    m_quote = request->quote;
     setBusy(true);
     emit progress(0, 0);
     const int id = m_nextId++;
-    m_single.setFuture(runInPool(m_pool, [request, weights, id, cancel = m_cancel]() -> SingleOutcome {
+    m_single.setFuture(runInPool(m_pool, [request, weights, fixed, id, cancel = m_cancel]() -> SingleOutcome {
         SingleOutcome outcome;
-        auto prepared = prepare(request, {weights}, cancel.get());
+        auto prepared = prepare(*request, fixed ? QList<WeightSource>() : QList<WeightSource>{weights}, cancel.get());
         if (!prepared) {
             outcome.error = prepared.error().message;
             return outcome;
         }
-        backtest::BacktestConfig config = request.base;
-        config.targets = prepared->weightSets.front().second;
-        config.label = runLabel(weights.name, config.trigger);
+        backtest::BacktestConfig config = fixed ? *fixed : request->base;
+        if (!fixed) {
+            config.targets = prepared->weightSets.front().second;
+            config.label = runLabel(weights.name, config.trigger);
+        }
         config.recordCurves = true;
         config.recordTrades = true;
         auto result = backtest::Backtester::run(*prepared->data, config, cancel.get());
@@ -238,9 +255,10 @@ void BacktestRunner::run(const BacktestRequest &request, const WeightSource &wei
             return outcome;
         }
         outcome.run.id = id;
-        outcome.run.quote = request.quote;
+        outcome.run.quote = request->quote;
         outcome.run.config = std::move(config);
         outcome.run.result = std::move(*result);
+        outcome.run.request = request;
         return outcome;
     }));
 }
@@ -277,6 +295,7 @@ void BacktestRunner::sweep(const BacktestRequest &request, const SweepGrid &grid
     m_quote = request.quote;
     m_grid = grid;
     m_sweepBase = request.base;
+    m_sweepRequest = std::make_shared<const BacktestRequest>(request);
     // Sweeps keep metrics only: curves of thousands of runs would not fit in memory.
     m_sweepBase.recordCurves = false;
     m_sweepBase.recordTrades = false;
@@ -338,6 +357,7 @@ void BacktestRunner::onSweepFinished()
         run.quote = m_quote;
         run.config = m_sweepConfigs.at(i);
         run.result = future.resultAt(i);
+        run.request = m_sweepRequest;
         run.draw = false;
         runs.append(std::move(run));
     }

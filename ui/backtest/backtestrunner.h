@@ -84,6 +84,7 @@ struct BacktestRun
     QString quote;
     backtest::BacktestConfig config;
     backtest::BacktestResult result;
+    std::shared_ptr<const BacktestRequest> request; ///< the history and settings it ran on
     bool draw = true;
 
     /// True when the run kept its curves and trades (single runs do, sweep runs keep metrics only).
@@ -114,6 +115,9 @@ public:
     [[nodiscard]] bool isBusy() const { return m_busy; }
     /// Starts one backtest with curves and trades. Ignored while busy.
     void run(const BacktestRequest &request, const WeightSource &weights);
+    /// Runs @p run again on the same history with its exact config, keeping
+    /// curves and trades (to see a sweep run in detail). Ignored while busy.
+    void rerun(const BacktestRun &run);
     /// Starts a sweep over @p grid on top of @p request. Ignored while busy.
     void sweep(const BacktestRequest &request, const SweepGrid &grid);
     /// Stops what runs; cancelled() follows once the workers have stopped.
@@ -143,6 +147,8 @@ private:
     };
 
     void setBusy(bool busy);
+    void startSingle(const std::shared_ptr<const BacktestRequest> &request, const WeightSource &weights,
+                     const std::optional<backtest::BacktestConfig> &fixed);
     void onSingleFinished();
     void onPrepared();
     void onSweepFinished();
@@ -162,6 +168,7 @@ private:
     QList<backtest::BacktestConfig> m_sweepConfigs;
     SweepGrid m_grid;
     backtest::BacktestConfig m_sweepBase;
+    std::shared_ptr<const BacktestRequest> m_sweepRequest;
     QTimer m_progressTimer;
 };
 

@@ -215,12 +215,18 @@ void BacktestView::buildUi()
     auto *hint = new QLabel(tr("Tick runs to compare them on the chart; click a header to sort."), runsPage);
     hint->setWordWrap(true);
     runButtons->addWidget(hint, 1);
+    m_detail = new QPushButton(tr("Show in Detail"), runsPage);
+    m_detail->setObjectName(QStringLiteral("detailButton"));
+    m_detail->setAccessibleName(tr("Run the selected sweep run again with its curves and trades"));
+    m_detail->setToolTip(tr("Sweep runs keep metrics only; this runs the selected one again with curves and trades "
+                            "(or double-click it)."));
     m_remove = new QPushButton(tr("Remove"), runsPage);
     m_remove->setObjectName(QStringLiteral("removeButton"));
     m_remove->setAccessibleName(tr("Remove the selected runs"));
     m_clear = new QPushButton(tr("Clear All"), runsPage);
     m_clear->setObjectName(QStringLiteral("clearButton"));
     m_clear->setAccessibleName(tr("Remove every run"));
+    runButtons->addWidget(m_detail);
     runButtons->addWidget(m_remove);
     runButtons->addWidget(m_clear);
     runsLayout->addLayout(runButtons);
@@ -232,6 +238,15 @@ void BacktestView::buildUi()
         m_runs->removeRuns(rows);
         showSelectedRun();
     });
+    auto showDetail = [this] {
+        const BacktestRun *run = selectedRun();
+        if (run && !run->detailed() && !run->failed() && !m_runner->isBusy()) {
+            setMessage(tr("Running %1 again with its curves and trades…").arg(run->result.label));
+            m_runner->rerun(*run);
+        }
+    };
+    connect(m_detail, &QPushButton::clicked, this, showDetail);
+    connect(m_runsTable, &QTableView::doubleClicked, this, showDetail);
     connect(m_clear, &QPushButton::clicked, this, [this] {
         m_runs->clear();
         showSelectedRun();
@@ -826,6 +841,8 @@ void BacktestView::setBusy(bool busy)
     m_run->setEnabled(!busy);
     m_sweep->setEnabled(!busy);
     m_cancel->setEnabled(busy);
+    const BacktestRun *run = selectedRun();
+    m_detail->setEnabled(!busy && run && !run->detailed() && !run->failed());
     if (!busy) {
         m_progress->setRange(0, 1);
         m_progress->setValue(0);
@@ -906,6 +923,7 @@ void BacktestView::showSelectedRun()
     m_selectedRunId = run ? run->id : 0;
     m_trades->setRun(run);
     m_alerts->setRun(run);
+    m_detail->setEnabled(run && !run->detailed() && !run->failed() && !m_runner->isBusy());
     m_tradesTable->resizeColumnsToContents();
     m_alertsTable->resizeColumnToContents(BacktestAlertsModel::Time);
     m_alertsTable->resizeColumnToContents(BacktestAlertsModel::Kind);

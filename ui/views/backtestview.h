@@ -139,6 +139,7 @@ private:
     QTableView *m_runsTable = nullptr;
     QTableView *m_tradesTable = nullptr;
     QTableView *m_alertsTable = nullptr;
+    QPushButton *m_detail = nullptr;
     QPushButton *m_remove = nullptr;
     QPushButton *m_clear = nullptr;
     SweepDialog *m_sweepDialog = nullptr;
