@@ -172,8 +172,8 @@ private slots:
         config.overlay.lookback = 20;
         auto result = Backtester::run(data, config);
         QVERIFY(result.ok());
-        const double calmWeight = result->weights[50 * 2];
-        const double stormWeight = result->weights[150 * 2];
+        const double calmWeight = result->weights[std::size_t{50} * 2];
+        const double stormWeight = result->weights[std::size_t{150} * 2];
         QVERIFY2(calmWeight > 0.99, qPrintable(QString::number(calmWeight)));
         QVERIFY2(stormWeight < 0.3, qPrintable(QString::number(stormWeight)));
         // Less drawdown than holding the coin.
