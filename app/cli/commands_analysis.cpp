@@ -1,6 +1,7 @@
 // Price history and research: prices import, backtest, allocate.
 #include "allocation/allocationmodel.h"
 #include "backtest/backtester.h"
+#include "backtest/modelweights.h"
 #include "backtest/sweep.h"
 #include "cli.h"
 #include "clioutput.h"
@@ -503,27 +504,11 @@ int Cli::cmdSweep(QCommandLineParser &parser)
         auto model = allocation::modelFromString(name);
         if (!model)
             return usageError(QStringLiteral("--model: ") + model.error().message);
-        allocation::AllocationOptions options;
-        options.model = *model;
         // Models weigh the priced assets; cash columns (added for --weights) get 0.
-        options.assets = data->assets.mid(0, files->size());
-        const auto rows = static_cast<Eigen::Index>(data->bars());
-        const auto cols = static_cast<Eigen::Index>(files->size());
-        Eigen::MatrixXd prices(rows, cols);
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            for (Eigen::Index c = 0; c < cols; ++c)
-                prices(r, c) = data->close(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
-        }
-        allocation::EstimationOptions estimation;
-        estimation.periodsPerYear = 365.0 * data->barsPerDay;
-        const allocation::AllocationModel allocator(options);
-        auto allocated = allocator.needsCovariance() ? allocator.allocateFromPrices(prices, estimation)
-                                                     : allocator.allocate(static_cast<int>(cols));
-        if (!allocated)
-            return fail(allocated.error());
-        std::vector<double> weights(allocated->weights.data(), allocated->weights.data() + allocated->weights.size());
-        weights.resize(data->width(), 0.0);
-        weightSets.append({name, weights});
+        auto weights = backtest::modelWeights(*data, *model, static_cast<std::size_t>(files->size()));
+        if (!weights)
+            return fail(weights.error());
+        weightSets.append({name, *weights});
     }
     if (weightSets.isEmpty())
         return usageError(QStringLiteral("sweep needs --weights or at least one --model"));

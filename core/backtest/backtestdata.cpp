@@ -63,28 +63,35 @@ Result<BacktestData> BacktestData::fromColumns(const QStringList &assets, const 
 Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>> &assetFiles, QDate from, QDate to)
 {
     QList<market::PriceSeries> series;
-    QStringList assets;
     for (const auto &[asset, file] : assetFiles) {
         market::ImportOptions options;
         options.asset = asset;
         auto read = market::PriceImporter::readFile(file, options);
         if (!read)
             return read.error();
-        market::PriceSeries cut = *read;
-        if (from.isValid() || to.isValid()) {
-            cut = market::PriceAlignment::filtered(*read, from.isValid() ? from : QDate(1970, 1, 1),
-                                                   to.isValid() ? to : QDate(9999, 12, 31));
-        }
-        series.append(cut);
-        assets.append(asset);
+        read->asset = asset;
+        series.append(*read);
     }
-    auto aligned = market::PriceAlignment::align(series);
+    return fromSeries(series, from, to);
+}
+
+Result<BacktestData> BacktestData::fromSeries(const QList<market::PriceSeries> &series, QDate from, QDate to)
+{
+    QList<market::PriceSeries> cut;
+    QStringList assets;
+    for (const auto &one : series) {
+        cut.append(from.isValid() || to.isValid() ? market::PriceAlignment::filtered(
+                       one, from.isValid() ? from : QDate(1970, 1, 1), to.isValid() ? to : QDate(9999, 12, 31))
+                                                  : one);
+        assets.append(one.asset);
+    }
+    auto aligned = market::PriceAlignment::align(cut);
     if (!aligned)
         return aligned.error();
     if (aligned->times.size() < 2) {
         return makeError(
             QStringLiteral("backtest.data"),
-            QStringLiteral("the price files share %1 bar(s) in the chosen dates; a backtest needs at least 2")
+            QStringLiteral("the price series share %1 bar(s) in the chosen dates; a backtest needs at least 2")
                 .arg(aligned->times.size()));
     }
     std::vector<qint64> times(aligned->times.cbegin(), aligned->times.cend());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "market/priceseries.h"
 
 #include <QDate>
 #include <QList>
@@ -37,6 +38,10 @@ struct BacktestData
     /// dates mean open-ended).
     static Result<BacktestData> load(const QList<std::pair<QString, QString>> &assetFiles, QDate from = {},
                                      QDate to = {});
+    /// The same from series already read (from files or the ledger's stored
+    /// candles): cut to [from, to], aligned on the bars they all share, each
+    /// named by its asset.
+    static Result<BacktestData> fromSeries(const QList<market::PriceSeries> &series, QDate from = {}, QDate to = {});
 };
 
 } // namespace ballast::backtest

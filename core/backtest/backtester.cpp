@@ -261,8 +261,10 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     result.finalValue = result.equity.back().value;
     result.buyAndHoldFinalValue = result.buyAndHold.back().value;
     if (!config.recordCurves) {
-        result.equity = {};
-        result.buyAndHold = {};
+        // Release the memory: "= {}" would pick operator=(initializer_list)
+        // and keep the capacity, 1.5 MB per run of hourly bars in a sweep.
+        std::vector<analytics::EquityPoint>().swap(result.equity);
+        std::vector<analytics::EquityPoint>().swap(result.buyAndHold);
     }
     return result;
 }

@@ -123,4 +123,37 @@ Result<QList<domain::Candle>> PriceStore::candles(const QString &asset, const QS
     });
 }
 
+Result<QList<StoredSeries>> PriceStore::storedSeries()
+{
+    return guarded([&]() -> Result<QList<StoredSeries>> {
+        // Skip from one series to the next along the primary key instead of a
+        // GROUP BY, which would read every candle.
+        Statement next(m_db,
+                       "SELECT asset, quote, interval FROM candles WHERE (asset, quote, interval) > (?, ?, ?) "
+                       "ORDER BY asset, quote, interval LIMIT 1");
+        Statement first(m_db,
+                        "SELECT ts FROM candles WHERE asset = ? AND quote = ? AND interval = ? ORDER BY ts LIMIT 1");
+        Statement last(m_db,
+                       "SELECT ts FROM candles WHERE asset = ? AND quote = ? AND interval = ? ORDER BY ts "
+                       "DESC LIMIT 1");
+        QList<StoredSeries> result;
+        StoredSeries current;
+        for (;;) {
+            next.bind(1, current.asset).bind(2, current.quote).bind(3, current.interval);
+            if (!next.step())
+                break;
+            current = StoredSeries{next.text(0), next.text(1), next.text(2), 0, 0};
+            next.reset();
+            for (Statement *edge : {&first, &last}) {
+                edge->bind(1, current.asset).bind(2, current.quote).bind(3, current.interval);
+                if (edge->step())
+                    (edge == &first ? current.firstMs : current.lastMs) = edge->int64(0);
+                edge->reset();
+            }
+            result.append(current);
+        }
+        return result;
+    });
+}
+
 } // namespace ballast::storage

@@ -13,6 +13,16 @@ namespace ballast::storage {
 
 class Database;
 
+/// One stored candle series: what a backtest or chart can be drawn from.
+struct StoredSeries
+{
+    QString asset;
+    QString quote;
+    QString interval;
+    qint64 firstMs = 0; ///< open time of the oldest candle
+    qint64 lastMs = 0; ///< open time of the newest candle
+};
+
 /// Exact prices for valuation, and candle history for analytics and backtests.
 class PriceStore
 {
@@ -37,6 +47,10 @@ public:
     /// Candles with open time in [fromMs, toMs], oldest first.
     Result<QList<domain::Candle>> candles(const QString &asset, const QString &quote, const QString &interval,
                                           qint64 fromMs = 0, qint64 toMs = kLatest);
+    /// Every stored candle series, ordered by asset, quote and interval. Walks
+    /// the primary key (a few index seeks per series), so it stays fast with
+    /// millions of candles.
+    Result<QList<StoredSeries>> storedSeries();
 
 private:
     Database &m_db;

@@ -172,8 +172,8 @@ private slots:
         config.overlay.lookback = 20;
         auto result = Backtester::run(data, config);
         QVERIFY(result.ok());
-        const double calmWeight = result->weights[50 * 2];
-        const double stormWeight = result->weights[150 * 2];
+        const double calmWeight = result->weights[std::size_t{50} * 2];
+        const double stormWeight = result->weights[std::size_t{150} * 2];
         QVERIFY2(calmWeight > 0.99, qPrintable(QString::number(calmWeight)));
         QVERIFY2(stormWeight < 0.3, qPrintable(QString::number(stormWeight)));
         // Less drawdown than holding the coin.
@@ -289,6 +289,27 @@ private slots:
             QCOMPARE(results[i].finalValue, single->finalValue);
         }
         QCOMPARE(results[0].rebalances, 0);
+    }
+
+    void runWithoutCurvesKeepsNoCurveMemory()
+    {
+        std::vector<double> a;
+        std::vector<double> b;
+        for (int t = 0; t < 5000; ++t) {
+            a.push_back(100.0 + t % 17);
+            b.push_back(50.0 + t % 11);
+        }
+        const auto data = daily(dayMs(2000, 1, 1), {QStringLiteral("A"), QStringLiteral("B")}, {a, b});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.recordCurves = false;
+        const auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QVERIFY(result->metrics.volatility > 0.0); // computed from the curve before it was dropped
+        // A sweep keeps thousands of these: the curves' capacity must be released, not only cleared.
+        QCOMPARE(result->equity.capacity(), std::size_t(0));
+        QCOMPARE(result->buyAndHold.capacity(), std::size_t(0));
+        QCOMPARE(result->weights.capacity(), std::size_t(0));
     }
 
     void sweepReportsProgressAndCancels()
