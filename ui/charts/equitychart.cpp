@@ -109,6 +109,7 @@ struct EquityChart::Impl
     std::vector<QPointF> drawdown; // x: ms, y: drawdown of the first curve in negative percent
     Range range = Range::All;
     bool log = false;
+    QString emptyText;
 
     QChart *valueChart = nullptr;
     QChartView *valueView = nullptr;
@@ -532,7 +533,16 @@ void EquityChart::refresh()
     d.ddY->setRange(deepestShown, 0.0);
     d.ddY->setTickCount(static_cast<int>(std::lround(-deepestShown / step)) + 1);
 
-    d.valueChart->setTitle(d.curves.empty() ? tr("No valuation history yet") : QString());
+    const bool empty = d.curves.empty();
+    d.valueChart->setTitle(empty ? (d.emptyText.isEmpty() ? tr("No valuation history yet") : d.emptyText) : QString());
+    d.ddX->setLabelsVisible(!empty);
+}
+
+void EquityChart::setEmptyText(const QString &text)
+{
+    m_impl->emptyText = text;
+    if (m_impl->curves.empty())
+        m_impl->valueChart->setTitle(text);
 }
 
 void EquityChart::restyle()

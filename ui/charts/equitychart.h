@@ -40,6 +40,8 @@ public:
     void setCurves(const QList<Curve> &curves, const QString &currency);
     void setLogScale(bool on);
     void setRange(Range range);
+    /// What the chart says while it has no curve (default: no valuation history yet).
+    void setEmptyText(const QString &text);
     [[nodiscard]] bool logScale() const;
     [[nodiscard]] Range range() const;
 

@@ -194,6 +194,7 @@ void BacktestView::buildUi()
     // Right: chart above the runs, trades and alerts.
     auto *right = new QSplitter(Qt::Vertical, splitter);
     m_chart = new charts::EquityChart(right);
+    m_chart->setEmptyText(tr("Run a backtest to see its equity curve against buy-and-hold"));
     m_chart->setObjectName(QStringLiteral("equityChart"));
     m_chart->setAccessibleName(tr("Equity of the drawn runs"));
     m_chart->setMinimumHeight(220);
