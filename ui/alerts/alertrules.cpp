@@ -15,10 +15,11 @@ namespace ballast::ui {
 
 namespace {
 
-QString tr(const char *text)
+/// The translation context of this file's texts.
+struct AlertRules
 {
-    return QCoreApplication::translate("ballast::ui::AlertRules", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ballast::ui::AlertRules)
+};
 
 QString percent(double fraction)
 {
@@ -61,7 +62,7 @@ Result<QList<AlertCondition>> evaluateAlerts(storage::Database &db, const AlertS
     for (const auto &position : snapshot->positions()) {
         if (!position.outsideBand())
             continue;
-        const QString message = tr("%1 is at %2 against a target of %3, outside its band")
+        const QString message = AlertRules::tr("%1 is at %2 against a target of %3, outside its band")
                                     .arg(position.asset, percent(position.weight), percent(position.target));
         conditions << condition(QStringLiteral("drift:") + position.asset, nowMs, Alert::Kind::Drift,
                                 Alert::Severity::Warning, position.asset, message);
@@ -106,7 +107,8 @@ Result<QList<AlertCondition>> evaluateAlerts(storage::Database &db, const AlertS
             conditions << condition(
                 QStringLiteral("regime:") + history.asset, nowMs, Alert::Kind::VolatilityRegime,
                 Alert::Severity::Warning, history.asset,
-                tr("%1 entered a high-volatility regime: its %2-day volatility is above %3 times its %4-day average")
+                AlertRules::tr(
+                    "%1 entered a high-volatility regime: its %2-day volatility is above %3 times its %4-day average")
                     .arg(history.asset)
                     .arg(settings.shortWindow)
                     .arg(QLocale().toString(settings.volatilityMultiple, 'g', 3))
@@ -116,8 +118,8 @@ Result<QList<AlertCondition>> evaluateAlerts(storage::Database &db, const AlertS
             conditions << condition(
                 QStringLiteral("falling:") + history.asset, nowMs, Alert::Kind::FallingAsset, Alert::Severity::Warning,
                 history.asset,
-                tr("%1 is %2 below its peak, past the falling-asset guard's %3: a plan with "
-                   "the guard on will not buy it")
+                AlertRules::tr("%1 is %2 below its peak, past the falling-asset guard's %3: a plan with "
+                               "the guard on will not buy it")
                     .arg(history.asset, percent(guard.drawdown()), percent(settings.fallingDrawdown)));
         }
     }
@@ -151,7 +153,7 @@ Result<QList<AlertCondition>> evaluateAlerts(storage::Database &db, const AlertS
                 const QString pair = first.asset + QLatin1Char('/') + second.asset;
                 conditions << condition(QStringLiteral("corr:") + pair, nowMs, Alert::Kind::Correlation,
                                         Alert::Severity::Info, pair,
-                                        tr("%1 and %2 move together: %3-day correlation %4, above %5")
+                                        AlertRules::tr("%1 and %2 move together: %3-day correlation %4, above %5")
                                             .arg(first.asset, second.asset)
                                             .arg(settings.correlationWindow)
                                             .arg(QLocale().toString(*value, 'f', 2),

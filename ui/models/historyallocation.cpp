@@ -15,28 +15,31 @@ namespace {
 
 constexpr qint64 kDayMs = 24LL * 3600 * 1000;
 
-QString tr(const char *text)
+/// The translation context of this file's texts.
+struct HistoryAllocationText
 {
-    return QCoreApplication::translate("ballast::ui::HistoryAllocation", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ballast::ui::HistoryAllocation)
+};
 
 } // namespace
 
 QList<std::pair<allocation::Model, QString>> HistoryAllocation::models()
 {
-    return {{allocation::Model::Equal, tr("Equal weights")},
-            {allocation::Model::InverseVolatility, tr("Inverse volatility")},
-            {allocation::Model::EqualRiskContribution, tr("Risk parity (equal risk contribution)")},
-            {allocation::Model::MinimumVariance, tr("Minimum variance")},
-            {allocation::Model::MaximumSharpe, tr("Maximum Sharpe")},
-            {allocation::Model::MarketCap, tr("Market cap")},
-            {allocation::Model::SqrtMarketCap, tr("Square-root market cap")}};
+    return {
+        {allocation::Model::Equal, HistoryAllocationText::tr("Equal weights")},
+        {allocation::Model::InverseVolatility, HistoryAllocationText::tr("Inverse volatility")},
+        {allocation::Model::EqualRiskContribution, HistoryAllocationText::tr("Risk parity (equal risk contribution)")},
+        {allocation::Model::MinimumVariance, HistoryAllocationText::tr("Minimum variance")},
+        {allocation::Model::MaximumSharpe, HistoryAllocationText::tr("Maximum Sharpe")},
+        {allocation::Model::MarketCap, HistoryAllocationText::tr("Market cap")},
+        {allocation::Model::SqrtMarketCap, HistoryAllocationText::tr("Square-root market cap")}};
 }
 
 Result<QList<double>> HistoryAllocation::compute(storage::Database &db, const HistoryAllocationRequest &request)
 {
     if (request.assets.isEmpty())
-        return makeError(QStringLiteral("allocate.assets"), tr("Add the assets to allocate first."));
+        return makeError(QStringLiteral("allocate.assets"),
+                         HistoryAllocationText::tr("Add the assets to allocate first."));
     allocation::AllocationOptions options;
     options.model = request.model;
     options.assets = request.assets;
@@ -58,8 +61,9 @@ Result<QList<double>> HistoryAllocation::compute(storage::Database &db, const Hi
                 return candles.error();
             if (candles->isEmpty()) {
                 return makeError(QStringLiteral("allocate.data"),
-                                 tr("%1: no daily prices in %2 stored for the last %3 days; import its history "
-                                    "(File > Import Price History) or leave it out of the model")
+                                 HistoryAllocationText::tr(
+                                     "%1: no daily prices in %2 stored for the last %3 days; import its history "
+                                     "(File > Import Price History) or leave it out of the model")
                                      .arg(asset, request.quote)
                                      .arg(request.windowDays));
             }
@@ -77,8 +81,9 @@ Result<QList<double>> HistoryAllocation::compute(storage::Database &db, const Hi
                 }
                 if (cap <= 0.0) {
                     return makeError(QStringLiteral("allocate.market_cap"),
-                                     tr("%1: no market capitalisation in its stored history (CoinGecko exports "
-                                        "carry it)")
+                                     HistoryAllocationText::tr(
+                                         "%1: no market capitalisation in its stored history (CoinGecko exports "
+                                         "carry it)")
                                          .arg(asset));
                 }
                 options.marketCaps.push_back(cap);
@@ -94,8 +99,10 @@ Result<QList<double>> HistoryAllocation::compute(storage::Database &db, const Hi
             const auto rows = static_cast<Eigen::Index>(aligned->times.size());
             const auto cols = static_cast<Eigen::Index>(aligned->closes.size());
             if (rows < 3) {
-                return makeError(QStringLiteral("allocate.data"),
-                                 tr("the assets share %1 daily price(s); estimating risk needs more").arg(rows));
+                return makeError(
+                    QStringLiteral("allocate.data"),
+                    HistoryAllocationText::tr("the assets share %1 daily price(s); estimating risk needs more")
+                        .arg(rows));
             }
             Eigen::MatrixXd prices(rows, cols);
             for (Eigen::Index c = 0; c < cols; ++c) {

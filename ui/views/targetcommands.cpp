@@ -6,10 +6,11 @@ namespace ballast::ui {
 
 namespace {
 
-QString tr(const char *text)
+/// The translation context of this file's texts.
+struct TargetCommands
 {
-    return QCoreApplication::translate("ballast::ui::TargetCommands", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ballast::ui::TargetCommands)
+};
 
 } // namespace
 
@@ -45,13 +46,14 @@ void EditTargetCommand::describe()
     const QString asset = m_column == TargetsModel::Asset ? QString() : m_model->rows().value(m_row).asset;
     switch (m_column) {
     case TargetsModel::Asset:
-        setText(tr("Rename %1 to %2").arg(m_before, m_after));
+        setText(TargetCommands::tr("Rename %1 to %2").arg(m_before, m_after));
         break;
     case TargetsModel::Weight:
-        setText(tr("Set target of %1 to %2 %").arg(asset, m_after));
+        setText(TargetCommands::tr("Set target of %1 to %2 %").arg(asset, m_after));
         break;
     default:
-        setText(tr("Set band of %1 to %2").arg(asset, m_after.isEmpty() ? tr("default") : m_after));
+        setText(TargetCommands::tr("Set band of %1 to %2")
+                    .arg(asset, m_after.isEmpty() ? TargetCommands::tr("default") : m_after));
         break;
     }
 }
@@ -90,7 +92,7 @@ AddTargetCommand::AddTargetCommand(TargetsModel *model, int row, TargetRow targe
     , m_row(row)
     , m_target(std::move(target))
 {
-    setText(tr("Add %1").arg(m_target.asset));
+    setText(TargetCommands::tr("Add %1").arg(m_target.asset));
 }
 
 void AddTargetCommand::undo()
@@ -108,7 +110,7 @@ RemoveTargetCommand::RemoveTargetCommand(TargetsModel *model, int row)
     , m_row(row)
     , m_target(model->rows().value(row))
 {
-    setText(tr("Remove %1").arg(m_target.asset));
+    setText(TargetCommands::tr("Remove %1").arg(m_target.asset));
 }
 
 void RemoveTargetCommand::undo()
@@ -126,7 +128,7 @@ SetDefaultBandCommand::SetDefaultBandCommand(TargetsModel *model, QString before
     , m_before(std::move(before))
     , m_after(std::move(after))
 {
-    setText(tr("Set default band to %1").arg(m_after));
+    setText(TargetCommands::tr("Set default band to %1").arg(m_after));
 }
 
 void SetDefaultBandCommand::undo()
