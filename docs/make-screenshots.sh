@@ -7,12 +7,21 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
 app="$build/bin/ballast"
-[[ -x "$app" ]] || { echo "make-screenshots: $app not built" >&2; exit 1; }
+cli="$build/bin/ballast-cli"
+[[ -x "$app" && -x "$cli" ]] || { echo "make-screenshots: $app or $cli not built" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
-for page in dashboard holdings targets rebalance backtest accounts alerts; do
-    "$app" --db "$work/demo.sqlite" --demo --view "$page" --size 1280x820 --screenshot "$here/images/$page.png"
-    echo "docs/images/$page.png"
+shoot() {
+    "$app" --db "$work/demo.sqlite" --demo --view "$1" --size 1280x820 --screenshot "$here/images/$1.png"
+    echo "docs/images/$1.png"
+}
+for page in dashboard holdings targets backtest accounts alerts; do
+    shoot "$page"
 done
+# The demo sits inside its 5 pp bands; with 2 pp bands three assets are out
+# and the Rebalance page shows the plan that brings them back.
+"$cli" --db "$work/demo.sqlite" targets set BTC=40% ETH=25% USDT=15% SOL=10% BNB=5% LINK=5% --band 2pp > /dev/null
+"$cli" --db "$work/demo.sqlite" plan > /dev/null
+shoot rebalance
 cp "$here/images/dashboard.png" "$here/images/main-window.png"
