@@ -58,6 +58,15 @@ void AlertMonitor::finish()
                 ++raised;
             }
         }
+        // A regime that ends is a change too: said once, as information.
+        for (const QString &key : std::as_const(m_active)) {
+            if (now.contains(key) || !key.startsWith(QLatin1String("regime:")))
+                continue;
+            const QString asset = key.mid(key.indexOf(QLatin1Char(':')) + 1);
+            m_context.raiseAlert(Alert{m_context.clock()(), Alert::Kind::VolatilityRegime, Alert::Severity::Info, asset,
+                                       tr("%1 left its high-volatility regime").arg(asset)});
+            ++raised;
+        }
         m_active = now;
     } else {
         m_context.showStatus(tr("Alerts could not be checked: %1").arg(result.error().message));

@@ -14,7 +14,8 @@ class AppContext;
 /// Watches the ledger for the conditions of alertrules.h: after every change
 /// (debounced) it evaluates them on a worker thread with its own database
 /// connection, and raises an alert through the context for each condition
-/// that has started to hold since the last evaluation.
+/// that has started to hold since the last evaluation (and an informational
+/// one when a high-volatility regime ends).
 class AlertMonitor : public QObject
 {
     Q_OBJECT
