@@ -82,6 +82,8 @@ DriftChart::DriftChart(QWidget *parent)
     m_driftAxis = new QValueAxis;
     m_driftAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_assetAxis = new QBarCategoryAxis;
+    // Asset symbols are short: never let the chart elide them to "...".
+    m_assetAxis->setTruncateLabels(false);
     m_chart->addAxis(m_driftAxis, Qt::AlignBottom);
     m_chart->addAxis(m_assetAxis, Qt::AlignLeft);
     for (QAbstractSeries *series :

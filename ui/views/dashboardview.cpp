@@ -209,6 +209,8 @@ QWidget *DashboardView::createFigure(const QString &key, const QString &title, c
     QFont small = figure.detail->font();
     small.setPointSizeF(small.pointSizeF() > 0 ? small.pointSizeF() * 0.9 : 8.0);
     figure.detail->setFont(small);
+    // The details wrap rather than widen the window on a small screen.
+    figure.detail->setWordWrap(true);
     layout->addWidget(figure.title);
     layout->addWidget(figure.value);
     layout->addWidget(figure.detail);
