@@ -48,6 +48,21 @@ void AppContext::setExecuting(bool executing)
     emit executingChanged(executing);
 }
 
+void AppContext::beginBackgroundWrite(const QString &what)
+{
+    ++m_writers;
+    m_writer = what;
+    emit backgroundWriteChanged();
+}
+
+void AppContext::endBackgroundWrite()
+{
+    if (m_writers == 0)
+        return;
+    --m_writers;
+    emit backgroundWriteChanged();
+}
+
 void AppContext::notifyLedgerChanged()
 {
     emit ledgerChanged();

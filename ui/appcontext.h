@@ -54,6 +54,13 @@ public:
     [[nodiscard]] bool isExecuting() const { return m_executing; }
     void setExecuting(bool executing);
 
+    /// Other background work that writes the ledger (a sync, an import): an
+    /// execution does not start while one runs. The text says what runs.
+    void beginBackgroundWrite(const QString &what);
+    void endBackgroundWrite();
+    /// What writes in the background now; empty when nothing does.
+    [[nodiscard]] QString backgroundWrite() const { return m_writers > 0 ? m_writer : QString(); }
+
 public slots:
     void notifyLedgerChanged();
     /// Shows @p alert in the panel (and as a notification); a zero time means now.
@@ -65,6 +72,7 @@ signals:
     void alertRaised(const ballast::ui::Alert &alert);
     void statusMessage(const QString &message);
     void executingChanged(bool executing);
+    void backgroundWriteChanged();
 
 private:
     storage::Database &m_db;
@@ -72,6 +80,8 @@ private:
     Clock m_clock;
     PassphraseProvider m_passphrase;
     bool m_executing = false;
+    int m_writers = 0;
+    QString m_writer;
 };
 
 } // namespace ballast::ui

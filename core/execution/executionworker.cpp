@@ -9,6 +9,7 @@
 
 #include <QMutexLocker>
 #include <QNetworkAccessManager>
+#include <QScopeGuard>
 
 namespace ballast::execution {
 
@@ -37,13 +38,14 @@ void ExecutionWorker::setCredentials(const QHash<qint64, exchange::ApiCredential
 }
 
 void ExecutionWorker::setUnlock(const QString &vaultPath, const QHash<qint64, QString> &accountNames,
-                                const QString &passphrase)
+                                QString passphrase)
 {
     const QMutexLocker locker(&m_credentialsLock);
     m_vaultPath = vaultPath;
     m_unlockNames = accountNames;
     m_passphrase.fill(QLatin1Char(' '));
-    m_passphrase = passphrase;
+    // Moved, not copied: one buffer holds the passphrase, and it is wiped once used.
+    m_passphrase = std::move(passphrase);
 }
 
 Status ExecutionWorker::unlockPending()
@@ -57,9 +59,8 @@ Status ExecutionWorker::unlockPending()
             return {};
         vaultPath = m_vaultPath;
         names.swap(m_unlockNames);
-        passphrase = m_passphrase;
-        m_passphrase.fill(QLatin1Char(' '));
-        m_passphrase.clear();
+        passphrase = std::move(m_passphrase);
+        m_passphrase = QString();
     }
     security::KeyStore keys(vaultPath);
     Status result;
@@ -89,28 +90,44 @@ std::optional<exchange::ApiCredentials> ExecutionWorker::credentialsFor(qint64 a
 
 bool ExecutionWorker::open()
 {
-    if (m_db)
-        return true;
-    // Opened here, in the worker's thread: one connection per thread.
-    auto opened = storage::Database::open(m_path, storage::Database::Mode::ReadWriteExisting);
-    if (!opened) {
-        emit failed(opened.error().message);
-        return false;
+    if (!m_db) {
+        // Opened here, in the worker's thread: one connection per thread.
+        auto opened = storage::Database::open(m_path, storage::Database::Mode::ReadWriteExisting);
+        if (!opened) {
+            emit failed(opened.error().message);
+            return false;
+        }
+        m_db = std::move(*opened);
     }
-    m_db = std::move(*opened);
+    if (m_exchanges)
+        return true;
     auto portfolio = storage::PortfolioRepo(*m_db).load();
     m_exchanges = std::make_unique<exchange::ExchangeFactory>(
         *m_db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     // Created here, so that it lives in the worker's thread like the connectors that use it.
-    m_network = std::make_unique<QNetworkAccessManager>();
+    if (!m_network)
+        m_network = std::make_unique<QNetworkAccessManager>();
     m_exchanges->setNetwork(m_network.get(),
                             [this](const domain::Account &account) { return credentialsFor(account.id); });
     return true;
 }
 
+void ExecutionWorker::forgetCredentials()
+{
+    // The connectors hold the keys too: they go with them, and the next task
+    // connects again with what it is handed.
+    m_exchanges.reset();
+    const QMutexLocker locker(&m_credentialsLock);
+    for (auto &credentials : m_credentials) {
+        credentials.apiKey.fill('\0');
+        credentials.secret.fill('\0');
+    }
+    m_credentials.clear();
+}
+
 void ExecutionWorker::execute(const QString &planId, const ExecutionOptions &options)
 {
-    m_cancel.store(false);
+    const auto forget = qScopeGuard([this] { forgetCredentials(); });
     if (!open())
         return;
     if (Status unlocked = unlockPending(); !unlocked) {
@@ -135,6 +152,7 @@ void ExecutionWorker::execute(const QString &planId, const ExecutionOptions &opt
 
 void ExecutionWorker::reconcile()
 {
+    const auto forget = qScopeGuard([this] { forgetCredentials(); });
     if (!open())
         return;
     // Without the keys the paper orders still settle; the others stay unknown until next time.

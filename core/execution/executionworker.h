@@ -35,10 +35,13 @@ public:
     /// Thread-safe: the running execution stops before its next order, and
     /// cancels what is open on the exchange.
     void requestCancel() { m_cancel.store(true); }
+    /// Thread-safe: clears an earlier cancel request. The caller does this
+    /// before queueing execute(), so a Cancel pressed in between is kept.
+    void resetCancel() { m_cancel.store(false); }
 
     /// Thread-safe: the API credentials of exchange accounts, by account id,
-    /// for the executions and reconciliations that follow. Accounts already
-    /// connected keep their connection; the others are connected with these.
+    /// for the next execution or reconciliation; they are forgotten (and the
+    /// connectors closed) when it ends.
     void setCredentials(const QHash<qint64, exchange::ApiCredentials> &credentials);
 
     /// Thread-safe: the next execute() or reconcile() first unlocks the API
@@ -47,7 +50,7 @@ public:
     /// derivation never holds the caller's thread. The passphrase is
     /// overwritten once used. An execution whose keys cannot be unlocked fails
     /// before anything is sent; a reconciliation goes on with what it has.
-    void setUnlock(const QString &vaultPath, const QHash<qint64, QString> &accountNames, const QString &passphrase);
+    void setUnlock(const QString &vaultPath, const QHash<qint64, QString> &accountNames, QString passphrase);
 
 public slots:
     void execute(const QString &planId, const ballast::execution::ExecutionOptions &options);
@@ -62,6 +65,8 @@ signals:
 private:
     bool open();
     std::optional<exchange::ApiCredentials> credentialsFor(qint64 accountId) const;
+    /// Drops the connectors and the API credentials after each task.
+    void forgetCredentials();
     /// Runs a pending setUnlock(); the error names the account that failed.
     Status unlockPending();
 

@@ -475,6 +475,14 @@ Status Executor::runLine(Run &run, JournalEntry &entry, const rebalance::Planned
 Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan, const ExecutionOptions &options,
                                            const Progress &progress, const std::atomic_bool *cancel)
 {
+    // A plan replaced by another (the approved lines of a proposal, or a newer
+    // subset) never runs: its orders would go out again under other ids. (A
+    // cancelled plan may run again: its own client ids keep what was sent.)
+    if (auto status = storage::PlanRepo(m_db).status(plan.id); status && *status == QLatin1String("superseded")) {
+        return makeError(
+            QStringLiteral("plan.superseded"),
+            QStringLiteral("plan %1 was superseded by another plan and cannot run; propose a new plan").arg(plan.id));
+    }
     Run run{plan, options, progress, cancel, {}, {}, {}, {}};
     run.summary.planId = plan.id;
     run.summary.dryRun = options.dryRun;

@@ -377,6 +377,73 @@ private slots:
         QVERIFY(button(view, "executeButton")->isEnabled());
     }
 
+    void aDryRunSubsetCannotRunAfterTheWholePlan()
+    {
+        ballast::test::TempDatabase temp;
+        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        pushOutsideBands(temp.db());
+        AppContext context(temp.db(), temp.path());
+        RebalanceView view(context);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.propose());
+        const auto proposed = view.planModel()->plan();
+        QVERIFY(proposed.orders.size() >= 2);
+
+        // A dry run of a subset stores that subset ...
+        view.planModel()->setApproved(proposed.orders.last().line, false);
+        auto *dryRun = view.findChild<QAbstractButton *>(QStringLiteral("dryRunCheck"));
+        dryRun->setChecked(true);
+        QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
+        QTRY_VERIFY(view.confirmDialog() != nullptr);
+        const QString subset = view.confirmDialog()->plan().id;
+        QVERIFY(subset != proposed.id);
+        QTest::mouseClick(view.confirmDialog()->sendButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(view.summaryDialog() != nullptr, 60000);
+        view.summaryDialog()->close();
+        QCOMPARE(*PlanRepo(temp.db()).status(subset), QStringLiteral("proposed"));
+
+        // ... and running the whole proposal for real retires it, so its
+        // orders can never go out a second time under the subset's ids.
+        view.planModel()->setApproved(proposed.orders.last().line, true);
+        dryRun->setChecked(false);
+        QTRY_VERIFY(button(view, "executeButton")->isEnabled());
+        QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
+        QTRY_VERIFY(view.confirmDialog() != nullptr);
+        QCOMPARE(view.confirmDialog()->plan().id, proposed.id);
+        QTest::mouseClick(view.confirmDialog()->sendButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.controller()->isBusy() && view.executedPlanId() == proposed.id, 60000);
+        QCOMPARE(*PlanRepo(temp.db()).status(proposed.id), QStringLiteral("executed"));
+        QCOMPARE(*PlanRepo(temp.db()).status(subset), QStringLiteral("superseded"));
+        auto stored = PlanRepo(temp.db()).load(subset);
+        QVERIFY(stored.ok());
+        ballast::execution::Executor executor(
+            temp.db(), [](qint64) -> ballast::exchange::Exchange * { return nullptr; }, ballast::systemClock());
+        auto refused = executor.execute(*stored, {});
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("plan.superseded"));
+        QVERIFY(Journal(temp.db()).entries(subset)->isEmpty());
+    }
+
+    void noExecutionWhileASyncOrImportWrites()
+    {
+        ballast::test::TempDatabase temp;
+        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        pushOutsideBands(temp.db());
+        AppContext context(temp.db(), temp.path());
+        RebalanceView view(context);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.propose());
+        QVERIFY(button(view, "executeButton")->isEnabled());
+        context.beginBackgroundWrite(QStringLiteral("An account sync is running"));
+        QVERIFY(!button(view, "executeButton")->isEnabled());
+        view.execute();
+        QVERIFY(view.confirmDialog() == nullptr);
+        context.endBackgroundWrite();
+        QVERIFY(button(view, "executeButton")->isEnabled());
+    }
+
 private:
     static QString domain_status(const JournalEntry &entry) { return ballast::domain::toText(entry.status); }
 };

@@ -341,6 +341,22 @@ private slots:
         QVERIFY(found);
     }
 
+    void aSupersededPlanNeverRuns()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        QVERIFY(ballast::storage::PlanRepo(f.temp.db()).setStatus(plan.id, QStringLiteral("superseded")).ok());
+        for (const bool dryRun : {false, true}) {
+            ballast::execution::ExecutionOptions options;
+            options.dryRun = dryRun;
+            auto refused = f.executor().execute(plan, options);
+            QVERIFY(!refused.ok());
+            QCOMPARE(refused.error().code, QStringLiteral("plan.superseded"));
+        }
+        QCOMPARE(f.faulty->creates, 0);
+        QVERIFY(f.journal(plan.id).isEmpty());
+    }
+
     void executingTwiceSendsNothingTwice()
     {
         Fixture f;

@@ -274,6 +274,9 @@ ImportDialog::~ImportDialog()
 {
     if (m_worker)
         m_worker->cancel();
+    // The import thread is waited for as the members go, within this call.
+    if (m_importing)
+        m_context.endBackgroundWrite();
 }
 
 QStringList ImportDialog::paths() const
@@ -515,6 +518,7 @@ void ImportDialog::startImport()
         jobs.append(ImportJob{entry.path, options});
     }
     m_importing = true;
+    m_context.beginBackgroundWrite(tr("A price import is running"));
     m_failure.clear();
     m_status->setStyleSheet(QString());
     m_progress->setRange(0, static_cast<int>(jobs.size()));
@@ -540,6 +544,8 @@ void ImportDialog::onFileDone(int index, int count)
 
 void ImportDialog::onImported(bool ok, const QString &message, const QList<market::ImportReport> &reports)
 {
+    if (m_importing)
+        m_context.endBackgroundWrite();
     m_importing = false;
     if (!ok) {
         m_progress->setValue(0);

@@ -69,16 +69,15 @@ Result<ExecutionController::Unlock> ExecutionController::unlockCredentials(const
     std::optional<QString> passphrase = m_context.askPassphrase(reason);
     if (!passphrase)
         return makeError(QStringLiteral("vault.cancelled"), tr("The vault was not unlocked; nothing was sent."));
-    unlock.passphrase = *passphrase;
-    passphrase->fill(QLatin1Char(' '));
+    unlock.passphrase = std::move(*passphrase);
     return unlock;
 }
 
 void ExecutionController::handOver(Unlock &unlock)
 {
     if (!unlock.accounts.isEmpty())
-        m_worker->setUnlock(m_context.vaultPath(), unlock.accounts, unlock.passphrase);
-    unlock.passphrase.fill(QLatin1Char(' '));
+        m_worker->setUnlock(m_context.vaultPath(), unlock.accounts, std::move(unlock.passphrase));
+    unlock.passphrase.fill(QLatin1Char(' ')); // a copy the caller kept is not ours to reach; see execute()
 }
 
 void ExecutionController::begin(Task task)
@@ -96,11 +95,13 @@ void ExecutionController::end()
     emit busyChanged(false);
 }
 
-bool ExecutionController::execute(const QString &planId, const execution::ExecutionOptions &options, Unlock unlock)
+bool ExecutionController::execute(const QString &planId, const execution::ExecutionOptions &options,
+                                  Unlock unlock) // by value: callers move theirs in
 {
     if (isBusy())
         return false;
     m_planId = planId;
+    m_worker->resetCancel(); // here, not in the worker: a Cancel pressed before it starts is kept
     handOver(unlock);
     begin(Task::Execution);
     execution::ExecutionWorker *worker = m_worker;

@@ -155,6 +155,9 @@ AccountsView::~AccountsView()
 {
     if (m_worker)
         m_worker->cancel();
+    // The account thread is waited for as the members go, within this call.
+    if (m_busy)
+        context().endBackgroundWrite();
 }
 
 QList<ExportTarget> AccountsView::exportTargets()
@@ -222,6 +225,11 @@ void AccountsView::updateActions()
 
 void AccountsView::setBusy(bool busy, bool cancellable)
 {
+    // While the account worker runs (it may write the ledger), no execution starts.
+    if (busy && !m_busy)
+        context().beginBackgroundWrite(tr("An account sync is running"));
+    else if (!busy && m_busy)
+        context().endBackgroundWrite();
     m_busy = busy;
     m_progress->setVisible(busy);
     m_cancel->setVisible(busy && cancellable);

@@ -94,13 +94,23 @@ RebalanceView::RebalanceView(AppContext &context, QWidget *parent)
     });
     connect(m_controller, &ExecutionController::busyChanged, this, &RebalanceView::updateActions);
     connect(&context, &AppContext::executingChanged, this, &RebalanceView::updateActions);
+    connect(&context, &AppContext::backgroundWriteChanged, this, &RebalanceView::updateActions);
     connect(&context, &AppContext::ledgerChanged, this, &RebalanceView::refresh);
     refresh();
     // After the window is up: reconciliation may ask for the vault passphrase.
     QTimer::singleShot(0, this, &RebalanceView::reconcileIfNeeded);
 }
 
-RebalanceView::~RebalanceView() = default;
+RebalanceView::~RebalanceView()
+{
+    // The controller goes first, while this page is whole: its destructor ends
+    // the execution thread and clears AppContext::executing, whose signal this
+    // page listens to.
+    disconnect(&context(), nullptr, this, nullptr);
+    m_controller->disconnect(this);
+    delete m_controller;
+    m_controller = nullptr;
+}
 
 ExecutionConfirmDialog *RebalanceView::confirmDialog() const
 {
@@ -391,8 +401,12 @@ void RebalanceView::updateTotals()
 void RebalanceView::updateActions()
 {
     const bool busy = m_controller->isBusy();
-    const bool otherWriter = context().isExecuting() && !busy;
-    const bool executable = m_planModel->hasPlan() && m_planStatus == QLatin1String("proposed")
+    const bool otherWriter = (context().isExecuting() && !busy) || !context().backgroundWrite().isEmpty();
+    // A proposal superseded by its approved subset can still send that subset
+    // (when the keys could not be unlocked the first time, say).
+    const bool subsetReady = m_derived
+        && storage::PlanRepo(context().db()).status(m_derived->id).valueOr(QString()) == QLatin1String("proposed");
+    const bool executable = m_planModel->hasPlan() && (m_planStatus == QLatin1String("proposed") || subsetReady)
         && !m_planModel->isLocked() && !m_planModel->approvedLines().isEmpty();
     m_propose->setEnabled(!busy && !otherWriter);
     m_execute->setEnabled(!busy && !otherWriter && executable && m_confirm.isNull());
@@ -448,21 +462,30 @@ void RebalanceView::execute()
 {
     if (!m_planModel->hasPlan() || m_controller->isBusy() || context().isExecuting() || m_confirm)
         return;
+    if (const QString writer = context().backgroundWrite(); !writer.isEmpty()) {
+        setMessage(tr("%1: execute when it has finished.").arg(writer));
+        return;
+    }
     const QSet<int> lines = m_planModel->approvedLines();
     if (lines.isEmpty()) {
         setMessage(tr("No line is ticked: nothing to send."));
         return;
     }
     const RebalancePlan &proposed = m_planModel->plan();
-    if (auto status = storage::PlanRepo(context().db()).status(proposed.id);
-        !status || *status != QLatin1String("proposed")) {
+    storage::PlanRepo plans(context().db());
+    const auto status = plans.status(proposed.id);
+    // The approved subset of a proposal that was superseded for it (its keys
+    // could not be unlocked, say) may still be sent, with the same ticks.
+    const bool derivedReady = m_derived && m_derivedLines == lines
+        && plans.status(m_derived->id).valueOr(QString()) == QLatin1String("proposed");
+    if (!status || (*status != QLatin1String("proposed") && !derivedReady)) {
         setMessage(tr("Plan %1 cannot run again; propose a new plan.").arg(proposed.id));
         return;
     }
     RebalancePlan toSend;
-    if (m_planModel->allApproved())
+    if (m_planModel->allApproved() && *status == QLatin1String("proposed"))
         toSend = proposed;
-    else if (m_derived && m_derivedLines == lines)
+    else if (derivedReady)
         toSend = *m_derived;
     else
         toSend = PlanApproval::subset(proposed, lines, RebalancePlan::newId(),
@@ -489,6 +512,11 @@ void RebalanceView::execute()
 
 void RebalanceView::startExecution(const RebalancePlan &plan, bool dryRun)
 {
+    // A sync or an import may have started while the confirmation was open.
+    if (const QString writer = context().backgroundWrite(); !writer.isEmpty()) {
+        setMessage(tr("%1: execute when it has finished.").arg(writer));
+        return;
+    }
     const RebalancePlan &proposed = m_planModel->plan();
     const bool derived = plan.id != proposed.id;
     if (derived && !(m_derived && m_derived->id == plan.id)) {
@@ -517,12 +545,17 @@ void RebalanceView::startExecution(const RebalancePlan &plan, bool dryRun)
         setMessage(credentials.error().message);
         return;
     }
-    if (!dryRun && derived) {
-        // The proposed plan is replaced by the approved lines: it can never run as well.
-        if (auto marked = storage::PlanRepo(context().db()).setStatus(proposed.id, QStringLiteral("superseded"));
-            !marked) {
-            setMessage(marked.error().message);
-            return;
+    if (!dryRun) {
+        // Whatever is sent replaces the other versions of this proposal: the
+        // proposal when a subset is sent, a subset checked in a dry run when
+        // the whole proposal is. None of them can ever run as well.
+        const QString replaced = derived ? proposed.id : (m_derived ? m_derived->id : QString());
+        if (!replaced.isEmpty()) {
+            if (auto marked = storage::PlanRepo(context().db()).setStatus(replaced, QStringLiteral("superseded"));
+                !marked) {
+                setMessage(marked.error().message);
+                return;
+            }
         }
     }
 
@@ -539,7 +572,7 @@ void RebalanceView::startExecution(const RebalancePlan &plan, bool dryRun)
         m_summary->close();
     execution::ExecutionOptions options;
     options.dryRun = dryRun;
-    if (!m_controller->execute(plan.id, options, *credentials)) {
+    if (!m_controller->execute(plan.id, options, std::move(*credentials))) {
         setMessage(tr("Another task is running; try again when it is done."));
         m_planModel->setLocked(false);
         return;
@@ -640,7 +673,7 @@ void RebalanceView::reconcileIfNeeded()
         tr("%n order(s) of an earlier execution are not settled. Unlock the API keys to reconcile them.", nullptr,
            static_cast<int>(unfinished->size())));
     // Without the keys, the paper orders still settle; the others stay unknown until next time.
-    m_controller->reconcile(credentials ? *credentials : ExecutionController::Unlock{});
+    m_controller->reconcile(credentials ? std::move(*credentials) : ExecutionController::Unlock{});
     setMessage(tr("Reconciling %n unsettled order(s)…", nullptr, static_cast<int>(unfinished->size())));
 }
 
