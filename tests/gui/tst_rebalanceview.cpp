@@ -27,6 +27,9 @@
 #include <QTest>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
 
 using ballast::domain::OrderStatus;
 using ballast::domain::Side;
@@ -423,6 +426,54 @@ private slots:
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, QStringLiteral("plan.superseded"));
         QVERIFY(Journal(temp.db()).entries(subset)->isEmpty());
+    }
+
+    void closingDuringAnExecutionStopsIt()
+    {
+        ballast::test::TempDatabase temp;
+        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        pushOutsideBands(temp.db());
+        AppContext context(temp.db(), temp.path());
+        auto view = std::make_unique<RebalanceView>(context);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        QVERIFY(view->propose());
+        const auto plan = view->planModel()->plan();
+        QVERIFY(plan.orders.size() >= 3);
+
+        // The worker is held after its first order while the page goes away.
+        std::atomic_bool reached{false};
+        QSemaphore gate;
+        connect(
+            view->controller()->worker(), &ballast::execution::ExecutionWorker::orderProgress,
+            view->controller()->worker(),
+            [&reached, &gate](const ballast::execution::OrderProgress &progress) {
+                if (!reached.load() && ballast::domain::isFinal(progress.status)) {
+                    reached.store(true);
+                    gate.tryAcquire(1, 20000);
+                }
+            },
+            Qt::DirectConnection);
+        QTest::mouseClick(button(*view, "executeButton"), Qt::LeftButton);
+        QList<int> all;
+        for (const auto &order : plan.orders)
+            all.append(order.line);
+        confirm(*view, all);
+        QTRY_VERIFY_WITH_TIMEOUT(reached.load(), 30000);
+        QVERIFY(context.isExecuting());
+        // The page's destructor waits for the worker; let it go a moment later.
+        std::thread release([&gate] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            gate.release();
+        });
+        view.reset();
+        release.join();
+
+        QVERIFY(!context.isExecuting());
+        int sent = 0;
+        for (const auto &entry : *Journal(temp.db()).entries(plan.id))
+            sent += entry.attempts > 0 ? 1 : 0;
+        QCOMPARE(sent, 1); // stopped before the next order
     }
 
     void noExecutionWhileASyncOrImportWrites()
