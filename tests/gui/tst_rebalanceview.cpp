@@ -253,7 +253,9 @@ private slots:
         // Every asset that traded is back inside its band.
         auto after = context.snapshot();
         QVERIFY(after.ok());
-        for (const auto &order : PlanRepo(temp.db()).load(executed)->orders) {
+        const auto executedPlan = PlanRepo(temp.db()).load(executed);
+        QVERIFY(executedPlan.ok());
+        for (const auto &order : executedPlan->orders) {
             const auto *position = after->position(order.base);
             QVERIFY(position);
             QVERIFY2(!position->outsideBand(), qPrintable(order.base));
