@@ -93,6 +93,43 @@ void confirm(RebalanceView &view, const QList<int> &expectedLines)
     QTest::mouseClick(dialog->sendButton(), Qt::LeftButton);
 }
 
+/// A demo ledger pushed outside its bands, its Rebalance page shown, and a plan proposed.
+struct ProposedPage
+{
+    ProposedPage()
+    {
+        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        pushOutsideBands(temp.db());
+        context = std::make_unique<AppContext>(temp.db(), temp.path());
+        view = std::make_unique<RebalanceView>(*context);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        QVERIFY(view->propose());
+        plan = view->planModel()->plan();
+    }
+
+    ballast::test::TempDatabase temp;
+    std::unique_ptr<AppContext> context;
+    std::unique_ptr<RebalanceView> view;
+    ballast::rebalance::RebalancePlan plan;
+};
+
+/// Holds the worker, in its own thread, once its first order is final, until
+/// @p gate is released: what the test does meanwhile happens before the next
+/// order, not by luck of timing.
+QMetaObject::Connection holdAfterFirstOrder(RebalanceView &view, std::atomic_bool &reached, QSemaphore &gate)
+{
+    return QObject::connect(
+        view.controller()->worker(), &ballast::execution::ExecutionWorker::orderProgress, view.controller()->worker(),
+        [&reached, &gate](const ballast::execution::OrderProgress &progress) {
+            if (!reached.load() && ballast::domain::isFinal(progress.status)) {
+                reached.store(true);
+                gate.tryAcquire(1, 20000);
+            }
+        },
+        Qt::DirectConnection);
+}
+
 } // namespace
 
 class TestRebalanceView : public QObject
@@ -294,14 +331,12 @@ private slots:
 
     void cancelStopsBeforeTheNextOrder()
     {
-        ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
-        pushOutsideBands(temp.db());
-        AppContext context(temp.db(), temp.path());
-        RebalanceView view(context);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.propose());
+        ProposedPage page;
+        if (QTest::currentTestFailed())
+            return;
+        auto &temp = page.temp;
+        auto &context = *page.context;
+        auto &view = *page.view;
         const auto plan = view.planModel()->plan();
         QVERIFY(plan.orders.size() >= 3);
 
@@ -309,16 +344,7 @@ private slots:
         // the stop must then come before the next order, not by luck of timing.
         std::atomic_bool reached{false};
         QSemaphore gate;
-        auto held = connect(
-            view.controller()->worker(), &ballast::execution::ExecutionWorker::orderProgress,
-            view.controller()->worker(),
-            [&reached, &gate](const ballast::execution::OrderProgress &progress) {
-                if (!reached.load() && ballast::domain::isFinal(progress.status)) {
-                    reached.store(true);
-                    gate.tryAcquire(1, 20000);
-                }
-            },
-            Qt::DirectConnection);
+        auto held = holdAfterFirstOrder(view, reached, gate);
 
         QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
         QList<int> all;
@@ -355,14 +381,11 @@ private slots:
 
     void dryRunSendsNothing()
     {
-        ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
-        pushOutsideBands(temp.db());
-        AppContext context(temp.db(), temp.path());
-        RebalanceView view(context);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.propose());
+        ProposedPage page;
+        if (QTest::currentTestFailed())
+            return;
+        auto &temp = page.temp;
+        auto &view = *page.view;
         const auto plan = view.planModel()->plan();
         const QByteArray before = ballast::test::contentDigest(temp.db());
         auto *dryRun = view.findChild<QAbstractButton *>(QStringLiteral("dryRunCheck"));
@@ -384,14 +407,11 @@ private slots:
 
     void aDryRunSubsetCannotRunAfterTheWholePlan()
     {
-        ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
-        pushOutsideBands(temp.db());
-        AppContext context(temp.db(), temp.path());
-        RebalanceView view(context);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.propose());
+        ProposedPage page;
+        if (QTest::currentTestFailed())
+            return;
+        auto &temp = page.temp;
+        auto &view = *page.view;
         const auto proposed = view.planModel()->plan();
         QVERIFY(proposed.orders.size() >= 2);
 
@@ -432,62 +452,45 @@ private slots:
 
     void closingDuringAnExecutionStopsIt()
     {
-        ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
-        pushOutsideBands(temp.db());
-        AppContext context(temp.db(), temp.path());
-        auto view = std::make_unique<RebalanceView>(context);
-        view->show();
-        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
-        QVERIFY(view->propose());
-        const auto plan = view->planModel()->plan();
+        ProposedPage page;
+        if (QTest::currentTestFailed())
+            return;
+        const auto &plan = page.plan;
         QVERIFY(plan.orders.size() >= 3);
 
         // The worker is held after its first order while the page goes away.
         std::atomic_bool reached{false};
         QSemaphore gate;
-        connect(
-            view->controller()->worker(), &ballast::execution::ExecutionWorker::orderProgress,
-            view->controller()->worker(),
-            [&reached, &gate](const ballast::execution::OrderProgress &progress) {
-                if (!reached.load() && ballast::domain::isFinal(progress.status)) {
-                    reached.store(true);
-                    gate.tryAcquire(1, 20000);
-                }
-            },
-            Qt::DirectConnection);
-        QTest::mouseClick(button(*view, "executeButton"), Qt::LeftButton);
+        holdAfterFirstOrder(*page.view, reached, gate);
+        QTest::mouseClick(button(*page.view, "executeButton"), Qt::LeftButton);
         QList<int> all;
         for (const auto &order : plan.orders)
             all.append(order.line);
-        confirm(*view, all);
+        confirm(*page.view, all);
         QTRY_VERIFY_WITH_TIMEOUT(reached.load(), 30000);
-        QVERIFY(context.isExecuting());
+        QVERIFY(page.context->isExecuting());
         // The page's destructor waits for the worker; let it go a moment later.
         std::thread release([&gate] {
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
             gate.release();
         });
-        view.reset();
+        page.view.reset();
         release.join();
 
-        QVERIFY(!context.isExecuting());
+        QVERIFY(!page.context->isExecuting());
         int sent = 0;
-        for (const auto &entry : *Journal(temp.db()).entries(plan.id))
+        for (const auto &entry : *Journal(page.temp.db()).entries(plan.id))
             sent += entry.attempts > 0 ? 1 : 0;
         QCOMPARE(sent, 1); // stopped before the next order
     }
 
     void noExecutionWhileASyncOrImportWrites()
     {
-        ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
-        pushOutsideBands(temp.db());
-        AppContext context(temp.db(), temp.path());
-        RebalanceView view(context);
-        view.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QVERIFY(view.propose());
+        ProposedPage page;
+        if (QTest::currentTestFailed())
+            return;
+        auto &context = *page.context;
+        auto &view = *page.view;
         QVERIFY(button(view, "executeButton")->isEnabled());
         context.beginBackgroundWrite(QStringLiteral("An account sync is running"));
         QVERIFY(!button(view, "executeButton")->isEnabled());
