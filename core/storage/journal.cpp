@@ -199,6 +199,17 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         insert.run();
         if (m_db.changes() == 0)
             return false; // this trade is known: never counted twice
+        // A fill at or before the last sync's watermark is in the synced
+        // balances already: stored, so that it is known, but not applied.
+        Statement mark(m_db, "SELECT watermark_ms FROM sync_watermarks WHERE account_id = ?");
+        mark.bind(1, accountId);
+        if (mark.step() && at <= mark.int64(0)) {
+            Statement flag(m_db, "UPDATE fills SET applied = 0 WHERE account_id = ? AND symbol = ? AND trade_id = ?");
+            flag.bind(1, accountId).bind(2, fill.symbol).bind(3, fill.tradeId);
+            flag.run();
+            transaction.commit();
+            return true;
+        }
         // The ledger moves with the fill, exactly as the exchange's balances do.
         const QString base = fill.symbol.section(QLatin1Char('/'), 0, 0);
         const QString quote = fill.symbol.section(QLatin1Char('/'), 1, 1);
@@ -214,6 +225,66 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         transaction.commit();
         return true;
     });
+}
+
+Result<qint64> Journal::watermark(qint64 accountId)
+{
+    return guarded([&]() -> Result<qint64> {
+        Statement query(m_db, "SELECT watermark_ms FROM sync_watermarks WHERE account_id = ?");
+        query.bind(1, accountId);
+        return query.step() ? query.int64(0) : qint64{0};
+    });
+}
+
+Status Journal::setWatermark(qint64 accountId, qint64 watermarkMs, qint64 atMs)
+{
+    return guarded([&]() -> Status {
+        Statement upsert(m_db,
+                         "INSERT INTO sync_watermarks (account_id, watermark_ms, synced_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (account_id) DO UPDATE SET watermark_ms = excluded.watermark_ms, "
+                         "synced_at = excluded.synced_at");
+        upsert.bind(1, accountId).bind(2, watermarkMs).bind(3, atMs);
+        upsert.run();
+        return {};
+    });
+}
+
+Result<Decimal> Journal::recordedQuantity(const QString &clientOrderId)
+{
+    auto rows = fills(clientOrderId);
+    if (!rows)
+        return rows.error();
+    Decimal total;
+    for (const auto &fill : *rows)
+        total += fill.quantity;
+    return total;
+}
+
+Result<QList<JournalEntry>> Journal::missingFills(qint64 accountId)
+{
+    auto loaded = guarded([&]() -> Result<QList<JournalEntry>> {
+        Statement query(m_db,
+                        QByteArray(QByteArray(kColumns)
+                                   + " WHERE account_id = ? AND (status IN ('submitting', 'open', "
+                                     "'partially_filled', 'unknown') OR filled_quantity <> '0') ORDER BY plan_id, line")
+                            .constData());
+        query.bind(1, accountId);
+        QList<JournalEntry> result;
+        while (query.step())
+            result.append(readEntry(query));
+        return result;
+    });
+    if (!loaded)
+        return loaded.error();
+    QList<JournalEntry> missing;
+    for (const JournalEntry &entry : *loaded) {
+        auto recorded = recordedQuantity(entry.clientOrderId);
+        if (!recorded)
+            return recorded.error();
+        if (!domain::isFinal(entry.status) || *recorded < entry.filledQuantity)
+            missing.append(entry);
+    }
+    return missing;
 }
 
 Result<QList<domain::Fill>> Journal::fills(const QString &clientOrderId)

@@ -208,8 +208,21 @@ CREATE TABLE markets (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 7> kMigrations{kV1Ledger,     kV2Portfolios, kV3MarketAndPaper, kV4Plans,
-                                                  kV5MarketCaps, kV6Journal,    kV7Markets};
+// The sync watermark of each exchange account: the exchange time (ms) that
+// the balances stored by the last sync include every fill at or before. A
+// fill recorded later with a time at or before it is stored (known once) but
+// does not move holdings again. `applied` says whether a fill moved them.
+constexpr const char *kV8SyncWatermark = R"sql(
+CREATE TABLE sync_watermarks (
+    account_id   INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    watermark_ms INTEGER NOT NULL,
+    synced_at    INTEGER NOT NULL
+) STRICT;
+ALTER TABLE fills ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
+)sql";
+
+constexpr std::array<const char *, 8> kMigrations{kV1Ledger,     kV2Portfolios, kV3MarketAndPaper, kV4Plans,
+                                                  kV5MarketCaps, kV6Journal,    kV7Markets,        kV8SyncWatermark};
 
 } // namespace
 

@@ -28,6 +28,12 @@ public:
     int hiddenLookups = 0;
     /// Reads (tickers, time, lookups) that fail with a network error first.
     int failingReads = 0;
+    /// Order-fill reads that fail with a network error first (a 5xx on myTrades).
+    int failingFillReads = 0;
+    /// Order-fill reads that answer only the first fill of the order (the
+    /// trades are not all visible yet), counted down per read.
+    int laggingFillReads = 0;
+    int fillReads = 0; ///< fetchOrderFills calls received
     /// Called after every successful create (a test can move prices, count, ...).
     std::function<void(const exchange::OrderRequest &)> afterCreate;
 
@@ -108,6 +114,22 @@ public:
     exchange::ExResult<QList<domain::Fill>> fetchFills(const QString &symbol, qint64 sinceMs = 0) override
     {
         return m_inner.fetchFills(symbol, sinceMs);
+    }
+    exchange::ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                            const QString &exchangeOrderId) override
+    {
+        ++fillReads;
+        if (failingFillReads > 0) {
+            --failingFillReads;
+            return error(exchange::ExchangeError::Kind::Network, "503", "HTTP 503");
+        }
+        auto fills = m_inner.fetchOrderFills(symbol, clientOrderId, exchangeOrderId);
+        if (fills && laggingFillReads > 0) {
+            --laggingFillReads;
+            if (fills->size() > 1)
+                fills->resize(1);
+        }
+        return fills;
     }
 
 private:
