@@ -30,8 +30,9 @@ public:
     int failingReads = 0;
     /// Order-fill reads that fail with a network error first (a 5xx on myTrades).
     int failingFillReads = 0;
-    /// Order-fill reads that answer only the first fill of the order (the
-    /// trades are not all visible yet), counted down per read.
+    /// Order-fill reads that answer at most the first fill of the order and
+    /// none while the order has one (its trades are not visible yet), counted
+    /// down per read.
     int laggingFillReads = 0;
     int fillReads = 0; ///< fetchOrderFills calls received
     /// Called after every successful create (a test can move prices, count, ...).
@@ -126,8 +127,7 @@ public:
         auto fills = m_inner.fetchOrderFills(symbol, clientOrderId, exchangeOrderId);
         if (fills && laggingFillReads > 0) {
             --laggingFillReads;
-            if (fills->size() > 1)
-                fills->resize(1);
+            fills->resize(fills->size() > 1 ? 1 : 0);
         }
         return fills;
     }

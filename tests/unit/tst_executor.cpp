@@ -251,6 +251,112 @@ private slots:
         f.checkInvariants(plan);
     }
 
+    void tradesReadFailuresAreRetried()
+    {
+        // A 5xx on the trades read of every order, three times: retried with
+        // backoff, every fill recorded, the run complete.
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->afterCreate = [&](const ballast::exchange::OrderRequest &) { f.faulty->failingFillReads = 3; };
+        auto summary = f.executor().execute(plan, {});
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, plan.orders.size());
+        QCOMPARE(summary->fillsPending, 0);
+        QVERIFY(summary->complete());
+        QVERIFY(summary->nextStep().isEmpty());
+        f.checkInvariants(plan);
+    }
+
+    void tradesReadDownLeavesFillsPendingAndReconcileCompletesThem()
+    {
+        // The trades endpoint stays down for the whole run: every line is
+        // still sent (the orders' states are known), none counts as filled,
+        // the summary says fills are pending and what to run.
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->failingFillReads = 1000000;
+        auto summary = f.executor().execute(plan, {});
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, 0);
+        QCOMPARE(summary->fillsPending, plan.orders.size());
+        QCOMPARE(summary->notSent, 0);
+        QVERIFY(!summary->complete());
+        QVERIFY2(summary->oneLine().contains(QStringLiteral("fills pending")), qPrintable(summary->oneLine()));
+        QVERIFY2(summary->nextStep().contains(QStringLiteral("ballast-cli reconcile")),
+                 qPrintable(summary->nextStep()));
+        for (const JournalEntry &entry : f.journal(plan.id))
+            QVERIFY2(entry.status != OrderStatus::Planned, qPrintable(entry.clientOrderId));
+        ballast::storage::Statement recorded(f.temp.db(), "SELECT count(*) FROM fills");
+        recorded.step();
+        QCOMPARE(recorded.int64(0), 0);
+        // Reconcile while it is still down: nothing settled, and it says so.
+        auto stillDown = f.executor().reconcile({});
+        QVERIFY(stillDown.ok());
+        QCOMPARE(stillDown->fillsPending, plan.orders.size());
+        // Back up: reconciliation records every fill, once.
+        f.faulty->failingFillReads = 0;
+        auto reconciled = f.executor().reconcile({});
+        QVERIFY(reconciled.ok());
+        QCOMPARE(reconciled->fillsPending, 0);
+        QCOMPARE(reconciled->fillsAdded, plan.orders.size());
+        auto again = f.executor().reconcile({});
+        QVERIFY(again.ok());
+        QCOMPARE(again->fillsAdded, 0);
+        f.checkInvariants(plan);
+    }
+
+    void lateFillsAfterAnUnknownOutcomeArePolledUntilTheyAddUp()
+    {
+        // The create times out after the exchange accepted it, lookups do not
+        // see the order for a while, and its trades show up only later.
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->createFaults = {CreateFault::TimeoutAfterAccept};
+        f.faulty->hiddenLookups = 2;
+        f.faulty->laggingFillReads = 4;
+        auto summary = f.executor().execute(plan, {});
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, plan.orders.size());
+        QCOMPARE(summary->fillsPending, 0);
+        QVERIFY(summary->complete());
+        f.checkInvariants(plan);
+    }
+
+    void fillsThatDoNotAddUpAreNotCountedAsFilled()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->laggingFillReads = 1000000;
+        ExecutionOptions options;
+        options.fillWaitMs = 2000;
+        auto summary = f.executor().execute(plan, options);
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, 0);
+        QCOMPARE(summary->fillsPending, plan.orders.size());
+        QVERIFY(!summary->complete());
+        f.faulty->laggingFillReads = 0;
+        auto reconciled = f.executor().reconcile({});
+        QVERIFY(reconciled.ok());
+        QCOMPARE(reconciled->fillsPending, 0);
+        f.checkInvariants(plan);
+    }
+
+    void aStoppedRunIsNotComplete()
+    {
+        // Lines left planned after an error are not a success; a cancel by
+        // the person is.
+        ballast::execution::ExecutionSummary summary;
+        summary.planId = QStringLiteral("P0123456789A");
+        summary.notSent = 2;
+        summary.failure = QStringLiteral("network error");
+        QVERIFY(!summary.complete());
+        QVERIFY2(summary.nextStep().contains(QStringLiteral("ballast-cli reconcile")), qPrintable(summary.nextStep()));
+        QVERIFY(summary.nextStep().contains(QStringLiteral("ballast-cli execute P0123456789A")));
+        summary.cancelled = true;
+        summary.failure.clear();
+        QVERIFY(summary.complete());
+    }
+
     void reconcileAdoptsOrRevertsInFlightOrders()
     {
         Fixture f;
