@@ -489,6 +489,7 @@ domain::Fill BinanceExchange::fillFrom(const QJsonObject &trade, const QString &
     fill.feeAsset = trade.value(QStringLiteral("commissionAsset")).toString();
     fill.time = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(trade.value(QStringLiteral("time")).toDouble()),
                                                QTimeZone::utc());
+    fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("quoteQty")));
     return fill;
 }
 

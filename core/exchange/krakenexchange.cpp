@@ -483,6 +483,7 @@ domain::Fill KrakenExchange::fillFrom(const QString &tradeId, const QJsonObject 
     fill.feeAsset = symbol.section(QLatin1Char('/'), 1, 1); // Kraken charges in the quote by default
     fill.time = QDateTime::fromMSecsSinceEpoch(
         static_cast<qint64>(std::llround(trade.value(QStringLiteral("time")).toDouble() * 1000.0)), QTimeZone::utc());
+    fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("cost")));
     return fill;
 }
 

@@ -302,7 +302,7 @@ void Executor::resizeBuys(Run &run, QList<JournalEntry> &entries)
                 actualProceeds[entry.accountId] += entry.filledQuote - entry.filledQuote * planned.feeRate;
             } else if (auto fills = journal.fills(entry.clientOrderId)) {
                 for (const auto &fill : *fills) {
-                    actualProceeds[entry.accountId] += fill.quantity * fill.price;
+                    actualProceeds[entry.accountId] += fill.quoteAmount();
                     if (fill.feeAsset == run.plan.quote)
                         actualProceeds[entry.accountId] -= fill.fee;
                 }
@@ -762,12 +762,21 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
             }
             if (found.error().kind != ExchangeError::Kind::OrderNotFound)
                 break;
-            auto now = exchange->fetchTime();
-            const qint64 serverNow = now ? *now : m_clock();
+            // Not found: look again only once the exchange's clock is past the
+            // request's deadline (checked again after every pause, never
+            // assumed from the pause itself).
             const qint64 settledAt = entry.deadlineMs + options.settleMarginMs;
-            if (serverNow < settledAt)
-                pause(settledAt - serverNow, nullptr);
-            else if (look == 0)
+            bool past = false;
+            for (int wait = 0; wait < 1000 && !past; ++wait) {
+                auto now = exchange->fetchTime();
+                const qint64 serverNow = now ? *now : m_clock();
+                past = serverNow >= settledAt;
+                if (!past)
+                    pause(settledAt - serverNow, nullptr);
+            }
+            if (!past)
+                break;
+            if (look == 0)
                 pause(options.pollIntervalMs, nullptr);
             if (look == 1 && entry.status != OrderStatus::Open && entry.status != OrderStatus::PartiallyFilled) {
                 entry.reason.clear();

@@ -55,6 +55,11 @@ void setHolding(Database &db, qint64 accountId, const QString &asset, const Deci
     upsert.run();
 }
 
+Decimal quoteOf(const Statement &row, int column)
+{
+    return row.text(column).isEmpty() ? Decimal() : row.decimal(column);
+}
+
 } // namespace
 
 Status Journal::addIntents(const QList<JournalEntry> &entries, qint64 atMs)
@@ -182,8 +187,8 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         Transaction transaction(m_db);
         Statement insert(m_db,
                          "INSERT OR IGNORE INTO fills (account_id, symbol, trade_id, client_order_id, "
-                         "exchange_order_id, side, quantity, price, fee, fee_asset, ts) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "exchange_order_id, side, quantity, price, fee, fee_asset, ts, quote_quantity) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         const qint64 at = fill.time.toMSecsSinceEpoch();
         insert.bind(1, accountId)
             .bind(2, fill.symbol)
@@ -195,7 +200,8 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
             .bind(8, fill.price)
             .bind(9, fill.fee)
             .bind(10, fill.feeAsset)
-            .bind(11, at);
+            .bind(11, at)
+            .bind(12, fill.quoteQuantity.isPositive() ? fill.quoteQuantity.toString() : QString());
         insert.run();
         if (m_db.changes() == 0)
             return false; // this trade is known: never counted twice
@@ -215,7 +221,9 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         const QString quote = fill.symbol.section(QLatin1Char('/'), 1, 1);
         if (auto ensured = AssetRepo(m_db).ensure({base, quote, fill.feeAsset}); !ensured)
             return ensured.error();
-        const Decimal notional = fill.quantity * fill.price;
+        // The quote amount as the exchange booked it (its rounding), so that
+        // the ledger moves exactly as the exchange's balance does.
+        const Decimal notional = fill.quoteAmount();
         const bool buy = fill.side == domain::Side::Buy;
         setHolding(m_db, accountId, base, holdingOf(m_db, accountId, base) + (buy ? fill.quantity : -fill.quantity),
                    at);
@@ -292,14 +300,14 @@ Result<QList<domain::Fill>> Journal::fills(const QString &clientOrderId)
     return guarded([&]() -> Result<QList<domain::Fill>> {
         Statement query(m_db,
                         "SELECT trade_id, client_order_id, exchange_order_id, symbol, side, quantity, price, fee, "
-                        "fee_asset, ts FROM fills WHERE client_order_id = ? ORDER BY ts, trade_id");
+                        "fee_asset, ts, quote_quantity FROM fills WHERE client_order_id = ? ORDER BY ts, trade_id");
         query.bind(1, clientOrderId);
         QList<domain::Fill> result;
         while (query.step()) {
-            result.append(domain::Fill{query.text(0), query.text(1), query.text(2), query.text(3),
-                                       domain::sideFromString(query.text(4)), query.decimal(5), query.decimal(6),
-                                       query.decimal(7), query.text(8),
-                                       QDateTime::fromMSecsSinceEpoch(query.int64(9), QTimeZone::utc())});
+            result.append(domain::Fill{
+                query.text(0), query.text(1), query.text(2), query.text(3), domain::sideFromString(query.text(4)),
+                query.decimal(5), query.decimal(6), query.decimal(7), query.text(8),
+                QDateTime::fromMSecsSinceEpoch(query.int64(9), QTimeZone::utc()), quoteOf(query, 10)});
         }
         return result;
     });
@@ -310,7 +318,7 @@ Result<QList<Journal::FillRow>> Journal::allFills()
     return guarded([&]() -> Result<QList<FillRow>> {
         Statement query(m_db,
                         "SELECT a.name, f.trade_id, f.client_order_id, f.exchange_order_id, f.symbol, f.side, "
-                        "f.quantity, f.price, f.fee, f.fee_asset, f.ts FROM fills f "
+                        "f.quantity, f.price, f.fee, f.fee_asset, f.ts, f.quote_quantity FROM fills f "
                         "JOIN accounts a ON a.id = f.account_id ORDER BY f.ts, a.name, f.trade_id");
         QList<FillRow> result;
         while (query.step()) {
@@ -318,7 +326,8 @@ Result<QList<Journal::FillRow>> Journal::allFills()
                                   domain::Fill{query.text(1), query.text(2), query.text(3), query.text(4),
                                                domain::sideFromString(query.text(5)), query.decimal(6),
                                                query.decimal(7), query.decimal(8), query.text(9),
-                                               QDateTime::fromMSecsSinceEpoch(query.int64(10), QTimeZone::utc())}});
+                                               QDateTime::fromMSecsSinceEpoch(query.int64(10), QTimeZone::utc()),
+                                               quoteOf(query, 11)}});
         }
         return result;
     });

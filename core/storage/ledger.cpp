@@ -235,8 +235,16 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
             return pending.error();
         for (const JournalEntry &entry : *pending) {
             auto fills = exchange.fetchOrderFills(entry.symbol, entry.clientOrderId, entry.exchangeOrderId);
-            if (!fills)
-                continue; // not placed, or not reachable now: the watermark keeps it right
+            if (!fills && fills.error().kind == exchange::ExchangeError::Kind::OrderNotFound)
+                continue; // never placed (or not visible yet): nothing of it is in the balances
+            if (!fills) {
+                // Balances stored now might hold trades of this order that a
+                // later reconcile could not tell apart: change nothing.
+                return makeError(QStringLiteral("sync.fills"),
+                                 QStringLiteral("%1: cannot read the fills of order %2 (%3); nothing was changed, "
+                                                "try again or run `ballast-cli reconcile` first")
+                                     .arg(account.name, entry.clientOrderId, fills.error().message()));
+            }
             for (domain::Fill fill : *fills) {
                 fill.clientOrderId = entry.clientOrderId;
                 if (fill.symbol.isEmpty())

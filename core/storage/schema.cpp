@@ -211,7 +211,9 @@ CREATE TABLE markets (
 // The sync watermark of each exchange account: the exchange time (ms) that
 // the balances stored by the last sync include every fill at or before. A
 // fill recorded later with a time at or before it is stored (known once) but
-// does not move holdings again. `applied` says whether a fill moved them.
+// does not move holdings again. `applied` says whether a fill moved them;
+// `quote_quantity` is the quote amount the exchange booked for the trade
+// (its own rounding), empty when it gave none.
 constexpr const char *kV8SyncWatermark = R"sql(
 CREATE TABLE sync_watermarks (
     account_id   INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
@@ -219,6 +221,7 @@ CREATE TABLE sync_watermarks (
     synced_at    INTEGER NOT NULL
 ) STRICT;
 ALTER TABLE fills ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE fills ADD COLUMN quote_quantity TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr std::array<const char *, 8> kMigrations{kV1Ledger,     kV2Portfolios, kV3MarketAndPaper, kV4Plans,
