@@ -95,6 +95,7 @@ struct Executor::Run
     const std::atomic_bool *cancel = nullptr;
     ExecutionSummary summary;
     QSet<QString> fillsPending; ///< client ids whose fills are not all recorded
+    bool fillReadsDown = false; ///< the last fill read failed after all its retries
     QHash<int, rebalance::PlannedOrder> planned; ///< by line
     QHash<qint64, QList<exchange::MarketRules>> markets;
     Status journalError; ///< a failed journal write stops the run: nothing more is sent
@@ -186,12 +187,12 @@ Status Executor::adopt(JournalEntry &entry, const domain::Order &order, const QS
     return transition(entry, status, detail);
 }
 
-Result<int> Executor::syncFills(Run *run, JournalEntry &entry, exchange::Exchange &exchange)
+Result<int> Executor::syncFills(Run *run, JournalEntry &entry, exchange::Exchange &exchange, bool retry)
 {
     // All fills of this one order (the connector pages past 1,000), a read
     // that is retried with backoff on network errors and rate limits.
-    auto fills = retried(
-        run, [&] { return exchange.fetchOrderFills(entry.symbol, entry.clientOrderId, entry.exchangeOrderId); });
+    auto read = [&] { return exchange.fetchOrderFills(entry.symbol, entry.clientOrderId, entry.exchangeOrderId); };
+    auto fills = retry ? retried(run, read) : read();
     if (!fills)
         return makeError(QString::fromLatin1(kFillsRead), fills.error().message());
     storage::Journal journal(m_db);
@@ -224,13 +225,20 @@ Result<bool> Executor::collectFills(Run *run, JournalEntry &entry, exchange::Exc
     for (qint64 poll = 0; poll <= polls; ++poll) {
         if (poll > 0)
             pause(interval, nullptr);
-        auto synced = syncFills(run, entry, exchange);
+        // Once a read failed after all its retries in this run, later orders
+        // try once: a trades endpoint that is down must not hold every line
+        // for the full backoff (reconciliation records what is left).
+        auto synced = syncFills(run, entry, exchange, !(run && run->fillReadsDown));
         if (!synced) {
             if (synced.error().code != QLatin1String(kFillsRead))
                 return synced.error(); // the database failed: stop
             problem = QStringLiteral("its trades could not be read: ") + synced.error().message;
-            continue;
+            if (run)
+                run->fillReadsDown = true;
+            break; // retried already
         }
+        if (run)
+            run->fillReadsDown = false;
         auto recorded = journal.recordedQuantity(entry.clientOrderId);
         if (!recorded)
             return recorded.error();
@@ -296,7 +304,9 @@ void Executor::resizeBuys(Run &run, QList<JournalEntry> &entries)
             continue; // direct pairs settle between two assets
         if (entry.side == Side::Sell) {
             plannedProceeds[entry.accountId] += planned.notional - planned.fee;
-            if (run.fillsPending.contains(entry.clientOrderId)) {
+            auto recorded = journal.recordedQuantity(entry.clientOrderId);
+            const bool missing = recorded && *recorded < entry.filledQuantity; // also from an earlier run
+            if (run.fillsPending.contains(entry.clientOrderId) || missing) {
                 // Its trades are not all recorded: the order's own quote
                 // amount, less the planned fee rate, stands in for them.
                 actualProceeds[entry.accountId] += entry.filledQuote - entry.filledQuote * planned.feeRate;
@@ -547,7 +557,7 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
             QStringLiteral("plan.superseded"),
             QStringLiteral("plan %1 was superseded by another plan and cannot run; propose a new plan").arg(plan.id));
     }
-    Run run{plan, options, progress, cancel, {}, {}, {}, {}, {}};
+    Run run{plan, options, progress, cancel, {}, {}, false, {}, {}, {}};
     run.summary.planId = plan.id;
     run.summary.dryRun = options.dryRun;
     for (const auto &order : plan.orders) {
@@ -685,7 +695,9 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
 
     for (const JournalEntry &entry : entries) {
         OrderProgress line = progressOf(entry);
-        if (run.fillsPending.contains(entry.clientOrderId)) {
+        auto recorded = journal.recordedQuantity(entry.clientOrderId);
+        const bool missing = recorded && *recorded < entry.filledQuantity; // also from an earlier run
+        if (run.fillsPending.contains(entry.clientOrderId) || missing) {
             // Not cleanly filled until every fill is in the ledger.
             ++run.summary.fillsPending;
             line.message = QStringLiteral("fills pending: run `ballast-cli reconcile`");

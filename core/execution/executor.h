@@ -139,7 +139,7 @@ private:
     Status waitForFinal(Run &run, storage::JournalEntry &entry, exchange::Exchange &exchange);
     Status adopt(storage::JournalEntry &entry, const domain::Order &order, const QString &detail);
     /// Records every fill of the entry's order (one paged read, retried).
-    Result<int> syncFills(Run *run, storage::JournalEntry &entry, exchange::Exchange &exchange);
+    Result<int> syncFills(Run *run, storage::JournalEntry &entry, exchange::Exchange &exchange, bool retry = true);
     /// Fetches the order's fills until they add up to its filled quantity, a
     /// bounded number of polls; false (and a message) when they still do not.
     Result<bool> collectFills(Run *run, storage::JournalEntry &entry, exchange::Exchange &exchange,

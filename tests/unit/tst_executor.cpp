@@ -341,6 +341,63 @@ private slots:
         f.checkInvariants(plan);
     }
 
+    void aFillAtOrBeforeTheSyncWatermarkIsStoredButNotApplied()
+    {
+        Fixture f;
+        ballast::storage::Journal journal(f.temp.db());
+        auto holding = [&](const char *asset) {
+            Decimal total;
+            for (const auto &row : *ballast::storage::HoldingsRepo(f.temp.db()).listForAccount(f.accountId)) {
+                if (row.asset == QLatin1String(asset))
+                    total += row.quantity;
+            }
+            return total;
+        };
+        const Decimal btc = holding("BTC");
+        const Decimal usdt = holding("USDT");
+        QCOMPARE(*journal.watermark(f.accountId), 0);
+        QVERIFY(journal.setWatermark(f.accountId, 1700000001000, f.now).ok());
+        QCOMPARE(*journal.watermark(f.accountId), 1700000001000);
+        ballast::domain::Fill early;
+        early.tradeId = QStringLiteral("T1");
+        early.clientOrderId = QStringLiteral("P0000000000A-1");
+        early.exchangeOrderId = QStringLiteral("7");
+        early.symbol = QStringLiteral("BTC/USDT");
+        early.side = Side::Buy;
+        early.quantity = dec("0.01");
+        early.price = dec("50000.123");
+        early.fee = dec("0.5");
+        early.feeAsset = QStringLiteral("USDT");
+        early.time = QDateTime::fromMSecsSinceEpoch(1700000001000, QTimeZone::utc()); // at the watermark
+        early.quoteQuantity = dec("500.00"); // the exchange's rounding, not 500.00123
+        // In the synced balances already: stored once, holdings unchanged.
+        QVERIFY(*journal.recordFill(f.accountId, early));
+        QCOMPARE(holding("BTC"), btc);
+        QCOMPARE(holding("USDT"), usdt);
+        QVERIFY(!*journal.recordFill(f.accountId, early)); // known: never twice
+        // After the watermark: applied, by the exchange's quote amount.
+        ballast::domain::Fill late = early;
+        late.tradeId = QStringLiteral("T2");
+        late.time = late.time.addMSecs(1);
+        QVERIFY(*journal.recordFill(f.accountId, late));
+        QVERIFY(!*journal.recordFill(f.accountId, late));
+        QCOMPARE(holding("BTC"), btc + dec("0.01"));
+        QCOMPARE(holding("USDT"), usdt - dec("500.5"));
+        ballast::storage::Statement rows(f.temp.db(),
+                                         "SELECT trade_id, applied, quote_quantity FROM fills ORDER BY trade_id");
+        QVERIFY(rows.step());
+        QCOMPARE(rows.text(0), QStringLiteral("T1"));
+        QCOMPARE(rows.int64(1), 0);
+        QVERIFY(rows.step());
+        QCOMPARE(rows.text(0), QStringLiteral("T2"));
+        QCOMPARE(rows.int64(1), 1);
+        QCOMPARE(*Decimal::parse(rows.text(2)), dec("500"));
+        QVERIFY(!rows.step());
+        auto stored = journal.fills(QStringLiteral("P0000000000A-1"));
+        QCOMPARE(stored->size(), 2);
+        QCOMPARE(stored->at(1).quoteQuantity, dec("500"));
+    }
+
     void aStoppedRunIsNotComplete()
     {
         // Lines left planned after an error are not a success; a cancel by
