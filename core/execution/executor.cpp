@@ -35,6 +35,13 @@ bool isInFlight(OrderStatus status)
 
 /// Error code of a fill read that failed at the exchange (after retries).
 constexpr const char *kFillsRead = "fills.read";
+/// Error code of a fill read that did not find the order (not visible yet).
+constexpr const char *kFillsNotVisible = "fills.not_visible";
+
+bool isFillReadError(const Error &error)
+{
+    return error.code == QLatin1String(kFillsRead) || error.code == QLatin1String(kFillsNotVisible);
+}
 
 QString percentText(double fraction)
 {
@@ -193,8 +200,10 @@ Result<int> Executor::syncFills(Run *run, JournalEntry &entry, exchange::Exchang
     // that is retried with backoff on network errors and rate limits.
     auto read = [&] { return exchange.fetchOrderFills(entry.symbol, entry.clientOrderId, entry.exchangeOrderId); };
     auto fills = retry ? retried(run, read) : read();
-    if (!fills)
-        return makeError(QString::fromLatin1(kFillsRead), fills.error().message());
+    if (!fills) {
+        const bool notVisible = fills.error().kind == ExchangeError::Kind::OrderNotFound;
+        return makeError(QString::fromLatin1(notVisible ? kFillsNotVisible : kFillsRead), fills.error().message());
+    }
     storage::Journal journal(m_db);
     int added = 0;
     for (domain::Fill fill : *fills) {
@@ -230,9 +239,11 @@ Result<bool> Executor::collectFills(Run *run, JournalEntry &entry, exchange::Exc
         // for the full backoff (reconciliation records what is left).
         auto synced = syncFills(run, entry, exchange, !(run && run->fillReadsDown));
         if (!synced) {
-            if (synced.error().code != QLatin1String(kFillsRead))
+            if (!isFillReadError(synced.error()))
                 return synced.error(); // the database failed: stop
             problem = QStringLiteral("its trades could not be read: ") + synced.error().message;
+            if (synced.error().code == QLatin1String(kFillsNotVisible))
+                continue; // the order is not visible yet: look again
             if (run)
                 run->fillReadsDown = true;
             break; // retried already
@@ -881,8 +892,7 @@ Result<int> Executor::cancelAll(const QString &planId)
                 return written.error();
             ++cancelled;
         }
-        if (auto synced = syncFills(nullptr, entry, *exchange);
-            !synced && synced.error().code != QLatin1String(kFillsRead))
+        if (auto synced = syncFills(nullptr, entry, *exchange); !synced && !isFillReadError(synced.error()))
             return synced.error();
     }
     return cancelled;
