@@ -17,6 +17,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -446,6 +447,8 @@ private slots:
     /// exchange, asset by asset.
     void tradesDownThenSyncAndReconcile()
     {
+        const int round = m_round;
+        const auto restore = qScopeGuard([this, round] { m_round = round; }); // its own database file
         m_round = 900;
         startFake();
         QVERIFY(!m_url.isEmpty());
@@ -464,6 +467,9 @@ private slots:
         QVERIFY2(run.out.contains(QStringLiteral("fills pending")), qPrintable(run.out));
         QVERIFY2(run.out.contains(QStringLiteral("run `ballast-cli reconcile`")), qPrintable(run.out));
         QVERIFY2(!run.out.contains(QStringLiteral("not sent")), qPrintable(run.out));
+        qInfo().noquote() << QStringLiteral("execute with the trades endpoint down: exit %1, last line: %2")
+                                 .arg(run.exitCode)
+                                 .arg(run.out.trimmed().section(QLatin1Char('\n'), -1));
         QVERIFY(cli({QStringLiteral("sync")}).exitCode != 0);
 
         onFake([this] { m_fake->clearFaults(); });
