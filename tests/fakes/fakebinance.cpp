@@ -1287,7 +1287,7 @@ FakeResponse FakeBinance::handleMyTrades(const Params &params, const ProcessCont
     const bool byFromId = params.has(QStringLiteral("fromId"));
     static const QRegularExpression digits(QStringLiteral("^[0-9]{1,20}$"));
     for (const QString &name : {QStringLiteral("orderId"), QStringLiteral("fromId"), QStringLiteral("startTime"),
-                               QStringLiteral("endTime"), QStringLiteral("limit")}) {
+                                QStringLiteral("endTime"), QStringLiteral("limit")}) {
         if (params.has(name) && !digits.match(params.value(name)).hasMatch())
             return illegal(name, QStringLiteral("^[0-9]{1,20}$"));
     }
