@@ -205,6 +205,10 @@ int Cli::cmdExecute(QCommandLineParser &parser)
                                       {QStringLiteral("rejected"), summary->rejected},
                                       {QStringLiteral("cancelled"), summary->cancelledOrders},
                                       {QStringLiteral("unknown"), summary->unknown},
+                                      {QStringLiteral("not_sent"), summary->notSent},
+                                      {QStringLiteral("fills_pending"), summary->fillsPending},
+                                      {QStringLiteral("complete"), summary->complete()},
+                                      {QStringLiteral("next_step"), summary->nextStep()},
                                       {QStringLiteral("orders"), orders},
                                       {QStringLiteral("messages"), QJsonArray::fromStringList(summary->messages)}}));
     } else {
@@ -228,6 +232,12 @@ int Cli::cmdExecute(QCommandLineParser &parser)
     }
     if (summary->aborted)
         return 1;
+    if (!summary->dryRun && !summary->complete()) {
+        // Fills pending, orders unknown or lines not sent: not a success.
+        if (!json())
+            CliOutput::line(summary->nextStep());
+        return 1;
+    }
     return 0;
 }
 
@@ -327,12 +337,13 @@ int Cli::cmdReconcile(QCommandLineParser &)
                                                   {QStringLiteral("adopted"), report->adopted},
                                                   {QStringLiteral("never_executed"), report->notFound},
                                                   {QStringLiteral("still_unknown"), report->stillUnknown},
-                                                  {QStringLiteral("fills_added"), report->fillsAdded}}));
+                                                  {QStringLiteral("fills_added"), report->fillsAdded},
+                                                  {QStringLiteral("fills_pending"), report->fillsPending}}));
     } else {
         CliOutput::line(report->messages.isEmpty() ? QStringLiteral("Nothing to reconcile.")
                                                    : report->messages.join(QLatin1Char('\n')));
     }
-    return report->stillUnknown > 0 ? 1 : 0;
+    return report->stillUnknown > 0 || report->fillsPending > 0 ? 1 : 0;
 }
 
 } // namespace ballast::cli

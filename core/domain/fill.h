@@ -21,6 +21,16 @@ struct Fill
     money::Decimal fee;
     QString feeAsset;
     QDateTime time;
+    /// The quote amount the exchange booked for this trade (Binance quoteQty,
+    /// Kraken cost), rounded as the exchange rounds it; zero when the
+    /// exchange gives none (then quantity * price).
+    money::Decimal quoteQuantity;
+
+    /// What the trade moved in the quote asset, before fees.
+    [[nodiscard]] money::Decimal quoteAmount() const
+    {
+        return quoteQuantity.isPositive() ? quoteQuantity : quantity * price;
+    }
 
     bool operator==(const Fill &) const = default;
 };

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSet>
 #include <QThread>
 #include <QTimeZone>
 #include <QUrlQuery>
@@ -285,14 +286,21 @@ QString BinanceExchange::neutralSymbol(const QString &exchangeSymbol) const
     return m_toNeutral.value(exchangeSymbol, exchangeSymbol);
 }
 
-ExResult<QList<Balance>> BinanceExchange::fetchBalances()
+ExResult<QJsonObject> BinanceExchange::fetchAccount()
 {
     auto account = call("GET", QStringLiteral("/api/v3/account"),
                         {{QStringLiteral("omitZeroBalances"), QStringLiteral("true")}}, Call::Signed, 20);
     if (!account)
         return account.error();
+    return account->object();
+}
+
+namespace {
+
+QList<Balance> balancesOf(const QJsonObject &account)
+{
     QList<Balance> balances;
-    for (const auto &value : account->object().value(QStringLiteral("balances")).toArray()) {
+    for (const auto &value : account.value(QStringLiteral("balances")).toArray()) {
         const QJsonObject balance = value.toObject();
         Balance entry{balance.value(QStringLiteral("asset")).toString(),
                       decimalOf(balance.value(QStringLiteral("free"))),
@@ -301,6 +309,31 @@ ExResult<QList<Balance>> BinanceExchange::fetchBalances()
             balances.append(entry);
     }
     return balances;
+}
+
+} // namespace
+
+ExResult<QList<Balance>> BinanceExchange::fetchBalances()
+{
+    auto account = fetchAccount();
+    if (!account)
+        return account.error();
+    return balancesOf(*account);
+}
+
+ExResult<BalanceSnapshot> BinanceExchange::fetchBalanceSnapshot()
+{
+    // The server time before the request is the fallback watermark; the
+    // account's own updateTime (the last change of its balances) is better:
+    // every fill at or before it is in these balances, and none after it.
+    auto before = fetchTime();
+    if (!before)
+        return before.error();
+    auto account = fetchAccount();
+    if (!account)
+        return account.error();
+    const auto updated = static_cast<qint64>(account->value(QStringLiteral("updateTime")).toDouble());
+    return BalanceSnapshot{balancesOf(*account), updated > 0 ? updated : *before};
 }
 
 ExResult<Ticker> BinanceExchange::fetchTicker(const QString &symbol)
@@ -443,6 +476,23 @@ ExResult<QList<domain::Order>> BinanceExchange::fetchOpenOrders(const QString &s
     return orders;
 }
 
+domain::Fill BinanceExchange::fillFrom(const QJsonObject &trade, const QString &symbol)
+{
+    domain::Fill fill;
+    fill.tradeId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("id")).toDouble()));
+    fill.exchangeOrderId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("orderId")).toDouble()));
+    fill.symbol = symbol;
+    fill.side = trade.value(QStringLiteral("isBuyer")).toBool() ? domain::Side::Buy : domain::Side::Sell;
+    fill.quantity = decimalOf(trade.value(QStringLiteral("qty")));
+    fill.price = decimalOf(trade.value(QStringLiteral("price")));
+    fill.fee = decimalOf(trade.value(QStringLiteral("commission")));
+    fill.feeAsset = trade.value(QStringLiteral("commissionAsset")).toString();
+    fill.time = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(trade.value(QStringLiteral("time")).toDouble()),
+                                               QTimeZone::utc());
+    fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("quoteQty")));
+    return fill;
+}
+
 ExResult<QList<domain::Fill>> BinanceExchange::fetchFills(const QString &symbol, qint64 sinceMs)
 {
     auto exchange = exchangeSymbol(symbol);
@@ -458,21 +508,59 @@ ExResult<QList<domain::Fill>> BinanceExchange::fetchFills(const QString &symbol,
     if (!answer)
         return answer.error();
     QList<domain::Fill> fills;
-    for (const auto &value : answer->array()) {
-        const QJsonObject trade = value.toObject();
-        domain::Fill fill;
-        fill.tradeId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("id")).toDouble()));
-        fill.exchangeOrderId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("orderId")).toDouble()));
-        fill.symbol = symbol;
-        fill.side = trade.value(QStringLiteral("isBuyer")).toBool() ? domain::Side::Buy : domain::Side::Sell;
-        fill.quantity = decimalOf(trade.value(QStringLiteral("qty")));
-        fill.price = decimalOf(trade.value(QStringLiteral("price")));
-        fill.fee = decimalOf(trade.value(QStringLiteral("commission")));
-        fill.feeAsset = trade.value(QStringLiteral("commissionAsset")).toString();
-        fill.time = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(trade.value(QStringLiteral("time")).toDouble()),
-                                                   QTimeZone::utc());
-        fills.append(fill);
+    for (const auto &value : answer->array())
+        fills.append(fillFrom(value.toObject(), symbol));
+    return fills;
+}
+
+ExResult<QList<domain::Fill>> BinanceExchange::fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                               const QString &exchangeOrderId)
+{
+    auto exchange = exchangeSymbol(symbol);
+    if (!exchange)
+        return exchange.error();
+    QString orderId = exchangeOrderId;
+    if (orderId.isEmpty()) {
+        auto order = fetchOrder(symbol, clientOrderId);
+        if (!order)
+            return order.error();
+        orderId = order->exchangeOrderId;
     }
+    // myTrades takes symbol + orderId + fromId: the order's trades with an id
+    // at or above fromId, ascending, at most `limit` (max 1000) a call, weight
+    // 5. Without fromId it answers the NEWEST `limit` trades, so fromId is
+    // always sent, starting at 0.
+    constexpr int kPage = 1000;
+    QList<domain::Fill> fills;
+    QSet<QString> seen;
+    qint64 fromId = 0;
+    for (;;) {
+        const Params params{{QStringLiteral("symbol"), *exchange},
+                            {QStringLiteral("orderId"), orderId},
+                            {QStringLiteral("fromId"), QString::number(fromId)},
+                            {QStringLiteral("limit"), QString::number(kPage)}};
+        auto answer = call("GET", QStringLiteral("/api/v3/myTrades"), params, Call::Signed, 5);
+        if (!answer)
+            return answer.error();
+        const QJsonArray page = answer->array();
+        qint64 lastId = -1;
+        for (const auto &value : page) {
+            const QJsonObject trade = value.toObject();
+            domain::Fill fill = fillFrom(trade, symbol);
+            lastId = std::max(lastId, static_cast<qint64>(trade.value(QStringLiteral("id")).toDouble()));
+            if (fill.exchangeOrderId != orderId || seen.contains(fill.tradeId))
+                continue;
+            seen.insert(fill.tradeId);
+            fill.clientOrderId = clientOrderId;
+            fills.append(fill);
+        }
+        if (page.size() < kPage || lastId < 0 || lastId < fromId)
+            break;
+        fromId = lastId + 1;
+    }
+    std::sort(fills.begin(), fills.end(), [](const domain::Fill &a, const domain::Fill &b) {
+        return a.time != b.time ? a.time < b.time : a.tradeId.toLongLong() < b.tradeId.toLongLong();
+    });
     return fills;
 }
 

@@ -49,6 +49,9 @@ public:
     ExResult<qint64> fetchTime() override;
     ExResult<QList<MarketRules>> fetchMarkets() override;
     ExResult<QList<Balance>> fetchBalances() override;
+    /// Balances as of the account's `updateTime` (its last change), or of the
+    /// server time taken before the request when Binance does not give one.
+    ExResult<BalanceSnapshot> fetchBalanceSnapshot() override;
     ExResult<Ticker> fetchTicker(const QString &symbol) override;
     ExResult<domain::Order> createOrder(const OrderRequest &request) override;
     ExResult<domain::Order> validateOrder(const OrderRequest &request) override;
@@ -56,6 +59,9 @@ public:
     ExResult<domain::Order> cancelOrder(const QString &symbol, const QString &clientOrderId) override;
     ExResult<QList<domain::Order>> fetchOpenOrders(const QString &symbol = {}) override;
     ExResult<QList<domain::Fill>> fetchFills(const QString &symbol, qint64 sinceMs = 0) override;
+    /// GET /api/v3/myTrades with symbol + orderId, 1000 a page, paged with fromId.
+    ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                  const QString &exchangeOrderId) override;
 
     /// Local time + this = Binance server time (after fetchTime()).
     [[nodiscard]] qint64 clockOffset() const { return m_offset; }
@@ -72,6 +78,8 @@ private:
     ExResult<QString> exchangeSymbol(const QString &symbol);
     ExResult<domain::Order> placeOrder(const OrderRequest &request, bool test);
     [[nodiscard]] domain::Order orderFrom(const QJsonObject &object) const;
+    [[nodiscard]] static domain::Fill fillFrom(const QJsonObject &trade, const QString &symbol);
+    ExResult<QJsonObject> fetchAccount();
     [[nodiscard]] QString neutralSymbol(const QString &exchangeSymbol) const;
     [[nodiscard]] qint64 serverNow() const { return m_clock() + m_offset; }
 

@@ -34,6 +34,21 @@ public:
     virtual ExResult<qint64> fetchTime() = 0;
     virtual ExResult<QList<MarketRules>> fetchMarkets() = 0;
     virtual ExResult<QList<Balance>> fetchBalances() = 0;
+    /// Balances with the exchange time they are known to include every fill
+    /// at or before (the account's sync watermark). The default takes the
+    /// server time BEFORE asking for the balances: a fill executed between the
+    /// two requests is in the balances but later than the time (see
+    /// docs/execution.md, "Sync watermark").
+    virtual ExResult<BalanceSnapshot> fetchBalanceSnapshot()
+    {
+        auto time = fetchTime();
+        if (!time)
+            return time.error();
+        auto balances = fetchBalances();
+        if (!balances)
+            return balances.error();
+        return BalanceSnapshot{*balances, *time};
+    }
     virtual ExResult<Ticker> fetchTicker(const QString &symbol) = 0;
     /// One ticker per symbol; the default asks fetchTicker() for each.
     virtual ExResult<QList<Ticker>> fetchTickers(const QStringList &symbols)
@@ -60,6 +75,12 @@ public:
     virtual ExResult<QList<domain::Order>> fetchOpenOrders(const QString &symbol = {}) = 0;
     /// Fills of one market at or after @p sinceMs, oldest first.
     virtual ExResult<QList<domain::Fill>> fetchFills(const QString &symbol, qint64 sinceMs = 0) = 0;
+    /// Every fill of one order, each once, oldest first, however many there
+    /// are (the connector pages). @p exchangeOrderId may be empty: the order is
+    /// then looked up by its client id first (OrderNotFound if it is unknown).
+    /// Each fill carries @p clientOrderId.
+    virtual ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                          const QString &exchangeOrderId) = 0;
 };
 
 } // namespace ballast::exchange

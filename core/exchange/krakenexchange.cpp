@@ -469,6 +469,24 @@ ExResult<QList<domain::Order>> KrakenExchange::fetchOpenOrders(const QString &sy
     return orders;
 }
 
+domain::Fill KrakenExchange::fillFrom(const QString &tradeId, const QJsonObject &trade, const QString &symbol) const
+{
+    domain::Fill fill;
+    fill.tradeId = tradeId;
+    fill.exchangeOrderId = trade.value(QStringLiteral("ordertxid")).toString();
+    fill.symbol = symbol;
+    fill.side =
+        trade.value(QStringLiteral("type")).toString() == QLatin1String("buy") ? domain::Side::Buy : domain::Side::Sell;
+    fill.quantity = decimalOf(trade.value(QStringLiteral("vol")));
+    fill.price = decimalOf(trade.value(QStringLiteral("price")));
+    fill.fee = decimalOf(trade.value(QStringLiteral("fee")));
+    fill.feeAsset = symbol.section(QLatin1Char('/'), 1, 1); // Kraken charges in the quote by default
+    fill.time = QDateTime::fromMSecsSinceEpoch(
+        static_cast<qint64>(std::llround(trade.value(QStringLiteral("time")).toDouble() * 1000.0)), QTimeZone::utc());
+    fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("cost")));
+    return fill;
+}
+
 ExResult<QList<domain::Fill>> KrakenExchange::fetchFills(const QString &symbol, qint64 sinceMs)
 {
     auto pair = pairOf(symbol);
@@ -487,22 +505,62 @@ ExResult<QList<domain::Fill>> KrakenExchange::fetchFills(const QString &symbol, 
         const QString tradePair = trade.value(QStringLiteral("pair")).toString();
         if (m_toNeutral.value(tradePair, tradePair) != symbol)
             continue;
-        domain::Fill fill;
-        fill.tradeId = it.key();
-        fill.exchangeOrderId = trade.value(QStringLiteral("ordertxid")).toString();
-        fill.symbol = symbol;
-        fill.side = trade.value(QStringLiteral("type")).toString() == QLatin1String("buy") ? domain::Side::Buy
-                                                                                           : domain::Side::Sell;
-        fill.quantity = decimalOf(trade.value(QStringLiteral("vol")));
-        fill.price = decimalOf(trade.value(QStringLiteral("price")));
-        fill.fee = decimalOf(trade.value(QStringLiteral("fee")));
-        fill.feeAsset = symbol.section(QLatin1Char('/'), 1, 1); // Kraken charges in the quote by default
-        fill.time = QDateTime::fromMSecsSinceEpoch(
-            static_cast<qint64>(std::llround(trade.value(QStringLiteral("time")).toDouble() * 1000.0)),
-            QTimeZone::utc());
-        fills.append(fill);
+        fills.append(fillFrom(it.key(), trade, symbol));
     }
     std::sort(fills.begin(), fills.end(), [](const domain::Fill &a, const domain::Fill &b) { return a.time < b.time; });
+    return fills;
+}
+
+ExResult<QList<domain::Fill>> KrakenExchange::fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                              const QString &exchangeOrderId)
+{
+    if (auto pair = pairOf(symbol); !pair)
+        return pair.error();
+    QString txid = exchangeOrderId;
+    if (txid.isEmpty()) {
+        auto order = fetchOrder(symbol, clientOrderId);
+        if (!order)
+            return order.error();
+        txid = order->exchangeOrderId;
+    }
+    // The order's own record lists every trade id it has (trades=true).
+    auto orders = privateCall(QStringLiteral("QueryOrders"),
+                              {{QStringLiteral("txid"), txid}, {QStringLiteral("trades"), QStringLiteral("true")}}, 1);
+    if (!orders)
+        return orders.error();
+    const QJsonObject order = orders->value(txid).toObject();
+    if (order.isEmpty())
+        return makeErr(ExchangeError::Kind::OrderNotFound, QStringLiteral("EOrder:Unknown order"), txid);
+    QStringList tradeIds;
+    for (const auto &value : order.value(QStringLiteral("trades")).toArray()) {
+        const QString id = value.toString();
+        if (!id.isEmpty() && !tradeIds.contains(id))
+            tradeIds.append(id);
+    }
+    // QueryTrades takes at most 20 trade ids a call.
+    constexpr qsizetype kBatch = 20;
+    QList<domain::Fill> fills;
+    for (qsizetype first = 0; first < tradeIds.size(); first += kBatch) {
+        const QStringList batch = tradeIds.mid(first, kBatch);
+        auto trades =
+            privateCall(QStringLiteral("QueryTrades"), {{QStringLiteral("txid"), batch.join(QLatin1Char(','))}}, 2);
+        if (!trades)
+            return trades.error();
+        for (const QString &id : batch) {
+            const QJsonObject trade = trades->value(id).toObject();
+            if (trade.isEmpty()) {
+                return makeErr(ExchangeError::Kind::Network, QStringLiteral("QueryTrades"),
+                               QStringLiteral("trade %1 of order %2 missing from the answer").arg(id, txid));
+            }
+            domain::Fill fill = fillFrom(id, trade, symbol);
+            if (fill.exchangeOrderId != txid)
+                continue;
+            fill.clientOrderId = clientOrderId;
+            fills.append(fill);
+        }
+    }
+    std::stable_sort(fills.begin(), fills.end(),
+                     [](const domain::Fill &a, const domain::Fill &b) { return a.time < b.time; });
     return fills;
 }
 

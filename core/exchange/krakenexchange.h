@@ -58,6 +58,10 @@ public:
     ExResult<domain::Order> cancelOrder(const QString &symbol, const QString &clientOrderId) override;
     ExResult<QList<domain::Order>> fetchOpenOrders(const QString &symbol = {}) override;
     ExResult<QList<domain::Fill>> fetchFills(const QString &symbol, qint64 sinceMs = 0) override;
+    /// QueryOrders (trades=true) for the order's trade ids, then QueryTrades
+    /// for them, 20 ids a call.
+    ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                  const QString &exchangeOrderId) override;
 
     /// "XXBT" -> "BTC", "ZUSD" -> "USD", "ETH.F" -> "ETH".
     static QString normalizeAsset(const QString &code);
@@ -71,6 +75,7 @@ private:
     ExResult<QJsonObject> privateCall(const QString &method, Params params, double cost, bool isOrderRequest = false);
     ExResult<QJsonObject> finish(const HttpResponse &response, bool isOrderRequest);
     ExResult<QString> pairOf(const QString &symbol);
+    [[nodiscard]] domain::Fill fillFrom(const QString &tradeId, const QJsonObject &trade, const QString &symbol) const;
     ExResult<domain::Order> placeOrder(const OrderRequest &request, bool validate);
     ExResult<std::optional<domain::Order>> findByClientId(const QString &method, const QString &clientOrderId);
     [[nodiscard]] domain::Order orderFrom(const QString &txid, const QJsonObject &object) const;

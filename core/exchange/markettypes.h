@@ -4,6 +4,7 @@
 #include "money/decimal.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 namespace ballast::exchange {
@@ -43,6 +44,14 @@ struct Balance
 
     [[nodiscard]] money::Decimal total() const { return free + locked; }
     bool operator==(const Balance &) const = default;
+};
+
+/// An account's balances and the exchange time (ms) they include every fill
+/// at or before.
+struct BalanceSnapshot
+{
+    QList<Balance> balances;
+    qint64 asOfMs = 0;
 };
 
 /// Last price and top of book of one market.

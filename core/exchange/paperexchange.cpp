@@ -649,4 +649,27 @@ ExResult<QList<domain::Fill>> PaperExchange::fetchFills(const QString &symbol, q
     return *rows;
 }
 
+ExResult<QList<domain::Fill>> PaperExchange::fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                             const QString &exchangeOrderId)
+{
+    QString orderId = exchangeOrderId;
+    if (orderId.isEmpty()) {
+        auto order = fetchOrder(symbol, clientOrderId);
+        if (!order)
+            return order.error();
+        orderId = order->exchangeOrderId;
+    }
+    auto fills = fetchFills(symbol, 0);
+    if (!fills)
+        return fills.error();
+    QList<domain::Fill> mine;
+    for (domain::Fill fill : *fills) {
+        if (fill.exchangeOrderId != orderId)
+            continue;
+        fill.clientOrderId = clientOrderId;
+        mine.append(fill);
+    }
+    return mine;
+}
+
 } // namespace ballast::exchange

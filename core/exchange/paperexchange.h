@@ -42,6 +42,8 @@ public:
     ExResult<domain::Order> cancelOrder(const QString &symbol, const QString &clientOrderId) override;
     ExResult<QList<domain::Order>> fetchOpenOrders(const QString &symbol = {}) override;
     ExResult<QList<domain::Fill>> fetchFills(const QString &symbol, qint64 sinceMs = 0) override;
+    ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                  const QString &exchangeOrderId) override;
 
     /// Sets balances directly (a deposit or withdrawal on the paper account).
     ExResult<void> setBalances(const QList<Balance> &balances);

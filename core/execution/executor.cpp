@@ -7,6 +7,7 @@
 #include "storage/planrepo.h"
 
 #include <QHash>
+#include <QSet>
 #include <QThread>
 
 #include <algorithm>
@@ -32,6 +33,16 @@ bool isInFlight(OrderStatus status)
     return status == OrderStatus::Submitting || status == OrderStatus::Unknown;
 }
 
+/// Error code of a fill read that failed at the exchange (after retries).
+constexpr const char *kFillsRead = "fills.read";
+/// Error code of a fill read that did not find the order (not visible yet).
+constexpr const char *kFillsNotVisible = "fills.not_visible";
+
+bool isFillReadError(const Error &error)
+{
+    return error.code == QLatin1String(kFillsRead) || error.code == QLatin1String(kFillsNotVisible);
+}
+
 QString percentText(double fraction)
 {
     return QString::number(fraction * 100.0, 'f', 2) + QLatin1Char('%');
@@ -50,11 +61,37 @@ QString ExecutionSummary::oneLine() const
                        .arg(cancelledOrders);
     if (unknown > 0)
         text += QStringLiteral(", %1 still unknown (reconciliation will settle them)").arg(unknown);
+    if (fillsPending > 0)
+        text += QStringLiteral(", %1 with fills pending (not all in the ledger yet)").arg(fillsPending);
+    if (notSent > 0 && !cancelled)
+        text += QStringLiteral(", %1 not sent").arg(notSent);
+    if (!failure.isEmpty())
+        text += QStringLiteral("; stopped: ") + failure;
     if (cancelled)
         text += QStringLiteral("; cancelled by you");
     if (dryRun)
         text = QStringLiteral("dry run: ") + text;
     return text;
+}
+
+QString ExecutionSummary::nextStep() const
+{
+    if (complete())
+        return {};
+    QStringList parts;
+    if (fillsPending > 0)
+        parts.append(QStringLiteral("%1 order(s) have fills not yet recorded").arg(fillsPending));
+    if (unknown > 0)
+        parts.append(QStringLiteral("%1 order(s) are still unknown").arg(unknown));
+    if (notSent > 0 && !cancelled)
+        parts.append(QStringLiteral("%1 line(s) were not sent").arg(notSent));
+    if (parts.isEmpty())
+        parts.append(QStringLiteral("the run stopped early"));
+    QString text = QStringLiteral("Not finished: ") + parts.join(QStringLiteral(", "))
+        + QStringLiteral("; run `ballast-cli reconcile`");
+    if (notSent > 0 && !cancelled)
+        text += QStringLiteral(", then `ballast-cli execute %1` to send the rest").arg(planId);
+    return text + QLatin1Char('.');
 }
 
 struct Executor::Run
@@ -64,6 +101,8 @@ struct Executor::Run
     const Progress &progress;
     const std::atomic_bool *cancel = nullptr;
     ExecutionSummary summary;
+    QSet<QString> fillsPending; ///< client ids whose fills are not all recorded
+    bool fillReadsDown = false; ///< the last fill read failed after all its retries
     QHash<int, rebalance::PlannedOrder> planned; ///< by line
     QHash<qint64, QList<exchange::MarketRules>> markets;
     Status journalError; ///< a failed journal write stops the run: nothing more is sent
@@ -156,17 +195,21 @@ Status Executor::adopt(JournalEntry &entry, const domain::Order &order, const QS
     return transition(entry, status, detail);
 }
 
-Result<int> Executor::syncFills(JournalEntry &entry, exchange::Exchange &exchange)
+Result<int> Executor::syncFills(Run *run, JournalEntry &entry, exchange::Exchange &exchange, bool retry)
 {
-    auto fills = exchange.fetchFills(entry.symbol, 0);
-    if (!fills)
-        return fills.error().toError();
+    // All fills of this one order (the connector pages past 1,000), a read
+    // that is retried with backoff on network errors and rate limits.
+    auto read = [&] { return exchange.fetchOrderFills(entry.symbol, entry.clientOrderId, entry.exchangeOrderId); };
+    auto fills = retry ? retried(run, read) : read();
+    if (!fills) {
+        const bool notVisible = fills.error().kind == ExchangeError::Kind::OrderNotFound;
+        return makeError(QString::fromLatin1(notVisible ? kFillsNotVisible : kFillsRead), fills.error().message());
+    }
     storage::Journal journal(m_db);
     int added = 0;
     for (domain::Fill fill : *fills) {
-        const bool ours = fill.clientOrderId == entry.clientOrderId
-            || (!entry.exchangeOrderId.isEmpty() && fill.exchangeOrderId == entry.exchangeOrderId);
-        if (!ours)
+        if (!entry.exchangeOrderId.isEmpty() && !fill.exchangeOrderId.isEmpty()
+            && fill.exchangeOrderId != entry.exchangeOrderId)
             continue;
         fill.clientOrderId = entry.clientOrderId;
         if (fill.symbol.isEmpty())
@@ -177,6 +220,52 @@ Result<int> Executor::syncFills(JournalEntry &entry, exchange::Exchange &exchang
         added += *stored ? 1 : 0;
     }
     return added;
+}
+
+Result<bool> Executor::collectFills(Run *run, JournalEntry &entry, exchange::Exchange &exchange,
+                                    const ExecutionOptions &options)
+{
+    if (!entry.filledQuantity.isPositive())
+        return true;
+    storage::Journal journal(m_db);
+    // Counted in polls, not by the clock: fills can lag the order's status.
+    const qint64 interval = std::max<qint64>(1, options.pollIntervalMs);
+    const qint64 polls = std::max<qint64>(1, options.fillWaitMs / interval);
+    QString problem;
+    for (qint64 poll = 0; poll <= polls; ++poll) {
+        if (poll > 0)
+            pause(interval, nullptr);
+        // Once a read failed after all its retries in this run, later orders
+        // try once: a trades endpoint that is down must not hold every line
+        // for the full backoff (reconciliation records what is left).
+        auto synced = syncFills(run, entry, exchange, !(run && run->fillReadsDown));
+        if (!synced) {
+            if (!isFillReadError(synced.error()))
+                return synced.error(); // the database failed: stop
+            problem = QStringLiteral("its trades could not be read: ") + synced.error().message;
+            if (synced.error().code == QLatin1String(kFillsNotVisible))
+                continue; // the order is not visible yet: look again
+            if (run)
+                run->fillReadsDown = true;
+            break; // retried already
+        }
+        if (run)
+            run->fillReadsDown = false;
+        auto recorded = journal.recordedQuantity(entry.clientOrderId);
+        if (!recorded)
+            return recorded.error();
+        if (*recorded >= entry.filledQuantity)
+            return true;
+        problem = QStringLiteral("its fills add up to %1 of the %2 filled so far")
+                      .arg(recorded->toString(), entry.filledQuantity.toString());
+    }
+    const QString message = QStringLiteral("%1: fills pending, %2; `ballast-cli reconcile` records the rest")
+                                .arg(entry.clientOrderId, problem);
+    if (run) {
+        run->fillsPending.insert(entry.clientOrderId);
+        run->summary.messages.append(message);
+    }
+    return false;
 }
 
 std::optional<QString> Executor::checkGuards(const rebalance::RebalancePlan &plan, const ExecutionOptions &options,
@@ -259,9 +348,15 @@ void Executor::resizeBuys(Run &run, QList<JournalEntry> &entries)
             continue; // direct pairs settle between two assets
         if (entry.side == Side::Sell) {
             plannedProceeds[entry.accountId] += planned.notional - planned.fee;
-            if (auto fills = journal.fills(entry.clientOrderId)) {
+            auto recorded = journal.recordedQuantity(entry.clientOrderId);
+            const bool missing = recorded && *recorded < entry.filledQuantity; // also from an earlier run
+            if (run.fillsPending.contains(entry.clientOrderId) || missing) {
+                // Its trades are not all recorded: the order's own quote
+                // amount, less the planned fee rate, stands in for them.
+                actualProceeds[entry.accountId] += entry.filledQuote - entry.filledQuote * planned.feeRate;
+            } else if (auto fills = journal.fills(entry.clientOrderId)) {
                 for (const auto &fill : *fills) {
-                    actualProceeds[entry.accountId] += fill.quantity * fill.price;
+                    actualProceeds[entry.accountId] += fill.quoteAmount();
                     if (fill.feeAsset == run.plan.quote)
                         actualProceeds[entry.accountId] -= fill.fee;
                 }
@@ -487,21 +582,11 @@ Status Executor::runLine(Run &run, JournalEntry &entry, const rebalance::Planned
         status = waitForFinal(run, entry, *exchange);
     if (!status)
         return status;
-    if (entry.filledQuantity.isPositive()) {
-        // Fills can lag the order's status: poll until they add up.
-        for (int tries = 0; tries < 10; ++tries) {
-            if (auto synced = syncFills(entry, *exchange); !synced)
-                return synced.error();
-            Decimal filled;
-            if (auto fills = storage::Journal(m_db).fills(entry.clientOrderId)) {
-                for (const auto &fill : *fills)
-                    filled += fill.quantity;
-            }
-            if (filled >= entry.filledQuantity)
-                break;
-            pause(run.options.pollIntervalMs, nullptr);
-        }
-    }
+    // Fills can lag the order's status: poll until they add up (bounded). A
+    // read that keeps failing does not stop the run: the order's state is
+    // known, only its ledger record is pending, and the summary says so.
+    if (auto collected = collectFills(&run, entry, *exchange, run.options); !collected)
+        return collected.error();
     return status;
 }
 
@@ -530,7 +615,7 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
     default:
         break;
     }
-    Run run{plan, options, progress, cancel, {}, {}, {}, {}, false};
+    Run run{plan, options, progress, cancel, {}, {}, false, {}, {}, {}, false};
     run.summary.planId = plan.id;
     run.summary.dryRun = options.dryRun;
     for (const auto &order : plan.orders) {
@@ -687,14 +772,28 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
     }
     if (outcome.ok() && !run.journalError.ok())
         outcome = run.journalError;
-    if (!outcome.ok())
+    if (!outcome.ok()) {
+        run.summary.failure = outcome.error().message;
         run.summary.messages.append(outcome.error().message);
+    }
 
     for (const JournalEntry &entry : entries) {
         OrderProgress line = progressOf(entry);
+        auto recorded = journal.recordedQuantity(entry.clientOrderId);
+        const bool missing = recorded && *recorded < entry.filledQuantity; // also from an earlier run
+        if (run.fillsPending.contains(entry.clientOrderId) || missing) {
+            // Not cleanly filled until every fill is in the ledger.
+            ++run.summary.fillsPending;
+            line.message = QStringLiteral("fills pending: run `ballast-cli reconcile`");
+            run.summary.orders.append(line);
+            continue;
+        }
         switch (entry.status) {
         case OrderStatus::Filled:
             ++run.summary.filled;
+            break;
+        case OrderStatus::Planned:
+            ++run.summary.notSent;
             break;
         case OrderStatus::PartiallyFilled:
         case OrderStatus::Expired:
@@ -721,7 +820,7 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
         ? domain::PlanStatus::Cancelled
         : domain::PlanStatus::Executed; // stays executing: a later run resumes it
     const QString executionStatus = run.cancelled() ? QStringLiteral("cancelled")
-        : !outcome.ok()                             ? QStringLiteral("failed")
+        : !run.summary.complete()                   ? QStringLiteral("failed")
                                                     : QStringLiteral("finished");
     // Bookkeeping after the orders: a failure here is reported, the orders stand.
     const bool alreadyCancelled = cancelledElsewhere(plan.id);
@@ -762,12 +861,21 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
             }
             if (found.error().kind != ExchangeError::Kind::OrderNotFound)
                 break;
-            auto now = exchange->fetchTime();
-            const qint64 serverNow = now ? *now : m_clock();
+            // Not found: look again only once the exchange's clock is past the
+            // request's deadline (checked again after every pause, never
+            // assumed from the pause itself).
             const qint64 settledAt = entry.deadlineMs + options.settleMarginMs;
-            if (serverNow < settledAt)
-                pause(settledAt - serverNow, nullptr);
-            else if (look == 0)
+            bool past = false;
+            for (int wait = 0; wait < 1000 && !past; ++wait) {
+                auto now = exchange->fetchTime();
+                const qint64 serverNow = now ? *now : m_clock();
+                past = serverNow >= settledAt;
+                if (!past)
+                    pause(settledAt - serverNow, nullptr);
+            }
+            if (!past)
+                break;
+            if (look == 0)
                 pause(options.pollIntervalMs, nullptr);
             if (look == 1 && entry.status != OrderStatus::Open && entry.status != OrderStatus::PartiallyFilled) {
                 entry.reason.clear();
@@ -786,8 +894,11 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
             continue;
         }
         if (isLive(entry.status) || entry.filledQuantity.isPositive()) {
-            if (auto added = syncFills(entry, *exchange))
+            if (auto added = syncFills(nullptr, entry, *exchange))
                 report.fillsAdded += *added;
+            else
+                report.messages.append(
+                    QStringLiteral("%1: fills not read: %2").arg(entry.clientOrderId, added.error().message));
         }
     }
     // Orders settled before a crash whose fills were not yet recorded.
@@ -806,16 +917,26 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
         if (!entry || !entry->has_value())
             continue;
         JournalEntry current = **entry;
-        Decimal recorded;
-        if (auto fills = journal.fills(id)) {
-            for (const auto &fill : *fills)
-                recorded += fill.quantity;
-        }
-        if (recorded >= current.filledQuantity)
+        auto recorded = journal.recordedQuantity(id);
+        if (!recorded)
+            return recorded.error();
+        if (*recorded >= current.filledQuantity)
             continue;
-        if (exchange::Exchange *exchange = m_exchangeFor(current.accountId)) {
-            if (auto added = syncFills(current, *exchange))
+        exchange::Exchange *exchange = m_exchangeFor(current.accountId);
+        if (exchange) {
+            if (auto added = syncFills(nullptr, current, *exchange))
                 report.fillsAdded += *added;
+            else
+                report.messages.append(
+                    QStringLiteral("%1: fills not read: %2").arg(current.clientOrderId, added.error().message));
+        }
+        auto after = journal.recordedQuantity(id);
+        if (!after)
+            return after.error();
+        if (*after < current.filledQuantity) {
+            ++report.fillsPending;
+            report.messages.append(QStringLiteral("%1: fills recorded for %2 of the %3 filled; run reconcile again")
+                                       .arg(id, after->toString(), current.filledQuantity.toString()));
         }
     }
     if (report.adopted + report.notFound + report.fillsAdded > 0) {
@@ -847,7 +968,7 @@ Result<int> Executor::cancelAll(const QString &planId)
                 return written.error();
             ++cancelled;
         }
-        if (auto synced = syncFills(entry, *exchange); !synced)
+        if (auto synced = syncFills(nullptr, entry, *exchange); !synced && !isFillReadError(synced.error()))
             return synced.error();
     }
     return cancelled;

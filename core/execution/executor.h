@@ -35,6 +35,10 @@ struct ExecutionOptions
     qint64 pollIntervalMs = 500;
     int maxAttempts = 3; ///< sends of one order (each only after the previous provably failed)
     qint64 settleMarginMs = 1000; ///< extra wait past a deadline before looking again
+    /// How long to keep fetching an order's fills until they add up to its
+    /// filled quantity (in polls of pollIntervalMs); then it is reported as
+    /// "fills pending" and reconciliation records the rest.
+    qint64 fillWaitMs = 10000;
 };
 
 /// Progress of one order, as the GUI and the CLI show it.
@@ -70,9 +74,24 @@ struct ExecutionSummary
     int rejected = 0;
     int cancelledOrders = 0;
     int unknown = 0; ///< still unknown: reconciliation will settle them
+    int notSent = 0; ///< lines still planned: the run stopped before sending them
+    /// Orders whose fills are not all in the ledger yet (their trades could not
+    /// be read, or did not add up to the filled quantity in time); counted
+    /// here and not as filled. `ballast-cli reconcile` records the rest.
+    int fillsPending = 0;
+    QString failure; ///< the error that stopped the run early, if any
     QStringList messages;
 
     [[nodiscard]] QString oneLine() const;
+    /// False when something is left to do: fills pending, orders unknown,
+    /// lines not sent, or the run stopped on an error. (A guard abort, a dry
+    /// run and a cancel by the person are complete in this sense.)
+    [[nodiscard]] bool complete() const
+    {
+        return fillsPending == 0 && unknown == 0 && (notSent == 0 || cancelled) && failure.isEmpty();
+    }
+    /// One line telling the person what to do when the run is not complete.
+    [[nodiscard]] QString nextStep() const;
 };
 
 /// What reconciliation did at start-up.
@@ -83,6 +102,7 @@ struct ReconcileReport
     int notFound = 0; ///< provably never executed: back to planned
     int stillUnknown = 0;
     int fillsAdded = 0;
+    int fillsPending = 0; ///< orders whose recorded fills still do not add up to their filled quantity
     QStringList messages;
 };
 
@@ -131,7 +151,12 @@ private:
     Status settleUnknown(Run &run, storage::JournalEntry &entry, exchange::Exchange &exchange);
     Status waitForFinal(Run &run, storage::JournalEntry &entry, exchange::Exchange &exchange);
     Status adopt(storage::JournalEntry &entry, const domain::Order &order, const QString &detail);
-    Result<int> syncFills(storage::JournalEntry &entry, exchange::Exchange &exchange);
+    /// Records every fill of the entry's order (one paged read, retried).
+    Result<int> syncFills(Run *run, storage::JournalEntry &entry, exchange::Exchange &exchange, bool retry = true);
+    /// Fetches the order's fills until they add up to its filled quantity, a
+    /// bounded number of polls; false (and a message) when they still do not.
+    Result<bool> collectFills(Run *run, storage::JournalEntry &entry, exchange::Exchange &exchange,
+                              const ExecutionOptions &options);
     Status transition(storage::JournalEntry &entry, domain::OrderStatus status, const QString &detail);
     /// The guards over the lines of @p plan still to be sent (all of them on a
     /// first run). Balances are checked on a resume: on a first run a sell the

@@ -57,6 +57,11 @@ void setHolding(Database &db, qint64 accountId, const QString &asset, const Deci
     upsert.run();
 }
 
+Decimal quoteOf(const Statement &row, int column)
+{
+    return row.text(column).isEmpty() ? Decimal() : row.decimal(column);
+}
+
 } // namespace
 
 Status Journal::addIntents(const QList<JournalEntry> &entries, qint64 atMs)
@@ -184,8 +189,8 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         Transaction transaction(m_db);
         Statement insert(m_db,
                          "INSERT OR IGNORE INTO fills (account_id, symbol, trade_id, client_order_id, "
-                         "exchange_order_id, side, quantity, price, fee, fee_asset, ts) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "exchange_order_id, side, quantity, price, fee, fee_asset, ts, quote_quantity) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         const qint64 at = fill.time.toMSecsSinceEpoch();
         insert.bind(1, accountId)
             .bind(2, fill.symbol)
@@ -197,16 +202,30 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
             .bind(8, fill.price)
             .bind(9, fill.fee)
             .bind(10, fill.feeAsset)
-            .bind(11, at);
+            .bind(11, at)
+            .bind(12, fill.quoteQuantity.isPositive() ? fill.quoteQuantity.toString() : QString());
         insert.run();
         if (m_db.changes() == 0)
             return false; // this trade is known: never counted twice
+        // A fill at or before the last sync's watermark is in the synced
+        // balances already: stored, so that it is known, but not applied.
+        Statement mark(m_db, "SELECT watermark_ms FROM sync_watermarks WHERE account_id = ?");
+        mark.bind(1, accountId);
+        if (mark.step() && at <= mark.int64(0)) {
+            Statement flag(m_db, "UPDATE fills SET applied = 0 WHERE account_id = ? AND symbol = ? AND trade_id = ?");
+            flag.bind(1, accountId).bind(2, fill.symbol).bind(3, fill.tradeId);
+            flag.run();
+            transaction.commit();
+            return true;
+        }
         // The ledger moves with the fill, exactly as the exchange's balances do.
         const QString base = fill.symbol.section(QLatin1Char('/'), 0, 0);
         const QString quote = fill.symbol.section(QLatin1Char('/'), 1, 1);
         if (auto ensured = AssetRepo(m_db).ensure({base, quote, fill.feeAsset}); !ensured)
             return ensured.error();
-        const Decimal notional = fill.quantity * fill.price;
+        // The quote amount as the exchange booked it (its rounding), so that
+        // the ledger moves exactly as the exchange's balance does.
+        const Decimal notional = fill.quoteAmount();
         const bool buy = fill.side == domain::Side::Buy;
         setHolding(m_db, accountId, base, holdingOf(m_db, accountId, base) + (buy ? fill.quantity : -fill.quantity),
                    at);
@@ -218,19 +237,79 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
     });
 }
 
+Result<qint64> Journal::watermark(qint64 accountId)
+{
+    return guarded([&]() -> Result<qint64> {
+        Statement query(m_db, "SELECT watermark_ms FROM sync_watermarks WHERE account_id = ?");
+        query.bind(1, accountId);
+        return query.step() ? query.int64(0) : qint64{0};
+    });
+}
+
+Status Journal::setWatermark(qint64 accountId, qint64 watermarkMs, qint64 atMs)
+{
+    return guarded([&]() -> Status {
+        Statement upsert(m_db,
+                         "INSERT INTO sync_watermarks (account_id, watermark_ms, synced_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (account_id) DO UPDATE SET watermark_ms = excluded.watermark_ms, "
+                         "synced_at = excluded.synced_at");
+        upsert.bind(1, accountId).bind(2, watermarkMs).bind(3, atMs);
+        upsert.run();
+        return {};
+    });
+}
+
+Result<Decimal> Journal::recordedQuantity(const QString &clientOrderId)
+{
+    auto rows = fills(clientOrderId);
+    if (!rows)
+        return rows.error();
+    Decimal total;
+    for (const auto &fill : *rows)
+        total += fill.quantity;
+    return total;
+}
+
+Result<QList<JournalEntry>> Journal::missingFills(qint64 accountId)
+{
+    auto loaded = guarded([&]() -> Result<QList<JournalEntry>> {
+        Statement query(m_db,
+                        QByteArray(QByteArray(kColumns)
+                                   + " WHERE account_id = ? AND (status IN ('submitting', 'open', "
+                                     "'partially_filled', 'unknown') OR filled_quantity <> '0') ORDER BY plan_id, line")
+                            .constData());
+        query.bind(1, accountId);
+        QList<JournalEntry> result;
+        while (query.step())
+            result.append(readEntry(query));
+        return result;
+    });
+    if (!loaded)
+        return loaded.error();
+    QList<JournalEntry> missing;
+    for (const JournalEntry &entry : *loaded) {
+        auto recorded = recordedQuantity(entry.clientOrderId);
+        if (!recorded)
+            return recorded.error();
+        if (!domain::isFinal(entry.status) || *recorded < entry.filledQuantity)
+            missing.append(entry);
+    }
+    return missing;
+}
+
 Result<QList<domain::Fill>> Journal::fills(const QString &clientOrderId)
 {
     return guarded([&]() -> Result<QList<domain::Fill>> {
         Statement query(m_db,
                         "SELECT trade_id, client_order_id, exchange_order_id, symbol, side, quantity, price, fee, "
-                        "fee_asset, ts FROM fills WHERE client_order_id = ? ORDER BY ts, trade_id");
+                        "fee_asset, ts, quote_quantity FROM fills WHERE client_order_id = ? ORDER BY ts, trade_id");
         query.bind(1, clientOrderId);
         QList<domain::Fill> result;
         while (query.step()) {
-            result.append(domain::Fill{query.text(0), query.text(1), query.text(2), query.text(3),
-                                       domain::sideFromString(query.text(4)), query.decimal(5), query.decimal(6),
-                                       query.decimal(7), query.text(8),
-                                       QDateTime::fromMSecsSinceEpoch(query.int64(9), QTimeZone::utc())});
+            result.append(domain::Fill{
+                query.text(0), query.text(1), query.text(2), query.text(3), domain::sideFromString(query.text(4)),
+                query.decimal(5), query.decimal(6), query.decimal(7), query.text(8),
+                QDateTime::fromMSecsSinceEpoch(query.int64(9), QTimeZone::utc()), quoteOf(query, 10)});
         }
         return result;
     });
@@ -241,7 +320,7 @@ Result<QList<Journal::FillRow>> Journal::allFills()
     return guarded([&]() -> Result<QList<FillRow>> {
         Statement query(m_db,
                         "SELECT a.name, f.trade_id, f.client_order_id, f.exchange_order_id, f.symbol, f.side, "
-                        "f.quantity, f.price, f.fee, f.fee_asset, f.ts FROM fills f "
+                        "f.quantity, f.price, f.fee, f.fee_asset, f.ts, f.quote_quantity FROM fills f "
                         "JOIN accounts a ON a.id = f.account_id ORDER BY f.ts, a.name, f.trade_id");
         QList<FillRow> result;
         while (query.step()) {
@@ -249,7 +328,8 @@ Result<QList<Journal::FillRow>> Journal::allFills()
                                   domain::Fill{query.text(1), query.text(2), query.text(3), query.text(4),
                                                domain::sideFromString(query.text(5)), query.decimal(6),
                                                query.decimal(7), query.decimal(8), query.text(9),
-                                               QDateTime::fromMSecsSinceEpoch(query.int64(10), QTimeZone::utc())}});
+                                               QDateTime::fromMSecsSinceEpoch(query.int64(10), QTimeZone::utc()),
+                                               quoteOf(query, 11)}});
         }
         return result;
     });

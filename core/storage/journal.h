@@ -64,9 +64,22 @@ public:
     /// Stores @p entry's new state and an event row, in one transaction.
     Status update(const JournalEntry &entry, const QString &detail, qint64 atMs);
 
-    /// Stores a fill unless its trade is already known, and applies it to the
-    /// account's holdings in the same transaction. Returns true when new.
+    /// Stores a fill unless its trade (account, symbol, exchange trade id) is
+    /// already known, whichever path (execute, reconcile, sync) sees it first.
+    /// A new fill moves the account's holdings in the same transaction, unless
+    /// its exchange time is at or before the account's sync watermark: the
+    /// synced balances already contain it. Returns true when new.
     Result<bool> recordFill(qint64 accountId, const domain::Fill &fill);
+    /// The account's sync watermark (exchange ms), 0 if it was never synced.
+    Result<qint64> watermark(qint64 accountId);
+    /// Sets the account's watermark; call it in the transaction that stores
+    /// the synced balances.
+    Status setWatermark(qint64 accountId, qint64 watermarkMs, qint64 atMs);
+    /// Base quantity recorded in fills for the order.
+    Result<money::Decimal> recordedQuantity(const QString &clientOrderId);
+    /// Orders of @p accountId whose fills may be missing from the ledger: not
+    /// final, or with less recorded than their filled quantity.
+    Result<QList<JournalEntry>> missingFills(qint64 accountId);
     Result<QList<domain::Fill>> fills(const QString &clientOrderId);
     /// All fills, oldest first, with the account's name (for exports).
     struct FillRow

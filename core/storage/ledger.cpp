@@ -6,6 +6,7 @@
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
+#include "storage/journal.h"
 #include "storage/marketrepo.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
@@ -209,10 +210,39 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
     auto portfolio = PortfolioRepo(m_db).load();
     const QString quote = portfolio ? portfolio->quote : QStringLiteral("USDT");
     // Every network call first; the database changes only once all answered.
-    auto balances = exchange.fetchBalances();
-    if (!balances)
+    // The fills of the journal's orders that may lack some are fetched before
+    // the balances and stored with them, so that the watermark's edge (a fill
+    // executed between the time and the balance requests) is rarely reached.
+    QList<domain::Fill> pendingFills;
+    if (account.kind == domain::AccountKind::Exchange) {
+        auto pending = Journal(m_db).missingFills(account.id);
+        if (!pending)
+            return pending.error();
+        for (const JournalEntry &entry : *pending) {
+            auto fills = exchange.fetchOrderFills(entry.symbol, entry.clientOrderId, entry.exchangeOrderId);
+            if (!fills && fills.error().kind == exchange::ExchangeError::Kind::OrderNotFound)
+                continue; // never placed (or not visible yet): nothing of it is in the balances
+            if (!fills) {
+                // Balances stored now might hold trades of this order that a
+                // later reconcile could not tell apart: change nothing.
+                return makeError(QStringLiteral("sync.fills"),
+                                 QStringLiteral("%1: cannot read the fills of order %2 (%3); nothing was changed, "
+                                                "try again or run `ballast-cli reconcile` first")
+                                     .arg(account.name, entry.clientOrderId, fills.error().message()));
+            }
+            for (domain::Fill fill : *fills) {
+                fill.clientOrderId = entry.clientOrderId;
+                if (fill.symbol.isEmpty())
+                    fill.symbol = entry.symbol;
+                pendingFills.append(fill);
+            }
+        }
+    }
+    auto snapshot = exchange.fetchBalanceSnapshot();
+    if (!snapshot)
         return makeError(QStringLiteral("sync.balances"),
-                         QStringLiteral("%1: %2").arg(account.name, balances.error().message()));
+                         QStringLiteral("%1: %2").arg(account.name, snapshot.error().message()));
+    const QList<exchange::Balance> *balances = &snapshot->balances;
     auto markets = exchange.fetchMarkets();
     if (!markets)
         return makeError(QStringLiteral("sync.markets"),
@@ -241,6 +271,14 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
         if (account.kind == domain::AccountKind::Exchange) {
+            // Fills first (they may move holdings under the old watermark),
+            // then the balances replace the holdings and the new watermark
+            // says which fills they contain.
+            Journal journal(m_db);
+            for (const domain::Fill &fill : std::as_const(pendingFills)) {
+                if (auto stored = journal.recordFill(account.id, fill); !stored)
+                    return stored.error();
+            }
             QList<domain::Holding> holdings;
             for (const auto &balance : *balances)
                 holdings.append(domain::Holding{account.id, account.name, balance.asset, {}, balance.total()});
@@ -248,6 +286,8 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
                 return stored;
             if (auto stored = MarketRepo(m_db).replace(account.id, *markets, m_clock()); !stored)
                 return stored;
+            if (auto marked = journal.setWatermark(account.id, snapshot->asOfMs, m_clock()); !marked)
+                return marked;
         }
         if (!prices.isEmpty()) {
             if (auto stored = PriceStore(m_db).setPrices(prices); !stored)

@@ -220,8 +220,25 @@ ALTER TABLE executions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 CREATE INDEX plans_by_parent ON plans(parent_id);
 )sql";
 
-constexpr std::array<const char *, 8> kMigrations{kV1Ledger,     kV2Portfolios, kV3MarketAndPaper, kV4Plans,
-                                                  kV5MarketCaps, kV6Journal,    kV7Markets,        kV8PlanLifecycle};
+// The sync watermark of each exchange account: the exchange time (ms) that
+// the balances stored by the last sync include every fill at or before. A
+// fill recorded later with a time at or before it is stored (known once) but
+// does not move holdings again. `applied` says whether a fill moved them;
+// `quote_quantity` is the quote amount the exchange booked for the trade
+// (its own rounding), empty when it gave none.
+constexpr const char *kV9SyncWatermark = R"sql(
+CREATE TABLE sync_watermarks (
+    account_id   INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    watermark_ms INTEGER NOT NULL,
+    synced_at    INTEGER NOT NULL
+) STRICT;
+ALTER TABLE fills ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE fills ADD COLUMN quote_quantity TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<const char *, 9> kMigrations{kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper,
+                                                  kV4Plans,   kV5MarketCaps,    kV6Journal,
+                                                  kV7Markets, kV8PlanLifecycle, kV9SyncWatermark};
 
 } // namespace
 

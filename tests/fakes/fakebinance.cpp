@@ -1284,8 +1284,19 @@ FakeResponse FakeBinance::handleMyTrades(const Params &params, const ProcessCont
     if (!m_symbols.contains(symbolName))
         return badRequest(-1121, QStringLiteral("Invalid symbol."));
     const bool byOrder = params.has(QStringLiteral("orderId"));
-    const qint64 orderId = params.value(QStringLiteral("orderId")).toLongLong();
     const bool byFromId = params.has(QStringLiteral("fromId"));
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,20}$"));
+    for (const QString &name : {QStringLiteral("orderId"), QStringLiteral("fromId"), QStringLiteral("startTime"),
+                                QStringLiteral("endTime"), QStringLiteral("limit")}) {
+        if (params.has(name) && !digits.match(params.value(name)).hasMatch())
+            return illegal(name, QStringLiteral("^[0-9]{1,20}$"));
+    }
+    // The documented combinations: symbol; symbol + orderId; symbol + startTime
+    // and/or endTime; symbol + fromId; symbol + orderId + fromId.
+    const bool byTime = params.has(QStringLiteral("startTime")) || params.has(QStringLiteral("endTime"));
+    if (byTime && (byOrder || byFromId))
+        return badRequest(-1128, QStringLiteral("Combination of optional parameters invalid."));
+    const qint64 orderId = params.value(QStringLiteral("orderId")).toLongLong();
     const qint64 fromId = params.value(QStringLiteral("fromId")).toLongLong();
     const qint64 start = params.value(QStringLiteral("startTime")).toLongLong();
     const qint64 end = params.has(QStringLiteral("endTime")) ? params.value(QStringLiteral("endTime")).toLongLong()

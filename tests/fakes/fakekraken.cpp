@@ -363,7 +363,7 @@ FakeEndpoint FakeKraken::classify(const FakeRequest &request) const
         return FakeEndpoint::OpenOrders;
     if (m == QLatin1String("private/ClosedOrders"))
         return FakeEndpoint::ClosedOrders;
-    if (m == QLatin1String("private/TradesHistory"))
+    if (m == QLatin1String("private/TradesHistory") || m == QLatin1String("private/QueryTrades"))
         return FakeEndpoint::Trades;
     return FakeEndpoint::Other;
 }
@@ -409,8 +409,8 @@ std::optional<FakeResponse> FakeKraken::countCall(const QString &name, qint64 no
     int cost = 1;
     if (name == QLatin1String("private/AddOrder") || name == QLatin1String("private/CancelOrder"))
         cost = 0; // counted by the separate per-pair trading limiter, which the fake does not model
-    else if (name == QLatin1String("private/TradesHistory"))
-        cost = 2;
+    else if (name == QLatin1String("private/TradesHistory") || name == QLatin1String("private/QueryTrades"))
+        cost = 2; // trade-history calls count double
     const double elapsed = static_cast<double>(qMax<qint64>(0, nowMs - m_counterAtMs)) / 1000.0;
     m_counter = qMax(0.0, m_counter - m_decayPerSec * elapsed);
     m_counterAtMs = nowMs;
@@ -445,7 +445,7 @@ FakeResponse FakeKraken::process(const FakeRequest &request, const ProcessContex
         QStringLiteral("private/AddOrder"),      QStringLiteral("private/QueryOrders"),
         QStringLiteral("private/OpenOrders"),    QStringLiteral("private/ClosedOrders"),
         QStringLiteral("private/CancelOrder"),   QStringLiteral("private/CancelAll"),
-        QStringLiteral("private/TradesHistory"),
+        QStringLiteral("private/TradesHistory"), QStringLiteral("private/QueryTrades"),
     };
     if (!privateMethods.contains(name))
         return fail(QStringLiteral("EGeneral:Unknown method"), 404);
@@ -472,6 +472,8 @@ FakeResponse FakeKraken::process(const FakeRequest &request, const ProcessContex
         return handleCancelOrder(params, context);
     if (name == QLatin1String("private/CancelAll"))
         return handleCancelAll(context);
+    if (name == QLatin1String("private/QueryTrades"))
+        return handleQueryTrades(params, context);
     return handleTradesHistory(params, context);
 }
 
@@ -1044,6 +1046,33 @@ FakeResponse FakeKraken::handleTradesHistory(const Params &params, const Process
     for (qsizetype i = offset; i < rows.size() && trades.size() < 50; ++i)
         trades.insert(rows.at(i).fill->tradeRef, tradeJson(*rows.at(i).order, *rows.at(i).fill));
     return ok(QJsonObject{{QStringLiteral("trades"), trades}, {QStringLiteral("count"), rows.size()}});
+}
+
+FakeResponse FakeKraken::handleQueryTrades(const Params &params, const ProcessContext &context) const
+{
+    // Kraken: "Comma delimited list of transaction IDs to query info about
+    // (20 maximum)"; the answer is an object keyed by trade id.
+    const QStringList txids = params.value(QStringLiteral("txid")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (txids.isEmpty() || txids.size() > 20)
+        return fail(invalidArguments());
+    QHash<QString, QPair<const BookOrder *, const BookFill *>> byRef;
+    for (const BookOrder &o : book().orders()) {
+        if (!isVisible(o, context.nowMs))
+            continue;
+        for (const BookFill &f : o.fills)
+            byRef.insert(f.tradeRef, {&o, &f});
+    }
+    QJsonObject result;
+    if (!context.has(FaultKind::OrderNotFound)) {
+        for (const QString &txid : txids) {
+            const auto found = byRef.constFind(txid.trimmed());
+            if (found != byRef.constEnd())
+                result.insert(found.key(), tradeJson(*found->first, *found->second));
+        }
+    }
+    if (result.isEmpty())
+        return fail(invalidArguments());
+    return ok(result);
 }
 
 } // namespace ballast::test::fake

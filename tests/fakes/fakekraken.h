@@ -116,6 +116,8 @@ private:
     FakeResponse handleCancelOrder(const Params &params, const ProcessContext &context);
     FakeResponse handleCancelAll(const ProcessContext &context);
     FakeResponse handleTradesHistory(const Params &params, const ProcessContext &context) const;
+    /// POST /private/QueryTrades: txid = comma list of at most 20 trade ids.
+    FakeResponse handleQueryTrades(const Params &params, const ProcessContext &context) const;
 
     [[nodiscard]] QJsonObject orderJson(const BookOrder &order, bool withTrades) const;
     [[nodiscard]] QJsonObject tradeJson(const BookOrder &order, const BookFill &fill) const;

@@ -365,6 +365,55 @@ private slots:
         QVERIFY(later->isEmpty());
     }
 
+    void orderFillsArePagedPastOneThousand()
+    {
+        // One sell split into 2,345 trades: myTrades answers at most 1,000 a
+        // call, so the connector must page by fromId to see every one.
+        Setup s;
+        s.fake.setBalance(QStringLiteral("BTC"), dec("3"));
+        s.fake.setFillModel(QStringLiteral("BTCUSDT"), 2345, dec("1"), dec("0.01"));
+        auto sold = s.exchange->createOrder(Setup::market("BTC/USDT", Side::Sell, "2.345", "Pp-1"));
+        CHECK_OK(sold);
+        QCOMPARE(sold->status, OrderStatus::Filled);
+        // Another order's trades on the same market must not be mixed in.
+        s.fake.setFillModel(QStringLiteral("BTCUSDT"), 3);
+        CHECK_OK(s.exchange->createOrder(Setup::market("BTC/USDT", Side::Sell, "0.003", "Pp-2")));
+        const BookOrder order = s.fake.ordersWithClientId(QStringLiteral("Pp-1")).first();
+        QCOMPARE(order.fills.size(), 2345);
+        Decimal truthFees;
+        Decimal truthQuote;
+        for (const BookFill &fill : order.fills) {
+            truthFees += fill.commission;
+            truthQuote += fill.quoteQty;
+        }
+        s.fake.clearRequestLog();
+        for (const QString &exchangeId : {sold->exchangeOrderId, QString()}) { // known id, and looked up by client id
+            auto fills = s.exchange->fetchOrderFills(QStringLiteral("BTC/USDT"), QStringLiteral("Pp-1"), exchangeId);
+            CHECK_OK(fills);
+            QCOMPARE(fills->size(), 2345);
+            QSet<QString> ids;
+            Decimal quantity;
+            Decimal fees;
+            Decimal quote;
+            for (const auto &fill : *fills) {
+                ids.insert(fill.tradeId);
+                QCOMPARE(fill.clientOrderId, QStringLiteral("Pp-1"));
+                QCOMPARE(fill.exchangeOrderId, sold->exchangeOrderId);
+                QCOMPARE(fill.feeAsset, QStringLiteral("USDT"));
+                quantity += fill.quantity;
+                fees += fill.fee;
+                quote += fill.quantity * fill.price;
+            }
+            QCOMPARE(ids.size(), 2345); // each exactly once
+            QCOMPARE(quantity, dec("2.345"));
+            QCOMPARE(fees, truthFees);
+            QCOMPARE(quote, truthQuote);
+            QCOMPARE(quote, sold->filledQuote);
+        }
+        // Three pages a read (1,000 + 1,000 + 345), each by orderId (weight 5).
+        QCOMPARE(s.fake.requestCount(FakeEndpoint::Trades), 6);
+    }
+
     void mapsOrderErrors()
     {
         Setup s;

@@ -17,6 +17,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -483,6 +484,76 @@ private slots:
         m_thread.quit(); // deletes m_anchor (deleteLater on finished)
         m_anchor = nullptr;
         m_thread.wait();
+    }
+
+    /// The trades endpoint answers 503 for a whole run: every line is still
+    /// sent, the CLI says fills are pending and exits 1 with one line naming
+    /// `ballast-cli reconcile`; sync refuses to store balances it could not
+    /// square with the journal. Once the endpoint is back, `sync` then
+    /// `reconcile` record every trade exactly once and the ledger equals the
+    /// exchange, asset by asset.
+    void tradesDownThenSyncAndReconcile()
+    {
+        const int round = m_round;
+        const auto restore = qScopeGuard([this, round] { m_round = round; }); // its own database file
+        m_round = 900;
+        startFake();
+        QVERIFY(!m_url.isEmpty());
+        const QString planId = preparePlan();
+        QVERIFY(!planId.isEmpty());
+        onFake([this] {
+            FaultRule down;
+            down.endpoint = FakeEndpoint::Trades;
+            down.kind = FaultKind::Http5xxBeforeAccept;
+            down.count = -1;
+            down.httpStatus = 503;
+            m_fake->injectFault(down);
+        });
+        const Run run = cli({QStringLiteral("execute"), planId, QStringLiteral("--yes")});
+        QVERIFY2(run.exitCode == 1, qPrintable(run.out + run.err));
+        QVERIFY2(run.out.contains(QStringLiteral("fills pending")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("run `ballast-cli reconcile`")), qPrintable(run.out));
+        QVERIFY2(!run.out.contains(QStringLiteral("not sent")), qPrintable(run.out));
+        qInfo().noquote() << QStringLiteral("execute with the trades endpoint down: exit %1, last line: %2")
+                                 .arg(run.exitCode)
+                                 .arg(run.out.trimmed().section(QLatin1Char('\n'), -1));
+        QVERIFY(cli({QStringLiteral("sync")}).exitCode != 0);
+
+        onFake([this] { m_fake->clearFaults(); });
+        const Run synced = cli({QStringLiteral("sync")});
+        QVERIFY2(synced.exitCode == 0, qPrintable(synced.err));
+        const Run reconciled = cli({QStringLiteral("reconcile")});
+        QVERIFY2(reconciled.exitCode == 0, qPrintable(reconciled.out + reconciled.err));
+        const QStringList problems = verify(planId);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        QStringList differences;
+        {
+            auto opened = Database::open(m_db, Database::Mode::ReadWriteExisting);
+            QVERIFY(opened.ok());
+            QHash<QString, Decimal> held;
+            Statement holdings(**opened,
+                               "SELECT h.asset, h.quantity FROM holdings h JOIN accounts a ON "
+                               "a.id = h.account_id WHERE a.name = 'bn'");
+            while (holdings.step())
+                held[holdings.text(0)] += holdings.decimal(1);
+            QHash<QString, Decimal> exchange;
+            onFake([&] {
+                for (const QString &asset : m_fake->book().assets())
+                    exchange.insert(asset, m_fake->book().total(asset));
+            });
+            for (auto it = exchange.cbegin(); it != exchange.cend(); ++it) {
+                if (held.value(it.key()) != it.value())
+                    differences << QStringLiteral("%1: ledger %2, exchange %3")
+                                       .arg(it.key(), held.value(it.key()).toString(), it.value().toString());
+            }
+            for (auto it = held.cbegin(); it != held.cend(); ++it) {
+                if (!exchange.contains(it.key()) && !it.value().isZero())
+                    differences
+                        << QStringLiteral("%1: ledger %2, not on the exchange").arg(it.key(), it.value().toString());
+            }
+        }
+        QVERIFY2(differences.isEmpty(), qPrintable(differences.join(QLatin1Char('\n'))));
+        stopFake();
     }
 
     /// One plan executed without a kill: the baseline, and how long a whole run takes.

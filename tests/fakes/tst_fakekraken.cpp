@@ -433,6 +433,22 @@ void TestFakeKraken::severalFillsAndTradesHistory()
         ids.insert(v.toObject().value(L("trade_id")).toInteger());
     }
     QCOMPARE(ids.size(), 3);
+
+    // QueryTrades: the trades named by txid (at most 20), keyed by trade id.
+    QStringList refs;
+    for (const QJsonValue &v : o.value(L("trades")).toArray())
+        refs.append(v.toString());
+    r = m_client->priv("QueryTrades", "txid=" + refs.join(QLatin1Char(',')).toLatin1());
+    QVERIFY(r.ok());
+    QCOMPARE(r.result().size(), 3);
+    for (const QString &ref : std::as_const(refs))
+        QCOMPARE(r.result().value(ref).toObject().value(L("ordertxid")).toString(), txid);
+    QStringList tooMany;
+    for (int i = 0; i < 21; ++i)
+        tooMany.append(refs.first());
+    QCOMPARE(m_client->priv("QueryTrades", "txid=" + tooMany.join(QLatin1Char(',')).toLatin1()).firstError(),
+             L("EGeneral:Invalid arguments"));
+    QCOMPARE(m_client->priv("QueryTrades").firstError(), L("EGeneral:Invalid arguments"));
 }
 
 void TestFakeKraken::partialMarketFill()

@@ -124,6 +124,11 @@ public:
     {
         return m_inner.fetchFills(symbol, sinceMs);
     }
+    ExResult<QList<ballast::domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                           const QString &exchangeOrderId) override
+    {
+        return m_inner.fetchOrderFills(symbol, clientOrderId, exchangeOrderId);
+    }
 
 private:
     ballast::exchange::Exchange &m_inner;

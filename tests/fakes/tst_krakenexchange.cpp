@@ -257,6 +257,48 @@ private slots:
         QCOMPARE(found->status, OrderStatus::Filled);
     }
 
+    void orderFillsArePagedPastOneThousand()
+    {
+        // One sell split into 2,345 trades: QueryOrders lists the trade ids,
+        // QueryTrades answers at most 20 a call.
+        Setup s;
+        s.fake.setBalance(QStringLiteral("XXBT"), dec("3"));
+        s.fake.setFillModel(QStringLiteral("XXBTZUSD"), 2345, dec("1"), dec("0.1"));
+        auto sold = s.exchange->createOrder(Setup::market("BTC/USD", Side::Sell, "2.345", "Pp-1"));
+        CHECK_OK(sold);
+        s.fake.setFillModel(QStringLiteral("XXBTZUSD"), 3);
+        CHECK_OK(s.exchange->createOrder(Setup::market("BTC/USD", Side::Sell, "0.003", "Pp-2")));
+        const BookOrder order = s.fake.ordersWithClientId(QStringLiteral("Pp-1")).first();
+        QCOMPARE(order.fills.size(), 2345);
+        QSet<QString> truthIds;
+        Decimal truthFees;
+        for (const BookFill &fill : order.fills) {
+            truthIds.insert(fill.tradeRef);
+            truthFees += fill.commission;
+        }
+        for (const QString &exchangeId : {sold->exchangeOrderId, QString()}) { // known txid, and by cl_ord_id
+            auto fills = s.exchange->fetchOrderFills(QStringLiteral("BTC/USD"), QStringLiteral("Pp-1"), exchangeId);
+            CHECK_OK(fills);
+            QCOMPARE(fills->size(), 2345);
+            QSet<QString> ids;
+            Decimal quantity;
+            Decimal fees;
+            for (const auto &fill : *fills) {
+                QVERIFY(truthIds.contains(fill.tradeId));
+                ids.insert(fill.tradeId);
+                QCOMPARE(fill.clientOrderId, QStringLiteral("Pp-1"));
+                QCOMPARE(fill.exchangeOrderId, sold->exchangeOrderId);
+                QCOMPARE(fill.feeAsset, QStringLiteral("USD"));
+                quantity += fill.quantity;
+                fees += fill.fee;
+            }
+            QCOMPARE(ids.size(), 2345); // each exactly once
+            QCOMPARE(quantity, dec("2.345"));
+            QCOMPARE(fees, truthFees);
+        }
+        QCOMPARE(s.fake.requestCount(FakeEndpoint::Trades), 2 * 118); // ceil(2345 / 20) a read
+    }
+
     void fetchFillsWithFeesAndFeeAsset()
     {
         Setup s;

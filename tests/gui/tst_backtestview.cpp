@@ -371,9 +371,8 @@ void TstBacktestView::cancelStopsALongSweepPromptly()
     QElapsedTimer stopping;
     stopping.start();
     int doneAtStop = -1;
-    connect(m_view->runner(), &ui::BacktestRunner::cancelled, this, [&doneAtStop](int doneRuns, int) {
-        doneAtStop = doneRuns;
-    });
+    connect(m_view->runner(), &ui::BacktestRunner::cancelled, this,
+            [&doneAtStop](int doneRuns, int) { doneAtStop = doneRuns; });
     QTest::mouseClick(cancel, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!m_view->runner()->isBusy(), 120000);
     const qint64 stopMs = stopping.elapsed();

@@ -28,6 +28,13 @@ public:
     int hiddenLookups = 0;
     /// Reads (tickers, time, lookups) that fail with a network error first.
     int failingReads = 0;
+    /// Order-fill reads that fail with a network error first (a 5xx on myTrades).
+    int failingFillReads = 0;
+    /// Order-fill reads that answer at most the first fill of the order and
+    /// none while the order has one (its trades are not visible yet), counted
+    /// down per read.
+    int laggingFillReads = 0;
+    int fillReads = 0; ///< fetchOrderFills calls received
     /// Called after every successful create (a test can move prices, count, ...).
     std::function<void(const exchange::OrderRequest &)> afterCreate;
 
@@ -108,6 +115,21 @@ public:
     exchange::ExResult<QList<domain::Fill>> fetchFills(const QString &symbol, qint64 sinceMs = 0) override
     {
         return m_inner.fetchFills(symbol, sinceMs);
+    }
+    exchange::ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
+                                                            const QString &exchangeOrderId) override
+    {
+        ++fillReads;
+        if (failingFillReads > 0) {
+            --failingFillReads;
+            return error(exchange::ExchangeError::Kind::Network, "503", "HTTP 503");
+        }
+        auto fills = m_inner.fetchOrderFills(symbol, clientOrderId, exchangeOrderId);
+        if (fills && laggingFillReads > 0) {
+            --laggingFillReads;
+            fills->resize(fills->size() > 1 ? 1 : 0);
+        }
+        return fills;
     }
 
 private:

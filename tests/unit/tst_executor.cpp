@@ -252,6 +252,169 @@ private slots:
         f.checkInvariants(plan);
     }
 
+    void tradesReadFailuresAreRetried()
+    {
+        // A 5xx on the trades read of every order, three times: retried with
+        // backoff, every fill recorded, the run complete.
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->afterCreate = [&](const ballast::exchange::OrderRequest &) { f.faulty->failingFillReads = 3; };
+        auto summary = f.executor().execute(plan, {});
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, plan.orders.size());
+        QCOMPARE(summary->fillsPending, 0);
+        QVERIFY(summary->complete());
+        QVERIFY(summary->nextStep().isEmpty());
+        f.checkInvariants(plan);
+    }
+
+    void tradesReadDownLeavesFillsPendingAndReconcileCompletesThem()
+    {
+        // The trades endpoint stays down for the whole run: every line is
+        // still sent (the orders' states are known), none counts as filled,
+        // the summary says fills are pending and what to run.
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->failingFillReads = 1000000;
+        auto summary = f.executor().execute(plan, {});
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, 0);
+        QCOMPARE(summary->fillsPending, plan.orders.size());
+        QCOMPARE(summary->notSent, 0);
+        QVERIFY(!summary->complete());
+        QVERIFY2(summary->oneLine().contains(QStringLiteral("fills pending")), qPrintable(summary->oneLine()));
+        QVERIFY2(summary->nextStep().contains(QStringLiteral("ballast-cli reconcile")),
+                 qPrintable(summary->nextStep()));
+        for (const JournalEntry &entry : f.journal(plan.id))
+            QVERIFY2(entry.status != OrderStatus::Planned, qPrintable(entry.clientOrderId));
+        ballast::storage::Statement recorded(f.temp.db(), "SELECT count(*) FROM fills");
+        recorded.step();
+        QCOMPARE(recorded.int64(0), 0);
+        // Reconcile while it is still down: nothing settled, and it says so.
+        auto stillDown = f.executor().reconcile({});
+        QVERIFY(stillDown.ok());
+        QCOMPARE(stillDown->fillsPending, plan.orders.size());
+        // Back up: reconciliation records every fill, once.
+        f.faulty->failingFillReads = 0;
+        auto reconciled = f.executor().reconcile({});
+        QVERIFY(reconciled.ok());
+        QCOMPARE(reconciled->fillsPending, 0);
+        QCOMPARE(reconciled->fillsAdded, plan.orders.size());
+        auto again = f.executor().reconcile({});
+        QVERIFY(again.ok());
+        QCOMPARE(again->fillsAdded, 0);
+        f.checkInvariants(plan);
+    }
+
+    void lateFillsAfterAnUnknownOutcomeArePolledUntilTheyAddUp()
+    {
+        // The create times out after the exchange accepted it, lookups do not
+        // see the order for a while, and its trades show up only later.
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->createFaults = {CreateFault::TimeoutAfterAccept};
+        f.faulty->hiddenLookups = 2;
+        f.faulty->laggingFillReads = 4;
+        auto summary = f.executor().execute(plan, {});
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, plan.orders.size());
+        QCOMPARE(summary->fillsPending, 0);
+        QVERIFY(summary->complete());
+        f.checkInvariants(plan);
+    }
+
+    void fillsThatDoNotAddUpAreNotCountedAsFilled()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->laggingFillReads = 1000000;
+        ExecutionOptions options;
+        options.fillWaitMs = 2000;
+        auto summary = f.executor().execute(plan, options);
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, 0);
+        QCOMPARE(summary->fillsPending, plan.orders.size());
+        QVERIFY(!summary->complete());
+        f.faulty->laggingFillReads = 0;
+        auto reconciled = f.executor().reconcile({});
+        QVERIFY(reconciled.ok());
+        QCOMPARE(reconciled->fillsPending, 0);
+        f.checkInvariants(plan);
+    }
+
+    void aFillAtOrBeforeTheSyncWatermarkIsStoredButNotApplied()
+    {
+        Fixture f;
+        ballast::storage::Journal journal(f.temp.db());
+        auto holding = [&](const char *asset) {
+            Decimal total;
+            for (const auto &row : *ballast::storage::HoldingsRepo(f.temp.db()).listForAccount(f.accountId)) {
+                if (row.asset == QLatin1String(asset))
+                    total += row.quantity;
+            }
+            return total;
+        };
+        const Decimal btc = holding("BTC");
+        const Decimal usdt = holding("USDT");
+        QCOMPARE(*journal.watermark(f.accountId), 0);
+        QVERIFY(journal.setWatermark(f.accountId, 1700000001000, f.now).ok());
+        QCOMPARE(*journal.watermark(f.accountId), 1700000001000);
+        ballast::domain::Fill early;
+        early.tradeId = QStringLiteral("T1");
+        early.clientOrderId = QStringLiteral("P0000000000A-1");
+        early.exchangeOrderId = QStringLiteral("7");
+        early.symbol = QStringLiteral("BTC/USDT");
+        early.side = Side::Buy;
+        early.quantity = dec("0.01");
+        early.price = dec("50000.123");
+        early.fee = dec("0.5");
+        early.feeAsset = QStringLiteral("USDT");
+        early.time = QDateTime::fromMSecsSinceEpoch(1700000001000, QTimeZone::utc()); // at the watermark
+        early.quoteQuantity = dec("500.00"); // the exchange's rounding, not 500.00123
+        // In the synced balances already: stored once, holdings unchanged.
+        QVERIFY(*journal.recordFill(f.accountId, early));
+        QCOMPARE(holding("BTC"), btc);
+        QCOMPARE(holding("USDT"), usdt);
+        QVERIFY(!*journal.recordFill(f.accountId, early)); // known: never twice
+        // After the watermark: applied, by the exchange's quote amount.
+        ballast::domain::Fill late = early;
+        late.tradeId = QStringLiteral("T2");
+        late.time = late.time.addMSecs(1);
+        QVERIFY(*journal.recordFill(f.accountId, late));
+        QVERIFY(!*journal.recordFill(f.accountId, late));
+        QCOMPARE(holding("BTC"), btc + dec("0.01"));
+        QCOMPARE(holding("USDT"), usdt - dec("500.5"));
+        ballast::storage::Statement rows(f.temp.db(),
+                                         "SELECT trade_id, applied, quote_quantity FROM fills ORDER BY trade_id");
+        QVERIFY(rows.step());
+        QCOMPARE(rows.text(0), QStringLiteral("T1"));
+        QCOMPARE(rows.int64(1), 0);
+        QVERIFY(rows.step());
+        QCOMPARE(rows.text(0), QStringLiteral("T2"));
+        QCOMPARE(rows.int64(1), 1);
+        QCOMPARE(*Decimal::parse(rows.text(2)), dec("500"));
+        QVERIFY(!rows.step());
+        auto stored = journal.fills(QStringLiteral("P0000000000A-1"));
+        QCOMPARE(stored->size(), 2);
+        QCOMPARE(stored->at(1).quoteQuantity, dec("500"));
+    }
+
+    void aStoppedRunIsNotComplete()
+    {
+        // Lines left planned after an error are not a success; a cancel by
+        // the person is.
+        ballast::execution::ExecutionSummary summary;
+        summary.planId = QStringLiteral("P0123456789A");
+        summary.notSent = 2;
+        summary.failure = QStringLiteral("network error");
+        QVERIFY(!summary.complete());
+        QVERIFY2(summary.nextStep().contains(QStringLiteral("ballast-cli reconcile")), qPrintable(summary.nextStep()));
+        QVERIFY(summary.nextStep().contains(QStringLiteral("ballast-cli execute P0123456789A")));
+        summary.cancelled = true;
+        summary.failure.clear();
+        QVERIFY(summary.complete());
+    }
+
     void reconcileAdoptsOrRevertsInFlightOrders()
     {
         Fixture f;

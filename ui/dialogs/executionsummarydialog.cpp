@@ -64,6 +64,10 @@ ExecutionSummaryDialog::ExecutionSummaryDialog(const execution::ExecutionSummary
         addCount(tr("Cancelled"), summary.cancelledOrders);
         if (summary.unknown > 0)
             addCount(tr("Still unknown (reconciled at the next start)"), summary.unknown);
+        if (summary.fillsPending > 0)
+            addCount(tr("Fills pending (recorded by reconciliation)"), summary.fillsPending);
+        if (summary.notSent > 0 && !summary.cancelled)
+            addCount(tr("Not sent"), summary.notSent);
         QStringList fees;
         for (auto it = m_fees.cbegin(); it != m_fees.cend(); ++it)
             fees.append(QString(decimalText(it.value()) + QLatin1Char(' ') + it.key()));

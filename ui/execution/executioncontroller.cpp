@@ -152,6 +152,13 @@ void ExecutionController::onFinished(const ExecutionSummary &summary)
                      summary.unknown)
                       .arg(summary.planId)});
     }
+    if (summary.fillsPending > 0) {
+        m_context.raiseAlert(Alert{now, Alert::Kind::Execution, Alert::Severity::Warning, summary.planId,
+                                   tr("%n order(s) of plan %1 have fills not yet in the ledger; they are recorded by "
+                                      "reconciliation at the next start.",
+                                      nullptr, summary.fillsPending)
+                                       .arg(summary.planId)});
+    }
     end();
     emit finished(summary);
 }

@@ -1,8 +1,8 @@
 #include "models/planmodel.h"
 
-#include "rebalance/planapproval.h"
 #include "export/exporttarget.h"
 #include "models/decimaltext.h"
+#include "rebalance/planapproval.h"
 
 #include <QLocale>
 
