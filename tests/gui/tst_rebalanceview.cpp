@@ -10,9 +10,9 @@
 #include "io/exports.h"
 #include "models/planmodel.h"
 #include "models/skippedlinesmodel.h"
-#include "storage/demoportfolio.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
 #include "storage/planrepo.h"
 #include "testsupport.h"
 #include "views/rebalanceview.h"
@@ -47,7 +47,7 @@ namespace {
 /// tripled, ETH and LINK cut, so that the plan sells and buys.
 void pushOutsideBands(ballast::storage::Database &db)
 {
-    ballast::storage::Ledger ledger(db);
+    ballast::services::Ledger ledger(db);
     auto snapshot = ledger.snapshot();
     QVERIFY(snapshot.ok());
     QList<ballast::domain::Holding> paper;
@@ -98,7 +98,7 @@ struct ProposedPage
 {
     ProposedPage()
     {
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        QVERIFY(ballast::services::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
         pushOutsideBands(temp.db());
         context = std::make_unique<AppContext>(temp.db(), temp.path());
         view = std::make_unique<RebalanceView>(*context);
@@ -142,9 +142,9 @@ private slots:
     void modelsPassTheModelTester()
     {
         ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        QVERIFY(ballast::services::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
         pushOutsideBands(temp.db());
-        auto plan = ballast::storage::Ledger(temp.db()).proposePlan({}, {}, {});
+        auto plan = ballast::services::Ledger(temp.db()).proposePlan({}, {}, {});
         QVERIFY(plan.ok());
         QVERIFY(plan->orders.size() >= 3);
 
@@ -201,7 +201,7 @@ private slots:
     void approvedLinesOnlyAreExecuted()
     {
         ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        QVERIFY(ballast::services::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
         pushOutsideBands(temp.db());
         AppContext context(temp.db(), temp.path());
         QSignalSpy ledgerChanged(&context, &AppContext::ledgerChanged);

@@ -4,8 +4,8 @@
 #include "appcontext.h"
 #include "models/previewmodel.h"
 #include "models/targetsmodel.h"
-#include "storage/demoportfolio.h"
-#include "storage/ledger.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
 #include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
 #include "testsupport.h"
@@ -88,7 +88,7 @@ void TestTargetsView::init()
 {
     m_db = std::make_unique<test::TempDatabase>();
     const Clock clock = [] { return fixedNow(); };
-    QVERIFY(storage::DemoPortfolio::create(m_db->db(), clock));
+    QVERIFY(services::DemoPortfolio::create(m_db->db(), clock));
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), clock);
     m_view = std::make_unique<ui::TargetsView>(*m_context);
     m_view->resize(1100, 600);
@@ -374,7 +374,7 @@ void TestTargetsView::previewFollowsEditsAndMatchesPlan()
 
     // A stored plan made with the same targets holds the same orders.
     QVERIFY(m_view->save());
-    auto proposed = storage::Ledger(m_db->db(), m_context->clock())
+    auto proposed = services::Ledger(m_db->db(), m_context->clock())
                         .proposePlan(QString(), rebalance::PlanMode{}, rebalance::PlanConstraints{});
     QVERIFY(proposed);
     QVERIFY(!proposed->orders.isEmpty());

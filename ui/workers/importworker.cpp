@@ -1,8 +1,8 @@
 #include "workers/importworker.h"
 
 #include "market/priceimporter.h"
+#include "services/ledger.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
 
 namespace ballast::ui {
 
@@ -51,7 +51,7 @@ void ImportWorker::import(const QList<ImportJob> &jobs)
             if (m_cancel)
                 return makeError(QStringLiteral("import.cancelled"), tr("Import cancelled; nothing was stored."));
             emit fileStarted(i, count, jobs.at(i).path);
-            auto stored = storage::Ledger(db, m_clock).importPrices({jobs.at(i).path}, jobs.at(i).options);
+            auto stored = services::Ledger(db, m_clock).importPrices({jobs.at(i).path}, jobs.at(i).options);
             if (!stored)
                 return stored.error();
             reports.append(*stored);

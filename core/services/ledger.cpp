@@ -1,4 +1,4 @@
-#include "storage/ledger.h"
+#include "services/ledger.h"
 
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
@@ -14,9 +14,22 @@
 
 #include <QTimeZone>
 
-namespace ballast::storage {
+namespace ballast::services {
 
-Ledger::Ledger(Database &db, Clock clock)
+using storage::AccountRepo;
+using storage::Database;
+using storage::guarded;
+using storage::HoldingsRepo;
+using storage::MarketRepo;
+using storage::PlanRepo;
+using storage::PortfolioRepo;
+using storage::PriceStore;
+using storage::SqlError;
+using storage::Statement;
+using storage::Transaction;
+using storage::ValuationRepo;
+
+Ledger::Ledger(storage::Database &db, Clock clock)
     : m_db(db)
     , m_clock(std::move(clock))
 {
@@ -358,4 +371,4 @@ Status Ledger::recordValuations(domain::Valuation::Kind kind)
     return {};
 }
 
-} // namespace ballast::storage
+} // namespace ballast::services

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/account.h"
+#include "domain/holding.h"
+#include "domain/portfolio.h"
+#include "domain/pricepoint.h"
+#include "domain/valuation.h"
+#include "market/importoptions.h"
+#include "market/importreport.h"
+#include "rebalance/planner.h"
+#include "rebalance/snapshot.h"
+
+#include <QList>
+
+namespace ballast::exchange {
+class Exchange;
+}
+
+namespace ballast::storage {
+class Database;
+}
+
+namespace ballast::services {
+
+/// The person-level operations on the ledger that the CLI and the GUI share:
+/// each one is a single transaction that also records the valuation row the
+/// change implies, so the equity curve always comes from stored history.
+class Ledger
+{
+public:
+    Ledger(storage::Database &db, Clock clock = systemClock());
+
+    /// Creates the first portfolio when there is none (quote currency @p quote).
+    Result<domain::Portfolio> init(const QString &portfolioName, const QString &quote);
+
+    Result<domain::Account> addAccount(const QString &name, const QString &exchange, const QString &baseUrl = {});
+
+    /// Sets positions on an account. On a paper account the paper exchange's
+    /// balances move with them (a deposit or withdrawal). Records a sync valuation.
+    Status setHoldings(const QString &accountName, const QList<domain::Holding> &holdings);
+
+    /// Stores prices and records a sync valuation of every portfolio.
+    Status setPrices(const QList<domain::PricePoint> &points);
+
+    /// Replaces the targets of a portfolio (weights must sum to 1).
+    Status setTargets(const QString &portfolioName, const QList<domain::Target> &targets, const domain::Band &band);
+
+    /// Values a portfolio now, or at @p atMs, from stored holdings and prices.
+    Result<rebalance::Snapshot> snapshot(const QString &portfolioName = {}, qint64 atMs = -1);
+
+    /// The accounts that can trade, with their markets against @p quote.
+    Result<QList<rebalance::Venue>> venues(const QString &quote);
+
+    /// Plans a rebalance of a portfolio from the stored holdings, prices and
+    /// markets, and stores the plan (status "proposed") so that it can be
+    /// executed later by its id.
+    Result<rebalance::RebalancePlan> proposePlan(const QString &portfolioName, const rebalance::PlanMode &mode,
+                                                 const rebalance::PlanConstraints &constraints);
+
+    /// What proposePlan would propose now if @p portfolio (its targets and
+    /// bands, which need not be the stored ones) were stored: the same
+    /// holdings, prices, markets and planner, but nothing is written. For
+    /// previews while a person edits targets.
+    Result<rebalance::RebalancePlan> previewPlan(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
+                                                 const rebalance::PlanConstraints &constraints);
+
+    /// Brings an exchange account up to date from its exchange: balances
+    /// replace the account's holdings, markets are cached for planning, prices
+    /// of the held assets are stored, and a sync valuation is recorded. One
+    /// transaction; nothing changes when any call fails.
+    Status sync(const domain::Account &account, exchange::Exchange &exchange);
+
+    /// Imports price history files, all or none (one transaction). The newest
+    /// close of each file also becomes the asset's current price (source
+    /// "import"), so the paper exchange and valuations use imported history.
+    Result<QList<market::ImportReport>> importPrices(const QStringList &paths, const market::ImportOptions &options);
+
+    /// Records a valuation of every portfolio at the current time.
+    Status recordValuations(domain::Valuation::Kind kind);
+
+    [[nodiscard]] qint64 now() const { return m_clock(); }
+
+private:
+    Result<rebalance::Snapshot> snapshotOf(const domain::Portfolio &portfolio, qint64 atMs);
+    Result<rebalance::RebalancePlan> planFor(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
+                                             const rebalance::PlanConstraints &constraints);
+
+    storage::Database &m_db;
+    Clock m_clock;
+};
+
+} // namespace ballast::services
