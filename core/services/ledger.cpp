@@ -17,7 +17,6 @@
 namespace ballast::services {
 
 using storage::AccountRepo;
-using storage::Database;
 using storage::guarded;
 using storage::HoldingsRepo;
 using storage::MarketRepo;
