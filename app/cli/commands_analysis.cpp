@@ -1,7 +1,6 @@
 // Price history and research: prices import, backtest, allocate.
 #include "allocation/allocationmodel.h"
 #include "backtest/backtester.h"
-#include "backtest/modelweights.h"
 #include "backtest/sweep.h"
 #include "cli.h"
 #include "clioutput.h"
@@ -506,7 +505,8 @@ int Cli::cmdSweep(QCommandLineParser &parser)
         if (!model)
             return usageError(QStringLiteral("--model: ") + model.error().message);
         // Models weigh the priced assets; cash columns (added for --weights) get 0.
-        auto weights = backtest::modelWeights(*data, *model, static_cast<std::size_t>(files->size()));
+        auto weights =
+            services::AllocationService::backtestWeights(*data, *model, static_cast<std::size_t>(files->size()));
         if (!weights)
             return fail(weights.error());
         weightSets.append({name, *weights});

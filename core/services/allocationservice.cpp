@@ -114,39 +114,72 @@ AllocationResult<allocation::Allocation> AllocationService::estimate(const alloc
                                                                      bool alignAlways)
 {
     const allocation::AllocationModel model(options);
-    const bool estimates = model.needsCovariance() || model.needsMeans();
-    Result<allocation::Allocation> allocated = makeError(QStringLiteral("allocate"), QStringLiteral("not run"));
-    if (!estimates) {
+    if (!model.needsCovariance() && !model.needsMeans()) {
         if (alignAlways) {
             if (auto aligned = market::PriceAlignment::align(series); !aligned)
                 return AllocationFailure::other(aligned.error());
         }
-        allocated = model.allocate(static_cast<int>(options.assets.size()));
-    } else {
-        auto aligned = market::PriceAlignment::align(series);
-        if (!aligned)
-            return AllocationFailure::other(aligned.error());
-        const auto rows = static_cast<Eigen::Index>(aligned->times.size());
-        const auto cols = static_cast<Eigen::Index>(aligned->closes.size());
-        if (rows < 3) {
-            AllocationFailure failure;
-            failure.kind = AllocationFailure::Kind::TooFewBars;
-            failure.bars = static_cast<qsizetype>(rows);
-            return failure;
-        }
-        Eigen::MatrixXd prices(rows, cols);
-        for (Eigen::Index c = 0; c < cols; ++c) {
-            for (Eigen::Index r = 0; r < rows; ++r)
-                prices(r, c) = aligned->closes[c][r];
-        }
-        allocation::EstimationOptions estimation;
-        const double spacing = static_cast<double>(aligned->times[1] - aligned->times[0]);
-        estimation.periodsPerYear = 365.0 * 86400000.0 / std::max(1.0, spacing);
-        allocated = model.allocateFromPrices(prices, estimation);
+        auto allocated = model.allocate(static_cast<int>(options.assets.size()));
+        if (!allocated)
+            return AllocationFailure::other(allocated.error());
+        return *allocated;
     }
+    auto aligned = market::PriceAlignment::align(series);
+    if (!aligned)
+        return AllocationFailure::other(aligned.error());
+    const auto rows = static_cast<Eigen::Index>(aligned->times.size());
+    const auto cols = static_cast<Eigen::Index>(aligned->closes.size());
+    if (rows < 3) {
+        AllocationFailure failure;
+        failure.kind = AllocationFailure::Kind::TooFewBars;
+        failure.bars = static_cast<qsizetype>(rows);
+        return failure;
+    }
+    Eigen::MatrixXd prices(rows, cols);
+    for (Eigen::Index c = 0; c < cols; ++c) {
+        for (Eigen::Index r = 0; r < rows; ++r)
+            prices(r, c) = aligned->closes[c][r];
+    }
+    const double spacing = static_cast<double>(aligned->times[1] - aligned->times[0]);
+    auto allocated = fromCloses(model, prices, 365.0 * 86400000.0 / std::max(1.0, spacing));
     if (!allocated)
         return AllocationFailure::other(allocated.error());
     return *allocated;
+}
+
+Result<allocation::Allocation> AllocationService::fromCloses(const allocation::AllocationModel &model,
+                                                             const Eigen::MatrixXd &prices, double periodsPerYear)
+{
+    if (!model.needsCovariance() && !model.needsMeans())
+        return model.allocate(static_cast<int>(prices.cols()));
+    allocation::EstimationOptions estimation;
+    estimation.periodsPerYear = periodsPerYear;
+    return model.allocateFromPrices(prices, estimation);
+}
+
+Result<std::vector<double>> AllocationService::backtestWeights(const backtest::BacktestData &data,
+                                                               allocation::Model model, std::size_t pricedColumns)
+{
+    pricedColumns = std::min(pricedColumns, data.width());
+    if (pricedColumns == 0)
+        return makeError(QStringLiteral("backtest.weights"), QStringLiteral("a model needs at least one priced asset"));
+    allocation::AllocationOptions options;
+    options.model = model;
+    options.assets = data.assets.mid(0, static_cast<qsizetype>(pricedColumns));
+    const allocation::AllocationModel allocator(options);
+    const auto rows = static_cast<Eigen::Index>(data.bars());
+    const auto cols = static_cast<Eigen::Index>(pricedColumns);
+    Eigen::MatrixXd prices(rows, cols);
+    for (Eigen::Index r = 0; r < rows; ++r) {
+        for (Eigen::Index c = 0; c < cols; ++c)
+            prices(r, c) = data.close(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
+    }
+    auto allocated = fromCloses(allocator, prices, 365.0 * data.barsPerDay);
+    if (!allocated)
+        return allocated.error();
+    std::vector<double> weights(allocated->weights.data(), allocated->weights.data() + allocated->weights.size());
+    weights.resize(data.width(), 0.0);
+    return weights;
 }
 
 } // namespace ballast::services

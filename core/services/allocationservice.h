@@ -1,12 +1,16 @@
 #pragma once
 
 #include "allocation/allocationmodel.h"
+#include "backtest/backtestdata.h"
 #include "common/result.h"
 #include "market/priceseries.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <cstddef>
+#include <vector>
 
 namespace ballast::storage {
 class Database;
@@ -68,7 +72,20 @@ public:
     static AllocationResult<allocation::Allocation> fromStoredHistory(storage::Database &db,
                                                                       const StoredHistoryAllocation &request);
 
+    /// Starting weights for a backtest or sweep (`--model`, the Backtest
+    /// page's model sources) estimated over the whole of @p data (note the
+    /// look-ahead: the model sees the period it is then tested on). The model
+    /// weighs the first @p pricedColumns assets; columns after them (cash
+    /// added with BacktestData::addCash) get 0. One weight per asset of
+    /// @p data, summing to 1.
+    static Result<std::vector<double>> backtestWeights(const backtest::BacktestData &data, allocation::Model model,
+                                                       std::size_t pricedColumns);
+
 private:
+    /// Estimates from @p prices (rows are bars) when the model needs risk or
+    /// returns; otherwise allocates without them.
+    static Result<allocation::Allocation> fromCloses(const allocation::AllocationModel &model,
+                                                     const Eigen::MatrixXd &prices, double periodsPerYear);
     static AllocationResult<allocation::Allocation>
     estimate(const allocation::AllocationOptions &options, const QList<market::PriceSeries> &series, bool alignAlways);
 };

@@ -1,7 +1,7 @@
 #include "backtest/backtestrunner.h"
 
-#include "backtest/modelweights.h"
 #include "backtest/sweep.h"
+#include "services/allocationservice.h"
 #include "services/ledgerqueries.h"
 #include "storage/database.h"
 
@@ -173,8 +173,8 @@ Result<PreparedBacktest> BacktestRunner::prepare(const BacktestRequest &request,
         if (cancelled())
             return makeError(QStringLiteral("backtest.cancelled"), tr("Cancelled."));
         if (source.model) {
-            auto weights =
-                backtest::modelWeights(*data, *source.model, static_cast<std::size_t>(request.pricedAssets.size()));
+            auto weights = services::AllocationService::backtestWeights(
+                *data, *source.model, static_cast<std::size_t>(request.pricedAssets.size()));
             if (!weights) {
                 return makeError(weights.error().code,
                                  tr("Weights from %1: %2").arg(source.name, weights.error().message));
