@@ -23,8 +23,6 @@ using storage::MarketRepo;
 using storage::PlanRepo;
 using storage::PortfolioRepo;
 using storage::PriceStore;
-using storage::SqlError;
-using storage::Statement;
 using storage::Transaction;
 using storage::ValuationRepo;
 
@@ -211,18 +209,11 @@ Result<rebalance::RebalancePlan> Ledger::planFor(const domain::Portfolio &portfo
             if (!position.price || position.asset == portfolio.quote)
                 continue;
             double peak = position.price->toDouble();
-            try {
-                Statement candles(m_db, "SELECT max(close) FROM candles WHERE asset = ? AND quote = ?");
-                candles.bind(1, position.asset).bind(2, portfolio.quote);
-                if (candles.step() && !candles.isNull(0))
-                    peak = std::max(peak, candles.real(0));
-                Statement prices(m_db, "SELECT price FROM prices WHERE asset = ? AND quote = ?");
-                prices.bind(1, position.asset).bind(2, portfolio.quote);
-                while (prices.step())
-                    peak = std::max(peak, prices.text(0).toDouble());
-            } catch (const SqlError &error) {
-                return error.toError();
-            }
+            auto highest = PriceStore(m_db).highest(position.asset, portfolio.quote);
+            if (!highest)
+                return highest.error();
+            if (*highest)
+                peak = std::max(peak, **highest);
             const double fell = peak > 0.0 ? 1.0 - position.price->toDouble() / peak : 0.0;
             if (fell > *constraints.fallingGuard)
                 guarded.noBuy.insert(position.asset, fell);

@@ -155,6 +155,25 @@ private slots:
         QCOMPARE(missing.error().asset, 1);
     }
 
+    void highestStoredPrice()
+    {
+        test::TempDatabase temp;
+        storage::PriceStore store(temp.db());
+        QVERIFY(!store.highest(QStringLiteral("BTC"), QStringLiteral("USDT"))->has_value());
+        const auto btc = series(QStringLiteral("BTC"), {100, 130, 120});
+        QVERIFY(store
+                    .putCandles(QStringLiteral("BTC"), QStringLiteral("USDT"), QStringLiteral("1d"), btc.candles,
+                                QStringLiteral("test"))
+                    .ok());
+        QCOMPARE(**store.highest(QStringLiteral("BTC"), QStringLiteral("USDT")), 130.0);
+        QVERIFY(store
+                    .setPrices({domain::PricePoint{QStringLiteral("BTC"), QStringLiteral("USDT"),
+                                                   QDateTime::fromMSecsSinceEpoch(kNow, QTimeZone::utc()), dec("140"),
+                                                   QStringLiteral("manual")}})
+                    .ok());
+        QCOMPARE(**store.highest(QStringLiteral("BTC"), QStringLiteral("USDT")), 140.0);
+    }
+
     void accountServiceAddsPaperWithSettings()
     {
         test::TempDatabase temp;
