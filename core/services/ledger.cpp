@@ -339,6 +339,34 @@ Result<QList<market::ImportReport>> Ledger::importPrices(const QStringList &path
     return imported;
 }
 
+Result<QList<market::ImportReport>> Ledger::importEach(const QList<ImportFile> &files,
+                                                       const std::function<bool(int index)> &started,
+                                                       const std::function<void(int index)> &done,
+                                                       const std::function<bool()> &proceed)
+{
+    const auto cancelled = [] {
+        return makeError(QStringLiteral("import.cancelled"), QStringLiteral("import cancelled; nothing was stored"));
+    };
+    return guarded([&]() -> Result<QList<market::ImportReport>> {
+        Transaction transaction(m_db);
+        QList<market::ImportReport> reports;
+        for (int i = 0; i < static_cast<int>(files.size()); ++i) {
+            if (started && !started(i))
+                return cancelled();
+            auto stored = importPrices({files.at(i).path}, files.at(i).options);
+            if (!stored)
+                return stored.error();
+            reports.append(*stored);
+            if (done)
+                done(i);
+        }
+        if (proceed && !proceed())
+            return cancelled();
+        transaction.commit();
+        return reports;
+    });
+}
+
 Status Ledger::recordValuations(domain::Valuation::Kind kind)
 {
     auto portfolios = PortfolioRepo(m_db).list();

@@ -14,6 +14,8 @@
 
 #include <QList>
 
+#include <functional>
+
 namespace ballast::exchange {
 class Exchange;
 }
@@ -76,6 +78,22 @@ public:
     /// close of each file also becomes the asset's current price (source
     /// "import"), so the paper exchange and valuations use imported history.
     Result<QList<market::ImportReport>> importPrices(const QStringList &paths, const market::ImportOptions &options);
+
+    /// One file of importEach, with its own options.
+    struct ImportFile
+    {
+        QString path;
+        market::ImportOptions options;
+    };
+    /// Imports files each with its own options, all or none (one transaction;
+    /// each file nests in it as a savepoint). @p started is called before
+    /// file i and may stop the import by returning false (error
+    /// "import.cancelled", nothing stored), as may @p proceed after the last
+    /// file; @p done after file i is in.
+    Result<QList<market::ImportReport>> importEach(const QList<ImportFile> &files,
+                                                   const std::function<bool(int index)> &started,
+                                                   const std::function<void(int index)> &done,
+                                                   const std::function<bool()> &proceed);
 
     /// Records a valuation of every portfolio at the current time.
     Status recordValuations(domain::Valuation::Kind kind);
