@@ -217,6 +217,25 @@ private slots:
         QVERIFY(queries.holdings()->isEmpty());
     }
 
+    void importEachStopsWhenAsked()
+    {
+        test::TempDatabase temp;
+        services::Ledger ledger(temp.db(), fixedClock());
+        int started = 0;
+        auto stopped = ledger.importEach({{temp.dir() + QStringLiteral("/missing.csv"), {}}},
+                                         [&](int) {
+                                             ++started;
+                                             return false;
+                                         },
+                                         {}, {});
+        QVERIFY(!stopped.ok());
+        QCOMPARE(stopped.error().code, QStringLiteral("import.cancelled"));
+        QCOMPARE(started, 1);
+        auto late = ledger.importEach({}, {}, {}, [] { return false; });
+        QCOMPARE(late.error().code, QStringLiteral("import.cancelled"));
+        QVERIFY(ledger.importEach({}, {}, {}, {}).ok());
+    }
+
     void paperRepoRows()
     {
         test::TempDatabase temp;
