@@ -1,7 +1,7 @@
 #include "appcontext.h"
 
-#include "storage/ledger.h"
-#include "storage/portfoliorepo.h"
+#include "services/ledger.h"
+#include "services/ledgerqueries.h"
 
 namespace ballast::ui {
 
@@ -13,14 +13,19 @@ AppContext::AppContext(storage::Database &db, QString databasePath, Clock clock,
 {
 }
 
-storage::Ledger AppContext::ledger() const
+services::Ledger AppContext::ledger() const
 {
-    return storage::Ledger(m_db, m_clock);
+    return services::Ledger(m_db, m_clock);
+}
+
+services::LedgerQueries AppContext::queries() const
+{
+    return services::LedgerQueries(m_db);
 }
 
 Result<domain::Portfolio> AppContext::portfolio() const
 {
-    return storage::PortfolioRepo(m_db).load();
+    return queries().portfolio();
 }
 
 Result<rebalance::Snapshot> AppContext::snapshot() const

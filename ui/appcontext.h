@@ -14,8 +14,12 @@
 
 namespace ballast::storage {
 class Database;
+}
+
+namespace ballast::services {
 class Ledger;
-} // namespace ballast::storage
+class LedgerQueries;
+} // namespace ballast::services
 
 namespace ballast::ui {
 
@@ -34,7 +38,9 @@ public:
     [[nodiscard]] storage::Database &db() const { return m_db; }
     [[nodiscard]] const QString &databasePath() const { return m_path; }
     [[nodiscard]] const Clock &clock() const { return m_clock; }
-    [[nodiscard]] storage::Ledger ledger() const;
+    [[nodiscard]] services::Ledger ledger() const;
+    /// What pages read from the ledger (accounts, holdings, prices, valuations...).
+    [[nodiscard]] services::LedgerQueries queries() const;
 
     /// The portfolio on show (the first one of the ledger).
     [[nodiscard]] Result<domain::Portfolio> portfolio() const;

@@ -3,7 +3,7 @@
 #include "appcontext.h"
 #include "dialogs/importdialog.h"
 #include "dialogs/passphrasedialog.h"
-#include "storage/accountrepo.h"
+#include "services/ledgerqueries.h"
 #include "views/accountsview.h"
 #include "views/alertsview.h"
 #include "views/backtestview.h"
@@ -322,7 +322,7 @@ void MainWindow::updateBanner()
     if (auto snapshot = m_context.snapshot())
         simulated = snapshot->isSimulated();
     bool realAccount = false;
-    if (auto accounts = storage::AccountRepo(m_context.db()).list()) {
+    if (auto accounts = m_context.queries().accounts()) {
         bool paper = false;
         for (const auto &account : *accounts) {
             paper = paper || account.kind == domain::AccountKind::Paper;

@@ -1,7 +1,6 @@
 // Price history and research: prices import, backtest, allocate.
 #include "allocation/allocationmodel.h"
 #include "backtest/backtester.h"
-#include "backtest/modelweights.h"
 #include "backtest/sweep.h"
 #include "cli.h"
 #include "clioutput.h"
@@ -10,8 +9,9 @@
 #include "io/exports.h"
 #include "market/pricealignment.h"
 #include "market/priceimporter.h"
+#include "services/allocationservice.h"
+#include "services/ledger.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -270,7 +270,7 @@ int Cli::cmdPricesImport(QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("keep-last")))
         options.lastCandle = market::ImportOptions::LastCandle::Keep;
     options.nowMs = clock()();
-    auto reports = storage::Ledger(db(), clock()).importPrices(files, options);
+    auto reports = services::Ledger(db(), clock()).importPrices(files, options);
     if (!reports)
         return fail(reports.error());
     if (json()) {
@@ -505,7 +505,8 @@ int Cli::cmdSweep(QCommandLineParser &parser)
         if (!model)
             return usageError(QStringLiteral("--model: ") + model.error().message);
         // Models weigh the priced assets; cash columns (added for --weights) get 0.
-        auto weights = backtest::modelWeights(*data, *model, static_cast<std::size_t>(files->size()));
+        auto weights =
+            services::AllocationService::backtestWeights(*data, *model, static_cast<std::size_t>(files->size()));
         if (!weights)
             return fail(weights.error());
         weightSets.append({name, *weights});
@@ -602,46 +603,26 @@ int Cli::cmdAllocate(QCommandLineParser &parser)
                           *read, from->isValid() ? *from : QDate(1970, 1, 1), to->isValid() ? *to : QDate(9999, 12, 31))
                                                        : *read);
         options.assets.append(asset);
-        if (options.model == allocation::Model::MarketCap || options.model == allocation::Model::SqrtMarketCap) {
-            double cap = 0.0;
-            for (const auto &candle : series.last().candles) {
-                if (candle.marketCap > 0.0)
-                    cap = candle.marketCap; // the newest known in the range
-            }
-            if (cap <= 0.0) {
-                return fail(makeError(QStringLiteral("allocate.market_cap"),
-                                      QStringLiteral("%1: no market capitalisation in the chosen dates (CoinGecko "
-                                                     "exports carry it)")
-                                          .arg(QDir::toNativeSeparators(file))));
-            }
-            options.marketCaps.push_back(cap);
-        }
     }
-    auto aligned = market::PriceAlignment::align(series);
-    if (!aligned)
-        return fail(aligned.error());
-    const allocation::AllocationModel model(options);
-    Result<allocation::Allocation> allocated = makeError(QStringLiteral("allocate"), QStringLiteral("not run"));
-    if (model.needsCovariance() || model.needsMeans()) {
-        const auto rows = static_cast<Eigen::Index>(aligned->times.size());
-        const auto cols = static_cast<Eigen::Index>(aligned->closes.size());
-        if (rows < 3)
-            return fail(makeError(QStringLiteral("allocate.data"),
-                                  QStringLiteral("the files share %1 bar(s); estimating risk needs more").arg(rows)));
-        Eigen::MatrixXd prices(rows, cols);
-        for (Eigen::Index c = 0; c < cols; ++c) {
-            for (Eigen::Index r = 0; r < rows; ++r)
-                prices(r, c) = aligned->closes[c][r];
+    auto allocated = services::AllocationService::fromSeries(options, series, true);
+    if (!allocated) {
+        const services::AllocationFailure &failure = allocated.error();
+        switch (failure.kind) {
+        case services::AllocationFailure::Kind::NoMarketCap:
+            return fail(makeError(QStringLiteral("allocate.market_cap"),
+                                  QStringLiteral("%1: no market capitalisation in the chosen dates (CoinGecko "
+                                                 "exports carry it)")
+                                      .arg(QDir::toNativeSeparators((*files)[failure.asset].second))));
+        case services::AllocationFailure::Kind::TooFewBars:
+            return fail(
+                makeError(QStringLiteral("allocate.data"),
+                          QStringLiteral("the files share %1 bar(s); estimating risk needs more").arg(failure.bars)));
+        case services::AllocationFailure::Kind::NoHistory:
+        case services::AllocationFailure::Kind::Other:
+            break;
         }
-        allocation::EstimationOptions estimation;
-        const double spacing = rows > 1 ? static_cast<double>(aligned->times[1] - aligned->times[0]) : 86400000.0;
-        estimation.periodsPerYear = 365.0 * 86400000.0 / std::max(1.0, spacing);
-        allocated = model.allocateFromPrices(prices, estimation);
-    } else {
-        allocated = model.allocate(static_cast<int>(series.size()));
+        return fail(failure.error);
     }
-    if (!allocated)
-        return fail(allocated.error());
     QJsonObject weights;
     QList<QStringList> rows;
     for (qsizetype i = 0; i < options.assets.size(); ++i) {

@@ -3,10 +3,10 @@
 #include "clioutput.h"
 #include "exchange/exchangefactory.h"
 #include "security/keystore.h"
-#include "storage/accountrepo.h"
+#include "services/accountservice.h"
+#include "services/ledger.h"
+#include "services/ledgerqueries.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
-#include "storage/portfoliorepo.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -84,7 +84,7 @@ Result<QString> Cli::passphrase()
 exchange::ExchangeFactory &Cli::exchanges()
 {
     if (!m_exchanges) {
-        auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+        auto portfolio = services::LedgerQueries(db()).portfolio(portfolioName());
         m_exchanges = std::make_unique<exchange::ExchangeFactory>(
             db(), portfolio ? portfolio->quote : QStringLiteral("USDT"), clock());
         m_network = std::make_unique<QNetworkAccessManager>();
@@ -109,10 +109,9 @@ exchange::ExchangeFactory &Cli::exchanges()
 
 int Cli::addExchangeAccount(const QString &exchangeName, const QString &name, const QString &baseUrl)
 {
-    if (auto existing = storage::AccountRepo(db()).findByName(name); existing && existing->has_value()) {
-        return fail(makeError(QStringLiteral("account.exists"),
-                              QStringLiteral("an account named \"%1\" exists already").arg(name)));
-    }
+    services::AccountService accounts(db(), vaultPath(), clock());
+    if (auto free = accounts.checkNameFree(name); !free)
+        return fail(free.error());
     // The key and secret come from stdin or a prompt, never from argv.
     const QString key = readSecretLine(QStringLiteral("%1 API key: ").arg(exchangeName), true);
     const QString secret = readSecretLine(QStringLiteral("%1 API secret: ").arg(exchangeName), false);
@@ -123,14 +122,9 @@ int Cli::addExchangeAccount(const QString &exchangeName, const QString &name, co
     auto unlock = passphrase();
     if (!unlock)
         return fail(unlock.error());
-    security::KeyStore keys(vaultPath());
-    if (auto stored = keys.store(name, security::Credentials{key, secret}, *unlock); !stored)
-        return fail(stored.error());
-    auto added = storage::Ledger(db(), clock()).addAccount(name, exchangeName, baseUrl);
-    if (!added) {
-        (void)keys.remove(name);
+    auto added = accounts.addExchangeAccount(name, exchangeName, baseUrl, key, secret, *unlock);
+    if (!added)
         return fail(added.error());
-    }
     if (json()) {
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("name"), added->name},
                                                   {QStringLiteral("exchange"), added->exchange},
@@ -139,7 +133,7 @@ int Cli::addExchangeAccount(const QString &exchangeName, const QString &name, co
         CliOutput::line(QStringLiteral("Added %1 account \"%2\"; its key is in the vault (%3). Run "
                                        "\"ballast-cli sync --account %2\" to fetch balances.")
                             .arg(exchangeName, name,
-                                 keys.backend() == security::KeyStore::Backend::SystemKeychain
+                                 accounts.keyBackend() == security::KeyStore::Backend::SystemKeychain
                                      ? QStringLiteral("system keychain")
                                      : QStringLiteral("encrypted file")));
     }
@@ -159,12 +153,12 @@ void Cli::registerExchangeCommands()
 
 int Cli::cmdSync(QCommandLineParser &parser)
 {
-    auto accounts = storage::AccountRepo(db()).list();
+    auto accounts = services::LedgerQueries(db()).accounts();
     if (!accounts)
         return fail(accounts.error());
     const QString only = parser.value(QStringLiteral("account"));
     if (!only.isEmpty()) {
-        if (auto named = storage::AccountRepo(db()).byName(only); !named)
+        if (auto named = services::LedgerQueries(db()).account(only); !named)
             return fail(named.error());
     }
     QJsonArray synced;
@@ -178,7 +172,7 @@ int Cli::cmdSync(QCommandLineParser &parser)
             ++failures;
             continue;
         }
-        if (auto done = storage::Ledger(db(), clock()).sync(account, *connector); !done) {
+        if (auto done = services::Ledger(db(), clock()).sync(account, *connector); !done) {
             CliOutput::error(done.error().message);
             ++failures;
             continue;

@@ -8,7 +8,7 @@
 #include "services/planservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -220,7 +220,7 @@ int Cli::cmdExecute(QCommandLineParser &parser)
             CliOutput::line(QStringLiteral("Note: ") + message);
         CliOutput::line(QStringLiteral("\n") + summary->oneLine());
         if (!summary->aborted && !summary->dryRun) {
-            if (auto after = storage::Ledger(db(), clock()).snapshot(plan->portfolio)) {
+            if (auto after = services::Ledger(db(), clock()).snapshot(plan->portfolio)) {
                 int outside = 0;
                 for (const auto &position : after->positions())
                     outside += position.outsideBand() ? 1 : 0;

@@ -6,14 +6,12 @@
 #include "exchange/paperexchange.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
-#include "storage/accountrepo.h"
+#include "services/accountservice.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
+#include "services/ledgerqueries.h"
+#include "services/targetweights.h"
 #include "storage/database.h"
-#include "storage/demoportfolio.h"
-#include "storage/holdingsrepo.h"
-#include "storage/journal.h"
-#include "storage/ledger.h"
-#include "storage/portfoliorepo.h"
-#include "storage/valuationrepo.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -166,7 +164,7 @@ int Cli::cmdInit(QCommandLineParser &parser)
         return usageError(QStringLiteral("init takes no arguments"));
     const QString path = QDir::toNativeSeparators(db().path());
     if (parser.isSet(QStringLiteral("demo"))) {
-        if (auto created = storage::DemoPortfolio::create(db(), clock()); !created)
+        if (auto created = services::DemoPortfolio::create(db(), clock()); !created)
             return fail(created.error());
         if (json()) {
             CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("database"), path},
@@ -182,7 +180,7 @@ int Cli::cmdInit(QCommandLineParser &parser)
     auto quote = domain::AssetCatalog::normalizeSymbol(parser.value(QStringLiteral("quote")));
     if (!quote)
         return usageError(QStringLiteral("--quote: ") + quote.error().message);
-    auto portfolio = storage::Ledger(db(), clock()).init(parser.value(QStringLiteral("name")), *quote);
+    auto portfolio = services::Ledger(db(), clock()).init(parser.value(QStringLiteral("name")), *quote);
     if (!portfolio)
         return fail(portfolio.error());
     if (json()) {
@@ -220,21 +218,8 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
     }
     config.makerFeeBps = config.takerFeeBps;
 
-    auto added = storage::guarded([&]() -> Result<domain::Account> {
-        storage::Transaction transaction(db());
-        auto account =
-            storage::Ledger(db(), clock()).addAccount(name, exchange, parser.value(QStringLiteral("base-url")));
-        if (!account)
-            return account.error();
-        if (account->kind == domain::AccountKind::Paper) {
-            auto portfolio = storage::PortfolioRepo(db()).load();
-            const QString quote = portfolio ? portfolio->quote : QStringLiteral("USDT");
-            if (auto set = exchange::PaperExchange(db(), account->id, quote, clock()).setConfig(config); !set)
-                return set.error().toError();
-        }
-        transaction.commit();
-        return account;
-    });
+    auto added = services::AccountService(db(), vaultPath(), clock())
+                     .addAccount(name, exchange, parser.value(QStringLiteral("base-url")), config);
     if (!added)
         return fail(added.error());
     if (json()) {
@@ -249,7 +234,7 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
 
 int Cli::cmdAccountsList(QCommandLineParser &)
 {
-    auto accounts = storage::AccountRepo(db()).list();
+    auto accounts = services::LedgerQueries(db()).accounts();
     if (!accounts)
         return fail(accounts.error());
     if (json()) {
@@ -301,7 +286,7 @@ int Cli::cmdHoldingsSet(QCommandLineParser &parser)
         }
         holdings.append(domain::Holding{0, account, *symbol, network, *quantity});
     }
-    if (auto stored = storage::Ledger(db(), clock()).setHoldings(account, holdings); !stored)
+    if (auto stored = services::Ledger(db(), clock()).setHoldings(account, holdings); !stored)
         return fail(stored.error());
     if (json()) {
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("account"), account},
@@ -314,7 +299,7 @@ int Cli::cmdHoldingsSet(QCommandLineParser &parser)
 
 int Cli::cmdHoldingsList(QCommandLineParser &)
 {
-    auto holdings = storage::HoldingsRepo(db()).list();
+    auto holdings = services::LedgerQueries(db()).holdings();
     if (!holdings)
         return fail(holdings.error());
     if (json()) {
@@ -339,7 +324,7 @@ int Cli::cmdHoldingsList(QCommandLineParser &)
 
 int Cli::cmdPricesSet(QCommandLineParser &parser)
 {
-    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+    auto portfolio = services::LedgerQueries(db()).portfolio(portfolioName());
     if (!portfolio)
         return fail(portfolio.error());
     QString quote = portfolio->quote;
@@ -386,7 +371,7 @@ int Cli::cmdPricesSet(QCommandLineParser &parser)
         }
         points.append(domain::PricePoint{*symbol, quote, at, *price, QStringLiteral("manual")});
     }
-    if (auto stored = storage::Ledger(db(), clock()).setPrices(points); !stored)
+    if (auto stored = services::Ledger(db(), clock()).setPrices(points); !stored)
         return fail(stored.error());
     if (json()) {
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("quote"), quote},
@@ -401,7 +386,7 @@ int Cli::cmdPricesSet(QCommandLineParser &parser)
 
 int Cli::cmdTargetsSet(QCommandLineParser &parser)
 {
-    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+    auto portfolio = services::LedgerQueries(db()).portfolio(portfolioName());
     if (!portfolio)
         return fail(portfolio.error());
     domain::Band band = portfolio->defaultBand;
@@ -418,26 +403,17 @@ int Cli::cmdTargetsSet(QCommandLineParser &parser)
     QList<domain::Target> targets;
     for (qsizetype i = 0; i < assignments->size(); ++i) {
         const auto &[key, value] = (*assignments)[i];
-        auto symbol = domain::AssetCatalog::normalizeSymbol(key);
-        if (!symbol)
-            return usageError(argumentError(i, arguments[i], symbol.error()).message);
-        domain::Target target;
-        target.asset = *symbol;
-        auto weight = domain::parseWeight(value.section(QLatin1Char(':'), 0, 0));
-        if (!weight)
-            return usageError(argumentError(i, arguments[i], weight.error()).message);
-        target.weight = *weight;
-        if (value.contains(QLatin1Char(':'))) {
-            auto own = domain::Band::parse(value.section(QLatin1Char(':'), 1));
-            if (!own)
-                return usageError(argumentError(i, arguments[i], own.error()).message);
-            target.band = *own;
-        }
-        targets.append(target);
+        services::TargetText text{key, value.section(QLatin1Char(':'), 0, 0), std::nullopt};
+        if (value.contains(QLatin1Char(':')))
+            text.band = value.section(QLatin1Char(':'), 1);
+        auto target = services::TargetWeights::parse(text, services::WeightNotation::Fraction);
+        if (!target)
+            return usageError(argumentError(i, arguments[i], target.error().error).message);
+        targets.append(*target);
     }
-    if (auto valid = storage::PortfolioRepo::validateTargets(targets); !valid)
+    if (auto valid = services::TargetWeights::validate(targets); !valid)
         return fail(valid.error());
-    if (auto stored = storage::Ledger(db(), clock()).setTargets(portfolio->name, targets, band); !stored)
+    if (auto stored = services::Ledger(db(), clock()).setTargets(portfolio->name, targets, band); !stored)
         return fail(stored.error());
     if (json()) {
         QJsonObject weights;
@@ -458,10 +434,10 @@ int Cli::cmdStatus(QCommandLineParser &parser)
 {
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("status takes no arguments"));
-    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+    auto portfolio = services::LedgerQueries(db()).portfolio(portfolioName());
     if (!portfolio)
         return fail(portfolio.error());
-    auto snapshot = storage::Ledger(db(), clock()).snapshot(portfolio->name);
+    auto snapshot = services::Ledger(db(), clock()).snapshot(portfolio->name);
     if (!snapshot)
         return fail(snapshot.error());
     if (json()) {
@@ -510,22 +486,22 @@ int Cli::cmdExport(QCommandLineParser &parser)
     const QString out = parser.value(QStringLiteral("out"));
     if (arguments.size() != 1 || out.isEmpty())
         return usageError(QStringLiteral("usage: ballast-cli export holdings|valuations|trades --out FILE.csv"));
-    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
+    auto portfolio = services::LedgerQueries(db()).portfolio(portfolioName());
     if (!portfolio)
         return fail(portfolio.error());
     io::CsvTable table;
     if (arguments.first() == QLatin1String("holdings")) {
-        auto snapshot = storage::Ledger(db(), clock()).snapshot(portfolio->name);
+        auto snapshot = services::Ledger(db(), clock()).snapshot(portfolio->name);
         if (!snapshot)
             return fail(snapshot.error());
         table = io::Exports::holdings(*snapshot);
     } else if (arguments.first() == QLatin1String("valuations")) {
-        auto rows = storage::ValuationRepo(db()).list(portfolio->id);
+        auto rows = services::LedgerQueries(db()).valuations(portfolio->id);
         if (!rows)
             return fail(rows.error());
         table = io::Exports::valuations(portfolio->name, *rows);
     } else if (arguments.first() == QLatin1String("trades")) {
-        auto fills = storage::Journal(db()).allFills();
+        auto fills = services::LedgerQueries(db()).fills();
         if (!fills)
             return fail(fills.error());
         QList<std::pair<QString, domain::Fill>> rows;

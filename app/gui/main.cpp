@@ -1,8 +1,8 @@
 #include "appcontext.h"
 #include "mainwindow.h"
+#include "services/demoportfolio.h"
+#include "services/ledgerqueries.h"
 #include "storage/database.h"
-#include "storage/demoportfolio.h"
-#include "storage/portfoliorepo.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -63,9 +63,9 @@ int main(int argc, char *argv[])
     auto &db = **opened;
     // First run opens the demo portfolio on the paper exchange.
     if (firstRun || parser.isSet(demoOption)) {
-        auto portfolios = ballast::storage::PortfolioRepo(db).list();
+        auto portfolios = ballast::services::LedgerQueries(db).portfolios();
         if (portfolios && portfolios->isEmpty()) {
-            if (auto created = ballast::storage::DemoPortfolio::create(db, ballast::systemClock()); !created) {
+            if (auto created = ballast::services::DemoPortfolio::create(db, ballast::systemClock()); !created) {
                 QMessageBox::critical(nullptr, QObject::tr("Ballast"), created.error().message);
                 return 1;
             }

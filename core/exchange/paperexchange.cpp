@@ -3,6 +3,7 @@
 #include "domain/assetcatalog.h"
 #include "exchange/orderrules.h"
 #include "storage/database.h"
+#include "storage/paperrepo.h"
 #include "storage/pricestore.h"
 
 #include <QTimeZone>
@@ -94,31 +95,6 @@ std::pair<QString, QString> splitSymbol(const QString &symbol)
     return {symbol.left(slash), symbol.mid(slash + 1)};
 }
 
-Order readOrder(const storage::Statement &row)
-{
-    // id, client_order_id, symbol, side, type, quantity, price, filled_quantity,
-    // filled_quote, status, reason, created_at, updated_at
-    Order order;
-    order.exchangeOrderId = QString::number(row.int64(0));
-    order.clientOrderId = row.text(1);
-    order.symbol = row.text(2);
-    order.side = domain::sideFromString(row.text(3));
-    order.type = row.text(4) == QLatin1String("limit") ? OrderType::Limit : OrderType::Market;
-    order.quantity = row.decimal(5);
-    order.price = row.decimal(6);
-    order.filledQuantity = row.decimal(7);
-    order.filledQuote = row.decimal(8);
-    order.status = domain::orderStatusFromString(row.text(9));
-    order.reason = row.text(10);
-    order.createdAt = QDateTime::fromMSecsSinceEpoch(row.int64(11), QTimeZone::utc());
-    order.updatedAt = QDateTime::fromMSecsSinceEpoch(row.int64(12), QTimeZone::utc());
-    return order;
-}
-
-constexpr const char *kOrderColumns = "SELECT id, client_order_id, symbol, side, type, quantity, price, "
-                                      "filled_quantity, filled_quote, status, reason, created_at, updated_at "
-                                      "FROM paper_orders";
-
 } // namespace
 
 PaperExchange::PaperExchange(storage::Database &db, qint64 accountId, QString quote, Clock clock)
@@ -166,43 +142,28 @@ MarketRules PaperExchange::defaultRules(const QString &base, const QString &quot
 PaperConfig PaperExchange::config() const
 {
     PaperConfig config;
-    try {
-        storage::Statement query(m_db, "SELECT key, value FROM meta WHERE key LIKE ?");
-        query.bind(1, QStringLiteral("paper.%1.%").arg(m_accountId));
-        while (query.step()) {
-            const QString key = query.text(0).section(QLatin1Char('.'), 2);
-            const int value = query.text(1).toInt();
-            if (key == QLatin1String("taker_fee_bps"))
-                config.takerFeeBps = value;
-            else if (key == QLatin1String("maker_fee_bps"))
-                config.makerFeeBps = value;
-            else if (key == QLatin1String("slippage_bps"))
-                config.slippageBps = value;
-        }
-    } catch (const storage::SqlError &) {
-        // Defaults when the settings cannot be read; errors surface on the next write.
+    auto settings = storage::PaperRepo(m_db, m_accountId).settings();
+    if (!settings)
+        return config; // defaults when the settings cannot be read; errors surface on the next write
+    for (const auto &[key, text] : *settings) {
+        const int value = text.toInt();
+        if (key == QLatin1String("taker_fee_bps"))
+            config.takerFeeBps = value;
+        else if (key == QLatin1String("maker_fee_bps"))
+            config.makerFeeBps = value;
+        else if (key == QLatin1String("slippage_bps"))
+            config.slippageBps = value;
     }
     return config;
 }
 
 ExResult<void> PaperExchange::setConfig(const PaperConfig &config)
 {
-    auto stored = storage::guarded([&]() -> Status {
-        storage::Transaction transaction(m_db);
-        storage::Statement upsert(m_db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-        const std::array<std::pair<const char *, int>, 3> values{{{"taker_fee_bps", config.takerFeeBps},
-                                                                  {"maker_fee_bps", config.makerFeeBps},
-                                                                  {"slippage_bps", config.slippageBps}}};
-        for (const auto &[key, value] : values) {
-            upsert.bind(1, QStringLiteral("paper.%1.%2").arg(m_accountId).arg(QString::fromLatin1(key)))
-                .bind(2, QString::number(value));
-            upsert.run();
-            upsert.reset();
-        }
-        transaction.commit();
-        return {};
-    });
-    if (!stored)
+    const QList<std::pair<QString, QString>> values{
+        {QStringLiteral("taker_fee_bps"), QString::number(config.takerFeeBps)},
+        {QStringLiteral("maker_fee_bps"), QString::number(config.makerFeeBps)},
+        {QStringLiteral("slippage_bps"), QString::number(config.slippageBps)}};
+    if (auto stored = storage::PaperRepo(m_db, m_accountId).setSettings(values); !stored)
         return storageError(stored.error());
     return {};
 }
@@ -247,16 +208,7 @@ ExResult<QList<MarketRules>> PaperExchange::fetchMarkets()
 
 ExResult<QList<Balance>> PaperExchange::fetchBalances()
 {
-    auto rows = storage::guarded([&]() -> Result<QList<Balance>> {
-        storage::Statement query(m_db,
-                                 "SELECT asset, free, locked FROM paper_balances WHERE account_id = ? "
-                                 "ORDER BY asset");
-        query.bind(1, m_accountId);
-        QList<Balance> balances;
-        while (query.step())
-            balances.append(Balance{query.text(0), query.decimal(1), query.decimal(2)});
-        return balances;
-    });
+    auto rows = storage::PaperRepo(m_db, m_accountId).balances();
     if (!rows)
         return storageError(rows.error());
     return *rows;
@@ -264,25 +216,13 @@ ExResult<QList<Balance>> PaperExchange::fetchBalances()
 
 ExResult<void> PaperExchange::setBalances(const QList<Balance> &balances)
 {
-    auto stored = storage::guarded([&]() -> Status {
-        storage::Transaction transaction(m_db);
-        storage::Statement upsert(m_db,
-                                  "INSERT INTO paper_balances (account_id, asset, free, locked) "
-                                  "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, asset) "
-                                  "DO UPDATE SET free = excluded.free, locked = excluded.locked");
-        for (const Balance &balance : balances) {
-            if (balance.free.isNegative() || balance.locked.isNegative()) {
-                return makeError(QStringLiteral("balance.negative"),
-                                 QStringLiteral("%1: a balance cannot be negative").arg(balance.asset));
-            }
-            upsert.bind(1, m_accountId).bind(2, balance.asset).bind(3, balance.free).bind(4, balance.locked);
-            upsert.run();
-            upsert.reset();
+    for (const Balance &balance : balances) {
+        if (balance.free.isNegative() || balance.locked.isNegative()) {
+            return storageError(makeError(QStringLiteral("balance.negative"),
+                                          QStringLiteral("%1: a balance cannot be negative").arg(balance.asset)));
         }
-        transaction.commit();
-        return {};
-    });
-    if (!stored)
+    }
+    if (auto stored = storage::PaperRepo(m_db, m_accountId).putBalances(balances); !stored)
         return storageError(stored.error());
     return {};
 }
@@ -345,34 +285,26 @@ ExResult<Order> PaperExchange::place(const OrderRequest &request, bool validateO
     const qint64 now = m_clock();
     auto outcome = storage::guarded([&]() -> Result<Order, Error> {
         storage::Transaction transaction(m_db);
-        storage::Statement duplicate(m_db,
-                                     "SELECT count(*) FROM paper_orders WHERE account_id = ? AND "
-                                     "client_order_id = ? AND status IN ('open', 'partially_filled')");
-        duplicate.bind(1, m_accountId).bind(2, request.clientOrderId);
-        duplicate.step();
-        if (duplicate.int64(0) > 0)
+        storage::PaperRepo repo(m_db, m_accountId);
+        auto duplicate = repo.hasOpenOrder(request.clientOrderId);
+        if (!duplicate)
+            return duplicate.error();
+        if (*duplicate)
             return makeError(QStringLiteral("-2010"), QStringLiteral("Duplicate order sent."));
 
-        auto balanceOf = [&](const QString &asset) {
-            storage::Statement query(m_db,
-                                     "SELECT free, locked FROM paper_balances WHERE account_id = ? AND asset = ?");
-            query.bind(1, m_accountId).bind(2, asset);
-            return query.step() ? Balance{asset, query.decimal(0), query.decimal(1)} : Balance{asset, {}, {}};
-        };
-        storage::Statement putBalance(m_db,
-                                      "INSERT INTO paper_balances (account_id, asset, free, locked) "
-                                      "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, asset) "
-                                      "DO UPDATE SET free = excluded.free, locked = excluded.locked");
-        auto store = [&](const Balance &balance) {
-            putBalance.bind(1, m_accountId).bind(2, balance.asset).bind(3, balance.free).bind(4, balance.locked);
-            putBalance.run();
-            putBalance.reset();
+        auto balanceOf = [&](const QString &asset) -> Result<Balance> {
+            auto found = repo.balance(asset);
+            if (!found)
+                return found.error();
+            return found->value_or(Balance{asset, {}, {}});
         };
 
-        Balance pay = balanceOf(payAsset);
+        auto pay = balanceOf(payAsset);
+        if (!pay)
+            return pay.error();
         // Like Binance's order/test and Kraken's validate=true, a dry run checks
         // the order's rules, not the balance (a buy may be funded by earlier sells).
-        if (!validateOnly && pay.free < payAmount) {
+        if (!validateOnly && pay->free < payAmount) {
             return makeError(QStringLiteral("-2010"),
                              QStringLiteral("Account has insufficient balance for requested action."));
         }
@@ -391,46 +323,34 @@ ExResult<Order> PaperExchange::place(const OrderRequest &request, bool validateO
         if (marketable) {
             order.filledQuantity = request.quantity;
             order.filledQuote = notional;
-            Balance receive = balanceOf(buy ? market->base : market->quote);
-            pay.free -= payAmount;
-            store(pay);
-            receive = balanceOf(receive.asset); // re-read: pay and receive differ
-            receive.free += buy ? request.quantity : notional - fee;
-            store(receive);
+            pay->free -= payAmount;
+            if (auto stored = repo.putBalances({*pay}); !stored)
+                return stored.error();
+            auto receive = balanceOf(buy ? market->base : market->quote); // read after pay: they may be one asset
+            if (!receive)
+                return receive.error();
+            receive->free += buy ? request.quantity : notional - fee;
+            if (auto stored = repo.putBalances({*receive}); !stored)
+                return stored.error();
         } else {
-            pay.free -= payAmount;
-            pay.locked += payAmount;
-            store(pay);
+            pay->free -= payAmount;
+            pay->locked += payAmount;
+            if (auto stored = repo.putBalances({*pay}); !stored)
+                return stored.error();
         }
-        storage::Statement insert(m_db,
-                                  "INSERT INTO paper_orders (account_id, client_order_id, symbol, side, type, "
-                                  "quantity, price, filled_quantity, filled_quote, status, reason, created_at, "
-                                  "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)");
-        insert.bind(1, m_accountId)
-            .bind(2, order.clientOrderId)
-            .bind(3, order.symbol)
-            .bind(4, domain::toText(order.side))
-            .bind(5, domain::toText(order.type))
-            .bind(6, order.quantity)
-            .bind(7, order.price)
-            .bind(8, order.filledQuantity)
-            .bind(9, order.filledQuote)
-            .bind(10, domain::toText(order.status))
-            .bind(11, now)
-            .bind(12, now);
-        insert.run();
-        order.exchangeOrderId = QString::number(m_db.lastInsertId());
+        auto orderId = repo.addOrder(order, now);
+        if (!orderId)
+            return orderId.error();
+        order.exchangeOrderId = QString::number(*orderId);
         if (marketable) {
-            storage::Statement fill(m_db,
-                                    "INSERT INTO paper_fills (order_id, quantity, price, fee, fee_asset, ts) "
-                                    "VALUES (?, ?, ?, ?, ?, ?)");
-            fill.bind(1, m_db.lastInsertId())
-                .bind(2, request.quantity)
-                .bind(3, fillPrice)
-                .bind(4, fee)
-                .bind(5, market->quote)
-                .bind(6, now);
-            fill.run();
+            domain::Fill fill;
+            fill.quantity = request.quantity;
+            fill.price = fillPrice;
+            fill.fee = fee;
+            fill.feeAsset = market->quote;
+            fill.time = QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc());
+            if (auto stored = repo.addFill(*orderId, fill); !stored)
+                return stored.error();
         }
         transaction.commit();
         return order;
@@ -454,17 +374,7 @@ ExResult<Order> PaperExchange::fetchOrder(const QString &symbol, const QString &
 {
     if (auto matched = matchOpenOrders(); !matched)
         return matched.error();
-    auto found = storage::guarded([&]() -> Result<std::optional<Order>> {
-        storage::Statement query(m_db,
-                                 QByteArray(QByteArray(kOrderColumns)
-                                            + " WHERE account_id = ? AND symbol = ? AND client_order_id = ? "
-                                              "ORDER BY id DESC LIMIT 1")
-                                     .constData());
-        query.bind(1, m_accountId).bind(2, symbol).bind(3, clientOrderId);
-        if (query.step())
-            return std::optional<Order>(readOrder(query));
-        return std::optional<Order>();
-    });
+    auto found = storage::PaperRepo(m_db, m_accountId).findOrder(symbol, clientOrderId);
     if (!found)
         return storageError(found.error());
     if (!found->has_value())
@@ -484,6 +394,7 @@ ExResult<Order> PaperExchange::cancelOrder(const QString &symbol, const QString 
     const QString quote = parts.second;
     auto cancelled = storage::guarded([&]() -> Result<Order> {
         storage::Transaction transaction(m_db);
+        storage::PaperRepo repo(m_db, m_accountId);
         const bool buy = order->side == Side::Buy;
         const QString lockedAsset = buy ? quote : base;
         // Release what the order still holds locked.
@@ -493,22 +404,19 @@ ExResult<Order> PaperExchange::cancelOrder(const QString &symbol, const QString 
             const Decimal notional = remaining * order->price;
             release = notional + (notional * bps(config().makerFeeBps)).rounded(8, RoundingMode::Ceiling);
         }
-        storage::Statement update(m_db,
-                                  "UPDATE paper_balances SET free = ?, locked = ? "
-                                  "WHERE account_id = ? AND asset = ?");
-        storage::Statement query(m_db, "SELECT free, locked FROM paper_balances WHERE account_id = ? AND asset = ?");
-        query.bind(1, m_accountId).bind(2, lockedAsset);
-        if (query.step()) {
-            const Decimal released = Decimal::min(release, query.decimal(1));
-            update.bind(1, query.decimal(0) + released)
-                .bind(2, query.decimal(1) - released)
-                .bind(3, m_accountId)
-                .bind(4, lockedAsset);
-            update.run();
+        auto held = repo.balance(lockedAsset);
+        if (!held)
+            return held.error();
+        if (held->has_value()) {
+            Balance balance = **held;
+            const Decimal released = Decimal::min(release, balance.locked);
+            balance.free += released;
+            balance.locked -= released;
+            if (auto stored = repo.putBalances({balance}); !stored)
+                return stored.error();
         }
-        storage::Statement mark(m_db, "UPDATE paper_orders SET status = 'cancelled', updated_at = ? WHERE id = ?");
-        mark.bind(1, m_clock()).bind(2, order->exchangeOrderId.toLongLong());
-        mark.run();
+        if (auto marked = repo.markCancelled(order->exchangeOrderId.toLongLong(), m_clock()); !marked)
+            return marked.error();
         transaction.commit();
         Order result = *order;
         result.status = OrderStatus::Cancelled;
@@ -523,18 +431,7 @@ ExResult<QList<Order>> PaperExchange::fetchOpenOrders(const QString &symbol)
 {
     if (auto matched = matchOpenOrders(); !matched)
         return matched.error();
-    auto rows = storage::guarded([&]() -> Result<QList<Order>> {
-        storage::Statement query(m_db,
-                                 QByteArray(QByteArray(kOrderColumns)
-                                            + " WHERE account_id = ? AND status IN ('open', 'partially_filled') "
-                                              "AND (? = '' OR symbol = ?) ORDER BY id")
-                                     .constData());
-        query.bind(1, m_accountId).bind(2, symbol).bind(3, symbol);
-        QList<Order> orders;
-        while (query.step())
-            orders.append(readOrder(query));
-        return orders;
-    });
+    auto rows = storage::PaperRepo(m_db, m_accountId).openOrders(symbol);
     if (!rows)
         return storageError(rows.error());
     return *rows;
@@ -542,18 +439,7 @@ ExResult<QList<Order>> PaperExchange::fetchOpenOrders(const QString &symbol)
 
 ExResult<int> PaperExchange::matchOpenOrders()
 {
-    auto open = storage::guarded([&]() -> Result<QList<Order>> {
-        storage::Statement query(
-            m_db,
-            QByteArray(QByteArray(kOrderColumns)
-                       + " WHERE account_id = ? AND status IN ('open', 'partially_filled') ORDER BY id")
-                .constData());
-        query.bind(1, m_accountId);
-        QList<Order> orders;
-        while (query.step())
-            orders.append(readOrder(query));
-        return orders;
-    });
+    auto open = storage::PaperRepo(m_db, m_accountId).openOrders();
     if (!open)
         return storageError(open.error());
     int filled = 0;
@@ -570,44 +456,39 @@ ExResult<int> PaperExchange::matchOpenOrders()
         const QString quote = parts.second;
         auto done = storage::guarded([&]() -> Status {
             storage::Transaction transaction(m_db);
+            storage::PaperRepo repo(m_db, m_accountId);
             const Decimal notional = order.quantity * order.price;
             const Decimal fee = (notional * bps(config().makerFeeBps)).rounded(8, RoundingMode::Ceiling);
             const QString lockedAsset = buy ? quote : base;
             const QString receiveAsset = buy ? base : quote;
             const Decimal lockedAmount = buy ? notional + fee : order.quantity;
             const Decimal received = buy ? order.quantity : notional - fee;
-            storage::Statement unlock(m_db, "UPDATE paper_balances SET locked = ? WHERE account_id = ? AND asset = ?");
-            storage::Statement query(m_db, "SELECT locked FROM paper_balances WHERE account_id = ? AND asset = ?");
-            query.bind(1, m_accountId).bind(2, lockedAsset);
-            const Decimal locked = query.step() ? query.decimal(0) : Decimal();
-            unlock.bind(1, Decimal::max(Decimal(), locked - lockedAmount)).bind(2, m_accountId).bind(3, lockedAsset);
-            unlock.run();
+            auto held = repo.balance(lockedAsset);
+            if (!held)
+                return held.error();
+            const Decimal locked = held->has_value() ? (*held)->locked : Decimal();
+            if (auto unlocked = repo.setLocked(lockedAsset, Decimal::max(Decimal(), locked - lockedAmount)); !unlocked)
+                return unlocked.error();
             // Exact arithmetic happens here, not in SQL: read, add, write.
-            storage::Statement current(m_db, "SELECT free FROM paper_balances WHERE account_id = ? AND asset = ?");
-            current.bind(1, m_accountId).bind(2, receiveAsset);
-            const Decimal free = current.step() ? current.decimal(0) : Decimal();
-            storage::Statement put(m_db,
-                                   "INSERT INTO paper_balances (account_id, asset, free, locked) "
-                                   "VALUES (?, ?, ?, '0') ON CONFLICT (account_id, asset) "
-                                   "DO UPDATE SET free = excluded.free");
-            put.bind(1, m_accountId).bind(2, receiveAsset).bind(3, free + received);
-            put.run();
-            storage::Statement mark(m_db,
-                                    "UPDATE paper_orders SET status = 'filled', filled_quantity = quantity, "
-                                    "filled_quote = ?, updated_at = ? WHERE id = ?");
+            auto current = repo.balance(receiveAsset);
+            if (!current)
+                return current.error();
+            Balance receive = current->value_or(Balance{receiveAsset, {}, {}});
+            receive.free += received;
+            if (auto stored = repo.putBalances({receive}); !stored)
+                return stored.error();
             const qint64 now = m_clock();
-            mark.bind(1, notional).bind(2, now).bind(3, order.exchangeOrderId.toLongLong());
-            mark.run();
-            storage::Statement fill(m_db,
-                                    "INSERT INTO paper_fills (order_id, quantity, price, fee, fee_asset, ts) "
-                                    "VALUES (?, ?, ?, ?, ?, ?)");
-            fill.bind(1, order.exchangeOrderId.toLongLong())
-                .bind(2, order.quantity)
-                .bind(3, order.price)
-                .bind(4, fee)
-                .bind(5, quote)
-                .bind(6, now);
-            fill.run();
+            const qint64 orderId = order.exchangeOrderId.toLongLong();
+            if (auto marked = repo.markFilled(orderId, notional, now); !marked)
+                return marked.error();
+            domain::Fill fill;
+            fill.quantity = order.quantity;
+            fill.price = order.price;
+            fill.fee = fee;
+            fill.feeAsset = quote;
+            fill.time = QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc());
+            if (auto stored = repo.addFill(orderId, fill); !stored)
+                return stored.error();
             transaction.commit();
             return {};
         });
@@ -620,30 +501,7 @@ ExResult<int> PaperExchange::matchOpenOrders()
 
 ExResult<QList<domain::Fill>> PaperExchange::fetchFills(const QString &symbol, qint64 sinceMs)
 {
-    auto rows = storage::guarded([&]() -> Result<QList<domain::Fill>> {
-        storage::Statement query(m_db,
-                                 "SELECT f.id, o.client_order_id, o.id, o.symbol, o.side, f.quantity, f.price, "
-                                 "f.fee, f.fee_asset, f.ts FROM paper_fills f "
-                                 "JOIN paper_orders o ON o.id = f.order_id "
-                                 "WHERE o.account_id = ? AND o.symbol = ? AND f.ts >= ? ORDER BY f.id");
-        query.bind(1, m_accountId).bind(2, symbol).bind(3, sinceMs);
-        QList<domain::Fill> fills;
-        while (query.step()) {
-            domain::Fill fill;
-            fill.tradeId = QString::number(query.int64(0));
-            fill.clientOrderId = query.text(1);
-            fill.exchangeOrderId = QString::number(query.int64(2));
-            fill.symbol = query.text(3);
-            fill.side = domain::sideFromString(query.text(4));
-            fill.quantity = query.decimal(5);
-            fill.price = query.decimal(6);
-            fill.fee = query.decimal(7);
-            fill.feeAsset = query.text(8);
-            fill.time = QDateTime::fromMSecsSinceEpoch(query.int64(9), QTimeZone::utc());
-            fills.append(fill);
-        }
-        return fills;
-    });
+    auto rows = storage::PaperRepo(m_db, m_accountId).fills(symbol, sinceMs);
     if (!rows)
         return storageError(rows.error());
     return *rows;

@@ -3,7 +3,7 @@
 #include "exchange/orderrules.h"
 #include "storage/database.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 #include "storage/planrepo.h"
 
 #include <QHash>
@@ -827,7 +827,7 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
     for (const Status &written :
          {toFinal && !alreadyCancelled ? storage::PlanRepo(m_db).transition(plan.id, finalStatus) : Status{},
           journal.finishExecution(*executionId, executionStatus, run.summary.oneLine(), m_clock()),
-          storage::Ledger(m_db, m_clock).recordValuations(domain::Valuation::Kind::Trade)}) {
+          services::Ledger(m_db, m_clock).recordValuations(domain::Valuation::Kind::Trade)}) {
         if (!written.ok())
             run.summary.messages.append(written.error().message);
     }

@@ -6,7 +6,7 @@
 #include "rebalance/planapproval.h"
 #include "services/planbasis.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 #include "storage/portfoliorepo.h"
 
 #include <QJsonArray>
@@ -115,7 +115,7 @@ Result<RebalancePlan> PlanService::propose(const QString &portfolioName, const r
         auto basis = PlanBasis::capture(m_db, portfolio->id);
         if (!basis)
             return basis.error();
-        auto plan = storage::Ledger(m_db, m_clock).previewPlan(*portfolio, mode, constraints);
+        auto plan = services::Ledger(m_db, m_clock).previewPlan(*portfolio, mode, constraints);
         if (!plan)
             return plan.error();
         storage::PlanRepo plans(m_db);
@@ -141,7 +141,7 @@ Result<RebalancePlan> PlanService::preview(const domain::Portfolio &portfolio, c
                                            const rebalance::PlanConstraints &constraints)
 {
     return planGuarded([&]() -> Result<RebalancePlan> {
-        return storage::Ledger(m_db, m_clock).previewPlan(portfolio, mode, constraints);
+        return services::Ledger(m_db, m_clock).previewPlan(portfolio, mode, constraints);
     });
 }
 

@@ -10,7 +10,7 @@ namespace ballast::storage {
 namespace {
 
 // The rules are stored as JSON with exact decimals as strings.
-QByteArray rulesJson(const exchange::MarketRules &market)
+QByteArray rulesJson(const domain::MarketRules &market)
 {
     const QJsonObject object{{QStringLiteral("lot_step"), market.lotStep.toString()},
                              {QStringLiteral("min_quantity"), market.minQuantity.toString()},
@@ -34,7 +34,7 @@ money::Decimal field(const QJsonObject &object, const char *key)
 
 } // namespace
 
-Status MarketRepo::replace(qint64 accountId, const QList<exchange::MarketRules> &markets, qint64 atMs)
+Status MarketRepo::replace(qint64 accountId, const QList<domain::MarketRules> &markets, qint64 atMs)
 {
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
@@ -61,16 +61,16 @@ Status MarketRepo::replace(qint64 accountId, const QList<exchange::MarketRules> 
     });
 }
 
-Result<QList<exchange::MarketRules>> MarketRepo::markets(qint64 accountId)
+Result<QList<domain::MarketRules>> MarketRepo::markets(qint64 accountId)
 {
-    return guarded([&]() -> Result<QList<exchange::MarketRules>> {
+    return guarded([&]() -> Result<QList<domain::MarketRules>> {
         Statement query(m_db,
                         "SELECT symbol, exchange_symbol, base, quote, active, rules FROM markets "
                         "WHERE account_id = ? ORDER BY symbol");
         query.bind(1, accountId);
-        QList<exchange::MarketRules> markets;
+        QList<domain::MarketRules> markets;
         while (query.step()) {
-            exchange::MarketRules market;
+            domain::MarketRules market;
             market.symbol = query.text(0);
             market.exchangeSymbol = query.text(1);
             market.base = query.text(2);

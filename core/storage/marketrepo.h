@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "exchange/markettypes.h"
+#include "domain/markettypes.h"
 
 #include <QHash>
 #include <QList>
@@ -20,8 +20,8 @@ public:
     }
 
     /// Replaces the account's markets. One transaction.
-    Status replace(qint64 accountId, const QList<exchange::MarketRules> &markets, qint64 atMs);
-    Result<QList<exchange::MarketRules>> markets(qint64 accountId);
+    Status replace(qint64 accountId, const QList<domain::MarketRules> &markets, qint64 atMs);
+    Result<QList<domain::MarketRules>> markets(qint64 accountId);
     /// When each exchange account's markets were last replaced (its last
     /// successful sync), in ms since the epoch, by account id.
     Result<QHash<qint64, qint64>> syncTimes();

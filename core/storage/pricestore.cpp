@@ -123,6 +123,24 @@ Result<QList<domain::Candle>> PriceStore::candles(const QString &asset, const QS
     });
 }
 
+Result<std::optional<double>> PriceStore::highest(const QString &asset, const QString &quote)
+{
+    return guarded([&]() -> Result<std::optional<double>> {
+        std::optional<double> peak;
+        Statement candles(m_db, "SELECT max(close) FROM candles WHERE asset = ? AND quote = ?");
+        candles.bind(1, asset).bind(2, quote);
+        if (candles.step() && !candles.isNull(0))
+            peak = candles.real(0);
+        Statement prices(m_db, "SELECT price FROM prices WHERE asset = ? AND quote = ?");
+        prices.bind(1, asset).bind(2, quote);
+        while (prices.step()) {
+            const double price = prices.text(0).toDouble();
+            peak = peak ? std::max(*peak, price) : price;
+        }
+        return peak;
+    });
+}
+
 Result<QList<StoredSeries>> PriceStore::storedSeries()
 {
     return guarded([&]() -> Result<QList<StoredSeries>> {

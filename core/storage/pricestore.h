@@ -47,6 +47,10 @@ public:
     /// Candles with open time in [fromMs, toMs], oldest first.
     Result<QList<domain::Candle>> candles(const QString &asset, const QString &quote, const QString &interval,
                                           qint64 fromMs = 0, qint64 toMs = kLatest);
+    /// The highest price ever stored for @p asset in @p quote: the largest
+    /// candle close and stored price; none when neither exists.
+    Result<std::optional<double>> highest(const QString &asset, const QString &quote);
+
     /// Every stored candle series, ordered by asset, quote and interval. Walks
     /// the primary key (a few index seeks per series), so it stays fast with
     /// millions of candles.

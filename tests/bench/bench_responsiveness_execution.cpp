@@ -13,8 +13,8 @@
 #include "mainwindow.h"
 #include "models/planmodel.h"
 #include "security/keystore.h"
+#include "services/ledger.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
 #include "testsupport.h"
 #include "views/rebalanceview.h"
 
@@ -134,7 +134,7 @@ private slots:
     void guiStaysResponsiveDuringExecution()
     {
         ballast::test::TempDatabase temp;
-        ballast::storage::Ledger ledger(temp.db());
+        ballast::services::Ledger ledger(temp.db());
         QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
         auto account = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"), m_url);
         QVERIFY(account.ok());

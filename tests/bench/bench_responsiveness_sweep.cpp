@@ -8,8 +8,8 @@
 #include "backtest/sweepdialog.h"
 #include "gaplimit.h"
 #include "models/backtestrunsmodel.h"
-#include "storage/demoportfolio.h"
-#include "storage/ledger.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
 #include "testsupport.h"
 #include "views/backtestview.h"
 
@@ -51,14 +51,14 @@ void TstResponsivenessSweep::sweepLeavesTheGuiThreadFree()
     if (shared.isEmpty() || !QFile::exists(hourly))
         QSKIP("the shared price data (BALLAST_SHARED_DATA) is not available");
     test::TempDatabase db;
-    QVERIFY(storage::DemoPortfolio::create(db.db(), clock).ok());
+    QVERIFY(services::DemoPortfolio::create(db.db(), clock).ok());
     // Real hourly SOL (about 47,000 bars): each run takes milliseconds, so the sweep lasts seconds.
     market::ImportOptions options;
     options.asset = QStringLiteral("SOL");
     options.quote = QStringLiteral("USDT");
     options.interval = QStringLiteral("1h");
     options.nowMs = QDateTime::currentMSecsSinceEpoch();
-    auto imported = storage::Ledger(db.db(), clock).importPrices({hourly}, options);
+    auto imported = services::Ledger(db.db(), clock).importPrices({hourly}, options);
     QVERIFY2(imported.ok(), qPrintable(imported.ok() ? QString() : imported.error().message));
     ui::AppContext context(db.db(), db.path(), clock);
     ui::BacktestView view(context);

@@ -15,8 +15,8 @@
 #include "execution/executor.h"
 #include "fakebinance.h"
 #include "fakekraken.h"
+#include "services/ledger.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
 #include "storage/planrepo.h"
 #include "testsupport.h"
 
@@ -332,7 +332,7 @@ CaseResult runCase(Venue venue, FaultKind kind, quint32 seed)
 
     // The ledger, the account and the plan.
     ballast::test::TempDatabase temp;
-    ballast::storage::Ledger ledger(temp.db());
+    ballast::services::Ledger ledger(temp.db());
     auto portfolio = ledger.init(QStringLiteral("Main"), quote);
     if (!portfolio) {
         fail(QStringLiteral("init: ") + portfolio.error().message);

@@ -26,7 +26,7 @@
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 #include "storage/planrepo.h"
 #include "testsupport.h"
 
@@ -266,7 +266,7 @@ CaseResult runCase(quint32 seed)
     CrashTap tap(*connector, *fake);
 
     ballast::test::TempDatabase temp;
-    ballast::storage::Ledger ledger(temp.db());
+    ballast::services::Ledger ledger(temp.db());
     auto portfolio = ledger.init(QStringLiteral("Main"), quote);
     auto account = ledger.addAccount(venue, venue, fake->baseUrl().toString());
     if (!portfolio || !account) {

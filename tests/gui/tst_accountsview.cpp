@@ -9,9 +9,9 @@
 #include "models/accountsmodel.h"
 #include "security/keystore.h"
 #include "security/vault.h"
+#include "services/ledger.h"
 #include "storage/accountrepo.h"
 #include "storage/holdingsrepo.h"
-#include "storage/ledger.h"
 #include "testsupport.h"
 #include "views/accountsview.h"
 
@@ -60,7 +60,7 @@ struct Fixture
 
     Fixture()
     {
-        if (!ballast::storage::Ledger(tmp.db()).init(QStringLiteral("main"), QStringLiteral("USDT")))
+        if (!ballast::services::Ledger(tmp.db()).init(QStringLiteral("main"), QStringLiteral("USDT")))
             qFatal("cannot create the portfolio");
         context = std::make_unique<AppContext>(tmp.db(), tmp.path());
         context->setPassphraseProvider([this](const QString &reason) -> std::optional<QString> {

@@ -4,7 +4,7 @@
 #include "alerts/alertrules.h"
 #include "appcontext.h"
 #include "models/alertsmodel.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
 #include "views/alertsview.h"
@@ -62,7 +62,7 @@ class Fixture
 public:
     Fixture()
     {
-        storage::Ledger ledger(db.db(), [] { return kStart + kDays * kDay; });
+        services::Ledger ledger(db.db(), [] { return kStart + kDays * kDay; });
         QVERIFY(ledger.init(QStringLiteral("main"), QStringLiteral("USDT")).ok());
         QVERIFY(ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper")).ok());
         storage::PriceStore store(db.db());
@@ -89,7 +89,7 @@ public:
 
     void setHoldings(const char *aaa, const char *bbb, const char *ccc, const char *usdt)
     {
-        storage::Ledger ledger(db.db(), [] { return kStart + kDays * kDay; });
+        services::Ledger ledger(db.db(), [] { return kStart + kDays * kDay; });
         QVERIFY(ledger
                     .setHoldings(QStringLiteral("paper"),
                                  {{0, {}, QStringLiteral("AAA"), {}, dec(aaa)},

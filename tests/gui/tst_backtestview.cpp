@@ -8,8 +8,8 @@
 #include "models/backtestalertsmodel.h"
 #include "models/backtestrunsmodel.h"
 #include "models/backtesttradesmodel.h"
-#include "storage/demoportfolio.h"
-#include "storage/ledger.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
@@ -129,7 +129,7 @@ void TstBacktestView::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("BallastTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_backtestview"));
     m_db = std::make_unique<test::TempDatabase>();
-    QVERIFY(storage::DemoPortfolio::create(m_db->db(), fixedNow).ok());
+    QVERIFY(services::DemoPortfolio::create(m_db->db(), fixedNow).ok());
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), Clock(fixedNow));
 
     // Real hourly history beside the simulated daily one: long runs for the Cancel test.
@@ -141,7 +141,7 @@ void TstBacktestView::initTestCase()
         options.quote = QStringLiteral("USDT");
         options.interval = QStringLiteral("1h");
         options.nowMs = QDateTime::currentMSecsSinceEpoch();
-        auto imported = storage::Ledger(m_db->db(), fixedNow).importPrices({hourly}, options);
+        auto imported = services::Ledger(m_db->db(), fixedNow).importPrices({hourly}, options);
         QVERIFY2(imported.ok(), qPrintable(imported.ok() ? QString() : imported.error().message));
         m_hourly = true;
     }

@@ -6,8 +6,8 @@
 #include "charts/equitychart.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
-#include "storage/demoportfolio.h"
-#include "storage/ledger.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "storage/valuationrepo.h"
@@ -76,7 +76,7 @@ void TestDashboardView::init()
 {
     m_db = std::make_unique<test::TempDatabase>();
     const Clock clock = [] { return kNow; };
-    const Status created = storage::DemoPortfolio::create(m_db->db(), clock);
+    const Status created = services::DemoPortfolio::create(m_db->db(), clock);
     QVERIFY2(created, created ? "" : qPrintable(created.error().message));
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), clock);
     auto portfolio = storage::PortfolioRepo(m_db->db()).load();

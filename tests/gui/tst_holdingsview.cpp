@@ -4,8 +4,8 @@
 #include "io/csvwriter.h"
 #include "io/exports.h"
 #include "models/holdingstreemodel.h"
-#include "storage/demoportfolio.h"
-#include "storage/ledger.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
 #include "testsupport.h"
 #include "views/holdingsview.h"
 
@@ -76,7 +76,7 @@ void TestHoldingsView::init()
     QSettings().clear();
     m_db = std::make_unique<test::TempDatabase>();
     const Clock clock = [] { return fixedNow(); };
-    QVERIFY(storage::DemoPortfolio::create(m_db->db(), clock));
+    QVERIFY(services::DemoPortfolio::create(m_db->db(), clock));
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), clock);
     m_view = std::make_unique<ui::HoldingsView>(*m_context);
     m_view->resize(1000, 600);
@@ -153,7 +153,7 @@ void TestHoldingsView::refreshFollowsLedger()
     const int before = m_view->proxy()->rowCount(eth);
 
     // A new holding on the wallet, on its own network: one more child of ETH.
-    storage::Ledger ledger(m_db->db(), m_context->clock());
+    services::Ledger ledger(m_db->db(), m_context->clock());
     auto wallet = m_context->snapshot()->position(QStringLiteral("BTC"))->split;
     QList<domain::Holding> holdings;
     for (const auto &holding : wallet) {
@@ -281,7 +281,7 @@ void TestHoldingsView::exportsHoldingsLikeCli()
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray written = file.readAll();
     // What `ballast-cli export holdings` writes for the same ledger at the same time.
-    auto snapshot = storage::Ledger(m_db->db(), m_context->clock()).snapshot();
+    auto snapshot = services::Ledger(m_db->db(), m_context->clock()).snapshot();
     QVERIFY(snapshot);
     const QByteArray expected = io::CsvWriter::format(io::Exports::holdings(*snapshot));
     QCOMPARE(written, expected);

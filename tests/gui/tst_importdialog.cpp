@@ -4,8 +4,8 @@
 
 #include "appcontext.h"
 #include "dialogs/importdialog.h"
+#include "services/ledger.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
 #include "testsupport.h"
 
 #include <QLabel>
@@ -47,7 +47,7 @@ struct Fixture
 
     Fixture()
     {
-        if (!ballast::storage::Ledger(tmp.db()).init(QStringLiteral("main"), QStringLiteral("USDT")))
+        if (!ballast::services::Ledger(tmp.db()).init(QStringLiteral("main"), QStringLiteral("USDT")))
             qFatal("cannot create the portfolio");
         context = std::make_unique<AppContext>(tmp.db(), tmp.path());
     }

@@ -3,8 +3,8 @@
 // exports offered per page, and the --screenshot option of the real program.
 #include "appcontext.h"
 #include "mainwindow.h"
+#include "services/demoportfolio.h"
 #include "storage/accountrepo.h"
-#include "storage/demoportfolio.h"
 #include "testsupport.h"
 #include "views/view.h"
 
@@ -56,7 +56,7 @@ private slots:
     void everyPageFromNavigationAndKeyboard()
     {
         test::TempDatabase db;
-        QVERIFY(storage::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
+        QVERIFY(services::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
         ui::AppContext context(db.db(), db.path(), [] { return kNow; });
         ui::MainWindow window(context);
         window.show();
@@ -94,7 +94,7 @@ private slots:
     void simulatedBannerOffersARealAccount()
     {
         test::TempDatabase db;
-        QVERIFY(storage::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
+        QVERIFY(services::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
         ui::AppContext context(db.db(), db.path(), [] { return kNow; });
         ui::MainWindow window(context);
         window.show();
@@ -137,7 +137,7 @@ private slots:
     void windowStateIsKept()
     {
         test::TempDatabase db;
-        QVERIFY(storage::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
+        QVERIFY(services::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
         ui::AppContext context(db.db(), db.path(), [] { return kNow; });
         {
             ui::MainWindow window(context);
@@ -154,7 +154,7 @@ private slots:
     void pagesRenderSomething()
     {
         test::TempDatabase db;
-        QVERIFY(storage::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
+        QVERIFY(services::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
         ui::AppContext context(db.db(), db.path(), [] { return kNow; });
         ui::MainWindow window(context);
         window.resize(1280, 820);

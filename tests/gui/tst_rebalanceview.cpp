@@ -9,11 +9,11 @@
 #include "models/planmodel.h"
 #include "models/skippedlinesmodel.h"
 #include "rebalance/planapproval.h"
+#include "services/demoportfolio.h"
 #include "services/executionworker.h"
+#include "services/ledger.h"
 #include "services/planservice.h"
-#include "storage/demoportfolio.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
 #include "storage/planrepo.h"
 #include "testsupport.h"
 #include "views/rebalanceview.h"
@@ -49,7 +49,7 @@ namespace {
 /// tripled, ETH and LINK cut, so that the plan sells and buys.
 void pushOutsideBands(ballast::storage::Database &db)
 {
-    ballast::storage::Ledger ledger(db);
+    ballast::services::Ledger ledger(db);
     auto snapshot = ledger.snapshot();
     QVERIFY(snapshot.ok());
     QList<ballast::domain::Holding> paper;
@@ -100,7 +100,7 @@ struct ProposedPage
 {
     ProposedPage()
     {
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        QVERIFY(ballast::services::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
         pushOutsideBands(temp.db());
         context = std::make_unique<AppContext>(temp.db(), temp.path());
         view = std::make_unique<RebalanceView>(*context);
@@ -144,7 +144,7 @@ private slots:
     void modelsPassTheModelTester()
     {
         ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        QVERIFY(ballast::services::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
         pushOutsideBands(temp.db());
         auto plan = ballast::services::PlanService(temp.db()).propose({}, {}, {});
         QVERIFY(plan.ok());
@@ -203,7 +203,7 @@ private slots:
     void approvedLinesOnlyAreExecuted()
     {
         ballast::test::TempDatabase temp;
-        QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
+        QVERIFY(ballast::services::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
         pushOutsideBands(temp.db());
         AppContext context(temp.db(), temp.path());
         QSignalSpy ledgerChanged(&context, &AppContext::ledgerChanged);
@@ -462,7 +462,7 @@ private slots:
         auto &view = *page.view;
         const auto stale = view.planModel()->plan();
         // The cold wallet gains a BTC after the plan was made (holdings set elsewhere).
-        QVERIFY(ballast::storage::Ledger(temp.db())
+        QVERIFY(ballast::services::Ledger(temp.db())
                     .setHoldings(QStringLiteral("cold-wallet"),
                                  {{0, {}, QStringLiteral("BTC"), {}, ballast::money::dec("1.2345")}})
                     .ok());

@@ -4,9 +4,9 @@
 #include "appcontext.h"
 #include "models/previewmodel.h"
 #include "models/targetsmodel.h"
+#include "services/demoportfolio.h"
+#include "services/ledger.h"
 #include "services/planservice.h"
-#include "storage/demoportfolio.h"
-#include "storage/ledger.h"
 #include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
 #include "testsupport.h"
@@ -89,7 +89,7 @@ void TestTargetsView::init()
 {
     m_db = std::make_unique<test::TempDatabase>();
     const Clock clock = [] { return fixedNow(); };
-    QVERIFY(storage::DemoPortfolio::create(m_db->db(), clock));
+    QVERIFY(services::DemoPortfolio::create(m_db->db(), clock));
     m_context = std::make_unique<ui::AppContext>(m_db->db(), m_db->path(), clock);
     m_view = std::make_unique<ui::TargetsView>(*m_context);
     m_view->resize(1100, 600);

@@ -1,5 +1,5 @@
 #include "exchange/exchangefactory.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 #include "storage/marketrepo.h"
 #include "testsupport.h"
 
@@ -35,7 +35,7 @@ private slots:
     void walletsAndUnlockedExchangesCannotTrade()
     {
         ballast::test::TempDatabase temp;
-        ballast::storage::Ledger ledger(temp.db());
+        ballast::services::Ledger ledger(temp.db());
         QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
         const auto paper = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"));
         const auto wallet = ledger.addAccount(QStringLiteral("cold"), QStringLiteral("manual"));
@@ -52,7 +52,7 @@ private slots:
     void anOwnNetworkBuildsConnectorsWithTheirCredentials()
     {
         ballast::test::TempDatabase temp;
-        ballast::storage::Ledger ledger(temp.db());
+        ballast::services::Ledger ledger(temp.db());
         QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
         const auto binance = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"));
         const auto kraken = ledger.addAccount(QStringLiteral("kr"), QStringLiteral("kraken"));
@@ -77,7 +77,7 @@ private slots:
     void syncTimesAreTheLastMarketReplacement()
     {
         ballast::test::TempDatabase temp;
-        ballast::storage::Ledger ledger(temp.db());
+        ballast::services::Ledger ledger(temp.db());
         const auto binance = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"));
         const auto paper = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"));
         QVERIFY(binance.ok() && paper.ok());

@@ -1,6 +1,6 @@
 #include "services/executionworker.h"
+#include "services/ledger.h"
 #include "services/planservice.h"
-#include "storage/ledger.h"
 #include "storage/planrepo.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
@@ -24,7 +24,7 @@ private slots:
     void executesOnItsOwnThreadAndReportsBySignals()
     {
         ballast::test::TempDatabase temp;
-        ballast::storage::Ledger ledger(temp.db());
+        ballast::services::Ledger ledger(temp.db());
         QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
         QVERIFY(ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper")).ok());
         QVERIFY(ledger

@@ -1,10 +1,10 @@
 #include "exchange/paperexchange.h"
 #include "execution/executor.h"
 #include "faultyexchange.h"
+#include "services/ledger.h"
 #include "services/planservice.h"
 #include "storage/holdingsrepo.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
 #include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
@@ -39,7 +39,7 @@ struct Fixture
 
     explicit Fixture(int slippageBps = 5)
     {
-        ballast::storage::Ledger ledger(temp.db(), clock);
+        ballast::services::Ledger ledger(temp.db(), clock);
         QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
         accountId = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"))->id;
         paper = std::make_unique<ballast::exchange::PaperExchange>(temp.db(), accountId, QStringLiteral("USDT"), clock);
@@ -136,7 +136,7 @@ private slots:
             QVERIFY(!entry.exchangeOrderId.isEmpty());
         }
         f.checkInvariants(plan);
-        auto after = ballast::storage::Ledger(f.temp.db(), f.clock).snapshot();
+        auto after = ballast::services::Ledger(f.temp.db(), f.clock).snapshot();
         QVERIFY(after.ok());
         for (const auto &position : after->positions())
             QVERIFY2(!position.outsideBand(), qPrintable(position.asset));

@@ -1,6 +1,6 @@
 #include "exchange/paperexchange.h"
+#include "services/ledger.h"
 #include "storage/accountrepo.h"
-#include "storage/ledger.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
 
@@ -29,7 +29,7 @@ struct Fixture
 
     Fixture()
     {
-        ballast::storage::Ledger ledger(temp.db(), [this] { return now; });
+        ballast::services::Ledger ledger(temp.db(), [this] { return now; });
         accountId = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"))->id;
         setPrice("BTC", "50000");
         setPrice("ETH", "3000");

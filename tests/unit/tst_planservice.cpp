@@ -9,7 +9,7 @@
 #include "services/planservice.h"
 #include "storage/holdingsrepo.h"
 #include "storage/journal.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 #include "storage/planrepo.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
@@ -42,7 +42,7 @@ struct Fixture
 
     Fixture()
     {
-        ballast::storage::Ledger ledger(temp.db(), clock);
+        ballast::services::Ledger ledger(temp.db(), clock);
         QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
         accountId = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"))->id;
         paper = std::make_unique<ballast::exchange::PaperExchange>(temp.db(), accountId, QStringLiteral("USDT"), clock);
@@ -70,7 +70,7 @@ struct Fixture
     }
     void setHoldings(const char *btc, const char *eth, const char *sol)
     {
-        QVERIFY(ballast::storage::Ledger(temp.db(), clock)
+        QVERIFY(ballast::services::Ledger(temp.db(), clock)
                     .setHoldings(QStringLiteral("paper"),
                                  {{0, {}, QStringLiteral("BTC"), {}, dec(btc)},
                                   {0, {}, QStringLiteral("ETH"), {}, dec(eth)},

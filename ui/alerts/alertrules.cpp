@@ -1,9 +1,8 @@
 #include "alerts/alertrules.h"
 
 #include "rebalance/overlays.h"
-#include "storage/ledger.h"
-#include "storage/portfoliorepo.h"
-#include "storage/pricestore.h"
+#include "services/ledger.h"
+#include "services/ledgerqueries.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -51,10 +50,11 @@ struct History
 
 Result<QList<AlertCondition>> evaluateAlerts(storage::Database &db, const AlertSettings &settings, qint64 nowMs)
 {
-    auto portfolio = storage::PortfolioRepo(db).load();
+    services::LedgerQueries queries(db);
+    auto portfolio = queries.portfolio();
     if (!portfolio)
         return portfolio.error();
-    auto snapshot = storage::Ledger(db, [nowMs] { return nowMs; }).snapshot(portfolio->name);
+    auto snapshot = services::Ledger(db, [nowMs] { return nowMs; }).snapshot(portfolio->name);
     if (!snapshot)
         return snapshot.error();
 
@@ -69,12 +69,11 @@ Result<QList<AlertCondition>> evaluateAlerts(storage::Database &db, const AlertS
     }
 
     // Price-history conditions of the risky assets the portfolio holds or targets.
-    storage::PriceStore prices(db);
     QList<History> histories;
     for (const auto &position : snapshot->positions()) {
         if (position.asset == portfolio->quote || (position.quantity.isZero() && position.target <= 0.0))
             continue;
-        auto candles = prices.candles(position.asset, portfolio->quote, QStringLiteral("1d"));
+        auto candles = queries.candles(position.asset, portfolio->quote, QStringLiteral("1d"));
         if (!candles)
             return candles.error();
         if (candles->size() < 2)

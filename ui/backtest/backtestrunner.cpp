@@ -1,9 +1,9 @@
 #include "backtest/backtestrunner.h"
 
-#include "backtest/modelweights.h"
 #include "backtest/sweep.h"
+#include "services/allocationservice.h"
+#include "services/ledgerqueries.h"
 #include "storage/database.h"
-#include "storage/pricestore.h"
 
 #include <QDateTime>
 #include <QPromise>
@@ -131,9 +131,10 @@ Result<PreparedBacktest> BacktestRunner::prepare(const BacktestRequest &request,
     auto opened = storage::Database::open(request.databasePath, storage::Database::Mode::ReadWriteExisting);
     if (!opened)
         return opened.error();
-    storage::PriceStore store(**opened);
+    services::LedgerQueries store(**opened);
     const qint64 fromMs = request.from.isValid() ? startOfDayMs(request.from) : 0;
-    const qint64 toMs = request.to.isValid() ? startOfDayMs(request.to.addDays(1)) - 1 : storage::PriceStore::kLatest;
+    const qint64 toMs =
+        request.to.isValid() ? startOfDayMs(request.to.addDays(1)) - 1 : services::LedgerQueries::kLatest;
     QList<market::PriceSeries> series;
     for (const QString &asset : request.pricedAssets) {
         if (cancelled())
@@ -172,8 +173,8 @@ Result<PreparedBacktest> BacktestRunner::prepare(const BacktestRequest &request,
         if (cancelled())
             return makeError(QStringLiteral("backtest.cancelled"), tr("Cancelled."));
         if (source.model) {
-            auto weights =
-                backtest::modelWeights(*data, *source.model, static_cast<std::size_t>(request.pricedAssets.size()));
+            auto weights = services::AllocationService::backtestWeights(
+                *data, *source.model, static_cast<std::size_t>(request.pricedAssets.size()));
             if (!weights) {
                 return makeError(weights.error().code,
                                  tr("Weights from %1: %2").arg(source.name, weights.error().message));

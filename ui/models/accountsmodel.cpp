@@ -2,9 +2,7 @@
 
 #include "export/exporttarget.h"
 #include "rebalance/snapshot.h"
-#include "storage/accountrepo.h"
-#include "storage/holdingsrepo.h"
-#include "storage/marketrepo.h"
+#include "services/ledgerqueries.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -19,13 +17,14 @@ AccountsModel::AccountsModel(QObject *parent)
 
 Status AccountsModel::reload(storage::Database &db, const rebalance::Snapshot *snapshot)
 {
-    auto accounts = storage::AccountRepo(db).list();
+    services::LedgerQueries queries(db);
+    auto accounts = queries.accounts();
     if (!accounts)
         return accounts.error();
-    auto holdings = storage::HoldingsRepo(db).list();
+    auto holdings = queries.holdings();
     if (!holdings)
         return holdings.error();
-    auto synced = storage::MarketRepo(db).syncTimes();
+    auto synced = queries.lastSyncTimes();
     if (!synced)
         return synced.error();
 

@@ -2,6 +2,7 @@
 
 #include "domain/assetcatalog.h"
 #include "models/numberformat.h"
+#include "services/targetweights.h"
 #include "views/targetcommands.h"
 
 #include <QBrush>
@@ -129,25 +130,31 @@ void TargetsModel::setCurrentWeights(const QHash<QString, double> &weights)
 
 Result<money::Decimal> TargetsModel::parsePercent(const QString &text)
 {
-    QString cleaned = text.trimmed();
-    if (cleaned.endsWith(QLatin1Char('%')))
-        cleaned.chop(1);
-    cleaned = cleaned.trimmed();
-    const QLocale locale;
-    if (locale.decimalPoint() != QStringLiteral("."))
-        cleaned.replace(locale.decimalPoint(), QStringLiteral("."));
-    if (cleaned.isEmpty())
-        return makeError(QStringLiteral("targets.weight"), tr("enter a weight in percent"));
-    auto value = money::Decimal::parse(cleaned);
-    if (!value)
-        return makeError(QStringLiteral("targets.weight"), tr("\"%1\" is not a number").arg(text.trimmed()));
-    if (value->isNegative())
-        return makeError(QStringLiteral("targets.weight"), tr("%1 % is negative").arg(text.trimmed()));
-    if (*value > hundred())
-        return makeError(QStringLiteral("targets.weight"), tr("%1 % is above 100 %").arg(cleaned));
-    if (value->scale() > 8)
-        return makeError(QStringLiteral("targets.weight"), tr("\"%1\": use at most 8 decimals").arg(text.trimmed()));
-    return *value;
+    auto value = services::TargetWeights::parsePercent(text);
+    if (value)
+        return *value;
+    // The parser is core's; the words are the page's.
+    const QString code = value.error().code;
+    QString message;
+    if (code == QLatin1String("targets.weight.empty")) {
+        message = tr("enter a weight in percent");
+    } else if (code == QLatin1String("targets.weight.syntax")) {
+        message = tr("\"%1\" is not a number").arg(text.trimmed());
+    } else if (code == QLatin1String("targets.weight.negative")) {
+        message = tr("%1 % is negative").arg(text.trimmed());
+    } else if (code == QLatin1String("targets.weight.above")) {
+        QString cleaned = text.trimmed();
+        if (cleaned.endsWith(QLatin1Char('%')))
+            cleaned.chop(1);
+        cleaned = cleaned.trimmed();
+        const QLocale locale;
+        if (locale.decimalPoint() != QStringLiteral("."))
+            cleaned.replace(locale.decimalPoint(), QStringLiteral("."));
+        message = tr("%1 % is above 100 %").arg(cleaned);
+    } else {
+        message = tr("\"%1\": use at most 8 decimals").arg(text.trimmed());
+    }
+    return makeError(QStringLiteral("targets.weight"), message);
 }
 
 QString TargetsModel::cellError(int row, int column) const
@@ -238,12 +245,13 @@ Result<QList<domain::Target>> TargetsModel::targets() const
         return makeError(QStringLiteral("targets.invalid"), checked.messages.join(QLatin1Char('\n')));
     QList<domain::Target> targets;
     for (const auto &row : m_rows) {
-        domain::Target target;
-        target.asset = *domain::AssetCatalog::normalizeSymbol(row.asset);
-        target.weight = *parsePercent(row.weight) / hundred();
+        services::TargetText text{row.asset, row.weight, std::nullopt};
         if (!row.band.trimmed().isEmpty())
-            target.band = *domain::Band::parse(row.band.trimmed());
-        targets.append(target);
+            text.band = row.band.trimmed();
+        auto target = services::TargetWeights::parse(text, services::WeightNotation::Percent);
+        if (!target) // check() passed, so this does not happen
+            return target.error().error;
+        targets.append(*target);
     }
     return targets;
 }

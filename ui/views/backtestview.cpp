@@ -8,6 +8,7 @@
 #include "models/backtestalertsmodel.h"
 #include "models/backtestrunsmodel.h"
 #include "models/backtesttradesmodel.h"
+#include "services/ledgerqueries.h"
 #include "storage/database.h"
 
 #include <QCheckBox>
@@ -499,7 +500,7 @@ WeightSource BacktestView::weightSource() const
 
 void BacktestView::reloadHistory()
 {
-    auto series = storage::PriceStore(context().db()).storedSeries();
+    auto series = context().queries().storedSeries();
     if (series) {
         m_series = *series;
     } else {

@@ -2,7 +2,7 @@
 
 #include "backtest/backtestrunner.h"
 #include "domain/portfolio.h"
-#include "storage/pricestore.h"
+#include "services/ledgerqueries.h"
 #include "views/view.h"
 
 #include <QList>

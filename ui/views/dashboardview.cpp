@@ -5,8 +5,7 @@
 #include "charts/driftchart.h"
 #include "charts/equitychart.h"
 #include "io/exports.h"
-#include "storage/pricestore.h"
-#include "storage/valuationrepo.h"
+#include "services/ledgerqueries.h"
 
 #include <QFrame>
 #include <QHBoxLayout>
@@ -89,7 +88,7 @@ QString number(double value)
 class PriceHistory
 {
 public:
-    PriceHistory(storage::PriceStore &store, QString asset, QString quote)
+    PriceHistory(services::LedgerQueries &store, QString asset, QString quote)
         : m_store(store)
         , m_asset(std::move(asset))
         , m_quote(std::move(quote))
@@ -115,12 +114,12 @@ public:
             return it == m_closes.begin() ? 0.0 : std::prev(it)->second;
         }
         // No candle history: the stored exact prices (one lookup per point).
-        auto latest = m_store.latest(m_asset, m_quote, timeMs);
+        auto latest = m_store.latestPrice(m_asset, m_quote, timeMs);
         return latest && latest->has_value() ? (*latest)->price.toDouble() : 0.0;
     }
 
 private:
-    storage::PriceStore &m_store;
+    services::LedgerQueries &m_store;
     QString m_asset;
     QString m_quote;
     std::vector<std::pair<qint64, double>> m_closes; // close time, close
@@ -255,7 +254,7 @@ void DashboardView::refresh()
     }
 
     // The equity curve: every stored valuation in the portfolio's quote.
-    if (auto rows = storage::ValuationRepo(context().db()).list(m_portfolio.id)) {
+    if (auto rows = context().queries().valuations(m_portfolio.id)) {
         for (const auto &row : *rows) {
             if (row.quote == m_portfolio.quote)
                 m_rows.append(row);
@@ -405,7 +404,7 @@ QList<ExportTarget> DashboardView::exportTargets()
         auto portfolio = context().portfolio();
         if (!portfolio)
             return io::Exports::valuations({}, {});
-        auto rows = storage::ValuationRepo(context().db()).list(portfolio->id);
+        auto rows = context().queries().valuations(portfolio->id);
         return io::Exports::valuations(portfolio->name, rows ? *rows : QList<domain::Valuation>{});
     });
     targets << csvTarget(tr("Key figures"), QStringLiteral("key-figures.csv"), [this] { return keyFiguresTable(); });
@@ -420,7 +419,7 @@ std::vector<analytics::EquityPoint> DashboardView::buyAndHold(storage::Database 
 {
     if (history.empty() || !(history.front().value > 0.0))
         return {};
-    storage::PriceStore store(db);
+    services::LedgerQueries store(db);
     const qint64 start = history.front().timeMs;
     std::vector<PriceHistory> prices;
     std::vector<double> weights;

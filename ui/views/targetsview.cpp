@@ -6,7 +6,7 @@
 #include "models/numberformat.h"
 #include "models/previewmodel.h"
 #include "models/targetsmodel.h"
-#include "storage/ledger.h"
+#include "services/ledger.h"
 #include "views/targetcommands.h"
 
 #include <QComboBox>

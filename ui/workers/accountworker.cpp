@@ -2,10 +2,10 @@
 
 #include "exchange/exchangefactory.h"
 #include "security/keystore.h"
-#include "storage/accountrepo.h"
+#include "services/accountservice.h"
+#include "services/ledger.h"
+#include "services/ledgerqueries.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
-#include "storage/portfoliorepo.h"
 
 #include <QLocale>
 
@@ -66,52 +66,50 @@ storage::Database *AccountWorker::database(QString *error)
 
 void AccountWorker::addAccount(NewAccountRequest request)
 {
-    const bool withKeys = request.exchange == QLatin1String("binance") || request.exchange == QLatin1String("kraken");
+    const bool withKeys = services::AccountService::needsKey(request.exchange);
     QString error;
     storage::Database *db = database(&error);
     if (!db) {
         emit accountAdded(request.name, false, error);
         return;
     }
-    if (auto existing = storage::AccountRepo(*db).findByName(request.name); existing && existing->has_value()) {
-        emit accountAdded(request.name, false, tr("An account named \"%1\" exists already.").arg(request.name));
+    services::AccountService accounts(*db, m_vaultPath, m_clock);
+    const QString exists = tr("An account named \"%1\" exists already.").arg(request.name);
+    if (!accounts.checkNameFree(request.name)) {
+        emit accountAdded(request.name, false, exists);
         return;
     }
-    security::KeyStore keys(m_vaultPath);
+    Result<domain::Account> added = makeError(QStringLiteral("account.add"), QStringLiteral("not run"));
     if (withKeys) {
-        // Records are sealed one by one, so a mistyped passphrase would seal
-        // this one under another: check it against a record already there.
-        const QStringList stored = keys.vault().accounts();
-        if (!stored.isEmpty()) {
-            if (auto opened = keys.vault().load(stored.first(), request.passphrase); !opened) {
-                emit accountAdded(request.name, false,
-                                  tr("The passphrase does not open the key vault: %1").arg(opened.error().message));
-                wipe(request.passphrase);
-                return;
-            }
+        if (auto checked = accounts.checkPassphrase(request.passphrase); !checked) {
+            emit accountAdded(request.name, false,
+                              tr("The passphrase does not open the key vault: %1").arg(checked.error().message));
+            wipe(request.passphrase);
+            return;
         }
-        const Status saved =
-            keys.store(request.name, security::Credentials{request.apiKey, request.secret}, request.passphrase);
+        added = accounts.addExchangeAccount(request.name, request.exchange, request.baseUrl, request.apiKey,
+                                            request.secret, request.passphrase);
         wipe(request.apiKey);
         wipe(request.secret);
         wipe(request.passphrase);
-        if (!saved) {
+        if (!added && added.error().code == QLatin1String("account.key_store")) {
             emit accountAdded(
                 request.name, false,
-                tr("The API key could not be stored, so no account was added: %1").arg(saved.error().message));
+                tr("The API key could not be stored, so no account was added: %1").arg(added.error().message));
             return;
         }
+    } else {
+        added = accounts.addAccount(request.name, request.exchange, request.baseUrl);
     }
-    auto added = storage::Ledger(*db, m_clock).addAccount(request.name, request.exchange, request.baseUrl);
     if (!added) {
-        if (withKeys)
-            (void)keys.remove(request.name);
-        emit accountAdded(request.name, false, added.error().message);
+        emit accountAdded(request.name, false,
+                          added.error().code == QLatin1String("account.exists") ? exists : added.error().message);
         return;
     }
-    const QString where = !withKeys                                     ? QString()
-        : keys.backend() == security::KeyStore::Backend::SystemKeychain ? tr(" Its key is in the system keychain.")
-                                                                        : tr(" Its key is in the encrypted key vault.");
+    const QString where = !withKeys ? QString()
+        : accounts.keyBackend() == security::KeyStore::Backend::SystemKeychain
+        ? tr(" Its key is in the system keychain.")
+        : tr(" Its key is in the encrypted key vault.");
     emit accountAdded(request.name, true, tr("Added account \"%1\".").arg(request.name) + where);
 }
 
@@ -123,7 +121,7 @@ void AccountWorker::testConnection(qint64 accountId, QString passphrase)
         emit connectionTested(accountId, false, error);
         return;
     }
-    auto portfolio = storage::PortfolioRepo(*db).load();
+    auto portfolio = services::LedgerQueries(*db).portfolio();
     exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
     factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
@@ -161,7 +159,7 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
         emit syncDone(0, static_cast<int>(accountIds.size()), false);
         return;
     }
-    auto portfolio = storage::PortfolioRepo(*db).load();
+    auto portfolio = services::LedgerQueries(*db).portfolio();
     exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
     factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
@@ -176,7 +174,7 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
             return;
         }
         emit syncStarted(id, i, count);
-        auto accounts = storage::AccountRepo(*db).list();
+        auto accounts = services::LedgerQueries(*db).accounts();
         if (!accounts) {
             emit syncFinished(id, false, accounts.error().message);
             ++failed;
@@ -198,7 +196,7 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
             ++failed;
             continue;
         }
-        if (auto done = storage::Ledger(*db, m_clock).sync(*found, *connector); !done) {
+        if (auto done = services::Ledger(*db, m_clock).sync(*found, *connector); !done) {
             emit syncFinished(id, false, done.error().message);
             ++failed;
             continue;

@@ -1,8 +1,8 @@
 #include "workers/importworker.h"
 
 #include "market/priceimporter.h"
+#include "services/ledger.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
 
 namespace ballast::ui {
 
@@ -41,32 +41,30 @@ void ImportWorker::import(const QList<ImportJob> &jobs)
     }
     storage::Database &db = **opened;
     const int count = static_cast<int>(jobs.size());
-    QList<market::ImportReport> reports;
-    // One outer transaction: each file's Ledger::importPrices nests in it as a
-    // savepoint, so the files land together or not at all, each with its own
-    // options, and progress can be told between files.
-    Status done = storage::guarded([&]() -> Status {
-        storage::Transaction transaction(db);
-        for (int i = 0; i < count; ++i) {
-            if (m_cancel)
-                return makeError(QStringLiteral("import.cancelled"), tr("Import cancelled; nothing was stored."));
-            emit fileStarted(i, count, jobs.at(i).path);
-            auto stored = storage::Ledger(db, m_clock).importPrices({jobs.at(i).path}, jobs.at(i).options);
-            if (!stored)
-                return stored.error();
-            reports.append(*stored);
-            emit fileDone(i, count);
-        }
-        if (m_cancel)
-            return makeError(QStringLiteral("import.cancelled"), tr("Import cancelled; nothing was stored."));
-        transaction.commit();
-        return {};
-    });
-    if (!done) {
-        emit imported(false, done.error().message, {});
+    QList<services::Ledger::ImportFile> files;
+    for (const ImportJob &job : jobs)
+        files.append({job.path, job.options});
+    // One transaction: the files land together or not at all, each with its
+    // own options, and progress can be told between files.
+    auto reports = services::Ledger(db, m_clock)
+                       .importEach(
+                           files,
+                           [&](int i) {
+                               if (m_cancel)
+                                   return false;
+                               emit fileStarted(i, count, jobs.at(i).path);
+                               return true;
+                           },
+                           [&](int i) { emit fileDone(i, count); }, [&] { return !m_cancel; });
+    if (!reports) {
+        emit imported(false,
+                      reports.error().code == QLatin1String("import.cancelled")
+                          ? tr("Import cancelled; nothing was stored.")
+                          : reports.error().message,
+                      {});
         return;
     }
-    emit imported(true, {}, reports);
+    emit imported(true, {}, *reports);
 }
 
 } // namespace ballast::ui

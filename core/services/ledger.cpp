@@ -1,4 +1,4 @@
-#include "storage/ledger.h"
+#include "services/ledger.h"
 
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
@@ -14,9 +14,20 @@
 
 #include <QTimeZone>
 
-namespace ballast::storage {
+namespace ballast::services {
 
-Ledger::Ledger(Database &db, Clock clock)
+using storage::AccountRepo;
+using storage::guarded;
+using storage::HoldingsRepo;
+using storage::MarketRepo;
+using storage::Journal;
+using storage::JournalEntry;
+using storage::PortfolioRepo;
+using storage::PriceStore;
+using storage::Transaction;
+using storage::ValuationRepo;
+
+Ledger::Ledger(storage::Database &db, Clock clock)
     : m_db(db)
     , m_clock(std::move(clock))
 {
@@ -185,18 +196,11 @@ Result<rebalance::RebalancePlan> Ledger::planFor(const domain::Portfolio &portfo
             if (!position.price || position.asset == portfolio.quote)
                 continue;
             double peak = position.price->toDouble();
-            try {
-                Statement candles(m_db, "SELECT max(close) FROM candles WHERE asset = ? AND quote = ?");
-                candles.bind(1, position.asset).bind(2, portfolio.quote);
-                if (candles.step() && !candles.isNull(0))
-                    peak = std::max(peak, candles.real(0));
-                Statement prices(m_db, "SELECT price FROM prices WHERE asset = ? AND quote = ?");
-                prices.bind(1, position.asset).bind(2, portfolio.quote);
-                while (prices.step())
-                    peak = std::max(peak, prices.text(0).toDouble());
-            } catch (const SqlError &error) {
-                return error.toError();
-            }
+            auto highest = PriceStore(m_db).highest(position.asset, portfolio.quote);
+            if (!highest)
+                return highest.error();
+            if (*highest)
+                peak = std::max(peak, **highest);
             const double fell = peak > 0.0 ? 1.0 - position.price->toDouble() / peak : 0.0;
             if (fell > *constraints.fallingGuard)
                 guarded.noBuy.insert(position.asset, fell);
@@ -361,6 +365,34 @@ Result<QList<market::ImportReport>> Ledger::importPrices(const QStringList &path
     return imported;
 }
 
+Result<QList<market::ImportReport>> Ledger::importEach(const QList<ImportFile> &files,
+                                                       const std::function<bool(int index)> &started,
+                                                       const std::function<void(int index)> &done,
+                                                       const std::function<bool()> &proceed)
+{
+    const auto cancelled = [] {
+        return makeError(QStringLiteral("import.cancelled"), QStringLiteral("import cancelled; nothing was stored"));
+    };
+    return guarded([&]() -> Result<QList<market::ImportReport>> {
+        Transaction transaction(m_db);
+        QList<market::ImportReport> reports;
+        for (int i = 0; i < static_cast<int>(files.size()); ++i) {
+            if (started && !started(i))
+                return cancelled();
+            auto stored = importPrices({files.at(i).path}, files.at(i).options);
+            if (!stored)
+                return stored.error();
+            reports.append(*stored);
+            if (done)
+                done(i);
+        }
+        if (proceed && !proceed())
+            return cancelled();
+        transaction.commit();
+        return reports;
+    });
+}
+
 Status Ledger::recordValuations(domain::Valuation::Kind kind)
 {
     auto portfolios = PortfolioRepo(m_db).list();
@@ -383,4 +415,4 @@ Status Ledger::recordValuations(domain::Valuation::Kind kind)
     return {};
 }
 
-} // namespace ballast::storage
+} // namespace ballast::services

@@ -14,13 +14,17 @@
 
 #include <QList>
 
+#include <functional>
+
 namespace ballast::exchange {
 class Exchange;
 }
 
 namespace ballast::storage {
-
 class Database;
+}
+
+namespace ballast::services {
 
 /// The person-level operations on the ledger that the CLI and the GUI share:
 /// each one is a single transaction that also records the valuation row the
@@ -28,7 +32,7 @@ class Database;
 class Ledger
 {
 public:
-    Ledger(Database &db, Clock clock = systemClock());
+    Ledger(storage::Database &db, Clock clock = systemClock());
 
     /// Creates the first portfolio when there is none (quote currency @p quote).
     Result<domain::Portfolio> init(const QString &portfolioName, const QString &quote);
@@ -51,7 +55,7 @@ public:
     /// The accounts that can trade, with their markets against @p quote.
     Result<QList<rebalance::Venue>> venues(const QString &quote);
 
-    /// What services::PlanService::propose would propose now if @p portfolio (its targets and
+    /// What PlanService::propose would propose now if @p portfolio (its targets and
     /// bands, which need not be the stored ones) were stored: the same
     /// holdings, prices, markets and planner, but nothing is written. For
     /// previews while a person edits targets.
@@ -69,6 +73,22 @@ public:
     /// "import"), so the paper exchange and valuations use imported history.
     Result<QList<market::ImportReport>> importPrices(const QStringList &paths, const market::ImportOptions &options);
 
+    /// One file of importEach, with its own options.
+    struct ImportFile
+    {
+        QString path;
+        market::ImportOptions options;
+    };
+    /// Imports files each with its own options, all or none (one transaction;
+    /// each file nests in it as a savepoint). @p started is called before
+    /// file i and may stop the import by returning false (error
+    /// "import.cancelled", nothing stored), as may @p proceed after the last
+    /// file; @p done after file i is in.
+    Result<QList<market::ImportReport>> importEach(const QList<ImportFile> &files,
+                                                   const std::function<bool(int index)> &started,
+                                                   const std::function<void(int index)> &done,
+                                                   const std::function<bool()> &proceed);
+
     /// Records a valuation of every portfolio at the current time.
     Status recordValuations(domain::Valuation::Kind kind);
 
@@ -79,8 +99,8 @@ private:
     Result<rebalance::RebalancePlan> planFor(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
                                              const rebalance::PlanConstraints &constraints);
 
-    Database &m_db;
+    storage::Database &m_db;
     Clock m_clock;
 };
 
-} // namespace ballast::storage
+} // namespace ballast::services

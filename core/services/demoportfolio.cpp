@@ -1,12 +1,12 @@
-#include "storage/demoportfolio.h"
+#include "services/demoportfolio.h"
 
 #include "domain/assetcatalog.h"
 #include "exchange/paperexchange.h"
 #include "market/simulatedmarket.h"
+#include "services/ledger.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
-#include "storage/ledger.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "storage/valuationrepo.h"
@@ -15,7 +15,14 @@
 
 #include <array>
 
-namespace ballast::storage {
+namespace ballast::services {
+
+using storage::Database;
+using storage::guarded;
+using storage::PortfolioRepo;
+using storage::PriceStore;
+using storage::Transaction;
+using storage::ValuationRepo;
 
 using money::Decimal;
 using money::RoundingMode;
@@ -197,4 +204,4 @@ Status DemoPortfolio::create(Database &db, const Clock &clock)
     });
 }
 
-} // namespace ballast::storage
+} // namespace ballast::services

@@ -4,8 +4,10 @@
 #include "common/result.h"
 
 namespace ballast::storage {
-
 class Database;
+}
+
+namespace ballast::services {
 
 /// Fills an empty database with the demo: a portfolio of a handful of assets on
 /// the paper exchange plus a cold wallet, three years of simulated daily
@@ -17,7 +19,7 @@ class DemoPortfolio
 public:
     static constexpr int kHistoryDays = 3 * 365 + 1;
 
-    static Status create(Database &db, const Clock &clock);
+    static Status create(storage::Database &db, const Clock &clock);
 };
 
-} // namespace ballast::storage
+} // namespace ballast::services

@@ -1,0 +1,292 @@
+#include "exchange/paperexchange.h"
+#include "services/accountservice.h"
+#include "services/allocationservice.h"
+#include "services/ledger.h"
+#include "services/ledgerqueries.h"
+#include "services/targetweights.h"
+#include "storage/paperrepo.h"
+#include "storage/pricestore.h"
+#include "testsupport.h"
+
+#include <QTest>
+#include <QTimeZone>
+
+using ballast::money::dec;
+using namespace ballast;
+
+namespace {
+
+constexpr qint64 kNow = 1763683200000; // 2025-11-21T00:00:00Z
+constexpr qint64 kDayMs = 24LL * 3600 * 1000;
+
+Clock fixedClock()
+{
+    return [] { return kNow; };
+}
+
+market::PriceSeries series(const QString &asset, const QList<double> &closes, double marketCap = 0.0)
+{
+    market::PriceSeries one;
+    one.asset = asset;
+    one.quote = QStringLiteral("USDT");
+    one.interval = QStringLiteral("1d");
+    for (qsizetype i = 0; i < closes.size(); ++i) {
+        domain::Candle candle;
+        candle.openTimeMs = kNow - (closes.size() - i) * kDayMs;
+        candle.open = candle.high = candle.low = candle.close = closes[i];
+        candle.marketCap = marketCap;
+        one.candles.append(candle);
+    }
+    return one;
+}
+
+} // namespace
+
+class TstServices : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void targetWeightsFraction()
+    {
+        auto target = services::TargetWeights::parse(
+            {QStringLiteral("btc"), QStringLiteral("40%"), QStringLiteral("5%")}, services::WeightNotation::Fraction);
+        QVERIFY(target.ok());
+        QCOMPARE(target->asset, QStringLiteral("BTC"));
+        QCOMPARE(target->weight, dec("0.4"));
+        QVERIFY(target->band.has_value());
+
+        auto plain = services::TargetWeights::parse({QStringLiteral("ETH"), QStringLiteral("0.6"), std::nullopt},
+                                                    services::WeightNotation::Fraction);
+        QVERIFY(plain.ok());
+        QCOMPARE(plain->weight, dec("0.6"));
+        QVERIFY(!plain->band.has_value());
+        QVERIFY(services::TargetWeights::validate({*target, *plain}).ok());
+        QCOMPARE(services::TargetWeights::validate({*target}).error().code, QStringLiteral("target.sum"));
+    }
+
+    void targetWeightsErrorsNameTheField()
+    {
+        using Field = services::TargetTextError::Field;
+        auto weight = services::TargetWeights::parse({QStringLiteral("BTC"), QStringLiteral("lots"), std::nullopt},
+                                                     services::WeightNotation::Fraction);
+        QVERIFY(!weight.ok());
+        QCOMPARE(weight.error().field, Field::Weight);
+        QCOMPARE(weight.error().error.code, QStringLiteral("weight.syntax"));
+        // An empty band after the colon is a band that does not parse, not "no band".
+        auto band = services::TargetWeights::parse({QStringLiteral("BTC"), QStringLiteral("0.5"), QString()},
+                                                   services::WeightNotation::Fraction);
+        QVERIFY(!band.ok());
+        QCOMPARE(band.error().field, Field::Band);
+    }
+
+    void targetWeightsPercent()
+    {
+        auto target = services::TargetWeights::parse({QStringLiteral("SOL"), QStringLiteral(" 12.5 %"), std::nullopt},
+                                                     services::WeightNotation::Percent);
+        QVERIFY(target.ok());
+        QCOMPARE(target->weight, dec("0.125"));
+        QCOMPARE(services::TargetWeights::parsePercent(QString()).error().code, QStringLiteral("targets.weight.empty"));
+        QCOMPARE(services::TargetWeights::parsePercent(QStringLiteral("-1")).error().code,
+                 QStringLiteral("targets.weight.negative"));
+        QCOMPARE(services::TargetWeights::parsePercent(QStringLiteral("101")).error().code,
+                 QStringLiteral("targets.weight.above"));
+        QCOMPARE(services::TargetWeights::parsePercent(QStringLiteral("1.123456789")).error().code,
+                 QStringLiteral("targets.weight.decimals"));
+    }
+
+    void allocationWithoutHistory()
+    {
+        allocation::AllocationOptions options;
+        options.model = allocation::Model::Equal;
+        options.assets = {QStringLiteral("BTC"), QStringLiteral("ETH")};
+        QVERIFY(!services::AllocationService::needsHistory(options));
+        auto allocated = services::AllocationService::fromSeries(options, {}, false);
+        QVERIFY(allocated.ok());
+        QCOMPARE(allocated->weights.size(), 2);
+        QCOMPARE(allocated->weights(0), 0.5);
+    }
+
+    void allocationFailures()
+    {
+        using Kind = services::AllocationFailure::Kind;
+        allocation::AllocationOptions options;
+        options.assets = {QStringLiteral("BTC"), QStringLiteral("ETH")};
+
+        options.model = allocation::Model::MarketCap;
+        auto noCap = services::AllocationService::fromSeries(
+            options, {series(QStringLiteral("BTC"), {1, 2, 3}, 5e11), series(QStringLiteral("ETH"), {1, 2, 3})}, true);
+        QVERIFY(!noCap.ok());
+        QCOMPARE(noCap.error().kind, Kind::NoMarketCap);
+        QCOMPARE(noCap.error().asset, 1);
+
+        options.model = allocation::Model::InverseVolatility;
+        auto tooFew = services::AllocationService::fromSeries(
+            options, {series(QStringLiteral("BTC"), {1, 2}), series(QStringLiteral("ETH"), {3, 4})}, true);
+        QVERIFY(!tooFew.ok());
+        QCOMPARE(tooFew.error().kind, Kind::TooFewBars);
+        QCOMPARE(tooFew.error().bars, 2);
+
+        auto estimated =
+            services::AllocationService::fromSeries(options,
+                                                    {series(QStringLiteral("BTC"), {100, 110, 105, 120, 118}),
+                                                     series(QStringLiteral("ETH"), {10, 10.5, 10.2, 10.8, 10.6})},
+                                                    false);
+        QVERIFY(estimated.ok());
+        QVERIFY(std::abs(estimated->weights.sum() - 1.0) < 1e-9);
+    }
+
+    void allocationFromStoredHistory()
+    {
+        test::TempDatabase temp;
+        const auto btc = series(QStringLiteral("BTC"), {100, 110, 105, 120});
+        QVERIFY(storage::PriceStore(temp.db())
+                    .putCandles(QStringLiteral("BTC"), QStringLiteral("USDT"), QStringLiteral("1d"), btc.candles,
+                                QStringLiteral("test"))
+                    .ok());
+        services::StoredHistoryAllocation request;
+        request.model = allocation::Model::MinimumVariance;
+        request.assets = {QStringLiteral("BTC"), QStringLiteral("ETH")};
+        request.quote = QStringLiteral("USDT");
+        request.nowMs = kNow;
+        auto missing = services::AllocationService::fromStoredHistory(temp.db(), request);
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().kind, services::AllocationFailure::Kind::NoHistory);
+        QCOMPARE(missing.error().asset, 1);
+    }
+
+    void highestStoredPrice()
+    {
+        test::TempDatabase temp;
+        storage::PriceStore store(temp.db());
+        QVERIFY(!store.highest(QStringLiteral("BTC"), QStringLiteral("USDT"))->has_value());
+        const auto btc = series(QStringLiteral("BTC"), {100, 130, 120});
+        QVERIFY(store
+                    .putCandles(QStringLiteral("BTC"), QStringLiteral("USDT"), QStringLiteral("1d"), btc.candles,
+                                QStringLiteral("test"))
+                    .ok());
+        QCOMPARE(**store.highest(QStringLiteral("BTC"), QStringLiteral("USDT")), 130.0);
+        QVERIFY(store
+                    .setPrices({domain::PricePoint{QStringLiteral("BTC"), QStringLiteral("USDT"),
+                                                   QDateTime::fromMSecsSinceEpoch(kNow, QTimeZone::utc()), dec("140"),
+                                                   QStringLiteral("manual")}})
+                    .ok());
+        QCOMPARE(**store.highest(QStringLiteral("BTC"), QStringLiteral("USDT")), 140.0);
+    }
+
+    void accountServiceAddsPaperWithSettings()
+    {
+        test::TempDatabase temp;
+        services::AccountService accounts(temp.db(), temp.dir() + QStringLiteral("/test.vault"), fixedClock());
+        exchange::PaperConfig config;
+        config.takerFeeBps = 25;
+        config.makerFeeBps = 25;
+        config.slippageBps = 7;
+        auto added = accounts.addAccount(QStringLiteral("paper"), QStringLiteral("paper"), {}, config);
+        QVERIFY2(added.ok(), qPrintable(added.ok() ? QString() : added.error().message));
+        QCOMPARE(added->kind, domain::AccountKind::Paper);
+        const auto stored =
+            exchange::PaperExchange(temp.db(), added->id, QStringLiteral("USDT"), fixedClock()).config();
+        QCOMPARE(stored.takerFeeBps, 25);
+        QCOMPARE(stored.slippageBps, 7);
+
+        QCOMPARE(accounts.checkNameFree(QStringLiteral("paper")).error().code, QStringLiteral("account.exists"));
+        QVERIFY(accounts.checkNameFree(QStringLiteral("other")).ok());
+        // A taken name is refused before any key is stored.
+        auto again =
+            accounts.addExchangeAccount(QStringLiteral("paper"), QStringLiteral("binance"), {}, QStringLiteral("key"),
+                                        QStringLiteral("secret"), QStringLiteral("passphrase"));
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error().code, QStringLiteral("account.exists"));
+        QVERIFY(accounts.checkPassphrase(QStringLiteral("anything")).ok()); // an empty vault opens with any
+    }
+
+    void ledgerQueriesRead()
+    {
+        test::TempDatabase temp;
+        services::Ledger ledger(temp.db(), fixedClock());
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        QVERIFY(ledger.addAccount(QStringLiteral("cold"), QStringLiteral("manual")).ok());
+        services::LedgerQueries queries(temp.db());
+        QCOMPARE(queries.portfolio()->name, QStringLiteral("Main"));
+        QCOMPARE(queries.portfolios()->size(), 1);
+        QCOMPARE(queries.accounts()->size(), 1);
+        QVERIFY(queries.findAccount(QStringLiteral("cold"))->has_value());
+        QVERIFY(!queries.findAccount(QStringLiteral("hot"))->has_value());
+        QVERIFY(!queries.account(QStringLiteral("hot")).ok());
+        QVERIFY(queries.holdings()->isEmpty());
+    }
+
+    void importEachStopsWhenAsked()
+    {
+        test::TempDatabase temp;
+        services::Ledger ledger(temp.db(), fixedClock());
+        int started = 0;
+        auto stopped = ledger.importEach({{temp.dir() + QStringLiteral("/missing.csv"), {}}},
+                                         [&](int) {
+                                             ++started;
+                                             return false;
+                                         },
+                                         {}, {});
+        QVERIFY(!stopped.ok());
+        QCOMPARE(stopped.error().code, QStringLiteral("import.cancelled"));
+        QCOMPARE(started, 1);
+        auto late = ledger.importEach({}, {}, {}, [] { return false; });
+        QCOMPARE(late.error().code, QStringLiteral("import.cancelled"));
+        QVERIFY(ledger.importEach({}, {}, {}, {}).ok());
+    }
+
+    void paperRepoRows()
+    {
+        test::TempDatabase temp;
+        auto account =
+            services::Ledger(temp.db(), fixedClock()).addAccount(QStringLiteral("p"), QStringLiteral("paper"));
+        QVERIFY(account.ok());
+        storage::PaperRepo repo(temp.db(), account->id);
+        QVERIFY(repo.putBalances({{QStringLiteral("USDT"), dec("100"), dec("5")}}).ok());
+        QCOMPARE((*repo.balance(QStringLiteral("USDT")))->locked, dec("5"));
+        QVERIFY(!repo.balance(QStringLiteral("BTC"))->has_value());
+        // setLocked changes a balance that exists and adds none.
+        QVERIFY(repo.setLocked(QStringLiteral("BTC"), dec("1")).ok());
+        QVERIFY(!repo.balance(QStringLiteral("BTC"))->has_value());
+        QVERIFY(repo.setLocked(QStringLiteral("USDT"), dec("0")).ok());
+        QCOMPARE((*repo.balance(QStringLiteral("USDT")))->locked, dec("0"));
+
+        domain::Order order;
+        order.clientOrderId = QStringLiteral("c1");
+        order.symbol = QStringLiteral("BTC/USDT");
+        order.type = domain::OrderType::Limit;
+        order.quantity = dec("0.1");
+        order.price = dec("50000");
+        order.status = domain::OrderStatus::Open;
+        auto id = repo.addOrder(order, kNow);
+        QVERIFY(id.ok());
+        QVERIFY(*repo.hasOpenOrder(QStringLiteral("c1")));
+        QCOMPARE(repo.openOrders()->size(), 1);
+        QCOMPARE(repo.openOrders(QStringLiteral("ETH/USDT"))->size(), 0);
+        QVERIFY(repo.markFilled(*id, dec("5000"), kNow + 1).ok());
+        QVERIFY(!*repo.hasOpenOrder(QStringLiteral("c1")));
+        auto found = repo.findOrder(QStringLiteral("BTC/USDT"), QStringLiteral("c1"));
+        QCOMPARE((*found)->status, domain::OrderStatus::Filled);
+        QCOMPARE((*found)->filledQuantity, dec("0.1"));
+
+        domain::Fill fill;
+        fill.quantity = dec("0.1");
+        fill.price = dec("50000");
+        fill.fee = dec("5");
+        fill.feeAsset = QStringLiteral("USDT");
+        fill.time = QDateTime::fromMSecsSinceEpoch(kNow + 1, QTimeZone::utc());
+        QVERIFY(repo.addFill(*id, fill).ok());
+        auto fills = repo.fills(QStringLiteral("BTC/USDT"), 0);
+        QCOMPARE(fills->size(), 1);
+        QCOMPARE(fills->first().clientOrderId, QStringLiteral("c1"));
+        QCOMPARE(fills->first().fee, dec("5"));
+
+        QVERIFY(repo.setSettings({{QStringLiteral("slippage_bps"), QStringLiteral("9")}}).ok());
+        QCOMPARE(repo.settings()->size(), 1);
+        QCOMPARE(repo.settings()->first().first, QStringLiteral("slippage_bps"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstServices)
+#include "tst_services.moc"
