@@ -1,6 +1,7 @@
 // The execution commands: execute, orders, reconcile, export trades.
 #include "cli.h"
 #include "clioutput.h"
+#include "common/numberparse.h"
 #include "exchange/exchangefactory.h"
 #include "execution/executor.h"
 #include "io/csvwriter.h"
@@ -56,20 +57,6 @@ QString progressLine(const execution::OrderProgress &order)
     return text;
 }
 
-Result<double> parseMove(const QString &text)
-{
-    const bool percent = text.endsWith(QLatin1Char('%'));
-    bool ok = false;
-    double value = (percent ? text.chopped(1) : text).toDouble(&ok);
-    if (percent)
-        value /= 100.0;
-    if (!ok || value <= 0.0 || value >= 1.0) {
-        return makeError(QStringLiteral("cli.arguments"),
-                         QStringLiteral("--max-move \"%1\": expected a fraction such as 0.02 or 2%").arg(text));
-    }
-    return value;
-}
-
 } // namespace
 
 void Cli::registerExecuteCommands()
@@ -110,16 +97,16 @@ int Cli::cmdExecute(QCommandLineParser &parser)
         return usageError(QStringLiteral("usage: ballast-cli execute PLAN_ID [--dry-run] [--yes]"));
     execution::ExecutionOptions options;
     options.dryRun = parser.isSet(QStringLiteral("dry-run"));
-    auto move = parseMove(parser.value(QStringLiteral("max-move")));
+    auto move = numbers::parseFraction(parser.value(QStringLiteral("max-move")), QStringLiteral("--max-move"),
+                                       numbers::Range::open(0.0, 1.0));
     if (!move)
         return usageError(move.error().message);
     options.maxPriceMove = *move;
     if (parser.isSet(QStringLiteral("max-notional"))) {
-        auto limit = Decimal::parse(parser.value(QStringLiteral("max-notional")));
-        if (!limit || !limit->isPositive()) {
-            return usageError(QStringLiteral("--max-notional \"%1\": expected a positive amount")
-                                  .arg(parser.value(QStringLiteral("max-notional"))));
-        }
+        auto limit = numbers::parseAmount(parser.value(QStringLiteral("max-notional")),
+                                          QStringLiteral("--max-notional"), numbers::Sign::Positive);
+        if (!limit)
+            return usageError(limit.error().message);
         options.maxNotional = *limit;
     }
     const QString planId = parser.positionalArguments().first();

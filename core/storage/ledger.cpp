@@ -1,5 +1,6 @@
 #include "storage/ledger.h"
 
+#include "common/numberparse.h"
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
 #include "market/priceimporter.h"
@@ -279,19 +280,20 @@ namespace {
 
 qint64 intervalMs(const QString &interval)
 {
-    bool ok = false;
-    const qint64 count = interval.chopped(1).toLongLong(&ok);
-    if (!ok || count <= 0)
+    if (interval.size() < 2)
+        return 0;
+    const auto count = numbers::parseInteger(QStringView(interval).chopped(1), QStringLiteral("interval"), 1, 1000000);
+    if (!count)
         return 0;
     switch (interval.back().toLatin1()) {
     case 'm':
-        return count * 60000;
+        return *count * 60000;
     case 'h':
-        return count * 3600000;
+        return *count * 3600000;
     case 'd':
-        return count * 86400000;
+        return *count * 86400000;
     case 'w':
-        return count * 7 * 86400000;
+        return *count * 7 * 86400000;
     default:
         return 0;
     }
