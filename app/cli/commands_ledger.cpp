@@ -4,6 +4,7 @@
 #include "common/numberparse.h"
 #include "domain/assetcatalog.h"
 #include "domain/target.h"
+#include "exchange/baseurl.h"
 #include "exchange/paperexchange.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
@@ -204,6 +205,10 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
     const QString name = parser.value(QStringLiteral("name"));
     if (exchange.isEmpty() || name.isEmpty())
         return usageError(QStringLiteral("accounts add needs --exchange and --name"));
+    if (parser.isSet(QStringLiteral("base-url"))) {
+        if (auto url = exchange::checkBaseUrl(parser.value(QStringLiteral("base-url"))); !url)
+            return usageError(QStringLiteral("--base-url: ") + url.error().message);
+    }
     if (exchange == QLatin1String("binance") || exchange == QLatin1String("kraken"))
         return addExchangeAccount(exchange, name, parser.value(QStringLiteral("base-url")));
     exchange::PaperConfig config;

@@ -1,6 +1,7 @@
 #include "storage/ledger.h"
 
 #include "common/numberparse.h"
+#include "exchange/baseurl.h"
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
 #include "market/priceimporter.h"
@@ -36,6 +37,10 @@ Result<domain::Portfolio> Ledger::init(const QString &portfolioName, const QStri
 
 Result<domain::Account> Ledger::addAccount(const QString &name, const QString &exchange, const QString &baseUrl)
 {
+    if (!baseUrl.isEmpty()) {
+        if (auto checked = exchange::checkBaseUrl(baseUrl); !checked)
+            return checked.error();
+    }
     domain::Account account;
     account.name = name;
     account.exchange = exchange;

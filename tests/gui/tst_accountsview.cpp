@@ -230,6 +230,43 @@ private slots:
         dialog.grab().save(QDir::temp().filePath(QStringLiteral("ballast-addaccount.png")));
     }
 
+    void theDialogRefusesUnsafeBaseUrlsNextToTheField()
+    {
+        AddAccountDialog dialog({});
+        dialog.show();
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        auto *why = dialog.findChild<QLabel *>(QStringLiteral("baseUrlProblem"));
+        QVERIFY(why);
+        type(&dialog, "name", QStringLiteral("bn"));
+        choose(&dialog, "binance");
+        type(&dialog, "apiKey", QStringLiteral("k"));
+        type(&dialog, "apiSecret", QStringLiteral("s"));
+        dialog.findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+        QVERIFY(ok->isEnabled());
+        QVERIFY(!why->isVisible());
+        const struct
+        {
+            const char *url;
+            const char *words;
+        } refused[] = {
+            {"http://api.example.com", "in clear"},    {"file:///etc/passwd", "https://"},
+            {"javascript:alert(1)", "https://"},       {"https://user:pw@api.example.com", "user name or password"},
+            {"https://api.example.com/?x=1", "query"}, {"https://api.example.com/#top", "fragment"},
+        };
+        for (const auto &item : refused) {
+            type(&dialog, "baseUrl", QString::fromLatin1(item.url));
+            QVERIFY2(!ok->isEnabled(), item.url);
+            QVERIFY2(why->isVisible(), item.url);
+            QVERIFY2(why->text().contains(QLatin1String(item.words)), qPrintable(why->text()));
+            QCOMPARE(dialog.problem(), why->text());
+        }
+        for (const char *url : {"https://testnet.binance.vision", "http://localhost:8080", "http://[::1]:9"}) {
+            type(&dialog, "baseUrl", QString::fromLatin1(url));
+            QVERIFY2(ok->isEnabled(), url);
+            QVERIFY(!why->isVisible());
+        }
+    }
+
     void binanceAccountKeysConnectionAndSync()
     {
         FakeBinance fake;

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <tuple>
+
 using ballast::money::Decimal;
 
 namespace {
@@ -282,6 +284,19 @@ private slots:
         QTest::newRow("NaN overlay") << args(
             {"backtest", "--prices", "BTC=/nonexistent.csv", "--weights", "BTC=1", "--overlay", "vol-target:NaN"})
                                      << 2 << "--overlay \"vol-target:NaN\"";
+        // Endpoints: https only (http to this machine), no user info, no other scheme.
+        for (const auto &[exchange, url, words] :
+             {std::tuple{"binance", "http://api.example.com", "http:// is allowed only to this machine"},
+              std::tuple{"kraken", "file:///etc/passwd", "scheme \"file\" is not allowed"},
+              std::tuple{"binance", "javascript:alert(1)", "scheme \"javascript\" is not allowed"},
+              std::tuple{"binance", "https://user:pw@api.example.com", "must not hold a user name or password"},
+              std::tuple{"kraken", "https://api.example.com/?k=1", "must not have a query"},
+              std::tuple{"paper", "http://10.0.0.1", "http:// is allowed only to this machine"}}) {
+            QTest::addRow("base url %s %s", exchange, url)
+                << args({"accounts", "add", "--exchange", exchange, "--name", "x", "--base-url", url}) << 2
+                << QStringLiteral("--base-url: base URL \"%1\"").arg(QString::fromLatin1(url)) + QStringLiteral(": ")
+                    + QString::fromLatin1(words);
+        }
         QTest::newRow("1e400 risk free") << args(
             {"allocate", "--model", "equal", "--prices", "BTC=/nonexistent.csv", "--risk-free", "1e400"})
                                          << 2 << "--risk-free \"1e400\"";
