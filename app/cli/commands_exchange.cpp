@@ -95,7 +95,7 @@ exchange::ExchangeFactory &Cli::exchanges()
                     CliOutput::error(secret.error().message);
                     return std::nullopt;
                 }
-                security::KeyStore keys(vaultPath());
+                security::KeyStore keys(vaultPath(), db().databaseId());
                 auto credentials = keys.load(account.name, *secret);
                 if (!credentials) {
                     CliOutput::error(credentials.error().message);
@@ -123,7 +123,10 @@ int Cli::addExchangeAccount(const QString &exchangeName, const QString &name, co
     auto unlock = passphrase();
     if (!unlock)
         return fail(unlock.error());
-    security::KeyStore keys(vaultPath());
+    security::KeyStore keys(vaultPath(), db().databaseId());
+    // A mistyped passphrase would seal this key under another passphrase than the others.
+    if (auto checked = keys.checkPassphrase(*unlock); !checked)
+        return fail(checked.error());
     if (auto stored = keys.store(name, security::Credentials{key, secret}, *unlock); !stored)
         return fail(stored.error());
     auto added = storage::Ledger(db(), clock()).addAccount(name, exchangeName, baseUrl);

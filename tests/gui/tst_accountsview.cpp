@@ -289,7 +289,7 @@ private slots:
                  qPrintable(message));
         // A new vault: the passphrase was asked twice, to confirm it.
         QCOMPARE(f.asked.size(), 2);
-        ballast::security::Vault vault(f.context->vaultPath());
+        ballast::security::Vault vault(f.context->vaultPath(), f.tmp.db().databaseId());
         auto keys = vault.load(QStringLiteral("binance-main"), passphrase());
         QVERIFY2(keys.ok(), qPrintable(keys.ok() ? QString() : keys.error().message));
         QCOMPARE(keys->apiKey, FakeBinance::docsApiKey());
@@ -376,7 +376,7 @@ private slots:
         QVERIFY(fake.listenLocal());
         fake.setBalance(QStringLiteral("ETH"), dec("2"));
         Fixture f;
-        ballast::security::KeyStore keys(f.context->vaultPath());
+        ballast::security::KeyStore keys(f.context->vaultPath(), f.tmp.db().databaseId());
         for (const QString &name : {QStringLiteral("a-first"), QStringLiteral("b-second")}) {
             QVERIFY(keys.store(name, {FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()}, passphrase()).ok());
             QVERIFY(f.context->ledger().addAccount(name, QStringLiteral("binance"), fake.baseUrl().toString()).ok());

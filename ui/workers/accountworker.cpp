@@ -23,11 +23,12 @@ void wipe(QString &secret)
 
 /// Credentials from the key store for the factory; the store's own error is
 /// kept so that the person reads why the key could not be unlocked.
-exchange::ExchangeFactory::CredentialsFor credentialsFrom(const QString &vaultPath, const QString &passphrase,
-                                                          QString *error)
+exchange::ExchangeFactory::CredentialsFor credentialsFrom(const QString &vaultPath, const QString &databaseId,
+                                                          const QString &passphrase, QString *error)
 {
-    return [vaultPath, passphrase, error](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
-        security::KeyStore keys(vaultPath);
+    return [vaultPath, databaseId, passphrase,
+            error](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
+        security::KeyStore keys(vaultPath, databaseId);
         auto loaded = keys.load(account.name, passphrase);
         if (!loaded) {
             *error = loaded.error().message;
@@ -77,18 +78,15 @@ void AccountWorker::addAccount(NewAccountRequest request)
         emit accountAdded(request.name, false, tr("An account named \"%1\" exists already.").arg(request.name));
         return;
     }
-    security::KeyStore keys(m_vaultPath);
+    security::KeyStore keys(m_vaultPath, db->databaseId());
     if (withKeys) {
         // Records are sealed one by one, so a mistyped passphrase would seal
-        // this one under another: check it against a record already there.
-        const QStringList stored = keys.vault().accounts();
-        if (!stored.isEmpty()) {
-            if (auto opened = keys.vault().load(stored.first(), request.passphrase); !opened) {
-                emit accountAdded(request.name, false,
-                                  tr("The passphrase does not open the key vault: %1").arg(opened.error().message));
-                wipe(request.passphrase);
-                return;
-            }
+        // this one under another: core checks it against the vault first.
+        if (auto checked = keys.checkPassphrase(request.passphrase); !checked) {
+            emit accountAdded(request.name, false,
+                              tr("The passphrase does not open the key vault: %1").arg(checked.error().message));
+            wipe(request.passphrase);
+            return;
         }
         const Status saved =
             keys.store(request.name, security::Credentials{request.apiKey, request.secret}, request.passphrase);
@@ -126,7 +124,7 @@ void AccountWorker::testConnection(qint64 accountId, QString passphrase)
     auto portfolio = storage::PortfolioRepo(*db).load();
     exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
-    factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
+    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
     wipe(passphrase);
     exchange::Exchange *connector = factory.exchangeFor(accountId);
     if (!connector) {
@@ -164,7 +162,7 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
     auto portfolio = storage::PortfolioRepo(*db).load();
     exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
-    factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
+    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
     wipe(passphrase);
     int synced = 0;
     int failed = 0;
