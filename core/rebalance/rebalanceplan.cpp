@@ -8,8 +8,6 @@
 
 namespace ballast::rebalance {
 
-using money::Decimal;
-
 Result<PlanMode> PlanMode::parse(const QString &text)
 {
     const QString trimmed = text.trimmed().toLower();

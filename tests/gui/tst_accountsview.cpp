@@ -267,6 +267,40 @@ private slots:
         }
     }
 
+    void aSecondKeyWithAnotherPassphraseIsRefused()
+    {
+        Fixture f;
+        auto fill = [](const QString &name) {
+            return [name](AddAccountDialog *dialog) {
+                choose(dialog, "binance");
+                type(dialog, "name", name);
+                type(dialog, "apiKey", FakeBinance::docsApiKey());
+                type(dialog, "apiSecret", FakeBinance::docsSecretKey());
+                dialog->findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+                type(dialog, "baseUrl", QStringLiteral("http://127.0.0.1:9"));
+            };
+        };
+        QString message;
+        QVERIFY2(f.addThroughDialog(fill(QStringLiteral("bn-1")), &message), qPrintable(message));
+        QFile vaultFile(f.context->vaultPath());
+        QVERIFY(vaultFile.open(QIODevice::ReadOnly));
+        const QByteArray vaultBefore = vaultFile.readAll();
+        vaultFile.close();
+        const QByteArray rowsBefore = ballast::test::contentDigest(f.tmp.db());
+
+        // The core check refuses the mistyped passphrase: no key sealed, no account added.
+        f.answer = QStringLiteral("correct horse battery stapel");
+        QVERIFY(!f.addThroughDialog(fill(QStringLiteral("bn-2")), &message));
+        QVERIFY2(f.message().contains(QStringLiteral("does not open the key vault")), qPrintable(f.message()));
+        QVERIFY(vaultFile.open(QIODevice::ReadOnly));
+        QCOMPARE(vaultFile.readAll(), vaultBefore);
+        vaultFile.close();
+        QCOMPARE(ballast::test::contentDigest(f.tmp.db()), rowsBefore);
+
+        f.answer = passphrase();
+        QVERIFY2(f.addThroughDialog(fill(QStringLiteral("bn-2")), &message), qPrintable(message));
+    }
+
     void binanceAccountKeysConnectionAndSync()
     {
         FakeBinance fake;

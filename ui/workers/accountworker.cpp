@@ -83,8 +83,7 @@ void AccountWorker::addAccount(NewAccountRequest request)
         // Records are sealed one by one, so a mistyped passphrase would seal
         // this one under another: core checks it against the vault first.
         if (auto checked = keys.checkPassphrase(request.passphrase); !checked) {
-            emit accountAdded(request.name, false,
-                              tr("The passphrase does not open the key vault: %1").arg(checked.error().message));
+            emit accountAdded(request.name, false, tr("No account was added: %1").arg(checked.error().message));
             wipe(request.passphrase);
             return;
         }
