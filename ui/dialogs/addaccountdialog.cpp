@@ -175,7 +175,7 @@ QString AddAccountDialog::problem() const
             return tr("Paste the API key.");
         if (m_secret->text().trimmed().isEmpty())
             return tr("Paste the API secret.");
-        if (const QString url = baseUrlProblem(); !url.isEmpty())
+        if (QString url = baseUrlProblem(); !url.isEmpty())
             return url;
     }
     return {};
