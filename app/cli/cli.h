@@ -74,6 +74,7 @@ private:
     int cmdPlan(QCommandLineParser &parser);
     int cmdPlansList(QCommandLineParser &parser);
     int cmdPlansShow(QCommandLineParser &parser);
+    int cmdReplan(QCommandLineParser &parser);
 
     // Execution commands (commands_execute.cpp).
     int cmdExecute(QCommandLineParser &parser);

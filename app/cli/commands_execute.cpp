@@ -6,12 +6,10 @@
 #include "execution/executor.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
+#include "services/planservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
-#include "storage/journal.h"
 #include "storage/ledger.h"
-#include "storage/planrepo.h"
-#include "storage/portfoliorepo.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -75,6 +73,10 @@ void Cli::registerExecuteCommands()
                            p.addOption({QStringLiteral("max-notional"),
                                         QStringLiteral("Abort if the plan trades more than this (quote currency)."),
                                         QStringLiteral("AMOUNT")});
+                           p.addOption({QStringLiteral("lines"),
+                                        QStringLiteral("Approve only these lines of the plan (comma-separated "
+                                                       "numbers); they run as a plan of their own."),
+                                        QStringLiteral("LINES")});
                        },
                        &Cli::cmdExecute});
     m_commands.append({QStringLiteral("orders"), QStringLiteral("List journalled orders and their states."), QString(),
@@ -109,15 +111,35 @@ int Cli::cmdExecute(QCommandLineParser &parser)
             return usageError(limit.error().message);
         options.maxNotional = *limit;
     }
-    const QString planId = parser.positionalArguments().first();
-    auto plan = storage::PlanRepo(db()).load(planId);
+    QString planId = parser.positionalArguments().first();
+    services::PlanService plans(db(), clock());
+    auto plan = plans.load(planId);
     if (!plan)
         return fail(plan.error());
-    auto status = storage::PlanRepo(db()).status(planId);
-    if (status && *status == QLatin1String("executed")) {
-        return fail(makeError(
-            QStringLiteral("plan.executed"),
-            QStringLiteral("plan %1 was executed already; see \"ballast-cli orders --plan %1\"").arg(planId)));
+    if (parser.isSet(QStringLiteral("lines"))) {
+        QSet<int> lines;
+        for (const QString &item : parser.value(QStringLiteral("lines")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const auto line = numbers::parseInteger(item.trimmed(), QStringLiteral("--lines"), 0, 1000000);
+            if (!line) {
+                return usageError(line.error().message
+                                  + QStringLiteral(" (line numbers as the plan shows them, such as 0,2,3)"));
+            }
+            lines.insert(static_cast<int>(*line));
+        }
+        auto approved = plans.approve(planId, lines);
+        if (!approved)
+            return fail(approved.error());
+        plan = *approved;
+        planId = approved->id;
+        if (planId != parser.positionalArguments().first())
+            CliOutput::line(QStringLiteral("Approved %1 line(s) as plan %2.").arg(lines.size()).arg(planId));
+    }
+    // Refused before anything is asked or sent: a plan that is final, or stale.
+    if (auto runnable = plans.checkRunnable(planId); !runnable) {
+        Error error = runnable.error();
+        if (error.code == QLatin1String("plan.stale"))
+            error.message += QStringLiteral(" (in one step: ballast-cli replan %1)").arg(planId);
+        return fail(error);
     }
 
     if (!parser.isSet(QStringLiteral("yes")) && !options.dryRun) {
@@ -136,15 +158,19 @@ int Cli::cmdExecute(QCommandLineParser &parser)
         }
     }
 
-    execution::Executor executor(
-        db(), [this](qint64 account) { return exchanges().exchangeFor(account); }, clock());
     const bool text = !json();
-    auto summary = executor.execute(*plan, options, [text](const execution::OrderProgress &order) {
-        if (text)
-            CliOutput::line(progressLine(order));
-    });
-    if (!summary)
-        return fail(summary.error());
+    auto summary = plans.execute(
+        planId, options, [this](qint64 account) { return exchanges().exchangeFor(account); },
+        [text](const execution::OrderProgress &order) {
+            if (text)
+                CliOutput::line(progressLine(order));
+        });
+    if (!summary) {
+        Error error = summary.error();
+        if (error.code == QLatin1String("plan.stale"))
+            error.message += QStringLiteral(" (in one step: ballast-cli replan %1)").arg(planId);
+        return fail(error);
+    }
 
     if (json()) {
         QJsonArray orders;
@@ -155,6 +181,8 @@ int Cli::cmdExecute(QCommandLineParser &parser)
                                       {QStringLiteral("dry_run"), summary->dryRun},
                                       {QStringLiteral("aborted"), summary->aborted},
                                       {QStringLiteral("abort_reason"), summary->abortReason},
+                                      {QStringLiteral("resumed"), summary->resumed},
+                                      {QStringLiteral("replan_id"), summary->replanId},
                                       {QStringLiteral("filled"), summary->filled},
                                       {QStringLiteral("partially_filled"), summary->partiallyFilled},
                                       {QStringLiteral("rejected"), summary->rejected},
@@ -188,9 +216,8 @@ int Cli::cmdExecute(QCommandLineParser &parser)
 
 int Cli::cmdOrders(QCommandLineParser &parser)
 {
-    storage::Journal journal(db());
-    auto entries = parser.isSet(QStringLiteral("plan")) ? journal.entries(parser.value(QStringLiteral("plan")))
-                                                        : journal.allEntries();
+    services::PlanService plans(db(), clock());
+    auto entries = plans.orders(parser.value(QStringLiteral("plan")));
     if (!entries)
         return fail(entries.error());
     QHash<qint64, QString> names;
@@ -204,7 +231,7 @@ int Cli::cmdOrders(QCommandLineParser &parser)
             Decimal fee;
             QString feeAsset;
             int fills = 0;
-            if (auto recorded = journal.fills(entry.clientOrderId)) {
+            if (auto recorded = plans.fills(entry.clientOrderId)) {
                 for (const auto &fill : *recorded) {
                     fee += fill.fee;
                     feeAsset = fill.feeAsset;
@@ -250,41 +277,32 @@ int Cli::cmdCancel(QCommandLineParser &parser)
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("usage: ballast-cli cancel PLAN_ID"));
     const QString planId = parser.positionalArguments().first();
-    if (auto plan = storage::PlanRepo(db()).load(planId); !plan)
-        return fail(plan.error());
-    execution::Executor executor(
-        db(), [this](qint64 account) { return exchanges().exchangeFor(account); }, clock());
-    auto cancelled = executor.cancelAll(planId);
-    if (!cancelled)
-        return fail(cancelled.error());
-    // Lines never sent are cancelled too, so a later execute does not send them.
-    auto entries = storage::Journal(db()).entries(planId);
-    if (!entries)
-        return fail(entries.error());
-    for (auto entry : *entries) {
-        if (entry.status != domain::OrderStatus::Planned)
-            continue;
-        entry.status = domain::OrderStatus::Cancelled;
-        entry.reason = QStringLiteral("cancelled before sending");
-        if (auto written = storage::Journal(db()).update(entry, entry.reason, clock()()); !written)
-            return fail(written.error());
+    auto outcome = services::PlanService(db(), clock()).cancel(planId, [this](qint64 account) {
+        return exchanges().exchangeFor(account);
+    });
+    if (!outcome)
+        return fail(outcome.error());
+    if (json()) {
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("plan_id"), planId},
+                                                  {QStringLiteral("cancelled"), outcome->cancelledOrders},
+                                                  {QStringLiteral("running_elsewhere"), outcome->runningElsewhere}}));
+    } else if (outcome->runningElsewhere) {
+        CliOutput::line(QStringLiteral("Plan %1 is cancelled; the execution running it stops before its next order "
+                                       "and cancels what is open.")
+                            .arg(planId));
+    } else {
+        CliOutput::line(QStringLiteral("Cancelled %1 open order(s) of %2; the plan is stopped.")
+                            .arg(outcome->cancelledOrders)
+                            .arg(planId));
     }
-    if (auto marked = storage::PlanRepo(db()).setStatus(planId, QStringLiteral("cancelled")); !marked)
-        return fail(marked.error());
-    if (json())
-        CliOutput::json(
-            QJsonDocument(QJsonObject{{QStringLiteral("plan_id"), planId}, {QStringLiteral("cancelled"), *cancelled}}));
-    else
-        CliOutput::line(
-            QStringLiteral("Cancelled %1 open order(s) of %2; the plan is stopped.").arg(*cancelled).arg(planId));
     return 0;
 }
 
 int Cli::cmdReconcile(QCommandLineParser &)
 {
-    execution::Executor executor(
-        db(), [this](qint64 account) { return exchanges().exchangeFor(account); }, clock());
-    auto report = executor.reconcile();
+    auto report = services::PlanService(db(), clock()).reconcile([this](qint64 account) {
+        return exchanges().exchangeFor(account);
+    });
     if (!report)
         return fail(report.error());
     if (json()) {

@@ -4,10 +4,8 @@
 #include "common/numberparse.h"
 #include "domain/assetcatalog.h"
 #include "io/planjson.h"
+#include "services/planservice.h"
 #include "storage/database.h"
-#include "storage/ledger.h"
-#include "storage/planrepo.h"
-#include "storage/portfoliorepo.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -57,6 +55,10 @@ void Cli::registerPlanCommands()
                        nullptr, &Cli::cmdPlansList});
     m_commands.append({QStringLiteral("plans show"), QStringLiteral("Show a stored plan."), QStringLiteral("PLAN_ID"),
                        nullptr, &Cli::cmdPlansShow});
+    m_commands.append({QStringLiteral("replan"),
+                       QStringLiteral("Propose again what a plan proposed (same mode and constraints), from the "
+                                      "holdings and prices as they are now; the old plan is superseded."),
+                       QStringLiteral("PLAN_ID"), nullptr, &Cli::cmdReplan});
 }
 
 int Cli::cmdPlan(QCommandLineParser &parser)
@@ -103,7 +105,7 @@ int Cli::cmdPlan(QCommandLineParser &parser)
     else if (type != QLatin1String("market"))
         return usageError(QStringLiteral("--order-type \"%1\": expected market or limit").arg(type));
 
-    auto plan = storage::Ledger(db(), clock()).proposePlan(portfolioName(), *mode, constraints);
+    auto plan = services::PlanService(db(), clock()).propose(portfolioName(), *mode, constraints);
     if (!plan)
         return fail(plan.error());
     if (json()) {
@@ -117,10 +119,7 @@ int Cli::cmdPlan(QCommandLineParser &parser)
 
 int Cli::cmdPlansList(QCommandLineParser &)
 {
-    auto portfolio = storage::PortfolioRepo(db()).load(portfolioName());
-    if (!portfolio)
-        return fail(portfolio.error());
-    auto plans = storage::PlanRepo(db()).list(portfolio->id);
+    auto plans = services::PlanService(db(), clock()).list(portfolioName());
     if (!plans)
         return fail(plans.error());
     if (json()) {
@@ -129,7 +128,8 @@ int Cli::cmdPlansList(QCommandLineParser &)
             list.append(QJsonObject{{QStringLiteral("plan_id"), plan.id},
                                     {QStringLiteral("created_at"), plan.createdAt.toUTC().toString(Qt::ISODateWithMs)},
                                     {QStringLiteral("mode"), plan.mode},
-                                    {QStringLiteral("status"), plan.status},
+                                    {QStringLiteral("status"), domain::toText(plan.status)},
+                                    {QStringLiteral("derived_from"), plan.parentId},
                                     {QStringLiteral("orders"), plan.orders}});
         }
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("plans"), list}}));
@@ -137,7 +137,7 @@ int Cli::cmdPlansList(QCommandLineParser &)
     }
     QList<QStringList> rows;
     for (const auto &plan : *plans) {
-        rows.append({plan.id, plan.createdAt.toUTC().toString(Qt::ISODate), plan.mode, plan.status,
+        rows.append({plan.id, plan.createdAt.toUTC().toString(Qt::ISODate), plan.mode, domain::toText(plan.status),
                      QString::number(plan.orders)});
     }
     CliOutput::table({QStringLiteral("PLAN"), QStringLiteral("CREATED"), QStringLiteral("MODE"),
@@ -150,13 +150,30 @@ int Cli::cmdPlansShow(QCommandLineParser &parser)
 {
     if (parser.positionalArguments().size() != 1)
         return usageError(QStringLiteral("usage: ballast-cli plans show PLAN_ID"));
-    auto plan = storage::PlanRepo(db()).load(parser.positionalArguments().first());
+    auto plan = services::PlanService(db(), clock()).load(parser.positionalArguments().first());
     if (!plan)
         return fail(plan.error());
     if (json())
         CliOutput::json(QJsonDocument(io::PlanJson::toJson(*plan)));
     else
         CliOutput::plan(*plan);
+    return 0;
+}
+
+int Cli::cmdReplan(QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("usage: ballast-cli replan PLAN_ID"));
+    const QString old = parser.positionalArguments().first();
+    auto plan = services::PlanService(db(), clock()).replan(old);
+    if (!plan)
+        return fail(plan.error());
+    if (json()) {
+        CliOutput::json(QJsonDocument(io::PlanJson::toJson(*plan)));
+        return 0;
+    }
+    CliOutput::plan(*plan);
+    CliOutput::line(QStringLiteral("Stored as %1; it replaces %2.").arg(plan->id, old));
     return 0;
 }
 

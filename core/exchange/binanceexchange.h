@@ -40,6 +40,11 @@ public:
 
     [[nodiscard]] QString id() const override { return QStringLiteral("binance"); }
     [[nodiscard]] bool isSimulated() const override { return false; }
+    [[nodiscard]] QString accountIdentity() const override
+    {
+        return id() + QLatin1Char(' ') + m_config.baseUrl.toString() + QLatin1Char(' ')
+            + QString::fromLatin1(m_config.apiKey);
+    }
 
     ExResult<qint64> fetchTime() override;
     ExResult<QList<MarketRules>> fetchMarkets() override;

@@ -26,6 +26,10 @@ public:
     [[nodiscard]] virtual QString id() const = 0;
     /// True when prices and fills are simulated (the paper exchange).
     [[nodiscard]] virtual bool isSimulated() const = 0;
+    /// A stable identity of the account on the exchange ("binance URL KEY"),
+    /// so that two executions never trade one account at once, even from two
+    /// databases; empty when the account lives in the database (paper).
+    [[nodiscard]] virtual QString accountIdentity() const { return {}; }
 
     virtual ExResult<qint64> fetchTime() = 0;
     virtual ExResult<QList<MarketRules>> fetchMarkets() = 0;

@@ -67,8 +67,9 @@ struct Executor::Run
     QHash<int, rebalance::PlannedOrder> planned; ///< by line
     QHash<qint64, QList<exchange::MarketRules>> markets;
     Status journalError; ///< a failed journal write stops the run: nothing more is sent
+    bool cancelledElsewhere = false; ///< the plan was cancelled by another process meanwhile
 
-    [[nodiscard]] bool cancelled() const { return cancel && cancel->load(); }
+    [[nodiscard]] bool cancelled() const { return (cancel && cancel->load()) || cancelledElsewhere; }
     void check(const Status &written)
     {
         if (!written.ok() && journalError.ok())
@@ -178,8 +179,11 @@ Result<int> Executor::syncFills(JournalEntry &entry, exchange::Exchange &exchang
     return added;
 }
 
-std::optional<QString> Executor::checkGuards(const rebalance::RebalancePlan &plan, const ExecutionOptions &options)
+std::optional<QString> Executor::checkGuards(const rebalance::RebalancePlan &plan, const ExecutionOptions &options,
+                                             const QSet<int> &unsent, bool resumed)
 {
+    if (!std::isfinite(options.maxPriceMove) || options.maxPriceMove <= 0.0)
+        return QStringLiteral("the price-move limit must be a positive fraction");
     Decimal traded;
     QHash<QString, Decimal> priceOf; // plan quote per unit, from the plan's own valuation
     for (const auto &weight : plan.weights) {
@@ -187,13 +191,18 @@ std::optional<QString> Executor::checkGuards(const rebalance::RebalancePlan &pla
             priceOf.insert(weight.asset, weight.valueAfter / weight.quantityAfter);
     }
     priceOf.insert(plan.quote, Decimal::fromInt(1));
-    for (const auto &order : plan.orders)
-        traded += order.notional * priceOf.value(order.quote, Decimal::fromInt(1));
+    for (const auto &order : plan.orders) {
+        if (unsent.contains(order.line))
+            traded += order.notional * priceOf.value(order.quote, Decimal::fromInt(1));
+    }
     if (options.maxNotional && traded > *options.maxNotional) {
         return QStringLiteral("the plan trades %1 %2, above the limit of %3 %2")
             .arg(traded.toFixed(2), plan.quote, options.maxNotional->toFixed(2));
     }
+    QHash<qint64, QList<exchange::Balance>> balances; // per account, fetched once
     for (const auto &order : plan.orders) {
+        if (!unsent.contains(order.line))
+            continue;
         exchange::Exchange *exchange = m_exchangeFor(order.accountId);
         if (!exchange)
             return QStringLiteral("no connection to account %1").arg(order.account);
@@ -204,13 +213,37 @@ std::optional<QString> Executor::checkGuards(const rebalance::RebalancePlan &pla
         if (!order.price.isPositive())
             continue;
         const double move = std::abs((ticker->last - order.price).toDouble()) / order.price.toDouble();
-        if (move > options.maxPriceMove) {
+        if (!std::isfinite(move) || move > options.maxPriceMove) {
             return QStringLiteral(
                        "%1 moved %2 since the plan was made (limit %3); make a new plan and approve it again")
                 .arg(order.symbol, percentText(move), percentText(options.maxPriceMove));
         }
+        if (!resumed || order.side != Side::Sell)
+            continue; // buys are re-sized to the cash there is
+        if (!balances.contains(order.accountId)) {
+            auto fetched = retried(nullptr, [&] { return exchange->fetchBalances(); });
+            if (!fetched)
+                return QStringLiteral("cannot check the balances of %1: %2")
+                    .arg(order.account, fetched.error().message());
+            balances.insert(order.accountId, *fetched);
+        }
+        Decimal free;
+        for (const auto &balance : balances.value(order.accountId)) {
+            if (balance.asset == order.base)
+                free = balance.free;
+        }
+        if (free < order.quantity) {
+            return QStringLiteral("%1 has %2 %3 free, and the plan sells %4; make a new plan and approve it again")
+                .arg(order.account, free.toString(), order.base, order.quantity.toString());
+        }
     }
     return std::nullopt;
+}
+
+bool Executor::cancelledElsewhere(const QString &planId)
+{
+    auto status = storage::PlanRepo(m_db).status(planId);
+    return status && *status == domain::PlanStatus::Cancelled;
 }
 
 void Executor::resizeBuys(Run &run, QList<JournalEntry> &entries)
@@ -473,17 +506,31 @@ Status Executor::runLine(Run &run, JournalEntry &entry, const rebalance::Planned
 }
 
 Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan, const ExecutionOptions &options,
-                                           const Progress &progress, const std::atomic_bool *cancel)
+                                           const Progress &progress, const std::atomic_bool *cancel,
+                                           const ClaimCheck &claim)
 {
-    // A plan replaced by another (the approved lines of a proposal, or a newer
-    // subset) never runs: its orders would go out again under other ids. (A
-    // cancelled plan may run again: its own client ids keep what was sent.)
-    if (auto status = storage::PlanRepo(m_db).status(plan.id); status && *status == QLatin1String("superseded")) {
+    // A plan in a final state never sends an order again: a superseded one
+    // would send its orders again under other ids, an executed or cancelled
+    // one would trade on a portfolio that has moved on.
+    auto planStatus = storage::PlanRepo(m_db).status(plan.id);
+    if (!planStatus)
+        return planStatus.error();
+    switch (*planStatus) {
+    case domain::PlanStatus::Superseded:
         return makeError(
             QStringLiteral("plan.superseded"),
             QStringLiteral("plan %1 was superseded by another plan and cannot run; propose a new plan").arg(plan.id));
+    case domain::PlanStatus::Executed:
+        return makeError(
+            QStringLiteral("plan.executed"),
+            QStringLiteral("plan %1 was executed already; see \"ballast-cli orders --plan %1\"").arg(plan.id));
+    case domain::PlanStatus::Cancelled:
+        return makeError(QStringLiteral("plan.cancelled"),
+                         QStringLiteral("plan %1 was cancelled and cannot run again; propose a new plan").arg(plan.id));
+    default:
+        break;
     }
-    Run run{plan, options, progress, cancel, {}, {}, {}, {}};
+    Run run{plan, options, progress, cancel, {}, {}, {}, {}, false};
     run.summary.planId = plan.id;
     run.summary.dryRun = options.dryRun;
     for (const auto &order : plan.orders) {
@@ -513,8 +560,19 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
         run.summary.messages.append(QStringLiteral("the plan has no orders"));
         return run.summary;
     }
-    if (!started || options.dryRun) {
-        if (auto reason = checkGuards(plan, options)) {
+    // Every guard, against current prices and balances, over the lines still
+    // to be sent: all of them on a first run, the rest on a resume.
+    run.summary.resumed = started && !options.dryRun;
+    QSet<int> unsent;
+    for (const auto &order : plan.orders) {
+        const auto known = std::find_if(existing->cbegin(), existing->cend(),
+                                        [&](const JournalEntry &entry) { return entry.line == order.line; });
+        if (options.dryRun || known == existing->cend()
+            || (known->status == OrderStatus::Planned && known->attempts == 0))
+            unsent.insert(order.line);
+    }
+    if (!unsent.isEmpty()) {
+        if (auto reason = checkGuards(plan, options, unsent, run.summary.resumed)) {
             run.summary.aborted = true;
             run.summary.abortReason = *reason;
             return run.summary;
@@ -566,13 +624,26 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
         entry.price = order.price;
         intents.append(entry);
     }
-    if (auto written = journal.addIntents(intents, m_clock()); !written)
-        return written.error();
-    auto executionId = journal.startExecution(plan.id, false, m_clock());
-    if (!executionId)
-        return executionId.error();
-    if (auto marked = storage::PlanRepo(m_db).setStatus(plan.id, QStringLiteral("executing")); !marked)
-        return marked.error();
+    // The claim: the caller's checks, the intents, the execution row and the
+    // plan's status, in one immediate transaction. Refused, nothing is written.
+    Result<qint64> executionId = qint64{0};
+    try {
+        storage::Transaction transaction(m_db);
+        if (claim) {
+            if (auto allowed = claim(); !allowed)
+                return allowed.error();
+        }
+        if (auto written = journal.addIntents(intents, m_clock()); !written)
+            return written.error();
+        executionId = journal.startExecution(plan.id, false, m_clock());
+        if (!executionId)
+            return executionId.error();
+        if (auto marked = storage::PlanRepo(m_db).transition(plan.id, domain::PlanStatus::Executing); !marked)
+            return marked.error();
+        transaction.commit();
+    } catch (const storage::SqlError &error) {
+        return error.toError();
+    }
     auto loaded = journal.entries(plan.id);
     if (!loaded)
         return loaded.error();
@@ -585,6 +656,8 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
                 entry.side == Side::Sell || run.planned.value(entry.line).route == rebalance::RouteReason::DirectPair;
             if (isSell != sells || !outcome.ok() || !run.journalError.ok())
                 continue;
+            if (!run.cancelled() && !domain::isFinal(entry.status) && cancelledElsewhere(plan.id))
+                run.cancelledElsewhere = true;
             if (run.cancelled())
                 break;
             if (progress && !domain::isFinal(entry.status))
@@ -642,15 +715,18 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
     }
     const bool done = std::all_of(entries.cbegin(), entries.cend(),
                                   [](const JournalEntry &entry) { return domain::isFinal(entry.status); });
-    const QString planStatus = run.cancelled() ? QStringLiteral("cancelled")
-        : done                                 ? QStringLiteral("executed")
-                                               : QStringLiteral("executing");
+    // Executed or cancelled; otherwise it stays executing and a later run resumes it.
+    const bool toFinal = run.cancelled() || done;
+    const domain::PlanStatus finalStatus = run.cancelled()
+        ? domain::PlanStatus::Cancelled
+        : domain::PlanStatus::Executed; // stays executing: a later run resumes it
     const QString executionStatus = run.cancelled() ? QStringLiteral("cancelled")
         : !outcome.ok()                             ? QStringLiteral("failed")
                                                     : QStringLiteral("finished");
     // Bookkeeping after the orders: a failure here is reported, the orders stand.
+    const bool alreadyCancelled = cancelledElsewhere(plan.id);
     for (const Status &written :
-         {storage::PlanRepo(m_db).setStatus(plan.id, planStatus),
+         {toFinal && !alreadyCancelled ? storage::PlanRepo(m_db).transition(plan.id, finalStatus) : Status{},
           journal.finishExecution(*executionId, executionStatus, run.summary.oneLine(), m_clock()),
           storage::Ledger(m_db, m_clock).recordValuations(domain::Valuation::Kind::Trade)}) {
         if (!written.ok())

@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QList>
 #include <QMetaType>
+#include <QSet>
 #include <QString>
 
 #include <atomic>
@@ -58,9 +59,11 @@ struct ExecutionSummary
 {
     QString planId;
     bool dryRun = false;
-    bool aborted = false; ///< stopped by a guard before any order was sent
+    bool aborted = false; ///< stopped by a guard before any (further) order was sent
+    bool resumed = false; ///< the plan had started before (a resume after a crash or an interruption)
     bool cancelled = false; ///< stopped by the person
     QString abortReason;
+    QString replanId; ///< a guard tripped on a resume: the new plan proposed for what is left
     QList<OrderProgress> orders;
     int filled = 0;
     int partiallyFilled = 0;
@@ -98,12 +101,22 @@ public:
     using ExchangeFor = std::function<exchange::Exchange *(qint64 accountId)>;
     using Sleep = std::function<void(qint64 ms)>;
     using Progress = std::function<void(const OrderProgress &)>;
+    /// Runs inside the one immediate transaction that claims the plan (with
+    /// its intents and the execution row): an error refuses the claim and
+    /// nothing is written or sent. services::PlanService checks there that
+    /// the plan is not stale and supersedes the other versions of it.
+    using ClaimCheck = std::function<Status()>;
 
     Executor(storage::Database &db, ExchangeFor exchangeFor, Clock clock = systemClock(), Sleep sleep = {});
 
-    /// Executes (or resumes) @p plan. Reconciles the journal first.
+    /// Executes (or resumes) @p plan. Reconciles the journal first. Every
+    /// guard (price move, notional, balances) is checked against current
+    /// prices before the first order of a run, also when it resumes a plan;
+    /// a guard that trips sends nothing more. The caller holds the
+    /// ExecutionLock (services::PlanService takes it).
     Result<ExecutionSummary> execute(const rebalance::RebalancePlan &plan, const ExecutionOptions &options,
-                                     const Progress &progress = {}, const std::atomic_bool *cancel = nullptr);
+                                     const Progress &progress = {}, const std::atomic_bool *cancel = nullptr,
+                                     const ClaimCheck &claim = {});
 
     /// Settles every non-final order in the journal with its exchange.
     Result<ReconcileReport> reconcile(const ExecutionOptions &options = {});
@@ -120,7 +133,14 @@ private:
     Status adopt(storage::JournalEntry &entry, const domain::Order &order, const QString &detail);
     Result<int> syncFills(storage::JournalEntry &entry, exchange::Exchange &exchange);
     Status transition(storage::JournalEntry &entry, domain::OrderStatus status, const QString &detail);
-    std::optional<QString> checkGuards(const rebalance::RebalancePlan &plan, const ExecutionOptions &options);
+    /// The guards over the lines of @p plan still to be sent (all of them on a
+    /// first run). Balances are checked on a resume: on a first run a sell the
+    /// account cannot cover is rejected by the exchange and the buys are
+    /// re-sized to what the sells raised.
+    std::optional<QString> checkGuards(const rebalance::RebalancePlan &plan, const ExecutionOptions &options,
+                                       const QSet<int> &unsent, bool resumed);
+    /// True when the plan was cancelled from elsewhere (another process) meanwhile.
+    bool cancelledElsewhere(const QString &planId);
     void resizeBuys(Run &run, QList<storage::JournalEntry> &entries);
     OrderProgress progressOf(const storage::JournalEntry &entry, const QString &message = {});
     void pause(qint64 ms, const std::atomic_bool *cancel);

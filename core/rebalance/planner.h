@@ -33,7 +33,7 @@ struct PlanConstraints
     /// Assets not to be bought any more (the falling-asset guard), with how far
     /// each fell from its peak (a fraction); selling them stays allowed.
     QHash<QString, double> noBuy;
-    /// With a value, Ledger::proposePlan fills noBuy with the assets whose price
+    /// With a value, PlanService::propose (through Ledger::previewPlan) fills noBuy with the assets whose price
     /// is more than this fraction below the peak of their stored history.
     std::optional<double> fallingGuard;
 };

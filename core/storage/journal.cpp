@@ -3,6 +3,8 @@
 #include "storage/assetrepo.h"
 #include "storage/database.h"
 
+#include <QCoreApplication>
+#include <QSysInfo>
 #include <QTimeZone>
 
 namespace ballast::storage {
@@ -256,9 +258,13 @@ Result<QList<Journal::FillRow>> Journal::allFills()
 Result<qint64> Journal::startExecution(const QString &planId, bool dryRun, qint64 atMs)
 {
     return guarded([&]() -> Result<qint64> {
+        // Who runs it, for the person to read (the lock, not this row, is what excludes).
+        const QString owner =
+            QStringLiteral("pid %1 on %2").arg(QCoreApplication::applicationPid()).arg(QSysInfo::machineHostName());
         Statement insert(m_db,
-                         "INSERT INTO executions (plan_id, started_at, dry_run, status) VALUES (?, ?, ?, 'running')");
-        insert.bind(1, planId).bind(2, atMs).bind(3, dryRun ? 1 : 0);
+                         "INSERT INTO executions (plan_id, started_at, dry_run, status, owner) "
+                         "VALUES (?, ?, ?, 'running', ?)");
+        insert.bind(1, planId).bind(2, atMs).bind(3, dryRun ? 1 : 0).bind(4, owner);
         insert.run();
         return m_db.lastInsertId();
     });

@@ -9,7 +9,6 @@
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
 #include "storage/marketrepo.h"
-#include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "storage/valuationrepo.h"
@@ -166,20 +165,6 @@ Result<QList<rebalance::Venue>> Ledger::venues(const QString &quote)
         } // wallets cannot trade
     }
     return venues;
-}
-
-Result<rebalance::RebalancePlan> Ledger::proposePlan(const QString &portfolioName, const rebalance::PlanMode &mode,
-                                                     const rebalance::PlanConstraints &constraints)
-{
-    auto portfolio = PortfolioRepo(m_db).load(portfolioName);
-    if (!portfolio)
-        return portfolio.error();
-    auto plan = planFor(*portfolio, mode, constraints);
-    if (!plan)
-        return plan.error();
-    if (auto stored = PlanRepo(m_db).save(portfolio->id, *plan); !stored)
-        return stored.error();
-    return plan;
 }
 
 Result<rebalance::RebalancePlan> Ledger::previewPlan(const domain::Portfolio &portfolio,

@@ -51,13 +51,7 @@ public:
     /// The accounts that can trade, with their markets against @p quote.
     Result<QList<rebalance::Venue>> venues(const QString &quote);
 
-    /// Plans a rebalance of a portfolio from the stored holdings, prices and
-    /// markets, and stores the plan (status "proposed") so that it can be
-    /// executed later by its id.
-    Result<rebalance::RebalancePlan> proposePlan(const QString &portfolioName, const rebalance::PlanMode &mode,
-                                                 const rebalance::PlanConstraints &constraints);
-
-    /// What proposePlan would propose now if @p portfolio (its targets and
+    /// What services::PlanService::propose would propose now if @p portfolio (its targets and
     /// bands, which need not be the stored ones) were stored: the same
     /// holdings, prices, markets and planner, but nothing is written. For
     /// previews while a person edits targets.

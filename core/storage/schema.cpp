@@ -208,8 +208,20 @@ CREATE TABLE markets (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 7> kMigrations{kV1Ledger,     kV2Portfolios, kV3MarketAndPaper, kV4Plans,
-                                                  kV5MarketCaps, kV6Journal,    kV7Markets};
+// The plan lifecycle: what a plan was made from (holdings and the last
+// execution, to refuse a stale plan), the constraints it was made with (to
+// re-plan in one step), the proposal an approved subset derives from, and who
+// holds a running execution (process id and host, for the person to read).
+constexpr const char *kV8PlanLifecycle = R"sql(
+ALTER TABLE plans ADD COLUMN basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE plans ADD COLUMN constraints TEXT NOT NULL DEFAULT '';
+ALTER TABLE plans ADD COLUMN parent_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE executions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+CREATE INDEX plans_by_parent ON plans(parent_id);
+)sql";
+
+constexpr std::array<const char *, 8> kMigrations{kV1Ledger,     kV2Portfolios, kV3MarketAndPaper, kV4Plans,
+                                                  kV5MarketCaps, kV6Journal,    kV7Markets,        kV8PlanLifecycle};
 
 } // namespace
 

@@ -311,7 +311,7 @@ void TestFakeBinance::signatureCoversTheRawBytesAsSent()
     socket.write("GET /api/v3/account?" + query + "&signature=" + signature + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                  + "X-MBX-APIKEY: " + FakeBinance::docsApiKey().toLatin1() + "\r\n\r\n");
     QByteArray response;
-    QTRY_VERIFY_WITH_TIMEOUT((response += socket.readAll()).contains("\"uid\""), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT((response += socket.readAll()).contains("\"uid\""), 60000);
     QVERIFY2(response.startsWith("HTTP/1.1 200"), response.constData());
     QVERIFY(response.contains("\"balances\":[{\"asset\":\"BTC\""));
     QVERIFY(!response.contains("USDT")); // omitZeroBalances decoded from %74rue
@@ -1183,7 +1183,7 @@ void TestFakeBinance::runnerProcess()
                  {L("binance"), L("--port"), L("0"), L("--lifetime"), L("30"), L("--fills"), L("2"), L("BTC=1.5"),
                   L("USDT=1000"), L("BTCUSDT=25000")});
     QVERIFY(runner.waitForStarted(5000));
-    QTRY_VERIFY_WITH_TIMEOUT(runner.canReadLine(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.canReadLine(), 60000);
     const QString line = QString::fromLatin1(runner.readLine()).trimmed();
     QVERIFY2(line.startsWith(L("listening on 127.0.0.1:")), qPrintable(line));
     const quint16 port = static_cast<quint16>(line.section(QLatin1Char(':'), 1).toUInt());

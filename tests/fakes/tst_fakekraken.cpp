@@ -731,7 +731,7 @@ void TestFakeKraken::controlAndRunner()
                  {L("kraken"), L("--lifetime"), L("30"), L("--fills"), L("2"), L("ZUSD=1000"), L("XBTUSD=25000"),
                   L("price:XETHZUSD=1500")});
     QVERIFY(runner.waitForStarted(5000));
-    QTRY_VERIFY_WITH_TIMEOUT(runner.canReadLine(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(runner.canReadLine(), 60000);
     const QString line = QString::fromLatin1(runner.readLine()).trimmed();
     QVERIFY2(line.startsWith(L("listening on 127.0.0.1:")), qPrintable(line));
     Client client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(line.section(QLatin1Char(':'), 1))),

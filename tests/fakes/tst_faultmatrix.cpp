@@ -370,7 +370,7 @@ CaseResult runCase(Venue venue, FaultKind kind, quint32 seed)
         plan.orders.append(order);
         clientIds.append(plan.clientOrderId(order.line));
     }
-    if (auto saved = ballast::storage::PlanRepo(temp.db()).save(portfolio->id, plan); !saved) {
+    if (auto saved = ballast::test::storePlan(temp.db(), portfolio->id, plan); !saved) {
         fail(QStringLiteral("plan: ") + saved.error().message);
         return out;
     }

@@ -424,7 +424,7 @@ private slots:
         const int first = model->names().indexOf(QStringLiteral("a-first"));
         const int second = model->names().indexOf(QStringLiteral("b-second"));
         QTRY_VERIFY_WITH_TIMEOUT(model->index(first, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool(),
-                                 10000);
+                                 60000);
         QVERIFY(!model->index(second, AccountsModel::Activity).data(AccountsModel::BusyRole).toBool());
         QVERIFY(f.view->findChild<QProgressBar *>(QStringLiteral("progress"))->isVisible());
         QVERIFY(!f.button("syncAll")->isEnabled());

@@ -171,7 +171,7 @@ private slots:
         ui::AlertsView view(context);
         QSignalSpy notified(&view, &ui::AlertsView::notified);
         QSignalSpy evaluated(view.monitor(), &ui::AlertMonitor::evaluated);
-        QVERIFY(evaluated.wait(5000));
+        QVERIFY(evaluated.wait(60000));
         const int first = evaluated.takeFirst().at(0).toInt();
         QCOMPARE(first, 4); // regime AAA, regime BBB, falling CCC, correlation AAA/BBB
         QCOMPARE(view.model()->rowCount(), 4);
@@ -179,14 +179,14 @@ private slots:
 
         // The same state again raises nothing new.
         view.monitor()->evaluate();
-        QVERIFY(evaluated.wait(5000));
+        QVERIFY(evaluated.wait(60000));
         QCOMPARE(evaluated.takeFirst().at(0).toInt(), 0);
         QCOMPARE(view.model()->rowCount(), 4);
 
         // AAA doubles: it leaves its band above and the three others below (2000 of 4300 against 825 each).
         fixture.setHoldings("20", "2.75", "82.5", "825");
         context.notifyLedgerChanged();
-        QVERIFY(evaluated.wait(5000));
+        QVERIFY(evaluated.wait(60000));
         QCOMPARE(evaluated.takeFirst().at(0).toInt(), 4);
         QVERIFY(view.monitor()->active().contains(QStringLiteral("drift:AAA")));
         QCOMPARE(view.model()->data(view.model()->index(0, ui::AlertsModel::Kind)).toString(), QStringLiteral("Drift"));
@@ -216,7 +216,7 @@ private slots:
                     .ok());
         }
         view.monitor()->evaluate();
-        QVERIFY(evaluated.wait(5000));
+        QVERIFY(evaluated.wait(60000));
         QCOMPARE(evaluated.takeFirst().at(0).toInt(), 2);
         QVERIFY(!view.monitor()->active().contains(QStringLiteral("regime:AAA")));
         QCOMPARE(view.model()->rowCount(), 11);

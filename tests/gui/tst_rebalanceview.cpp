@@ -4,12 +4,13 @@
 #include "dialogs/executionconfirmdialog.h"
 #include "dialogs/executionsummarydialog.h"
 #include "execution/executioncontroller.h"
-#include "execution/executionworker.h"
-#include "execution/planapproval.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
 #include "models/planmodel.h"
 #include "models/skippedlinesmodel.h"
+#include "rebalance/planapproval.h"
+#include "services/executionworker.h"
+#include "services/planservice.h"
 #include "storage/demoportfolio.h"
 #include "storage/journal.h"
 #include "storage/ledger.h"
@@ -20,6 +21,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QFile>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -120,7 +122,7 @@ struct ProposedPage
 QMetaObject::Connection holdAfterFirstOrder(RebalanceView &view, std::atomic_bool &reached, QSemaphore &gate)
 {
     return QObject::connect(
-        view.controller()->worker(), &ballast::execution::ExecutionWorker::orderProgress, view.controller()->worker(),
+        view.controller()->worker(), &ballast::services::ExecutionWorker::orderProgress, view.controller()->worker(),
         [&reached, &gate](const ballast::execution::OrderProgress &progress) {
             if (!reached.load() && ballast::domain::isFinal(progress.status)) {
                 reached.store(true);
@@ -144,7 +146,7 @@ private slots:
         ballast::test::TempDatabase temp;
         QVERIFY(ballast::storage::DemoPortfolio::create(temp.db(), ballast::systemClock()).ok());
         pushOutsideBands(temp.db());
-        auto plan = ballast::storage::Ledger(temp.db()).proposePlan({}, {}, {});
+        auto plan = ballast::services::PlanService(temp.db()).propose({}, {}, {});
         QVERIFY(plan.ok());
         QVERIFY(plan->orders.size() >= 3);
 
@@ -216,7 +218,7 @@ private slots:
         QVERIFY(model->hasPlan());
         const auto proposed = model->plan();
         QVERIFY2(proposed.orders.size() >= 3, qPrintable(QString::number(proposed.orders.size())));
-        QCOMPARE(*PlanRepo(temp.db()).status(proposed.id), QStringLiteral("proposed"));
+        QCOMPARE(*PlanRepo(temp.db()).status(proposed.id), ballast::domain::PlanStatus::Proposed);
 
         // Untick the last buy with the keyboard, as a person would.
         int row = -1;
@@ -249,8 +251,8 @@ private slots:
         // The approved subset ran under its own id; the proposal can no longer run.
         const QString executed = view.executedPlanId();
         QVERIFY(executed != proposed.id);
-        QCOMPARE(*PlanRepo(temp.db()).status(proposed.id), QStringLiteral("superseded"));
-        QCOMPARE(*PlanRepo(temp.db()).status(executed), QStringLiteral("executed"));
+        QCOMPARE(*PlanRepo(temp.db()).status(proposed.id), ballast::domain::PlanStatus::Superseded);
+        QCOMPARE(*PlanRepo(temp.db()).status(executed), ballast::domain::PlanStatus::Executed);
         Journal journal(temp.db());
         QVERIFY(journal.entries(proposed.id)->isEmpty());
         const QList<JournalEntry> entries = *journal.entries(executed);
@@ -264,7 +266,8 @@ private slots:
         }
         std::sort(sent.begin(), sent.end());
         QCOMPARE(sent, approved);
-        QVERIFY(!journal.entry(PlanRepo(temp.db()).load(executed)->clientOrderId(unticked))->has_value());
+        QVERIFY(!journal.entry(ballast::services::PlanService(temp.db()).load(executed)->clientOrderId(unticked))
+                     ->has_value());
         QVERIFY(!journal.entry(proposed.clientOrderId(unticked))->has_value());
 
         // The table shows what happened.
@@ -290,7 +293,7 @@ private slots:
         // Every asset that traded is back inside its band.
         auto after = context.snapshot();
         QVERIFY(after.ok());
-        const auto executedPlan = PlanRepo(temp.db()).load(executed);
+        const auto executedPlan = ballast::services::PlanService(temp.db()).load(executed);
         QVERIFY(executedPlan.ok());
         for (const auto &order : executedPlan->orders) {
             const auto *position = after->position(order.base);
@@ -375,7 +378,7 @@ private slots:
         QCOMPARE(sentCount, 1);
         QCOMPARE(summary.filled, 1);
         QCOMPARE(summary.cancelledOrders, static_cast<int>(plan.orders.size()) - 1);
-        QCOMPARE(*PlanRepo(temp.db()).status(plan.id), QStringLiteral("cancelled"));
+        QCOMPARE(*PlanRepo(temp.db()).status(plan.id), ballast::domain::PlanStatus::Cancelled);
         QVERIFY(!context.isExecuting());
     }
 
@@ -401,7 +404,7 @@ private slots:
         QVERIFY(Journal(temp.db()).entries(plan.id)->isEmpty());
         QCOMPARE(ballast::test::contentDigest(temp.db()), before);
         // Still proposed: it can be executed for real afterwards.
-        QCOMPARE(*PlanRepo(temp.db()).status(plan.id), QStringLiteral("proposed"));
+        QCOMPARE(*PlanRepo(temp.db()).status(plan.id), ballast::domain::PlanStatus::Proposed);
         QVERIFY(button(view, "executeButton")->isEnabled());
     }
 
@@ -426,7 +429,7 @@ private slots:
         QTest::mouseClick(view.confirmDialog()->sendButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(view.summaryDialog() != nullptr, 60000);
         view.summaryDialog()->close();
-        QCOMPARE(*PlanRepo(temp.db()).status(subset), QStringLiteral("proposed"));
+        QCOMPARE(*PlanRepo(temp.db()).status(subset), ballast::domain::PlanStatus::Approved);
 
         // ... and running the whole proposal for real retires it, so its
         // orders can never go out a second time under the subset's ids.
@@ -438,9 +441,9 @@ private slots:
         QCOMPARE(view.confirmDialog()->plan().id, proposed.id);
         QTest::mouseClick(view.confirmDialog()->sendButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(!view.controller()->isBusy() && view.executedPlanId() == proposed.id, 60000);
-        QCOMPARE(*PlanRepo(temp.db()).status(proposed.id), QStringLiteral("executed"));
-        QCOMPARE(*PlanRepo(temp.db()).status(subset), QStringLiteral("superseded"));
-        auto stored = PlanRepo(temp.db()).load(subset);
+        QCOMPARE(*PlanRepo(temp.db()).status(proposed.id), ballast::domain::PlanStatus::Executed);
+        QCOMPARE(*PlanRepo(temp.db()).status(subset), ballast::domain::PlanStatus::Superseded);
+        auto stored = ballast::services::PlanService(temp.db()).load(subset);
         QVERIFY(stored.ok());
         ballast::execution::Executor executor(
             temp.db(), [](qint64) -> ballast::exchange::Exchange * { return nullptr; }, ballast::systemClock());
@@ -448,6 +451,40 @@ private slots:
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, QStringLiteral("plan.superseded"));
         QVERIFY(Journal(temp.db()).entries(subset)->isEmpty());
+    }
+
+    void aStalePlanIsRefusedAndReplannedInOneStep()
+    {
+        ProposedPage page;
+        if (QTest::currentTestFailed())
+            return;
+        auto &temp = page.temp;
+        auto &view = *page.view;
+        const auto stale = view.planModel()->plan();
+        // The cold wallet gains a BTC after the plan was made (holdings set elsewhere).
+        QVERIFY(ballast::storage::Ledger(temp.db())
+                    .setHoldings(QStringLiteral("cold-wallet"),
+                                 {{0, {}, QStringLiteral("BTC"), {}, ballast::money::dec("1.2345")}})
+                    .ok());
+        const QByteArray before = ballast::test::contentDigest(temp.db());
+        QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
+        // No confirmation: the plan is refused before anything is asked or sent.
+        QVERIFY(view.confirmDialog() == nullptr);
+        QTRY_VERIFY(view.staleDialog() != nullptr);
+        QVERIFY2(view.staleDialog()->informativeText().contains(QStringLiteral("BTC on cold-wallet")),
+                 qPrintable(view.staleDialog()->informativeText()));
+        QCOMPARE(ballast::test::contentDigest(temp.db()), before);
+        QVERIFY(Journal(temp.db()).entries(stale.id)->isEmpty());
+
+        auto *replan = view.staleDialog()->findChild<QPushButton *>(QStringLiteral("replanButton"));
+        QVERIFY(replan);
+        QTest::mouseClick(replan, Qt::LeftButton);
+        const auto fresh = view.planModel()->plan();
+        QVERIFY(fresh.id != stale.id);
+        QCOMPARE(fresh.mode, stale.mode);
+        QCOMPARE(*PlanRepo(temp.db()).status(stale.id), ballast::domain::PlanStatus::Superseded);
+        QCOMPARE(*PlanRepo(temp.db()).status(fresh.id), ballast::domain::PlanStatus::Proposed);
+        QTRY_VERIFY(button(view, "executeButton")->isEnabled());
     }
 
     void closingDuringAnExecutionStopsIt()

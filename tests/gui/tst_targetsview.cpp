@@ -4,6 +4,7 @@
 #include "appcontext.h"
 #include "models/previewmodel.h"
 #include "models/targetsmodel.h"
+#include "services/planservice.h"
 #include "storage/demoportfolio.h"
 #include "storage/ledger.h"
 #include "storage/planrepo.h"
@@ -358,7 +359,7 @@ void TestTargetsView::previewFollowsEditsAndMatchesPlan()
     QSignalSpy updated(m_view.get(), &ui::TargetsView::previewUpdated);
     setWeight(QStringLiteral("BTC"), QStringLiteral("20"));
     setWeight(QStringLiteral("USDT"), QStringLiteral("35"));
-    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 5000); // after the typing pause
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 60000); // after the typing pause
     const rebalance::RebalancePlan edited = m_view->previewModel()->plan();
     QVERIFY(edited.orders != first.orders);
     QVERIFY(m_view->previewModel()->rowCount() > 0);
@@ -374,8 +375,8 @@ void TestTargetsView::previewFollowsEditsAndMatchesPlan()
 
     // A stored plan made with the same targets holds the same orders.
     QVERIFY(m_view->save());
-    auto proposed = storage::Ledger(m_db->db(), m_context->clock())
-                        .proposePlan(QString(), rebalance::PlanMode{}, rebalance::PlanConstraints{});
+    auto proposed = services::PlanService(m_db->db(), m_context->clock())
+                        .propose(QString(), rebalance::PlanMode{}, rebalance::PlanConstraints{});
     QVERIFY(proposed);
     QVERIFY(!proposed->orders.isEmpty());
     QCOMPARE(edited.orders, proposed->orders);
@@ -383,7 +384,7 @@ void TestTargetsView::previewFollowsEditsAndMatchesPlan()
     QCOMPARE(edited.skipped, proposed->skipped);
     QCOMPARE(edited.feesTotal, proposed->feesTotal);
     QCOMPARE(edited.turnover, proposed->turnover);
-    auto loaded = storage::PlanRepo(m_db->db()).load(proposed->id);
+    auto loaded = services::PlanService(m_db->db()).load(proposed->id);
     QVERIFY(loaded);
     QCOMPARE(loaded->orders, edited.orders);
 }

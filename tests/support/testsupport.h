@@ -1,8 +1,13 @@
 #pragma once
 
+#include "io/planjson.h"
+#include "rebalance/rebalanceplan.h"
+#include "services/planbasis.h"
 #include "storage/database.h"
+#include "storage/planrepo.h"
 
 #include <QCryptographicHash>
+#include <QJsonDocument>
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
@@ -51,6 +56,23 @@ inline QByteArray contentDigest(storage::Database &db)
         }
     }
     return hash.result().toHex();
+}
+
+/// Stores a plan built by a test (not by the planner) as a proposal of
+/// portfolio @p portfolioId, made from the ledger as it is now.
+inline Status storePlan(storage::Database &db, qint64 portfolioId, const rebalance::RebalancePlan &plan)
+{
+    auto basis = services::PlanBasis::capture(db, portfolioId);
+    if (!basis)
+        return basis.error();
+    storage::StoredPlan stored;
+    stored.id = plan.id;
+    stored.portfolioId = portfolioId;
+    stored.createdAt = plan.createdAt;
+    stored.mode = plan.mode.toString();
+    stored.body = QJsonDocument(io::PlanJson::toJson(plan)).toJson(QJsonDocument::Compact);
+    stored.basis = basis->toJson();
+    return storage::PlanRepo(db).insert(stored);
 }
 
 } // namespace ballast::test

@@ -1,4 +1,5 @@
-#include "execution/executionworker.h"
+#include "services/executionworker.h"
+#include "services/planservice.h"
 #include "storage/ledger.h"
 #include "storage/planrepo.h"
 #include "storage/pricestore.h"
@@ -11,9 +12,9 @@
 
 using ballast::execution::ExecutionOptions;
 using ballast::execution::ExecutionSummary;
-using ballast::execution::ExecutionWorker;
 using ballast::execution::OrderProgress;
 using ballast::money::dec;
+using ballast::services::ExecutionWorker;
 
 class TestExecutionWorker : public QObject
 {
@@ -41,7 +42,7 @@ private slots:
                     .setTargets({}, {{QStringLiteral("BTC"), dec("0.5"), {}}, {QStringLiteral("ETH"), dec("0.5"), {}}},
                                 ballast::domain::Band{})
                     .ok());
-        auto plan = ledger.proposePlan({}, {}, {});
+        auto plan = ballast::services::PlanService(temp.db()).propose({}, {}, {});
         QVERIFY(plan.ok());
         const QString path = temp.path();
         temp.close(); // the worker opens its own connection, in its own thread
@@ -75,7 +76,7 @@ private slots:
         QVERIFY(thread.wait(10000));
         auto reopened = ballast::storage::Database::open(path);
         QVERIFY(reopened.ok());
-        QCOMPARE(*ballast::storage::PlanRepo(**reopened).status(plan->id), QStringLiteral("executed"));
+        QCOMPARE(*ballast::storage::PlanRepo(**reopened).status(plan->id), ballast::domain::PlanStatus::Executed);
     }
 
     void reportsAMissingPlan()

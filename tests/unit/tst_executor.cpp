@@ -1,6 +1,7 @@
 #include "exchange/paperexchange.h"
 #include "execution/executor.h"
 #include "faultyexchange.h"
+#include "services/planservice.h"
 #include "storage/holdingsrepo.h"
 #include "storage/journal.h"
 #include "storage/ledger.h"
@@ -72,7 +73,7 @@ struct Fixture
     }
     RebalancePlan plan()
     {
-        auto planned = ballast::storage::Ledger(temp.db(), clock).proposePlan({}, {}, {});
+        auto planned = ballast::services::PlanService(temp.db(), clock).propose({}, {}, {});
         if (!planned)
             qFatal("plan failed: %s", qPrintable(planned.error().message));
         return *planned;
@@ -139,7 +140,7 @@ private slots:
         QVERIFY(after.ok());
         for (const auto &position : after->positions())
             QVERIFY2(!position.outsideBand(), qPrintable(position.asset));
-        QCOMPARE(*ballast::storage::PlanRepo(f.temp.db()).status(plan.id), QStringLiteral("executed"));
+        QCOMPARE(*ballast::storage::PlanRepo(f.temp.db()).status(plan.id), ballast::domain::PlanStatus::Executed);
     }
 
     void buysAreResizedToWhatTheSellsRaised()
@@ -318,7 +319,7 @@ private slots:
         QCOMPARE(summary->filled, 1);
         QCOMPARE(summary->cancelledOrders, plan.orders.size() - 1);
         f.checkInvariants(plan);
-        QCOMPARE(*ballast::storage::PlanRepo(f.temp.db()).status(plan.id), QStringLiteral("cancelled"));
+        QCOMPARE(*ballast::storage::PlanRepo(f.temp.db()).status(plan.id), ballast::domain::PlanStatus::Cancelled);
     }
 
     void rejectionsAreFinalAndOthersGoOn()
@@ -345,7 +346,8 @@ private slots:
     {
         Fixture f;
         const RebalancePlan plan = f.plan();
-        QVERIFY(ballast::storage::PlanRepo(f.temp.db()).setStatus(plan.id, QStringLiteral("superseded")).ok());
+        QVERIFY(
+            ballast::storage::PlanRepo(f.temp.db()).transition(plan.id, ballast::domain::PlanStatus::Superseded).ok());
         for (const bool dryRun : {false, true}) {
             ballast::execution::ExecutionOptions options;
             options.dryRun = dryRun;
@@ -364,7 +366,8 @@ private slots:
         QVERIFY(f.executor().execute(plan, {}).ok());
         const int creates = f.faulty->creates;
         auto again = f.executor().execute(plan, {});
-        QVERIFY(again.ok());
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error().code, QStringLiteral("plan.executed"));
         QCOMPARE(f.faulty->creates, creates);
         f.checkInvariants(plan);
     }

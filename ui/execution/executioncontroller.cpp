@@ -1,8 +1,8 @@
 #include "execution/executioncontroller.h"
 
 #include "appcontext.h"
-#include "execution/executionworker.h"
 #include "security/keystore.h"
+#include "services/executionworker.h"
 #include "storage/accountrepo.h"
 
 namespace ballast::ui {
@@ -13,18 +13,20 @@ using execution::OrderProgress;
 ExecutionController::ExecutionController(AppContext &context, QObject *parent)
     : QObject(parent)
     , m_context(context)
-    , m_worker(new execution::ExecutionWorker(context.databasePath(), context.clock()))
+    , m_worker(new services::ExecutionWorker(context.databasePath(), context.clock()))
 {
     m_thread.setObjectName(QStringLiteral("execution"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     // Queued: the worker emits in its thread, these run in the GUI thread.
-    connect(m_worker, &execution::ExecutionWorker::orderProgress, this, &ExecutionController::orderProgress,
+    connect(m_worker, &services::ExecutionWorker::orderProgress, this, &ExecutionController::orderProgress,
             Qt::QueuedConnection);
-    connect(m_worker, &execution::ExecutionWorker::finished, this, &ExecutionController::onFinished,
+    connect(m_worker, &services::ExecutionWorker::finished, this, &ExecutionController::onFinished,
             Qt::QueuedConnection);
-    connect(m_worker, &execution::ExecutionWorker::failed, this, &ExecutionController::onFailed, Qt::QueuedConnection);
-    connect(m_worker, &execution::ExecutionWorker::reconciled, this, &ExecutionController::onReconciled,
+    connect(m_worker, &services::ExecutionWorker::stalePlan, this, &ExecutionController::stalePlan,
+            Qt::QueuedConnection);
+    connect(m_worker, &services::ExecutionWorker::failed, this, &ExecutionController::onFailed, Qt::QueuedConnection);
+    connect(m_worker, &services::ExecutionWorker::reconciled, this, &ExecutionController::onReconciled,
             Qt::QueuedConnection);
     m_thread.start();
 }
@@ -104,7 +106,7 @@ bool ExecutionController::execute(const QString &planId, const execution::Execut
     m_worker->resetCancel(); // here, not in the worker: a Cancel pressed before it starts is kept
     handOver(unlock);
     begin(Task::Execution);
-    execution::ExecutionWorker *worker = m_worker;
+    services::ExecutionWorker *worker = m_worker;
     QMetaObject::invokeMethod(
         worker, [worker, planId, options] { worker->execute(planId, options); }, Qt::QueuedConnection);
     return true;
@@ -116,7 +118,7 @@ bool ExecutionController::reconcile(Unlock unlock)
         return false;
     handOver(unlock);
     begin(Task::Reconciliation);
-    execution::ExecutionWorker *worker = m_worker;
+    services::ExecutionWorker *worker = m_worker;
     QMetaObject::invokeMethod(
         worker, [worker] { worker->reconcile(); }, Qt::QueuedConnection);
     return true;

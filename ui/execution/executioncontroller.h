@@ -10,7 +10,7 @@
 #include <QString>
 #include <QThread>
 
-namespace ballast::execution {
+namespace ballast::services {
 class ExecutionWorker;
 }
 
@@ -62,13 +62,15 @@ public:
     void cancel();
 
     /// The worker, living in the execution thread (tests connect to it directly).
-    [[nodiscard]] execution::ExecutionWorker *worker() const { return m_worker; }
+    [[nodiscard]] services::ExecutionWorker *worker() const { return m_worker; }
 
 signals:
     void busyChanged(bool busy);
     void orderProgress(const ballast::execution::OrderProgress &progress);
     void finished(const ballast::execution::ExecutionSummary &summary);
     void failed(const QString &message);
+    /// The plan was refused as stale (what it was made from has changed); failed() follows.
+    void stalePlan(const QString &planId, const QString &message);
     void reconciled(const QString &message);
 
 private:
@@ -83,7 +85,7 @@ private:
 
     AppContext &m_context;
     QThread m_thread;
-    execution::ExecutionWorker *m_worker = nullptr; ///< deleted in its thread when the thread ends
+    services::ExecutionWorker *m_worker = nullptr; ///< deleted in its thread when the thread ends
     Task m_task = Task::None;
     QString m_planId;
 };

@@ -1,6 +1,6 @@
 #include "models/planmodel.h"
 
-#include "execution/planapproval.h"
+#include "rebalance/planapproval.h"
 #include "export/exporttarget.h"
 #include "models/decimaltext.h"
 
@@ -50,7 +50,7 @@ void PlanModel::clear()
 
 void PlanModel::recompute()
 {
-    m_approved = PlanApproval::subset(m_plan, m_approvedLines, m_plan.id, m_plan.createdAt);
+    m_approved = rebalance::PlanApproval::subset(m_plan, m_approvedLines, m_plan.id, m_plan.createdAt);
 }
 
 void PlanModel::setApproved(int line, bool approved)

@@ -4,15 +4,12 @@
 #include "dialogs/executionconfirmdialog.h"
 #include "dialogs/executionsummarydialog.h"
 #include "execution/executioncontroller.h"
-#include "execution/planapproval.h"
 #include "io/exports.h"
 #include "models/decimaltext.h"
 #include "models/planmodel.h"
 #include "models/skippedlinesmodel.h"
-#include "storage/accountrepo.h"
-#include "storage/journal.h"
-#include "storage/ledger.h"
-#include "storage/planrepo.h"
+#include "rebalance/planapproval.h"
+#include "services/planservice.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -23,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
@@ -36,6 +34,7 @@
 
 namespace ballast::ui {
 
+using domain::PlanStatus;
 using money::Decimal;
 using rebalance::PlanMode;
 using rebalance::RebalancePlan;
@@ -88,6 +87,7 @@ RebalanceView::RebalanceView(AppContext &context, QWidget *parent)
     connect(m_controller, &ExecutionController::orderProgress, this, &RebalanceView::onProgress);
     connect(m_controller, &ExecutionController::finished, this, &RebalanceView::onFinished);
     connect(m_controller, &ExecutionController::failed, this, &RebalanceView::onFailed);
+    connect(m_controller, &ExecutionController::stalePlan, this, &RebalanceView::onStale);
     connect(m_controller, &ExecutionController::reconciled, this, [this](const QString &message) {
         setMessage(message.isEmpty() ? tr("Earlier orders are settled.") : message);
         refresh();
@@ -120,6 +120,40 @@ ExecutionConfirmDialog *RebalanceView::confirmDialog() const
 ExecutionSummaryDialog *RebalanceView::summaryDialog() const
 {
     return m_summary.data();
+}
+
+QMessageBox *RebalanceView::staleDialog() const
+{
+    return m_staleBox.data();
+}
+
+void RebalanceView::onStale(const QString &planId, const QString &message)
+{
+    setMessage(message);
+    if (m_staleBox)
+        m_staleBox->close();
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("The plan is out of date"),
+                                tr("Plan %1 was not sent: what it was planned on has changed since.").arg(planId),
+                                QMessageBox::NoButton, this);
+    box->setInformativeText(message);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *replan = box->addButton(tr("Make a New Plan"), QMessageBox::AcceptRole);
+    replan->setObjectName(QStringLiteral("replanButton"));
+    box->addButton(QMessageBox::Close);
+    connect(replan, &QPushButton::clicked, this, [this, planId] {
+        if (m_controller->isBusy() || context().isExecuting())
+            return;
+        auto plan = services::PlanService(context().db(), context().clock()).replan(planId);
+        if (!plan) {
+            setMessage(tr("No new plan: %1").arg(plan.error().message));
+            return;
+        }
+        showPlan(*plan, PlanStatus::Proposed);
+        setMessage(tr("Plan %1 replaces %2, from the holdings as they are now: check it, then Execute.")
+                       .arg(plan->id, planId));
+    });
+    m_staleBox = box;
+    box->open();
 }
 
 void RebalanceView::buildUi()
@@ -265,15 +299,16 @@ void RebalanceView::refresh()
     if (!m_planModel->hasPlan()) {
         auto portfolio = context().portfolio();
         if (portfolio) {
-            auto plans = storage::PlanRepo(context().db()).list(portfolio->id);
-            if (plans && !plans->isEmpty()) {
-                const auto &newest = plans->first();
-                if (auto plan = storage::PlanRepo(context().db()).load(newest.id))
+            services::PlanService plans(context().db(), context().clock());
+            auto stored = plans.list(portfolio->name);
+            if (stored && !stored->isEmpty()) {
+                const auto &newest = stored->first();
+                if (auto plan = plans.load(newest.id))
                     showPlan(*plan, newest.status);
             }
         }
     } else if (!m_planModel->plan().id.isEmpty()) {
-        if (auto status = storage::PlanRepo(context().db()).status(m_planModel->plan().id))
+        if (auto status = services::PlanService(context().db(), context().clock()).status(m_planModel->plan().id))
             m_planStatus = *status;
     }
     if (!m_planModel->hasPlan()) {
@@ -295,7 +330,7 @@ void RebalanceView::refresh()
     updateActions();
 }
 
-void RebalanceView::showPlan(const RebalancePlan &plan, const QString &status)
+void RebalanceView::showPlan(const RebalancePlan &plan, PlanStatus status)
 {
     m_planModel->setPlan(plan);
     m_skippedModel->setPlan(plan);
@@ -307,9 +342,10 @@ void RebalanceView::showPlan(const RebalancePlan &plan, const QString &status)
     m_progress->setValue(0);
     m_progress->hide();
     // A stored plan that already ran shows what the journal knows of it.
-    if (status != QLatin1String("proposed")) {
+    if (!domain::isStartable(status)) {
         m_planModel->setLocked(true);
-        if (auto entries = storage::Journal(context().db()).entries(plan.id); entries && !entries->isEmpty()) {
+        if (auto entries = services::PlanService(context().db(), context().clock()).orders(plan.id);
+            entries && !entries->isEmpty()) {
             QSet<int> lines;
             for (const auto &entry : *entries)
                 lines.insert(entry.line);
@@ -340,12 +376,23 @@ void RebalanceView::showPlan(const RebalancePlan &plan, const QString &status)
     const QString when = QLocale().toString(plan.createdAt.toLocalTime(), QLocale::ShortFormat);
     QString title = tr("<b>Plan %1</b>: %2, made %3, %n order(s).", nullptr, static_cast<int>(plan.orders.size()))
                         .arg(plan.id, modeText(plan.mode, plan.quote), when);
-    if (status == QLatin1String("executed") || status == QLatin1String("executing"))
+    switch (status) {
+    case PlanStatus::Executed:
         title += QLatin1Char(' ') + tr("Executed; propose a new plan to trade again.");
-    else if (status == QLatin1String("superseded"))
-        title += QLatin1Char(' ') + tr("Replaced by the lines you approved.");
-    else if (status == QLatin1String("cancelled"))
+        break;
+    case PlanStatus::Executing:
+        title += QLatin1Char(' ') + tr("Started and not finished; execute it to resume.");
+        break;
+    case PlanStatus::Superseded:
+        title += QLatin1Char(' ') + tr("Replaced by a newer plan or by the lines you approved.");
+        break;
+    case PlanStatus::Cancelled:
         title += QLatin1Char(' ') + tr("Cancelled.");
+        break;
+    case PlanStatus::Proposed:
+    case PlanStatus::Approved:
+        break;
+    }
     if (plan.simulated)
         title += QLatin1Char(' ') + tr("Planned on <b>simulated</b> prices.");
     m_planTitle->setText(title);
@@ -367,7 +414,8 @@ void RebalanceView::updateTotals()
     Decimal buys;
     Decimal sells;
     for (const auto &order : plan.orders) {
-        const Decimal value = order.notional * PlanApproval::unitValue(plan, order.quote).value_or(Decimal::fromInt(1));
+        const Decimal value =
+            order.notional * rebalance::PlanApproval::unitValue(plan, order.quote).value_or(Decimal::fromInt(1));
         (order.side == domain::Side::Buy ? buys : sells) += value;
     }
     QStringList outside;
@@ -405,8 +453,11 @@ void RebalanceView::updateActions()
     // A proposal superseded by its approved subset can still send that subset
     // (when the keys could not be unlocked the first time, say).
     const bool subsetReady = m_derived
-        && storage::PlanRepo(context().db()).status(m_derived->id).valueOr(QString()) == QLatin1String("proposed");
-    const bool executable = m_planModel->hasPlan() && (m_planStatus == QLatin1String("proposed") || subsetReady)
+        && services::PlanService(context().db(), context().clock())
+                .status(m_derived->id)
+                .valueOr(PlanStatus::Superseded)
+            == PlanStatus::Approved;
+    const bool executable = m_planModel->hasPlan() && (domain::isStartable(m_planStatus) || subsetReady)
         && !m_planModel->isLocked() && !m_planModel->approvedLines().isEmpty();
     m_propose->setEnabled(!busy && !otherWriter);
     m_execute->setEnabled(!busy && !otherWriter && executable && m_confirm.isNull());
@@ -446,12 +497,12 @@ bool RebalanceView::propose()
     constraints.minTradeValue = *minTrade;
     if (m_maxTurnover->value() > 0.0)
         constraints.maxTurnover = m_maxTurnover->value() / 100.0;
-    auto plan = context().ledger().proposePlan(portfolio->name, mode, constraints);
+    auto plan = services::PlanService(context().db(), context().clock()).propose(portfolio->name, mode, constraints);
     if (!plan) {
         setMessage(tr("No plan: %1").arg(plan.error().message));
         return false;
     }
-    showPlan(*plan, QStringLiteral("proposed"));
+    showPlan(*plan, PlanStatus::Proposed);
     setMessage(plan->orders.isEmpty()
                    ? tr("The portfolio needs no trade.")
                    : tr("Plan %1 proposed: untick what you do not want, then Execute.").arg(plan->id));
@@ -472,24 +523,36 @@ void RebalanceView::execute()
         return;
     }
     const RebalancePlan &proposed = m_planModel->plan();
-    storage::PlanRepo plans(context().db());
-    const auto status = plans.status(proposed.id);
-    // The approved subset of a proposal that was superseded for it (its keys
-    // could not be unlocked, say) may still be sent, with the same ticks.
+    services::PlanService plans(context().db(), context().clock());
+    // The approved lines, stored as the plan that runs: the proposal itself
+    // when every line is ticked, else a plan derived from it (reused while the
+    // ticks stay the same). The claim supersedes every other version.
     const bool derivedReady = m_derived && m_derivedLines == lines
-        && plans.status(m_derived->id).valueOr(QString()) == QLatin1String("proposed");
-    if (!status || (*status != QLatin1String("proposed") && !derivedReady)) {
-        setMessage(tr("Plan %1 cannot run again; propose a new plan.").arg(proposed.id));
+        && plans.status(m_derived->id).valueOr(PlanStatus::Superseded) == PlanStatus::Approved;
+    RebalancePlan toSend;
+    if (m_planModel->allApproved()) {
+        toSend = proposed; // the proposal itself: nothing to store before it runs
+    } else if (derivedReady) {
+        toSend = *m_derived;
+    } else {
+        auto approved = plans.approve(proposed.id, lines);
+        if (!approved) {
+            setMessage(tr("Plan %1 cannot run: %2").arg(proposed.id, approved.error().message));
+            return;
+        }
+        toSend = *approved;
+        if (toSend.id != proposed.id) {
+            m_derived = toSend;
+            m_derivedLines = lines;
+        }
+    }
+    if (auto runnable = plans.checkRunnable(toSend.id); !runnable) {
+        if (runnable.error().code == QLatin1String("plan.stale"))
+            onStale(toSend.id, runnable.error().message);
+        else
+            setMessage(tr("Plan %1 cannot run: %2").arg(toSend.id, runnable.error().message));
         return;
     }
-    RebalancePlan toSend;
-    if (m_planModel->allApproved() && *status == QLatin1String("proposed"))
-        toSend = proposed;
-    else if (derivedReady)
-        toSend = *m_derived;
-    else
-        toSend = PlanApproval::subset(proposed, lines, RebalancePlan::newId(),
-                                      QDateTime::fromMSecsSinceEpoch(context().clock()(), QTimeZone::utc()));
 
     QList<qint64> ids;
     for (const auto &order : toSend.orders)
@@ -517,25 +580,6 @@ void RebalanceView::startExecution(const RebalancePlan &plan, bool dryRun)
         setMessage(tr("%1: execute when it has finished.").arg(writer));
         return;
     }
-    const RebalancePlan &proposed = m_planModel->plan();
-    const bool derived = plan.id != proposed.id;
-    if (derived && !(m_derived && m_derived->id == plan.id)) {
-        auto portfolio = context().portfolio();
-        if (!portfolio) {
-            setMessage(portfolio.error().message);
-            return;
-        }
-        if (auto saved = storage::PlanRepo(context().db()).save(portfolio->id, plan); !saved) {
-            setMessage(tr("The approved lines could not be stored: %1").arg(saved.error().message));
-            return;
-        }
-        // An earlier subset (other ticks, checked in a dry run) can no longer run.
-        if (m_derived)
-            (void)storage::PlanRepo(context().db()).setStatus(m_derived->id, QStringLiteral("superseded"));
-        m_derived = plan;
-        m_derivedLines = m_planModel->approvedLines();
-    }
-
     QList<qint64> ids;
     for (const auto &order : plan.orders)
         ids.append(order.accountId);
@@ -545,20 +589,6 @@ void RebalanceView::startExecution(const RebalancePlan &plan, bool dryRun)
         setMessage(credentials.error().message);
         return;
     }
-    if (!dryRun) {
-        // Whatever is sent replaces the other versions of this proposal: the
-        // proposal when a subset is sent, a subset checked in a dry run when
-        // the whole proposal is. None of them can ever run as well.
-        const QString replaced = derived ? proposed.id : (m_derived ? m_derived->id : QString());
-        if (!replaced.isEmpty()) {
-            if (auto marked = storage::PlanRepo(context().db()).setStatus(replaced, QStringLiteral("superseded"));
-                !marked) {
-                setMessage(marked.error().message);
-                return;
-            }
-        }
-    }
-
     m_sentLines.clear();
     for (const auto &order : plan.orders)
         m_sentLines.insert(order.line);
@@ -612,7 +642,7 @@ void RebalanceView::onFinished(const execution::ExecutionSummary &summary)
     m_progress->setValue(m_progress->maximum());
     if (summary.dryRun || summary.aborted)
         m_planModel->setLocked(false); // nothing was sent: the ticks may change again
-    if (auto status = storage::PlanRepo(context().db()).status(m_planModel->plan().id))
+    if (auto status = services::PlanService(context().db(), context().clock()).status(m_planModel->plan().id))
         m_planStatus = *status;
     QString text;
     if (summary.aborted) {
@@ -652,8 +682,8 @@ void RebalanceView::showSummary(const execution::ExecutionSummary &summary)
 void RebalanceView::onFailed(const QString &message)
 {
     setMessage(tr("The execution stopped: %1").arg(message));
-    if (auto status = storage::PlanRepo(context().db()).status(m_executedPlanId);
-        status && *status == QLatin1String("proposed"))
+    if (auto status = services::PlanService(context().db(), context().clock()).status(m_executedPlanId);
+        status && domain::isStartable(*status))
         m_planModel->setLocked(false); // never started: nothing was sent
     updateActions();
 }
@@ -662,7 +692,7 @@ void RebalanceView::reconcileIfNeeded()
 {
     if (m_controller->isBusy() || context().isExecuting())
         return;
-    auto unfinished = storage::Journal(context().db()).unfinished();
+    auto unfinished = services::PlanService(context().db(), context().clock()).unsettled();
     if (!unfinished || unfinished->isEmpty())
         return;
     QList<qint64> ids;
@@ -687,7 +717,7 @@ QList<ExportTarget> RebalanceView::exportTargets()
     storage::Database *db = &context().db();
     targets.append(csvTarget(tr("Executed trades"), QStringLiteral("trades.csv"), [db] {
         QList<std::pair<QString, domain::Fill>> rows;
-        if (auto fills = storage::Journal(*db).allFills()) {
+        if (auto fills = services::PlanService(*db).allFills()) {
             for (const auto &row : *fills)
                 rows.append({row.account, row.fill});
         }

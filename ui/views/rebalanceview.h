@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/planstatus.h"
 #include "execution/executor.h"
 #include "rebalance/rebalanceplan.h"
 #include "views/view.h"
@@ -14,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QMessageBox;
 class QTableView;
 
 namespace ballast::ui {
@@ -52,6 +54,8 @@ public:
     [[nodiscard]] ExecutionConfirmDialog *confirmDialog() const;
     /// The summary of the last execution while it is on screen.
     [[nodiscard]] ExecutionSummaryDialog *summaryDialog() const;
+    /// The question shown when a plan was refused as stale (offers a re-plan), if open.
+    [[nodiscard]] QMessageBox *staleDialog() const;
     /// The id of the plan the last execution ran (the approved subset's).
     [[nodiscard]] const QString &executedPlanId() const { return m_executedPlanId; }
 
@@ -63,7 +67,9 @@ private:
     void buildUi();
     void showSummary(const execution::ExecutionSummary &summary);
     void refresh();
-    void showPlan(const rebalance::RebalancePlan &plan, const QString &status);
+    void showPlan(const rebalance::RebalancePlan &plan, domain::PlanStatus status);
+    /// Offers a new plan in place of @p planId, which was refused as stale.
+    void onStale(const QString &planId, const QString &message);
     void updateTotals();
     void updateActions();
     void startExecution(const rebalance::RebalancePlan &plan, bool dryRun);
@@ -95,7 +101,9 @@ private:
     QPointer<ExecutionConfirmDialog> m_confirm;
     QPointer<ExecutionSummaryDialog> m_summary;
 
-    QString m_planStatus; ///< stored status of the plan on show
+    QPointer<QMessageBox> m_staleBox;
+
+    domain::PlanStatus m_planStatus = domain::PlanStatus::Proposed; ///< stored status of the plan on show
     QString m_executedPlanId;
     QSet<int> m_sentLines;
     std::optional<rebalance::RebalancePlan> m_derived; ///< the last approved subset stored, reused while the ticks stay

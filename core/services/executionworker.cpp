@@ -1,17 +1,21 @@
-#include "execution/executionworker.h"
+#include "services/executionworker.h"
 
 #include "domain/account.h"
 #include "exchange/exchangefactory.h"
 #include "security/keystore.h"
+#include "services/planservice.h"
 #include "storage/database.h"
-#include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
 
 #include <QMutexLocker>
 #include <QNetworkAccessManager>
 #include <QScopeGuard>
 
-namespace ballast::execution {
+namespace ballast::services {
+
+using execution::ExecutionOptions;
+using execution::ExecutionSummary;
+using execution::OrderProgress;
 
 ExecutionWorker::ExecutionWorker(QString databasePath, Clock clock, QObject *parent)
     : QObject(parent)
@@ -134,16 +138,13 @@ void ExecutionWorker::execute(const QString &planId, const ExecutionOptions &opt
         emit failed(unlocked.error().message);
         return;
     }
-    auto plan = storage::PlanRepo(*m_db).load(planId);
-    if (!plan) {
-        emit failed(plan.error().message);
-        return;
-    }
-    Executor executor(
-        *m_db, [this](qint64 account) { return m_exchanges->exchangeFor(account); }, m_clock);
-    auto summary = executor.execute(
-        *plan, options, [this](const OrderProgress &progress) { emit orderProgress(progress); }, &m_cancel);
+    auto summary = PlanService(*m_db, m_clock)
+                       .execute(
+                           planId, options, [this](qint64 account) { return m_exchanges->exchangeFor(account); },
+                           [this](const OrderProgress &progress) { emit orderProgress(progress); }, &m_cancel);
     if (!summary) {
+        if (summary.error().code == QLatin1String("plan.stale"))
+            emit stalePlan(planId, summary.error().message);
         emit failed(summary.error().message);
         return;
     }
@@ -157,9 +158,8 @@ void ExecutionWorker::reconcile()
         return;
     // Without the keys the paper orders still settle; the others stay unknown until next time.
     const Status unlocked = unlockPending();
-    Executor executor(
-        *m_db, [this](qint64 account) { return m_exchanges->exchangeFor(account); }, m_clock);
-    auto report = executor.reconcile();
+    auto report =
+        PlanService(*m_db, m_clock).reconcile([this](qint64 account) { return m_exchanges->exchangeFor(account); });
     if (!report) {
         emit failed(report.error().message);
         return;
@@ -170,4 +170,4 @@ void ExecutionWorker::reconcile()
     emit reconciled(messages.join(QLatin1Char('\n')));
 }
 
-} // namespace ballast::execution
+} // namespace ballast::services

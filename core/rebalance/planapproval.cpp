@@ -1,12 +1,10 @@
-#include "execution/planapproval.h"
+#include "rebalance/planapproval.h"
 
 #include <QHash>
 
-namespace ballast::ui {
+namespace ballast::rebalance {
 
 using money::Decimal;
-using rebalance::PlannedOrder;
-using rebalance::RebalancePlan;
 
 std::optional<Decimal> PlanApproval::unitValue(const RebalancePlan &plan, const QString &asset)
 {
@@ -82,4 +80,4 @@ RebalancePlan PlanApproval::subset(const RebalancePlan &proposed, const QSet<int
     return plan;
 }
 
-} // namespace ballast::ui
+} // namespace ballast::rebalance

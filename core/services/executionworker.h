@@ -16,7 +16,7 @@ class QNetworkAccessManager;
 namespace ballast::storage {
 class Database;
 }
-namespace ballast::execution {
+namespace ballast::services {
 
 /// Runs executions on its own thread: move it to a QThread, then invoke
 /// execute() queued. It opens its own database connection and its own network
@@ -61,6 +61,9 @@ signals:
     void finished(const ballast::execution::ExecutionSummary &summary);
     void reconciled(const QString &message);
     void failed(const QString &message);
+    /// The plan was refused because what it was made from has changed (also
+    /// reported by failed()); the page offers a re-plan.
+    void stalePlan(const QString &planId, const QString &message);
 
 private:
     bool open();
@@ -83,6 +86,6 @@ private:
     std::atomic_bool m_cancel{false};
 };
 
-} // namespace ballast::execution
+} // namespace ballast::services
 
 Q_DECLARE_METATYPE(ballast::execution::ExecutionOptions)

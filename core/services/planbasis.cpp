@@ -1,0 +1,120 @@
+#include "services/planbasis.h"
+
+#include "storage/holdingsrepo.h"
+#include "storage/planrepo.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace ballast::services {
+
+using money::Decimal;
+
+namespace {
+
+QString keyOf(const domain::Holding &holding)
+{
+    return holding.accountName + QLatin1Char('\n') + holding.asset + QLatin1Char('\n') + holding.network;
+}
+
+QString where(const domain::Holding &holding)
+{
+    QString text = holding.asset;
+    if (!holding.network.isEmpty())
+        text += QStringLiteral(" (%1)").arg(holding.network);
+    return text + QStringLiteral(" on %1").arg(holding.accountName);
+}
+
+} // namespace
+
+Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
+{
+    auto holdings = storage::HoldingsRepo(db).list();
+    if (!holdings)
+        return holdings.error();
+    auto last = storage::PlanRepo(db).lastExecution(portfolioId);
+    if (!last)
+        return last.error();
+    PlanBasis basis;
+    basis.lastExecution = *last;
+    for (const auto &holding : *holdings) {
+        if (!holding.quantity.isZero())
+            basis.holdings.append(holding);
+    }
+    std::sort(basis.holdings.begin(), basis.holdings.end(),
+              [](const domain::Holding &a, const domain::Holding &b) { return keyOf(a) < keyOf(b); });
+    return basis;
+}
+
+QString PlanBasis::toJson() const
+{
+    QJsonArray rows;
+    for (const auto &holding : holdings) {
+        rows.append(QJsonObject{{QStringLiteral("account_id"), holding.accountId},
+                                {QStringLiteral("account"), holding.accountName},
+                                {QStringLiteral("asset"), holding.asset},
+                                {QStringLiteral("network"), holding.network},
+                                {QStringLiteral("quantity"), holding.quantity.toString()}});
+    }
+    const QJsonObject object{{QStringLiteral("holdings"), rows}, {QStringLiteral("last_execution"), lastExecution}};
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+std::optional<PlanBasis> PlanBasis::fromJson(const QString &text)
+{
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return std::nullopt;
+    const QJsonObject object = document.object();
+    if (!object.value(QStringLiteral("holdings")).isArray())
+        return std::nullopt;
+    PlanBasis basis;
+    basis.lastExecution = object.value(QStringLiteral("last_execution")).toInteger();
+    const QJsonArray rows = object.value(QStringLiteral("holdings")).toArray();
+    for (const auto &value : rows) {
+        const QJsonObject row = value.toObject();
+        auto quantity = Decimal::parse(row.value(QStringLiteral("quantity")).toString());
+        if (!quantity)
+            return std::nullopt;
+        domain::Holding holding;
+        holding.accountId = row.value(QStringLiteral("account_id")).toInteger();
+        holding.accountName = row.value(QStringLiteral("account")).toString();
+        holding.asset = row.value(QStringLiteral("asset")).toString();
+        holding.network = row.value(QStringLiteral("network")).toString();
+        holding.quantity = *quantity;
+        basis.holdings.append(holding);
+    }
+    return basis;
+}
+
+QStringList PlanBasis::changesTo(const PlanBasis &now) const
+{
+    QStringList changes;
+    QHash<QString, domain::Holding> before;
+    for (const auto &holding : holdings)
+        before.insert(keyOf(holding), holding);
+    QHash<QString, domain::Holding> after;
+    for (const auto &holding : now.holdings)
+        after.insert(keyOf(holding), holding);
+    for (const auto &holding : holdings) {
+        const auto it = after.constFind(keyOf(holding));
+        const Decimal current = it == after.cend() ? Decimal() : it->quantity;
+        if (current != holding.quantity) {
+            changes.append(QStringLiteral("%1 went from %2 to %3")
+                               .arg(where(holding), holding.quantity.toString(), current.toString()));
+        }
+    }
+    for (const auto &holding : now.holdings) {
+        if (!before.contains(keyOf(holding)))
+            changes.append(QStringLiteral("%1 went from 0 to %2").arg(where(holding), holding.quantity.toString()));
+    }
+    if (now.lastExecution != lastExecution)
+        changes.append(QStringLiteral("another plan was executed since"));
+    return changes;
+}
+
+} // namespace ballast::services

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "common/result.h"
+#include "domain/holding.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace ballast::storage {
+class Database;
+}
+
+namespace ballast::services {
+
+/// What a plan was made from: every holding the portfolio valued (account,
+/// asset, network, exact quantity) and the newest execution in the portfolio.
+/// Stored with the plan; a plan whose basis no longer matches the ledger is
+/// stale and never starts.
+struct PlanBasis
+{
+    QList<domain::Holding> holdings; ///< sorted by account, asset, network; no zero quantities
+    qint64 lastExecution = 0; ///< id of the newest real execution, 0 for none
+
+    /// The basis of portfolio @p portfolioId as the ledger holds it now.
+    static Result<PlanBasis> capture(storage::Database &db, qint64 portfolioId);
+
+    [[nodiscard]] QString toJson() const;
+    /// None for text that is not a basis (a plan stored before plans had one).
+    static std::optional<PlanBasis> fromJson(const QString &text);
+
+    /// What changed from this basis to @p now, one phrase per change ("BTC on
+    /// main went from 1 to 2", "a plan was executed since"); empty when nothing did.
+    [[nodiscard]] QStringList changesTo(const PlanBasis &now) const;
+
+    bool operator==(const PlanBasis &) const = default;
+};
+
+} // namespace ballast::services

@@ -1,0 +1,396 @@
+// The plan lifecycle of services::PlanService: the transition table, stale
+// plans, superseding, the execution lock and the claim, resumes that re-check
+// their guards. A paper account in a real SQLite file; the paper exchange is
+// wrapped to inject the interruption of a run.
+#include "domain/planstatus.h"
+#include "exchange/paperexchange.h"
+#include "execution/executionlock.h"
+#include "faultyexchange.h"
+#include "services/planservice.h"
+#include "storage/holdingsrepo.h"
+#include "storage/journal.h"
+#include "storage/ledger.h"
+#include "storage/planrepo.h"
+#include "storage/pricestore.h"
+#include "testsupport.h"
+
+#include <QTest>
+#include <QTimeZone>
+
+using ballast::domain::OrderStatus;
+using ballast::domain::PlanStatus;
+using ballast::execution::ExecutionLock;
+using ballast::execution::ExecutionOptions;
+using ballast::money::dec;
+using ballast::money::Decimal;
+using ballast::rebalance::RebalancePlan;
+using ballast::services::PlanService;
+using ballast::test::FaultyExchange;
+
+namespace {
+
+/// A paper portfolio out of balance (BTC, ETH, SOL, USDT), on a clock that
+/// moves only when the executor sleeps.
+struct Fixture
+{
+    ballast::test::TempDatabase temp;
+    qint64 now = 1763683200000;
+    qint64 accountId = 0;
+    std::unique_ptr<ballast::exchange::PaperExchange> paper;
+    std::unique_ptr<FaultyExchange> faulty;
+    ballast::Clock clock = [this] { return now; };
+
+    Fixture()
+    {
+        ballast::storage::Ledger ledger(temp.db(), clock);
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        accountId = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"))->id;
+        paper = std::make_unique<ballast::exchange::PaperExchange>(temp.db(), accountId, QStringLiteral("USDT"), clock);
+        QVERIFY(paper->setConfig({10, 10, 5}).ok());
+        faulty = std::make_unique<FaultyExchange>(*paper);
+        setPrice("BTC", "50000");
+        setPrice("ETH", "3000");
+        setPrice("SOL", "100");
+        setHoldings("0.1", "2", "10");
+        QVERIFY(ledger
+                    .setTargets({},
+                                {{QStringLiteral("BTC"), dec("0.45"), {}},
+                                 {QStringLiteral("ETH"), dec("0.45"), {}},
+                                 {QStringLiteral("SOL"), dec("0.1"), {}}},
+                                ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.02})
+                    .ok());
+    }
+    void setPrice(const char *asset, const char *price)
+    {
+        QVERIFY(ballast::storage::PriceStore(temp.db())
+                    .setPrices(
+                        {{QString::fromLatin1(asset), QStringLiteral("USDT"),
+                          QDateTime::fromMSecsSinceEpoch(now, QTimeZone::utc()), dec(price), QStringLiteral("manual")}})
+                    .ok());
+    }
+    void setHoldings(const char *btc, const char *eth, const char *sol)
+    {
+        QVERIFY(ballast::storage::Ledger(temp.db(), clock)
+                    .setHoldings(QStringLiteral("paper"),
+                                 {{0, {}, QStringLiteral("BTC"), {}, dec(btc)},
+                                  {0, {}, QStringLiteral("ETH"), {}, dec(eth)},
+                                  {0, {}, QStringLiteral("SOL"), {}, dec(sol)},
+                                  {0, {}, QStringLiteral("USDT"), {}, dec("100")}})
+                    .ok());
+    }
+    PlanService service()
+    {
+        return PlanService(temp.db(), clock, [this](qint64 ms) { now += ms; });
+    }
+    RebalancePlan propose()
+    {
+        auto planned = service().propose({}, {}, {});
+        if (!planned)
+            qFatal("plan failed: %s", qPrintable(planned.error().message));
+        return *planned;
+    }
+    ballast::Result<ballast::execution::ExecutionSummary> execute(const QString &planId, ExecutionOptions options = {})
+    {
+        options.pollIntervalMs = 10;
+        return service().execute(planId, options, [this](qint64) { return faulty.get(); });
+    }
+    PlanStatus status(const QString &planId) { return *service().status(planId); }
+    int paperOrders()
+    {
+        ballast::storage::Statement query(temp.db(), "SELECT count(*) FROM paper_orders");
+        query.step();
+        return static_cast<int>(query.int64(0));
+    }
+    /// The ledger equals the paper exchange, and no client id was placed twice.
+    void checkLedgerEqualsExchange()
+    {
+        ballast::storage::Statement twice(temp.db(),
+                                          "SELECT count(*) FROM (SELECT client_order_id FROM paper_orders "
+                                          "GROUP BY client_order_id HAVING count(*) > 1)");
+        twice.step();
+        QCOMPARE(twice.int64(0), 0);
+        QHash<QString, Decimal> ledger;
+        for (const auto &holding : *ballast::storage::HoldingsRepo(temp.db()).listForAccount(accountId))
+            ledger[holding.asset] += holding.quantity;
+        for (const auto &balance : *paper->fetchBalances())
+            QCOMPARE(ledger.value(balance.asset), balance.total());
+    }
+};
+
+} // namespace
+
+class TestPlanService : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void transitionTable_data()
+    {
+        QTest::addColumn<int>("from");
+        QTest::addColumn<int>("to");
+        QTest::addColumn<bool>("allowed");
+        const QList<PlanStatus> all{PlanStatus::Proposed, PlanStatus::Approved,  PlanStatus::Executing,
+                                    PlanStatus::Executed, PlanStatus::Cancelled, PlanStatus::Superseded};
+        // The lifecycle as docs/execution.md draws it, written out again here.
+        const QSet<QString> expected{
+            QStringLiteral("proposed>approved"),   QStringLiteral("proposed>executing"),
+            QStringLiteral("proposed>superseded"), QStringLiteral("proposed>cancelled"),
+            QStringLiteral("approved>executing"),  QStringLiteral("approved>superseded"),
+            QStringLiteral("approved>cancelled"),  QStringLiteral("executing>executed"),
+            QStringLiteral("executing>cancelled"), QStringLiteral("executing>executing"),
+        };
+        for (const PlanStatus from : all) {
+            for (const PlanStatus to : all) {
+                const QString name = ballast::domain::toText(from) + QLatin1Char('>') + ballast::domain::toText(to);
+                QTest::newRow(qPrintable(name))
+                    << static_cast<int>(from) << static_cast<int>(to) << expected.contains(name);
+            }
+        }
+    }
+    void transitionTable()
+    {
+        QFETCH(int, from);
+        QFETCH(int, to);
+        QFETCH(bool, allowed);
+        QCOMPARE(ballast::domain::canTransition(static_cast<PlanStatus>(from), static_cast<PlanStatus>(to)), allowed);
+        const PlanStatus status = static_cast<PlanStatus>(from);
+        QCOMPARE(ballast::domain::planStatusFromText(ballast::domain::toText(status)), std::optional(status));
+    }
+
+    void theRepositoryRefusesAChangeTheTableForbids()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        ballast::storage::PlanRepo plans(f.temp.db());
+        QVERIFY(plans.transition(plan.id, PlanStatus::Cancelled).ok());
+        const auto refused = plans.transition(plan.id, PlanStatus::Executing);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("plan.transition"));
+        QCOMPARE(f.status(plan.id), PlanStatus::Cancelled);
+    }
+
+    void aNewProposalSupersedesTheOlderOnes()
+    {
+        Fixture f;
+        const RebalancePlan first = f.propose();
+        const RebalancePlan second = f.propose();
+        QCOMPARE(f.status(first.id), PlanStatus::Superseded);
+        QCOMPARE(f.status(second.id), PlanStatus::Proposed);
+        const QByteArray before = ballast::test::contentDigest(f.temp.db());
+        const auto refused = f.execute(first.id);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("plan.superseded"));
+        QCOMPARE(f.paperOrders(), 0);
+        QCOMPARE(ballast::test::contentDigest(f.temp.db()), before);
+        // The newer one runs, once.
+        auto summary = f.execute(second.id);
+        QVERIFY2(summary.ok(), qPrintable(summary.ok() ? QString() : summary.error().message));
+        QVERIFY(!summary->aborted);
+        QCOMPARE(f.status(second.id), PlanStatus::Executed);
+        f.checkLedgerEqualsExchange();
+        const auto again = f.execute(second.id);
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error().code, QStringLiteral("plan.executed"));
+    }
+
+    void aPlanIsStaleOnceItsHoldingsChanged()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        f.setHoldings("0.2", "2", "10"); // one more tenth of a BTC (a deposit, say)
+        const QByteArray before = ballast::test::contentDigest(f.temp.db());
+        const auto refused = f.execute(plan.id);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("plan.stale"));
+        QVERIFY2(refused.error().message.contains(QStringLiteral("BTC on paper went from 0.1 to 0.2")),
+                 qPrintable(refused.error().message));
+        QCOMPARE(f.paperOrders(), 0);
+        QCOMPARE(ballast::test::contentDigest(f.temp.db()), before);
+        // A dry run is refused too: it would check orders nobody would send.
+        ExecutionOptions dry;
+        dry.dryRun = true;
+        QCOMPARE(f.execute(plan.id, dry).error().code, QStringLiteral("plan.stale"));
+
+        // A re-plan in one step: same mode and constraints, the holdings as they are.
+        auto replanned = f.service().replan(plan.id);
+        QVERIFY(replanned.ok());
+        QVERIFY(replanned->id != plan.id);
+        QCOMPARE(replanned->mode, plan.mode);
+        QCOMPARE(f.status(plan.id), PlanStatus::Superseded);
+        auto summary = f.execute(replanned->id);
+        QVERIFY(summary.ok());
+        QVERIFY(!summary->aborted);
+        f.checkLedgerEqualsExchange();
+    }
+
+    void holdingsSetBackToTheSameValuesIsNotAChange()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        f.setHoldings("0.1", "2", "10");
+        QVERIFY(f.service().checkRunnable(plan.id).ok());
+    }
+
+    void approvingASubsetStoresAPlanOfItsOwnAndOnlyOneVersionRuns()
+    {
+        Fixture f;
+        const RebalancePlan proposed = f.propose();
+        QVERIFY(proposed.orders.size() >= 2);
+        const int first = proposed.orders.first().line;
+        auto subset = f.service().approve(proposed.id, {first});
+        QVERIFY(subset.ok());
+        QVERIFY(subset->id != proposed.id);
+        QCOMPARE(subset->orders.size(), 1);
+        QCOMPARE(f.status(subset->id), PlanStatus::Approved);
+        QCOMPARE(f.status(proposed.id), PlanStatus::Proposed);
+        // An unknown line is refused.
+        QCOMPARE(f.service().approve(proposed.id, {999}).error().code, QStringLiteral("plan.approve"));
+
+        auto summary = f.execute(subset->id);
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->filled, 1);
+        // The claim superseded the other version: the whole proposal can never run as well.
+        QCOMPARE(f.status(proposed.id), PlanStatus::Superseded);
+        const int orders = f.paperOrders();
+        QCOMPARE(f.execute(proposed.id).error().code, QStringLiteral("plan.superseded"));
+        QCOMPARE(f.paperOrders(), orders);
+        f.checkLedgerEqualsExchange();
+    }
+
+    void anExecutionHoldingTheLockRefusesASecond()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        // Another thread or process holds the database's lock (flock excludes a
+        // second open file even in the same process).
+        auto held = ExecutionLock::acquire(f.temp.path());
+        QVERIFY(held.ok());
+        const QByteArray before = ballast::test::contentDigest(f.temp.db());
+        const auto refused = f.execute(plan.id);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("execution.busy"));
+        QVERIFY(refused.error().message.contains(QStringLiteral("nothing was sent")));
+        QCOMPARE(f.paperOrders(), 0);
+        QCOMPARE(ballast::test::contentDigest(f.temp.db()), before);
+        QCOMPARE(f.service().reconcile([&f](qint64) { return f.faulty.get(); }).error().code,
+                 QStringLiteral("execution.busy"));
+        held->release();
+        auto summary = f.execute(plan.id);
+        QVERIFY(summary.ok());
+        QVERIFY(!summary->aborted);
+        f.checkLedgerEqualsExchange();
+    }
+
+    void accountLocksExcludeTheSameExchangeAccountAcrossDatabases()
+    {
+        QTemporaryDir locks;
+        qputenv("BALLAST_LOCK_DIR", locks.path().toUtf8());
+        QTemporaryDir dir;
+        const QString key = QStringLiteral("binance https://api.example KEY");
+        auto first = ExecutionLock::acquire(dir.filePath(QStringLiteral("a.sqlite")), {key});
+        QVERIFY(first.ok());
+        auto second = ExecutionLock::acquire(dir.filePath(QStringLiteral("b.sqlite")), {key});
+        QVERIFY(!second.ok());
+        QCOMPARE(second.error().code, QStringLiteral("execution.busy"));
+        QVERIFY(second.error().message.contains(QStringLiteral("same exchange account")));
+        // Another account on the second database is free.
+        QVERIFY(ExecutionLock::acquire(dir.filePath(QStringLiteral("b.sqlite")), {key + QStringLiteral("2")}).ok());
+        first->release();
+        QVERIFY(ExecutionLock::acquire(dir.filePath(QStringLiteral("b.sqlite")), {key}).ok());
+        qunsetenv("BALLAST_LOCK_DIR");
+    }
+
+    /// A run interrupted after its first order, then resumed.
+    void resumeAfterPricesMovedSendsNothingAndProposesTheRest()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        QVERIFY(plan.orders.size() >= 2);
+        interruptAfterFirstOrder(f, plan);
+        QCOMPARE(f.status(plan.id), PlanStatus::Executing);
+        const int sent = f.paperOrders();
+        QCOMPARE(sent, 1);
+
+        // Prices halve; the resume re-checks its guards before its next order.
+        f.setPrice("BTC", "25000");
+        f.setPrice("ETH", "1500");
+        f.setPrice("SOL", "50");
+        ExecutionOptions options;
+        options.maxPriceMove = 0.001;
+        auto summary = f.execute(plan.id, options);
+        QVERIFY(summary.ok());
+        QVERIFY(summary->aborted);
+        QVERIFY(summary->resumed);
+        QVERIFY2(summary->abortReason.contains(QStringLiteral("moved")), qPrintable(summary->abortReason));
+        QCOMPARE(f.paperOrders(), sent); // nothing more was sent
+        QCOMPARE(f.status(plan.id), PlanStatus::Cancelled);
+        for (const auto &entry : *ballast::storage::Journal(f.temp.db()).entries(plan.id))
+            QVERIFY(entry.status == OrderStatus::Filled || entry.status == OrderStatus::Cancelled);
+        // What is left is proposed again, from the ledger as it is now.
+        QVERIFY(!summary->replanId.isEmpty());
+        QCOMPARE(f.status(summary->replanId), PlanStatus::Proposed);
+        f.checkLedgerEqualsExchange();
+    }
+
+    void resumeWithinTheGuardsFinishesThePlan()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        interruptAfterFirstOrder(f, plan);
+        // A newer proposal made meanwhile supersedes open proposals, not a started plan.
+        const RebalancePlan newer = f.propose();
+        QCOMPARE(f.status(plan.id), PlanStatus::Executing);
+        auto summary = f.execute(plan.id);
+        QVERIFY(summary.ok());
+        QVERIFY(!summary->aborted);
+        QVERIFY(summary->resumed);
+        QCOMPARE(summary->filled, static_cast<int>(plan.orders.size()));
+        QCOMPARE(f.status(plan.id), PlanStatus::Executed);
+        f.checkLedgerEqualsExchange();
+        // The proposal made before the resume planned on holdings that moved since.
+        const auto stale = f.execute(newer.id);
+        QCOMPARE(stale.error().code, QStringLiteral("plan.stale"));
+        QVERIFY2(stale.error().message.contains(QStringLiteral("another plan was executed since")),
+                 qPrintable(stale.error().message));
+    }
+
+    void cancelIsFinal()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        auto cancelled = f.service().cancel(plan.id, [&f](qint64) { return f.faulty.get(); });
+        QVERIFY(cancelled.ok());
+        QCOMPARE(f.status(plan.id), PlanStatus::Cancelled);
+        QCOMPARE(f.execute(plan.id).error().code, QStringLiteral("plan.cancelled"));
+        QCOMPARE(f.paperOrders(), 0);
+    }
+
+    void aPlannerExceptionIsAnErrorValue()
+    {
+        // A price so large that valuing the holding overflows the 128-bit decimal
+        // (1,000,000 BTC at 10^15): the planner's arithmetic throws, the service
+        // returns an error value.
+        Fixture f;
+        f.setHoldings("1000000", "2", "10");
+        f.setPrice("BTC", "1000000000000000");
+        auto planned = f.service().propose({}, {}, {});
+        QVERIFY(!planned.ok());
+        QVERIFY(!planned.error().message.isEmpty());
+    }
+
+private:
+    static void interruptAfterFirstOrder(Fixture &f, const RebalancePlan &plan)
+    {
+        // After the first order the exchange stops answering reads: the run
+        // stops with the rest of the plan unsent, as a crash would leave it.
+        f.faulty->afterCreate = [&f](const ballast::exchange::OrderRequest &) { f.faulty->failingReads = 1000000; };
+        auto interrupted = f.execute(plan.id);
+        f.faulty->afterCreate = {};
+        f.faulty->failingReads = 0;
+        QVERIFY(interrupted.ok());
+        QVERIFY(!interrupted->messages.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPlanService)
+#include "tst_planservice.moc"
