@@ -99,6 +99,7 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<exchange::ExchangeFactory> m_exchanges;
     QString m_passphrase;
+    QString m_keyError; ///< why the last key could not be unlocked (already printed)
     std::unique_ptr<storage::Database> m_db;
     QString m_dbPath;
     QString m_portfolio;

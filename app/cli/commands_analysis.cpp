@@ -4,6 +4,7 @@
 #include "backtest/sweep.h"
 #include "cli.h"
 #include "clioutput.h"
+#include "common/numberparse.h"
 #include "domain/assetcatalog.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
@@ -63,16 +64,7 @@ Result<double> numberOption(const QCommandLineParser &parser, const QString &opt
 {
     if (!parser.isSet(option))
         return fallback;
-    bool ok = false;
-    const double value = parser.value(option).toDouble(&ok);
-    if (!ok || !std::isfinite(value) || value < low || value > high) {
-        return makeError(QStringLiteral("cli.arguments"),
-                         QStringLiteral("--%1 \"%2\": expected a number from %3 to %4")
-                             .arg(option, parser.value(option))
-                             .arg(low)
-                             .arg(high));
-    }
-    return value;
+    return numbers::parseDouble(parser.value(option), QStringLiteral("--") + option, numbers::Range::closed(low, high));
 }
 
 QJsonObject metricsJson(const analytics::MetricsResult &metrics, double finalValue, double fees, double turnover,
@@ -106,20 +98,24 @@ Result<backtest::OverlayConfig> overlayOption(const QString &text, const QString
     if (text.isEmpty() || text == QLatin1String("none"))
         return overlay;
     const QString kind = text.section(QLatin1Char(':'), 0, 0);
-    const QStringList numbers = text.section(QLatin1Char(':'), 1).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QStringList parts = text.section(QLatin1Char(':'), 1).split(QLatin1Char(','), Qt::SkipEmptyParts);
     QList<double> values;
-    for (const QString &number : numbers) {
-        bool ok = false;
-        values.append(number.toDouble(&ok));
-        if (!ok)
-            return makeError(QStringLiteral("cli.arguments"),
-                             QStringLiteral("--overlay \"%1\": \"%2\" is not a number").arg(text, number));
+    for (const QString &number : parts) {
+        auto value = numbers::parseDouble(number, QStringLiteral("--overlay \"%1\": value").arg(text));
+        if (!value)
+            return value.error();
+        values.append(*value);
     }
     if (kind == QLatin1String("vol-target") && !values.isEmpty()) {
         overlay.kind = backtest::OverlayConfig::Kind::VolatilityTarget;
         overlay.targetVolatility = values[0];
-        if (values.size() > 1)
-            overlay.lookback = static_cast<int>(values[1]);
+        if (values.size() > 1) {
+            auto lookback =
+                numbers::parseInteger(parts[1], QStringLiteral("--overlay \"%1\": lookback").arg(text), 1, 100000);
+            if (!lookback)
+                return lookback.error();
+            overlay.lookback = static_cast<int>(*lookback);
+        }
         if (values.size() > 2)
             overlay.cap = values[2];
     } else if ((kind == QLatin1String("cppi") || kind == QLatin1String("tipp")) && values.size() == 2) {
@@ -332,6 +328,9 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     if ((sum - money::Decimal::fromInt(1)).abs() > money::dec("0.000000001"))
         return usageError(QStringLiteral("--weights sum to %1, not 1").arg(sum.toString()));
 
+    auto overlay = overlayOption(parser.value(QStringLiteral("overlay")), parser.value(QStringLiteral("stablecoin")));
+    if (!overlay)
+        return usageError(overlay.error().message);
     auto data = backtest::BacktestData::load(*files, *from, *to);
     if (!data)
         return fail(data.error());
@@ -351,9 +350,6 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
         }
         config.targets[static_cast<std::size_t>(index)] = weight.toDouble();
     }
-    auto overlay = overlayOption(parser.value(QStringLiteral("overlay")), parser.value(QStringLiteral("stablecoin")));
-    if (!overlay)
-        return usageError(overlay.error().message);
     config.overlay = *overlay;
     if (overlay->kind != backtest::OverlayConfig::Kind::None && data->indexOf(overlay->stablecoin) < 0) {
         data->addCash(overlay->stablecoin);

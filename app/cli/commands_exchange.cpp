@@ -92,13 +92,15 @@ exchange::ExchangeFactory &Cli::exchanges()
             m_network.get(), [this](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
                 auto secret = passphrase();
                 if (!secret) {
-                    CliOutput::error(secret.error().message);
+                    m_keyError = secret.error().message;
+                    CliOutput::error(m_keyError);
                     return std::nullopt;
                 }
-                security::KeyStore keys(vaultPath());
+                security::KeyStore keys(vaultPath(), db().databaseId());
                 auto credentials = keys.load(account.name, *secret);
                 if (!credentials) {
-                    CliOutput::error(credentials.error().message);
+                    m_keyError = credentials.error().message;
+                    CliOutput::error(m_keyError);
                     return std::nullopt;
                 }
                 return exchange::ApiCredentials{credentials->apiKey.toUtf8(), credentials->secret.toUtf8()};
@@ -168,7 +170,10 @@ int Cli::cmdSync(QCommandLineParser &parser)
             continue;
         exchange::Exchange *connector = exchanges().exchangeFor(account.id);
         if (!connector) {
-            CliOutput::error(QStringLiteral("%1: %2").arg(account.name, exchanges().whyNot(account.id)));
+            // One line per account: the key's own error was printed when it failed.
+            if (m_keyError.isEmpty())
+                CliOutput::error(QStringLiteral("%1: %2").arg(account.name, exchanges().whyNot(account.id)));
+            m_keyError.clear();
             ++failures;
             continue;
         }

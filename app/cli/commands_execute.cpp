@@ -1,21 +1,20 @@
 // The execution commands: execute, orders, reconcile, export trades.
 #include "cli.h"
 #include "clioutput.h"
+#include "common/numberparse.h"
 #include "exchange/exchangefactory.h"
 #include "execution/executor.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
-#include "services/planservice.h"
-#include "storage/accountrepo.h"
-#include "storage/database.h"
 #include "services/ledger.h"
+#include "services/ledgerqueries.h"
+#include "services/planservice.h"
+#include "storage/database.h"
 
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
-
-#include <cmath>
 
 namespace ballast::cli {
 
@@ -54,21 +53,6 @@ QString progressLine(const execution::OrderProgress &order)
     if (!order.message.isEmpty())
         text += QStringLiteral(" (") + order.message + QLatin1Char(')');
     return text;
-}
-
-Result<double> parseMove(const QString &text)
-{
-    const bool percent = text.endsWith(QLatin1Char('%'));
-    bool ok = false;
-    double value = (percent ? text.chopped(1) : text).toDouble(&ok);
-    if (percent)
-        value /= 100.0;
-    // NaN passes every comparison: it would turn the guard off.
-    if (!ok || !std::isfinite(value) || value <= 0.0 || value >= 1.0) {
-        return makeError(QStringLiteral("cli.arguments"),
-                         QStringLiteral("--max-move \"%1\": expected a fraction such as 0.02 or 2%").arg(text));
-    }
-    return value;
 }
 
 } // namespace
@@ -115,16 +99,16 @@ int Cli::cmdExecute(QCommandLineParser &parser)
         return usageError(QStringLiteral("usage: ballast-cli execute PLAN_ID [--dry-run] [--yes]"));
     execution::ExecutionOptions options;
     options.dryRun = parser.isSet(QStringLiteral("dry-run"));
-    auto move = parseMove(parser.value(QStringLiteral("max-move")));
+    auto move = numbers::parseFraction(parser.value(QStringLiteral("max-move")), QStringLiteral("--max-move"),
+                                       numbers::Range::open(0.0, 1.0));
     if (!move)
         return usageError(move.error().message);
     options.maxPriceMove = *move;
     if (parser.isSet(QStringLiteral("max-notional"))) {
-        auto limit = Decimal::parse(parser.value(QStringLiteral("max-notional")));
-        if (!limit || !limit->isPositive()) {
-            return usageError(QStringLiteral("--max-notional \"%1\": expected a positive amount")
-                                  .arg(parser.value(QStringLiteral("max-notional"))));
-        }
+        auto limit = numbers::parseAmount(parser.value(QStringLiteral("max-notional")),
+                                          QStringLiteral("--max-notional"), numbers::Sign::Positive);
+        if (!limit)
+            return usageError(limit.error().message);
         options.maxNotional = *limit;
     }
     QString planId = parser.positionalArguments().first();
@@ -135,13 +119,12 @@ int Cli::cmdExecute(QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("lines"))) {
         QSet<int> lines;
         for (const QString &item : parser.value(QStringLiteral("lines")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            bool ok = false;
-            const int line = item.trimmed().toInt(&ok);
-            if (!ok || line < 0)
-                return usageError(
-                    QStringLiteral("--lines \"%1\": expected line numbers as the plan shows them, such as 0,2,3")
-                        .arg(item));
-            lines.insert(line);
+            const auto line = numbers::parseInteger(item.trimmed(), QStringLiteral("--lines"), 0, 1000000);
+            if (!line) {
+                return usageError(line.error().message
+                                  + QStringLiteral(" (line numbers as the plan shows them, such as 0,2,3)"));
+            }
+            lines.insert(static_cast<int>(*line));
         }
         auto approved = plans.approve(planId, lines);
         if (!approved)
@@ -248,7 +231,7 @@ int Cli::cmdOrders(QCommandLineParser &parser)
     if (!entries)
         return fail(entries.error());
     QHash<qint64, QString> names;
-    if (auto accounts = storage::AccountRepo(db()).list()) {
+    if (auto accounts = services::LedgerQueries(db()).accounts()) {
         for (const auto &account : *accounts)
             names.insert(account.id, account.name);
     }

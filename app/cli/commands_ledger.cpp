@@ -1,8 +1,10 @@
 // The ledger commands: init, accounts, holdings, prices, targets, status, export.
 #include "cli.h"
 #include "clioutput.h"
+#include "common/numberparse.h"
 #include "domain/assetcatalog.h"
 #include "domain/target.h"
+#include "exchange/baseurl.h"
 #include "exchange/paperexchange.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
@@ -201,6 +203,10 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
     const QString name = parser.value(QStringLiteral("name"));
     if (exchange.isEmpty() || name.isEmpty())
         return usageError(QStringLiteral("accounts add needs --exchange and --name"));
+    if (parser.isSet(QStringLiteral("base-url"))) {
+        if (auto url = exchange::checkBaseUrl(parser.value(QStringLiteral("base-url"))); !url)
+            return usageError(QStringLiteral("--base-url: ") + url.error().message);
+    }
     if (exchange == QLatin1String("binance") || exchange == QLatin1String("kraken"))
         return addExchangeAccount(exchange, name, parser.value(QStringLiteral("base-url")));
     exchange::PaperConfig config;
@@ -210,11 +216,10 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
             continue;
         if (exchange != QLatin1String("paper"))
             return usageError(QStringLiteral("--%1 applies to paper accounts only").arg(option));
-        bool ok = false;
-        const int value = parser.value(option).toInt(&ok);
-        if (!ok || value < 0 || value > 1000)
-            return usageError(QStringLiteral("--%1 \"%2\": expected 0 to 1000").arg(option, parser.value(option)));
-        *field = value;
+        const auto value = numbers::parseInteger(parser.value(option), QStringLiteral("--") + option, 0, 1000);
+        if (!value)
+            return usageError(value.error().message);
+        *field = static_cast<int>(*value);
     }
     config.makerFeeBps = config.takerFeeBps;
 
@@ -275,15 +280,9 @@ int Cli::cmdHoldingsSet(QCommandLineParser &parser)
         auto symbol = domain::AssetCatalog::normalizeSymbol(assetText);
         if (!symbol)
             return usageError(argumentError(i, arguments[i], symbol.error()).message);
-        auto quantity = Decimal::parse(value);
+        auto quantity = numbers::parseAmount(value, QStringLiteral("quantity"), numbers::Sign::NonNegative);
         if (!quantity)
             return usageError(argumentError(i, arguments[i], quantity.error()).message);
-        if (quantity->isNegative()) {
-            return usageError(argumentError(i, arguments[i],
-                                            makeError(QStringLiteral("holding.negative"),
-                                                      QStringLiteral("a quantity cannot be negative")))
-                                  .message);
-        }
         holdings.append(domain::Holding{0, account, *symbol, network, *quantity});
     }
     if (auto stored = services::Ledger(db(), clock()).setHoldings(account, holdings); !stored)
@@ -354,15 +353,9 @@ int Cli::cmdPricesSet(QCommandLineParser &parser)
         auto symbol = domain::AssetCatalog::normalizeSymbol(key);
         if (!symbol)
             return usageError(argumentError(i, arguments[i], symbol.error()).message);
-        auto price = Decimal::parse(value);
+        auto price = numbers::parseAmount(value, QStringLiteral("price"), numbers::Sign::Positive);
         if (!price)
             return usageError(argumentError(i, arguments[i], price.error()).message);
-        if (!price->isPositive()) {
-            return usageError(
-                argumentError(i, arguments[i],
-                              makeError(QStringLiteral("price.range"), QStringLiteral("a price must be above zero")))
-                    .message);
-        }
         if (*symbol == quote) {
             return usageError(argumentError(i, arguments[i],
                                             makeError(QStringLiteral("price.quote"),

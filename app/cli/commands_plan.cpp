@@ -1,6 +1,7 @@
 // The rebalancing commands: plan, plans list, plans show.
 #include "cli.h"
 #include "clioutput.h"
+#include "common/numberparse.h"
 #include "domain/assetcatalog.h"
 #include "io/planjson.h"
 #include "services/planservice.h"
@@ -15,17 +16,7 @@ namespace {
 
 Result<double> parseFraction(const QString &option, const QString &text)
 {
-    const bool percent = text.endsWith(QLatin1Char('%'));
-    bool ok = false;
-    double value = (percent ? text.chopped(1) : text).toDouble(&ok);
-    if (percent)
-        value /= 100.0;
-    if (!ok || value <= 0.0 || value > 1.0) {
-        return makeError(QStringLiteral("cli.arguments"),
-                         QStringLiteral("--%1 \"%2\": expected a fraction above 0 and at most 1, e.g. 0.2 or 20%")
-                             .arg(option, text));
-    }
-    return value;
+    return numbers::parseFraction(text, QStringLiteral("--") + option, numbers::Range::leftOpen(0.0, 1.0));
 }
 
 } // namespace
@@ -88,11 +79,10 @@ int Cli::cmdPlan(QCommandLineParser &parser)
         *target = *value;
     }
     if (parser.isSet(QStringLiteral("min-trade"))) {
-        auto value = money::Decimal::parse(parser.value(QStringLiteral("min-trade")));
-        if (!value || value->isNegative()) {
-            return usageError(QStringLiteral("--min-trade \"%1\": expected an amount such as 10")
-                                  .arg(parser.value(QStringLiteral("min-trade"))));
-        }
+        auto value = numbers::parseAmount(parser.value(QStringLiteral("min-trade")), QStringLiteral("--min-trade"),
+                                          numbers::Sign::NonNegative);
+        if (!value)
+            return usageError(value.error().message);
         constraints.minTradeValue = *value;
     }
     for (const QString &text : parser.values(QStringLiteral("exclude"))) {

@@ -1,5 +1,7 @@
 #include "domain/band.h"
 
+#include "common/numberparse.h"
+
 #include <cmath>
 
 namespace ballast::domain {
@@ -27,13 +29,12 @@ Result<Band> Band::parse(const QString &text)
             QStringLiteral("band.syntax"),
             QStringLiteral("band \"%1\" needs a unit: \"5pp\" (percentage points) or \"25%\" (relative)").arg(text));
     }
-    bool ok = false;
-    const double percent = number.toDouble(&ok);
-    if (!ok || !std::isfinite(percent) || percent <= 0.0 || percent >= 100.0) {
+    const auto percent = numbers::parseDouble(number, QStringLiteral("band"), numbers::Range::open(0.0, 100.0));
+    if (!percent) {
         return makeError(QStringLiteral("band.range"),
                          QStringLiteral("band \"%1\" must be a number above 0 and below 100").arg(text));
     }
-    band.value = percent / 100.0;
+    band.value = *percent / 100.0;
     return band;
 }
 

@@ -1,12 +1,15 @@
 #include "domain/target.h"
 
+#include "common/numberparse.h"
+
 namespace ballast::domain {
 
 Result<money::Decimal> parseWeight(const QString &text)
 {
     const QString trimmed = text.trimmed();
     const bool percent = trimmed.endsWith(QLatin1Char('%'));
-    auto number = money::Decimal::parse(percent ? QStringView(trimmed).chopped(1) : QStringView(trimmed));
+    auto number = numbers::parseAmount(percent ? QStringView(trimmed).chopped(1) : QStringView(trimmed),
+                                       QStringLiteral("weight"));
     if (!number) {
         return makeError(QStringLiteral("weight.syntax"),
                          QStringLiteral("weight \"%1\" is not a number such as 0.4 or 40%").arg(text));

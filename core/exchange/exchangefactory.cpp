@@ -1,5 +1,6 @@
 #include "exchange/exchangefactory.h"
 
+#include "exchange/baseurl.h"
 #include "exchange/binanceexchange.h"
 #include "exchange/krakenexchange.h"
 #include "exchange/paperexchange.h"
@@ -76,6 +77,15 @@ Exchange *ExchangeFactory::exchangeFor(qint64 accountId)
             if (!m_network) {
                 m_whyNot.insert(accountId, QStringLiteral("no network connection was set up"));
                 return nullptr;
+            }
+            // The stored URL is checked again: a database edited by hand, or
+            // written before the rule, must not send the key in clear.
+            if (!account.baseUrl.isEmpty()) {
+                if (auto checked = checkBaseUrl(account.baseUrl); !checked) {
+                    m_whyNot.insert(accountId,
+                                    QStringLiteral("%1: stored %2").arg(account.name, checked.error().message));
+                    return nullptr;
+                }
             }
             const auto credentials = m_credentials ? m_credentials(account) : std::nullopt;
             if (!credentials) {

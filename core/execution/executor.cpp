@@ -1,9 +1,9 @@
 #include "execution/executor.h"
 
 #include "exchange/orderrules.h"
+#include "services/ledger.h"
 #include "storage/database.h"
 #include "storage/journal.h"
-#include "services/ledger.h"
 #include "storage/planrepo.h"
 
 #include <QHash>

@@ -1,5 +1,6 @@
 #include "io/planjson.h"
 
+#include "common/numberparse.h"
 #include "io/exports.h"
 
 #include <QJsonArray>
@@ -28,10 +29,19 @@ public:
     Decimal decimal(const QJsonObject &object, const char *key)
     {
         const QJsonValue value = object.value(QLatin1String(key));
-        auto parsed = Decimal::parse(value.toString());
+        auto parsed = numbers::parseAmount(value.toString(), QString::fromLatin1(key));
         if (!parsed) {
             fail(key);
             return {};
+        }
+        return *parsed;
+    }
+    qint64 integer(const QJsonObject &object, const char *key)
+    {
+        auto parsed = numbers::parseInteger(text(object, key), QString::fromLatin1(key));
+        if (!parsed) {
+            fail(key);
+            return 0;
         }
         return *parsed;
     }
@@ -165,7 +175,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
         PlannedOrder order;
         order.line = static_cast<int>(read.number(o, "line"));
         order.account = read.text(o, "account");
-        order.accountId = read.text(o, "account_id").toLongLong();
+        order.accountId = read.integer(o, "account_id");
         order.symbol = read.text(o, "symbol");
         order.side = enumFrom<domain::Side>(read.text(o, "side"), {domain::Side::Buy, domain::Side::Sell},
                                             &domain::toText, read, "side");
@@ -227,8 +237,8 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
         if (!object.contains(QLatin1String(key)))
             continue;
         const QJsonObject o = object.value(QLatin1String(key)).toObject();
-        *target = rebalance::CashMovement{read.text(o, "account"), read.text(o, "account_id").toLongLong(),
-                                          read.text(o, "asset"), read.decimal(o, "amount")};
+        *target = rebalance::CashMovement{read.text(o, "account"), read.integer(o, "account_id"), read.text(o, "asset"),
+                                          read.decimal(o, "amount")};
     }
     if (!read.error().isEmpty()) {
         return makeError(QStringLiteral("plan.json"),

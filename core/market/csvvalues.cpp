@@ -1,5 +1,7 @@
 #include "market/csvvalues.h"
 
+#include "common/numberparse.h"
+
 #include <QDateTime>
 #include <QTimeZone>
 
@@ -149,16 +151,10 @@ bool CsvValues::isNull(std::string_view text)
 bool CsvValues::parseNumber(std::string_view text, double &value, QString &why)
 {
     text = trimmed(text);
-    if (text.empty()) {
-        why = QStringLiteral("is empty");
-        return false;
-    }
-    const char *first = text.data();
-    const char *last = first + text.size();
-    if (*first == '+')
-        ++first;
-    const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::general);
-    if (ec == std::errc() && ptr == last && std::isfinite(value))
+    // The shared rule for plain doubles: NaN, infinities, hexadecimal and
+    // out-of-range values (1e400) are refused like any other stray text.
+    const QString problem = numbers::doubleProblem(text, value);
+    if (problem.isEmpty())
         return true;
     if (text.find(',') != std::string_view::npos) {
         why = QStringLiteral("has a comma (a decimal comma or a thousands separator?); "
@@ -168,10 +164,8 @@ bool CsvValues::parseNumber(std::string_view text, double &value, QString &why)
                              "it cannot be read without guessing");
     } else if (isNull(text)) {
         why = QStringLiteral("is null");
-    } else if (ec == std::errc::result_out_of_range || (ec == std::errc() && ptr == last)) {
-        why = QStringLiteral("is out of range");
     } else {
-        why = QStringLiteral("is not a number");
+        why = problem;
     }
     return false;
 }

@@ -1,12 +1,12 @@
 #include "rebalance/rebalanceplan.h"
 
+#include "common/numberparse.h"
+
 #include <QRandomGenerator>
 
 #include <cmath>
 
 namespace ballast::rebalance {
-
-using money::Decimal;
 
 Result<PlanMode> PlanMode::parse(const QString &text)
 {
@@ -21,11 +21,11 @@ Result<PlanMode> PlanMode::parse(const QString &text)
     const QString kind = trimmed.section(QLatin1Char(':'), 0, 0);
     const QString amount = trimmed.section(QLatin1Char(':'), 1);
     if (kind == QLatin1String("invest") || kind == QLatin1String("withdraw")) {
-        auto value = Decimal::parse(amount);
-        if (!value || !value->isPositive()) {
-            return makeError(
-                QStringLiteral("plan.mode"),
-                QStringLiteral("mode \"%1\": the amount must be a positive number, e.g. %2:500").arg(text, kind));
+        auto value = numbers::parseAmount(amount, QStringLiteral("mode %1 amount").arg(kind), numbers::Sign::Positive);
+        if (!value) {
+            return makeError(QStringLiteral("plan.mode"),
+                             QStringLiteral("mode \"%1\": the amount must be a positive number, e.g. %2:500 (%3)")
+                                 .arg(text, kind, value.error().message));
         }
         mode.kind = kind == QLatin1String("invest") ? Kind::Invest : Kind::Withdraw;
         mode.amount = *value;

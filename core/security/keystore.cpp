@@ -138,8 +138,8 @@ bool probeKeychain()
 
 } // namespace
 
-KeyStore::KeyStore(QString vaultPath, Mode mode, QString service)
-    : m_vault(std::move(vaultPath))
+KeyStore::KeyStore(QString vaultPath, QString databaseId, Mode mode, QString service)
+    : m_vault(std::move(vaultPath), std::move(databaseId))
     , m_mode(mode)
     , m_service(std::move(service))
 {
@@ -241,6 +241,11 @@ Result<Credentials> KeyStore::load(const QString &account, const QString &passph
     }
 #endif
     return m_vault.load(account, passphrase);
+}
+
+Status KeyStore::checkPassphrase(const QString &passphrase) const
+{
+    return m_vault.checkPassphrase(passphrase);
 }
 
 Status KeyStore::remove(const QString &account)

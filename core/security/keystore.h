@@ -23,7 +23,9 @@ public:
         VaultOnly, ///< never touch the keychain (tests, portable installs)
     };
 
-    explicit KeyStore(QString vaultPath, Mode mode = Mode::Auto, QString service = QStringLiteral("Ballast"));
+    /// @p databaseId binds the vault file's records to their database (Database::databaseId()).
+    KeyStore(QString vaultPath, QString databaseId, Mode mode = Mode::Auto,
+             QString service = QStringLiteral("Ballast"));
 
     /// The backend new credentials go to.
     [[nodiscard]] Backend backend() const;
@@ -37,6 +39,12 @@ public:
     Result<Credentials> load(const QString &account, const QString &passphrase);
     /// Removes the account from both places.
     Status remove(const QString &account);
+
+    /// Checks the passphrase given for a new key against the vault file (see
+    /// Vault::checkPassphrase): the CLI and the desktop app call it before
+    /// store(), so a mistyped passphrase is refused instead of sealing the new
+    /// key under a passphrase the other keys do not share.
+    [[nodiscard]] Status checkPassphrase(const QString &passphrase) const;
 
     /// Whether this build links QtKeychain at all.
     static bool keychainCompiledIn();

@@ -20,8 +20,12 @@ namespace ballast::security {
 namespace {
 
 constexpr QByteArrayView kMagic("BALLASTV");
-constexpr quint8 kVersion = 1;
+constexpr quint8 kVersion = 2;
+constexpr quint8 kLegacyVersion = 1; ///< read, and its records re-sealed at their next unlock
 constexpr quint8 kKdfScrypt = 1;
+constexpr quint8 kBoundToName = 0; ///< version-1 records: the account name only
+constexpr quint8 kBoundToDatabase = 1; ///< the database identity and the account name
+constexpr qsizetype kMaxDatabaseIdSize = 64;
 constexpr qsizetype kSaltSize = 16;
 constexpr qsizetype kNonceSize = 12; // 96-bit, the size GCM is specified for
 constexpr qsizetype kCheckSize = 32;
@@ -63,6 +67,8 @@ struct SecretBytes
 struct Record
 {
     QString account;
+    quint8 binding = kBoundToDatabase;
+    QByteArray databaseId; ///< empty for kBoundToName
     ScryptParams params;
     QByteArray salt;
     QByteArray nonce;
@@ -162,12 +168,20 @@ bool acceptableParams(const ScryptParams &params)
         && params.p <= 16 && scryptMemory(params) <= kMaxScryptMemory;
 }
 
+/// The record as stored, before its ciphertext. Version-1 records (bound to
+/// the name only) have no binding fields, so their associated data stays the
+/// bytes they were sealed with.
 QByteArray recordHeader(const Record &record)
 {
     const QByteArray name = record.account.toUtf8();
     QByteArray out;
     appendU16(out, static_cast<quint16>(name.size()));
     out += name;
+    if (record.binding == kBoundToDatabase) {
+        out += static_cast<char>(kBoundToDatabase);
+        out += static_cast<char>(record.databaseId.size());
+        out += record.databaseId;
+    }
     out += static_cast<char>(kKdfScrypt);
     out += static_cast<char>(record.params.log2N);
     appendU32(out, record.params.r);
@@ -178,10 +192,13 @@ QByteArray recordHeader(const Record &record)
     return out;
 }
 
+/// Magic, the format version the record was sealed under and its header:
+/// the account name, the database identity (from version 2), the KDF
+/// parameters, salt, nonce and check.
 QByteArray associatedData(const Record &record)
 {
     QByteArray out = kMagic.toByteArray();
-    out += static_cast<char>(kVersion);
+    out += static_cast<char>(record.binding == kBoundToDatabase ? kVersion : kLegacyVersion);
     out += recordHeader(record);
     return out;
 }
@@ -205,7 +222,15 @@ QByteArray serialize(const QList<Record> &records)
     out += static_cast<char>(kVersion);
     appendU32(out, static_cast<quint32>(records.size()));
     for (const Record &record : records) {
-        out += recordHeader(record);
+        // In a version-2 file every record says how it is bound; a legacy
+        // record's header (its associated data) has no such byte, so it is
+        // written here, between the name and the KDF fields.
+        QByteArray header = recordHeader(record);
+        if (record.binding == kBoundToName) {
+            const qsizetype nameEnd = 2 + record.account.toUtf8().size();
+            header.insert(nameEnd, static_cast<char>(kBoundToName));
+        }
+        out += header;
         appendU32(out, static_cast<quint32>(record.ciphertext.size()));
         out += record.ciphertext;
         out += record.tag;
@@ -229,9 +254,9 @@ Result<QList<Record>> parse(const QString &path, const QByteArray &bytes)
     if (in.take(kMagic.size()) != kMagic)
         return damaged(path, QStringLiteral("not a Ballast vault file"));
     const quint8 version = in.u8();
-    if (version != kVersion) {
+    if (version != kVersion && version != kLegacyVersion) {
         return makeError(QStringLiteral("vault.version"),
-                         QStringLiteral("vault file %1 has format version %2; this Ballast reads version %3")
+                         QStringLiteral("vault file %1 has format version %2; this Ballast reads versions up to %3")
                              .arg(shown(path))
                              .arg(version)
                              .arg(kVersion));
@@ -243,6 +268,15 @@ Result<QList<Record>> parse(const QString &path, const QByteArray &bytes)
         const quint16 nameSize = in.u16();
         const QByteArrayView name = in.take(nameSize);
         record.account = QString::fromUtf8(name);
+        record.binding = version == kLegacyVersion ? kBoundToName : in.u8();
+        if (record.binding == kBoundToDatabase) {
+            const quint8 idSize = in.u8();
+            record.databaseId = in.take(idSize).toByteArray();
+            if (in.ok() && (idSize == 0 || idSize > kMaxDatabaseIdSize))
+                return damaged(path, QStringLiteral("record %1 has an invalid database identity").arg(i + 1));
+        } else if (record.binding != kBoundToName && in.ok()) {
+            return damaged(path, QStringLiteral("record %1 has an unknown binding").arg(i + 1));
+        }
         const quint8 kdf = in.u8();
         record.params.log2N = in.u8();
         record.params.r = in.u32();
@@ -463,49 +497,16 @@ Result<QByteArray> randomBytes(qsizetype size)
     return out;
 }
 
-} // namespace
-
-Vault::Vault(QString path)
-    : m_path(std::move(path))
+/// A new record for @p account, sealed under @p passphrase with @p params
+/// and bound to @p databaseId.
+Result<Record> sealRecord(const QString &account, const Credentials &credentials, const QString &passphrase,
+                          const ScryptParams &params, const QByteArray &databaseId)
 {
-}
-
-void Vault::setScryptParams(ScryptParams params)
-{
-    if (acceptableParams(params))
-        m_params = params;
-}
-
-Status Vault::store(const QString &account, const Credentials &credentials, const QString &passphrase)
-{
-    if (account.isEmpty())
-        return makeError(QStringLiteral("vault.invalid"), QStringLiteral("account name must not be empty"));
-    if (account.toUtf8().size() > kMaxNameSize)
-        return makeError(QStringLiteral("vault.invalid"), QStringLiteral("account name is too long"));
-    if (passphrase.isEmpty()) {
-        return makeError(QStringLiteral("vault.invalid"),
-                         QStringLiteral("passphrase for %1 must not be empty").arg(account));
-    }
-
-    const QFileInfo info(m_path);
-    if (!QDir().mkpath(info.absolutePath())) {
-        return makeError(QStringLiteral("vault.io"),
-                         QStringLiteral("cannot create folder %1 for the vault").arg(shown(info.absolutePath())));
-    }
-    // Read-modify-write of a shared file: two Ballast processes storing at once
-    // would otherwise each drop the other's new record.
-    QLockFile lock(m_path + QStringLiteral(".lock"));
-    if (!lock.tryLock(kLockTimeoutMs)) {
-        return makeError(QStringLiteral("vault.busy"),
-                         QStringLiteral("vault file %1 is locked by another process").arg(shown(m_path)));
-    }
-    auto records = readRecords(m_path);
-    if (!records)
-        return records.error();
-
     Record record;
     record.account = account;
-    record.params = m_params;
+    record.binding = kBoundToDatabase;
+    record.databaseId = databaseId;
+    record.params = params;
     auto salt = randomBytes(kSaltSize);
     auto nonce = randomBytes(kNonceSize);
     if (!salt)
@@ -527,25 +528,12 @@ Status Vault::store(const QString &account, const Credentials &credentials, cons
     SecretBytes plaintext(encodeCredentials(credentials));
     if (!seal(key, record, plaintext.bytes))
         return cryptoFailure("AES-256-GCM encryption");
-
-    const qsizetype existing = indexOf(*records, account);
-    if (existing >= 0)
-        (*records)[existing] = std::move(record);
-    else
-        records->append(std::move(record));
-    return writeRecords(m_path, *records);
+    return record;
 }
 
-Result<Credentials> Vault::load(const QString &account, const QString &passphrase) const
+/// Derives the record's keys from @p passphrase; an error when the passphrase is not the record's.
+Result<QByteArray> unlockKeys(const Record &record, const QString &passphrase)
 {
-    const auto records = readRecords(m_path);
-    if (!records)
-        return records.error();
-    const qsizetype index = indexOf(*records, account);
-    if (index < 0)
-        return unknownAccount(m_path, account);
-    const Record &record = (*records)[index];
-
     auto derived = deriveKeys(passphrase, record.salt, record.params);
     if (!derived)
         return derived.error();
@@ -553,17 +541,170 @@ Result<Credentials> Vault::load(const QString &account, const QString &passphras
     const QByteArray check = passphraseCheck(QByteArrayView(keys.bytes.constData() + kKeySize, kKeySize));
     if (check.size() != kCheckSize || CRYPTO_memcmp(check.constData(), record.check.constData(), kCheckSize) != 0)
         return makeError(QStringLiteral("vault.wrong-passphrase"),
-                         QStringLiteral("wrong passphrase for %1").arg(account));
+                         QStringLiteral("wrong passphrase for %1").arg(record.account));
+    QByteArray out = keys.bytes;
+    return out;
+}
+
+bool weaker(const ScryptParams &stored, const ScryptParams &wanted)
+{
+    return stored.log2N < wanted.log2N || stored.r < wanted.r || stored.p < wanted.p;
+}
+
+} // namespace
+
+Vault::Vault(QString path, QString databaseId)
+    : m_path(std::move(path))
+    , m_databaseId(std::move(databaseId))
+{
+}
+
+void Vault::setScryptParams(ScryptParams params)
+{
+    if (acceptableParams(params))
+        m_params = params;
+}
+
+Status Vault::checkBound() const
+{
+    if (m_databaseId.isEmpty() || m_databaseId.toUtf8().size() > kMaxDatabaseIdSize) {
+        return makeError(QStringLiteral("vault.unbound"),
+                         QStringLiteral("vault file %1 is used without its database's identity").arg(shown(m_path)));
+    }
+    return {};
+}
+
+Status Vault::store(const QString &account, const Credentials &credentials, const QString &passphrase)
+{
+    if (account.isEmpty())
+        return makeError(QStringLiteral("vault.invalid"), QStringLiteral("account name must not be empty"));
+    if (account.toUtf8().size() > kMaxNameSize)
+        return makeError(QStringLiteral("vault.invalid"), QStringLiteral("account name is too long"));
+    if (passphrase.isEmpty()) {
+        return makeError(QStringLiteral("vault.invalid"),
+                         QStringLiteral("passphrase for %1 must not be empty").arg(account));
+    }
+    if (Status bound = checkBound(); !bound)
+        return bound;
+
+    const QFileInfo info(m_path);
+    if (!QDir().mkpath(info.absolutePath())) {
+        return makeError(QStringLiteral("vault.io"),
+                         QStringLiteral("cannot create folder %1 for the vault").arg(shown(info.absolutePath())));
+    }
+    // Read-modify-write of a shared file: two Ballast processes storing at once
+    // would otherwise each drop the other's new record.
+    QLockFile lock(m_path + QStringLiteral(".lock"));
+    if (!lock.tryLock(kLockTimeoutMs)) {
+        return makeError(QStringLiteral("vault.busy"),
+                         QStringLiteral("vault file %1 is locked by another process").arg(shown(m_path)));
+    }
+    auto records = readRecords(m_path);
+    if (!records)
+        return records.error();
+
+    auto record = sealRecord(account, credentials, passphrase, m_params, m_databaseId.toUtf8());
+    if (!record)
+        return record.error();
+    const qsizetype existing = indexOf(*records, account);
+    if (existing >= 0)
+        (*records)[existing] = std::move(*record);
+    else
+        records->append(std::move(*record));
+    return writeRecords(m_path, *records);
+}
+
+Result<Credentials> Vault::load(const QString &account, const QString &passphrase)
+{
+    if (Status bound = checkBound(); !bound)
+        return bound.error();
+    const auto records = readRecords(m_path);
+    if (!records)
+        return records.error();
+    const qsizetype index = indexOf(*records, account);
+    if (index < 0)
+        return unknownAccount(m_path, account);
+    const Record &record = (*records)[index];
+    if (record.binding == kBoundToDatabase && record.databaseId != m_databaseId.toUtf8()) {
+        return makeError(QStringLiteral("vault.other-database"),
+                         QStringLiteral("the key of %1 in vault file %2 belongs to another Ballast database (was the "
+                                        "vault copied from elsewhere?); add the account's key again")
+                             .arg(account, shown(m_path)));
+    }
+
+    auto unlocked = unlockKeys(record, passphrase);
+    if (!unlocked)
+        return unlocked.error();
+    SecretBytes keys(std::move(*unlocked));
 
     // The passphrase is right, so a tag failure can only mean the record was
-    // altered, or moved here from another account (the name is in the AAD).
+    // altered, or moved here from another account or database (both are in the AAD).
     SecretBytes plaintext;
     if (!open(QByteArrayView(keys.bytes.constData(), kKeySize), record, plaintext.bytes))
         return damaged(m_path, QStringLiteral("the record for %1 failed authentication").arg(account));
     Credentials credentials;
     if (!decodeCredentials(plaintext.bytes, credentials))
         return damaged(m_path, QStringLiteral("the record for %1 has a malformed payload").arg(account));
+
+    // Records from before the database binding, or sealed at a lower scrypt
+    // cost, are sealed again now that the passphrase is known. Best effort:
+    // the credentials are good either way, and the next unlock tries again.
+    if (record.binding != kBoundToDatabase || weaker(record.params, m_params))
+        (void)reseal(record.account, credentials, passphrase, record.salt, record.nonce);
     return credentials;
+}
+
+Status Vault::reseal(const QString &account, const Credentials &credentials, const QString &passphrase,
+                     const QByteArray &salt, const QByteArray &nonce)
+{
+    QLockFile lock(m_path + QStringLiteral(".lock"));
+    if (!lock.tryLock(kLockTimeoutMs)) {
+        return makeError(QStringLiteral("vault.busy"),
+                         QStringLiteral("vault file %1 is locked by another process").arg(shown(m_path)));
+    }
+    auto records = readRecords(m_path);
+    if (!records)
+        return records.error();
+    const qsizetype index = indexOf(*records, account);
+    // Another process may have replaced the record meanwhile: keep its version.
+    if (index < 0 || (*records)[index].salt != salt || (*records)[index].nonce != nonce)
+        return {};
+    auto fresh = sealRecord(account, credentials, passphrase, m_params, m_databaseId.toUtf8());
+    if (!fresh)
+        return fresh.error();
+    (*records)[index] = std::move(*fresh);
+    return writeRecords(m_path, *records);
+}
+
+Status Vault::checkPassphrase(const QString &passphrase) const
+{
+    if (passphrase.isEmpty())
+        return makeError(QStringLiteral("vault.invalid"), QStringLiteral("an empty passphrase is not allowed"));
+    const auto records = readRecords(m_path);
+    if (!records)
+        return records.error();
+    if (records->isEmpty())
+        return {}; // a new vault: this passphrase becomes its passphrase
+    // Records of this database first: they are the ones unlocked together.
+    const Record *probe = &records->first();
+    for (const Record &record : *records) {
+        if (record.binding == kBoundToDatabase && record.databaseId == m_databaseId.toUtf8()) {
+            probe = &record;
+            break;
+        }
+    }
+    auto unlocked = unlockKeys(*probe, passphrase);
+    if (!unlocked) {
+        if (unlocked.error().code == QLatin1String("vault.wrong-passphrase")) {
+            return makeError(QStringLiteral("vault.wrong-passphrase"),
+                             QStringLiteral("the passphrase does not open the key vault %1 (it does not unlock the key "
+                                            "of %2); a new key is sealed under the vault's passphrase")
+                                 .arg(shown(m_path), probe->account));
+        }
+        return unlocked.error();
+    }
+    SecretBytes keys(std::move(*unlocked));
+    return {};
 }
 
 Status Vault::remove(const QString &account)
@@ -610,6 +751,18 @@ Result<ScryptParams> Vault::storedParams(const QString &account) const
     if (index < 0)
         return unknownAccount(m_path, account);
     return (*records)[index].params;
+}
+
+Result<bool> Vault::isBound(const QString &account) const
+{
+    const auto records = readRecords(m_path);
+    if (!records)
+        return records.error();
+    const qsizetype index = indexOf(*records, account);
+    if (index < 0)
+        return unknownAccount(m_path, account);
+    const Record &record = (*records)[index];
+    return record.binding == kBoundToDatabase && record.databaseId == m_databaseId.toUtf8();
 }
 
 } // namespace ballast::security

@@ -29,12 +29,8 @@ Status AccountService::checkNameFree(const QString &name)
 
 Status AccountService::checkPassphrase(const QString &passphrase) const
 {
-    const security::KeyStore keys(m_vaultPath);
-    const QStringList stored = keys.vault().accounts();
-    if (stored.isEmpty())
-        return {};
-    if (auto opened = keys.vault().load(stored.first(), passphrase); !opened)
-        return makeError(QStringLiteral("account.passphrase"), opened.error().message);
+    if (auto checked = security::KeyStore(m_vaultPath, m_db.databaseId()).checkPassphrase(passphrase); !checked)
+        return makeError(QStringLiteral("account.passphrase"), checked.error().message);
     return {};
 }
 
@@ -44,7 +40,11 @@ Result<domain::Account> AccountService::addExchangeAccount(const QString &name, 
 {
     if (auto free = checkNameFree(name); !free)
         return free.error();
-    security::KeyStore keys(m_vaultPath);
+    // Records are sealed one by one: a mistyped passphrase would seal this key
+    // under another passphrase than the others. Checked for CLI and GUI alike.
+    if (auto checked = checkPassphrase(passphrase); !checked)
+        return checked.error();
+    security::KeyStore keys(m_vaultPath, m_db.databaseId());
     if (auto stored = keys.store(name, security::Credentials{apiKey, secret}, passphrase); !stored)
         return makeError(QStringLiteral("account.key_store"), stored.error().message);
     auto added = Ledger(m_db, m_clock).addAccount(name, exchange, baseUrl);
@@ -74,7 +74,7 @@ Result<domain::Account> AccountService::addAccount(const QString &name, const QS
 
 security::KeyStore::Backend AccountService::keyBackend() const
 {
-    return security::KeyStore(m_vaultPath).backend();
+    return security::KeyStore(m_vaultPath, m_db.databaseId()).backend();
 }
 
 } // namespace ballast::services

@@ -66,7 +66,7 @@ Status ExecutionWorker::unlockPending()
         passphrase = std::move(m_passphrase);
         m_passphrase = QString();
     }
-    security::KeyStore keys(vaultPath);
+    security::KeyStore keys(vaultPath, m_db ? m_db->databaseId() : QString());
     Status result;
     QHash<qint64, exchange::ApiCredentials> unlocked;
     for (auto it = names.cbegin(); it != names.cend(); ++it) {

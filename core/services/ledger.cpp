@@ -1,5 +1,7 @@
 #include "services/ledger.h"
 
+#include "common/numberparse.h"
+#include "exchange/baseurl.h"
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
 #include "market/priceimporter.h"
@@ -19,9 +21,9 @@ namespace ballast::services {
 using storage::AccountRepo;
 using storage::guarded;
 using storage::HoldingsRepo;
-using storage::MarketRepo;
 using storage::Journal;
 using storage::JournalEntry;
+using storage::MarketRepo;
 using storage::PortfolioRepo;
 using storage::PriceStore;
 using storage::Transaction;
@@ -46,6 +48,10 @@ Result<domain::Portfolio> Ledger::init(const QString &portfolioName, const QStri
 
 Result<domain::Account> Ledger::addAccount(const QString &name, const QString &exchange, const QString &baseUrl)
 {
+    if (!baseUrl.isEmpty()) {
+        if (auto checked = exchange::checkBaseUrl(baseUrl); !checked)
+            return checked.error();
+    }
     domain::Account account;
     account.name = name;
     account.exchange = exchange;
@@ -308,19 +314,20 @@ namespace {
 
 qint64 intervalMs(const QString &interval)
 {
-    bool ok = false;
-    const qint64 count = interval.chopped(1).toLongLong(&ok);
-    if (!ok || count <= 0)
+    if (interval.size() < 2)
+        return 0;
+    const auto count = numbers::parseInteger(QStringView(interval).chopped(1), QStringLiteral("interval"), 1, 1000000);
+    if (!count)
         return 0;
     switch (interval.back().toLatin1()) {
     case 'm':
-        return count * 60000;
+        return *count * 60000;
     case 'h':
-        return count * 3600000;
+        return *count * 3600000;
     case 'd':
-        return count * 86400000;
+        return *count * 86400000;
     case 'w':
-        return count * 7 * 86400000;
+        return *count * 7 * 86400000;
     default:
         return 0;
     }

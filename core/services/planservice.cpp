@@ -4,9 +4,9 @@
 #include "io/planjson.h"
 #include "money/decimal.h"
 #include "rebalance/planapproval.h"
+#include "services/ledger.h"
 #include "services/planbasis.h"
 #include "storage/database.h"
-#include "services/ledger.h"
 #include "storage/portfoliorepo.h"
 
 #include <QJsonArray>

@@ -3,9 +3,12 @@
 #include "storage/schema.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 
+#include <array>
 #include <sqlite3.h>
 
 namespace ballast::storage {
@@ -41,6 +44,27 @@ QString codeFor(int rc)
     default:
         return QStringLiteral("storage.error");
     }
+}
+
+constexpr QFileDevice::Permissions kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+constexpr QFileDevice::Permissions kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
+    | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+
+/// Creates an empty file with mode 0600 (an empty file is an empty SQLite
+/// database), so that SQLite, which gives the -wal and -shm files the mode of
+/// the database file, never makes any of them readable by others.
+bool createPrivate(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnly);
+}
+
+/// Takes group and other permissions away from @p path if it exists.
+void makePrivate(const QString &path)
+{
+    const QFileDevice::Permissions now = QFile::permissions(path);
+    if (QFileInfo::exists(path) && (now & kOthers) != 0)
+        QFile::setPermissions(path, now & ~kOthers);
 }
 
 } // namespace
@@ -296,6 +320,10 @@ Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, i
                          QStringLiteral("%1: cannot create the folder %2").arg(shown, info.absolutePath()));
     }
 
+    if (!QFileInfo::exists(path) && !createPrivate(path)) {
+        return makeError(QStringLiteral("storage.cannot_open"),
+                         QStringLiteral("%1: cannot create the database file").arg(shown));
+    }
     std::unique_ptr<Database> db(new Database(path));
     const QByteArray file = QFile::encodeName(path);
     const int rc = sqlite3_open_v2(file.constData(), &db->m_handle,
@@ -335,6 +363,9 @@ Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, i
         db->exec("PRAGMA synchronous = FULL");
         if (auto migrated = db->migrateTo(version); !migrated)
             return migrated.error();
+        db->ensureDatabaseId();
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            makePrivate(path + suffix);
         if (db->scalar("PRAGMA foreign_keys").toInt() != 1) {
             return makeError(QStringLiteral("storage.error"),
                              QStringLiteral("%1: this SQLite build cannot enforce foreign keys").arg(shown));
@@ -343,6 +374,28 @@ Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, i
         return e.toError();
     }
     return db;
+}
+
+void Database::ensureDatabaseId()
+{
+    if (schemaVersion() < 1)
+        return; // no meta table yet
+    Statement read(*this, "SELECT value FROM meta WHERE key = 'database_id'");
+    if (read.step()) {
+        m_databaseId = read.text(0);
+        return;
+    }
+    // Not a migration: older files get theirs here, at their first open.
+    std::array<quint32, 4> words{};
+    QRandomGenerator::system()->fillRange(words.data(), words.size());
+    QString id;
+    for (const quint32 word : words)
+        id += QStringLiteral("%1").arg(word, 8, 16, QLatin1Char('0'));
+    Statement write(*this, "INSERT OR IGNORE INTO meta (key, value) VALUES ('database_id', ?)");
+    write.bind(1, id);
+    write.run();
+    Statement again(*this, "SELECT value FROM meta WHERE key = 'database_id'");
+    m_databaseId = again.step() ? again.text(0) : id;
 }
 
 Status Database::migrateTo(int version)

@@ -88,7 +88,9 @@ private:
 };
 
 /// One SQLite connection (one per thread), with the schema migrated to the
-/// version this build knows. WAL journal, foreign keys on, full sync.
+/// version this build knows. WAL journal, foreign keys on, full sync. The
+/// file, its -wal and its -shm are readable and writable by their owner only
+/// (0600): created so, and tightened at open when someone loosened them.
 class Database
 {
 public:
@@ -112,6 +114,11 @@ public:
     [[nodiscard]] static int latestVersion();
     [[nodiscard]] int schemaVersion();
     [[nodiscard]] const QString &path() const { return m_path; }
+    /// A random identity (32 hex digits) made when the file is created, or at
+    /// the first open of a file from before identities; kept in `meta` as
+    /// `database_id`. The key vault binds its records to it, so a vault copied
+    /// from another database is refused. Empty only for a file at schema 0.
+    [[nodiscard]] const QString &databaseId() const { return m_databaseId; }
     [[nodiscard]] sqlite3 *handle() const { return m_handle; }
 
     /// Runs one or more statements that return nothing; throws SqlError.
@@ -128,8 +135,10 @@ public:
 private:
     explicit Database(QString path);
     Status migrateTo(int version);
+    void ensureDatabaseId();
 
     QString m_path;
+    QString m_databaseId;
     sqlite3 *m_handle = nullptr;
 };
 

@@ -139,7 +139,7 @@ private slots:
         auto account = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"), m_url);
         QVERIFY(account.ok());
         {
-            ballast::security::KeyStore keys(temp.path() + QStringLiteral(".vault"),
+            ballast::security::KeyStore keys(temp.path() + QStringLiteral(".vault"), temp.db().databaseId(),
                                              ballast::security::KeyStore::Mode::VaultOnly);
             QVERIFY(keys.store(QStringLiteral("bn"),
                                ballast::security::Credentials{FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()},

@@ -22,11 +22,11 @@
 #include "execution/executor.h"
 #include "fakebinance.h"
 #include "fakekraken.h"
+#include "services/ledger.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
 #include "storage/journal.h"
-#include "services/ledger.h"
 #include "storage/planrepo.h"
 #include "testsupport.h"
 

@@ -230,6 +230,77 @@ private slots:
         dialog.grab().save(QDir::temp().filePath(QStringLiteral("ballast-addaccount.png")));
     }
 
+    void theDialogRefusesUnsafeBaseUrlsNextToTheField()
+    {
+        AddAccountDialog dialog({});
+        dialog.show();
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        auto *why = dialog.findChild<QLabel *>(QStringLiteral("baseUrlProblem"));
+        QVERIFY(why);
+        type(&dialog, "name", QStringLiteral("bn"));
+        choose(&dialog, "binance");
+        type(&dialog, "apiKey", QStringLiteral("k"));
+        type(&dialog, "apiSecret", QStringLiteral("s"));
+        dialog.findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+        QVERIFY(ok->isEnabled());
+        QVERIFY(!why->isVisible());
+        const struct
+        {
+            const char *url;
+            const char *words;
+        } refused[] = {
+            {"http://api.example.com", "in clear"},    {"file:///etc/passwd", "https://"},
+            {"javascript:alert(1)", "https://"},       {"https://user:pw@api.example.com", "user name or password"},
+            {"https://api.example.com/?x=1", "query"}, {"https://api.example.com/#top", "fragment"},
+        };
+        for (const auto &item : refused) {
+            type(&dialog, "baseUrl", QString::fromLatin1(item.url));
+            QVERIFY2(!ok->isEnabled(), item.url);
+            QVERIFY2(why->isVisible(), item.url);
+            QVERIFY2(why->text().contains(QLatin1String(item.words)), qPrintable(why->text()));
+            QCOMPARE(dialog.problem(), why->text());
+        }
+        for (const char *url : {"https://testnet.binance.vision", "http://localhost:8080", "http://[::1]:9"}) {
+            type(&dialog, "baseUrl", QString::fromLatin1(url));
+            QVERIFY2(ok->isEnabled(), url);
+            QVERIFY(!why->isVisible());
+        }
+    }
+
+    void aSecondKeyWithAnotherPassphraseIsRefused()
+    {
+        Fixture f;
+        auto fill = [](const QString &name) {
+            return [name](AddAccountDialog *dialog) {
+                choose(dialog, "binance");
+                type(dialog, "name", name);
+                type(dialog, "apiKey", FakeBinance::docsApiKey());
+                type(dialog, "apiSecret", FakeBinance::docsSecretKey());
+                dialog->findChild<QGroupBox *>(QStringLiteral("advanced"))->setChecked(true);
+                type(dialog, "baseUrl", QStringLiteral("http://127.0.0.1:9"));
+            };
+        };
+        QString message;
+        QVERIFY2(f.addThroughDialog(fill(QStringLiteral("bn-1")), &message), qPrintable(message));
+        QFile vaultFile(f.context->vaultPath());
+        QVERIFY(vaultFile.open(QIODevice::ReadOnly));
+        const QByteArray vaultBefore = vaultFile.readAll();
+        vaultFile.close();
+        const QByteArray rowsBefore = ballast::test::contentDigest(f.tmp.db());
+
+        // The core check refuses the mistyped passphrase: no key sealed, no account added.
+        f.answer = QStringLiteral("correct horse battery stapel");
+        QVERIFY(!f.addThroughDialog(fill(QStringLiteral("bn-2")), &message));
+        QVERIFY2(f.message().contains(QStringLiteral("does not open the key vault")), qPrintable(f.message()));
+        QVERIFY(vaultFile.open(QIODevice::ReadOnly));
+        QCOMPARE(vaultFile.readAll(), vaultBefore);
+        vaultFile.close();
+        QCOMPARE(ballast::test::contentDigest(f.tmp.db()), rowsBefore);
+
+        f.answer = passphrase();
+        QVERIFY2(f.addThroughDialog(fill(QStringLiteral("bn-2")), &message), qPrintable(message));
+    }
+
     void binanceAccountKeysConnectionAndSync()
     {
         FakeBinance fake;
@@ -252,7 +323,7 @@ private slots:
                  qPrintable(message));
         // A new vault: the passphrase was asked twice, to confirm it.
         QCOMPARE(f.asked.size(), 2);
-        ballast::security::Vault vault(f.context->vaultPath());
+        ballast::security::Vault vault(f.context->vaultPath(), f.tmp.db().databaseId());
         auto keys = vault.load(QStringLiteral("binance-main"), passphrase());
         QVERIFY2(keys.ok(), qPrintable(keys.ok() ? QString() : keys.error().message));
         QCOMPARE(keys->apiKey, FakeBinance::docsApiKey());
@@ -339,7 +410,7 @@ private slots:
         QVERIFY(fake.listenLocal());
         fake.setBalance(QStringLiteral("ETH"), dec("2"));
         Fixture f;
-        ballast::security::KeyStore keys(f.context->vaultPath());
+        ballast::security::KeyStore keys(f.context->vaultPath(), f.tmp.db().databaseId());
         for (const QString &name : {QStringLiteral("a-first"), QStringLiteral("b-second")}) {
             QVERIFY(keys.store(name, {FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()}, passphrase()).ok());
             QVERIFY(f.context->ledger().addAccount(name, QStringLiteral("binance"), fake.baseUrl().toString()).ok());

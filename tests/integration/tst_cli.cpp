@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <tuple>
+
 using ballast::money::Decimal;
 
 namespace {
@@ -230,6 +232,74 @@ private slots:
         QTest::newRow("unknown command") << args({"frobnicate"}) << 2 << "unknown command";
         QTest::newRow("unknown option") << args({"status", "--colour"}) << 2 << "colour";
         QTest::newRow("unknown portfolio") << args({"--portfolio", "Nope", "status"}) << 1 << "Nope";
+        // Numbers: one parser per kind; NaN, infinities, hex, spaces and
+        // exponents (for exact amounts) are refused with the option and text.
+        QTest::newRow("NaN quantity") << args({"holdings", "set", "--account", "paper", "BTC=NaN"}) << 2
+                                      << "quantity \"NaN\": is not a number (NaN)";
+        QTest::newRow("inf quantity") << args({"holdings", "set", "--account", "paper", "BTC=inf"}) << 2
+                                      << "quantity \"inf\": is infinite";
+        QTest::newRow("hex quantity") << args({"holdings", "set", "--account", "paper", "BTC=0x10"}) << 2
+                                      << "quantity \"0x10\": is hexadecimal";
+        QTest::newRow("spaced quantity") << args({"holdings", "set", "--account", "paper", "BTC= 1"}) << 2
+                                         << "quantity \" 1\": has spaces";
+        QTest::newRow("1e400 price") << args({"prices", "set", "BTC=1e400"}) << 2 << "price \"1e400\": has an exponent";
+        QTest::newRow("-inf price") << args({"prices", "set", "BTC=-inf"}) << 2 << "price \"-inf\": is infinite";
+        QTest::newRow("Infinity price") << args({"prices", "set", "BTC=Infinity"}) << 2 << "price \"Infinity\"";
+        QTest::newRow("NaN weight") << args({"targets", "set", "BTC=nan", "ETH=0.5"}) << 2 << "weight \"nan\"";
+        QTest::newRow("NaN band") << args({"targets", "set", "BTC=1", "--band", "nan%"}) << 2 << "--band";
+        QTest::newRow("inf band") << args({"targets", "set", "BTC=1:infpp"}) << 2 << "band \"infpp\"";
+        QTest::newRow("NaN fee") << args({"accounts", "add", "--exchange", "paper", "--name", "p2", "--fee-bps", "NaN"})
+                                 << 2 << "--fee-bps \"NaN\"";
+        QTest::newRow("hex fee") << args(
+            {"accounts", "add", "--exchange", "paper", "--name", "p2", "--fee-bps", "0x10"})
+                                 << 2 << "--fee-bps \"0x10\": is hexadecimal";
+        QTest::newRow("fraction fee") << args(
+            {"accounts", "add", "--exchange", "paper", "--name", "p2", "--slippage-bps", "2.5"})
+                                      << 2 << "--slippage-bps \"2.5\"";
+        QTest::newRow("exponent fee") << args(
+            {"accounts", "add", "--exchange", "paper", "--name", "p2", "--fee-bps", "1e2"})
+                                      << 2 << "--fee-bps \"1e2\"";
+        QTest::newRow("NaN turnover") << args({"plan", "--max-turnover", "NaN"}) << 2 << "--max-turnover \"NaN\"";
+        QTest::newRow("inf turnover") << args({"plan", "--max-turnover", "inf%"}) << 2 << "--max-turnover \"inf%\"";
+        QTest::newRow("NaN max weight") << args({"plan", "--max-weight", "nan"}) << 2 << "--max-weight \"nan\"";
+        QTest::newRow("NaN guard") << args({"plan", "--falling-guard", "-NaN"}) << 2 << "--falling-guard \"-NaN\"";
+        QTest::newRow("inf min trade") << args({"plan", "--min-trade", "inf"}) << 2 << "--min-trade \"inf\"";
+        QTest::newRow("exponent min trade") << args({"plan", "--min-trade", "1e-2"}) << 2 << "exponent";
+        QTest::newRow("NaN invest") << args({"plan", "--mode", "invest:NaN"}) << 2 << "positive number";
+        QTest::newRow("NaN max move") << args({"execute", "P1", "--max-move", "NaN"}) << 2 << "--max-move \"NaN\"";
+        QTest::newRow("inf max move") << args({"execute", "P1", "--max-move", "inf"}) << 2 << "--max-move \"inf\"";
+        QTest::newRow("NaN% max move") << args({"execute", "P1", "--max-move", "NaN%"}) << 2 << "--max-move";
+        QTest::newRow("hex max move") << args({"execute", "P1", "--max-move", "0x1"}) << 2 << "hexadecimal";
+        QTest::newRow("zero max move") << args({"execute", "P1", "--max-move", "0"}) << 2 << "must be above 0";
+        QTest::newRow("NaN notional") << args({"execute", "P1", "--max-notional", "NaN"}) << 2
+                                      << "--max-notional \"NaN\"";
+        QTest::newRow("1e400 notional") << args({"execute", "P1", "--max-notional", "1e400"}) << 2
+                                        << "--max-notional \"1e400\"";
+        QTest::newRow("NaN backtest fee")
+            << args({"backtest", "--prices", "BTC=/nonexistent.csv", "--weights", "BTC=1", "--fee-bps", "NaN"}) << 2
+            << "--fee-bps \"NaN\"";
+        QTest::newRow("inf capital") << args(
+            {"backtest", "--prices", "BTC=/nonexistent.csv", "--weights", "BTC=1", "--capital", "inf"})
+                                     << 2 << "--capital \"inf\"";
+        QTest::newRow("NaN overlay") << args(
+            {"backtest", "--prices", "BTC=/nonexistent.csv", "--weights", "BTC=1", "--overlay", "vol-target:NaN"})
+                                     << 2 << "--overlay \"vol-target:NaN\"";
+        // Endpoints: https only (http to this machine), no user info, no other scheme.
+        for (const auto &[exchange, url, words] :
+             {std::tuple{"binance", "http://api.example.com", "http:// is allowed only to this machine"},
+              std::tuple{"kraken", "file:///etc/passwd", "scheme \"file\" is not allowed"},
+              std::tuple{"binance", "javascript:alert(1)", "scheme \"javascript\" is not allowed"},
+              std::tuple{"binance", "https://user:pw@api.example.com", "must not hold a user name or password"},
+              std::tuple{"kraken", "https://api.example.com/?k=1", "must not have a query"},
+              std::tuple{"paper", "http://10.0.0.1", "http:// is allowed only to this machine"}}) {
+            QTest::addRow("base url %s %s", exchange, url)
+                << args({"accounts", "add", "--exchange", exchange, "--name", "x", "--base-url", url}) << 2
+                << QStringLiteral("--base-url: base URL \"%1\"").arg(QString::fromLatin1(url)) + QStringLiteral(": ")
+                    + QString::fromLatin1(words);
+        }
+        QTest::newRow("1e400 risk free") << args(
+            {"allocate", "--model", "equal", "--prices", "BTC=/nonexistent.csv", "--risk-free", "1e400"})
+                                         << 2 << "--risk-free \"1e400\"";
     }
 
     void badInputIsRefusedAndChangesNothing()

@@ -1,5 +1,6 @@
 // Approve-and-execute through the real ballast-cli on the paper exchange.
 #include "money/decimal.h"
+#include "testsupport.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -59,6 +60,54 @@ private slots:
     {
         m_db = m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QStringLiteral(".sqlite"));
         QFile::remove(m_db);
+    }
+
+    void badGuardValuesAreRefusedBeforeAnythingRuns_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("max-move NaN") << QStringList{QStringLiteral("--max-move"), QStringLiteral("NaN")}
+                                      << QStringLiteral("--max-move \"NaN\": is not a number (NaN)");
+        QTest::newRow("max-move nan%") << QStringList{QStringLiteral("--max-move"), QStringLiteral("nan%")}
+                                       << QStringLiteral("--max-move \"nan%\"");
+        QTest::newRow("max-move inf") << QStringList{QStringLiteral("--max-move"), QStringLiteral("inf")}
+                                      << QStringLiteral("--max-move \"inf\": is infinite");
+        QTest::newRow("max-move -inf") << QStringList{QStringLiteral("--max-move"), QStringLiteral("-inf")}
+                                       << QStringLiteral("--max-move \"-inf\"");
+        QTest::newRow("max-move 1e400") << QStringList{QStringLiteral("--max-move"), QStringLiteral("1e400")}
+                                        << QStringLiteral("--max-move \"1e400\"");
+        QTest::newRow("max-move 0x1") << QStringList{QStringLiteral("--max-move"), QStringLiteral("0x1")}
+                                      << QStringLiteral("hexadecimal");
+        QTest::newRow("max-move 100%") << QStringList{QStringLiteral("--max-move"), QStringLiteral("100%")}
+                                       << QStringLiteral("below 1");
+        QTest::newRow("max-notional NaN") << QStringList{QStringLiteral("--max-notional"), QStringLiteral("NaN")}
+                                          << QStringLiteral("--max-notional \"NaN\"");
+        QTest::newRow("max-notional 1e3")
+            << QStringList{QStringLiteral("--max-notional"), QStringLiteral("1e3")} << QStringLiteral("exponent");
+        QTest::newRow("max-notional -5") << QStringList{QStringLiteral("--max-notional"), QStringLiteral("-5")}
+                                         << QStringLiteral("above zero");
+    }
+
+    void badGuardValuesAreRefusedBeforeAnythingRuns()
+    {
+        QFETCH(QStringList, options);
+        QFETCH(QString, message);
+        const QString plan = planDemo();
+        QVERIFY(!plan.isEmpty());
+        QByteArray before;
+        {
+            auto db = ballast::storage::Database::open(m_db, ballast::storage::Database::Mode::ReadWriteExisting);
+            QVERIFY(db.ok());
+            before = ballast::test::contentDigest(**db);
+        }
+        const Run run = cli(QStringList{QStringLiteral("execute"), plan, QStringLiteral("--yes")} + options);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QCOMPARE(run.err.count(QLatin1Char('\n')), 1);
+        QVERIFY(run.out.isEmpty());
+        auto db = ballast::storage::Database::open(m_db, ballast::storage::Database::Mode::ReadWriteExisting);
+        QVERIFY(db.ok());
+        QCOMPARE(ballast::test::contentDigest(**db), before); // no order journalled, no plan marked executed
     }
 
     void approveAndExecuteOnPaper()

@@ -3,16 +3,26 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 using ballast::storage::Database;
 using ballast::storage::Statement;
 using ballast::storage::Transaction;
 
 namespace {
+
+int filePermissions(const QString &path)
+{
+    struct stat info = {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return -1;
+    return static_cast<int>(info.st_mode & 07777);
+}
 
 // Representative rows for a database at @p version, written with the SQL of
 // that version, so that every later migration has real data to carry.
@@ -98,6 +108,71 @@ private slots:
         ballast::test::TempDatabase fresh;
         QCOMPARE(one(db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)"),
                  one(fresh.db(), "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)"));
+    }
+
+    void eachDatabaseHasItsOwnIdentity()
+    {
+        ballast::test::TempDatabase first;
+        ballast::test::TempDatabase second;
+        const QString id = first.db().databaseId();
+        QCOMPARE(id.size(), 32);
+        QVERIFY(id.contains(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$"))));
+        QVERIFY(id != second.db().databaseId());
+        QCOMPARE(one(first.db(), "SELECT value FROM meta WHERE key = 'database_id'"), id);
+        // It stays the same across opens.
+        first.close();
+        auto again = Database::open(first.path(), Database::Mode::ReadWriteExisting);
+        QVERIFY(again.ok());
+        QCOMPARE((*again)->databaseId(), id);
+    }
+
+    void anOlderFileGetsItsIdentityAtItsFirstOpen()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.sqlite"));
+        {
+            // A file as an earlier build left it: migrated, but no identity.
+            auto old = Database::open(path);
+            QVERIFY(old.ok());
+            (*old)->exec("DELETE FROM meta WHERE key = 'database_id'");
+        }
+        QString id;
+        {
+            auto opened = Database::open(path, Database::Mode::ReadWriteExisting);
+            QVERIFY(opened.ok());
+            id = (*opened)->databaseId();
+            QCOMPARE(id.size(), 32);
+            QCOMPARE((*opened)->schemaVersion(), Database::latestVersion()); // no migration for it
+        }
+        auto reopened = Database::open(path, Database::Mode::ReadWriteExisting);
+        QVERIFY(reopened.ok());
+        QCOMPARE((*reopened)->databaseId(), id);
+    }
+
+    void filesAreOwnerOnly()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("private.sqlite"));
+        // Even with a permissive umask SQLite's files must not be readable by others.
+        const mode_t saved = ::umask(0);
+        auto opened = Database::open(path);
+        ::umask(saved);
+        QVERIFY(opened.ok());
+        (*opened)->exec("INSERT INTO meta (key, value) VALUES ('x', 'y')");
+        for (const QString &file : QStringList{path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
+            QVERIFY2(QFile::exists(file), qPrintable(file));
+            QCOMPARE(filePermissions(file), 0600);
+        }
+        opened->reset();
+
+        // A file someone loosened is tightened at the next open.
+        QVERIFY(
+            QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
+        QCOMPARE(filePermissions(path), 0644);
+        auto again = Database::open(path, Database::Mode::ReadWriteExisting);
+        QVERIFY(again.ok());
+        QCOMPARE(filePermissions(path), 0600);
+        QCOMPARE(filePermissions(path + QStringLiteral("-wal")), 0600);
     }
 
     void refusesDatabaseFromNewerBallast()
@@ -195,12 +270,13 @@ private slots:
             } // not committed: only 'b' goes
             outer.commit();
         }
-        QCOMPARE(one(db, "SELECT group_concat(key) FROM meta"), QStringLiteral("a"));
+        // (meta also holds the database's identity, made at creation)
+        QCOMPARE(one(db, "SELECT group_concat(key) FROM meta WHERE key <> 'database_id'"), QStringLiteral("a"));
         {
             Transaction aborted(db);
             db.exec("INSERT INTO meta VALUES ('c', '3')");
         }
-        QCOMPARE(one(db, "SELECT count(*) FROM meta"), QStringLiteral("1"));
+        QCOMPARE(one(db, "SELECT count(*) FROM meta WHERE key <> 'database_id'"), QStringLiteral("1"));
         QVERIFY(!db.inTransaction());
     }
 
@@ -209,7 +285,7 @@ private slots:
         ballast::test::TempDatabase temp;
         Database &db = temp.db();
         db.exec("INSERT INTO meta VALUES ('x', '1.2.3')");
-        Statement query(db, "SELECT value FROM meta");
+        Statement query(db, "SELECT value FROM meta WHERE key = 'x'");
         QVERIFY(query.step());
         QVERIFY_THROWS_EXCEPTION(ballast::storage::SqlError, (void)query.decimal(0));
     }

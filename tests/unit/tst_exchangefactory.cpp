@@ -1,5 +1,6 @@
 #include "exchange/exchangefactory.h"
 #include "services/ledger.h"
+#include "storage/database.h"
 #include "storage/marketrepo.h"
 #include "testsupport.h"
 
@@ -72,6 +73,38 @@ private slots:
         QVERIFY(factory.exchangeFor(kraken->id) == nullptr);
         QVERIFY(factory.whyNot(kraken->id).contains(QStringLiteral("API key")));
         QCOMPARE(asked, (QStringList{QStringLiteral("bn"), QStringLiteral("kr")}));
+    }
+
+    void aBadStoredBaseUrlIsRefusedBeforeAnyKeyIsUnlocked()
+    {
+        ballast::test::TempDatabase temp;
+        ballast::services::Ledger ledger(temp.db());
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        // The ledger refuses it on the way in ...
+        const auto refused = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"),
+                                               QStringLiteral("http://api.example.com"));
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("url.cleartext"));
+        // ... and one written another way (an older build, a hand edit) is refused on the way out.
+        const auto binance = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"));
+        const auto local =
+            ledger.addAccount(QStringLiteral("local"), QStringLiteral("binance"), QStringLiteral("http://127.0.0.1:9"));
+        QVERIFY(binance.ok() && local.ok());
+        ballast::storage::Statement edit(temp.db(), "UPDATE accounts SET base_url = ? WHERE id = ?");
+        edit.bind(1, QStringLiteral("https://user:pw@api.example.com")).bind(2, binance->id);
+        edit.run();
+        ExchangeFactory factory(temp.db(), QStringLiteral("USDT"));
+        QStringList asked;
+        factory.setOwnNetwork(
+            [&asked](const ballast::domain::Account &account) -> std::optional<ballast::exchange::ApiCredentials> {
+                asked.append(account.name);
+                return ballast::exchange::ApiCredentials{QByteArrayLiteral("key"), QByteArrayLiteral("secret")};
+            });
+        QVERIFY(factory.exchangeFor(binance->id) == nullptr);
+        QVERIFY2(factory.whyNot(binance->id).contains(QStringLiteral("user name or password")),
+                 qPrintable(factory.whyNot(binance->id)));
+        QVERIFY(factory.exchangeFor(local->id) != nullptr); // loopback may be http
+        QCOMPARE(asked, QStringList{QStringLiteral("local")});
     }
 
     void syncTimesAreTheLastMarketReplacement()

@@ -16,6 +16,18 @@ using ballast::security::Vault;
 namespace {
 
 const QString passphrase = QStringLiteral("correct horse battery staple");
+// Database identities (Database::databaseId() is 32 hex digits).
+const QString databaseId = QStringLiteral("c0ffee00d15ea5e5bada55decafbabe1");
+const QString otherDatabaseId = QStringLiteral("feedface0badf00ddeadbeef8badcafe");
+
+/// A vault at the lowest accepted cost (2^15), so that the many rows below
+/// stay quick; the default cost has tests of its own.
+Vault fastVault(const QString &path, const QString &id = databaseId)
+{
+    Vault vault(path, id);
+    vault.setScryptParams({15, 8, 1});
+    return vault;
+}
 const Credentials alphaCredentials{QStringLiteral("AKIAalphaPUBLICkey0123456789"),
                                    QStringLiteral("s3cr3t-alpha-NhqPtmdSJYdKjVHjA7PZj4Mge3R5")};
 const Credentials bravoCredentials{QStringLiteral("AKIAbravoPUBLICkey9876543210"),
@@ -54,7 +66,9 @@ int filePermissions(const QString &path)
 // Offsets inside a file holding exactly one record for "alpha" (see vault.h).
 constexpr qsizetype kHeaderSize = 8 + 1 + 4;
 constexpr qsizetype kNameAt = kHeaderSize + 2;
-constexpr qsizetype kParamsAt = kNameAt + 5;
+constexpr qsizetype kBindingAt = kNameAt + 5;
+constexpr qsizetype kDatabaseIdAt = kBindingAt + 2;
+constexpr qsizetype kParamsAt = kDatabaseIdAt + 32;
 constexpr qsizetype kSaltAt = kParamsAt + 1 + 1 + 4 + 4;
 constexpr qsizetype kNonceAt = kSaltAt + 16;
 constexpr qsizetype kCheckAt = kNonceAt + 12;
@@ -73,7 +87,7 @@ private slots:
         // costs at most one scrypt derivation instead of two.
         QVERIFY(m_dir.isValid());
         const QString path = m_dir.filePath(QStringLiteral("pristine.bin"));
-        QVERIFY(Vault(path).store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
+        QVERIFY(fastVault(path).store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         m_pristine = readAll(path);
         QVERIFY(!m_pristine.isEmpty());
     }
@@ -86,7 +100,7 @@ private slots:
 
     void roundTrip()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QElapsedTimer timer;
         timer.start();
         const auto stored = vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase);
@@ -104,7 +118,7 @@ private slots:
 
     void unicodeAndEmptyFieldsSurvive()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         const Credentials odd{QString(), QStringLiteral("clé sécrète ✓ １２３")};
         const QString name = QStringLiteral("Kraken – main");
         QVERIFY(vault.store(name, odd, QStringLiteral("pässwörd")).ok());
@@ -116,7 +130,7 @@ private slots:
 
     void twoAccountsAndReplace()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         QVERIFY(vault.store(QStringLiteral("bravo"), bravoCredentials, QStringLiteral("other passphrase")).ok());
         QCOMPARE(vault.accounts(), (QStringList{QStringLiteral("alpha"), QStringLiteral("bravo")}));
@@ -135,7 +149,7 @@ private slots:
 
     void wrongPassphrase()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         const auto loaded = vault.load(QStringLiteral("alpha"), QStringLiteral("Correct horse battery staple"));
         QVERIFY(!loaded.ok());
@@ -145,7 +159,7 @@ private slots:
 
     void unknownAccountIsNamed()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         const auto missingFile = vault.load(QStringLiteral("ghost"), passphrase);
         QVERIFY(!missingFile.ok());
         QCOMPARE(missingFile.error().code, QStringLiteral("vault.unknown-account"));
@@ -161,7 +175,7 @@ private slots:
 
     void removeKeepsOthers()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         QVERIFY(vault.store(QStringLiteral("bravo"), bravoCredentials, passphrase).ok());
         QVERIFY(vault.remove(QStringLiteral("alpha")).ok());
@@ -176,7 +190,7 @@ private slots:
 
     void refusesEmptyNameAndPassphrase()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(!vault.store(QString(), alphaCredentials, passphrase).ok());
         const auto empty = vault.store(QStringLiteral("alpha"), alphaCredentials, QString());
         QVERIFY(!empty.ok());
@@ -192,6 +206,8 @@ private slots:
         QTest::newRow("record count") << qsizetype(12);
         QTest::newRow("name length") << qsizetype(kHeaderSize + 1);
         QTest::newRow("account name") << kNameAt;
+        QTest::newRow("binding") << kBindingAt;
+        QTest::newRow("database id") << kDatabaseIdAt + 4;
         QTest::newRow("scrypt log2 N") << kParamsAt + 1;
         QTest::newRow("scrypt r") << kParamsAt + 5;
         QTest::newRow("salt") << kSaltAt + 3;
@@ -205,7 +221,7 @@ private slots:
     void tamperedBytesAreDetected()
     {
         QFETCH(qsizetype, offset);
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QByteArray bytes = m_pristine;
         const qsizetype at = offset >= 0 ? offset : bytes.size() + offset;
         QVERIFY(at >= 0 && at < bytes.size());
@@ -231,6 +247,8 @@ private slots:
         QTest::newRow("nonce") << kNonceAt << QStringLiteral("vault.damaged");
         QTest::newRow("ciphertext") << kCiphertextAt + 3 << QStringLiteral("vault.damaged");
         QTest::newRow("tag") << qsizetype(-32 - 16) << QStringLiteral("vault.damaged");
+        // Another identity: refused as another database's before any key is derived.
+        QTest::newRow("database id") << kDatabaseIdAt + 4 << QStringLiteral("vault.other-database");
         // Salt or check altered: the key no longer matches, which cannot be
         // told apart from a wrong passphrase; it still never decrypts.
         QTest::newRow("salt") << kSaltAt << QStringLiteral("vault.wrong-passphrase");
@@ -241,7 +259,7 @@ private slots:
     {
         QFETCH(qsizetype, offset);
         QFETCH(QString, code);
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QCOMPARE(withFreshChecksum(m_pristine), m_pristine); // the helper matches the real checksum
         QByteArray bytes = m_pristine;
         const qsizetype at = offset >= 0 ? offset : bytes.size() + offset;
@@ -254,7 +272,7 @@ private slots:
 
     void recordsCannotBeSwappedBetweenAccounts()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         QVERIFY(vault.store(QStringLiteral("bravo"), bravoCredentials, passphrase).ok());
         // Same-length names: swapping them moves each sealed record to the other account.
@@ -277,7 +295,7 @@ private slots:
 
     void fileIsOwnerOnly()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         QCOMPARE(filePermissions(m_path), 0600);
         // A rewrite tightens a file someone loosened.
@@ -290,7 +308,7 @@ private slots:
 
     void fileHoldsNoPlaintext()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         QVERIFY(vault.store(QStringLiteral("bravo"), bravoCredentials, passphrase).ok());
         const QByteArray bytes = readAll(m_path);
@@ -311,7 +329,7 @@ private slots:
 
     void errorsNeverQuoteSecrets()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         const auto wrong = vault.load(QStringLiteral("alpha"), QStringLiteral("guess"));
         QVERIFY(!wrong.ok());
@@ -321,7 +339,7 @@ private slots:
 
     void scryptParametersAreStored()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QCOMPARE(vault.scryptParams().log2N, quint8(15));
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         const auto params = vault.storedParams(QStringLiteral("alpha"));
@@ -347,7 +365,7 @@ private slots:
 
     void saltAndNonceAreFreshPerWrite()
     {
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         const QByteArray first = readAll(m_path);
         QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
@@ -361,17 +379,149 @@ private slots:
     void foreignFileIsNotOverwritten()
     {
         writeAll(m_path, QByteArrayLiteral("{\"not\": \"a vault\"}"));
-        Vault vault(m_path);
+        Vault vault = fastVault(m_path);
         const auto stored = vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase);
         QVERIFY(!stored.ok());
         QCOMPARE(stored.error().code, QStringLiteral("vault.damaged"));
         QCOMPARE(readAll(m_path), QByteArrayLiteral("{\"not\": \"a vault\"}"));
     }
 
+    void defaultCostIsScrypt2To17()
+    {
+        Vault vault(m_path, databaseId);
+        QCOMPARE(vault.scryptParams().log2N, quint8(17));
+        QCOMPARE(vault.scryptParams().r, quint32(8));
+        QCOMPARE(vault.scryptParams().p, quint32(1));
+        // 128 MiB of scrypt memory: OpenSSL's limit must allow it.
+        const auto stored = vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase);
+        QVERIFY2(stored.ok(), stored.ok() ? "" : qPrintable(stored.error().message));
+        QCOMPARE(vault.storedParams(QStringLiteral("alpha"))->log2N, quint8(17));
+        QCOMPARE(static_cast<int>(readAll(m_path)[kParamsAt + 1]), 17);
+        const auto loaded = vault.load(QStringLiteral("alpha"), passphrase);
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : qPrintable(loaded.error().message));
+        QCOMPARE(loaded->secret, alphaCredentials.secret);
+    }
+
+    void aVaultCopiedFromAnotherDatabaseIsRefused()
+    {
+        Vault original = fastVault(m_path);
+        QVERIFY(original.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
+        const QString copy = m_path + QStringLiteral(".copy");
+        QVERIFY(QFile::copy(m_path, copy));
+
+        // Same passphrase, same account name, another database: refused, and said so.
+        Vault elsewhere = fastVault(copy, otherDatabaseId);
+        const auto loaded = elsewhere.load(QStringLiteral("alpha"), passphrase);
+        QVERIFY(!loaded.ok());
+        QCOMPARE(loaded.error().code, QStringLiteral("vault.other-database"));
+        QVERIFY2(loaded.error().message.contains(QStringLiteral("belongs to another Ballast database")),
+                 qPrintable(loaded.error().message));
+        QVERIFY(!loaded.error().message.contains(passphrase));
+        QCOMPARE(readAll(copy), readAll(m_path)); // nothing re-sealed or rewritten
+
+        // Writing the other identity into the record does not help: it is in the AAD.
+        QByteArray bytes = readAll(m_path);
+        QCOMPARE(bytes.mid(kDatabaseIdAt, 32), databaseId.toLatin1());
+        bytes.replace(kDatabaseIdAt, 32, otherDatabaseId.toLatin1());
+        writeAll(copy, withFreshChecksum(bytes));
+        const auto forged = elsewhere.load(QStringLiteral("alpha"), passphrase);
+        QVERIFY(!forged.ok());
+        QCOMPARE(forged.error().code, QStringLiteral("vault.damaged"));
+
+        // The original still opens where it belongs.
+        QVERIFY(original.load(QStringLiteral("alpha"), passphrase).ok());
+        // A vault used without an identity refuses rather than ignoring the binding.
+        QCOMPARE(Vault(m_path, QString()).load(QStringLiteral("alpha"), passphrase).error().code,
+                 QStringLiteral("vault.unbound"));
+    }
+
+    void aVersion1FileOpensAndIsResealedAtTheNextUnlock()
+    {
+        // Written by the previous release: records bound to the account name
+        // only, scrypt N = 2^15, passphrase and keys as above.
+        const QString fixture = QFINDTESTDATA("data/vault-v1-scrypt15.bin");
+        QVERIFY(!fixture.isEmpty());
+        QVERIFY(QFile::copy(fixture, m_path));
+        QVERIFY(QFile::setPermissions(m_path, QFile::ReadOwner | QFile::WriteOwner));
+        QCOMPARE(readAll(m_path)[8], char(1));
+
+        Vault vault(m_path, databaseId); // the default cost, 2^17
+        QCOMPARE(vault.accounts(), (QStringList{QStringLiteral("alpha"), QStringLiteral("bravo")}));
+        QCOMPARE(vault.storedParams(QStringLiteral("alpha"))->log2N, quint8(15));
+        QCOMPARE(*vault.isBound(QStringLiteral("alpha")), false);
+
+        // A wrong passphrase changes nothing.
+        const QByteArray before = readAll(m_path);
+        QCOMPARE(vault.load(QStringLiteral("alpha"), QStringLiteral("wrong")).error().code,
+                 QStringLiteral("vault.wrong-passphrase"));
+        QCOMPARE(readAll(m_path), before);
+
+        const auto alpha = vault.load(QStringLiteral("alpha"), passphrase);
+        QVERIFY2(alpha.ok(), alpha.ok() ? "" : qPrintable(alpha.error().message));
+        QCOMPARE(alpha->apiKey, alphaCredentials.apiKey);
+        QCOMPARE(alpha->secret, alphaCredentials.secret);
+
+        // Re-sealed: this database's binding, the current cost, a version-2 file.
+        QCOMPARE(readAll(m_path)[8], char(2));
+        QCOMPARE(vault.storedParams(QStringLiteral("alpha"))->log2N, quint8(17));
+        QCOMPARE(*vault.isBound(QStringLiteral("alpha")), true);
+        // The other record is kept as it was, and still opens (then is re-sealed too).
+        QCOMPARE(vault.storedParams(QStringLiteral("bravo"))->log2N, quint8(15));
+        QCOMPARE(*vault.isBound(QStringLiteral("bravo")), false);
+        const auto bravo = vault.load(QStringLiteral("bravo"), passphrase);
+        QVERIFY(bravo.ok());
+        QCOMPARE(bravo->secret, bravoCredentials.secret);
+        QCOMPARE(*vault.isBound(QStringLiteral("bravo")), true);
+
+        // The re-sealed record opens here and is refused next to another database.
+        QVERIFY(vault.load(QStringLiteral("alpha"), passphrase).ok());
+        QCOMPARE(Vault(m_path, otherDatabaseId).load(QStringLiteral("alpha"), passphrase).error().code,
+                 QStringLiteral("vault.other-database"));
+        QCOMPARE(filePermissions(m_path), 0600);
+    }
+
+    void aRecordAtAnOldCostIsResealedAtTheNextUnlock()
+    {
+        QVERIFY(fastVault(m_path).store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
+        Vault vault(m_path, databaseId);
+        QCOMPARE(vault.storedParams(QStringLiteral("alpha"))->log2N, quint8(15));
+        QVERIFY(vault.load(QStringLiteral("alpha"), passphrase).ok());
+        QCOMPARE(vault.storedParams(QStringLiteral("alpha"))->log2N, quint8(17));
+        const QByteArray resealed = readAll(m_path);
+        // Once at the current cost, an unlock writes nothing.
+        const auto again = vault.load(QStringLiteral("alpha"), passphrase);
+        QVERIFY(again.ok());
+        QCOMPARE(again->secret, alphaCredentials.secret);
+        QCOMPARE(readAll(m_path), resealed);
+    }
+
+    void aNewKeysPassphraseIsCheckedAgainstTheVault()
+    {
+        Vault vault = fastVault(m_path);
+        // No vault yet: any passphrase will be the vault's.
+        QVERIFY(vault.checkPassphrase(QStringLiteral("anything")).ok());
+        QCOMPARE(vault.checkPassphrase(QString()).error().code, QStringLiteral("vault.invalid"));
+        QVERIFY(vault.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
+        const QByteArray before = readAll(m_path);
+        QVERIFY(vault.checkPassphrase(passphrase).ok());
+        const auto wrong = vault.checkPassphrase(QStringLiteral("correct horse battery stapel"));
+        QVERIFY(!wrong.ok());
+        QCOMPARE(wrong.error().code, QStringLiteral("vault.wrong-passphrase"));
+        QVERIFY2(wrong.error().message.contains(QStringLiteral("does not open the key vault")),
+                 qPrintable(wrong.error().message));
+        QVERIFY(!wrong.error().message.contains(QStringLiteral("stapel")));
+        QCOMPARE(readAll(m_path), before);
+
+        // The key store offers the same check (the CLI and the desktop app use it).
+        KeyStore store(m_path, databaseId, KeyStore::Mode::VaultOnly);
+        QVERIFY(store.checkPassphrase(passphrase).ok());
+        QCOMPARE(store.checkPassphrase(QStringLiteral("nope")).error().code, QStringLiteral("vault.wrong-passphrase"));
+    }
+
     void keyStoreFallsBackToTheVaultFile()
     {
         // Always runs: the forced fallback, whatever the machine has.
-        KeyStore store(m_path, KeyStore::Mode::VaultOnly);
+        KeyStore store(m_path, databaseId, KeyStore::Mode::VaultOnly);
         QCOMPARE(store.backend(), KeyStore::Backend::VaultFile);
         QVERIFY(store.store(QStringLiteral("alpha"), alphaCredentials, passphrase).ok());
         QVERIFY(store.vault().contains(QStringLiteral("alpha")));
@@ -397,7 +547,7 @@ private slots:
               KeyStore::keychainCompiledIn() ? "yes" : "no", available ? "yes" : "no", static_cast<long long>(firstMs),
               static_cast<long long>(timer.elapsed()));
 
-        KeyStore store(m_path);
+        KeyStore store(m_path, databaseId);
         QCOMPARE(store.backend(), available ? KeyStore::Backend::SystemKeychain : KeyStore::Backend::VaultFile);
         if (available)
             return; // the keychain path is covered by systemKeychainRoundTrip
@@ -415,7 +565,7 @@ private slots:
             QSKIP("no system keychain here (no D-Bus session or no Secret Service); the vault fallback is tested");
         // A service name of its own, so a developer's real entries are never touched.
         const QString service = QStringLiteral("Ballast test %1").arg(QCoreApplication::applicationPid());
-        KeyStore store(m_path, KeyStore::Mode::Auto, service);
+        KeyStore store(m_path, databaseId, KeyStore::Mode::Auto, service);
         QCOMPARE(store.backend(), KeyStore::Backend::SystemKeychain);
         const QString account = QStringLiteral("tst_vault-alpha");
         const auto stored = store.store(account, alphaCredentials, QString());

@@ -1,5 +1,7 @@
 #include "dialogs/addaccountdialog.h"
 
+#include "exchange/baseurl.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -7,7 +9,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QUrl>
 #include <QVBoxLayout>
 
 namespace ballast::ui {
@@ -53,6 +54,11 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_advanced->setChecked(false);
     auto *advancedForm = new QFormLayout(m_advanced);
     advancedForm->addRow(tr("Base &URL:"), m_baseUrl);
+    m_baseUrlProblem = new QLabel(m_advanced);
+    m_baseUrlProblem->setObjectName(QStringLiteral("baseUrlProblem"));
+    m_baseUrlProblem->setWordWrap(true);
+    m_baseUrlProblem->setAccessibleName(tr("Why the base URL is refused"));
+    advancedForm->addRow(QString(), m_baseUrlProblem);
     advancedForm->addRow(new QLabel(tr("For testnets and test servers only."), m_advanced));
     m_baseUrl->setEnabled(false);
     connect(m_advanced, &QGroupBox::toggled, m_baseUrl, &QWidget::setEnabled);
@@ -169,20 +175,40 @@ QString AddAccountDialog::problem() const
             return tr("Paste the API key.");
         if (m_secret->text().trimmed().isEmpty())
             return tr("Paste the API secret.");
-        const QString url = baseUrl();
-        if (!url.isEmpty()) {
-            const QUrl parsed(url, QUrl::StrictMode);
-            if (!parsed.isValid() || parsed.host().isEmpty()
-                || (parsed.scheme() != QLatin1String("https") && parsed.scheme() != QLatin1String("http")))
-                return tr("The base URL must look like https://host[:port].");
-        }
+        if (QString url = baseUrlProblem(); !url.isEmpty())
+            return url;
     }
     return {};
+}
+
+QString AddAccountDialog::baseUrlProblem() const
+{
+    const QString url = baseUrl();
+    if (url.isEmpty())
+        return {};
+    // The rule is core's (the CLI and the connectors apply it too); the words are ours.
+    const auto checked = exchange::checkBaseUrl(url);
+    if (checked)
+        return {};
+    const QString code = checked.error().code;
+    if (code == QLatin1String("url.cleartext"))
+        return tr("The base URL must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or "
+                  "::1); the API key would travel in clear.");
+    if (code == QLatin1String("url.scheme"))
+        return tr("The base URL must start with https://.");
+    if (code == QLatin1String("url.userinfo"))
+        return tr("The base URL must not hold a user name or password.");
+    if (code == QLatin1String("url.query"))
+        return tr("The base URL must not have a query (?) or fragment (#).");
+    return tr("The base URL must look like https://host[:port].");
 }
 
 void AddAccountDialog::validate()
 {
     const QString why = problem();
+    const QString url = needsKeys() ? baseUrlProblem() : QString();
+    m_baseUrlProblem->setText(url);
+    m_baseUrlProblem->setVisible(!url.isEmpty());
     m_problem->setText(why);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(why.isEmpty());
 }

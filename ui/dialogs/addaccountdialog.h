@@ -42,6 +42,7 @@ public:
 private:
     void kindChanged();
     void validate();
+    [[nodiscard]] QString baseUrlProblem() const;
 
     QStringList m_taken;
     QComboBox *m_kind = nullptr;
@@ -52,6 +53,7 @@ private:
     QLineEdit *m_secret = nullptr;
     QGroupBox *m_advanced = nullptr;
     QLineEdit *m_baseUrl = nullptr;
+    QLabel *m_baseUrlProblem = nullptr; ///< why the base URL is refused, under the field
     QLabel *m_hint = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

@@ -3,7 +3,7 @@
 #include "appcontext.h"
 #include "security/keystore.h"
 #include "services/executionworker.h"
-#include "storage/accountrepo.h"
+#include "services/ledgerqueries.h"
 
 namespace ballast::ui {
 
@@ -43,7 +43,7 @@ ExecutionController::~ExecutionController()
 QList<qint64> ExecutionController::exchangeAccounts(const QList<qint64> &accountIds) const
 {
     QList<qint64> ids;
-    auto accounts = storage::AccountRepo(m_context.db()).list();
+    auto accounts = services::LedgerQueries(m_context.db()).accounts();
     if (!accounts)
         return ids;
     for (const auto &account : *accounts) {
@@ -61,7 +61,7 @@ Result<ExecutionController::Unlock> ExecutionController::unlockCredentials(const
     const QList<qint64> needed = exchangeAccounts(accountIds);
     if (needed.isEmpty())
         return unlock;
-    auto accounts = storage::AccountRepo(m_context.db()).list();
+    auto accounts = services::LedgerQueries(m_context.db()).accounts();
     if (!accounts)
         return accounts.error();
     for (const auto &account : *accounts) {

@@ -4,6 +4,7 @@
 #include "dialogs/addaccountdialog.h"
 #include "models/accountsmodel.h"
 #include "security/vault.h"
+#include "storage/database.h"
 #include "workers/accountworker.h"
 
 #include <QApplication>
@@ -286,7 +287,7 @@ void AccountsView::addAccount()
     NewAccountRequest request{dialog.name(), dialog.exchange(), dialog.baseUrl(), dialog.apiKey(), dialog.secret(), {}};
     dialog.clearSecrets();
     if (dialog.needsKeys()) {
-        const bool creating = security::Vault(context().vaultPath()).accounts().isEmpty();
+        const bool creating = security::Vault(context().vaultPath(), context().db().databaseId()).accounts().isEmpty();
         auto passphrase = unlockVault(request.name, creating);
         if (!passphrase) {
             if (m_message->text().isEmpty() || m_message->property("ok").toBool())

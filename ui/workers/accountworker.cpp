@@ -23,11 +23,12 @@ void wipe(QString &secret)
 
 /// Credentials from the key store for the factory; the store's own error is
 /// kept so that the person reads why the key could not be unlocked.
-exchange::ExchangeFactory::CredentialsFor credentialsFrom(const QString &vaultPath, const QString &passphrase,
-                                                          QString *error)
+exchange::ExchangeFactory::CredentialsFor credentialsFrom(const QString &vaultPath, const QString &databaseId,
+                                                          const QString &passphrase, QString *error)
 {
-    return [vaultPath, passphrase, error](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
-        security::KeyStore keys(vaultPath);
+    return [vaultPath, databaseId, passphrase,
+            error](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
+        security::KeyStore keys(vaultPath, databaseId);
         auto loaded = keys.load(account.name, passphrase);
         if (!loaded) {
             *error = loaded.error().message;
@@ -124,7 +125,7 @@ void AccountWorker::testConnection(qint64 accountId, QString passphrase)
     auto portfolio = services::LedgerQueries(*db).portfolio();
     exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
-    factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
+    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
     wipe(passphrase);
     exchange::Exchange *connector = factory.exchangeFor(accountId);
     if (!connector) {
@@ -162,7 +163,7 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
     auto portfolio = services::LedgerQueries(*db).portfolio();
     exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
-    factory.setOwnNetwork(credentialsFrom(m_vaultPath, passphrase, &keyError));
+    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
     wipe(passphrase);
     int synced = 0;
     int failed = 0;
