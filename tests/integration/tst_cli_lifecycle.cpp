@@ -178,6 +178,47 @@ private slots:
         checkRefused({QStringLiteral("execute"), id, QStringLiteral("--yes")}, QStringLiteral("superseded"));
     }
 
+    void twoVersionsOfOnePlanAtOnceSendOneOfThem()
+    {
+        // The whole proposal and an approved part of it, started by two processes at once.
+        const QString id = plan();
+        const QJsonArray lines = cli({QStringLiteral("plans"), QStringLiteral("show"), id, QStringLiteral("--json")})
+                                     .json()
+                                     .value(QStringLiteral("orders"))
+                                     .toArray();
+        QVERIFY(lines.size() >= 2);
+        const QString firstLine = QString::number(lines.at(0).toObject().value(QStringLiteral("line")).toInt());
+        const Run part =
+            cli({QStringLiteral("execute"), id, QStringLiteral("--lines"), firstLine, QStringLiteral("--dry-run")});
+        QVERIFY2(part.exitCode == 0, qPrintable(part.err));
+        const QString partId = part.out.section(QStringLiteral("as plan "), 1).section(QLatin1Char('.'), 0, 0);
+        QVERIFY2(partId.startsWith(QLatin1Char('P')) && partId != id, qPrintable(part.out));
+        QList<QProcess *> processes;
+        for (const QString &planId : {id, partId}) {
+            auto *process = new QProcess(this);
+            process->setProcessEnvironment(environment());
+            process->start(qEnvironmentVariable("BALLAST_CLI"),
+                           {QStringLiteral("--db"), m_db, QStringLiteral("execute"), planId, QStringLiteral("--yes")});
+            processes.append(process);
+        }
+        QStringList ran;
+        for (int i = 0; i < processes.size(); ++i) {
+            QVERIFY(processes[i]->waitForFinished(120000));
+            const QString err = QString::fromUtf8(processes[i]->readAllStandardError());
+            if (processes[i]->exitCode() == 0) {
+                ran.append(i == 0 ? id : partId);
+            } else {
+                QCOMPARE(processes[i]->exitCode(), 1);
+                QVERIFY2(err.contains(QStringLiteral("another execution is running"))
+                             || err.contains(QStringLiteral("superseded")),
+                         qPrintable(err));
+            }
+            delete processes[i];
+        }
+        QCOMPARE(ran.size(), 1);
+        checkPaper(ran.first(), static_cast<int>(lines.size()));
+    }
+
     void badGuardValuesAreRefused_data()
     {
         QTest::addColumn<QString>("value");
