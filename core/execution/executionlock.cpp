@@ -70,7 +70,7 @@ void ExecutionLock::release()
 
 QString ExecutionLock::lockFolder()
 {
-    const QString configured = qEnvironmentVariable("BALLAST_LOCK_DIR");
+    QString configured = qEnvironmentVariable("BALLAST_LOCK_DIR");
     if (!configured.isEmpty())
         return configured;
     return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/ballast/locks");
