@@ -7,6 +7,7 @@
 #include "models/previewmodel.h"
 #include "models/targetsmodel.h"
 #include "services/ledger.h"
+#include "services/planservice.h"
 #include "views/targetcommands.h"
 
 #include <QComboBox>
@@ -507,7 +508,9 @@ void TargetsView::updatePreview()
     domain::Portfolio edited = m_stored;
     edited.targets = *targets;
     edited.defaultBand = *band;
-    auto plan = context().ledger().previewPlan(edited, rebalance::PlanMode{}, rebalance::PlanConstraints{});
+    // Through the plan service: an arithmetic error in the planner comes back as a value.
+    auto plan = services::PlanService(context().db(), context().clock())
+                    .preview(edited, rebalance::PlanMode{}, rebalance::PlanConstraints{});
     if (!plan) {
         m_preview->clear();
         m_previewSummary->setText(tr("No preview: %1").arg(plan.error().message));
