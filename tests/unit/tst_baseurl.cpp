@@ -14,9 +14,9 @@ private slots:
     static void accepted_data()
     {
         QTest::addColumn<QString>("url");
-        QTest::newRow("https") << QStringLiteral("https://api.binance.com");
+        QTest::newRow("https") << QStringLiteral("https://api.example.com");
         QTest::newRow("https port path") << QStringLiteral("https://testnet.binance.vision:443/api");
-        QTest::newRow("HTTPS upper case") << QStringLiteral("HTTPS://api.kraken.com");
+        QTest::newRow("HTTPS upper case") << QStringLiteral("HTTPS://API.EXAMPLE.ORG");
         QTest::newRow("http localhost") << QStringLiteral("http://localhost:8080");
         QTest::newRow("http LOCALHOST") << QStringLiteral("http://LOCALHOST:8080");
         QTest::newRow("http 127.0.0.1") << QStringLiteral("http://127.0.0.1:9");
@@ -35,7 +35,7 @@ private slots:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("code");
-        QTest::newRow("http remote") << QStringLiteral("http://api.binance.com") << QStringLiteral("url.cleartext");
+        QTest::newRow("http remote") << QStringLiteral("http://api.example.com") << QStringLiteral("url.cleartext");
         QTest::newRow("http remote ip") << QStringLiteral("http://192.0.2.1:80") << QStringLiteral("url.cleartext");
         QTest::newRow("http 128.0.0.1") << QStringLiteral("http://128.0.0.1") << QStringLiteral("url.cleartext");
         QTest::newRow("http localhost lookalike")
@@ -48,19 +48,19 @@ private slots:
         QTest::newRow("javascript") << QStringLiteral("javascript:alert(1)") << QStringLiteral("url.scheme");
         QTest::newRow("ftp") << QStringLiteral("ftp://example.com") << QStringLiteral("url.scheme");
         QTest::newRow("ws") << QStringLiteral("ws://127.0.0.1") << QStringLiteral("url.scheme");
-        QTest::newRow("no scheme") << QStringLiteral("api.binance.com") << QStringLiteral("url.scheme");
+        QTest::newRow("no scheme") << QStringLiteral("api.example.com") << QStringLiteral("url.scheme");
         QTest::newRow("user and password")
-            << QStringLiteral("https://user:pw@api.binance.com") << QStringLiteral("url.userinfo");
-        QTest::newRow("user only") << QStringLiteral("https://user@api.binance.com") << QStringLiteral("url.userinfo");
-        QTest::newRow("empty user") << QStringLiteral("https://@api.binance.com") << QStringLiteral("url.userinfo");
+            << QStringLiteral("https://user:pw@api.example.com") << QStringLiteral("url.userinfo");
+        QTest::newRow("user only") << QStringLiteral("https://user@api.example.com") << QStringLiteral("url.userinfo");
+        QTest::newRow("empty user") << QStringLiteral("https://@api.example.com") << QStringLiteral("url.userinfo");
         QTest::newRow("loopback with password")
             << QStringLiteral("http://u:p@127.0.0.1:9") << QStringLiteral("url.userinfo");
-        QTest::newRow("query") << QStringLiteral("https://api.binance.com/?a=1") << QStringLiteral("url.query");
-        QTest::newRow("empty query") << QStringLiteral("https://api.binance.com?") << QStringLiteral("url.query");
-        QTest::newRow("fragment") << QStringLiteral("https://api.binance.com/#x") << QStringLiteral("url.query");
+        QTest::newRow("query") << QStringLiteral("https://api.example.com/?a=1") << QStringLiteral("url.query");
+        QTest::newRow("empty query") << QStringLiteral("https://api.example.com?") << QStringLiteral("url.query");
+        QTest::newRow("fragment") << QStringLiteral("https://api.example.com/#x") << QStringLiteral("url.query");
         QTest::newRow("no host") << QStringLiteral("https:///path") << QStringLiteral("url.host");
-        QTest::newRow("space") << QStringLiteral("https://api.binance.com /x") << QStringLiteral("url.syntax");
-        QTest::newRow("newline") << QStringLiteral("https://api.binance.com\n") << QStringLiteral("url.syntax");
+        QTest::newRow("space") << QStringLiteral("https://api.example.com /x") << QStringLiteral("url.syntax");
+        QTest::newRow("newline") << QStringLiteral("https://api.example.com\n") << QStringLiteral("url.syntax");
         QTest::newRow("empty") << QString() << QStringLiteral("url.syntax");
     }
     static void refused()
