@@ -51,6 +51,28 @@ bool isStartable(PlanStatus status)
     return status == PlanStatus::Proposed || status == PlanStatus::Approved;
 }
 
+Status refuseFinal(const QString &planId, PlanStatus status)
+{
+    switch (status) {
+    case PlanStatus::Superseded:
+        return makeError(
+            QStringLiteral("plan.superseded"),
+            QStringLiteral("plan %1 was superseded by another plan and cannot run; propose a new plan").arg(planId));
+    case PlanStatus::Executed:
+        return makeError(
+            QStringLiteral("plan.executed"),
+            QStringLiteral("plan %1 was executed already; see \"ballast-cli orders --plan %1\"").arg(planId));
+    case PlanStatus::Cancelled:
+        return makeError(QStringLiteral("plan.cancelled"),
+                         QStringLiteral("plan %1 was cancelled and cannot run again; propose a new plan").arg(planId));
+    case PlanStatus::Proposed:
+    case PlanStatus::Approved:
+    case PlanStatus::Executing:
+        break;
+    }
+    return {};
+}
+
 QString toText(PlanStatus status)
 {
     for (const auto &[value, name] : kNames) {

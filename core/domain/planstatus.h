@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/result.h"
+
 #include <QString>
 
 #include <optional>
@@ -30,6 +32,11 @@ enum class PlanStatus {
 [[nodiscard]] bool isFinal(PlanStatus status);
 /// True for the states from which an execution may start (not resume).
 [[nodiscard]] bool isStartable(PlanStatus status);
+
+/// Why plan @p planId can never run in @p status (superseded, executed or
+/// cancelled: codes plan.superseded, plan.executed, plan.cancelled); nothing
+/// for a status from which it may start or resume.
+[[nodiscard]] Status refuseFinal(const QString &planId, PlanStatus status);
 
 /// "proposed", "approved", "executing", "executed", "cancelled", "superseded"
 /// (the strings stored in the plans table).

@@ -600,21 +600,8 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
     auto planStatus = storage::PlanRepo(m_db).status(plan.id);
     if (!planStatus)
         return planStatus.error();
-    switch (*planStatus) {
-    case domain::PlanStatus::Superseded:
-        return makeError(
-            QStringLiteral("plan.superseded"),
-            QStringLiteral("plan %1 was superseded by another plan and cannot run; propose a new plan").arg(plan.id));
-    case domain::PlanStatus::Executed:
-        return makeError(
-            QStringLiteral("plan.executed"),
-            QStringLiteral("plan %1 was executed already; see \"ballast-cli orders --plan %1\"").arg(plan.id));
-    case domain::PlanStatus::Cancelled:
-        return makeError(QStringLiteral("plan.cancelled"),
-                         QStringLiteral("plan %1 was cancelled and cannot run again; propose a new plan").arg(plan.id));
-    default:
-        break;
-    }
+    if (auto runnable = domain::refuseFinal(plan.id, *planStatus); !runnable)
+        return runnable.error();
     Run run{plan, options, progress, cancel, {}, {}, false, {}, {}, {}, false};
     run.summary.planId = plan.id;
     run.summary.dryRun = options.dryRun;

@@ -248,23 +248,10 @@ Status PlanService::checkRunnable(const QString &id)
     auto stored = storage::PlanRepo(m_db).load(id);
     if (!stored)
         return stored.error();
-    switch (stored->status) {
-    case PlanStatus::Superseded:
-        return makeError(
-            QStringLiteral("plan.superseded"),
-            QStringLiteral("plan %1 was superseded by a newer plan and cannot run; propose a new plan").arg(id));
-    case PlanStatus::Executed:
-        return makeError(QStringLiteral("plan.executed"),
-                         QStringLiteral("plan %1 was executed already; see \"ballast-cli orders --plan %1\"").arg(id));
-    case PlanStatus::Cancelled:
-        return makeError(QStringLiteral("plan.cancelled"),
-                         QStringLiteral("plan %1 was cancelled and cannot run again; propose a new plan").arg(id));
-    case PlanStatus::Executing:
+    if (auto runnable = domain::refuseFinal(id, stored->status); !runnable)
+        return runnable;
+    if (stored->status == PlanStatus::Executing)
         return {}; // a resume: its guards are checked again before its next order
-    case PlanStatus::Proposed:
-    case PlanStatus::Approved:
-        break;
-    }
     const auto basis = PlanBasis::fromJson(stored->basis);
     if (!basis) {
         return makeError(QStringLiteral("plan.stale"),
