@@ -1,0 +1,156 @@
+#include "domain/transaction.h"
+
+#include <array>
+#include <utility>
+
+namespace ballast::domain {
+
+using money::Decimal;
+
+namespace {
+
+constexpr std::array<std::pair<TransactionKind, const char *>, 8> kKindNames{{
+    {TransactionKind::Trade, "trade"},
+    {TransactionKind::Deposit, "deposit"},
+    {TransactionKind::Withdrawal, "withdrawal"},
+    {TransactionKind::TransferOut, "transfer_out"},
+    {TransactionKind::TransferIn, "transfer_in"},
+    {TransactionKind::Income, "income"},
+    {TransactionKind::Fee, "fee"},
+    {TransactionKind::Adjustment, "adjustment"},
+}};
+
+constexpr std::array<std::pair<TransactionSource, const char *>, 5> kSourceNames{{
+    {TransactionSource::Manual, "manual"},
+    {TransactionSource::Import, "import"},
+    {TransactionSource::Sync, "sync"},
+    {TransactionSource::Execution, "execution"},
+    {TransactionSource::Opening, "opening"},
+}};
+
+void add(QList<BalanceChange> &out, const Transaction &tx, const QString &asset, const Decimal &delta)
+{
+    if (delta.isZero())
+        return;
+    out.append(BalanceChange{tx.accountId, tx.network, asset, delta});
+}
+
+Error fieldError(const QString &field, const QString &why)
+{
+    return makeError(QStringLiteral("transaction.invalid"), QStringLiteral("%1: %2").arg(field, why));
+}
+
+} // namespace
+
+QList<BalanceChange> balanceChanges(const Transaction &tx)
+{
+    QList<BalanceChange> out;
+    switch (tx.kind) {
+    case TransactionKind::Trade: {
+        const Decimal quoteMoved = tx.tradeQuote();
+        if (tx.side == Side::Buy) {
+            add(out, tx, tx.asset, tx.quantity);
+            add(out, tx, tx.quote, -quoteMoved);
+        } else {
+            add(out, tx, tx.asset, -tx.quantity);
+            add(out, tx, tx.quote, quoteMoved);
+        }
+        break;
+    }
+    case TransactionKind::Deposit:
+    case TransactionKind::TransferIn:
+    case TransactionKind::Income:
+        add(out, tx, tx.asset, tx.quantity);
+        break;
+    case TransactionKind::Withdrawal:
+    case TransactionKind::TransferOut:
+    case TransactionKind::Fee:
+        add(out, tx, tx.asset, -tx.quantity);
+        break;
+    case TransactionKind::Adjustment:
+        add(out, tx, tx.asset, tx.quantity);
+        break;
+    }
+    if (!tx.fee.isZero())
+        add(out, tx, tx.feeAsset, -tx.fee);
+    return out;
+}
+
+bool isExternalFlow(TransactionKind kind)
+{
+    return kind == TransactionKind::Deposit || kind == TransactionKind::Withdrawal
+        || kind == TransactionKind::Adjustment;
+}
+
+QString kindName(TransactionKind kind)
+{
+    for (const auto &[k, name] : kKindNames) {
+        if (k == kind)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+std::optional<TransactionKind> kindFromName(const QString &name)
+{
+    for (const auto &[k, text] : kKindNames) {
+        if (name == QLatin1String(text))
+            return k;
+    }
+    return std::nullopt;
+}
+
+QString sourceName(TransactionSource source)
+{
+    for (const auto &[s, name] : kSourceNames) {
+        if (s == source)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+std::optional<TransactionSource> sourceFromName(const QString &name)
+{
+    for (const auto &[s, text] : kSourceNames) {
+        if (name == QLatin1String(text))
+            return s;
+    }
+    return std::nullopt;
+}
+
+Status validate(const Transaction &tx)
+{
+    if (!tx.time.isValid())
+        return fieldError(QStringLiteral("time"), QStringLiteral("missing or not a valid date and time"));
+    if (tx.accountId <= 0)
+        return fieldError(QStringLiteral("account"), QStringLiteral("missing"));
+    if (tx.asset.isEmpty())
+        return fieldError(QStringLiteral("asset"), QStringLiteral("missing"));
+    if (tx.kind == TransactionKind::Adjustment) {
+        if (tx.quantity.isZero())
+            return fieldError(QStringLiteral("quantity"), QStringLiteral("an adjustment of zero changes nothing"));
+    } else if (!tx.quantity.isPositive()) {
+        return fieldError(QStringLiteral("quantity"),
+                          QStringLiteral("must be greater than zero, not %1").arg(tx.quantity.toString()));
+    }
+    if (tx.price.isNegative())
+        return fieldError(QStringLiteral("price"), QStringLiteral("must not be negative"));
+    if (tx.kind == TransactionKind::Trade) {
+        if (tx.quote.isEmpty())
+            return fieldError(QStringLiteral("quote"), QStringLiteral("a trade needs its quote asset"));
+        if (tx.quote == tx.asset)
+            return fieldError(QStringLiteral("quote"),
+                              QStringLiteral("the quote asset must differ from the base asset"));
+        if (!tx.price.isPositive() && !tx.quoteAmount.isPositive())
+            return fieldError(QStringLiteral("price"), QStringLiteral("a trade needs a price greater than zero"));
+    }
+    if (tx.quoteAmount.isNegative())
+        return fieldError(QStringLiteral("quote amount"), QStringLiteral("must not be negative"));
+    if (tx.fee.isNegative())
+        return fieldError(QStringLiteral("fee"), QStringLiteral("must not be negative"));
+    if (!tx.fee.isZero() && tx.feeAsset.isEmpty())
+        return fieldError(QStringLiteral("fee asset"), QStringLiteral("a fee needs the asset it was paid in"));
+    return {};
+}
+
+} // namespace ballast::domain
