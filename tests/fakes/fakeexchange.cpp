@@ -502,6 +502,8 @@ void FakeExchange::dispatch(const FakeRequest &incoming, QTcpSocket *socket)
 {
     FakeRequest request = incoming;
     request.endpoint = classify(request);
+    if (m_gate)
+        m_gate(request);
     const QPointer<QTcpSocket> guard(socket);
     if (auto refused = admit(request)) {
         finish(request, guard, refused, std::nullopt, false);

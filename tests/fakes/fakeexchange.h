@@ -12,6 +12,7 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <functional>
 #include <optional>
 
 QT_BEGIN_NAMESPACE
@@ -132,6 +133,11 @@ public:
     /// markets and prices; credentials and configured limits are kept.
     virtual void reset();
 
+    /// Called in the fake's own thread with every API request before the
+    /// exchange acts on it; it may block that thread (a test holds requests
+    /// until another thread lets them go). Empty: none.
+    void setRequestGate(std::function<void(const FakeRequest &)> gate) { m_gate = std::move(gate); }
+
     /// Serves POST/GET /__control/... (on by default).
     void setControlEnabled(bool enabled) { m_controlEnabled = enabled; }
 
@@ -190,6 +196,7 @@ private:
     QList<RequestRecord> m_log;
     QList<QPointer<QTcpSocket>> m_held;
     bool m_controlEnabled = true;
+    std::function<void(const FakeRequest &)> m_gate;
 };
 
 } // namespace ballast::test::fake
