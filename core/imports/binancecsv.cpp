@@ -243,6 +243,8 @@ Result<ParsedTransactions> parseBinanceTransactions(const CsvFile &table)
                     return tx.error();
                 out.transactions.append(*tx);
             }
+            if (ins.isEmpty() && outs.isEmpty())
+                return {}; // fee rows alone: fees
             out.warnings.append(
                 QStringLiteral("%1: line %2: the trade rows at %3 could not be paired into one trade (%4 coins in, %5 "
                                "out); kept as unexplained adjustments to classify")

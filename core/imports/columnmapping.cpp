@@ -18,9 +18,14 @@ using money::Decimal;
 
 namespace {
 
-const QStringList kTopKeys = {QStringLiteral("format"),    QStringLiteral("columns"),    QStringLiteral("time"),
-                              QStringLiteral("kinds"),     QStringLiteral("defaults"),   QStringLiteral("decimalComma"),
-                              QStringLiteral("skipLines"), QStringLiteral("description")};
+const QStringList &topKeys()
+{
+    static const QStringList keys = {QStringLiteral("format"),    QStringLiteral("columns"),
+                                     QStringLiteral("time"),      QStringLiteral("kinds"),
+                                     QStringLiteral("defaults"),  QStringLiteral("decimalComma"),
+                                     QStringLiteral("skipLines"), QStringLiteral("description")};
+    return keys;
+}
 
 Error mappingError(const QString &file, const QString &what)
 {
@@ -96,10 +101,25 @@ Result<Resolved> resolve(const ColumnMapping &mapping, const CsvFile &table)
         }
         r.index.insert(it.key(), c);
     }
-    for (auto it = mapping.kinds.cbegin(); it != mapping.kinds.cend(); ++it)
-        r.kinds.insert(it.key().trimmed().toLower(), *kindTarget(it.value()));
-    if (!mapping.defaultKind.isEmpty())
+    // A mapping built in code (the GUI's dialog) has not been through
+    // parseMapping(): its kinds are checked here too.
+    for (auto it = mapping.kinds.cbegin(); it != mapping.kinds.cend(); ++it) {
+        const auto target = kindTarget(it.value());
+        if (!target) {
+            return table.fileError(QStringLiteral("import.mapping"),
+                                   QStringLiteral("the mapping's kind \"%1\" for \"%2\" is not a kind; expected %3")
+                                       .arg(it.value(), it.key(), CsvFile::listed(ColumnMapping::kindNames())));
+        }
+        r.kinds.insert(it.key().trimmed().toLower(), *target);
+    }
+    if (!mapping.defaultKind.isEmpty()) {
         r.defaultKind = kindTarget(mapping.defaultKind);
+        if (!r.defaultKind) {
+            return table.fileError(
+                QStringLiteral("import.mapping"),
+                QStringLiteral("the mapping's default kind \"%1\" is not a kind").arg(mapping.defaultKind));
+        }
+    }
     r.zone = zoneFrom(mapping.timeZone).value_or(QTimeZone::utc());
     return r;
 }
@@ -270,9 +290,9 @@ Result<ColumnMapping> parseMapping(QByteArrayView json, const QString &fileName)
         return mappingError(fileName, QStringLiteral("a mapping is a JSON object"));
     const QJsonObject root = doc.object();
     for (const QString &key : root.keys()) {
-        if (!kTopKeys.contains(key)) {
+        if (!topKeys().contains(key)) {
             return mappingError(fileName,
-                                QStringLiteral("unknown key \"%1\"; expected %2").arg(key, CsvFile::listed(kTopKeys)));
+                                QStringLiteral("unknown key \"%1\"; expected %2").arg(key, CsvFile::listed(topKeys())));
         }
     }
     if (root.contains(QLatin1StringView("format"))

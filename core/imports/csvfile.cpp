@@ -136,6 +136,22 @@ Result<CsvFile> CsvFile::read(QByteArrayView bytes, const QString &fileName, con
             }
             continue;
         }
+        // Short rows (trailing empty cells left out) are padded; a row with
+        // more cells than the header has a separator inside an unquoted value.
+        while (row.cells.size() > table.m_header.size() && row.cells.back().isEmpty())
+            row.cells.removeLast();
+        if (row.cells.size() > table.m_header.size()) {
+            return table.fileError(QStringLiteral("import.syntax"),
+                                   QStringLiteral("line %1 has %2 cells but the header (line %3) has %4; is a value "
+                                                  "holding \"%5\" not quoted?")
+                                       .arg(lineNo)
+                                       .arg(row.cells.size())
+                                       .arg(table.m_headerLine)
+                                       .arg(table.m_header.size())
+                                       .arg(QLatin1Char(separator)));
+        }
+        while (row.cells.size() < table.m_header.size())
+            row.cells.append(QString());
         table.m_rows.append(std::move(row));
     }
     if (!haveHeader && preambleSeen > 0) {

@@ -27,7 +27,9 @@ QDateTime utc(const char *iso)
 
 // A wallet export with German conventions: semicolons, decimal commas,
 // day-first local times in Europe/Berlin, and its own kind names.
-const QByteArray kMapping = R"({
+QByteArray kMapping()
+{
+    return QByteArrayLiteral(R"({
   "format": "ballast-csv-mapping/1",
   "description": "Example wallet export",
   "skipLines": 1,
@@ -39,17 +41,21 @@ const QByteArray kMapping = R"({
   "kinds": { "Kauf": "buy", "Verkauf": "sell", "Einzahlung": "flow", "Zinsen": "income:interest" },
   "defaults": { "quote": "EUR" },
   "decimalComma": true
-})";
+})");
+}
 
-const QByteArray kFile = "Export vom 01.04.2021\n"
-                         "Datum;Art;Coin;Menge;Kurs;Währung;Gebühr;Tx;Notiz\n"
-                         "01.03.2021 11:00;Kauf;btc;0,01;40000;;0,5;abc1;erster Kauf\n"
-                         "02.07.2021 12:30;Einzahlung;ETH;-1,5;;;;abc2;\n"
-                         "03.07.2021 00:00;Zinsen;EUR;0,12;;;;;\n";
+QByteArray kFile()
+{
+    return QByteArrayLiteral("Export vom 01.04.2021\n"
+                             "Datum;Art;Coin;Menge;Kurs;Währung;Gebühr;Tx;Notiz\n"
+                             "01.03.2021 11:00;Kauf;btc;0,01;40000;;0,5;abc1;erster Kauf\n"
+                             "02.07.2021 12:30;Einzahlung;ETH;-1,5;;;;abc2;\n"
+                             "03.07.2021 00:00;Zinsen;EUR;0,12;;;;;\n");
+}
 
 ColumnMapping mapping()
 {
-    auto m = ballast::imports::parseMapping(kMapping, QStringLiteral("wallet.json"));
+    auto m = ballast::imports::parseMapping(kMapping(), QStringLiteral("wallet.json"));
     if (!m.ok())
         qWarning("%s", qPrintable(m.error().message));
     return m.ok() ? *m : ColumnMapping{};
@@ -64,7 +70,7 @@ class TestColumnMapping : public QObject
 private slots:
     void readsAFileThroughAMapping()
     {
-        const auto out = ballast::imports::parseMapped(mapping(), kFile, QStringLiteral("wallet.csv"));
+        const auto out = ballast::imports::parseMapped(mapping(), kFile(), QStringLiteral("wallet.csv"));
         QVERIFY2(out.ok(), qPrintable(out.ok() ? QString() : out.error().message));
         QCOMPARE(out->transactions.size(), 3);
 
@@ -94,13 +100,13 @@ private slots:
         QCOMPARE(interest.subkind, QStringLiteral("interest"));
         QVERIFY(interest.externalId.startsWith(QStringLiteral("csv:")));
         QCOMPARE(
-            ballast::imports::parseMapped(mapping(), kFile, QStringLiteral("wallet.csv"))->transactions[2].externalId,
+            ballast::imports::parseMapped(mapping(), kFile(), QStringLiteral("wallet.csv"))->transactions[2].externalId,
             interest.externalId);
     }
 
     void refusesTheWholeFileAtTheFirstBadRow()
     {
-        QByteArray bad = kFile;
+        QByteArray bad = kFile();
         bad.replace("0,12", "0,1,2");
         const auto out = ballast::imports::parseMapped(mapping(), bad, QStringLiteral("wallet.csv"));
         QVERIFY(!out.ok());
@@ -108,7 +114,7 @@ private slots:
             out.error().message,
             QStringLiteral("wallet.csv: line 5, column 4 \"Menge\": \"0,1,2\" is not a number with a decimal comma"));
 
-        QByteArray unknownKind = kFile;
+        QByteArray unknownKind = kFile();
         unknownKind.replace("Zinsen", "Lotto");
         const auto kind = ballast::imports::parseMapped(mapping(), unknownKind, QStringLiteral("wallet.csv"));
         QVERIFY(!kind.ok());
@@ -119,7 +125,7 @@ private slots:
 
     void previewKeepsEveryRowsError()
     {
-        QByteArray bad = kFile;
+        QByteArray bad = kFile();
         bad.replace("0,12", "abc");
         bad.replace("01.03.2021 11:00", "2021-03-01");
         const auto preview = ballast::imports::previewMapped(mapping(), bad, QStringLiteral("wallet.csv"), 10);
@@ -136,7 +142,7 @@ private slots:
         QVERIFY(preview.rows[1].error.isEmpty());
         QVERIFY(preview.rows[2].error.contains(QStringLiteral("column 4 \"Menge\"")));
 
-        const auto firstTwo = ballast::imports::previewMapped(mapping(), kFile, QStringLiteral("wallet.csv"), 2);
+        const auto firstTwo = ballast::imports::previewMapped(mapping(), kFile(), QStringLiteral("wallet.csv"), 2);
         QCOMPARE(firstTwo.rows.size(), 2);
         QCOMPARE(firstTwo.errorCount, 0);
     }
@@ -177,12 +183,24 @@ private slots:
     {
         auto m = mapping();
         m.columns.insert(QStringLiteral("feeAsset"), QStringLiteral("Gebührenwährung"));
-        const auto out = ballast::imports::parseMapped(m, kFile, QStringLiteral("wallet.csv"));
+        const auto out = ballast::imports::parseMapped(m, kFile(), QStringLiteral("wallet.csv"));
         QVERIFY(!out.ok());
         QVERIFY2(out.error().message.startsWith(QStringLiteral(
                      "wallet.csv: the mapping reads feeAsset from column \"Gebührenwährung\", which line 2 "
                      "does not have")),
                  qPrintable(out.error().message));
+
+        // A mapping built in code (the GUI) is checked as a file's would be.
+        auto built = mapping();
+        built.kinds.insert(QStringLiteral("Geschenk"), QStringLiteral("gift"));
+        const auto refused = ballast::imports::parseMapped(built, kFile(), QStringLiteral("wallet.csv"));
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.startsWith(
+                     QStringLiteral("wallet.csv: the mapping's kind \"gift\" for \"Geschenk\" is not a kind")),
+                 qPrintable(refused.error().message));
+        const auto preview = ballast::imports::previewMapped(built, kFile(), QStringLiteral("wallet.csv"), 5);
+        QVERIFY(preview.rows.isEmpty());
+        QCOMPARE(preview.fileError, refused.error().message);
     }
 };
 

@@ -80,44 +80,53 @@ QString refusal(CsvFormat format, const QByteArray &bytes, const char *file = "b
                        : result.error().message;
 }
 
-const QByteArray kBinanceTransactions = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
-                                        "1001,2021-03-01 10:00:00,Spot,Deposit,USDT,1000.00000000,\n"
-                                        "1001,2021-03-02 11:30:15,Spot,Buy,BTC,0.01000000,\n"
-                                        "1001,2021-03-02 11:30:15,Spot,Buy,USDT,-495.12000000,\n"
-                                        "1001,2021-03-02 11:30:15,Spot,Fee,BNB,-0.00230000,\n"
-                                        "1001,2021-03-03 09:00:00,Spot,Transaction Sold,BTC,-0.004,\n"
-                                        "1001,2021-03-03 09:00:00,Spot,Transaction Revenue,USDT,200,\n"
-                                        "1001,2021-03-03 09:00:00,Spot,Transaction Fee,USDT,-0.2,\n"
-                                        "1001,2021-03-04 00:00:00,Earn,Simple Earn Flexible Interest,USDT,0.01234567,\n"
-                                        "1001,2021-03-05 08:00:00,Spot,Transfer Between Main and Funding Wallet,USDT,"
-                                        "-100,\n"
-                                        "1001,2021-03-05 08:00:00,Funding,Transfer Between Main and Funding Wallet,"
-                                        "USDT,100,\n"
-                                        "1001,2021-03-06 12:00:00,Spot,Withdraw,BTC,-0.005,\"fee included, network "
-                                        "BTC\"\n";
+QByteArray kBinanceTransactions()
+{
+    return QByteArrayLiteral("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                             "1001,2021-03-01 10:00:00,Spot,Deposit,USDT,1000.00000000,\n"
+                             "1001,2021-03-02 11:30:15,Spot,Buy,BTC,0.01000000,\n"
+                             "1001,2021-03-02 11:30:15,Spot,Buy,USDT,-495.12000000,\n"
+                             "1001,2021-03-02 11:30:15,Spot,Fee,BNB,-0.00230000,\n"
+                             "1001,2021-03-03 09:00:00,Spot,Transaction Sold,BTC,-0.004,\n"
+                             "1001,2021-03-03 09:00:00,Spot,Transaction Revenue,USDT,200,\n"
+                             "1001,2021-03-03 09:00:00,Spot,Transaction Fee,USDT,-0.2,\n"
+                             "1001,2021-03-04 00:00:00,Earn,Simple Earn Flexible Interest,USDT,0.01234567,\n"
+                             "1001,2021-03-05 08:00:00,Spot,Transfer Between Main and Funding Wallet,USDT,"
+                             "-100,\n"
+                             "1001,2021-03-05 08:00:00,Funding,Transfer Between Main and Funding Wallet,"
+                             "USDT,100,\n"
+                             "1001,2021-03-06 12:00:00,Spot,Withdraw,BTC,-0.005,\"fee included, network "
+                             "BTC\"\n");
+}
 
-const QByteArray kKrakenLedgers =
-    "\"txid\",\"refid\",\"time\",\"type\",\"subtype\",\"aclass\",\"asset\",\"amount\",\"fee\",\"balance\"\n"
-    "\"\",\"QCAAAAA-BBBBB-CCCCCC\",\"2021-03-01 "
-    "09:59:00\",\"deposit\",\"\",\"currency\",\"ZEUR\",1000.0000,0.0000,\"\"\n"
-    "\"LAAAAA-AAAAA-AAAAAA\",\"QCAAAAA-BBBBB-CCCCCC\",\"2021-03-01 10:00:00\",\"deposit\",\"\",\"currency\",\"ZEUR\","
-    "1000.0000,0.0000,1000.0000\n"
-    "\"LBBBBB-BBBBB-BBBBBB\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"ZEUR\","
-    "-400.0000,0.6400,599.3600\n"
-    "\"LCCCCC-CCCCC-CCCCCC\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"XXBT\","
-    "0.0100000000,0.0000000000,0.0100000000\n"
-    "\"LDDDDD-DDDDD-DDDDDD\",\"TBBBBB-CCCCC-DDDDDD\",\"2021-03-03 12:00:00\",\"trade\",\"\",\"currency\",\"XETH\","
-    "-0.5000000000,0.0000000000,1.0000000000\n"
-    "\"LEEEEE-EEEEE-EEEEEE\",\"STAKE1-AAAAA-BBBBBB\",\"2021-03-03 12:00:00\",\"staking\",\"\",\"currency\",\"DOT.S\","
-    "0.1234000000,0.0000000000,10.1234000000\n"
-    "\"LFFFFF-FFFFF-FFFFFF\",\"TBBBBB-CCCCC-DDDDDD\",\"2021-03-03 12:00:00\",\"trade\",\"\",\"currency\",\"ZEUR\","
-    "800.0000,1.2800,1398.0800\n"
-    "\"LGGGGG-GGGGG-GGGGGG\",\"RT1AAA-BBBBB-CCCCCC\",\"2021-03-05 00:00:00\",\"transfer\",\"spottostaking\","
-    "\"currency\",\"DOT\",-10.0000000000,0.0000000000,0.0000000000\n"
-    "\"LHHHHH-HHHHH-HHHHHH\",\"RT2AAA-BBBBB-CCCCCC\",\"2021-03-05 00:00:05\",\"transfer\",\"stakingfromspot\","
-    "\"currency\",\"DOT.S\",10.0000000000,0.0000000000,20.1234000000\n"
-    "\"LIIIII-IIIII-IIIIII\",\"AWD1AA-BBBBB-CCCCCC\",\"2021-03-06 10:00:00\",\"withdrawal\",\"\",\"currency\",\"XXBT\","
-    "-0.0050000000,0.0002000000,0.0048000000\n";
+QByteArray kKrakenLedgers()
+{
+    return QByteArrayLiteral(
+        "\"txid\",\"refid\",\"time\",\"type\",\"subtype\",\"aclass\",\"asset\",\"amount\",\"fee\",\"balance\"\n"
+        "\"\",\"QCAAAAA-BBBBB-CCCCCC\",\"2021-03-01 "
+        "09:59:00\",\"deposit\",\"\",\"currency\",\"ZEUR\",1000.0000,0.0000,\"\"\n"
+        "\"LAAAAA-AAAAA-AAAAAA\",\"QCAAAAA-BBBBB-CCCCCC\",\"2021-03-01 "
+        "10:00:00\",\"deposit\",\"\",\"currency\",\"ZEUR\","
+        "1000.0000,0.0000,1000.0000\n"
+        "\"LBBBBB-BBBBB-BBBBBB\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"ZEUR\","
+        "-400.0000,0.6400,599.3600\n"
+        "\"LCCCCC-CCCCC-CCCCCC\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"XXBT\","
+        "0.0100000000,0.0000000000,0.0100000000\n"
+        "\"LDDDDD-DDDDD-DDDDDD\",\"TBBBBB-CCCCC-DDDDDD\",\"2021-03-03 12:00:00\",\"trade\",\"\",\"currency\",\"XETH\","
+        "-0.5000000000,0.0000000000,1.0000000000\n"
+        "\"LEEEEE-EEEEE-EEEEEE\",\"STAKE1-AAAAA-BBBBBB\",\"2021-03-03 "
+        "12:00:00\",\"staking\",\"\",\"currency\",\"DOT.S\","
+        "0.1234000000,0.0000000000,10.1234000000\n"
+        "\"LFFFFF-FFFFF-FFFFFF\",\"TBBBBB-CCCCC-DDDDDD\",\"2021-03-03 12:00:00\",\"trade\",\"\",\"currency\",\"ZEUR\","
+        "800.0000,1.2800,1398.0800\n"
+        "\"LGGGGG-GGGGG-GGGGGG\",\"RT1AAA-BBBBB-CCCCCC\",\"2021-03-05 00:00:00\",\"transfer\",\"spottostaking\","
+        "\"currency\",\"DOT\",-10.0000000000,0.0000000000,0.0000000000\n"
+        "\"LHHHHH-HHHHH-HHHHHH\",\"RT2AAA-BBBBB-CCCCCC\",\"2021-03-05 00:00:05\",\"transfer\",\"stakingfromspot\","
+        "\"currency\",\"DOT.S\",10.0000000000,0.0000000000,20.1234000000\n"
+        "\"LIIIII-IIIII-IIIIII\",\"AWD1AA-BBBBB-CCCCCC\",\"2021-03-06 "
+        "10:00:00\",\"withdrawal\",\"\",\"currency\",\"XXBT\","
+        "-0.0050000000,0.0002000000,0.0048000000\n");
+}
 
 } // namespace
 
@@ -130,13 +139,13 @@ private slots:
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("binance transactions") << kBinanceTransactions << "binance-transactions";
+        QTest::newRow("binance transactions") << kBinanceTransactions() << "binance-transactions";
         QTest::newRow("binance trades") << QByteArray("\"Date(UTC)\",\"Pair\",\"Side\",\"Price\",\"Executed\","
                                                       "\"Amount\",\"Fee\"\n")
                                         << "binance-trades";
         QTest::newRow("binance trades, old")
             << QByteArray("Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin\n") << "binance-trades";
-        QTest::newRow("kraken ledgers") << kKrakenLedgers << "kraken-ledgers";
+        QTest::newRow("kraken ledgers") << kKrakenLedgers() << "kraken-ledgers";
         QTest::newRow("kraken trades") << QByteArray("txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol,"
                                                      "margin,misc,ledgers\n")
                                        << "kraken-trades";
@@ -146,7 +155,7 @@ private slots:
                           "Fees and/or Spread,Notes\n")
             << "coinbase";
         QTest::newRow("utf-8 byte order mark")
-            << QByteArray("\xEF\xBB\xBF") + kBinanceTransactions << "binance-transactions";
+            << QByteArray("\xEF\xBB\xBF") + kBinanceTransactions() << "binance-transactions";
     }
 
     void detectsEachFormat()
@@ -198,7 +207,7 @@ private slots:
 
     void binanceTransactionHistory()
     {
-        const auto out = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions);
+        const auto out = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions());
         QVERIFY(out.warnings.isEmpty());
         QCOMPARE(out.transactions.size(), 7);
 
@@ -252,12 +261,12 @@ private slots:
 
     void binanceIdsAreStableAcrossReimportsAndOrder()
     {
-        const auto first = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions);
-        const auto again = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions);
+        const auto first = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions());
+        const auto again = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions());
         QCOMPARE(again.transactions, first.transactions);
 
         // The same rows newest first (as Binance writes them): the same ids.
-        QList<QByteArray> lines = kBinanceTransactions.split('\n');
+        QList<QByteArray> lines = kBinanceTransactions().split('\n');
         lines.removeAll(QByteArray());
         const QByteArray header = lines.takeFirst();
         std::reverse(lines.begin(), lines.end());
@@ -294,9 +303,14 @@ private slots:
         const QByteArray bytes = "UTC_Time,Account,Operation,Coin,Change,Remark\n"
                                  "21-03-07 10:00:00,Spot,Small assets exchange BNB,SHIB,-1000,\n"
                                  "21-03-07 10:00:00,Spot,Small assets exchange BNB,XRP,-0.5,\n"
-                                 "21-03-07 10:00:00,Spot,Small assets exchange BNB,BNB,0.001,\n";
+                                 "21-03-07 10:00:00,Spot,Small assets exchange BNB,BNB,0.001,\n"
+                                 "21-03-08 10:00:00,Spot,Fee,BNB,-0.0001,\n";
         const auto out = parsed(CsvFormat::BinanceTransactions, bytes);
-        QCOMPARE(out.transactions.size(), 3);
+        QCOMPARE(out.transactions.size(), 4);
+        // A fee row with no trade rows beside it is a fee, without a warning.
+        Transaction fee = tx(TransactionKind::Fee, "2021-03-08T10:00:00Z", "BNB", "0.0001");
+        fee.externalId = binanceId({QStringLiteral("2021-03-08T10:00:00Z|Spot|Fee|BNB|-0.0001")});
+        QCOMPARE(out.transactions[3], fee);
         QCOMPARE(out.warnings.size(), 1);
         QVERIFY2(out.warnings[0].startsWith(QStringLiteral("test.csv: line 2: the trade rows at 2021-03-07T10:00:00Z "
                                                            "could not be paired")),
@@ -362,7 +376,7 @@ private slots:
 
     void krakenLedgersPairTradesByRefid()
     {
-        const auto out = parsed(CsvFormat::KrakenLedgers, kKrakenLedgers, "ledgers.csv");
+        const auto out = parsed(CsvFormat::KrakenLedgers, kKrakenLedgers(), "ledgers.csv");
         QCOMPARE(out.transactions.size(), 7);
         QCOMPARE(out.warnings,
                  QStringList{QStringLiteral("ledgers.csv: 1 rows without a txid (pending entries Kraken repeats once "
@@ -472,7 +486,7 @@ private slots:
         QCOMPARE(out.warnings.size(), 1); // fees are estimates
 
         // The same trade from ledgers.csv carries the same external id.
-        const auto ledgers = parsed(CsvFormat::KrakenLedgers, kKrakenLedgers);
+        const auto ledgers = parsed(CsvFormat::KrakenLedgers, kKrakenLedgers());
         QCOMPARE(ledgers.transactions[1].externalId, out.transactions[0].externalId);
     }
 
@@ -610,7 +624,7 @@ private slots:
             << "bad.csv: line 1 is not a kraken-ledgers header; expected Kraken ledgers.csv: txid, refid, time, type, "
                "asset, amount, fee (missing: fee)";
         QTest::newRow("wrong file for the format")
-            << int(CsvFormat::Coinbase) << kKrakenLedgers
+            << int(CsvFormat::Coinbase) << kKrakenLedgers()
             << "bad.csv: line 1 is not a coinbase header; expected Coinbase transaction report: Timestamp, "
                "Transaction Type, Asset, Quantity Transacted (missing: Timestamp, Transaction Type, Quantity "
                "Transacted)";
@@ -631,10 +645,33 @@ private slots:
             << QByteArray("txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol,margin,misc,ledgers\n"
                           "T1,O1,XXBTZUSD,2021-03-01 10:00:00,hold,limit,1,1,0,1,0,,\n")
             << "bad.csv: line 2, column 5 \"type\": \"hold\" is neither buy nor sell";
+        QTest::newRow("unquoted separator")
+            << int(CsvFormat::BinanceTransactions)
+            << QByteArray("UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                          "2021-03-01 10:00:00,Spot,Deposit,USDT,1,000.5,note\n")
+            << "bad.csv: line 2 has 7 cells but the header (line 1) has 6; is a value holding \",\" not quoted?";
+        QTest::newRow("short row: required cell missing")
+            << int(CsvFormat::BinanceTransactions)
+            << QByteArray("UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                          "2021-03-01 10:00:00,Spot,Deposit,USDT\n")
+            << "bad.csv: line 2, column 5 \"Change\": \"\" is empty; expected a number";
         QTest::newRow("unterminated quote") << int(CsvFormat::BinanceTransactions)
                                             << QByteArray("UTC_Time,Account,Operation,Coin,Change,Remark\n"
                                                           "2021-03-01 10:00:00,Spot,Deposit,USDT,1,\"open\n")
                                             << "bad.csv: line 2, column 6: unterminated or misplaced quote";
+    }
+
+    void everyCutOfAFileIsReadOrRefusedByName()
+    {
+        // A download cut short at any byte: read, or refused naming the file.
+        for (const QByteArray &whole : {kBinanceTransactions(), kKrakenLedgers()}) {
+            for (qsizetype n = 0; n <= whole.size(); ++n) {
+                const auto result = ballast::imports::parseDetected(whole.first(n), QStringLiteral("cut.csv"));
+                if (!result.ok())
+                    QVERIFY2(result.error().message.startsWith(QStringLiteral("cut.csv: ")),
+                             qPrintable(result.error().message));
+            }
+        }
     }
 
     void refusalsNameFileLineAndColumn()
