@@ -86,6 +86,26 @@ Result<QDateTime> binanceTime(const CsvFile &table, const CsvRow &row, int colum
     return table.time(row, column, fullYear(CsvFile::cell(row, column)));
 }
 
+/// "2021-03-01T10:00:00Z"; exports list many rows of one second together, so
+/// the last one is kept (formatting a QDateTime is the slowest step per row).
+class IsoTimes
+{
+public:
+    const QString &operator()(const QDateTime &time)
+    {
+        const qint64 ms = time.toMSecsSinceEpoch();
+        if (ms != m_ms || m_text.isEmpty()) {
+            m_ms = ms;
+            m_text = time.toUTC().toString(Qt::ISODate);
+        }
+        return m_text;
+    }
+
+private:
+    qint64 m_ms = 0;
+    QString m_text;
+};
+
 struct TxRow
 {
     const CsvRow *row = nullptr;
@@ -110,7 +130,9 @@ Result<ParsedTransactions> parseBinanceTransactions(const CsvFile &table)
     const int cRemark = table.column(u"Remark");
 
     QList<TxRow> rows;
+    rows.reserve(table.rows().size());
     QHash<QString, int> seen;
+    IsoTimes iso;
     for (const CsvRow &row : table.rows()) {
         TxRow r;
         r.row = &row;
@@ -135,10 +157,10 @@ Result<ParsedTransactions> parseBinanceTransactions(const CsvFile &table)
         if (r.change.isZero())
             continue; // moves nothing
         r.remark = CsvFile::cell(row, cRemark);
-        r.key = occurrence(seen,
-                           QStringList{r.time.toUTC().toString(Qt::ISODate), r.account, CsvFile::cell(row, cOp), r.coin,
-                                       r.change.toString()}
-                               .join(QLatin1Char('|')));
+        r.key =
+            occurrence(seen,
+                       QStringList{iso(r.time), r.account, CsvFile::cell(row, cOp), r.coin, r.change.toString()}.join(
+                           QLatin1Char('|')));
         rows.append(r);
     }
 
@@ -153,7 +175,7 @@ Result<ParsedTransactions> parseBinanceTransactions(const CsvFile &table)
             order.append(i);
             continue;
         }
-        const QString key = rows[i].time.toUTC().toString(Qt::ISODateWithMs) + QLatin1Char('|') + rows[i].account;
+        const QString key = QString::number(rows[i].time.toMSecsSinceEpoch()) + QLatin1Char('|') + rows[i].account;
         auto it = groupOf.find(key);
         if (it == groupOf.end()) {
             it = groupOf.insert(key, static_cast<int>(groups.size()));
@@ -370,6 +392,7 @@ Result<ParsedTransactions> parseBinanceTrades(const CsvFile &table)
 
     ParsedTransactions out;
     QHash<QString, int> seen;
+    IsoTimes iso;
     for (const CsvRow &row : table.rows()) {
         auto time = binanceTime(table, row, cTime);
         if (!time)
@@ -439,7 +462,7 @@ Result<ParsedTransactions> parseBinanceTrades(const CsvFile &table)
         if (tx.fee.isZero())
             tx.feeAsset.clear();
         QStringList key = row.cells;
-        key[cTime] = tx.time.toUTC().toString(Qt::ISODate);
+        key[cTime] = iso(tx.time);
         tx.externalId = stableId(QStringLiteral("binance-trade:"), {occurrence(seen, key.join(QLatin1Char('|')))});
         if (auto shape = checkShape(table, row, tx); !shape)
             return shape.error();
