@@ -420,6 +420,52 @@ private slots:
         QCOMPARE(out.transactions[6], withdrawal);
     }
 
+    void krakenLedgersKeepWhatTheyCannotPair()
+    {
+        const QByteArray bytes =
+            QByteArrayLiteral("txid,refid,time,type,subtype,aclass,asset,amount,fee,balance\n"
+                              // Buy Crypto: spend and receive, the fee in a third asset (KFEE credits).
+                              "L1,R1,2022-01-01 10:00:00,spend,,currency,ZEUR,-100.0000,1.5000,0\n"
+                              "L2,R1,2022-01-01 10:00:00,receive,,currency,ADA,80.00000000,0,80\n"
+                              "L3,R1,2022-01-01 10:00:00,trade,,currency,KFEE,0.00,120.00,880.00\n"
+                              // A margin settlement: kept, signed, to classify.
+                              "L4,R2,2022-01-02 10:00:00,margin,,currency,XXBT,-0.0100000000,0.0001000000,0\n"
+                              // A refid with only one side.
+                              "L5,R3,2022-01-03 10:00:00,trade,,currency,XETH,0.2,0,0.2\n"
+                              // A rollover: a fee.
+                              "L6,R4,2022-01-04 10:00:00,rollover,,currency,ZUSD,0.0000,0.0200,0\n");
+        const auto out = parsed(CsvFormat::KrakenLedgers, bytes);
+        QCOMPARE(out.transactions.size(), 5);
+
+        Transaction buy = trade("2022-01-01T10:00:00Z", Side::Buy, "ADA", "80", "EUR", "100", "1.25");
+        buy.fee = d("1.5");
+        buy.feeAsset = QStringLiteral("EUR");
+        buy.externalId = QStringLiteral("R1");
+        QCOMPARE(out.transactions[0], buy);
+        Transaction kfee = tx(TransactionKind::Fee, "2022-01-01T10:00:00Z", "KFEE", "120");
+        kfee.externalId = QStringLiteral("R1:fee:KFEE");
+        QCOMPARE(out.transactions[1], kfee);
+
+        Transaction margin = tx(TransactionKind::Adjustment, "2022-01-02T10:00:00Z", "BTC", "-0.0101");
+        margin.unexplained = true;
+        margin.note = QStringLiteral("kraken margin");
+        margin.externalId = QStringLiteral("L4");
+        QCOMPARE(out.transactions[2], margin);
+
+        QCOMPARE(out.transactions[3].kind, TransactionKind::Adjustment);
+        QCOMPARE(out.transactions[3].quantity, d("0.2"));
+        QCOMPARE(out.transactions[3].unexplained, true);
+
+        Transaction rollover = tx(TransactionKind::Fee, "2022-01-04T10:00:00Z", "USD", "0.02");
+        rollover.externalId = QStringLiteral("L6");
+        QCOMPARE(out.transactions[4], rollover);
+
+        QCOMPARE(out.warnings.size(), 2);
+        QVERIFY2(out.warnings[0].startsWith(QStringLiteral("test.csv: line 6: the 1 rows of refid R3")),
+                 qPrintable(out.warnings[0]));
+        QVERIFY2(out.warnings[1].startsWith(QStringLiteral("test.csv: 2 rows")), qPrintable(out.warnings[1]));
+    }
+
     void krakenAssetCodes_data()
     {
         QTest::addColumn<QString>("code");
@@ -582,6 +628,32 @@ private slots:
         QByteArray crlf = bytes;
         crlf.replace("\n", "\r\n");
         QCOMPARE(parsed(CsvFormat::Coinbase, crlf).transactions, out.transactions);
+    }
+
+    void coinbaseOldestReportNamesTheCurrencyInItsHeader()
+    {
+        const QByteArray bytes = QByteArrayLiteral(
+            "Transactions\nUser,Jane Doe\n\n"
+            "Timestamp,Transaction Type,Asset,Quantity Transacted,USD Spot Price at Transaction,USD Subtotal,"
+            "USD Total (inclusive of fees),USD Fees,Notes\n"
+            "2020-06-01T10:00:00Z,Buy,ETH,0.5,230.00,115.00,116.99,1.99,Bought 0.5 ETH\n");
+        const auto out = parsed(CsvFormat::Coinbase, bytes);
+        QCOMPARE(out.transactions.size(), 1);
+        Transaction buy = trade("2020-06-01T10:00:00Z", Side::Buy, "ETH", "0.5", "USD", "115", "230");
+        buy.fee = d("1.99");
+        buy.feeAsset = QStringLiteral("USD");
+        buy.note = QStringLiteral("Bought 0.5 ETH");
+        buy.externalId = out.transactions[0].externalId;
+        QCOMPARE(out.transactions[0], buy);
+    }
+
+    void byteOrderMarkReadsTheSame()
+    {
+        const auto plain = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions());
+        const auto marked =
+            parsed(CsvFormat::BinanceTransactions, QByteArrayLiteral("\xEF\xBB\xBF") + kBinanceTransactions());
+        QCOMPARE(marked.transactions, plain.transactions);
+        QCOMPARE(marked.transactions.size(), 7);
     }
 
     void refusalsNameFileLineAndColumn_data()
