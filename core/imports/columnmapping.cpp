@@ -54,6 +54,7 @@ struct KindTarget
     Side side = Side::Buy;
     QString subkind;
     bool flow = false; ///< by the quantity's sign
+    bool needsSide = false; ///< "trade": the side column says buy or sell
 };
 
 std::optional<KindTarget> kindTarget(const QString &name)
@@ -68,7 +69,7 @@ std::optional<KindTarget> kindTarget(const QString &name)
     if (lower.startsWith(QLatin1StringView("income:")))
         return KindTarget{TransactionKind::Income, Side::Buy, lower.mid(7), false};
     if (lower == QLatin1StringView("trade"))
-        return std::nullopt; // needs a side
+        return KindTarget{TransactionKind::Trade, Side::Buy, {}, false, true};
     const auto kind = domain::kindFromName(lower);
     if (!kind)
         return std::nullopt;
@@ -212,8 +213,11 @@ Result<Transaction> mapRow(const ColumnMapping &mapping, const Resolved &r, cons
             tx.side = Side::Buy;
         else if (side == QLatin1StringView("sell") || side == QLatin1StringView("s"))
             tx.side = Side::Sell;
-        else if (!side.isEmpty())
+        else if (!side.isEmpty() || target->needsSide)
             return table.cellError(row, cSide, QStringLiteral("is neither buy nor sell"));
+    } else if (target->needsSide) {
+        return table.cellError(row, cKind,
+                               QStringLiteral("maps to \"trade\", which needs a side column (columns.side)"));
     }
     auto price = mappedAmount(mapping, table, row, r.col("price"), true);
     if (!price)
@@ -269,12 +273,10 @@ QStringList ColumnMapping::fieldNames()
 
 QStringList ColumnMapping::kindNames()
 {
-    return {QStringLiteral("buy"),         QStringLiteral("sell"),
-            QStringLiteral("deposit"),     QStringLiteral("withdrawal"),
-            QStringLiteral("transfer_in"), QStringLiteral("transfer_out"),
-            QStringLiteral("income"),      QStringLiteral("income:SUBKIND"),
-            QStringLiteral("fee"),         QStringLiteral("adjustment"),
-            QStringLiteral("flow")};
+    return {QStringLiteral("buy"),          QStringLiteral("sell"),       QStringLiteral("trade"),
+            QStringLiteral("deposit"),      QStringLiteral("withdrawal"), QStringLiteral("transfer_in"),
+            QStringLiteral("transfer_out"), QStringLiteral("income"),     QStringLiteral("income:SUBKIND"),
+            QStringLiteral("fee"),          QStringLiteral("adjustment"), QStringLiteral("flow")};
 }
 
 Result<ColumnMapping> parseMapping(QByteArrayView json, const QString &fileName)

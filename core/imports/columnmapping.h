@@ -30,7 +30,7 @@ struct ColumnMapping
     /// offset "+02:00" or an IANA name "Europe/Berlin".
     QString timeZone = QStringLiteral("UTC");
     /// Cell value of the kind column (compared case-insensitively) -> kind:
-    /// "buy", "sell", "deposit", "withdrawal", "transfer_in", "transfer_out",
+    /// "buy", "sell", "trade" (the side column says which), "deposit", "withdrawal", "transfer_in", "transfer_out",
     /// "income" or "income:SUBKIND", "fee", "adjustment", or "flow" (deposit
     /// when the quantity is positive, withdrawal when negative).
     QHash<QString, QString> kinds;

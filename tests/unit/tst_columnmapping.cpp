@@ -147,6 +147,38 @@ private slots:
         QCOMPARE(firstTwo.errorCount, 0);
     }
 
+    void tradeKindTakesItsSideFromTheSideColumn()
+    {
+        const QByteArray json = QByteArrayLiteral(
+            R"({"columns": {"time": "When", "kind": "What", "side": "Side", "asset": "Base", "quantity": "Qty",
+                            "quote": "Quote", "quoteAmount": "Total", "fee": "Fee", "feeAsset": "Fee asset"},
+                "kinds": {"Trade": "trade"}})");
+        const auto m = ballast::imports::parseMapping(json, QStringLiteral("t.json"));
+        QVERIFY2(m.ok(), qPrintable(m.ok() ? QString() : m.error().message));
+        const QByteArray file = QByteArrayLiteral("When,What,Side,Base,Qty,Quote,Total,Fee,Fee asset\n"
+                                                  "1614592800,Trade,SELL,SOL,2,USDC,30.5,0.01,SOL\n"
+                                                  "1614592801,Trade,,SOL,2,USDC,30.5,0,\n");
+        const auto preview = ballast::imports::previewMapped(*m, file, QStringLiteral("t.csv"), 10);
+        QCOMPARE(preview.rows.size(), 2);
+        QVERIFY(preview.rows[0].transaction.has_value());
+        Transaction sell;
+        sell.kind = TransactionKind::Trade;
+        sell.time = utc("2021-03-01T10:00:00Z");
+        sell.side = Side::Sell;
+        sell.asset = QStringLiteral("SOL");
+        sell.quote = QStringLiteral("USDC");
+        sell.quantity = d("2");
+        sell.quoteAmount = d("30.5");
+        sell.price = d("15.25"); // quoteAmount / quantity when there is no price column
+        sell.fee = d("0.01");
+        sell.feeAsset = QStringLiteral("SOL");
+        sell.source = TransactionSource::Import;
+        sell.externalId = preview.rows[0].transaction->externalId;
+        QCOMPARE(*preview.rows[0].transaction, sell);
+        QCOMPARE(preview.rows[1].error,
+                 QStringLiteral("t.csv: line 3, column 3 \"Side\": \"\" is neither buy nor sell"));
+    }
+
     void refusesBadMappings_data()
     {
         QTest::addColumn<QByteArray>("json");
