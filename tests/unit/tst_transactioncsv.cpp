@@ -647,6 +647,25 @@ private slots:
         QCOMPARE(out.transactions[0], buy);
     }
 
+    void quotedCellsMaySpanLines()
+    {
+        const QByteArray head = QByteArrayLiteral(
+            "Timestamp,Transaction Type,Asset,Quantity Transacted,Spot Price Currency,Spot Price at Transaction,"
+            "Subtotal,Total (inclusive of fees and/or spread),Fees and/or Spread,Notes\n"
+            "2015-10-06T10:00:00Z,Buy,BTC,1.0,USD,247.26,247.26,249.73,2.47,\"Bought 1.0000 BTC for $249.73 USD.\n"
+            "\n"
+            "Paid for with \"\"Bank\"\", arriving Tuesday.\"\n");
+        const auto out = parsed(CsvFormat::Coinbase, head);
+        QCOMPARE(out.transactions.size(), 1);
+        QCOMPARE(out.transactions[0].note,
+                 QStringLiteral("Bought 1.0000 BTC for $249.73 USD.\n\nPaid for with \"Bank\", arriving Tuesday."));
+        // Lines are still counted as the file has them.
+        const QString message =
+            refusal(CsvFormat::Coinbase, head + QByteArrayLiteral("2015-10-07T10:00:00Z,Buy,BTC,x,USD,1,1,1,0,\n"));
+        QVERIFY2(message.startsWith(QStringLiteral("bad.csv: line 5, column 4 \"Quantity Transacted\" \"x\"")),
+                 qPrintable(message));
+    }
+
     void byteOrderMarkReadsTheSame()
     {
         const auto plain = parsed(CsvFormat::BinanceTransactions, kBinanceTransactions());
