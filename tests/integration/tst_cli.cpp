@@ -132,7 +132,7 @@ private slots:
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = file.readAll().split('\n');
-        QVERIFY(lines.size() > 3 * 365);
+        QVERIFY(lines.size() > qsizetype(3 * 365));
         QCOMPARE(lines.first(), QByteArray("time,portfolio,kind,value,quote,simulated\r"));
         const QList<QByteArray> first = lines.at(1).split(',');
         QCOMPARE(first.size(), 6);
@@ -148,7 +148,7 @@ private slots:
             if (fields.size() == 6)
                 values << fields.at(3).toDouble();
         }
-        QVERIFY(values.size() > 3 * 365);
+        QVERIFY(values.size() > qsizetype(3 * 365));
         QVERIFY(qAbs(values.last() - total.toDouble()) < 1e-6 * total.toDouble());
         for (qsizetype i = 1; i < values.size(); ++i)
             QVERIFY2(values.at(i) > 0.5 * values.at(i - 1), qPrintable(QString::number(i)));
