@@ -2,6 +2,7 @@
 
 #include "clioutput.h"
 #include "exchange/exchangefactory.h"
+#include "services/ledgerqueries.h"
 #include "storage/database.h"
 
 #include <QDateTime>
@@ -23,8 +24,9 @@ void addGlobalOptions(QCommandLineParser &parser)
                           .arg(QDir::toNativeSeparators(storage::Database::defaultPath())),
                       QStringLiteral("PATH")});
     parser.addOption({kJsonOption, QStringLiteral("Print machine-readable JSON.")});
-    parser.addOption(
-        {kPortfolioOption, QStringLiteral("Portfolio to work on (default: the first one)."), QStringLiteral("NAME")});
+    parser.addOption({kPortfolioOption,
+                      QStringLiteral("Portfolio to work on (default: the first one); an unknown name is refused."),
+                      QStringLiteral("NAME")});
 }
 
 bool takesValue(const QString &token)
@@ -35,17 +37,8 @@ bool takesValue(const QString &token)
 } // namespace
 
 Cli::Cli()
+    : m_clock(systemClock())
 {
-    // BALLAST_NOW pins "now" (ISO 8601, UTC) so that scripts and tests can
-    // reproduce a run; without it the system clock is used.
-    const QString pinned = qEnvironmentVariable("BALLAST_NOW");
-    const QDateTime fixed = QDateTime::fromString(pinned, Qt::ISODateWithMs);
-    if (!pinned.isEmpty() && fixed.isValid()) {
-        const qint64 ms = fixed.toMSecsSinceEpoch();
-        m_clock = [ms] { return ms; };
-    } else {
-        m_clock = systemClock();
-    }
     registerCommands();
 }
 
@@ -145,6 +138,13 @@ int Cli::run(const QStringList &arguments)
         return 0;
     }
 
+    // BALLAST_NOW pins "now" so that scripts and tests can reproduce a run;
+    // a value that is not a time is refused rather than ignored.
+    auto clock = clockFromEnvironment();
+    if (!clock)
+        return fail(clock.error());
+    m_clock = *clock;
+
     m_json = parser.isSet(kJsonOption);
     m_portfolio = parser.value(kPortfolioOption);
     m_dbPath = parser.value(kDbOption);
@@ -160,6 +160,16 @@ int Cli::run(const QStringList &arguments)
         if (!opened)
             return fail(opened.error());
         m_db = std::move(*opened);
+        // The one place --portfolio is resolved: every command refuses an
+        // unknown portfolio, including those that list what all portfolios share.
+        if (!m_portfolio.isEmpty()) {
+            if (command->createsDatabase) {
+                return usageError(
+                    QStringLiteral("init: --portfolio selects an existing portfolio; name a new one with --name"));
+            }
+            if (auto portfolio = services::LedgerQueries(*m_db).portfolio(m_portfolio); !portfolio)
+                return fail(portfolio.error());
+        }
     }
     return command->run(*this, parser);
 }

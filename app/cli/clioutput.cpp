@@ -64,10 +64,11 @@ QString CliOutput::percent(double fraction, int decimals)
     return text + QLatin1Char('%');
 }
 
-QString CliOutput::signedPercent(double fraction)
+QString CliOutput::signedPoints(double fraction)
 {
-    const QString text = percent(fraction);
-    return text.startsWith(QLatin1Char('-')) ? text : QStringLiteral("+") + text;
+    QString text = percent(fraction);
+    text.chop(1); // the '%'
+    return (text.startsWith(QLatin1Char('-')) ? text : QStringLiteral("+") + text) + QStringLiteral("pp");
 }
 
 void CliOutput::plan(const rebalance::RebalancePlan &plan)
@@ -103,7 +104,7 @@ void CliOutput::plan(const rebalance::RebalancePlan &plan)
     QList<QStringList> rows;
     for (const auto &weight : plan.weights) {
         rows.append({weight.asset, percent(weight.before), percent(weight.after), percent(weight.target),
-                     signedPercent(weight.driftAfter()),
+                     signedPoints(weight.driftAfter()),
                      weight.insideBandAfter() ? QStringLiteral("inside band") : QStringLiteral("OUTSIDE band")});
     }
     table({QStringLiteral("ASSET"), QStringLiteral(">BEFORE"), QStringLiteral(">AFTER"), QStringLiteral(">TARGET"),

@@ -20,8 +20,9 @@ public:
     /// A plain text table; columns whose header starts with '>' are right-aligned.
     static void table(const QStringList &header, const QList<QStringList> &rows);
     static QString percent(double fraction, int decimals = 2);
-    /// "+1.23%" / "-0.40%", never "-0.00%".
-    static QString signedPercent(double fraction);
+    /// A difference of two percentages (drift, premium) in percentage points:
+    /// "+1.23pp" / "-0.40pp", never "-0.00pp". Weights stay in percent().
+    static QString signedPoints(double fraction);
     /// A plan as a person reads it: orders, what is left out, weights after, totals.
     static void plan(const rebalance::RebalancePlan &plan);
 };

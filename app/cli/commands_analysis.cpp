@@ -439,7 +439,7 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
                       {QStringLiteral("fees paid"), num(result->feesPaid), QStringLiteral("0.00")},
                       {QStringLiteral("turnover"), pct(result->turnover), pct(0)}});
     CliOutput::line(
-        QStringLiteral("Rebalancing premium: %1").arg(CliOutput::signedPercent(result->rebalancingPremium())));
+        QStringLiteral("Rebalancing premium: %1").arg(CliOutput::signedPoints(result->rebalancingPremium())));
     for (const auto &alert : result->alerts)
         CliOutput::line(QStringLiteral("Alert: ") + alert.message);
     return 0;
@@ -535,7 +535,7 @@ int Cli::cmdSweep(QCommandLineParser &parser)
         rows.append({result.label, QString::number(result.finalValue, 'f', 2), CliOutput::percent(result.metrics.cagr),
                      CliOutput::percent(result.metrics.volatility), QString::number(result.metrics.sharpe, 'f', 2),
                      CliOutput::percent(result.metrics.maxDrawdown), QString::number(result.rebalances),
-                     QString::number(result.feesPaid, 'f', 2), CliOutput::signedPercent(result.rebalancingPremium())});
+                     QString::number(result.feesPaid, 'f', 2), CliOutput::signedPoints(result.rebalancingPremium())});
     }
     if (json()) {
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("runs"), list}}));

@@ -16,6 +16,7 @@
 #include "storage/database.h"
 
 #include <QDir>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTimeZone>
@@ -88,18 +89,23 @@ QJsonObject positionJson(const rebalance::AssetPosition &position)
 
 void Cli::registerLedgerCommands()
 {
-    m_commands.append({QStringLiteral("init"),
-                       QStringLiteral("Create the database (and with --demo, the demo portfolio)."), QString(),
-                       [](QCommandLineParser &p) {
-                           p.addOption({QStringLiteral("demo"),
-                                        QStringLiteral("Create the demo portfolio on the paper exchange "
-                                                       "(simulated prices, three years of history).")});
-                           p.addOption({QStringLiteral("quote"), QStringLiteral("Quote currency (default USDT)."),
-                                        QStringLiteral("ASSET"), QStringLiteral("USDT")});
-                           p.addOption({QStringLiteral("name"), QStringLiteral("Portfolio name (default Main)."),
-                                        QStringLiteral("NAME"), QStringLiteral("Main")});
-                       },
-                       &Cli::cmdInit, true, true});
+    m_commands.append(
+        {QStringLiteral("init"),
+         QStringLiteral("Create the database and a portfolio; with --name, add another portfolio."), QString(),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("demo"),
+                          QStringLiteral("Create the demo portfolio on the paper exchange "
+                                         "(simulated prices, three years of history).")});
+             p.addOption({QStringLiteral("quote"), QStringLiteral("Quote currency of a new portfolio (default USDT)."),
+                          QStringLiteral("ASSET")});
+             p.addOption({QStringLiteral("name"),
+                          QStringLiteral("Portfolio to create beside those the database holds (each values all "
+                                         "accounts against its own targets; select one with --portfolio NAME). "
+                                         "Default: Main, created only when there is no portfolio yet. A portfolio "
+                                         "that exists is left as it is."),
+                          QStringLiteral("NAME")});
+         },
+         &Cli::cmdInit, true, true});
     m_commands.append(
         {QStringLiteral("accounts add"), QStringLiteral("Add an account."), QString(),
          [](QCommandLineParser &p) {
@@ -179,20 +185,49 @@ int Cli::cmdInit(QCommandLineParser &parser)
         }
         return 0;
     }
-    auto quote = domain::AssetCatalog::normalizeSymbol(parser.value(QStringLiteral("quote")));
-    if (!quote)
-        return usageError(QStringLiteral("--quote: ") + quote.error().message);
-    auto portfolio = services::Ledger(db(), clock()).init(parser.value(QStringLiteral("name")), *quote);
-    if (!portfolio)
-        return fail(portfolio.error());
+    QString quote;
+    if (parser.isSet(QStringLiteral("quote"))) {
+        auto symbol = domain::AssetCatalog::normalizeSymbol(parser.value(QStringLiteral("quote")));
+        if (!symbol)
+            return usageError(QStringLiteral("--quote: ") + symbol.error().message);
+        quote = *symbol;
+    }
+    const QString name = parser.value(QStringLiteral("name")).trimmed();
+    if (parser.isSet(QStringLiteral("name")) && name.isEmpty())
+        return usageError(QStringLiteral("--name: a portfolio name cannot be empty"));
+    auto result = services::Ledger(db(), clock()).initPortfolio(name, quote);
+    if (!result)
+        return fail(result.error());
+    QStringList names;
+    for (const auto &portfolio : result->portfolios)
+        names.append(portfolio.name);
     if (json()) {
+        const domain::Portfolio &shown =
+            result->created ? *result->created : (result->existing ? *result->existing : result->portfolios.first());
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("database"), path},
-                                                  {QStringLiteral("portfolio"), portfolio->name},
-                                                  {QStringLiteral("quote"), portfolio->quote},
+                                                  {QStringLiteral("created"), result->created.has_value()},
+                                                  {QStringLiteral("portfolio"), shown.name},
+                                                  {QStringLiteral("quote"), shown.quote},
+                                                  {QStringLiteral("portfolios"), QJsonArray::fromStringList(names)},
                                                   {QStringLiteral("demo"), false}}));
+        return 0;
+    }
+    if (result->created && result->portfolios.size() == 1) {
+        CliOutput::line(QStringLiteral("Created portfolio \"%1\" (quote %2) in %3.")
+                            .arg(result->created->name, result->created->quote, path));
+    } else if (result->created) {
+        CliOutput::line(QStringLiteral("Created portfolio \"%1\" (quote %2) in %3, which now holds: %4.\n"
+                                       "Select it with --portfolio \"%1\"; without --portfolio commands use "
+                                       "\"%5\".")
+                            .arg(result->created->name, result->created->quote, path, names.join(u", "),
+                                 result->portfolios.first().name));
+    } else if (result->existing) {
+        CliOutput::line(QStringLiteral("Nothing created: %1 already holds portfolio \"%2\" (quote %3).")
+                            .arg(path, result->existing->name, result->existing->quote));
     } else {
-        CliOutput::line(QStringLiteral("Database ready at %1 (portfolio \"%2\", quote %3).")
-                            .arg(path, portfolio->name, portfolio->quote));
+        CliOutput::line(QStringLiteral("Nothing created: %1 already holds portfolio(s) %2.\n"
+                                       "To add one, run \"ballast-cli init --name NAME [--quote ASSET]\".")
+                            .arg(path, names.join(u", ")));
     }
     return 0;
 }
@@ -273,13 +308,41 @@ int Cli::cmdHoldingsSet(QCommandLineParser &parser)
     if (!assignments)
         return usageError(assignments.error().message);
     QList<domain::Holding> holdings;
+    QHash<QString, qsizetype> seen; // "ASSET@network" -> index of the argument that set it
     for (qsizetype i = 0; i < assignments->size(); ++i) {
         const auto &[key, value] = (*assignments)[i];
-        const QString assetText = key.section(QLatin1Char('@'), 0, 0);
-        const QString network = key.contains(QLatin1Char('@')) ? key.section(QLatin1Char('@'), 1).toLower() : QString();
-        auto symbol = domain::AssetCatalog::normalizeSymbol(assetText);
+        const QStringList parts = key.split(QLatin1Char('@'));
+        if (parts.size() > 2) {
+            return usageError(argumentError(i, arguments[i],
+                                            makeError(QStringLiteral("cli.arguments"),
+                                                      QStringLiteral("has more than one @; expected ASSET=QUANTITY "
+                                                                     "or ASSET@NETWORK=QUANTITY")))
+                                  .message);
+        }
+        if (parts.size() == 2 && parts[1].isEmpty()) {
+            return usageError(
+                argumentError(i, arguments[i],
+                              makeError(QStringLiteral("cli.arguments"),
+                                        QStringLiteral("the network after @ is empty; write ASSET=QUANTITY "
+                                                       "or name the network (ASSET@NETWORK=QUANTITY)")))
+                    .message);
+        }
+        const QString network = parts.size() == 2 ? parts[1].toLower() : QString();
+        auto symbol = domain::AssetCatalog::normalizeSymbol(parts[0]);
         if (!symbol)
             return usageError(argumentError(i, arguments[i], symbol.error()).message);
+        const QString shown = network.isEmpty() ? *symbol : *symbol + QLatin1Char('@') + network;
+        if (const auto previous = seen.constFind(shown); previous != seen.cend()) {
+            return usageError(argumentError(i, arguments[i],
+                                            makeError(QStringLiteral("cli.arguments"),
+                                                      QStringLiteral("%1 is already set by argument %2 \"%3\"; give "
+                                                                     "each asset and network once")
+                                                          .arg(shown)
+                                                          .arg(*previous + 1)
+                                                          .arg(arguments[*previous])))
+                                  .message);
+        }
+        seen.insert(shown, i);
         auto quantity = numbers::parseAmount(value, QStringLiteral("quantity"), numbers::Sign::NonNegative);
         if (!quantity)
             return usageError(argumentError(i, arguments[i], quantity.error()).message);
@@ -456,10 +519,8 @@ int Cli::cmdStatus(QCommandLineParser &parser)
         rows.append({position.asset, position.quantity.toString(),
                      position.price ? position.price->toString() : QStringLiteral("no price"), money2(position.value),
                      CliOutput::percent(position.weight), CliOutput::percent(position.target),
-                     CliOutput::percent(position.drift()).startsWith(QLatin1Char('-'))
-                         ? CliOutput::percent(position.drift())
-                         : QStringLiteral("+") + CliOutput::percent(position.drift()),
-                     position.band.toString(), position.outsideBand() ? QStringLiteral("OUTSIDE") : QString()});
+                     CliOutput::signedPoints(position.drift()), position.band.toString(),
+                     position.outsideBand() ? QStringLiteral("OUTSIDE") : QString()});
     }
     CliOutput::table({QStringLiteral("ASSET"), QStringLiteral(">QUANTITY"), QStringLiteral(">PRICE"),
                       QStringLiteral(">VALUE"), QStringLiteral(">WEIGHT"), QStringLiteral(">TARGET"),

@@ -9,36 +9,112 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QTextStream>
 #include <QTimer>
 
-int main(int argc, char *argv[])
-{
-    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("Ballast"));
-    QApplication::setApplicationName(QStringLiteral("ballast"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Ballast"));
-    QApplication::setApplicationVersion(QStringLiteral(BALLAST_VERSION));
-    QGuiApplication::setDesktopFileName(QStringLiteral("io.ballast.Ballast"));
+#include <optional>
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QObject::tr("Ballast: crypto portfolio manager and rebalancer"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption dbOption(QStringLiteral("db"), QObject::tr("SQLite ledger file."), QStringLiteral("PATH"));
-    const QCommandLineOption demoOption(QStringLiteral("demo"),
-                                        QObject::tr("Create the demo portfolio when the ledger is empty."));
-    const QCommandLineOption screenshotOption(
+namespace {
+
+/// The options of the desktop app, for both passes over the command line.
+struct Options
+{
+    QCommandLineOption help = QCommandLineOption({QStringLiteral("h"), QStringLiteral("help"), QStringLiteral("?")},
+                                                 QObject::tr("Show this help and exit."));
+    QCommandLineOption version =
+        QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")}, QObject::tr("Show the version and exit."));
+    QCommandLineOption db =
+        QCommandLineOption(QStringLiteral("db"), QObject::tr("SQLite ledger file."), QStringLiteral("PATH"));
+    QCommandLineOption demo =
+        QCommandLineOption(QStringLiteral("demo"), QObject::tr("Create the demo portfolio when the ledger is empty."));
+    QCommandLineOption screenshot = QCommandLineOption(
         QStringLiteral("screenshot"), QObject::tr("Render the main window to FILE.png after loading, then exit."),
         QStringLiteral("FILE"));
-    const QCommandLineOption viewOption(
+    QCommandLineOption view = QCommandLineOption(
         QStringLiteral("view"),
         QObject::tr("Page to open: dashboard, holdings, targets, rebalance, backtest, accounts or alerts."),
         QStringLiteral("PAGE"));
-    const QCommandLineOption sizeOption(QStringLiteral("size"), QObject::tr("Window size for --screenshot, WxH."),
-                                        QStringLiteral("WxH"), QStringLiteral("1280x820"));
-    parser.addOptions({dbOption, demoOption, screenshotOption, viewOption, sizeOption});
+    QCommandLineOption size =
+        QCommandLineOption(QStringLiteral("size"), QObject::tr("Window size for --screenshot, WxH."),
+                           QStringLiteral("WxH"), QStringLiteral("1280x820"));
+    // Taken by Qt itself before our parser sees the arguments; listed so that
+    // --help names everything the app accepts.
+    QList<QCommandLineOption> qt = {
+        {QStringLiteral("platform"), QObject::tr("Qt platform plugin, e.g. xcb, wayland or offscreen."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("style"), QObject::tr("Qt widget style, e.g. Fusion."), QStringLiteral("STYLE")},
+        {QStringLiteral("stylesheet"), QObject::tr("Qt style sheet file."), QStringLiteral("FILE")},
+        {QStringLiteral("reverse"), QObject::tr("Right-to-left layout.")},
+        {QStringLiteral("qwindowgeometry"), QObject::tr("Geometry of the main window, WxH+X+Y."),
+         QStringLiteral("GEOMETRY")},
+        {QStringLiteral("qwindowtitle"), QObject::tr("Title of the main window."), QStringLiteral("TITLE")},
+    };
+};
+
+void setUp(QCommandLineParser &parser, const Options &options)
+{
+    parser.setApplicationDescription(
+        QObject::tr("Ballast: crypto portfolio manager and rebalancer.\n"
+                    "The other standard Qt options (see QGuiApplication) are accepted as well."));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addOptions(
+        {options.help, options.version, options.db, options.demo, options.screenshot, options.view, options.size});
+    parser.addOptions(options.qt);
+}
+
+void setNames()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Ballast"));
+    QCoreApplication::setApplicationName(QStringLiteral("ballast"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BALLAST_VERSION));
+}
+
+/// --help and --version are answered like any command-line program's, before
+/// a QApplication exists: they must work without a display. Returns the exit
+/// code when the command line asked for one of them.
+std::optional<int> helpOrVersion(int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const Options options;
+    QCommandLineParser parser;
+    setUp(parser, options);
+    if (!parser.parse(arguments) || !(parser.isSet(options.help) || parser.isSet(options.version)))
+        return std::nullopt; // the full parse, after Qt has taken its own options, reports any error
+    QCoreApplication core(argc, argv);
+    setNames();
+    if (parser.isSet(options.help)) {
+        QTextStream(stdout) << parser.helpText();
+    } else {
+        QTextStream(stdout) << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion()
+                            << '\n';
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (auto code = helpOrVersion(argc, argv))
+        return *code;
+
+    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+    QApplication app(argc, argv);
+    setNames();
+    QApplication::setApplicationDisplayName(QStringLiteral("Ballast"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.ballast.Ballast"));
+
+    const Options options;
+    QCommandLineParser parser;
+    setUp(parser, options);
     parser.process(app);
+    const QCommandLineOption &dbOption = options.db;
+    const QCommandLineOption &demoOption = options.demo;
+    const QCommandLineOption &screenshotOption = options.screenshot;
+    const QCommandLineOption &viewOption = options.view;
+    const QCommandLineOption &sizeOption = options.size;
 
     std::optional<ballast::ui::MainWindow::Page> page;
     if (parser.isSet(viewOption)) {

@@ -1,7 +1,13 @@
 #include "io/csvwriter.h"
 
+#include "common/diskfull.h"
+
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
+
+#include <cerrno>
 
 namespace ballast::io {
 
@@ -46,13 +52,39 @@ Status CsvWriter::writeFile(const QString &path, const CsvTable &table)
                                  .arg(table.header.size()));
         }
     }
+    const QByteArray data = format(table);
+    // A device or a pipe (/dev/stdout, a FIFO) is written in place: QSaveFile
+    // would put a temporary file beside it and rename it over the device.
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile() && !info.isDir()) {
+        QFile device(path);
+        if (!device.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
+            return makeError(QStringLiteral("csv.open"),
+                             QStringLiteral("%1: cannot write: %2").arg(shown, device.errorString()));
+        }
+        const qint64 written = device.write(data);
+        const int savedErrno = errno;
+        if (written != data.size()) {
+            if (isDiskFull(device, savedErrno))
+                return diskFullError(path);
+            return makeError(QStringLiteral("csv.write"),
+                             QStringLiteral("%1: writing failed: %2").arg(shown, device.errorString()));
+        }
+        return {};
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
+        if (isDiskFull(file, errno))
+            return diskFullError(path);
         return makeError(QStringLiteral("csv.open"),
                          QStringLiteral("%1: cannot write: %2").arg(shown, file.errorString()));
     }
-    const QByteArray data = format(table);
-    if (file.write(data) != data.size() || !file.commit()) {
+    // Flushed before commit so that a full disk is seen with its errno intact.
+    const bool written = file.write(data) == data.size() && file.flush();
+    const int savedErrno = errno;
+    if (!written || !file.commit()) {
+        if (isDiskFull(file, savedErrno))
+            return diskFullError(path);
         return makeError(QStringLiteral("csv.write"),
                          QStringLiteral("%1: writing failed: %2").arg(shown, file.errorString()));
     }

@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace ballast::market {
@@ -107,6 +108,49 @@ struct Pair
     QString asset;
     QString quote;
 };
+
+/// The encoding a byte order mark or the zero-byte pattern of the first bytes
+/// gives away, when it is one the importer cannot read (it reads UTF-8 and
+/// ASCII, with or without a UTF-8 byte order mark).
+std::optional<QString> wideEncoding(std::string_view data)
+{
+    if (data.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))
+        || data.starts_with(std::string_view("\xFF\xFE\x00\x00", 4)))
+        return QStringLiteral("UTF-32");
+    if (data.starts_with("\xFE\xFF") || data.starts_with("\xFF\xFE"))
+        return QStringLiteral("UTF-16");
+    // Without a mark: text in UTF-16 has a zero in one byte of nearly every
+    // pair, always the same one of the two (ASCII letters, digits, commas).
+    const std::size_t pairs = std::min<std::size_t>(data.size(), 512) / 2;
+    if (pairs < 2)
+        return std::nullopt;
+    std::size_t zeroFirst = 0;
+    std::size_t zeroSecond = 0;
+    for (std::size_t i = 0; i < pairs; ++i) {
+        const bool first = data[2 * i] == '\0';
+        const bool second = data[2 * i + 1] == '\0';
+        zeroFirst += first && !second ? 1 : 0;
+        zeroSecond += second && !first ? 1 : 0;
+    }
+    if (std::max(zeroFirst, zeroSecond) * 4 >= pairs * 3)
+        return QStringLiteral("UTF-16");
+    return std::nullopt;
+}
+
+/// Where the first NUL byte is, as (line, column), both 1-based; lines are
+/// counted as CsvSplitter counts them.
+std::optional<std::pair<qsizetype, qsizetype>> firstNul(std::string_view data)
+{
+    const std::size_t at = data.find('\0');
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    const char end = data.find('\n') == std::string_view::npos ? '\r' : '\n';
+    const std::string_view before = data.substr(0, at);
+    const auto line = std::count(before.begin(), before.end(), end) + 1;
+    const std::size_t lineStart = before.rfind(end);
+    const std::size_t column = lineStart == std::string_view::npos ? at + 1 : at - lineStart;
+    return std::pair{static_cast<qsizetype>(line), static_cast<qsizetype>(column)};
+}
 
 QString shownFile(const QString &file)
 {
@@ -789,6 +833,19 @@ std::optional<Error> Parser::settlePair(PriceSeries &series)
 
 Result<PriceSeries> Parser::run()
 {
+    // Before any field is read: a wide encoding or a binary file would
+    // otherwise show up as a garbled header or a value that "is not a number".
+    if (auto encoding = wideEncoding(m_data)) {
+        return fail(
+            QStringLiteral("import.encoding"),
+            QStringLiteral("the file is %1 encoded; save it as UTF-8 (or ASCII) and import again").arg(*encoding));
+    }
+    if (auto nul = firstNul(m_data)) {
+        return fail(QStringLiteral("import.binary"),
+                    QStringLiteral("contains a NUL byte (0x00) at line %1, column %2; the file is not text")
+                        .arg(nul->first)
+                        .arg(nul->second));
+    }
     CsvSplitter splitter(m_data);
     std::string_view pending;
     int pendingLine = 0;

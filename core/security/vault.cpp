@@ -1,5 +1,7 @@
 #include "security/vault.h"
 
+#include "common/diskfull.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -7,6 +9,7 @@
 #include <QSaveFile>
 #include <QtEndian>
 
+#include <cerrno>
 #include <memory>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -329,7 +332,12 @@ Status writeRecords(const QString &path, const QList<Record> &records)
                          QStringLiteral("cannot make vault file %1 private: %2").arg(shown(path), file.errorString()));
     }
     const QByteArray bytes = serialize(records);
-    if (file.write(bytes) != bytes.size() || !file.commit()) {
+    // Flushed before commit so that a full disk is seen with its errno intact.
+    const bool written = file.write(bytes) == bytes.size() && file.flush();
+    const int savedErrno = errno;
+    if (!written || !file.commit()) {
+        if (isDiskFull(file, savedErrno))
+            return diskFullError(path);
         return makeError(QStringLiteral("vault.io"),
                          QStringLiteral("writing vault file %1 failed: %2").arg(shown(path), file.errorString()));
     }

@@ -46,6 +46,44 @@ Result<domain::Portfolio> Ledger::init(const QString &portfolioName, const QStri
     return portfolios.create(portfolio, m_clock());
 }
 
+Result<InitResult> Ledger::initPortfolio(const QString &name, const QString &quote)
+{
+    return guarded([&]() -> Result<InitResult> {
+        Transaction transaction(m_db);
+        PortfolioRepo repo(m_db);
+        auto portfolios = repo.list();
+        if (!portfolios)
+            return portfolios.error();
+        InitResult result;
+        const QString wanted = name.isEmpty() ? QStringLiteral("Main") : name;
+        for (const auto &portfolio : *portfolios) {
+            if (portfolio.name == wanted)
+                result.existing = portfolio;
+        }
+        if (result.existing && !quote.isEmpty() && result.existing->quote != quote) {
+            return makeError(QStringLiteral("portfolio.exists"),
+                             QStringLiteral("portfolio \"%1\" already exists with quote %2, not %3; nothing changed")
+                                 .arg(wanted, result.existing->quote, quote));
+        }
+        // Without a name, a database that holds any portfolio is left alone.
+        if (result.existing || (name.isEmpty() && !portfolios->isEmpty())) {
+            result.portfolios = *portfolios;
+            return result;
+        }
+        domain::Portfolio portfolio;
+        portfolio.name = wanted;
+        portfolio.quote = quote.isEmpty() ? QStringLiteral("USDT") : quote;
+        auto created = repo.create(portfolio, m_clock());
+        if (!created)
+            return created.error();
+        transaction.commit();
+        result.created = *created;
+        result.portfolios = *portfolios;
+        result.portfolios.append(*created);
+        return result;
+    });
+}
+
 Result<domain::Account> Ledger::addAccount(const QString &name, const QString &exchange, const QString &baseUrl)
 {
     if (!baseUrl.isEmpty()) {

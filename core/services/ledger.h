@@ -15,6 +15,7 @@
 #include <QList>
 
 #include <functional>
+#include <optional>
 
 namespace ballast::exchange {
 class Exchange;
@@ -26,6 +27,14 @@ class Database;
 
 namespace ballast::services {
 
+/// What Ledger::initPortfolio did.
+struct InitResult
+{
+    std::optional<domain::Portfolio> created; ///< none: the database already held what was asked for
+    std::optional<domain::Portfolio> existing; ///< the portfolio asked for by name, when it was there already
+    QList<domain::Portfolio> portfolios; ///< every portfolio afterwards, oldest first
+};
+
 /// The person-level operations on the ledger that the CLI and the GUI share:
 /// each one is a single transaction that also records the valuation row the
 /// change implies, so the equity curve always comes from stored history.
@@ -36,6 +45,12 @@ public:
 
     /// Creates the first portfolio when there is none (quote currency @p quote).
     Result<domain::Portfolio> init(const QString &portfolioName, const QString &quote);
+    /// "init" as a person asks for it. With @p name empty: creates "Main" when
+    /// the database holds no portfolio, otherwise changes nothing. With a name:
+    /// creates that portfolio beside the others unless it exists; an existing
+    /// one with another quote than an explicit @p quote is an error. @p quote
+    /// empty means USDT for a new portfolio and no check for an existing one.
+    Result<InitResult> initPortfolio(const QString &name, const QString &quote);
 
     Result<domain::Account> addAccount(const QString &name, const QString &exchange, const QString &baseUrl = {});
 

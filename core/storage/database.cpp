@@ -1,5 +1,6 @@
 #include "storage/database.h"
 
+#include "common/diskfull.h"
 #include "storage/schema.h"
 
 #include <QDir>
@@ -9,6 +10,7 @@
 #include <QStandardPaths>
 
 #include <array>
+#include <cerrno>
 #include <sqlite3.h>
 
 namespace ballast::storage {
@@ -252,9 +254,19 @@ QString Database::defaultPath()
     return QDir(dir).filePath(QStringLiteral("ballast.sqlite"));
 }
 
+/// SQLite says "database or disk is full" (SQLITE_FULL) or, when the OS
+/// reports ENOSPC on a sync, "disk I/O error"; either way the disk is full.
+bool Database::diskFull() const
+{
+    const int rc = sqlite3_extended_errcode(m_handle);
+    return (rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && sqlite3_system_errno(m_handle) == ENOSPC);
+}
+
 void Database::fail(const char *what) const
 {
     const int rc = sqlite3_extended_errcode(m_handle);
+    if (diskFull())
+        throw SqlError(QStringLiteral("storage.full"), diskFullError(m_path).message);
     throw SqlError(codeFor(rc),
                    QStringLiteral("%1: %2 failed: %3")
                        .arg(QDir::toNativeSeparators(m_path), QString::fromLatin1(what), sqliteMessage(m_handle)));
@@ -266,6 +278,8 @@ void Database::exec(const char *sql)
     if (sqlite3_exec(m_handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
         const QString text = message ? QString::fromUtf8(message) : sqliteMessage(m_handle);
         sqlite3_free(message);
+        if (diskFull())
+            throw SqlError(QStringLiteral("storage.full"), diskFullError(m_path).message);
         throw SqlError(codeFor(sqlite3_extended_errcode(m_handle)),
                        QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(m_path), text));
     }

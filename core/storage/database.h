@@ -136,6 +136,7 @@ private:
     explicit Database(QString path);
     Status migrateTo(int version);
     void ensureDatabaseId();
+    [[nodiscard]] bool diskFull() const;
 
     QString m_path;
     QString m_databaseId;

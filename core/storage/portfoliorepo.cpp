@@ -85,10 +85,18 @@ Result<domain::Portfolio> PortfolioRepo::load(const QString &name)
         if (!name.isEmpty())
             query.bind(1, name);
         if (!query.step()) {
-            return makeError(
-                QStringLiteral("portfolio.unknown"),
-                name.isEmpty() ? QStringLiteral("%1: no portfolio yet; run \"ballast-cli init\" first").arg(m_db.path())
-                               : QStringLiteral("no portfolio named \"%1\"").arg(name));
+            if (name.isEmpty()) {
+                return makeError(
+                    QStringLiteral("portfolio.unknown"),
+                    QStringLiteral("%1: no portfolio yet; run \"ballast-cli init\" first").arg(m_db.path()));
+            }
+            QStringList names;
+            Statement all(m_db, "SELECT name FROM portfolios ORDER BY id");
+            while (all.step())
+                names.append(all.text(0));
+            return makeError(QStringLiteral("portfolio.unknown"),
+                             QStringLiteral("no portfolio named \"%1\" (portfolios: %2)")
+                                 .arg(name, names.isEmpty() ? QStringLiteral("none yet") : names.join(u", ")));
         }
         domain::Portfolio portfolio = readPortfolio(query);
         auto targets = targetsOf(portfolio.id);

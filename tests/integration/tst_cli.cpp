@@ -2,7 +2,9 @@
 #include "money/decimal.h"
 #include "testsupport.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -130,7 +132,7 @@ private slots:
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = file.readAll().split('\n');
-        QVERIFY(lines.size() > 3 * 365);
+        QVERIFY(lines.size() > qsizetype(3 * 365));
         QCOMPARE(lines.first(), QByteArray("time,portfolio,kind,value,quote,simulated\r"));
         const QList<QByteArray> first = lines.at(1).split(',');
         QCOMPARE(first.size(), 6);
@@ -146,7 +148,7 @@ private slots:
             if (fields.size() == 6)
                 values << fields.at(3).toDouble();
         }
-        QVERIFY(values.size() > 3 * 365);
+        QVERIFY(values.size() > qsizetype(3 * 365));
         QVERIFY(qAbs(values.last() - total.toDouble()) < 1e-6 * total.toDouble());
         for (qsizetype i = 1; i < values.size(); ++i)
             QVERIFY2(values.at(i) > 0.5 * values.at(i - 1), qPrintable(QString::number(i)));
@@ -185,7 +187,12 @@ private slots:
         const Run text = cli({QStringLiteral("status")});
         QCOMPARE(text.exitCode, 0);
         QVERIFY(text.out.contains(QStringLiteral("11000.00 USDT")));
-        QVERIFY(text.out.contains(QStringLiteral("+4.55%")));
+        // Weights are percentages, drift is a difference of two: percentage points.
+        QVERIFY2(text.out.contains(QStringLiteral("54.55%")), qPrintable(text.out));
+        QVERIFY2(text.out.contains(QStringLiteral("+4.55pp")), qPrintable(text.out));
+        QVERIFY2(text.out.contains(QStringLiteral("-4.55pp")), qPrintable(text.out));
+        QVERIFY2(!text.out.contains(QStringLiteral("+4.55%")), qPrintable(text.out));
+        QVERIFY2(!text.out.contains(QStringLiteral("-4.55%")), qPrintable(text.out));
         QVERIFY(!text.out.contains(QStringLiteral("SIMULATED")));
     }
 
@@ -218,6 +225,27 @@ private slots:
         QTest::newRow("missing account option") << args({"holdings", "set", "BTC=1"}) << 2 << "--account";
         QTest::newRow("not an assignment")
             << args({"holdings", "set", "--account", "paper", "BTC"}) << 2 << "argument 1 \"BTC\"";
+        QTest::newRow("duplicate asset") << args({"holdings", "set", "--account", "paper", "BTC=1", "ETH=3", "btc=2"})
+                                         << 2 << "argument 3 \"btc=2\": BTC is already set by argument 1 \"BTC=1\"";
+        QTest::newRow("duplicate asset on a network")
+            << args({"holdings", "set", "--account", "ledger", "ETH@arbitrum=1", "ETH=1", "ETH@Arbitrum=2"}) << 2
+            << "argument 3 \"ETH@Arbitrum=2\": ETH@arbitrum is already set by argument 1";
+        QTest::newRow("empty network") << args({"holdings", "set", "--account", "paper", "ETH=1", "BTC@=1"}) << 2
+                                       << "argument 2 \"BTC@=1\": the network after @ is empty";
+        QTest::newRow("two @") << args({"holdings", "set", "--account", "paper", "BTC@net@x=1"}) << 2
+                               << "argument 1 \"BTC@net@x=1\": has more than one @";
+        for (const char *command : {"holdings list", "accounts list", "status", "prices set", "targets set", "export",
+                                    "plan", "plans list", "holdings set"}) {
+            QStringList arguments = QStringList{QStringLiteral("--portfolio"), QStringLiteral("Nope")}
+                + QString::fromLatin1(command).split(QLatin1Char(' '));
+            QTest::addRow("unknown portfolio, %s", command)
+                << arguments << 1 << "no portfolio named \"Nope\" (portfolios: Main)";
+        }
+        QTest::newRow("init with --portfolio")
+            << args({"--portfolio", "Main", "init"}) << 2 << "init: --portfolio selects an existing portfolio";
+        QTest::newRow("init with another quote")
+            << args({"init", "--name", "Main", "--quote", "EUR"}) << 1
+            << "portfolio \"Main\" already exists with quote USDT, not EUR; nothing changed";
         QTest::newRow("bad symbol") << args({"prices", "set", "B-T-C=1"}) << 2 << "not an asset symbol";
         QTest::newRow("zero price") << args({"prices", "set", "BTC=0"}) << 2 << "above zero";
         QTest::newRow("bad time") << args({"prices", "set", "--at", "yesterday", "BTC=1"}) << 2 << "--at \"yesterday\"";
@@ -316,6 +344,87 @@ private slots:
         QCOMPARE(run.err.count(QLatin1Char('\n')), 1); // one line
         QVERIFY(run.out.isEmpty());
         QCOMPARE(digest(), before);
+    }
+
+    void initSaysWhatItDid()
+    {
+        const QString path = QDir::toNativeSeparators(m_db);
+        const Run first = cli({QStringLiteral("init")});
+        QCOMPARE(first.exitCode, 0);
+        QCOMPARE(first.out, QStringLiteral("Created portfolio \"Main\" (quote USDT) in %1.\n").arg(path));
+
+        const QByteArray before = digest();
+        const Run again = cli({QStringLiteral("init")});
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(again.out,
+                 QStringLiteral("Nothing created: %1 already holds portfolio \"Main\" (quote USDT).\n").arg(path));
+        const Run sameName = cli({QStringLiteral("init"), QStringLiteral("--name"), QStringLiteral("Main")});
+        QCOMPARE(sameName.exitCode, 0);
+        QVERIFY2(sameName.out.startsWith(QStringLiteral("Nothing created")), qPrintable(sameName.out));
+        QCOMPARE(digest(), before);
+
+        const Run second = cli({QStringLiteral("init"), QStringLiteral("--name"), QStringLiteral("Second"),
+                                QStringLiteral("--quote"), QStringLiteral("eur")});
+        QCOMPARE(second.exitCode, 0);
+        QVERIFY2(second.out.startsWith(QStringLiteral("Created portfolio \"Second\" (quote EUR) in %1, which now "
+                                                      "holds: Main, Second.")
+                                           .arg(path)),
+                 qPrintable(second.out));
+        QVERIFY2(second.out.contains(QStringLiteral("--portfolio \"Second\"")), qPrintable(second.out));
+
+        const Run list = cli({QStringLiteral("init"), QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        QCOMPARE(list.json().value(QStringLiteral("created")).toBool(), false);
+        QCOMPARE(list.json().value(QStringLiteral("portfolios")).toArray(),
+                 QJsonArray({QStringLiteral("Main"), QStringLiteral("Second")}));
+        const Run status = cli({QStringLiteral("--portfolio"), QStringLiteral("Second"), QStringLiteral("status"),
+                                QStringLiteral("--json")});
+        QCOMPARE(status.exitCode, 0);
+        QCOMPARE(status.json().value(QStringLiteral("quote")).toString(), QStringLiteral("EUR"));
+        const Run unknown = cli({QStringLiteral("--portfolio"), QStringLiteral("Nope"), QStringLiteral("holdings"),
+                                 QStringLiteral("list")});
+        QCOMPARE(unknown.exitCode, 1);
+        QCOMPARE(unknown.err, QStringLiteral("ballast-cli: no portfolio named \"Nope\" (portfolios: Main, Second)\n"));
+    }
+
+    void pinnedTimeMustBeATime()
+    {
+        setUpManualPortfolio();
+        const QByteArray before = digest();
+        for (const QString &value :
+             {QStringLiteral("garbage"), QStringLiteral("2026-13-01T00:00:00Z"), QStringLiteral("1700000000")}) {
+            QProcess process;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("BALLAST_NOW"), value);
+            process.setProcessEnvironment(env);
+            process.start(qEnvironmentVariable("BALLAST_CLI"),
+                          {QStringLiteral("--db"), m_db, QStringLiteral("prices"), QStringLiteral("set"),
+                           QStringLiteral("BTC=1")});
+            QVERIFY(process.waitForFinished(60000));
+            QCOMPARE(process.exitCode(), 1);
+            const QString err = QString::fromUtf8(process.readAllStandardError());
+            QCOMPARE(err,
+                     QStringLiteral("ballast-cli: BALLAST_NOW \"%1\" is not an ISO 8601 time; expected for "
+                                    "example 2026-11-21T12:00:00Z (or unset BALLAST_NOW to use the system "
+                                    "clock)\n")
+                         .arg(value));
+            QVERIFY(process.readAllStandardOutput().isEmpty());
+        }
+        QCOMPARE(digest(), before);
+    }
+
+    void exportToAFullDiskSaysSo()
+    {
+        if (!QFileInfo(QStringLiteral("/dev/full")).exists() || QFileInfo(QStringLiteral("/dev/full")).isFile())
+            QSKIP("no /dev/full device on this system");
+        setUpManualPortfolio();
+        const Run run = cli({QStringLiteral("export"), QStringLiteral("holdings"), QStringLiteral("--out"),
+                             QStringLiteral("/dev/full")});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.err,
+                 QStringLiteral("ballast-cli: the disk is full: could not write to /dev/full (free some space "
+                                "and try again; nothing was changed)\n"));
+        QVERIFY(!QFileInfo(QStringLiteral("/dev/full")).isFile());
     }
 
     void commandsNeedAnInitialisedDatabase()

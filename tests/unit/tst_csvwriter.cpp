@@ -1,6 +1,7 @@
 #include "io/csvwriter.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -72,6 +73,31 @@ private slots:
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray("h\r\nold\r\n"));
+    }
+
+    void fullDiskSaysSo()
+    {
+        // /dev/full fails every write with ENOSPC. It is a device, so it is
+        // written in place and stays a device.
+        const QString path = QStringLiteral("/dev/full");
+        if (!QFileInfo(path).exists() || QFileInfo(path).isFile())
+            QSKIP("no /dev/full device on this system");
+        auto written = CsvWriter::writeFile(path, {{QStringLiteral("h")}, {{QStringLiteral("v")}}});
+        QVERIFY(!written.ok());
+        QCOMPARE(written.error().code, QStringLiteral("io.disk_full"));
+        QCOMPARE(written.error().message,
+                 QStringLiteral("the disk is full: could not write to /dev/full (free some space and try again; "
+                                "nothing was changed)"));
+        QVERIFY(!QFileInfo(path).isFile());
+    }
+
+    void writesToADeviceInPlace()
+    {
+        const QString path = QStringLiteral("/dev/null");
+        if (!QFileInfo(path).exists() || QFileInfo(path).isFile())
+            QSKIP("no /dev/null device on this system");
+        QVERIFY(CsvWriter::writeFile(path, {{QStringLiteral("h")}, {{QStringLiteral("v")}}}).ok());
+        QVERIFY(!QFileInfo(path).isFile());
     }
 
     void unwritableFolderIsAClearError()

@@ -1,11 +1,15 @@
+#include "services/ledger.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "testsupport.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -278,6 +282,35 @@ private slots:
         }
         QCOMPARE(one(db, "SELECT count(*) FROM meta WHERE key <> 'database_id'"), QStringLiteral("1"));
         QVERIFY(!db.inTransaction());
+    }
+
+    void fullDiskIsReportedAsSuchAndChangesNothing()
+    {
+        ballast::test::TempDatabase temp;
+        Database &db = temp.db();
+        const qint64 now = QDateTime(QDate(2026, 11, 21), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+        ballast::services::Ledger ledger(db, [now] { return now; });
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        const QByteArray before = ballast::test::contentDigest(db);
+        // The file may not grow by a single page: SQLite answers SQLITE_FULL,
+        // as it does when the disk itself has no room left.
+        const QByteArray pages = db.scalar("PRAGMA page_count").toLatin1();
+        db.exec(QByteArray("PRAGMA max_page_count = " + pages).constData());
+        QList<ballast::domain::PricePoint> points;
+        for (int i = 0; i < 5000; ++i) {
+            points.append({QStringLiteral("BTC"), QStringLiteral("USDT"),
+                           QDateTime::fromMSecsSinceEpoch(now - qint64(i) * 60'000, QTimeZone::utc()),
+                           ballast::money::Decimal::fromInt(50'000 + i), QStringLiteral("manual")});
+        }
+        const auto stored = ledger.setPrices(points);
+        QVERIFY(!stored.ok());
+        QCOMPARE(stored.error().code, QStringLiteral("storage.full"));
+        QCOMPARE(stored.error().message,
+                 QStringLiteral("the disk is full: could not write to %1 (free some space and try again; nothing "
+                                "was changed)")
+                     .arg(QDir::toNativeSeparators(temp.path())));
+        QVERIFY(!db.inTransaction());
+        QCOMPARE(ballast::test::contentDigest(db), before);
     }
 
     void decimalColumnRejectsDamagedValue()

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
@@ -808,6 +809,86 @@ private slots:
                                         "Date,Close\n2024-01-01,1\n2024-01-02,2\n",
                                         QStringLiteral("BTC-USD.csv"));
         QCOMPARE(bom.candles.size(), 2);
+    }
+
+    // ---- files that are not UTF-8 text -------------------------------------
+
+    void refusesFilesThatAreNotText_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        const QByteArray text("Date,Close\n2024-01-01,100\n2024-01-02,101\n2024-01-03,102\n");
+        auto wide = [&text](const QByteArray &bom, bool bigEndian) {
+            QByteArray out = bom;
+            for (const char c : text) {
+                out += bigEndian ? '\0' : c;
+                out += bigEndian ? c : '\0';
+            }
+            return out;
+        };
+        const QString utf16 =
+            QStringLiteral("the file is UTF-16 encoded; save it as UTF-8 (or ASCII) and import again");
+        QByteArray nul = text;
+        nul.insert(text.indexOf("101") + 1, '\0'); // "1\0" "01": line 3, column 13
+        QTest::newRow("NUL byte") << nul
+                                  << QStringLiteral(
+                                         "contains a NUL byte (0x00) at line 3, column 13; the file is not text");
+        QByteArray nulFirst = text;
+        nulFirst[0] = '\0';
+        QTest::newRow("NUL first") << nulFirst << QStringLiteral("NUL byte (0x00) at line 1, column 1;");
+        QByteArray nulCr = text;
+        nulCr.replace('\n', '\r');
+        nulCr.insert(nulCr.indexOf("102"), '\0');
+        QTest::newRow("NUL, CR lines") << nulCr << QStringLiteral("NUL byte (0x00) at line 4, column 12;");
+        QTest::newRow("UTF-16LE with BOM") << wide(QByteArray("\xFF\xFE"), false) << utf16;
+        QTest::newRow("UTF-16BE with BOM") << wide(QByteArray("\xFE\xFF"), true) << utf16;
+        QTest::newRow("UTF-16LE without BOM") << wide(QByteArray(), false) << utf16;
+        QTest::newRow("UTF-16BE without BOM") << wide(QByteArray(), true) << utf16;
+        const QString utf32 =
+            QStringLiteral("the file is UTF-32 encoded; save it as UTF-8 (or ASCII) and import again");
+        QTest::newRow("UTF-32LE with BOM") << QByteArray("\xFF\xFE\x00\x00"
+                                                         "D\x00\x00\x00",
+                                                         8)
+                                           << utf32;
+        QTest::newRow("UTF-32BE with BOM") << QByteArray("\x00\x00\xFE\xFF\x00\x00\x00"
+                                                         "D",
+                                                         8)
+                                           << utf32;
+    }
+
+    void refusesFilesThatAreNotText()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("BTC-EUR.csv"));
+        writeFile(path, bytes);
+        auto result = PriceImporter::readFile(path, fixedNow());
+        QVERIFY(!result.ok());
+        const QString text = result.error().message;
+        QVERIFY2(text.startsWith(QDir::toNativeSeparators(path) + QStringLiteral(": ")), qPrintable(text));
+        QVERIFY2(text.contains(expected), qPrintable(text));
+        QVERIFY2(!text.contains(QLatin1Char('\0')), qPrintable(text));
+        // Nothing reaches the database.
+        ballast::test::TempDatabase temp;
+        QVERIFY(!PriceImporter::importFile(temp.db(), path, fixedNow()).ok());
+        QCOMPARE(temp.db().scalar("SELECT count(*) FROM candles"), QStringLiteral("0"));
+    }
+
+    void acceptsUtf8WithAndWithoutBom()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QByteArray text("Date,Close\n2024-01-01,100\n2024-01-02,101\n2024-01-03,102\n");
+        for (const QByteArray &bom : {QByteArray(), QByteArray("\xEF\xBB\xBF")}) {
+            const QString path = dir.filePath(QStringLiteral("BTC-EUR.csv"));
+            writeFile(path, bom + text);
+            auto result = PriceImporter::readFile(path, fixedNow());
+            QVERIFY2(result.ok(), qPrintable(message(result)));
+            QCOMPARE(result->candles.size(), 3);
+            QCOMPARE(result->candles[1].close, 101.0);
+        }
     }
 
     // ---- into the database -------------------------------------------------
