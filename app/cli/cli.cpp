@@ -54,6 +54,7 @@ Cli::~Cli() = default;
 void Cli::registerCommands()
 {
     registerLedgerCommands();
+    registerTransactionCommands();
     registerPlanCommands();
     registerExecuteCommands();
     registerExchangeCommands();
