@@ -20,7 +20,7 @@ struct Run
     [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
 };
 
-const QString kNow = QStringLiteral("2026-11-21T12:00:00Z");
+constexpr const char *kNow = "2026-11-21T12:00:00Z";
 
 QStringList words(const char *text)
 {
@@ -36,7 +36,7 @@ class TestCliTransactions : public QObject
     QTemporaryDir m_dir;
     QString m_db;
 
-    Run cli(const QStringList &arguments, const QString &now = kNow, bool withDb = true)
+    Run cli(const QStringList &arguments, const QString &now = QString::fromLatin1(kNow), bool withDb = true)
     {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -50,7 +50,10 @@ class TestCliTransactions : public QObject
         return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
                    QString::fromUtf8(process.readAllStandardError())};
     }
-    Run cli(const char *arguments, const QString &now = kNow) { return cli(words(arguments), now); }
+    Run cli(const char *arguments, const QString &now = QString::fromLatin1(kNow))
+    {
+        return cli(words(arguments), now);
+    }
 
     QByteArray digest()
     {
@@ -276,7 +279,7 @@ private slots:
 
     void helpListsTheTransactionsCommands()
     {
-        const Run help = cli({QStringLiteral("--help")}, kNow, false);
+        const Run help = cli({QStringLiteral("--help")}, QString::fromLatin1(kNow), false);
         QCOMPARE(help.exitCode, 0);
         for (const char *command : {"transactions add", "transactions list", "transactions classify",
                                     "transactions delete", "transactions restore"})

@@ -515,10 +515,10 @@ private slots:
         QList<qint64> deleted;
         int refused = 0;
         for (int step = 0; step < 250; ++step) {
-            f.now += rng.bounded(1, 1000) * 60000;
+            f.now += static_cast<qint64>(rng.bounded(1, 1000)) * 60000;
             auto service = f.service();
             const domain::Account &account = accounts.at(static_cast<qsizetype>(rng.bounded(2)));
-            const QString asset = assets.at(static_cast<qsizetype>(rng.bounded(3)));
+            const QString &asset = assets.at(static_cast<qsizetype>(rng.bounded(3)));
             const int op = static_cast<int>(rng.bounded(100));
             bool ok = true;
             if (op < 35) {
@@ -575,7 +575,7 @@ private slots:
                     }
                 }
             } else if (op < 85) {
-                const QString network = networks.at(static_cast<qsizetype>(rng.bounded(2)));
+                const QString &network = networks.at(static_cast<qsizetype>(rng.bounded(2)));
                 const Decimal target = rng.bounded(4) == 0 ? Decimal() : amount();
                 ok = f.ledger().setHoldings(account.name, {{0, {}, asset, network, target}}).ok();
                 auto all = service.list();
