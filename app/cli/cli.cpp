@@ -47,6 +47,7 @@ Cli::~Cli() = default;
 void Cli::registerCommands()
 {
     registerLedgerCommands();
+    registerTransactionCommands();
     registerPlanCommands();
     registerExecuteCommands();
     registerExchangeCommands();

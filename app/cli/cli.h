@@ -51,6 +51,7 @@ private:
     void registerExecuteCommands();
     void registerExchangeCommands();
     void registerAnalysisCommands();
+    void registerTransactionCommands();
     int usageError(const QString &message) const;
     int fail(const Error &error) const;
     void printHelp() const;
@@ -69,6 +70,13 @@ private:
     int cmdTargetsSet(QCommandLineParser &parser);
     int cmdStatus(QCommandLineParser &parser);
     int cmdExport(QCommandLineParser &parser);
+
+    // Transactions (commands_transactions.cpp).
+    int cmdTransactionsAdd(QCommandLineParser &parser);
+    int cmdTransactionsList(QCommandLineParser &parser);
+    int cmdTransactionsClassify(QCommandLineParser &parser);
+    int cmdTransactionsDelete(QCommandLineParser &parser);
+    int cmdTransactionsRestore(QCommandLineParser &parser);
 
     // Rebalancing commands (commands_plan.cpp).
     int cmdPlan(QCommandLineParser &parser);

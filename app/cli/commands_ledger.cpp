@@ -128,7 +128,8 @@ void Cli::registerLedgerCommands()
                        &Cli::cmdAccountsList});
     m_commands.append(
         {QStringLiteral("holdings set"),
-         QStringLiteral("Set quantities on an account (ASSET@NETWORK=QTY for a network)."),
+         QStringLiteral("State quantities on an account (ASSET@NETWORK=QTY for a network); each difference "
+                        "from the transactions is recorded as an adjustment to classify."),
          QStringLiteral("ASSET=QTY [ASSET=QTY ...]"),
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("account"), QStringLiteral("Account name."), QStringLiteral("NAME")});

@@ -118,6 +118,11 @@ std::optional<TransactionSource> sourceFromName(const QString &name)
     return std::nullopt;
 }
 
+QString tradeExternalId(const QString &symbol, const QString &tradeId)
+{
+    return symbol + QLatin1Char(':') + tradeId;
+}
+
 Status validate(const Transaction &tx)
 {
     if (!tx.time.isValid())

@@ -98,6 +98,12 @@ struct BalanceChange
 [[nodiscard]] QString sourceName(TransactionSource source);
 [[nodiscard]] std::optional<TransactionSource> sourceFromName(const QString &name);
 
+/// The external id of an exchange trade: "BASE/QUOTE:tradeid". Exchanges
+/// number trades per symbol (Binance), so the trade id alone may repeat on
+/// one account; executions, syncs and imports all key trades this way so that
+/// each is stored once whichever path sees it first.
+[[nodiscard]] QString tradeExternalId(const QString &symbol, const QString &tradeId);
+
 /// Checks the shape of @p tx (positive quantity, trade has quote and price,
 /// fee asset set when there is a fee, time valid); the error names the field.
 [[nodiscard]] Status validate(const Transaction &tx);

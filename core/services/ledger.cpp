@@ -5,6 +5,7 @@
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
 #include "market/priceimporter.h"
+#include "services/transactionservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
@@ -114,13 +115,25 @@ Status Ledger::setHoldings(const QString &accountName, const QList<domain::Holdi
     auto account = AccountRepo(m_db).byName(accountName);
     if (!account)
         return account.error();
+    for (const auto &holding : holdings) {
+        if (holding.quantity.isNegative()) {
+            return makeError(
+                QStringLiteral("holding.negative"),
+                QStringLiteral("%1: quantity %2 is negative").arg(holding.asset, holding.quantity.toString()));
+        }
+    }
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
         QList<domain::Holding> rows = holdings;
         for (auto &row : rows)
             row.accountId = account->id;
-        if (auto stored = HoldingsRepo(m_db).set(account->id, rows, m_clock()); !stored)
-            return stored;
+        // Holdings are the sum of transactions: what differs from the sum
+        // becomes an unexplained adjustment for the person to classify (or
+        // the opening balances of an account without transactions).
+        if (auto recorded =
+                TransactionService(m_db, m_clock).reconcile(*account, rows, domain::TransactionSource::Manual, false);
+            !recorded)
+            return recorded.error();
         if (account->kind == domain::AccountKind::Paper) {
             // The paper exchange keeps one balance per asset; networks do not
             // exist there, so its balance is the sum over the ledger rows.
@@ -327,11 +340,18 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
                 if (auto stored = journal.recordFill(account.id, fill); !stored)
                     return stored.error();
             }
+            // The exchange's balances against the sum of the transactions
+            // (fills included): each difference is an unexplained adjustment
+            // for the person to classify.
             QList<domain::Holding> holdings;
-            for (const auto &balance : *balances)
-                holdings.append(domain::Holding{account.id, account.name, balance.asset, {}, balance.total()});
-            if (auto stored = HoldingsRepo(m_db).replaceAccount(account.id, holdings, m_clock()); !stored)
-                return stored;
+            for (const auto &balance : *balances) {
+                if (!balance.total().isZero())
+                    holdings.append(domain::Holding{account.id, account.name, balance.asset, {}, balance.total()});
+            }
+            if (auto recorded = TransactionService(m_db, m_clock)
+                                    .reconcile(account, holdings, domain::TransactionSource::Sync, true);
+                !recorded)
+                return recorded.error();
             if (auto stored = MarketRepo(m_db).replace(account.id, *markets, m_clock()); !stored)
                 return stored;
             if (auto marked = journal.setWatermark(account.id, snapshot->asOfMs, m_clock()); !marked)

@@ -9,7 +9,9 @@ namespace ballast::storage {
 
 class Database;
 
-/// Quantities per account, asset and network: the ledger's positions.
+/// Quantities per account, asset and network: the ledger's positions, read
+/// from the `holdings` table, which is the sum of the transactions kept
+/// materialised by TransactionRepo (the only writer).
 class HoldingsRepo
 {
 public:
@@ -18,11 +20,6 @@ public:
     {
     }
 
-    /// Sets the listed positions of @p accountId (others stay as they are);
-    /// a zero quantity removes the position. One transaction.
-    Status set(qint64 accountId, const QList<domain::Holding> &holdings, qint64 atMs);
-    /// Replaces every position of @p accountId (a sync from the exchange).
-    Status replaceAccount(qint64 accountId, const QList<domain::Holding> &holdings, qint64 atMs);
     /// All positions, with account names, ordered by asset, account, network.
     Result<QList<domain::Holding>> list();
     Result<QList<domain::Holding>> listForAccount(qint64 accountId);

@@ -1,7 +1,7 @@
 #include "storage/journal.h"
 
-#include "storage/assetrepo.h"
 #include "storage/database.h"
+#include "storage/transactionrepo.h"
 
 #include <QCoreApplication>
 #include <QSysInfo>
@@ -38,23 +38,6 @@ JournalEntry readEntry(const Statement &row)
     entry.reason = row.text(15);
     entry.updatedAt = row.int64(16);
     return entry;
-}
-
-Decimal holdingOf(Database &db, qint64 accountId, const QString &asset)
-{
-    Statement query(db, "SELECT quantity FROM holdings WHERE account_id = ? AND asset = ? AND network = ''");
-    query.bind(1, accountId).bind(2, asset);
-    return query.step() ? query.decimal(0) : Decimal();
-}
-
-void setHolding(Database &db, qint64 accountId, const QString &asset, const Decimal &quantity, qint64 atMs)
-{
-    Statement upsert(db,
-                     "INSERT INTO holdings (account_id, asset, network, quantity, updated_at) VALUES (?, ?, '', ?, ?) "
-                     "ON CONFLICT (account_id, asset, network) DO UPDATE SET quantity = excluded.quantity, "
-                     "updated_at = excluded.updated_at");
-    upsert.bind(1, accountId).bind(2, asset).bind(3, quantity).bind(4, atMs);
-    upsert.run();
 }
 
 Decimal quoteOf(const Statement &row, int column)
@@ -218,20 +201,29 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
             transaction.commit();
             return true;
         }
-        // The ledger moves with the fill, exactly as the exchange's balances do.
-        const QString base = fill.symbol.section(QLatin1Char('/'), 0, 0);
-        const QString quote = fill.symbol.section(QLatin1Char('/'), 1, 1);
-        if (auto ensured = AssetRepo(m_db).ensure({base, quote, fill.feeAsset}); !ensured)
-            return ensured.error();
-        // The quote amount as the exchange booked it (its rounding), so that
-        // the ledger moves exactly as the exchange's balance does.
-        const Decimal notional = fill.quoteAmount();
-        const bool buy = fill.side == domain::Side::Buy;
-        setHolding(m_db, accountId, base, holdingOf(m_db, accountId, base) + (buy ? fill.quantity : -fill.quantity),
-                   at);
-        setHolding(m_db, accountId, quote, holdingOf(m_db, accountId, quote) + (buy ? -notional : notional), at);
-        if (fill.fee.isPositive())
-            setHolding(m_db, accountId, fill.feeAsset, holdingOf(m_db, accountId, fill.feeAsset) - fill.fee, at);
+        // The ledger moves with the fill, exactly as the exchange's balances
+        // do: the fill becomes a trade transaction in this same SQLite
+        // transaction, booked at the quote amount the exchange booked (its
+        // rounding). Its external id is "BASE/QUOTE:tradeid" because trade ids
+        // are unique per exchange and symbol only; a trade already known under
+        // it (imported first) is not booked twice.
+        domain::Transaction trade;
+        trade.kind = domain::TransactionKind::Trade;
+        trade.time = fill.time;
+        trade.accountId = accountId;
+        trade.side = fill.side;
+        trade.asset = fill.symbol.section(QLatin1Char('/'), 0, 0);
+        trade.quote = fill.symbol.section(QLatin1Char('/'), 1, 1);
+        trade.quantity = fill.quantity;
+        trade.price = fill.price;
+        trade.quoteAmount = fill.quoteQuantity.isPositive() ? fill.quoteQuantity : Decimal();
+        trade.fee = fill.fee;
+        trade.feeAsset = fill.feeAsset;
+        trade.externalId = domain::tradeExternalId(fill.symbol, fill.tradeId);
+        trade.source = domain::TransactionSource::Execution;
+        trade.note = QStringLiteral("order %1").arg(fill.clientOrderId);
+        if (auto booked = TransactionRepo(m_db).addIfNew(trade, at); !booked)
+            return booked.error();
         transaction.commit();
         return true;
     });

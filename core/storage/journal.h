@@ -66,9 +66,11 @@ public:
 
     /// Stores a fill unless its trade (account, symbol, exchange trade id) is
     /// already known, whichever path (execute, reconcile, sync) sees it first.
-    /// A new fill moves the account's holdings in the same transaction, unless
-    /// its exchange time is at or before the account's sync watermark: the
-    /// synced balances already contain it. Returns true when new.
+    /// A new fill is booked as a trade transaction (source execution, external
+    /// id domain::tradeExternalId) in the same SQLite transaction, which moves
+    /// the account's holdings, unless its exchange time is at or before the
+    /// account's sync watermark: the synced balances (and the adjustments the
+    /// sync recorded) already contain it. Returns true when new.
     Result<bool> recordFill(qint64 accountId, const domain::Fill &fill);
     /// The account's sync watermark (exchange ms), 0 if it was never synced.
     Result<qint64> watermark(qint64 accountId);

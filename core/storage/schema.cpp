@@ -236,9 +236,58 @@ ALTER TABLE fills ADD COLUMN applied INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE fills ADD COLUMN quote_quantity TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<const char *, 9> kMigrations{kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper,
-                                                  kV4Plans,   kV5MarketCaps,    kV6Journal,
-                                                  kV7Markets, kV8PlanLifecycle, kV9SyncWatermark};
+// Transactions are the ledger: holdings are the sum of their balance changes
+// (domain::balanceChanges), and the `holdings` table stays as that sum
+// materialised, written only by TransactionRepo in the transaction that
+// writes the event (see docs/ledger.md). A deleted row keeps its place
+// (`deleted_at` > 0) so that it can be restored and so that a re-import of
+// the same external id does not bring it back. Today's holdings become
+// opening balances: a deposit with source "opening" at the time the holding
+// was last written (the account's creation when unknown), or a signed
+// adjustment for a negative one; zero rows carry nothing.
+constexpr const char *kV10Transactions = R"sql(
+CREATE TABLE transactions (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('trade', 'deposit', 'withdrawal', 'transfer_out', 'transfer_in',
+                                               'income', 'fee', 'adjustment')),
+    ts           INTEGER NOT NULL,
+    account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    network      TEXT NOT NULL DEFAULT '',
+    side         TEXT NOT NULL DEFAULT '' CHECK (side IN ('', 'buy', 'sell')),
+    asset        TEXT NOT NULL,
+    quote        TEXT NOT NULL DEFAULT '',
+    quantity     TEXT NOT NULL,
+    price        TEXT NOT NULL DEFAULT '0',
+    quote_amount TEXT NOT NULL DEFAULT '0',
+    fee          TEXT NOT NULL DEFAULT '0',
+    fee_asset    TEXT NOT NULL DEFAULT '',
+    subkind      TEXT NOT NULL DEFAULT '',
+    external_id  TEXT NOT NULL DEFAULT '',
+    source       TEXT NOT NULL CHECK (source IN ('manual', 'import', 'sync', 'execution', 'opening')),
+    note         TEXT NOT NULL DEFAULT '',
+    link_id      INTEGER NOT NULL DEFAULT 0,
+    unexplained  INTEGER NOT NULL DEFAULT 0 CHECK (unexplained IN (0, 1)),
+    created_at   INTEGER NOT NULL,
+    deleted_at   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX transactions_by_account ON transactions(account_id, ts);
+CREATE INDEX transactions_by_time ON transactions(ts);
+CREATE INDEX transactions_by_asset ON transactions(asset, ts);
+CREATE UNIQUE INDEX transactions_external_id ON transactions(account_id, external_id) WHERE external_id <> '';
+INSERT INTO transactions (kind, ts, account_id, network, asset, quantity, source, note, created_at)
+SELECT CASE WHEN h.quantity GLOB '-*' THEN 'adjustment' ELSE 'deposit' END,
+       CASE WHEN h.updated_at > 0 THEN h.updated_at ELSE a.created_at END,
+       h.account_id, h.network, h.asset, h.quantity, 'opening', 'opening balance',
+       CASE WHEN h.updated_at > 0 THEN h.updated_at ELSE a.created_at END
+FROM holdings h JOIN accounts a ON a.id = h.account_id
+WHERE trim(replace(replace(h.quantity, '-', ''), '.', ''), '0') <> ''
+ORDER BY h.account_id, h.asset, h.network;
+DELETE FROM holdings WHERE trim(replace(replace(quantity, '-', ''), '.', ''), '0') = '';
+)sql";
+
+constexpr std::array<const char *, 10> kMigrations{
+    kV1Ledger,  kV2Portfolios, kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
+    kV6Journal, kV7Markets,    kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions};
 
 } // namespace
 

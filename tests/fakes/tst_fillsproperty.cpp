@@ -28,6 +28,7 @@
 #include "storage/holdingsrepo.h"
 #include "storage/journal.h"
 #include "storage/planrepo.h"
+#include "storage/transactionrepo.h"
 #include "testsupport.h"
 
 #include <QDateTime>
@@ -461,9 +462,27 @@ CaseResult runCase(quint32 seed)
     };
     checkFills(QStringLiteral("after reconcile"));
 
-    // A final sync changes nothing and records nothing twice.
+    // Every applied fill is one trade transaction (source execution), and the
+    // holdings are the sum of the transactions.
+    auto checkTransactions = [&](const QString &when) {
+        const QString applied = temp.db().scalar("SELECT count(*) FROM fills WHERE applied = 1");
+        const QString trades = temp.db().scalar(
+            "SELECT count(*) FROM transactions WHERE kind = 'trade' AND source = 'execution' AND deleted_at = 0");
+        if (applied != trades)
+            fail(QStringLiteral("%1: %2 applied fill(s), %3 execution trade(s)").arg(when, applied, trades));
+        if (*ballast::storage::HoldingsRepo(temp.db()).list() != *ballast::storage::TransactionRepo(temp.db()).sums())
+            fail(when + QStringLiteral(": holdings differ from the sum of the transactions"));
+    };
+    checkTransactions(QStringLiteral("after reconcile"));
+
+    // A final sync changes nothing and records nothing twice: the fills
+    // booked as trades explain the exchange's balances, no adjustment.
+    const QString before = temp.db().scalar("SELECT count(*) FROM transactions");
     if (auto synced = ledger.sync(*account, tap); !synced)
         fail(QStringLiteral("final sync: ") + synced.error().message);
+    if (const QString after = temp.db().scalar("SELECT count(*) FROM transactions"); after != before)
+        fail(QStringLiteral("the final sync recorded %1 transaction(s)").arg(after.toInt() - before.toInt()));
+    checkTransactions(QStringLiteral("after the final sync"));
     checkLedger(QStringLiteral("after the final sync"));
     checkFills(QStringLiteral("after the final sync"));
     Executor last(
