@@ -506,7 +506,7 @@ void FakeExchange::dispatch(const FakeRequest &incoming, QTcpSocket *socket)
         m_gate(request);
     const QPointer<QTcpSocket> guard(socket);
     if (m_stageGate && m_stageGate(request, RequestStage::Received) == GateVerdict::Drop) {
-        finish(request, guard, std::nullopt, std::nullopt, true);
+        finish(request, guard, std::nullopt, std::nullopt, false);
         return;
     }
     if (auto refused = admit(request)) {
@@ -553,7 +553,7 @@ void FakeExchange::runAccepted(const FakeRequest &request, const QPointer<QTcpSo
     context.nowMs = serverTimeMs();
     FakeResponse response = process(request, context);
     if (m_stageGate && m_stageGate(request, RequestStage::Processed) == GateVerdict::Drop) {
-        finish(request, socket, std::nullopt, fault, true);
+        finish(request, socket, std::nullopt, fault, false);
         return;
     }
     if (fault) {

@@ -68,14 +68,14 @@ struct ProcessContext
 
 /// Where a request is when the stage gate (FakeExchange::setStageGate) sees it.
 enum class RequestStage {
-    Received, ///< admitted by nothing yet: the exchange has not acted on it
+    Received, ///< just arrived: the exchange has not acted on it
     Processed, ///< the exchange acted on it (order created, cancel done); its answer is not written yet
 };
 
 /// What the fake does with a request after its stage gate.
 enum class GateVerdict {
     Continue, ///< carry on as usual
-    Drop, ///< stop here: nothing more is done, no answer is written, the connection is closed
+    Drop, ///< stop here: nothing more is done and no answer is written (the request is held, as a timeout)
 };
 
 /// One request in the fake's log.

@@ -14,7 +14,7 @@
 // and its clock check while it waits out the order's deadline); the gate
 // SIGKILLs the CLI right there and drops the request. The occurrences step
 // through the plan, so the kills spread over its lines, and the test asserts
-// that every phase got its kills. One kill in four or so comes at a random
+// that every phase got its kills. One kill in five comes at a random
 // moment instead, for what nobody thought of.
 //
 // A restart that finds an order in flight which the exchange does not know
@@ -72,16 +72,30 @@ struct Run
 };
 
 // Ten assets held overweight (sold) and ten underweight (bought), each pair at the same price.
-const QStringList kSells = {QStringLiteral("SOL"), QStringLiteral("ADA"),  QStringLiteral("XRP"),
-                            QStringLiteral("DOT"), QStringLiteral("LINK"), QStringLiteral("LTC"),
-                            QStringLiteral("BCH"), QStringLiteral("ATOM"), QStringLiteral("AVAX"),
-                            QStringLiteral("UNI")};
-const QStringList kBuys = {QStringLiteral("XLM"),  QStringLiteral("TRX"),  QStringLiteral("ETC"), QStringLiteral("FIL"),
-                           QStringLiteral("NEAR"), QStringLiteral("ALGO"), QStringLiteral("APT"), QStringLiteral("ARB"),
-                           QStringLiteral("OP"),   QStringLiteral("SUI")};
-const QStringList kPrices = {
-    QStringLiteral("5"),  QStringLiteral("10"),   QStringLiteral("2.5"),  QStringLiteral("2"),   QStringLiteral("50"),
-    QStringLiteral("25"), QStringLiteral("12.5"), QStringLiteral("1.25"), QStringLiteral("100"), QStringLiteral("0.5")};
+const QStringList &sells()
+{
+    static const QStringList list = {QStringLiteral("SOL"), QStringLiteral("ADA"),  QStringLiteral("XRP"),
+                                     QStringLiteral("DOT"), QStringLiteral("LINK"), QStringLiteral("LTC"),
+                                     QStringLiteral("BCH"), QStringLiteral("ATOM"), QStringLiteral("AVAX"),
+                                     QStringLiteral("UNI")};
+    return list;
+}
+const QStringList &buys()
+{
+    static const QStringList list = {QStringLiteral("XLM"), QStringLiteral("TRX"),  QStringLiteral("ETC"),
+                                     QStringLiteral("FIL"), QStringLiteral("NEAR"), QStringLiteral("ALGO"),
+                                     QStringLiteral("APT"), QStringLiteral("ARB"),  QStringLiteral("OP"),
+                                     QStringLiteral("SUI")};
+    return list;
+}
+const QStringList &prices()
+{
+    static const QStringList list = {QStringLiteral("5"),    QStringLiteral("10"),   QStringLiteral("2.5"),
+                                     QStringLiteral("2"),    QStringLiteral("50"),   QStringLiteral("25"),
+                                     QStringLiteral("12.5"), QStringLiteral("1.25"), QStringLiteral("100"),
+                                     QStringLiteral("0.5")};
+    return list;
+}
 
 /// Where a kill landed, judged from the journal right after it.
 enum Phase {
@@ -273,9 +287,9 @@ class TestCrash : public QObject
             m_fake->setWeightLimit(1000000);
             m_fake->setStageGate(
                 [this](const FakeRequest &request, RequestStage stage) { return spring(request, stage); });
-            for (int i = 0; i < kSells.size(); ++i) {
+            for (int i = 0; i < sells().size(); ++i) {
                 for (const bool sell : {true, false}) {
-                    const QString asset = sell ? kSells[i] : kBuys[i];
+                    const QString asset = sell ? sells()[i] : buys()[i];
                     BinanceSymbol symbol;
                     symbol.symbol = asset + QStringLiteral("USDT");
                     symbol.baseAsset = asset;
@@ -284,7 +298,7 @@ class TestCrash : public QObject
                     symbol.lotSize = BinanceLotSize{dec("0.001"), dec("900000"), dec("0.001")};
                     symbol.marketLotSize = BinanceLotSize{dec("0"), dec("900000"), dec("0")};
                     symbol.notional = BinanceNotional{dec("5"), true, dec("9000000"), false, 5};
-                    const Decimal price = dec(kPrices[i].toLatin1().constData());
+                    const Decimal price = dec(prices()[i].toLatin1().constData());
                     m_fake->addSymbol(symbol, price, dec("0.001"));
                     m_fake->setBalance(asset, Decimal::fromInt(sell ? 150 : 50) / price);
                 }
@@ -310,8 +324,8 @@ class TestCrash : public QObject
                 // Every third plan: thin books, so some orders end expired, partially filled,
                 // and the buys are re-sized to what the sells raised.
                 for (int i = 0; i < 3; ++i) {
-                    m_fake->setFillModel(kSells[i] + QStringLiteral("USDT"), 2, dec("0.6"), dec("0.001"));
-                    m_fake->setFillModel(kBuys[i + 3] + QStringLiteral("USDT"), 2, dec("0.6"), dec("0.001"));
+                    m_fake->setFillModel(sells()[i] + QStringLiteral("USDT"), 2, dec("0.6"), dec("0.001"));
+                    m_fake->setFillModel(buys()[i + 3] + QStringLiteral("USDT"), 2, dec("0.6"), dec("0.001"));
                 }
             }
             if (m_fake->listenLocal())
@@ -382,7 +396,7 @@ class TestCrash : public QObject
         }
         QStringList targets{QStringLiteral("targets"), QStringLiteral("set"), QStringLiteral("--band"),
                             QStringLiteral("1pp")};
-        for (const QString &asset : kSells + kBuys)
+        for (const QString &asset : sells() + buys())
             targets << asset + QStringLiteral("=0.0475");
         targets << QStringLiteral("USDT=0.05");
         const Run set = cli(targets);
@@ -808,11 +822,11 @@ private slots:
         startFake();
         const QString planId = preparePlan();
         QVERIFY(!planId.isEmpty());
-        onFake([&] { m_fake->setBalance(kSells[0], dec("1")); }); // a withdrawal elsewhere
+        onFake([&] { m_fake->setBalance(sells()[0], dec("1")); }); // a withdrawal elsewhere
         QCOMPARE(cli({QStringLiteral("sync")}).exitCode, 0);
         const Run refused = cli({QStringLiteral("execute"), planId, QStringLiteral("--yes")});
         QCOMPARE(refused.exitCode, 1);
-        QVERIFY2(refused.err.contains(QStringLiteral("is stale")) && refused.err.contains(kSells[0]),
+        QVERIFY2(refused.err.contains(QStringLiteral("is stale")) && refused.err.contains(sells()[0]),
                  qPrintable(refused.err));
         int orders = -1;
         onFake([&] { orders = static_cast<int>(m_fake->allOrders().size()); });
@@ -840,10 +854,10 @@ private slots:
         QVERIFY(process.waitForFinished(30000));
         // Prices halve.
         onFake([&] {
-            for (int i = 0; i < kSells.size(); ++i) {
-                const Decimal half = dec(kPrices[i].toLatin1().constData()) / Decimal::fromInt(2);
-                m_fake->setPrice(kSells[i] + QStringLiteral("USDT"), half);
-                m_fake->setPrice(kBuys[i] + QStringLiteral("USDT"), half);
+            for (int i = 0; i < sells().size(); ++i) {
+                const Decimal half = dec(prices()[i].toLatin1().constData()) / Decimal::fromInt(2);
+                m_fake->setPrice(sells()[i] + QStringLiteral("USDT"), half);
+                m_fake->setPrice(buys()[i] + QStringLiteral("USDT"), half);
             }
         });
         QList<BookOrder> before;
