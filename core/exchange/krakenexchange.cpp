@@ -106,7 +106,7 @@ ExchangeError KrakenExchange::mapError(const QStringList &errors, bool isOrderRe
         || first.startsWith(QLatin1String("EGeneral:Temporary lockout"))
         || first.startsWith(QLatin1String("EService: Throttled"))) {
         ExchangeError error = makeErr(Kind::RateLimited, first, all);
-        error.retryAfterMs = 15000;
+        error.retryAfterMs = 15000; // KrakenConfig::rateLimitBackOffMs's default; finish() applies the configured one
         return error;
     }
     if (first.startsWith(QLatin1String("EOrder:Insufficient funds")))
@@ -167,8 +167,10 @@ ExResult<QJsonObject> KrakenExchange::finish(const HttpResponse &response, bool 
         errors.append(value.toString());
     if (!errors.isEmpty()) {
         ExchangeError error = mapError(errors, isOrderRequest);
-        if (error.kind == Kind::RateLimited)
+        if (error.kind == Kind::RateLimited) {
+            error.retryAfterMs = m_config.rateLimitBackOffMs;
             m_calls.backOff(error.retryAfterMs);
+        }
         return error;
     }
     return envelope.value(QStringLiteral("result")).toObject();

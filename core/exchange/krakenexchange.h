@@ -24,6 +24,9 @@ struct KrakenConfig
     int timeoutMs = 10000;
     double callCapacity = 15.0; ///< Starter tier; 20 for Intermediate and Pro
     double callDecayPerSecond = 0.33;
+    /// How long to stop after a rate-limit or lockout error: Kraken's errors
+    /// carry no Retry-After. Tests against the loopback fake shorten it.
+    qint64 rateLimitBackOffMs = 15000;
 };
 
 /// Kraken Spot REST: AssetPairs rules (lot_decimals, ordermin, costmin,

@@ -505,6 +505,10 @@ void FakeExchange::dispatch(const FakeRequest &incoming, QTcpSocket *socket)
     if (m_gate)
         m_gate(request);
     const QPointer<QTcpSocket> guard(socket);
+    if (m_stageGate && m_stageGate(request, RequestStage::Received) == GateVerdict::Drop) {
+        finish(request, guard, std::nullopt, std::nullopt, false);
+        return;
+    }
     if (auto refused = admit(request)) {
         finish(request, guard, refused, std::nullopt, false);
         return;
@@ -548,6 +552,10 @@ void FakeExchange::runAccepted(const FakeRequest &request, const QPointer<QTcpSo
     context.fault = fault;
     context.nowMs = serverTimeMs();
     FakeResponse response = process(request, context);
+    if (m_stageGate && m_stageGate(request, RequestStage::Processed) == GateVerdict::Drop) {
+        finish(request, socket, std::nullopt, fault, false);
+        return;
+    }
     if (fault) {
         switch (fault->kind) {
         case FaultKind::TimeoutAfterAccept:

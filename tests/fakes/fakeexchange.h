@@ -66,6 +66,18 @@ struct ProcessContext
     [[nodiscard]] bool has(FaultKind kind) const { return fault && fault->kind == kind; }
 };
 
+/// Where a request is when the stage gate (FakeExchange::setStageGate) sees it.
+enum class RequestStage {
+    Received, ///< just arrived: the exchange has not acted on it
+    Processed, ///< the exchange acted on it (order created, cancel done); its answer is not written yet
+};
+
+/// What the fake does with a request after its stage gate.
+enum class GateVerdict {
+    Continue, ///< carry on as usual
+    Drop, ///< stop here: nothing more is done and no answer is written (the request is held, as a timeout)
+};
+
 /// One request in the fake's log.
 struct RequestRecord
 {
@@ -138,6 +150,15 @@ public:
     /// until another thread lets them go). Empty: none.
     void setRequestGate(std::function<void(const FakeRequest &)> gate) { m_gate = std::move(gate); }
 
+    using StageGate = std::function<GateVerdict(const FakeRequest &, RequestStage)>;
+    /// Called in the fake's own thread for every API request twice: when it
+    /// arrives (RequestStage::Received, after the request gate, before rate
+    /// limits and faults) and after the exchange acted on it
+    /// (RequestStage::Processed, before an after-accept fault or the answer).
+    /// A crash test kills its client there and drops the request, so that a
+    /// kill lands exactly between two protocol events. Empty: none.
+    void setStageGate(StageGate gate) { m_stageGate = std::move(gate); }
+
     /// Serves POST/GET /__control/... (on by default).
     void setControlEnabled(bool enabled) { m_controlEnabled = enabled; }
 
@@ -197,6 +218,7 @@ private:
     QList<QPointer<QTcpSocket>> m_held;
     bool m_controlEnabled = true;
     std::function<void(const FakeRequest &)> m_gate;
+    StageGate m_stageGate;
 };
 
 } // namespace ballast::test::fake
