@@ -219,7 +219,8 @@ private:
     /// Takes @p quantity out of @p pos in the method's order, splitting the
     /// last lot with a proportional share of its cost (the rest stays, so no
     /// cost is lost to rounding).
-    Result<std::vector<Piece>> take(Position &pos, const Decimal &quantity, const Transaction &tx, const QString &asset)
+    Status take(Position &pos, const Decimal &quantity, const Transaction &tx, const QString &asset,
+                std::vector<Piece> &out)
     {
         if (pos.total < quantity) {
             return makeError(QStringLiteral("costbasis.oversold"),
@@ -228,7 +229,7 @@ private:
                                       tx.network.isEmpty() ? QString() : QStringLiteral(" on ") + tx.network,
                                       pos.total.toString()));
         }
-        std::vector<Piece> out;
+        out.clear();
         Decimal left = quantity;
         while (left.isPositive()) {
             Piece &lot = pos.lots.front().piece;
@@ -247,7 +248,7 @@ private:
             left = Decimal();
         }
         pos.total -= quantity;
-        return out;
+        return {};
     }
 
     /// Records the disposal of @p pieces, sharing @p proceeds over them by quantity.
@@ -292,10 +293,9 @@ private:
     {
         if (!quantity.isPositive())
             return {};
-        auto pieces = take(position(tx, asset), quantity, tx, asset);
-        if (!pieces)
-            return pieces.error();
-        record(*pieces, tx, asset, kind, isQuote(asset) ? quantity : proceeds, proceedsUnknown && !isQuote(asset));
+        if (Status s = take(position(tx, asset), quantity, tx, asset, m_scratch); !s)
+            return s;
+        record(m_scratch, tx, asset, kind, isQuote(asset) ? quantity : proceeds, proceedsUnknown && !isQuote(asset));
         return {};
     }
 
@@ -395,10 +395,10 @@ private:
 
     Status applyTransferOut(const Transaction &tx)
     {
-        auto pieces = take(position(tx, tx.asset), tx.quantity, tx, tx.asset);
-        if (!pieces)
-            return pieces.error();
-        m_inTransit.insert(tx.id, std::move(*pieces));
+        std::vector<Piece> pieces;
+        if (Status s = take(position(tx, tx.asset), tx.quantity, tx, tx.asset, pieces); !s)
+            return s;
+        m_inTransit.insert(tx.id, std::move(pieces));
         return payFee(tx, feeValue(tx, std::nullopt), false);
     }
 
@@ -551,6 +551,7 @@ private:
     QHash<PositionKey, Position> m_positions;
     QHash<qint64, qint64> m_partner;
     QHash<qint64, std::vector<Piece>> m_inTransit;
+    std::vector<Piece> m_scratch; ///< the pieces of the disposal being recorded, reused
     std::vector<qint64> m_ms; ///< each transaction's time, ms since the epoch
     qint64 m_nowMs = 0; ///< the time of the transaction being applied
     qint64 m_sequence = 0;
