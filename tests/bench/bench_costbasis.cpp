@@ -45,7 +45,7 @@ CostBasisOptions options(CostMethod method)
 {
     CostBasisOptions o;
     o.method = method;
-    o.quoteAsset = RandomHistory::kQuote;
+    o.quoteAsset = RandomHistory::quote();
     o.priceAt = [](const QString &asset, const QDateTime &t) { return history().close(asset, t.toUTC().date()); };
     return o;
 }
@@ -53,7 +53,7 @@ CostBasisOptions options(CostMethod method)
 DailySeries series()
 {
     const auto price = [](const QString &asset, QDate day) { return history().close(asset, day); };
-    return Performance::buildDailySeries(history().transactions(), RandomHistory::kQuote, price, history().lastDay())
+    return Performance::buildDailySeries(history().transactions(), RandomHistory::quote(), price, history().lastDay())
         .valueOr({});
 }
 

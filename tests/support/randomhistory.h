@@ -40,7 +40,7 @@ struct RandomHistoryOptions
 class RandomHistory
 {
 public:
-    static inline const QString kQuote = QStringLiteral("USDT");
+    static QString quote() { return QStringLiteral("USDT"); }
 
     explicit RandomHistory(const RandomHistoryOptions &options)
         : m_options(options)
@@ -61,7 +61,7 @@ public:
     /// The close of @p asset on @p day (4 decimals); nullopt outside the history.
     [[nodiscard]] std::optional<money::Decimal> close(const QString &asset, QDate day) const
     {
-        if (asset == kQuote)
+        if (asset == quote())
             return money::Decimal::fromInt(1);
         const qsizetype a = m_assetIndex.value(asset, -1);
         const qint64 d = m_options.start.daysTo(day);
@@ -155,18 +155,18 @@ private:
         const QString net = network();
         const QString a = asset();
         const int roll = m_rng.bounded(100);
-        Decimal &quote = balance(acct, net, kQuote);
+        Decimal &cash = balance(acct, net, quote());
         Decimal &held = balance(acct, net, a);
-        if (roll < 12 || quote < Decimal::fromInt(50)) {
-            auto tx = base(K::Deposit, acct, net, kQuote);
+        if (roll < 12 || cash < Decimal::fromInt(50)) {
+            auto tx = base(K::Deposit, acct, net, quote());
             tx.quantity = toDecimal(200.0 + m_rng.generateDouble() * 5000.0, 2);
             push(tx);
         } else if (roll < 40) { // buy with the quote asset
             const Decimal p = price(a);
-            const Decimal spend = part(quote);
+            const Decimal spend = part(cash);
             auto tx = base(K::Trade, acct, net, a);
             tx.side = domain::Side::Buy;
-            tx.quote = kQuote;
+            tx.quote = quote();
             tx.price = p;
             tx.quantity = toDecimal(spend.toDouble() / p.toDouble() * 0.98, 8);
             if (!tx.quantity.isPositive())
@@ -174,7 +174,7 @@ private:
             const int feeKind = m_rng.bounded(4);
             if (feeKind == 1) {
                 tx.fee = toDecimal(tx.tradeQuote().toDouble() * 0.001, 8);
-                tx.feeAsset = kQuote;
+                tx.feeAsset = quote();
             } else if (feeKind == 2) {
                 tx.fee = toDecimal(tx.quantity.toDouble() * 0.001, 8);
                 tx.feeAsset = a;
@@ -185,13 +185,13 @@ private:
         } else if (roll < 58 && held.isPositive()) { // sell for the quote asset
             auto tx = base(K::Trade, acct, net, a);
             tx.side = domain::Side::Sell;
-            tx.quote = kQuote;
+            tx.quote = quote();
             tx.price = price(a);
             tx.quantity = part(held);
             if (!tx.quantity.isPositive())
                 return;
             tx.fee = toDecimal(tx.tradeQuote().toDouble() * 0.001, 8);
-            tx.feeAsset = tx.fee.isZero() ? QString() : kQuote;
+            tx.feeAsset = tx.fee.isZero() ? QString() : quote();
             // A fee in a third asset, when there is one to pay with.
             const QString other = asset();
             if (other != a && m_rng.bounded(4) == 0 && balance(acct, net, other) > Decimal::fromInt(1)) {

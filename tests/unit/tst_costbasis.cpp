@@ -87,8 +87,14 @@ private:
     QList<Transaction> m_txs;
 };
 
-const QString kFund = QStringLiteral("FUND");
-const QString kBtc = QStringLiteral("BTC");
+QString fund()
+{
+    return QStringLiteral("FUND");
+}
+QString btc()
+{
+    return QStringLiteral("BTC");
+}
 
 /// IRS Publication 564 (2009), "Mutual Fund Distributions", Table 3 "Example
 /// of How To Figure Basis of Shares Sold": 160 shares bought for $4,000 at $25
@@ -99,10 +105,10 @@ Ledger publication564Table3()
 {
     Ledger l;
     l.deposit(at(2008, 2, 1), QStringLiteral("USD"), "8800");
-    l.trade(at(2008, 2, 6), Side::Buy, kFund, "160", "25");
-    l.trade(at(2008, 8, 7), Side::Buy, kFund, "240", "20");
-    l.add(TransactionKind::Income, at(2008, 12, 18), kFund, "10", "30").subkind = QStringLiteral("dividend");
-    l.trade(at(2009, 10, 1), Side::Sell, kFund, "210", "32");
+    l.trade(at(2008, 2, 6), Side::Buy, fund(), "160", "25");
+    l.trade(at(2008, 8, 7), Side::Buy, fund(), "240", "20");
+    l.add(TransactionKind::Income, at(2008, 12, 18), fund(), "10", "30").subkind = QStringLiteral("dividend");
+    l.trade(at(2009, 10, 1), Side::Sell, fund(), "210", "32");
     return l;
 }
 
@@ -150,18 +156,18 @@ private slots:
         QCOMPARE(r.disposals[1].acquired, at(2008, 8, 7));
         QCOMPARE(r.income, dec("300"));
         // Left: 190 of the 8/7/08 shares and the 10 reinvested ones.
-        QList<Lot> fund;
+        QList<Lot> shares;
         for (const Lot &lot : r.openLots) {
-            if (lot.asset == kFund)
-                fund.append(lot);
+            if (lot.asset == fund())
+                shares.append(lot);
         }
-        QCOMPARE(fund.size(), 2);
-        QCOMPARE(fund[0].quantity, dec("190"));
-        QCOMPARE(fund[0].cost, dec("3800"));
-        QCOMPARE(fund[0].unitCost(), dec("20"));
-        QCOMPARE(fund[1].quantity, dec("10"));
-        QCOMPARE(fund[1].cost, dec("300"));
-        QCOMPARE(fund[1].holdingDays(at(2009, 12, 18)), qint64(365));
+        QCOMPARE(shares.size(), 2);
+        QCOMPARE(shares[0].quantity, dec("190"));
+        QCOMPARE(shares[0].cost, dec("3800"));
+        QCOMPARE(shares[0].unitCost(), dec("20"));
+        QCOMPARE(shares[1].quantity, dec("10"));
+        QCOMPARE(shares[1].cost, dec("300"));
+        QCOMPARE(shares[1].holdingDays(at(2009, 12, 18)), qint64(365));
     }
 
     // The same history under the other methods; the expected bases follow from
@@ -185,11 +191,11 @@ private slots:
         // Whatever the method, what is left holds the rest of the $9,100.
         Decimal leftCost;
         for (const Lot &lot : r.openLots) {
-            if (lot.asset == kFund)
+            if (lot.asset == fund())
                 leftCost += lot.cost;
         }
         QCOMPARE(leftCost + basis, dec("9100"));
-        QCOMPARE(lotsOf(r, kFund), dec("200"));
+        QCOMPARE(lotsOf(r, fund()), dec("200"));
     }
 
     // Publication 564 (2009), the average basis worksheet: shares bought for
@@ -199,10 +205,10 @@ private slots:
     {
         Ledger l;
         l.deposit(at(2008, 1, 2), QStringLiteral("USD"), "4800");
-        l.trade(at(2008, 2, 1), Side::Buy, kFund, "100", "10");
-        l.trade(at(2008, 5, 1), Side::Buy, kFund, "50", "24");
-        l.trade(at(2008, 9, 1), Side::Buy, kFund, "150", "0").quoteAmount = dec("2600");
-        l.trade(at(2009, 5, 11), Side::Sell, kFund, "150", "20");
+        l.trade(at(2008, 2, 1), Side::Buy, fund(), "100", "10");
+        l.trade(at(2008, 5, 1), Side::Buy, fund(), "50", "24");
+        l.trade(at(2008, 9, 1), Side::Buy, fund(), "150", "0").quoteAmount = dec("2600");
+        l.trade(at(2009, 5, 11), Side::Sell, fund(), "150", "20");
         const auto r = l.run(CostMethod::Average);
         QCOMPARE(r.disposals.size(), 1);
         const auto &d = r.disposals[0];
@@ -214,7 +220,7 @@ private slots:
                                  + 150 * at(2008, 9, 1).toMSecsSinceEpoch())
             / 300;
         QVERIFY(std::abs(d.acquired.toMSecsSinceEpoch() - weighted) <= 2);
-        QCOMPARE(r.openLots.front().asset, kFund);
+        QCOMPARE(r.openLots.front().asset, fund());
         QCOMPARE(r.openLots.front().cost, dec("2400"));
         QCOMPARE(r.openLots.front().unitCost(), dec("16"));
     }
@@ -223,10 +229,10 @@ private slots:
     {
         Ledger l(QStringLiteral("USDT"));
         l.deposit(at(2024, 1, 1), QStringLiteral("USDT"), "1000");
-        auto &buy = l.trade(at(2024, 1, 2), Side::Buy, kBtc, "1", "100");
+        auto &buy = l.trade(at(2024, 1, 2), Side::Buy, btc(), "1", "100");
         buy.fee = dec("1");
         buy.feeAsset = QStringLiteral("USDT");
-        auto &sell = l.trade(at(2024, 2, 2), Side::Sell, kBtc, "1", "150");
+        auto &sell = l.trade(at(2024, 2, 2), Side::Sell, btc(), "1", "150");
         sell.fee = dec("1.5");
         sell.feeAsset = QStringLiteral("USDT");
         const auto in = l.run(CostMethod::Fifo, true);
@@ -248,18 +254,18 @@ private slots:
     {
         Ledger l(QStringLiteral("USDT"));
         l.deposit(at(2024, 1, 1), QStringLiteral("USDT"), "1000");
-        auto &buy = l.trade(at(2024, 1, 2), Side::Buy, kBtc, "2", "100");
+        auto &buy = l.trade(at(2024, 1, 2), Side::Buy, btc(), "2", "100");
         buy.fee = dec("0.01");
-        buy.feeAsset = kBtc;
+        buy.feeAsset = btc();
         const auto r = l.run(CostMethod::Fifo, true);
-        QCOMPARE(lotsOf(r, kBtc), dec("1.99"));
+        QCOMPARE(lotsOf(r, btc()), dec("1.99"));
         QCOMPARE(r.disposals.size(), 1);
         QCOMPARE(r.disposals[0].kind, DisposalKind::Fee);
         QCOMPARE(r.disposals[0].proceeds, dec("1")); // 0.01 BTC at the trade's 100
         // 200 + the 1 of fee went into the basis; the fee BTC took its share.
         Decimal cost;
         for (const Lot &lot : r.openLots) {
-            if (lot.asset == kBtc)
+            if (lot.asset == btc())
                 cost += lot.cost;
         }
         QCOMPARE(cost + r.disposals[0].cost, dec("201"));
@@ -271,14 +277,14 @@ private slots:
     {
         Ledger l(QStringLiteral("USDT"));
         l.deposit(at(2020, 1, 1), QStringLiteral("USDT"), "1000");
-        l.trade(at(2020, 1, 1, 13), Side::Buy, kBtc, "1", "100");
-        l.trade(at(2021, 1, 1), Side::Buy, kBtc, "1", "200");
-        auto &out = l.add(TransactionKind::TransferOut, at(2021, 3, 1), kBtc, "1.5", "300", 1);
+        l.trade(at(2020, 1, 1, 13), Side::Buy, btc(), "1", "100");
+        l.trade(at(2021, 1, 1), Side::Buy, btc(), "1", "200");
+        auto &out = l.add(TransactionKind::TransferOut, at(2021, 3, 1), btc(), "1.5", "300", 1);
         out.fee = dec("0.01");
-        out.feeAsset = kBtc;
-        auto &in = l.add(TransactionKind::TransferIn, at(2021, 3, 1, 14), kBtc, "1.49", "300", 2);
+        out.feeAsset = btc();
+        auto &in = l.add(TransactionKind::TransferIn, at(2021, 3, 1, 14), btc(), "1.49", "300", 2);
         in.linkId = 4;
-        l.trade(at(2021, 6, 1), Side::Sell, kBtc, "1.49", "400", 2).quote = QStringLiteral("USDT");
+        l.trade(at(2021, 6, 1), Side::Sell, btc(), "1.49", "400", 2).quote = QStringLiteral("USDT");
         const auto r = l.run(CostMethod::Fifo);
         QVERIFY(r.unmatchedTransfers.isEmpty());
         QList<ballast::analytics::Disposal> sales;
@@ -301,16 +307,16 @@ private slots:
         QCOMPARE(sales[1].quantity, dec("0.49"));
         QCOMPARE(sales[1].cost, dec("98"));
         QVERIFY(!sales[1].longTerm);
-        QCOMPARE(lotsOf(r, kBtc, 1), dec("0.49"));
-        QCOMPARE(lotsOf(r, kBtc, 2), Decimal());
+        QCOMPARE(lotsOf(r, btc(), 1), dec("0.49"));
+        QCOMPARE(lotsOf(r, btc(), 2), Decimal());
     }
 
     void transferErrors()
     {
         Ledger l(QStringLiteral("USDT"));
-        l.deposit(at(2020, 1, 1), kBtc, "1", "100");
-        l.add(TransactionKind::TransferOut, at(2020, 2, 1), kBtc, "0.5").linkId = 3;
-        l.add(TransactionKind::TransferIn, at(2020, 2, 2), kBtc, "0.6", "0", 2).linkId = 2;
+        l.deposit(at(2020, 1, 1), btc(), "1", "100");
+        l.add(TransactionKind::TransferOut, at(2020, 2, 1), btc(), "0.5").linkId = 3;
+        l.add(TransactionKind::TransferIn, at(2020, 2, 2), btc(), "0.6", "0", 2).linkId = 2;
         CostBasisOptions options;
         options.quoteAsset = QStringLiteral("USDT");
         const auto grew = computeCostBasis(l.txs(), options);
@@ -320,11 +326,11 @@ private slots:
 
         // An in leg whose out leg is missing is treated as a deposit and listed.
         Ledger lone(QStringLiteral("USDT"));
-        lone.add(TransactionKind::TransferIn, at(2020, 2, 2), kBtc, "0.5", "200", 2).linkId = 99;
+        lone.add(TransactionKind::TransferIn, at(2020, 2, 2), btc(), "0.5", "200", 2).linkId = 99;
         const auto r = lone.run(CostMethod::Fifo);
         QCOMPARE(r.unmatchedTransfers, QList<qint64>{1});
         QCOMPARE(r.netInvested, dec("100"));
-        QCOMPARE(lotsOf(r, kBtc, 2), dec("0.5"));
+        QCOMPARE(lotsOf(r, btc(), 2), dec("0.5"));
     }
 
     // Crypto-vs-crypto: one asset disposed, the other acquired at the trade's
@@ -332,8 +338,8 @@ private slots:
     void cryptoVsCrypto()
     {
         Ledger l(QStringLiteral("USDT"));
-        l.deposit(at(2024, 1, 1), kBtc, "1", "30000");
-        auto &swap = l.trade(at(2024, 3, 1), Side::Sell, kBtc, "1", "15");
+        l.deposit(at(2024, 1, 1), btc(), "1", "30000");
+        auto &swap = l.trade(at(2024, 3, 1), Side::Sell, btc(), "1", "15");
         swap.quote = QStringLiteral("ETH");
         CostBasisOptions options;
         options.quoteAsset = QStringLiteral("USDT");
@@ -361,8 +367,8 @@ private slots:
     void oversoldIsAnError()
     {
         Ledger l(QStringLiteral("USDT"));
-        l.deposit(at(2024, 1, 1), kBtc, "1", "100");
-        l.trade(at(2024, 1, 2), Side::Sell, kBtc, "1.00000001", "100").quote = QStringLiteral("USDT");
+        l.deposit(at(2024, 1, 1), btc(), "1", "100");
+        l.trade(at(2024, 1, 2), Side::Sell, btc(), "1.00000001", "100").quote = QStringLiteral("USDT");
         CostBasisOptions options;
         options.quoteAsset = QStringLiteral("USDT");
         for (CostMethod m : {CostMethod::Fifo, CostMethod::Lifo, CostMethod::Hifo, CostMethod::Average}) {
@@ -376,7 +382,7 @@ private slots:
         // Spending more of the quote asset than held is refused the same way.
         Ledger q(QStringLiteral("USDT"));
         q.deposit(at(2024, 1, 1), QStringLiteral("USDT"), "99");
-        q.trade(at(2024, 1, 2), Side::Buy, kBtc, "1", "100").quote = QStringLiteral("USDT");
+        q.trade(at(2024, 1, 2), Side::Buy, btc(), "1", "100").quote = QStringLiteral("USDT");
         const auto r = computeCostBasis(q.txs(), options);
         QVERIFY(!r);
         QCOMPARE(r.error().code, QStringLiteral("costbasis.oversold"));
@@ -385,8 +391,8 @@ private slots:
     void unsortedIsAnError()
     {
         Ledger l(QStringLiteral("USDT"));
-        l.deposit(at(2024, 2, 1), kBtc, "1", "100");
-        l.deposit(at(2024, 1, 1), kBtc, "1", "100");
+        l.deposit(at(2024, 2, 1), btc(), "1", "100");
+        l.deposit(at(2024, 1, 1), btc(), "1", "100");
         CostBasisOptions options;
         options.quoteAsset = QStringLiteral("USDT");
         const auto r = computeCostBasis(l.txs(), options);
@@ -397,9 +403,9 @@ private slots:
     void depositWithoutPriceAndIncome()
     {
         Ledger l(QStringLiteral("USDT"));
-        l.deposit(at(2024, 1, 1), kBtc, "1");
-        l.add(TransactionKind::Income, at(2024, 1, 5), kBtc, "0.1", "40000");
-        l.add(TransactionKind::Withdrawal, at(2024, 2, 1), kBtc, "1.1", "50000");
+        l.deposit(at(2024, 1, 1), btc(), "1");
+        l.add(TransactionKind::Income, at(2024, 1, 5), btc(), "0.1", "40000");
+        l.add(TransactionKind::Withdrawal, at(2024, 2, 1), btc(), "1.1", "50000");
         const auto r = l.run(CostMethod::Fifo);
         QCOMPARE(r.disposals.size(), 2);
         QVERIFY(r.disposals[0].basisUnknown);
@@ -426,9 +432,9 @@ private slots:
         QFETCH(bool, firstLong);
         QFETCH(bool, secondLong);
         Ledger l(QStringLiteral("USDT"));
-        l.deposit(at(2021, 1, 1), kBtc, "2", "100");
-        l.add(TransactionKind::Withdrawal, at(2022, 1, 1), kBtc, "1", "100"); // 365 days: not more than a year
-        l.add(TransactionKind::Withdrawal, at(2022, 1, 2), kBtc, "1", "100"); // 366 days
+        l.deposit(at(2021, 1, 1), btc(), "2", "100");
+        l.add(TransactionKind::Withdrawal, at(2022, 1, 1), btc(), "1", "100"); // 365 days: not more than a year
+        l.add(TransactionKind::Withdrawal, at(2022, 1, 2), btc(), "1", "100"); // 366 days
         const auto r = l.run(CostMethod::Fifo, true, threshold);
         QCOMPARE(r.disposals[0].holdingDays, qint64(365));
         QCOMPARE(r.disposals[0].longTerm, firstLong);
@@ -446,10 +452,10 @@ private slots:
         other.quantity = dec("3");
         other.cost = dec("30");
         lots.append(other);
-        const auto report = unrealizedPnl(lots, {{kFund, dec("35")}}, QStringLiteral("USD"));
+        const auto report = unrealizedPnl(lots, {{fund(), dec("35")}}, QStringLiteral("USD"));
         QCOMPARE(report.missingPrices, QList<QString>{QStringLiteral("NOPRICE")});
         QCOMPARE(report.byAsset.size(), 3);
-        QCOMPARE(report.byAsset[0].asset, kFund);
+        QCOMPARE(report.byAsset[0].asset, fund());
         QCOMPARE(report.byAsset[0].quantity, dec("200"));
         QCOMPARE(report.byAsset[0].value, dec("7000"));
         QCOMPARE(report.byAsset[0].unrealized, dec("2900")); // 7,000 - 3,800 - 300
@@ -490,7 +496,7 @@ private slots:
         QFETCH(Decimal, gain);
         QFETCH(Decimal, longGain);
         const QList<Lot> open = saleLots();
-        const auto plan = planSale(open, 1, kBtc, dec("15"), dec("25"), at(2021, 1, 1), selection);
+        const auto plan = planSale(open, 1, btc(), dec("15"), dec("25"), at(2021, 1, 1), selection);
         QVERIFY(plan);
         QCOMPARE(plan->picks.size(), lots.size());
         for (qsizetype i = 0; i < lots.size(); ++i) {
@@ -506,12 +512,12 @@ private slots:
 
     void planSaleTooMuch()
     {
-        const auto plan = planSale(saleLots(), 1, kBtc, dec("30.1"), dec("25"), at(2021, 1, 1), LotSelection::Fifo);
+        const auto plan = planSale(saleLots(), 1, btc(), dec("30.1"), dec("25"), at(2021, 1, 1), LotSelection::Fifo);
         QVERIFY(!plan);
         QCOMPARE(plan.error().code, QStringLiteral("costbasis.insufficient"));
         QVERIFY(plan.error().message.contains(QStringLiteral("only 30 is held")));
         // Another account's lots do not count.
-        QVERIFY(!planSale(saleLots(), 2, kBtc, dec("1"), dec("25"), at(2021, 1, 1), LotSelection::Fifo));
+        QVERIFY(!planSale(saleLots(), 2, btc(), dec("1"), dec("25"), at(2021, 1, 1), LotSelection::Fifo));
     }
 
     // Random histories: the lots always add up to the holdings, the P&L
@@ -533,7 +539,7 @@ private slots:
                 for (bool feesIn : {true, false}) {
                     CostBasisOptions options;
                     options.method = m;
-                    options.quoteAsset = RandomHistory::kQuote;
+                    options.quoteAsset = RandomHistory::quote();
                     options.feesIntoBasis = feesIn;
                     options.priceAt = [&history](const QString &asset, const QDateTime &t) {
                         return history.close(asset, t.toUTC().date());
@@ -542,7 +548,7 @@ private slots:
                     QVERIFY2(
                         r, qPrintable(QStringLiteral("seed %1: %2").arg(seed).arg(r ? QString() : r.error().message)));
                     checkPositions(history.transactions(), *r, seed);
-                    const auto report = unrealizedPnl(r->openLots, prices, RandomHistory::kQuote);
+                    const auto report = unrealizedPnl(r->openLots, prices, RandomHistory::quote());
                     QVERIFY(report.missingPrices.isEmpty());
                     const Decimal pnl = r->realized + report.unrealized + r->income - r->feesExpensed;
                     QCOMPARE(pnl, report.value - r->netInvested);
@@ -574,7 +580,7 @@ private:
         const auto lot = [&](qint64 id, const QDateTime &t, const char *cost) {
             Lot l;
             l.accountId = 1;
-            l.asset = kBtc;
+            l.asset = btc();
             l.transactionId = id;
             l.acquired = t;
             l.quantity = dec("10");

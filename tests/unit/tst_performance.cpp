@@ -396,19 +396,19 @@ private slots:
             const RandomHistory history(o);
             const auto price = [&history](const QString &asset, QDate day) { return history.close(asset, day); };
             const auto series =
-                Performance::buildDailySeries(history.transactions(), RandomHistory::kQuote, price, history.lastDay());
+                Performance::buildDailySeries(history.transactions(), RandomHistory::quote(), price, history.lastDay());
             QVERIFY(series);
             QVERIFY(series->missing.isEmpty());
             QCOMPARE(series->values.back().date, history.lastDay());
             CostBasisOptions options;
-            options.quoteAsset = RandomHistory::kQuote;
+            options.quoteAsset = RandomHistory::quote();
             options.priceAt = [&history](const QString &asset, const QDateTime &t) {
                 return history.close(asset, t.toUTC().date());
             };
             const auto lots = ballast::analytics::computeCostBasis(history.transactions(), options);
             QVERIFY(lots);
             const auto report =
-                ballast::analytics::unrealizedPnl(lots->openLots, history.lastCloses(), RandomHistory::kQuote);
+                ballast::analytics::unrealizedPnl(lots->openLots, history.lastCloses(), RandomHistory::quote());
             QCOMPARE(series->values.back().value, report.value);
             const auto returns = Performance::dailyReturns(series->values, series->flows);
             QVERIFY(returns);
