@@ -157,7 +157,7 @@ private:
         if (it == m_positions.end()) {
             Position fresh;
             fresh.pooled = m_options.method == CostMethod::Average || isQuote(asset);
-            it = m_positions.insert(std::move(key), std::move(fresh));
+            it = m_positions.emplace(std::move(key), std::move(fresh));
         }
         return *it;
     }
@@ -186,19 +186,19 @@ private:
             const LotKey key = keyFor(piece);
             const auto before = [](const Entry &e, const LotKey &k) { return e.key < k; };
             if (pos.lots.empty() || pos.lots.back().key < key) {
-                pos.lots.push_back(Entry{key, std::move(piece)});
+                pos.lots.push_back(Entry{key, piece});
             } else if (key < pos.lots.front().key) {
-                pos.lots.push_front(Entry{key, std::move(piece)});
+                pos.lots.push_front(Entry{key, piece});
             } else {
                 const auto at = std::lower_bound(pos.lots.begin(), pos.lots.end(), key, before);
-                pos.lots.insert(at, Entry{key, std::move(piece)});
+                pos.lots.insert(at, Entry{key, piece});
             }
             return;
         }
         if (pos.lots.empty()) {
             piece.pooled = true;
             piece.transactionId = 0;
-            pos.lots.push_back(Entry{LotKey{}, std::move(piece)});
+            pos.lots.push_back(Entry{LotKey{}, piece});
             return;
         }
         Piece &pool = pos.lots.front().piece;
@@ -235,7 +235,7 @@ private:
             Piece &lot = pos.lots.front().piece;
             if (lot.quantity <= left) {
                 left -= lot.quantity;
-                out.push_back(std::move(lot));
+                out.push_back(lot);
                 pos.lots.pop_front();
                 continue;
             }
@@ -244,7 +244,7 @@ private:
             part.cost = proportion(lot.cost, left, lot.quantity);
             lot.quantity -= left;
             lot.cost -= part.cost;
-            out.push_back(std::move(part));
+            out.push_back(part);
             left = Decimal();
         }
         pos.total -= quantity;
@@ -310,7 +310,7 @@ private:
         piece.quantity = quantity;
         piece.cost = isQuote(asset) ? quantity : cost;
         piece.basisUnknown = basisUnknown && !isQuote(asset);
-        add(position(tx, asset), std::move(piece));
+        add(position(tx, asset), piece);
     }
 
     /// Value of @p quantity of @p asset: the quote asset is worth 1, then the
@@ -398,7 +398,7 @@ private:
         std::vector<Piece> pieces;
         if (Status s = take(position(tx, tx.asset), tx.quantity, tx, tx.asset, pieces); !s)
             return s;
-        m_inTransit.insert(tx.id, std::move(pieces));
+        m_inTransit.emplace(tx.id, std::move(pieces));
         return payFee(tx, feeValue(tx, std::nullopt), false);
     }
 
@@ -429,7 +429,7 @@ private:
             Piece &last = pieces.back();
             if (last.quantity <= lost) {
                 lost -= last.quantity;
-                spent.push_back(std::move(last));
+                spent.push_back(last);
                 pieces.pop_back();
                 continue;
             }
@@ -438,7 +438,7 @@ private:
             part.cost = proportion(last.cost, lost, last.quantity);
             last.quantity -= lost;
             last.cost -= part.cost;
-            spent.push_back(std::move(part));
+            spent.push_back(part);
             lost = Decimal();
         }
         if (!spent.empty()) {
@@ -448,8 +448,8 @@ private:
             record(spent, tx, tx.asset, DisposalKind::Fee, v.value_or(Decimal()), !v.has_value());
         }
         Position &target = position(tx, tx.asset);
-        for (Piece &p : pieces)
-            add(target, std::move(p));
+        for (const Piece &p : pieces)
+            add(target, p);
         return payFee(tx, feeValue(tx, std::nullopt), false);
     }
 

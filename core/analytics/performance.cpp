@@ -347,18 +347,24 @@ Result<DailySeries> Performance::buildDailySeries(const QList<Transaction> &tran
     // Assets as small integers, so that a day is a pass over plain vectors.
     QHash<QString, int> index;
     QList<QString> names;
+    std::vector<bool> isQuote;
     const auto assetIndex = [&](const QString &asset) {
         auto it = index.constFind(asset);
         if (it == index.cend()) {
             it = index.insert(asset, static_cast<int>(names.size()));
             names.append(asset);
+            isQuote.push_back(asset == quoteAsset);
         }
         return *it;
     };
     std::vector<qint64> txDay; // Julian day of each transaction (UTC)
     txDay.reserve(static_cast<std::size_t>(transactions.size()));
-    for (const Transaction &tx : transactions)
-        txDay.push_back(utcDay(tx.time).toJulianDay());
+    constexpr qint64 kJulianDayOfEpoch = 2440588; // 1970-01-01
+    constexpr qint64 kMsPerDay = 86400000;
+    for (const Transaction &tx : transactions) {
+        const qint64 ms = tx.time.toMSecsSinceEpoch();
+        txDay.push_back(kJulianDayOfEpoch + (ms >= 0 ? ms / kMsPerDay : -((-ms + kMsPerDay - 1) / kMsPerDay)));
+    }
 
     std::vector<Decimal> holdings; // every account and network together
     std::vector<std::optional<Decimal>> lastClose;
@@ -383,7 +389,7 @@ Result<DailySeries> Performance::buildDailySeries(const QList<Transaction> &tran
             // Today's close of asset i (the quote asset is worth 1), looked up once a day.
             const auto closeOf = [&](int i) -> std::optional<Decimal> {
                 const auto k = static_cast<std::size_t>(i);
-                if (names[i] == quoteAsset)
+                if (isQuote[k])
                     return Decimal::fromInt(1);
                 if (closeDay[k] != jd) {
                     closeDay[k] = jd;
@@ -407,14 +413,12 @@ Result<DailySeries> Performance::buildDailySeries(const QList<Transaction> &tran
                     grow(i);
                     holdings[static_cast<std::size_t>(i)] += c.delta;
                 }
-                const bool unmatched = !partners.contains(tx.id);
-                Decimal flow = externalFlowValue(tx, quoteAsset, unmatched);
-                const bool isFlow = domain::isExternalFlow(tx.kind)
-                    || (unmatched
-                        && (tx.kind == domain::TransactionKind::TransferIn
-                            || tx.kind == domain::TransactionKind::TransferOut));
-                if (!isFlow)
+                const bool transfer =
+                    tx.kind == domain::TransactionKind::TransferIn || tx.kind == domain::TransactionKind::TransferOut;
+                const bool unmatched = transfer && !partners.contains(tx.id);
+                if (!domain::isExternalFlow(tx.kind) && !unmatched)
                     continue;
+                Decimal flow = externalFlowValue(tx, quoteAsset, unmatched);
                 if (flow.isZero() && tx.asset != quoteAsset) {
                     // No price on the transaction: the day's close, else the last one.
                     const int i = assetIndex(tx.asset);

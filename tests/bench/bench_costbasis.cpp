@@ -74,7 +74,7 @@ void BM_CostBasis(benchmark::State &state)
 {
     const auto method = static_cast<CostMethod>(state.range(0));
     const CostBasisOptions o = options(method);
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
         auto r = computeCostBasis(history().transactions(), o);
         if (!r) {
             state.SkipWithError(qPrintable(r.error().message));
@@ -95,7 +95,7 @@ BENCHMARK(BM_CostBasis)
 
 void BM_DailySeries(benchmark::State &state)
 {
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
         auto s = series();
         state.counters["days"] = static_cast<double>(s.values.size());
         benchmark::DoNotOptimize(s);
@@ -106,14 +106,14 @@ BENCHMARK(BM_DailySeries)->Unit(benchmark::kMillisecond);
 void BM_Twr(benchmark::State &state)
 {
     const DailySeries s = series();
-    for (auto _ : state)
+    for (auto _ : state) // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
         twr(s, state);
 }
 BENCHMARK(BM_Twr)->Unit(benchmark::kMillisecond);
 
 void BM_AllTogether(benchmark::State &state)
 {
-    for (auto _ : state) {
+    for (auto _ : state) { // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop idiom
         for (CostMethod m : {CostMethod::Fifo, CostMethod::Lifo, CostMethod::Hifo, CostMethod::Average})
             benchmark::DoNotOptimize(computeCostBasis(history().transactions(), options(m)));
         twr(series(), state);

@@ -15,7 +15,6 @@ using ballast::analytics::DailyValue;
 using ballast::analytics::ExternalFlow;
 using ballast::analytics::MissingPrice;
 using ballast::analytics::Performance;
-using ballast::domain::Side;
 using ballast::domain::Transaction;
 using ballast::domain::TransactionKind;
 using ballast::money::dec;
