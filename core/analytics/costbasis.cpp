@@ -264,7 +264,7 @@ private:
         const qint64 nowMs = m_nowMs;
         for (std::size_t i = 0; i < pieces.size(); ++i) {
             const Piece &p = pieces[i];
-            Disposal d;
+            Disposal &d = m_result.disposals.emplace_back(); // filled in place: no copy of its strings and times
             d.transactionId = tx.id;
             d.kind = kind;
             d.time = tx.time;
@@ -284,7 +284,6 @@ private:
             d.basisUnknown = p.basisUnknown;
             d.proceedsUnknown = proceedsUnknown;
             m_result.realized += d.gain;
-            m_result.disposals.append(std::move(d));
         }
     }
 
