@@ -45,6 +45,7 @@ Error fieldError(const QString &field, const QString &why)
 QList<BalanceChange> balanceChanges(const Transaction &tx)
 {
     QList<BalanceChange> out;
+    out.reserve(3); // at most: base, quote, fee
     switch (tx.kind) {
     case TransactionKind::Trade: {
         const Decimal quoteMoved = tx.tradeQuote();
