@@ -2,8 +2,14 @@
 # The README's two Quick start commands, on a fresh Debian 12 or Ubuntu machine:
 #
 #   bash packaging/dev.sh run    install what is missing, build, start Ballast on the demo
-#   bash packaging/dev.sh test   install what is missing, build twice (headless core and
-#                                full), and run the whole test suite
+#   bash packaging/dev.sh test   install what is missing, build once with clang under
+#                                AddressSanitizer and UndefinedBehaviorSanitizer, and run
+#                                the whole test suite in that build
+#
+# By hand:
+#   bash packaging/dev.sh lint   clang-tidy over every changed file; records the clean ones
+#                                in tests/lint/tidy-clean.txt (commit it)
+#   bash packaging/dev.sh tsan   the threaded tests under ThreadSanitizer
 #
 # .ci/run calls "bash packaging/dev.sh test" and nothing else.
 set -euo pipefail
@@ -18,7 +24,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev qt6-httpserver-dev
     qt6-websockets-dev libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins qt6-l10n-tools
     libssl-dev libsqlite3-dev sqlite3 libeigen3-dev qtkeychain-qt6-dev libbenchmark-dev
-    clang-format clang-tidy desktop-file-utils appstream dpkg-dev file xvfb xauth
+    clang libclang-rt-dev lld ccache clang-format clang-tidy desktop-file-utils appstream dpkg-dev file xvfb xauth
 )
 
 log() { printf '\n== %s\n' "$*"; }
@@ -45,7 +51,10 @@ configure_and_build() { # build-dir, extra cmake arguments...
     local dir=$1
     shift
     log "Building in $dir ($*)"
-    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBALLAST_WERROR=ON "$@"
+    # ccache makes a second run, or another tree of the same sources, cheap.
+    local launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBALLAST_WERROR=ON "${launcher[@]}" "$@"
     cmake --build "$dir" -j "$jobs"
 }
 
@@ -62,21 +71,66 @@ run_app() {
     build/bin/ballast-cli status
 }
 
-run_tests() {
-    # 1. Headless: core, ballast-cli and the core tests only. A widget include in
-    #    core fails here, because Qt Gui and Widgets are not even looked up.
-    configure_and_build build-core -DBALLAST_BUILD_GUI=OFF
-    log "Core tests (headless build)"
-    (cd build-core && ctest --output-on-failure -j "$jobs" -L 'unit|integration')
+# The sanitizer build: clang, -O1 with line tables (full speed matters less than
+# a short build), every target instrumented through BALLAST_SANITIZE.
+sanitized_build() { # build-dir, sanitizers
+    CC=clang CXX=clang++ configure_and_build "$1" -DBALLAST_SANITIZE="$2" \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_EXE_LINKER_FLAGS="-fuse-ld=lld"
+}
 
-    # 2. Full build: every test label. Benchmarks run as short smoke runs.
+sanitizer_environment() {
+    # halt_on_error: a report fails the test that caused it. The suppressions
+    # files say why each entry is there.
+    export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0
+    export LSAN_OPTIONS=suppressions=$here/tests/sanitizers/lsan.supp:print_suppressions=0
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$here/tests/sanitizers/ubsan.supp
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tests/sanitizers/tsan.supp
+}
+
+run_tests() {
+    # One tree, compiled once: core, both programs and every test, instrumented
+    # with AddressSanitizer and UndefinedBehaviorSanitizer, so the whole suite is
+    # the sanitizer pass. That the headless parts stay headless is a test of its
+    # own (lint_headless), not a second build.
+    sanitized_build build-ci "address;undefined"
+    log "All tests (AddressSanitizer and UndefinedBehaviorSanitizer)"
+    sanitizer_environment
+    (cd build-ci && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$jobs")
+}
+
+run_tsan() {
+    # The tests that run code on more than one thread: the execution worker and
+    # the executor, the account worker (Accounts page), sweeps (Backtest page and
+    # the backtester), the alert monitor, imports on a worker, the fault matrix
+    # (a thread per seed) and the GUI responsiveness benchmarks. Only they (and
+    # ballast-cli) are built.
+    local tests=(tst_executionworker tst_executor tst_backtester tst_accountsview tst_alerts tst_backtestview
+        tst_importdialog tst_rebalanceview tst_targetsview tst_guinonblocking tst_faultmatrix tst_fillsproperty
+        bench_responsiveness_execution bench_responsiveness_sweep)
+    log "Building the threaded tests in build-tsan (ThreadSanitizer)"
+    CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBALLAST_WERROR=ON \
+        -DBALLAST_SANITIZE=thread -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+        -DCMAKE_EXE_LINKER_FLAGS="-fuse-ld=lld" $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake --build build-tsan -j "$jobs" --target ballast-cli "${tests[@]}"
+    log "Threaded tests under ThreadSanitizer"
+    sanitizer_environment
+    local regex
+    regex="^($(IFS='|'; echo "${tests[*]}"))\$"
+    (cd build-tsan && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$jobs" -R "$regex")
+}
+
+run_lint() {
     configure_and_build build
-    log "All tests (full build)"
-    (cd build && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "$jobs")
+    log "clang-tidy over the files changed since the last clean run"
+    bash tests/lint/check-tidy.sh "$here" build --update
+    bash tests/lint/check-format.sh "$here"
+    bash tests/lint/check-layers.sh "$here"
 }
 
 case ${1:-} in
     run) install_missing; run_app ;;
     test) install_missing; run_tests ;;
-    *) echo "usage: bash packaging/dev.sh run|test" >&2; exit 2 ;;
+    lint) install_missing; run_lint ;;
+    tsan) install_missing; run_tsan ;;
+    *) echo "usage: bash packaging/dev.sh run|test|lint|tsan" >&2; exit 2 ;;
 esac

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Core and ballast-cli stay headless: nothing in core/ or app/cli/ includes a
+# header of a Qt module that needs a display (Gui, Widgets, Charts, OpenGL,
+# PrintSupport), and the built ballast-cli does not load one. This is what the
+# separate -DBALLAST_BUILD_GUI=OFF build used to prove, without compiling core
+# a second time.
+#
+#   check-headless.sh SOURCE_DIR BALLAST_CLI QT_INCLUDE_DIR
+set -euo pipefail
+source_dir=$1
+cli=$2
+qt_include=$3
+gui_modules=(QtGui QtWidgets QtCharts QtOpenGL QtOpenGLWidgets QtPrintSupport QtSvg QtQuick QtQml)
+cd "$source_dir"
+failed=0
+
+# 1. Includes: a <QtModule/Header> or a <Header> that only a display module has.
+mapfile -t files < <(git ls-files 'core/*.h' 'core/*.cpp' 'app/cli/*.h' 'app/cli/*.cpp')
+while IFS= read -r hit; do
+    file=${hit%%:*}
+    rest=${hit#*:}
+    line=${rest%%:*}
+    header=$(sed -E 's/.*#[[:space:]]*include[[:space:]]*<([^>]+)>.*/\1/' <<<"${rest#*:}")
+    module=${header%%/*}
+    for gui in "${gui_modules[@]}"; do
+        if [[ $module == "$gui" && $header == */* ]] || [[ $header != */* && -e $qt_include/$gui/$header ]]; then
+            # A header both a display module and a headless one ship is fine.
+            if [[ $header != */* ]] && ls "$qt_include"/{QtCore,QtNetwork,QtConcurrent,QtSql,QtTest}/"$header" >/dev/null 2>&1; then
+                continue
+            fi
+            echo "$file:$line: includes <$header> from $gui; core and ballast-cli must build without a display"
+            failed=1
+        fi
+    done
+done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<Q' "${files[@]}" || true)
+
+# 2. The program: no display module among the libraries it loads.
+if ! needed=$(readelf -d "$cli" 2>&1); then
+    echo "cannot read $cli: $needed"
+    exit 1
+fi
+for gui in "${gui_modules[@]}"; do
+    library=libQt6${gui#Qt}.so
+    if grep -q "NEEDED.*\[$library" <<<"$needed"; then
+        echo "$cli loads $library; ballast-cli must run without a display"
+        failed=1
+    fi
+done
+if grep -q "NEEDED.*libQt6Core" <<<"$needed"; then :; else
+    echo "$cli: no libQt6Core among its libraries; is it the right file?"
+    failed=1
+fi
+
+[[ $failed -eq 0 ]] || exit 1
+echo "headless: ${#files[@]} files of core/ and app/cli/ include no display module; ballast-cli loads none"
