@@ -132,7 +132,7 @@ run_fuzz() {
         "$binary" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 "${dict[@]}" \
             -artifact_prefix="$artifacts/$name-" "$scratch" "$corpus" >"$logfile" 2>&1 || status=$?
         local took=$((SECONDS - started))
-        grep -E '^#[0-9]+ +(INITED|DONE)|^==[0-9]+==ERROR|^SUMMARY|artifact_prefix|Test unit written' "$logfile" || true
+        grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^==[0-9]+==ERROR|^SUMMARY|artifact_prefix|Test unit written' "$logfile" || true
         # Only inputs that add coverage join the committed corpus.
         local before after
         before=$(find "$corpus" -type f | wc -l)
@@ -140,7 +140,7 @@ run_fuzz() {
             echo "merge of $name failed: see $dir/fuzz-logs/$name.merge.log"
         after=$(find "$corpus" -type f | wc -l)
         local line runs cov ft
-        line=$(grep -E '^#[0-9]+ +(DONE|INITED|NEW|REDUCE|pulse)' "$logfile" | tail -n 1 || true)
+        line=$(grep -E '^#[0-9]+[[:space:]]+(DONE|INITED|NEW|REDUCE|pulse)' "$logfile" | tail -n 1 || true)
         runs=$(grep -oE '^stat::number_of_executed_units: *[0-9]+' "$logfile" | grep -oE '[0-9]+$' || true)
         cov=$(grep -oE 'cov: [0-9]+' <<<"$line" | grep -oE '[0-9]+' || true)
         ft=$(grep -oE 'ft: [0-9]+' <<<"$line" | grep -oE '[0-9]+' || true)
