@@ -1,5 +1,6 @@
 #include "exchange/binanceexchange.h"
 
+#include "exchange/binanceparse.h"
 #include "exchange/signing.h"
 
 #include <QJsonArray>
@@ -14,39 +15,12 @@
 namespace ballast::exchange {
 
 using domain::OrderStatus;
-using money::Decimal;
 
 namespace {
 
 constexpr double kWeightPerMinute = 6000.0;
 // Stay well under the published limit: other programs may share the IP.
 constexpr double kWeightBudget = kWeightPerMinute * 0.8;
-
-Decimal decimalOf(const QJsonValue &value)
-{
-    if (value.isString())
-        return Decimal::parse(value.toString(), true).valueOr({});
-    if (value.isDouble())
-        return Decimal::fromDouble(value.toDouble(), 8).valueOr({});
-    return {};
-}
-
-OrderStatus statusOf(const QString &status)
-{
-    if (status == QLatin1String("NEW") || status == QLatin1String("PENDING_NEW"))
-        return OrderStatus::Open;
-    if (status == QLatin1String("PARTIALLY_FILLED"))
-        return OrderStatus::PartiallyFilled;
-    if (status == QLatin1String("FILLED"))
-        return OrderStatus::Filled;
-    if (status == QLatin1String("CANCELED") || status == QLatin1String("PENDING_CANCEL"))
-        return OrderStatus::Cancelled;
-    if (status == QLatin1String("REJECTED"))
-        return OrderStatus::Rejected;
-    if (status == QLatin1String("EXPIRED") || status == QLatin1String("EXPIRED_IN_MATCH"))
-        return OrderStatus::Expired;
-    return OrderStatus::Unknown;
-}
 
 ExchangeError makeErr(ExchangeError::Kind kind, const QString &code, const QString &message)
 {
@@ -80,11 +54,10 @@ ExchangeError BinanceExchange::mapError(const HttpResponse &response, bool isOrd
         return makeErr(kind, response.timedOut ? QStringLiteral("timeout") : QStringLiteral("network"),
                        response.errorString);
     }
-    const QJsonObject body = QJsonDocument::fromJson(response.body).object();
-    const int code = body.value(QStringLiteral("code")).toInt();
-    const QString message = body.value(QStringLiteral("msg")).toString();
-    const QString codeText =
-        body.contains(QStringLiteral("code")) ? QString::number(code) : QString::number(response.status);
+    const binance::ErrorBody body = binance::errorBodyFrom(response.body);
+    const int code = body.code;
+    const QString &message = body.message;
+    const QString codeText = body.hasCode ? QString::number(code) : QString::number(response.status);
     if (response.status == 429 || response.status == 418) {
         ExchangeError error = makeErr(Kind::RateLimited, codeText,
                                       message.isEmpty() ? QStringLiteral("HTTP %1").arg(response.status) : message);
@@ -202,7 +175,7 @@ ExResult<qint64> BinanceExchange::fetchTime()
     if (!answer)
         return answer.error();
     const qint64 after = m_clock();
-    const qint64 server = static_cast<qint64>(answer->object().value(QStringLiteral("serverTime")).toDouble());
+    const qint64 server = binance::serverTimeFrom(answer->object());
     m_offset = server - (before + after) / 2;
     m_offsetKnown = true;
     return server;
@@ -215,55 +188,18 @@ ExResult<QList<MarketRules>> BinanceExchange::fetchMarkets()
     auto info = call("GET", QStringLiteral("/api/v3/exchangeInfo"), {}, Call::Public, 20);
     if (!info)
         return info.error();
-    Decimal makerFee = money::dec("0.001");
-    Decimal takerFee = money::dec("0.001");
+    binance::Fees fees{money::dec("0.001"), money::dec("0.001")};
     if (!m_config.apiKey.isEmpty()) {
         if (auto account = call("GET", QStringLiteral("/api/v3/account"),
                                 {{QStringLiteral("omitZeroBalances"), QStringLiteral("true")}}, Call::Signed, 20)) {
-            const QJsonObject rates = account->object().value(QStringLiteral("commissionRates")).toObject();
-            if (rates.contains(QStringLiteral("taker"))) {
-                takerFee = decimalOf(rates.value(QStringLiteral("taker")));
-                makerFee = decimalOf(rates.value(QStringLiteral("maker")));
-            }
+            if (auto rates = binance::feesFrom(account->object()))
+                fees = *rates;
         }
     }
-    QList<MarketRules> markets;
-    for (const auto &value : info->object().value(QStringLiteral("symbols")).toArray()) {
-        const QJsonObject symbol = value.toObject();
-        MarketRules rules;
-        rules.exchangeSymbol = symbol.value(QStringLiteral("symbol")).toString();
-        rules.base = symbol.value(QStringLiteral("baseAsset")).toString();
-        rules.quote = symbol.value(QStringLiteral("quoteAsset")).toString();
-        rules.symbol = rules.base + QLatin1Char('/') + rules.quote;
-        rules.active = symbol.value(QStringLiteral("status")).toString() == QLatin1String("TRADING")
-            && symbol.value(QStringLiteral("isSpotTradingAllowed")).toBool(true);
-        rules.makerFee = makerFee;
-        rules.takerFee = takerFee;
-        for (const auto &filterValue : symbol.value(QStringLiteral("filters")).toArray()) {
-            const QJsonObject filter = filterValue.toObject();
-            const QString type = filter.value(QStringLiteral("filterType")).toString();
-            if (type == QLatin1String("PRICE_FILTER")) {
-                rules.tick = decimalOf(filter.value(QStringLiteral("tickSize")));
-                rules.minPrice = decimalOf(filter.value(QStringLiteral("minPrice")));
-                rules.maxPrice = decimalOf(filter.value(QStringLiteral("maxPrice")));
-            } else if (type == QLatin1String("LOT_SIZE")) {
-                rules.lotStep = decimalOf(filter.value(QStringLiteral("stepSize")));
-                rules.minQuantity = decimalOf(filter.value(QStringLiteral("minQty")));
-                rules.maxQuantity = decimalOf(filter.value(QStringLiteral("maxQty")));
-            } else if (type == QLatin1String("MARKET_LOT_SIZE")) {
-                rules.marketLotStep = decimalOf(filter.value(QStringLiteral("stepSize")));
-                rules.marketMaxQuantity = decimalOf(filter.value(QStringLiteral("maxQty")));
-            } else if (type == QLatin1String("MIN_NOTIONAL") || type == QLatin1String("NOTIONAL")) {
-                // Both filters exist on Binance; the stricter minimum wins.
-                rules.minNotional =
-                    Decimal::max(rules.minNotional, decimalOf(filter.value(QStringLiteral("minNotional"))));
-                if (type == QLatin1String("NOTIONAL"))
-                    rules.maxNotional = decimalOf(filter.value(QStringLiteral("maxNotional")));
-            }
-        }
+    const QList<MarketRules> markets = binance::marketsFrom(info->object(), fees);
+    for (const MarketRules &rules : markets) {
         m_toExchange.insert(rules.symbol, rules.exchangeSymbol);
         m_toNeutral.insert(rules.exchangeSymbol, rules.symbol);
-        markets.append(rules);
     }
     m_markets = markets;
     return markets;
@@ -281,11 +217,6 @@ ExResult<QString> BinanceExchange::exchangeSymbol(const QString &symbol)
     return mapped;
 }
 
-QString BinanceExchange::neutralSymbol(const QString &exchangeSymbol) const
-{
-    return m_toNeutral.value(exchangeSymbol, exchangeSymbol);
-}
-
 ExResult<QJsonObject> BinanceExchange::fetchAccount()
 {
     auto account = call("GET", QStringLiteral("/api/v3/account"),
@@ -295,30 +226,12 @@ ExResult<QJsonObject> BinanceExchange::fetchAccount()
     return account->object();
 }
 
-namespace {
-
-QList<Balance> balancesOf(const QJsonObject &account)
-{
-    QList<Balance> balances;
-    for (const auto &value : account.value(QStringLiteral("balances")).toArray()) {
-        const QJsonObject balance = value.toObject();
-        Balance entry{balance.value(QStringLiteral("asset")).toString(),
-                      decimalOf(balance.value(QStringLiteral("free"))),
-                      decimalOf(balance.value(QStringLiteral("locked")))};
-        if (!entry.total().isZero())
-            balances.append(entry);
-    }
-    return balances;
-}
-
-} // namespace
-
 ExResult<QList<Balance>> BinanceExchange::fetchBalances()
 {
     auto account = fetchAccount();
     if (!account)
         return account.error();
-    return balancesOf(*account);
+    return binance::balancesFrom(*account);
 }
 
 ExResult<BalanceSnapshot> BinanceExchange::fetchBalanceSnapshot()
@@ -332,8 +245,11 @@ ExResult<BalanceSnapshot> BinanceExchange::fetchBalanceSnapshot()
     auto account = fetchAccount();
     if (!account)
         return account.error();
-    const auto updated = static_cast<qint64>(account->value(QStringLiteral("updateTime")).toDouble());
-    return BalanceSnapshot{balancesOf(*account), updated > 0 ? updated : *before};
+    const qint64 updated = binance::integerOf(account->value(QStringLiteral("updateTime")));
+    auto balances = binance::balancesFrom(*account);
+    if (!balances)
+        return balances.error();
+    return BalanceSnapshot{*balances, updated > 0 ? updated : *before};
 }
 
 ExResult<Ticker> BinanceExchange::fetchTicker(const QString &symbol)
@@ -349,39 +265,15 @@ ExResult<Ticker> BinanceExchange::fetchTicker(const QString &symbol)
         call("GET", QStringLiteral("/api/v3/ticker/price"), {{QStringLiteral("symbol"), *exchange}}, Call::Public, 2);
     if (!last)
         return last.error();
-    Ticker ticker;
+    Ticker ticker = binance::tickerFrom(book->object(), last->object());
     ticker.symbol = symbol;
-    ticker.bid = decimalOf(book->object().value(QStringLiteral("bidPrice")));
-    ticker.ask = decimalOf(book->object().value(QStringLiteral("askPrice")));
-    ticker.last = decimalOf(last->object().value(QStringLiteral("price")));
     ticker.time = QDateTime::fromMSecsSinceEpoch(serverNow(), QTimeZone::utc());
     return ticker;
 }
 
 domain::Order BinanceExchange::orderFrom(const QJsonObject &object) const
 {
-    domain::Order order;
-    order.exchangeOrderId = QString::number(static_cast<qint64>(object.value(QStringLiteral("orderId")).toDouble()));
-    order.clientOrderId = object.value(QStringLiteral("clientOrderId")).toString();
-    if (object.contains(QStringLiteral("origClientOrderId")))
-        order.clientOrderId = object.value(QStringLiteral("origClientOrderId")).toString();
-    order.symbol = neutralSymbol(object.value(QStringLiteral("symbol")).toString());
-    order.side = object.value(QStringLiteral("side")).toString() == QLatin1String("BUY") ? domain::Side::Buy
-                                                                                         : domain::Side::Sell;
-    order.type = object.value(QStringLiteral("type")).toString() == QLatin1String("LIMIT") ? domain::OrderType::Limit
-                                                                                           : domain::OrderType::Market;
-    order.quantity = decimalOf(object.value(QStringLiteral("origQty")));
-    order.price = decimalOf(object.value(QStringLiteral("price")));
-    order.filledQuantity = decimalOf(object.value(QStringLiteral("executedQty")));
-    order.filledQuote = Decimal::max(Decimal(), decimalOf(object.value(QStringLiteral("cummulativeQuoteQty"))));
-    order.status = statusOf(object.value(QStringLiteral("status")).toString());
-    order.reason = object.value(QStringLiteral("expiryReason")).toString();
-    const qint64 time = static_cast<qint64>(
-        object.value(QStringLiteral("transactTime")).toDouble(object.value(QStringLiteral("updateTime")).toDouble()));
-    order.updatedAt = QDateTime::fromMSecsSinceEpoch(time, QTimeZone::utc());
-    if (order.status == OrderStatus::Unknown && object.contains(QStringLiteral("orderId")))
-        order.status = OrderStatus::Open; // an ACK: accepted, state to be looked up
-    return order;
+    return binance::orderFrom(object, m_toNeutral);
 }
 
 ExResult<domain::Order> BinanceExchange::placeOrder(const OrderRequest &request, bool test)
@@ -478,19 +370,7 @@ ExResult<QList<domain::Order>> BinanceExchange::fetchOpenOrders(const QString &s
 
 domain::Fill BinanceExchange::fillFrom(const QJsonObject &trade, const QString &symbol)
 {
-    domain::Fill fill;
-    fill.tradeId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("id")).toDouble()));
-    fill.exchangeOrderId = QString::number(static_cast<qint64>(trade.value(QStringLiteral("orderId")).toDouble()));
-    fill.symbol = symbol;
-    fill.side = trade.value(QStringLiteral("isBuyer")).toBool() ? domain::Side::Buy : domain::Side::Sell;
-    fill.quantity = decimalOf(trade.value(QStringLiteral("qty")));
-    fill.price = decimalOf(trade.value(QStringLiteral("price")));
-    fill.fee = decimalOf(trade.value(QStringLiteral("commission")));
-    fill.feeAsset = trade.value(QStringLiteral("commissionAsset")).toString();
-    fill.time = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(trade.value(QStringLiteral("time")).toDouble()),
-                                               QTimeZone::utc());
-    fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("quoteQty")));
-    return fill;
+    return binance::fillFrom(trade, symbol);
 }
 
 ExResult<QList<domain::Fill>> BinanceExchange::fetchFills(const QString &symbol, qint64 sinceMs)
@@ -547,7 +427,7 @@ ExResult<QList<domain::Fill>> BinanceExchange::fetchOrderFills(const QString &sy
         for (const auto &value : page) {
             const QJsonObject trade = value.toObject();
             domain::Fill fill = fillFrom(trade, symbol);
-            lastId = std::max(lastId, static_cast<qint64>(trade.value(QStringLiteral("id")).toDouble()));
+            lastId = std::max(lastId, binance::integerOf(trade.value(QStringLiteral("id"))));
             if (fill.exchangeOrderId != orderId || seen.contains(fill.tradeId))
                 continue;
             seen.insert(fill.tradeId);

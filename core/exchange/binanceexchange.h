@@ -80,7 +80,6 @@ private:
     [[nodiscard]] domain::Order orderFrom(const QJsonObject &object) const;
     [[nodiscard]] static domain::Fill fillFrom(const QJsonObject &trade, const QString &symbol);
     ExResult<QJsonObject> fetchAccount();
-    [[nodiscard]] QString neutralSymbol(const QString &exchangeSymbol) const;
     [[nodiscard]] qint64 serverNow() const { return m_clock() + m_offset; }
 
     HttpClient m_http;

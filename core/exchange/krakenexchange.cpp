@@ -1,5 +1,6 @@
 #include "exchange/krakenexchange.h"
 
+#include "exchange/krakenparse.h"
 #include "exchange/signing.h"
 
 #include <QCryptographicHash>
@@ -9,35 +10,15 @@
 #include <QTimeZone>
 
 #include <algorithm>
-#include <cmath>
 
 namespace ballast::exchange {
 
 using domain::OrderStatus;
-using money::Decimal;
 
 namespace {
 
 /// Allowance for the time an order request takes to reach Kraken.
 constexpr qint64 kDeadlineLatencyMs = 250;
-
-Decimal decimalOf(const QJsonValue &value)
-{
-    if (value.isString())
-        return Decimal::parse(value.toString(), true).valueOr({});
-    if (value.isDouble())
-        return Decimal::fromDouble(value.toDouble(), 10).valueOr({});
-    return {};
-}
-
-Decimal powerOfTenNegative(int decimals)
-{
-    Decimal step = Decimal::fromInt(1);
-    const Decimal ten = Decimal::fromInt(10);
-    for (int i = 0; i < decimals && i < money::Decimal::kScale; ++i)
-        step = step / ten;
-    return step;
-}
 
 ExchangeError makeErr(ExchangeError::Kind kind, const QString &code, const QString &message)
 {
@@ -76,18 +57,7 @@ KrakenExchange::KrakenExchange(QNetworkAccessManager *network, KrakenConfig conf
 
 QString KrakenExchange::normalizeAsset(const QString &code)
 {
-    const QString plain = code.section(QLatin1Char('.'), 0, 0);
-    static const QHash<QString, QString> known{
-        {QStringLiteral("XXBT"), QStringLiteral("BTC")}, {QStringLiteral("XBT"), QStringLiteral("BTC")},
-        {QStringLiteral("XETH"), QStringLiteral("ETH")}, {QStringLiteral("XXDG"), QStringLiteral("DOGE")},
-        {QStringLiteral("XDG"), QStringLiteral("DOGE")}, {QStringLiteral("XXRP"), QStringLiteral("XRP")},
-        {QStringLiteral("XLTC"), QStringLiteral("LTC")}, {QStringLiteral("XXLM"), QStringLiteral("XLM")},
-        {QStringLiteral("XETC"), QStringLiteral("ETC")}, {QStringLiteral("XZEC"), QStringLiteral("ZEC")},
-        {QStringLiteral("XXMR"), QStringLiteral("XMR")}, {QStringLiteral("ZUSD"), QStringLiteral("USD")},
-        {QStringLiteral("ZEUR"), QStringLiteral("EUR")}, {QStringLiteral("ZGBP"), QStringLiteral("GBP")},
-        {QStringLiteral("ZCAD"), QStringLiteral("CAD")}, {QStringLiteral("ZJPY"), QStringLiteral("JPY")},
-        {QStringLiteral("ZCHF"), QStringLiteral("CHF")}, {QStringLiteral("ZAUD"), QStringLiteral("AUD")}};
-    return known.value(plain, plain);
+    return kraken::normalizeAsset(code);
 }
 
 ExchangeError KrakenExchange::mapError(const QStringList &errors, bool isOrderRequest)
@@ -155,25 +125,20 @@ ExResult<QJsonObject> KrakenExchange::finish(const HttpResponse &response, bool 
         }
         return error;
     }
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+    const kraken::Envelope envelope = kraken::envelopeFrom(response.body);
+    if (!envelope.readable) {
         return makeErr(isOrderRequest ? Kind::UnknownOutcome : Kind::Network, QStringLiteral("json"),
                        QStringLiteral("unreadable answer (HTTP %1)").arg(response.status));
     }
-    const QJsonObject envelope = document.object();
-    QStringList errors;
-    for (const auto &value : envelope.value(QStringLiteral("error")).toArray())
-        errors.append(value.toString());
-    if (!errors.isEmpty()) {
-        ExchangeError error = mapError(errors, isOrderRequest);
+    if (!envelope.errors.isEmpty()) {
+        ExchangeError error = mapError(envelope.errors, isOrderRequest);
         if (error.kind == Kind::RateLimited) {
             error.retryAfterMs = m_config.rateLimitBackOffMs;
             m_calls.backOff(error.retryAfterMs);
         }
         return error;
     }
-    return envelope.value(QStringLiteral("result")).toObject();
+    return envelope.result;
 }
 
 ExResult<QJsonObject> KrakenExchange::publicCall(const QString &method, const Params &params)
@@ -215,7 +180,7 @@ ExResult<qint64> KrakenExchange::fetchTime()
     auto result = publicCall(QStringLiteral("Time"), {});
     if (!result)
         return result.error();
-    const qint64 server = static_cast<qint64>(result->value(QStringLiteral("unixtime")).toDouble()) * 1000;
+    const qint64 server = kraken::serverTimeFrom(*result);
     m_offset = server - m_clock();
     return server;
 }
@@ -228,35 +193,11 @@ ExResult<QList<MarketRules>> KrakenExchange::fetchMarkets()
     if (!result)
         return result.error();
     QList<MarketRules> markets;
-    for (auto it = result->constBegin(); it != result->constEnd(); ++it) {
-        const QJsonObject pair = it.value().toObject();
-        MarketRules rules;
-        rules.exchangeSymbol = it.key();
-        rules.base = normalizeAsset(pair.value(QStringLiteral("base")).toString());
-        rules.quote = normalizeAsset(pair.value(QStringLiteral("quote")).toString());
-        rules.symbol = rules.base + QLatin1Char('/') + rules.quote;
-        const QString status = pair.value(QStringLiteral("status")).toString(QStringLiteral("online"));
-        rules.active = status == QLatin1String("online");
-        rules.lotStep = powerOfTenNegative(pair.value(QStringLiteral("lot_decimals")).toInt(8));
-        rules.minQuantity = Decimal::max(rules.lotStep, decimalOf(pair.value(QStringLiteral("ordermin"))));
-        rules.tick = pair.contains(QStringLiteral("tick_size"))
-            ? decimalOf(pair.value(QStringLiteral("tick_size")))
-            : powerOfTenNegative(pair.value(QStringLiteral("pair_decimals")).toInt(5));
-        rules.minNotional = decimalOf(pair.value(QStringLiteral("costmin")));
-        // Fee schedules are [[volume, percent], ...]; the first tier applies to new accounts.
-        const QJsonArray fees = pair.value(QStringLiteral("fees")).toArray();
-        const QJsonArray makerFees = pair.value(QStringLiteral("fees_maker")).toArray();
-        const auto percent = [](const QJsonArray &schedule, const char *fallback) {
-            if (schedule.isEmpty())
-                return money::dec(fallback);
-            return decimalOf(schedule.first().toArray().at(1)) / Decimal::fromInt(100);
-        };
-        rules.takerFee = percent(fees, "0.0026");
-        rules.makerFee = percent(makerFees.isEmpty() ? fees : makerFees, "0.0016");
-        m_toPair.insert(rules.symbol, rules.exchangeSymbol);
-        m_toNeutral.insert(rules.exchangeSymbol, rules.symbol);
-        m_toNeutral.insert(pair.value(QStringLiteral("altname")).toString(), rules.symbol);
-        markets.append(rules);
+    for (const kraken::Pair &pair : kraken::pairsFrom(*result)) {
+        m_toPair.insert(pair.rules.symbol, pair.rules.exchangeSymbol);
+        m_toNeutral.insert(pair.rules.exchangeSymbol, pair.rules.symbol);
+        m_toNeutral.insert(pair.altname, pair.rules.symbol);
+        markets.append(pair.rules);
     }
     m_markets = markets;
     return markets;
@@ -279,19 +220,7 @@ ExResult<QList<Balance>> KrakenExchange::fetchBalances()
     auto result = privateCall(QStringLiteral("Balance"), {}, 1);
     if (!result)
         return result.error();
-    QHash<QString, Decimal> totals;
-    for (auto it = result->constBegin(); it != result->constEnd(); ++it) {
-        if (it.key().contains(QLatin1Char('.')))
-            continue; // staked, earn or futures collateral: not spot balance
-        totals[normalizeAsset(it.key())] += decimalOf(it.value());
-    }
-    QList<Balance> balances;
-    for (auto it = totals.cbegin(); it != totals.cend(); ++it) {
-        if (!it.value().isZero())
-            balances.append(Balance{it.key(), it.value(), {}});
-    }
-    std::sort(balances.begin(), balances.end(), [](const Balance &a, const Balance &b) { return a.asset < b.asset; });
-    return balances;
+    return kraken::balancesFrom(*result);
 }
 
 ExResult<Ticker> KrakenExchange::fetchTicker(const QString &symbol)
@@ -302,49 +231,15 @@ ExResult<Ticker> KrakenExchange::fetchTicker(const QString &symbol)
     auto result = publicCall(QStringLiteral("Ticker"), {{QStringLiteral("pair"), *pair}});
     if (!result)
         return result.error();
-    const QJsonObject data =
-        result->constBegin() != result->constEnd() ? result->constBegin()->toObject() : QJsonObject();
-    Ticker ticker;
+    Ticker ticker = kraken::tickerFrom(*result);
     ticker.symbol = symbol;
-    ticker.ask = decimalOf(data.value(QStringLiteral("a")).toArray().at(0));
-    ticker.bid = decimalOf(data.value(QStringLiteral("b")).toArray().at(0));
-    ticker.last = decimalOf(data.value(QStringLiteral("c")).toArray().at(0));
     ticker.time = QDateTime::fromMSecsSinceEpoch(m_clock() + m_offset, QTimeZone::utc());
     return ticker;
 }
 
 domain::Order KrakenExchange::orderFrom(const QString &txid, const QJsonObject &object) const
 {
-    domain::Order order;
-    order.exchangeOrderId = txid;
-    order.clientOrderId = object.value(QStringLiteral("cl_ord_id")).toString();
-    const QJsonObject descr = object.value(QStringLiteral("descr")).toObject();
-    order.symbol = m_toNeutral.value(descr.value(QStringLiteral("pair")).toString(),
-                                     descr.value(QStringLiteral("pair")).toString());
-    order.side =
-        descr.value(QStringLiteral("type")).toString() == QLatin1String("buy") ? domain::Side::Buy : domain::Side::Sell;
-    order.type = descr.value(QStringLiteral("ordertype")).toString() == QLatin1String("limit")
-        ? domain::OrderType::Limit
-        : domain::OrderType::Market;
-    order.quantity = decimalOf(object.value(QStringLiteral("vol")));
-    order.price = decimalOf(descr.value(QStringLiteral("price")));
-    order.filledQuantity = decimalOf(object.value(QStringLiteral("vol_exec")));
-    order.filledQuote = decimalOf(object.value(QStringLiteral("cost")));
-    order.reason = object.value(QStringLiteral("reason")).toString();
-    const QString status = object.value(QStringLiteral("status")).toString();
-    if (status == QLatin1String("closed")) {
-        order.status = order.filledQuantity >= order.quantity ? OrderStatus::Filled : OrderStatus::Expired;
-    } else if (status == QLatin1String("canceled")) {
-        order.status = OrderStatus::Cancelled;
-    } else if (status == QLatin1String("expired")) {
-        order.status = OrderStatus::Expired;
-    } else {
-        order.status = order.filledQuantity.isPositive() ? OrderStatus::PartiallyFilled : OrderStatus::Open;
-    }
-    const double time =
-        object.value(QStringLiteral("closetm")).toDouble(object.value(QStringLiteral("opentm")).toDouble());
-    order.updatedAt = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(time * 1000.0), QTimeZone::utc());
-    return order;
+    return kraken::orderFrom(txid, object, m_toNeutral);
 }
 
 ExResult<domain::Order> KrakenExchange::placeOrder(const OrderRequest &request, bool validate)
@@ -473,20 +368,7 @@ ExResult<QList<domain::Order>> KrakenExchange::fetchOpenOrders(const QString &sy
 
 domain::Fill KrakenExchange::fillFrom(const QString &tradeId, const QJsonObject &trade, const QString &symbol) const
 {
-    domain::Fill fill;
-    fill.tradeId = tradeId;
-    fill.exchangeOrderId = trade.value(QStringLiteral("ordertxid")).toString();
-    fill.symbol = symbol;
-    fill.side =
-        trade.value(QStringLiteral("type")).toString() == QLatin1String("buy") ? domain::Side::Buy : domain::Side::Sell;
-    fill.quantity = decimalOf(trade.value(QStringLiteral("vol")));
-    fill.price = decimalOf(trade.value(QStringLiteral("price")));
-    fill.fee = decimalOf(trade.value(QStringLiteral("fee")));
-    fill.feeAsset = symbol.section(QLatin1Char('/'), 1, 1); // Kraken charges in the quote by default
-    fill.time = QDateTime::fromMSecsSinceEpoch(
-        static_cast<qint64>(std::llround(trade.value(QStringLiteral("time")).toDouble() * 1000.0)), QTimeZone::utc());
-    fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("cost")));
-    return fill;
+    return kraken::fillFrom(tradeId, trade, symbol);
 }
 
 ExResult<QList<domain::Fill>> KrakenExchange::fetchFills(const QString &symbol, qint64 sinceMs)

@@ -5,6 +5,9 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+#include <limits>
+
 namespace ballast::io {
 
 using money::Decimal;
@@ -58,6 +61,18 @@ public:
         if (!value.isDouble())
             fail(key);
         return value.toDouble();
+    }
+    /// A whole number that fits an int (order lines, counts). Casting any
+    /// other double to int is undefined behaviour, so it is refused.
+    int whole(const QJsonObject &object, const char *key)
+    {
+        const double value = number(object, key);
+        if (!(value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max())
+            || value != std::trunc(value)) {
+            fail(key);
+            return 0;
+        }
+        return static_cast<int>(value);
     }
     void fail(const char *key)
     {
@@ -173,7 +188,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
     for (const auto &value : object.value(QStringLiteral("orders")).toArray()) {
         const QJsonObject o = value.toObject();
         PlannedOrder order;
-        order.line = static_cast<int>(read.number(o, "line"));
+        order.line = read.whole(o, "line");
         order.account = read.text(o, "account");
         order.accountId = read.integer(o, "account_id");
         order.symbol = read.text(o, "symbol");
@@ -194,7 +209,7 @@ Result<RebalancePlan> PlanJson::fromJson(const QJsonObject &object)
             {rebalance::RouteReason::OnlyVenue, rebalance::RouteReason::LowestFee, rebalance::RouteReason::MoreBalance,
              rebalance::RouteReason::DirectPair, rebalance::RouteReason::Remainder},
             &rebalance::toText, read, "route");
-        order.alternatives = static_cast<int>(read.number(o, "alternatives"));
+        order.alternatives = read.whole(o, "alternatives");
         plan.orders.append(order);
     }
     for (const auto &value : object.value(QStringLiteral("skipped")).toArray()) {
