@@ -589,7 +589,7 @@ void TestFakeKraken::deadline()
     // Queued inside the exchange past its deadline: rejected, never executed.
     m_fake->injectFault(FakeEndpoint::OrderCreate, FaultKind::DelayBeforeAccept, 1, 400);
     QNetworkReply *pending = m_client->startPrivate("AddOrder", order + at(5000) + "&cl_ord_id=late-1");
-    QTRY_COMPARE(m_fake->faults().totalHits(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake->faults().totalHits(), 1, 60000);
     m_fake->advanceClock(10000);
     const Reply r = Client::collect(pending);
     QCOMPARE(r.firstError(), L("EService:Deadline elapsed"));
@@ -651,7 +651,7 @@ void TestFakeKraken::faultTimeouts()
     r = m_client->priv("ClosedOrders", "cl_ord_id=t-2");
     QCOMPARE(r.result().value(L("count")).toInt(), 1);
     QCOMPARE(m_fake->allOrders().size(), 1);
-    QTRY_COMPARE(m_fake->heldRequestCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake->heldRequestCount(), 0, 60000);
 }
 
 void TestFakeKraken::faultHttp5xxAndReset()
@@ -746,7 +746,7 @@ void TestFakeKraken::controlAndRunner()
     runner.start(QStringLiteral(BALLAST_FAKE_EXCHANGE_EXE),
                  {L("kraken"), L("--lifetime"), L("30"), L("--fills"), L("2"), L("ZUSD=1000"), L("XBTUSD=25000"),
                   L("price:XETHZUSD=1500")});
-    QVERIFY(runner.waitForStarted(5000));
+    QVERIFY(runner.waitForStarted(60000));
     QTRY_VERIFY_WITH_TIMEOUT(runner.canReadLine(), 60000);
     const QString line = QString::fromLatin1(runner.readLine()).trimmed();
     QVERIFY2(line.startsWith(L("listening on 127.0.0.1:")), qPrintable(line));
@@ -770,7 +770,7 @@ void TestFakeKraken::controlAndRunner()
     QCOMPARE(client.priv("Balance").firstError(), L("EService:Unavailable"));
 
     runner.closeWriteChannel();
-    QVERIFY(runner.waitForFinished(5000));
+    QVERIFY(runner.waitForFinished(60000));
     QCOMPARE(runner.exitCode(), 0);
 }
 

@@ -192,7 +192,7 @@ void TstBacktestView::clickRunAndWait(int expectedRows)
     QVERIFY(run->isEnabled());
     QTest::mouseClick(run, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(m_view->runsModel()->rowCount(), expectedRows, 60000);
-    QTRY_VERIFY(!m_view->runner()->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_view->runner()->isBusy(), 60000);
 }
 
 SweepGrid TstBacktestView::longGrid() const
@@ -247,7 +247,7 @@ void TstBacktestView::modelsPassTheTester()
     QVERIFY(detail->isEnabled());
     QTest::mouseClick(detail, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(m_view->runsModel()->rowCount(), 10, 60000);
-    QTRY_VERIFY(!m_view->runner()->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_view->runner()->isBusy(), 60000);
     const ui::BacktestRun *detailed = m_view->runsModel()->runAt(9);
     QVERIFY(detailed->detailed());
     QCOMPARE(detailed->result.label, bestLabel);
@@ -338,7 +338,7 @@ void TstBacktestView::cancelStopsALongSweepPromptly()
     QTest::mouseClick(child<QPushButton>(*m_view, "sweepButton"), Qt::LeftButton);
     auto *dialog = m_view->findChild<ui::SweepDialog *>();
     QVERIFY(dialog);
-    QTRY_VERIFY(dialog->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isVisible(), 60000);
     SweepGrid grid = longGrid();
     grid.weightSources = {ui::WeightSource{QStringLiteral("targets"), std::nullopt},
                           ui::WeightSource{QStringLiteral("equal"), allocation::Model::Equal},
@@ -476,7 +476,7 @@ void TstBacktestView::badInputSaysWhatAndWhere()
     auto *weights = child<QComboBox>(*m_view, "weightsCombo");
     weights->setCurrentIndex(weights->findData(QStringLiteral("min-variance")));
     QTest::mouseClick(child<QPushButton>(*m_view, "runButton"), Qt::LeftButton);
-    QTRY_VERIFY(!m_view->runner()->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_view->runner()->isBusy(), 60000);
     QVERIFY2(child<QLabel>(*m_view, "statusLabel")->text().contains(QLatin1String("min-variance")),
              qPrintable(child<QLabel>(*m_view, "statusLabel")->text()));
     QCOMPARE(m_view->runsModel()->rowCount(), 0);

@@ -183,7 +183,8 @@ void TestCharts::equityDownsamplesToWidth()
     QVERIFY(drawdownSeries(chart)->upperSeries()->count() <= pixels);
 
     chart.resize(400, 300);
-    QTRY_VERIFY(curveSeries(chart, 0)->count() <= static_cast<int>(400 * chart.devicePixelRatioF()));
+    QTRY_VERIFY_WITH_TIMEOUT(curveSeries(chart, 0)->count() <= static_cast<int>(400 * chart.devicePixelRatioF()),
+                             60000);
     // The first and the last point stay.
     const auto points = curveSeries(chart, 0)->points();
     QCOMPARE(points.first().x(), static_cast<double>(kStart));

@@ -84,7 +84,7 @@ QPushButton *button(QWidget &view, const char *name)
 /// Accepts the confirmation the page opened, after checking it lists the approved lines.
 void confirm(RebalanceView &view, const QList<int> &expectedLines)
 {
-    QTRY_VERIFY(view.confirmDialog() != nullptr);
+    QTRY_VERIFY_WITH_TIMEOUT(view.confirmDialog() != nullptr, 60000);
     auto *dialog = view.confirmDialog();
     QVERIFY(dialog->isVisible());
     QVERIFY(!dialog->realMoney());
@@ -395,7 +395,7 @@ private slots:
         QVERIFY(dryRun);
         dryRun->setChecked(true);
         QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
-        QTRY_VERIFY(view.confirmDialog() != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(view.confirmDialog() != nullptr, 60000);
         QVERIFY(view.confirmDialog()->dryRun());
         QTest::mouseClick(view.confirmDialog()->sendButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(view.summaryDialog() != nullptr, 60000);
@@ -423,7 +423,7 @@ private slots:
         auto *dryRun = view.findChild<QAbstractButton *>(QStringLiteral("dryRunCheck"));
         dryRun->setChecked(true);
         QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
-        QTRY_VERIFY(view.confirmDialog() != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(view.confirmDialog() != nullptr, 60000);
         const QString subset = view.confirmDialog()->plan().id;
         QVERIFY(subset != proposed.id);
         QTest::mouseClick(view.confirmDialog()->sendButton(), Qt::LeftButton);
@@ -435,9 +435,9 @@ private slots:
         // orders can never go out a second time under the subset's ids.
         view.planModel()->setApproved(proposed.orders.last().line, true);
         dryRun->setChecked(false);
-        QTRY_VERIFY(button(view, "executeButton")->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(button(view, "executeButton")->isEnabled(), 60000);
         QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
-        QTRY_VERIFY(view.confirmDialog() != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(view.confirmDialog() != nullptr, 60000);
         QCOMPARE(view.confirmDialog()->plan().id, proposed.id);
         QTest::mouseClick(view.confirmDialog()->sendButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(!view.controller()->isBusy() && view.executedPlanId() == proposed.id, 60000);
@@ -470,7 +470,7 @@ private slots:
         QTest::mouseClick(button(view, "executeButton"), Qt::LeftButton);
         // No confirmation: the plan is refused before anything is asked or sent.
         QVERIFY(view.confirmDialog() == nullptr);
-        QTRY_VERIFY(view.staleDialog() != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(view.staleDialog() != nullptr, 60000);
         QVERIFY2(view.staleDialog()->informativeText().contains(QStringLiteral("BTC on cold-wallet")),
                  qPrintable(view.staleDialog()->informativeText()));
         QCOMPARE(ballast::test::contentDigest(temp.db()), before);
@@ -484,7 +484,7 @@ private slots:
         QCOMPARE(fresh.mode, stale.mode);
         QCOMPARE(*PlanRepo(temp.db()).status(stale.id), ballast::domain::PlanStatus::Superseded);
         QCOMPARE(*PlanRepo(temp.db()).status(fresh.id), ballast::domain::PlanStatus::Proposed);
-        QTRY_VERIFY(button(view, "executeButton")->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(button(view, "executeButton")->isEnabled(), 60000);
     }
 
     void closingDuringAnExecutionStopsIt()
