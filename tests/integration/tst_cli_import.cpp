@@ -405,6 +405,15 @@ private slots:
         QCOMPARE(import(QStringLiteral("nobody"), {file}).exitCode, 1);
         QCOMPARE(transactions().size(), 0);
     }
+
+    void helpDescribesImport()
+    {
+        const Run help = cli("transactions import --help");
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith(QStringLiteral("Usage: ballast-cli transactions import")), qPrintable(help.out));
+        for (const char *option : {"--account", "--format", "--network", "--dry-run", "mapping:FILE"})
+            QVERIFY2(help.out.contains(QString::fromLatin1(option)), option);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliImport)
