@@ -149,7 +149,7 @@ public:
     Result<QList<FileImportReport>> importFiles(const ImportOptions &options, const QStringList &files);
 
     /// How far apart in time two legs of one transfer in a file may be.
-    static constexpr qint64 kTransferPairWindowMs = 10 * 60 * 1000;
+    static constexpr qint64 kTransferPairWindowMs = 10LL * 60 * 1000;
 
 private:
     /// One file of importFiles(): parsed transactions stored or refused.

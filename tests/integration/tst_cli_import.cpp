@@ -28,47 +28,59 @@ constexpr const char *kNow = "2026-11-21T12:00:00Z";
 // Binance "Transaction History": a deposit, a buy and a sale (kept as
 // unexplained adjustments), interest, a move between two wallets (both legs)
 // and a withdrawal.
-const QByteArray kBinance = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
-                            "1001,2021-03-01 10:00:00,Spot,Deposit,USDT,1000.00000000,\n"
-                            "1001,2021-03-02 11:30:15,Spot,Buy,BTC,0.01000000,\n"
-                            "1001,2021-03-02 11:30:15,Spot,Buy,USDT,-495.12000000,\n"
-                            "1001,2021-03-03 09:00:00,Spot,Transaction Sold,BTC,-0.004,\n"
-                            "1001,2021-03-03 09:00:00,Spot,Transaction Revenue,USDT,200,\n"
-                            "1001,2021-03-03 09:00:00,Spot,Transaction Fee,USDT,-0.2,\n"
-                            "1001,2021-03-04 00:00:00,Earn,Simple Earn Flexible Interest,USDT,0.01234567,\n"
-                            "1001,2021-03-05 08:00:00,Spot,Transfer Between Main and Funding Wallet,USDT,-100,\n"
-                            "1001,2021-03-05 08:00:00,Funding,Transfer Between Main and Funding Wallet,USDT,100,\n"
-                            "1001,2021-03-06 12:00:00,Spot,Withdraw,BTC,-0.005,\"fee included, network BTC\"\n";
+QByteArray kBinance()
+{
+    return QByteArrayLiteral("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                             "1001,2021-03-01 10:00:00,Spot,Deposit,USDT,1000.00000000,\n"
+                             "1001,2021-03-02 11:30:15,Spot,Buy,BTC,0.01000000,\n"
+                             "1001,2021-03-02 11:30:15,Spot,Buy,USDT,-495.12000000,\n"
+                             "1001,2021-03-03 09:00:00,Spot,Transaction Sold,BTC,-0.004,\n"
+                             "1001,2021-03-03 09:00:00,Spot,Transaction Revenue,USDT,200,\n"
+                             "1001,2021-03-03 09:00:00,Spot,Transaction Fee,USDT,-0.2,\n"
+                             "1001,2021-03-04 00:00:00,Earn,Simple Earn Flexible Interest,USDT,0.01234567,\n"
+                             "1001,2021-03-05 08:00:00,Spot,Transfer Between Main and Funding Wallet,USDT,-100,\n"
+                             "1001,2021-03-05 08:00:00,Funding,Transfer Between Main and Funding Wallet,USDT,100,\n"
+                             "1001,2021-03-06 12:00:00,Spot,Withdraw,BTC,-0.005,\"fee included, network BTC\"\n");
+}
 
 // Kraken ledgers.csv: a deposit, a trade (two rows, one refid), staking.
-const QByteArray kKrakenLedgers =
-    "\"txid\",\"refid\",\"time\",\"type\",\"subtype\",\"aclass\",\"asset\",\"amount\",\"fee\",\"balance\"\n"
-    "\"LAAAAA-AAAAA-AAAAAA\",\"QCAAAAA-BBBBB-CCCCCC\",\"2021-03-01 10:00:00\",\"deposit\",\"\",\"currency\","
-    "\"ZEUR\",1000.0000,0.0000,1000.0000\n"
-    "\"LBBBBB-BBBBB-BBBBBB\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"ZEUR\","
-    "-400.0000,0.6400,599.3600\n"
-    "\"LCCCCC-CCCCC-CCCCCC\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"XXBT\","
-    "0.0100000000,0.0000000000,0.0100000000\n"
-    "\"LEEEEE-EEEEE-EEEEEE\",\"STAKE1-AAAAA-BBBBBB\",\"2021-03-03 12:00:00\",\"staking\",\"\",\"currency\","
-    "\"DOT.S\",0.1234000000,0.0000000000,0.1234000000\n";
+QByteArray kKrakenLedgers()
+{
+    return QByteArrayLiteral(
+        "\"txid\",\"refid\",\"time\",\"type\",\"subtype\",\"aclass\",\"asset\",\"amount\",\"fee\",\"balance\"\n"
+        "\"LAAAAA-AAAAA-AAAAAA\",\"QCAAAAA-BBBBB-CCCCCC\",\"2021-03-01 10:00:00\",\"deposit\",\"\",\"currency\","
+        "\"ZEUR\",1000.0000,0.0000,1000.0000\n"
+        "\"LBBBBB-BBBBB-BBBBBB\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"ZEUR\","
+        "-400.0000,0.6400,599.3600\n"
+        "\"LCCCCC-CCCCC-CCCCCC\",\"TAAAAA-BBBBB-CCCCCC\",\"2021-03-02 11:00:00\",\"trade\",\"\",\"currency\",\"XXBT\","
+        "0.0100000000,0.0000000000,0.0100000000\n"
+        "\"LEEEEE-EEEEE-EEEEEE\",\"STAKE1-AAAAA-BBBBBB\",\"2021-03-03 12:00:00\",\"staking\",\"\",\"currency\","
+        "\"DOT.S\",0.1234000000,0.0000000000,0.1234000000\n");
+}
 
 // Kraken trades.csv with the trade of the ledgers above (same trade id).
-const QByteArray kKrakenTrades =
-    "\"txid\",\"ordertxid\",\"pair\",\"time\",\"type\",\"ordertype\",\"price\",\"cost\",\"fee\",\"vol\","
-    "\"margin\",\"misc\",\"ledgers\"\n"
-    "\"TAAAAA-BBBBB-CCCCCC\",\"OAAAAA-BBBBB-CCCCCC\",\"XXBTZEUR\",\"2021-03-02 11:00:00\",\"buy\",\"limit\","
-    "40000.0,400.00000,0.64000,0.01000000,0.00000,\"\",\"LBBBBB-BBBBB-BBBBBB,LCCCCC-CCCCC-CCCCCC\"\n";
+QByteArray kKrakenTrades()
+{
+    return QByteArrayLiteral(
+        "\"txid\",\"ordertxid\",\"pair\",\"time\",\"type\",\"ordertype\",\"price\",\"cost\",\"fee\",\"vol\","
+        "\"margin\",\"misc\",\"ledgers\"\n"
+        "\"TAAAAA-BBBBB-CCCCCC\",\"OAAAAA-BBBBB-CCCCCC\",\"XXBTZEUR\",\"2021-03-02 11:00:00\",\"buy\",\"limit\","
+        "40000.0,400.00000,0.64000,0.01000000,0.00000,\"\",\"LBBBBB-BBBBB-BBBBBB,LCCCCC-CCCCC-CCCCCC\"\n");
+}
 
 // Coinbase transaction report with its preamble: a deposit of dollars, a buy
 // paid from them and a send.
-const QByteArray kCoinbase =
-    "Transactions\n"
-    "User,Jane Doe,00000000-aaaa-bbbb-cccc-000000000000\n"
-    "ID,Timestamp,Transaction Type,Asset,Quantity Transacted,Price Currency,Price at Transaction,Subtotal,"
-    "Total (inclusive of fees and/or spread),Fees and/or Spread,Notes\n"
-    "65a0,2024-01-14 09:00:00 UTC,Deposit,USD,100,USD,$1.00,$100.00,$100.00,$0.00,\n"
-    "65a1,2024-01-15 12:34:56 UTC,Buy,BTC,0.001,USD,$43250.00,$43.25,$44.74,$1.49,Bought 0.001 BTC\n"
-    "65a5,2024-01-19 10:00:00 UTC,Send,BTC,-0.0002,USD,$44000.00,$8.80,$8.80,$0.00,Sent to an address\n";
+QByteArray kCoinbase()
+{
+    return QByteArrayLiteral(
+        "Transactions\n"
+        "User,Jane Doe,00000000-aaaa-bbbb-cccc-000000000000\n"
+        "ID,Timestamp,Transaction Type,Asset,Quantity Transacted,Price Currency,Price at Transaction,Subtotal,"
+        "Total (inclusive of fees and/or spread),Fees and/or Spread,Notes\n"
+        "65a0,2024-01-14 09:00:00 UTC,Deposit,USD,100,USD,$1.00,$100.00,$100.00,$0.00,\n"
+        "65a1,2024-01-15 12:34:56 UTC,Buy,BTC,0.001,USD,$43250.00,$43.25,$44.74,$1.49,Bought 0.001 BTC\n"
+        "65a5,2024-01-19 10:00:00 UTC,Send,BTC,-0.0002,USD,$44000.00,$8.80,$8.80,$0.00,Sent to an address\n");
+}
 
 QStringList words(const char *text)
 {
@@ -121,7 +133,7 @@ class TestCliImport : public QObject
 
     QString write(const QString &name, const QByteArray &bytes)
     {
-        const QString path = m_dir.filePath(name);
+        QString path = m_dir.filePath(name);
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) != bytes.size())
             qFatal("cannot write %s", qPrintable(path));
@@ -182,7 +194,7 @@ private slots:
     void binanceImportHoldingsAreTheSumAndReimportAddsNothing()
     {
         setUp();
-        const QString file = write(QStringLiteral("binance.csv"), kBinance);
+        const QString file = write(QStringLiteral("binance.csv"), kBinance());
         const Run first = import(QStringLiteral("main"), {file}, "--json");
         QCOMPARE(first.exitCode, 0);
         const QJsonObject report = onlyFile(first);
@@ -196,7 +208,7 @@ private slots:
 
         // Holdings are the sum of the file's Change column per coin.
         QHash<QString, ballast::money::Decimal> expected;
-        const QList<QByteArray> lines = kBinance.trimmed().split('\n');
+        const QList<QByteArray> lines = kBinance().trimmed().split('\n');
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const QList<QByteArray> cells = lines[i].split(',');
             expected[QString::fromLatin1(cells[4])] += dec(QString::fromLatin1(cells[5]));
@@ -223,8 +235,8 @@ private slots:
     void krakenLedgersThenTradesStoreTheTradeOnce()
     {
         setUp();
-        const QString ledgers = write(QStringLiteral("ledgers.csv"), kKrakenLedgers);
-        const QString trades = write(QStringLiteral("trades.csv"), kKrakenTrades);
+        const QString ledgers = write(QStringLiteral("ledgers.csv"), kKrakenLedgers());
+        const QString trades = write(QStringLiteral("trades.csv"), kKrakenTrades());
         const Run run = import(QStringLiteral("main"), {ledgers}, "--format kraken --network kraken");
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.out.contains(QStringLiteral("(kraken-ledgers): 3 transaction(s) read, 3 new, 0 already present")),
@@ -260,7 +272,8 @@ private slots:
                      "--price 40000 --fee 0.64 --at 2021-03-02T11:00:00Z --external-id BTC/EUR:TAAAAA-BBBBB-CCCCCC")
                      .exitCode,
                  0);
-        const Run run = import(QStringLiteral("main"), {write(QStringLiteral("trades.csv"), kKrakenTrades)}, "--json");
+        const Run run =
+            import(QStringLiteral("main"), {write(QStringLiteral("trades.csv"), kKrakenTrades())}, "--json");
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(onlyFile(run).value(QStringLiteral("duplicates")).toInt(), 1);
         QCOMPARE(transactions("--kind trade").size(), 1);
@@ -269,7 +282,7 @@ private slots:
     void coinbaseReport()
     {
         setUp();
-        const Run run = import(QStringLiteral("main"), {write(QStringLiteral("coinbase.csv"), kCoinbase)});
+        const Run run = import(QStringLiteral("main"), {write(QStringLiteral("coinbase.csv"), kCoinbase())});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.out.contains(QStringLiteral("(coinbase): 3 transaction(s) read, 3 new")), qPrintable(run.out));
         const auto held = holdings(QStringLiteral("main"));
@@ -280,9 +293,9 @@ private slots:
     void badRowRefusesTheFileWithLineAndColumn()
     {
         setUp();
-        const QString good = write(QStringLiteral("good.csv"), kCoinbase);
+        const QString good = write(QStringLiteral("good.csv"), kCoinbase());
         QCOMPARE(import(QStringLiteral("main"), {good}).exitCode, 0);
-        QByteArray broken = kBinance;
+        QByteArray broken = kBinance();
         broken.replace("Spot,Deposit,USDT,1000.00000000", "Spot,Deposit,USDT,1000.0x");
         const QString bad = write(QStringLiteral("bad.csv"), broken);
         const QByteArray before = digest();
@@ -297,10 +310,10 @@ private slots:
     void eachFileIsItsOwnUnit()
     {
         setUp();
-        QByteArray broken = kCoinbase;
+        QByteArray broken = kCoinbase();
         broken.replace("2024-01-19 10:00:00 UTC", "2024-13-19 10:00:00 UTC");
         const QString bad = write(QStringLiteral("bad-coinbase.csv"), broken);
-        const QString good = write(QStringLiteral("ledgers.csv"), kKrakenLedgers);
+        const QString good = write(QStringLiteral("ledgers.csv"), kKrakenLedgers());
         const Run run = import(QStringLiteral("main"), {bad, good}, "--json");
         QCOMPARE(run.exitCode, 1);
         const QJsonArray files = run.json().value(QStringLiteral("files")).toArray();
@@ -367,7 +380,7 @@ private slots:
     void dryRunStoresNothing()
     {
         setUp();
-        const QString file = write(QStringLiteral("ledgers.csv"), kKrakenLedgers);
+        const QString file = write(QStringLiteral("ledgers.csv"), kKrakenLedgers());
         const QByteArray before = digest();
         const Run dry = import(QStringLiteral("main"), {file}, "--dry-run --json");
         QCOMPARE(dry.exitCode, 0);
@@ -391,7 +404,7 @@ private slots:
     void badArguments()
     {
         setUp();
-        const QString file = write(QStringLiteral("ledgers.csv"), kKrakenLedgers);
+        const QString file = write(QStringLiteral("ledgers.csv"), kKrakenLedgers());
         QCOMPARE(cli("transactions import --account main").exitCode, 2);
         QCOMPARE(cli(QStringList{QStringLiteral("transactions"), QStringLiteral("import"), file}).exitCode, 2);
         const Run format = import(QStringLiteral("main"), {file}, "--format bitstamp");
