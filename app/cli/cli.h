@@ -74,6 +74,7 @@ private:
     // Transactions (commands_transactions.cpp).
     int cmdTransactionsAdd(QCommandLineParser &parser);
     int cmdTransactionsList(QCommandLineParser &parser);
+    int cmdTransactionsImport(QCommandLineParser &parser);
     int cmdTransactionsClassify(QCommandLineParser &parser);
     int cmdTransactionsDelete(QCommandLineParser &parser);
     int cmdTransactionsRestore(QCommandLineParser &parser);

@@ -1,4 +1,4 @@
-// The transactions commands: add, list, classify, delete, restore.
+// The transactions commands: add, list, import, classify, delete, restore.
 #include "cli.h"
 #include "clioutput.h"
 #include "common/numberparse.h"
@@ -191,6 +191,25 @@ void Cli::registerTransactionCommands()
              p.addOption({QStringLiteral("deleted"), QStringLiteral("The deleted transactions (to restore one).")});
          },
          &Cli::cmdTransactionsList});
+    m_commands.append(
+        {QStringLiteral("transactions import"),
+         QStringLiteral("Import exchange CSV exports (or any CSV through a mapping file) into an account; each file "
+                        "all or nothing, known external ids skipped."),
+         QStringLiteral("FILE..."),
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("account"), QStringLiteral("Account the transactions go to."),
+                          QStringLiteral("NAME")});
+             p.addOption({QStringLiteral("format"),
+                          QStringLiteral("binance, kraken or coinbase (the export is detected among that exchange's), "
+                                         "or mapping:FILE (a JSON column mapping, docs/imports.md); default: "
+                                         "detected."),
+                          QStringLiteral("FORMAT")});
+             p.addOption({QStringLiteral("network"),
+                          QStringLiteral("Network set on the transactions (the exports name none)."),
+                          QStringLiteral("NET")});
+             p.addOption({QStringLiteral("dry-run"), QStringLiteral("Read, check and report; store nothing.")});
+         },
+         &Cli::cmdTransactionsImport});
     m_commands.append(
         {QStringLiteral("transactions classify"),
          QStringLiteral("Say what an unexplained adjustment was: deposit, withdrawal, transfer or income."),
@@ -436,6 +455,79 @@ int Cli::cmdTransactionsList(QCommandLineParser &parser)
                             .arg(unexplained));
     }
     return 0;
+}
+
+int Cli::cmdTransactionsImport(QCommandLineParser &parser)
+{
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty())
+        return usageError(QStringLiteral("transactions import: name at least one CSV file"));
+    services::ImportOptions options;
+    options.account = parser.value(QStringLiteral("account"));
+    if (options.account.isEmpty())
+        return usageError(QStringLiteral("--account: missing; name the account the transactions go to"));
+    options.format = parser.value(QStringLiteral("format"));
+    if (options.format.startsWith(QLatin1String("mapping:"))) {
+        if (options.format.size() == 8)
+            return usageError(QStringLiteral("--format mapping:FILE: name the mapping file after \"mapping:\""));
+    } else {
+        options.format = options.format.toLower();
+        static const QStringList families{QStringLiteral("binance"), QStringLiteral("kraken"),
+                                          QStringLiteral("coinbase")};
+        if (parser.isSet(QStringLiteral("format")) && !families.contains(options.format)) {
+            return usageError(QStringLiteral("--format \"%1\": unknown; choose binance, kraken, coinbase or "
+                                             "mapping:FILE")
+                                  .arg(parser.value(QStringLiteral("format"))));
+        }
+    }
+    options.network = parser.value(QStringLiteral("network")).toLower();
+    options.dryRun = parser.isSet(QStringLiteral("dry-run"));
+    auto reports = services::TransactionService(db(), clock()).importFiles(options, files);
+    if (!reports)
+        return fail(reports.error());
+    int refused = 0;
+    QJsonArray list;
+    for (const services::FileImportReport &report : std::as_const(*reports)) {
+        if (!report.error.isEmpty()) {
+            ++refused;
+            CliOutput::error(QStringLiteral("%1 refused, nothing stored from it: %2").arg(report.file, report.error));
+        }
+        if (json()) {
+            list.append(QJsonObject{
+                {QStringLiteral("file"), report.file},
+                {QStringLiteral("format"), report.format},
+                {QStringLiteral("transactions"), report.transactions},
+                {QStringLiteral("new"), report.added},
+                {QStringLiteral("duplicates"), report.duplicates},
+                {QStringLiteral("linked_transfers"), report.linkedTransfers},
+                {QStringLiteral("warnings"), QJsonArray::fromStringList(report.warnings)},
+                {QStringLiteral("refused"), !report.error.isEmpty()},
+                {QStringLiteral("error"), report.error},
+            });
+            continue;
+        }
+        if (!report.error.isEmpty())
+            continue;
+        QString text = QStringLiteral("%1 (%2): %3 transaction(s) read, %4 %5, %6 already present")
+                           .arg(report.file, report.format)
+                           .arg(report.transactions)
+                           .arg(report.added)
+                           .arg(options.dryRun ? QStringLiteral("would be new") : QStringLiteral("new"))
+                           .arg(report.duplicates);
+        if (report.linkedTransfers > 0)
+            text += QStringLiteral(", %1 transfer(s) linked").arg(report.linkedTransfers);
+        CliOutput::line(text + QLatin1Char('.'));
+        for (const QString &warning : report.warnings)
+            CliOutput::line(QStringLiteral("  warning: ") + warning);
+    }
+    if (json()) {
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("account"), options.account},
+                                                  {QStringLiteral("dry_run"), options.dryRun},
+                                                  {QStringLiteral("files"), list}}));
+    } else if (options.dryRun) {
+        CliOutput::line(QStringLiteral("Dry run: nothing was stored."));
+    }
+    return refused > 0 ? 1 : 0;
 }
 
 int Cli::cmdTransactionsClassify(QCommandLineParser &parser)

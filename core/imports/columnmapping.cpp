@@ -245,7 +245,11 @@ Result<Transaction> mapRow(const ColumnMapping &mapping, const Resolved &r, cons
     }
     tx.note = CsvFile::cell(row, r.col("note"));
     const QString id = CsvFile::cell(row, r.col("externalId"));
-    tx.externalId = !id.isEmpty()
+    // A trade's id is the exchange's trade id: keyed "BASE/QUOTE:id" as
+    // executions and the exchange imports key theirs, so it is stored once.
+    const bool tradeId = !id.isEmpty() && tx.kind == TransactionKind::Trade;
+    tx.externalId = tradeId ? domain::tradeExternalId(tx.asset + QLatin1Char('/') + tx.quote, id)
+        : !id.isEmpty()
         ? id
         : detail::stableId(QStringLiteral("csv:"), {detail::occurrence(seen, row.cells.join(QLatin1Char('|')))});
     if (auto shape = detail::checkShape(table, row, tx); !shape)

@@ -306,7 +306,9 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
         tx.quantity = moved.value(tx.asset).abs();
         tx.quoteAmount = moved.value(tx.quote).abs();
         tx.price = priceOf(tx.quoteAmount, tx.quantity);
-        tx.externalId = first.refid;
+        // The refid of a trade's ledger rows is the trade id of trades.csv and
+        // of the API: keyed as executions key their fills.
+        tx.externalId = domain::tradeExternalId(tx.asset + QLatin1Char('/') + tx.quote, first.refid);
         QList<Transaction> extraFees;
         // The fee in the quote asset stays on the trade; others become fees.
         const QString mainFee = fees.contains(tx.quote) ? tx.quote : (fees.isEmpty() ? QString() : fees.firstKey());
@@ -401,8 +403,8 @@ Result<ParsedTransactions> parseKrakenTrades(const CsvFile &table)
         if (!time)
             return time.error();
         Transaction tx = imported(TransactionKind::Trade, *time, QString(), Decimal());
-        tx.externalId = CsvFile::cell(row, cTxid);
-        if (tx.externalId.isEmpty())
+        const QString tradeId = CsvFile::cell(row, cTxid);
+        if (tradeId.isEmpty())
             return table.cellError(row, cTxid, QStringLiteral("is empty; expected the trade id"));
         const QString side = CsvFile::cell(row, cType).toLower();
         if (side == QLatin1StringView("buy"))
@@ -417,6 +419,7 @@ Result<ParsedTransactions> parseKrakenTrades(const CsvFile &table)
                                    QStringLiteral("is not a Kraken pair Ballast can split into base and quote"));
         tx.asset = pair->first;
         tx.quote = pair->second;
+        tx.externalId = domain::tradeExternalId(tx.asset + QLatin1Char('/') + tx.quote, tradeId);
         auto price = table.amount(row, cPrice);
         if (!price)
             return price.error();

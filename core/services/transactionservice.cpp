@@ -1,6 +1,8 @@
 #include "services/transactionservice.h"
 
 #include "exchange/paperexchange.h"
+#include "imports/columnmapping.h"
+#include "imports/transactioncsv.h"
 #include "services/ledger.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
@@ -8,9 +10,13 @@
 #include "storage/portfoliorepo.h"
 #include "storage/transactionrepo.h"
 
+#include <QFile>
 #include <QHash>
 #include <QSet>
 #include <QTimeZone>
+
+#include <algorithm>
+#include <cstdlib>
 
 namespace ballast::services {
 
@@ -31,6 +37,41 @@ QString holdingKey(const QString &asset, const QString &network)
 bool isTransferLeg(TransactionKind kind)
 {
     return kind == TransactionKind::TransferIn || kind == TransactionKind::TransferOut;
+}
+
+/// Pairs the transfer legs of one file: each out leg with the first unpaired
+/// in leg of the same asset and quantity at most @p windowMs away. Returns
+/// {out index, in index} pairs.
+QList<std::pair<qsizetype, qsizetype>> transferPairs(const QList<Transaction> &transactions, qint64 windowMs)
+{
+    QList<std::pair<qsizetype, qsizetype>> pairs;
+    QSet<qsizetype> taken;
+    for (qsizetype out = 0; out < transactions.size(); ++out) {
+        const Transaction &leg = transactions[out];
+        if (leg.kind != TransactionKind::TransferOut)
+            continue;
+        for (qsizetype in = 0; in < transactions.size(); ++in) {
+            const Transaction &other = transactions[in];
+            if (other.kind != TransactionKind::TransferIn || taken.contains(in) || other.asset != leg.asset
+                || other.quantity != leg.quantity || std::abs(other.time.msecsTo(leg.time)) > windowMs) {
+                continue;
+            }
+            taken.insert(in);
+            pairs.append({out, in});
+            break;
+        }
+    }
+    return pairs;
+}
+
+Result<QByteArray> readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return makeError(QStringLiteral("import.file"),
+                         QStringLiteral("%1: cannot be read: %2").arg(path, file.errorString()));
+    }
+    return file.readAll();
 }
 
 Error classifyError(qint64 id, const QString &why)
@@ -513,6 +554,142 @@ Result<QList<Transaction>> TransactionService::reconcile(const domain::Account &
         txn.commit();
         return recorded;
     });
+}
+
+Result<QList<FileImportReport>> TransactionService::importFiles(const ImportOptions &options, const QStringList &files)
+{
+    auto target = account(options.account);
+    if (!target)
+        return target.error();
+    std::optional<imports::ColumnMapping> mapping;
+    QString family;
+    if (options.format.startsWith(QLatin1String("mapping:"))) {
+        const QString path = options.format.mid(8);
+        auto json = readFile(path);
+        if (!json)
+            return json.error();
+        auto parsed = imports::parseMapping(*json, path);
+        if (!parsed)
+            return parsed.error();
+        mapping = *parsed;
+    } else if (!options.format.isEmpty()) {
+        static const QStringList families{QStringLiteral("binance"), QStringLiteral("kraken"),
+                                          QStringLiteral("coinbase")};
+        if (!families.contains(options.format)) {
+            return makeError(QStringLiteral("import.format"),
+                             QStringLiteral("format \"%1\": unknown; choose binance, kraken, coinbase or "
+                                            "mapping:FILE")
+                                 .arg(options.format));
+        }
+        family = options.format;
+    }
+
+    QList<FileImportReport> reports;
+    for (const QString &file : files) {
+        FileImportReport report;
+        report.file = file;
+        auto bytes = readFile(file);
+        Result<imports::ParsedTransactions> parsed = imports::ParsedTransactions{};
+        if (!bytes) {
+            parsed = bytes.error();
+        } else if (mapping) {
+            report.format = QStringLiteral("mapping");
+            parsed = imports::parseMapped(*mapping, *bytes, file);
+        } else {
+            auto format = imports::detectFormat(*bytes, file, family);
+            if (format) {
+                report.format = imports::formatName(*format);
+                parsed = imports::parse(*format, *bytes, file);
+            } else {
+                parsed = format.error();
+            }
+        }
+        if (!parsed) {
+            report.error = parsed.error().message;
+            reports.append(report);
+            continue;
+        }
+        report.transactions = static_cast<int>(parsed->transactions.size());
+        report.warnings = parsed->warnings;
+        importParsed(*target, options, parsed->transactions, report);
+        reports.append(report);
+    }
+    return reports;
+}
+
+void TransactionService::importParsed(const domain::Account &account, const ImportOptions &options,
+                                      QList<Transaction> transactions, FileImportReport &report)
+{
+    for (Transaction &tx : transactions) {
+        tx.accountId = account.id;
+        if (tx.network.isEmpty())
+            tx.network = options.network;
+        tx.linkId = 0;
+    }
+    const auto pairs = transferPairs(transactions, kTransferPairWindowMs);
+    const auto refuse = [&report](const QString &why) {
+        // Messages from the parsers and validate() name the file already.
+        report.error = why.startsWith(report.file) ? why : QStringLiteral("%1: %2").arg(report.file, why);
+        report.added = 0;
+        report.duplicates = 0;
+        report.linkedTransfers = 0;
+    };
+    for (const Transaction &tx : std::as_const(transactions)) {
+        if (auto valid = domain::validate(tx); !valid) {
+            refuse(valid.error().message);
+            return;
+        }
+    }
+    const Status stored = guarded([&]() -> Status {
+        storage::Transaction txn(m_db);
+        TransactionRepo repo(m_db);
+        const qint64 now = m_clock();
+        QList<qint64> ids(transactions.size(), 0);
+        QList<domain::BalanceChange> touched;
+        for (qsizetype i = 0; i < transactions.size(); ++i) {
+            auto id = repo.addIfNew(transactions[i], now);
+            if (!id)
+                return id.error();
+            if (!*id) {
+                ++report.duplicates;
+                continue;
+            }
+            ids[i] = **id;
+            ++report.added;
+            touched += domain::balanceChanges(transactions[i]);
+        }
+        for (const auto &[out, in] : pairs) {
+            // A leg stored by an earlier import keeps the link it has.
+            if (ids[out] == 0 || ids[in] == 0)
+                continue;
+            if (auto linked = repo.setLink(ids[out], ids[in]); !linked)
+                return linked.error();
+            if (auto linked = repo.setLink(ids[in], ids[out]); !linked)
+                return linked.error();
+            ++report.linkedTransfers;
+        }
+        if (!touched.isEmpty()) {
+            if (auto settled = settle(touched); !settled)
+                return settled.error();
+        }
+        if (!options.dryRun)
+            txn.commit();
+        return {};
+    });
+    if (!stored)
+        refuse(stored.error().message);
+    const qsizetype unpaired =
+        std::count_if(transactions.cbegin(), transactions.cend(),
+                      [](const Transaction &tx) {
+                          return tx.kind == TransactionKind::TransferIn || tx.kind == TransactionKind::TransferOut;
+                      })
+        - 2 * pairs.size();
+    if (stored && unpaired > 0) {
+        report.warnings.append(QStringLiteral("%1: %2 transfer leg(s) without their other leg in this file, "
+                                              "not linked")
+                                   .arg(report.file)
+                                   .arg(unpaired));
+    }
 }
 
 } // namespace ballast::services

@@ -52,6 +52,32 @@ struct TransferRequest
     QString note;
 };
 
+/// What TransactionService::importFiles reads and where it stores it.
+struct ImportOptions
+{
+    QString account; ///< the account every transaction goes to
+    QString network; ///< set on transactions the file gives no network (all, today)
+    /// Empty: the format is detected among all exchange exports;
+    /// "binance", "kraken", "coinbase": detected among that exchange's
+    /// exports; "mapping:FILE": every file read through the JSON mapping FILE.
+    QString format;
+    bool dryRun = false; ///< read, check and count, then roll back: nothing stored
+};
+
+/// What became of one file of an import. A refused file (error set) stored
+/// nothing; the counts are then those of what was read, if anything.
+struct FileImportReport
+{
+    QString file;
+    QString format; ///< "kraken-ledgers", ..., "mapping"; empty when not detected
+    int transactions = 0; ///< transactions read from the file
+    int added = 0; ///< new (or, in a dry run, that would be new)
+    int duplicates = 0; ///< external id already stored on the account (or repeated in the file)
+    int linkedTransfers = 0; ///< transfer pairs of the file linked out leg to in leg
+    QStringList warnings;
+    QString error; ///< non-empty: refused; the message names file, line and column where it can
+};
+
 /// What an unexplained adjustment turns out to be.
 enum class Classification { Deposit, Withdrawal, Transfer, Income };
 
@@ -109,7 +135,26 @@ public:
     Result<QList<domain::Transaction>> reconcile(const domain::Account &account, const QList<domain::Holding> &stated,
                                                  domain::TransactionSource source, bool wholeAccount);
 
+    /// Imports exchange CSV exports (or any CSV through a mapping) into
+    /// @p options.account. Each file is its own unit, all or nothing: it is
+    /// parsed whole, then stored in one SQLite transaction; a parse error, a
+    /// store error or a holding of the account left below zero refuses that
+    /// file (nothing from it stored) and the next file is still tried.
+    /// Transactions whose external id the account already has are skipped
+    /// (counted as duplicates), so importing a file again adds nothing.
+    /// Transfer legs of one file (an out and an in of the same asset and
+    /// quantity, within kTransferPairWindowMs) are linked. An error is
+    /// returned only for what concerns every file (unknown account, an
+    /// unreadable or invalid mapping file, an unknown format).
+    Result<QList<FileImportReport>> importFiles(const ImportOptions &options, const QStringList &files);
+
+    /// How far apart in time two legs of one transfer in a file may be.
+    static constexpr qint64 kTransferPairWindowMs = 10LL * 60 * 1000;
+
 private:
+    /// One file of importFiles(): parsed transactions stored or refused.
+    void importParsed(const domain::Account &account, const ImportOptions &options,
+                      QList<domain::Transaction> transactions, FileImportReport &report);
     /// After a manual write: refuses a negative holding among @p touched,
     /// moves the paper balances of paper accounts, records a valuation.
     Status settle(const QList<domain::BalanceChange> &touched);

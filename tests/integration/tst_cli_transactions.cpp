@@ -281,8 +281,8 @@ private slots:
     {
         const Run help = cli({QStringLiteral("--help")}, QString::fromLatin1(kNow), false);
         QCOMPARE(help.exitCode, 0);
-        for (const char *command : {"transactions add", "transactions list", "transactions classify",
-                                    "transactions delete", "transactions restore"})
+        for (const char *command : {"transactions add", "transactions list", "transactions import",
+                                    "transactions classify", "transactions delete", "transactions restore"})
             QVERIFY2(help.out.contains(QString::fromLatin1(command)), command);
         const Run add = cli("transactions add --help");
         QCOMPARE(add.exitCode, 0);

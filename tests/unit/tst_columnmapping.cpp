@@ -84,7 +84,7 @@ private slots:
         buy.price = d("40000");
         buy.fee = d("0.5");
         buy.feeAsset = QStringLiteral("EUR");
-        buy.externalId = QStringLiteral("abc1");
+        buy.externalId = QStringLiteral("BTC/EUR:abc1"); // a trade id is keyed as executions key fills
         buy.note = QStringLiteral("erster Kauf");
         buy.source = TransactionSource::Import;
         QCOMPARE(out->transactions[0], buy);

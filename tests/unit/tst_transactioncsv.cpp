@@ -389,14 +389,14 @@ private slots:
         Transaction buy = trade("2021-03-02T11:00:00Z", Side::Buy, "BTC", "0.01", "EUR", "400", "40000");
         buy.fee = d("0.64");
         buy.feeAsset = QStringLiteral("EUR");
-        buy.externalId = QStringLiteral("TAAAAA-BBBBB-CCCCCC");
+        buy.externalId = QStringLiteral("BTC/EUR:TAAAAA-BBBBB-CCCCCC");
         QCOMPARE(out.transactions[1], buy);
 
         // The two rows of this trade are not adjacent: paired by refid.
         Transaction sell = trade("2021-03-03T12:00:00Z", Side::Sell, "ETH", "0.5", "EUR", "800", "1600");
         sell.fee = d("1.28");
         sell.feeAsset = QStringLiteral("EUR");
-        sell.externalId = QStringLiteral("TBBBBB-CCCCC-DDDDDD");
+        sell.externalId = QStringLiteral("ETH/EUR:TBBBBB-CCCCC-DDDDDD");
         QCOMPARE(out.transactions[2], sell);
 
         Transaction staking = tx(TransactionKind::Income, "2021-03-03T12:00:00Z", "DOT", "0.1234");
@@ -440,7 +440,7 @@ private slots:
         Transaction buy = trade("2022-01-01T10:00:00Z", Side::Buy, "ADA", "80", "EUR", "100", "1.25");
         buy.fee = d("1.5");
         buy.feeAsset = QStringLiteral("EUR");
-        buy.externalId = QStringLiteral("R1");
+        buy.externalId = QStringLiteral("ADA/EUR:R1");
         QCOMPARE(out.transactions[0], buy);
         Transaction kfee = tx(TransactionKind::Fee, "2022-01-01T10:00:00Z", "KFEE", "120");
         kfee.externalId = QStringLiteral("R1:fee:KFEE");
@@ -517,13 +517,13 @@ private slots:
         Transaction buy = trade("2021-03-02T11:00:00Z", Side::Buy, "BTC", "0.01", "EUR", "400", "40000");
         buy.fee = d("0.64");
         buy.feeAsset = QStringLiteral("EUR");
-        buy.externalId = QStringLiteral("TAAAAA-BBBBB-CCCCCC");
+        buy.externalId = QStringLiteral("BTC/EUR:TAAAAA-BBBBB-CCCCCC");
         buy.note = QStringLiteral("order OAAAAA-BBBBB-CCCCCC limit");
         QCOMPARE(out.transactions[0], buy);
         Transaction sell = trade("2021-03-04T08:00:00Z", Side::Sell, "DOT", "10", "USD", "305", "30.5");
         sell.fee = d("0.5");
         sell.feeAsset = QStringLiteral("USD");
-        sell.externalId = QStringLiteral("TCCCCC-DDDDD-EEEEEE");
+        sell.externalId = QStringLiteral("DOT/USD:TCCCCC-DDDDD-EEEEEE");
         sell.note = QStringLiteral("order OCCCCC-DDDDD-EEEEEE market");
         QCOMPARE(out.transactions[1], sell);
         QCOMPARE(out.transactions[2].asset, QStringLiteral("ADA"));

@@ -6,7 +6,9 @@
 #include "storage/transactionrepo.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 
@@ -99,6 +101,13 @@ Transaction trade(qint64 accountId, domain::Side side, const char *quantity, con
     tx.fee = dec(fee);
     tx.feeAsset = tx.fee.isZero() ? QString() : QStringLiteral("USDT");
     return tx;
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) != bytes.size())
+        qFatal("cannot write %s", qPrintable(path));
 }
 
 } // namespace
@@ -604,6 +613,122 @@ private slots:
         // Both kinds of outcome happened: the refusals were exercised too.
         QVERIFY(refused > 0);
         QVERIFY(!live.isEmpty());
+    }
+
+    void importLinksTransferLegsOfAFile()
+    {
+        Fixture f;
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("binance.csv"));
+        // One move with both legs at one time (linked); one whose in leg
+        // comes 11 minutes later (outside the window); one whose legs differ
+        // in quantity. Neither of the last two is linked.
+        writeFile(file,
+                  "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                  "1,2025-01-01 10:00:00,Spot,Deposit,USDT,1000,\n"
+                  "1,2025-01-02 08:00:00,Spot,Transfer Between Main and Funding Wallet,USDT,-100,\n"
+                  "1,2025-01-02 08:00:00,Funding,Transfer Between Main and Funding Wallet,USDT,100,\n"
+                  "1,2025-01-03 08:00:00,Spot,Transfer Between Main and Funding Wallet,USDT,-30,\n"
+                  "1,2025-01-03 08:11:00,Funding,Transfer Between Main and Funding Wallet,USDT,30,\n"
+                  "1,2025-01-04 08:00:00,Spot,Transfer Between Main and Funding Wallet,USDT,-20,\n"
+                  "1,2025-01-04 08:00:00,Funding,Transfer Between Main and Funding Wallet,USDT,25,\n");
+        services::ImportOptions options;
+        options.account = QStringLiteral("cold");
+        options.network = QStringLiteral("binance");
+        auto reports = f.service().importFiles(options, {file});
+        QVERIFY2(reports.ok(), reports.ok() ? "" : qPrintable(reports.error().message));
+        QCOMPARE(reports->size(), 1);
+        const services::FileImportReport &report = reports->first();
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.format, QStringLiteral("binance-transactions"));
+        QCOMPARE(report.added, 7);
+        QCOMPARE(report.linkedTransfers, 1);
+        QVERIFY2(report.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("4 transfer leg(s)")),
+                 qPrintable(report.warnings.join(QLatin1Char('\n'))));
+        const auto rows = *storage::TransactionRepo(f.temp.db()).list();
+        int linked = 0;
+        for (const Transaction &tx : rows) {
+            QCOMPARE(tx.network, QStringLiteral("binance"));
+            QCOMPARE(tx.accountId, f.wallet.id);
+            if (tx.linkId == 0)
+                continue;
+            ++linked;
+            const auto other = *storage::TransactionRepo(f.temp.db()).find(tx.linkId);
+            QVERIFY(other.has_value());
+            QCOMPARE(other->linkId, tx.id);
+            QCOMPARE(other->time, tx.time);
+        }
+        QCOMPARE(linked, 2);
+        QCOMPARE(f.held(f.wallet, QStringLiteral("USDT"), QStringLiteral("binance")), dec("1005"));
+    }
+
+    void importToPaperMovesItsBalancesAndDryRunDoesNot()
+    {
+        Fixture f;
+        QTemporaryDir dir;
+        const QString first = dir.filePath(QStringLiteral("a.csv"));
+        writeFile(first,
+                  "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                  "1,2025-01-01 10:00:00,Spot,Deposit,USDT,1000,\n");
+        const QString second = dir.filePath(QStringLiteral("b.csv"));
+        writeFile(second,
+                  "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                  "1,2025-01-02 10:00:00,Spot,Deposit,USDT,250,\n");
+        services::ImportOptions options;
+        options.account = QStringLiteral("paper");
+        QVERIFY(f.service().importFiles(options, {first}).ok());
+        QCOMPARE(f.paperBalance(QStringLiteral("USDT")), dec("1000"));
+
+        options.dryRun = true;
+        auto dry = f.service().importFiles(options, {first, second});
+        QVERIFY(dry.ok());
+        QCOMPARE(dry->at(0).added, 0);
+        QCOMPARE(dry->at(0).duplicates, 1);
+        QCOMPARE(dry->at(1).added, 1);
+        QCOMPARE(f.paperBalance(QStringLiteral("USDT")), dec("1000"));
+        QCOMPARE(f.held(f.paper, QStringLiteral("USDT")), dec("1000"));
+        QCOMPARE(storage::TransactionRepo(f.temp.db()).list()->size(), 1);
+    }
+
+    void deletedImportIsNotBroughtBack()
+    {
+        Fixture f;
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("a.csv"));
+        writeFile(file,
+                  "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                  "1,2025-01-01 10:00:00,Spot,Deposit,USDT,1000,\n"
+                  "1,2025-01-02 10:00:00,Spot,Deposit,BTC,1,\n");
+        services::ImportOptions options;
+        options.account = QStringLiteral("cold");
+        QCOMPARE(f.service().importFiles(options, {file})->first().added, 2);
+        const auto btc = storage::TransactionRepo(f.temp.db()).list()->at(1);
+        QVERIFY(f.service().remove(btc.id).ok());
+        auto again = f.service().importFiles(options, {file});
+        QCOMPARE(again->first().added, 0);
+        QCOMPARE(again->first().duplicates, 2);
+        QCOMPARE(f.held(f.wallet, QStringLiteral("BTC")), Decimal());
+    }
+
+    void importRefusesWhatConcernsEveryFile()
+    {
+        Fixture f;
+        services::ImportOptions options;
+        options.account = QStringLiteral("nobody");
+        QVERIFY(!f.service().importFiles(options, {QStringLiteral("x.csv")}).ok());
+        options.account = QStringLiteral("cold");
+        options.format = QStringLiteral("bitstamp");
+        auto unknown = f.service().importFiles(options, {QStringLiteral("x.csv")});
+        QVERIFY(!unknown.ok());
+        QVERIFY2(unknown.error().message.contains(QStringLiteral("bitstamp")), qPrintable(unknown.error().message));
+        options.format = QStringLiteral("mapping:/nonexistent/m.json");
+        QVERIFY(!f.service().importFiles(options, {QStringLiteral("x.csv")}).ok());
+        // A missing data file is that file's refusal, not the command's.
+        options.format.clear();
+        auto missing = f.service().importFiles(options, {QStringLiteral("/nonexistent/x.csv")});
+        QVERIFY(missing.ok());
+        QVERIFY2(missing->first().error.contains(QStringLiteral("/nonexistent/x.csv")),
+                 qPrintable(missing->first().error));
     }
 };
 
