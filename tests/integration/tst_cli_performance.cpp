@@ -210,6 +210,25 @@ private slots:
         QVERIFY2(readable.out.contains(QStringLiteral("+25000")), qPrintable(readable.out));
     }
 
+    void dailyCandlesAreCloses()
+    {
+        buyBuySell();
+        const QString path = m_dir.filePath(QStringLiteral("btc_1d.csv"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("date,open,high,low,close,volume\n2025-01-11,20000,22000,20000,22000,1\n"
+                   "2025-01-12,22000,24000,22000,24000,1\n");
+        file.close();
+        ok(qPrintable(QStringLiteral("prices import --asset BTC --quote USDT ") + path));
+        // 80,000 USDT and 1 BTC at the candle's close of 24,000.
+        const Run run = cli("performance --json --to 2025-01-12");
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(text(run.json(), "value"), QStringLiteral("104000"));
+        QVERIFY2(std::abs(run.json().value(QStringLiteral("twr")).toDouble() - 0.04) < 1e-12, qPrintable(run.out));
+        QCOMPARE(run.json().value(QStringLiteral("days_without_price")).toArray().size(), 0);
+        QCOMPARE(run.json().value(QStringLiteral("monthly")).toArray().size(), 1);
+    }
+
     void gainsCsv()
     {
         buyBuySell();
