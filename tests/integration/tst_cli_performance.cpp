@@ -275,6 +275,32 @@ private slots:
         QVERIFY(run.out.isEmpty());
     }
 
+    void helpNamesTheOptions_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QStringList>("options");
+        QTest::newRow("performance") << QStringLiteral("performance")
+                                     << QStringList{QStringLiteral("--from"), QStringLiteral("--to"),
+                                                    QStringLiteral("--account")};
+        QTest::newRow("lots") << QStringLiteral("lots")
+                              << QStringList{QStringLiteral("--asset"), QStringLiteral("--method")};
+        QTest::newRow("gains") << QStringLiteral("gains")
+                               << QStringList{QStringLiteral("--year"), QStringLiteral("--from"),
+                                              QStringLiteral("--to"), QStringLiteral("--method"),
+                                              QStringLiteral("--out")};
+    }
+
+    void helpNamesTheOptions()
+    {
+        QFETCH(QString, command);
+        QFETCH(QStringList, options);
+        const Run run = cli(QStringList{command, QStringLiteral("--help")}, "2025-12-31T12:00:00Z");
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.startsWith(QStringLiteral("Usage: ballast-cli ") + command), qPrintable(run.out));
+        for (const QString &option : options)
+            QVERIFY2(run.out.contains(option), qPrintable(option));
+    }
+
     void errorsExitOne()
     {
         ok("init", "2025-01-01T00:00:00Z");
