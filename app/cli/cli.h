@@ -83,6 +83,7 @@ private:
     int cmdPerformance(QCommandLineParser &parser);
     int cmdLots(QCommandLineParser &parser);
     int cmdGains(QCommandLineParser &parser);
+    int cmdCostMethod(QCommandLineParser &parser);
 
     // Rebalancing commands (commands_plan.cpp).
     int cmdPlan(QCommandLineParser &parser);

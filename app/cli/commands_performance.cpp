@@ -12,6 +12,8 @@
 #include <QMap>
 #include <QTimeZone>
 
+#include <optional>
+
 namespace ballast::cli {
 
 using analytics::CostMethod;
@@ -29,17 +31,25 @@ Result<QDate> parseDay(const QString &text, const QString &option)
     return day;
 }
 
-Result<CostMethod> parseMethod(const QCommandLineParser &parser)
+Result<CostMethod> parseMethodName(const QString &text, const QString &what)
 {
-    if (!parser.isSet(QStringLiteral("method")))
-        return CostMethod::Fifo;
-    const QString text = parser.value(QStringLiteral("method"));
     auto method = analytics::costMethodFromName(text.toLower());
     if (!method) {
         return makeError(QStringLiteral("cli.arguments"),
-                         QStringLiteral("--method \"%1\": choose fifo, lifo, hifo or average").arg(text));
+                         QStringLiteral("%1 \"%2\": choose fifo, lifo, hifo or average").arg(what, text));
     }
     return *method;
+}
+
+/// --method; none when not given (the portfolio's method applies).
+Result<std::optional<CostMethod>> parseMethod(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("method")))
+        return std::optional<CostMethod>();
+    auto method = parseMethodName(parser.value(QStringLiteral("method")), QStringLiteral("--method"));
+    if (!method)
+        return method.error();
+    return std::optional<CostMethod>(*method);
 }
 
 QString isoDay(QDate day)
@@ -102,6 +112,35 @@ void Cli::registerPerformanceCommands()
                           QStringLiteral("FILE")});
          },
          &Cli::cmdGains});
+    m_commands.append({QStringLiteral("cost-method"),
+                       QStringLiteral("Show or choose the portfolio's cost-basis method (lots and gains follow)."),
+                       QStringLiteral("[fifo|lifo|hifo|average]"), nullptr, &Cli::cmdCostMethod});
+}
+
+int Cli::cmdCostMethod(QCommandLineParser &parser)
+{
+    const QStringList arguments = parser.positionalArguments();
+    if (arguments.size() > 1)
+        return usageError(
+            QStringLiteral("cost-method: takes at most one method, got \"%1\"").arg(arguments.join(u' ')));
+    services::PerformanceService service(db(), clock(), portfolioName());
+    if (!arguments.isEmpty()) {
+        auto method = parseMethodName(arguments.first(), QStringLiteral("cost-method"));
+        if (!method)
+            return usageError(method.error().message);
+        if (auto set = service.setCostMethod(*method); !set)
+            return fail(set.error());
+    }
+    auto method = service.costMethod();
+    if (!method)
+        return fail(method.error());
+    const QString name = analytics::costMethodName(*method);
+    if (json())
+        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("method"), name}}));
+    else
+        CliOutput::line(QStringLiteral("Cost-basis method: %1%2.")
+                            .arg(name.toUpper(), arguments.isEmpty() ? QString() : QStringLiteral(" (stored)")));
+    return 0;
 }
 
 int Cli::cmdPerformance(QCommandLineParser &parser)

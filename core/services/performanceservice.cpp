@@ -2,6 +2,7 @@
 
 #include "services/ledgerqueries.h"
 #include "services/transactionservice.h"
+#include "storage/portfoliorepo.h"
 
 #include <QMap>
 #include <QSet>
@@ -30,6 +31,7 @@ struct PerformanceService::Inputs
 {
     QString portfolio;
     QString quote;
+    CostMethod method = CostMethod::Fifo; ///< the portfolio's
     QList<Transaction> transactions;
     QHash<qint64, QString> accountNames;
     QHash<QString, QMap<QDate, Decimal>> closes; ///< asset -> UTC day -> close
@@ -79,6 +81,7 @@ Result<PerformanceService::Inputs> PerformanceService::load(const QString &accou
     Inputs in;
     in.portfolio = portfolio->name;
     in.quote = portfolio->quote;
+    in.method = analytics::costMethodFromName(portfolio->costMethod).value_or(CostMethod::Fifo);
     for (const domain::Account &a : *accounts)
         in.accountNames.insert(a.id, a.name);
     if (!account.isEmpty()) {
@@ -219,12 +222,29 @@ analytics::CostBasisOptions optionsFor(CostMethod method, const QString &quote, 
 
 } // namespace
 
-Result<LotsReport> PerformanceService::lots(const QString &asset, CostMethod method)
+Result<CostMethod> PerformanceService::costMethod()
+{
+    auto portfolio = LedgerQueries(m_db).portfolio(m_portfolio);
+    if (!portfolio)
+        return portfolio.error();
+    return analytics::costMethodFromName(portfolio->costMethod).value_or(CostMethod::Fifo);
+}
+
+Status PerformanceService::setCostMethod(CostMethod method)
+{
+    auto portfolio = LedgerQueries(m_db).portfolio(m_portfolio);
+    if (!portfolio)
+        return portfolio.error();
+    return storage::PortfolioRepo(m_db).setCostMethod(portfolio->id, analytics::costMethodName(method));
+}
+
+Result<LotsReport> PerformanceService::lots(const QString &asset, std::optional<CostMethod> chosen)
 {
     auto in = load({});
     if (!in)
         return in.error();
     const Inputs &data = *in;
+    const CostMethod method = chosen.value_or(data.method);
     const analytics::PriceAt priceAt = [&data](const QString &a, const QDateTime &time) {
         return data.priceAt(a, time.toMSecsSinceEpoch());
     };
@@ -252,12 +272,14 @@ Result<LotsReport> PerformanceService::lots(const QString &asset, CostMethod met
     return report;
 }
 
-Result<GainsReport> PerformanceService::gains(const QDateTime &from, const QDateTime &to, CostMethod method)
+Result<GainsReport> PerformanceService::gains(const QDateTime &from, const QDateTime &to,
+                                              std::optional<CostMethod> chosen)
 {
     auto in = load({});
     if (!in)
         return in.error();
     const Inputs &data = *in;
+    const CostMethod method = chosen.value_or(data.method);
     const analytics::PriceAt priceAt = [&data](const QString &a, const QDateTime &time) {
         return data.priceAt(a, time.toMSecsSinceEpoch());
     };

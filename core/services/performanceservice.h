@@ -93,11 +93,18 @@ public:
     PerformanceService(storage::Database &db, Clock clock, QString portfolio = {});
 
     Result<PerformanceReport> performance(const PerformanceQuery &query);
-    /// Open lots of @p asset (empty: every asset) with unrealized P&L.
-    Result<LotsReport> lots(const QString &asset, analytics::CostMethod method);
+    /// Open lots of @p asset (empty: every asset) with unrealized P&L, by
+    /// @p method (none: the portfolio's).
+    Result<LotsReport> lots(const QString &asset, std::optional<analytics::CostMethod> method = std::nullopt);
     /// Disposals with time in [from, to] (the cost basis runs over the whole
     /// history, so lots acquired earlier count at their cost).
-    Result<GainsReport> gains(const QDateTime &from, const QDateTime &to, analytics::CostMethod method);
+    Result<GainsReport> gains(const QDateTime &from, const QDateTime &to,
+                              std::optional<analytics::CostMethod> method = std::nullopt);
+
+    /// The portfolio's cost-basis method (FIFO until one is chosen).
+    Result<analytics::CostMethod> costMethod();
+    /// Chooses the portfolio's cost-basis method; lots and gains follow at once.
+    Status setCostMethod(analytics::CostMethod method);
 
 private:
     struct Inputs;

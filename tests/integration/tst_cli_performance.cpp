@@ -173,6 +173,21 @@ private slots:
         QCOMPARE(text(lifo.json(), "gain"), QStringLiteral("10000"));
         QCOMPARE(text(lifo.json(), "cost"), QStringLiteral("30000"));
 
+        // The portfolio's method, once chosen, is what lots and gains use.
+        const Run shown = cli("cost-method --json");
+        QCOMPARE(shown.exitCode, 0);
+        QCOMPARE(text(shown.json(), "method"), QStringLiteral("fifo"));
+        ok("cost-method LIFO");
+        const Run stored = cli("gains --year 2025 --json");
+        QCOMPARE(text(stored.json(), "method"), QStringLiteral("lifo"));
+        QCOMPARE(text(stored.json(), "gain"), QStringLiteral("10000"));
+        QCOMPARE(text(cli("gains --year 2025 --method fifo --json").json(), "gain"), QStringLiteral("20000"));
+        const Run refused = cli("cost-method fofo");
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains(QStringLiteral("cost-method \"fofo\"")), qPrintable(refused.err));
+        QCOMPARE(text(cli("cost-method --json").json(), "method"), QStringLiteral("lifo"));
+        ok("cost-method fifo");
+
         // Trades are prices too: the day of the first buy is priced at it.
         const Run performance = cli("performance --json --to 2025-03-10");
         QCOMPARE(performance.exitCode, 0);
