@@ -48,6 +48,7 @@ void Cli::registerCommands()
 {
     registerLedgerCommands();
     registerTransactionCommands();
+    registerPerformanceCommands();
     registerPlanCommands();
     registerExecuteCommands();
     registerExchangeCommands();

@@ -52,6 +52,7 @@ private:
     void registerExchangeCommands();
     void registerAnalysisCommands();
     void registerTransactionCommands();
+    void registerPerformanceCommands();
     int usageError(const QString &message) const;
     int fail(const Error &error) const;
     void printHelp() const;
@@ -78,6 +79,12 @@ private:
     int cmdTransactionsClassify(QCommandLineParser &parser);
     int cmdTransactionsDelete(QCommandLineParser &parser);
     int cmdTransactionsRestore(QCommandLineParser &parser);
+
+    // Performance and cost basis (commands_performance.cpp).
+    int cmdPerformance(QCommandLineParser &parser);
+    int cmdLots(QCommandLineParser &parser);
+    int cmdGains(QCommandLineParser &parser);
+    int cmdCostMethod(QCommandLineParser &parser);
 
     // Rebalancing commands (commands_plan.cpp).
     int cmdPlan(QCommandLineParser &parser);

@@ -17,6 +17,7 @@ struct Portfolio
     QList<Target> targets;
     Band defaultBand;
     QString policy = QStringLiteral("threshold:5pp"); ///< rebalance trigger spec
+    QString costMethod = QStringLiteral("fifo"); ///< cost basis of lots and gains: fifo, lifo, hifo, average
 
     /// The band for @p asset: its own override or the portfolio default.
     [[nodiscard]] Band bandFor(const QString &asset) const;

@@ -67,4 +67,35 @@ CsvTable Exports::trades(const QList<std::pair<QString, domain::Fill>> &fills)
     return table;
 }
 
+CsvTable Exports::gains(const QList<analytics::Disposal> &disposals)
+{
+    CsvTable table;
+    table.header = {QStringLiteral("disposal_time"), QStringLiteral("asset"),
+                    QStringLiteral("quantity"),      QStringLiteral("acquisition_time"),
+                    QStringLiteral("proceeds"),      QStringLiteral("cost"),
+                    QStringLiteral("gain"),          QStringLiteral("holding_days"),
+                    QStringLiteral("term"),          QStringLiteral("kind")};
+    for (const analytics::Disposal &d : disposals) {
+        QString kind;
+        switch (d.kind) {
+        case analytics::DisposalKind::Sale:
+            kind = QStringLiteral("sale");
+            break;
+        case analytics::DisposalKind::Withdrawal:
+            kind = QStringLiteral("withdrawal");
+            break;
+        case analytics::DisposalKind::Fee:
+            kind = QStringLiteral("fee");
+            break;
+        case analytics::DisposalKind::Adjustment:
+            kind = QStringLiteral("adjustment");
+            break;
+        }
+        table.rows.append({isoUtc(d.time), d.asset, d.quantity.toString(), isoUtc(d.acquired), d.proceeds.toString(),
+                           d.cost.toString(), d.gain.toString(), QString::number(d.holdingDays),
+                           d.longTerm ? QStringLiteral("long") : QStringLiteral("short"), kind});
+    }
+    return table;
+}
+
 } // namespace ballast::io

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analytics/costbasis.h"
 #include "domain/fill.h"
 #include "domain/valuation.h"
 #include "io/csvwriter.h"
@@ -21,6 +22,9 @@ public:
     static CsvTable valuations(const QString &portfolio, const QList<domain::Valuation> &rows);
     /// Every fill, oldest first: what was really traded, with its fee.
     static CsvTable trades(const QList<std::pair<QString, domain::Fill>> &fills);
+    /// The gains report: one row per disposal of (part of) a lot, with its
+    /// holding period and term, and why it happened (kind).
+    static CsvTable gains(const QList<analytics::Disposal> &disposals);
 };
 
 } // namespace ballast::io

@@ -64,6 +64,12 @@ Result<QHash<QString, domain::PricePoint>> LedgerQueries::latestPrices(const QSt
     return storage::PriceStore(m_db).latestAll(quote, atMs);
 }
 
+Result<QList<domain::PricePoint>> LedgerQueries::priceHistory(const QString &asset, const QString &quote, qint64 fromMs,
+                                                              qint64 toMs)
+{
+    return storage::PriceStore(m_db).history(asset, quote, fromMs, toMs);
+}
+
 Result<QList<domain::Candle>> LedgerQueries::candles(const QString &asset, const QString &quote,
                                                      const QString &interval, qint64 fromMs, qint64 toMs)
 {

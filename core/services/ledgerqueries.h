@@ -61,6 +61,9 @@ public:
                                                           qint64 atMs = kLatest);
     /// The newest price of every asset priced in @p quote at or before @p atMs.
     Result<QHash<QString, domain::PricePoint>> latestPrices(const QString &quote, qint64 atMs = kLatest);
+    /// Every stored price of @p asset in @p quote with time in [fromMs, toMs], oldest first.
+    Result<QList<domain::PricePoint>> priceHistory(const QString &asset, const QString &quote, qint64 fromMs = 0,
+                                                   qint64 toMs = kLatest);
     /// Stored candles with open time in [fromMs, toMs], oldest first.
     Result<QList<domain::Candle>> candles(const QString &asset, const QString &quote, const QString &interval,
                                           qint64 fromMs = 0, qint64 toMs = kLatest);

@@ -21,10 +21,11 @@ domain::Portfolio readPortfolio(const Statement &row)
     if (auto band = domain::Band::parse(row.text(3)))
         portfolio.defaultBand = *band;
     portfolio.policy = row.text(4);
+    portfolio.costMethod = row.text(5);
     return portfolio;
 }
 
-constexpr const char *kSelect = "SELECT id, name, quote, band, policy FROM portfolios";
+constexpr const char *kSelect = "SELECT id, name, quote, band, policy, cost_method FROM portfolios";
 
 } // namespace
 
@@ -58,12 +59,15 @@ Result<domain::Portfolio> PortfolioRepo::create(const domain::Portfolio &portfol
 {
     return guarded([&]() -> Result<domain::Portfolio> {
         Transaction transaction(m_db);
-        Statement insert(m_db, "INSERT INTO portfolios (name, quote, band, policy, created_at) VALUES (?, ?, ?, ?, ?)");
+        Statement insert(m_db,
+                         "INSERT INTO portfolios (name, quote, band, policy, created_at, cost_method) "
+                         "VALUES (?, ?, ?, ?, ?, ?)");
         insert.bind(1, portfolio.name)
             .bind(2, portfolio.quote)
             .bind(3, portfolio.defaultBand.toString())
             .bind(4, portfolio.policy)
-            .bind(5, atMs);
+            .bind(5, atMs)
+            .bind(6, portfolio.costMethod);
         insert.run();
         domain::Portfolio stored = portfolio;
         stored.id = m_db.lastInsertId();
@@ -179,6 +183,20 @@ Result<QList<domain::Target>> PortfolioRepo::targetsOf(qint64 portfolioId)
         std::stable_sort(targets.begin(), targets.end(),
                          [](const domain::Target &a, const domain::Target &b) { return a.weight > b.weight; });
         return targets;
+    });
+}
+
+Status PortfolioRepo::setCostMethod(qint64 portfolioId, const QString &method)
+{
+    return guarded([&]() -> Status {
+        Statement update(m_db, "UPDATE portfolios SET cost_method = ? WHERE id = ?");
+        update.bind(1, method).bind(2, portfolioId);
+        update.run();
+        if (m_db.changes() == 0) {
+            return makeError(QStringLiteral("portfolio.not_found"),
+                             QStringLiteral("no portfolio with id %1").arg(portfolioId));
+        }
+        return {};
     });
 }
 

@@ -26,6 +26,10 @@ public:
     /// weights must be non-negative and sum to 1 within 1e-9.
     Status setTargets(qint64 portfolioId, const QList<domain::Target> &targets, const domain::Band &defaultBand);
 
+    /// Stores the cost-basis method ("fifo", "lifo", "hifo", "average"; the
+    /// table refuses anything else).
+    Status setCostMethod(qint64 portfolioId, const QString &method);
+
     /// Checks a target set: distinct assets, weights in [0, 1], sum 1 +/- 1e-9.
     static Status validateTargets(const QList<domain::Target> &targets);
 

@@ -77,6 +77,21 @@ Result<QHash<QString, domain::PricePoint>> PriceStore::latestAll(const QString &
     });
 }
 
+Result<QList<domain::PricePoint>> PriceStore::history(const QString &asset, const QString &quote, qint64 fromMs,
+                                                      qint64 toMs)
+{
+    return guarded([&]() -> Result<QList<domain::PricePoint>> {
+        Statement query(m_db,
+                        "SELECT asset, quote, ts, price, source FROM prices "
+                        "WHERE asset = ? AND quote = ? AND ts BETWEEN ? AND ? ORDER BY ts");
+        query.bind(1, asset).bind(2, quote).bind(3, fromMs).bind(4, toMs);
+        QList<domain::PricePoint> points;
+        while (query.step())
+            points.append(readPoint(query));
+        return points;
+    });
+}
+
 Status PriceStore::putCandles(const QString &asset, const QString &quote, const QString &interval,
                               const QList<domain::Candle> &candles, const QString &source)
 {

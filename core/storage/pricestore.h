@@ -41,6 +41,10 @@ public:
     /// The newest price of every asset priced in @p quote at or before @p atMs, by asset.
     Result<QHash<QString, domain::PricePoint>> latestAll(const QString &quote, qint64 atMs = kLatest);
 
+    /// Every stored price of @p asset in @p quote with time in [fromMs, toMs], oldest first.
+    Result<QList<domain::PricePoint>> history(const QString &asset, const QString &quote, qint64 fromMs = 0,
+                                              qint64 toMs = kLatest);
+
     /// Stores candles of one series (replacing equal open times). One transaction.
     Status putCandles(const QString &asset, const QString &quote, const QString &interval,
                       const QList<domain::Candle> &candles, const QString &source);

@@ -285,9 +285,16 @@ ORDER BY h.account_id, h.asset, h.network;
 DELETE FROM holdings WHERE trim(replace(replace(quantity, '-', ''), '.', ''), '0') = '';
 )sql";
 
-constexpr std::array<const char *, 10> kMigrations{
-    kV1Ledger,  kV2Portfolios, kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
-    kV6Journal, kV7Markets,    kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions};
+// The cost-basis method (lots, gains) is the portfolio's, chosen by the person
+// and changeable at any time: everything is recomputed from the transactions.
+constexpr const char *kV11CostMethod = R"sql(
+ALTER TABLE portfolios ADD COLUMN cost_method TEXT NOT NULL DEFAULT 'fifo'
+    CHECK (cost_method IN ('fifo', 'lifo', 'hifo', 'average'));
+)sql";
+
+constexpr std::array<const char *, 11> kMigrations{
+    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps, kV6Journal,
+    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod};
 
 } // namespace
 

@@ -1,0 +1,312 @@
+#include "services/performanceservice.h"
+
+#include "services/ledgerqueries.h"
+#include "services/transactionservice.h"
+#include "storage/portfoliorepo.h"
+
+#include <QMap>
+#include <QSet>
+#include <QTimeZone>
+
+#include <utility>
+
+namespace ballast::services {
+
+using analytics::CostMethod;
+using analytics::Performance;
+using domain::Transaction;
+using domain::TransactionKind;
+using money::Decimal;
+
+namespace {
+
+constexpr qint64 kDayMs = 86400000;
+constexpr int kCandleDecimals = 12; ///< a candle close is a double; 12 places keep what it holds
+
+} // namespace
+
+/// What every use case starts from: the portfolio's quote, the transactions
+/// (prices filled in where the transaction has none) and the stored prices.
+struct PerformanceService::Inputs
+{
+    QString portfolio;
+    QString quote;
+    CostMethod method = CostMethod::Fifo; ///< the portfolio's
+    QList<Transaction> transactions;
+    QHash<qint64, QString> accountNames;
+    QHash<QString, QMap<QDate, Decimal>> closes; ///< asset -> UTC day -> close
+    QHash<QString, QMap<qint64, Decimal>> observations; ///< asset -> time (ms) -> price
+
+    [[nodiscard]] std::optional<Decimal> close(const QString &asset, QDate day) const
+    {
+        const auto series = closes.constFind(asset);
+        if (series == closes.constEnd())
+            return std::nullopt;
+        const auto it = series->constFind(day);
+        if (it == series->constEnd())
+            return std::nullopt;
+        return *it;
+    }
+
+    /// The newest price of @p asset at or before @p atMs.
+    [[nodiscard]] std::optional<Decimal> priceAt(const QString &asset, qint64 atMs) const
+    {
+        const auto series = observations.constFind(asset);
+        if (series == observations.constEnd())
+            return std::nullopt;
+        auto it = series->upperBound(atMs);
+        if (it == series->constBegin())
+            return std::nullopt;
+        --it;
+        return *it;
+    }
+};
+
+PerformanceService::PerformanceService(storage::Database &db, Clock clock, QString portfolio)
+    : m_db(db)
+    , m_clock(std::move(clock))
+    , m_portfolio(std::move(portfolio))
+{
+}
+
+Result<PerformanceService::Inputs> PerformanceService::load(const QString &account)
+{
+    LedgerQueries queries(m_db);
+    auto portfolio = queries.portfolio(m_portfolio);
+    if (!portfolio)
+        return portfolio.error();
+    auto accounts = queries.accounts();
+    if (!accounts)
+        return accounts.error();
+    Inputs in;
+    in.portfolio = portfolio->name;
+    in.quote = portfolio->quote;
+    in.method = analytics::costMethodFromName(portfolio->costMethod).value_or(CostMethod::Fifo);
+    for (const domain::Account &a : *accounts)
+        in.accountNames.insert(a.id, a.name);
+    if (!account.isEmpty()) {
+        if (auto found = queries.account(account); !found)
+            return found.error();
+    }
+    TransactionQuery query;
+    query.account = account;
+    auto rows = TransactionService(m_db, m_clock).list(query);
+    if (!rows)
+        return rows.error();
+
+    QSet<QString> assets;
+    for (const TransactionRow &row : *rows) {
+        for (const QString &asset : {row.tx.asset, row.tx.quote, row.tx.feeAsset}) {
+            if (!asset.isEmpty() && asset != in.quote)
+                assets.insert(asset);
+        }
+    }
+    // A trade against the quote asset is a price observation too: the day a
+    // coin is bought is not a day without its price.
+    for (const TransactionRow &row : *rows) {
+        const Transaction &tx = row.tx;
+        if (tx.kind == TransactionKind::Trade && tx.quote == in.quote && tx.price.isPositive())
+            in.observations[tx.asset].insert(tx.time.toMSecsSinceEpoch(), tx.price);
+    }
+    for (const QString &asset : std::as_const(assets)) {
+        auto candles = queries.candles(asset, in.quote, QStringLiteral("1d"));
+        if (!candles)
+            return candles.error();
+        auto points = queries.priceHistory(asset, in.quote);
+        if (!points)
+            return points.error();
+        QMap<qint64, Decimal> &observations = in.observations[asset];
+        for (const domain::Candle &candle : *candles) {
+            auto close = Decimal::fromDouble(candle.close, kCandleDecimals);
+            if (close && close->isPositive()) // a candle that is not a price is no close
+                observations.insert(candle.openTimeMs + kDayMs - 1, *close);
+        }
+        // Stored prices are exact and win over a trade at the same millisecond.
+        for (const domain::PricePoint &point : *points)
+            observations.insert(point.time.toMSecsSinceEpoch(), point.price);
+        // The close of a day is its last observation.
+        QMap<QDate, Decimal> &closes = in.closes[asset];
+        for (auto it = observations.cbegin(); it != observations.cend(); ++it)
+            closes.insert(QDateTime::fromMSecsSinceEpoch(it.key(), QTimeZone::utc()).date(), it.value());
+    }
+
+    in.transactions.reserve(rows->size());
+    for (const TransactionRow &row : *rows) {
+        Transaction tx = row.tx;
+        if (tx.kind != TransactionKind::Trade && !tx.price.isPositive() && tx.asset != in.quote) {
+            if (auto price = in.priceAt(tx.asset, tx.time.toMSecsSinceEpoch()))
+                tx.price = *price;
+        }
+        in.transactions.append(tx);
+    }
+    return in;
+}
+
+Result<PerformanceReport> PerformanceService::performance(const PerformanceQuery &query)
+{
+    auto in = load(query.account);
+    if (!in)
+        return in.error();
+    if (in->transactions.isEmpty()) {
+        return makeError(QStringLiteral("performance.empty"),
+                         query.account.isEmpty()
+                             ? QStringLiteral("no transactions yet: record them with \"transactions add\"")
+                             : QStringLiteral("account \"%1\" has no transactions").arg(query.account));
+    }
+    const QDate today = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc()).date();
+    const QDate until = query.to.isValid() ? query.to : today;
+    if (query.from.isValid() && query.from > until) {
+        return makeError(QStringLiteral("performance.range"),
+                         QStringLiteral("the range starts (%1) after it ends (%2)")
+                             .arg(query.from.toString(Qt::ISODate), until.toString(Qt::ISODate)));
+    }
+    const Inputs &data = *in;
+    auto series = Performance::buildDailySeries(
+        data.transactions, data.quote, [&data](const QString &asset, QDate day) { return data.close(asset, day); },
+        until);
+    if (!series)
+        return series.error();
+    if (series->values.isEmpty() || series->values.first().date > until) {
+        return makeError(QStringLiteral("performance.empty"),
+                         QStringLiteral("no transactions up to %1").arg(until.toString(Qt::ISODate)));
+    }
+    auto returns = Performance::dailyReturns(series->values, series->flows);
+    if (!returns)
+        return returns.error();
+
+    PerformanceReport report;
+    report.portfolio = data.portfolio;
+    report.quote = data.quote;
+    report.twr = Performance::timeWeighted(*returns, query.from, until);
+    report.from = report.twr.from;
+    report.to = report.twr.to;
+    if (auto irr = Performance::moneyWeighted(series->values, series->flows, query.from, until))
+        report.irr = *irr;
+    else
+        report.irrError = irr.error().message;
+
+    const auto inRange = [&](QDate day) { return (!query.from.isValid() || day > query.from) && day <= until; };
+    std::vector<analytics::DailyReturn> ranged;
+    for (const analytics::DailyReturn &r : *returns) {
+        if (inRange(r.date))
+            ranged.push_back(r);
+    }
+    report.monthly = Performance::monthly(ranged);
+    report.drawdowns = Performance::drawdowns(ranged);
+    report.keyFigures = Performance::keyFigures(ranged);
+    for (const analytics::DailyValue &v : series->values) {
+        if (v.date <= until)
+            report.value = v.value;
+    }
+    for (const analytics::DailyValue &v : series->netInvested) {
+        if (v.date <= until)
+            report.netInvested = v.value;
+    }
+    for (const analytics::MissingPrice &m : series->missing) {
+        if (inRange(m.date))
+            report.missing.append(m);
+    }
+    return report;
+}
+
+namespace {
+
+analytics::CostBasisOptions optionsFor(CostMethod method, const QString &quote, const analytics::PriceAt &priceAt)
+{
+    analytics::CostBasisOptions options;
+    options.method = method;
+    options.quoteAsset = quote;
+    options.priceAt = priceAt;
+    return options;
+}
+
+} // namespace
+
+Result<CostMethod> PerformanceService::costMethod()
+{
+    auto portfolio = LedgerQueries(m_db).portfolio(m_portfolio);
+    if (!portfolio)
+        return portfolio.error();
+    return analytics::costMethodFromName(portfolio->costMethod).value_or(CostMethod::Fifo);
+}
+
+Status PerformanceService::setCostMethod(CostMethod method)
+{
+    auto portfolio = LedgerQueries(m_db).portfolio(m_portfolio);
+    if (!portfolio)
+        return portfolio.error();
+    return storage::PortfolioRepo(m_db).setCostMethod(portfolio->id, analytics::costMethodName(method));
+}
+
+Result<LotsReport> PerformanceService::lots(const QString &asset, std::optional<CostMethod> chosen)
+{
+    auto in = load({});
+    if (!in)
+        return in.error();
+    const Inputs &data = *in;
+    const CostMethod method = chosen.value_or(data.method);
+    const analytics::PriceAt priceAt = [&data](const QString &a, const QDateTime &time) {
+        return data.priceAt(a, time.toMSecsSinceEpoch());
+    };
+    auto basis = analytics::computeCostBasis(data.transactions, optionsFor(method, data.quote, priceAt));
+    if (!basis)
+        return basis.error();
+    LotsReport report;
+    report.portfolio = data.portfolio;
+    report.quote = data.quote;
+    report.method = method;
+    report.at = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc());
+    report.accountNames = data.accountNames;
+    QList<analytics::Lot> lots;
+    QHash<QString, Decimal> prices;
+    for (const analytics::Lot &lot : std::as_const(basis->openLots)) {
+        if (!asset.isEmpty() && lot.asset != asset)
+            continue;
+        lots.append(lot);
+        if (lot.asset != data.quote && !prices.contains(lot.asset)) {
+            if (auto price = data.priceAt(lot.asset, m_clock()))
+                prices.insert(lot.asset, *price);
+        }
+    }
+    report.pnl = analytics::unrealizedPnl(lots, prices, data.quote);
+    return report;
+}
+
+Result<GainsReport> PerformanceService::gains(const QDateTime &from, const QDateTime &to,
+                                              std::optional<CostMethod> chosen)
+{
+    auto in = load({});
+    if (!in)
+        return in.error();
+    const Inputs &data = *in;
+    const CostMethod method = chosen.value_or(data.method);
+    const analytics::PriceAt priceAt = [&data](const QString &a, const QDateTime &time) {
+        return data.priceAt(a, time.toMSecsSinceEpoch());
+    };
+    auto basis = analytics::computeCostBasis(data.transactions, optionsFor(method, data.quote, priceAt));
+    if (!basis)
+        return basis.error();
+    GainsReport report;
+    report.portfolio = data.portfolio;
+    report.quote = data.quote;
+    report.method = method;
+    report.from = from;
+    report.to = to;
+    report.accountNames = data.accountNames;
+    try {
+        for (const analytics::Disposal &d : std::as_const(basis->disposals)) {
+            if (d.time < from || d.time > to)
+                continue;
+            report.disposals.append(d);
+            report.proceeds += d.proceeds;
+            report.cost += d.cost;
+            report.gain += d.gain;
+            (d.longTerm ? report.longTermGain : report.shortTermGain) += d.gain;
+        }
+    } catch (const money::DecimalError &e) {
+        return makeError(QStringLiteral("gains.overflow"), QString::fromUtf8(e.what()));
+    }
+    return report;
+}
+
+} // namespace ballast::services

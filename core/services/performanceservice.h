@@ -1,0 +1,118 @@
+#pragma once
+
+#include "analytics/costbasis.h"
+#include "analytics/metrics.h"
+#include "analytics/performance.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "money/decimal.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace ballast::storage {
+class Database;
+}
+
+namespace ballast::services {
+
+/// What PerformanceService::performance measures; an invalid date or an empty
+/// account does not restrict.
+struct PerformanceQuery
+{
+    QDate from; ///< from the close of this day (invalid: from the first transaction)
+    QDate to; ///< to the close of this day (invalid: today)
+    QString account; ///< only this account's transactions (its transfers become flows)
+};
+
+/// Returns with cash flows over a range, in the portfolio's quote asset.
+struct PerformanceReport
+{
+    QString portfolio;
+    QString quote;
+    QDate from; ///< the close the range starts from (the day before the first day with money)
+    QDate to;
+    analytics::TwrResult twr;
+    std::optional<double> irr; ///< money-weighted (XIRR), annual
+    QString irrError; ///< why there is no irr
+    money::Decimal netInvested; ///< deposits - withdrawals at their value, up to @c to
+    money::Decimal value; ///< at the close of @c to
+    QList<analytics::MonthlyReturn> monthly;
+    QList<analytics::DrawdownPeriod> drawdowns;
+    analytics::MetricsResult keyFigures; ///< on the TWR index
+    QList<analytics::MissingPrice> missing; ///< days in the range valued without their own close
+};
+
+/// Open lots valued at the latest stored prices.
+struct LotsReport
+{
+    QString portfolio;
+    QString quote;
+    analytics::CostMethod method = analytics::CostMethod::Fifo;
+    QDateTime at; ///< now
+    analytics::UnrealizedReport pnl;
+    QHash<qint64, QString> accountNames;
+};
+
+/// The disposals of a range with their totals.
+struct GainsReport
+{
+    QString portfolio;
+    QString quote;
+    analytics::CostMethod method = analytics::CostMethod::Fifo;
+    QDateTime from; ///< inclusive
+    QDateTime to; ///< inclusive
+    QList<analytics::Disposal> disposals;
+    QHash<qint64, QString> accountNames;
+    money::Decimal proceeds;
+    money::Decimal cost;
+    money::Decimal gain;
+    money::Decimal shortTermGain;
+    money::Decimal longTermGain;
+};
+
+/// The performance and cost-basis use cases for both front ends: reads the
+/// transactions, prices them from the stored prices and daily ("1d") candles
+/// of the portfolio's quote asset, and runs the pure engines of
+/// analytics/performance.h and analytics/costbasis.h. Reads only.
+///
+/// Prices: an asset's close of a UTC day is its last price observed that day:
+/// a stored price, the close of a daily candle (at the end of its day) or the
+/// price of a trade against the quote asset. A deposit, withdrawal, income,
+/// fee or adjustment recorded without a price takes the newest stored price at
+/// or before its time, so that it is neither a gain nor a loss.
+class PerformanceService
+{
+public:
+    /// @p portfolio: the portfolio whose quote asset measures (empty: the first).
+    PerformanceService(storage::Database &db, Clock clock, QString portfolio = {});
+
+    Result<PerformanceReport> performance(const PerformanceQuery &query);
+    /// Open lots of @p asset (empty: every asset) with unrealized P&L, by
+    /// @p method (none: the portfolio's).
+    Result<LotsReport> lots(const QString &asset, std::optional<analytics::CostMethod> method = std::nullopt);
+    /// Disposals with time in [from, to] (the cost basis runs over the whole
+    /// history, so lots acquired earlier count at their cost).
+    Result<GainsReport> gains(const QDateTime &from, const QDateTime &to,
+                              std::optional<analytics::CostMethod> method = std::nullopt);
+
+    /// The portfolio's cost-basis method (FIFO until one is chosen).
+    Result<analytics::CostMethod> costMethod();
+    /// Chooses the portfolio's cost-basis method; lots and gains follow at once.
+    Status setCostMethod(analytics::CostMethod method);
+
+private:
+    struct Inputs;
+    Result<Inputs> load(const QString &account);
+
+    storage::Database &m_db;
+    Clock m_clock;
+    QString m_portfolio;
+};
+
+} // namespace ballast::services
