@@ -333,8 +333,7 @@ private slots:
                 for (int day = 0; day < 5; ++day) {
                     if (asset == QLatin1String("ETH") && day < 3)
                         continue; // priced only from the fourth day
-                    points.append({asset, quote,
-                                   QDateTime(QDate(2024, 1, 1 + day), QTime(12, 0), QTimeZone::utc()),
+                    points.append({asset, quote, QDateTime(QDate(2024, 1, 1 + day), QTime(12, 0), QTimeZone::utc()),
                                    Decimal::fromInt(++n), QStringLiteral("test")});
                 }
             }
