@@ -20,6 +20,8 @@ constexpr UInt128 kMaxMagnitude = (UInt128(1) << 127) - 1;
 constexpr Int128 kMaxRaw = static_cast<Int128>(kMaxMagnitude);
 constexpr Int128 kMinRaw = -kMaxRaw - 1;
 constexpr std::uint64_t kOne = 1000000000000000000ULL; // 10^18, the raw value of 1
+constexpr std::uint64_t kTen8 = 100000000ULL;
+constexpr std::uint64_t kTen10 = 10000000000ULL;
 
 constexpr std::array<UInt128, 39> makePowersOfTen()
 {
@@ -589,8 +591,23 @@ bool divideRaw(Int128 x, Int128 y, RoundingMode mode, Int128 &out)
 
     UInt128 q = 0;
     UInt128 r = 0;
+    UInt128 d = b; // the divisor r is the remainder of (b, or b reduced below)
     UInt128 numerator = 0;
-    if (!__builtin_mul_overflow(a, UInt128(kOne), &numerator)) {
+    std::uint64_t rest = 1;
+    UInt128 reduced = 0;
+    UInt128 scaled = 0;
+    if (hi64(b) != 0)
+        reduced = divideBy64(b, kTen10, rest);
+    if (rest == 0 && hi64(reduced) == 0 && !__builtin_mul_overflow(a, UInt128(kTen8), &scaled)) {
+        // A divisor of at most 8 decimals (a quantity) above 2^64 units:
+        // a * 10^18 / b == a * 10^8 / (b / 10^10) exactly, with the remainder
+        // scaled by the same 10^10, so the rounding is the same; and a
+        // one-word divisor is two DIV instructions instead of a long division.
+        std::uint64_t r64 = 0;
+        q = divideBy64(scaled, lo64(reduced), r64);
+        r = r64;
+        d = reduced;
+    } else if (!__builtin_mul_overflow(a, UInt128(kOne), &numerator)) {
         if (hi64(b) == 0) {
             std::uint64_t r64 = 0;
             q = divideBy64(numerator, lo64(b), r64);
@@ -606,7 +623,7 @@ bool divideRaw(Int128 x, Int128 y, RoundingMode mode, Int128 &out)
             return false;
         q = join(quotient[1], quotient[0]);
     }
-    if (roundsAway(mode, negative, r != 0, halfCompare(r, b), (q & 1) != 0)) {
+    if (roundsAway(mode, negative, r != 0, halfCompare(r, d), (q & 1) != 0)) {
         if (q == ~UInt128(0))
             return false;
         ++q;
