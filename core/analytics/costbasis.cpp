@@ -102,16 +102,37 @@ QString describe(const Transaction &tx)
         .arg(QString::number(tx.id), domain::kindName(tx.kind), tx.asset, tx.time.toUTC().toString(Qt::ISODate));
 }
 
+/// The lots and disposals of one method.
+struct Book
+{
+    CostMethod method = CostMethod::Fifo;
+    std::vector<Position> positions; ///< by position id
+    QList<Disposal> disposals;
+    Decimal realized;
+    QHash<qint64, std::vector<Piece>> inTransit; ///< by the out leg's id
+    std::vector<Piece> scratch; ///< the pieces of the disposal being recorded, reused
+    qint64 sequence = 0;
+};
+
+/// One pass over the transactions for one or more methods. What does not
+/// depend on the method (the times, the transfer pairs, the position of each
+/// leg, every value and price lookup, the flows and fees) is worked out once
+/// per transaction; only the lots are kept per method, in a Book each.
 class Pass
 {
 public:
-    Pass(const QList<Transaction> &transactions, const CostBasisOptions &options)
+    Pass(const QList<Transaction> &transactions, const CostBasisOptions &options, const QList<CostMethod> &methods)
         : m_txs(transactions)
         , m_options(options)
     {
+        for (CostMethod m : methods) {
+            Book book;
+            book.method = m;
+            m_books.push_back(std::move(book));
+        }
     }
 
-    Result<CostBasisResult> run()
+    Result<QList<CostBasisResult>> run()
     {
         m_ms.reserve(static_cast<std::size_t>(m_txs.size()));
         for (const Transaction &tx : m_txs)
@@ -119,15 +140,29 @@ public:
         if (Status sorted = checkSorted(); !sorted)
             return sorted.error();
         m_partner = transferPartners(m_txs);
-        m_result.disposals.reserve(m_txs.size());
+        // A disposal can take several lots: room for a quarter more than one each.
+        for (Book &book : m_books)
+            book.disposals.reserve(m_txs.size() + m_txs.size() / 4);
         for (qsizetype i = 0; i < m_txs.size(); ++i) {
             m_nowMs = m_ms[static_cast<std::size_t>(i)];
             Status step = apply(m_txs[i]);
             if (!step)
                 return step.error();
         }
-        collectLots();
-        return std::move(m_result);
+        QList<CostBasisResult> results;
+        results.reserve(static_cast<qsizetype>(m_books.size()));
+        for (Book &book : m_books) {
+            CostBasisResult r;
+            r.openLots = collectLots(book);
+            r.disposals = std::move(book.disposals);
+            r.realized = book.realized;
+            r.income = m_income;
+            r.feesExpensed = m_feesExpensed;
+            r.netInvested = m_netInvested;
+            r.unmatchedTransfers = m_unmatched;
+            results.append(std::move(r));
+        }
+        return results;
     }
 
 private:
@@ -150,22 +185,30 @@ private:
 
     [[nodiscard]] bool isQuote(const QString &asset) const { return asset == m_options.quoteAsset; }
 
-    Position &position(const Transaction &tx, const QString &asset)
+    /// The id of the position of @p asset on the account and network of @p tx,
+    /// the same in every book; a new one starts empty in each.
+    std::size_t positionId(const Transaction &tx, const QString &asset)
     {
         PositionKey key{tx.accountId, tx.network, asset};
-        auto it = m_positions.find(key);
-        if (it == m_positions.end()) {
-            Position fresh;
-            fresh.pooled = m_options.method == CostMethod::Average || isQuote(asset);
-            it = m_positions.emplace(std::move(key), std::move(fresh));
+        auto it = m_positionIds.constFind(key);
+        if (it == m_positionIds.cend()) {
+            const std::size_t id = m_keys.size();
+            it = m_positionIds.insert(key, id);
+            m_keys.push_back(std::move(key));
+            const bool quote = isQuote(asset);
+            for (Book &book : m_books) {
+                Position fresh;
+                fresh.pooled = book.method == CostMethod::Average || quote;
+                book.positions.push_back(std::move(fresh));
+            }
         }
         return *it;
     }
 
-    LotKey keyFor(const Piece &piece)
+    static LotKey keyFor(Book &book, const Piece &piece)
     {
-        const qint64 sequence = ++m_sequence;
-        switch (m_options.method) {
+        const qint64 sequence = ++book.sequence;
+        switch (book.method) {
         case CostMethod::Fifo:
         case CostMethod::Average:
             return {piece.acquiredMs, 0, sequence};
@@ -179,11 +222,11 @@ private:
         return {};
     }
 
-    void add(Position &pos, Piece piece)
+    static void add(Book &book, Position &pos, Piece piece)
     {
         pos.total += piece.quantity;
         if (!pos.pooled) {
-            const LotKey key = keyFor(piece);
+            const LotKey key = keyFor(book, piece);
             const auto before = [](const Entry &e, const LotKey &k) { return e.key < k; };
             if (pos.lots.empty() || pos.lots.back().key < key) {
                 pos.lots.push_back(Entry{key, piece});
@@ -216,19 +259,22 @@ private:
         }
     }
 
-    /// Takes @p quantity out of @p pos in the method's order, splitting the
-    /// last lot with a proportional share of its cost (the rest stays, so no
-    /// cost is lost to rounding).
-    Status take(Position &pos, const Decimal &quantity, const Transaction &tx, const QString &asset,
-                std::vector<Piece> &out)
+    /// The error for taking more than is held; the held quantity is the same
+    /// in every book.
+    Status oversold(const Transaction &tx, const QString &asset, const Decimal &quantity, const Decimal &held) const
     {
-        if (pos.total < quantity) {
-            return makeError(QStringLiteral("costbasis.oversold"),
-                             QStringLiteral("%1 takes %2 %3 from account %4%5 but only %6 is held")
-                                 .arg(describe(tx), quantity.toString(), asset, QString::number(tx.accountId),
-                                      tx.network.isEmpty() ? QString() : QStringLiteral(" on ") + tx.network,
-                                      pos.total.toString()));
-        }
+        return makeError(QStringLiteral("costbasis.oversold"),
+                         QStringLiteral("%1 takes %2 %3 from account %4%5 but only %6 is held")
+                             .arg(describe(tx), quantity.toString(), asset, QString::number(tx.accountId),
+                                  tx.network.isEmpty() ? QString() : QStringLiteral(" on ") + tx.network,
+                                  held.toString()));
+    }
+
+    /// Takes @p quantity (not more than is held) out of @p pos in the method's
+    /// order, splitting the last lot with a proportional share of its cost (the
+    /// rest stays, so no cost is lost to rounding).
+    static void take(Position &pos, const Decimal &quantity, std::vector<Piece> &out)
+    {
         out.clear();
         Decimal left = quantity;
         while (left.isPositive()) {
@@ -248,12 +294,11 @@ private:
             left = Decimal();
         }
         pos.total -= quantity;
-        return {};
     }
 
     /// Records the disposal of @p pieces, sharing @p proceeds over them by quantity.
-    void record(const std::vector<Piece> &pieces, const Transaction &tx, const QString &asset, DisposalKind kind,
-                const Decimal &proceeds, bool proceedsUnknown)
+    void record(Book &book, const std::vector<Piece> &pieces, const Transaction &tx, const QString &asset,
+                DisposalKind kind, const Decimal &proceeds, bool proceedsUnknown) const
     {
         if (isQuote(asset))
             return; // the measuring unit: proceeds equal cost, nothing to report
@@ -264,7 +309,7 @@ private:
         const qint64 nowMs = m_nowMs;
         for (std::size_t i = 0; i < pieces.size(); ++i) {
             const Piece &p = pieces[i];
-            Disposal &d = m_result.disposals.emplace_back(); // filled in place: no copy of its strings and times
+            Disposal &d = book.disposals.emplace_back(); // filled in place: no copy of its strings and times
             d.transactionId = tx.id;
             d.kind = kind;
             d.time = tx.time;
@@ -283,18 +328,24 @@ private:
             d.longTerm = d.holdingDays > m_options.longTermDays;
             d.basisUnknown = p.basisUnknown;
             d.proceedsUnknown = proceedsUnknown;
-            m_result.realized += d.gain;
+            book.realized += d.gain;
         }
     }
 
     Status dispose(const Transaction &tx, const QString &asset, const Decimal &quantity, DisposalKind kind,
                    const Decimal &proceeds, bool proceedsUnknown)
     {
-        if (!quantity.isPositive())
+        if (!quantity.isPositive() || m_books.empty())
             return {};
-        if (Status s = take(position(tx, asset), quantity, tx, asset, m_scratch); !s)
-            return s;
-        record(m_scratch, tx, asset, kind, isQuote(asset) ? quantity : proceeds, proceedsUnknown && !isQuote(asset));
+        const std::size_t id = positionId(tx, asset);
+        const Decimal &held = m_books.front().positions[id].total;
+        if (held < quantity)
+            return oversold(tx, asset, quantity, held);
+        const bool quote = isQuote(asset);
+        for (Book &book : m_books) {
+            take(book.positions[id], quantity, book.scratch);
+            record(book, book.scratch, tx, asset, kind, quote ? quantity : proceeds, proceedsUnknown && !quote);
+        }
         return {};
     }
 
@@ -309,7 +360,9 @@ private:
         piece.quantity = quantity;
         piece.cost = isQuote(asset) ? quantity : cost;
         piece.basisUnknown = basisUnknown && !isQuote(asset);
-        add(position(tx, asset), piece);
+        const std::size_t id = positionId(tx, asset);
+        for (Book &book : m_books)
+            add(book, book.positions[id], piece);
     }
 
     /// Value of @p quantity of @p asset: the quote asset is worth 1, then the
@@ -367,7 +420,7 @@ private:
             return {};
         const Decimal v = value.value_or(Decimal());
         if (!capitalised)
-            m_result.feesExpensed += v;
+            m_feesExpensed += v;
         return dispose(tx, tx.feeAsset, tx.fee, DisposalKind::Fee, v, !value.has_value());
     }
 
@@ -394,36 +447,25 @@ private:
 
     Status applyTransferOut(const Transaction &tx)
     {
-        std::vector<Piece> pieces;
-        if (Status s = take(position(tx, tx.asset), tx.quantity, tx, tx.asset, pieces); !s)
-            return s;
-        m_inTransit.emplace(tx.id, std::move(pieces));
+        if (m_books.empty())
+            return {};
+        const std::size_t id = positionId(tx, tx.asset);
+        const Decimal &held = m_books.front().positions[id].total;
+        if (held < tx.quantity)
+            return oversold(tx, tx.asset, tx.quantity, held);
+        for (Book &book : m_books) {
+            std::vector<Piece> pieces;
+            take(book.positions[id], tx.quantity, pieces);
+            book.inTransit.insert(tx.id, std::move(pieces));
+        }
         return payFee(tx, feeValue(tx, std::nullopt), false);
     }
 
-    Status applyTransferIn(const Transaction &tx, qint64 outId)
+    /// Splits what went out and did not arrive off the last pieces of a move:
+    /// @p lost of them leave @p pieces for @p spent.
+    static void splitLost(std::vector<Piece> &pieces, Decimal lost, std::vector<Piece> &spent)
     {
-        const auto it = m_inTransit.find(outId);
-        if (it == m_inTransit.end()) {
-            return makeError(QStringLiteral("costbasis.transfer_order"),
-                             QStringLiteral("%1 arrives before its out leg, transaction #%2")
-                                 .arg(describe(tx), QString::number(outId)));
-        }
-        std::vector<Piece> pieces = std::move(*it);
-        m_inTransit.erase(it);
-        Decimal moved;
-        for (const Piece &p : pieces)
-            moved += p.quantity;
-        if (tx.quantity > moved) {
-            return makeError(
-                QStringLiteral("costbasis.transfer_grew"),
-                QStringLiteral("%1 receives %2 %3 but its out leg, transaction #%4, sent only %5")
-                    .arg(describe(tx), tx.quantity.toString(), tx.asset, QString::number(outId), moved.toString()));
-        }
-        // What went out and did not arrive was paid on the way: a fee in the
-        // moved asset, taken from the last lots of the move.
-        Decimal lost = moved - tx.quantity;
-        std::vector<Piece> spent;
+        spent.clear();
         while (lost.isPositive()) {
             Piece &last = pieces.back();
             if (last.quantity <= lost) {
@@ -440,15 +482,46 @@ private:
             spent.push_back(part);
             lost = Decimal();
         }
-        if (!spent.empty()) {
-            const Decimal gone = moved - tx.quantity;
-            const auto v = valueOf(tx, tx.asset, gone);
-            m_result.feesExpensed += v.value_or(Decimal());
-            record(spent, tx, tx.asset, DisposalKind::Fee, v.value_or(Decimal()), !v.has_value());
+    }
+
+    Status applyTransferIn(const Transaction &tx, qint64 outId)
+    {
+        if (m_books.empty())
+            return {};
+        if (!m_books.front().inTransit.contains(outId)) {
+            return makeError(QStringLiteral("costbasis.transfer_order"),
+                             QStringLiteral("%1 arrives before its out leg, transaction #%2")
+                                 .arg(describe(tx), QString::number(outId)));
         }
-        Position &target = position(tx, tx.asset);
-        for (const Piece &p : pieces)
-            add(target, p);
+        // The quantity moved is the same in every book; only its lots differ.
+        Decimal moved;
+        for (const Piece &p : m_books.front().inTransit.value(outId))
+            moved += p.quantity;
+        if (tx.quantity > moved) {
+            return makeError(
+                QStringLiteral("costbasis.transfer_grew"),
+                QStringLiteral("%1 receives %2 %3 but its out leg, transaction #%4, sent only %5")
+                    .arg(describe(tx), tx.quantity.toString(), tx.asset, QString::number(outId), moved.toString()));
+        }
+        // What went out and did not arrive was paid on the way: a fee in the
+        // moved asset, taken from the last lots of the move.
+        const Decimal gone = moved - tx.quantity;
+        std::optional<Decimal> goneValue;
+        if (gone.isPositive()) {
+            goneValue = valueOf(tx, tx.asset, gone);
+            m_feesExpensed += goneValue.value_or(Decimal());
+        }
+        const std::size_t id = positionId(tx, tx.asset);
+        for (Book &book : m_books) {
+            std::vector<Piece> pieces = book.inTransit.take(outId);
+            splitLost(pieces, gone, book.scratch);
+            if (!book.scratch.empty()) {
+                record(book, book.scratch, tx, tx.asset, DisposalKind::Fee, goneValue.value_or(Decimal()),
+                       !goneValue.has_value());
+            }
+            for (const Piece &p : pieces)
+                add(book, book.positions[id], p);
+        }
         return payFee(tx, feeValue(tx, std::nullopt), false);
     }
 
@@ -456,31 +529,33 @@ private:
     {
         if (tx.kind == TransactionKind::Trade)
             return applyTrade(tx);
-        const Decimal flow = externalFlowValue(tx, m_options.quoteAsset, !m_partner.contains(tx.id));
+        const auto partner = m_partner.constFind(tx.id);
+        const bool paired = partner != m_partner.cend();
+        const Decimal flow = externalFlowValue(tx, m_options.quoteAsset, !paired);
         const std::optional<Decimal> ownValue = valueOfOwn(tx);
         switch (tx.kind) {
         case TransactionKind::Trade:
             break; // above
         case TransactionKind::TransferIn:
-            if (m_partner.contains(tx.id))
-                return applyTransferIn(tx, m_partner.value(tx.id));
-            m_result.unmatchedTransfers.append(tx.id);
+            if (paired)
+                return applyTransferIn(tx, *partner);
+            m_unmatched.append(tx.id);
             [[fallthrough]];
         case TransactionKind::Deposit:
-            m_result.netInvested += flow;
+            m_netInvested += flow;
             acquire(tx, tx.asset, tx.quantity, ownValue.value_or(Decimal()), !ownValue.has_value());
             break;
         case TransactionKind::Income:
-            m_result.income += ownValue.value_or(Decimal());
+            m_income += ownValue.value_or(Decimal());
             acquire(tx, tx.asset, tx.quantity, ownValue.value_or(Decimal()), !ownValue.has_value());
             break;
         case TransactionKind::TransferOut:
-            if (m_partner.contains(tx.id))
+            if (paired)
                 return applyTransferOut(tx);
-            m_result.unmatchedTransfers.append(tx.id);
+            m_unmatched.append(tx.id);
             [[fallthrough]];
         case TransactionKind::Withdrawal:
-            m_result.netInvested += flow;
+            m_netInvested += flow;
             if (Status s = dispose(tx, tx.asset, tx.quantity, DisposalKind::Withdrawal, ownValue.value_or(Decimal()),
                                    !ownValue.has_value());
                 !s)
@@ -488,14 +563,14 @@ private:
             break;
         case TransactionKind::Fee: {
             const auto v = valueOf(tx, tx.asset, tx.quantity);
-            m_result.feesExpensed += v.value_or(Decimal());
+            m_feesExpensed += v.value_or(Decimal());
             if (Status s = dispose(tx, tx.asset, tx.quantity, DisposalKind::Fee, v.value_or(Decimal()), !v.has_value());
                 !s)
                 return s;
             break;
         }
         case TransactionKind::Adjustment:
-            m_result.netInvested += flow;
+            m_netInvested += flow;
             if (tx.quantity.isPositive()) {
                 acquire(tx, tx.asset, tx.quantity, ownValue.value_or(Decimal()), !ownValue.has_value());
             } else if (Status s = dispose(tx, tx.asset, -tx.quantity, DisposalKind::Adjustment,
@@ -519,13 +594,18 @@ private:
         return std::nullopt;
     }
 
-    void collectLots()
+    /// The open lots of @p book, ordered by account, network, asset, then the
+    /// method's order.
+    QList<Lot> collectLots(const Book &book) const
     {
-        QList<PositionKey> keys = m_positions.keys();
-        std::sort(keys.begin(), keys.end());
-        for (const PositionKey &key : keys) {
-            const Position &pos = m_positions[key];
-            for (const Entry &e : pos.lots) {
+        std::vector<std::size_t> order(m_keys.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) { return m_keys[a] < m_keys[b]; });
+        QList<Lot> lots;
+        for (std::size_t id : order) {
+            const PositionKey &key = m_keys[id];
+            for (const Entry &e : book.positions[id].lots) {
                 const Piece &p = e.piece;
                 if (!p.quantity.isPositive())
                     continue;
@@ -539,21 +619,24 @@ private:
                 lot.cost = p.cost;
                 lot.basisUnknown = p.basisUnknown;
                 lot.pooled = p.pooled;
-                m_result.openLots.append(std::move(lot));
+                lots.append(std::move(lot));
             }
         }
+        return lots;
     }
 
     const QList<Transaction> &m_txs;
     const CostBasisOptions &m_options;
-    CostBasisResult m_result;
-    QHash<PositionKey, Position> m_positions;
+    std::vector<Book> m_books;
+    QHash<PositionKey, std::size_t> m_positionIds;
+    std::vector<PositionKey> m_keys; ///< by position id
     QHash<qint64, qint64> m_partner;
-    QHash<qint64, std::vector<Piece>> m_inTransit;
-    std::vector<Piece> m_scratch; ///< the pieces of the disposal being recorded, reused
     std::vector<qint64> m_ms; ///< each transaction's time, ms since the epoch
     qint64 m_nowMs = 0; ///< the time of the transaction being applied
-    qint64 m_sequence = 0;
+    Decimal m_income;
+    Decimal m_feesExpensed;
+    Decimal m_netInvested;
+    QList<qint64> m_unmatched;
 };
 
 } // namespace
@@ -570,8 +653,17 @@ qint64 Lot::holdingDays(const QDateTime &at) const
 
 Result<CostBasisResult> computeCostBasis(const QList<Transaction> &transactions, const CostBasisOptions &options)
 {
+    auto results = computeCostBasis(transactions, options, {options.method});
+    if (!results)
+        return results.error();
+    return std::move(results->first());
+}
+
+Result<QList<CostBasisResult>> computeCostBasis(const QList<Transaction> &transactions, const CostBasisOptions &options,
+                                                const QList<CostMethod> &methods)
+{
     try {
-        return Pass(transactions, options).run();
+        return Pass(transactions, options, methods).run();
     } catch (const money::DecimalError &e) {
         return makeError(e.code(), QStringLiteral("cost basis: %1").arg(QString::fromUtf8(e.what())));
     }

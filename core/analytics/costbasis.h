@@ -110,6 +110,15 @@ struct CostBasisResult
 [[nodiscard]] Result<CostBasisResult> computeCostBasis(const QList<domain::Transaction> &transactions,
                                                        const CostBasisOptions &options);
 
+/// The same for several methods at once (options.method is not used): one
+/// result per entry of @p methods, in that order, each equal to what
+/// computeCostBasis gives for that method alone. Faster than one call per
+/// method: the transfer pairs, positions, values and price lookups are worked
+/// out once and only the lots are kept per method.
+[[nodiscard]] Result<QList<CostBasisResult>> computeCostBasis(const QList<domain::Transaction> &transactions,
+                                                              const CostBasisOptions &options,
+                                                              const QList<CostMethod> &methods);
+
 /// The value a deposit, withdrawal or adjustment moves across the portfolio's
 /// boundary, in the quote asset: quantity x price, or the quantity itself for
 /// the quote asset; zero when the price is not known. Signed: + into the

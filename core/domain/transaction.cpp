@@ -28,11 +28,12 @@ constexpr std::array<std::pair<TransactionSource, const char *>, 5> kSourceNames
     {TransactionSource::Opening, "opening"},
 }};
 
-void add(QList<BalanceChange> &out, const Transaction &tx, const QString &asset, const Decimal &delta)
+/// Appends a non-zero change to @p out at @p n.
+void add(std::array<AssetChange, 3> &out, int &n, const QString &asset, const Decimal &delta)
 {
     if (delta.isZero())
         return;
-    out.append(BalanceChange{tx.accountId, tx.network, asset, delta});
+    out[static_cast<std::size_t>(n++)] = AssetChange{&asset, delta};
 }
 
 Error fieldError(const QString &field, const QString &why)
@@ -42,38 +43,50 @@ Error fieldError(const QString &field, const QString &why)
 
 } // namespace
 
-QList<BalanceChange> balanceChanges(const Transaction &tx)
+int assetChanges(const Transaction &tx, std::array<AssetChange, 3> &out)
 {
-    QList<BalanceChange> out;
-    out.reserve(3); // at most: base, quote, fee
+    int n = 0; // at most: base, quote, fee
     switch (tx.kind) {
     case TransactionKind::Trade: {
         const Decimal quoteMoved = tx.tradeQuote();
         if (tx.side == Side::Buy) {
-            add(out, tx, tx.asset, tx.quantity);
-            add(out, tx, tx.quote, -quoteMoved);
+            add(out, n, tx.asset, tx.quantity);
+            add(out, n, tx.quote, -quoteMoved);
         } else {
-            add(out, tx, tx.asset, -tx.quantity);
-            add(out, tx, tx.quote, quoteMoved);
+            add(out, n, tx.asset, -tx.quantity);
+            add(out, n, tx.quote, quoteMoved);
         }
         break;
     }
     case TransactionKind::Deposit:
     case TransactionKind::TransferIn:
     case TransactionKind::Income:
-        add(out, tx, tx.asset, tx.quantity);
+        add(out, n, tx.asset, tx.quantity);
         break;
     case TransactionKind::Withdrawal:
     case TransactionKind::TransferOut:
     case TransactionKind::Fee:
-        add(out, tx, tx.asset, -tx.quantity);
+        add(out, n, tx.asset, -tx.quantity);
         break;
     case TransactionKind::Adjustment:
-        add(out, tx, tx.asset, tx.quantity);
+        add(out, n, tx.asset, tx.quantity);
         break;
     }
     if (!tx.fee.isZero())
-        add(out, tx, tx.feeAsset, -tx.fee);
+        add(out, n, tx.feeAsset, -tx.fee);
+    return n;
+}
+
+QList<BalanceChange> balanceChanges(const Transaction &tx)
+{
+    std::array<AssetChange, 3> changes;
+    const int n = assetChanges(tx, changes);
+    QList<BalanceChange> out;
+    out.reserve(n);
+    for (int i = 0; i < n; ++i) {
+        const AssetChange &c = changes[static_cast<std::size_t>(i)];
+        out.append(BalanceChange{tx.accountId, tx.network, *c.asset, c.delta});
+    }
     return out;
 }
 

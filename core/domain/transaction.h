@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include <array>
 #include <optional>
 
 namespace ballast::domain {
@@ -83,6 +84,18 @@ struct BalanceChange
 /// withdrawal, transfer-out or fee removes; an adjustment adds its signed
 /// quantity. Zero changes are left out.
 [[nodiscard]] QList<BalanceChange> balanceChanges(const Transaction &tx);
+
+/// A balance change of the transaction's own account and network: the asset
+/// (pointing into the transaction) and the signed delta.
+struct AssetChange
+{
+    const QString *asset = nullptr;
+    money::Decimal delta;
+};
+
+/// The changes of balanceChanges() without building a list (for passes over
+/// the whole ledger): writes them to the front of @p out and returns how many.
+int assetChanges(const Transaction &tx, std::array<AssetChange, 3> &out);
 
 /// True for the kinds that move money across the portfolio's boundary
 /// (deposits, withdrawals, and adjustments the person has not classified

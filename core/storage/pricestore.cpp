@@ -62,11 +62,20 @@ Result<std::optional<domain::PricePoint>> PriceStore::latest(const QString &asse
 Result<QHash<QString, domain::PricePoint>> PriceStore::latestAll(const QString &quote, qint64 atMs)
 {
     return guarded([&]() -> Result<QHash<QString, domain::PricePoint>> {
-        // SQLite returns the row holding max(ts) for the bare columns of an
-        // aggregate query, which is exactly "the newest price per asset".
+        // The newest price per asset through the primary key (asset, quote,
+        // ts): the assets one by one by seeking past the previous one, then
+        // one seek each for the newest time. A GROUP BY over the table read
+        // every price ever stored (tens of milliseconds on years of daily
+        // prices, and every page's snapshot asks for it).
         Statement query(m_db,
-                        "SELECT asset, quote, max(ts), price, source FROM prices "
-                        "WHERE quote = ? AND ts <= ? GROUP BY asset");
+                        "WITH RECURSIVE a(asset) AS ("
+                        " SELECT (SELECT min(asset) FROM prices)"
+                        " UNION ALL"
+                        " SELECT (SELECT min(asset) FROM prices WHERE asset > a.asset) FROM a"
+                        " WHERE a.asset IS NOT NULL) "
+                        "SELECT p.asset, p.quote, p.ts, p.price, p.source FROM a JOIN prices p"
+                        " ON p.asset = a.asset AND p.quote = ?1"
+                        " AND p.ts = (SELECT max(ts) FROM prices WHERE asset = a.asset AND quote = ?1 AND ts <= ?2)");
         query.bind(1, quote).bind(2, atMs);
         QHash<QString, domain::PricePoint> points;
         while (query.step()) {

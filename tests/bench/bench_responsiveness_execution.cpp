@@ -9,6 +9,7 @@
 #include "exchange/binanceexchange.h"
 #include "execution/executioncontroller.h"
 #include "fakebinance.h"
+#include "fakebinancefixture.h"
 #include "gaplimit.h"
 #include "mainwindow.h"
 #include "models/planmodel.h"
@@ -68,103 +69,31 @@ class TestResponsivenessExecution : public QObject
 {
     Q_OBJECT
 
-    // The fake's HTTP server lives in the test process. It runs in a thread of
-    // its own, so that serving a request never occupies the GUI thread: the
-    // gaps measured below are the GUI's own (model updates, repaints, the
-    // page's reactions), not the fake's work.
-    QThread m_fakeThread;
-    QObject *m_anchor = nullptr; ///< lives in m_fakeThread: the context of every call into the fake
-    FakeBinance *m_fake = nullptr;
+    // The fake's HTTP server lives in the test process, in a thread of its
+    // own: the gaps measured below are the GUI's own (model updates,
+    // repaints, the page's reactions), not the fake's work.
+    ballast::test::FakeBinanceThread m_fake;
     QString m_url;
-
-    void onFake(const std::function<void()> &function)
-    {
-        QMetaObject::invokeMethod(m_anchor, function, Qt::BlockingQueuedConnection);
-    }
 
 private slots:
     void initTestCase()
     {
         qputenv("BALLAST_NO_KEYCHAIN", "1");
-        m_anchor = new QObject;
-        m_anchor->moveToThread(&m_fakeThread);
-        connect(&m_fakeThread, &QThread::finished, m_anchor, &QObject::deleteLater);
-        m_fakeThread.start();
-        onFake([this] {
-            m_fake = new FakeBinance;
-            m_fake->setWeightLimit(1000000);
-            const QStringList kSells = sells();
-            const QStringList kBuys = buys();
-            const QStringList kPrices = prices();
-            for (int i = 0; i < kSells.size(); ++i) {
-                for (const bool sell : {true, false}) {
-                    const QString asset = sell ? kSells[i] : kBuys[i];
-                    BinanceSymbol symbol;
-                    symbol.symbol = asset + QStringLiteral("USDT");
-                    symbol.baseAsset = asset;
-                    symbol.quoteAsset = QStringLiteral("USDT");
-                    symbol.priceFilter = BinancePriceFilter{dec("0.001"), dec("1000000"), dec("0.001")};
-                    symbol.lotSize = BinanceLotSize{dec("0.001"), dec("900000"), dec("0.001")};
-                    symbol.marketLotSize = BinanceLotSize{dec("0"), dec("900000"), dec("0")};
-                    symbol.notional = BinanceNotional{dec("5"), true, dec("9000000"), false, 5};
-                    const Decimal price = dec(kPrices[i].toLatin1().constData());
-                    m_fake->addSymbol(symbol, price, dec("0.001"));
-                    m_fake->setBalance(asset, Decimal::fromInt(sell ? 150 : 50) / price);
-                }
-            }
-            m_fake->setBalance(QStringLiteral("USDT"), Decimal::fromInt(100));
-            // Two executions per order: fills to record as well as statuses.
-            m_fake->setFillModel(QString(), 2, Decimal::fromInt(1), dec("0.001"));
-            if (m_fake->listenLocal())
-                m_url = m_fake->baseUrl().toString();
-        });
+        m_url = m_fake.start(sells(), buys(), prices());
         QVERIFY(!m_url.isEmpty());
     }
 
-    void cleanupTestCase()
-    {
-        onFake([this] {
-            delete m_fake;
-            m_fake = nullptr;
-        });
-        m_fakeThread.quit();
-        m_fakeThread.wait();
-    }
+    void cleanupTestCase() { m_fake.stop(); }
 
     void guiStaysResponsiveDuringExecution()
     {
         ballast::test::TempDatabase temp;
-        ballast::services::Ledger ledger(temp.db());
-        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
-        auto account = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"), m_url);
-        QVERIFY(account.ok());
-        {
-            ballast::security::KeyStore keys(temp.path() + QStringLiteral(".vault"), temp.db().databaseId(),
-                                             ballast::security::KeyStore::Mode::VaultOnly);
-            QVERIFY(keys.store(QStringLiteral("bn"),
-                               ballast::security::Credentials{FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()},
-                               passphrase())
-                        .ok());
-        }
-        {
-            // Balances, markets and prices, as the Accounts page's sync would store them.
-            QNetworkAccessManager network;
-            ballast::exchange::BinanceConfig config;
-            config.baseUrl = QUrl(m_url);
-            config.apiKey = FakeBinance::docsApiKey().toLatin1();
-            config.secret = FakeBinance::docsSecretKey().toLatin1();
-            ballast::exchange::BinanceExchange exchange(&network, config);
-            const auto synced = ledger.sync(*account, exchange);
-            QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
-        }
         QList<ballast::domain::Target> targets;
         for (const QString &asset : sells() + buys())
             targets.append({asset, dec("0.0475"), {}});
         targets.append({QStringLiteral("USDT"), dec("0.05"), {}});
-        QVERIFY(ledger
-                    .setTargets(QStringLiteral("Main"), targets,
-                                ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.01})
-                    .ok());
+        const QString prepared = ballast::test::prepareRebalanceLedger(temp, m_url, passphrase(), targets);
+        QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
 
         ballast::ui::AppContext context(temp.db(), temp.path());
         ballast::ui::MainWindow window(context);
@@ -255,7 +184,8 @@ private slots:
         // The exchange saw each order exactly once.
         for (const auto &order : summary.orders) {
             int placed = 0;
-            onFake([&] { placed = static_cast<int>(m_fake->ordersWithClientId(order.clientOrderId).size()); });
+            m_fake.run(
+                [&] { placed = static_cast<int>(m_fake.fake()->ordersWithClientId(order.clientOrderId).size()); });
             QCOMPARE(placed, 1);
         }
         QCOMPARE(ballast::storage::Journal(temp.db()).entries(planId)->size(), 20);

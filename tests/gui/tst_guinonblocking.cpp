@@ -13,6 +13,7 @@
 #include "exchange/binanceexchange.h"
 #include "execution/executioncontroller.h"
 #include "fakebinance.h"
+#include "fakebinancefixture.h"
 #include "mainwindow.h"
 #include "models/planmodel.h"
 #include "security/keystore.h"
@@ -55,9 +56,7 @@ class TestGuiNonBlocking : public QObject
 {
     Q_OBJECT
 
-    QThread m_fakeThread;
-    QObject *m_anchor = nullptr; ///< lives in m_fakeThread
-    FakeBinance *m_fake = nullptr;
+    ballast::test::FakeBinanceThread m_fake;
     QString m_url;
 
     // Shared between the fake's thread and the GUI thread.
@@ -68,43 +67,14 @@ class TestGuiNonBlocking : public QObject
     int m_guiTurns = 0; ///< GUI thread only
     int m_ledgerReads = 0; ///< GUI thread only
 
-    void onFake(const std::function<void()> &function)
-    {
-        QMetaObject::invokeMethod(m_anchor, function, Qt::BlockingQueuedConnection);
-    }
-
 private slots:
     void initTestCase()
     {
         qputenv("BALLAST_NO_KEYCHAIN", "1");
-        m_anchor = new QObject;
-        m_anchor->moveToThread(&m_fakeThread);
-        connect(&m_fakeThread, &QThread::finished, m_anchor, &QObject::deleteLater);
-        m_fakeThread.start();
-        onFake([this] {
-            m_fake = new FakeBinance;
-            m_fake->setWeightLimit(1000000);
-            for (int i = 0; i < kSells.size(); ++i) {
-                for (const bool sell : {true, false}) {
-                    const QString asset = sell ? kSells[i] : kBuys[i];
-                    BinanceSymbol symbol;
-                    symbol.symbol = asset + QStringLiteral("USDT");
-                    symbol.baseAsset = asset;
-                    symbol.quoteAsset = QStringLiteral("USDT");
-                    symbol.priceFilter = BinancePriceFilter{dec("0.001"), dec("1000000"), dec("0.001")};
-                    symbol.lotSize = BinanceLotSize{dec("0.001"), dec("900000"), dec("0.001")};
-                    symbol.marketLotSize = BinanceLotSize{dec("0"), dec("900000"), dec("0")};
-                    symbol.notional = BinanceNotional{dec("5"), true, dec("9000000"), false, 5};
-                    const Decimal price = dec(kPrices[i].toLatin1().constData());
-                    m_fake->addSymbol(symbol, price, dec("0.001"));
-                    m_fake->setBalance(asset, Decimal::fromInt(sell ? 150 : 50) / price);
-                }
-            }
-            m_fake->setBalance(QStringLiteral("USDT"), Decimal::fromInt(100));
-            m_fake->setFillModel(QString(), 2, Decimal::fromInt(1), dec("0.001"));
+        m_url = m_fake.start(kSells, kBuys, kPrices, [this](FakeBinance &fake) {
             // Runs in the fake's thread: hold the request until the GUI thread
             // has taken a turn after it arrived.
-            m_fake->setRequestGate([this](const FakeRequest &) {
+            fake.setRequestGate([this](const FakeRequest &) {
                 if (!m_gating.load())
                     return;
                 ++m_held;
@@ -118,55 +88,21 @@ private slots:
                 if (!m_turnTaken.tryAcquire(1, kSafetyValveMs))
                     ++m_lateReleases;
             });
-            if (m_fake->listenLocal())
-                m_url = m_fake->baseUrl().toString();
         });
         QVERIFY(!m_url.isEmpty());
     }
 
-    void cleanupTestCase()
-    {
-        onFake([this] {
-            delete m_fake;
-            m_fake = nullptr;
-        });
-        m_fakeThread.quit();
-        m_fakeThread.wait();
-    }
+    void cleanupTestCase() { m_fake.stop(); }
 
     void guiThreadTakesTurnsWhileEveryRequestIsHeld()
     {
         ballast::test::TempDatabase temp;
-        ballast::services::Ledger ledger(temp.db());
-        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
-        auto account = ledger.addAccount(QStringLiteral("bn"), QStringLiteral("binance"), m_url);
-        QVERIFY(account.ok());
-        {
-            ballast::security::KeyStore keys(temp.path() + QStringLiteral(".vault"), temp.db().databaseId(),
-                                             ballast::security::KeyStore::Mode::VaultOnly);
-            QVERIFY(keys.store(QStringLiteral("bn"),
-                               ballast::security::Credentials{FakeBinance::docsApiKey(), FakeBinance::docsSecretKey()},
-                               passphrase())
-                        .ok());
-        }
-        {
-            QNetworkAccessManager network;
-            ballast::exchange::BinanceConfig config;
-            config.baseUrl = QUrl(m_url);
-            config.apiKey = FakeBinance::docsApiKey().toLatin1();
-            config.secret = FakeBinance::docsSecretKey().toLatin1();
-            ballast::exchange::BinanceExchange exchange(&network, config);
-            const auto synced = ledger.sync(*account, exchange);
-            QVERIFY2(synced.ok(), qPrintable(synced.ok() ? QString() : synced.error().message));
-        }
         QList<ballast::domain::Target> targets;
         for (const QString &asset : kSells + kBuys)
             targets.append({asset, dec("0.225"), {}});
         targets.append({QStringLiteral("USDT"), dec("0.1"), {}});
-        QVERIFY(ledger
-                    .setTargets(QStringLiteral("Main"), targets,
-                                ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.01})
-                    .ok());
+        const QString prepared = ballast::test::prepareRebalanceLedger(temp, m_url, passphrase(), targets);
+        QVERIFY2(prepared.isEmpty(), qPrintable(prepared));
 
         ballast::ui::AppContext context(temp.db(), temp.path());
         ballast::ui::MainWindow window(context);

@@ -551,7 +551,12 @@ private slots:
                     const auto report = unrealizedPnl(r->openLots, prices, RandomHistory::quote());
                     QVERIFY(report.missingPrices.isEmpty());
                     const Decimal pnl = r->realized + report.unrealized + r->income - r->feesExpensed;
-                    QCOMPARE(pnl, report.value - r->netInvested);
+                    QVERIFY2(pnl == report.value - r->netInvested,
+                             qPrintable(QStringLiteral("seed %1, %2: realized + unrealized + income - fees = %3, "
+                                                       "value - net invested = %4")
+                                            .arg(seed)
+                                            .arg(ballast::analytics::costMethodName(m), pnl.toString(),
+                                                 (report.value - r->netInvested).toString())));
                     const Decimal economic = r->realized + report.unrealized - r->feesExpensed;
                     if (!total)
                         total = economic;
@@ -571,6 +576,54 @@ private slots:
         QVERIFY(kinds.value(DisposalKind::Withdrawal) > 100);
         QVERIFY(kinds.value(DisposalKind::Adjustment) > 100);
         QVERIFY(pooled > 1000);
+    }
+
+    // Every method in one pass gives, method by method, exactly what one
+    // call per method gives: the same lots, disposals and totals.
+    void allMethodsInOnePassEqualOnePassEach()
+    {
+        const QList<CostMethod> methods = {CostMethod::Hifo, CostMethod::Fifo, CostMethod::Average, CostMethod::Lifo};
+        for (quint32 seed = 1; seed <= 30; ++seed) {
+            RandomHistoryOptions o;
+            o.seed = seed;
+            o.transactions = 300;
+            const RandomHistory history(o);
+            CostBasisOptions options;
+            options.quoteAsset = RandomHistory::quote();
+            options.feesIntoBasis = seed % 2 == 0;
+            options.priceAt = [&history](const QString &asset, const QDateTime &t) {
+                return history.close(asset, t.toUTC().date());
+            };
+            const auto all = computeCostBasis(history.transactions(), options, methods);
+            QVERIFY2(all, qPrintable(QStringLiteral("seed %1").arg(seed)));
+            QCOMPARE(all->size(), methods.size());
+            for (qsizetype i = 0; i < methods.size(); ++i) {
+                options.method = methods[i];
+                const auto one = computeCostBasis(history.transactions(), options);
+                QVERIFY(one);
+                const CostBasisResult &a = (*all)[i];
+                const QString where =
+                    QStringLiteral("seed %1, %2").arg(seed).arg(ballast::analytics::costMethodName(methods[i]));
+                QVERIFY2(a.openLots == one->openLots, qPrintable(where + QStringLiteral(": open lots")));
+                QVERIFY2(a.disposals == one->disposals, qPrintable(where + QStringLiteral(": disposals")));
+                QVERIFY2(a.realized == one->realized && a.income == one->income && a.feesExpensed == one->feesExpensed
+                             && a.netInvested == one->netInvested && a.unmatchedTransfers == one->unmatchedTransfers,
+                         qPrintable(where + QStringLiteral(": totals")));
+            }
+        }
+        // An error is the same error.
+        Ledger l(QStringLiteral("USDT"));
+        l.deposit(at(2021, 1, 1), QStringLiteral("USDT"), "100");
+        l.trade(at(2021, 1, 2), Side::Buy, btc(), "1", "50");
+        l.trade(at(2021, 1, 3), Side::Sell, btc(), "2", "60");
+        CostBasisOptions options;
+        options.quoteAsset = QStringLiteral("USDT");
+        const auto one = computeCostBasis(l.txs(), options);
+        const auto all = computeCostBasis(l.txs(), options, methods);
+        QVERIFY(!one);
+        QVERIFY(!all);
+        QCOMPARE(all.error().code, QStringLiteral("costbasis.oversold"));
+        QCOMPARE(all.error().message, one.error().message);
     }
 
 private:

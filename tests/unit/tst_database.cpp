@@ -1,5 +1,6 @@
 #include "services/ledger.h"
 #include "storage/database.h"
+#include "storage/pricestore.h"
 #include "storage/schema.h"
 #include "testsupport.h"
 
@@ -311,6 +312,54 @@ private slots:
                      .arg(QDir::toNativeSeparators(temp.path())));
         QVERIFY(!db.inTransaction());
         QCOMPARE(ballast::test::contentDigest(db), before);
+    }
+
+    // The newest price per asset at or before a time, for one quote; checked
+    // against the same answer worked out from the list of stored prices.
+    void latestPricesAreTheNewestPerAssetAtOrBeforeTheTime()
+    {
+        using ballast::domain::PricePoint;
+        using ballast::money::Decimal;
+        ballast::test::TempDatabase temp;
+        ballast::storage::PriceStore store(temp.db());
+        const QStringList assets = {QStringLiteral("ADA"), QStringLiteral("BTC"), QStringLiteral("ETH"),
+                                    QStringLiteral("ZEC")};
+        QList<PricePoint> points;
+        int n = 0;
+        for (const QString &asset : assets) {
+            for (const QString &quote : {QStringLiteral("USDT"), QStringLiteral("EUR")}) {
+                if (asset == QLatin1String("ZEC") && quote == QLatin1String("USDT"))
+                    continue; // priced only in EUR
+                for (int day = 0; day < 5; ++day) {
+                    if (asset == QLatin1String("ETH") && day < 3)
+                        continue; // priced only from the fourth day
+                    points.append({asset, quote, QDateTime(QDate(2024, 1, 1 + day), QTime(12, 0), QTimeZone::utc()),
+                                   Decimal::fromInt(++n), QStringLiteral("test")});
+                }
+            }
+        }
+        QVERIFY(store.setPrices(points).ok());
+        for (const int day : {0, 1, 2, 3, 4, 9}) {
+            const qint64 at = QDateTime(QDate(2024, 1, 1 + day), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+            QHash<QString, PricePoint> expected;
+            for (const PricePoint &p : std::as_const(points)) {
+                if (p.quote == QLatin1String("USDT") && p.time.toMSecsSinceEpoch() <= at
+                    && (!expected.contains(p.asset) || expected.value(p.asset).time < p.time))
+                    expected.insert(p.asset, p);
+            }
+            auto latest = store.latestAll(QStringLiteral("USDT"), at);
+            if (!latest)
+                QFAIL(qPrintable(latest.error().message));
+            QCOMPARE(latest->keys().size(), expected.size());
+            for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+                QVERIFY2(latest->contains(it.key()), qPrintable(it.key()));
+                QCOMPARE(latest->value(it.key()).price, it.value().price);
+                QCOMPARE(latest->value(it.key()).time, it.value().time);
+            }
+        }
+        auto before = store.latestAll(QStringLiteral("USDT"), 0);
+        QVERIFY(before.ok());
+        QVERIFY(before->isEmpty());
     }
 
     void decimalColumnRejectsDamagedValue()

@@ -700,6 +700,17 @@ void TestDecimal::div_data()
                 {u"-0.000000000000000002"_s, u"-0.000000000000000003"_s, u"-0.000000000000000003"_s,
                  u"-0.000000000000000002"_s, u"-0.000000000000000003"_s, u"-0.000000000000000002"_s});
 
+    // Divisors of at most 8 decimals above 2^64 units (18.45), as lot
+    // quantities are: worked by hand, 1 / 30 = 0.0333... and
+    // 1000 / 20.5 = 48.780487804878048780 4878...
+    const QString thirtieth = u"0.033333333333333333"_s;
+    const QString thirtiethUp = u"0.033333333333333334"_s;
+    addModeRows("1/30", u"1"_s, u"30"_s, {thirtieth, thirtiethUp, thirtieth, thirtiethUp, thirtieth, thirtieth});
+    addModeRows("-1000/20.5", u"-1000"_s, u"20.5"_s,
+                {u"-48.78048780487804878"_s, u"-48.780487804878048781"_s, u"-48.780487804878048781"_s,
+                 u"-48.78048780487804878"_s, u"-48.78048780487804878"_s, u"-48.78048780487804878"_s});
+    addModeRows("exact by 40", u"2"_s, u"40"_s, {u"0.05"_s, u"0.05"_s, u"0.05"_s, u"0.05"_s, u"0.05"_s, u"0.05"_s});
+
     // Expected values from Python's decimal module (quantize 1e-18).
     addModeRows("wide quotient", u"123456.789012345678"_s, u"98765.432109876543"_s,
                 {u"1.249999988609374993"_s, u"1.249999988609374994"_s, u"1.249999988609374993"_s,

@@ -151,6 +151,49 @@ private slots:
         QVERIFY(std::abs(*mwr - twr.total) > 0.005);
     }
 
+    // CFA Institute, CFA Program curriculum, Level I, Quantitative Methods,
+    // the example of money- and time-weighted returns (as quoted in
+    // analystforum.com/t/holding-period-return/121909): one share bought at
+    // $200 at t = 0, a second at $225 at t = 1, both sold at $235 at t = 2, a
+    // $5 dividend a share each year, not reinvested. Worked by hand: the
+    // yearly holding-period returns are (225 + 5) / 200 - 1 = 15 % and
+    // (470 + 10) / 450 - 1 = 6.67 %, so the time-weighted return is
+    // 1.15 x 480 / 450 - 1 = 22.67 % over the two years, sqrt of that growth
+    // = 10.76 % a year. The money-weighted return solves
+    // -200 - 220 v + 480 v^2 = 0 (v = 1 / (1 + r)): v = (220 + sqrt(432400)) /
+    // 960, r = 9.39 %.
+    void cfaCurriculumTwrAndMwr()
+    {
+        // The portfolio is the share and the dividend cash until it is paid
+        // out: 230 at the end of the first year; the next day the dividend
+        // leaves (-5) and the second share's price comes in (+225).
+        const QList<DailyValue> values{{QDate(2021, 1, 1), dec("200")},
+                                       {QDate(2022, 1, 1), dec("230")},
+                                       {QDate(2022, 1, 2), dec("450")},
+                                       {QDate(2023, 1, 1), dec("480")}};
+        const QList<ExternalFlow> flows{{noon(QDate(2021, 1, 1)), dec("200")}, {noon(QDate(2022, 1, 2)), dec("220")}};
+        const auto returns = returnsOf(values, flows);
+        QCOMPARE(returns.size(), std::size_t(4));
+        QCOMPARE_NEAR(returns[1].value, 0.15, 1e-15);
+        QCOMPARE_NEAR(returns[2].value, 0.0, 1e-15);
+        QCOMPARE_NEAR(returns[3].value, 480.0 / 450.0 - 1.0, 1e-15);
+        // From the close of the first day (the purchase) to the sale: two years.
+        const auto twr = Performance::timeWeighted(returns, QDate(2021, 1, 1));
+        QCOMPARE(twr.days, qint64(730));
+        QCOMPARE_NEAR(twr.total, 1.15 * 480.0 / 450.0 - 1.0, 1e-14);
+        QCOMPARE_NEAR(twr.total, 0.2267, 5e-5);
+        QCOMPARE_NEAR(twr.annualised, std::sqrt(1.15 * 480.0 / 450.0) - 1.0, 1e-12);
+        QCOMPARE_NEAR(twr.annualised, 0.10755, 1e-5); // 10.76 % to two places
+
+        // The investor's own cash flows, a year of 365 days apart.
+        const QList<CashFlowAt> investor{
+            {QDate(2021, 1, 1), dec("-200")}, {QDate(2022, 1, 1), dec("-220")}, {QDate(2023, 1, 1), dec("480")}};
+        const auto mwr = Performance::xirr(investor);
+        QVERIFY(mwr);
+        QCOMPARE_NEAR(*mwr, 960.0 / (220.0 + std::sqrt(432400.0)) - 1.0, 1e-10);
+        QCOMPARE_NEAR(*mwr, 0.0939, 5e-5);
+    }
+
     void noFlowsEqualsSimpleReturn()
     {
         for (quint32 seed = 1; seed <= 50; ++seed) {
@@ -381,6 +424,112 @@ private slots:
         // The ETH deposit is not a return: day 2 gains only BTC's 20.
         const auto returns = returnsOf(series->values, series->flows);
         QCOMPARE_NEAR(returns[1].value, 4020.0 / 4000.0 - 1.0, 1e-15);
+    }
+
+    // Generated ledgers with one opening deposit and then only trades (fees
+    // in the quote), income and fee transactions: none of them is a flow, so
+    // the time-weighted return from the first day's close to any later
+    // day's close is the simple return of the value between them.
+    void noFlowsTwrEqualsValueReturnOnGeneratedLedgers()
+    {
+        const QString quote = QStringLiteral("USDT");
+        const QStringList assets = {QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("SOL")};
+        constexpr int kDays = 150;
+        const QDate start(2022, 3, 1);
+        for (quint32 seed = 1; seed <= 25; ++seed) {
+            QRandomGenerator rng(seed);
+            // Daily closes at 4 decimals, a random walk per asset.
+            QHash<QString, QList<Decimal>> closes;
+            for (const QString &asset : assets) {
+                double price = 50.0 + rng.bounded(5000);
+                for (int d = 0; d < kDays; ++d) {
+                    price *= 1.0 + (rng.generateDouble() - 0.48) * 0.08;
+                    closes[asset].append(Decimal::fromDouble(price, 4).valueOr(Decimal::fromInt(1)));
+                }
+            }
+            const auto close = [&](const QString &asset, QDate day) -> std::optional<Decimal> {
+                if (asset == quote)
+                    return Decimal::fromInt(1);
+                const qint64 d = start.daysTo(day);
+                if (d < 0 || d >= kDays)
+                    return std::nullopt;
+                return closes.value(asset).at(d);
+            };
+            QList<Transaction> txs;
+            qint64 id = 0;
+            const auto make = [&](TransactionKind kind, int day, int minute, const QString &asset) {
+                Transaction tx;
+                tx.id = ++id;
+                tx.kind = kind;
+                tx.accountId = 1;
+                tx.asset = asset;
+                tx.time = QDateTime(start.addDays(day), QTime(0, 0), QTimeZone::utc()).addSecs(60 * (minute + 1));
+                return tx;
+            };
+            Transaction deposit = make(TransactionKind::Deposit, 0, 0, quote);
+            deposit.quantity = Decimal::fromInt(100000);
+            deposit.price = Decimal::fromInt(1);
+            txs.append(deposit);
+            QHash<QString, Decimal> held{{quote, deposit.quantity}};
+            for (int day = 1; day < kDays; ++day) {
+                const int count = rng.bounded(4);
+                for (int k = 0; k < count; ++k) {
+                    const QString asset = assets[rng.bounded(static_cast<int>(assets.size()))];
+                    const Decimal price = *close(asset, start.addDays(day));
+                    const int roll = rng.bounded(10);
+                    if (roll < 6) { // a trade, with a fee in the quote
+                        Transaction tx = make(TransactionKind::Trade, day, k, asset);
+                        tx.quote = quote;
+                        tx.price = price;
+                        const bool buy = rng.bounded(2) == 0 || !held.value(asset).isPositive();
+                        tx.side = buy ? ballast::domain::Side::Buy : ballast::domain::Side::Sell;
+                        const double budget = buy ? held.value(quote).toDouble() * 0.2 / price.toDouble()
+                                                  : held.value(asset).toDouble() * 0.5;
+                        tx.quantity = Decimal::fromDouble(budget, 6, RoundingMode::Down).valueOr(Decimal());
+                        tx.fee = (tx.tradeQuote() * dec("0.001")).rounded(8);
+                        tx.feeAsset = quote;
+                        if (!tx.quantity.isPositive()
+                            || held.value(quote) < tx.fee + (buy ? tx.tradeQuote() : Decimal()))
+                            continue;
+                        held[asset] += buy ? tx.quantity : -tx.quantity;
+                        held[quote] += (buy ? -tx.tradeQuote() : tx.tradeQuote()) - tx.fee;
+                        txs.append(tx);
+                    } else if (roll < 8) { // staking income, valued at the close
+                        Transaction tx = make(TransactionKind::Income, day, k, asset);
+                        tx.subkind = QStringLiteral("staking");
+                        tx.quantity = dec("0.01");
+                        tx.price = price;
+                        held[asset] += tx.quantity;
+                        txs.append(tx);
+                    } else if (held.value(asset).isPositive()) { // a network fee paid in the asset
+                        Transaction tx = make(TransactionKind::Fee, day, k, asset);
+                        tx.quantity = (held.value(asset) * dec("0.001")).rounded(8);
+                        tx.price = price;
+                        if (!tx.quantity.isPositive())
+                            continue;
+                        held[asset] -= tx.quantity;
+                        txs.append(tx);
+                    }
+                }
+            }
+            const auto series = Performance::buildDailySeries(txs, quote, close, start.addDays(kDays - 1));
+            QVERIFY2(series, qPrintable(QStringLiteral("seed %1").arg(seed)));
+            QCOMPARE(series->flows.size(), 1); // the opening deposit only
+            QVERIFY(series->missing.isEmpty());
+            const auto returns = Performance::dailyReturns(series->values, series->flows);
+            QVERIFY(returns);
+            const QList<DailyValue> &v = series->values;
+            for (const int to : {10, 75, kDays - 1}) {
+                const auto twr = Performance::timeWeighted(*returns, v.front().date, v[to].date);
+                const double simple = v[to].value.toDouble() / v.front().value.toDouble() - 1.0;
+                QVERIFY2(near(twr.total, simple, 1e-12, "twr"),
+                         qPrintable(QStringLiteral("seed %1, day %2: TWR %3, value return %4")
+                                        .arg(seed)
+                                        .arg(to)
+                                        .arg(twr.total, 0, 'g', 17)
+                                        .arg(simple, 0, 'g', 17)));
+            }
+        }
     }
 
     // On random ledgers the last day's value equals the open lots valued at

@@ -89,40 +89,42 @@ class PriceHistory
 {
 public:
     PriceHistory(services::LedgerQueries &store, QString asset, QString quote)
-        : m_store(store)
-        , m_asset(std::move(asset))
+        : m_asset(std::move(asset))
         , m_quote(std::move(quote))
     {
         if (m_asset == m_quote)
             return;
-        if (auto candles = m_store.candles(m_asset, m_quote, QStringLiteral("1d"))) {
+        if (auto candles = store.candles(m_asset, m_quote, QStringLiteral("1d"))) {
             for (const auto &candle : *candles) {
                 if (std::isfinite(candle.close) && candle.close > 0.0)
                     m_closes.emplace_back(candle.openTimeMs + kDayMs, candle.close);
             }
         }
+        if (!m_closes.empty())
+            return;
+        // No candle history: the stored exact prices, read once (one query per
+        // point took seconds on a ledger of eight years of daily prices).
+        if (auto points = store.priceHistory(m_asset, m_quote)) {
+            m_closes.reserve(static_cast<std::size_t>(points->size()));
+            for (const auto &point : std::as_const(*points))
+                m_closes.emplace_back(point.time.toMSecsSinceEpoch(), point.price.toDouble());
+        }
     }
 
     /// The price at @p timeMs; 0 when none is known.
-    double at(qint64 timeMs)
+    [[nodiscard]] double at(qint64 timeMs) const
     {
         if (m_asset == m_quote)
             return 1.0;
-        if (!m_closes.empty()) {
-            const auto it = std::upper_bound(m_closes.begin(), m_closes.end(), timeMs,
-                                             [](qint64 t, const std::pair<qint64, double> &c) { return t < c.first; });
-            return it == m_closes.begin() ? 0.0 : std::prev(it)->second;
-        }
-        // No candle history: the stored exact prices (one lookup per point).
-        auto latest = m_store.latestPrice(m_asset, m_quote, timeMs);
-        return latest && latest->has_value() ? (*latest)->price.toDouble() : 0.0;
+        const auto it = std::upper_bound(m_closes.begin(), m_closes.end(), timeMs,
+                                         [](qint64 t, const std::pair<qint64, double> &c) { return t < c.first; });
+        return it == m_closes.begin() ? 0.0 : std::prev(it)->second;
     }
 
 private:
-    services::LedgerQueries &m_store;
     QString m_asset;
     QString m_quote;
-    std::vector<std::pair<qint64, double>> m_closes; // close time, close
+    std::vector<std::pair<qint64, double>> m_closes; // close time (or price time), price
 };
 
 } // namespace

@@ -3,7 +3,10 @@
 #include "export/exporttarget.h"
 
 #include <QList>
+#include <QShowEvent>
 #include <QWidget>
+
+#include <functional>
 
 namespace ballast::ui {
 
@@ -29,8 +32,35 @@ public:
 protected:
     [[nodiscard]] AppContext &context() const { return m_context; }
 
+    /// Runs @p load now when the page is on show, otherwise once, the next
+    /// time it is shown (a newer call replaces a pending one). For what a
+    /// page reads at length (every transaction, the cost basis, the daily
+    /// series): while hidden the page then costs nothing when the window opens
+    /// or the ledger changes. Work that the page on show needs and that takes
+    /// long still belongs on a worker thread (see AlertMonitor).
+    void whenShown(std::function<void()> load)
+    {
+        if (isVisible()) {
+            m_pending = nullptr;
+            load();
+        } else {
+            m_pending = std::move(load);
+        }
+    }
+
+    void showEvent(QShowEvent *event) override
+    {
+        QWidget::showEvent(event);
+        if (m_pending) {
+            const std::function<void()> load = std::move(m_pending);
+            m_pending = nullptr;
+            load();
+        }
+    }
+
 private:
     AppContext &m_context;
+    std::function<void()> m_pending; ///< what whenShown() put off until the page is shown
 };
 
 } // namespace ballast::ui
