@@ -12,7 +12,7 @@ namespace ballast::ui {
 
 namespace {
 
-constexpr double kFullColourAt = 0.10; ///< a month of +/-10 % gets the full colour
+constexpr double kFullColourAt = 0.20; ///< a month of +/-20 % gets the full colour
 
 QString signedPercent(double fraction)
 {

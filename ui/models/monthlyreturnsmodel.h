@@ -13,7 +13,7 @@ namespace ballast::ui {
 
 /// Monthly time-weighted returns as a year x month table with a year total,
 /// coloured like a heat map: green for gains, red for losses, deeper the
-/// larger the return (full colour at 10 % a month).
+/// larger the return (full colour at 20 % a month).
 class MonthlyReturnsModel : public QAbstractTableModel
 {
     Q_OBJECT
