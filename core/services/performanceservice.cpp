@@ -34,6 +34,7 @@ struct PerformanceService::Inputs
     qint64 portfolioId = 0;
     QString quote;
     CostMethod method = CostMethod::Fifo; ///< the portfolio's
+    bool simulated = false; ///< a stored price read is simulated
     QList<Transaction> transactions;
     QHash<qint64, QString> accountNames;
     QHash<QString, QMap<QDate, Decimal>> closes; ///< asset -> UTC day -> close
@@ -179,8 +180,10 @@ Result<PerformanceService::Inputs> PerformanceService::load(const QString &accou
                 observations.insert(candle.openTimeMs + kDayMs - 1, *close);
         }
         // Stored prices are exact and win over a trade at the same millisecond.
-        for (const domain::PricePoint &point : *points)
+        for (const domain::PricePoint &point : *points) {
             observations.insert(point.time.toMSecsSinceEpoch(), point.price);
+            in.simulated = in.simulated || point.isSimulated();
+        }
         // The close of a day is its last observation.
         QMap<QDate, Decimal> &closes = in.closes[asset];
         for (auto it = observations.cbegin(); it != observations.cend(); ++it)
@@ -242,6 +245,7 @@ Result<PerformanceHistory> PerformanceService::history(const PerformanceQuery &q
     history.quote = data.quote;
     history.account = query.account;
     history.asset = query.asset;
+    history.simulated = data.simulated;
     history.series = std::move(*series);
     history.returns = std::move(*returns);
     return history;

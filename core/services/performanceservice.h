@@ -44,6 +44,7 @@ struct PerformanceHistory
     QString quote;
     QString account; ///< as asked; empty: every account
     QString asset; ///< as asked; empty: the whole portfolio
+    bool simulated = false; ///< some price it was valued with is simulated (the demo's)
     analytics::DailySeries series;
     std::vector<analytics::DailyReturn> returns;
 };

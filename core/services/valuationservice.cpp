@@ -25,7 +25,8 @@ qint64 closeMs(QDate day)
 
 bool sameRow(const domain::Valuation &a, const domain::Valuation &b)
 {
-    return a.value == b.value && a.quote == b.quote && a.netInvested == b.netInvested && a.missing == b.missing;
+    return a.value == b.value && a.quote == b.quote && a.simulated == b.simulated && a.netInvested == b.netInvested
+        && a.missing == b.missing;
 }
 
 } // namespace
@@ -80,6 +81,7 @@ Result<RebuildReport> ValuationService::store(const PerformanceHistory &history)
         row.kind = domain::Valuation::Kind::Daily;
         row.value = values[i].value;
         row.quote = history.quote;
+        row.simulated = history.simulated;
         row.netInvested = i < invested.size() ? invested[i].value : money::Decimal();
         row.missing = missingOn.value(values[i].date).join(QLatin1Char(','));
         rows.append(row);
