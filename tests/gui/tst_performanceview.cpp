@@ -208,7 +208,9 @@ void TestPerformanceView::depositAtSamePriceIsNoChange()
     QCOMPARE(daily.last().missing, QStringLiteral("BTC"));
     QCOMPARE(m_view->report().missing.size(), 30);
     const QString missing = label(QStringLiteral("perf_missing"));
-    QVERIFY2(missing.contains(QStringLiteral("30")), qPrintable(missing));
+    QVERIFY2(missing.contains(QStringLiteral("BTC on 30 day")), qPrintable(missing));
+    QVERIFY2(missing.contains(QLocale().toString(start.addDays(1), QLocale::ShortFormat)), qPrintable(missing));
+    QCOMPARE(label(QStringLiteral("perf_drawdowns_title")), QStringLiteral("Drawdown periods: none in this range"));
 }
 
 void TestPerformanceView::heatMapAndDrawdowns()

@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMap>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -67,10 +68,9 @@ PerformancePanel::PerformancePanel(QWidget *parent)
 
     m_monthlyTable = makeTable(m_monthly, QStringLiteral("monthlyReturns"), tr("Monthly time-weighted returns"), this);
     m_monthlyTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_monthlyTable->horizontalHeader()->setMinimumSectionSize(52);
+    m_monthlyTable->horizontalHeader()->setMinimumSectionSize(64);
     m_drawdownsTable = makeTable(m_drawdowns, QStringLiteral("drawdowns"), tr("Drawdown periods"), this);
-    m_drawdownsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_drawdownsTable->horizontalHeader()->setStretchLastSection(true);
+    m_drawdownsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_drawdownsTable->verticalHeader()->hide();
 
     auto *monthlyBox = new QWidget(this);
@@ -84,17 +84,20 @@ PerformancePanel::PerformancePanel(QWidget *parent)
     auto *drawdownBox = new QWidget(this);
     auto *drawdownLayout = new QVBoxLayout(drawdownBox);
     drawdownLayout->setContentsMargins(0, 0, 0, 0);
-    auto *drawdownTitle = new QLabel(tr("Drawdown periods, deepest first"), drawdownBox);
-    drawdownTitle->setBuddy(m_drawdownsTable);
-    drawdownLayout->addWidget(drawdownTitle);
+    m_drawdownsTitle = new QLabel(tr("Drawdown periods, deepest first"), drawdownBox);
+    m_drawdownsTitle->setObjectName(QStringLiteral("perf_drawdowns_title"));
+    m_drawdownsTitle->setBuddy(m_drawdownsTable);
+    drawdownLayout->addWidget(m_drawdownsTitle);
     drawdownLayout->addWidget(m_drawdownsTable, 1);
 
-    auto *tables = new QSplitter(Qt::Horizontal, this);
+    // One above the other: the thirteen columns of the heat map need the
+    // whole width to show "+140.5 %" unclipped.
+    auto *tables = new QSplitter(Qt::Vertical, this);
     tables->setChildrenCollapsible(false);
     tables->addWidget(monthlyBox);
     tables->addWidget(drawdownBox);
-    tables->setStretchFactor(0, 3);
-    tables->setStretchFactor(1, 2);
+    tables->setStretchFactor(0, 1);
+    tables->setStretchFactor(1, 1);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 4, 0, 0);
@@ -145,21 +148,37 @@ void PerformancePanel::setReport(const services::PerformanceReport &report, cons
                               locale.toString(report.to, QLocale::ShortFormat)));
     m_monthly->setReturns(report.monthly);
     m_drawdowns->setPeriods(report.drawdowns);
+    m_drawdownsTitle->setText(report.drawdowns.isEmpty() ? tr("Drawdown periods: none in this range")
+                                                         : tr("Drawdown periods, deepest first"));
     if (report.missing.isEmpty()) {
         m_missing->clear();
         m_missing->hide();
     } else {
-        QStringList days;
+        // Per asset: how many days, the first and the last.
+        struct Span
+        {
+            int days = 0;
+            QDate first;
+            QDate last;
+            bool zero = false;
+        };
+        QMap<QString, Span> spans;
         for (const analytics::MissingPrice &m : report.missing) {
-            if (days.size() == 8) {
-                days.append(tr("…"));
-                break;
-            }
-            days.append(QStringLiteral("%1 %2").arg(locale.toString(m.date, QLocale::ShortFormat), m.asset));
+            Span &span = spans[m.asset];
+            if (span.days++ == 0)
+                span.first = m.date;
+            span.last = m.date;
+            span.zero = span.zero || !m.carried;
         }
-        m_missing->setText(
-            tr("%n day(s) valued without their own price: %1", nullptr, static_cast<int>(report.missing.size()))
-                .arg(days.join(QStringLiteral(", "))));
+        QStringList parts;
+        for (auto it = spans.cbegin(); it != spans.cend(); ++it) {
+            parts.append(tr("%1 on %n day(s) from %2 to %3%4", nullptr, it->days)
+                             .arg(it.key(), locale.toString(it->first, QLocale::ShortFormat),
+                                  locale.toString(it->last, QLocale::ShortFormat),
+                                  it->zero ? tr(" (some at zero: no earlier price)") : QString()));
+        }
+        m_missing->setText(tr("Valued without a price of their own (carried from the last one): %1")
+                               .arg(parts.join(QStringLiteral("; "))));
         m_missing->show();
     }
 }

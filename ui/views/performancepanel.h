@@ -41,6 +41,7 @@ private:
     QLabel *m_invested = nullptr;
     QLabel *m_value = nullptr;
     QLabel *m_missing = nullptr;
+    QLabel *m_drawdownsTitle = nullptr;
     MonthlyReturnsModel *m_monthly = nullptr;
     DrawdownsModel *m_drawdowns = nullptr;
     QTableView *m_monthlyTable = nullptr;
