@@ -322,6 +322,7 @@ void DashboardView::requestHistory()
     ++m_generation;
     // While an execution runs it is the only writer: read, rebuild later.
     const bool store = !context().isExecuting();
+    m_worker->request(m_generation);
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, generation = m_generation, store] { worker->load(generation, store); },
         Qt::QueuedConnection);

@@ -12,6 +12,8 @@ PerformanceWorker::PerformanceWorker(QString databasePath, Clock clock)
 
 void PerformanceWorker::load(int generation, bool store)
 {
+    if (generation != m_latest)
+        return; // superseded by a newer request before it started
     PerformanceLoad result;
     result.generation = generation;
     auto opened = storage::Database::open(m_databasePath, storage::Database::Mode::ReadWriteExisting);

@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QString>
 
+#include <atomic>
+
 namespace ballast::ui {
 
 /// What the dashboard gets from one load: the portfolio's whole daily
@@ -36,6 +38,8 @@ public:
     /// Loads the history of the first portfolio; with @p store, also brings
     /// the stored daily valuations up to date (only the days that changed).
     void load(int generation, bool store);
+    /// The newest request (thread-safe): a load queued before it is skipped.
+    void request(int generation) { m_latest = generation; }
 
 signals:
     void loaded(const ballast::ui::PerformanceLoad &result);
@@ -43,6 +47,7 @@ signals:
 private:
     QString m_databasePath;
     Clock m_clock;
+    std::atomic<int> m_latest{0};
 };
 
 } // namespace ballast::ui
