@@ -82,6 +82,7 @@ private:
 
     // Performance and cost basis (commands_performance.cpp).
     int cmdPerformance(QCommandLineParser &parser);
+    int cmdValuations(QCommandLineParser &parser);
     int cmdLots(QCommandLineParser &parser);
     int cmdGains(QCommandLineParser &parser);
     int cmdCostMethod(QCommandLineParser &parser);

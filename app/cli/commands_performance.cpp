@@ -5,6 +5,7 @@
 #include "domain/assetcatalog.h"
 #include "io/exports.h"
 #include "services/performanceservice.h"
+#include "services/valuationservice.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -90,8 +91,16 @@ void Cli::registerPerformanceCommands()
              p.addOption({QStringLiteral("account"),
                           QStringLiteral("Only this account (its transfers count as deposits and withdrawals)."),
                           QStringLiteral("NAME")});
+             p.addOption({QStringLiteral("asset"),
+                          QStringLiteral("Only this asset: its holding's value, its buys, sells, deposits and "
+                                         "withdrawals as flows."),
+                          QStringLiteral("SYM")});
          },
          &Cli::cmdPerformance});
+    m_commands.append({QStringLiteral("valuations"),
+                       QStringLiteral("Rebuild the stored daily valuations from the transactions and stored prices "
+                                      "(writes only the days that changed)."),
+                       QStringLiteral("rebuild"), nullptr, &Cli::cmdValuations});
     m_commands.append(
         {QStringLiteral("lots"), QStringLiteral("Open lots with their cost and unrealized P&L."), QString(),
          [](QCommandLineParser &p) {
@@ -143,6 +152,63 @@ int Cli::cmdCostMethod(QCommandLineParser &parser)
     return 0;
 }
 
+int Cli::cmdValuations(QCommandLineParser &parser)
+{
+    const QStringList arguments = parser.positionalArguments();
+    if (arguments != QStringList{QStringLiteral("rebuild")})
+        return usageError(QStringLiteral("usage: ballast-cli valuations rebuild"));
+    auto report = services::ValuationService(db(), clock(), portfolioName()).rebuild();
+    if (!report)
+        return fail(report.error());
+    if (json()) {
+        QJsonArray missing;
+        for (const analytics::MissingPrice &m : std::as_const(report->missing)) {
+            missing.append(QJsonObject{{QStringLiteral("date"), isoDay(m.date)},
+                                       {QStringLiteral("asset"), m.asset},
+                                       {QStringLiteral("carried"), m.carried}});
+        }
+        CliOutput::json(QJsonDocument(QJsonObject{
+            {QStringLiteral("portfolio"), report->portfolio},
+            {QStringLiteral("quote"), report->quote},
+            {QStringLiteral("first"), report->first.isValid() ? QJsonValue(isoDay(report->first)) : QJsonValue()},
+            {QStringLiteral("last"), report->last.isValid() ? QJsonValue(isoDay(report->last)) : QJsonValue()},
+            {QStringLiteral("days"), report->days},
+            {QStringLiteral("changed_from"),
+             report->changedFrom ? QJsonValue(isoDay(*report->changedFrom)) : QJsonValue()},
+            {QStringLiteral("written"), report->written},
+            {QStringLiteral("removed"), report->removed},
+            {QStringLiteral("days_without_price"), missing},
+        }));
+        return 0;
+    }
+    if (report->days == 0) {
+        CliOutput::line(QStringLiteral("No complete day since the first transaction: no daily valuation stored (%1 "
+                                       "removed)")
+                            .arg(report->removed));
+        return 0;
+    }
+    CliOutput::line(QStringLiteral("Daily valuations of \"%1\" in %2: %3 days, %4 to %5")
+                        .arg(report->portfolio, report->quote)
+                        .arg(report->days)
+                        .arg(isoDay(report->first), isoDay(report->last)));
+    CliOutput::line(report->changedFrom
+                        ? QStringLiteral("Rewritten from %1: %2 days written, %3 removed")
+                              .arg(isoDay(*report->changedFrom))
+                              .arg(report->written)
+                              .arg(report->removed)
+                        : QStringLiteral("Already up to date: nothing written (%1 removed)").arg(report->removed));
+    if (!report->missing.isEmpty()) {
+        CliOutput::line(QStringLiteral("Days without their own price (%1):").arg(report->missing.size()));
+        for (const analytics::MissingPrice &m : std::as_const(report->missing)) {
+            CliOutput::line(QStringLiteral("  %1 %2 %3")
+                                .arg(isoDay(m.date), m.asset,
+                                     m.carried ? QStringLiteral("valued at its last earlier close")
+                                               : QStringLiteral("no earlier close: valued at 0")));
+        }
+    }
+    return 0;
+}
+
 int Cli::cmdPerformance(QCommandLineParser &parser)
 {
     if (!parser.positionalArguments().isEmpty()) {
@@ -165,6 +231,12 @@ int Cli::cmdPerformance(QCommandLineParser &parser)
     if (query.from.isValid() && query.to.isValid() && query.from > query.to)
         return usageError(QStringLiteral("--from: after --to"));
     query.account = parser.value(QStringLiteral("account"));
+    if (parser.isSet(QStringLiteral("asset"))) {
+        auto symbol = domain::AssetCatalog::normalizeSymbol(parser.value(QStringLiteral("asset")));
+        if (!symbol)
+            return usageError(QStringLiteral("--asset: ") + symbol.error().message);
+        query.asset = *symbol;
+    }
     auto report = services::PerformanceService(db(), clock(), portfolioName()).performance(query);
     if (!report)
         return fail(report.error());
@@ -219,7 +291,8 @@ int Cli::cmdPerformance(QCommandLineParser &parser)
     CliOutput::line(
         QStringLiteral("Performance of \"%1\" in %2, close of %3 to close of %4%5")
             .arg(report->portfolio, report->quote, isoDay(report->from), isoDay(report->to),
-                 query.account.isEmpty() ? QString() : QStringLiteral(", account \"%1\"").arg(query.account)));
+                 (query.account.isEmpty() ? QString() : QStringLiteral(", account \"%1\"").arg(query.account))
+                     + (query.asset.isEmpty() ? QString() : QStringLiteral(", asset %1").arg(query.asset))));
     QList<QStringList> figures{
         {QStringLiteral("Time-weighted return"),
          signedPercent(report->twr.total)

@@ -3,6 +3,7 @@
 #include "services/demoportfolio.h"
 #include "services/ledgerqueries.h"
 #include "storage/database.h"
+#include "views/dashboardview.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -117,7 +118,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption &sizeOption = options.size;
 
     std::optional<ballast::ui::MainWindow::Page> page;
-    if (parser.isSet(viewOption)) {
+    // "performance": the dashboard with its Performance tab open.
+    const bool performanceTab = parser.value(viewOption) == QLatin1String("performance");
+    if (performanceTab) {
+        page = ballast::ui::MainWindow::Page::Dashboard;
+    } else if (parser.isSet(viewOption)) {
         page = ballast::ui::MainWindow::pageFromKey(parser.value(viewOption));
         if (!page) {
             qCritical("ballast: --view: unknown page \"%s\"", qPrintable(parser.value(viewOption)));
@@ -152,6 +157,10 @@ int main(int argc, char *argv[])
     ballast::ui::MainWindow window(context);
     if (page)
         window.showPage(*page);
+    if (performanceTab) {
+        if (auto *dashboard = window.findChild<ballast::ui::DashboardView *>())
+            dashboard->showPerformance(true);
+    }
     if (parser.isSet(screenshotOption)) {
         const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
         if (size.size() == 2)

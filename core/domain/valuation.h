@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QString>
 
+#include <optional>
+
 namespace ballast::domain {
 
 /// One stored valuation of a portfolio: the points of its equity curve.
@@ -17,6 +19,12 @@ struct Valuation
     money::Decimal value;
     QString quote;
     bool simulated = false; ///< valued with simulated prices
+    /// Daily rows rebuilt from the transactions: deposits - withdrawals at
+    /// their value up to this close; none for other rows.
+    std::optional<money::Decimal> netInvested;
+    /// Daily rows: the assets valued without their own close that day,
+    /// comma-separated; "BTC" at its last earlier close, "BTC=0" at zero.
+    QString missing;
 
     bool operator==(const Valuation &) const = default;
 };

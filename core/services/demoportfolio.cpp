@@ -4,12 +4,13 @@
 #include "exchange/paperexchange.h"
 #include "market/simulatedmarket.h"
 #include "services/ledger.h"
+#include "services/transactionservice.h"
+#include "services/valuationservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
 #include "storage/holdingsrepo.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
-#include "storage/valuationrepo.h"
 
 #include <QTimeZone>
 
@@ -22,7 +23,6 @@ using storage::guarded;
 using storage::PortfolioRepo;
 using storage::PriceStore;
 using storage::Transaction;
-using storage::ValuationRepo;
 
 using money::Decimal;
 using money::RoundingMode;
@@ -142,46 +142,90 @@ Status DemoPortfolio::create(Database &db, const Clock &clock)
             return Decimal::fromDouble(series[index].close, spec ? spec->priceDecimals : 8).valueOr({});
         };
         const Decimal fee = Decimal::fromInt(kFeeBps) / Decimal::fromInt(10000);
+        // The history is booked as the ledger's transactions (a deposit, then
+        // the trades of each rebalance at that day's close, fees in the
+        // quote), so the daily valuations are rebuilt from them like any
+        // account's.
+        TransactionService booked(db, [now] { return now; });
         QHash<QString, Decimal> quantities;
+        Decimal cash;
         auto valueOn = [&](const QDate &date) {
-            Decimal total;
+            Decimal total = cash;
             for (auto it = quantities.cbegin(); it != quantities.cend(); ++it)
                 total += it.value() * closeOf(it.key(), date);
             return total;
         };
-        auto rebalanceOn = [&](const QDate &date, const Decimal &capital) {
+        auto book = [&](const domain::Transaction &tx) -> Status {
+            auto added = booked.add(tx);
+            if (!added)
+                return added.error();
+            return {};
+        };
+        auto rebalanceOn = [&](const QDate &date, const Decimal &capital) -> Status {
+            const QDateTime at = QDateTime::fromMSecsSinceEpoch(midnightMs(date) + kDayMs - 1000, QTimeZone::utc());
+            QList<domain::Transaction> sells;
+            QList<domain::Transaction> buys;
             Decimal traded;
             for (const auto &target : portfolio.targets) {
+                if (target.asset == quote)
+                    continue;
                 const Decimal price = closeOf(target.asset, date);
-                const Decimal wanted = capital * target.weight;
-                traded += (wanted - quantities.value(target.asset) * price).abs();
+                traded += (capital * target.weight - quantities.value(target.asset) * price).abs();
             }
             const Decimal afterFees = capital - traded * fee;
             for (const auto &target : portfolio.targets) {
+                if (target.asset == quote)
+                    continue;
                 const Decimal price = closeOf(target.asset, date);
                 const auto rules = exchange::PaperExchange::defaultRules(target.asset, quote, price, {});
-                const Decimal quantity = target.asset == quote
-                    ? (afterFees * target.weight).rounded(6, RoundingMode::Down)
-                    : (afterFees * target.weight / price).floorToStep(rules.lotStep);
-                quantities.insert(target.asset, quantity);
+                const Decimal wanted = (afterFees * target.weight / price).floorToStep(rules.lotStep);
+                const Decimal delta = wanted - quantities.value(target.asset);
+                if (delta.isZero())
+                    continue;
+                domain::Transaction tx;
+                tx.kind = domain::TransactionKind::Trade;
+                tx.time = at;
+                tx.accountId = paper->id;
+                tx.side = delta.isPositive() ? domain::Side::Buy : domain::Side::Sell;
+                tx.asset = target.asset;
+                tx.quote = quote;
+                tx.quantity = delta.abs();
+                tx.price = price;
+                tx.fee = (tx.quantity * price * fee).rounded(6, RoundingMode::Up);
+                tx.feeAsset = quote;
+                tx.note = QStringLiteral("demo rebalance");
+                (delta.isPositive() ? buys : sells).append(tx);
+                quantities.insert(target.asset, wanted);
+                cash += (delta.isPositive() ? -tx.quantity : tx.quantity) * price - tx.fee;
             }
+            // Sells first, so the quote is there when the buys pay.
+            for (const domain::Transaction &tx : sells + buys) {
+                if (auto stored = book(tx); !stored)
+                    return stored;
+            }
+            return {};
         };
 
-        QList<domain::Valuation> valuations;
-        rebalanceOn(first, Decimal::fromInt(kStartingCapital));
-        for (QDate date = first; date <= lastComplete; date = date.addDays(1)) {
-            if (date != first && isQuarterEnd(date) && first.daysTo(date) > 30)
-                rebalanceOn(date, valueOn(date));
-            domain::Valuation row;
-            row.time = QDateTime::fromMSecsSinceEpoch(midnightMs(date) + kDayMs, QTimeZone::utc());
-            row.kind = domain::Valuation::Kind::Daily;
-            row.value = valueOn(date).rounded(8);
-            row.quote = quote;
-            row.simulated = true;
-            valuations.append(row);
-        }
-        if (auto stored = ValuationRepo(db).record(created->id, valuations); !stored)
+        domain::Transaction deposit;
+        deposit.kind = domain::TransactionKind::Deposit;
+        deposit.time = QDateTime::fromMSecsSinceEpoch(midnightMs(first) + kDayMs - 2000, QTimeZone::utc());
+        deposit.accountId = paper->id;
+        deposit.asset = quote;
+        deposit.quantity = Decimal::fromInt(kStartingCapital);
+        deposit.price = Decimal::fromInt(1);
+        deposit.note = QStringLiteral("demo capital");
+        if (auto stored = book(deposit); !stored)
             return stored;
+        cash = deposit.quantity;
+        if (auto done = rebalanceOn(first, cash); !done)
+            return done;
+        for (QDate date = first.addDays(1); date <= lastComplete; date = date.addDays(1)) {
+            if (isQuarterEnd(date) && first.daysTo(date) > 30) {
+                if (auto done = rebalanceOn(date, valueOn(date)); !done)
+                    return done;
+            }
+        }
+        quantities.insert(quote, cash);
 
         // Most of the bitcoin sits in a cold wallet; the rest trades on paper.
         QList<domain::Holding> onPaper;
@@ -199,6 +243,8 @@ Status DemoPortfolio::create(Database &db, const Clock &clock)
             return stored;
         if (auto stored = ledger.setHoldings(paper->name, onPaper); !stored)
             return stored;
+        if (auto rebuilt = ValuationService(db, [now] { return now; }).rebuild(); !rebuilt)
+            return rebuilt.error();
         transaction.commit();
         return {};
     });

@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QTimeZone>
 
+#include <functional>
 #include <utility>
 
 namespace ballast::services {
@@ -30,8 +31,10 @@ constexpr int kCandleDecimals = 12; ///< a candle close is a double; 12 places k
 struct PerformanceService::Inputs
 {
     QString portfolio;
+    qint64 portfolioId = 0;
     QString quote;
     CostMethod method = CostMethod::Fifo; ///< the portfolio's
+    bool simulated = false; ///< a stored price read is simulated
     QList<Transaction> transactions;
     QHash<qint64, QString> accountNames;
     QHash<QString, QMap<QDate, Decimal>> closes; ///< asset -> UTC day -> close
@@ -69,7 +72,61 @@ PerformanceService::PerformanceService(storage::Database &db, Clock clock, QStri
 {
 }
 
-Result<PerformanceService::Inputs> PerformanceService::load(const QString &account)
+namespace {
+
+/// The transactions of one asset seen as a portfolio of its own: a buy of
+/// @p asset comes in as a deposit at the trade's value, a sell leaves as a
+/// withdrawal, paying with it is a withdrawal and receiving it a deposit; a
+/// fee paid in it stays a fee (a loss). Transactions without it are left out.
+QList<Transaction> assetView(const QList<Transaction> &transactions, const QString &asset, const QString &quote,
+                             const std::function<std::optional<Decimal>(qint64)> &priceAt)
+{
+    QList<Transaction> out;
+    const auto valueOf = [&](const Transaction &tx) {
+        return asset == quote ? Decimal::fromInt(1) : priceAt(tx.time.toMSecsSinceEpoch()).value_or(Decimal());
+    };
+    for (const Transaction &tx : transactions) {
+        Transaction t = tx;
+        const bool feeHere = tx.fee.isPositive() && tx.feeAsset == asset;
+        if (!feeHere) {
+            t.fee = Decimal();
+            t.feeAsset.clear();
+        }
+        if (tx.kind == TransactionKind::Trade && (tx.asset == asset || tx.quote == asset)) {
+            const bool base = tx.asset == asset;
+            const bool inward = base == (tx.side == domain::Side::Buy);
+            t.kind = inward ? TransactionKind::Deposit : TransactionKind::Withdrawal;
+            t.asset = asset;
+            t.quote.clear();
+            t.quoteAmount = Decimal();
+            if (base) {
+                // Its value at the trade's own price when that is in the portfolio's quote.
+                t.price = tx.quote == quote ? tx.tradeQuote() / tx.quantity : valueOf(tx);
+            } else {
+                t.quantity = tx.tradeQuote();
+                t.price = valueOf(tx);
+            }
+        } else if (tx.asset != asset) {
+            if (!feeHere)
+                continue;
+            t.kind = TransactionKind::Fee;
+            t.asset = asset;
+            t.quote.clear();
+            t.quantity = tx.fee;
+            t.fee = Decimal();
+            t.feeAsset.clear();
+            t.price = valueOf(tx);
+            t.quoteAmount = Decimal();
+        }
+        if (!t.quantity.isZero() || t.fee.isPositive())
+            out.append(t);
+    }
+    return out;
+}
+
+} // namespace
+
+Result<PerformanceService::Inputs> PerformanceService::load(const QString &account, const QString &onlyAsset)
 {
     LedgerQueries queries(m_db);
     auto portfolio = queries.portfolio(m_portfolio);
@@ -80,6 +137,7 @@ Result<PerformanceService::Inputs> PerformanceService::load(const QString &accou
         return accounts.error();
     Inputs in;
     in.portfolio = portfolio->name;
+    in.portfolioId = portfolio->id;
     in.quote = portfolio->quote;
     in.method = analytics::costMethodFromName(portfolio->costMethod).value_or(CostMethod::Fifo);
     for (const domain::Account &a : *accounts)
@@ -122,8 +180,10 @@ Result<PerformanceService::Inputs> PerformanceService::load(const QString &accou
                 observations.insert(candle.openTimeMs + kDayMs - 1, *close);
         }
         // Stored prices are exact and win over a trade at the same millisecond.
-        for (const domain::PricePoint &point : *points)
+        for (const domain::PricePoint &point : *points) {
             observations.insert(point.time.toMSecsSinceEpoch(), point.price);
+            in.simulated = in.simulated || point.isSimulated();
+        }
         // The close of a day is its last observation.
         QMap<QDate, Decimal> &closes = in.closes[asset];
         for (auto it = observations.cbegin(); it != observations.cend(); ++it)
@@ -139,27 +199,33 @@ Result<PerformanceService::Inputs> PerformanceService::load(const QString &accou
         }
         in.transactions.append(tx);
     }
+    if (!onlyAsset.isEmpty()) {
+        const Inputs &data = in;
+        try {
+            in.transactions = assetView(data.transactions, onlyAsset, in.quote,
+                                        [&data, &onlyAsset](qint64 atMs) { return data.priceAt(onlyAsset, atMs); });
+        } catch (const money::DecimalError &e) {
+            return makeError(e.code(), QStringLiteral("asset %1: %2").arg(onlyAsset, QString::fromUtf8(e.what())));
+        }
+    }
     return in;
 }
 
-Result<PerformanceReport> PerformanceService::performance(const PerformanceQuery &query)
+Result<PerformanceHistory> PerformanceService::history(const PerformanceQuery &query)
 {
-    auto in = load(query.account);
+    auto in = load(query.account, query.asset);
     if (!in)
         return in.error();
     if (in->transactions.isEmpty()) {
-        return makeError(QStringLiteral("performance.empty"),
-                         query.account.isEmpty()
-                             ? QStringLiteral("no transactions yet: record them with \"transactions add\"")
-                             : QStringLiteral("account \"%1\" has no transactions").arg(query.account));
+        QString why = QStringLiteral("no transactions yet: record them with \"transactions add\"");
+        if (!query.asset.isEmpty())
+            why = QStringLiteral("no transaction moves %1").arg(query.asset);
+        else if (!query.account.isEmpty())
+            why = QStringLiteral("account \"%1\" has no transactions").arg(query.account);
+        return makeError(QStringLiteral("performance.empty"), why);
     }
     const QDate today = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc()).date();
     const QDate until = query.to.isValid() ? query.to : today;
-    if (query.from.isValid() && query.from > until) {
-        return makeError(QStringLiteral("performance.range"),
-                         QStringLiteral("the range starts (%1) after it ends (%2)")
-                             .arg(query.from.toString(Qt::ISODate), until.toString(Qt::ISODate)));
-    }
     const Inputs &data = *in;
     auto series = Performance::buildDailySeries(
         data.transactions, data.quote, [&data](const QString &asset, QDate day) { return data.close(asset, day); },
@@ -173,40 +239,72 @@ Result<PerformanceReport> PerformanceService::performance(const PerformanceQuery
     auto returns = Performance::dailyReturns(series->values, series->flows);
     if (!returns)
         return returns.error();
+    PerformanceHistory history;
+    history.portfolio = data.portfolio;
+    history.portfolioId = data.portfolioId;
+    history.quote = data.quote;
+    history.account = query.account;
+    history.asset = query.asset;
+    history.simulated = data.simulated;
+    history.series = std::move(*series);
+    history.returns = std::move(*returns);
+    return history;
+}
 
+PerformanceReport PerformanceService::report(const PerformanceHistory &history, QDate from, QDate to)
+{
+    const analytics::DailySeries &series = history.series;
     PerformanceReport report;
-    report.portfolio = data.portfolio;
-    report.quote = data.quote;
-    report.twr = Performance::timeWeighted(*returns, query.from, until);
+    report.portfolio = history.portfolio;
+    report.quote = history.quote;
+    if (series.values.isEmpty())
+        return report;
+    const QDate until = to.isValid() ? to : series.values.last().date;
+    report.twr = Performance::timeWeighted(history.returns, from, until);
     report.from = report.twr.from;
     report.to = report.twr.to;
-    if (auto irr = Performance::moneyWeighted(series->values, series->flows, query.from, until))
+    if (auto irr = Performance::moneyWeighted(series.values, series.flows, from, until))
         report.irr = *irr;
     else
         report.irrError = irr.error().message;
 
-    const auto inRange = [&](QDate day) { return (!query.from.isValid() || day > query.from) && day <= until; };
+    const auto inRange = [&](QDate day) { return (!from.isValid() || day > from) && day <= until; };
     std::vector<analytics::DailyReturn> ranged;
-    for (const analytics::DailyReturn &r : *returns) {
+    for (const analytics::DailyReturn &r : history.returns) {
         if (inRange(r.date))
             ranged.push_back(r);
     }
     report.monthly = Performance::monthly(ranged);
     report.drawdowns = Performance::drawdowns(ranged);
     report.keyFigures = Performance::keyFigures(ranged);
-    for (const analytics::DailyValue &v : series->values) {
+    for (const analytics::DailyValue &v : series.values) {
         if (v.date <= until)
             report.value = v.value;
     }
-    for (const analytics::DailyValue &v : series->netInvested) {
+    for (const analytics::DailyValue &v : series.netInvested) {
         if (v.date <= until)
             report.netInvested = v.value;
     }
-    for (const analytics::MissingPrice &m : series->missing) {
+    for (const analytics::MissingPrice &m : series.missing) {
         if (inRange(m.date))
             report.missing.append(m);
     }
     return report;
+}
+
+Result<PerformanceReport> PerformanceService::performance(const PerformanceQuery &query)
+{
+    const QDate today = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc()).date();
+    const QDate until = query.to.isValid() ? query.to : today;
+    if (query.from.isValid() && query.from > until) {
+        return makeError(QStringLiteral("performance.range"),
+                         QStringLiteral("the range starts (%1) after it ends (%2)")
+                             .arg(query.from.toString(Qt::ISODate), until.toString(Qt::ISODate)));
+    }
+    auto found = history(query);
+    if (!found)
+        return found.error();
+    return report(*found, query.from, until);
 }
 
 namespace {

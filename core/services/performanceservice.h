@@ -14,6 +14,7 @@
 #include <QString>
 
 #include <optional>
+#include <vector>
 
 namespace ballast::storage {
 class Database;
@@ -28,6 +29,24 @@ struct PerformanceQuery
     QDate from; ///< from the close of this day (invalid: from the first transaction)
     QDate to; ///< to the close of this day (invalid: today)
     QString account; ///< only this account's transactions (its transfers become flows)
+    /// Only this asset: its holding's value, its buys, sells, deposits and
+    /// withdrawals as flows (see docs/analytics.md, "Per asset").
+    QString asset;
+};
+
+/// The whole daily history a report is cut from: values, net invested
+/// capital, flows and missing prices from the first transaction's day on,
+/// with the daily time-weighted returns.
+struct PerformanceHistory
+{
+    QString portfolio;
+    qint64 portfolioId = 0;
+    QString quote;
+    QString account; ///< as asked; empty: every account
+    QString asset; ///< as asked; empty: the whole portfolio
+    bool simulated = false; ///< some price it was valued with is simulated (the demo's)
+    analytics::DailySeries series;
+    std::vector<analytics::DailyReturn> returns;
 };
 
 /// Returns with cash flows over a range, in the portfolio's quote asset.
@@ -93,6 +112,13 @@ public:
     PerformanceService(storage::Database &db, Clock clock, QString portfolio = {});
 
     Result<PerformanceReport> performance(const PerformanceQuery &query);
+    /// The daily history up to @p query.to (its @c from is ignored): what
+    /// performance() and the stored daily valuations are computed from.
+    /// Error "performance.empty" when there is no transaction.
+    Result<PerformanceHistory> history(const PerformanceQuery &query);
+    /// The report of [from, to] cut from @p history (no database): the same
+    /// figures performance() gives for that range. Invalid dates: the whole history.
+    [[nodiscard]] static PerformanceReport report(const PerformanceHistory &history, QDate from = {}, QDate to = {});
     /// Open lots of @p asset (empty: every asset) with unrealized P&L, by
     /// @p method (none: the portfolio's).
     Result<LotsReport> lots(const QString &asset, std::optional<analytics::CostMethod> method = std::nullopt);
@@ -108,7 +134,7 @@ public:
 
 private:
     struct Inputs;
-    Result<Inputs> load(const QString &account);
+    Result<Inputs> load(const QString &account, const QString &asset = {});
 
     storage::Database &m_db;
     Clock m_clock;

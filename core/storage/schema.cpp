@@ -292,9 +292,18 @@ ALTER TABLE portfolios ADD COLUMN cost_method TEXT NOT NULL DEFAULT 'fifo'
     CHECK (cost_method IN ('fifo', 'lifo', 'hifo', 'average'));
 )sql";
 
-constexpr std::array<const char *, 11> kMigrations{
-    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps, kV6Journal,
-    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod};
+// Daily valuations are rebuilt from the transactions (PerformanceService):
+// each daily row carries the net invested capital at that close (deposits
+// minus withdrawals at their value) and the assets valued without their own
+// close that day. Other kinds and older rows leave them NULL / empty.
+constexpr const char *kV12ValuationFlows = R"sql(
+ALTER TABLE valuations ADD COLUMN net_invested TEXT;
+ALTER TABLE valuations ADD COLUMN missing TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<const char *, 12> kMigrations{
+    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,  kV6Journal,
+    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod, kV12ValuationFlows};
 
 } // namespace
 

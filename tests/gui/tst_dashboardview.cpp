@@ -1,6 +1,8 @@
-// The dashboard on the demo ledger: key figures against Metrics computed
-// directly, the equity chart against the stored valuations, the buy-and-hold
-// line against candles priced by hand, and the exports.
+// The dashboard on the demo ledger: key figures against PerformanceService
+// and against the stored valuations (the demo deposits once, so its
+// time-weighted return is the value's change), the equity chart against the
+// stored daily valuations, the buy-and-hold line against candles priced by
+// hand, and the exports.
 #include "appcontext.h"
 #include "charts/allocationchart.h"
 #include "charts/equitychart.h"
@@ -8,6 +10,7 @@
 #include "io/exports.h"
 #include "services/demoportfolio.h"
 #include "services/ledger.h"
+#include "services/performanceservice.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "storage/valuationrepo.h"
@@ -22,6 +25,7 @@
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTimeZone>
 
@@ -87,9 +91,16 @@ void TestDashboardView::init()
     m_rows = *rows;
     QVERIFY(m_rows.size() > 1000);
     m_view = std::make_unique<ui::DashboardView>(*m_context);
+    QSignalSpy loaded(m_view.get(), &ui::DashboardView::historyLoaded);
     m_view->resize(1100, 700);
     m_view->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QVERIFY(!loaded.isEmpty() || loaded.wait(60000));
+    QVERIFY(m_view->hasHistory());
+    // Opening the dashboard rebuilt nothing: the demo stored its rows already.
+    auto again = storage::ValuationRepo(m_db->db()).list(m_portfolio.id);
+    QVERIFY(again);
+    QCOMPARE(*again, m_rows);
 }
 
 void TestDashboardView::cleanup()
@@ -113,38 +124,50 @@ void TestDashboardView::keyFiguresMatchMetrics()
     const auto range = static_cast<EquityChart::Range>(rangeId);
     m_view->equityChart()->setRange(range);
 
-    // Directly: the daily valuations inside the chart's range, one bar a day.
-    const qint64 first = m_rows.first().time.toMSecsSinceEpoch();
-    const qint64 last = m_rows.last().time.toMSecsSinceEpoch();
-    const qint64 from = EquityChart::rangeStart(range, first, last);
-    std::vector<analytics::EquityPoint> daily;
-    double startValue = 0.0; // the first valuation of any kind in the range
-
+    // The same range through the service, from the database.
+    QList<domain::Valuation> daily;
     for (const auto &row : std::as_const(m_rows)) {
-        const qint64 t = row.time.toMSecsSinceEpoch();
-        if (t < from)
-            continue;
-        if (startValue == 0.0)
-            startValue = row.value.toDouble();
         if (row.kind == domain::Valuation::Kind::Daily)
-            daily.push_back({t, row.value.toDouble()});
+            daily.append(row);
     }
-    QVERIFY(daily.size() >= 28);
-    QVERIFY(startValue > 0.0);
-    const auto expected = analytics::Metrics::compute(daily, 1.0);
+    QVERIFY(daily.size() > 1000);
+    const auto [shownFrom, shownTo] = m_view->equityChart()->visibleRange();
+    services::PerformanceQuery query;
+    if (range != EquityChart::Range::All)
+        query.from = QDateTime::fromMSecsSinceEpoch(shownFrom - 1, QTimeZone::utc()).date();
+    auto expected = services::PerformanceService(m_db->db(), [] { return kNow; }).performance(query);
+    QVERIFY2(expected, expected ? "" : qPrintable(expected.error().message));
     const auto &shown = m_view->metrics();
-    QCOMPARE(shown.points, expected.points);
-    QCOMPARE(shown.cagr, expected.cagr);
-    QCOMPARE(shown.volatility, expected.volatility);
-    QCOMPARE(shown.sharpe, expected.sharpe);
-    QCOMPARE(shown.maxDrawdown, expected.maxDrawdown);
+    QCOMPARE(shown.points, expected->keyFigures.points);
+    QCOMPARE(shown.cagr, expected->keyFigures.cagr);
+    QCOMPARE(shown.volatility, expected->keyFigures.volatility);
+    QCOMPARE(shown.sharpe, expected->keyFigures.sharpe);
+    QCOMPARE(shown.maxDrawdown, expected->keyFigures.maxDrawdown);
+    QCOMPARE(m_view->report().twr.total, expected->twr.total);
+    QVERIFY(shown.points >= 28);
+
+    // The demo deposits once, on its first day: its time-weighted return is
+    // the change of the stored value from the close the range starts at
+    // (the whole range: from the deposit) to now.
+    double startValue = 10000.0;
+    if (range != EquityChart::Range::All) {
+        const qint64 startClose = QDateTime(query.from.addDays(1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+        startValue = 0.0;
+        for (const auto &row : std::as_const(daily)) {
+            if (row.time.toMSecsSinceEpoch() == startClose)
+                startValue = row.value.toDouble();
+        }
+    }
+    QVERIFY(startValue > 0.0);
+    const double change = expected->value.toDouble() / startValue - 1.0;
+    QVERIFY2(qAbs(m_view->report().twr.total - change) < 1e-9,
+             qPrintable(QStringLiteral("%1 vs %2").arg(m_view->report().twr.total).arg(change)));
 
     // What the person reads.
-    QCOMPARE(label(QStringLiteral("figure_cagr_value")), percentText(expected.cagr, true));
-    QCOMPARE(label(QStringLiteral("figure_volatility_value")), percentText(expected.volatility));
-    QCOMPARE(label(QStringLiteral("figure_sharpe_value")), QLocale().toString(expected.sharpe, 'f', 2));
-    QCOMPARE(label(QStringLiteral("figure_max_drawdown_value")), percentText(-expected.maxDrawdown));
-    const double change = m_rows.last().value.toDouble() / startValue - 1.0;
+    QCOMPARE(label(QStringLiteral("figure_cagr_value")), percentText(expected->keyFigures.cagr, true));
+    QCOMPARE(label(QStringLiteral("figure_volatility_value")), percentText(expected->keyFigures.volatility));
+    QCOMPARE(label(QStringLiteral("figure_sharpe_value")), QLocale().toString(expected->keyFigures.sharpe, 'f', 2));
+    QCOMPARE(label(QStringLiteral("figure_max_drawdown_value")), percentText(-expected->keyFigures.maxDrawdown));
     QCOMPARE(label(QStringLiteral("figure_change_value")), percentText(change, true));
     QVERIFY(label(QStringLiteral("figure_change_title"))
                 .contains(range == EquityChart::Range::All        ? QStringLiteral("all")
@@ -163,29 +186,44 @@ void TestDashboardView::keyFiguresMatchMetrics()
 void TestDashboardView::equityChartHoldsValuationHistory()
 {
     const EquityChart *chart = m_view->equityChart();
-    QCOMPARE(chart->curveCount(), 2);
-    const qint64 first = m_rows.first().time.toMSecsSinceEpoch();
-    const qint64 last = m_rows.last().time.toMSecsSinceEpoch();
-    QCOMPARE(chart->visibleRange(), std::make_pair(first, last));
+    QCOMPARE(chart->curveCount(), 3);
+    QList<domain::Valuation> daily;
+    for (const auto &row : std::as_const(m_rows)) {
+        if (row.kind == domain::Valuation::Kind::Daily)
+            daily.append(row);
+    }
+    const qint64 first = daily.first().time.toMSecsSinceEpoch();
+    // The last point is today's value, at now.
+    QCOMPARE(chart->visibleRange(), std::make_pair(first, kNow));
 
     auto *series = qobject_cast<QLineSeries *>(chart->valueChart()->series().value(0));
     QVERIFY(series);
     QCOMPARE(series->name(), m_portfolio.name);
-    // Every point drawn is a stored valuation, first and last included.
+    // Every point drawn before now is a stored daily valuation.
     QHash<qint64, double> stored;
-    for (const auto &row : std::as_const(m_rows))
+    for (const auto &row : std::as_const(daily))
         stored.insert(row.time.toMSecsSinceEpoch(), row.value.toDouble());
     const auto points = series->points();
     QVERIFY(points.size() > 100);
-    QCOMPARE(points.first(), QPointF(static_cast<double>(first), m_rows.first().value.toDouble()));
-    QCOMPARE(points.last(), QPointF(static_cast<double>(last), m_rows.last().value.toDouble()));
+    QCOMPARE(points.first(), QPointF(static_cast<double>(first), daily.first().value.toDouble()));
     for (const QPointF &point : points) {
         const auto t = static_cast<qint64>(point.x());
+        if (t == kNow)
+            continue;
         QVERIFY2(stored.contains(t) && stored.value(t) == point.y(),
                  qPrintable(QStringLiteral("point at %1 is not a stored valuation").arg(t)));
     }
+    // The net invested line: the demo's one deposit, all along.
+    auto *invested = qobject_cast<QLineSeries *>(chart->valueChart()->series().value(1));
+    QVERIFY(invested);
+    QCOMPARE(invested->name(), QStringLiteral("Net invested"));
+    const auto investedPoints = invested->points();
+    QVERIFY(!investedPoints.isEmpty());
+    for (const QPointF &point : investedPoints)
+        QCOMPARE(point.y(), 10000.0);
+    QCOMPARE(daily.last().netInvested, std::optional<money::Decimal>(money::Decimal::fromInt(10000)));
     // The tooltip of the newest point names its value in the quote currency.
-    QVERIFY(chart->toolTipText(0, last).contains(QStringLiteral("USDT")));
+    QVERIFY(chart->toolTipText(0, kNow).contains(QStringLiteral("USDT")));
 }
 
 void TestDashboardView::buyAndHoldPricesStartingQuantities()
@@ -227,8 +265,8 @@ void TestDashboardView::buyAndHoldPricesStartingQuantities()
     // Rebalancing moved the portfolio away from buy-and-hold.
     QVERIFY(qAbs(curve.back().value - history.back().value) > 1.0);
 
-    // The chart draws it as the second curve.
-    QCOMPARE(m_view->equityChart()->valueChart()->series().value(1)->name(), QStringLiteral("Buy and hold"));
+    // The chart draws it after the net invested line.
+    QCOMPARE(m_view->equityChart()->valueChart()->series().value(2)->name(), QStringLiteral("Buy and hold"));
 }
 
 void TestDashboardView::allocationAndDriftFollowLedger()
@@ -251,8 +289,10 @@ void TestDashboardView::allocationAndDriftFollowLedger()
             << domain::Target{QStringLiteral("USDT"), money::dec("0.30"), {}};
     const Status set = m_context->ledger().setTargets(m_portfolio.name, changed, m_portfolio.defaultBand);
     QVERIFY2(set, set ? "" : qPrintable(set.error().message));
+    QSignalSpy loaded(m_view.get(), &ui::DashboardView::historyLoaded);
     m_context->notifyLedgerChanged();
     QVERIFY(qAbs(targetOf(QStringLiteral("BTC")) - 0.70) < 1e-12);
+    QVERIFY(!loaded.isEmpty() || loaded.wait(60000)); // the history reloads too
     QVERIFY(qAbs(targetOf(QStringLiteral("ETH"))) < 1e-12);
 }
 

@@ -149,6 +149,45 @@ private slots:
         QVERIFY2(std::abs(later.json().value(QStringLiteral("twr")).toDouble() - 0.10) < 1e-12, qPrintable(later.out));
     }
 
+    void valuationsRebuildAndOneAsset()
+    {
+        buyBuySell();
+        const char *now = "2025-03-12T12:00:00Z";
+        const Run first = cli("valuations rebuild --json", now);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        QCOMPARE(text(first.json(), "first"), QStringLiteral("2025-01-01"));
+        QCOMPARE(text(first.json(), "last"), QStringLiteral("2025-03-11"));
+        QCOMPARE(first.json().value(QStringLiteral("days")).toInt(), 70);
+        QCOMPARE(text(first.json(), "changed_from"), QStringLiteral("2025-01-01"));
+        QCOMPARE(first.json().value(QStringLiteral("written")).toInt(), 70);
+        // BTC between its trades is carried at its last price, and listed.
+        const QJsonArray missing = first.json().value(QStringLiteral("days_without_price")).toArray();
+        QVERIFY(!missing.isEmpty());
+        QCOMPARE(text(missing.at(0).toObject(), "date"), QStringLiteral("2025-01-11"));
+        QCOMPARE(text(missing.at(0).toObject(), "asset"), QStringLiteral("BTC"));
+
+        const Run again = cli("valuations rebuild --json", now);
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.json().value(QStringLiteral("changed_from")).isNull());
+        QCOMPARE(again.json().value(QStringLiteral("written")).toInt(), 0);
+        const Run readable = cli("valuations rebuild", now);
+        QVERIFY2(readable.out.contains(QStringLiteral("Already up to date")), qPrintable(readable.out));
+
+        // BTC alone: its buys in and its sell out at their trade values; held
+        // 1 BTC at 20,000, 2 at 30,000 (+20 % on the start-of-day capital
+        // 20,000 + 30,000), then 1 at 45,000 after selling one at 40,000
+        // (45,000 / (60,000 - 40,000) - 1 = +125 %).
+        const Run btc = cli("performance --asset btc --json --to 2025-03-11", now);
+        QVERIFY2(btc.exitCode == 0, qPrintable(btc.err));
+        QCOMPARE(text(btc.json(), "net_invested"), QStringLiteral("10000"));
+        QCOMPARE(text(btc.json(), "value"), QStringLiteral("45000"));
+        QVERIFY2(std::abs(btc.json().value(QStringLiteral("twr")).toDouble() - (1.2 * 2.25 - 1.0)) < 1e-12,
+                 qPrintable(btc.out));
+        const Run none = cli("performance --asset ETH", now);
+        QCOMPARE(none.exitCode, 1);
+        QVERIFY2(none.err.contains(QStringLiteral("ETH")), qPrintable(none.err));
+    }
+
     void fifoAndLifoGainsDiffer()
     {
         buyBuySell();
@@ -271,6 +310,8 @@ private slots:
             << QStringLiteral("performance --from 2025-13-01") << QStringLiteral("--from");
         QTest::newRow("performance range")
             << QStringLiteral("performance --from 2025-03-01 --to 2025-02-01") << QStringLiteral("--from");
+        QTest::newRow("performance --asset") << QStringLiteral("performance --asset B@D") << QStringLiteral("--asset");
+        QTest::newRow("valuations") << QStringLiteral("valuations rebuilt") << QStringLiteral("valuations rebuild");
         QTest::newRow("lots --method") << QStringLiteral("lots --method fofo") << QStringLiteral("--method");
         QTest::newRow("lots --asset") << QStringLiteral("lots --asset B@D") << QStringLiteral("--asset");
         QTest::newRow("gains both") << QStringLiteral("gains --year 2025 --from 2025-01-01")
@@ -296,7 +337,7 @@ private slots:
         QTest::addColumn<QStringList>("options");
         QTest::newRow("performance") << QStringLiteral("performance")
                                      << QStringList{QStringLiteral("--from"), QStringLiteral("--to"),
-                                                    QStringLiteral("--account")};
+                                                    QStringLiteral("--account"), QStringLiteral("--asset")};
         QTest::newRow("lots") << QStringLiteral("lots")
                               << QStringList{QStringLiteral("--asset"), QStringLiteral("--method")};
         QTest::newRow("gains") << QStringLiteral("gains")

@@ -242,7 +242,7 @@ EquityChart::EquityChart(QWidget *parent)
 
 EquityChart::~EquityChart() = default;
 
-void EquityChart::setCurves(const QList<Curve> &curves, const QString &currency)
+void EquityChart::setCurves(const QList<Curve> &curves, const QString &currency, const Curve *drawdownOf)
 {
     Impl &d = *m_impl;
     for (CurveData &curve : d.curves) {
@@ -281,10 +281,11 @@ void EquityChart::setCurves(const QList<Curve> &curves, const QString &currency)
         d.curves.push_back(std::move(entry));
     }
 
-    d.ddArea->setName(curves.isEmpty() ? tr("Drawdown") : tr("Drawdown of %1").arg(curves.first().name));
+    const Curve *base = drawdownOf != nullptr ? drawdownOf : (curves.isEmpty() ? nullptr : &curves.first());
+    d.ddArea->setName(base == nullptr ? tr("Drawdown") : tr("Drawdown of %1").arg(base->name));
     d.ddCaption->setText(d.ddArea->name());
-    if (!curves.isEmpty()) {
-        const auto series = analytics::Metrics::drawdownSeries(curves.first().points);
+    if (base != nullptr && !curves.isEmpty()) {
+        const auto series = analytics::Metrics::drawdownSeries(base->points);
         d.drawdown.reserve(series.size());
         for (const analytics::DrawdownPoint &point : series) {
             if (std::isfinite(point.drawdown))

@@ -36,8 +36,10 @@ public:
     explicit EquityChart(QWidget *parent = nullptr);
     ~EquityChart() override;
 
-    /// Replaces every curve; values are in @p currency.
-    void setCurves(const QList<Curve> &curves, const QString &currency);
+    /// Replaces every curve; values are in @p currency. The drawdown pane
+    /// shows @p drawdownOf when given (e.g. the time-weighted index, which
+    /// deposits and withdrawals do not move), else the first curve.
+    void setCurves(const QList<Curve> &curves, const QString &currency, const Curve *drawdownOf = nullptr);
     void setLogScale(bool on);
     void setRange(Range range);
     /// What the chart says while it has no curve (default: no valuation history yet).

@@ -6,12 +6,16 @@
 #include "charts/equitychart.h"
 #include "io/exports.h"
 #include "services/ledgerqueries.h"
+#include "views/performancepanel.h"
+#include "workers/performanceworker.h"
 
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
 #include <QSplitter>
+#include <QTabWidget>
+#include <QThread>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
@@ -84,6 +88,31 @@ QString number(double value)
     return std::isfinite(value) ? QString::number(value, 'g', 15) : QString();
 }
 
+/// Where the close of UTC day @p day sits on the chart: 00:00 UTC of the
+/// next day (as the stored daily valuations), today's at @p nowMs.
+qint64 closeTime(QDate day, qint64 nowMs)
+{
+    return std::min(QDateTime(day.addDays(1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch(), nowMs);
+}
+
+/// The UTC day whose close a chart point at @p ms shows.
+QDate dayOfPoint(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms - 1, QTimeZone::utc()).date();
+}
+
+/// The last value at or before @p day; zero before the first.
+money::Decimal valueAt(const QList<analytics::DailyValue> &values, QDate day)
+{
+    money::Decimal found;
+    for (const analytics::DailyValue &v : values) {
+        if (v.date > day)
+            break;
+        found = v.value;
+    }
+    return found;
+}
+
 /// Stepwise prices of one asset over time: the newest known close at or before a time.
 class PriceHistory
 {
@@ -138,15 +167,16 @@ DashboardView::DashboardView(AppContext &context, QWidget *parent)
     figures->addWidget(createFigure(QStringLiteral("value"), tr("Portfolio value"),
                                     tr("The portfolio valued now with the stored prices")));
     figures->addWidget(createFigure(QStringLiteral("change"), tr("Change"),
-                                    tr("Change of the stored valuations over the range shown in the chart")));
+                                    tr("Time-weighted return over the range shown in the chart: deposits and "
+                                       "withdrawals do not move it")));
     figures->addWidget(createFigure(QStringLiteral("cagr"), tr("CAGR"),
-                                    tr("Compound annual growth rate of the daily valuations in the range")));
+                                    tr("Compound annual growth rate of the time-weighted return in the range")));
     figures->addWidget(createFigure(QStringLiteral("volatility"), tr("Volatility"),
                                     tr("Annualised standard deviation of daily returns (365 days a year)")));
     figures->addWidget(createFigure(QStringLiteral("sharpe"), tr("Sharpe ratio"),
                                     tr("Annualised mean daily return over its volatility, risk-free rate 0 %")));
     figures->addWidget(createFigure(QStringLiteral("max_drawdown"), tr("Max drawdown"),
-                                    tr("Deepest fall from a running peak of the daily valuations in the range")));
+                                    tr("Deepest fall from a running peak of the time-weighted return in the range")));
 
     m_allocation = new charts::AllocationChart(this);
     m_drift = new charts::DriftChart(this);
@@ -160,11 +190,18 @@ DashboardView::DashboardView(AppContext &context, QWidget *parent)
     weightsLayout->addWidget(m_allocation, 1);
     weightsLayout->addWidget(m_drift, 1);
 
+    m_performance = new PerformancePanel(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("dashboardTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_equity, tr("&Value"));
+    m_tabs->addTab(m_performance, tr("&Performance"));
+
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setAccessibleName(tr("Dashboard charts"));
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(weights);
-    splitter->addWidget(m_equity);
+    splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     splitter->setSizes({250, 380});
@@ -175,11 +212,33 @@ DashboardView::DashboardView(AppContext &context, QWidget *parent)
     layout->addLayout(figures);
     layout->addWidget(splitter, 1);
 
+    // The daily history on its own thread: a large ledger never holds up the window.
+    qRegisterMetaType<PerformanceLoad>();
+    m_thread.reset(new QThread);
+    m_thread->setObjectName(QStringLiteral("performance"));
+    m_worker = new PerformanceWorker(context.databasePath(), context.clock());
+    m_worker->moveToThread(m_thread.get());
+    connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &PerformanceWorker::loaded, this, &DashboardView::onLoaded, Qt::QueuedConnection);
+    m_thread->start();
+
     connect(&context, &AppContext::ledgerChanged, this, &DashboardView::refresh);
     refresh();
 }
 
 DashboardView::~DashboardView() = default;
+
+void DashboardView::ThreadStopper::operator()(QThread *thread) const
+{
+    thread->quit();
+    thread->wait();
+    delete thread;
+}
+
+void DashboardView::showPerformance(bool on)
+{
+    m_tabs->setCurrentWidget(on ? static_cast<QWidget *>(m_performance) : static_cast<QWidget *>(m_equity));
+}
 
 QWidget *DashboardView::createFigure(const QString &key, const QString &title, const QString &help)
 {
@@ -222,14 +281,17 @@ QWidget *DashboardView::createFigure(const QString &key, const QString &title, c
 
 void DashboardView::refresh()
 {
-    m_rows.clear();
     m_hasPortfolio = false;
     auto portfolio = context().portfolio();
     if (!portfolio) {
         m_allocation->setSlices({});
         m_drift->setBars({});
         m_equity->setCurves({}, {});
+        m_hasHistory = false;
+        m_history = {};
+        m_report = {};
         clearFigures(portfolio.error().message);
+        m_performance->clear(portfolio.error().message);
         return;
     }
     m_portfolio = *portfolio;
@@ -254,92 +316,115 @@ void DashboardView::refresh()
         m_allocation->setSlices({});
         m_drift->setBars({});
     }
+    requestHistory();
+}
 
-    // The equity curve: every stored valuation in the portfolio's quote.
-    if (auto rows = context().queries().valuations(m_portfolio.id)) {
-        for (const auto &row : *rows) {
-            if (row.quote == m_portfolio.quote)
-                m_rows.append(row);
-        }
+void DashboardView::requestHistory()
+{
+    ++m_generation;
+    // While an execution runs it is the only writer: read, rebuild later.
+    const bool store = !context().isExecuting();
+    m_worker->request(m_generation);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, generation = m_generation, store] { worker->load(generation, store); },
+        Qt::QueuedConnection);
+}
+
+void DashboardView::onLoaded(const PerformanceLoad &result)
+{
+    if (result.generation != m_generation)
+        return; // a newer load is on its way
+    if (!result.ok) {
+        m_hasHistory = false;
+        m_history = {};
+        m_report = {};
+        m_equity->setEmptyText(result.errorCode == QLatin1String("performance.empty")
+                                   ? tr("No transactions yet: the equity curve starts with the first one.")
+                                   : result.error);
+        m_equity->setCurves({}, {});
+        clearFigures(QString());
+        updateFigures();
+        m_performance->clear(result.error);
+        emit historyLoaded();
+        return;
     }
-    std::vector<analytics::EquityPoint> history;
-    history.reserve(static_cast<std::size_t>(m_rows.size()));
-    for (const auto &row : m_rows)
-        history.push_back({row.time.toMSecsSinceEpoch(), row.value.toDouble()});
+    m_hasHistory = true;
+    m_history = result.history;
+    showCurves();
+    updateFigures();
+    emit historyLoaded();
+}
+
+void DashboardView::showCurves()
+{
+    const qint64 now = context().clock()();
+    std::vector<analytics::EquityPoint> value;
+    std::vector<analytics::EquityPoint> invested;
+    value.reserve(static_cast<std::size_t>(m_history.series.values.size()));
+    invested.reserve(value.capacity());
+    for (const analytics::DailyValue &v : std::as_const(m_history.series.values))
+        value.push_back({closeTime(v.date, now), v.value.toDouble()});
+    for (const analytics::DailyValue &v : std::as_const(m_history.series.netInvested))
+        invested.push_back({closeTime(v.date, now), v.value.toDouble()});
+    // The drawdown pane follows the time-weighted index, which flows do not move.
+    charts::EquityChart::Curve index{tr("%1, time-weighted").arg(m_portfolio.name), {}};
+    for (const analytics::EquityPoint &p : analytics::Performance::index(m_history.returns)) {
+        const QDate day = QDateTime::fromMSecsSinceEpoch(p.timeMs, QTimeZone::utc()).date();
+        index.points.push_back({closeTime(day, now), p.value});
+    }
     QList<charts::EquityChart::Curve> curves;
-    if (!history.empty()) {
-        auto benchmark = buyAndHold(context().db(), m_portfolio, history);
-        curves.append({m_portfolio.name, std::move(history)});
+    if (!value.empty()) {
+        auto benchmark = buyAndHold(context().db(), m_portfolio, value);
+        curves.append({m_portfolio.name, std::move(value)});
+        curves.append({tr("Net invested"), std::move(invested)});
         if (!benchmark.empty())
             curves.append({tr("Buy and hold"), std::move(benchmark)});
     }
-    m_equity->setCurves(curves, m_portfolio.quote);
-    updateFigures();
+    m_equity->setCurves(curves, m_portfolio.quote, index.points.empty() ? nullptr : &index);
 }
 
 void DashboardView::updateFigures()
 {
     if (!m_hasPortfolio)
         return;
-    const auto [from, to] = m_equity->visibleRange();
-    m_rangeFrom = from;
-    m_rangeTo = to;
-
-    // Metrics need regular bars: the daily valuations; without two of them,
-    // every valuation with its average spacing.
-    std::vector<analytics::EquityPoint> daily;
-    std::vector<analytics::EquityPoint> all;
-    const domain::Valuation *first = nullptr;
-    const domain::Valuation *last = nullptr;
-    for (const auto &row : std::as_const(m_rows)) {
-        const qint64 t = row.time.toMSecsSinceEpoch();
-        if (t < from || t > to)
-            continue;
-        const analytics::EquityPoint point{t, row.value.toDouble()};
-        all.push_back(point);
-        if (row.kind == domain::Valuation::Kind::Daily)
-            daily.push_back(point);
-        if (first == nullptr)
-            first = &row;
-        last = &row;
-    }
-    if (daily.size() >= 2) {
-        m_metrics = analytics::Metrics::compute(daily, 1.0);
-    } else if (all.size() >= 2 && all.back().timeMs > all.front().timeMs) {
-        const double days = static_cast<double>(all.back().timeMs - all.front().timeMs) / kDayMs;
-        m_metrics = analytics::Metrics::compute(all, static_cast<double>(all.size() - 1) / days);
-    } else {
-        m_metrics = {};
-    }
-    m_change = first != nullptr ? last->value - first->value : money::Decimal();
-    m_changeFraction = first != nullptr && first->value.toDouble() > 0.0
-        ? last->value.toDouble() / first->value.toDouble() - 1.0
-        : 0.0;
-
     const QLocale locale;
     const QString quote = m_portfolio.quote;
-    const bool enough = m_metrics.points >= 2;
     auto set = [this](const QString &key, const QString &value, const QString &detail) {
         const Figure &figure = m_figures[key];
         figure.value->setText(value);
         figure.detail->setText(detail);
     };
-
     set(QStringLiteral("value"), moneyText(m_value, quote),
         m_valuedAt.isValid() ? tr("at %1").arg(locale.toString(m_valuedAt.toLocalTime(), QLocale::ShortFormat))
                              : QString());
-
     m_figures[QStringLiteral("change")].title->setText(tr("Change (%1)").arg(rangeName(m_equity->range())));
-    const QString span = first != nullptr
-        ? tr("%1 since %2")
-              .arg(moneyText(m_change, quote, true), locale.toString(first->time.date(), QLocale::ShortFormat))
-        : QString();
-    set(QStringLiteral("change"), first != nullptr ? percentText(m_changeFraction, true) : dash(), span);
+    if (!m_hasHistory)
+        return;
+
+    const auto [from, to] = m_equity->visibleRange();
+    m_rangeFrom = from;
+    m_rangeTo = to;
+    // The whole history from its start; a shorter range from the close of its first day.
+    const QDate fromDay = m_equity->range() == charts::EquityChart::Range::All ? QDate() : dayOfPoint(from);
+    const QDate toDay = dayOfPoint(to);
+    m_report = services::PerformanceService::report(m_history, fromDay, toDay);
+    m_metrics = m_report.keyFigures;
+    m_changeFraction = m_report.twr.total;
+    // What the holdings earned in the range, deposits and withdrawals aside.
+    const auto &series = m_history.series;
+    m_change = (m_report.value - valueAt(series.values, m_report.from))
+        - (m_report.netInvested - valueAt(series.netInvested, m_report.from));
+
+    const bool enough = m_metrics.points >= 2;
+    const QString span =
+        tr("%1 since %2").arg(moneyText(m_change, quote, true), locale.toString(m_report.from, QLocale::ShortFormat));
+    set(QStringLiteral("change"), percentText(m_changeFraction, true), span);
     QPalette changePalette = m_figures[QStringLiteral("change")].value->palette();
+    const bool flat = std::abs(m_changeFraction) < 0.0005;
     changePalette.setColor(QPalette::WindowText,
-                           m_change.isNegative()   ? QColor(0xc0, 0x39, 0x2b)
-                               : m_change.isZero() ? palette().color(QPalette::Text)
-                                                   : QColor(0x1e, 0x8e, 0x3e));
+                           flat                         ? palette().color(QPalette::Text)
+                               : m_changeFraction < 0.0 ? QColor(0xc0, 0x39, 0x2b)
+                                                        : QColor(0x1e, 0x8e, 0x3e));
     m_figures[QStringLiteral("change")].value->setPalette(changePalette);
 
     set(QStringLiteral("cagr"), enough ? percentText(m_metrics.cagr, true) : dash(),
@@ -359,6 +444,7 @@ void DashboardView::updateFigures()
                                      QLocale::ShortFormat));
     }
     set(QStringLiteral("max_drawdown"), enough ? percentText(-m_metrics.maxDrawdown) : dash(), troughText);
+    m_performance->setReport(m_report, rangeName(m_equity->range()));
 }
 
 void DashboardView::clearFigures(const QString &reason)
@@ -369,6 +455,8 @@ void DashboardView::clearFigures(const QString &reason)
     }
     m_figures[QStringLiteral("value")].detail->setText(reason);
     m_metrics = {};
+    m_change = {};
+    m_changeFraction = 0.0;
 }
 
 io::CsvTable DashboardView::keyFiguresTable() const
@@ -393,7 +481,10 @@ io::CsvTable DashboardView::keyFiguresTable() const
         {QStringLiteral("sharpe"), number(m_metrics.sharpe), QStringLiteral("ratio")},
         {QStringLiteral("sortino"), number(m_metrics.sortino), QStringLiteral("ratio")},
         {QStringLiteral("max_drawdown"), number(m_metrics.maxDrawdown), fraction},
-        {QStringLiteral("points"), QString::number(m_metrics.points), QStringLiteral("daily valuations")},
+        {QStringLiteral("points"), QString::number(m_metrics.points), QStringLiteral("daily returns")},
+        {QStringLiteral("net_invested"), m_report.netInvested.toString(), quote},
+        {QStringLiteral("twr"), number(m_report.twr.total), fraction},
+        {QStringLiteral("irr"), m_report.irr ? number(*m_report.irr) : QString(), QStringLiteral("fraction a year")},
     };
     return table;
 }

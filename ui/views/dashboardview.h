@@ -4,14 +4,18 @@
 #include "domain/portfolio.h"
 #include "domain/valuation.h"
 #include "io/csvwriter.h"
+#include "services/performanceservice.h"
 #include "views/view.h"
 
 #include <QHash>
 #include <QList>
 
+#include <memory>
 #include <vector>
 
 class QLabel;
+class QTabWidget;
+class QThread;
 
 namespace ballast::storage {
 class Database;
@@ -19,13 +23,21 @@ class Database;
 
 namespace ballast::ui {
 
+class PerformancePanel;
+class PerformanceWorker;
+struct PerformanceLoad;
+
 namespace charts {
 class AllocationChart;
 class DriftChart;
 class EquityChart;
 } // namespace charts
 
-/// The dashboard: allocation, drift, equity curve and key figures.
+/// The dashboard: allocation, drift, the equity curve with the net invested
+/// capital, key figures on the time-weighted return, and a Performance tab
+/// (time- against money-weighted return, monthly heat map, drawdowns). The
+/// daily history is computed, and the stored daily valuations rebuilt, on a
+/// worker thread on open and on every ledger change.
 class DashboardView : public View
 {
     Q_OBJECT
@@ -37,8 +49,17 @@ public:
     /// Valuations (CSV, as ballast-cli export valuations writes it), key figures (CSV) and each chart (PNG).
     [[nodiscard]] QList<ExportTarget> exportTargets() override;
 
-    /// The figures on show: Metrics of the daily valuations inside the equity chart's range.
+    /// The figures on show: the key figures of the time-weighted index over
+    /// the equity chart's range (PerformanceService::report).
     [[nodiscard]] const analytics::MetricsResult &metrics() const { return m_metrics; }
+    /// The report the figures and the Performance tab show.
+    [[nodiscard]] const services::PerformanceReport &report() const { return m_report; }
+    /// The daily history last loaded; false until one arrived (or when the ledger has no transaction).
+    [[nodiscard]] bool hasHistory() const { return m_hasHistory; }
+    [[nodiscard]] const services::PerformanceHistory &history() const { return m_history; }
+    [[nodiscard]] PerformancePanel *performancePanel() const { return m_performance; }
+    /// Shows the Performance tab (else the value chart).
+    void showPerformance(bool on);
     /// The key figures as a table: figure, value (exact or full precision), unit.
     [[nodiscard]] io::CsvTable keyFiguresTable() const;
 
@@ -61,7 +82,18 @@ public:
 public slots:
     void refresh();
 
+signals:
+    /// A history load was applied (figures, chart and tab are up to date).
+    void historyLoaded();
+
 private:
+    struct ThreadStopper
+    {
+        void operator()(QThread *thread) const;
+    };
+    void requestHistory();
+    void onLoaded(const ballast::ui::PerformanceLoad &result);
+    void showCurves();
     struct Figure
     {
         QLabel *title = nullptr;
@@ -75,11 +107,18 @@ private:
     charts::EquityChart *m_equity = nullptr;
     charts::AllocationChart *m_allocation = nullptr;
     charts::DriftChart *m_drift = nullptr;
+    PerformancePanel *m_performance = nullptr;
+    QTabWidget *m_tabs = nullptr;
     QHash<QString, Figure> m_figures;
+    std::unique_ptr<QThread, ThreadStopper> m_thread;
+    PerformanceWorker *m_worker = nullptr;
+    int m_generation = 0;
+    bool m_hasHistory = false;
+    services::PerformanceHistory m_history;
+    services::PerformanceReport m_report;
 
     domain::Portfolio m_portfolio;
     bool m_hasPortfolio = false;
-    QList<domain::Valuation> m_rows; ///< in the portfolio's quote, oldest first
     money::Decimal m_value;
     QDateTime m_valuedAt;
     analytics::MetricsResult m_metrics;
