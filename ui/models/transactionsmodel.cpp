@@ -70,9 +70,12 @@ void TransactionsModel::setRows(QList<services::TransactionRow> rows)
     std::reverse(m_rows.begin(), m_rows.end()); // newest first without sorting the proxy
     m_rowOfId.clear();
     m_rowOfId.reserve(m_rows.size());
+    m_timeMs.clear();
+    m_timeMs.reserve(m_rows.size());
     m_unexplained = 0;
     for (int i = 0; i < m_rows.size(); ++i) {
         m_rowOfId.insert(m_rows.at(i).tx.id, i);
+        m_timeMs.append(m_rows.at(i).tx.time.toMSecsSinceEpoch());
         if (m_rows.at(i).tx.unexplained)
             ++m_unexplained;
     }

@@ -50,6 +50,8 @@ public:
     [[nodiscard]] const QList<services::TransactionRow> &rows() const { return m_rows; }
     /// The model row of transaction @p id, -1 when not loaded.
     [[nodiscard]] int rowOf(qint64 id) const { return m_rowOfId.value(id, -1); }
+    /// The time of @p row in ms since the epoch (kept for sorting).
+    [[nodiscard]] qint64 timeMs(int row) const { return m_timeMs.at(row); }
     /// How many loaded rows are unexplained adjustments.
     [[nodiscard]] int unexplainedCount() const { return m_unexplained; }
 
@@ -59,6 +61,7 @@ public:
 private:
     QList<services::TransactionRow> m_rows;
     QHash<qint64, int> m_rowOfId;
+    QList<qint64> m_timeMs;
     int m_unexplained = 0;
 };
 

@@ -71,7 +71,11 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     m_asset = new QComboBox(this);
     m_asset->setObjectName(QStringLiteral("assetFilter"));
     m_asset->setAccessibleName(tr("Filter by asset"));
-    m_asset->setMinimumContentsLength(8);
+    // Sized by a few characters, not by the longest name: the page fits a 1024-pixel window.
+    for (const auto &[combo, characters] : {std::pair{m_account, 10}, std::pair{m_asset, 6}}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(characters);
+    }
     m_kind = new QComboBox(this);
     m_kind->setObjectName(QStringLiteral("kindFilter"));
     m_kind->setAccessibleName(tr("Filter by kind"));
@@ -84,6 +88,8 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
         title[0] = title[0].toUpper();
         m_kind->addItem(title, domain::kindName(kind));
     }
+    m_kind->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_kind->setMinimumContentsLength(11);
     auto dateEdit = [this](const QString &name, const QString &accessible) {
         auto *edit = new QDateEdit(this);
         edit->setObjectName(name);
@@ -112,7 +118,6 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     addFilter(tr("&Kind:"), m_kind);
     addFilter(tr("&From:"), m_from);
     addFilter(tr("&To:"), m_to);
-    filters->addWidget(m_unexplained);
     filters->addStretch();
 
     auto button = [this](const QString &text, const QString &name, const QString &tip) {
@@ -181,7 +186,12 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     m_shown->setObjectName(QStringLiteral("shown"));
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_header);
+    // The unexplained count and its filter side by side.
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_header);
+    top->addStretch();
+    top->addWidget(m_unexplained);
+    layout->addLayout(top);
     layout->addLayout(filters);
     layout->addLayout(actions);
     layout->addWidget(m_error);
