@@ -526,6 +526,9 @@ void TestTransactionsView::refusedFileShowsLineAndColumnAndStoresNothing()
     auto *results = dialog->findChild<QTableWidget *>(QStringLiteral("results"));
     QVERIFY2(results->item(0, 6)->text().contains(QStringLiteral("line 3, column 8")),
              qPrintable(results->item(0, 6)->text()));
+    // The status line gives the whole message: file, line and column.
+    auto *status = dialog->findChild<QLabel *>(QStringLiteral("status"));
+    QVERIFY2(status->text().contains(path + QStringLiteral(": line 3, column 8")), qPrintable(status->text()));
     QVERIFY(!dialog->findChild<QPushButton *>(QStringLiteral("import"))->isEnabled());
     dialog->startImport(); // refused as the button is: nothing to import
     QVERIFY(!dialog->isBusy());

@@ -48,6 +48,17 @@ QTableWidgetItem *cell(const QString &text, Qt::Alignment alignment = Qt::AlignL
     return item;
 }
 
+/// Each refused file's error in full (file, line, column), one a line.
+QString refusals(const QList<services::FileImportReport> &reports)
+{
+    QString text;
+    for (const auto &report : reports) {
+        if (!report.error.isEmpty())
+            text += QLatin1Char('\n') + report.error;
+    }
+    return text;
+}
+
 /// A mapping field as the editor labels it.
 QString fieldTitle(const QString &field)
 {
@@ -652,8 +663,8 @@ void TransactionImportDialog::onFinished(const TransactionImportRun &run)
         QString text = tr("Check: %1 new transaction(s) would be stored, %2 are stored already.")
                            .arg(locale.toString(added), locale.toString(duplicates));
         if (refused > 0)
-            text += QLatin1Char(' ')
-                + tr("%n file(s) refused: nothing from them will be stored (see Status).", nullptr, refused);
+            text += QLatin1Char(' ') + tr("%n file(s) refused: nothing from them will be stored.", nullptr, refused)
+                + refusals(run.reports);
         m_status->setText(text);
         m_status->setStyleSheet(refused > 0 ? QStringLiteral("color: #b3261e;") : QString());
         updateActions();
@@ -673,7 +684,8 @@ void TransactionImportDialog::onFinished(const TransactionImportRun &run)
         tr("Imported %1 new transaction(s) from %n file(s).", nullptr, static_cast<int>(run.reports.size() - refused))
             .arg(locale.toString(added));
     if (refused > 0)
-        text += QLatin1Char(' ') + tr("%n file(s) refused: nothing from them was stored.", nullptr, refused);
+        text += QLatin1Char(' ') + tr("%n file(s) refused: nothing from them was stored.", nullptr, refused)
+            + refusals(run.reports);
     if (run.cancelled)
         text += QLatin1Char(' ') + tr("Cancelled: the files after the last one done were not imported.");
     m_status->setText(text);
@@ -702,7 +714,11 @@ void TransactionImportDialog::fillResults()
         m_results->setItem(i, RLinked, cell(locale.toString(report.linkedTransfers), right));
         QTableWidgetItem *status = nullptr;
         if (!report.error.isEmpty()) {
-            status = cell(tr("Refused, nothing stored: %1").arg(report.error));
+            // The file column names the file: the cell starts at the line.
+            QString why = report.error;
+            if (why.startsWith(report.file + QStringLiteral(": ")))
+                why.remove(0, report.file.size() + 2);
+            status = cell(tr("Refused, nothing stored: %1").arg(why));
             status->setForeground(kErrorText);
             status->setToolTip(report.error);
         } else {

@@ -170,10 +170,10 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     header->setStretchLastSection(true);
     const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
     const QList<std::pair<int, int>> widths{
-        {TransactionsModel::Time, 21},  {TransactionsModel::Account, 12},  {TransactionsModel::Kind, 24},
-        {TransactionsModel::Asset, 11}, {TransactionsModel::Quantity, 16}, {TransactionsModel::Price, 18},
-        {TransactionsModel::Fee, 14},   {TransactionsModel::Network, 10},  {TransactionsModel::ExternalId, 18},
-        {TransactionsModel::Source, 9}, {TransactionsModel::Note, 24},     {TransactionsModel::Id, 7},
+        {TransactionsModel::Time, 19},  {TransactionsModel::Account, 11},  {TransactionsModel::Kind, 22},
+        {TransactionsModel::Asset, 10}, {TransactionsModel::Quantity, 14}, {TransactionsModel::Price, 15},
+        {TransactionsModel::Fee, 13},   {TransactionsModel::Network, 9},   {TransactionsModel::ExternalId, 14},
+        {TransactionsModel::Source, 8}, {TransactionsModel::Note, 24},     {TransactionsModel::Id, 6},
     };
     for (const auto &[column, digits] : widths)
         header->resizeSection(column, digit * digits + 12);
@@ -320,7 +320,7 @@ void TransactionsView::applyFilters()
 void TransactionsView::updateHeader()
 {
     const QLocale locale;
-    QString text = tr("<b>Transactions</b> · %1").arg(locale.toString(m_model->rowCount()));
+    QString text = tr("<b>Transactions</b> · %Ln in the ledger", nullptr, m_model->rowCount());
     const int unexplained = m_model->unexplainedCount();
     if (unexplained > 0) {
         text += QStringLiteral(" · <span style=\"background-color:#ffe8b0; color:#3a2a00;\">&nbsp;")
