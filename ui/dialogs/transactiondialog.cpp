@@ -21,7 +21,11 @@ using domain::TransactionKind;
 
 namespace {
 
-const QString kTransfer = QStringLiteral("transfer");
+/// The add dialog's kind for both legs of a transfer (not a TransactionKind).
+QString transferKey()
+{
+    return QStringLiteral("transfer");
+}
 
 QString kindTitle(const QString &key)
 {
@@ -31,7 +35,7 @@ QString kindTitle(const QString &key)
         return TransactionDialog::tr("Deposit");
     if (key == QLatin1String("withdrawal"))
         return TransactionDialog::tr("Withdrawal");
-    if (key == kTransfer)
+    if (key == transferKey())
         return TransactionDialog::tr("Transfer between accounts or networks");
     if (key == QLatin1String("transfer_out"))
         return TransactionDialog::tr("Transfer out (one leg)");
@@ -60,7 +64,7 @@ TransactionDialog::TransactionDialog(QList<domain::Account> accounts, qint64 now
 
     m_kind = new QComboBox(this);
     for (const QString &key :
-         {QStringLiteral("trade"), QStringLiteral("deposit"), QStringLiteral("withdrawal"), kTransfer,
+         {QStringLiteral("trade"), QStringLiteral("deposit"), QStringLiteral("withdrawal"), transferKey(),
           QStringLiteral("income"), QStringLiteral("fee"), QStringLiteral("adjustment")}) {
         m_kind->addItem(kindTitle(key), key);
     }
@@ -236,7 +240,7 @@ void TransactionDialog::kindChanged()
 {
     const QString kind = kindKey();
     const bool trade = kind == QLatin1String("trade");
-    const bool transfer = kind == kTransfer;
+    const bool transfer = kind == transferKey();
     m_form->setRowVisible(m_rows.value(QStringLiteral("side")), trade);
     m_form->setRowVisible(m_rows.value(QStringLiteral("quote")), trade);
     m_form->setRowVisible(m_rows.value(QStringLiteral("subkind")), kind == QLatin1String("income"));
@@ -336,7 +340,7 @@ std::optional<TransactionDialog::Entry> TransactionDialog::entry()
         ok = false;
     }
     const auto quantity = decimalField(QStringLiteral("quantity"), m_quantity, false);
-    const bool transfer = kind == kTransfer;
+    const bool transfer = kind == transferKey();
     const auto price = transfer ? std::optional<money::Decimal>(money::Decimal())
                                 : decimalField(QStringLiteral("price"), m_price, kind != QLatin1String("trade"));
     const auto fee = decimalField(QStringLiteral("fee"), m_fee, true);

@@ -38,7 +38,10 @@ namespace {
 enum PreviewColumn { PLine, PTime, PKind, PAsset, PQuantity, PPrice, PFee, PProblem, PreviewColumnCount };
 enum ResultColumn { RFile, RFormat, RRead, RNew, RDuplicates, RLinked, RStatus, ResultColumnCount };
 
-const QColor kErrorText(0xb3, 0x26, 0x1e);
+QColor errorText()
+{
+    return {0xb3, 0x26, 0x1e};
+}
 
 QTableWidgetItem *cell(const QString &text, Qt::Alignment alignment = Qt::AlignLeft | Qt::AlignVCenter)
 {
@@ -498,7 +501,7 @@ void TransactionImportDialog::onPreviewed(const TransactionFilePreview &preview)
             if (why.startsWith(preview.path + QStringLiteral(": ")))
                 why.remove(0, preview.path.size() + 2);
             auto *problem = cell(why);
-            problem->setForeground(kErrorText);
+            problem->setForeground(errorText());
             problem->setToolTip(row.error);
             m_preview->setItem(i, PProblem, problem);
         }
@@ -719,7 +722,7 @@ void TransactionImportDialog::fillResults()
             if (why.startsWith(report.file + QStringLiteral(": ")))
                 why.remove(0, report.file.size() + 2);
             status = cell(tr("Refused, nothing stored: %1").arg(why));
-            status->setForeground(kErrorText);
+            status->setForeground(errorText());
             status->setToolTip(report.error);
         } else {
             QString text = m_done ? tr("Stored") : tr("Ready");

@@ -38,7 +38,10 @@ using domain::TransactionKind;
 namespace {
 
 /// The earliest date the range filters offer; on it they mean "any".
-const QDate kAnyDate(2009, 1, 1);
+QDate anyDate()
+{
+    return {2009, 1, 1};
+}
 
 QString headerKey()
 {
@@ -96,9 +99,9 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
         edit->setAccessibleName(accessible);
         edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
         edit->setCalendarPopup(true);
-        edit->setMinimumDate(kAnyDate);
+        edit->setMinimumDate(anyDate());
         edit->setSpecialValueText(tr("any"));
-        edit->setDate(kAnyDate);
+        edit->setDate(anyDate());
         return edit;
     };
     m_from = dateEdit(QStringLiteral("fromFilter"), tr("From date (UTC), inclusive"));
@@ -305,9 +308,9 @@ void TransactionsView::applyFilters()
     filter.asset = m_asset->currentData().toString();
     if (const QString kind = m_kind->currentData().toString(); !kind.isEmpty())
         filter.kind = domain::kindFromName(kind);
-    if (m_from->date() != kAnyDate)
+    if (m_from->date() != anyDate())
         filter.fromMs = QDateTime(m_from->date(), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
-    if (m_to->date() != kAnyDate)
+    if (m_to->date() != anyDate())
         filter.toMs = QDateTime(m_to->date().addDays(1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch() - 1;
     filter.unexplainedOnly = m_unexplained->isChecked();
     m_proxy->setFilter(filter);
@@ -348,8 +351,8 @@ bool TransactionsView::selectTransaction(qint64 id)
         m_account->setCurrentIndex(0);
         m_asset->setCurrentIndex(0);
         m_kind->setCurrentIndex(0);
-        m_from->setDate(kAnyDate);
-        m_to->setDate(kAnyDate);
+        m_from->setDate(anyDate());
+        m_to->setDate(anyDate());
         m_unexplained->setChecked(false);
     }
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
