@@ -11,6 +11,7 @@
 #include "views/holdingsview.h"
 #include "views/rebalanceview.h"
 #include "views/targetsview.h"
+#include "views/transactionsview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -50,6 +51,8 @@ constexpr std::array<PageInfo, static_cast<int>(MainWindow::Page::Count)> kPages
     {"dashboard", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Dashboard"), "go-home", QStyle::SP_DirHomeIcon},
     {"holdings", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Holdings"), "view-list-details",
      QStyle::SP_FileDialogDetailedView},
+    {"transactions", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Transactions"), "view-calendar-list",
+     QStyle::SP_FileDialogListView},
     {"targets", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Targets"), "document-edit",
      QStyle::SP_FileDialogContentsView},
     {"rebalance", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Rebalance"), "view-refresh", QStyle::SP_BrowserReload},
@@ -83,10 +86,10 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
         [this](const QString &reason) -> std::optional<QString> { return PassphraseDialog::ask(this, reason); });
 
     m_stack = new QStackedWidget(this);
-    m_pages = {new DashboardView(context, m_stack), new HoldingsView(context, m_stack),
-               new TargetsView(context, m_stack),   new RebalanceView(context, m_stack),
-               new BacktestView(context, m_stack),  new AccountsView(context, m_stack),
-               new AlertsView(context, m_stack)};
+    m_pages = {new DashboardView(context, m_stack),    new HoldingsView(context, m_stack),
+               new TransactionsView(context, m_stack), new TargetsView(context, m_stack),
+               new RebalanceView(context, m_stack),    new BacktestView(context, m_stack),
+               new AccountsView(context, m_stack),     new AlertsView(context, m_stack)};
     m_navigation = new QListWidget(this);
     m_navigation->setAccessibleName(tr("Pages"));
     m_navigation->setIconSize(QSize(22, 22));
@@ -107,6 +110,8 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
         if (row < 0)
             return;
         m_stack->setCurrentIndex(row);
+        if (QUndoStack *stack = m_pages.value(row)->undoStack())
+            m_undo->setActiveStack(stack);
         rebuildExportMenu();
     });
     if (auto *alerts = qobject_cast<AlertsView *>(page(Page::Alerts))) {
@@ -119,10 +124,13 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
             item->setFont(font);
         });
     }
-    if (auto *targets = qobject_cast<TargetsView *>(page(Page::Targets)); targets && targets->undoStack()) {
-        m_undo->addStack(targets->undoStack());
-        m_undo->setActiveStack(targets->undoStack());
+    // Edit > Undo undoes on the page on show, or on the last page with undo shown.
+    for (View *view : std::as_const(m_pages)) {
+        if (QUndoStack *stack = view->undoStack())
+            m_undo->addStack(stack);
     }
+    if (auto *targets = page(Page::Targets); targets && targets->undoStack())
+        m_undo->setActiveStack(targets->undoStack());
 
     // The banner says plainly when what is on screen is simulated, and offers a real account.
     m_banner = new QWidget(this);

@@ -26,7 +26,7 @@ public:
     ~MainWindow() override;
 
     /// The pages, in the order of the navigation list.
-    enum class Page { Dashboard, Holdings, Targets, Rebalance, Backtest, Accounts, Alerts, Count };
+    enum class Page { Dashboard, Holdings, Transactions, Targets, Rebalance, Backtest, Accounts, Alerts, Count };
     /// The page names used on the command line (--view) and in settings.
     static QString pageKey(Page page);
     static std::optional<Page> pageFromKey(const QString &key);
@@ -34,7 +34,8 @@ public:
     void showPage(Page page);
     [[nodiscard]] Page currentPage() const;
     [[nodiscard]] View *page(Page page) const;
-    /// Undo and redo of every page that keeps an undo stack (Targets).
+    /// Undo and redo of every page that keeps an undo stack (Transactions,
+    /// Targets); the stack of the page on show is the active one.
     [[nodiscard]] QUndoGroup *undoGroup() const { return m_undo; }
 
     /// Re-reads the ledger into every page.

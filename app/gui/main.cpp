@@ -33,7 +33,8 @@ struct Options
         QStringLiteral("FILE"));
     QCommandLineOption view = QCommandLineOption(
         QStringLiteral("view"),
-        QObject::tr("Page to open: dashboard, holdings, targets, rebalance, backtest, accounts or alerts."),
+        QObject::tr(
+            "Page to open: dashboard, holdings, transactions, targets, rebalance, backtest, accounts or alerts."),
         QStringLiteral("PAGE"));
     QCommandLineOption size =
         QCommandLineOption(QStringLiteral("size"), QObject::tr("Window size for --screenshot, WxH."),

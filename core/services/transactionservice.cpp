@@ -275,42 +275,15 @@ Result<Transaction> TransactionService::edit(const Transaction &tx)
 
 Result<QList<Transaction>> TransactionService::remove(qint64 id)
 {
-    return guarded([&]() -> Result<QList<Transaction>> {
-        storage::Transaction txn(m_db);
-        TransactionRepo repo(m_db);
-        auto found = repo.find(id);
-        if (!found)
-            return found.error();
-        auto deleted = repo.isDeleted(id);
-        if (!deleted)
-            return deleted.error();
-        if (!*found || *deleted)
-            return makeError(QStringLiteral("transaction.not_found"), QStringLiteral("no transaction #%1").arg(id));
-        QList<Transaction> legs{**found};
-        if (isTransferLeg((*found)->kind) && (*found)->linkId != 0) {
-            auto other = repo.find((*found)->linkId);
-            if (!other)
-                return other.error();
-            auto otherDeleted = repo.isDeleted((*found)->linkId);
-            if (!otherDeleted)
-                return otherDeleted.error();
-            if (*other && !*otherDeleted)
-                legs.append(**other);
-        }
-        QList<domain::BalanceChange> touched;
-        for (const Transaction &leg : legs) {
-            if (auto removed = repo.remove(leg.id, m_clock()); !removed)
-                return removed.error();
-            touched += domain::balanceChanges(leg);
-        }
-        if (auto settled = settle(touched); !settled)
-            return settled.error();
-        txn.commit();
-        return legs;
-    });
+    return setDeleted(id, true);
 }
 
 Result<QList<Transaction>> TransactionService::restore(qint64 id)
+{
+    return setDeleted(id, false);
+}
+
+Result<QList<Transaction>> TransactionService::setDeleted(qint64 id, bool deleting)
 {
     return guarded([&]() -> Result<QList<Transaction>> {
         storage::Transaction txn(m_db);
@@ -321,12 +294,14 @@ Result<QList<Transaction>> TransactionService::restore(qint64 id)
         auto deleted = repo.isDeleted(id);
         if (!deleted)
             return deleted.error();
-        if (!*found)
+        // Deleting wants a live transaction, restoring a deleted one.
+        if (!*found || (deleting && *deleted))
             return makeError(QStringLiteral("transaction.not_found"), QStringLiteral("no transaction #%1").arg(id));
-        if (!*deleted) {
+        if (!deleting && !*deleted) {
             return makeError(QStringLiteral("transaction.not_deleted"),
                              QStringLiteral("transaction #%1 is not deleted; nothing to restore").arg(id));
         }
+        // A transfer goes with its other leg, when that leg is in the same state.
         QList<Transaction> legs{**found};
         if (isTransferLeg((*found)->kind) && (*found)->linkId != 0) {
             auto other = repo.find((*found)->linkId);
@@ -335,13 +310,14 @@ Result<QList<Transaction>> TransactionService::restore(qint64 id)
             auto otherDeleted = repo.isDeleted((*found)->linkId);
             if (!otherDeleted)
                 return otherDeleted.error();
-            if (*other && *otherDeleted)
+            if (*other && *otherDeleted == !deleting)
                 legs.append(**other);
         }
         QList<domain::BalanceChange> touched;
+        const qint64 now = m_clock();
         for (const Transaction &leg : legs) {
-            if (auto restored = repo.restore(leg.id, m_clock()); !restored)
-                return restored.error();
+            if (auto changed = deleting ? repo.remove(leg.id, now) : repo.restore(leg.id, now); !changed)
+                return changed.error();
             touched += domain::balanceChanges(leg);
         }
         if (auto settled = settle(touched); !settled)
@@ -561,9 +537,11 @@ Result<QList<FileImportReport>> TransactionService::importFiles(const ImportOpti
     auto target = account(options.account);
     if (!target)
         return target.error();
-    std::optional<imports::ColumnMapping> mapping;
+    std::optional<imports::ColumnMapping> mapping = options.mapping;
     QString family;
-    if (options.format.startsWith(QLatin1String("mapping:"))) {
+    if (mapping) {
+        // Built by the caller (the desktop app's mapping editor): the format is not read.
+    } else if (options.format.startsWith(QLatin1String("mapping:"))) {
         const QString path = options.format.mid(8);
         auto json = readFile(path);
         if (!json)

@@ -5,6 +5,7 @@
 #include "domain/account.h"
 #include "domain/holding.h"
 #include "domain/transaction.h"
+#include "imports/columnmapping.h"
 
 #include <QList>
 #include <QString>
@@ -62,6 +63,9 @@ struct ImportOptions
     /// exports; "mapping:FILE": every file read through the JSON mapping FILE.
     QString format;
     bool dryRun = false; ///< read, check and count, then roll back: nothing stored
+    /// Set: every file is read through this mapping and @p format is not
+    /// looked at (the desktop app builds the mapping in its import dialog).
+    std::optional<imports::ColumnMapping> mapping;
 };
 
 /// What became of one file of an import. A refused file (error set) stored
@@ -159,6 +163,9 @@ private:
     /// moves the paper balances of paper accounts, records a valuation.
     Status settle(const QList<domain::BalanceChange> &touched);
     Status checkAccount(qint64 accountId);
+    /// remove() (@p deleting) and restore(): finds @p id in the state the
+    /// operation needs, takes a transfer's other leg with it, and settles.
+    Result<QList<domain::Transaction>> setDeleted(qint64 id, bool deleting);
 
     storage::Database &m_db;
     Clock m_clock;

@@ -33,7 +33,7 @@ public:
     ~TargetsView() override;
 
     /// The edits of this page, for Edit > Undo and Redo.
-    [[nodiscard]] QUndoStack *undoStack() const { return m_undo; }
+    [[nodiscard]] QUndoStack *undoStack() const override { return m_undo; }
 
     QList<ExportTarget> exportTargets() override;
 

@@ -8,6 +8,8 @@
 
 #include <functional>
 
+class QUndoStack;
+
 namespace ballast::ui {
 
 class AppContext;
@@ -28,6 +30,9 @@ public:
 
     /// The tables (CSV) and charts (PNG) this page exports.
     [[nodiscard]] virtual QList<ExportTarget> exportTargets() { return {}; }
+    /// The page's undo stack, made active in the window's undo group while
+    /// the page is on show; none for pages without undo.
+    [[nodiscard]] virtual QUndoStack *undoStack() const { return nullptr; }
 
 protected:
     [[nodiscard]] AppContext &context() const { return m_context; }

@@ -1,0 +1,118 @@
+#pragma once
+
+#include "common/result.h"
+#include "views/view.h"
+
+#include <functional>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QLabel;
+class QPushButton;
+class QTableView;
+class QUndoStack;
+
+namespace ballast::ui {
+
+class ClassifyDialog;
+class TransactionFilterProxy;
+class TransactionImportDialog;
+class TransactionsModel;
+class TransactionDialog;
+
+/// The ledger's transactions: a table filtered by account, asset, kind,
+/// date range and "unexplained only", with add, edit and delete (undoable),
+/// classification of unexplained adjustments (highlighted, counted in the
+/// header) and imports from files. The table is one query of every live
+/// transaction held in a model; filters and sorting run in a proxy.
+class TransactionsView : public View
+{
+    Q_OBJECT
+
+public:
+    explicit TransactionsView(AppContext &context, QWidget *parent = nullptr);
+    ~TransactionsView() override;
+
+    QList<ExportTarget> exportTargets() override;
+    [[nodiscard]] QUndoStack *undoStack() const override { return m_undo; }
+
+    [[nodiscard]] TransactionsModel *model() const { return m_model; }
+    [[nodiscard]] TransactionFilterProxy *proxy() const { return m_proxy; }
+    [[nodiscard]] QTableView *table() const { return m_table; }
+    [[nodiscard]] QComboBox *accountFilter() const { return m_account; }
+    [[nodiscard]] QComboBox *assetFilter() const { return m_asset; }
+    [[nodiscard]] QComboBox *kindFilter() const { return m_kind; }
+    [[nodiscard]] QDateEdit *fromFilter() const { return m_from; }
+    [[nodiscard]] QDateEdit *toFilter() const { return m_to; }
+    [[nodiscard]] QCheckBox *unexplainedFilter() const { return m_unexplained; }
+    [[nodiscard]] QLabel *headerLabel() const { return m_header; }
+    [[nodiscard]] QLabel *errorLabel() const { return m_error; }
+    [[nodiscard]] QPushButton *exchangeImportButton() const { return m_importExchange; }
+    /// How long the last reload took (query and model), in milliseconds.
+    [[nodiscard]] qint64 lastLoadMs() const { return m_lastLoadMs; }
+
+    /// Makes "Import from Exchange…" call @p handler (the exchange API import,
+    /// once it exists); until then the button is disabled with a tooltip.
+    void setExchangeImportHandler(std::function<void()> handler);
+
+    /// Selects the row of transaction @p id (clearing filters that hide it).
+    bool selectTransaction(qint64 id);
+    /// The transaction of the current row; none when nothing is selected.
+    [[nodiscard]] std::optional<qint64> selectedId() const;
+
+    /// Opens the add dialog (non-modal; it goes when closed).
+    TransactionDialog *openAddDialog();
+    /// Opens the editor of the selected transaction; none when nothing is selected.
+    TransactionDialog *openEditDialog();
+    /// Opens the classification of the selected adjustment; none when the
+    /// selection is not an adjustment.
+    ClassifyDialog *openClassifyDialog();
+    /// Opens the import dialog on @p paths (non-modal; it goes when closed).
+    TransactionImportDialog *openImportDialog(const QStringList &paths);
+
+public slots:
+    /// Reloads every transaction from the ledger, keeping the selection.
+    void refresh();
+    /// Deletes the selected transaction (a transfer: both legs); undoable.
+    void deleteSelected();
+    /// Asks what the selected adjustment was and classifies it; undoable.
+    void classifySelected();
+    void importFromFile();
+
+private:
+    void applyFilters();
+    void updateHeader();
+    void updateActions();
+    void fillAssetFilter();
+    void fillAccountFilter();
+    void commandFailed(const Error &error);
+    void saveHeaderState() const;
+
+    TransactionsModel *m_model = nullptr;
+    TransactionFilterProxy *m_proxy = nullptr;
+    QTableView *m_table = nullptr;
+    QComboBox *m_account = nullptr;
+    QComboBox *m_asset = nullptr;
+    QComboBox *m_kind = nullptr;
+    QDateEdit *m_from = nullptr;
+    QDateEdit *m_to = nullptr;
+    QCheckBox *m_unexplained = nullptr;
+    QLabel *m_header = nullptr;
+    QLabel *m_shown = nullptr;
+    QLabel *m_error = nullptr;
+    QPushButton *m_add = nullptr;
+    QPushButton *m_edit = nullptr;
+    QPushButton *m_delete = nullptr;
+    QPushButton *m_classify = nullptr;
+    QPushButton *m_importFile = nullptr;
+    QPushButton *m_importExchange = nullptr;
+    QUndoStack *m_undo = nullptr;
+    std::function<void()> m_exchangeImport;
+    std::optional<Error> m_lastFailure; ///< of the command pushed last
+    bool m_submitting = false; ///< a dialog shows the failure, not the page
+    qint64 m_lastLoadMs = 0;
+};
+
+} // namespace ballast::ui
