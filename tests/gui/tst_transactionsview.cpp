@@ -306,6 +306,8 @@ void TestTransactionsView::addUndoRedoThroughTheWindow()
     m_view.reset();
     ui::MainWindow window(*m_context);
     window.showPage(ui::MainWindow::Page::Transactions);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto *view = qobject_cast<ui::TransactionsView *>(window.page(ui::MainWindow::Page::Transactions));
     QVERIFY(view);
     QCOMPARE(window.undoGroup()->activeStack(), view->undoStack());

@@ -240,6 +240,13 @@ void TransactionsView::setExchangeImportHandler(std::function<void()> handler)
 
 void TransactionsView::refresh()
 {
+    // Every transaction is read: put off while the page is hidden, so that
+    // opening the window on a large ledger does not wait for it.
+    whenShown([this] { reload(); });
+}
+
+void TransactionsView::reload()
+{
     QElapsedTimer timer;
     timer.start();
     const std::optional<qint64> selected = selectedId();

@@ -73,7 +73,8 @@ public:
     TransactionImportDialog *openImportDialog(const QStringList &paths);
 
 public slots:
-    /// Reloads every transaction from the ledger, keeping the selection.
+    /// Reloads every transaction from the ledger, keeping the selection: now
+    /// when the page is on show, else when it is next shown.
     void refresh();
     /// Deletes the selected transaction (a transfer: both legs); undoable.
     void deleteSelected();
@@ -82,6 +83,7 @@ public slots:
     void importFromFile();
 
 private:
+    void reload();
     void applyFilters();
     void updateHeader();
     void updateActions();
