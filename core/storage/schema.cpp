@@ -292,9 +292,23 @@ ALTER TABLE portfolios ADD COLUMN cost_method TEXT NOT NULL DEFAULT 'fifo'
     CHECK (cost_method IN ('fifo', 'lifo', 'hifo', 'average'));
 )sql";
 
-constexpr std::array<const char *, 11> kMigrations{
-    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps, kV6Journal,
-    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod};
+// Where the last import from an exchange's API stopped, per account and
+// stream ("binance:trades:BTC/USDT", "kraken:ledgers", ...): a trade id or a
+// time, as the stream pages. Written in the SQLite transaction that stores
+// what was read, so a failed import leaves it where it was.
+constexpr const char *kV12ImportCursors = R"sql(
+CREATE TABLE import_cursors (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    stream     TEXT NOT NULL,
+    position   TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, stream)
+) STRICT;
+)sql";
+
+constexpr std::array<const char *, 12> kMigrations{
+    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,  kV6Journal,
+    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod, kV12ImportCursors};
 
 } // namespace
 
