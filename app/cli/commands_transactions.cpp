@@ -539,6 +539,11 @@ int Cli::importFromExchange(QCommandLineParser &parser)
     auto account = services::LedgerQueries(db()).account(options.account);
     if (!account)
         return fail(account.error());
+    if (account->exchange != QLatin1String("binance") && account->exchange != QLatin1String("kraken")) {
+        return usageError(QStringLiteral("transactions import: \"%1\" is a %2 account; name the CSV files to import "
+                                         "(without FILE the import reads a Binance or Kraken account's API)")
+                              .arg(account->name, account->exchange));
+    }
     exchange::Exchange *connector = exchanges().exchangeFor(account->id);
     if (!connector) {
         // The key's own error was printed when it failed.

@@ -336,35 +336,21 @@ Result<ParsedTransactions> mapLedgerRows(const QList<LedgerRow> &rows, int pendi
                                     .arg(first.refid));
             return {};
         }
-        Transaction tx = imported(TransactionKind::Trade, first.time, QString(), Decimal());
-        const bool buy = quoteRank(outAsset) < quoteRank(inAsset)
-            || (quoteRank(outAsset) == quoteRank(inAsset)); // equal rank: what was spent is the quote
-        tx.side = buy ? Side::Buy : Side::Sell;
-        tx.asset = buy ? inAsset : outAsset;
-        tx.quote = buy ? outAsset : inAsset;
-        tx.quantity = moved.value(tx.asset).abs();
-        tx.quoteAmount = moved.value(tx.quote).abs();
-        tx.price = priceOf(tx.quoteAmount, tx.quantity);
+        // Equal rank: what was spent is the quote (a buy).
+        const bool buy = quoteRank(outAsset) <= quoteRank(inAsset);
+        const QString base = buy ? inAsset : outAsset;
+        const QString quote = buy ? outAsset : inAsset;
+        // The fee in the quote asset stays on the trade; others become fees.
+        const QString mainFee = fees.contains(quote) ? quote : (fees.isEmpty() ? QString() : fees.firstKey());
         // The refid of a trade's ledger rows is the trade id of trades.csv and
         // of the API: keyed as executions key their fills.
-        tx.externalId = domain::tradeExternalId(tx.asset + QLatin1Char('/') + tx.quote, first.refid);
-        QList<Transaction> extraFees;
-        // The fee in the quote asset stays on the trade; others become fees.
-        const QString mainFee = fees.contains(tx.quote) ? tx.quote : (fees.isEmpty() ? QString() : fees.firstKey());
-        for (auto it = fees.cbegin(); it != fees.cend(); ++it) {
-            if (it.key() == mainFee) {
-                tx.fee = it.value();
-                tx.feeAsset = it.key();
-            } else {
-                Transaction fee = imported(TransactionKind::Fee, first.time, it.key(), it.value());
-                fee.externalId = QStringLiteral("%1:fee:%2").arg(first.refid, it.key());
-                extraFees.append(fee);
-            }
-        }
-        if (auto shape = source.shape(first, tx); !shape)
+        const QList<Transaction> made = pairedTrade(
+            first.time, buy ? Side::Buy : Side::Sell, base, moved.value(base).abs(), quote, moved.value(quote).abs(),
+            fees, mainFee, domain::tradeExternalId(base + QLatin1Char('/') + quote, first.refid),
+            [&first](const QString &asset) { return QStringLiteral("%1:fee:%2").arg(first.refid, asset); });
+        if (auto shape = source.shape(first, made.first()); !shape)
             return shape;
-        out.transactions.append(tx);
-        out.transactions.append(extraFees);
+        out.transactions.append(made);
         return {};
     };
 
