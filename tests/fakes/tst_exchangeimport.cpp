@@ -275,6 +275,20 @@ private slots:
         QCOMPARE(retry->added, 2501);
     }
 
+    void dryRunStoresNothing()
+    {
+        BinanceSetup s;
+        s.seedTrades(10, s.start + kDay);
+        const QByteArray before = contentDigest(s.file.db());
+        auto report = s.import(true);
+        QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error().message));
+        QCOMPARE(report->added, 11);
+        QCOMPARE(contentDigest(s.file.db()), before); // no transaction, no cursor
+        auto real = s.import();
+        QVERIFY(real.ok());
+        QCOMPARE(real->added, 11);
+    }
+
     void executedFillIsNotDoubled()
     {
         BinanceSetup s;
