@@ -76,6 +76,8 @@ private:
     int cmdTransactionsAdd(QCommandLineParser &parser);
     int cmdTransactionsList(QCommandLineParser &parser);
     int cmdTransactionsImport(QCommandLineParser &parser);
+    /// `transactions import --account NAME` without files: from the exchange's API.
+    int importFromExchange(QCommandLineParser &parser);
     int cmdTransactionsClassify(QCommandLineParser &parser);
     int cmdTransactionsDelete(QCommandLineParser &parser);
     int cmdTransactionsRestore(QCommandLineParser &parser);

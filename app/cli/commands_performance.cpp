@@ -1,6 +1,7 @@
 // The performance and cost-basis commands: performance, lots, gains.
 #include "cli.h"
 #include "clioutput.h"
+#include "cliparse.h"
 #include "common/numberparse.h"
 #include "domain/assetcatalog.h"
 #include "io/exports.h"
@@ -20,17 +21,6 @@ namespace ballast::cli {
 using analytics::CostMethod;
 
 namespace {
-
-/// A day given as an ISO 8601 date ("2025-03-01").
-Result<QDate> parseDay(const QString &text, const QString &option)
-{
-    const QDate day = QDate::fromString(text, Qt::ISODate);
-    if (!day.isValid()) {
-        return makeError(QStringLiteral("cli.arguments"),
-                         QStringLiteral("%1 \"%2\": not an ISO 8601 date (e.g. 2025-03-01)").arg(option, text));
-    }
-    return day;
-}
 
 Result<CostMethod> parseMethodName(const QString &text, const QString &what)
 {

@@ -1,9 +1,13 @@
 // The transactions commands: add, list, import, classify, delete, restore.
 #include "cli.h"
 #include "clioutput.h"
+#include "cliparse.h"
 #include "common/numberparse.h"
 #include "domain/assetcatalog.h"
+#include "exchange/exchangefactory.h"
 #include "io/exports.h"
+#include "services/exchangeimportservice.h"
+#include "services/ledgerqueries.h"
 #include "services/transactionservice.h"
 
 #include <QJsonArray>
@@ -37,30 +41,6 @@ const std::array<KindOption, 8> kKindOptions{{
     {"subkind", {"income"}},
     {"price", {"trade", "deposit", "withdrawal", "income", "fee"}},
 }};
-
-/// An ISO 8601 time ("2025-03-01T12:00:00Z", an offset, or a date, taken as
-/// UTC midnight; @p endOfDay takes a date to its last millisecond instead).
-Result<QDateTime> parseTime(const QString &text, const QString &option, bool endOfDay = false)
-{
-    QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (time.isValid() && time.timeSpec() == Qt::LocalTime)
-        time.setTimeZone(QTimeZone::utc()); // no offset written: UTC, never the machine's zone
-    if (!time.isValid()) {
-        const QDate date = QDate::fromString(text, Qt::ISODate);
-        if (date.isValid()) {
-            time = QDateTime(date, QTime(0, 0), QTimeZone::utc());
-            if (endOfDay)
-                time = time.addMSecs(86400000 - 1);
-        }
-    }
-    if (!time.isValid()) {
-        return makeError(QStringLiteral("cli.arguments"),
-                         QStringLiteral("%1 \"%2\": not an ISO 8601 date or time (e.g. 2025-03-01 or "
-                                        "2025-03-01T12:00:00Z)")
-                             .arg(option, text));
-    }
-    return time.toUTC();
-}
 
 Result<QString> parseSymbol(const QString &text, const QString &option)
 {
@@ -194,8 +174,9 @@ void Cli::registerTransactionCommands()
     m_commands.append(
         {QStringLiteral("transactions import"),
          QStringLiteral("Import exchange CSV exports (or any CSV through a mapping file) into an account; each file "
-                        "all or nothing, known external ids skipped."),
-         QStringLiteral("FILE..."),
+                        "all or nothing, known external ids skipped. Without FILE: import what is new from the "
+                        "account's exchange API (Binance, Kraken), all or nothing."),
+         QStringLiteral("[FILE...]"),
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("account"), QStringLiteral("Account the transactions go to."),
                           QStringLiteral("NAME")});
@@ -208,6 +189,10 @@ void Cli::registerTransactionCommands()
                           QStringLiteral("Network set on the transactions (the exports name none)."),
                           QStringLiteral("NET")});
              p.addOption({QStringLiteral("dry-run"), QStringLiteral("Read, check and report; store nothing.")});
+             p.addOption({QStringLiteral("since"),
+                          QStringLiteral("API import: where a first import's history starts (ISO 8601 date or time; "
+                                         "default: all of it)."),
+                          QStringLiteral("DATE")});
          },
          &Cli::cmdTransactionsImport});
     m_commands.append(
@@ -461,7 +446,9 @@ int Cli::cmdTransactionsImport(QCommandLineParser &parser)
 {
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty())
-        return usageError(QStringLiteral("transactions import: name at least one CSV file"));
+        return importFromExchange(parser);
+    if (parser.isSet(QStringLiteral("since")))
+        return usageError(QStringLiteral("--since: only for an import from the exchange's API (no FILE)"));
     services::ImportOptions options;
     options.account = parser.value(QStringLiteral("account"));
     if (options.account.isEmpty())
@@ -528,6 +515,77 @@ int Cli::cmdTransactionsImport(QCommandLineParser &parser)
         CliOutput::line(QStringLiteral("Dry run: nothing was stored."));
     }
     return refused > 0 ? 1 : 0;
+}
+
+int Cli::importFromExchange(QCommandLineParser &parser)
+{
+    services::ExchangeImportOptions options;
+    options.account = parser.value(QStringLiteral("account"));
+    if (options.account.isEmpty()) {
+        return usageError(QStringLiteral("--account: missing; name the exchange account to import from (or name CSV "
+                                         "files)"));
+    }
+    for (const QString &fileOnly : {QStringLiteral("format"), QStringLiteral("network")}) {
+        if (parser.isSet(fileOnly))
+            return usageError(QStringLiteral("--%1: only for CSV files; the API names what it returns").arg(fileOnly));
+    }
+    if (parser.isSet(QStringLiteral("since"))) {
+        auto since = parseTime(parser.value(QStringLiteral("since")), QStringLiteral("--since"));
+        if (!since)
+            return usageError(since.error().message);
+        options.sinceMs = since->toMSecsSinceEpoch();
+    }
+    options.dryRun = parser.isSet(QStringLiteral("dry-run"));
+    auto account = services::LedgerQueries(db()).account(options.account);
+    if (!account)
+        return fail(account.error());
+    if (account->exchange != QLatin1String("binance") && account->exchange != QLatin1String("kraken")) {
+        return usageError(QStringLiteral("transactions import: \"%1\" is a %2 account; name the CSV files to import "
+                                         "(without FILE the import reads a Binance or Kraken account's API)")
+                              .arg(account->name, account->exchange));
+    }
+    exchange::Exchange *connector = exchanges().exchangeFor(account->id);
+    if (!connector) {
+        // The key's own error was printed when it failed.
+        if (m_keyError.isEmpty())
+            CliOutput::error(QStringLiteral("%1: %2").arg(account->name, exchanges().whyNot(account->id)));
+        m_keyError.clear();
+        return 1;
+    }
+    auto report = services::ExchangeImportService(db(), clock()).importFromExchange(options, *connector);
+    if (!report)
+        return fail(report.error());
+    if (json()) {
+        CliOutput::json(QJsonDocument(QJsonObject{
+            {QStringLiteral("account"), report->account},
+            {QStringLiteral("exchange"), report->exchange},
+            {QStringLiteral("dry_run"), options.dryRun},
+            {QStringLiteral("transactions"), report->transactions},
+            {QStringLiteral("new"), report->added},
+            {QStringLiteral("duplicates"), report->duplicates},
+            {QStringLiteral("pending"), report->pending},
+            {QStringLiteral("linked_transfers"), report->linkedTransfers},
+            {QStringLiteral("streams"), QJsonArray::fromStringList(report->streams)},
+            {QStringLiteral("warnings"), QJsonArray::fromStringList(report->warnings)},
+        }));
+        return 0;
+    }
+    QString text = QStringLiteral("%1 (%2 API): %3 transaction(s) read, %4 %5, %6 already present")
+                       .arg(report->account, report->exchange)
+                       .arg(report->transactions)
+                       .arg(report->added)
+                       .arg(options.dryRun ? QStringLiteral("would be new") : QStringLiteral("new"))
+                       .arg(report->duplicates);
+    if (report->pending > 0)
+        text += QStringLiteral(", %1 deposit(s)/withdrawal(s) still pending").arg(report->pending);
+    CliOutput::line(text + QLatin1Char('.'));
+    for (const QString &stream : std::as_const(report->streams))
+        CliOutput::line(QStringLiteral("  ") + stream);
+    for (const QString &warning : std::as_const(report->warnings))
+        CliOutput::line(QStringLiteral("  warning: ") + warning);
+    if (options.dryRun)
+        CliOutput::line(QStringLiteral("Dry run: nothing was stored."));
+    return 0;
 }
 
 int Cli::cmdTransactionsClassify(QCommandLineParser &parser)

@@ -137,6 +137,24 @@ QString tradeExternalId(const QString &symbol, const QString &tradeId)
     return symbol + QLatin1Char(':') + tradeId;
 }
 
+Transaction tradeFromFill(const Fill &fill, TransactionSource source)
+{
+    Transaction trade;
+    trade.kind = TransactionKind::Trade;
+    trade.time = fill.time;
+    trade.side = fill.side;
+    trade.asset = fill.symbol.section(QLatin1Char('/'), 0, 0);
+    trade.quote = fill.symbol.section(QLatin1Char('/'), 1, 1);
+    trade.quantity = fill.quantity;
+    trade.price = fill.price;
+    trade.quoteAmount = fill.quoteQuantity.isPositive() ? fill.quoteQuantity : money::Decimal();
+    trade.fee = fill.fee;
+    trade.feeAsset = fill.feeAsset;
+    trade.externalId = tradeExternalId(fill.symbol, fill.tradeId);
+    trade.source = source;
+    return trade;
+}
+
 Status validate(const Transaction &tx)
 {
     if (!tx.time.isValid())

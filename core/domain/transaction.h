@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "domain/fill.h"
 #include "domain/order.h"
 #include "money/decimal.h"
 
@@ -116,6 +117,13 @@ int assetChanges(const Transaction &tx, std::array<AssetChange, 3> &out);
 /// one account; executions, syncs and imports all key trades this way so that
 /// each is stored once whichever path sees it first.
 [[nodiscard]] QString tradeExternalId(const QString &symbol, const QString &tradeId);
+
+/// An exchange fill as the trade transaction it is: base and quote from its
+/// symbol, the quote amount the exchange booked, its fee, and the external id
+/// tradeExternalId(symbol, tradeId). Executions and API imports both build
+/// trades here, so a fill seen by both is the same transaction. accountId is
+/// the caller's.
+[[nodiscard]] Transaction tradeFromFill(const Fill &fill, TransactionSource source);
 
 /// Checks the shape of @p tx (positive quantity, trade has quote and price,
 /// fee asset set when there is a fee, time valid); the error names the field.

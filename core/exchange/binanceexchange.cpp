@@ -444,4 +444,77 @@ ExResult<QList<domain::Fill>> BinanceExchange::fetchOrderFills(const QString &sy
     return fills;
 }
 
+ExResult<QList<domain::Fill>> BinanceExchange::fetchTradeHistory(const QString &symbol, const QString &afterTradeId)
+{
+    auto exchange = exchangeSymbol(symbol);
+    if (!exchange)
+        return exchange.error();
+    // fromId gives the trades with an id at or above it, ascending; without
+    // it Binance answers the newest ones, so it is always sent.
+    constexpr int kPage = 1000;
+    QList<domain::Fill> fills;
+    qint64 fromId = afterTradeId.isEmpty() ? 0 : afterTradeId.toLongLong() + 1;
+    for (;;) {
+        const Params params{{QStringLiteral("symbol"), *exchange},
+                            {QStringLiteral("fromId"), QString::number(fromId)},
+                            {QStringLiteral("limit"), QString::number(kPage)}};
+        auto answer = call("GET", QStringLiteral("/api/v3/myTrades"), params, Call::Signed, 20);
+        if (!answer)
+            return answer.error();
+        auto page = binance::tradeHistoryFrom(*answer, symbol);
+        if (!page)
+            return page.error();
+        qint64 lastId = -1;
+        for (const domain::Fill &fill : std::as_const(*page)) {
+            const qint64 id = fill.tradeId.toLongLong();
+            lastId = std::max(lastId, id);
+            if (id >= fromId)
+                fills.append(fill);
+        }
+        if (page->size() < kPage || lastId < fromId)
+            break;
+        fromId = lastId + 1;
+    }
+    std::sort(fills.begin(), fills.end(), [](const domain::Fill &a, const domain::Fill &b) {
+        return a.tradeId.toLongLong() < b.tradeId.toLongLong();
+    });
+    return fills;
+}
+
+ExResult<QList<Movement>> BinanceExchange::fetchMovements(Movement::Direction direction, qint64 fromMs, qint64 toMs)
+{
+    const bool deposit = direction == Movement::Direction::Deposit;
+    const QString path = deposit ? QStringLiteral("/sapi/v1/capital/deposit/hisrec")
+                                 : QStringLiteral("/sapi/v1/capital/withdraw/history");
+    constexpr int kPage = 1000;
+    QList<Movement> movements;
+    QSet<QString> seen;
+    for (qint64 start = fromMs; start <= toMs; start += kMovementWindowMs) {
+        const qint64 end = std::min(toMs, start + kMovementWindowMs - 1);
+        for (int offset = 0;; offset += kPage) {
+            const Params params{{QStringLiteral("startTime"), QString::number(start)},
+                                {QStringLiteral("endTime"), QString::number(end)},
+                                {QStringLiteral("offset"), QString::number(offset)},
+                                {QStringLiteral("limit"), QString::number(kPage)}};
+            auto answer = call("GET", path, params, Call::Signed, 1);
+            if (!answer)
+                return answer.error();
+            auto page = binance::movementsFrom(*answer, direction);
+            if (!page)
+                return page.error();
+            for (const Movement &movement : std::as_const(*page)) {
+                if (!seen.contains(movement.id)) {
+                    seen.insert(movement.id);
+                    movements.append(movement);
+                }
+            }
+            if (page->size() < kPage)
+                break;
+        }
+    }
+    std::stable_sort(movements.begin(), movements.end(),
+                     [](const Movement &a, const Movement &b) { return a.timeMs < b.timeMs; });
+    return movements;
+}
+
 } // namespace ballast::exchange

@@ -63,6 +63,15 @@ public:
     ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
                                                   const QString &exchangeOrderId) override;
 
+    /// GET /api/v3/myTrades with symbol + fromId, 1000 a page (weight 20).
+    ExResult<QList<domain::Fill>> fetchTradeHistory(const QString &symbol, const QString &afterTradeId) override;
+    /// GET /sapi/v1/capital/deposit/hisrec or withdraw/history in windows of
+    /// at most 90 days, each paged with offset, 1000 a page.
+    ExResult<QList<Movement>> fetchMovements(Movement::Direction direction, qint64 fromMs, qint64 toMs) override;
+
+    /// Binance's longest window for the deposit and withdrawal history.
+    static constexpr qint64 kMovementWindowMs = 90LL * 24 * 3600 * 1000;
+
     /// Local time + this = Binance server time (after fetchTime()).
     [[nodiscard]] qint64 clockOffset() const { return m_offset; }
 

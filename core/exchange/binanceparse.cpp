@@ -5,6 +5,7 @@
 #include <QTimeZone>
 
 #include <cmath>
+#include <optional>
 
 namespace ballast::exchange::binance {
 
@@ -177,6 +178,147 @@ domain::Fill fillFrom(const QJsonObject &trade, const QString &symbol)
     fill.time = QDateTime::fromMSecsSinceEpoch(integerOf(trade.value(QStringLiteral("time"))), QTimeZone::utc());
     fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("quoteQty")));
     return fill;
+}
+
+namespace {
+
+ExchangeError malformed(const QString &where, const QString &why)
+{
+    ExchangeError error;
+    error.kind = ExchangeError::Kind::Exchange;
+    error.exchangeCode = QStringLiteral("malformed");
+    error.exchangeMessage = QStringLiteral("%1: %2").arg(where, why);
+    return error;
+}
+
+/// A field that must be there: a decimal string (or number), an integer, or text.
+std::optional<Decimal> requiredDecimal(const QJsonObject &object, const QString &name)
+{
+    const QJsonValue value = object.value(name);
+    if (value.isString()) {
+        auto parsed = Decimal::parse(value.toString(), true);
+        if (!parsed)
+            return std::nullopt;
+        return *parsed;
+    }
+    if (value.isDouble()) {
+        auto parsed = Decimal::fromDouble(value.toDouble(), 8);
+        if (!parsed)
+            return std::nullopt;
+        return *parsed;
+    }
+    return std::nullopt;
+}
+
+std::optional<qint64> requiredInteger(const QJsonObject &object, const QString &name)
+{
+    const QJsonValue value = object.value(name);
+    if (!value.isDouble())
+        return std::nullopt;
+    const qint64 number = integerOf(value);
+    if (number <= 0)
+        return std::nullopt;
+    return number;
+}
+
+} // namespace
+
+ExResult<QList<domain::Fill>> tradeHistoryFrom(const QJsonDocument &page, const QString &symbol)
+{
+    const QString where = QStringLiteral("myTrades %1").arg(symbol);
+    if (!page.isArray())
+        return malformed(where, QStringLiteral("the answer is not a JSON array of trades"));
+    QList<domain::Fill> fills;
+    const QJsonArray trades = page.array();
+    for (qsizetype i = 0; i < trades.size(); ++i) {
+        const QString at = QStringLiteral("%1, trade %2 of the page").arg(where).arg(i + 1);
+        if (!trades.at(i).isObject())
+            return malformed(at, QStringLiteral("is not a JSON object"));
+        const QJsonObject trade = trades.at(i).toObject();
+        if (!requiredInteger(trade, QStringLiteral("id")))
+            return malformed(at, QStringLiteral("field \"id\" is missing or not a whole number"));
+        if (!requiredInteger(trade, QStringLiteral("time")))
+            return malformed(at, QStringLiteral("field \"time\" is missing or not a time in ms"));
+        for (const QString &name : {QStringLiteral("qty"), QStringLiteral("price"), QStringLiteral("commission")}) {
+            const auto value = requiredDecimal(trade, name);
+            if (!value || value->isNegative() || (name == QLatin1String("qty") && value->isZero()))
+                return malformed(at, QStringLiteral("field \"%1\" is missing or not an amount").arg(name));
+        }
+        if (!trade.value(QStringLiteral("isBuyer")).isBool())
+            return malformed(at, QStringLiteral("field \"isBuyer\" is missing or not true/false"));
+        fills.append(fillFrom(trade, symbol));
+    }
+    return fills;
+}
+
+ExResult<QList<Movement>> movementsFrom(const QJsonDocument &page, Movement::Direction direction)
+{
+    const bool deposit = direction == Movement::Direction::Deposit;
+    const QString where = deposit ? QStringLiteral("deposit history") : QStringLiteral("withdrawal history");
+    if (!page.isArray())
+        return malformed(where, QStringLiteral("the answer is not a JSON array"));
+    QList<Movement> movements;
+    const QJsonArray records = page.array();
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        const QString at = QStringLiteral("%1, record %2 of the page").arg(where).arg(i + 1);
+        if (!records.at(i).isObject())
+            return malformed(at, QStringLiteral("is not a JSON object"));
+        const QJsonObject record = records.at(i).toObject();
+        Movement movement;
+        movement.direction = direction;
+        const QJsonValue id = record.value(QStringLiteral("id"));
+        movement.id = id.isString() ? id.toString() : (id.isDouble() ? QString::number(integerOf(id)) : QString());
+        if (movement.id.isEmpty())
+            return malformed(at, QStringLiteral("field \"id\" is missing"));
+        movement.asset = record.value(QStringLiteral("coin")).toString();
+        if (movement.asset.isEmpty())
+            return malformed(at, QStringLiteral("field \"coin\" is missing"));
+        const auto amount = requiredDecimal(record, QStringLiteral("amount"));
+        if (!amount || amount->isNegative())
+            return malformed(at, QStringLiteral("field \"amount\" is missing or not an amount"));
+        movement.amount = *amount;
+        if (!deposit) {
+            const auto fee = requiredDecimal(record, QStringLiteral("transactionFee"));
+            if (!fee || fee->isNegative())
+                return malformed(at, QStringLiteral("field \"transactionFee\" is missing or not an amount"));
+            movement.fee = *fee;
+        }
+        movement.network = record.value(QStringLiteral("network")).toString();
+        movement.txHash = record.value(QStringLiteral("txId")).toString();
+        movement.address = record.value(QStringLiteral("address")).toString();
+        movement.internal = integerOf(record.value(QStringLiteral("transferType"))) == 1;
+        if (movement.internal && movement.txHash.startsWith(QLatin1String("Internal transfer")))
+            movement.txHash.clear();
+        if (deposit) {
+            const auto time = requiredInteger(record, QStringLiteral("insertTime"));
+            if (!time)
+                return malformed(at, QStringLiteral("field \"insertTime\" is missing or not a time in ms"));
+            movement.timeMs = *time;
+        } else {
+            QDateTime time = QDateTime::fromString(record.value(QStringLiteral("applyTime")).toString(),
+                                                   QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            time.setTimeZone(QTimeZone::utc());
+            if (!time.isValid())
+                return malformed(at, QStringLiteral("field \"applyTime\" is missing or not \"YYYY-MM-DD hh:mm:ss\""));
+            movement.timeMs = time.toMSecsSinceEpoch();
+        }
+        const QJsonValue status = record.value(QStringLiteral("status"));
+        if (!status.isDouble())
+            return malformed(at, QStringLiteral("field \"status\" is missing or not a number"));
+        const qint64 code = integerOf(status);
+        movement.status = QString::number(code);
+        if (deposit) {
+            movement.state = (code == 1 || code == 6) ? Movement::State::Completed
+                : (code == 2 || code == 7)            ? Movement::State::Failed
+                                                      : Movement::State::Pending;
+        } else {
+            movement.state = code == 6                  ? Movement::State::Completed
+                : (code == 1 || code == 3 || code == 5) ? Movement::State::Failed
+                                                        : Movement::State::Pending;
+        }
+        movements.append(movement);
+    }
+    return movements;
 }
 
 ErrorBody errorBodyFrom(const QByteArray &body)

@@ -2,11 +2,13 @@
 
 #include "domain/fill.h"
 #include "domain/order.h"
+#include "exchange/accounthistory.h"
 #include "exchange/exchangeerror.h"
 #include "exchange/markettypes.h"
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
@@ -60,6 +62,20 @@ domain::Order orderFrom(const QJsonObject &object, const QHash<QString, QString>
 
 /// One trade of GET /api/v3/myTrades, for the neutral @p symbol.
 domain::Fill fillFrom(const QJsonObject &trade, const QString &symbol);
+
+/// The trades of one page of GET /api/v3/myTrades for the neutral
+/// @p symbol. Unlike the readers above this one is strict, since a trade
+/// read as zero would be stored: an answer that is not an array, or a trade
+/// without an id, quantity, price or time, is an error naming the symbol,
+/// the trade's place in the page and the field.
+ExResult<QList<domain::Fill>> tradeHistoryFrom(const QJsonDocument &page, const QString &symbol);
+
+/// One page of GET /sapi/v1/capital/deposit/hisrec (@p direction Deposit) or
+/// /sapi/v1/capital/withdraw/history (Withdrawal), strict as above. Deposit
+/// status 1 (success) and 6 (credited, not yet withdrawable) are completed,
+/// 0, 8 pending, 2 and 7 failed; withdrawal status 6 is completed, 1, 3 and
+/// 5 failed, the others pending. A withdrawal's applyTime is UTC text.
+ExResult<QList<Movement>> movementsFrom(const QJsonDocument &page, Movement::Direction direction);
 
 /// The {"code": -1013, "msg": "..."} body of an error answer.
 struct ErrorBody

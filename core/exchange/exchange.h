@@ -2,6 +2,7 @@
 
 #include "domain/fill.h"
 #include "domain/order.h"
+#include "exchange/accounthistory.h"
 #include "exchange/exchangeerror.h"
 #include "exchange/markettypes.h"
 
@@ -81,6 +82,52 @@ public:
     /// Each fill carries @p clientOrderId.
     virtual ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
                                                           const QString &exchangeOrderId) = 0;
+
+    // The account's history, for transaction imports. Each call pages through
+    // everything it is asked for and answers all of it or an error (nothing
+    // half). A connector without the call answers Exchange "not supported".
+
+    /// Every trade of one market with a trade id above @p afterTradeId
+    /// (empty: from the first), oldest first (Binance myTrades with fromId).
+    virtual ExResult<QList<domain::Fill>> fetchTradeHistory(const QString &symbol, const QString &afterTradeId)
+    {
+        Q_UNUSED(symbol);
+        Q_UNUSED(afterTradeId);
+        return notSupported(QStringLiteral("trade history per market"));
+    }
+    /// Every trade of every market after @p afterMs (exchange time, ms; 0:
+    /// all), each once, oldest first (Kraken TradesHistory).
+    virtual ExResult<QList<domain::Fill>> fetchAllTrades(qint64 afterMs)
+    {
+        Q_UNUSED(afterMs);
+        return notSupported(QStringLiteral("trade history"));
+    }
+    /// Deposits or withdrawals with a time in [@p fromMs, @p toMs], every state
+    /// (Binance capital history, in windows the exchange allows).
+    virtual ExResult<QList<Movement>> fetchMovements(Movement::Direction direction, qint64 fromMs, qint64 toMs)
+    {
+        Q_UNUSED(direction);
+        Q_UNUSED(fromMs);
+        Q_UNUSED(toMs);
+        return notSupported(QStringLiteral("deposit and withdrawal history"));
+    }
+    /// Every ledger entry after @p afterMs (0: all), each once, oldest first
+    /// (Kraken Ledgers).
+    virtual ExResult<QList<LedgerEntry>> fetchLedger(qint64 afterMs)
+    {
+        Q_UNUSED(afterMs);
+        return notSupported(QStringLiteral("ledger history"));
+    }
+
+protected:
+    [[nodiscard]] ExchangeError notSupported(const QString &what) const
+    {
+        ExchangeError error;
+        error.kind = ExchangeError::Kind::Exchange;
+        error.exchangeCode = QStringLiteral("not_supported");
+        error.exchangeMessage = QStringLiteral("%1 has no %2").arg(id(), what);
+        return error;
+    }
 };
 
 } // namespace ballast::exchange

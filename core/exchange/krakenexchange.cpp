@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QThread>
 #include <QTimeZone>
 
@@ -446,6 +447,95 @@ ExResult<QList<domain::Fill>> KrakenExchange::fetchOrderFills(const QString &sym
     std::stable_sort(fills.begin(), fills.end(),
                      [](const domain::Fill &a, const domain::Fill &b) { return a.time < b.time; });
     return fills;
+}
+
+Status KrakenExchange::pageHistory(const QString &method, qint64 afterMs,
+                                   const std::function<ExResult<std::pair<qint64, qint64>>(const QJsonObject &)> &read,
+                                   ExchangeError &failure)
+{
+    // Newest first, 50 a page; `count` is what the whole query matches. A
+    // record booked while paging moves the others one place down, so a
+    // record may come twice (the caller keeps it once) but none is missed.
+    constexpr qint64 kPage = 50;
+    qint64 offset = 0;
+    for (;;) {
+        Params params;
+        if (afterMs > 0)
+            params.append({QStringLiteral("start"), QString::number(afterMs / 1000)});
+        params.append({QStringLiteral("ofs"), QString::number(offset)});
+        auto result = privateCall(method, params, 2);
+        if (!result) {
+            failure = result.error();
+            return makeError(QStringLiteral("exchange"), failure.message());
+        }
+        auto counts = read(*result);
+        if (!counts) {
+            failure = counts.error();
+            return makeError(QStringLiteral("exchange"), failure.message());
+        }
+        const auto [records, total] = *counts;
+        offset += records;
+        if (records == 0 || offset >= total || records < kPage)
+            return {};
+    }
+}
+
+ExResult<QList<domain::Fill>> KrakenExchange::fetchAllTrades(qint64 afterMs)
+{
+    if (!m_markets) {
+        if (auto loaded = fetchMarkets(); !loaded)
+            return loaded.error();
+    }
+    QList<domain::Fill> fills;
+    QSet<QString> seen;
+    ExchangeError failure;
+    const Status paged = pageHistory(
+        QStringLiteral("TradesHistory"), afterMs,
+        [&](const QJsonObject &result) -> ExResult<std::pair<qint64, qint64>> {
+            auto page = kraken::tradesPageFrom(result, m_toNeutral);
+            if (!page)
+                return page.error();
+            for (const domain::Fill &fill : std::as_const(page->fills)) {
+                if (!seen.contains(fill.tradeId)) {
+                    seen.insert(fill.tradeId);
+                    fills.append(fill);
+                }
+            }
+            return std::pair<qint64, qint64>{page->fills.size(), page->count};
+        },
+        failure);
+    if (!paged)
+        return failure;
+    std::stable_sort(fills.begin(), fills.end(),
+                     [](const domain::Fill &a, const domain::Fill &b) { return a.time < b.time; });
+    return fills;
+}
+
+ExResult<QList<LedgerEntry>> KrakenExchange::fetchLedger(qint64 afterMs)
+{
+    QList<LedgerEntry> entries;
+    QSet<QString> seen;
+    ExchangeError failure;
+    const Status paged = pageHistory(
+        QStringLiteral("Ledgers"), afterMs,
+        [&](const QJsonObject &result) -> ExResult<std::pair<qint64, qint64>> {
+            auto page = kraken::ledgerPageFrom(result);
+            if (!page)
+                return page.error();
+            for (const LedgerEntry &entry : std::as_const(page->entries)) {
+                if (!seen.contains(entry.id)) {
+                    seen.insert(entry.id);
+                    entries.append(entry);
+                }
+            }
+            return std::pair<qint64, qint64>{page->entries.size(), page->count};
+        },
+        failure);
+    if (!paged)
+        return failure;
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const LedgerEntry &a, const LedgerEntry &b) { return a.timeMs < b.timeMs; });
+    return entries;
 }
 
 } // namespace ballast::exchange

@@ -66,6 +66,12 @@ public:
     ExResult<QList<domain::Fill>> fetchOrderFills(const QString &symbol, const QString &clientOrderId,
                                                   const QString &exchangeOrderId) override;
 
+    /// POST private/TradesHistory with start (exclusive, whole seconds) and
+    /// ofs, 50 a page, newest first, until `count` is read.
+    ExResult<QList<domain::Fill>> fetchAllTrades(qint64 afterMs) override;
+    /// POST private/Ledgers with start and ofs, 50 a page, until `count`.
+    ExResult<QList<LedgerEntry>> fetchLedger(qint64 afterMs) override;
+
     /// "XXBT" -> "BTC", "ZUSD" -> "USD", "ETH.F" -> "ETH".
     static QString normalizeAsset(const QString &code);
     /// Maps Kraken's error strings to the error hierarchy.
@@ -78,6 +84,11 @@ private:
     ExResult<QJsonObject> privateCall(const QString &method, Params params, double cost, bool isOrderRequest = false);
     ExResult<QJsonObject> finish(const HttpResponse &response, bool isOrderRequest);
     ExResult<QString> pairOf(const QString &symbol);
+    /// Pages a history method (Ledgers, TradesHistory) by ofs: @p read takes
+    /// one result and returns how many records it held and the total count.
+    Status pageHistory(const QString &method, qint64 afterMs,
+                       const std::function<ExResult<std::pair<qint64, qint64>>(const QJsonObject &)> &read,
+                       ExchangeError &failure);
     [[nodiscard]] domain::Fill fillFrom(const QString &tradeId, const QJsonObject &trade, const QString &symbol) const;
     ExResult<domain::Order> placeOrder(const OrderRequest &request, bool validate);
     ExResult<std::optional<domain::Order>> findByClientId(const QString &method, const QString &clientOrderId);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace ballast::exchange::kraken {
 
@@ -206,6 +207,133 @@ domain::Fill fillFrom(const QString &tradeId, const QJsonObject &trade, const QS
                                                QTimeZone::utc());
     fill.quoteQuantity = decimalOf(trade.value(QStringLiteral("cost")));
     return fill;
+}
+
+namespace {
+
+ExchangeError malformed(const QString &where, const QString &why)
+{
+    ExchangeError error;
+    error.kind = ExchangeError::Kind::Exchange;
+    error.exchangeCode = QStringLiteral("malformed");
+    error.exchangeMessage = QStringLiteral("%1: %2").arg(where, why);
+    return error;
+}
+
+/// An amount that must be there: a decimal string (Kraken sends strings).
+std::optional<Decimal> requiredAmount(const QJsonObject &object, const QString &name)
+{
+    const QJsonValue value = object.value(name);
+    if (!value.isString())
+        return std::nullopt;
+    auto parsed = Decimal::parse(value.toString(), true);
+    if (!parsed)
+        return std::nullopt;
+    return *parsed;
+}
+
+/// Kraken's time: fractional seconds, positive.
+std::optional<qint64> requiredTime(const QJsonObject &object)
+{
+    const QJsonValue value = object.value(QStringLiteral("time"));
+    if (!value.isDouble() || value.toDouble() <= 0)
+        return std::nullopt;
+    const qint64 ms = millisecondsOf(value.toDouble(), true);
+    if (ms <= 0)
+        return std::nullopt;
+    return ms;
+}
+
+std::optional<qint64> countOf(const QJsonObject &result)
+{
+    const QJsonValue count = result.value(QStringLiteral("count"));
+    if (!count.isDouble() || count.toDouble() < 0)
+        return std::nullopt;
+    return static_cast<qint64>(count.toDouble());
+}
+
+} // namespace
+
+ExResult<LedgerPage> ledgerPageFrom(const QJsonObject &result)
+{
+    const QString where = QStringLiteral("Ledgers");
+    if (!result.value(QStringLiteral("ledger")).isObject())
+        return malformed(where, QStringLiteral("the answer has no \"ledger\" object"));
+    const auto count = countOf(result);
+    if (!count)
+        return malformed(where, QStringLiteral("the answer has no \"count\""));
+    LedgerPage page;
+    page.count = *count;
+    const QJsonObject ledger = result.value(QStringLiteral("ledger")).toObject();
+    for (auto it = ledger.constBegin(); it != ledger.constEnd(); ++it) {
+        const QString at = QStringLiteral("%1, entry %2").arg(where, it.key());
+        if (!it.value().isObject())
+            return malformed(at, QStringLiteral("is not a JSON object"));
+        const QJsonObject object = it.value().toObject();
+        LedgerEntry entry;
+        entry.id = it.key();
+        entry.refid = object.value(QStringLiteral("refid")).toString();
+        entry.type = object.value(QStringLiteral("type")).toString();
+        entry.subtype = object.value(QStringLiteral("subtype")).toString();
+        entry.assetClass = object.value(QStringLiteral("aclass")).toString();
+        entry.asset = object.value(QStringLiteral("asset")).toString();
+        for (const auto &[name, text] :
+             {std::pair{QStringLiteral("refid"), entry.refid}, std::pair{QStringLiteral("type"), entry.type},
+              std::pair{QStringLiteral("asset"), entry.asset}}) {
+            if (text.isEmpty())
+                return malformed(at, QStringLiteral("field \"%1\" is missing").arg(name));
+        }
+        const auto time = requiredTime(object);
+        if (!time)
+            return malformed(at, QStringLiteral("field \"time\" is missing or not a time"));
+        entry.timeMs = *time;
+        const auto amount = requiredAmount(object, QStringLiteral("amount"));
+        if (!amount)
+            return malformed(at, QStringLiteral("field \"amount\" is missing or not an amount"));
+        entry.amount = *amount;
+        const auto fee = requiredAmount(object, QStringLiteral("fee"));
+        if (!fee || fee->isNegative())
+            return malformed(at, QStringLiteral("field \"fee\" is missing or not an amount"));
+        entry.fee = *fee;
+        entry.balance = decimalOf(object.value(QStringLiteral("balance")));
+        page.entries.append(entry);
+    }
+    return page;
+}
+
+ExResult<TradesPage> tradesPageFrom(const QJsonObject &result, const QHash<QString, QString> &toNeutral)
+{
+    const QString where = QStringLiteral("TradesHistory");
+    if (!result.value(QStringLiteral("trades")).isObject())
+        return malformed(where, QStringLiteral("the answer has no \"trades\" object"));
+    const auto count = countOf(result);
+    if (!count)
+        return malformed(where, QStringLiteral("the answer has no \"count\""));
+    TradesPage page;
+    page.count = *count;
+    const QJsonObject trades = result.value(QStringLiteral("trades")).toObject();
+    for (auto it = trades.constBegin(); it != trades.constEnd(); ++it) {
+        const QString at = QStringLiteral("%1, trade %2").arg(where, it.key());
+        if (!it.value().isObject())
+            return malformed(at, QStringLiteral("is not a JSON object"));
+        const QJsonObject trade = it.value().toObject();
+        const QString pair = trade.value(QStringLiteral("pair")).toString();
+        if (pair.isEmpty())
+            return malformed(at, QStringLiteral("field \"pair\" is missing"));
+        const QString type = trade.value(QStringLiteral("type")).toString();
+        if (type != QLatin1String("buy") && type != QLatin1String("sell"))
+            return malformed(at, QStringLiteral("field \"type\" is not buy or sell"));
+        if (!requiredTime(trade))
+            return malformed(at, QStringLiteral("field \"time\" is missing or not a time"));
+        for (const QString &name :
+             {QStringLiteral("vol"), QStringLiteral("price"), QStringLiteral("cost"), QStringLiteral("fee")}) {
+            const auto value = requiredAmount(trade, name);
+            if (!value || value->isNegative() || (name == QLatin1String("vol") && value->isZero()))
+                return malformed(at, QStringLiteral("field \"%1\" is missing or not an amount").arg(name));
+        }
+        page.fills.append(fillFrom(it.key(), trade, toNeutral.value(pair, pair)));
+    }
+    return page;
 }
 
 } // namespace ballast::exchange::kraken

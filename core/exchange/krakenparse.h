@@ -2,6 +2,7 @@
 
 #include "domain/fill.h"
 #include "domain/order.h"
+#include "exchange/accounthistory.h"
 #include "exchange/exchangeerror.h"
 #include "exchange/markettypes.h"
 
@@ -64,5 +65,27 @@ domain::Order orderFrom(const QString &txid, const QJsonObject &object, const QH
 
 /// One trade of TradesHistory or QueryTrades, for the neutral @p symbol.
 domain::Fill fillFrom(const QString &tradeId, const QJsonObject &trade, const QString &symbol);
+
+/// One page of private/Ledgers: its entries (keyed by ledger id in the
+/// answer) and `count`, the number of entries the query matches in all
+/// pages. Strict, since an entry read as zero would be stored: a page
+/// without a "ledger" object or "count", or an entry without refid, time,
+/// type, asset or amount, is an error naming the ledger id and the field.
+struct LedgerPage
+{
+    QList<LedgerEntry> entries;
+    qint64 count = 0;
+};
+ExResult<LedgerPage> ledgerPageFrom(const QJsonObject &result);
+
+/// One page of private/TradesHistory: its trades (keyed by trade id) for
+/// the neutral symbols @p toNeutral gives their pairs (unknown pairs kept as
+/// Kraken spells them) and `count`. Strict as above.
+struct TradesPage
+{
+    QList<domain::Fill> fills;
+    qint64 count = 0;
+};
+ExResult<TradesPage> tradesPageFrom(const QJsonObject &result, const QHash<QString, QString> &toNeutral);
 
 } // namespace ballast::exchange::kraken

@@ -278,42 +278,23 @@ Result<ParsedTransactions> parseBinanceTransactions(const CsvFile &table)
             return {};
         }
         std::sort(keys.begin(), keys.end());
-        Transaction tx = imported(TransactionKind::Trade, first.time, QString(), Decimal());
         const QString inCoin = ins.firstKey();
         const QString outCoin = outs.firstKey();
         const Decimal inAmount = ins.first();
         const Decimal outAmount = outs.first().abs();
-        if (sell) {
-            tx.side = Side::Sell;
-            tx.asset = outCoin;
-            tx.quantity = outAmount;
-            tx.quote = inCoin;
-            tx.quoteAmount = inAmount;
-        } else {
-            tx.side = Side::Buy;
-            tx.asset = inCoin;
-            tx.quantity = inAmount;
-            tx.quote = outCoin;
-            tx.quoteAmount = outAmount;
-        }
-        tx.price = priceOf(tx.quoteAmount, tx.quantity);
-        tx.externalId = stableId(QStringLiteral("binance:"), keys);
-        tx.note = first.remark;
-        QList<Transaction> extraFees;
-        for (auto it = fees.cbegin(); it != fees.cend(); ++it) {
-            if (tx.feeAsset.isEmpty()) {
-                tx.fee = it.value().abs();
-                tx.feeAsset = it.key();
-            } else {
-                Transaction fee = imported(TransactionKind::Fee, first.time, it.key(), it.value().abs());
-                fee.externalId = stableId(QStringLiteral("binance:"), QStringList(keys) << it.key());
-                extraFees.append(fee);
-            }
-        }
-        if (auto shape = checkShape(table, *first.row, tx); !shape)
+        QMap<QString, Decimal> paid;
+        for (auto it = fees.cbegin(); it != fees.cend(); ++it)
+            paid.insert(it.key(), it.value().abs());
+        // The first fee coin stays on the trade; a second becomes a fee.
+        QList<Transaction> made = pairedTrade(
+            first.time, sell ? Side::Sell : Side::Buy, sell ? outCoin : inCoin, sell ? outAmount : inAmount,
+            sell ? inCoin : outCoin, sell ? inAmount : outAmount, paid, paid.isEmpty() ? QString() : paid.firstKey(),
+            stableId(QStringLiteral("binance:"), keys),
+            [&keys](const QString &coin) { return stableId(QStringLiteral("binance:"), QStringList(keys) << coin); });
+        made.first().note = first.remark;
+        if (auto shape = checkShape(table, *first.row, made.first()); !shape)
             return shape.error();
-        out.transactions.append(tx);
-        out.transactions.append(extraFees);
+        out.transactions.append(made);
         return {};
     };
 

@@ -7,6 +7,9 @@
 #include "imports/transactioncsv.h"
 
 #include <QHash>
+#include <QMap>
+
+#include <functional>
 
 namespace ballast::imports::detail {
 
@@ -41,6 +44,18 @@ QString stableId(const QString &prefix, const QStringList &parts);
 /// A numbered key: the second identical row of a file gets "#2", and so on,
 /// so identical rows stay distinct and a re-import gives the same ids.
 QString occurrence(QHash<QString, int> &seen, const QString &key);
+
+/// The tail both exchange exports share once a group of rows is known to
+/// be one trade: the trade of @p quantity @p base against @p quoteAmount
+/// @p quote (price = quote / quantity) under @p externalId, then its fees
+/// (@p fees: asset -> positive amount). The fee in @p mainFeeAsset stays on
+/// the trade; every other becomes a Fee transaction with id @p feeId(asset).
+/// Returns the trade first, then those fees.
+QList<domain::Transaction> pairedTrade(const QDateTime &time, domain::Side side, const QString &base,
+                                       const money::Decimal &quantity, const QString &quote,
+                                       const money::Decimal &quoteAmount, const QMap<QString, money::Decimal> &fees,
+                                       const QString &mainFeeAsset, const QString &externalId,
+                                       const std::function<QString(const QString &)> &feeId);
 
 /// quote / quantity at 18 digits, half-even; zero when quantity is zero.
 money::Decimal priceOf(const money::Decimal &quoteAmount, const money::Decimal &quantity);

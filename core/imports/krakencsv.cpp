@@ -1,6 +1,7 @@
 // Kraken's ledgers.csv and trades.csv.
 
 #include "imports/exchangecsv.h"
+#include "imports/krakenledger.h"
 
 #include <QHash>
 #include <QMap>
@@ -88,7 +89,8 @@ std::optional<LedgerClass> ledgerClass(const QString &type)
 
 struct LedgerRow
 {
-    const CsvRow *row = nullptr;
+    const CsvRow *row = nullptr; ///< the file's row; null for entries of the API
+    QString entryId; ///< where an API entry is named in messages
     QString txid;
     QString refid;
     QDateTime time;
@@ -99,6 +101,40 @@ struct LedgerRow
     Decimal fee;
     LedgerClass cls = LedgerClass::Unsupported;
 };
+
+/// Where the rows came from, for messages: a ledgers.csv (line and column)
+/// or the API's Ledgers (entry id and field).
+struct LedgerSource
+{
+    const CsvFile *table = nullptr;
+    int amountColumn = -1;
+    QString name; ///< the file name, or "Kraken Ledgers"
+
+    [[nodiscard]] Error amountError(const LedgerRow &r, const QString &why) const
+    {
+        if (table)
+            return table->cellError(*r.row, amountColumn, why);
+        return Error{QStringLiteral("import.parse"),
+                     QStringLiteral("%1: entry %2, field \"amount\": %3").arg(name, r.entryId, why)};
+    }
+    [[nodiscard]] Status shape(const LedgerRow &r, const Transaction &tx) const
+    {
+        if (table)
+            return checkShape(*table, *r.row, tx);
+        Transaction stored = tx;
+        stored.accountId = 1; // the caller sets the real account
+        if (const Status valid = domain::validate(stored); !valid)
+            return Error{QStringLiteral("import.parse"),
+                         QStringLiteral("%1: entry %2: %3").arg(name, r.entryId, valid.error().message)};
+        return {};
+    }
+    [[nodiscard]] QString place(const LedgerRow &r) const
+    {
+        return table ? QStringLiteral("line %1").arg(r.row->line) : QStringLiteral("entry %1").arg(r.entryId);
+    }
+};
+
+Result<ParsedTransactions> mapLedgerRows(const QList<LedgerRow> &rows, int pending, const LedgerSource &source);
 
 } // namespace
 
@@ -113,7 +149,6 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
     const int cAmount = table.column(u"amount");
     const int cFee = table.column(u"fee");
 
-    ParsedTransactions out;
     QList<LedgerRow> rows;
     int pending = 0;
     for (const CsvRow &row : table.rows()) {
@@ -157,10 +192,18 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
             return table.cellError(row, cRefid, QStringLiteral("is empty; a trade row needs the trade's refid"));
         rows.append(r);
     }
+    return mapLedgerRows(rows, pending, LedgerSource{&table, cAmount, table.fileName()});
+}
+
+namespace {
+
+Result<ParsedTransactions> mapLedgerRows(const QList<LedgerRow> &rows, int pending, const LedgerSource &source)
+{
+    ParsedTransactions out;
     if (pending > 0) {
         out.warnings.append(
             QStringLiteral("%1: %2 rows without a txid (pending entries Kraken repeats once booked) left out")
-                .arg(table.fileName())
+                .arg(source.name)
                 .arg(pending));
     }
 
@@ -172,17 +215,15 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
         tx.fee = r.fee;
         tx.feeAsset = r.fee.isZero() ? QString() : r.asset;
         const bool in = r.amount.isPositive();
-        const int cAmountCol = cAmount;
         switch (r.cls) {
         case LedgerClass::Deposit:
             if (!in)
-                return table.cellError(*r.row, cAmountCol, QStringLiteral("is not positive, but the type is deposit"));
+                return source.amountError(r, QStringLiteral("is not positive, but the type is deposit"));
             tx.kind = TransactionKind::Deposit;
             break;
         case LedgerClass::Withdrawal:
             if (in || r.amount.isZero())
-                return table.cellError(*r.row, cAmountCol,
-                                       QStringLiteral("is not negative, but the type is withdrawal"));
+                return source.amountError(r, QStringLiteral("is not negative, but the type is withdrawal"));
             tx.kind = TransactionKind::Withdrawal;
             break;
         case LedgerClass::Income:
@@ -193,7 +234,7 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
                 break;
             }
             if (!in)
-                return table.cellError(*r.row, cAmountCol, QStringLiteral("is negative, but the type is income"));
+                return source.amountError(r, QStringLiteral("is negative, but the type is income"));
             tx.kind = TransactionKind::Income;
             tx.subkind = r.type == QLatin1StringView("staking") || r.type == QLatin1StringView("earn")
                 ? QStringLiteral("staking")
@@ -235,7 +276,7 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
             tx.feeAsset.clear();
             tx.subkind.clear();
         }
-        if (auto shape = checkShape(table, *r.row, tx); !shape)
+        if (auto shape = source.shape(r, tx); !shape)
             return shape.error();
         return std::optional<Transaction>(tx);
     };
@@ -288,44 +329,28 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
                 if (auto status = appendSingle(rows[i]); !status)
                     return status;
             }
-            out.warnings.append(
-                QStringLiteral("%1: line %2: the %3 rows of refid %4 are not one asset against another; "
-                               "kept as unexplained adjustments to classify")
-                    .arg(table.fileName())
-                    .arg(first.row->line)
-                    .arg(members.size())
-                    .arg(first.refid));
+            out.warnings.append(QStringLiteral("%1: %2: the %3 rows of refid %4 are not one asset against another; "
+                                               "kept as unexplained adjustments to classify")
+                                    .arg(source.name, source.place(first))
+                                    .arg(members.size())
+                                    .arg(first.refid));
             return {};
         }
-        Transaction tx = imported(TransactionKind::Trade, first.time, QString(), Decimal());
-        const bool buy = quoteRank(outAsset) < quoteRank(inAsset)
-            || (quoteRank(outAsset) == quoteRank(inAsset)); // equal rank: what was spent is the quote
-        tx.side = buy ? Side::Buy : Side::Sell;
-        tx.asset = buy ? inAsset : outAsset;
-        tx.quote = buy ? outAsset : inAsset;
-        tx.quantity = moved.value(tx.asset).abs();
-        tx.quoteAmount = moved.value(tx.quote).abs();
-        tx.price = priceOf(tx.quoteAmount, tx.quantity);
+        // Equal rank: what was spent is the quote (a buy).
+        const bool buy = quoteRank(outAsset) <= quoteRank(inAsset);
+        const QString base = buy ? inAsset : outAsset;
+        const QString quote = buy ? outAsset : inAsset;
+        // The fee in the quote asset stays on the trade; others become fees.
+        const QString mainFee = fees.contains(quote) ? quote : (fees.isEmpty() ? QString() : fees.firstKey());
         // The refid of a trade's ledger rows is the trade id of trades.csv and
         // of the API: keyed as executions key their fills.
-        tx.externalId = domain::tradeExternalId(tx.asset + QLatin1Char('/') + tx.quote, first.refid);
-        QList<Transaction> extraFees;
-        // The fee in the quote asset stays on the trade; others become fees.
-        const QString mainFee = fees.contains(tx.quote) ? tx.quote : (fees.isEmpty() ? QString() : fees.firstKey());
-        for (auto it = fees.cbegin(); it != fees.cend(); ++it) {
-            if (it.key() == mainFee) {
-                tx.fee = it.value();
-                tx.feeAsset = it.key();
-            } else {
-                Transaction fee = imported(TransactionKind::Fee, first.time, it.key(), it.value());
-                fee.externalId = QStringLiteral("%1:fee:%2").arg(first.refid, it.key());
-                extraFees.append(fee);
-            }
-        }
-        if (auto shape = checkShape(table, *first.row, tx); !shape)
+        const QList<Transaction> made = pairedTrade(
+            first.time, buy ? Side::Buy : Side::Sell, base, moved.value(base).abs(), quote, moved.value(quote).abs(),
+            fees, mainFee, domain::tradeExternalId(base + QLatin1Char('/') + quote, first.refid),
+            [&first](const QString &asset) { return QStringLiteral("%1:fee:%2").arg(first.refid, asset); });
+        if (auto shape = source.shape(first, made.first()); !shape)
             return shape;
-        out.transactions.append(tx);
-        out.transactions.append(extraFees);
+        out.transactions.append(made);
         return {};
     };
 
@@ -340,11 +365,56 @@ Result<ParsedTransactions> parseKrakenLedgers(const CsvFile &table)
     if (unexplained > 0) {
         out.warnings.append(QStringLiteral("%1: %2 rows (margin, settlement, conversion or unpaired) kept as "
                                            "unexplained adjustments to classify")
-                                .arg(table.fileName())
+                                .arg(source.name)
                                 .arg(unexplained));
     }
     return out;
 }
+
+} // namespace
+
+} // namespace ballast::imports::detail
+
+namespace ballast::imports {
+
+Result<ParsedTransactions> mapKrakenLedger(const QList<KrakenLedgerRow> &entries, const QString &source)
+{
+    using namespace detail;
+    QList<LedgerRow> rows;
+    rows.reserve(entries.size());
+    for (const KrakenLedgerRow &entry : entries) {
+        LedgerRow r;
+        r.entryId = entry.txid;
+        r.txid = entry.txid;
+        r.refid = entry.refid;
+        r.time = entry.time;
+        r.type = entry.type.toLower();
+        r.subtype = entry.subtype.toLower();
+        const auto cls = ledgerClass(r.type);
+        if (!cls) {
+            return Error{QStringLiteral("import.parse"),
+                         QStringLiteral("%1: entry %2, field \"type\" \"%3\": is not a Kraken ledger type Ballast "
+                                        "reads (the list is in docs/imports.md)")
+                             .arg(source, entry.txid, entry.type)};
+        }
+        r.cls = *cls;
+        r.asset = krakenAsset(entry.asset);
+        r.amount = entry.amount;
+        r.fee = entry.fee;
+        if (r.txid.isEmpty() || r.asset.isEmpty() || !r.time.isValid() || r.fee.isNegative()
+            || (r.refid.isEmpty() && r.cls == LedgerClass::Trade)) {
+            return Error{QStringLiteral("import.parse"),
+                         QStringLiteral("%1: entry \"%2\" lacks its id, refid, asset, time or a fee of zero or more")
+                             .arg(source, entry.txid)};
+        }
+        rows.append(r);
+    }
+    return mapLedgerRows(rows, 0, LedgerSource{nullptr, -1, source});
+}
+
+} // namespace ballast::imports
+
+namespace ballast::imports::detail {
 
 namespace {
 

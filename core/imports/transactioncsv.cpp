@@ -226,6 +226,31 @@ Status checkShape(const CsvFile &table, const CsvRow &row, const Transaction &tx
     return {};
 }
 
+QList<Transaction> pairedTrade(const QDateTime &time, domain::Side side, const QString &base, const Decimal &quantity,
+                               const QString &quote, const Decimal &quoteAmount, const QMap<QString, Decimal> &fees,
+                               const QString &mainFeeAsset, const QString &externalId,
+                               const std::function<QString(const QString &)> &feeId)
+{
+    Transaction trade = imported(TransactionKind::Trade, time, base, quantity);
+    trade.side = side;
+    trade.quote = quote;
+    trade.quoteAmount = quoteAmount;
+    trade.price = priceOf(quoteAmount, quantity);
+    trade.externalId = externalId;
+    QList<Transaction> out{trade};
+    for (auto it = fees.cbegin(); it != fees.cend(); ++it) {
+        if (it.key() == mainFeeAsset) {
+            out.first().fee = it.value();
+            out.first().feeAsset = it.key();
+        } else {
+            Transaction fee = imported(TransactionKind::Fee, time, it.key(), it.value());
+            fee.externalId = feeId(it.key());
+            out.append(fee);
+        }
+    }
+    return out;
+}
+
 Transaction imported(TransactionKind kind, const QDateTime &time, const QString &asset, const Decimal &quantity)
 {
     Transaction tx;

@@ -595,6 +595,12 @@ Result<QList<FileImportReport>> TransactionService::importFiles(const ImportOpti
     return reports;
 }
 
+void TransactionService::storeImported(const domain::Account &account, const ImportOptions &options,
+                                       QList<Transaction> transactions, FileImportReport &report)
+{
+    importParsed(account, options, std::move(transactions), report);
+}
+
 void TransactionService::importParsed(const domain::Account &account, const ImportOptions &options,
                                       QList<Transaction> transactions, FileImportReport &report)
 {

@@ -152,6 +152,15 @@ public:
     /// unreadable or invalid mapping file, an unknown format).
     Result<QList<FileImportReport>> importFiles(const ImportOptions &options, const QStringList &files);
 
+    /// Stores transactions read elsewhere (an exchange's API) into @p account
+    /// exactly as importFiles() stores one file, with @p report.file naming
+    /// the source in messages: validated, known external ids skipped, transfer
+    /// legs linked, a holding left below zero refusing all of it. Runs in a
+    /// savepoint when the caller has a transaction open; @p report.error set
+    /// means nothing of it was stored.
+    void storeImported(const domain::Account &account, const ImportOptions &options,
+                       QList<domain::Transaction> transactions, FileImportReport &report);
+
     /// How far apart in time two legs of one transfer in a file may be.
     static constexpr qint64 kTransferPairWindowMs = 10LL * 60 * 1000;
 

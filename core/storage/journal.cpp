@@ -207,20 +207,8 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         // rounding). Its external id is "BASE/QUOTE:tradeid" because trade ids
         // are unique per exchange and symbol only; a trade already known under
         // it (imported first) is not booked twice.
-        domain::Transaction trade;
-        trade.kind = domain::TransactionKind::Trade;
-        trade.time = fill.time;
+        domain::Transaction trade = domain::tradeFromFill(fill, domain::TransactionSource::Execution);
         trade.accountId = accountId;
-        trade.side = fill.side;
-        trade.asset = fill.symbol.section(QLatin1Char('/'), 0, 0);
-        trade.quote = fill.symbol.section(QLatin1Char('/'), 1, 1);
-        trade.quantity = fill.quantity;
-        trade.price = fill.price;
-        trade.quoteAmount = fill.quoteQuantity.isPositive() ? fill.quoteQuantity : Decimal();
-        trade.fee = fill.fee;
-        trade.feeAsset = fill.feeAsset;
-        trade.externalId = domain::tradeExternalId(fill.symbol, fill.tradeId);
-        trade.source = domain::TransactionSource::Execution;
         trade.note = QStringLiteral("order %1").arg(fill.clientOrderId);
         if (auto booked = TransactionRepo(m_db).addIfNew(trade, at); !booked)
             return booked.error();

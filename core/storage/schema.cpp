@@ -301,9 +301,24 @@ ALTER TABLE valuations ADD COLUMN net_invested TEXT;
 ALTER TABLE valuations ADD COLUMN missing TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<const char *, 12> kMigrations{
+// Where the last import from an exchange's API stopped, per account and
+// stream ("binance:trades:BTC/USDT", "kraken:ledgers", ...): a trade id or a
+// time, as the stream pages. Written in the SQLite transaction that stores
+// what was read, so a failed import leaves it where it was.
+constexpr const char *kV13ImportCursors = R"sql(
+CREATE TABLE import_cursors (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    stream     TEXT NOT NULL,
+    position   TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, stream)
+) STRICT;
+)sql";
+
+constexpr std::array<const char *, 13> kMigrations{
     kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,  kV6Journal,
-    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod, kV12ValuationFlows};
+    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod, kV12ValuationFlows,
+    kV13ImportCursors};
 
 } // namespace
 

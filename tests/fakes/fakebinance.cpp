@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTimeZone>
 
 #include <algorithm>
 
@@ -183,6 +184,8 @@ void FakeBinance::restoreDefaults()
     m_backoffUntilMs = 0;
     m_banUntilMs = 0;
     m_orderTimes.clear();
+    m_deposits.clear();
+    m_withdrawals.clear();
     m_idRandom = QRandomGenerator(42);
     book().setFirstIds(1000, 5000);
 
@@ -376,6 +379,10 @@ FakeEndpoint FakeBinance::classify(const FakeRequest &request) const
         return FakeEndpoint::ClosedOrders;
     if (m == "GET" && p == QLatin1String("/api/v3/myTrades"))
         return FakeEndpoint::Trades;
+    if (m == "GET"
+        && (p == QLatin1String("/sapi/v1/capital/deposit/hisrec")
+            || p == QLatin1String("/sapi/v1/capital/withdraw/history")))
+        return FakeEndpoint::History;
     return FakeEndpoint::Other;
 }
 
@@ -407,6 +414,8 @@ int FakeBinance::weightOf(const FakeRequest &request) const
         return 20;
     case FakeEndpoint::Trades:
         return params.has(QStringLiteral("orderId")) ? 5 : 20;
+    case FakeEndpoint::History:
+        return 1;
     default:
         return 1;
     }
@@ -582,6 +591,8 @@ FakeResponse FakeBinance::process(const FakeRequest &request, const ProcessConte
         return handleAllOrders(params, context);
     case FakeEndpoint::Trades:
         return handleMyTrades(params, context);
+    case FakeEndpoint::History:
+        return handleMovements(params, context, request.path.contains(QLatin1String("deposit")));
     default:
         return FakeResponse::gateway(404, false);
     }
@@ -1296,6 +1307,11 @@ FakeResponse FakeBinance::handleMyTrades(const Params &params, const ProcessCont
     const bool byTime = params.has(QStringLiteral("startTime")) || params.has(QStringLiteral("endTime"));
     if (byTime && (byOrder || byFromId))
         return badRequest(-1128, QStringLiteral("Combination of optional parameters invalid."));
+    // "The time between startTime and endTime can't be longer than 24 hours."
+    if (params.has(QStringLiteral("startTime")) && params.has(QStringLiteral("endTime"))
+        && params.value(QStringLiteral("endTime")).toLongLong() - params.value(QStringLiteral("startTime")).toLongLong()
+            > 24LL * 3600 * 1000)
+        return badRequest(-1127, QStringLiteral("More than 24 hours between startTime and endTime."));
     const qint64 orderId = params.value(QStringLiteral("orderId")).toLongLong();
     const qint64 fromId = params.value(QStringLiteral("fromId")).toLongLong();
     const qint64 start = params.value(QStringLiteral("startTime")).toLongLong();
@@ -1342,6 +1358,75 @@ FakeResponse FakeBinance::handleMyTrades(const Params &params, const ProcessCont
             {QStringLiteral("isMaker"), f.maker},
             {QStringLiteral("isBestMatch"), true},
         });
+    }
+    return FakeResponse::json(200, result);
+}
+
+FakeResponse FakeBinance::handleMovements(const Params &params, const ProcessContext &context, bool deposits) const
+{
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,20}$"));
+    for (const QString &name : {QStringLiteral("startTime"), QStringLiteral("endTime"), QStringLiteral("offset"),
+                                QStringLiteral("limit"), QStringLiteral("status")}) {
+        if (params.has(name) && !digits.match(params.value(name)).hasMatch())
+            return illegal(name, QStringLiteral("^[0-9]{1,20}$"));
+    }
+    // Without times the last 90 days; with one, 90 days from or to it; with
+    // both, they must be less than 90 days apart.
+    constexpr qint64 kWindow = 90LL * 24 * 3600 * 1000;
+    const bool hasStart = params.has(QStringLiteral("startTime"));
+    const bool hasEnd = params.has(QStringLiteral("endTime"));
+    qint64 end = hasEnd ? params.value(QStringLiteral("endTime")).toLongLong() : context.nowMs;
+    qint64 start = hasStart ? params.value(QStringLiteral("startTime")).toLongLong() : end - kWindow;
+    if (hasStart && !hasEnd)
+        end = std::min(context.nowMs, start + kWindow);
+    if (start > end)
+        return badRequest(-1128, QStringLiteral("Combination of optional parameters invalid."));
+    if (end - start >= kWindow)
+        return badRequest(-1127, QStringLiteral("Lookup interval is too big."));
+    const int limit = params.has(QStringLiteral("limit")) ? params.value(QStringLiteral("limit")).toInt() : 1000;
+    if (limit < 1 || limit > 1000)
+        return badRequest(-1130, QStringLiteral("Invalid data sent for a parameter."));
+    const int offset = params.value(QStringLiteral("offset")).toInt();
+    const QString coin = params.value(QStringLiteral("coin"));
+
+    QList<const BinanceMovementRecord *> rows;
+    for (const BinanceMovementRecord &record : deposits ? m_deposits : m_withdrawals) {
+        if (record.timeMs < start || record.timeMs > end || (!coin.isEmpty() && record.coin != coin))
+            continue;
+        if (params.has(QStringLiteral("status")) && record.status != params.value(QStringLiteral("status")).toInt())
+            continue;
+        rows.append(&record);
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const BinanceMovementRecord *a, const BinanceMovementRecord *b) {
+        return a->timeMs > b->timeMs;
+    });
+    QJsonArray result;
+    for (qsizetype i = offset; i < rows.size() && result.size() < limit; ++i) {
+        const BinanceMovementRecord &r = *rows.at(i);
+        QJsonObject json{{QStringLiteral("id"), r.id},         {QStringLiteral("amount"), fixed(r.amount)},
+                         {QStringLiteral("coin"), r.coin},     {QStringLiteral("network"), r.network},
+                         {QStringLiteral("status"), r.status}, {QStringLiteral("address"), r.address},
+                         {QStringLiteral("txId"), r.txId},     {QStringLiteral("transferType"), r.transferType},
+                         {QStringLiteral("walletType"), 0}};
+        if (deposits) {
+            json.insert(QStringLiteral("addressTag"), QString());
+            json.insert(QStringLiteral("insertTime"), r.timeMs);
+            json.insert(QStringLiteral("completeTime"), r.timeMs + 60000);
+            json.insert(QStringLiteral("confirmTimes"), QStringLiteral("12/12"));
+            json.insert(QStringLiteral("unlockConfirm"), 12);
+        } else {
+            json.insert(QStringLiteral("transactionFee"), fixed(r.transactionFee));
+            json.insert(QStringLiteral("applyTime"),
+                        QDateTime::fromMSecsSinceEpoch(r.timeMs, QTimeZone::utc())
+                            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+            json.insert(QStringLiteral("completeTime"),
+                        QDateTime::fromMSecsSinceEpoch(r.timeMs + 60000, QTimeZone::utc())
+                            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+            json.insert(QStringLiteral("info"), QString());
+            json.insert(QStringLiteral("confirmNo"), 3);
+            json.insert(QStringLiteral("txKey"), QString());
+        }
+        result.append(json);
     }
     return FakeResponse::json(200, result);
 }

@@ -66,6 +66,21 @@ struct BinanceSymbol
     int maxNumOrders = 200; ///< MAX_NUM_ORDERS (0 = no such filter)
 };
 
+/// One record of the deposit or withdrawal history (/sapi/v1/capital/...).
+struct BinanceMovementRecord
+{
+    QString id;
+    QString coin;
+    Decimal amount;
+    Decimal transactionFee; ///< withdrawals only
+    QString network;
+    QString txId;
+    QString address;
+    int status = 1; ///< deposits: 0 pending, 1 success, 6 credited, ...; withdrawals: 6 completed, 4 processing, ...
+    int transferType = 0; ///< 1 = internal transfer
+    qint64 timeMs = 0; ///< insertTime (deposits) / applyTime (withdrawals)
+};
+
 /// Loopback fake of the Binance Spot REST API (/api/v3 subset a rebalancer
 /// needs): exchangeInfo with real filters, tickers, SIGNED account, orders
 /// (MARKET by quantity or quoteOrderQty, LIMIT GTC/IOC/FOK, ACK/RESULT/FULL),
@@ -111,6 +126,11 @@ public:
 
     /// reset() keeps the credentials, commissions and limits; it clears orders, balances,
     /// prices (back to the default symbols), faults, the clock offset and the weight counters.
+
+    /// History the capital endpoints serve (newest first, offset paging,
+    /// windows under 90 days); reset() clears it.
+    void addDeposit(const BinanceMovementRecord &record) { m_deposits.append(record); }
+    void addWithdrawal(const BinanceMovementRecord &record) { m_withdrawals.append(record); }
 
     /// Fills a resting LIMIT order as maker (default: all that remains at its limit price).
     /// Returns an error text, empty on success.
@@ -168,6 +188,8 @@ private:
     FakeResponse handleCancelAll(const Params &params, const ProcessContext &context);
     FakeResponse handleAllOrders(const Params &params, const ProcessContext &context) const;
     FakeResponse handleMyTrades(const Params &params, const ProcessContext &context) const;
+    /// GET /sapi/v1/capital/deposit/hisrec and /sapi/v1/capital/withdraw/history.
+    FakeResponse handleMovements(const Params &params, const ProcessContext &context, bool deposits) const;
 
     [[nodiscard]] QJsonObject symbolJson(const BinanceSymbol &symbol) const;
     [[nodiscard]] QJsonObject orderResultJson(const BookOrder &order, qint64 transactTime, bool withFills) const;
@@ -191,6 +213,8 @@ private:
     qint64 m_banUntilMs = 0;
     qint64 m_banMs = 120000;
     QList<qint64> m_orderTimes;
+    QList<BinanceMovementRecord> m_deposits;
+    QList<BinanceMovementRecord> m_withdrawals;
     QRandomGenerator m_idRandom;
 };
 

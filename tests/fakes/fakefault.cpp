@@ -23,6 +23,7 @@ constexpr std::array kEndpointNames{
     std::pair{FakeEndpoint::OpenOrders, "orders.open"},
     std::pair{FakeEndpoint::ClosedOrders, "orders.closed"},
     std::pair{FakeEndpoint::Trades, "trades"},
+    std::pair{FakeEndpoint::History, "history"},
     std::pair{FakeEndpoint::Other, "other"},
 };
 
@@ -53,6 +54,7 @@ bool isLookup(FakeEndpoint endpoint)
     case FakeEndpoint::OpenOrders:
     case FakeEndpoint::ClosedOrders:
     case FakeEndpoint::Trades:
+    case FakeEndpoint::History:
         return true;
     default:
         return false;
@@ -127,6 +129,10 @@ std::optional<FaultRule> FaultInjector::take(FakeEndpoint endpoint)
             continue;
         if (entry.rule.probability < 1.0 && entry.random.generateDouble() >= entry.rule.probability)
             continue;
+        if (entry.skipped < entry.rule.skip) {
+            ++entry.skipped;
+            continue;
+        }
         if (entry.remaining > 0)
             --entry.remaining;
         ++entry.hits;
@@ -217,6 +223,7 @@ std::optional<FaultRule> FaultInjector::ruleFromJson(const QJsonObject &json, QS
     rule.httpStatus = json.value(QStringLiteral("httpStatus")).toInt(0);
     rule.emptyBody = json.value(QStringLiteral("emptyBody")).toBool(false);
     rule.retryAfterSec = json.value(QStringLiteral("retryAfter")).toInt(0);
+    rule.skip = json.value(QStringLiteral("skip")).toInt(0);
     return rule;
 }
 

@@ -24,6 +24,7 @@ enum class FakeEndpoint {
     OpenOrders, ///< Binance GET openOrders, Kraken OpenOrders
     ClosedOrders, ///< Binance GET allOrders, Kraken ClosedOrders
     Trades, ///< Binance myTrades, Kraken TradesHistory
+    History, ///< Binance deposit and withdrawal history, Kraken Ledgers
     Other, ///< ping, unknown paths
 };
 
@@ -61,6 +62,7 @@ struct FaultRule
     int httpStatus = 0; ///< 0 = the kind's default (503 for 5xx, 408 for Binance -1007, 429, 418)
     bool emptyBody = false; ///< Http5xx*: an empty body instead of a gateway HTML page
     int retryAfterSec = 0; ///< RateLimited/Banned: Retry-After seconds (0 = the fake's default)
+    int skip = 0; ///< let this many matching requests through first (a fault on the third page: 2)
 };
 
 /// Holds the fault rules of one fake and decides, request by request, which one fires.
@@ -101,6 +103,7 @@ private:
         int id = 0;
         FaultRule rule;
         int remaining = 1;
+        int skipped = 0;
         int hits = 0;
         QRandomGenerator random;
     };

@@ -130,6 +130,7 @@ void FakeKraken::restoreDefaults()
     m_pairs.clear();
     m_pairOrder.clear();
     m_lastNonce = 0;
+    m_ledger.clear();
     m_counter = 0;
     m_counterAtMs = 0;
     m_idRandom = QRandomGenerator(7);
@@ -365,6 +366,8 @@ FakeEndpoint FakeKraken::classify(const FakeRequest &request) const
         return FakeEndpoint::ClosedOrders;
     if (m == QLatin1String("private/TradesHistory") || m == QLatin1String("private/QueryTrades"))
         return FakeEndpoint::Trades;
+    if (m == QLatin1String("private/Ledgers"))
+        return FakeEndpoint::History;
     return FakeEndpoint::Other;
 }
 
@@ -409,8 +412,9 @@ std::optional<FakeResponse> FakeKraken::countCall(const QString &name, qint64 no
     int cost = 1;
     if (name == QLatin1String("private/AddOrder") || name == QLatin1String("private/CancelOrder"))
         cost = 0; // counted by the separate per-pair trading limiter, which the fake does not model
-    else if (name == QLatin1String("private/TradesHistory") || name == QLatin1String("private/QueryTrades"))
-        cost = 2; // trade-history calls count double
+    else if (name == QLatin1String("private/TradesHistory") || name == QLatin1String("private/QueryTrades")
+             || name == QLatin1String("private/Ledgers"))
+        cost = 2; // ledger and trade-history calls count double
     const double elapsed = static_cast<double>(qMax<qint64>(0, nowMs - m_counterAtMs)) / 1000.0;
     m_counter = qMax(0.0, m_counter - m_decayPerSec * elapsed);
     m_counterAtMs = nowMs;
@@ -446,6 +450,7 @@ FakeResponse FakeKraken::process(const FakeRequest &request, const ProcessContex
         QStringLiteral("private/OpenOrders"),    QStringLiteral("private/ClosedOrders"),
         QStringLiteral("private/CancelOrder"),   QStringLiteral("private/CancelAll"),
         QStringLiteral("private/TradesHistory"), QStringLiteral("private/QueryTrades"),
+        QStringLiteral("private/Ledgers"),
     };
     if (!privateMethods.contains(name))
         return fail(QStringLiteral("EGeneral:Unknown method"), 404);
@@ -474,6 +479,8 @@ FakeResponse FakeKraken::process(const FakeRequest &request, const ProcessContex
         return handleCancelAll(context);
     if (name == QLatin1String("private/QueryTrades"))
         return handleQueryTrades(params, context);
+    if (name == QLatin1String("private/Ledgers"))
+        return handleLedgers(params, context);
     return handleTradesHistory(params, context);
 }
 
@@ -1072,6 +1079,80 @@ FakeResponse FakeKraken::handleQueryTrades(const Params &params, const ProcessCo
     }
     if (result.isEmpty())
         return fail(invalidArguments());
+    return ok(result);
+}
+
+FakeResponse FakeKraken::handleLedgers(const Params &params, const ProcessContext &context) const
+{
+    // Seeded entries plus two per fill of the book: the base and the quote
+    // moved, the fee on the quote entry, refid = the trade id.
+    QList<KrakenLedgerSeed> all = m_ledger;
+    for (const BookOrder &o : book().orders()) {
+        if (!isVisible(o, context.nowMs))
+            continue;
+        const KrakenPair *p = pairOf(o);
+        if (!p)
+            continue;
+        for (const BookFill &f : o.fills) {
+            const bool buy = o.side == Side::Buy;
+            const QString stem = QStringLiteral("L%1").arg(f.tradeRef.mid(1));
+            all.append(KrakenLedgerSeed{stem + QStringLiteral("B"), f.tradeRef, f.timeMs, QStringLiteral("trade"),
+                                        QString(), p->base, buy ? f.qty : Decimal() - f.qty,
+                                        f.commissionAsset == p->base ? f.commission : Decimal()});
+            all.append(KrakenLedgerSeed{stem + QStringLiteral("Q"), f.tradeRef, f.timeMs, QStringLiteral("trade"),
+                                        QString(), p->quote, buy ? Decimal() - f.quoteQty : f.quoteQty,
+                                        f.commissionAsset == p->base ? Decimal() : f.commission});
+        }
+    }
+    std::stable_sort(all.begin(), all.end(),
+                     [](const KrakenLedgerSeed &a, const KrakenLedgerSeed &b) { return a.timeMs < b.timeMs; });
+    QHash<QString, Decimal> running;
+    QList<QPair<KrakenLedgerSeed, Decimal>> withBalance;
+    for (const KrakenLedgerSeed &entry : std::as_const(all)) {
+        Decimal &balance = running[entry.asset];
+        balance = balance + entry.amount - entry.fee;
+        withBalance.append({entry, balance});
+    }
+    const bool hasStart = params.contains(QStringLiteral("start"));
+    const bool hasEnd = params.contains(QStringLiteral("end"));
+    const double start = params.value(QStringLiteral("start")).toDouble();
+    const double end = params.value(QStringLiteral("end")).toDouble();
+    const QStringList assets = params.value(QStringLiteral("asset")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QString type = params.value(QStringLiteral("type"), QStringLiteral("all"));
+    const int offset = params.value(QStringLiteral("ofs")).toInt();
+    if (offset < 0)
+        return fail(invalidArguments());
+    QList<const QPair<KrakenLedgerSeed, Decimal> *> rows;
+    if (!context.has(FaultKind::OrderNotFound)) {
+        for (const auto &row : std::as_const(withBalance)) {
+            const double t = seconds(row.first.timeMs);
+            if ((hasStart && t <= start) || (hasEnd && t >= end))
+                continue;
+            if (!assets.isEmpty() && !assets.contains(row.first.asset) && !assets.contains(QStringLiteral("all")))
+                continue;
+            if (type != QLatin1String("all") && row.first.type != type)
+                continue;
+            rows.append(&row);
+        }
+    }
+    std::reverse(rows.begin(), rows.end()); // newest first
+    QJsonObject ledger;
+    for (qsizetype i = offset; i < rows.size() && ledger.size() < 50; ++i) {
+        const KrakenLedgerSeed &e = rows.at(i)->first;
+        ledger.insert(e.id,
+                      QJsonObject{{QStringLiteral("refid"), e.refid},
+                                  {QStringLiteral("time"), seconds(e.timeMs)},
+                                  {QStringLiteral("type"), e.type},
+                                  {QStringLiteral("subtype"), e.subtype},
+                                  {QStringLiteral("aclass"), QStringLiteral("currency")},
+                                  {QStringLiteral("asset"), e.asset},
+                                  {QStringLiteral("amount"), fixed(e.amount, 10)},
+                                  {QStringLiteral("fee"), fixed(e.fee, 10)},
+                                  {QStringLiteral("balance"), fixed(rows.at(i)->second, 10)}});
+    }
+    QJsonObject result{{QStringLiteral("ledger"), ledger}};
+    if (params.value(QStringLiteral("without_count")) != QLatin1String("true"))
+        result.insert(QStringLiteral("count"), rows.size());
     return ok(result);
 }
 

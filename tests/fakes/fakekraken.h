@@ -41,6 +41,20 @@ struct KrakenPair
     QString status = QStringLiteral("online");
 };
 
+/// One entry of the account ledger (private/Ledgers) a test seeds: deposits,
+/// withdrawals, staking rewards, transfers. Trades come from the order book.
+struct KrakenLedgerSeed
+{
+    QString id; ///< "L4UESK-KG3EQ-UFO4T5"
+    QString refid;
+    qint64 timeMs = 0;
+    QString type; ///< "deposit", "withdrawal", "staking", "transfer", "earn", ...
+    QString subtype;
+    QString asset; ///< Kraken's code: "XXBT", "ZEUR", "DOT.S"
+    Decimal amount; ///< signed
+    Decimal fee;
+};
+
 /// Loopback fake of the Kraken Spot REST API (/0 subset a rebalancer needs):
 /// public Time, SystemStatus, Assets, AssetPairs, Ticker; private Balance,
 /// BalanceEx, AddOrder (market/limit, cl_ord_id, validate, deadline),
@@ -81,6 +95,10 @@ public:
     /// reset() keeps the credentials and the rate-limit tier; it clears orders, balances,
     /// prices (back to the default pairs), nonces, faults and the clock offset.
 
+    /// Adds an entry to the ledger; reset() clears them. Every fill of the
+    /// order book adds its two trade entries (refid = the trade id) by itself.
+    void addLedgerEntry(const KrakenLedgerSeed &entry) { m_ledger.append(entry); }
+
     /// Fills a resting limit order (by txid) as maker; returns an error text, empty on success.
     QString fillOrder(const QString &txid, std::optional<Decimal> qty = {}, std::optional<Decimal> price = {});
 
@@ -116,6 +134,8 @@ private:
     FakeResponse handleCancelOrder(const Params &params, const ProcessContext &context);
     FakeResponse handleCancelAll(const ProcessContext &context);
     FakeResponse handleTradesHistory(const Params &params, const ProcessContext &context) const;
+    /// POST /private/Ledgers: start/end (exclusive), asset, type, ofs; 50 a page, newest first, with count.
+    FakeResponse handleLedgers(const Params &params, const ProcessContext &context) const;
     /// POST /private/QueryTrades: txid = comma list of at most 20 trade ids.
     FakeResponse handleQueryTrades(const Params &params, const ProcessContext &context) const;
 
@@ -129,6 +149,7 @@ private:
     QHash<QString, KrakenAsset> m_assets;
     QStringList m_assetOrder;
     QHash<QString, KrakenPair> m_pairs;
+    QList<KrakenLedgerSeed> m_ledger;
     QStringList m_pairOrder;
     quint64 m_lastNonce = 0;
     double m_counterMax = 15;

@@ -149,6 +149,40 @@ QList<FakeOrderBook::PlannedFill> FakeOrderBook::planTaker(const BookMarket &mar
     return plan;
 }
 
+BookFill FakeOrderBook::recordTrade(const QString &symbol, Side side, const Decimal &price, const Decimal &qty,
+                                    const Decimal &commission, const QString &commissionAsset, qint64 timeMs)
+{
+    const BookMarket *m = market(symbol);
+    BookOrder order;
+    order.id = m_nextOrderId++;
+    order.ref = m_orderRef(order.id);
+    order.symbol = symbol;
+    order.side = side;
+    order.type = OrderType::Market;
+    order.origQty = qty;
+    order.status = OrderStatus::Filled;
+    order.createdMs = timeMs;
+    order.updatedMs = timeMs;
+    order.closedMs = timeMs;
+    order.visibleFromMs = 0;
+    BookFill fill;
+    fill.tradeId = m_nextTradeId++;
+    fill.tradeRef = m_tradeRef(fill.tradeId);
+    fill.price = price;
+    fill.qty = qty;
+    fill.quoteQty = (price * qty).rounded(m ? m->quoteDecimals : 8, RoundingMode::HalfEven);
+    fill.commission = commission;
+    fill.commissionAsset = commissionAsset;
+    fill.timeMs = timeMs;
+    order.executedQty = qty;
+    order.cumQuote = fill.quoteQty;
+    if (m && commissionAsset == m->quote)
+        order.feeInQuote = commission;
+    order.fills.append(fill);
+    m_orders.append(order);
+    return fill;
+}
+
 BookFill FakeOrderBook::makeFill(const BookMarket &market, Side side, const Decimal &price, const Decimal &qty,
                                  bool maker, qint64 nowMs)
 {

@@ -158,6 +158,11 @@ public:
     /// balance (including commissions paid from the spent asset), immediate
     /// fills for market and marketable limit orders, then rest, expire or fill.
     PlaceResult place(const PlaceSpec &spec, bool dryRun = false);
+    /// Records a trade made before the test (history for imports): a filled
+    /// order of one fill of @p qty at @p price, with @p commission in
+    /// @p commissionAsset, at @p timeMs. Balances do not move. Returns the fill.
+    BookFill recordTrade(const QString &symbol, Side side, const Decimal &price, const Decimal &qty,
+                         const Decimal &commission, const QString &commissionAsset, qint64 timeMs);
     /// Cancels an open order and releases its locked funds; false if it is not open.
     bool cancel(qint64 id, qint64 nowMs);
     /// Fills a resting order as maker: @p qty (default: all that remains) at @p price

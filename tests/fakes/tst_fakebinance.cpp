@@ -198,6 +198,7 @@ private Q_SLOTS:
     void orderTestValidatesOnly();
     void queryAndCancel();
     void myTradesFilters();
+    void historyWindowsAndPaging();
     void rateLimitThenBan();
 
     void faultTimeoutBeforeAccept();
@@ -824,6 +825,58 @@ void TestFakeBinance::myTradesFilters()
     QCOMPARE(r.array().size(), 3);
     QCOMPARE(r.array().at(2).toObject().value(L("id")).toInteger(), first + 3); // most recent ones
     QCOMPARE(m_client->call("GET", "/api/v3/myTrades", {}).code(), -1102);
+}
+
+void TestFakeBinance::historyWindowsAndPaging()
+{
+    // myTrades: startTime and endTime at most 24 h apart.
+    const qint64 now = m_fake->serverTimeMs();
+    const QByteArray day =
+        "symbol=BTCUSDT&startTime=" + QByteArray::number(now - 86400000) + "&endTime=" + QByteArray::number(now);
+    QCOMPARE(m_client->call("GET", "/api/v3/myTrades", day).status, 200);
+    const QByteArray more =
+        "symbol=BTCUSDT&startTime=" + QByteArray::number(now - 86400001) + "&endTime=" + QByteArray::number(now);
+    Reply r = m_client->call("GET", "/api/v3/myTrades", more);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.code(), -1127);
+
+    // Deposits: newest first, offset paging, windows under 90 days, fields as Binance names them.
+    for (int i = 0; i < 5; ++i) {
+        m_fake->addDeposit(BinanceMovementRecord{QString::number(100 + i),
+                                                 L("USDT"),
+                                                 dec("10"),
+                                                 {},
+                                                 L("TRX"),
+                                                 L("trx-") + QString::number(i),
+                                                 L("T-addr"),
+                                                 1,
+                                                 0,
+                                                 now - (5 - i) * 3600000LL});
+    }
+    const QByteArray window =
+        "startTime=" + QByteArray::number(now - 89LL * 86400000) + "&endTime=" + QByteArray::number(now);
+    r = m_client->call("GET", "/sapi/v1/capital/deposit/hisrec", window + "&limit=2&offset=2");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.array().size(), 2);
+    const QJsonObject third = r.array().at(0).toObject();
+    QCOMPARE(third.value(L("id")).toString(), L("102"));
+    QCOMPARE(third.value(L("txId")).toString(), L("trx-2"));
+    QCOMPARE(third.value(L("network")).toString(), L("TRX"));
+    QCOMPARE(third.value(L("status")).toInt(), 1);
+    QVERIFY(third.value(L("insertTime")).isDouble());
+    const QByteArray tooWide =
+        "startTime=" + QByteArray::number(now - 90LL * 86400000) + "&endTime=" + QByteArray::number(now);
+    r = m_client->call("GET", "/sapi/v1/capital/deposit/hisrec", tooWide);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.code(), -1127);
+    QCOMPARE(m_client->call("GET", "/sapi/v1/capital/withdraw/history", window + "&limit=1001").code(), -1130);
+
+    m_fake->addWithdrawal(BinanceMovementRecord{L("w9"), L("BTC"), dec("0.1"), dec("0.0001"), L("BTC"), L("tx9"),
+                                                L("bc1q"), 6, 0, now - 60000});
+    r = m_client->call("GET", "/sapi/v1/capital/withdraw/history", window);
+    QCOMPARE(r.array().size(), 1);
+    QCOMPARE(r.array().at(0).toObject().value(L("transactionFee")).toString(), L("0.00010000"));
+    QVERIFY(r.array().at(0).toObject().value(L("applyTime")).isString());
 }
 
 void TestFakeBinance::rateLimitThenBan()

@@ -178,6 +178,7 @@ private Q_SLOTS:
     void balancesAreTotalsIncludingHolds();
     void marketOrdersPayFeesInQuote();
     void severalFillsAndTradesHistory();
+    void ledgersPagesWithCountAndFills();
     void partialMarketFill();
     void limitOrderRestsFillsAndCancels();
     void clientOrderIdFormats();
@@ -410,6 +411,43 @@ void TestFakeKraken::marketOrdersPayFeesInQuote()
     QCOMPARE(sell.value(L("fee")).toString(), L("38.99940"));
     QCOMPARE(sell.value(L("vol")).toString(), L("0.50000000"));
     QCOMPARE(sell.value(L("maker")).toBool(), false);
+}
+
+void TestFakeKraken::ledgersPagesWithCountAndFills()
+{
+    fund("ZUSD", "10000");
+    const qint64 now = m_fake->serverTimeMs() / 1000 * 1000; // whole seconds
+    for (int i = 0; i < 55; ++i) {
+        m_fake->addLedgerEntry(KrakenLedgerSeed{L("LSEED-") + QString::number(i), L("RSEED-") + QString::number(i),
+                                                now - (60 - i) * 60000LL, L("staking"), QString(), L("DOT.S"),
+                                                dec("0.01"), dec("0")});
+    }
+    Reply r = m_client->priv("AddOrder", "pair=XBTUSD&type=buy&ordertype=market&volume=0.01");
+    QVERIFY(r.ok());
+    r = m_client->priv("Ledgers");
+    QVERIFY(r.ok());
+    QCOMPARE(r.result().value(L("count")).toInt(), 57); // 55 seeded + base and quote of the fill
+    const QJsonObject first = r.result().value(L("ledger")).toObject();
+    QCOMPARE(first.size(), 50);
+    // Newest first: the fill's two entries lead, with refid = its trade id and the fee on the quote.
+    QStringList trades;
+    for (auto it = first.constBegin(); it != first.constEnd(); ++it) {
+        const QJsonObject entry = it.value().toObject();
+        if (entry.value(L("type")).toString() != QLatin1String("trade"))
+            continue;
+        trades.append(entry.value(L("refid")).toString());
+        if (entry.value(L("asset")).toString() == QLatin1String("ZUSD"))
+            QVERIFY(dec(entry.value(L("fee")).toString().toLatin1().constData()).isPositive());
+    }
+    QCOMPARE(trades.size(), 2);
+    QCOMPARE(trades.at(0), trades.at(1));
+    r = m_client->priv("TradesHistory");
+    QVERIFY(r.result().value(L("trades")).toObject().contains(trades.at(0)));
+    r = m_client->priv("Ledgers", "ofs=50");
+    QCOMPARE(r.result().value(L("ledger")).toObject().size(), 7);
+    // start is exclusive: the entry at exactly that second is left out.
+    r = m_client->priv("Ledgers", "start=" + QByteArray::number((now - 10 * 60000LL) / 1000));
+    QCOMPARE(r.result().value(L("count")).toInt(), 4 + 2);
 }
 
 void TestFakeKraken::severalFillsAndTradesHistory()

@@ -59,5 +59,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         FUZZ_CHECK(!order.filledQuote.isNegative());
         (void)binance::fillFrom(value.toObject(), QStringLiteral("BTC/USDT"));
     }
+    // The strict history readers: whatever they accept is a positive quantity at a time.
+    if (auto trades = binance::tradeHistoryFrom(document, QStringLiteral("BTC/USDT"))) {
+        for (const auto &fill : *trades)
+            FUZZ_CHECK(fill.quantity.isPositive() && fill.time.toMSecsSinceEpoch() > 0);
+    }
+    for (const auto direction :
+         {ballast::exchange::Movement::Direction::Deposit, ballast::exchange::Movement::Direction::Withdrawal}) {
+        if (auto movements = binance::movementsFrom(document, direction)) {
+            for (const auto &movement : *movements)
+                FUZZ_CHECK(!movement.id.isEmpty() && !movement.amount.isNegative() && !movement.fee.isNegative());
+        }
+    }
     return 0;
 }

@@ -55,5 +55,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         (void)kraken::orderFrom(it.key(), it.value().toObject(), toNeutral);
         (void)kraken::fillFrom(it.key(), it.value().toObject(), QStringLiteral("BTC/USD"));
     }
+    // The strict history readers: what they accept has its keys and a fee of zero or more.
+    if (auto ledger = kraken::ledgerPageFrom(result)) {
+        for (const auto &entry : ledger->entries)
+            FUZZ_CHECK(!entry.refid.isEmpty() && !entry.asset.isEmpty() && !entry.fee.isNegative());
+    }
+    if (auto page = kraken::tradesPageFrom(result, toNeutral)) {
+        for (const auto &fill : page->fills)
+            FUZZ_CHECK(fill.quantity.isPositive() && !fill.fee.isNegative());
+    }
     return 0;
 }

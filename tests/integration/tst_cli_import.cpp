@@ -1,6 +1,7 @@
 // Drives the real ballast-cli through `transactions import` with exchange CSV
 // exports and a mapping file written into a temporary directory, on real
 // SQLite files: holdings, re-imports, refusals, dry runs.
+#include "clirunner.h"
 #include "money/decimal.h"
 #include "testsupport.h"
 
@@ -15,13 +16,8 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
+using Run = ballast::test::CliRun;
+using ballast::test::words;
 
 constexpr const char *kNow = "2026-11-21T12:00:00Z";
 
@@ -82,11 +78,6 @@ QByteArray kCoinbase()
         "65a5,2024-01-19 10:00:00 UTC,Send,BTC,-0.0002,USD,$44000.00,$8.80,$8.80,$0.00,Sent to an address\n");
 }
 
-QStringList words(const char *text)
-{
-    return QString::fromUtf8(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
-}
-
 ballast::money::Decimal dec(const QString &text)
 {
     auto value = ballast::money::Decimal::parse(text);
@@ -104,19 +95,7 @@ class TestCliImport : public QObject
     QTemporaryDir m_dir;
     QString m_db;
 
-    Run cli(const QStringList &arguments)
-    {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("BALLAST_NOW"), QString::fromLatin1(kNow));
-        env.remove(QStringLiteral("BALLAST_DB"));
-        process.setProcessEnvironment(env);
-        process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList{QStringLiteral("--db"), m_db} + arguments);
-        if (!process.waitForFinished(60000))
-            qFatal("ballast-cli did not finish");
-        return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                   QString::fromUtf8(process.readAllStandardError())};
-    }
+    Run cli(const QStringList &arguments) { return ballast::test::runCli(m_db, arguments, QString::fromLatin1(kNow)); }
     Run cli(const char *arguments) { return cli(words(arguments)); }
 
     /// `transactions import --account ACCOUNT EXTRA FILES...`.

@@ -1,5 +1,7 @@
 // Drives the real ballast-cli binary through performance, lots and gains on
 // real SQLite files built with `transactions add` and `prices set`.
+#include "clirunner.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,18 +14,8 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
-
-QStringList words(const char *text)
-{
-    return QString::fromUtf8(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
-}
+using Run = ballast::test::CliRun;
+using ballast::test::words;
 
 QString text(const QJsonObject &object, const char *key)
 {
@@ -41,16 +33,7 @@ class TestCliPerformance : public QObject
 
     Run cli(const QStringList &arguments, const char *now)
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("BALLAST_NOW"), QString::fromLatin1(now));
-        env.remove(QStringLiteral("BALLAST_DB"));
-        process.setProcessEnvironment(env);
-        process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList{QStringLiteral("--db"), m_db} + arguments);
-        if (!process.waitForFinished(60000))
-            qFatal("ballast-cli did not finish");
-        return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                   QString::fromUtf8(process.readAllStandardError())};
+        return ballast::test::runCli(m_db, arguments, QString::fromLatin1(now));
     }
     Run cli(const char *arguments, const char *now = "2025-12-31T12:00:00Z") { return cli(words(arguments), now); }
 

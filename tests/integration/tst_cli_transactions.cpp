@@ -1,5 +1,6 @@
 // Drives the real ballast-cli binary through the transactions commands and
 // the holdings set / transactions interplay, on real SQLite files.
+#include "clirunner.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -12,20 +13,10 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
+using Run = ballast::test::CliRun;
+using ballast::test::words;
 
 constexpr const char *kNow = "2026-11-21T12:00:00Z";
-
-QStringList words(const char *text)
-{
-    return QString::fromUtf8(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
-}
 
 } // namespace
 
@@ -38,17 +29,7 @@ class TestCliTransactions : public QObject
 
     Run cli(const QStringList &arguments, const QString &now = QString::fromLatin1(kNow), bool withDb = true)
     {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("BALLAST_NOW"), now);
-        env.remove(QStringLiteral("BALLAST_DB"));
-        process.setProcessEnvironment(env);
-        process.start(qEnvironmentVariable("BALLAST_CLI"),
-                      (withDb ? QStringList{QStringLiteral("--db"), m_db} : QStringList()) + arguments);
-        if (!process.waitForFinished(60000))
-            qFatal("ballast-cli did not finish");
-        return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                   QString::fromUtf8(process.readAllStandardError())};
+        return ballast::test::runCli(withDb ? m_db : QString(), arguments, now);
     }
     Run cli(const char *arguments, const QString &now = QString::fromLatin1(kNow))
     {

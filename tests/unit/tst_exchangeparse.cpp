@@ -6,6 +6,7 @@
 
 #include <QJsonDocument>
 #include <QTest>
+#include <QTimeZone>
 
 namespace binance = ballast::exchange::binance;
 namespace kraken = ballast::exchange::kraken;
@@ -135,6 +136,161 @@ private slots:
         const auto broken = kraken::envelopeFrom(QByteArray("{\"error\":"));
         QVERIFY(!broken.readable);
         QVERIFY(!broken.parseError.isEmpty());
+    }
+
+    // The history readers (imports) are strict: what they read is stored.
+    static void binanceTradeHistoryShape()
+    {
+        const auto page = binance::tradeHistoryFrom(QJsonDocument::fromJson(QByteArray(R"([
+            {"symbol":"ETHBTC","id":28457,"orderId":100234,"orderListId":-1,"price":"0.04500000",
+             "qty":"2.00000000","quoteQty":"0.09000000","commission":"0.00018000","commissionAsset":"BTC",
+             "time":1700000000123,"isBuyer":false,"isMaker":true,"isBestMatch":true}])")),
+                                                    QStringLiteral("ETH/BTC"));
+        QVERIFY(page.ok());
+        QCOMPARE(page->size(), 1);
+        const auto &fill = page->first();
+        QCOMPARE(fill.tradeId, QStringLiteral("28457"));
+        QCOMPARE(fill.exchangeOrderId, QStringLiteral("100234"));
+        QCOMPARE(fill.symbol, QStringLiteral("ETH/BTC"));
+        QCOMPARE(fill.side, ballast::domain::Side::Sell);
+        QCOMPARE(fill.quantity, dec("2"));
+        QCOMPARE(fill.quoteQuantity, dec("0.09"));
+        QCOMPARE(fill.fee, dec("0.00018"));
+        QCOMPARE(fill.feeAsset, QStringLiteral("BTC"));
+        QCOMPARE(fill.time.toMSecsSinceEpoch(), 1700000000123LL);
+    }
+
+    static void binanceMovementShapes()
+    {
+        const auto deposits = binance::movementsFrom(QJsonDocument::fromJson(QByteArray(R"([
+            {"id":"769800519366885376","amount":"0.001","coin":"BNB","network":"BNB","status":1,
+             "address":"bnb1abc","addressTag":"101764890","txId":"98A3EA56","insertTime":1661493146000,
+             "transferType":0,"confirmTimes":"1/1","unlockConfirm":0,"walletType":0},
+            {"id":"2","amount":"5","coin":"USDT","network":"TRX","status":0,"txId":"t2","insertTime":1661493147000},
+            {"id":"3","amount":"5","coin":"USDT","network":"TRX","status":7,"txId":"t3","insertTime":1661493148000}])")),
+                                                     ballast::exchange::Movement::Direction::Deposit);
+        QVERIFY(deposits.ok());
+        QCOMPARE(deposits->size(), 3);
+        QCOMPARE(deposits->at(0).id, QStringLiteral("769800519366885376"));
+        QCOMPARE(deposits->at(0).network, QStringLiteral("BNB"));
+        QCOMPARE(deposits->at(0).txHash, QStringLiteral("98A3EA56"));
+        QCOMPARE(deposits->at(0).timeMs, 1661493146000LL);
+        QCOMPARE(deposits->at(0).state, ballast::exchange::Movement::State::Completed);
+        QCOMPARE(deposits->at(1).state, ballast::exchange::Movement::State::Pending);
+        QCOMPARE(deposits->at(2).state, ballast::exchange::Movement::State::Failed);
+
+        const auto withdrawals = binance::movementsFrom(QJsonDocument::fromJson(QByteArray(R"([
+            {"id":"b6ae22b3aa844210a7041aee7589627c","amount":"8.91000000","transactionFee":"0.004","coin":"USDT",
+             "status":6,"address":"0x94df8b","txId":"0xb5ef89","applyTime":"2019-10-12 11:12:02","network":"ETH",
+             "transferType":0,"info":"","confirmNo":3,"walletType":1,"txKey":"",
+             "completeTime":"2023-03-23 16:52:41"},
+            {"id":"x","amount":"1","transactionFee":"0","coin":"BTC","status":4,"applyTime":"2019-10-12 11:12:03"}])")),
+                                                        ballast::exchange::Movement::Direction::Withdrawal);
+        QVERIFY(withdrawals.ok());
+        QCOMPARE(withdrawals->at(0).fee, dec("0.004"));
+        QCOMPARE(withdrawals->at(0).amount, dec("8.91"));
+        QCOMPARE(withdrawals->at(0).timeMs,
+                 QDateTime(QDate(2019, 10, 12), QTime(11, 12, 2), QTimeZone::utc()).toMSecsSinceEpoch());
+        QCOMPARE(withdrawals->at(0).state, ballast::exchange::Movement::State::Completed);
+        QCOMPARE(withdrawals->at(1).state, ballast::exchange::Movement::State::Pending);
+    }
+
+    static void krakenLedgerAndTradesShapes()
+    {
+        const auto ledger = kraken::ledgerPageFrom(json(R"({"ledger":{
+            "L4UESK-KG3EQ-UFO4T5":{"refid":"TJKLXX-PGMUI-4NTLXU","time":1688464484.1787,"type":"trade",
+              "subtype":"","aclass":"currency","asset":"ZGBP","amount":"-24.5000","fee":"0.0490",
+              "balance":"459567.9171"}},"count":1})"));
+        QVERIFY(ledger.ok());
+        QCOMPARE(ledger->count, 1);
+        QCOMPARE(ledger->entries.size(), 1);
+        const auto &entry = ledger->entries.first();
+        QCOMPARE(entry.id, QStringLiteral("L4UESK-KG3EQ-UFO4T5"));
+        QCOMPARE(entry.refid, QStringLiteral("TJKLXX-PGMUI-4NTLXU"));
+        QCOMPARE(entry.asset, QStringLiteral("ZGBP"));
+        QCOMPARE(entry.amount, dec("-24.5"));
+        QCOMPARE(entry.fee, dec("0.049"));
+        QCOMPARE(entry.timeMs, 1688464484179LL);
+
+        const QHash<QString, QString> neutral{{QStringLiteral("XXBTZUSD"), QStringLiteral("BTC/USD")}};
+        const auto trades = kraken::tradesPageFrom(json(R"({"trades":{
+            "THVRQM-33VKH-UCI7BS":{"ordertxid":"OQCLML-BW3P3-BUCMWZ","postxid":"TKH2SE-M7IF5-CFI7LT",
+              "pair":"XXBTZUSD","time":1688667796.8802,"type":"buy","ordertype":"limit","price":"30010.00000",
+              "cost":"600.20000","fee":"0.00000","vol":"0.02000000","margin":"0.00000","misc":"",
+              "trade_id":40274859,"maker":true}},"count":2346})"),
+                                                   neutral);
+        QVERIFY(trades.ok());
+        QCOMPARE(trades->count, 2346);
+        QCOMPARE(trades->fills.first().symbol, QStringLiteral("BTC/USD"));
+        QCOMPARE(trades->fills.first().tradeId, QStringLiteral("THVRQM-33VKH-UCI7BS"));
+        QCOMPARE(trades->fills.first().quoteQuantity, dec("600.2"));
+    }
+
+    static void malformedHistoryIsNamed_data()
+    {
+        QTest::addColumn<QString>("which");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("myTrades not an array") << QStringLiteral("trades") << QByteArray(R"({"code":0})")
+                                               << QStringLiteral("myTrades BTC/USDT: the answer is not a JSON array");
+        QTest::newRow("myTrades qty text")
+            << QStringLiteral("trades")
+            << QByteArray(R"([{"id":1,"time":5,"qty":"1","price":"1","commission":"0","isBuyer":true},
+                             {"id":2,"time":5,"qty":"lots","price":"1","commission":"0","isBuyer":true}])")
+            << QStringLiteral("myTrades BTC/USDT, trade 2 of the page: field \"qty\" is missing or not an amount");
+        QTest::newRow("myTrades no time")
+            << QStringLiteral("trades") << QByteArray(R"([{"id":1,"qty":"1","price":"1","commission":"0"}])")
+            << QStringLiteral("field \"time\"");
+        QTest::newRow("deposit no coin") << QStringLiteral("deposits")
+                                         << QByteArray(R"([{"id":"1","amount":"1","status":1,"insertTime":5}])")
+                                         << QStringLiteral("deposit history, record 1 of the page: field \"coin\"");
+        QTest::newRow("withdrawal time") << QStringLiteral("withdrawals")
+                                         << QByteArray(R"([{"id":"1","coin":"BTC","amount":"1","transactionFee":"0",
+                                                            "status":6,"applyTime":"yesterday"}])")
+                                         << QStringLiteral("field \"applyTime\"");
+        QTest::newRow("ledger no count") << QStringLiteral("ledger") << QByteArray(R"({"ledger":{}})")
+                                         << QStringLiteral("Ledgers: the answer has no \"count\"");
+        QTest::newRow("ledger amount number")
+            << QStringLiteral("ledger")
+            << QByteArray(R"({"count":1,"ledger":{"L1":{"refid":"R","time":1.5,"type":"deposit","asset":"ZEUR",
+                                                         "amount":12.5,"fee":"0"}}})")
+            << QStringLiteral("Ledgers, entry L1: field \"amount\" is missing or not an amount");
+        QTest::newRow("trades bad type")
+            << QStringLiteral("tradesHistory")
+            << QByteArray(R"({"count":1,"trades":{"T1":{"pair":"XXBTZUSD","type":"swap","time":1.5,"vol":"1",
+                                                         "price":"1","cost":"1","fee":"0"}}})")
+            << QStringLiteral("TradesHistory, trade T1: field \"type\" is not buy or sell");
+    }
+
+    static void malformedHistoryIsNamed()
+    {
+        QFETCH(QString, which);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, message);
+        const QJsonDocument document = QJsonDocument::fromJson(body);
+        QVERIFY2(!document.isNull(), "test body is not JSON");
+        QString error;
+        if (which == QLatin1String("trades")) {
+            auto page = binance::tradeHistoryFrom(document, QStringLiteral("BTC/USDT"));
+            QVERIFY(!page.ok());
+            error = page.error().message();
+        } else if (which == QLatin1String("deposits") || which == QLatin1String("withdrawals")) {
+            auto page = binance::movementsFrom(document,
+                                               which == QLatin1String("deposits")
+                                                   ? ballast::exchange::Movement::Direction::Deposit
+                                                   : ballast::exchange::Movement::Direction::Withdrawal);
+            QVERIFY(!page.ok());
+            error = page.error().message();
+        } else if (which == QLatin1String("ledger")) {
+            auto page = kraken::ledgerPageFrom(document.object());
+            QVERIFY(!page.ok());
+            error = page.error().message();
+        } else {
+            auto page = kraken::tradesPageFrom(document.object(), {});
+            QVERIFY(!page.ok());
+            error = page.error().message();
+        }
+        QVERIFY2(error.contains(message), qPrintable(error));
     }
 };
 

@@ -1,3 +1,4 @@
+#include "imports/krakenledger.h"
 #include "imports/transactioncsv.h"
 #include "transactiontostring.h"
 
@@ -773,6 +774,45 @@ private slots:
         const auto result = ballast::imports::parse(static_cast<CsvFormat>(format), bytes, QStringLiteral("bad.csv"));
         QVERIFY(!result.ok()); // all or nothing: a refused file gives no transactions at all
         QVERIFY2(result.error().message.startsWith(expected), qPrintable(result.error().message));
+    }
+
+    // The API's ledger entries go through the rules of ledgers.csv.
+    void krakenLedgerFromTheApi()
+    {
+        using ballast::imports::KrakenLedgerRow;
+        const QDateTime t(QDate(2024, 5, 1), QTime(10, 0), QTimeZone::utc());
+        const QList<KrakenLedgerRow> rows{
+            {QStringLiteral("LA-1"), QStringLiteral("TRADE-1"), t, QStringLiteral("trade"), QString(),
+             QStringLiteral("ZEUR"), ballast::money::dec("-500"), ballast::money::dec("1.3")},
+            {QStringLiteral("LA-2"), QStringLiteral("TRADE-1"), t, QStringLiteral("trade"), QString(),
+             QStringLiteral("XXBT"), ballast::money::dec("0.01"), ballast::money::dec("0")},
+            {QStringLiteral("LA-3"), QStringLiteral("STK-1"), t.addDays(1), QStringLiteral("staking"), QString(),
+             QStringLiteral("DOT.S"), ballast::money::dec("0.5"), ballast::money::dec("0")},
+        };
+        auto parsed = ballast::imports::mapKrakenLedger(rows, QStringLiteral("Kraken Ledgers"));
+        QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().message));
+        QCOMPARE(parsed->transactions.size(), 2);
+        const Transaction &trade = parsed->transactions.at(0);
+        QCOMPARE(trade.kind, TransactionKind::Trade);
+        QCOMPARE(trade.externalId, QStringLiteral("BTC/EUR:TRADE-1"));
+        QCOMPARE(trade.quoteAmount, ballast::money::dec("500"));
+        QCOMPARE(trade.fee, ballast::money::dec("1.3"));
+        QCOMPARE(parsed->transactions.at(1).subkind, QStringLiteral("staking"));
+        QCOMPARE(parsed->transactions.at(1).asset, QStringLiteral("DOT"));
+
+        QList<KrakenLedgerRow> bad = rows;
+        bad[2].type = QStringLiteral("lottery");
+        auto refused = ballast::imports::mapKrakenLedger(bad, QStringLiteral("Kraken Ledgers"));
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().message,
+                 QStringLiteral("Kraken Ledgers: entry LA-3, field \"type\" \"lottery\": is not a Kraken ledger type "
+                                "Ballast reads (the list is in docs/imports.md)"));
+        bad = rows;
+        bad[2].amount = ballast::money::dec("-0.5");
+        refused = ballast::imports::mapKrakenLedger(bad, QStringLiteral("Kraken Ledgers"));
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().message,
+                 QStringLiteral("Kraken Ledgers: entry LA-3, field \"amount\": is negative, but the type is income"));
     }
 };
 

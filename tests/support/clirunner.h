@@ -1,0 +1,56 @@
+#pragma once
+
+// Running the real ballast-cli from a test: the one runner the CLI
+// integration tests share.
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace ballast::test {
+
+/// What one ballast-cli run printed and returned.
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    [[nodiscard]] QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+/// "a b  c" -> {"a", "b", "c"}.
+inline QStringList words(const char *text)
+{
+    return QString::fromUtf8(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+/// Runs the ballast-cli that ctest names in BALLAST_CLI with `--db @p db`
+/// (none when @p db is empty) and @p arguments, BALLAST_NOW set to @p now
+/// (unless empty), BALLAST_DB removed, @p extra variables added, @p input on
+/// stdin; waits for it to end (fatal after 120 s).
+inline CliRun runCli(const QString &db, const QStringList &arguments, const QString &now = {},
+                     const QProcessEnvironment &extra = {}, const QByteArray &input = {})
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!now.isEmpty())
+        env.insert(QStringLiteral("BALLAST_NOW"), now);
+    env.remove(QStringLiteral("BALLAST_DB"));
+    for (const QString &name : extra.keys())
+        env.insert(name, extra.value(name));
+    process.setProcessEnvironment(env);
+    process.start(qEnvironmentVariable("BALLAST_CLI"),
+                  (db.isEmpty() ? QStringList() : QStringList{QStringLiteral("--db"), db}) + arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(120000))
+        qFatal("ballast-cli did not finish");
+    return CliRun{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+                  QString::fromUtf8(process.readAllStandardOutput()),
+                  QString::fromUtf8(process.readAllStandardError())};
+}
+
+} // namespace ballast::test
