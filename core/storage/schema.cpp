@@ -292,9 +292,17 @@ ALTER TABLE portfolios ADD COLUMN cost_method TEXT NOT NULL DEFAULT 'fifo'
     CHECK (cost_method IN ('fifo', 'lifo', 'hifo', 'average'));
 )sql";
 
-constexpr std::array<const char *, 11> kMigrations{
-    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps, kV6Journal,
-    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod};
+// The holding period after which a disposal is long term (held MORE than this
+// many days), the portfolio's like its cost-basis method: tax rules differ by
+// country, and gains are recomputed from the transactions when it changes.
+constexpr const char *kV12LongTermDays = R"sql(
+ALTER TABLE portfolios ADD COLUMN long_term_days INTEGER NOT NULL DEFAULT 365
+    CHECK (long_term_days BETWEEN 0 AND 36500);
+)sql";
+
+constexpr std::array<const char *, 12> kMigrations{
+    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,  kV6Journal,
+    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod, kV12LongTermDays};
 
 } // namespace
 
