@@ -8,6 +8,7 @@
 #include "views/alertsview.h"
 #include "views/backtestview.h"
 #include "views/dashboardview.h"
+#include "views/gainsview.h"
 #include "views/holdingsview.h"
 #include "views/rebalanceview.h"
 #include "views/targetsview.h"
@@ -26,7 +27,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
@@ -50,6 +50,8 @@ constexpr std::array<PageInfo, static_cast<int>(MainWindow::Page::Count)> kPages
     {"dashboard", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Dashboard"), "go-home", QStyle::SP_DirHomeIcon},
     {"holdings", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Holdings"), "view-list-details",
      QStyle::SP_FileDialogDetailedView},
+    {"gains", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Gains"), "accessories-calculator",
+     QStyle::SP_FileDialogInfoView},
     {"targets", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Targets"), "document-edit",
      QStyle::SP_FileDialogContentsView},
     {"rebalance", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Rebalance"), "view-refresh", QStyle::SP_BrowserReload},
@@ -84,9 +86,9 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
 
     m_stack = new QStackedWidget(this);
     m_pages = {new DashboardView(context, m_stack), new HoldingsView(context, m_stack),
-               new TargetsView(context, m_stack),   new RebalanceView(context, m_stack),
-               new BacktestView(context, m_stack),  new AccountsView(context, m_stack),
-               new AlertsView(context, m_stack)};
+               new GainsView(context, m_stack),     new TargetsView(context, m_stack),
+               new RebalanceView(context, m_stack), new BacktestView(context, m_stack),
+               new AccountsView(context, m_stack),  new AlertsView(context, m_stack)};
     m_navigation = new QListWidget(this);
     m_navigation->setAccessibleName(tr("Pages"));
     m_navigation->setIconSize(QSize(22, 22));
@@ -283,24 +285,9 @@ void MainWindow::exportTarget(int index)
     const QList<ExportTarget> targets = current->exportTargets();
     if (index < 0 || index >= targets.size())
         return;
-    const ExportTarget &target = targets[index];
-    QSettings settings;
-    const QString dir = settings
-                            .value(QStringLiteral("export/directory"),
-                                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-                            .toString();
-    const QString filter =
-        target.format == ExportTarget::Format::Csv ? tr("CSV files (*.csv)") : tr("PNG images (*.png)");
-    const QString path =
-        QFileDialog::getSaveFileName(this, target.title, dir + QLatin1Char('/') + target.fileName, filter);
-    if (path.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("export/directory"), QFileInfo(path).absolutePath());
-    if (const Status written = target.write(path); !written) {
-        QMessageBox::warning(this, tr("Export failed"), written.error().message);
-        return;
-    }
-    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+    const QString path = saveWithDialog(this, targets[index]);
+    if (!path.isEmpty())
+        statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
 }
 
 void MainWindow::importPrices()
