@@ -58,8 +58,7 @@ QString saveWithDialog(QWidget *parent, const ExportTarget &target)
         filter = QCoreApplication::translate("ballast::ui", "PDF documents (*.pdf)");
         break;
     }
-    const QString path =
-        QFileDialog::getSaveFileName(parent, target.title, dir + QLatin1Char('/') + target.fileName, filter);
+    QString path = QFileDialog::getSaveFileName(parent, target.title, dir + QLatin1Char('/') + target.fileName, filter);
     if (path.isEmpty())
         return {};
     settings.setValue(QStringLiteral("export/directory"), QFileInfo(path).absolutePath());

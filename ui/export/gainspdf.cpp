@@ -37,10 +37,10 @@ QFont font(double points, bool bold = false)
 
 } // namespace
 
-GainsPdf::GainsPdf(services::GainsReport report, QDateTime generated, QLocale locale)
+GainsPdf::GainsPdf(services::GainsReport report, QDateTime generated, const QLocale &locale)
     : m_report(std::move(report))
     , m_generated(std::move(generated))
-    , m_locale(std::move(locale))
+    , m_locale(locale)
 {
     for (const analytics::Disposal &d : std::as_const(m_report.disposals)) {
         m_rows.append({utcMinuteText(d.time), d.asset, decimalText(d.quantity, -1, m_locale), utcMinuteText(d.acquired),

@@ -24,7 +24,7 @@ class GainsPdf
     Q_DECLARE_TR_FUNCTIONS(GainsPdf)
 
 public:
-    GainsPdf(services::GainsReport report, QDateTime generated, QLocale locale = QLocale());
+    GainsPdf(services::GainsReport report, QDateTime generated, const QLocale &locale = QLocale());
 
     /// The table's header and rows as printed.
     [[nodiscard]] QStringList header() const;
