@@ -25,3 +25,29 @@ done
 "$cli" --db "$work/demo.sqlite" plan > /dev/null
 shoot rebalance
 cp "$here/images/dashboard.png" "$here/images/main-window.png"
+
+# The Gains page needs trades: a small ledger of its own, dated back from
+# today so that this year's report has disposals, short and long term.
+gains="$work/gains.sqlite"
+day() { date -u -d "$1 days ago" +%Y-%m-%dT%H:%M:00Z; }
+add() { "$cli" --db "$gains" transactions add --account Kraken --kind trade --quote USDT "$@" > /dev/null; }
+"$cli" --db "$gains" init > /dev/null
+"$cli" --db "$gains" accounts add --exchange manual --name Kraken > /dev/null
+"$cli" --db "$gains" transactions add --account Kraken --kind deposit --asset USDT --quantity 250000 \
+    --at "$(day 900)" > /dev/null
+add --side buy --asset BTC --quantity 1.5 --price 42000 --fee 25 --fee-asset USDT --at "$(day 890)"
+add --side buy --asset ETH --quantity 20 --price 2300 --at "$(day 860)"
+add --side buy --asset BTC --quantity 0.8 --price 61000 --at "$(day 600)"
+add --side buy --asset SOL --quantity 150 --price 95 --at "$(day 500)"
+add --side buy --asset BTC --quantity 0.4 --price 105000 --at "$(day 420)"
+add --side buy --asset BTC --quantity 0.3 --price 70000 --at "$(day 240)"
+add --side sell --asset ETH --quantity 8 --price 3900 --at "$(day 200)"
+add --side buy --asset ETH --quantity 5 --price 2500 --at "$(day 170)"
+add --side sell --asset BTC --quantity 0.9 --price 91000 --fee 30 --fee-asset USDT --at "$(day 120)"
+add --side sell --asset SOL --quantity 60 --price 140 --at "$(day 90)"
+add --side sell --asset ETH --quantity 4 --price 2100 --at "$(day 60)"
+add --side sell --asset BTC --quantity 0.2 --price 110000 --at "$(day 30)"
+add --side sell --asset ETH --quantity 6 --price 3600 --at "$(day 10)"
+"$cli" --db "$gains" prices set BTC=96500 ETH=3350 SOL=182 --at "$(day 1)" > /dev/null
+"$app" --db "$gains" --view gains --size 1280x820 --screenshot "$here/images/gains.png"
+echo "docs/images/gains.png"

@@ -8,6 +8,7 @@
 #include "views/alertsview.h"
 #include "views/backtestview.h"
 #include "views/dashboardview.h"
+#include "views/gainsview.h"
 #include "views/holdingsview.h"
 #include "views/rebalanceview.h"
 #include "views/targetsview.h"
@@ -27,7 +28,6 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
@@ -53,6 +53,8 @@ constexpr std::array<PageInfo, static_cast<int>(MainWindow::Page::Count)> kPages
      QStyle::SP_FileDialogDetailedView},
     {"transactions", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Transactions"), "view-calendar-list",
      QStyle::SP_FileDialogListView},
+    {"gains", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Gains"), "accessories-calculator",
+     QStyle::SP_FileDialogInfoView},
     {"targets", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Targets"), "document-edit",
      QStyle::SP_FileDialogContentsView},
     {"rebalance", QT_TRANSLATE_NOOP("ballast::ui::MainWindow", "Rebalance"), "view-refresh", QStyle::SP_BrowserReload},
@@ -86,10 +88,10 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
         [this](const QString &reason) -> std::optional<QString> { return PassphraseDialog::ask(this, reason); });
 
     m_stack = new QStackedWidget(this);
-    m_pages = {new DashboardView(context, m_stack),    new HoldingsView(context, m_stack),
-               new TransactionsView(context, m_stack), new TargetsView(context, m_stack),
-               new RebalanceView(context, m_stack),    new BacktestView(context, m_stack),
-               new AccountsView(context, m_stack),     new AlertsView(context, m_stack)};
+    m_pages = {
+        new DashboardView(context, m_stack), new HoldingsView(context, m_stack), new TransactionsView(context, m_stack),
+        new GainsView(context, m_stack),     new TargetsView(context, m_stack),  new RebalanceView(context, m_stack),
+        new BacktestView(context, m_stack),  new AccountsView(context, m_stack), new AlertsView(context, m_stack)};
     m_navigation = new QListWidget(this);
     m_navigation->setAccessibleName(tr("Pages"));
     m_navigation->setIconSize(QSize(22, 22));
@@ -246,7 +248,11 @@ void MainWindow::createActions()
         const PageInfo &page = kPages.at(i);
         auto *action = view->addAction(themeIcon(page.icon, page.fallback), tr(page.title), this,
                                        [this, i] { showPage(static_cast<Page>(i)); });
-        action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        // Ctrl+1 ... Ctrl+9, then Ctrl+0 for the tenth page, as the digits lie on the keyboard.
+        if (i < 9)
+            action->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        else if (i == 9)
+            action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     }
     view->addSeparator();
     auto *refreshAction = view->addAction(themeIcon("view-refresh", QStyle::SP_BrowserReload), tr("&Refresh"), this,
@@ -291,24 +297,9 @@ void MainWindow::exportTarget(int index)
     const QList<ExportTarget> targets = current->exportTargets();
     if (index < 0 || index >= targets.size())
         return;
-    const ExportTarget &target = targets[index];
-    QSettings settings;
-    const QString dir = settings
-                            .value(QStringLiteral("export/directory"),
-                                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-                            .toString();
-    const QString filter =
-        target.format == ExportTarget::Format::Csv ? tr("CSV files (*.csv)") : tr("PNG images (*.png)");
-    const QString path =
-        QFileDialog::getSaveFileName(this, target.title, dir + QLatin1Char('/') + target.fileName, filter);
-    if (path.isEmpty())
-        return;
-    settings.setValue(QStringLiteral("export/directory"), QFileInfo(path).absolutePath());
-    if (const Status written = target.write(path); !written) {
-        QMessageBox::warning(this, tr("Export failed"), written.error().message);
-        return;
-    }
-    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+    const QString path = saveWithDialog(this, targets[index]);
+    if (!path.isEmpty())
+        statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
 }
 
 void MainWindow::importPrices()

@@ -26,7 +26,7 @@ public:
     ~MainWindow() override;
 
     /// The pages, in the order of the navigation list.
-    enum class Page { Dashboard, Holdings, Transactions, Targets, Rebalance, Backtest, Accounts, Alerts, Count };
+    enum class Page { Dashboard, Holdings, Transactions, Gains, Targets, Rebalance, Backtest, Accounts, Alerts, Count };
     /// The page names used on the command line (--view) and in settings.
     static QString pageKey(Page page);
     static std::optional<Page> pageFromKey(const QString &key);

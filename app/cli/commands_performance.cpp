@@ -54,6 +54,28 @@ void addMethodOption(QCommandLineParser &p)
                  QStringLiteral("METHOD")});
 }
 
+void addLongTermOption(QCommandLineParser &p, const QString &text)
+{
+    p.addOption({QStringLiteral("long-term-days"), text, QStringLiteral("N")});
+}
+
+/// --long-term-days; none when not given (the portfolio's threshold applies).
+Result<std::optional<int>> parseLongTermDays(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("long-term-days")))
+        return std::optional<int>();
+    auto days = numbers::parseInteger(parser.value(QStringLiteral("long-term-days")),
+                                      QStringLiteral("--long-term-days"), 0, services::kMaxLongTermDays);
+    if (!days)
+        return days.error();
+    return std::optional<int>(static_cast<int>(*days));
+}
+
+QString termName(bool longTerm)
+{
+    return longTerm ? QStringLiteral("long") : QStringLiteral("short");
+}
+
 QString signedAmount(const money::Decimal &value)
 {
     return value.isPositive() ? QStringLiteral("+") + value.toString() : value.toString();
@@ -96,6 +118,9 @@ void Cli::registerPerformanceCommands()
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("asset"), QStringLiteral("Only this asset."), QStringLiteral("SYM")});
              addMethodOption(p);
+             addLongTermOption(p,
+                               QStringLiteral("A lot held more than N days is long term (default: the "
+                                              "portfolio's, see cost-method)."));
          },
          &Cli::cmdLots});
     m_commands.append(
@@ -107,13 +132,23 @@ void Cli::registerPerformanceCommands()
              p.addOption({QStringLiteral("from"), QStringLiteral("From this day (inclusive)."), QStringLiteral("D")});
              p.addOption({QStringLiteral("to"), QStringLiteral("To this day (inclusive)."), QStringLiteral("D")});
              addMethodOption(p);
+             addLongTermOption(p,
+                               QStringLiteral("A disposal of a lot held more than N days is long term "
+                                              "(default: the portfolio's, see cost-method)."));
              p.addOption({QStringLiteral("out"), QStringLiteral("Also write the disposals to this CSV file."),
                           QStringLiteral("FILE")});
          },
          &Cli::cmdGains});
     m_commands.append({QStringLiteral("cost-method"),
-                       QStringLiteral("Show or choose the portfolio's cost-basis method (lots and gains follow)."),
-                       QStringLiteral("[fifo|lifo|hifo|average]"), nullptr, &Cli::cmdCostMethod});
+                       QStringLiteral("Show or choose the portfolio's cost-basis method and long-term threshold "
+                                      "(lots and gains follow)."),
+                       QStringLiteral("[fifo|lifo|hifo|average]"),
+                       [](QCommandLineParser &p) {
+                           addLongTermOption(p,
+                                             QStringLiteral("Store the threshold: a disposal of a lot held more "
+                                                            "than N days (0 to 36500, default 365) is long term."));
+                       },
+                       &Cli::cmdCostMethod});
 }
 
 int Cli::cmdCostMethod(QCommandLineParser &parser)
@@ -122,23 +157,42 @@ int Cli::cmdCostMethod(QCommandLineParser &parser)
     if (arguments.size() > 1)
         return usageError(
             QStringLiteral("cost-method: takes at most one method, got \"%1\"").arg(arguments.join(u' ')));
-    services::PerformanceService service(db(), clock(), portfolioName());
+    std::optional<CostMethod> chosen;
     if (!arguments.isEmpty()) {
         auto method = parseMethodName(arguments.first(), QStringLiteral("cost-method"));
         if (!method)
             return usageError(method.error().message);
-        if (auto set = service.setCostMethod(*method); !set)
+        chosen = *method;
+    }
+    auto days = parseLongTermDays(parser);
+    if (!days)
+        return usageError(days.error().message);
+    services::PerformanceService service(db(), clock(), portfolioName());
+    if (chosen) {
+        if (auto set = service.setCostMethod(*chosen); !set)
+            return fail(set.error());
+    }
+    if (*days) {
+        if (auto set = service.setLongTermDays(**days); !set)
             return fail(set.error());
     }
     auto method = service.costMethod();
     if (!method)
         return fail(method.error());
+    auto threshold = service.longTermDays();
+    if (!threshold)
+        return fail(threshold.error());
     const QString name = analytics::costMethodName(*method);
-    if (json())
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("method"), name}}));
-    else
+    if (json()) {
+        CliOutput::json(QJsonDocument(
+            QJsonObject{{QStringLiteral("method"), name}, {QStringLiteral("long_term_days"), *threshold}}));
+    } else {
         CliOutput::line(QStringLiteral("Cost-basis method: %1%2.")
-                            .arg(name.toUpper(), arguments.isEmpty() ? QString() : QStringLiteral(" (stored)")));
+                            .arg(name.toUpper(), chosen ? QStringLiteral(" (stored)") : QString()));
+        CliOutput::line(QStringLiteral("Long term: held more than %1 day(s)%2.")
+                            .arg(*threshold)
+                            .arg(*days ? QStringLiteral(" (stored)") : QString()));
+    }
     return 0;
 }
 
@@ -354,7 +408,10 @@ int Cli::cmdLots(QCommandLineParser &parser)
     auto method = parseMethod(parser);
     if (!method)
         return usageError(method.error().message);
-    auto report = services::PerformanceService(db(), clock(), portfolioName()).lots(asset, *method);
+    auto days = parseLongTermDays(parser);
+    if (!days)
+        return usageError(days.error().message);
+    auto report = services::PerformanceService(db(), clock(), portfolioName()).lots(asset, *method, *days);
     if (!report)
         return fail(report.error());
     const analytics::UnrealizedReport &pnl = report->pnl;
@@ -369,6 +426,7 @@ int Cli::cmdLots(QCommandLineParser &parser)
                 {QStringLiteral("transaction_id"), l.lot.transactionId},
                 {QStringLiteral("acquired"), io::Exports::isoUtc(l.lot.acquired)},
                 {QStringLiteral("holding_days"), l.lot.holdingDays(report->at)},
+                {QStringLiteral("term"), termName(l.lot.holdingDays(report->at) > report->longTermDays)},
                 {QStringLiteral("quantity"), l.lot.quantity.toString()},
                 {QStringLiteral("cost"), l.lot.cost.toString()},
                 {QStringLiteral("unit_cost"), l.lot.unitCost().toString()},
@@ -382,6 +440,7 @@ int Cli::cmdLots(QCommandLineParser &parser)
             {QStringLiteral("portfolio"), report->portfolio},
             {QStringLiteral("quote"), report->quote},
             {QStringLiteral("method"), methodName},
+            {QStringLiteral("long_term_days"), report->longTermDays},
             {QStringLiteral("lots"), lots},
             {QStringLiteral("cost"), pnl.cost.toString()},
             {QStringLiteral("value"), pnl.value.toString()},
@@ -422,41 +481,43 @@ int Cli::cmdGains(QCommandLineParser &parser)
     if (hasYear && hasRange)
         return usageError(QStringLiteral("--year: give either --year or --from/--to, not both"));
     const QDateTime now = QDateTime::fromMSecsSinceEpoch(clock()(), QTimeZone::utc());
-    QDateTime from(QDate(now.date().year(), 1, 1), QTime(0, 0), QTimeZone::utc());
-    QDateTime to(QDate(now.date().year() + 1, 1, 1), QTime(0, 0), QTimeZone::utc());
+    services::GainsRange range = services::GainsRange::year(now.date().year());
     if (hasYear) {
         auto year = numbers::parseInteger(parser.value(QStringLiteral("year")), QStringLiteral("--year"), 1970, 9999);
         if (!year)
             return usageError(year.error().message);
-        from = QDateTime(QDate(static_cast<int>(*year), 1, 1), QTime(0, 0), QTimeZone::utc());
-        to = QDateTime(QDate(static_cast<int>(*year) + 1, 1, 1), QTime(0, 0), QTimeZone::utc());
+        range = services::GainsRange::year(static_cast<int>(*year));
     }
     if (hasRange) {
-        from = QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc());
-        to = now.addMSecs(1);
+        range.from = QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc());
+        range.to = now; // the range ends now unless --to says otherwise
         if (parser.isSet(QStringLiteral("from"))) {
             auto day = parseDay(parser.value(QStringLiteral("from")), QStringLiteral("--from"));
             if (!day)
                 return usageError(day.error().message);
-            from = QDateTime(*day, QTime(0, 0), QTimeZone::utc());
+            range.from = services::GainsRange::days(*day, *day).from;
         }
         if (parser.isSet(QStringLiteral("to"))) {
             auto day = parseDay(parser.value(QStringLiteral("to")), QStringLiteral("--to"));
             if (!day)
                 return usageError(day.error().message);
-            to = QDateTime(day->addDays(1), QTime(0, 0), QTimeZone::utc());
+            range.to = services::GainsRange::days(*day, *day).to;
         }
-        if (from >= to)
+        if (range.from > range.to)
             return usageError(QStringLiteral("--from: after --to"));
     }
-    to = to.addMSecs(-1); // the last millisecond of the range
+    const QDateTime from = range.from;
+    const QDateTime to = range.to;
     auto method = parseMethod(parser);
     if (!method)
         return usageError(method.error().message);
+    auto days = parseLongTermDays(parser);
+    if (!days)
+        return usageError(days.error().message);
     const QString out = parser.value(QStringLiteral("out"));
     if (parser.isSet(QStringLiteral("out")) && out.isEmpty())
         return usageError(QStringLiteral("--out: name the CSV file"));
-    auto report = services::PerformanceService(db(), clock(), portfolioName()).gains(from, to, *method);
+    auto report = services::PerformanceService(db(), clock(), portfolioName()).gains(from, to, *method, *days);
     if (!report)
         return fail(report.error());
     if (!out.isEmpty()) {
@@ -478,13 +539,14 @@ int Cli::cmdGains(QCommandLineParser &parser)
                 {QStringLiteral("cost"), d.cost.toString()},
                 {QStringLiteral("gain"), d.gain.toString()},
                 {QStringLiteral("holding_days"), d.holdingDays},
-                {QStringLiteral("term"), d.longTerm ? QStringLiteral("long") : QStringLiteral("short")},
+                {QStringLiteral("term"), termName(d.longTerm)},
             });
         }
         QJsonObject result{
             {QStringLiteral("portfolio"), report->portfolio},
             {QStringLiteral("quote"), report->quote},
             {QStringLiteral("method"), methodName},
+            {QStringLiteral("long_term_days"), report->longTermDays},
             {QStringLiteral("from"), io::Exports::isoUtc(report->from)},
             {QStringLiteral("to"), io::Exports::isoUtc(report->to)},
             {QStringLiteral("disposals"), disposals},
@@ -503,11 +565,12 @@ int Cli::cmdGains(QCommandLineParser &parser)
     for (const analytics::Disposal &d : std::as_const(report->disposals)) {
         rows.append({io::Exports::isoUtc(d.time), d.asset, d.quantity.toString(), io::Exports::isoUtc(d.acquired),
                      d.proceeds.toString(), d.cost.toString(), signedAmount(d.gain), QString::number(d.holdingDays),
-                     d.longTerm ? QStringLiteral("long") : QStringLiteral("short")});
+                     termName(d.longTerm)});
     }
-    CliOutput::line(QStringLiteral("Gains (%1) from %2 to %3, in %4:")
-                        .arg(methodName.toUpper(), io::Exports::isoUtc(report->from), io::Exports::isoUtc(report->to),
-                             report->quote));
+    CliOutput::line(QStringLiteral("Gains (%1, long term after %2 days) from %3 to %4, in %5:")
+                        .arg(methodName.toUpper())
+                        .arg(report->longTermDays)
+                        .arg(io::Exports::isoUtc(report->from), io::Exports::isoUtc(report->to), report->quote));
     CliOutput::table({QStringLiteral("SOLD"), QStringLiteral("ASSET"), QStringLiteral(">QUANTITY"),
                       QStringLiteral("ACQUIRED"), QStringLiteral(">PROCEEDS"), QStringLiteral(">COST"),
                       QStringLiteral(">GAIN"), QStringLiteral(">DAYS"), QStringLiteral("TERM")},

@@ -18,6 +18,7 @@ struct Portfolio
     Band defaultBand;
     QString policy = QStringLiteral("threshold:5pp"); ///< rebalance trigger spec
     QString costMethod = QStringLiteral("fifo"); ///< cost basis of lots and gains: fifo, lifo, hifo, average
+    int longTermDays = 365; ///< a disposal is long term when its lot was held MORE than this many days
 
     /// The band for @p asset: its own override or the portfolio default.
     [[nodiscard]] Band bandFor(const QString &asset) const;

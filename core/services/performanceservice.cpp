@@ -35,6 +35,7 @@ struct PerformanceService::Inputs
     QString quote;
     CostMethod method = CostMethod::Fifo; ///< the portfolio's
     bool simulated = false; ///< a stored price read is simulated
+    int longTermDays = 365; ///< the portfolio's
     QList<Transaction> transactions;
     QHash<qint64, QString> accountNames;
     QHash<QString, QMap<QDate, Decimal>> closes; ///< asset -> UTC day -> close
@@ -140,6 +141,7 @@ Result<PerformanceService::Inputs> PerformanceService::load(const QString &accou
     in.portfolioId = portfolio->id;
     in.quote = portfolio->quote;
     in.method = analytics::costMethodFromName(portfolio->costMethod).value_or(CostMethod::Fifo);
+    in.longTermDays = portfolio->longTermDays;
     for (const domain::Account &a : *accounts)
         in.accountNames.insert(a.id, a.name);
     if (!account.isEmpty()) {
@@ -307,18 +309,54 @@ Result<PerformanceReport> PerformanceService::performance(const PerformanceQuery
     return report(*found, query.from, until);
 }
 
-namespace {
-
-analytics::CostBasisOptions optionsFor(CostMethod method, const QString &quote, const analytics::PriceAt &priceAt)
+GainsRange GainsRange::year(int year)
 {
-    analytics::CostBasisOptions options;
-    options.method = method;
-    options.quoteAsset = quote;
-    options.priceAt = priceAt;
-    return options;
+    return days(QDate(year, 1, 1), QDate(year, 12, 31));
 }
 
-} // namespace
+GainsRange GainsRange::days(QDate from, QDate to)
+{
+    return {QDateTime(from, QTime(0, 0), QTimeZone::utc()),
+            QDateTime(to.addDays(1), QTime(0, 0), QTimeZone::utc()).addMSecs(-1)};
+}
+
+/// The cost-basis pass over the inputs, with the method and threshold it used.
+struct PerformanceService::Basis
+{
+    Inputs in;
+    CostMethod method = CostMethod::Fifo;
+    int longTermDays = 365;
+    analytics::CostBasisResult result;
+};
+
+Result<PerformanceService::Basis> PerformanceService::costBasis(std::optional<CostMethod> method,
+                                                                std::optional<int> longTermDays)
+{
+    if (longTermDays) {
+        if (auto checked = checkLongTermDays(*longTermDays, QStringLiteral("long-term threshold")); !checked)
+            return checked.error();
+    }
+    auto in = load({});
+    if (!in)
+        return in.error();
+    Basis basis;
+    basis.in = std::move(*in);
+    basis.method = method.value_or(basis.in.method);
+    basis.longTermDays = longTermDays.value_or(basis.in.longTermDays);
+    const Inputs &data = basis.in;
+    analytics::CostBasisOptions options;
+    options.method = basis.method;
+    options.quoteAsset = data.quote;
+    options.longTermDays = basis.longTermDays;
+    options.priceAt = [&data](const QString &a, const QDateTime &time) {
+        return data.priceAt(a, time.toMSecsSinceEpoch());
+    };
+    auto result = analytics::computeCostBasis(data.transactions, options);
+    if (!result)
+        return result.error();
+    basis.result = std::move(*result);
+    return basis;
+}
 
 Result<CostMethod> PerformanceService::costMethod()
 {
@@ -336,28 +374,82 @@ Status PerformanceService::setCostMethod(CostMethod method)
     return storage::PortfolioRepo(m_db).setCostMethod(portfolio->id, analytics::costMethodName(method));
 }
 
-Result<LotsReport> PerformanceService::lots(const QString &asset, std::optional<CostMethod> chosen)
+Result<int> PerformanceService::longTermDays()
 {
-    auto in = load({});
-    if (!in)
-        return in.error();
-    const Inputs &data = *in;
-    const CostMethod method = chosen.value_or(data.method);
-    const analytics::PriceAt priceAt = [&data](const QString &a, const QDateTime &time) {
-        return data.priceAt(a, time.toMSecsSinceEpoch());
-    };
-    auto basis = analytics::computeCostBasis(data.transactions, optionsFor(method, data.quote, priceAt));
+    auto portfolio = LedgerQueries(m_db).portfolio(m_portfolio);
+    if (!portfolio)
+        return portfolio.error();
+    return portfolio->longTermDays;
+}
+
+Status PerformanceService::setLongTermDays(int days)
+{
+    if (auto checked = checkLongTermDays(days, QStringLiteral("long-term threshold")); !checked)
+        return checked;
+    auto portfolio = LedgerQueries(m_db).portfolio(m_portfolio);
+    if (!portfolio)
+        return portfolio.error();
+    return storage::PortfolioRepo(m_db).setLongTermDays(portfolio->id, days);
+}
+
+Status PerformanceService::checkLongTermDays(int days, const QString &what)
+{
+    if (days < 0 || days > kMaxLongTermDays) {
+        return makeError(
+            QStringLiteral("gains.long_term_days"),
+            QStringLiteral("%1 %2: give a number of days from 0 to %3").arg(what).arg(days).arg(kMaxLongTermDays));
+    }
+    return {};
+}
+
+Result<LotsReport> PerformanceService::lots(const QString &asset, std::optional<CostMethod> method,
+                                            std::optional<int> longTermDays)
+{
+    auto basis = costBasis(method, longTermDays);
     if (!basis)
         return basis.error();
+    return lotsOf(*basis, asset);
+}
+
+Result<GainsReport> PerformanceService::gains(const QDateTime &from, const QDateTime &to,
+                                              std::optional<CostMethod> method, std::optional<int> longTermDays)
+{
+    auto basis = costBasis(method, longTermDays);
+    if (!basis)
+        return basis.error();
+    return gainsOf(*basis, from, to);
+}
+
+Result<CostBasisReport> PerformanceService::report(const GainsRange &range, std::optional<CostMethod> method,
+                                                   std::optional<int> longTermDays)
+{
+    auto basis = costBasis(method, longTermDays);
+    if (!basis)
+        return basis.error();
+    auto gains = gainsOf(*basis, range.from, range.to);
+    if (!gains)
+        return gains.error();
+    CostBasisReport report;
+    report.lots = lotsOf(*basis, {});
+    report.gains = std::move(*gains);
+    if (!basis->in.transactions.isEmpty())
+        report.firstTransaction = basis->in.transactions.first().time;
+    return report;
+}
+
+LotsReport PerformanceService::lotsOf(const Basis &basis, const QString &asset) const
+{
+    const Inputs &data = basis.in;
     LotsReport report;
     report.portfolio = data.portfolio;
     report.quote = data.quote;
-    report.method = method;
+    report.method = basis.method;
+    report.longTermDays = basis.longTermDays;
     report.at = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc());
     report.accountNames = data.accountNames;
     QList<analytics::Lot> lots;
     QHash<QString, Decimal> prices;
-    for (const analytics::Lot &lot : std::as_const(basis->openLots)) {
+    for (const analytics::Lot &lot : std::as_const(basis.result.openLots)) {
         if (!asset.isEmpty() && lot.asset != asset)
             continue;
         lots.append(lot);
@@ -370,29 +462,18 @@ Result<LotsReport> PerformanceService::lots(const QString &asset, std::optional<
     return report;
 }
 
-Result<GainsReport> PerformanceService::gains(const QDateTime &from, const QDateTime &to,
-                                              std::optional<CostMethod> chosen)
+Result<GainsReport> PerformanceService::gainsOf(const Basis &basis, const QDateTime &from, const QDateTime &to)
 {
-    auto in = load({});
-    if (!in)
-        return in.error();
-    const Inputs &data = *in;
-    const CostMethod method = chosen.value_or(data.method);
-    const analytics::PriceAt priceAt = [&data](const QString &a, const QDateTime &time) {
-        return data.priceAt(a, time.toMSecsSinceEpoch());
-    };
-    auto basis = analytics::computeCostBasis(data.transactions, optionsFor(method, data.quote, priceAt));
-    if (!basis)
-        return basis.error();
     GainsReport report;
-    report.portfolio = data.portfolio;
-    report.quote = data.quote;
-    report.method = method;
+    report.portfolio = basis.in.portfolio;
+    report.quote = basis.in.quote;
+    report.method = basis.method;
+    report.longTermDays = basis.longTermDays;
     report.from = from;
     report.to = to;
-    report.accountNames = data.accountNames;
+    report.accountNames = basis.in.accountNames;
     try {
-        for (const analytics::Disposal &d : std::as_const(basis->disposals)) {
+        for (const analytics::Disposal &d : basis.result.disposals) {
             if (d.time < from || d.time > to)
                 continue;
             report.disposals.append(d);

@@ -73,6 +73,7 @@ struct LotsReport
     QString portfolio;
     QString quote;
     analytics::CostMethod method = analytics::CostMethod::Fifo;
+    int longTermDays = 365; ///< a lot held MORE than this many days at @c at is long term
     QDateTime at; ///< now
     analytics::UnrealizedReport pnl;
     QHash<qint64, QString> accountNames;
@@ -84,6 +85,7 @@ struct GainsReport
     QString portfolio;
     QString quote;
     analytics::CostMethod method = analytics::CostMethod::Fifo;
+    int longTermDays = 365; ///< a disposal of a lot held MORE than this many days is long term
     QDateTime from; ///< inclusive
     QDateTime to; ///< inclusive
     QList<analytics::Disposal> disposals;
@@ -94,6 +96,30 @@ struct GainsReport
     money::Decimal shortTermGain;
     money::Decimal longTermGain;
 };
+
+/// A range of disposal times for a gains report, both ends inclusive (the
+/// last millisecond of the last day), UTC.
+struct GainsRange
+{
+    QDateTime from;
+    QDateTime to;
+
+    /// The calendar year @p year.
+    [[nodiscard]] static GainsRange year(int year);
+    /// From the start of day @p from to the end of day @p to.
+    [[nodiscard]] static GainsRange days(QDate from, QDate to);
+};
+
+/// Open lots and the gains of one range from one cost-basis pass.
+struct CostBasisReport
+{
+    LotsReport lots;
+    GainsReport gains;
+    QDateTime firstTransaction; ///< invalid when there is none
+};
+
+/// The long-term threshold's bounds in days (the table refuses others).
+inline constexpr int kMaxLongTermDays = 36500;
 
 /// The performance and cost-basis use cases for both front ends: reads the
 /// transactions, prices them from the stored prices and daily ("1d") candles
@@ -120,21 +146,40 @@ public:
     /// figures performance() gives for that range. Invalid dates: the whole history.
     [[nodiscard]] static PerformanceReport report(const PerformanceHistory &history, QDate from = {}, QDate to = {});
     /// Open lots of @p asset (empty: every asset) with unrealized P&L, by
-    /// @p method (none: the portfolio's).
-    Result<LotsReport> lots(const QString &asset, std::optional<analytics::CostMethod> method = std::nullopt);
+    /// @p method and with the long-term threshold @p longTermDays (none: the
+    /// portfolio's).
+    Result<LotsReport> lots(const QString &asset, std::optional<analytics::CostMethod> method = std::nullopt,
+                            std::optional<int> longTermDays = std::nullopt);
     /// Disposals with time in [from, to] (the cost basis runs over the whole
     /// history, so lots acquired earlier count at their cost).
     Result<GainsReport> gains(const QDateTime &from, const QDateTime &to,
-                              std::optional<analytics::CostMethod> method = std::nullopt);
+                              std::optional<analytics::CostMethod> method = std::nullopt,
+                              std::optional<int> longTermDays = std::nullopt);
+
+    /// lots() of every asset and gains() of @p range from one pass over the
+    /// transactions (what the desktop's Gains page shows).
+    Result<CostBasisReport> report(const GainsRange &range, std::optional<analytics::CostMethod> method = std::nullopt,
+                                   std::optional<int> longTermDays = std::nullopt);
 
     /// The portfolio's cost-basis method (FIFO until one is chosen).
     Result<analytics::CostMethod> costMethod();
     /// Chooses the portfolio's cost-basis method; lots and gains follow at once.
     Status setCostMethod(analytics::CostMethod method);
+    /// The portfolio's long-term threshold in days (365 until one is chosen).
+    Result<int> longTermDays();
+    /// Chooses it (0 to kMaxLongTermDays); gains are recomputed with it at once.
+    Status setLongTermDays(int days);
+    /// Refuses a threshold outside 0..kMaxLongTermDays, naming @p what.
+    static Status checkLongTermDays(int days, const QString &what);
 
 private:
     struct Inputs;
     Result<Inputs> load(const QString &account, const QString &asset = {});
+    struct Basis;
+    /// What lots and gains share: the inputs and the cost-basis pass over them.
+    Result<Basis> costBasis(std::optional<analytics::CostMethod> method, std::optional<int> longTermDays);
+    LotsReport lotsOf(const Basis &basis, const QString &asset) const;
+    static Result<GainsReport> gainsOf(const Basis &basis, const QDateTime &from, const QDateTime &to);
 
     storage::Database &m_db;
     Clock m_clock;

@@ -22,10 +22,11 @@ domain::Portfolio readPortfolio(const Statement &row)
         portfolio.defaultBand = *band;
     portfolio.policy = row.text(4);
     portfolio.costMethod = row.text(5);
+    portfolio.longTermDays = static_cast<int>(row.int64(6));
     return portfolio;
 }
 
-constexpr const char *kSelect = "SELECT id, name, quote, band, policy, cost_method FROM portfolios";
+constexpr const char *kSelect = "SELECT id, name, quote, band, policy, cost_method, long_term_days FROM portfolios";
 
 } // namespace
 
@@ -60,14 +61,15 @@ Result<domain::Portfolio> PortfolioRepo::create(const domain::Portfolio &portfol
     return guarded([&]() -> Result<domain::Portfolio> {
         Transaction transaction(m_db);
         Statement insert(m_db,
-                         "INSERT INTO portfolios (name, quote, band, policy, created_at, cost_method) "
-                         "VALUES (?, ?, ?, ?, ?, ?)");
+                         "INSERT INTO portfolios (name, quote, band, policy, created_at, cost_method, long_term_days) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, portfolio.name)
             .bind(2, portfolio.quote)
             .bind(3, portfolio.defaultBand.toString())
             .bind(4, portfolio.policy)
             .bind(5, atMs)
-            .bind(6, portfolio.costMethod);
+            .bind(6, portfolio.costMethod)
+            .bind(7, static_cast<qint64>(portfolio.longTermDays));
         insert.run();
         domain::Portfolio stored = portfolio;
         stored.id = m_db.lastInsertId();
@@ -191,6 +193,20 @@ Status PortfolioRepo::setCostMethod(qint64 portfolioId, const QString &method)
     return guarded([&]() -> Status {
         Statement update(m_db, "UPDATE portfolios SET cost_method = ? WHERE id = ?");
         update.bind(1, method).bind(2, portfolioId);
+        update.run();
+        if (m_db.changes() == 0) {
+            return makeError(QStringLiteral("portfolio.not_found"),
+                             QStringLiteral("no portfolio with id %1").arg(portfolioId));
+        }
+        return {};
+    });
+}
+
+Status PortfolioRepo::setLongTermDays(qint64 portfolioId, int days)
+{
+    return guarded([&]() -> Status {
+        Statement update(m_db, "UPDATE portfolios SET long_term_days = ? WHERE id = ?");
+        update.bind(1, static_cast<qint64>(days)).bind(2, portfolioId);
         update.run();
         if (m_db.changes() == 0) {
             return makeError(QStringLiteral("portfolio.not_found"),

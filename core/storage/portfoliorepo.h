@@ -29,6 +29,9 @@ public:
     /// Stores the cost-basis method ("fifo", "lifo", "hifo", "average"; the
     /// table refuses anything else).
     Status setCostMethod(qint64 portfolioId, const QString &method);
+    /// Stores the long-term threshold in days (the table refuses anything
+    /// outside 0..36500).
+    Status setLongTermDays(qint64 portfolioId, int days);
 
     /// Checks a target set: distinct assets, weights in [0, 1], sum 1 +/- 1e-9.
     static Status validateTargets(const QList<domain::Target> &targets);

@@ -315,10 +315,18 @@ CREATE TABLE import_cursors (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 13> kMigrations{
-    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,  kV6Journal,
-    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod, kV12ValuationFlows,
-    kV13ImportCursors};
+// The holding period after which a disposal is long term (held MORE than this
+// many days), the portfolio's like its cost-basis method: tax rules differ by
+// country, and gains are recomputed from the transactions when it changes.
+constexpr const char *kV14LongTermDays = R"sql(
+ALTER TABLE portfolios ADD COLUMN long_term_days INTEGER NOT NULL DEFAULT 365
+    CHECK (long_term_days BETWEEN 0 AND 36500);
+)sql";
+
+constexpr std::array<const char *, 14> kMigrations{
+    kV1Ledger,      kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
+    kV6Journal,     kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
+    kV11CostMethod, kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays};
 
 } // namespace
 

@@ -6,8 +6,11 @@
 #include "models/holdingstreemodel.h"
 #include "services/demoportfolio.h"
 #include "services/ledger.h"
+#include "services/performanceservice.h"
 #include "testsupport.h"
+#include "tradehistory.h"
 #include "views/holdingsview.h"
+#include "workers/costbasisloader.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -16,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTimeZone>
@@ -57,6 +61,7 @@ private slots:
     void remembersColumns();
     void exportsHoldingsLikeCli();
     void exportsTreeAsShown();
+    void costBasisAndPnlFromTheLots();
 
 private:
     std::unique_ptr<test::TempDatabase> m_db;
@@ -229,6 +234,11 @@ void TestHoldingsView::sortsOnRawValues_data()
     QTest::addColumn<int>("column");
     QTest::addColumn<Qt::SortOrder>("order");
     for (int column = ui::HoldingsTreeModel::Quantity; column < ui::HoldingsTreeModel::ColumnCount; ++column) {
+        // The demo's holdings came in at today's prices: every P&L is zero
+        // (costBasisAndPnlFromTheLots sorts those columns on a ledger with trades).
+        if (column == ui::HoldingsTreeModel::CostBasis || column == ui::HoldingsTreeModel::Unrealized
+            || column == ui::HoldingsTreeModel::UnrealizedPercent)
+            continue;
         QTest::addRow("column %d ascending", column) << column << Qt::AscendingOrder;
         QTest::addRow("column %d descending", column) << column << Qt::DescendingOrder;
     }
@@ -306,6 +316,90 @@ void TestHoldingsView::exportsTreeAsShown()
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), io::CsvWriter::format(table));
+}
+
+void TestHoldingsView::costBasisAndPnlFromTheLots()
+{
+    namespace trades = test::trades;
+    using money::Decimal;
+    test::TempDatabase db;
+    const Status built = trades::build(db.db());
+    QVERIFY2(built, built ? "" : qPrintable(built.error().message));
+    const Clock clock = [] { return trades::now(); };
+    ui::AppContext context(db.db(), db.path(), clock);
+    ui::HoldingsView view(context);
+    QAbstractItemModelTester tester(view.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QSignalSpy loaded(view.costBasisLoader(), &ui::CostBasisLoader::loaded);
+    while (view.costBasisLoader()->isLoading())
+        QVERIFY(loaded.wait(30000));
+    const auto *model = view.model();
+    QVERIFY(model->lots());
+
+    // What is left open by FIFO, worked out from the trades: main holds the
+    // second BTC lot and 6 of its 10 ETH, cold the rest of its deposit.
+    const Decimal coldLeft = trades::kColdQuantity - trades::kColdSold;
+    const Decimal mainBtcCost = trades::kBtcPrice2;
+    const Decimal coldBtcCost = coldLeft * trades::kColdPrice;
+    const Decimal btcCost = mainBtcCost + coldBtcCost;
+    const Decimal btcValue = (Decimal::fromInt(1) + coldLeft) * trades::kBtcNow;
+    const Decimal ethLeft = trades::kEthQuantity - trades::kEthSold;
+    const Decimal ethCost = ethLeft * trades::kEthCost;
+    const Decimal ethUnrealized = ethLeft * trades::kEthNow - ethCost;
+
+    auto lots = services::PerformanceService(db.db(), clock).lots({});
+    QVERIFY(lots);
+    int checked = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex asset = model->index(row, ui::HoldingsTreeModel::Name);
+        const QString symbol = asset.data().toString();
+        const auto total = std::find_if(lots->pnl.byAsset.cbegin(), lots->pnl.byAsset.cend(),
+                                        [&](const analytics::PnlTotal &t) { return t.asset == symbol; });
+        QVERIFY2(total != lots->pnl.byAsset.cend(), qPrintable(symbol));
+        // Every asset row is the service's sum over the asset's lots.
+        QCOMPARE(exportText(model, asset, ui::HoldingsTreeModel::CostBasis), total->cost.toString());
+        QCOMPARE(exportText(model, asset, ui::HoldingsTreeModel::Unrealized), total->unrealized.toString());
+        if (symbol == QLatin1String("BTC")) {
+            QCOMPARE(total->cost, btcCost);
+            QCOMPARE(total->unrealized, btcValue - btcCost);
+            // The P&L % is unrealized over cost, and a gain is coloured.
+            QCOMPARE(model->index(row, ui::HoldingsTreeModel::UnrealizedPercent)
+                         .data(ui::HoldingsTreeModel::RawValueRole)
+                         .toDouble(),
+                     (btcValue - btcCost).toDouble() / btcCost.toDouble());
+            QVERIFY(model->index(row, ui::HoldingsTreeModel::Unrealized).data(Qt::ForegroundRole).isValid());
+            // Per account: each holding row sums that account's lots.
+            QCOMPARE(model->rowCount(asset), 2);
+            for (int child = 0; child < 2; ++child) {
+                const QModelIndex account = model->index(child, ui::HoldingsTreeModel::Name, asset);
+                const bool cold = account.data().toString() == QLatin1String("cold");
+                const Decimal cost = cold ? coldBtcCost : mainBtcCost;
+                const Decimal value = (cold ? coldLeft : Decimal::fromInt(1)) * trades::kBtcNow;
+                QCOMPARE(exportText(model, account, ui::HoldingsTreeModel::CostBasis), cost.toString());
+                QCOMPARE(exportText(model, account, ui::HoldingsTreeModel::Unrealized), (value - cost).toString());
+            }
+            ++checked;
+        }
+        if (symbol == QLatin1String("ETH")) {
+            QCOMPARE(total->cost, ethCost);
+            QCOMPARE(total->unrealized, ethUnrealized);
+            ++checked;
+        }
+        if (symbol == QLatin1String("USDT")) {
+            // The quote asset is the measuring unit: cost equals value, no P&L.
+            QCOMPARE(exportText(model, asset, ui::HoldingsTreeModel::Unrealized), QStringLiteral("0"));
+            QVERIFY(!model->index(row, ui::HoldingsTreeModel::Unrealized).data(Qt::ForegroundRole).isValid());
+            ++checked;
+        }
+    }
+    QCOMPARE(checked, 3);
+    // Sorted on the raw P&L: BTC (the largest gain) first, USDT (none) last.
+    view.tree()->sortByColumn(ui::HoldingsTreeModel::Unrealized, Qt::DescendingOrder);
+    QCOMPARE(view.proxy()->index(0, ui::HoldingsTreeModel::Name).data().toString(), QStringLiteral("BTC"));
+    QCOMPARE(view.proxy()->index(view.proxy()->rowCount() - 1, ui::HoldingsTreeModel::Name).data().toString(),
+             QStringLiteral("USDT"));
+    const QString totals = view.totalsLabel()->text();
+    QVERIFY2(totals.contains(QLocale().toString(lots->pnl.cost.toDouble(), 'f', 2)), qPrintable(totals));
+    QVERIFY2(totals.contains(QStringLiteral("FIFO")), qPrintable(totals));
 }
 
 QTEST_MAIN(TestHoldingsView)

@@ -285,6 +285,53 @@ private slots:
                             "20000,59,short,sale\r\n"));
     }
 
+    void longTermThresholdIsThePortfolios()
+    {
+        buyBuySell();
+        // The sale takes the lot bought 59 days before it: short term by default.
+        const Run standard = cli("gains --year 2025 --json");
+        QCOMPARE(standard.json().value(QStringLiteral("long_term_days")).toInt(), 365);
+        QCOMPARE(text(standard.json(), "short_term_gain"), QStringLiteral("20000"));
+        // Held more than 58 days is long term; more than 59 is not.
+        const Run override = cli("gains --year 2025 --long-term-days 58 --json");
+        QCOMPARE(override.exitCode, 0);
+        QCOMPARE(override.json().value(QStringLiteral("long_term_days")).toInt(), 58);
+        QCOMPARE(text(override.json(), "long_term_gain"), QStringLiteral("20000"));
+        QCOMPARE(text(override.json(), "short_term_gain"), QStringLiteral("0"));
+        QCOMPARE(text(override.json().value(QStringLiteral("disposals")).toArray().at(0).toObject(), "term"),
+                 QStringLiteral("long"));
+        QCOMPARE(text(cli("gains --year 2025 --long-term-days 59 --json").json(), "long_term_gain"),
+                 QStringLiteral("0"));
+
+        // Stored for the portfolio, it is what gains and lots use from then on.
+        const Run stored = cli("cost-method --long-term-days 58");
+        QCOMPARE(stored.exitCode, 0);
+        QVERIFY2(stored.out.contains(QStringLiteral("held more than 58 day(s) (stored)")), qPrintable(stored.out));
+        QCOMPARE(cli("cost-method --json").json().value(QStringLiteral("long_term_days")).toInt(), 58);
+        QCOMPARE(text(cli("gains --year 2025 --json").json(), "long_term_gain"), QStringLiteral("20000"));
+        // The method stays what it was.
+        QCOMPARE(text(cli("cost-method --json").json(), "method"), QStringLiteral("fifo"));
+        // The open lot (bought 2025-02-10) is 324 days old on 2025-12-31.
+        const Run lots = cli("lots --asset BTC --json");
+        QCOMPARE(lots.json().value(QStringLiteral("long_term_days")).toInt(), 58);
+        const QJsonObject lot = lots.json().value(QStringLiteral("lots")).toArray().at(0).toObject();
+        QCOMPARE(lot.value(QStringLiteral("holding_days")).toInteger(), 324);
+        QCOMPARE(text(lot, "term"), QStringLiteral("long"));
+        const QJsonObject young = cli("lots --asset BTC --long-term-days 324 --json")
+                                      .json()
+                                      .value(QStringLiteral("lots"))
+                                      .toArray()
+                                      .at(0)
+                                      .toObject();
+        QCOMPARE(text(young, "term"), QStringLiteral("short"));
+
+        // Out of range: refused, and the stored threshold is unchanged.
+        const Run refused = cli("cost-method --long-term-days 36501");
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains(QStringLiteral("--long-term-days")), qPrintable(refused.err));
+        QCOMPARE(cli("cost-method --json").json().value(QStringLiteral("long_term_days")).toInt(), 58);
+    }
+
     void badArgumentsExitTwoNamingThem_data()
     {
         QTest::addColumn<QString>("arguments");
@@ -301,6 +348,10 @@ private slots:
                                     << QStringLiteral("--year");
         QTest::newRow("gains --year") << QStringLiteral("gains --year twenty") << QStringLiteral("--year");
         QTest::newRow("gains --to") << QStringLiteral("gains --to yesterday") << QStringLiteral("--to");
+        QTest::newRow("gains --long-term-days")
+            << QStringLiteral("gains --long-term-days -1") << QStringLiteral("--long-term-days");
+        QTest::newRow("lots --long-term-days")
+            << QStringLiteral("lots --long-term-days a-year") << QStringLiteral("--long-term-days");
     }
 
     void badArgumentsExitTwoNamingThem()
@@ -323,10 +374,14 @@ private slots:
                                                     QStringLiteral("--account"), QStringLiteral("--asset")};
         QTest::newRow("lots") << QStringLiteral("lots")
                               << QStringList{QStringLiteral("--asset"), QStringLiteral("--method")};
-        QTest::newRow("gains") << QStringLiteral("gains")
-                               << QStringList{QStringLiteral("--year"), QStringLiteral("--from"),
-                                              QStringLiteral("--to"), QStringLiteral("--method"),
-                                              QStringLiteral("--out")};
+        QTest::newRow("gains") << QStringLiteral("gains") << QStringList{QStringLiteral("--year"),
+                                                                         QStringLiteral("--from"),
+                                                                         QStringLiteral("--to"),
+                                                                         QStringLiteral("--method"),
+                                                                         QStringLiteral("--long-term-days"),
+                                                                         QStringLiteral("--out")};
+        QTest::newRow("cost-method") << QStringLiteral("cost-method")
+                                     << QStringList{QStringLiteral("--long-term-days")};
     }
 
     void helpNamesTheOptions()

@@ -3,10 +3,12 @@
 #include "services/allocationservice.h"
 #include "services/ledger.h"
 #include "services/ledgerqueries.h"
+#include "services/performanceservice.h"
 #include "services/targetweights.h"
 #include "storage/paperrepo.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
+#include "tradehistory.h"
 
 #include <QTest>
 #include <QTimeZone>
@@ -47,6 +49,50 @@ class TstServices : public QObject
     Q_OBJECT
 
 private slots:
+    void gainsRangesAreWholeUtcDays()
+    {
+        const auto year = services::GainsRange::year(2024); // a leap year
+        QCOMPARE(year.from, QDateTime(QDate(2024, 1, 1), QTime(0, 0), QTimeZone::utc()));
+        QCOMPARE(year.to, QDateTime(QDate(2024, 12, 31), QTime(23, 59, 59, 999), QTimeZone::utc()));
+        const auto day = services::GainsRange::days(QDate(2024, 2, 29), QDate(2024, 2, 29));
+        QCOMPARE(day.from.msecsTo(day.to), kDayMs - 1);
+    }
+
+    void costBasisReportIsLotsAndGainsFromOnePass()
+    {
+        test::TempDatabase db;
+        QVERIFY(test::trades::build(db.db()).ok());
+        services::PerformanceService service(db.db(), [] { return test::trades::now(); });
+        const auto range = services::GainsRange::year(2025);
+        for (const auto method : {analytics::CostMethod::Fifo, analytics::CostMethod::Hifo}) {
+            auto report = service.report(range, method, 100);
+            QVERIFY(report.ok());
+            auto lots = service.lots({}, method, 100);
+            auto gains = service.gains(range.from, range.to, method, 100);
+            QVERIFY(lots.ok() && gains.ok());
+            QCOMPARE(report->lots.pnl.lots.size(), lots->pnl.lots.size());
+            for (qsizetype i = 0; i < lots->pnl.lots.size(); ++i)
+                QCOMPARE(report->lots.pnl.lots.at(i).lot, lots->pnl.lots.at(i).lot);
+            QCOMPARE(report->lots.pnl.unrealized, lots->pnl.unrealized);
+            QCOMPARE(report->gains.disposals, gains->disposals);
+            QCOMPARE(report->gains.gain, gains->gain);
+            QCOMPARE(report->gains.longTermDays, 100);
+            QCOMPARE(report->lots.longTermDays, 100);
+            QCOMPARE(report->firstTransaction, test::trades::kColdDeposit);
+        }
+        // A threshold outside 0..36500 is refused, naming it.
+        auto refused = service.gains(range.from, range.to, std::nullopt, -5);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("gains.long_term_days"));
+        QVERIFY(refused.error().message.contains(QStringLiteral("-5")));
+        // The stored threshold applies when none is given.
+        QVERIFY(service.setLongTermDays(10).ok());
+        auto stored = service.gains(range.from, range.to);
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->longTermDays, 10);
+        QCOMPARE(stored->shortTermGain, money::Decimal());
+    }
+
     void targetWeightsFraction()
     {
         auto target = services::TargetWeights::parse(

@@ -3,8 +3,13 @@
 #include <QAbstractItemModel>
 #include <QBuffer>
 #include <QCoreApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QSaveFile>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QWidget>
 
 namespace ballast::ui {
@@ -32,6 +37,37 @@ ExportTarget pngTarget(const QString &title, const QString &fileName, QWidget *w
     target.format = ExportTarget::Format::Png;
     target.write = [widget](const QString &path) { return saveWidgetPng(widget, path); };
     return target;
+}
+
+QString saveWithDialog(QWidget *parent, const ExportTarget &target)
+{
+    QSettings settings;
+    const QString dir = settings
+                            .value(QStringLiteral("export/directory"),
+                                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                            .toString();
+    QString filter;
+    switch (target.format) {
+    case ExportTarget::Format::Csv:
+        filter = QCoreApplication::translate("ballast::ui", "CSV files (*.csv)");
+        break;
+    case ExportTarget::Format::Png:
+        filter = QCoreApplication::translate("ballast::ui", "PNG images (*.png)");
+        break;
+    case ExportTarget::Format::Pdf:
+        filter = QCoreApplication::translate("ballast::ui", "PDF documents (*.pdf)");
+        break;
+    }
+    QString path = QFileDialog::getSaveFileName(parent, target.title, dir + QLatin1Char('/') + target.fileName, filter);
+    if (path.isEmpty())
+        return {};
+    settings.setValue(QStringLiteral("export/directory"), QFileInfo(path).absolutePath());
+    if (const Status written = target.write(path); !written) {
+        QMessageBox::warning(parent, QCoreApplication::translate("ballast::ui", "Export failed"),
+                             written.error().message);
+        return {};
+    }
+    return path;
 }
 
 namespace {

@@ -17,10 +17,11 @@ namespace ballast::ui {
 /// without it export their display text.
 inline constexpr int ExportRole = Qt::UserRole + 100;
 
-/// One thing a page can export: a table to CSV or a chart to PNG.
+/// One thing a page can export: a table to CSV, a chart to PNG or a report
+/// to PDF.
 struct ExportTarget
 {
-    enum class Format { Csv, Png };
+    enum class Format { Csv, Png, Pdf };
     QString title; ///< menu text, translated
     QString fileName; ///< suggested file name with its extension
     Format format = Format::Csv;
@@ -33,6 +34,11 @@ ExportTarget csvTarget(const QString &title, const QString &fileName, std::funct
 ExportTarget modelTarget(const QString &title, const QString &fileName, const QAbstractItemModel *model);
 /// A chart (or any widget) rendered to PNG at the screen's pixel ratio.
 ExportTarget pngTarget(const QString &title, const QString &fileName, QWidget *widget);
+
+/// Asks where to save @p target (starting in the folder of the last export,
+/// which it remembers), writes it and warns on failure. Returns the path
+/// written; empty when the person cancelled or the write failed.
+QString saveWithDialog(QWidget *parent, const ExportTarget &target);
 
 /// The rows of @p model (top level, and children of tree models indented by
 /// depth in the first column) as a CSV table, using ExportRole where present.

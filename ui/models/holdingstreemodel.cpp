@@ -1,7 +1,9 @@
 #include "models/holdingstreemodel.h"
 
 #include "export/exporttarget.h"
+#include "models/decimaltext.h"
 #include "models/numberformat.h"
+#include "models/pnltext.h"
 
 #include <QBrush>
 #include <QColor>
@@ -31,6 +33,119 @@ void HoldingsTreeModel::setSnapshot(const rebalance::Snapshot &snapshot)
     beginResetModel();
     m_snapshot = snapshot;
     endResetModel();
+}
+
+QString HoldingsTreeModel::holdingKey(qint64 accountId, const QString &network, const QString &asset)
+{
+    return QString::number(accountId) + QLatin1Char('\x1f') + network + QLatin1Char('\x1f') + asset;
+}
+
+void HoldingsTreeModel::setLots(const services::LotsReport &report)
+{
+    m_lots = report;
+    m_byAsset.clear();
+    m_byHolding.clear();
+    for (const analytics::LotPnl &row : report.pnl.lots) {
+        const analytics::Lot &lot = row.lot;
+        const bool priced = !report.pnl.missingPrices.contains(lot.asset);
+        for (Pnl *sum : {&m_byAsset[lot.asset], &m_byHolding[holdingKey(lot.accountId, lot.network, lot.asset)]}) {
+            sum->quantity += lot.quantity;
+            sum->cost += lot.cost;
+            sum->value += row.value;
+            sum->unrealized += row.unrealized;
+            sum->priced = priced;
+            sum->basisUnknown = sum->basisUnknown || lot.basisUnknown;
+        }
+    }
+    if (rowCount() > 0)
+        emit dataChanged(index(0, CostBasis), index(rowCount() - 1, UnrealizedPercent));
+    for (int row = 0; row < rowCount(); ++row) {
+        const QModelIndex parent = index(row, 0);
+        if (rowCount(parent) > 0)
+            emit dataChanged(index(0, CostBasis, parent), index(rowCount(parent) - 1, UnrealizedPercent, parent));
+    }
+    emit headerDataChanged(Qt::Horizontal, CostBasis, UnrealizedPercent);
+}
+
+void HoldingsTreeModel::clearLots()
+{
+    setLots(services::LotsReport());
+    m_lots.reset();
+}
+
+std::optional<HoldingsTreeModel::Pnl> HoldingsTreeModel::assetPnl(const QString &asset) const
+{
+    const auto it = m_byAsset.constFind(asset);
+    if (!m_lots || it == m_byAsset.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+std::optional<HoldingsTreeModel::Pnl> HoldingsTreeModel::holdingPnl(qint64 accountId, const QString &network,
+                                                                    const QString &asset) const
+{
+    const auto it = m_byHolding.constFind(holdingKey(accountId, network, asset));
+    if (!m_lots || it == m_byHolding.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+QVariant HoldingsTreeModel::pnlData(const std::optional<Pnl> &pnl, int column, int role) const
+{
+    if (!pnl)
+        return {};
+    const std::optional<double> fraction = pnl->priced ? pnlFraction(pnl->unrealized, pnl->cost) : std::nullopt;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case CostBasis:
+            return pnl->basisUnknown ? tr("%1 (part unknown)").arg(decimalText(pnl->cost, 2))
+                                     : decimalText(pnl->cost, 2);
+        case Unrealized:
+            return pnl->priced ? signedAmountText(pnl->unrealized) : tr("no price");
+        case UnrealizedPercent:
+            return signedPercentText(fraction);
+        default:
+            return {};
+        }
+    case ExportRole:
+        switch (column) {
+        case CostBasis:
+            return pnl->cost.toString();
+        case Unrealized:
+            return pnl->priced ? pnl->unrealized.toString() : QString();
+        case UnrealizedPercent:
+            return fraction ? exportNumber(*fraction * 100.0) : QString();
+        default:
+            return {};
+        }
+    case RawValueRole:
+        switch (column) {
+        case CostBasis:
+            return pnl->cost.toDouble();
+        case Unrealized:
+            return pnl->priced ? pnl->unrealized.toDouble() : 0.0;
+        case UnrealizedPercent:
+            return fraction.value_or(0.0);
+        default:
+            return {};
+        }
+    case Qt::ForegroundRole:
+        if (column == Unrealized || column == UnrealizedPercent)
+            return pnl->priced ? gainForeground(pnl->unrealized) : QVariant();
+        return {};
+    case Qt::ToolTipRole:
+        if (column == CostBasis && pnl->basisUnknown)
+            return tr("Some of it arrived without a known value; that part counts at cost zero");
+        if (column == Unrealized && pnl->priced)
+            return tr("Value of the open lots (%1 %2) minus their cost")
+                .arg(decimalText(pnl->value, 2), m_lots ? m_lots->quote : QString());
+        return {};
+    case Qt::TextAlignmentRole:
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    default:
+        return {};
+    }
 }
 
 QString HoldingsTreeModel::assetAt(const QModelIndex &index) const
@@ -91,6 +206,8 @@ QVariant HoldingsTreeModel::data(const QModelIndex &index, int role) const
 
 QVariant HoldingsTreeModel::positionData(const rebalance::AssetPosition &position, int column, int role) const
 {
+    if (isPnlColumn(column))
+        return role == SearchRole ? QVariant() : pnlData(assetPnl(position.asset), column, role);
     const NumberFormat format;
     switch (role) {
     case Qt::DisplayRole:
@@ -192,6 +309,10 @@ QVariant HoldingsTreeModel::positionData(const rebalance::AssetPosition &positio
 QVariant HoldingsTreeModel::holdingData(const rebalance::AssetPosition &position, const domain::Holding &holding,
                                         int column, int role) const
 {
+    if (isPnlColumn(column))
+        return role == SearchRole
+            ? QVariant()
+            : pnlData(holdingPnl(holding.accountId, holding.network, position.asset), column, role);
     const NumberFormat format;
     const std::optional<money::Decimal> value =
         position.price ? std::optional<money::Decimal>(holding.quantity * *position.price) : std::nullopt;
@@ -268,6 +389,13 @@ QVariant HoldingsTreeModel::headerData(int section, Qt::Orientation orientation,
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && section == Drift)
         return tr("Weight minus target, in percentage points; coloured when outside the band");
+    if (role == Qt::ToolTipRole && isPnlColumn(section)) {
+        const QString what = section == CostBasis ? tr("What the open lots cost")
+                                                  : tr("Unrealized profit or loss: their value minus their cost");
+        return m_lots ? tr("%1 (lots by %2, valued at the latest price)")
+                            .arg(what, analytics::costMethodName(m_lots->method).toUpper())
+                      : what;
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -287,6 +415,12 @@ QVariant HoldingsTreeModel::headerData(int section, Qt::Orientation orientation,
         return tr("Target %");
     case Drift:
         return tr("Drift pp");
+    case CostBasis:
+        return tr("Cost basis (%1)").arg(m_snapshot.quote());
+    case Unrealized:
+        return tr("P&L (%1)").arg(m_snapshot.quote());
+    case UnrealizedPercent:
+        return tr("P&L %");
     default:
         return {};
     }

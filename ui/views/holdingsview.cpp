@@ -2,8 +2,11 @@
 
 #include "appcontext.h"
 #include "io/exports.h"
+#include "models/decimaltext.h"
 #include "models/holdingstreemodel.h"
 #include "models/numberformat.h"
+#include "models/pnltext.h"
+#include "workers/costbasisloader.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -20,7 +23,9 @@ namespace {
 
 QString headerKey()
 {
-    return QStringLiteral("holdings/header");
+    // "holdings/header" held the columns before cost basis and P&L came in
+    // between; a state saved for other columns is not restored.
+    return QStringLiteral("holdings/columns");
 }
 
 } // namespace
@@ -33,6 +38,8 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_totals(new QLabel(this))
     , m_error(new QLabel(this))
+    , m_basisError(new QLabel(this))
+    , m_loader(new CostBasisLoader(context.databasePath(), context.clock(), this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(HoldingsTreeModel::RawValueRole);
@@ -58,10 +65,13 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
     QHeaderView *header = m_tree->header();
     header->setStretchLastSection(false);
     header->setSectionResizeMode(QHeaderView::Interactive);
-    header->resizeSection(HoldingsTreeModel::Name, 240);
-    header->resizeSection(HoldingsTreeModel::Network, 90);
-    for (int column = HoldingsTreeModel::Quantity; column < HoldingsTreeModel::ColumnCount; ++column)
-        header->resizeSection(column, column == HoldingsTreeModel::Quantity ? 130 : 110);
+    header->resizeSection(HoldingsTreeModel::Name, 170);
+    header->resizeSection(HoldingsTreeModel::Network, 70);
+    for (int column = HoldingsTreeModel::Quantity; column < HoldingsTreeModel::ColumnCount; ++column) {
+        const bool narrow = column == HoldingsTreeModel::UnrealizedPercent || column == HoldingsTreeModel::Weight
+            || column == HoldingsTreeModel::Target || column == HoldingsTreeModel::Drift;
+        header->resizeSection(column, narrow ? 76 : 110);
+    }
     const QByteArray saved = QSettings().value(headerKey()).toByteArray();
     if (!saved.isEmpty())
         header->restoreState(saved);
@@ -73,10 +83,16 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #b03a2e;"));
     m_error->hide();
+    m_basisError->setWordWrap(true);
+    m_basisError->setAccessibleName(tr("Cost basis problem"));
+    m_basisError->setStyleSheet(QStringLiteral("color: #b03a2e;"));
+    m_basisError->hide();
+    connect(m_loader, &CostBasisLoader::loaded, this, &HoldingsView::lotsLoaded);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_search);
     layout->addWidget(m_error);
+    layout->addWidget(m_basisError);
     layout->addWidget(m_tree, 1);
     layout->addWidget(m_totals);
 
@@ -110,6 +126,22 @@ void HoldingsView::refresh()
         if (expanded.contains(m_model->assetAt(m_proxy->mapToSource(index))))
             m_tree->expand(index);
     }
+    // The lots read every transaction: computed on the worker, shown when they
+    // come (until then the columns keep the last ones).
+    m_loader->load({});
+    updateTotals();
+}
+
+void HoldingsView::lotsLoaded(const CostBasisData &loaded)
+{
+    if (loaded.ok) {
+        m_basisError->hide();
+        m_model->setLots(loaded.report.lots);
+    } else {
+        m_basisError->setText(tr("No cost basis: %1").arg(loaded.error));
+        m_basisError->show();
+        m_model->clearLots();
+    }
     updateTotals();
 }
 
@@ -133,6 +165,13 @@ void HoldingsView::updateTotals()
             + tr("no price for %1 (left out of the total)").arg(snapshot.missingPrices().join(QStringLiteral(", ")));
     if (snapshot.isSimulated())
         text += QStringLiteral(" · ") + tr("simulated prices");
+    if (const std::optional<services::LotsReport> &lots = m_model->lots()) {
+        const analytics::UnrealizedReport &pnl = lots->pnl;
+        text += QStringLiteral(" · ")
+            + tr("cost basis %1 · unrealized P&L %2 %3 (%4)")
+                  .arg(decimalText(pnl.cost, 2), signedAmountText(pnl.unrealized), lots->quote,
+                       analytics::costMethodName(lots->method).toUpper());
+    }
     m_totals->setText(text);
 }
 

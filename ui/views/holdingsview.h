@@ -9,10 +9,13 @@ class QTreeView;
 
 namespace ballast::ui {
 
+class CostBasisLoader;
+struct CostBasisData;
 class HoldingsTreeModel;
 
 /// Holdings by asset, expandable by account and network, with a search
-/// field, sortable columns and a totals line.
+/// field, sortable columns and a totals line. The cost basis and unrealized
+/// P&L columns come from the open lots, computed on a worker.
 class HoldingsView : public View
 {
     Q_OBJECT
@@ -29,12 +32,14 @@ public:
     [[nodiscard]] QTreeView *tree() const { return m_tree; }
     [[nodiscard]] QLineEdit *searchField() const { return m_search; }
     [[nodiscard]] QLabel *totalsLabel() const { return m_totals; }
+    [[nodiscard]] CostBasisLoader *costBasisLoader() const { return m_loader; }
 
 public slots:
     /// Reloads the snapshot from the ledger, keeping expanded assets expanded.
     void refresh();
 
 private:
+    void lotsLoaded(const CostBasisData &data);
     void updateTotals();
     void saveHeader() const;
 
@@ -44,6 +49,8 @@ private:
     QLineEdit *m_search = nullptr;
     QLabel *m_totals = nullptr;
     QLabel *m_error = nullptr;
+    QLabel *m_basisError = nullptr;
+    CostBasisLoader *m_loader = nullptr;
 };
 
 } // namespace ballast::ui
