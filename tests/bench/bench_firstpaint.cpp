@@ -28,6 +28,7 @@
 #include "mainwindow.h"
 #include "randomhistory.h"
 #include "services/ledger.h"
+#include "services/valuationservice.h"
 #include "storage/database.h"
 #include "storage/transactionrepo.h"
 #include "storage/valuationrepo.h"
@@ -139,19 +140,13 @@ ballast::Status writeLedger(const RandomHistory &history, const QString &path)
         transaction.commit();
     }
 
-    // The daily valuations the app would have recorded over the years.
-    const auto price = [&history](const QString &asset, QDate day) { return history.close(asset, day); };
-    auto series = analytics::Performance::buildDailySeries(history.transactions(), RandomHistory::quote(), price,
-                                                           history.lastDay());
-    if (!series)
-        return series.error();
-    QList<domain::Valuation> valuations;
-    valuations.reserve(series->values.size());
-    for (const analytics::DailyValue &v : std::as_const(series->values)) {
-        valuations.append({QDateTime(v.date, QTime(23, 59, 59), Qt::UTC), domain::Valuation::Kind::Daily, v.value,
-                           RandomHistory::quote(), false});
-    }
-    return storage::ValuationRepo(db).record(portfolio->id, valuations);
+    // The daily valuations as the app stores them (rebuilt from the
+    // transactions with the clock the app runs with), so that opening the
+    // window finds them current and rewrites nothing.
+    auto rebuilt = services::ValuationService(db, systemClock()).rebuild();
+    if (!rebuilt)
+        return rebuilt.error();
+    return {};
 }
 
 /// The child: opens @p path as the app does and reports at the first paint.
