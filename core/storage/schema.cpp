@@ -316,9 +316,9 @@ CREATE TABLE import_cursors (
 )sql";
 
 constexpr std::array<const char *, 13> kMigrations{
-    kV1Ledger,  kV2Portfolios,    kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,  kV6Journal,
-    kV7Markets, kV8PlanLifecycle, kV9SyncWatermark,  kV10Transactions, kV11CostMethod, kV12ValuationFlows,
-    kV13ImportCursors};
+    kV1Ledger,      kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
+    kV6Journal,     kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
+    kV11CostMethod, kV12ValuationFlows, kV13ImportCursors};
 
 } // namespace
 
