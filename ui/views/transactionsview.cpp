@@ -151,6 +151,7 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     m_importProgress->hide();
     m_importStatus = new QLabel(this);
     m_importStatus->setObjectName(QStringLiteral("exchangeImportStatus"));
+    m_importStatus->setTextFormat(Qt::PlainText); // an exchange may answer with HTML
     m_importStatus->setWordWrap(true);
     m_importStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_importStatus->hide();
