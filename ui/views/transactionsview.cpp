@@ -8,6 +8,7 @@
 #include "models/transactionsmodel.h"
 #include "services/ledgerqueries.h"
 #include "views/transactioncommands.h"
+#include "workers/accountworker.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -17,9 +18,11 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLocale>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSet>
 #include <QSettings>
@@ -136,15 +139,28 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     m_classify = button(tr("C&lassify…"), QStringLiteral("classify"), tr("Say what the selected adjustment was"));
     m_importFile =
         button(tr("Import from &File…"), QStringLiteral("importFile"), tr("Import exchange exports or any CSV file"));
-    // Hook for the exchange API import (setExchangeImportHandler): disabled until it is set.
+    // The page's own import from an exchange's API unless setExchangeImportHandler replaces it.
     m_importExchange = button(tr("Import from E&xchange…"), QStringLiteral("importExchange"),
-                              tr("Importing the history from an exchange's API is not available yet"));
-    m_importExchange->setEnabled(false);
+                              tr("Import the history of an exchange account from its API"));
+    m_exchangeImport = [this] { chooseExchangeImport(); };
+    m_importProgress = new QProgressBar(this);
+    m_importProgress->setObjectName(QStringLiteral("exchangeImportProgress"));
+    m_importProgress->setRange(0, 0); // busy: how long the exchange pages is not known
+    m_importProgress->setMaximumWidth(120);
+    m_importProgress->setTextVisible(false);
+    m_importProgress->hide();
+    m_importStatus = new QLabel(this);
+    m_importStatus->setObjectName(QStringLiteral("exchangeImportStatus"));
+    m_importStatus->setTextFormat(Qt::PlainText); // an exchange may answer with HTML
+    m_importStatus->setWordWrap(true);
+    m_importStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_importStatus->hide();
     auto *actions = new QHBoxLayout;
     for (QPushButton *push : {m_add, m_edit, m_delete, m_classify})
         actions->addWidget(push);
     actions->addStretch();
     actions->addWidget(m_importFile);
+    actions->addWidget(m_importProgress);
     actions->addWidget(m_importExchange);
 
     m_error = new QLabel(this);
@@ -197,6 +213,7 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     layout->addLayout(top);
     layout->addLayout(filters);
     layout->addLayout(actions);
+    layout->addWidget(m_importStatus);
     layout->addWidget(m_error);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_shown);
@@ -227,15 +244,121 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     refresh();
 }
 
-TransactionsView::~TransactionsView() = default;
+TransactionsView::~TransactionsView()
+{
+    // The worker thread is waited for as m_thread goes, within this call.
+    if (m_importing)
+        context().endBackgroundWrite();
+}
 
 void TransactionsView::setExchangeImportHandler(std::function<void()> handler)
 {
     m_exchangeImport = std::move(handler);
     m_importExchange->setToolTip(m_exchangeImport ? tr("Import the history of an exchange account from its API")
                                                   : tr("Importing the history from an exchange's API is not "
-                                                       "available yet"));
+                                                       "available"));
     updateActions();
+}
+
+void TransactionsView::chooseExchangeImport()
+{
+    auto accounts = context().queries().accounts();
+    if (!accounts) {
+        showImportStatus(false, accounts.error().message);
+        return;
+    }
+    QStringList names;
+    QList<qint64> ids;
+    for (const auto &account : *accounts) {
+        if (account.exchange == QLatin1String("binance") || account.exchange == QLatin1String("kraken")) {
+            names.append(QStringLiteral("%1 (%2)").arg(account.name, account.exchange));
+            ids.append(account.id);
+        }
+    }
+    if (ids.isEmpty()) {
+        showImportStatus(false,
+                         tr("There is no Binance or Kraken account to import from: add one on the Accounts "
+                            "page first."));
+        return;
+    }
+    qsizetype chosen = 0;
+    if (ids.size() > 1) {
+        bool ok = false;
+        const QString name = QInputDialog::getItem(this, tr("Import from Exchange"),
+                                                   tr("Import the history of which account?"), names, 0, false, &ok);
+        if (!ok)
+            return;
+        chosen = names.indexOf(name);
+        if (chosen < 0)
+            return;
+    }
+    importFromExchange(ids.at(chosen));
+}
+
+bool TransactionsView::importFromExchange(qint64 accountId)
+{
+    if (m_importing)
+        return false;
+    if (context().isExecuting()) {
+        showImportStatus(false, tr("An execution is running: import when it has ended."));
+        return false;
+    }
+    QString name = QString::number(accountId);
+    if (auto account = context().queries().accounts()) {
+        for (const auto &each : *account) {
+            if (each.id == accountId)
+                name = each.name;
+        }
+    }
+    auto passphrase = context().askPassphrase(tr("Passphrase of the key vault, to unlock the key of %1").arg(name));
+    if (!passphrase) {
+        showImportStatus(false, tr("No passphrase was given; nothing was imported."));
+        return false;
+    }
+    if (!m_thread) {
+        m_worker = new AccountWorker(context().databasePath(), context().vaultPath(), context().clock());
+        m_thread.reset(new QThread);
+        m_thread->setObjectName(QStringLiteral("transactions-import"));
+        m_worker->moveToThread(m_thread.get());
+        connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
+        connect(m_worker, &AccountWorker::historyImported, this,
+                [this](qint64 id, bool ok, const QString &message) { onHistoryImported(id, ok, message); });
+        m_thread->start();
+    }
+    m_importing = true;
+    context().beginBackgroundWrite(tr("An import from an exchange is running"));
+    m_importProgress->show();
+    showImportStatus(true, tr("Importing the history of %1 from the exchange…").arg(name));
+    updateActions();
+    AccountWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker, [worker, accountId, key = *passphrase] { worker->importHistory(accountId, key); },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void TransactionsView::onHistoryImported(qint64 accountId, bool ok, const QString &message)
+{
+    Q_UNUSED(accountId)
+    m_importing = false;
+    context().endBackgroundWrite();
+    m_importProgress->hide();
+    showImportStatus(ok, ok ? message : tr("Import failed; nothing was stored: %1").arg(message));
+    updateActions();
+    if (ok) {
+        context().notifyLedgerChanged();
+        context().showStatus(message.section(QLatin1Char('\n'), 0, 0));
+    } else {
+        context().showStatus(tr("Import from the exchange failed; nothing was stored."));
+    }
+    emit exchangeImportFinished(ok, m_importStatus->text());
+}
+
+void TransactionsView::showImportStatus(bool ok, const QString &text)
+{
+    m_importStatus->setText(text);
+    m_importStatus->setStyleSheet(ok ? QString() : QStringLiteral("color: #b3261e;"));
+    m_importStatus->show();
 }
 
 void TransactionsView::refresh()
@@ -381,7 +504,7 @@ void TransactionsView::updateActions()
     m_delete->setEnabled(!executing && row >= 0);
     m_classify->setEnabled(!executing && row >= 0 && m_model->row(row).tx.kind == TransactionKind::Adjustment);
     m_importFile->setEnabled(!executing);
-    m_importExchange->setEnabled(!executing && static_cast<bool>(m_exchangeImport));
+    m_importExchange->setEnabled(!executing && !m_importing && static_cast<bool>(m_exchangeImport));
     for (QPushButton *push : {m_add, m_edit, m_delete, m_classify, m_importFile}) {
         if (executing)
             push->setToolTip(busy);

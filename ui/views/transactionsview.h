@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "views/view.h"
+#include "workers/threadstopper.h"
 
 #include <functional>
 #include <optional>
@@ -10,12 +11,14 @@ class QCheckBox;
 class QComboBox;
 class QDateEdit;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QTableView;
 class QUndoStack;
 
 namespace ballast::ui {
 
+class AccountWorker;
 class ClassifyDialog;
 class TransactionFilterProxy;
 class TransactionImportDialog;
@@ -25,7 +28,8 @@ class TransactionDialog;
 /// The ledger's transactions: a table filtered by account, asset, kind,
 /// date range and "unexplained only", with add, edit and delete (undoable),
 /// classification of unexplained adjustments (highlighted, counted in the
-/// header) and imports from files. The table is one query of every live
+/// header), imports from files and from an exchange's API (on a worker
+/// thread). The table is one query of every live
 /// transaction held in a model; filters and sorting run in a proxy.
 class TransactionsView : public View
 {
@@ -53,9 +57,22 @@ public:
     /// How long the last reload took (query and model), in milliseconds.
     [[nodiscard]] qint64 lastLoadMs() const { return m_lastLoadMs; }
 
-    /// Makes "Import from Exchange…" call @p handler (the exchange API import,
-    /// once it exists); until then the button is disabled with a tooltip.
+    [[nodiscard]] QLabel *exchangeImportStatus() const { return m_importStatus; }
+    /// True while an import from an exchange's API runs on the worker thread.
+    [[nodiscard]] bool isImportingFromExchange() const { return m_importing; }
+
+    /// Makes "Import from Exchange…" call @p handler instead of the page's own
+    /// (chooseExchangeImport); an empty one disables the button.
     void setExchangeImportHandler(std::function<void()> handler);
+
+    /// The default handler: asks which Binance or Kraken account (no question
+    /// when there is one), then importFromExchange.
+    void chooseExchangeImport();
+    /// Asks the vault passphrase and imports what is new in the history of
+    /// exchange account @p accountId on the worker thread; the counts or the
+    /// error show above the table and exchangeImportFinished is emitted.
+    /// False when it did not start (busy, executing, no passphrase).
+    bool importFromExchange(qint64 accountId);
 
     /// Selects the row of transaction @p id (clearing filters that hide it).
     bool selectTransaction(qint64 id);
@@ -82,6 +99,9 @@ public slots:
     void classifySelected();
     void importFromFile();
 
+signals:
+    void exchangeImportFinished(bool ok, const QString &message);
+
 private:
     void reload();
     void applyFilters();
@@ -91,6 +111,8 @@ private:
     void fillAccountFilter();
     void commandFailed(const Error &error);
     void saveHeaderState() const;
+    void showImportStatus(bool ok, const QString &text);
+    void onHistoryImported(qint64 accountId, bool ok, const QString &message);
 
     TransactionsModel *m_model = nullptr;
     TransactionFilterProxy *m_proxy = nullptr;
@@ -111,7 +133,12 @@ private:
     QPushButton *m_importFile = nullptr;
     QPushButton *m_importExchange = nullptr;
     QUndoStack *m_undo = nullptr;
+    QLabel *m_importStatus = nullptr;
+    QProgressBar *m_importProgress = nullptr;
     std::function<void()> m_exchangeImport;
+    WorkerThread m_thread; ///< made on the first import from an exchange
+    AccountWorker *m_worker = nullptr; ///< lives in m_thread
+    bool m_importing = false;
     std::optional<Error> m_lastFailure; ///< of the command pushed last
     bool m_submitting = false; ///< a dialog shows the failure, not the page
     qint64 m_lastLoadMs = 0;

@@ -3,11 +3,14 @@
 #include "exchange/exchangefactory.h"
 #include "security/keystore.h"
 #include "services/accountservice.h"
+#include "services/exchangeimportservice.h"
 #include "services/ledger.h"
 #include "services/ledgerqueries.h"
 #include "storage/database.h"
 
 #include <QLocale>
+
+#include <algorithm>
 
 namespace ballast::ui {
 
@@ -206,6 +209,60 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
         emit syncFinished(id, true, tr("Synced %1.").arg(found->name));
     }
     emit syncDone(synced, failed, false);
+}
+
+void AccountWorker::importHistory(qint64 accountId, QString passphrase)
+{
+    const auto failed = [this, accountId](const QString &message) {
+        emit historyImported(accountId, false, message, 0, 0, 0, 0);
+    };
+    QString error;
+    storage::Database *db = database(&error);
+    if (!db) {
+        wipe(passphrase);
+        failed(error);
+        return;
+    }
+    auto accounts = services::LedgerQueries(*db).accounts();
+    if (!accounts) {
+        wipe(passphrase);
+        failed(accounts.error().message);
+        return;
+    }
+    const auto found = std::find_if(accounts->cbegin(), accounts->cend(),
+                                    [accountId](const domain::Account &account) { return account.id == accountId; });
+    if (found == accounts->cend()) {
+        wipe(passphrase);
+        failed(tr("The account is gone."));
+        return;
+    }
+    auto portfolio = services::LedgerQueries(*db).portfolio();
+    exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
+    QString keyError;
+    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
+    wipe(passphrase);
+    exchange::Exchange *connector = factory.exchangeFor(accountId);
+    if (!connector) {
+        failed(QStringLiteral("%1: %2").arg(found->name, keyError.isEmpty() ? factory.whyNot(accountId) : keyError));
+        return;
+    }
+    services::ExchangeImportOptions options;
+    options.account = found->name;
+    auto report = services::ExchangeImportService(*db, m_clock).importFromExchange(options, *connector);
+    if (!report) {
+        failed(report.error().message);
+        return;
+    }
+    QString text = tr("Imported from %1: %n transaction(s) read", nullptr, report->transactions).arg(found->name)
+        + QStringLiteral(", ") + tr("%n new", nullptr, report->added) + QStringLiteral(", ")
+        + tr("%n already in the ledger", nullptr, report->duplicates);
+    if (report->pending > 0)
+        text += QStringLiteral(", ") + tr("%n deposit(s) or withdrawal(s) still pending", nullptr, report->pending);
+    text += QLatin1Char('.');
+    for (const QString &warning : std::as_const(report->warnings))
+        text += QLatin1Char('\n') + warning;
+    emit historyImported(accountId, true, text, report->transactions, report->added, report->duplicates,
+                         report->pending);
 }
 
 } // namespace ballast::ui

@@ -49,6 +49,10 @@ public:
     void testConnection(qint64 accountId, QString passphrase);
     /// Syncs the accounts one after the other, each in one transaction.
     void sync(const QList<qint64> &accountIds, QString passphrase);
+    /// Imports what is new in the history of exchange account @p accountId
+    /// (Binance or Kraken) from its API into the ledger, all or nothing
+    /// (ExchangeImportService), with this thread's connection and connector.
+    void importHistory(qint64 accountId, QString passphrase);
 
     /// Stops a sync before its next account (thread-safe). The account being
     /// synced finishes or fails on its own: its network calls cannot be cut.
@@ -60,6 +64,10 @@ signals:
     void syncStarted(qint64 accountId, int index, int count);
     void syncFinished(qint64 accountId, bool ok, const QString &message);
     void syncDone(int synced, int failed, bool cancelled);
+    /// The end of importHistory: the counts of the report when @p ok; else
+    /// zeros and @p message says why (nothing was stored).
+    void historyImported(qint64 accountId, bool ok, const QString &message, int read, int added, int duplicates,
+                         int pending);
 
 private:
     storage::Database *database(QString *error);
