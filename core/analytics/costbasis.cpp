@@ -456,7 +456,7 @@ private:
         for (Book &book : m_books) {
             std::vector<Piece> pieces;
             take(book.positions[id], tx.quantity, pieces);
-            book.inTransit.insert(tx.id, std::move(pieces));
+            book.inTransit.emplace(tx.id, std::move(pieces));
         }
         return payFee(tx, feeValue(tx, std::nullopt), false);
     }
