@@ -47,7 +47,8 @@ void seed(Database &db, int version)
         db.exec("INSERT INTO portfolios (id, name, quote, band, policy, created_at) VALUES "
                 "(1, 'Main', 'USDT', '5pp', 'threshold:5pp', 1700000000000)");
         db.exec("INSERT INTO targets VALUES (1, 'BTC', '0.6', NULL), (1, 'USDC', '0.4', '25%')");
-        db.exec("INSERT INTO valuations VALUES (1, 1700000000000, 'daily', '5376.98', 'USDT', 0)");
+        db.exec("INSERT INTO valuations (portfolio_id, ts, kind, value, quote, simulated) VALUES (1, 1700000000000, "
+                "'daily', '5376.98', 'USDT', 0)");
     }
     if (version >= 3) {
         db.exec("INSERT INTO candles (asset, quote, interval, ts, open, high, low, close, volume, source) VALUES "
