@@ -48,6 +48,18 @@ QString isoDay(QDate day)
     return day.toString(Qt::ISODate);
 }
 
+/// The days valued without their own close, as `performance` and `valuations rebuild` print them.
+QJsonArray missingJson(const QList<analytics::MissingPrice> &missing)
+{
+    QJsonArray out;
+    for (const analytics::MissingPrice &m : missing) {
+        out.append(QJsonObject{{QStringLiteral("date"), isoDay(m.date)},
+                               {QStringLiteral("asset"), m.asset},
+                               {QStringLiteral("carried"), m.carried}});
+    }
+    return out;
+}
+
 void addMethodOption(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("method"), QStringLiteral("Cost-basis method: fifo (default), lifo, hifo or average."),
@@ -205,12 +217,7 @@ int Cli::cmdValuations(QCommandLineParser &parser)
     if (!report)
         return fail(report.error());
     if (json()) {
-        QJsonArray missing;
-        for (const analytics::MissingPrice &m : std::as_const(report->missing)) {
-            missing.append(QJsonObject{{QStringLiteral("date"), isoDay(m.date)},
-                                       {QStringLiteral("asset"), m.asset},
-                                       {QStringLiteral("carried"), m.carried}});
-        }
+        const QJsonArray missing = missingJson(report->missing);
         CliOutput::json(QJsonDocument(QJsonObject{
             {QStringLiteral("portfolio"), report->portfolio},
             {QStringLiteral("quote"), report->quote},
@@ -302,12 +309,7 @@ int Cli::cmdPerformance(QCommandLineParser &parser)
                             {QStringLiteral("depth"), d.depth},
                             {QStringLiteral("days"), d.lengthDays}});
         }
-        QJsonArray missing;
-        for (const analytics::MissingPrice &m : std::as_const(report->missing)) {
-            missing.append(QJsonObject{{QStringLiteral("date"), isoDay(m.date)},
-                                       {QStringLiteral("asset"), m.asset},
-                                       {QStringLiteral("carried"), m.carried}});
-        }
+        const QJsonArray missing = missingJson(report->missing);
         CliOutput::json(QJsonDocument(QJsonObject{
             {QStringLiteral("portfolio"), report->portfolio},
             {QStringLiteral("quote"), report->quote},
