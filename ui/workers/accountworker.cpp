@@ -117,6 +117,17 @@ void AccountWorker::addAccount(NewAccountRequest request)
     emit accountAdded(request.name, true, tr("Added account \"%1\".").arg(request.name) + where);
 }
 
+std::unique_ptr<exchange::ExchangeFactory> AccountWorker::connectorFactory(storage::Database &db, QString &passphrase,
+                                                                           QString *keyError)
+{
+    auto portfolio = services::LedgerQueries(db).portfolio();
+    auto factory =
+        std::make_unique<exchange::ExchangeFactory>(db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
+    factory->setOwnNetwork(credentialsFrom(m_vaultPath, db.databaseId(), passphrase, keyError));
+    wipe(passphrase);
+    return factory;
+}
+
 void AccountWorker::testConnection(qint64 accountId, QString passphrase)
 {
     QString error;
@@ -125,14 +136,11 @@ void AccountWorker::testConnection(qint64 accountId, QString passphrase)
         emit connectionTested(accountId, false, error);
         return;
     }
-    auto portfolio = services::LedgerQueries(*db).portfolio();
-    exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
-    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
-    wipe(passphrase);
-    exchange::Exchange *connector = factory.exchangeFor(accountId);
+    const auto factory = connectorFactory(*db, passphrase, &keyError);
+    exchange::Exchange *connector = factory->exchangeFor(accountId);
     if (!connector) {
-        emit connectionTested(accountId, false, keyError.isEmpty() ? factory.whyNot(accountId) : keyError);
+        emit connectionTested(accountId, false, keyError.isEmpty() ? factory->whyNot(accountId) : keyError);
         return;
     }
     auto time = connector->fetchTime();
@@ -163,11 +171,8 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
         emit syncDone(0, static_cast<int>(accountIds.size()), false);
         return;
     }
-    auto portfolio = services::LedgerQueries(*db).portfolio();
-    exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
-    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
-    wipe(passphrase);
+    const auto factory = connectorFactory(*db, passphrase, &keyError);
     int synced = 0;
     int failed = 0;
     const int count = static_cast<int>(accountIds.size());
@@ -192,11 +197,11 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
             continue;
         }
         keyError.clear();
-        exchange::Exchange *connector = factory.exchangeFor(id);
+        exchange::Exchange *connector = factory->exchangeFor(id);
         if (!connector) {
             emit syncFinished(
                 id, false,
-                QStringLiteral("%1: %2").arg(found->name, keyError.isEmpty() ? factory.whyNot(id) : keyError));
+                QStringLiteral("%1: %2").arg(found->name, keyError.isEmpty() ? factory->whyNot(id) : keyError));
             ++failed;
             continue;
         }
@@ -236,14 +241,11 @@ void AccountWorker::importHistory(qint64 accountId, QString passphrase)
         failed(tr("The account is gone."));
         return;
     }
-    auto portfolio = services::LedgerQueries(*db).portfolio();
-    exchange::ExchangeFactory factory(*db, portfolio ? portfolio->quote : QStringLiteral("USDT"), m_clock);
     QString keyError;
-    factory.setOwnNetwork(credentialsFrom(m_vaultPath, db->databaseId(), passphrase, &keyError));
-    wipe(passphrase);
-    exchange::Exchange *connector = factory.exchangeFor(accountId);
+    const auto factory = connectorFactory(*db, passphrase, &keyError);
+    exchange::Exchange *connector = factory->exchangeFor(accountId);
     if (!connector) {
-        failed(QStringLiteral("%1: %2").arg(found->name, keyError.isEmpty() ? factory.whyNot(accountId) : keyError));
+        failed(QStringLiteral("%1: %2").arg(found->name, keyError.isEmpty() ? factory->whyNot(accountId) : keyError));
         return;
     }
     services::ExchangeImportOptions options;

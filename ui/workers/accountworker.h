@@ -9,6 +9,9 @@
 #include <atomic>
 #include <memory>
 
+namespace ballast::exchange {
+class ExchangeFactory;
+}
 namespace ballast::storage {
 class Database;
 }
@@ -71,6 +74,10 @@ signals:
 
 private:
     storage::Database *database(QString *error);
+    /// The connectors of @p db's accounts with the vault's keys (opened with
+    /// @p passphrase, which is wiped); why the keys could not be read goes to @p keyError.
+    std::unique_ptr<exchange::ExchangeFactory> connectorFactory(storage::Database &db, QString &passphrase,
+                                                                QString *keyError);
 
     QString m_databasePath;
     QString m_vaultPath;
