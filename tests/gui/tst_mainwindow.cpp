@@ -170,6 +170,16 @@ private slots:
             const QImage image = window.page(static_cast<ui::MainWindow::Page>(i))->grab().toImage();
             QVERIFY2(colours(image) > 8, qPrintable(ui::MainWindow::pageKey(static_cast<ui::MainWindow::Page>(i))));
         }
+        // The pages fill in from worker threads; the longest text (the holdings totals with the cost
+        // basis) must not widen the window either once it has arrived.
+        QLabel *totals = nullptr;
+        for (auto *label : window.findChildren<QLabel *>())
+            if (label->accessibleName() == QLatin1String("Holdings totals"))
+                totals = label;
+        QVERIFY(totals);
+        QTRY_VERIFY_WITH_TIMEOUT(totals->text().contains(QLatin1String("unrealized")), 60000);
+        QVERIFY2(window.minimumSizeHint().width() <= 1024,
+                 qPrintable(QString::number(window.minimumSizeHint().width())));
     }
 
     void screenshotOptionOfTheProgram()

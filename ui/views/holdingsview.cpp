@@ -80,6 +80,8 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
 
     m_totals->setAccessibleName(tr("Holdings totals"));
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The line grows with the cost basis and missing prices; it wraps rather than widen the window.
+    m_totals->setWordWrap(true);
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #b03a2e;"));
     m_error->hide();
