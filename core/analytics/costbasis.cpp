@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <deque>
+#include <future>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -659,14 +660,47 @@ Result<CostBasisResult> computeCostBasis(const QList<Transaction> &transactions,
     return std::move(results->first());
 }
 
-Result<QList<CostBasisResult>> computeCostBasis(const QList<Transaction> &transactions, const CostBasisOptions &options,
-                                                const QList<CostMethod> &methods)
+namespace {
+
+Result<QList<CostBasisResult>> runPass(const QList<Transaction> &transactions, const CostBasisOptions &options,
+                                       const QList<CostMethod> &methods)
 {
     try {
         return Pass(transactions, options, methods).run();
     } catch (const money::DecimalError &e) {
         return makeError(e.code(), QStringLiteral("cost basis: %1").arg(QString::fromUtf8(e.what())));
     }
+}
+
+// Below this many transactions a second thread costs more than it saves.
+constexpr qsizetype kTwoThreadsFrom = 20'000;
+
+} // namespace
+
+Result<QList<CostBasisResult>> computeCostBasis(const QList<Transaction> &transactions, const CostBasisOptions &options,
+                                                const QList<CostMethod> &methods)
+{
+    if (methods.size() < 2 || transactions.size() < kTwoThreadsFrom)
+        return runPass(transactions, options, methods);
+    // Two passes on two cores, the methods dealt alternately (FIFO and HIFO,
+    // LIFO and average: about the same work each). Each pass repeats the part
+    // that does not depend on the method, a small share of the whole.
+    QList<CostMethod> even;
+    QList<CostMethod> odd;
+    for (qsizetype i = 0; i < methods.size(); ++i)
+        (i % 2 == 0 ? even : odd).append(methods[i]);
+    auto other = std::async(std::launch::async, [&] { return runPass(transactions, options, odd); });
+    Result<QList<CostBasisResult>> first = runPass(transactions, options, even);
+    Result<QList<CostBasisResult>> second = other.get();
+    if (!first)
+        return first.error();
+    if (!second)
+        return second.error();
+    QList<CostBasisResult> results;
+    results.reserve(methods.size());
+    for (qsizetype i = 0; i < methods.size(); ++i)
+        results.append(std::move(i % 2 == 0 ? (*first)[i / 2] : (*second)[i / 2]));
+    return results;
 }
 
 QHash<qint64, qint64> transferPartners(const QList<Transaction> &transactions)

@@ -114,7 +114,9 @@ struct CostBasisResult
 /// result per entry of @p methods, in that order, each equal to what
 /// computeCostBasis gives for that method alone. Faster than one call per
 /// method: the transfer pairs, positions, values and price lookups are worked
-/// out once and only the lots are kept per method.
+/// out once and only the lots are kept per method. From 20,000 transactions
+/// on, two threads share the methods, so options.priceAt may be called from
+/// two threads at once: it must only read.
 [[nodiscard]] Result<QList<CostBasisResult>> computeCostBasis(const QList<domain::Transaction> &transactions,
                                                               const CostBasisOptions &options,
                                                               const QList<CostMethod> &methods);

@@ -107,6 +107,9 @@ private:
     [[nodiscard]] int rowsShown() const { return m_view->proxy()->rowCount(); }
     [[nodiscard]] Decimal held(const QString &account, const QString &asset);
     void select(qint64 id);
+    /// Waits until the page has the rows of the ledger as it is now (they are
+    /// read off the GUI thread).
+    static void settle(ui::TransactionsView *view);
     static void choose(QComboBox *combo, const QVariant &data);
     static void type(QWidget *parent, const char *name, const QString &text);
     [[nodiscard]] QString writeFile(const QString &name, const QByteArray &bytes) const;
@@ -180,6 +183,7 @@ void TestTransactionsView::init()
     m_view->resize(1300, 700);
     m_view->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    settle(m_view.get());
 }
 
 void TestTransactionsView::cleanup()
@@ -200,6 +204,11 @@ Decimal TestTransactionsView::held(const QString &account, const QString &asset)
             total += holding.quantity;
     }
     return total;
+}
+
+void TestTransactionsView::settle(ui::TransactionsView *view)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWaitMs);
 }
 
 void TestTransactionsView::select(qint64 id)
@@ -259,6 +268,7 @@ void TestTransactionsView::modelContract()
     QAbstractItemModelTester proxy(m_view->proxy(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     m_view->unexplainedFilter()->setChecked(true);
     m_view->refresh();
+    settle(m_view.get());
     m_view->table()->sortByColumn(TransactionsModel::Quantity, Qt::AscendingOrder);
     // Sorted by the exact quantity: the adjustment (-0.1) first, the USDT deposit last.
     m_view->unexplainedFilter()->setChecked(false);
@@ -310,6 +320,7 @@ void TestTransactionsView::addUndoRedoThroughTheWindow()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto *view = qobject_cast<ui::TransactionsView *>(window.page(ui::MainWindow::Page::Transactions));
     QVERIFY(view);
+    settle(view);
     QCOMPARE(window.undoGroup()->activeStack(), view->undoStack());
     const int before = view->model()->rowCount();
 
@@ -322,15 +333,18 @@ void TestTransactionsView::addUndoRedoThroughTheWindow()
     type(dialog, "note", QStringLiteral("from a friend"));
     QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("ok")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->isVisible(), kWaitMs);
+    settle(view);
     QCOMPARE(view->model()->rowCount(), before + 1);
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("SOL")), dec("3.25"));
 
     // Edit > Undo of the window removes it; Redo brings the same row back.
     QVERIFY(window.undoGroup()->canUndo());
     window.undoGroup()->undo();
+    settle(view);
     QCOMPARE(view->model()->rowCount(), before);
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("SOL")), Decimal());
     window.undoGroup()->redo();
+    settle(view);
     QCOMPARE(view->model()->rowCount(), before + 1);
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("SOL")), dec("3.25"));
 }
@@ -392,15 +406,18 @@ void TestTransactionsView::editAndUndo()
     type(dialog, "note", QStringLiteral("corrected"));
     QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("ok")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->isVisible(), kWaitMs);
+    settle(m_view.get());
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("BTC")), dec("1.4")); // 1.5 - 0.1 adjustment
     const int row = m_view->model()->rowOf(m_btcDeposit);
     QCOMPARE(m_view->model()->row(row).tx.note, QStringLiteral("corrected"));
     QCOMPARE(m_view->selectedId().value_or(0), m_btcDeposit); // the selection survives the reload
 
     m_view->undoStack()->undo();
+    settle(m_view.get());
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("BTC")), dec("0.9"));
     QCOMPARE(m_view->model()->row(m_view->model()->rowOf(m_btcDeposit)).tx.note, QString());
     m_view->undoStack()->redo();
+    settle(m_view.get());
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("BTC")), dec("1.4"));
 }
 
@@ -415,6 +432,7 @@ void TestTransactionsView::transferAddedAndDeletedAsBothLegs()
     type(dialog, "fee", QStringLiteral("0.0001"));
     QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("ok")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->isVisible(), kWaitMs);
+    settle(m_view.get());
     QCOMPARE(m_view->model()->rowCount(), 7);
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("BTC")), dec("0.6499"));
     QCOMPARE(held(QStringLiteral("cold"), QStringLiteral("BTC")), dec("2.25"));
@@ -428,10 +446,12 @@ void TestTransactionsView::transferAddedAndDeletedAsBothLegs()
 
     select(outLeg);
     m_view->deleteSelected();
+    settle(m_view.get());
     QCOMPARE(m_view->model()->rowCount(), 5); // both legs
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("BTC")), dec("0.9"));
     QCOMPARE(held(QStringLiteral("cold"), QStringLiteral("BTC")), dec("2"));
     m_view->undoStack()->undo();
+    settle(m_view.get());
     QCOMPARE(m_view->model()->rowCount(), 7);
     QCOMPARE(held(QStringLiteral("cold"), QStringLiteral("BTC")), dec("2.25"));
     const auto &out = m_view->model()->row(m_view->model()->rowOf(outLeg)).tx;
@@ -449,6 +469,7 @@ void TestTransactionsView::classifyRemovesTheUnexplainedMark()
     QCOMPARE(as->count(), 2);
     QCOMPARE(dialog->classification(), services::Classification::Withdrawal);
     dialog->accept();
+    settle(m_view.get());
     const int row = m_view->model()->rowOf(m_adjustment);
     QCOMPARE(m_view->model()->row(row).tx.kind, TransactionKind::Withdrawal);
     QVERIFY(!m_view->model()->row(row).tx.unexplained);
@@ -459,6 +480,7 @@ void TestTransactionsView::classifyRemovesTheUnexplainedMark()
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("BTC")), dec("0.9")); // holdings do not move
 
     m_view->undoStack()->undo();
+    settle(m_view.get());
     QVERIFY(m_view->model()->row(m_view->model()->rowOf(m_adjustment)).tx.unexplained);
     QCOMPARE(m_view->model()->unexplainedCount(), 1);
 }
@@ -490,6 +512,7 @@ void TestTransactionsView::importsABinanceFileThroughTheDialog()
     QTest::mouseClick(import, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(dialog->isDone(), kWaitMs);
     QCOMPARE(dialog->reports().first().added, checked.added);
+    settle(m_view.get());
     QCOMPARE(m_view->model()->rowCount(), 5 + checked.added);
     QCOMPARE(held(QStringLiteral("main"), QStringLiteral("USDT")),
              dec("1438.89234567")); // 2000 - 1001 + 500 - 60.12 + interest

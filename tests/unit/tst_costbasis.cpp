@@ -583,10 +583,11 @@ private slots:
     void allMethodsInOnePassEqualOnePassEach()
     {
         const QList<CostMethod> methods = {CostMethod::Hifo, CostMethod::Fifo, CostMethod::Average, CostMethod::Lifo};
-        for (quint32 seed = 1; seed <= 30; ++seed) {
+        // Seed 31 is large enough for the two threads (20,000 transactions and more).
+        for (quint32 seed = 1; seed <= 31; ++seed) {
             RandomHistoryOptions o;
             o.seed = seed;
-            o.transactions = 300;
+            o.transactions = seed == 31 ? 24'000 : 300;
             const RandomHistory history(o);
             CostBasisOptions options;
             options.quoteAsset = RandomHistory::quote();
@@ -624,6 +625,17 @@ private slots:
         QVERIFY(!all);
         QCOMPARE(all.error().code, QStringLiteral("costbasis.oversold"));
         QCOMPARE(all.error().message, one.error().message);
+        // ... also when two threads share the methods.
+        Ledger big(QStringLiteral("USDT"));
+        for (int i = 0; i < 20'000; ++i)
+            big.deposit(at(2021, 1, 1).addSecs(i), QStringLiteral("USDT"), "1");
+        big.trade(at(2021, 2, 1), Side::Buy, btc(), "1", "15000");
+        big.trade(at(2021, 2, 2), Side::Sell, btc(), "1.5", "16000");
+        const auto oneBig = computeCostBasis(big.txs(), options);
+        const auto allBig = computeCostBasis(big.txs(), options, methods);
+        QVERIFY(!oneBig);
+        QVERIFY(!allBig);
+        QCOMPARE(allBig.error().message, oneBig.error().message);
     }
 
 private:

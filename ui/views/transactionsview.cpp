@@ -33,6 +33,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace ballast::ui {
 
@@ -59,6 +60,7 @@ TransactionsView::TransactionsView(AppContext &context, QWidget *parent)
     , m_proxy(new TransactionFilterProxy(this))
     , m_table(new QTableView(this))
     , m_undo(new QUndoStack(this))
+    , m_reader(new BackgroundReader(context.databasePath(), this))
 {
     m_proxy->setTransactions(m_model);
     m_proxy->setDynamicSortFilter(true);
@@ -370,10 +372,24 @@ void TransactionsView::refresh()
 
 void TransactionsView::reload()
 {
-    QElapsedTimer timer;
-    timer.start();
-    const std::optional<qint64> selected = selectedId();
-    auto rows = services::TransactionService(context().db(), context().clock()).list();
+    // Every transaction is read, 100,000 of them in about a second: on the
+    // reader's thread, never the GUI's.
+    auto timer = std::make_shared<QElapsedTimer>();
+    timer->start();
+    m_reader->read([this, clock = context().clock(), timer](Result<storage::Database *> db) {
+        auto rows =
+            db ? services::TransactionService(**db, clock).list() : Result<QList<services::TransactionRow>>(db.error());
+        return BackgroundReader::Delivery([this, rows = std::move(rows), timer]() mutable {
+            showRows(std::move(rows));
+            m_lastLoadMs = timer->elapsed();
+        });
+    });
+}
+
+void TransactionsView::showRows(Result<QList<services::TransactionRow>> rows)
+{
+    const std::optional<qint64> selected = m_wanted ? m_wanted : selectedId();
+    m_wanted.reset();
     if (!rows) {
         m_error->setText(tr("Cannot read the transactions: %1").arg(rows.error().message));
         m_error->show();
@@ -383,15 +399,15 @@ void TransactionsView::reload()
     }
     fillAccountFilter();
     fillAssetFilter();
-    if (selected) {
-        const int row = m_model->rowOf(*selected);
-        const QModelIndex index = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
-        if (index.isValid())
-            m_table->selectRow(index.row());
-    }
+    if (selected)
+        selectTransaction(*selected);
     updateHeader();
     updateActions();
-    m_lastLoadMs = timer.elapsed();
+}
+
+bool TransactionsView::isLoading() const
+{
+    return m_reader->isReading();
 }
 
 void TransactionsView::fillAccountFilter()
@@ -474,6 +490,10 @@ std::optional<qint64> TransactionsView::selectedId() const
 
 bool TransactionsView::selectTransaction(qint64 id)
 {
+    if (m_reader->isReading()) {
+        m_wanted = id; // selected when the rows being read arrive
+        return true;
+    }
     const int row = m_model->rowOf(id);
     if (row < 0)
         return false;

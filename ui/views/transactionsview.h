@@ -1,7 +1,9 @@
 #pragma once
 
 #include "common/result.h"
+#include "services/transactionservice.h"
 #include "views/view.h"
+#include "workers/backgroundreader.h"
 #include "workers/threadstopper.h"
 
 #include <functional>
@@ -54,8 +56,12 @@ public:
     [[nodiscard]] QLabel *headerLabel() const { return m_header; }
     [[nodiscard]] QLabel *errorLabel() const { return m_error; }
     [[nodiscard]] QPushButton *exchangeImportButton() const { return m_importExchange; }
-    /// How long the last reload took (query and model), in milliseconds.
+    /// How long the last reload took (query on the reader's thread, then the
+    /// model), in milliseconds.
     [[nodiscard]] qint64 lastLoadMs() const { return m_lastLoadMs; }
+    /// True while the transactions are being read (off the GUI thread).
+    [[nodiscard]] bool isLoading() const;
+    [[nodiscard]] BackgroundReader *reader() const { return m_reader; }
 
     [[nodiscard]] QLabel *exchangeImportStatus() const { return m_importStatus; }
     /// True while an import from an exchange's API runs on the worker thread.
@@ -74,7 +80,8 @@ public:
     /// False when it did not start (busy, executing, no passphrase).
     bool importFromExchange(qint64 accountId);
 
-    /// Selects the row of transaction @p id (clearing filters that hide it).
+    /// Selects the row of transaction @p id (clearing filters that hide it);
+    /// while the rows are being read, once they arrive.
     bool selectTransaction(qint64 id);
     /// The transaction of the current row; none when nothing is selected.
     [[nodiscard]] std::optional<qint64> selectedId() const;
@@ -104,6 +111,7 @@ signals:
 
 private:
     void reload();
+    void showRows(Result<QList<services::TransactionRow>> rows);
     void applyFilters();
     void updateHeader();
     void updateActions();
@@ -142,6 +150,8 @@ private:
     std::optional<Error> m_lastFailure; ///< of the command pushed last
     bool m_submitting = false; ///< a dialog shows the failure, not the page
     qint64 m_lastLoadMs = 0;
+    BackgroundReader *m_reader = nullptr;
+    std::optional<qint64> m_wanted; ///< to select once the rows being read arrive
 };
 
 } // namespace ballast::ui
