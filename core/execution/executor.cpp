@@ -496,11 +496,17 @@ Status Executor::send(Run &run, JournalEntry &entry)
 
 Status Executor::settleUnknown(Run &run, JournalEntry &entry, exchange::Exchange &exchange)
 {
-    bool lookedAfterDeadline = false;
+    const qint64 settled = entry.deadlineMs + run.options.settleMarginMs;
+    int notFoundPast = 0; // "not found" answers to lookups sent past the deadline and the margin
     int failures = 0;
     while (isInFlight(entry.status)) {
         if (run.cancelled())
             return {}; // stays unknown; reconciliation settles it later
+        // The exchange's clock before the lookup: only a lookup sent once the
+        // order can no longer execute says something by "not found".
+        auto now = exchange.fetchTime();
+        const qint64 serverNow = now ? *now : m_clock();
+        const bool past = serverNow >= settled;
         auto found = exchange.fetchOrder(entry.symbol, entry.clientOrderId);
         if (found) {
             entry.reason.clear();
@@ -515,19 +521,16 @@ Status Executor::settleUnknown(Run &run, JournalEntry &entry, exchange::Exchange
             pause(std::min<qint64>(200LL * failures, 5000), run.cancel);
             continue;
         }
-        auto now = exchange.fetchTime();
-        const qint64 serverNow = now ? *now : m_clock();
-        const qint64 settled = entry.deadlineMs + run.options.settleMarginMs;
-        if (serverNow < settled) {
+        if (!past) {
             pause(settled - serverNow, run.cancel);
             continue;
         }
-        if (!lookedAfterDeadline) {
-            lookedAfterDeadline = true; // look once more now that it can no longer execute
+        if (++notFoundPast < std::max(1, run.options.notFoundLooks)) {
+            pause(run.options.settleMarginMs, run.cancel); // an exchange may be slow to show an order
             continue;
         }
-        // Not there after its deadline, twice: it never executed. Only now may
-        // it be sent again, under the same client order id.
+        // Not there, asked again and again after its deadline: it never
+        // executed. Only now may it be sent again, under the same client order id.
         entry.reason.clear();
         if (auto written =
                 transition(entry, OrderStatus::Planned, QStringLiteral("not found after its deadline: never executed"));
@@ -837,7 +840,15 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
             continue;
         }
         bool settled = false;
-        for (int look = 0; look < 2 && !settled; ++look) {
+        const qint64 settledAt = entry.deadlineMs + options.settleMarginMs;
+        int notFoundPast = 0; // "not found" answers to lookups sent past the deadline and the margin
+        for (int look = 0; look < 1000 && !settled; ++look) {
+            // The exchange's clock before the lookup (read again every time,
+            // never assumed from a pause): only a lookup sent once the order
+            // can no longer execute says something by "not found".
+            auto now = exchange->fetchTime();
+            const qint64 serverNow = now ? *now : m_clock();
+            const bool past = serverNow >= settledAt;
             auto found = exchange->fetchOrder(entry.symbol, entry.clientOrderId);
             if (found) {
                 if (auto written = adopt(entry, *found, QStringLiteral("reconciled: found on the exchange")); !written)
@@ -848,23 +859,15 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
             }
             if (found.error().kind != ExchangeError::Kind::OrderNotFound)
                 break;
-            // Not found: look again only once the exchange's clock is past the
-            // request's deadline (checked again after every pause, never
-            // assumed from the pause itself).
-            const qint64 settledAt = entry.deadlineMs + options.settleMarginMs;
-            bool past = false;
-            for (int wait = 0; wait < 1000 && !past; ++wait) {
-                auto now = exchange->fetchTime();
-                const qint64 serverNow = now ? *now : m_clock();
-                past = serverNow >= settledAt;
-                if (!past)
-                    pause(settledAt - serverNow, nullptr);
+            if (!past) {
+                pause(settledAt - serverNow, nullptr);
+                continue;
             }
-            if (!past)
-                break;
-            if (look == 0)
-                pause(options.pollIntervalMs, nullptr);
-            if (look == 1 && entry.status != OrderStatus::Open && entry.status != OrderStatus::PartiallyFilled) {
+            if (++notFoundPast < std::max(1, options.notFoundLooks)) {
+                pause(options.settleMarginMs, nullptr);
+                continue;
+            }
+            if (entry.status != OrderStatus::Open && entry.status != OrderStatus::PartiallyFilled) {
                 entry.reason.clear();
                 if (auto written =
                         transition(entry, OrderStatus::Planned,
@@ -874,6 +877,7 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
                 ++report.notFound;
                 settled = true;
             }
+            break;
         }
         if (!settled) {
             ++report.stillUnknown;

@@ -35,6 +35,11 @@ struct ExecutionOptions
     qint64 pollIntervalMs = 500;
     int maxAttempts = 3; ///< sends of one order (each only after the previous provably failed)
     qint64 settleMarginMs = 1000; ///< extra wait past a deadline before looking again
+    /// "Not found" answers to lookups sent past an order's deadline plus the
+    /// margin, settleMarginMs apart, before it counts as never executed and
+    /// may be sent again. An exchange can be slow to show an order it has
+    /// (hummingbot gives up after three); one or two quick answers prove little.
+    int notFoundLooks = 3;
     /// How long to keep fetching an order's fills until they add up to its
     /// filled quantity (in polls of pollIntervalMs); then it is reported as
     /// "fills pending" and reconciliation records the rest.

@@ -37,6 +37,9 @@ public:
     int fillReads = 0; ///< fetchOrderFills calls received
     /// Called after every successful create (a test can move prices, count, ...).
     std::function<void(const exchange::OrderRequest &)> afterCreate;
+    /// Called when any create arrives, before its fault (a test can move the
+    /// clock: an answer that comes only after the order's deadline).
+    std::function<void(const exchange::OrderRequest &)> onCreate;
 
     int creates = 0; ///< create requests received, including faulted ones
 
@@ -64,6 +67,8 @@ public:
     exchange::ExResult<domain::Order> createOrder(const exchange::OrderRequest &request) override
     {
         ++creates;
+        if (onCreate)
+            onCreate(request);
         const CreateFault fault = createFaults.isEmpty() ? CreateFault::None : createFaults.takeFirst();
         using Kind = exchange::ExchangeError::Kind;
         switch (fault) {

@@ -211,12 +211,22 @@ private slots:
         QTest::addColumn<int>("fault");
         QTest::addColumn<int>("hidden");
         QTest::addColumn<int>("expectedCreates");
+        QTest::addColumn<bool>("slowAnswer");
         QTest::newRow("timeout before accept: resent after its deadline")
-            << int(CreateFault::TimeoutBeforeAccept) << 0 << 2;
-        QTest::newRow("timeout after accept: found, not resent") << int(CreateFault::TimeoutAfterAccept) << 0 << 1;
-        QTest::newRow("accepted but seen only after a while") << int(CreateFault::TimeoutAfterAccept) << 1 << 1;
-        QTest::newRow("server error before accept") << int(CreateFault::ServerError) << 0 << 2;
-        QTest::newRow("rate limited") << int(CreateFault::RateLimited) << 0 << 2;
+            << int(CreateFault::TimeoutBeforeAccept) << 0 << 2 << false;
+        QTest::newRow("timeout after accept: found, not resent")
+            << int(CreateFault::TimeoutAfterAccept) << 0 << 1 << false;
+        QTest::newRow("accepted but seen only after a while")
+            << int(CreateFault::TimeoutAfterAccept) << 1 << 1 << false;
+        // The answer (a timeout) comes only after the deadline, so every lookup
+        // is past it, and the exchange shows the order only at the third: two
+        // quick "not found" answers must not send it again.
+        QTest::newRow("accepted, answered late, hidden from two lookups")
+            << int(CreateFault::TimeoutAfterAccept) << 2 << 1 << true;
+        QTest::newRow("not accepted, answered late: resent after three lookups")
+            << int(CreateFault::TimeoutBeforeAccept) << 0 << 2 << true;
+        QTest::newRow("server error before accept") << int(CreateFault::ServerError) << 0 << 2 << false;
+        QTest::newRow("rate limited") << int(CreateFault::RateLimited) << 0 << 2 << false;
     }
 
     void unknownOutcomesAreSettledWithoutDuplicates()
@@ -224,10 +234,17 @@ private slots:
         QFETCH(int, fault);
         QFETCH(int, hidden);
         QFETCH(int, expectedCreates);
+        QFETCH(bool, slowAnswer);
         Fixture f;
         const RebalancePlan plan = f.plan();
         f.faulty->createFaults = {static_cast<CreateFault>(fault)};
         f.faulty->hiddenLookups = hidden;
+        if (slowAnswer) {
+            f.faulty->onCreate = [&f](const ballast::exchange::OrderRequest &request) {
+                if (f.faulty->creates == 1)
+                    f.now = request.deadlineMs + 60000; // the first answer a minute after the deadline
+            };
+        }
         auto summary = f.executor().execute(plan, {});
         QVERIFY(summary.ok());
         QCOMPARE(summary->filled, plan.orders.size());
