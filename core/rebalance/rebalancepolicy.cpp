@@ -27,8 +27,9 @@ Result<std::optional<double>> optionalFraction(const QJsonObject &json, const QS
         return std::optional<double>();
     const double number = value.toDouble(-1.0);
     if (!value.isDouble() || !std::isfinite(number) || number <= 0.0 || number > 1.0 || (!oneAllowed && number >= 1.0))
-        return fieldError(field, oneAllowed ? QStringLiteral("expected a fraction above 0 and at most 1 (0.25 = 25%)")
-                                            : QStringLiteral("expected a fraction above 0 and below 1 (0.8 = 80%)"));
+        return fieldError(field,
+                          oneAllowed ? QStringLiteral("expected a fraction above 0 and at most 1 (0.25 = 25%)")
+                                     : QStringLiteral("expected a fraction above 0 and below 1 (0.8 = 80%)"));
     return std::optional<double>(number);
 }
 
@@ -127,9 +128,9 @@ QJsonObject RebalancePolicy::toJson() const
 Result<RebalancePolicy> RebalancePolicy::fromJson(const QJsonObject &json)
 {
     static const QStringList known{
-        QStringLiteral("rule"),        QStringLiteral("band"),     QStringLiteral("mode"),
-        QStringLiteral("minTrade"),    QStringLiteral("maxTurnover"), QStringLiteral("excluded"),
-        QStringLiteral("fallingGuard"), QStringLiteral("tax"),     QStringLiteral("syncIntervalSeconds")};
+        QStringLiteral("rule"),         QStringLiteral("band"),        QStringLiteral("mode"),
+        QStringLiteral("minTrade"),     QStringLiteral("maxTurnover"), QStringLiteral("excluded"),
+        QStringLiteral("fallingGuard"), QStringLiteral("tax"),         QStringLiteral("syncIntervalSeconds")};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key()))
             return fieldError(it.key(),
@@ -164,7 +165,8 @@ Result<RebalancePolicy> RebalancePolicy::fromJson(const QJsonObject &json)
     }
     if (const QJsonValue value = json.value(QStringLiteral("minTrade")); !value.isUndefined()) {
         if (!value.isString())
-            return fieldError(QStringLiteral("minTrade"), QStringLiteral("expected an amount as a string, such as \"10\""));
+            return fieldError(QStringLiteral("minTrade"),
+                              QStringLiteral("expected an amount as a string, such as \"10\""));
         auto amount = numbers::parseAmount(value.toString(), QStringLiteral("minTrade"), numbers::Sign::NonNegative);
         if (!amount)
             return fieldError(QStringLiteral("minTrade"), amount.error().message);

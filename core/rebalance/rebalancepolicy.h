@@ -46,8 +46,7 @@ struct RebalancePolicy
     /// @p portfolio: the rule's band, else the policy's band, else the
     /// portfolio's (each target's own or its default); an excluded asset gets
     /// 1, so that it never breaks its band.
-    [[nodiscard]] std::vector<double> halfWidths(const domain::Portfolio &portfolio,
-                                                 const QStringList &assets) const;
+    [[nodiscard]] std::vector<double> halfWidths(const domain::Portfolio &portfolio, const QStringList &assets) const;
     /// The plan limits a prepared plan is made with.
     [[nodiscard]] PlanConstraints constraints() const;
 

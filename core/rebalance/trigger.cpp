@@ -65,6 +65,26 @@ qint64 Trigger::nextPeriodStart(qint64 ms, CalendarPeriod period)
     return (day + 1) * kDayMs;
 }
 
+qint64 Trigger::periodStart(qint64 ms, CalendarPeriod period)
+{
+    const qint64 day = floorDiv(ms, kDayMs);
+    switch (period) {
+    case CalendarPeriod::Day:
+        return day * kDayMs;
+    case CalendarPeriod::Week:
+        return (floorDiv(day + 3, 7) * 7 - 3) * kDayMs;
+    case CalendarPeriod::Month:
+    case CalendarPeriod::Quarter: {
+        qint64 year = 0;
+        int month = 1;
+        civilFromDays(day, year, month);
+        const int first = period == CalendarPeriod::Month ? month : (month - 1) / 3 * 3 + 1;
+        return daysFromCivil(year, first, 1) * kDayMs;
+    }
+    }
+    return day * kDayMs;
+}
+
 std::optional<qint64> Trigger::nextCalendarCheck(qint64 ms) const
 {
     if (m_kind != Kind::Calendar && m_kind != Kind::Hybrid)

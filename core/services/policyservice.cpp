@@ -32,8 +32,8 @@ QString breachText(const QList<BandBreach> &outside)
     const BandBreach &worst = outside.first();
     QString text = QStringLiteral("%1 is at %2% against a target of %3%, %4 off, outside its band of +/-%5")
                        .arg(worst.asset, QString::number(worst.weight * 100.0, 'f', 2),
-                            QString::number(worst.target * 100.0, 'f', 2), points(std::abs(worst.weight - worst.target)),
-                            points(worst.halfWidth));
+                            QString::number(worst.target * 100.0, 'f', 2),
+                            points(std::abs(worst.weight - worst.target)), points(worst.halfWidth));
     if (outside.size() > 1)
         text += QStringLiteral(" (and %1 more outside their bands)").arg(outside.size() - 1);
     return text;
@@ -73,8 +73,9 @@ Result<PolicyInfo> PolicyService::load(const QString &portfolioName)
     json.insert(QStringLiteral("rule"), stored->rule);
     auto policy = rebalance::RebalancePolicy::fromJson(json);
     if (!policy) {
-        return makeError(policy.error().code, QStringLiteral("the stored policy of portfolio \"%1\" in %2: %3")
-                                                  .arg(portfolio->name, m_db.path(), policy.error().message));
+        return makeError(policy.error().code,
+                         QStringLiteral("the stored policy of portfolio \"%1\" in %2: %3")
+                             .arg(portfolio->name, m_db.path(), policy.error().message));
     }
     return PolicyInfo{portfolio->name, *policy, stored->updatedAt};
 }
@@ -139,10 +140,10 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         if (!snapshot)
             return snapshot.error();
         if (!snapshot->missingPrices().isEmpty()) {
-            return makeError(QStringLiteral("policy.prices"),
-                             QStringLiteral("portfolio \"%1\" cannot be checked: no %2 price for %3")
-                                 .arg(portfolio->name, portfolio->quote,
-                                      snapshot->missingPrices().join(QStringLiteral(", "))));
+            return makeError(
+                QStringLiteral("policy.prices"),
+                QStringLiteral("portfolio \"%1\" cannot be checked: no %2 price for %3")
+                    .arg(portfolio->name, portfolio->quote, snapshot->missingPrices().join(QStringLiteral(", "))));
         }
 
         QStringList assets;
@@ -171,9 +172,10 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         const rebalance::TriggerInput input{now, std::nullopt, weights, targets, widths, since};
         const bool valued = snapshot->totalValue().isNegative() == false && !snapshot->totalValue().isZero();
         check.fired = valued && trigger.fires(input);
-        const bool newPeriod = trigger.kind() == rebalance::Trigger::Kind::Calendar
-            || trigger.kind() == rebalance::Trigger::Kind::Hybrid ? trigger.periodEnds(input)
-                                                                   : false;
+        const bool newPeriod =
+            trigger.kind() == rebalance::Trigger::Kind::Calendar || trigger.kind() == rebalance::Trigger::Kind::Hybrid
+            ? trigger.periodEnds(input)
+            : false;
         const QString period = rebalance::toText(trigger.period());
 
         PlanService plans(m_db, at);
@@ -190,13 +192,13 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         } else if (check.fired) {
             switch (trigger.kind()) {
             case rebalance::Trigger::Kind::Calendar:
-                check.why = QStringLiteral("a new %1 began on %2 (the rule is %3)")
-                                .arg(period, dayOf(rebalance::Trigger::nextPeriodStart(since, trigger.period())),
-                                     check.rule);
+                check.why =
+                    QStringLiteral("a new %1 began on %2 (the rule is %3)")
+                        .arg(period, dayOf(rebalance::Trigger::periodStart(now, trigger.period())), check.rule);
                 break;
             case rebalance::Trigger::Kind::Hybrid:
                 check.why = QStringLiteral("a new %1 began on %2 and %3")
-                                .arg(period, dayOf(rebalance::Trigger::nextPeriodStart(since, trigger.period())),
+                                .arg(period, dayOf(rebalance::Trigger::periodStart(now, trigger.period())),
                                      breachText(check.outside));
                 break;
             default:
