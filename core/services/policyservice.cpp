@@ -169,6 +169,7 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         qint64 since = info->updatedAt;
         if (*previous)
             since = std::max(since, (*previous)->checkedAt);
+        since = std::min(since, now); // a clock set back crosses no boundary
         const rebalance::TriggerInput input{now, std::nullopt, weights, targets, widths, since};
         const bool valued = snapshot->totalValue().isNegative() == false && !snapshot->totalValue().isZero();
         check.fired = valued && trigger.fires(input);
@@ -192,9 +193,8 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         } else if (check.fired) {
             switch (trigger.kind()) {
             case rebalance::Trigger::Kind::Calendar:
-                check.why =
-                    QStringLiteral("a new %1 began on %2 (the rule is %3)")
-                        .arg(period, dayOf(rebalance::Trigger::periodStart(now, trigger.period())), check.rule);
+                check.why = QStringLiteral("a new %1 began on %2 (the rule is %3)")
+                                .arg(period, dayOf(rebalance::Trigger::periodStart(now, trigger.period())), check.rule);
                 break;
             case rebalance::Trigger::Kind::Hybrid:
                 check.why = QStringLiteral("a new %1 began on %2 and %3")
