@@ -15,8 +15,8 @@ namespace ballast::services {
 class SyncSchedule
 {
 public:
-    static constexpr qint64 kFirstRetryMs = 30 * 1000;
-    static constexpr qint64 kLongestRetryMs = 60 * 60 * 1000;
+    static constexpr qint64 kFirstRetryMs = 30LL * 1000;
+    static constexpr qint64 kLongestRetryMs = 60LL * 60 * 1000;
 
     /// @p intervalMs <= 0 switches automatic syncing off.
     explicit SyncSchedule(qint64 intervalMs = 0, qint64 firstRetryMs = kFirstRetryMs,
