@@ -75,8 +75,11 @@ void printCheck(const services::PolicyCheck &check)
                             .arg(check.planOrders)
                             .arg(check.planReused ? QStringLiteral(", prepared earlier") : QString()));
     }
-    if (check.nextCalendarAt)
-        CliOutput::line(QStringLiteral("Next calendar date: %1").arg(isoTime(*check.nextCalendarAt)));
+    CliOutput::line(QStringLiteral("Previous check: %1")
+                        .arg(check.previousCheckAt ? isoTime(*check.previousCheckAt) : QStringLiteral("none")));
+    CliOutput::line(QStringLiteral("Next calendar date: %1")
+                        .arg(check.nextCalendarAt ? isoTime(*check.nextCalendarAt)
+                                                  : QStringLiteral("none (the rule does not follow the calendar)")));
 }
 
 /// Applies the options of `policy set` to @p policy; the first bad one is an

@@ -194,7 +194,11 @@ private slots:
         QCOMPARE(pending.exitCode, 3);
         QVERIFY2(pending.out.contains(planId), qPrintable(pending.out));
         QVERIFY2(pending.out.contains(QStringLiteral("rebalance due")), qPrintable(pending.out));
-        QVERIFY2(pending.out.contains(QStringLiteral("2026-03-01")), qPrintable(pending.out));
+        QVERIFY2(pending.out.contains(QStringLiteral("Next calendar date: 2026-03-01T00:00:00.000Z")),
+                 qPrintable(pending.out));
+        QVERIFY2(pending.out.contains(QStringLiteral("Previous check: 2026-02-01T00:00:00.000Z")),
+                 qPrintable(pending.out));
+        QVERIFY2(pending.out.contains(QStringLiteral("rule calendar:month")), qPrintable(pending.out));
 
         // Once it is cancelled nothing is due until March.
         QCOMPARE(cli(args({"cancel", qPrintable(planId)}), "2026-02-01T10:00:00Z").exitCode, 0);
