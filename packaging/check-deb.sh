@@ -87,7 +87,10 @@ while read -r mode _ _ _ _ path _; do
 done <<<"$listing"
 
 required_exec=(./usr/bin/ballast-cli)
-required_files=()
+required_files=(
+    ./usr/lib/systemd/user/ballast-check.service
+    ./usr/lib/systemd/user/ballast-check.timer
+)
 if [[ $cli_only -eq 0 ]]; then
     required_exec+=(./usr/bin/ballast)
     required_files+=(

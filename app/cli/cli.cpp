@@ -50,6 +50,7 @@ void Cli::registerCommands()
     registerTransactionCommands();
     registerPerformanceCommands();
     registerPlanCommands();
+    registerPolicyCommands();
     registerExecuteCommands();
     registerExchangeCommands();
     registerAnalysisCommands();

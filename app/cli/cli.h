@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+class QJsonArray;
 class QNetworkAccessManager;
 
 namespace ballast::storage {
@@ -53,6 +54,7 @@ private:
     void registerAnalysisCommands();
     void registerTransactionCommands();
     void registerPerformanceCommands();
+    void registerPolicyCommands();
     int usageError(const QString &message) const;
     int fail(const Error &error) const;
     void printHelp() const;
@@ -103,6 +105,18 @@ private:
 
     // Exchange accounts (commands_exchange.cpp).
     int cmdSync(QCommandLineParser &parser);
+    /// Syncs every exchange and paper account (or only @p only); the names
+    /// synced go to @p synced, each failure is one line on stderr. Returns the
+    /// number of failures.
+    int syncAccounts(const QString &only, QJsonArray &synced, bool quiet);
+
+    // The rebalancing policy and its check (commands_policy.cpp).
+    int cmdPolicyShow(QCommandLineParser &parser);
+    int cmdPolicySet(QCommandLineParser &parser);
+    int cmdCheck(QCommandLineParser &parser);
+    int cmdWatch(QCommandLineParser &parser);
+    /// One check (after a sync with @p sync); prints it and returns 0, 3 (due) or 1.
+    int checkOnce(bool sync);
 
     // Research (commands_analysis.cpp).
     int cmdPricesImport(QCommandLineParser &parser);

@@ -12,6 +12,8 @@
 #include "market/priceimporter.h"
 #include "services/allocationservice.h"
 #include "services/ledger.h"
+#include "services/ledgerqueries.h"
+#include "services/policyservice.h"
 #include "storage/database.h"
 
 #include <QDir>
@@ -195,6 +197,10 @@ void Cli::registerAnalysisCommands()
              p.addOption({QStringLiteral("equity-out"),
                           QStringLiteral("Write the equity curves, drawdown and weights to a CSV file."),
                           QStringLiteral("FILE")});
+             p.addOption({QStringLiteral("policy"),
+                          QStringLiteral("Use the stored policy of the portfolio (--db, --portfolio): its rule, "
+                                         "bands, excluded assets and falling guard, and its targets unless "
+                                         "--weights is given; not with --rebalance.")});
          },
          &Cli::cmdBacktest, false});
     m_commands.append(
@@ -296,8 +302,39 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     auto files = priceFiles(parser.values(QStringLiteral("prices")));
     if (!files)
         return usageError(files.error().message);
-    if (!parser.isSet(QStringLiteral("weights")))
-        return usageError(QStringLiteral("backtest needs --weights SYM=W,..."));
+    // --policy: the stored policy decides as the live check does (the same
+    // rule without its band, the same half-widths, the same exclusions).
+    std::optional<services::PolicyInfo> policy;
+    std::optional<domain::Portfolio> portfolio;
+    if (parser.isSet(QStringLiteral("policy"))) {
+        if (parser.isSet(QStringLiteral("rebalance")))
+            return usageError(QStringLiteral("--policy uses the stored rule; leave out --rebalance"));
+        auto opened = storage::Database::open(m_dbPath, storage::Database::Mode::ReadWriteExisting);
+        if (!opened)
+            return fail(opened.error());
+        m_db = std::move(*opened);
+        auto stored = services::PolicyService(db(), clock()).load(portfolioName());
+        if (!stored)
+            return fail(stored.error());
+        policy = *stored;
+        auto found = services::LedgerQueries(db()).portfolio(policy->portfolio);
+        if (!found)
+            return fail(found.error());
+        portfolio = *found;
+    }
+    QString weightsText = parser.value(QStringLiteral("weights"));
+    if (!parser.isSet(QStringLiteral("weights")) && portfolio) {
+        QStringList items;
+        for (const auto &target : portfolio->targets)
+            items.append(target.asset + QLatin1Char('=') + target.weight.toString());
+        weightsText = items.join(QLatin1Char(','));
+        if (items.isEmpty())
+            return fail(
+                makeError(QStringLiteral("policy.targets"),
+                          QStringLiteral("portfolio \"%1\" has no targets; give --weights").arg(policy->portfolio)));
+    }
+    if (weightsText.isEmpty())
+        return usageError(QStringLiteral("backtest needs --weights SYM=W,... (or --policy)"));
     auto from = dateOption(parser, QStringLiteral("from"));
     auto to = dateOption(parser, QStringLiteral("to"));
     if (!from || !to)
@@ -316,7 +353,7 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     // Weights: "BTC=0.6,ETH=0.4" or percentages; stablecoins without a file are cash.
     QList<std::pair<QString, money::Decimal>> weights;
     money::Decimal sum;
-    for (const QString &item : parser.value(QStringLiteral("weights")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    for (const QString &item : weightsText.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const QString symbolText = item.section(QLatin1Char('='), 0, 0);
         auto symbol = domain::AssetCatalog::normalizeSymbol(symbolText);
         auto weight = domain::parseWeight(item.section(QLatin1Char('='), 1));
@@ -368,10 +405,24 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
         config.correlationThreshold = *level;
     }
     config.trigger = *rule;
+    config.label = rule->toString();
+    QStringList notes;
+    if (policy) {
+        config.trigger = policy->policy.trigger();
+        config.halfWidths = policy->policy.halfWidths(*portfolio, data->assets);
+        if (!parser.isSet(QStringLiteral("falling-guard")))
+            config.fallingGuard = policy->policy.fallingGuard;
+        config.label = QStringLiteral("policy of %1: %2").arg(policy->portfolio, policy->policy.rule.toString());
+        if (policy->policy.mode.kind != rebalance::PlanMode::Kind::Target)
+            notes.append(QStringLiteral("the backtest trades back to the targets; the policy's mode %1 is not "
+                                        "simulated")
+                             .arg(policy->policy.mode.toString()));
+        if (!policy->policy.minTrade.isZero() || policy->policy.maxTurnover)
+            notes.append(QStringLiteral("the minimum trade and maximum turnover are not simulated"));
+    }
     config.feeRate = *fee / 10000.0;
     config.slippageRate = *slippage / 10000.0;
     config.capital = *capital;
-    config.label = rule->toString();
     auto result = backtest::Backtester::run(*data, config);
     if (!result)
         return fail(result.error());
@@ -413,9 +464,13 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
             alerts.append(
                 QJsonObject{{QStringLiteral("kind"), alert.kind}, {QStringLiteral("message"), alert.message}});
         object.insert(QStringLiteral("alerts"), alerts);
+        if (policy)
+            object.insert(QStringLiteral("notes"), QJsonArray::fromStringList(notes));
         CliOutput::json(QJsonDocument(object));
         return 0;
     }
+    for (const QString &note : notes)
+        CliOutput::line(QStringLiteral("Note: ") + note + QLatin1Char('.'));
     const auto &m = result->metrics;
     const auto &b = result->buyAndHoldMetrics;
     CliOutput::line(

@@ -153,17 +153,13 @@ void Cli::registerExchangeCommands()
          &Cli::cmdSync});
 }
 
-int Cli::cmdSync(QCommandLineParser &parser)
+int Cli::syncAccounts(const QString &only, QJsonArray &synced, bool quiet)
 {
     auto accounts = services::LedgerQueries(db()).accounts();
-    if (!accounts)
-        return fail(accounts.error());
-    const QString only = parser.value(QStringLiteral("account"));
-    if (!only.isEmpty()) {
-        if (auto named = services::LedgerQueries(db()).account(only); !named)
-            return fail(named.error());
+    if (!accounts) {
+        CliOutput::error(accounts.error().message);
+        return 1;
     }
-    QJsonArray synced;
     int failures = 0;
     for (const auto &account : *accounts) {
         if ((!only.isEmpty() && account.name != only) || account.kind == domain::AccountKind::Wallet)
@@ -183,9 +179,21 @@ int Cli::cmdSync(QCommandLineParser &parser)
             continue;
         }
         synced.append(account.name);
-        if (!json())
+        if (!quiet)
             CliOutput::line(QStringLiteral("Synced %1.").arg(account.name));
     }
+    return failures;
+}
+
+int Cli::cmdSync(QCommandLineParser &parser)
+{
+    const QString only = parser.value(QStringLiteral("account"));
+    if (!only.isEmpty()) {
+        if (auto named = services::LedgerQueries(db()).account(only); !named)
+            return fail(named.error());
+    }
+    QJsonArray synced;
+    const int failures = syncAccounts(only, synced, json());
     if (json())
         CliOutput::json(
             QJsonDocument(QJsonObject{{QStringLiteral("synced"), synced}, {QStringLiteral("failed"), failures}}));

@@ -27,7 +27,70 @@ void civilFromDays(qint64 days, qint64 &year, int &month)
     year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
 }
 
+// Days since 1970-01-01 of a civil date (the inverse of civilFromDays).
+qint64 daysFromCivil(qint64 year, int month, int day)
+{
+    year -= month <= 2 ? 1 : 0;
+    const qint64 era = floorDiv(year, 400);
+    const qint64 yearOfEra = year - era * 400;
+    const qint64 dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    const qint64 dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146097 + dayOfEra - 719468;
+}
+
 } // namespace
+
+qint64 Trigger::nextPeriodStart(qint64 ms, CalendarPeriod period)
+{
+    const qint64 day = floorDiv(ms, kDayMs);
+    switch (period) {
+    case CalendarPeriod::Day:
+        return (day + 1) * kDayMs;
+    case CalendarPeriod::Week:
+        // Week w (periodIndex) starts on day 7w - 3, a Monday; the next on 7w + 4.
+        return (floorDiv(day + 3, 7) * 7 + 4) * kDayMs;
+    case CalendarPeriod::Month:
+    case CalendarPeriod::Quarter: {
+        qint64 year = 0;
+        int month = 1;
+        civilFromDays(day, year, month);
+        int next = period == CalendarPeriod::Month ? month + 1 : ((month - 1) / 3 + 1) * 3 + 1;
+        if (next > 12) {
+            next -= 12;
+            ++year;
+        }
+        return daysFromCivil(year, next, 1) * kDayMs;
+    }
+    }
+    return (day + 1) * kDayMs;
+}
+
+qint64 Trigger::periodStart(qint64 ms, CalendarPeriod period)
+{
+    const qint64 day = floorDiv(ms, kDayMs);
+    switch (period) {
+    case CalendarPeriod::Day:
+        return day * kDayMs;
+    case CalendarPeriod::Week:
+        return (floorDiv(day + 3, 7) * 7 - 3) * kDayMs;
+    case CalendarPeriod::Month:
+    case CalendarPeriod::Quarter: {
+        qint64 year = 0;
+        int month = 1;
+        civilFromDays(day, year, month);
+        const int first = period == CalendarPeriod::Month ? month : (month - 1) / 3 * 3 + 1;
+        return daysFromCivil(year, first, 1) * kDayMs;
+    }
+    }
+    return day * kDayMs;
+}
+
+std::optional<qint64> Trigger::nextCalendarCheck(qint64 ms) const
+{
+    if (m_kind != Kind::Calendar && m_kind != Kind::Hybrid)
+        return std::nullopt;
+    return nextPeriodStart(ms, m_period);
+}
 
 qint64 Trigger::periodIndex(qint64 ms, CalendarPeriod period)
 {

@@ -58,6 +58,14 @@ public:
     /// A number that identifies the UTC period containing @p ms; consecutive
     /// periods have consecutive numbers.
     static qint64 periodIndex(qint64 ms, CalendarPeriod period);
+    /// The first millisecond (UTC midnight) of the period after the one that
+    /// contains @p ms: the next day, Monday, first of a month or of a quarter.
+    static qint64 nextPeriodStart(qint64 ms, CalendarPeriod period);
+    /// The first millisecond of the period that contains @p ms.
+    static qint64 periodStart(qint64 ms, CalendarPeriod period);
+    /// When this trigger next looks at the calendar after @p ms: the start of
+    /// the next period for calendar and hybrid rules, none for the others.
+    [[nodiscard]] std::optional<qint64> nextCalendarCheck(qint64 ms) const;
 
 private:
     Kind m_kind = Kind::None;

@@ -323,10 +323,32 @@ ALTER TABLE portfolios ADD COLUMN long_term_days INTEGER NOT NULL DEFAULT 365
     CHECK (long_term_days BETWEEN 0 AND 36500);
 )sql";
 
-constexpr std::array<const char *, 14> kMigrations{
+// A portfolio's rebalancing policy: the rule (the portfolio's old `policy`
+// string, which stays in step with it for older readers) and the rest of the
+// policy as JSON (mode, limits, tax preferences, sync interval; '{}' = the
+// defaults). The last check is kept with it: when it ran, what it decided and
+// the plan it prepared. A portfolio without a row has the defaults and its
+// `policy` string as the rule.
+constexpr const char *kV15RebalancePolicies = R"sql(
+CREATE TABLE rebalance_policies (
+    portfolio_id     INTEGER PRIMARY KEY REFERENCES portfolios(id) ON DELETE CASCADE,
+    rule             TEXT NOT NULL,
+    body             TEXT NOT NULL DEFAULT '{}',
+    updated_at       INTEGER NOT NULL,
+    last_check_at    INTEGER,
+    last_fired       INTEGER NOT NULL DEFAULT 0 CHECK (last_fired IN (0, 1)),
+    last_due         INTEGER NOT NULL DEFAULT 0 CHECK (last_due IN (0, 1)),
+    last_why         TEXT NOT NULL DEFAULT '',
+    last_plan_id     TEXT NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO rebalance_policies (portfolio_id, rule, updated_at)
+SELECT id, policy, created_at FROM portfolios;
+)sql";
+
+constexpr std::array<const char *, 15> kMigrations{
     kV1Ledger,      kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
     kV6Journal,     kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
-    kV11CostMethod, kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays};
+    kV11CostMethod, kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies};
 
 } // namespace
 

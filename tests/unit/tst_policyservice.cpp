@@ -1,0 +1,381 @@
+// services::PolicyService on real SQLite files: old databases keep their rule,
+// save is all or nothing, a check prepares a plan and stores what it decided,
+// and the replay: one stored price history through the backtester and through
+// the live check, bar by bar, with the same decisions on every bar.
+#include "backtest/backtester.h"
+#include "services/ledger.h"
+#include "services/planservice.h"
+#include "services/policyservice.h"
+#include "storage/portfoliorepo.h"
+#include "storage/pricestore.h"
+#include "testsupport.h"
+
+#include <QDateTime>
+#include <QTest>
+#include <QTimeZone>
+
+#include <cmath>
+
+using ballast::money::dec;
+using ballast::money::Decimal;
+using ballast::rebalance::RebalancePolicy;
+using ballast::services::PolicyService;
+
+namespace {
+
+constexpr qint64 kDay = 86400000;
+
+qint64 ms(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch();
+}
+
+/// A paper portfolio (BTC 60 / ETH 40, bands of 5pp) on a clock the test moves.
+struct Fixture
+{
+    ballast::test::TempDatabase temp;
+    qint64 now = ms("2026-01-10T12:00:00Z");
+    ballast::Clock clock = [this] { return now; };
+
+    Fixture()
+    {
+        ballast::services::Ledger ledger(temp.db(), clock);
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        QVERIFY(ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper")).ok());
+        QVERIFY(ledger
+                    .setTargets({}, {{QStringLiteral("BTC"), dec("0.6"), {}}, {QStringLiteral("ETH"), dec("0.4"), {}}},
+                                ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.05})
+                    .ok());
+    }
+    void setPrices(qint64 at, const Decimal &btc, const Decimal &eth)
+    {
+        const QDateTime time = QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc());
+        QVERIFY(ballast::storage::PriceStore(temp.db())
+                    .setPrices({{QStringLiteral("BTC"), QStringLiteral("USDT"), time, btc, QStringLiteral("manual")},
+                                {QStringLiteral("ETH"), QStringLiteral("USDT"), time, eth, QStringLiteral("manual")}})
+                    .ok());
+    }
+    void setHoldings(const Decimal &btc, const Decimal &eth)
+    {
+        QVERIFY(ballast::services::Ledger(temp.db(), clock)
+                    .setHoldings(QStringLiteral("paper"),
+                                 {{0, {}, QStringLiteral("BTC"), {}, btc}, {0, {}, QStringLiteral("ETH"), {}, eth}})
+                    .ok());
+    }
+    PolicyService service() { return PolicyService(temp.db(), clock); }
+    void setRule(const char *rule)
+    {
+        RebalancePolicy policy = service().load()->policy;
+        policy.rule = *ballast::rebalance::Trigger::parse(QString::fromLatin1(rule));
+        QVERIFY(service().save({}, policy).ok());
+    }
+};
+
+/// A deterministic random walk: the same prices on every run and machine.
+class Walk
+{
+public:
+    explicit Walk(quint64 seed)
+        : m_state(seed)
+    {
+    }
+    /// A step of about +/- @p scale, symmetric.
+    double step(double scale)
+    {
+        m_state = m_state * 6364136223846793005ULL + 1442695040888963407ULL;
+        const double unit = static_cast<double>(m_state >> 11) / 9007199254740992.0; // [0, 1)
+        return (unit * 2.0 - 1.0) * scale;
+    }
+
+private:
+    quint64 m_state;
+};
+
+} // namespace
+
+class TestPolicyService : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void oldDatabaseKeepsItsRule()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.sqlite"));
+        {
+            auto old = ballast::storage::Database::openAtVersion(path, 14);
+            QVERIFY2(old.ok(), old.ok() ? "" : qPrintable(old.error().message));
+            (*old)->exec("INSERT INTO portfolios (id, name, quote, band, policy, created_at) VALUES "
+                         "(1, 'Old', 'USDT', '5pp', 'hybrid:quarter,4pp', 1700000000000)");
+        }
+        auto opened = ballast::storage::Database::open(path, ballast::storage::Database::Mode::ReadWriteExisting);
+        QVERIFY(opened.ok());
+        ballast::storage::Database &db = **opened;
+        PolicyService service(db, [] { return ms("2026-03-01T00:00:00Z"); });
+        auto info = service.load(QStringLiteral("Old"));
+        QVERIFY2(info.ok(), info.ok() ? "" : qPrintable(info.error().message));
+        QCOMPARE(info->policy.rule.toString(), QStringLiteral("hybrid:quarter,4pp"));
+        QCOMPARE(info->updatedAt, qint64(1700000000000));
+        QVERIFY(info->policy.mode == ballast::rebalance::PlanMode());
+        QVERIFY(!info->policy.maxTurnover);
+
+        // A portfolio created after the migration, without a policy row: its
+        // `policy` string is the rule until a policy is saved.
+        ballast::domain::Portfolio fresh;
+        fresh.name = QStringLiteral("Fresh");
+        fresh.policy = QStringLiteral("calendar:week");
+        QVERIFY(ballast::storage::PortfolioRepo(db).create(fresh, 1710000000000).ok());
+        QCOMPARE(service.load(QStringLiteral("Fresh"))->policy.rule.toString(), QStringLiteral("calendar:week"));
+
+        // Saving keeps the portfolio's own `policy` string in step.
+        RebalancePolicy policy = info->policy;
+        policy.rule = *ballast::rebalance::Trigger::parse(QStringLiteral("calendar:month"));
+        policy.maxTurnover = 0.25;
+        QVERIFY(service.save(QStringLiteral("Old"), policy).ok());
+        QCOMPARE(ballast::storage::PortfolioRepo(db).load(QStringLiteral("Old"))->policy,
+                 QStringLiteral("calendar:month"));
+        auto reloaded = service.load(QStringLiteral("Old"));
+        QVERIFY(reloaded->policy == policy);
+        QCOMPARE(reloaded->updatedAt, ms("2026-03-01T00:00:00Z"));
+    }
+
+    void invalidPolicyStoresNothing()
+    {
+        Fixture f;
+        const QByteArray before = ballast::test::contentDigest(f.temp.db());
+        RebalancePolicy policy = f.service().load()->policy;
+        policy.maxTurnover = 1.5;
+        auto saved = f.service().save({}, policy);
+        QVERIFY(!saved.ok());
+        QVERIFY2(saved.error().message.startsWith(QStringLiteral("maxTurnover: ")), qPrintable(saved.error().message));
+        QCOMPARE(ballast::test::contentDigest(f.temp.db()), before);
+
+        // A damaged body is reported with the database and the portfolio.
+        policy.maxTurnover = 0.5;
+        QVERIFY(f.service().save({}, policy).ok());
+        f.temp.db().exec("UPDATE rebalance_policies SET body = '{\"maxTurnover\": \"lots\"}'");
+        auto damaged = f.service().load();
+        QVERIFY(!damaged.ok());
+        QVERIFY2(damaged.error().message.contains(QStringLiteral("\"Main\"")), qPrintable(damaged.error().message));
+        QVERIFY2(damaged.error().message.contains(QStringLiteral("maxTurnover")), qPrintable(damaged.error().message));
+        QVERIFY2(damaged.error().message.contains(f.temp.path()), qPrintable(damaged.error().message));
+    }
+
+    void thresholdCheckPreparesAPlanOnce()
+    {
+        Fixture f;
+        f.setPrices(f.now, dec("50000"), dec("2500"));
+        f.setHoldings(dec("0.12"), dec("1.6")); // 6000 / 4000: on target
+        auto calm = f.service().evaluate();
+        QVERIFY2(calm.ok(), calm.ok() ? "" : qPrintable(calm.error().message));
+        QVERIFY(!calm->fired);
+        QVERIFY(!calm->due);
+        QVERIFY(calm->planId.isEmpty());
+        QVERIFY(calm->outside.isEmpty());
+        QVERIFY(!calm->nextCalendarAt);
+        QCOMPARE(calm->why, QStringLiteral("every asset is inside its band"));
+
+        // BTC doubles: 12000 / 4000 is 75% against 60%.
+        f.now += kDay;
+        f.setPrices(f.now, dec("100000"), dec("2500"));
+        auto due = f.service().evaluate();
+        QVERIFY2(due.ok(), due.ok() ? "" : qPrintable(due.error().message));
+        QVERIFY(due->fired);
+        QVERIFY(due->due);
+        QCOMPARE(*due->previousCheckAt, f.now - kDay);
+        QCOMPARE(due->outside.size(), 2);
+        QCOMPARE(due->outside.first().asset, QStringLiteral("BTC"));
+        QCOMPARE(due->outside.first().weight, 0.75);
+        QVERIFY2(due->why.startsWith(QStringLiteral("BTC is at 75.00% against a target of 60.00%")),
+                 qPrintable(due->why));
+        QVERIFY(!due->planId.isEmpty());
+        QVERIFY(!due->planReused);
+        QVERIFY(due->alertText().contains(due->planId));
+        ballast::services::PlanService plans(f.temp.db(), f.clock);
+        QCOMPARE(*plans.status(due->planId), ballast::domain::PlanStatus::Proposed);
+        QCOMPARE(due->planOrders, static_cast<int>(plans.load(due->planId)->orders.size()));
+        QVERIFY(due->planOrders > 0);
+
+        auto stored = f.service().lastCheck();
+        QVERIFY(stored.ok() && stored->has_value());
+        QCOMPARE((*stored)->checkedAt, f.now);
+        QVERIFY((*stored)->due);
+        QCOMPARE((*stored)->planId, due->planId);
+
+        // Nothing changed: the same plan, not a new one.
+        f.now += 60000;
+        auto again = f.service().evaluate();
+        QVERIFY(again.ok());
+        QVERIFY(again->due);
+        QCOMPARE(again->planId, due->planId);
+        QVERIFY(again->planReused);
+        QCOMPARE(plans.list()->size(), 1);
+
+        // The plan is cancelled: the next check that does not fire is not due.
+        QVERIFY(plans.cancel(due->planId, {}).ok());
+        f.setHoldings(dec("0.06"), dec("2.4")); // 6000 / 6000: ETH over its band
+        f.setRule("calendar:month");
+        f.now += 60000;
+        auto quiet = f.service().evaluate();
+        QVERIFY(quiet.ok());
+        QVERIFY(!quiet->fired);
+        QVERIFY(!quiet->due);
+        QCOMPARE(*quiet->nextCalendarAt, ms("2026-02-01T00:00:00Z"));
+    }
+
+    void checkThatCannotValueChangesNothing()
+    {
+        Fixture f;
+        f.setPrices(f.now, dec("50000"), dec("2500"));
+        f.setHoldings(dec("0.12"), dec("1.6"));
+        QVERIFY(ballast::services::Ledger(f.temp.db(), f.clock)
+                    .setHoldings(QStringLiteral("paper"),
+                                 {{0, {}, QStringLiteral("BTC"), {}, dec("0.12")},
+                                  {0, {}, QStringLiteral("ETH"), {}, dec("1.6")},
+                                  {0, {}, QStringLiteral("DOGE"), {}, dec("100")}})
+                    .ok());
+        const QByteArray before = ballast::test::contentDigest(f.temp.db());
+        auto check = f.service().evaluate();
+        QVERIFY(!check.ok());
+        QVERIFY2(check.error().message.contains(QStringLiteral("DOGE")), qPrintable(check.error().message));
+        QVERIFY(!f.service().lastCheck()->has_value());
+        QCOMPARE(ballast::test::contentDigest(f.temp.db()), before);
+    }
+
+    void calendarFiresOnceAcrossTheMonthEnd()
+    {
+        Fixture f;
+        f.setPrices(f.now, dec("50000"), dec("2500"));
+        f.setHoldings(dec("0.12"), dec("1.6"));
+        f.setRule("calendar:month"); // set on 2026-01-10
+        for (const char *at : {"2026-01-20T00:00:00Z", "2026-01-31T23:59:59Z"}) {
+            auto check = f.service().evaluate({}, ms(at));
+            QVERIFY(check.ok());
+            QVERIFY2(!check->fired, at);
+        }
+        auto fired = f.service().evaluate({}, ms("2026-02-01T00:00:00Z"));
+        QVERIFY(fired.ok());
+        QVERIFY(fired->fired);
+        QCOMPARE(fired->why, QStringLiteral("a new month began on 2026-02-01 (the rule is calendar:month)"));
+        QCOMPARE(*fired->nextCalendarAt, ms("2026-03-01T00:00:00Z"));
+        auto later = f.service().evaluate({}, ms("2026-02-14T00:00:00Z"));
+        QVERIFY(later.ok());
+        QVERIFY(!later->fired);
+    }
+
+    void replayDecidesAsTheBacktester_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("band");
+        QTest::newRow("calendar:month") << QStringLiteral("calendar:month") << QString();
+        QTest::newRow("calendar:week") << QStringLiteral("calendar:week") << QString();
+        QTest::newRow("threshold:5pp") << QStringLiteral("threshold:5pp") << QString();
+        QTest::newRow("threshold with the policy's 10% band") << QStringLiteral("threshold") << QStringLiteral("10%");
+        QTest::newRow("hybrid:month,3pp") << QStringLiteral("hybrid:month,3pp") << QString();
+        QTest::newRow("hybrid:week with the portfolio's bands") << QStringLiteral("hybrid:week") << QString();
+    }
+
+    void replayDecidesAsTheBacktester()
+    {
+        QFETCH(QString, rule);
+        QFETCH(QString, band);
+        Fixture f;
+        // 100 daily closes from 2026-01-01 (across three month ends), stored
+        // in the ledger at each close time. The stored history is what both read.
+        const int bars = 100;
+        const qint64 first = ms("2026-01-01T00:00:00Z");
+        Walk walk(20261203);
+        double btc = 60000.0;
+        double eth = 3000.0;
+        QList<ballast::domain::PricePoint> points;
+        for (int t = 0; t < bars; ++t) {
+            const QDateTime time = QDateTime::fromMSecsSinceEpoch(first + t * kDay, QTimeZone::utc());
+            points.append({QStringLiteral("BTC"), QStringLiteral("USDT"), time, *Decimal::fromDouble(btc, 2),
+                           QStringLiteral("import")});
+            points.append({QStringLiteral("ETH"), QStringLiteral("USDT"), time, *Decimal::fromDouble(eth, 2),
+                           QStringLiteral("import")});
+            btc *= std::exp(walk.step(0.06));
+            eth *= std::exp(walk.step(0.08));
+        }
+        ballast::storage::PriceStore store(f.temp.db());
+        QVERIFY(store.setPrices(points).ok());
+        const auto btcHistory = *store.history(QStringLiteral("BTC"), QStringLiteral("USDT"));
+        const auto ethHistory = *store.history(QStringLiteral("ETH"), QStringLiteral("USDT"));
+        QCOMPARE(btcHistory.size(), bars);
+        // A daily bar opens a day before its close: the backtester's bar times.
+        std::vector<qint64> opens;
+        std::vector<std::vector<double>> columns(2);
+        for (int t = 0; t < bars; ++t) {
+            opens.push_back(btcHistory[t].time.toMSecsSinceEpoch() - kDay);
+            columns[0].push_back(btcHistory[t].price.toDouble());
+            columns[1].push_back(ethHistory[t].price.toDouble());
+        }
+        auto data = ballast::backtest::BacktestData::fromColumns({QStringLiteral("BTC"), QStringLiteral("ETH")}, opens,
+                                                                 columns);
+        QVERIFY(data.ok());
+
+        // The policy, set at the first close, as the live check reads it.
+        f.now = first;
+        RebalancePolicy policy = f.service().load()->policy;
+        policy.rule = *ballast::rebalance::Trigger::parse(rule);
+        if (!band.isEmpty())
+            policy.band = *ballast::domain::Band::parse(band);
+        QVERIFY(f.service().save({}, policy).ok());
+        auto info = f.service().load();
+        QVERIFY(info.ok());
+        auto portfolio = ballast::storage::PortfolioRepo(f.temp.db()).load();
+
+        ballast::backtest::BacktestConfig config;
+        config.targets = {0.6, 0.4};
+        config.trigger = info->policy.trigger();
+        config.halfWidths = info->policy.halfWidths(*portfolio, data->assets);
+        config.feeRate = 0.0; // no fees: the ledger can follow the backtest's holdings exactly
+        config.capital = 10000.0;
+        auto result = ballast::backtest::Backtester::run(*data, config);
+        QVERIFY(result.ok());
+        QVERIFY2(result->rebalances > 0, "the history must make the rule fire");
+
+        // The live side: the backtest's holdings in the ledger, one check at each close.
+        auto quantities = [&](int t) {
+            return std::pair{*Decimal::fromDouble(result->weights[static_cast<std::size_t>(t) * 2]
+                                                      * result->equity[static_cast<std::size_t>(t)].value
+                                                      / data->close(static_cast<std::size_t>(t), 0),
+                                                  12),
+                             *Decimal::fromDouble(result->weights[static_cast<std::size_t>(t) * 2 + 1]
+                                                      * result->equity[static_cast<std::size_t>(t)].value
+                                                      / data->close(static_cast<std::size_t>(t), 1),
+                                                  12)};
+        };
+        auto [btc0, eth0] = quantities(0);
+        f.setHoldings(btc0, eth0);
+        int fired = 0;
+        for (int t = 1; t + 1 < bars; ++t) {
+            const qint64 close = btcHistory[t].time.toMSecsSinceEpoch();
+            f.now = close;
+            auto check = f.service().evaluate({}, close);
+            QVERIFY2(check.ok(), check.ok() ? "" : qPrintable(check.error().message));
+            bool traded = false;
+            for (const auto &trade : result->trades)
+                traded = traded || trade.timeMs == opens[static_cast<std::size_t>(t)];
+            QVERIFY2(check->fired == traded,
+                     qPrintable(QStringLiteral("bar %1 (close %2): live %3, backtest %4: %5")
+                                    .arg(t)
+                                    .arg(btcHistory[t].time.toString(Qt::ISODate))
+                                    .arg(check->fired)
+                                    .arg(traded)
+                                    .arg(check->why)));
+            if (check->fired) {
+                ++fired;
+                // As if the plan ran: the ledger holds what the backtest holds
+                // after the trade, and the plan is done with.
+                QVERIFY(ballast::services::PlanService(f.temp.db(), f.clock).cancel(check->planId, {}).ok());
+                auto [b, e] = quantities(t);
+                f.setHoldings(b, e);
+            }
+        }
+        QCOMPARE(fired, result->rebalances);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPolicyService)
+#include "tst_policyservice.moc"
