@@ -40,14 +40,35 @@ else
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
+failed=()
 if [[ ${#todo[@]} -gt 0 ]]; then
     echo "clang-tidy: checking ${#todo[@]} of ${#files[@]} files"
-    printf '%s\n' "${todo[@]}" | xargs -P "$jobs" -n 2 clang-tidy -p "$build_dir" --quiet
+    # One clang-tidy per file, so that each clean file is known even when
+    # another has a finding: an hour of checking is not lost to one warning.
+    results=$(mktemp -d)
+    trap 'rm -rf "$results"' EXIT
+    export build_dir results
+    printf '%s\n' "${todo[@]}" | xargs -P "$jobs" -I{} bash -c '
+        name=$(printf "%s" "$1" | tr "/" "_")
+        if clang-tidy -p "$build_dir" --quiet "$1"; then touch "$results/ok.$name"; fi' _ {}
+    for file in "${todo[@]}"; do
+        [[ -e $results/ok.$(printf '%s' "$file" | tr '/' '_') ]] || failed+=("$file")
+    done
 fi
-echo "clang-tidy: ${#files[@]} files clean (${#todo[@]} checked now, the rest unchanged since a clean run)"
 
 if [[ $mode == --update || $mode == --all ]]; then
-    # Every file is clean now (xargs fails the script otherwise).
-    printf '%s\n' "$fingerprints" >"$stamps"
-    echo "clang-tidy: recorded ${#files[@]} clean fingerprints in $stamps"
+    # Record every file that is clean now: those not checked (clean before,
+    # unchanged) and those checked without a finding.
+    if [[ ${#failed[@]} -eq 0 ]]; then
+        printf '%s\n' "$fingerprints" >"$stamps"
+    else
+        grep -vF -f <(printf ' %s\n' "${failed[@]}") <<<"$fingerprints" >"$stamps" || true
+    fi
+    echo "clang-tidy: recorded $(wc -l <"$stamps") clean fingerprints in $stamps"
 fi
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+    echo "clang-tidy: findings in ${#failed[@]} file(s): ${failed[*]}" >&2
+    exit 1
+fi
+echo "clang-tidy: ${#files[@]} files clean (${#todo[@]} checked now, the rest unchanged since a clean run)"
