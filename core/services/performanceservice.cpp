@@ -411,6 +411,14 @@ Result<LotsReport> PerformanceService::lots(const QString &asset, std::optional<
     return lotsOf(*basis, asset);
 }
 
+Result<QList<analytics::Lot>> PerformanceService::openLots()
+{
+    auto basis = costBasis(std::nullopt, std::nullopt);
+    if (!basis)
+        return basis.error();
+    return basis->result.openLots;
+}
+
 Result<GainsReport> PerformanceService::gains(const QDateTime &from, const QDateTime &to,
                                               std::optional<CostMethod> method, std::optional<int> longTermDays)
 {

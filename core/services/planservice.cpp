@@ -64,6 +64,8 @@ QString constraintsToJson(const rebalance::PlanConstraints &constraints)
     object.insert(QStringLiteral("order_type"), domain::toText(constraints.orderType));
     if (constraints.fallingGuard)
         object.insert(QStringLiteral("falling_guard"), *constraints.fallingGuard);
+    if (constraints.tax != rebalance::TaxPreferences{})
+        object.insert(QStringLiteral("tax"), constraints.tax.toJson());
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
@@ -80,6 +82,9 @@ rebalance::PlanConstraints constraintsFromJson(const QString &text)
         constraints.excluded.append(value.toString());
     if (object.value(QStringLiteral("order_type")).toString() == QLatin1String("limit"))
         constraints.orderType = domain::OrderType::Limit;
+    // Stored by this program; constraints stored before tax preferences have none.
+    if (auto tax = rebalance::TaxPreferences::fromJson(object.value(QStringLiteral("tax")).toObject()))
+        constraints.tax = *tax;
     return constraints;
 }
 
