@@ -7,6 +7,7 @@
 #include "services/ledger.h"
 #include "services/planbasis.h"
 #include "storage/database.h"
+#include "storage/lotassignmentrepo.h"
 #include "storage/portfoliorepo.h"
 
 #include <QJsonArray>
@@ -303,6 +304,21 @@ Status PlanService::claim(const QString &id)
     return {};
 }
 
+Status PlanService::planLots(const RebalancePlan &plan)
+{
+    storage::LotAssignmentRepo repo(m_db);
+    for (const auto &order : plan.orders) {
+        if (order.side != domain::Side::Sell || order.lots.isEmpty())
+            continue;
+        QList<storage::LotShare> shares;
+        for (const auto &lot : order.lots)
+            shares.append({lot.lotTransactionId, lot.quantity});
+        if (Status stored = repo.plan(plan.clientOrderId(order.line), shares); !stored)
+            return stored;
+    }
+    return {};
+}
+
 QStringList PlanService::accountKeys(const QList<qint64> &accountIds,
                                      const execution::Executor::ExchangeFor &exchangeFor)
 {
@@ -357,7 +373,11 @@ Result<execution::ExecutionSummary> PlanService::execute(const QString &id, cons
     auto lock = execution::ExecutionLock::acquire(m_db.path(), accountKeys(accounts, exchangeFor));
     if (!lock)
         return busy(lock.error());
-    auto summary = executor.execute(*plan, options, progress, cancel, [this, id] { return claim(id); });
+    auto summary = executor.execute(*plan, options, progress, cancel, [this, id, &plan]() -> Status {
+        if (Status claimed = claim(id); !claimed)
+            return claimed;
+        return planLots(*plan);
+    });
     if (!summary || !summary->aborted || !summary->resumed)
         return summary;
 
