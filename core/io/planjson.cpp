@@ -144,7 +144,7 @@ QJsonObject taxJson(const rebalance::PlanTax &tax)
 
 QDateTime timeFrom(Reader &read, const QJsonObject &object, const char *key)
 {
-    const QDateTime time = QDateTime::fromString(read.text(object, key), Qt::ISODateWithMs);
+    QDateTime time = QDateTime::fromString(read.text(object, key), Qt::ISODateWithMs);
     if (!time.isValid())
         read.fail(key);
     return time;

@@ -168,22 +168,22 @@ struct HarvestableLot
 /// lots could not be worked out.
 struct PlanTax
 {
-    bool estimated = false;
-    QString lotSelection; ///< "hifo", "fifo", "least-gain", "long-term"
-    int longTermDays = 365;
     money::Decimal shortTermGain; ///< sum over the sell lines, net of losses
     money::Decimal longTermGain;
     std::optional<money::Decimal> gainBudget;
-    bool budgetBinds = false; ///< the sales were scaled down to stay within the budget
+    std::optional<money::Decimal> harvestLossThreshold;
     double sellScale = 1.0; ///< the share of the wanted sales kept (1 = all)
     /// With a binding budget or kept young lots: the largest distance from
     /// target left after the plan, as a fraction (0.031 = 3.1 pp), and its asset.
     double driftLeft = 0.0;
+    QString lotSelection; ///< "hifo", "fifo", "least-gain", "long-term"
     QString driftLeftAsset;
-    int minLotAgeDays = 0;
-    bool cashFirst = false;
-    std::optional<money::Decimal> harvestLossThreshold;
     QList<HarvestableLot> harvestable;
+    int longTermDays = 365;
+    int minLotAgeDays = 0;
+    bool estimated = false;
+    bool budgetBinds = false; ///< the sales were scaled down to stay within the budget
+    bool cashFirst = false;
 
     [[nodiscard]] money::Decimal gain() const { return shortTermGain + longTermGain; }
     bool operator==(const PlanTax &) const = default;

@@ -3,6 +3,7 @@
 // override that lets it go), cash first, the harvestable-loss list. Every
 // figure below is worked out by hand from the lots in the comments.
 #include "plannerfixture.h"
+#include "rebalance/planapproval.h"
 
 #include <QTest>
 #include <QTimeZone>
@@ -301,6 +302,26 @@ private slots:
         for (const auto &weight : plan.weights)
             QVERIFY2(weight.insideBandAfter(), qPrintable(weight.asset));
         QVERIFY(plan.tax.cashFirst);
+    }
+
+    // An approved subset without the sale realizes nothing.
+    void approvedSubsetKeepsItsOwnGain()
+    {
+        PlanConstraints constraints;
+        constraints.tax.lotSelection = LotSelection::Fifo;
+        constraints.openLots = fiveBtcLots();
+        const RebalancePlan plan = fiveLots().plan({}, constraints);
+        QSet<int> buys;
+        for (const auto &order : plan.orders) {
+            if (order.side == Side::Buy)
+                buys.insert(order.line);
+        }
+        const RebalancePlan subset =
+            ballast::rebalance::PlanApproval::subset(plan, buys, QStringLiteral("PSUB"), plan.createdAt);
+        QCOMPARE(subset.tax.gain(), Decimal());
+        QCOMPARE(ballast::rebalance::PlanApproval::subset(plan, {0, 1}, QStringLiteral("PALL"), plan.createdAt)
+                     .tax.longTermGain,
+                 dec("85"));
     }
 
     // Without lots there is no estimate, and a plan asked for tax limits says why.
