@@ -12,6 +12,10 @@
 class QJsonArray;
 class QNetworkAccessManager;
 
+namespace ballast::rebalance {
+struct TaxPreferences;
+}
+
 namespace ballast::storage {
 class Database;
 }
@@ -96,6 +100,8 @@ private:
     int cmdPlansList(QCommandLineParser &parser);
     int cmdPlansShow(QCommandLineParser &parser);
     int cmdReplan(QCommandLineParser &parser);
+    /// Reads the tax options of `plan` into @p tax; 0, or the exit code of a usage error.
+    int taxOptions(QCommandLineParser &parser, rebalance::TaxPreferences &tax);
 
     // Execution commands (commands_execute.cpp).
     int cmdExecute(QCommandLineParser &parser);

@@ -71,6 +71,58 @@ QString CliOutput::signedPoints(double fraction)
     return (text.startsWith(QLatin1Char('-')) ? text : QStringLiteral("+") + text) + QStringLiteral("pp");
 }
 
+void CliOutput::planTax(const rebalance::RebalancePlan &plan)
+{
+    const rebalance::PlanTax &tax = plan.tax;
+    if (!tax.estimated)
+        return;
+    QList<QStringList> rows;
+    for (const auto &order : plan.orders) {
+        for (const auto &lot : order.lots) {
+            rows.append({QString::number(order.line), order.disposedAsset, QString::number(lot.lotTransactionId),
+                         lot.acquired.toUTC().toString(Qt::ISODate), lot.quantity.toString(), lot.cost.toFixed(2),
+                         lot.proceeds.toFixed(2), lot.gain.toFixed(2),
+                         lot.longTerm ? QStringLiteral("long") : QStringLiteral("short")});
+        }
+        if (order.uncovered.isPositive()) {
+            rows.append({QString::number(order.line), order.disposedAsset, QStringLiteral("-"), QString(),
+                         order.uncovered.toString(), QStringLiteral("?"), QString(), QStringLiteral("?"), QString()});
+        }
+    }
+    if (!rows.isEmpty()) {
+        line(QStringLiteral("\nLots sold (%1, long term after %2 days):").arg(tax.lotSelection).arg(tax.longTermDays));
+        table({QStringLiteral(">LINE"), QStringLiteral("ASSET"), QStringLiteral(">LOT"), QStringLiteral("ACQUIRED"),
+               QStringLiteral(">QUANTITY"), QStringLiteral(">COST"), QStringLiteral(">PROCEEDS"),
+               QStringLiteral(">GAIN"), QStringLiteral("TERM")},
+              rows);
+    }
+    line(QStringLiteral("Estimated realized gain %1 %2: short term %3, long term %4%5")
+             .arg(tax.gain().toFixed(2), plan.quote, tax.shortTermGain.toFixed(2), tax.longTermGain.toFixed(2),
+                  tax.gainBudget
+                      ? QStringLiteral(" (budget %1%2)")
+                            .arg(tax.gainBudget->toString(), tax.budgetBinds ? QStringLiteral(", binds") : QString())
+                      : QString()));
+    if (tax.harvestLossThreshold) {
+        if (tax.harvestable.isEmpty()) {
+            line(QStringLiteral("Harvestable losses: none above %1 %2.")
+                     .arg(tax.harvestLossThreshold->toString(), plan.quote));
+            return;
+        }
+        line(QStringLiteral("\nHarvestable losses (not in the plan; sold only if you add them):"));
+        QList<QStringList> harvest;
+        for (const auto &lot : tax.harvestable) {
+            harvest.append({lot.account, lot.asset, QString::number(lot.lotTransactionId),
+                            lot.acquired.toUTC().toString(Qt::ISODate), lot.quantity.toString(), lot.cost.toFixed(2),
+                            lot.value.toFixed(2), lot.loss.toFixed(2),
+                            lot.longTerm ? QStringLiteral("long") : QStringLiteral("short")});
+        }
+        table({QStringLiteral("ACCOUNT"), QStringLiteral("ASSET"), QStringLiteral(">LOT"), QStringLiteral("ACQUIRED"),
+               QStringLiteral(">QUANTITY"), QStringLiteral(">COST"), QStringLiteral(">VALUE"), QStringLiteral(">LOSS"),
+               QStringLiteral("TERM")},
+              harvest);
+    }
+}
+
 void CliOutput::plan(const rebalance::RebalancePlan &plan)
 {
     line(QStringLiteral("Plan %1 for \"%2\" (%3), valued at %4%5")
@@ -113,6 +165,7 @@ void CliOutput::plan(const rebalance::RebalancePlan &plan)
     line(QStringLiteral("\nFees %1 %2, turnover %3, value %4 -> %5 %2")
              .arg(plan.feesTotal.toString(), plan.quote, percent(plan.turnover), plan.valueBefore.toFixed(2),
                   plan.valueAfter.toFixed(2)));
+    planTax(plan);
     for (const QString &note : plan.notes)
         line(QStringLiteral("Note: ") + note);
 }

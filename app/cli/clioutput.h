@@ -25,6 +25,8 @@ public:
     static QString signedPoints(double fraction);
     /// A plan as a person reads it: orders, what is left out, weights after, totals.
     static void plan(const rebalance::RebalancePlan &plan);
+    /// The lots the plan's sales take, the estimated gain and the harvestable losses.
+    static void planTax(const rebalance::RebalancePlan &plan);
 };
 
 } // namespace ballast::cli

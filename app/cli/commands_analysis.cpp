@@ -87,6 +87,58 @@ QJsonObject metricsJson(const analytics::MetricsResult &metrics, double finalVal
                        {QStringLiteral("bars"), bars}};
 }
 
+/// --tax-rate and --tax-lots of backtest and sweep: none without a rate.
+Result<std::optional<backtest::BacktestTax>> taxOption(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("tax-rate"))) {
+        if (parser.isSet(QStringLiteral("tax-lots")))
+            return makeError(QStringLiteral("cli.usage"), QStringLiteral("--tax-lots needs --tax-rate"));
+        return std::optional<backtest::BacktestTax>();
+    }
+    auto rate = numbers::parseFraction(parser.value(QStringLiteral("tax-rate")), QStringLiteral("--tax-rate"),
+                                       numbers::Range{0.0, 1.0, false, true});
+    if (!rate)
+        return rate.error();
+    backtest::BacktestTax tax;
+    tax.rate = *rate;
+    if (parser.isSet(QStringLiteral("tax-lots"))) {
+        const QString text = parser.value(QStringLiteral("tax-lots"));
+        const auto method = analytics::costMethodFromName(text);
+        if (!method) {
+            return makeError(QStringLiteral("cli.usage"),
+                             QStringLiteral("--tax-lots \"%1\": expected fifo, lifo, hifo or average").arg(text));
+        }
+        tax.method = *method;
+    }
+    return std::optional<backtest::BacktestTax>(tax);
+}
+
+void addTaxOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("tax-rate"),
+                 QStringLiteral("Count tax: a flat rate on net realized gains (0.25 or 25%); adds after-tax "
+                                "columns."),
+                 QStringLiteral("FRACTION")});
+    p.addOption({QStringLiteral("tax-lots"),
+                 QStringLiteral("Which lots the backtest's sales take for tax: fifo (default), lifo, hifo or "
+                                "average."),
+                 QStringLiteral("METHOD")});
+}
+
+/// The after-tax figures of a taxed run, strategy or buy-and-hold.
+void insertTax(QJsonObject &object, const backtest::BacktestResult &result, bool buyAndHold)
+{
+    if (!result.taxed)
+        return;
+    object.insert(QStringLiteral("final_value_after_tax"),
+                  buyAndHold ? result.buyAndHoldFinalValueAfterTax : result.finalValueAfterTax);
+    object.insert(QStringLiteral("cagr_after_tax"), buyAndHold ? result.buyAndHoldCagrAfterTax : result.cagrAfterTax);
+    if (!buyAndHold) {
+        object.insert(QStringLiteral("tax_paid"), result.taxPaid);
+        object.insert(QStringLiteral("realized_gain"), result.realizedGain);
+    }
+}
+
 bool isCash(const QString &symbol)
 {
     const auto asset = domain::AssetCatalog::find(symbol);
@@ -201,6 +253,7 @@ void Cli::registerAnalysisCommands()
                           QStringLiteral("Use the stored policy of the portfolio (--db, --portfolio): its rule, "
                                          "bands, excluded assets and falling guard, and its targets unless "
                                          "--weights is given; not with --rebalance.")});
+             addTaxOptions(p);
          },
          &Cli::cmdBacktest, false});
     m_commands.append(
@@ -222,6 +275,7 @@ void Cli::registerAnalysisCommands()
                           QStringLiteral("BPS"), QStringLiteral("10")});
              p.addOption({QStringLiteral("from"), QStringLiteral("First date, inclusive."), QStringLiteral("DATE")});
              p.addOption({QStringLiteral("to"), QStringLiteral("Last date, inclusive."), QStringLiteral("DATE")});
+             addTaxOptions(p);
          },
          &Cli::cmdSweep, false});
     m_commands.append(
@@ -349,6 +403,9 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     auto capital = numberOption(parser, QStringLiteral("capital"), 10000, 1e-9, 1e15);
     if (!fee || !slippage || !capital)
         return usageError((!fee ? fee.error() : !slippage ? slippage.error() : capital.error()).message);
+    auto tax = taxOption(parser);
+    if (!tax)
+        return usageError(tax.error().message);
 
     // Weights: "BTC=0.6,ETH=0.4" or percentages; stablecoins without a file are cash.
     QList<std::pair<QString, money::Decimal>> weights;
@@ -423,6 +480,7 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     config.feeRate = *fee / 10000.0;
     config.slippageRate = *slippage / 10000.0;
     config.capital = *capital;
+    config.tax = *tax;
     auto result = backtest::Backtester::run(*data, config);
     if (!result)
         return fail(result.error());
@@ -451,8 +509,11 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     if (json()) {
         QJsonObject object = metricsJson(result->metrics, result->finalValue, result->feesPaid, result->turnover,
                                          result->rebalances, result->bars);
-        object.insert(QStringLiteral("buy_and_hold"),
-                      metricsJson(result->buyAndHoldMetrics, result->buyAndHoldFinalValue, 0.0, 0.0, 0, result->bars));
+        insertTax(object, *result, false);
+        QJsonObject hold =
+            metricsJson(result->buyAndHoldMetrics, result->buyAndHoldFinalValue, 0.0, 0.0, 0, result->bars);
+        insertTax(hold, *result, true);
+        object.insert(QStringLiteral("buy_and_hold"), hold);
         object.insert(QStringLiteral("rebalancing_premium"), result->rebalancingPremium());
         object.insert(QStringLiteral("rule"), config.label);
         object.insert(QStringLiteral("first_bar"),
@@ -481,18 +542,27 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
                  QDateTime::fromMSecsSinceEpoch(data->times.back(), QTimeZone::utc()).date().toString(Qt::ISODate)));
     auto pct = [](double value) { return CliOutput::percent(value); };
     auto num = [](double value) { return QString::number(value, 'f', 2); };
+    QList<QStringList> metricRows{
+        {QStringLiteral("final value"), num(result->finalValue), num(result->buyAndHoldFinalValue)},
+        {QStringLiteral("total return"), pct(m.totalReturn), pct(b.totalReturn)},
+        {QStringLiteral("CAGR"), pct(m.cagr), pct(b.cagr)},
+        {QStringLiteral("volatility"), pct(m.volatility), pct(b.volatility)},
+        {QStringLiteral("Sharpe"), num(m.sharpe), num(b.sharpe)},
+        {QStringLiteral("Sortino"), num(m.sortino), num(b.sortino)},
+        {QStringLiteral("max drawdown"), pct(m.maxDrawdown), pct(b.maxDrawdown)},
+        {QStringLiteral("Calmar"), num(m.calmar), num(b.calmar)},
+        {QStringLiteral("rebalances"), QString::number(result->rebalances), QStringLiteral("0")},
+        {QStringLiteral("fees paid"), num(result->feesPaid), QStringLiteral("0.00")},
+        {QStringLiteral("turnover"), pct(result->turnover), pct(0)}};
+    if (result->taxed) {
+        metricRows.append({QStringLiteral("tax paid"), num(result->taxPaid), QStringLiteral("0.00")});
+        metricRows.append({QStringLiteral("after-tax final value"), num(result->finalValueAfterTax),
+                           num(result->buyAndHoldFinalValueAfterTax)});
+        metricRows.append(
+            {QStringLiteral("after-tax CAGR"), pct(result->cagrAfterTax), pct(result->buyAndHoldCagrAfterTax)});
+    }
     CliOutput::table({QStringLiteral("METRIC"), QStringLiteral(">STRATEGY"), QStringLiteral(">BUY AND HOLD")},
-                     {{QStringLiteral("final value"), num(result->finalValue), num(result->buyAndHoldFinalValue)},
-                      {QStringLiteral("total return"), pct(m.totalReturn), pct(b.totalReturn)},
-                      {QStringLiteral("CAGR"), pct(m.cagr), pct(b.cagr)},
-                      {QStringLiteral("volatility"), pct(m.volatility), pct(b.volatility)},
-                      {QStringLiteral("Sharpe"), num(m.sharpe), num(b.sharpe)},
-                      {QStringLiteral("Sortino"), num(m.sortino), num(b.sortino)},
-                      {QStringLiteral("max drawdown"), pct(m.maxDrawdown), pct(b.maxDrawdown)},
-                      {QStringLiteral("Calmar"), num(m.calmar), num(b.calmar)},
-                      {QStringLiteral("rebalances"), QString::number(result->rebalances), QStringLiteral("0")},
-                      {QStringLiteral("fees paid"), num(result->feesPaid), QStringLiteral("0.00")},
-                      {QStringLiteral("turnover"), pct(result->turnover), pct(0)}});
+                     metricRows);
     CliOutput::line(
         QStringLiteral("Rebalancing premium: %1").arg(CliOutput::signedPoints(result->rebalancingPremium())));
     for (const auto &alert : result->alerts)
@@ -510,6 +580,9 @@ int Cli::cmdSweep(QCommandLineParser &parser)
     auto fee = numberOption(parser, QStringLiteral("fee-bps"), 10, 0, 10000);
     if (!from || !to || !fee)
         return usageError((!from ? from.error() : !to ? to.error() : fee.error()).message);
+    auto tax = taxOption(parser);
+    if (!tax)
+        return usageError(tax.error().message);
     QList<rebalance::Trigger> rules;
     for (const QString &text : parser.values(QStringLiteral("rule"))) {
         auto rule = text == QLatin1String("none") ? Result<rebalance::Trigger>(rebalance::Trigger::none())
@@ -567,6 +640,7 @@ int Cli::cmdSweep(QCommandLineParser &parser)
 
     backtest::BacktestConfig base;
     base.feeRate = *fee / 10000.0;
+    base.tax = *tax;
     base.recordCurves = false;
     base.recordTrades = false;
     const auto configs = backtest::Sweep::grid(base, rules, weightSets);
@@ -586,20 +660,35 @@ int Cli::cmdSweep(QCommandLineParser &parser)
                                          result.rebalances, result.bars);
         object.insert(QStringLiteral("label"), result.label);
         object.insert(QStringLiteral("rebalancing_premium"), result.rebalancingPremium());
+        insertTax(object, result, false);
         list.append(object);
-        rows.append({result.label, QString::number(result.finalValue, 'f', 2), CliOutput::percent(result.metrics.cagr),
-                     CliOutput::percent(result.metrics.volatility), QString::number(result.metrics.sharpe, 'f', 2),
-                     CliOutput::percent(result.metrics.maxDrawdown), QString::number(result.rebalances),
-                     QString::number(result.feesPaid, 'f', 2), CliOutput::signedPoints(result.rebalancingPremium())});
+        QStringList row{result.label,
+                        QString::number(result.finalValue, 'f', 2),
+                        CliOutput::percent(result.metrics.cagr),
+                        CliOutput::percent(result.metrics.volatility),
+                        QString::number(result.metrics.sharpe, 'f', 2),
+                        CliOutput::percent(result.metrics.maxDrawdown),
+                        QString::number(result.rebalances),
+                        QString::number(result.feesPaid, 'f', 2),
+                        CliOutput::signedPoints(result.rebalancingPremium())};
+        if (result.taxed) {
+            row.append(QString::number(result.finalValueAfterTax, 'f', 2));
+            row.append(CliOutput::percent(result.cagrAfterTax));
+        }
+        rows.append(row);
     }
     if (json()) {
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("runs"), list}}));
         return 0;
     }
-    CliOutput::table({QStringLiteral("RUN"), QStringLiteral(">FINAL"), QStringLiteral(">CAGR"), QStringLiteral(">VOL"),
-                      QStringLiteral(">SHARPE"), QStringLiteral(">MAX DD"), QStringLiteral(">REBALANCES"),
-                      QStringLiteral(">FEES"), QStringLiteral(">VS HOLD")},
-                     rows);
+    QStringList header{QStringLiteral("RUN"),         QStringLiteral(">FINAL"),  QStringLiteral(">CAGR"),
+                       QStringLiteral(">VOL"),        QStringLiteral(">SHARPE"), QStringLiteral(">MAX DD"),
+                       QStringLiteral(">REBALANCES"), QStringLiteral(">FEES"),   QStringLiteral(">VS HOLD")};
+    if (tax->has_value()) {
+        header.append(QStringLiteral(">AFTER TAX"));
+        header.append(QStringLiteral(">CAGR AFTER TAX"));
+    }
+    CliOutput::table(header, rows);
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "common/numberparse.h"
 #include "domain/assetcatalog.h"
 #include "io/planjson.h"
+#include "rebalance/taxpreferences.h"
 #include "services/planservice.h"
 #include "storage/database.h"
 
@@ -19,7 +20,54 @@ Result<double> parseFraction(const QString &option, const QString &text)
     return numbers::parseFraction(text, QStringLiteral("--") + option, numbers::Range::leftOpen(0.0, 1.0));
 }
 
+/// Reads --DAYS options: whole days from 0 to 36500.
+Result<qint64> parseDays(const QString &option, const QString &text)
+{
+    return numbers::parseInteger(text, QStringLiteral("--") + option, 0, 36500);
+}
+
 } // namespace
+
+int Cli::taxOptions(QCommandLineParser &parser, rebalance::TaxPreferences &tax)
+{
+    if (parser.isSet(QStringLiteral("lot-selection"))) {
+        const QString text = parser.value(QStringLiteral("lot-selection"));
+        const auto selection = rebalance::lotSelectionFromName(text);
+        if (!selection) {
+            return usageError(
+                QStringLiteral("--lot-selection \"%1\": expected hifo, fifo, least-gain or long-term").arg(text));
+        }
+        tax.lotSelection = *selection;
+    }
+    for (const auto &[option, target] : {std::pair{QStringLiteral("long-term-days"), &tax.longTermDays},
+                                         std::pair{QStringLiteral("min-lot-age"), &tax.minLotAgeDays}}) {
+        if (!parser.isSet(option))
+            continue;
+        auto days = parseDays(option, parser.value(option));
+        if (!days)
+            return usageError(days.error().message);
+        *target = static_cast<int>(*days);
+    }
+    for (const auto &[option, target] : {std::pair{QStringLiteral("max-gain"), &tax.maxRealizedGain},
+                                         std::pair{QStringLiteral("harvest-threshold"), &tax.harvestLossThreshold}}) {
+        if (!parser.isSet(option))
+            continue;
+        auto value =
+            numbers::parseAmount(parser.value(option), QStringLiteral("--") + option, numbers::Sign::NonNegative);
+        if (!value)
+            return usageError(value.error().message);
+        *target = *value;
+    }
+    if (parser.isSet(QStringLiteral("young-lot-override"))) {
+        auto value = numbers::parseFraction(parser.value(QStringLiteral("young-lot-override")),
+                                            QStringLiteral("--young-lot-override"), numbers::Range::closed(0.0, 1.0));
+        if (!value)
+            return usageError(value.error().message);
+        tax.youngLotOverride = *value;
+    }
+    tax.cashFirst = parser.isSet(QStringLiteral("cash-first"));
+    return 0;
+}
 
 void Cli::registerPlanCommands()
 {
@@ -49,6 +97,27 @@ void Cli::registerPlanCommands()
              p.addOption({QStringLiteral("order-type"),
                           QStringLiteral("market (default) or limit (at the valuation price, on the tick)."),
                           QStringLiteral("TYPE"), QStringLiteral("market")});
+             p.addOption({QStringLiteral("lot-selection"),
+                          QStringLiteral("Which lots sales take: hifo (default), fifo, least-gain or long-term."),
+                          QStringLiteral("METHOD")});
+             p.addOption({QStringLiteral("long-term-days"),
+                          QStringLiteral("A lot held more than this many days is long term (default 365)."),
+                          QStringLiteral("DAYS")});
+             p.addOption({QStringLiteral("max-gain"),
+                          QStringLiteral("Gain budget: the most net gain the plan may realize, in the quote "
+                                         "currency; sales are scaled down to stay within it."),
+                          QStringLiteral("AMOUNT")});
+             p.addOption({QStringLiteral("min-lot-age"),
+                          QStringLiteral("Do not sell lots younger than this many days ..."), QStringLiteral("DAYS")});
+             p.addOption({QStringLiteral("young-lot-override"),
+                          QStringLiteral("... unless the asset is outside its band by more than this (0.05 or 5%)."),
+                          QStringLiteral("FRACTION")});
+             p.addOption({QStringLiteral("cash-first"),
+                          QStringLiteral("Buy with the spare cash first; sell only what is still outside its band.")});
+             p.addOption({QStringLiteral("harvest-threshold"),
+                          QStringLiteral("List lots whose sale would realize a loss above this amount beside the "
+                                         "plan (never sold by it)."),
+                          QStringLiteral("AMOUNT")});
          },
          &Cli::cmdPlan});
     m_commands.append({QStringLiteral("plans list"), QStringLiteral("List the stored plans, newest first."), QString(),
@@ -104,6 +173,9 @@ int Cli::cmdPlan(QCommandLineParser &parser)
         constraints.orderType = domain::OrderType::Limit;
     else if (type != QLatin1String("market"))
         return usageError(QStringLiteral("--order-type \"%1\": expected market or limit").arg(type));
+
+    if (int bad = taxOptions(parser, constraints.tax); bad != 0)
+        return bad;
 
     auto plan = services::PlanService(db(), clock()).propose(portfolioName(), *mode, constraints);
     if (!plan)

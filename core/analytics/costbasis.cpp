@@ -297,6 +297,47 @@ private:
         pos.total -= quantity;
     }
 
+    /// Like take(), but the lots named by @p shares first (specific
+    /// identification), each as far as it is still in @p pos; the rest in
+    /// the method's order.
+    static void takeAssigned(Position &pos, const QList<LotAssignment> &shares, const Decimal &quantity,
+                             std::vector<Piece> &out)
+    {
+        out.clear();
+        Decimal left = quantity;
+        for (const LotAssignment &share : shares) {
+            Decimal want = Decimal::min(share.quantity, left);
+            for (auto it = pos.lots.begin(); it != pos.lots.end() && want.isPositive();) {
+                Piece &lot = it->piece;
+                if (lot.transactionId != share.lotTransactionId) {
+                    ++it;
+                    continue;
+                }
+                if (lot.quantity <= want) {
+                    want -= lot.quantity;
+                    left -= lot.quantity;
+                    out.push_back(lot);
+                    it = pos.lots.erase(it);
+                    continue;
+                }
+                Piece part = lot;
+                part.quantity = want;
+                part.cost = proportion(lot.cost, want, lot.quantity);
+                lot.quantity -= want;
+                lot.cost -= part.cost;
+                out.push_back(part);
+                left -= want;
+                want = Decimal();
+            }
+        }
+        pos.total -= quantity - left;
+        if (left.isPositive()) {
+            std::vector<Piece> rest;
+            take(pos, left, rest);
+            out.insert(out.end(), rest.begin(), rest.end());
+        }
+    }
+
     /// Records the disposal of @p pieces, sharing @p proceeds over them by quantity.
     void record(Book &book, const std::vector<Piece> &pieces, const Transaction &tx, const QString &asset,
                 DisposalKind kind, const Decimal &proceeds, bool proceedsUnknown) const
@@ -343,8 +384,14 @@ private:
         if (held < quantity)
             return oversold(tx, asset, quantity, held);
         const bool quote = isQuote(asset);
+        const auto assigned = kind == DisposalKind::Sale && asset == tx.asset ? m_options.assignments.constFind(tx.id)
+                                                                              : m_options.assignments.cend();
         for (Book &book : m_books) {
-            take(book.positions[id], quantity, book.scratch);
+            Position &pos = book.positions[id];
+            if (assigned != m_options.assignments.cend() && !pos.pooled)
+                takeAssigned(pos, *assigned, quantity, book.scratch);
+            else
+                take(pos, quantity, book.scratch);
             record(book, book.scratch, tx, asset, kind, quote ? quantity : proceeds, proceedsUnknown && !quote);
         }
         return {};

@@ -23,6 +23,15 @@ enum class CostMethod { Fifo, Lifo, Hifo, Average };
 /// asset, whose value the transaction itself does not carry.
 using PriceAt = std::function<std::optional<money::Decimal>(const QString &asset, const QDateTime &time)>;
 
+/// Specific identification: a quantity of the lot opened by transaction
+/// @c lotTransactionId that a sale is to take.
+struct LotAssignment
+{
+    qint64 lotTransactionId = 0;
+    money::Decimal quantity;
+    bool operator==(const LotAssignment &) const = default;
+};
+
 struct CostBasisOptions
 {
     CostMethod method = CostMethod::Fifo;
@@ -30,6 +39,10 @@ struct CostBasisOptions
     bool feesIntoBasis = true; ///< trade fees raise the cost of a buy and lower the proceeds of a sale
     int longTermDays = 365; ///< a disposal is long term when held MORE than this many days
     PriceAt priceAt; ///< optional; needed for trades and fees that do not involve the quote asset
+    /// Sale transaction id -> the lots it took (an executed plan's sell line).
+    /// Such a sale takes those lots first, as far as they are still open on
+    /// its account and network, then the rest by the method; Average ignores it.
+    QHash<qint64, QList<LotAssignment>> assignments;
 };
 
 /// An open lot: a quantity of one asset on one account and network, with what

@@ -7,6 +7,7 @@
 #include <QTimeZone>
 
 #include <cmath>
+#include <deque>
 #include <memory>
 
 namespace ballast::backtest {
@@ -16,6 +17,109 @@ namespace {
 QString dateOf(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODate);
+}
+
+/// The lots of a taxed backtest, in doubles like the rest of the replay.
+class TaxBook
+{
+public:
+    TaxBook(std::size_t assets, analytics::CostMethod method)
+        : m_lots(assets)
+        , m_method(method)
+    {
+    }
+
+    void buy(std::size_t asset, double quantity, double price)
+    {
+        if (quantity <= 0.0)
+            return;
+        std::deque<Lot> &lots = m_lots[asset];
+        if (m_method == analytics::CostMethod::Average && !lots.empty()) {
+            lots.front().quantity += quantity;
+            lots.front().cost += quantity * price;
+            return;
+        }
+        lots.push_back({quantity, quantity * price});
+    }
+
+    /// Takes @p quantity by the method; returns the gain at @p price.
+    double sell(std::size_t asset, double quantity, double price)
+    {
+        std::deque<Lot> &lots = m_lots[asset];
+        double gain = 0.0;
+        while (quantity > 0.0 && !lots.empty()) {
+            const std::size_t at = next(lots);
+            Lot &lot = lots[at];
+            const double part = std::min(quantity, lot.quantity);
+            const double cost = lot.quantity > 0.0 ? lot.cost * part / lot.quantity : 0.0;
+            gain += part * price - cost;
+            lot.quantity -= part;
+            lot.cost -= cost;
+            quantity -= part;
+            if (lot.quantity <= 1e-15)
+                lots.erase(lots.begin() + static_cast<std::ptrdiff_t>(at));
+        }
+        return gain;
+    }
+
+    void scale(double factor)
+    {
+        for (auto &lots : m_lots) {
+            for (Lot &lot : lots) {
+                lot.quantity *= factor;
+                lot.cost *= factor;
+            }
+        }
+    }
+
+    [[nodiscard]] double cost() const
+    {
+        double total = 0.0;
+        for (const auto &lots : m_lots) {
+            for (const Lot &lot : lots)
+                total += lot.cost;
+        }
+        return total;
+    }
+
+private:
+    struct Lot
+    {
+        double quantity = 0.0;
+        double cost = 0.0;
+    };
+
+    /// The lot the method sells next: lots are kept in the order they were bought.
+    [[nodiscard]] std::size_t next(const std::deque<Lot> &lots) const
+    {
+        switch (m_method) {
+        case analytics::CostMethod::Fifo:
+        case analytics::CostMethod::Average:
+            return 0;
+        case analytics::CostMethod::Lifo:
+            return lots.size() - 1;
+        case analytics::CostMethod::Hifo: {
+            std::size_t best = 0;
+            for (std::size_t i = 1; i < lots.size(); ++i) {
+                if (lots[i].cost * lots[best].quantity > lots[best].cost * lots[i].quantity)
+                    best = i;
+            }
+            return best;
+        }
+        }
+        return 0;
+    }
+
+    std::vector<std::deque<Lot>> m_lots;
+    analytics::CostMethod m_method;
+};
+
+/// Compound annual growth from @p capital to @p value over @p days (Metrics' formula).
+double cagrOf(double capital, double value, double days)
+{
+    if (!(capital > 0.0) || !(days > 0.0))
+        return 0.0;
+    return std::pow(value / capital, 365.0 / days) - 1.0;
 }
 
 } // namespace
@@ -42,6 +146,9 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                          QStringLiteral("weights sum to %1, not 1").arg(sum, 0, 'g', 12));
     if (!(config.capital > 0.0))
         return makeError(QStringLiteral("backtest.capital"), QStringLiteral("the capital must be above zero"));
+    if (config.tax && !(config.tax->rate >= 0.0 && config.tax->rate < 1.0))
+        return makeError(QStringLiteral("backtest.tax"),
+                         QStringLiteral("the tax rate must be from 0 up to (not including) 1, e.g. 0.25 for 25 %"));
     std::vector<double> halfWidths = config.halfWidths;
     if (halfWidths.size() != n)
         halfWidths.assign(n, 0.05);
@@ -115,9 +222,15 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
 
     std::vector<double> quantities(n);
     std::vector<double> held(n);
+    std::optional<TaxBook> book;
+    if (config.tax)
+        book.emplace(n, config.tax->method);
+    double carried = 0.0; // net realized loss not yet set against a gain (negative)
     for (std::size_t i = 0; i < n; ++i) {
         quantities[i] = config.capital * config.targets[i] / data.close(0, i);
         held[i] = quantities[i];
+        if (book)
+            book->buy(i, quantities[i], data.close(0, i));
     }
     std::vector<double> values(n);
     std::vector<double> weights(n);
@@ -238,10 +351,18 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         if (config.trigger.fires(input)) {
             const double post = rebalance::RebalanceMath::postTradeValue(values, effective, costRates);
             double traded = 0.0;
+            double gain = 0.0;
             for (std::size_t i = 0; i < n; ++i) {
                 const double target = effective[i] * post;
                 const double trade = target - values[i];
                 traded += std::abs(trade);
+                if (book) {
+                    const double change = target / prices[i] - quantities[i];
+                    if (change < 0.0)
+                        gain += book->sell(i, -change, prices[i]);
+                    else
+                        book->buy(i, change, prices[i]);
+                }
                 quantities[i] = target / prices[i];
                 weights[i] = post > 0.0 ? target / post : 0.0;
                 if (config.recordTrades && std::abs(trade) > 1e-9 * value)
@@ -249,6 +370,25 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
             }
             result.feesPaid += value - post;
             result.turnover += value > 0.0 ? traded / (2.0 * value) : 0.0;
+            if (book) {
+                // Tax T on the gain g plus the slice's own gain T x u (u: the
+                // share of the value that is unrealized gain): T = r (g + T u).
+                const double rate = config.tax->rate;
+                const double taxable = gain + carried;
+                const double u = post > 0.0 ? (post - book->cost()) / post : 0.0;
+                double tax = 0.0;
+                if (taxable > 0.0 && post > 0.0)
+                    tax = std::min(post, rate * taxable / (1.0 - rate * u));
+                carried = taxable > 0.0 ? 0.0 : taxable;
+                if (tax > 0.0) {
+                    const double keep = 1.0 - tax / post;
+                    for (double &quantity : quantities)
+                        quantity *= keep;
+                    book->scale(keep);
+                }
+                result.taxPaid += tax;
+                result.realizedGain += gain + tax * u;
+            }
             ++result.rebalances;
             lastRebalance = now;
         }
@@ -260,6 +400,18 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     result.buyAndHoldMetrics = analytics::Metrics::compute(result.buyAndHold, data.barsPerDay);
     result.finalValue = result.equity.back().value;
     result.buyAndHoldFinalValue = result.buyAndHold.back().value;
+    if (book) {
+        // After tax: what selling everything at the last close would owe.
+        const double rate = config.tax->rate;
+        result.taxed = true;
+        result.finalValueAfterTax =
+            result.finalValue - rate * std::max(0.0, result.finalValue - book->cost() + carried);
+        result.buyAndHoldFinalValueAfterTax =
+            result.buyAndHoldFinalValue - rate * std::max(0.0, result.buyAndHoldFinalValue - config.capital);
+        result.cagrAfterTax = cagrOf(config.capital, result.finalValueAfterTax, result.metrics.days);
+        result.buyAndHoldCagrAfterTax =
+            cagrOf(config.capital, result.buyAndHoldFinalValueAfterTax, result.metrics.days);
+    }
     if (!config.recordCurves) {
         // Release the memory: "= {}" would pick operator=(initializer_list)
         // and keep the capacity, 1.5 MB per run of hourly bars in a sweep.

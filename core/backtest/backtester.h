@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analytics/costbasis.h"
 #include "analytics/metrics.h"
 #include "backtest/backtestdata.h"
 #include "common/result.h"
@@ -36,6 +37,16 @@ struct OverlayConfig
     int longWindow = 365;
 };
 
+/// Tax in a backtest: a flat rate on net realized gains, with the lots sales
+/// take chosen by a cost method. The tax of a rebalance is paid at once by
+/// selling an equal slice of every lot (the weights stay on target); that
+/// slice's own gain is taxed in the same step. Net losses carry forward.
+struct BacktestTax
+{
+    double rate = 0.0; ///< 0.25 = 25 % of the gain
+    analytics::CostMethod method = analytics::CostMethod::Fifo;
+};
+
 /// One backtest: targets, rule, costs and overlays.
 struct BacktestConfig
 {
@@ -52,6 +63,7 @@ struct BacktestConfig
     int correlationWindow = 90;
     bool recordCurves = true; ///< equity, buy-and-hold and weights over time
     bool recordTrades = true;
+    std::optional<BacktestTax> tax; ///< none: gains are not taxed
 };
 
 struct BacktestTrade
@@ -87,6 +99,17 @@ struct BacktestResult
     double turnover = 0.0; ///< sum over rebalances of traded value / (2 x value), one-way
     double finalValue = 0.0;
     double buyAndHoldFinalValue = 0.0;
+    /// With tax: what the run paid (already out of its equity), the gains it
+    /// realized, and the values after the tax a sale of everything at the
+    /// last close would owe (after-tax CAGR from those), for the strategy and
+    /// for buy-and-hold, so that rules compare after tax.
+    bool taxed = false;
+    double taxPaid = 0.0;
+    double realizedGain = 0.0;
+    double finalValueAfterTax = 0.0;
+    double cagrAfterTax = 0.0;
+    double buyAndHoldFinalValueAfterTax = 0.0;
+    double buyAndHoldCagrAfterTax = 0.0;
 
     /// Strategy total return minus buy-and-hold total return.
     [[nodiscard]] double rebalancingPremium() const { return metrics.totalReturn - buyAndHoldMetrics.totalReturn; }

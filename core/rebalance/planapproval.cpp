@@ -73,6 +73,13 @@ RebalancePlan PlanApproval::subset(const RebalancePlan &proposed, const QSet<int
         weight.quantityAfter += quantityShift.value(weight.asset);
         weight.after = total > 0.0 ? weight.valueAfter.toDouble() / total : 0.0;
     }
+    // The estimated gain is the kept sales' (the harvest list stays as proposed).
+    plan.tax.shortTermGain = Decimal();
+    plan.tax.longTermGain = Decimal();
+    for (const PlannedOrder &order : plan.orders) {
+        plan.tax.shortTermGain += order.shortTermGain;
+        plan.tax.longTermGain += order.longTermGain;
+    }
     plan.notes.append(QStringLiteral("approved %1 of %2 line(s) of plan %3; not approved: %4")
                           .arg(plan.orders.size())
                           .arg(proposed.orders.size())

@@ -146,12 +146,13 @@ class PlanBuilder
 {
 public:
     PlanBuilder(const Snapshot &snapshot, const domain::Portfolio &portfolio, const QList<Venue> &venues,
-                const PlanMode &mode, const PlanConstraints &constraints)
+                const PlanMode &mode, const PlanConstraints &constraints, double sellScale)
         : m_snapshot(snapshot)
         , m_portfolio(portfolio)
         , m_mode(mode)
         , m_constraints(constraints)
         , m_quote(snapshot.quote())
+        , m_sellScale(sellScale)
     {
         m_venues.reserve(static_cast<std::size_t>(venues.size()));
         for (const Venue &venue : venues) {
@@ -185,6 +186,16 @@ private:
     void desiredInvest();
     void desiredWithdraw();
     void applyConstraints();
+    /// Cash first: the spare cash buys first; then only what is still outside
+    /// its band is traded, to just inside the band's edge.
+    void cashFirst();
+    /// The young lots kept per account and asset (tax.minLotAgeDays).
+    void youngLots();
+    [[nodiscard]] bool isYoung(const analytics::Lot &lot) const;
+    /// What @p venue may sell of @p symbol: its balance less the young lots kept.
+    [[nodiscard]] Decimal sellable(const VenueState &venue, const QString &symbol) const;
+    /// The lots each sale takes, the gains, the harvestable losses.
+    void estimateTax();
     void directPairs();
     void sells();
     void buys();
@@ -217,6 +228,9 @@ private:
     const PlanMode &m_mode;
     const PlanConstraints &m_constraints;
     QString m_quote;
+    double m_sellScale = 1.0; ///< the share of every wanted sale kept (the gain budget)
+    QHash<std::pair<qint64, QString>, Decimal> m_young; ///< (account, asset) -> young quantity kept
+    QSet<QString> m_youngReleased; ///< assets far enough outside their band to sell young lots
     std::vector<VenueState> m_venues;
     std::vector<AssetState> m_assets;
     int m_quoteIndex = -1;
@@ -662,7 +676,7 @@ void PlanBuilder::directPairs()
                 const double viaQuote = seller.cheapestFee + buyer.cheapestFee;
                 if (market->takerFee.toDouble() >= viaQuote)
                     continue;
-                const double have = venue.balance.value(seller.symbol).toDouble() * seller.priceD;
+                const double have = sellable(venue, seller.symbol).toDouble() * seller.priceD;
                 const double value = std::min({-seller.delta, buyer.delta, have});
                 if (value <= 0.0)
                     continue;
@@ -689,12 +703,12 @@ void PlanBuilder::directPairs()
                 }
                 // Balances move exactly as the exchange would move them.
                 if (sellMarket) {
-                    if (order.quantity > venue.balance.value(seller.symbol))
+                    if (order.quantity > sellable(venue, seller.symbol))
                         continue;
                     venue.balance[seller.symbol] -= order.quantity;
                     venue.balance[buyer.symbol] += order.notional - order.fee;
                 } else {
-                    if (order.notional + order.fee > venue.balance.value(seller.symbol))
+                    if (order.notional + order.fee > sellable(venue, seller.symbol))
                         continue;
                     venue.balance[seller.symbol] -= order.notional + order.fee;
                     venue.balance[buyer.symbol] += order.quantity;
@@ -723,7 +737,7 @@ void PlanBuilder::sells()
     for (AssetState *seller : sellers) {
         std::vector<VenueState *> venues;
         for (VenueState &venue : m_venues) {
-            if (quoteMarket(venue, seller->symbol) && venue.balance.value(seller->symbol).isPositive())
+            if (quoteMarket(venue, seller->symbol) && sellable(venue, seller->symbol).isPositive())
                 venues.push_back(&venue);
         }
         std::sort(venues.begin(), venues.end(), [&](const VenueState *a, const VenueState *b) {
@@ -731,17 +745,20 @@ void PlanBuilder::sells()
             const Decimal feeB = quoteMarket(*b, seller->symbol)->takerFee;
             if (feeA != feeB)
                 return feeA < feeB;
-            return a->balance.value(seller->symbol) > b->balance.value(seller->symbol);
+            return sellable(*a, seller->symbol) > sellable(*b, seller->symbol);
         });
         double remaining = -seller->delta;
         bool placed = false;
+        bool keptYoung = false; // young lots held back part of what was wanted
         std::optional<SkippedLine> blocked; // the first account where the sell is below the market's minimum
         for (std::size_t v = 0; v < venues.size() && remaining > 1e-9; ++v) {
             VenueState &venue = *venues[v];
             const MarketRules &market = *quoteMarket(venue, seller->symbol);
             const Decimal step = OrderRules::stepFor(market, m_constraints.orderType);
-            const Decimal balance = venue.balance.value(seller->symbol);
+            const Decimal balance = sellable(venue, seller->symbol);
             const Decimal wanted = toDecimal(remaining) / seller->price;
+            if (wanted > balance && m_young.value({venue.venue->accountId, seller->symbol}).isPositive())
+                keptYoung = true;
             // Within one lot of everything: sell all the lot step allows, leaving no
             // dust, when that is no farther from the aim than rounding down (a lot
             // step as coarse as the balance would otherwise sell far too much) or
@@ -814,6 +831,18 @@ void PlanBuilder::sells()
         }
         if (blocked && remaining > 1e-9 && (!placed || remaining > significant()))
             m_plan.skipped.append(*blocked);
+        if (!keptYoung) {
+            // No account with a market for it may sell any: every lot there is young.
+            for (const VenueState &venue : m_venues) {
+                if (quoteMarket(venue, seller->symbol) && !sellable(venue, seller->symbol).isPositive()
+                    && m_young.value({venue.venue->accountId, seller->symbol}).isPositive())
+                    keptYoung = true;
+            }
+        }
+        if (keptYoung && remaining > significant()) {
+            skip(seller->symbol, SkipReason::YoungLots, remaining, Decimal::fromInt(m_constraints.tax.minLotAgeDays));
+            remaining = 0.0;
+        }
         if (remaining > significant() && seller->untradable.isPositive())
             skip(seller->symbol, SkipReason::NotTradable, remaining);
     }
@@ -863,7 +892,9 @@ void PlanBuilder::buys()
     for (std::size_t b = 0; b < buyers.size(); ++b) {
         // What no account could buy: the cash is short, or it sits on accounts
         // without a market for this asset.
-        if (shortfall[b] > significant())
+        if (shortfall[b] > significant() && m_sellScale < 1.0 && m_constraints.tax.maxRealizedGain)
+            skip(buyers[b]->symbol, SkipReason::GainBudget, shortfall[b], *m_constraints.tax.maxRealizedGain);
+        else if (shortfall[b] > significant())
             skip(buyers[b]->symbol, SkipReason::NotEnoughCash, shortfall[b]);
     }
 }
@@ -1118,6 +1149,230 @@ void PlanBuilder::finish()
     }
 }
 
+void PlanBuilder::youngLots()
+{
+    const TaxPreferences &tax = m_constraints.tax;
+    if (!m_constraints.openLots || tax.minLotAgeDays <= 0)
+        return;
+    for (const AssetState &state : m_assets) {
+        // Outside the band by more than the override: its young lots may go.
+        const double beyond = std::abs(state.weight - state.target) - state.halfWidth;
+        if (!state.isQuote && beyond > tax.youngLotOverride + 1e-12)
+            m_youngReleased.insert(state.symbol);
+    }
+    for (const analytics::Lot &lot : *m_constraints.openLots) {
+        if (isYoung(lot))
+            m_young[{lot.accountId, lot.asset}] += lot.quantity;
+    }
+}
+
+bool PlanBuilder::isYoung(const analytics::Lot &lot) const
+{
+    const int minimum = m_constraints.tax.minLotAgeDays;
+    return minimum > 0 && lot.asset != m_quote && !m_youngReleased.contains(lot.asset)
+        && lot.holdingDays(m_snapshot.time()) < minimum;
+}
+
+Decimal PlanBuilder::sellable(const VenueState &venue, const QString &symbol) const
+{
+    const Decimal balance = venue.balance.value(symbol);
+    if (m_young.isEmpty())
+        return balance;
+    return Decimal::max(Decimal(), balance - m_young.value({venue.venue->accountId, symbol}));
+}
+
+void PlanBuilder::cashFirst()
+{
+    constexpr double kInside = 0.1; // as in desiredBandEdge()
+    AssetState &quote = m_assets[static_cast<std::size_t>(m_quoteIndex)];
+    double tradableCash = 0.0;
+    for (const VenueState &venue : m_venues)
+        tradableCash += venue.balance.value(m_quote).toDouble();
+    const double cashTarget = quote.effective * m_total;
+    const double spare = std::max(0.0, std::min(tradableCash, quote.value - cashTarget));
+    auto buyable = [&](const AssetState &state) {
+        return !state.isQuote && !state.excluded && state.priced && state.hasMarket
+            && !m_constraints.noBuy.contains(state.symbol);
+    };
+    // 1. The spare cash closes the largest gaps first (gross of the fee).
+    std::vector<double> gaps(m_assets.size(), 0.0);
+    for (std::size_t i = 0; i < m_assets.size(); ++i) {
+        const AssetState &state = m_assets[i];
+        if (buyable(state))
+            gaps[i] = std::max(0.0, state.effective * m_total - state.value) * (1.0 + state.cheapestFee);
+    }
+    const auto fill = waterFill(gaps, spare);
+    double spent = 0.0;
+    std::vector<double> after(m_assets.size(), 0.0); // value after step 1
+    for (std::size_t i = 0; i < m_assets.size(); ++i) {
+        AssetState &state = m_assets[i];
+        if (state.isQuote)
+            continue;
+        spent += fill[i];
+        state.delta = fill[i] / (1.0 + state.cheapestFee);
+        after[i] = state.value + state.delta;
+    }
+    // 2. What is still outside its band goes to just inside the edge: the
+    // overweight are sold down; the underweight are bought up, paid for by
+    // selling the assets furthest above their targets.
+    double needed = 0.0;
+    for (std::size_t i = 0; i < m_assets.size(); ++i) {
+        AssetState &state = m_assets[i];
+        if (state.isQuote || state.excluded || !state.priced || !state.hasMarket)
+            continue;
+        const double weight = after[i] / m_total;
+        const double hw = state.halfWidth;
+        if (weight > state.effective + hw + 1e-12) {
+            const double sell = (weight - (state.effective + hw - kInside * hw)) * m_total;
+            state.delta -= sell;
+            after[i] -= sell;
+            needed -= sell * (1.0 - state.cheapestFee);
+        } else if (weight < state.effective - hw - 1e-12 && buyable(state)) {
+            const double buy = ((state.effective - hw + kInside * hw) - weight) * m_total;
+            state.delta += buy;
+            needed += buy * (1.0 + state.cheapestFee);
+        }
+    }
+    if (needed > 0.0) {
+        std::vector<double> over(m_assets.size(), 0.0);
+        for (std::size_t i = 0; i < m_assets.size(); ++i) {
+            const AssetState &state = m_assets[i];
+            if (!state.isQuote && !state.excluded && state.priced && state.hasMarket)
+                over[i] = std::max(0.0, after[i] - state.effective * m_total);
+        }
+        const auto sold = waterFill(over, needed);
+        for (std::size_t i = 0; i < m_assets.size(); ++i)
+            m_assets[i].delta -= sold[i] / std::max(1e-9, 1.0 - m_assets[i].cheapestFee);
+    }
+    m_cashReserve = std::max(0.0, quote.value - spare);
+    m_postValue = m_total;
+}
+
+void PlanBuilder::estimateTax()
+{
+    const TaxPreferences &prefs = m_constraints.tax;
+    PlanTax &tax = m_plan.tax;
+    tax.lotSelection = lotSelectionName(prefs.lotSelection);
+    tax.longTermDays = prefs.longTermDays;
+    tax.gainBudget = prefs.maxRealizedGain;
+    tax.minLotAgeDays = prefs.minLotAgeDays;
+    tax.cashFirst = prefs.cashFirst;
+    tax.harvestLossThreshold = prefs.harvestLossThreshold;
+    if (!m_constraints.openLots) {
+        if (prefs.maxRealizedGain || prefs.minLotAgeDays > 0 || prefs.harvestLossThreshold)
+            m_plan.notes.append(QStringLiteral("The lots are not known: no gain estimate, gain budget, young-lot rule "
+                                               "or harvestable losses in this plan."));
+        return;
+    }
+    tax.estimated = true;
+    const QDateTime at = m_snapshot.time();
+    // The lots left for each next sale: a lot taken by one line is not taken again.
+    QList<analytics::Lot> left;
+    for (const analytics::Lot &lot : *m_constraints.openLots) {
+        if (lot.quantity.isPositive() && lot.asset != m_quote)
+            left.append(lot);
+    }
+    auto sameLot = [](const analytics::Lot &a, const analytics::Lot &b) {
+        return a.accountId == b.accountId && a.asset == b.asset && a.network == b.network
+            && a.transactionId == b.transactionId && a.acquired == b.acquired;
+    };
+    bool uncovered = false;
+    for (PlannedOrder &order : m_plan.orders) {
+        // The asset given up: the base of a sale, the quote of a direct-pair buy.
+        const bool sale = order.side == Side::Sell;
+        if (!sale && order.quote == m_quote)
+            continue;
+        const QString disposed = sale ? order.base : order.quote;
+        const AssetState *state = asset(disposed);
+        if (!state || !state->priced)
+            continue;
+        const Decimal quantity = sale ? order.quantity : order.notional + order.fee;
+        Decimal feeValue;
+        if (sale) {
+            const AssetState *feeState = asset(order.feeAsset);
+            feeValue = feeState ? order.fee * feeState->price : Decimal();
+        }
+        QList<analytics::Lot> eligible;
+        Decimal held;
+        for (const analytics::Lot &lot : std::as_const(left)) {
+            if (lot.accountId == order.accountId && lot.asset == disposed && !isYoung(lot)) {
+                eligible.append(lot);
+                held += lot.quantity;
+            }
+        }
+        order.disposedAsset = disposed;
+        const Decimal covered = Decimal::min(quantity, held);
+        order.uncovered = quantity - covered;
+        uncovered = uncovered || order.uncovered.isPositive();
+        if (!covered.isPositive())
+            continue;
+        auto sold = analytics::planSale(eligible, order.accountId, disposed, covered, state->price, at,
+                                        prefs.lotSelection, prefs.longTermDays);
+        if (!sold)
+            continue; // cannot happen: covered is at most what the eligible lots hold
+        // The fee lowers the proceeds (as in the cost basis), shared by quantity.
+        const Decimal coveredFee = covered == quantity ? feeValue : feeValue * covered / quantity;
+        Decimal feeLeft = coveredFee;
+        for (qsizetype i = 0; i < sold->picks.size(); ++i) {
+            const analytics::LotPick &pick = sold->picks[i];
+            PlannedLot lot;
+            lot.lotTransactionId = pick.lot.transactionId;
+            lot.acquired = pick.lot.acquired;
+            lot.quantity = pick.quantity;
+            lot.cost = pick.cost;
+            const Decimal fee = i + 1 == sold->picks.size() ? feeLeft : coveredFee * pick.quantity / covered;
+            feeLeft -= fee;
+            lot.proceeds = pick.proceeds - fee;
+            lot.gain = lot.proceeds - lot.cost;
+            lot.longTerm = pick.longTerm;
+            (lot.longTerm ? order.longTermGain : order.shortTermGain) += lot.gain;
+            order.lots.append(lot);
+            for (analytics::Lot &open : left) {
+                if (sameLot(open, pick.lot)) {
+                    open.cost -= pick.cost;
+                    open.quantity -= pick.quantity;
+                    break;
+                }
+            }
+        }
+        tax.shortTermGain += order.shortTermGain;
+        tax.longTermGain += order.longTermGain;
+    }
+    if (uncovered)
+        m_plan.notes.append(QStringLiteral("Some sales are larger than the lots the ledger knows: the gain of the rest "
+                                           "is not estimated."));
+    if (!prefs.harvestLossThreshold)
+        return;
+    QHash<qint64, QString> accountNames;
+    for (const AssetPosition &position : m_snapshot.positions()) {
+        for (const domain::Holding &holding : position.split)
+            accountNames.insert(holding.accountId, holding.accountName);
+    }
+    for (const analytics::Lot &lot : std::as_const(left)) {
+        const AssetState *state = asset(lot.asset);
+        if (!lot.quantity.isPositive() || !state || !state->priced)
+            continue;
+        const Decimal value = lot.quantity * state->price;
+        const Decimal loss = lot.cost - value;
+        if (loss <= *prefs.harvestLossThreshold || !loss.isPositive())
+            continue;
+        HarvestableLot harvest;
+        harvest.accountId = lot.accountId;
+        harvest.account = accountNames.value(lot.accountId);
+        harvest.asset = lot.asset;
+        harvest.lotTransactionId = lot.transactionId;
+        harvest.acquired = lot.acquired;
+        harvest.quantity = lot.quantity;
+        harvest.cost = lot.cost;
+        harvest.value = value;
+        harvest.loss = loss;
+        harvest.longTerm = lot.holdingDays(at) > prefs.longTermDays;
+        tax.harvestable.append(harvest);
+    }
+    std::stable_sort(tax.harvestable.begin(), tax.harvestable.end(),
+                     [](const HarvestableLot &a, const HarvestableLot &b) { return a.loss > b.loss; });
+}
+
 RebalancePlan PlanBuilder::build(const QString &planId)
 {
     m_plan.id = planId.isEmpty() ? RebalancePlan::newId() : planId;
@@ -1139,6 +1394,7 @@ RebalancePlan PlanBuilder::build(const QString &planId)
         return m_plan;
     }
     effectiveTargets();
+    youngLots();
     switch (m_mode.kind) {
     case PlanMode::Kind::Target:
         desiredTarget();
@@ -1153,7 +1409,19 @@ RebalancePlan PlanBuilder::build(const QString &planId)
         desiredWithdraw();
         break;
     }
+    if (m_constraints.tax.cashFirst
+        && (m_mode.kind == PlanMode::Kind::Target || m_mode.kind == PlanMode::Kind::BandEdge))
+        cashFirst();
     applyConstraints();
+    if (m_sellScale < 1.0 && m_constraints.tax.maxRealizedGain) {
+        for (AssetState &state : m_assets) {
+            if (state.isQuote || state.delta >= 0.0)
+                continue;
+            skip(state.symbol, SkipReason::GainBudget, state.delta * (1.0 - m_sellScale),
+                 *m_constraints.tax.maxRealizedGain);
+            state.delta *= m_sellScale;
+        }
+    }
     directPairs();
     sells();
     if (m_mode.kind == PlanMode::Kind::Withdraw) {
@@ -1176,6 +1444,7 @@ RebalancePlan PlanBuilder::build(const QString &planId)
         buys();
     }
     finish();
+    estimateTax();
     return m_plan;
 }
 
@@ -1184,8 +1453,56 @@ RebalancePlan PlanBuilder::build(const QString &planId)
 RebalancePlan Planner::plan(const Snapshot &snapshot, const domain::Portfolio &portfolio, const QList<Venue> &venues,
                             const PlanMode &mode, const PlanConstraints &constraints, const QString &planId)
 {
-    PlanBuilder builder(snapshot, portfolio, venues, mode, constraints);
-    return builder.build(planId);
+    const QString id = planId.isEmpty() ? RebalancePlan::newId() : planId;
+    auto build = [&](double sellScale) {
+        PlanBuilder builder(snapshot, portfolio, venues, mode, constraints, sellScale);
+        return builder.build(id);
+    };
+    RebalancePlan plan = build(1.0);
+    const auto &budget = constraints.tax.maxRealizedGain;
+    const bool binds = budget && plan.tax.estimated && plan.tax.gain() > *budget;
+    if (binds) {
+        // The largest share of every wanted sale whose plan stays within the
+        // budget. Selling nothing realizes nothing, so the lower end always
+        // fits; lot-step rounding makes the gain only roughly monotonic, and
+        // the plan kept is always one that fits.
+        constexpr int kSteps = 20;
+        double low = 0.0;
+        double high = 1.0;
+        RebalancePlan fits = build(0.0);
+        for (int step = 0; step < kSteps; ++step) {
+            const double middle = (low + high) / 2.0;
+            RebalancePlan candidate = build(middle);
+            if (candidate.tax.gain() <= *budget) {
+                low = middle;
+                fits = std::move(candidate);
+            } else {
+                high = middle;
+            }
+        }
+        plan = std::move(fits);
+        plan.tax.budgetBinds = true;
+        plan.tax.sellScale = low;
+    }
+    const bool keptYoung = std::any_of(plan.skipped.cbegin(), plan.skipped.cend(),
+                                       [](const SkippedLine &line) { return line.reason == SkipReason::YoungLots; });
+    if (binds || keptYoung) {
+        for (const PlanWeight &weight : plan.weights) {
+            if (std::abs(weight.driftAfter()) > std::abs(plan.tax.driftLeft) + 1e-12) {
+                plan.tax.driftLeft = weight.driftAfter();
+                plan.tax.driftLeftAsset = weight.asset;
+            }
+        }
+    }
+    if (binds) {
+        plan.notes.append(
+            QStringLiteral("The gain budget of %1 %2 binds: the plan realizes %3 %2 with %4% of the wanted sales; "
+                           "the portfolio stays up to %5 pp from target (%6).")
+                .arg(budget->toString(), plan.quote, plan.tax.gain().toFixed(2),
+                     QString::number(plan.tax.sellScale * 100.0, 'f', 1),
+                     QString::number(std::abs(plan.tax.driftLeft) * 100.0, 'f', 2), plan.tax.driftLeftAsset));
+    }
+    return plan;
 }
 
 } // namespace ballast::rebalance

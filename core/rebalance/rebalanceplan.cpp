@@ -97,6 +97,10 @@ QString toText(SkipReason reason)
         return QStringLiteral("one_way");
     case SkipReason::FallingAsset:
         return QStringLiteral("falling_asset");
+    case SkipReason::GainBudget:
+        return QStringLiteral("gain_budget");
+    case SkipReason::YoungLots:
+        return QStringLiteral("young_lots");
     }
     return QStringLiteral("rounding");
 }
@@ -170,6 +174,14 @@ QString SkippedLine::text(const QString &quote) const
         return QStringLiteral("not bought: %1% below its peak, past the falling-asset guard; %2 of buying left "
                               "undone, drift %3")
             .arg(QString::number(limit.toDouble() * 100.0, 'f', 1), wantedText, drift);
+    case SkipReason::GainBudget:
+        return QStringLiteral("%1 left undone so that the plan realizes no more than the gain budget of %2 %3; "
+                              "leaves drift %4")
+            .arg(wantedText, limit.toString(), quote, drift);
+    case SkipReason::YoungLots:
+        return QStringLiteral("%1 not sold: its lots are younger than %2 days and it is not far enough outside its "
+                              "band to sell them anyway; leaves drift %3")
+            .arg(wantedText, limit.toString(), drift);
     }
     return {};
 }

@@ -37,6 +37,19 @@ enum class RouteReason {
     Remainder, ///< the rest that cheaper accounts could not take
 };
 
+/// A lot (or part of one) that a planned sale takes, with its estimated gain.
+struct PlannedLot
+{
+    qint64 lotTransactionId = 0; ///< the transaction that opened the lot
+    QDateTime acquired;
+    money::Decimal quantity;
+    money::Decimal cost; ///< in the plan's quote currency
+    money::Decimal proceeds; ///< at the plan's price, net of its share of the order's fee
+    money::Decimal gain; ///< proceeds - cost
+    bool longTerm = false;
+    bool operator==(const PlannedLot &) const = default;
+};
+
 /// One order of a plan, exactly as it would be sent.
 struct PlannedOrder
 {
@@ -56,6 +69,17 @@ struct PlannedOrder
     money::Decimal feeRate;
     RouteReason route = RouteReason::OnlyVenue;
     int alternatives = 0; ///< other accounts that could have taken the order
+    /// Sales only (the asset given up, sold for the quote or paid in a direct
+    /// pair): the lots it takes and the gain it is estimated to realize.
+    QString disposedAsset;
+    QList<PlannedLot> lots;
+    money::Decimal shortTermGain;
+    money::Decimal longTermGain;
+    /// The part of the quantity no known lot covers (the ledger's lots and the
+    /// holdings disagree): its gain is not estimated.
+    money::Decimal uncovered;
+
+    [[nodiscard]] money::Decimal gain() const { return shortTermGain + longTermGain; }
 
     /// A sentence saying why this account and market were chosen.
     [[nodiscard]] QString routeText() const;
@@ -77,6 +101,8 @@ enum class SkipReason {
     NotEnoughToSell, ///< withdraw: overweight assets cannot raise the amount
     OneWay, ///< invest only buys and withdraw only sells, by design
     FallingAsset, ///< fell too far from its peak (or is delisted): not bought any more
+    GainBudget, ///< scaled down so that the plan realizes no more than the gain budget
+    YoungLots, ///< its lots are younger than the minimum age to sell
 };
 
 struct SkippedLine
@@ -120,6 +146,49 @@ struct CashMovement
     bool operator==(const CashMovement &) const = default;
 };
 
+/// A lot whose sale now would realize a loss larger than the threshold:
+/// listed beside the plan, never sold by it unless a person adds the sale.
+struct HarvestableLot
+{
+    qint64 accountId = 0;
+    QString account;
+    QString asset;
+    qint64 lotTransactionId = 0;
+    QDateTime acquired;
+    money::Decimal quantity; ///< what is left of the lot after the plan's own sales
+    money::Decimal cost;
+    money::Decimal value; ///< at the plan's price
+    money::Decimal loss; ///< cost - value, positive
+    bool longTerm = false;
+    bool operator==(const HarvestableLot &) const = default;
+};
+
+/// What a plan's sales realize and the tax rules it was made under. Absent
+/// (estimated false) on plans stored before lots were planned, or when the
+/// lots could not be worked out.
+struct PlanTax
+{
+    money::Decimal shortTermGain; ///< sum over the sell lines, net of losses
+    money::Decimal longTermGain;
+    std::optional<money::Decimal> gainBudget;
+    std::optional<money::Decimal> harvestLossThreshold;
+    double sellScale = 1.0; ///< the share of the wanted sales kept (1 = all)
+    /// With a binding budget or kept young lots: the largest distance from
+    /// target left after the plan, as a fraction (0.031 = 3.1 pp), and its asset.
+    double driftLeft = 0.0;
+    QString lotSelection; ///< "hifo", "fifo", "least-gain", "long-term"
+    QString driftLeftAsset;
+    QList<HarvestableLot> harvestable;
+    int longTermDays = 365;
+    int minLotAgeDays = 0;
+    bool estimated = false;
+    bool budgetBinds = false; ///< the sales were scaled down to stay within the budget
+    bool cashFirst = false;
+
+    [[nodiscard]] money::Decimal gain() const { return shortTermGain + longTermGain; }
+    bool operator==(const PlanTax &) const = default;
+};
+
 /// The exact list of orders a person approves, with what it leaves undone and
 /// what the portfolio looks like afterwards. A plain value: the planner
 /// produces it, storage keeps it, the executor carries it out.
@@ -141,6 +210,7 @@ struct RebalancePlan
     std::optional<CashMovement> withdrawal;
     bool simulated = false; ///< planned on simulated prices
     QStringList notes;
+    PlanTax tax;
 
     /// The deterministic client order id of @p line: "<plan id>-<line>".
     [[nodiscard]] QString clientOrderId(int line) const;

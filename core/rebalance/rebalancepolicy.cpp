@@ -105,7 +105,7 @@ PlanConstraints RebalancePolicy::constraints() const
     constraints.minTradeValue = minTrade;
     constraints.excluded = excluded;
     constraints.fallingGuard = fallingGuard;
-    // MERGE(taxplans): constraints.tax = tax; once PlanConstraints carries the tax preferences.
+    constraints.tax = tax; // which lots a sale takes, the gain budget, young lots, cash first
     return constraints;
 }
 

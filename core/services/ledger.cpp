@@ -5,6 +5,7 @@
 #include "exchange/exchange.h"
 #include "exchange/paperexchange.h"
 #include "market/priceimporter.h"
+#include "services/performanceservice.h"
 #include "services/transactionservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
@@ -263,6 +264,13 @@ Result<rebalance::RebalancePlan> Ledger::planFor(const domain::Portfolio &portfo
                 guarded.noBuy.insert(position.asset, fell);
         }
     }
+    // The lots the sales pick from, as the gains report sees them. A ledger
+    // whose cost basis cannot be worked out still gets a plan, without lots
+    // (the plan says so when tax limits were asked for).
+    if (auto lots = PerformanceService(m_db, m_clock, portfolio.name).openLots())
+        guarded.openLots = std::move(*lots);
+    else
+        guarded.openLots.reset();
     return rebalance::Planner::plan(*valued, portfolio, *tradable, mode, guarded);
 }
 

@@ -2,6 +2,7 @@
 
 #include "services/ledgerqueries.h"
 #include "services/transactionservice.h"
+#include "storage/lotassignmentrepo.h"
 #include "storage/portfoliorepo.h"
 
 #include <QMap>
@@ -351,6 +352,15 @@ Result<PerformanceService::Basis> PerformanceService::costBasis(std::optional<Co
     options.priceAt = [&data](const QString &a, const QDateTime &time) {
         return data.priceAt(a, time.toMSecsSinceEpoch());
     };
+    // The lots executed plan sales took (specific identification).
+    auto assigned = storage::LotAssignmentRepo(m_db).all();
+    if (!assigned)
+        return assigned.error();
+    for (auto it = assigned->cbegin(); it != assigned->cend(); ++it) {
+        QList<analytics::LotAssignment> &shares = options.assignments[it.key()];
+        for (const storage::LotShare &share : it.value())
+            shares.append({share.lotTransactionId, share.quantity});
+    }
     auto result = analytics::computeCostBasis(data.transactions, options);
     if (!result)
         return result.error();
@@ -409,6 +419,14 @@ Result<LotsReport> PerformanceService::lots(const QString &asset, std::optional<
     if (!basis)
         return basis.error();
     return lotsOf(*basis, asset);
+}
+
+Result<QList<analytics::Lot>> PerformanceService::openLots()
+{
+    auto basis = costBasis(std::nullopt, std::nullopt);
+    if (!basis)
+        return basis.error();
+    return basis->result.openLots;
 }
 
 Result<GainsReport> PerformanceService::gains(const QDateTime &from, const QDateTime &to,

@@ -156,6 +156,10 @@ public:
                               std::optional<analytics::CostMethod> method = std::nullopt,
                               std::optional<int> longTermDays = std::nullopt);
 
+    /// The open lots of every account by the portfolio's method and long-term
+    /// threshold, as lots() and gains() see them: what a plan's sales pick from.
+    Result<QList<analytics::Lot>> openLots();
+
     /// lots() of every asset and gains() of @p range from one pass over the
     /// transactions (what the desktop's Gains page shows).
     Result<CostBasisReport> report(const GainsRange &range, std::optional<analytics::CostMethod> method = std::nullopt,

@@ -7,6 +7,7 @@
 #include "services/ledger.h"
 #include "services/planbasis.h"
 #include "storage/database.h"
+#include "storage/lotassignmentrepo.h"
 #include "storage/portfoliorepo.h"
 
 #include <QJsonArray>
@@ -64,6 +65,8 @@ QString constraintsToJson(const rebalance::PlanConstraints &constraints)
     object.insert(QStringLiteral("order_type"), domain::toText(constraints.orderType));
     if (constraints.fallingGuard)
         object.insert(QStringLiteral("falling_guard"), *constraints.fallingGuard);
+    if (constraints.tax != rebalance::TaxPreferences{})
+        object.insert(QStringLiteral("tax"), constraints.tax.toJson());
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
@@ -80,6 +83,9 @@ rebalance::PlanConstraints constraintsFromJson(const QString &text)
         constraints.excluded.append(value.toString());
     if (object.value(QStringLiteral("order_type")).toString() == QLatin1String("limit"))
         constraints.orderType = domain::OrderType::Limit;
+    // Stored by this program; constraints stored before tax preferences have none.
+    if (auto tax = rebalance::TaxPreferences::fromJson(object.value(QStringLiteral("tax")).toObject()))
+        constraints.tax = *tax;
     return constraints;
 }
 
@@ -298,6 +304,21 @@ Status PlanService::claim(const QString &id)
     return {};
 }
 
+Status PlanService::planLots(const RebalancePlan &plan)
+{
+    storage::LotAssignmentRepo repo(m_db);
+    for (const auto &order : plan.orders) {
+        if (order.side != domain::Side::Sell || order.lots.isEmpty())
+            continue;
+        QList<storage::LotShare> shares;
+        for (const auto &lot : order.lots)
+            shares.append({lot.lotTransactionId, lot.quantity});
+        if (Status stored = repo.plan(plan.clientOrderId(order.line), shares); !stored)
+            return stored;
+    }
+    return {};
+}
+
 QStringList PlanService::accountKeys(const QList<qint64> &accountIds,
                                      const execution::Executor::ExchangeFor &exchangeFor)
 {
@@ -352,7 +373,11 @@ Result<execution::ExecutionSummary> PlanService::execute(const QString &id, cons
     auto lock = execution::ExecutionLock::acquire(m_db.path(), accountKeys(accounts, exchangeFor));
     if (!lock)
         return busy(lock.error());
-    auto summary = executor.execute(*plan, options, progress, cancel, [this, id] { return claim(id); });
+    auto summary = executor.execute(*plan, options, progress, cancel, [this, id, &plan]() -> Status {
+        if (Status claimed = claim(id); !claimed)
+            return claimed;
+        return planLots(*plan);
+    });
     if (!summary || !summary->aborted || !summary->resumed)
         return summary;
 

@@ -1,6 +1,7 @@
 #include "storage/journal.h"
 
 #include "storage/database.h"
+#include "storage/lotassignmentrepo.h"
 #include "storage/transactionrepo.h"
 
 #include <QCoreApplication>
@@ -210,8 +211,15 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         domain::Transaction trade = domain::tradeFromFill(fill, domain::TransactionSource::Execution);
         trade.accountId = accountId;
         trade.note = QStringLiteral("order %1").arg(fill.clientOrderId);
-        if (auto booked = TransactionRepo(m_db).addIfNew(trade, at); !booked)
+        auto booked = TransactionRepo(m_db).addIfNew(trade, at);
+        if (!booked)
             return booked.error();
+        // A sale of a plan's line takes the lots the plan named for it.
+        if (*booked && fill.side == domain::Side::Sell && !fill.clientOrderId.isEmpty()) {
+            if (auto assigned = LotAssignmentRepo(m_db).assignFill(fill.clientOrderId, **booked, fill.quantity);
+                !assigned)
+                return assigned.error();
+        }
         transaction.commit();
         return true;
     });

@@ -345,10 +345,34 @@ INSERT INTO rebalance_policies (portfolio_id, rule, updated_at)
 SELECT id, policy, created_at FROM portfolios;
 )sql";
 
-constexpr std::array<const char *, 15> kMigrations{
+// Specific identification: the lots each sell line of a plan is to take
+// (written when the plan is executed), and the lots each sale transaction
+// booked from its fills took, which the cost-basis pass follows instead of
+// the portfolio's method. Lots are named by the transaction that opened them.
+constexpr const char *kV16LotAssignments = R"sql(
+CREATE TABLE planned_lots (
+    client_order_id    TEXT NOT NULL,
+    seq                INTEGER NOT NULL,
+    lot_transaction_id INTEGER NOT NULL,
+    quantity           TEXT NOT NULL,
+    PRIMARY KEY (client_order_id, seq)
+) STRICT;
+CREATE TABLE lot_assignments (
+    sale_transaction_id INTEGER NOT NULL REFERENCES transactions(id) ON DELETE CASCADE,
+    seq                 INTEGER NOT NULL,
+    lot_transaction_id  INTEGER NOT NULL,
+    quantity            TEXT NOT NULL,
+    client_order_id     TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (sale_transaction_id, seq)
+) STRICT;
+CREATE INDEX lot_assignments_order ON lot_assignments (client_order_id);
+)sql";
+
+constexpr std::array<const char *, 16> kMigrations{
     kV1Ledger,      kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
     kV6Journal,     kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
-    kV11CostMethod, kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies};
+    kV11CostMethod, kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies,
+    kV16LotAssignments};
 
 } // namespace
 

@@ -273,6 +273,9 @@ void TstBacktestView::runThroughThePageEqualsBacktester()
     child<QDoubleSpinBox>(*m_view, "capitalSpin")->setValue(50000.0);
     child<QCheckBox>(*m_view, "fallingGuardCheck")->setChecked(true);
     child<QDoubleSpinBox>(*m_view, "fallingGuardSpin")->setValue(60.0);
+    child<QDoubleSpinBox>(*m_view, "taxRateSpin")->setValue(25.0);
+    auto *taxLots = child<QComboBox>(*m_view, "taxLotsCombo");
+    taxLots->setCurrentIndex(taxLots->findData(static_cast<int>(analytics::CostMethod::Hifo)));
     clickRunAndWait(1);
 
     // The same run straight through the core.
@@ -286,6 +289,7 @@ void TstBacktestView::runThroughThePageEqualsBacktester()
     config.slippageRate = 0.0005;
     config.capital = 50000.0;
     config.fallingGuard = 0.6;
+    config.tax = backtest::BacktestTax{0.25, analytics::CostMethod::Hifo};
     auto expected = backtest::Backtester::run(data, config);
     QVERIFY2(expected.ok(), qPrintable(expected.ok() ? QString() : expected.error().message));
     QVERIFY(expected->rebalances > 0);
@@ -308,6 +312,10 @@ void TstBacktestView::runThroughThePageEqualsBacktester()
     QCOMPARE(raw(BacktestRunsModel::FeesPaid).toDouble(), expected->feesPaid);
     QCOMPARE(raw(BacktestRunsModel::FinalValue).toDouble(), expected->finalValue);
     QCOMPARE(raw(BacktestRunsModel::Premium).toDouble(), expected->rebalancingPremium());
+    QVERIFY(expected->taxed);
+    QCOMPARE(raw(BacktestRunsModel::TaxPaid).toDouble(), expected->taxPaid);
+    QCOMPARE(raw(BacktestRunsModel::FinalValueAfterTax).toDouble(), expected->finalValueAfterTax);
+    QCOMPARE(raw(BacktestRunsModel::CagrAfterTax).toDouble(), expected->cagrAfterTax);
     QCOMPARE(m_view->tradesModel()->rowCount(), static_cast<int>(expected->trades.size()));
     QCOMPARE(m_view->alertsModel()->rowCount(), static_cast<int>(expected->alerts.size()));
     QCOMPARE(run->result.equity.size(), expected->equity.size());
@@ -416,9 +424,12 @@ void TstBacktestView::exportsHoldTheRunsNumbers()
     QCOMPARE(metrics.size(), 2);
     QCOMPARE(metrics[0],
              QStringLiteral("run,total_return,cagr,volatility,sharpe,sortino,max_drawdown,calmar,"
-                            "rebalances,turnover,fees_paid,final_value,rebalancing_premium"));
+                            "rebalances,turnover,fees_paid,final_value,rebalancing_premium,tax_paid,"
+                            "final_value_after_tax,cagr_after_tax"));
     const QStringList fields = csvFields(metrics[1]);
-    QCOMPARE(fields.size(), 13);
+    QCOMPARE(fields.size(), 16);
+    // Not taxed: the after-tax columns stay empty.
+    QCOMPARE(fields.mid(13), (QStringList{QString(), QString(), QString()}));
     QCOMPARE(fields[0], run->result.label);
     QCOMPARE(fields[1].toDouble(), run->result.metrics.totalReturn);
     QCOMPARE(fields[6].toDouble(), run->result.metrics.maxDrawdown);

@@ -169,6 +169,53 @@ private slots:
         QVERIFY(target.out.contains(QStringLiteral("Stored as P")));
     }
 
+    // Lots and tax through the binary: 2 BTC bought at 20 (2024) and 130
+    // (June 2026), 850 USDT, BTC at 100 against a 10 % target: about 0.95 BTC
+    // to sell. FIFO takes the 20 lot (+80 a BTC), so a budget of 40 binds at
+    // about half a BTC; the 130 lot's 30 loss is harvestable above 5.
+    void lotsAndTax()
+    {
+        QCOMPARE(cli(words("init")).exitCode, 0);
+        QCOMPARE(cli(words("accounts add --exchange paper --name paper --fee-bps 10")).exitCode, 0);
+        for (const char *line : {"transactions add --account paper --kind deposit --asset USDT --quantity 1000 "
+                                 "--price 1 --at 2023-12-01",
+                                 "transactions add --account paper --kind trade --side buy --asset BTC --quote USDT "
+                                 "--quantity 1 --price 20 --at 2024-01-01",
+                                 "transactions add --account paper --kind trade --side buy --asset BTC --quote USDT "
+                                 "--quantity 1 --price 130 --at 2026-06-01"}) {
+            const Run added = cli(words(line));
+            QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+        }
+        QCOMPARE(cli(words("prices set BTC=100")).exitCode, 0);
+        QCOMPARE(cli(words("targets set BTC=10% USDT=90%")).exitCode, 0);
+
+        const Run run = cli(words("plan --lot-selection fifo --max-gain 40 --harvest-threshold 5 --json"));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject plan = run.json();
+        const QJsonObject tax = plan.value(QStringLiteral("tax")).toObject();
+        QCOMPARE(tax.value(QStringLiteral("lot_selection")).toString(), QStringLiteral("fifo"));
+        QCOMPARE(tax.value(QStringLiteral("gain_budget")).toString(), QStringLiteral("40"));
+        QVERIFY(tax.value(QStringLiteral("budget_binds")).toBool());
+        QVERIFY(number(tax, "gain") <= 40.0 && number(tax, "gain") > 39.0);
+        const QJsonObject sell = orderOf(plan, "BTC", "sell");
+        const QJsonArray lots = sell.value(QStringLiteral("lots")).toArray();
+        QCOMPARE(lots.size(), 1);
+        QVERIFY(lots.first().toObject().value(QStringLiteral("long_term")).toBool());
+        QVERIFY(qAbs(number(sell, "quantity") - 0.5) < 0.01);
+        const QJsonArray harvest = tax.value(QStringLiteral("harvestable")).toArray();
+        QCOMPARE(harvest.size(), 1);
+        QCOMPARE(number(harvest.first().toObject(), "loss"), 30.0);
+
+        // The stored plan keeps it all, and the text shows it.
+        const QString id = plan.value(QStringLiteral("plan_id")).toString();
+        QCOMPARE(cli({QStringLiteral("plans"), QStringLiteral("show"), id, QStringLiteral("--json")}).json(), plan);
+        const Run text = cli({QStringLiteral("plans"), QStringLiteral("show"), id});
+        QVERIFY2(text.out.contains(QStringLiteral("Lots sold (fifo, long term after 365 days)")), qPrintable(text.out));
+        QVERIFY(text.out.contains(QStringLiteral("(budget 40, binds)")));
+        QVERIFY(text.out.contains(QStringLiteral("Harvestable losses (not in the plan")));
+        QVERIFY(text.out.contains(QStringLiteral("gain budget of 40 USDT binds")));
+    }
+
     void badPlanOptions_data()
     {
         QTest::addColumn<QString>("arguments");
@@ -179,6 +226,10 @@ private slots:
         QTest::newRow("turnover") << "plan --max-turnover 2" << 2 << "--max-turnover \"2\"";
         QTest::newRow("min trade") << "plan --min-trade -5" << 2 << "--min-trade";
         QTest::newRow("order type") << "plan --order-type stop" << 2 << "market or limit";
+        QTest::newRow("lot selection") << "plan --lot-selection newest" << 2 << "expected hifo, fifo";
+        QTest::newRow("lot age") << "plan --min-lot-age -1" << 2 << "--min-lot-age";
+        QTest::newRow("gain budget") << "plan --max-gain lots" << 2 << "--max-gain";
+        QTest::newRow("override") << "plan --young-lot-override 2" << 2 << "--young-lot-override";
         QTest::newRow("unknown plan") << "plans show PNOPE" << 1 << "no plan with id \"PNOPE\"";
     }
 

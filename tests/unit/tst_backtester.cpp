@@ -45,6 +45,91 @@ class TestBacktester : public QObject
     Q_OBJECT
 
 private slots:
+    // Tax at 20 % on an asset at 50 % with cash, rebalanced daily:
+    //   bar 0 price 100: 5 units (cost 500), 500 cash
+    //   bar 1 price 200: 1,500; sell 1.25 units (gain 1.25 x 100 = 125);
+    //     cost left 375 + cash 750 = 1,125, so u = 375 / 1,500 = 0.25 and the
+    //     tax is 0.2 x 125 / (1 - 0.2 x 0.25) = 25 / 0.95
+    //   bar 2 price 200: no trade (the final bar).
+    // After tax every way: 1,000 + 0.8 x 500 = 1,400.
+    void flatTaxOnRealizedGains()
+    {
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("SOL")}, {{100.0, 200.0, 200.0}});
+        data.addCash(QStringLiteral("USDT"));
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.0;
+        config.capital = 1000.0;
+        config.tax = ballast::backtest::BacktestTax{0.2, ballast::analytics::CostMethod::Fifo};
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QVERIFY(result->taxed);
+        QVERIFY(near(result->taxPaid, 25.0 / 0.95));
+        QVERIFY(near(result->realizedGain, 125.0 + 0.25 * 25.0 / 0.95));
+        QVERIFY(near(result->finalValue, 1500.0 - 25.0 / 0.95));
+        QVERIFY(near(result->finalValueAfterTax, 1400.0));
+        QVERIFY(near(result->buyAndHoldFinalValue, 1500.0));
+        QVERIFY(near(result->buyAndHoldFinalValueAfterTax, 1400.0));
+        QVERIFY(near(result->cagrAfterTax, std::pow(1.4, 365.0 / 2.0) - 1.0));
+        // The weights stay on target after the tax is paid.
+        QVERIFY(near(result->weights[2 * 2], 0.5));
+        // Without tax nothing of it is set.
+        config.tax.reset();
+        auto untaxed = Backtester::run(data, config);
+        QVERIFY(!untaxed->taxed);
+        QVERIFY(near(untaxed->finalValue, 1500.0));
+    }
+
+    // The lot method moves the tax in time: the asset goes 100, 50, 100.
+    //   bar 1 price 50: buy 2.5 units (lots 5 @ 100, 2.5 @ 50); no gain
+    //   bar 2 price 100: 1,125; sell 1.875 units. FIFO and HIFO take the
+    //     100 lot (no gain, no tax); LIFO the 50 lot: 1.875 x 50 = 93.75,
+    //     u = (1,125 - 1,093.75) / 1,125, tax 18.75 / (1 - 0.2 u).
+    // All end at 1,000 + 0.8 x 125 = 1,100 after tax.
+    void lotMethodMovesTheTax_data()
+    {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<double>("taxPaid");
+        const double u = 31.25 / 1125.0;
+        QTest::newRow("fifo") << static_cast<int>(ballast::analytics::CostMethod::Fifo) << 0.0;
+        QTest::newRow("hifo") << static_cast<int>(ballast::analytics::CostMethod::Hifo) << 0.0;
+        QTest::newRow("lifo") << static_cast<int>(ballast::analytics::CostMethod::Lifo) << 18.75 / (1.0 - 0.2 * u);
+    }
+
+    void lotMethodMovesTheTax()
+    {
+        QFETCH(int, method);
+        QFETCH(double, taxPaid);
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("SOL")}, {{100.0, 50.0, 100.0, 100.0}});
+        data.addCash(QStringLiteral("USDT"));
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.0;
+        config.capital = 1000.0;
+        config.tax = ballast::backtest::BacktestTax{0.2, static_cast<ballast::analytics::CostMethod>(method)};
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QCOMPARE(result->rebalances, 2);
+        QVERIFY2(near(result->taxPaid, taxPaid), qPrintable(QString::number(result->taxPaid, 'g', 12)));
+        QVERIFY(near(result->finalValue, 1125.0 - taxPaid));
+        QVERIFY2(near(result->finalValueAfterTax, 1100.0),
+                 qPrintable(QString::number(result->finalValueAfterTax, 'g', 12)));
+        QVERIFY(near(result->buyAndHoldFinalValueAfterTax, 1000.0));
+    }
+
+    void taxRateOutOfRangeIsRefused()
+    {
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("SOL")}, {{100.0, 50.0}});
+        BacktestConfig config;
+        config.targets = {1.0};
+        config.tax = ballast::backtest::BacktestTax{1.0, ballast::analytics::CostMethod::Fifo};
+        auto result = Backtester::run(data, config);
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("backtest.tax"));
+    }
+
     void shannonsDemon()
     {
         // Cash and an asset at 50/50; the asset halves, is rebalanced, doubles back.

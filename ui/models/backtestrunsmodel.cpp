@@ -20,6 +20,7 @@ bool isPercent(int column)
     case BacktestRunsModel::MaxDrawdown:
     case BacktestRunsModel::Turnover:
     case BacktestRunsModel::Premium:
+    case BacktestRunsModel::CagrAfterTax:
         return true;
     default:
         return false;
@@ -29,6 +30,8 @@ bool isPercent(int column)
 QString display(const QVariant &value, int column, const QString &quote)
 {
     const QLocale locale;
+    if (!value.isValid())
+        return QStringLiteral("–"); // not taxed
     if (value.typeId() == QMetaType::Int)
         return locale.toString(value.toInt());
     const double number = value.toDouble();
@@ -36,7 +39,8 @@ QString display(const QVariant &value, int column, const QString &quote)
         return QStringLiteral("–");
     if (isPercent(column))
         return QString(locale.toString(number * 100.0, 'f', 2) + locale.percent());
-    if (column == BacktestRunsModel::FeesPaid || column == BacktestRunsModel::FinalValue)
+    if (column == BacktestRunsModel::FeesPaid || column == BacktestRunsModel::FinalValue
+        || column == BacktestRunsModel::TaxPaid || column == BacktestRunsModel::FinalValueAfterTax)
         return QString(locale.toString(number, 'f', 2) + QLatin1Char(' ') + quote);
     return locale.toString(number, 'f', 2);
 }
@@ -132,6 +136,12 @@ QVariant BacktestRunsModel::rawValue(const BacktestRun &run, int column)
         return r.finalValue;
     case Premium:
         return r.rebalancingPremium();
+    case TaxPaid:
+        return r.taxed ? QVariant(r.taxPaid) : QVariant();
+    case FinalValueAfterTax:
+        return r.taxed ? QVariant(r.finalValueAfterTax) : QVariant();
+    case CagrAfterTax:
+        return r.taxed ? QVariant(r.cagrAfterTax) : QVariant();
     default:
         return {};
     }
@@ -166,6 +176,12 @@ QString BacktestRunsModel::key(int column)
         return QStringLiteral("final_value");
     case Premium:
         return QStringLiteral("rebalancing_premium");
+    case TaxPaid:
+        return QStringLiteral("tax_paid");
+    case FinalValueAfterTax:
+        return QStringLiteral("final_value_after_tax");
+    case CagrAfterTax:
+        return QStringLiteral("cagr_after_tax");
     default:
         return {};
     }
@@ -279,6 +295,9 @@ QVariant BacktestRunsModel::headerData(int section, Qt::Orientation orientation,
             return tr("One-way turnover summed over the rebalances");
         case Premium:
             return tr("Total return minus buy-and-hold's total return");
+        case FinalValueAfterTax:
+        case CagrAfterTax:
+            return tr("After the tax that selling everything at the last close would owe");
         default:
             return {};
         }
@@ -312,6 +331,12 @@ QVariant BacktestRunsModel::headerData(int section, Qt::Orientation orientation,
         return tr("Final value");
     case Premium:
         return tr("vs. buy-and-hold");
+    case TaxPaid:
+        return tr("Tax paid");
+    case FinalValueAfterTax:
+        return tr("Final after tax");
+    case CagrAfterTax:
+        return tr("CAGR after tax");
     default:
         return {};
     }

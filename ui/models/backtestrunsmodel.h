@@ -29,6 +29,9 @@ public:
         FeesPaid,
         FinalValue,
         Premium,
+        TaxPaid, ///< taxed runs only
+        FinalValueAfterTax, ///< after the tax a sale of everything at the end would owe
+        CagrAfterTax,
         ColumnCount
     };
     /// Unformatted value of a cell (double, int or QString), for sorting and tests.

@@ -11,6 +11,33 @@ namespace ballast::ui {
 using domain::OrderStatus;
 using money::Decimal;
 
+namespace {
+
+/// A gain with its sign, as the plan shows it: "+80.00", "-15.05".
+QString signedDecimalText(const Decimal &value)
+{
+    return value.isNegative() ? decimalText(value, 2) : QStringLiteral("+") + decimalText(value, 2);
+}
+
+/// Every lot a sale takes, one a line, with its cost and gain.
+QString lotsTooltip(const rebalance::PlannedOrder &order, const QString &quote)
+{
+    QStringList lines;
+    for (const auto &lot : order.lots) {
+        lines.append(PlanModel::tr("Lot #%1 bought %2: %3 %4, cost %5, gain %6 %7 (%8 term)")
+                         .arg(lot.lotTransactionId)
+                         .arg(QLocale().toString(lot.acquired.toUTC().date(), QLocale::ShortFormat),
+                              decimalText(lot.quantity), order.disposedAsset, decimalText(lot.cost, 2),
+                              signedDecimalText(lot.gain), quote,
+                              lot.longTerm ? PlanModel::tr("long") : PlanModel::tr("short")));
+    }
+    lines.append(PlanModel::tr("Short term %1, long term %2 %3")
+                     .arg(signedDecimalText(order.shortTermGain), signedDecimalText(order.longTermGain), quote));
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
 PlanModel::PlanModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
@@ -180,6 +207,7 @@ QVariant PlanModel::data(const QModelIndex &index, int role) const
         case Notional:
         case Fee:
         case Weight:
+        case Gain:
         case Filled:
         case Line:
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -194,6 +222,8 @@ QVariant PlanModel::data(const QModelIndex &index, int role) const
             return tr("%1: target %2").arg(order.base, percentText(before->target));
         if (index.column() == Message && done)
             return done->message;
+        if ((index.column() == Lots || index.column() == Gain) && !order.disposedAsset.isEmpty())
+            return lotsTooltip(order, m_plan.quote);
         return {};
     }
     if (role == Qt::AccessibleTextRole && index.column() == Approve)
@@ -247,6 +277,30 @@ QVariant PlanModel::data(const QModelIndex &index, int role) const
         if (raw)
             return after->after;
         return QString(percentText(before->before) + QStringLiteral(" → ") + percentText(after->after));
+    case Gain:
+        if (order.disposedAsset.isEmpty())
+            return {};
+        if (exact)
+            return order.gain().toString();
+        return raw ? QVariant(order.gain().toDouble())
+                   : QVariant(QString(signedDecimalText(order.gain()) + QLatin1Char(' ') + m_plan.quote));
+    case Lots: {
+        if (order.disposedAsset.isEmpty())
+            return {};
+        if (raw)
+            return static_cast<int>(order.lots.size());
+        QStringList parts;
+        for (const auto &lot : order.lots) {
+            parts.append(tr("#%1 %2 (%3)")
+                             .arg(lot.lotTransactionId)
+                             .arg(exact ? lot.quantity.toString() : decimalText(lot.quantity),
+                                  lot.longTerm ? tr("long") : tr("short")));
+        }
+        if (order.uncovered.isPositive())
+            parts.append(
+                tr("%1 without a known lot").arg(exact ? order.uncovered.toString() : decimalText(order.uncovered)));
+        return parts.join(QStringLiteral("; "));
+    }
     case Status:
         if (exact || raw)
             return done ? domain::toText(done->status) : statusOf(index.row());
@@ -312,6 +366,10 @@ QVariant PlanModel::headerData(int section, Qt::Orientation orientation, int rol
         return tr("Fee");
     case Weight:
         return tr("Weight before → after");
+    case Gain:
+        return tr("Est. gain");
+    case Lots:
+        return tr("Lots sold");
     case Status:
         return tr("Status");
     case Filled:

@@ -29,6 +29,8 @@ public:
         Notional,
         Fee,
         Weight,
+        Gain, ///< a sale's estimated realized gain
+        Lots, ///< the lots a sale takes
         Status,
         Filled,
         Message,

@@ -56,6 +56,10 @@ QString SkippedLinesModel::reasonText(SkipReason reason)
         return tr("Invest only buys and withdraw only sells");
     case SkipReason::FallingAsset:
         return tr("Fell too far from its peak: not bought any more");
+    case SkipReason::GainBudget:
+        return tr("Scaled down by the gain budget");
+    case SkipReason::YoungLots:
+        return tr("Its lots are too young to sell");
     }
     return {};
 }

@@ -389,6 +389,18 @@ QWidget *BacktestView::buildSettings()
     costsForm->addRow(tr("Fee:"), m_fee);
     costsForm->addRow(tr("Slippage:"), m_slippage);
     costsForm->addRow(tr("Capital:"), m_capital);
+    m_taxRate =
+        doubleSpin(costs, QStringLiteral("taxRateSpin"), tr("Tax rate on realized gains"), 0.0, 99.0, 0.0, 1, tr(" %"));
+    m_taxRate->setSpecialValueText(tr("no tax"));
+    m_taxRate->setToolTip(tr("A flat rate on net realized gains, paid at each rebalance; adds after-tax columns."));
+    m_taxLots = new QComboBox(costs);
+    m_taxLots->setObjectName(QStringLiteral("taxLotsCombo"));
+    m_taxLots->setAccessibleName(tr("Which lots the sales take for tax"));
+    for (const auto method : {analytics::CostMethod::Fifo, analytics::CostMethod::Hifo, analytics::CostMethod::Lifo,
+                              analytics::CostMethod::Average})
+        m_taxLots->addItem(analytics::costMethodName(method).toUpper(), static_cast<int>(method));
+    costsForm->addRow(tr("Tax:"), m_taxRate);
+    costsForm->addRow(tr("Tax lots:"), m_taxLots);
     layout->addWidget(costs);
 
     // Overlay
@@ -768,6 +780,10 @@ Result<BacktestRequest> BacktestView::request() const
     config.feeRate = m_fee->value() / 10000.0;
     config.slippageRate = m_slippage->value() / 10000.0;
     config.capital = m_capital->value();
+    if (m_taxRate->value() > 0.0) {
+        config.tax = backtest::BacktestTax{m_taxRate->value() / 100.0,
+                                           static_cast<analytics::CostMethod>(m_taxLots->currentData().toInt())};
+    }
     using Kind = backtest::OverlayConfig::Kind;
     static constexpr std::array kKinds{Kind::None, Kind::VolatilityTarget, Kind::Cppi, Kind::StablecoinRegime};
     config.overlay.kind = kKinds[static_cast<std::size_t>(std::clamp(m_overlay->currentIndex(), 0, 3))];

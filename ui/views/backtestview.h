@@ -110,6 +110,8 @@ private:
     QDoubleSpinBox *m_band = nullptr;
     QDoubleSpinBox *m_fee = nullptr;
     QDoubleSpinBox *m_slippage = nullptr;
+    QDoubleSpinBox *m_taxRate = nullptr;
+    QComboBox *m_taxLots = nullptr;
     QDoubleSpinBox *m_capital = nullptr;
     QComboBox *m_overlay = nullptr;
     QComboBox *m_stablecoin = nullptr;

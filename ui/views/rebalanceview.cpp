@@ -6,6 +6,7 @@
 #include "execution/executioncontroller.h"
 #include "io/exports.h"
 #include "models/decimaltext.h"
+#include "models/harvestablelotsmodel.h"
 #include "models/planmodel.h"
 #include "models/skippedlinesmodel.h"
 #include "rebalance/planapproval.h"
@@ -23,6 +24,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimeZone>
@@ -77,6 +79,7 @@ RebalanceView::RebalanceView(AppContext &context, QWidget *parent)
     : View(context, parent)
     , m_planModel(new PlanModel(this))
     , m_skippedModel(new SkippedLinesModel(this))
+    , m_harvestModel(new HarvestableLotsModel(this))
     , m_controller(new ExecutionController(context, this))
 {
     buildUi();
@@ -205,6 +208,48 @@ void RebalanceView::buildUi()
     form->addWidget(m_propose);
     layout->addLayout(form);
 
+    // How the plan treats tax.
+    auto *taxForm = new QHBoxLayout;
+    m_lotSelection = new QComboBox(this);
+    m_lotSelection->setObjectName(QStringLiteral("lotSelection"));
+    m_lotSelection->setAccessibleName(tr("Which lots sales take"));
+    m_lotSelection->addItem(tr("Highest cost first"), static_cast<int>(analytics::LotSelection::Hifo));
+    m_lotSelection->addItem(tr("Oldest first"), static_cast<int>(analytics::LotSelection::Fifo));
+    m_lotSelection->addItem(tr("Least gain"), static_cast<int>(analytics::LotSelection::LeastGain));
+    m_lotSelection->addItem(tr("Long-term first"), static_cast<int>(analytics::LotSelection::PreferLongTerm));
+    m_maxGain = new QLineEdit(this);
+    m_maxGain->setObjectName(QStringLiteral("maxGain"));
+    m_maxGain->setAccessibleName(tr("Gain budget: the most gain the plan may realize"));
+    m_maxGain->setPlaceholderText(tr("none"));
+    m_maxGain->setMaximumWidth(110);
+    m_minLotAge = new QSpinBox(this);
+    m_minLotAge->setObjectName(QStringLiteral("minLotAge"));
+    m_minLotAge->setAccessibleName(tr("Do not sell lots younger than this many days"));
+    m_minLotAge->setRange(0, 36500);
+    m_minLotAge->setSuffix(tr(" days"));
+    m_minLotAge->setSpecialValueText(tr("any age"));
+    m_harvestThreshold = new QLineEdit(this);
+    m_harvestThreshold->setObjectName(QStringLiteral("harvestThreshold"));
+    m_harvestThreshold->setAccessibleName(tr("List lots whose sale would realize a loss above this"));
+    m_harvestThreshold->setPlaceholderText(tr("none"));
+    m_harvestThreshold->setMaximumWidth(110);
+    m_cashFirst = new QCheckBox(tr("Cash &first"), this);
+    m_cashFirst->setObjectName(QStringLiteral("cashFirst"));
+    m_cashFirst->setToolTip(tr("Buy with the spare cash before selling; sell only what is still outside its band."));
+    auto addTaxField = [&](const QString &text, QWidget *field) {
+        auto *label = new QLabel(text, this);
+        label->setBuddy(field);
+        taxForm->addWidget(label);
+        taxForm->addWidget(field);
+    };
+    addTaxField(tr("&Lots:"), m_lotSelection);
+    addTaxField(tr("&Gain budget:"), m_maxGain);
+    addTaxField(tr("&Keep lots younger than:"), m_minLotAge);
+    addTaxField(tr("&Harvest losses above:"), m_harvestThreshold);
+    taxForm->addWidget(m_cashFirst);
+    taxForm->addStretch(1);
+    layout->addLayout(taxForm);
+
     // The plan.
     m_planTitle = new QLabel(this);
     m_planTitle->setAccessibleName(tr("Plan"));
@@ -243,6 +288,20 @@ void RebalanceView::buildUi()
     m_skipped->resizeColumnsToContents();
     m_skipped->hide();
     skippedLayout->addWidget(m_skipped, 1);
+    m_harvestTitle = new QLabel(skippedBox);
+    m_harvestTitle->setObjectName(QStringLiteral("harvestTitle"));
+    m_harvestTitle->setWordWrap(true);
+    m_harvestTitle->hide();
+    skippedLayout->addWidget(m_harvestTitle);
+    m_harvest = new QTableView(skippedBox);
+    m_harvest->setObjectName(QStringLiteral("harvestTable"));
+    m_harvest->setAccessibleName(tr("Harvestable losses, not in the plan"));
+    m_harvest->setModel(m_harvestModel);
+    m_harvest->verticalHeader()->hide();
+    m_harvest->setAlternatingRowColors(true);
+    m_harvest->horizontalHeader()->setStretchLastSection(true);
+    m_harvest->hide();
+    skippedLayout->addWidget(m_harvest, 1);
     skippedLayout->addStretch(0); // keeps the totals at the top when nothing was skipped
     splitter->addWidget(m_table);
     splitter->addWidget(skippedBox);
@@ -326,6 +385,9 @@ void RebalanceView::refresh()
         m_totals->clear();
         m_skippedTitle->clear();
         m_skipped->hide();
+        m_harvestModel->clear();
+        m_harvestTitle->hide();
+        m_harvest->hide();
     }
     updateActions();
 }
@@ -334,6 +396,7 @@ void RebalanceView::showPlan(const RebalancePlan &plan, PlanStatus status)
 {
     m_planModel->setPlan(plan);
     m_skippedModel->setPlan(plan);
+    m_harvestModel->setPlan(plan);
     m_planStatus = status;
     m_derived.reset();
     m_derivedLines.clear();
@@ -400,6 +463,21 @@ void RebalanceView::showPlan(const RebalancePlan &plan, PlanStatus status)
                                                    : tr("Left out of the plan (%n line(s)):", nullptr,
                                                         static_cast<int>(plan.skipped.size())));
     m_skipped->setVisible(!plan.skipped.isEmpty());
+    if (plan.tax.harvestLossThreshold) {
+        m_harvestTitle->setText(
+            plan.tax.harvestable.isEmpty()
+                ? tr("Harvestable losses: no lot would realize a loss above %1 %2.")
+                      .arg(decimalText(*plan.tax.harvestLossThreshold, 2), plan.quote)
+                : tr("Harvestable losses (%n lot(s) whose sale would realize more than %1 %2; not in the plan, "
+                     "sold only if you add them):",
+                     nullptr, static_cast<int>(plan.tax.harvestable.size()))
+                      .arg(decimalText(*plan.tax.harvestLossThreshold, 2), plan.quote));
+        m_harvestTitle->show();
+    } else {
+        m_harvestTitle->hide();
+    }
+    m_harvest->setVisible(!plan.tax.harvestable.isEmpty());
+    m_harvest->resizeColumnsToContents();
     updateTotals();
     updateActions();
 }
@@ -443,7 +521,39 @@ void RebalanceView::updateTotals()
     } else {
         text += tr("Afterwards still outside their band: %1.").arg(outside.join(QStringLiteral(", ")));
     }
+    const QString tax = taxText(plan);
+    if (!tax.isEmpty())
+        text += QLatin1Char(' ') + tax;
     m_totals->setText(text);
+}
+
+QString RebalanceView::taxText(const RebalancePlan &approved) const
+{
+    const rebalance::PlanTax &tax = m_planModel->plan().tax;
+    if (!tax.estimated)
+        return {};
+    Decimal shortTerm;
+    Decimal longTerm;
+    for (const auto &order : approved.orders) {
+        shortTerm += order.shortTermGain;
+        longTerm += order.longTermGain;
+    }
+    auto signedText = [](const Decimal &value) {
+        return value.isNegative() ? decimalText(value, 2) : QStringLiteral("+") + decimalText(value, 2);
+    };
+    QString text =
+        tr("Estimated realized gain %1 %2 (short term %3, long term %4).")
+            .arg(signedText(shortTerm + longTerm), approved.quote, signedText(shortTerm), signedText(longTerm));
+    if (tax.gainBudget && tax.budgetBinds) {
+        text += QLatin1Char(' ')
+            + tr("The gain budget of %1 %2 binds: %3 of the wanted sales kept; up to %4 from target (%5).")
+                  .arg(decimalText(*tax.gainBudget, 2), approved.quote, percentText(tax.sellScale),
+                       pointsText(std::abs(tax.driftLeft), 1), tax.driftLeftAsset);
+    } else if (tax.gainBudget) {
+        text += QLatin1Char(' ')
+            + tr("Within the gain budget of %1 %2.").arg(decimalText(*tax.gainBudget, 2), approved.quote);
+    }
+    return text;
 }
 
 void RebalanceView::updateActions()
@@ -497,6 +607,22 @@ bool RebalanceView::propose()
     constraints.minTradeValue = *minTrade;
     if (m_maxTurnover->value() > 0.0)
         constraints.maxTurnover = m_maxTurnover->value() / 100.0;
+    constraints.tax.lotSelection = static_cast<analytics::LotSelection>(m_lotSelection->currentData().toInt());
+    constraints.tax.minLotAgeDays = m_minLotAge->value();
+    constraints.tax.cashFirst = m_cashFirst->isChecked();
+    for (const auto &[field, target, what] :
+         {std::tuple{m_maxGain, &constraints.tax.maxRealizedGain, tr("gain budget")},
+          std::tuple{m_harvestThreshold, &constraints.tax.harvestLossThreshold, tr("harvest threshold")}}) {
+        if (field->text().trimmed().isEmpty())
+            continue;
+        const auto value = parseAmount(field->text());
+        if (!value || value->isNegative()) {
+            setMessage(tr("The %1 must be an amount in %2, or empty.").arg(what, portfolio->quote));
+            field->setFocus();
+            return false;
+        }
+        *target = *value;
+    }
     auto plan = services::PlanService(context().db(), context().clock()).propose(portfolio->name, mode, constraints);
     if (!plan) {
         setMessage(tr("No plan: %1").arg(plan.error().message));

@@ -14,6 +14,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QSpinBox;
 class QPushButton;
 class QMessageBox;
 class QTableView;
@@ -23,6 +24,7 @@ namespace ballast::ui {
 class ExecutionConfirmDialog;
 class ExecutionController;
 class ExecutionSummaryDialog;
+class HarvestableLotsModel;
 class PlanModel;
 class SkippedLinesModel;
 
@@ -49,6 +51,7 @@ public:
 
     [[nodiscard]] PlanModel *planModel() const { return m_planModel; }
     [[nodiscard]] SkippedLinesModel *skippedModel() const { return m_skippedModel; }
+    [[nodiscard]] HarvestableLotsModel *harvestModel() const { return m_harvestModel; }
     [[nodiscard]] ExecutionController *controller() const { return m_controller; }
     /// The confirmation on screen, if any.
     [[nodiscard]] ExecutionConfirmDialog *confirmDialog() const;
@@ -71,6 +74,8 @@ private:
     /// Offers a new plan in place of @p planId, which was refused as stale.
     void onStale(const QString &planId, const QString &message);
     void updateTotals();
+    /// The estimated gain of the approved sales and what the tax rules did.
+    [[nodiscard]] QString taxText(const rebalance::RebalancePlan &approved) const;
     void updateActions();
     void startExecution(const rebalance::RebalancePlan &plan, bool dryRun);
     void reconcileIfNeeded();
@@ -81,18 +86,27 @@ private:
 
     PlanModel *m_planModel = nullptr;
     SkippedLinesModel *m_skippedModel = nullptr;
+    HarvestableLotsModel *m_harvestModel = nullptr;
     ExecutionController *m_controller = nullptr;
 
     QComboBox *m_mode = nullptr;
     QLineEdit *m_amount = nullptr;
     QLineEdit *m_minTrade = nullptr;
     QDoubleSpinBox *m_maxTurnover = nullptr;
+    // Tax preferences of the plan.
+    QComboBox *m_lotSelection = nullptr;
+    QLineEdit *m_maxGain = nullptr;
+    QSpinBox *m_minLotAge = nullptr;
+    QLineEdit *m_harvestThreshold = nullptr;
+    QCheckBox *m_cashFirst = nullptr;
     QPushButton *m_propose = nullptr;
     QLabel *m_planTitle = nullptr;
     QTableView *m_table = nullptr;
     QLabel *m_totals = nullptr;
     QLabel *m_skippedTitle = nullptr;
     QTableView *m_skipped = nullptr;
+    QLabel *m_harvestTitle = nullptr;
+    QTableView *m_harvest = nullptr;
     QCheckBox *m_dryRun = nullptr;
     QPushButton *m_execute = nullptr;
     QProgressBar *m_progress = nullptr;

@@ -1,0 +1,190 @@
+// The rebalance page shows what a plan's sales realize: the lots each sell
+// line takes and its estimated gain, the totals short and long term, and the
+// harvestable losses beside the plan. A small ledger of trades at known
+// prices in a real SQLite file, on a pinned clock.
+#include "appcontext.h"
+#include "export/exporttarget.h"
+#include "models/harvestablelotsmodel.h"
+#include "models/planmodel.h"
+#include "services/ledger.h"
+#include "services/transactionservice.h"
+#include "testsupport.h"
+#include "views/rebalanceview.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTest>
+#include <QTimeZone>
+
+using ballast::domain::Side;
+using ballast::domain::Transaction;
+using ballast::domain::TransactionKind;
+using ballast::money::dec;
+using ballast::ui::HarvestableLotsModel;
+using ballast::ui::PlanModel;
+
+namespace {
+
+constexpr qint64 kNow = 1763683200000; // 2025-11-21T00:00Z
+
+QDateTime at(const char *iso)
+{
+    QDateTime time = QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate);
+    time.setTimeZone(QTimeZone::utc());
+    return time;
+}
+
+/// 1,000 USDT deposited; BTC bought 1 at 20 (#A, 2023) and 1 at 130 (#B,
+/// June 2025), ETH 1 at 150 (2024); now BTC and ETH are at 100. Targets 10 %
+/// BTC, 10 % ETH, 80 % cash: the plan sells about 1 BTC (200 of 1,000 held).
+QList<qint64> buildLedger(ballast::storage::Database &db, const ballast::Clock &clock)
+{
+    ballast::services::Ledger ledger(db, clock);
+    if (!ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok())
+        qFatal("init failed");
+    const qint64 account = ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper"))->id;
+    ballast::services::TransactionService transactions(db, clock);
+    Transaction deposit;
+    deposit.kind = TransactionKind::Deposit;
+    deposit.time = at("2022-12-01T00:00:00");
+    deposit.accountId = account;
+    deposit.asset = QStringLiteral("USDT");
+    deposit.quantity = dec("1000");
+    deposit.price = dec("1");
+    if (!transactions.add(deposit).ok())
+        qFatal("deposit failed");
+    QList<qint64> ids;
+    for (const auto &[asset, time, price] :
+         {std::tuple{"BTC", "2023-01-01T00:00:00", "20"}, std::tuple{"BTC", "2025-06-01T00:00:00", "130"},
+          std::tuple{"ETH", "2024-01-01T00:00:00", "150"}}) {
+        Transaction buy;
+        buy.kind = TransactionKind::Trade;
+        buy.side = Side::Buy;
+        buy.time = at(time);
+        buy.accountId = account;
+        buy.asset = QString::fromLatin1(asset);
+        buy.quote = QStringLiteral("USDT");
+        buy.quantity = dec("1");
+        buy.price = dec(price);
+        auto added = transactions.add(buy);
+        if (!added)
+            qFatal("buy failed: %s", qPrintable(added.error().message));
+        ids.append(added->id);
+    }
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(kNow, QTimeZone::utc());
+    if (!ledger
+             .setPrices({{QStringLiteral("BTC"), QStringLiteral("USDT"), now, dec("100"), QStringLiteral("manual")},
+                         {QStringLiteral("ETH"), QStringLiteral("USDT"), now, dec("100"), QStringLiteral("manual")}})
+             .ok())
+        qFatal("prices failed");
+    if (!ledger
+             .setTargets({},
+                         {{QStringLiteral("BTC"), dec("0.1"), {}},
+                          {QStringLiteral("ETH"), dec("0.1"), {}},
+                          {QStringLiteral("USDT"), dec("0.8"), {}}},
+                         ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.02})
+             .ok())
+        qFatal("targets failed");
+    return ids;
+}
+
+} // namespace
+
+class TestRebalanceViewTax : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // Oldest first sells lot A (+80, long term); B (-30) and the ETH lot
+    // (-50) are listed as harvestable above a threshold of 5, largest first.
+    void showsLotsGainsAndHarvestList()
+    {
+        ballast::test::TempDatabase temp;
+        const ballast::Clock clock = [] { return kNow; };
+        const QList<qint64> ids = buildLedger(temp.db(), clock);
+        ballast::ui::AppContext context(temp.db(), temp.path(), clock);
+        ballast::ui::RebalanceView view(context);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+        auto *selection = view.findChild<QComboBox *>(QStringLiteral("lotSelection"));
+        auto *harvest = view.findChild<QLineEdit *>(QStringLiteral("harvestThreshold"));
+        QVERIFY(selection && harvest);
+        selection->setCurrentIndex(selection->findData(static_cast<int>(ballast::analytics::LotSelection::Fifo)));
+        harvest->setText(QStringLiteral("5"));
+        QVERIFY(view.propose());
+
+        PlanModel *model = view.planModel();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        int sellRow = -1;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->plan().orders.at(row).side == Side::Sell)
+                sellRow = row;
+        }
+        QVERIFY(sellRow >= 0);
+        // The fee-aware aim sells a hair more than 1 BTC: all of A, then a sliver of B.
+        const auto &order = model->plan().orders.at(sellRow);
+        QVERIFY2(model->data(model->index(sellRow, PlanModel::Lots))
+                     .toString()
+                     .startsWith(QStringLiteral("#%1 1 (long)").arg(ids[0])),
+                 qPrintable(model->data(model->index(sellRow, PlanModel::Lots)).toString()));
+        QCOMPARE(order.lots.first().gain, dec("80") - order.fee * dec("1") / order.quantity);
+        QCOMPARE(model->data(model->index(sellRow, PlanModel::Gain), PlanModel::RawValueRole).toDouble(),
+                 order.gain().toDouble());
+        QVERIFY(model->data(model->index(sellRow, PlanModel::Lots), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("Lot #%1").arg(ids[0])));
+        QCOMPARE(model->headerData(PlanModel::Lots, Qt::Horizontal).toString(), QStringLiteral("Lots sold"));
+
+        auto *totals = view.findChild<QLabel *>(QStringLiteral("planTotals"));
+        QVERIFY(totals);
+        QVERIFY2(totals->text().contains(QStringLiteral("Estimated realized gain +")), qPrintable(totals->text()));
+        QVERIFY2(totals->text().contains(QStringLiteral("long term +79.")), qPrintable(totals->text()));
+
+        HarvestableLotsModel *lots = view.harvestModel();
+        QAbstractItemModelTester harvestTester(lots, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(lots->rowCount(), 2);
+        QCOMPARE(lots->data(lots->index(0, HarvestableLotsModel::Asset)).toString(), QStringLiteral("ETH"));
+        QCOMPARE(lots->data(lots->index(0, HarvestableLotsModel::Loss), HarvestableLotsModel::RawValueRole).toDouble(),
+                 50.0);
+        QCOMPARE(lots->data(lots->index(1, HarvestableLotsModel::Lot)).toString(), QString::number(ids[1]));
+        // What the sale leaves of B: 30 per BTC.
+        const auto left = dec("1") - (order.lots.size() > 1 ? order.lots[1].quantity : ballast::money::Decimal());
+        QCOMPARE(lots->data(lots->index(1, HarvestableLotsModel::Loss), ballast::ui::ExportRole).toString(),
+                 (left * dec("30")).toString());
+        auto *table = view.findChild<QTableView *>(QStringLiteral("harvestTable"));
+        auto *title = view.findChild<QLabel *>(QStringLiteral("harvestTitle"));
+        QVERIFY(table && title);
+        QVERIFY(table->isVisible());
+        QVERIFY2(title->text().contains(QStringLiteral("Harvestable losses")), qPrintable(title->text()));
+
+        // Without a threshold there is no list.
+        harvest->clear();
+        QVERIFY(view.propose());
+        QCOMPARE(lots->rowCount(), 0);
+        QVERIFY(!table->isVisible());
+        QVERIFY(!title->isVisible());
+    }
+
+    // A bad gain budget names the field and proposes nothing.
+    void badGainBudgetIsRefused()
+    {
+        ballast::test::TempDatabase temp;
+        const ballast::Clock clock = [] { return kNow; };
+        buildLedger(temp.db(), clock);
+        ballast::ui::AppContext context(temp.db(), temp.path(), clock);
+        ballast::ui::RebalanceView view(context);
+        auto *budget = view.findChild<QLineEdit *>(QStringLiteral("maxGain"));
+        QVERIFY(budget);
+        budget->setText(QStringLiteral("lots"));
+        QVERIFY(!view.propose());
+        QVERIFY(!view.planModel()->hasPlan());
+    }
+};
+
+QTEST_MAIN(TestRebalanceViewTax)
+#include "tst_rebalanceview_tax.moc"
