@@ -174,6 +174,7 @@ private slots:
         QVERIFY(editor->problem(QStringLiteral("excluded")).isEmpty());
         QVERIFY(!child<QLabel>(*editor, QStringLiteral("excludedProblem"))->isVisible());
         QCOMPARE(services::PolicyService(temp.db()).load()->policy, before->policy);
+        page.grab().save(QDir::temp().filePath(QStringLiteral("ballast-policy-editor-refused.png")));
 
         // Fixing one at a time: the policy's own check names the next field.
         type(child<QLineEdit>(*editor, QStringLiteral("maxTurnover")), QStringLiteral("30"));

@@ -205,41 +205,47 @@ PolicyEditor::PolicyEditor(AppContext &context, QUndoStack *undo, QWidget *paren
                           tr("Read-only sync of the exchange accounts: \"15m\", \"1h\", \"1d\" (1 minute to 7 days); "
                              "empty or \"off\": no automatic sync"));
 
+    // The label's mnemonic focuses the input itself, not the box that holds it and its problem.
+    auto addRow = [this](QFormLayout *form, const QString &text, QWidget *input, const QString &name) {
+        auto *label = new QLabel(text, this);
+        label->setBuddy(input);
+        form->addRow(label, field(input, name));
+    };
     auto *rule = new QGroupBox(tr("When to rebalance"), this);
     auto *ruleForm = new QFormLayout(rule);
-    ruleForm->addRow(tr("&Rule:"), field(m_ruleKind, kRuleKind));
-    ruleForm->addRow(tr("&Period:"), field(m_rulePeriod, kRulePeriod));
-    ruleForm->addRow(tr("Rule &band:"), field(m_ruleBand, kRuleBand));
-    ruleForm->addRow(tr("Band &override:"), field(m_band, kBand));
-    ruleForm->addRow(tr("E&xcluded assets:"), field(m_excluded, kExcluded));
+    addRow(ruleForm, tr("&Rule:"), m_ruleKind, kRuleKind);
+    addRow(ruleForm, tr("P&eriod:"), m_rulePeriod, kRulePeriod);
+    addRow(ruleForm, tr("Rule &band:"), m_ruleBand, kRuleBand);
+    addRow(ruleForm, tr("Band &override:"), m_band, kBand);
+    addRow(ruleForm, tr("E&xcluded assets:"), m_excluded, kExcluded);
 
     auto *plan = new QGroupBox(tr("The plan it prepares"), this);
     auto *planForm = new QFormLayout(plan);
-    planForm->addRow(tr("&Mode:"), field(m_modeKind, kModeKind));
-    planForm->addRow(tr("&Amount:"), field(m_modeAmount, kModeAmount));
-    planForm->addRow(tr("Minimum &trade:"), field(m_minTrade, kMinTrade));
-    planForm->addRow(tr("Maximum t&urnover (%):"), field(m_maxTurnover, kMaxTurnover));
-    planForm->addRow(tr("&Falling-asset guard (%):"), field(m_fallingGuard, kFallingGuard));
+    addRow(planForm, tr("&Mode:"), m_modeKind, kModeKind);
+    addRow(planForm, tr("Amou&nt:"), m_modeAmount, kModeAmount);
+    addRow(planForm, tr("M&inimum trade:"), m_minTrade, kMinTrade);
+    addRow(planForm, tr("Maximum t&urnover (%):"), m_maxTurnover, kMaxTurnover);
+    addRow(planForm, tr("&Falling-asset guard (%):"), m_fallingGuard, kFallingGuard);
 
     auto *tax = new QGroupBox(tr("Tax preferences"), this);
     auto *taxForm = new QFormLayout(tax);
-    taxForm->addRow(tr("&Lot selection:"), field(m_lotSelection, kLotSelection));
-    taxForm->addRow(tr("Long-term &after:"), field(m_longTermDays, kLongTermDays));
-    taxForm->addRow(tr("&Gain budget:"), field(m_maxRealizedGain, kMaxRealizedGain));
-    taxForm->addRow(tr("Minimum lot a&ge:"), field(m_minLotAgeDays, kMinLotAgeDays));
-    taxForm->addRow(tr("Young-lot o&verride (pp):"), field(m_youngLotOverride, kYoungLotOverride));
-    taxForm->addRow(QString(), field(m_cashFirst, kCashFirst));
-    taxForm->addRow(tr("&Harvest threshold:"), field(m_harvestLossThreshold, kHarvestLossThreshold));
+    addRow(taxForm, tr("&Lot selection:"), m_lotSelection, kLotSelection);
+    addRow(taxForm, tr("Long-term &after:"), m_longTermDays, kLongTermDays);
+    addRow(taxForm, tr("&Gain budget:"), m_maxRealizedGain, kMaxRealizedGain);
+    addRow(taxForm, tr("Minimum lot age:"), m_minLotAgeDays, kMinLotAgeDays);
+    addRow(taxForm, tr("Young-lot o&verride (pp):"), m_youngLotOverride, kYoungLotOverride);
+    addRow(taxForm, tr("&Cash first:"), m_cashFirst, kCashFirst);
+    addRow(taxForm, tr("&Harvest threshold:"), m_harvestLossThreshold, kHarvestLossThreshold);
 
     auto *sync = new QGroupBox(tr("Exchange accounts"), this);
     auto *syncForm = new QFormLayout(sync);
-    syncForm->addRow(tr("&Sync every:"), field(m_syncInterval, kSyncInterval));
+    addRow(syncForm, tr("&Sync every:"), m_syncInterval, kSyncInterval);
 
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("policyMessage"));
     m_message->setWordWrap(true);
     m_message->setAccessibleName(tr("Policy message"));
-    m_save = new QPushButton(tr("Save &policy"), this);
+    m_save = new QPushButton(tr("Save polic&y"), this);
     m_save->setObjectName(QStringLiteral("savePolicy"));
     m_save->setAccessibleName(tr("Save the rebalancing policy"));
     m_revert = new QPushButton(tr("Revert policy"), this);
