@@ -24,24 +24,24 @@ namespace ballast::ui {
 
 namespace {
 
-const QString kRuleKind = QStringLiteral("ruleKind");
-const QString kRulePeriod = QStringLiteral("rulePeriod");
-const QString kRuleBand = QStringLiteral("ruleBand");
-const QString kBand = QStringLiteral("band");
-const QString kModeKind = QStringLiteral("modeKind");
-const QString kModeAmount = QStringLiteral("modeAmount");
-const QString kMinTrade = QStringLiteral("minTrade");
-const QString kMaxTurnover = QStringLiteral("maxTurnover");
-const QString kExcluded = QStringLiteral("excluded");
-const QString kFallingGuard = QStringLiteral("fallingGuard");
-const QString kLotSelection = QStringLiteral("lotSelection");
-const QString kLongTermDays = QStringLiteral("longTermDays");
-const QString kMaxRealizedGain = QStringLiteral("maxRealizedGain");
-const QString kMinLotAgeDays = QStringLiteral("minLotAgeDays");
-const QString kYoungLotOverride = QStringLiteral("youngLotOverride");
-const QString kCashFirst = QStringLiteral("cashFirst");
-const QString kHarvestLossThreshold = QStringLiteral("harvestLossThreshold");
-const QString kSyncInterval = QStringLiteral("syncInterval");
+constexpr QLatin1String kRuleKind("ruleKind");
+constexpr QLatin1String kRulePeriod("rulePeriod");
+constexpr QLatin1String kRuleBand("ruleBand");
+constexpr QLatin1String kBand("band");
+constexpr QLatin1String kModeKind("modeKind");
+constexpr QLatin1String kModeAmount("modeAmount");
+constexpr QLatin1String kMinTrade("minTrade");
+constexpr QLatin1String kMaxTurnover("maxTurnover");
+constexpr QLatin1String kExcluded("excluded");
+constexpr QLatin1String kFallingGuard("fallingGuard");
+constexpr QLatin1String kLotSelection("lotSelection");
+constexpr QLatin1String kLongTermDays("longTermDays");
+constexpr QLatin1String kMaxRealizedGain("maxRealizedGain");
+constexpr QLatin1String kMinLotAgeDays("minLotAgeDays");
+constexpr QLatin1String kYoungLotOverride("youngLotOverride");
+constexpr QLatin1String kCashFirst("cashFirst");
+constexpr QLatin1String kHarvestLossThreshold("harvestLossThreshold");
+constexpr QLatin1String kSyncInterval("syncInterval");
 
 /// One edit of the policy form: the whole form before and after.
 class EditPolicyCommand : public QUndoCommand
@@ -196,7 +196,7 @@ PolicyEditor::PolicyEditor(AppContext &context, QUndoStack *undo, QWidget *paren
                               tr("Young lots are sold anyway when their asset is this many percentage points beyond "
                                  "its band"));
     m_cashFirst = new QCheckBox(tr("Buy with the cash held before selling"), this);
-    m_cashFirst->setObjectName(kCashFirst);
+    m_cashFirst->setObjectName(QString(kCashFirst));
     m_cashFirst->setAccessibleName(tr("Cash first"));
     connect(m_cashFirst, &QCheckBox::clicked, this, &PolicyEditor::recordEdit);
     m_harvestLossThreshold = line(kHarvestLossThreshold, tr("Harvest threshold"), tr("no list"),
@@ -411,7 +411,7 @@ Result<rebalance::RebalancePolicy> PolicyEditor::policy(QHash<QString, QString> 
     tax.insert(QStringLiteral("longTermDays"), form.value(kLongTermDays).toInt());
     tax.insert(QStringLiteral("minLotAgeDays"), form.value(kMinLotAgeDays).toInt());
     tax.insert(QStringLiteral("cashFirst"), form.value(kCashFirst).toBool());
-    for (const QString &key : {kMaxRealizedGain, kHarvestLossThreshold}) {
+    for (const QLatin1String key : {kMaxRealizedGain, kHarvestLossThreshold}) {
         const QString text = form.value(key).toString().trimmed();
         if (!text.isEmpty())
             tax.insert(key, text);
