@@ -16,7 +16,7 @@ shoot() {
     "$app" --db "$work/demo.sqlite" --demo --view "$1" --size 1280x820 --screenshot "$here/images/$1.png"
     echo "docs/images/$1.png"
 }
-for page in dashboard holdings targets backtest accounts alerts; do
+for page in dashboard holdings targets policy backtest accounts alerts; do
     shoot "$page"
 done
 # The demo sits inside its 5 pp bands; with 2 pp bands three assets are out

@@ -10,7 +10,7 @@ namespace ballast::ui {
 /// tray notification.
 struct Alert
 {
-    enum class Kind { Drift, VolatilityRegime, Correlation, FallingAsset, Execution };
+    enum class Kind { Drift, VolatilityRegime, Correlation, FallingAsset, Execution, Rebalance };
     enum class Severity { Info, Warning, Critical };
 
     qint64 timeMs = 0;

@@ -10,6 +10,7 @@
 #include "views/dashboardview.h"
 #include "views/gainsview.h"
 #include "views/holdingsview.h"
+#include "views/policyeditor.h"
 #include "views/rebalanceview.h"
 #include "views/targetsview.h"
 #include "views/transactionsview.h"
@@ -130,6 +131,14 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     for (View *view : std::as_const(m_pages)) {
         if (QUndoStack *stack = view->undoStack())
             m_undo->addStack(stack);
+    }
+    if (auto *dashboard = qobject_cast<DashboardView *>(page(Page::Dashboard))) {
+        // The plan the policy prepared opens on the Rebalance page; Execute stays the person's click.
+        connect(dashboard, &DashboardView::openPlanRequested, this, [this](const QString &planId) {
+            showPage(Page::Rebalance);
+            if (auto *rebalance = qobject_cast<RebalanceView *>(page(Page::Rebalance)))
+                rebalance->showStoredPlan(planId);
+        });
     }
     if (auto *targets = page(Page::Targets); targets && targets->undoStack())
         m_undo->setActiveStack(targets->undoStack());
@@ -359,6 +368,16 @@ void MainWindow::closeEvent(QCloseEvent *event)
             this, tr("Unsaved targets"), tr("The target weights have changes that are not saved. Save them now?"),
             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !targets->save())) {
+            event->ignore();
+            return;
+        }
+    }
+    if (auto *targets = qobject_cast<TargetsView *>(page(Page::Targets));
+        targets && targets->policyEditor()->isDirty()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved policy"), tr("The rebalancing policy has changes that are not saved. Save them now?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !targets->policyEditor()->save())) {
             event->ignore();
             return;
         }

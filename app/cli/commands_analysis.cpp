@@ -1,6 +1,7 @@
 // Price history and research: prices import, backtest, allocate.
 #include "allocation/allocationmodel.h"
 #include "backtest/backtester.h"
+#include "backtest/policybacktest.h"
 #include "backtest/sweep.h"
 #include "cli.h"
 #include "clioutput.h"
@@ -465,17 +466,8 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     config.label = rule->toString();
     QStringList notes;
     if (policy) {
-        config.trigger = policy->policy.trigger();
-        config.halfWidths = policy->policy.halfWidths(*portfolio, data->assets);
-        if (!parser.isSet(QStringLiteral("falling-guard")))
-            config.fallingGuard = policy->policy.fallingGuard;
-        config.label = QStringLiteral("policy of %1: %2").arg(policy->portfolio, policy->policy.rule.toString());
-        if (policy->policy.mode.kind != rebalance::PlanMode::Kind::Target)
-            notes.append(QStringLiteral("the backtest trades back to the targets; the policy's mode %1 is not "
-                                        "simulated")
-                             .arg(policy->policy.mode.toString()));
-        if (!policy->policy.minTrade.isZero() || policy->policy.maxTurnover)
-            notes.append(QStringLiteral("the minimum trade and maximum turnover are not simulated"));
+        const backtest::PolicyBacktest stored{policy->portfolio, *portfolio, policy->policy};
+        notes = stored.apply(config, data->assets, parser.isSet(QStringLiteral("falling-guard")));
     }
     config.feeRate = *fee / 10000.0;
     config.slippageRate = *slippage / 10000.0;

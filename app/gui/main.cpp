@@ -4,6 +4,7 @@
 #include "services/ledgerqueries.h"
 #include "storage/database.h"
 #include "views/dashboardview.h"
+#include "views/targetsview.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,7 +35,8 @@ struct Options
     QCommandLineOption view = QCommandLineOption(
         QStringLiteral("view"),
         QObject::tr(
-            "Page to open: dashboard, holdings, transactions, targets, rebalance, backtest, accounts or alerts."),
+            "Page to open: dashboard, holdings, transactions, targets, rebalance, backtest, accounts or alerts; "
+            "performance and policy open the dashboard's Performance tab and the Targets page's policy tab."),
         QStringLiteral("PAGE"));
     QCommandLineOption size =
         QCommandLineOption(QStringLiteral("size"), QObject::tr("Window size for --screenshot, WxH."),
@@ -121,8 +123,12 @@ int main(int argc, char *argv[])
     std::optional<ballast::ui::MainWindow::Page> page;
     // "performance": the dashboard with its Performance tab open.
     const bool performanceTab = parser.value(viewOption) == QLatin1String("performance");
+    // "policy": the Targets page with its Rebalancing policy tab open.
+    const bool policyTab = parser.value(viewOption) == QLatin1String("policy");
     if (performanceTab) {
         page = ballast::ui::MainWindow::Page::Dashboard;
+    } else if (policyTab) {
+        page = ballast::ui::MainWindow::Page::Targets;
     } else if (parser.isSet(viewOption)) {
         page = ballast::ui::MainWindow::pageFromKey(parser.value(viewOption));
         if (!page) {
@@ -161,6 +167,10 @@ int main(int argc, char *argv[])
     if (performanceTab) {
         if (auto *dashboard = window.findChild<ballast::ui::DashboardView *>())
             dashboard->showPerformance(true);
+    }
+    if (policyTab) {
+        if (auto *targets = window.findChild<ballast::ui::TargetsView *>())
+            targets->showTab(1);
     }
     if (parser.isSet(screenshotOption)) {
         const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));

@@ -247,6 +247,10 @@ void BacktestRunner::startSingle(const std::shared_ptr<const BacktestRequest> &r
         if (!fixed) {
             config.targets = prepared->weightSets.front().second;
             config.label = runLabel(weights.name, config.trigger);
+            if (request->policy) {
+                outcome.run.notes =
+                    request->policy->apply(config, prepared->data->assets, request->base.fallingGuard.has_value());
+            }
         }
         config.recordCurves = true;
         config.recordTrades = true;

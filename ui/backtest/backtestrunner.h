@@ -2,6 +2,7 @@
 
 #include "allocation/allocationmodel.h"
 #include "backtest/backtester.h"
+#include "backtest/policybacktest.h"
 #include "common/result.h"
 #include "rebalance/trigger.h"
 
@@ -45,6 +46,10 @@ struct BacktestRequest
     QDate to; ///< inclusive; invalid = to the last shared bar
     QHash<QString, double> fixedWeights; ///< by asset; renormalised over the chosen assets
     backtest::BacktestConfig base; ///< trigger, costs, capital, overlay and guards; targets are filled in
+    /// "My policy": the stored policy sets the rule, the bands and (unless
+    /// the run sets its own) the falling guard, once the history's assets
+    /// are known, as `ballast-cli backtest --policy` does.
+    std::optional<backtest::PolicyBacktest> policy;
 };
 
 /// The grid of a parameter sweep: thresholds x calendar periods x weight sets.
@@ -85,6 +90,7 @@ struct BacktestRun
     backtest::BacktestConfig config;
     backtest::BacktestResult result;
     std::shared_ptr<const BacktestRequest> request; ///< the history and settings it ran on
+    QStringList notes; ///< what the run does not simulate of the stored policy
     bool draw = true;
 
     /// True when the run kept its curves and trades (single runs do, sweep runs keep metrics only).

@@ -46,6 +46,8 @@ QString AlertsModel::kindText(Alert::Kind kind)
         return tr("Falling asset");
     case Alert::Kind::Execution:
         return tr("Execution");
+    case Alert::Kind::Rebalance:
+        return tr("Rebalance due");
     }
     return {};
 }

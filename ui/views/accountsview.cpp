@@ -3,7 +3,9 @@
 #include "appcontext.h"
 #include "dialogs/addaccountdialog.h"
 #include "models/accountsmodel.h"
+#include "rebalance/rebalancepolicy.h"
 #include "security/vault.h"
+#include "services/policyservice.h"
 #include "storage/database.h"
 #include "workers/accountworker.h"
 
@@ -149,6 +151,8 @@ AccountsView::AccountsView(AppContext &context, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AccountsView::updateActions);
     connect(&context, &AppContext::ledgerChanged, this, &AccountsView::reload);
     connect(&context, &AppContext::executingChanged, this, &AccountsView::updateActions);
+    m_autoSync.setSingleShot(true);
+    connect(&m_autoSync, &QTimer::timeout, this, &AccountsView::autoSyncTick);
     reload();
 }
 
@@ -183,6 +187,82 @@ void AccountsView::reload()
         selectAccount(selected);
     }
     updateActions();
+    readSyncInterval();
+}
+
+void AccountsView::readSyncInterval()
+{
+    auto info = services::PolicyService(context().db(), context().clock()).load();
+    const qint64 interval = info ? static_cast<qint64>(info->policy.syncIntervalSeconds) * 1000 : 0;
+    if (interval != m_schedule.intervalMs()) {
+        m_schedule.setInterval(interval);
+        m_autoRefused = false;
+    }
+    if (!m_schedule.enabled()) {
+        m_autoSync.stop();
+        return;
+    }
+    if (!m_autoRunning)
+        armAutoSync(std::max<qint64>(0, m_schedule.nextMs().value_or(0) - context().clock()()));
+}
+
+void AccountsView::armAutoSync(qint64 delayMs)
+{
+    // At most an hour at a time: a suspended machine or a changed interval is noticed soon.
+    constexpr qint64 kLongestWaitMs = 60LL * 60 * 1000;
+    m_autoSync.start(static_cast<int>(std::clamp<qint64>(delayMs, 0, kLongestWaitMs)));
+}
+
+void AccountsView::autoSyncTick()
+{
+    if (!m_schedule.enabled() || m_autoRunning || m_autoRefused)
+        return;
+    const qint64 now = context().clock()();
+    if (!m_schedule.due(now)) {
+        armAutoSync(m_schedule.nextMs().value_or(now) - now);
+        return;
+    }
+    // Never beside an execution or another writer: try again a little later, no failure counted.
+    if (m_busy || context().isExecuting() || !context().backgroundWrite().isEmpty()) {
+        armAutoSync(services::SyncSchedule::kFirstRetryMs);
+        return;
+    }
+    QList<qint64> ids;
+    QStringList names;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const auto &account = m_model->row(row).account;
+        if (account.kind == domain::AccountKind::Exchange) {
+            ids.append(account.id);
+            names.append(account.name);
+        }
+    }
+    if (ids.isEmpty()) {
+        m_schedule.succeeded(now); // nothing to sync: look again an interval later
+        armAutoSync(m_schedule.intervalMs());
+        return;
+    }
+    if (!m_autoPassphrase) {
+        m_autoPassphrase = context().askPassphrase(
+            tr("Passphrase of the key vault, for the read-only sync of %1 every %2 (kept for this session only)")
+                .arg(names.join(QStringLiteral(", ")), rebalance::durationText(m_schedule.intervalMs())));
+        if (!m_autoPassphrase) {
+            m_autoRefused = true;
+            context().showStatus(tr("Automatic sync is off for this session: no passphrase was given."));
+            return;
+        }
+    }
+    m_autoRunning = true;
+    m_autoStartedAt = now;
+    m_syncErrors.clear();
+    for (qint64 id : std::as_const(ids))
+        m_model->setActivity(id, tr("Waiting…"));
+    setBusy(true, true);
+    m_progress->setRange(0, static_cast<int>(ids.size()));
+    m_progress->setValue(0);
+    AccountWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker, [worker, ids, passphrase = *m_autoPassphrase] { worker->sync(ids, passphrase); },
+        Qt::QueuedConnection);
 }
 
 qint64 AccountsView::selectedAccountId() const
@@ -444,6 +524,21 @@ void AccountsView::onSyncDone(int synced, int failed, bool cancelled)
     if (synced > 0) {
         context().notifyLedgerChanged();
         context().showStatus(tr("%n account(s) synced.", nullptr, synced));
+    }
+    if (m_autoRunning) {
+        m_autoRunning = false;
+        const qint64 now = context().clock()();
+        if (ok && !cancelled) {
+            m_schedule.succeeded(m_autoStartedAt);
+        } else {
+            m_schedule.failed(now);
+            context().showStatus(tr("Automatic sync failed (%1); next try in %2.")
+                                     .arg(m_syncErrors.join(QStringLiteral("; ")),
+                                          rebalance::durationText(m_schedule.nextMs().value_or(now) - now)));
+        }
+        if (m_schedule.enabled())
+            armAutoSync(m_schedule.nextMs().value_or(now) - now);
+        emit autoSyncDone(ok && !cancelled, text);
     }
     emit finished(ok, text);
 }

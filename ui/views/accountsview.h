@@ -1,9 +1,11 @@
 #pragma once
 
+#include "services/syncschedule.h"
 #include "views/view.h"
 
 #include <QList>
 #include <QStringList>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -36,6 +38,10 @@ public:
     [[nodiscard]] AccountsModel *model() const { return m_model; }
     /// True while the worker adds, tests or syncs.
     [[nodiscard]] bool isBusy() const { return m_busy; }
+    /// When the exchange accounts are synced next on the policy's interval (with back-off).
+    [[nodiscard]] const services::SyncSchedule &syncSchedule() const { return m_schedule; }
+    /// True while an automatic sync runs.
+    [[nodiscard]] bool isAutoSyncing() const { return m_autoRunning; }
 
 public slots:
     /// Asks for a new account (paper, Binance or Kraken) and adds it.
@@ -49,10 +55,16 @@ public slots:
     /// Stops a sync before its next account.
     void cancel();
     void reload();
+    /// What the periodic sync's timer calls: syncs the exchange accounts,
+    /// read-only, when the schedule says so and nothing else writes (never
+    /// during an execution); otherwise waits again.
+    void autoSyncTick();
 
 signals:
     /// The worker finished what it was doing (tests wait on it).
     void finished(bool ok, const QString &message);
+    /// An automatic sync ended; on failure the next try follows the back-off.
+    void autoSyncDone(bool ok, const QString &message);
 
 private:
     struct ThreadStopper
@@ -74,6 +86,9 @@ private:
     void onSyncStarted(qint64 accountId, int index, int count);
     void onSyncFinished(qint64 accountId, bool ok, const QString &message);
     void onSyncDone(int synced, int failed, bool cancelled);
+    /// Reads the policy's sync interval into the schedule.
+    void readSyncInterval();
+    void armAutoSync(qint64 delayMs);
 
     AccountsModel *m_model = nullptr;
     QTableView *m_table = nullptr;
@@ -91,6 +106,12 @@ private:
     QStringList m_syncErrors;
     qint64 m_pendingSelection = 0;
     QString m_pendingName;
+    services::SyncSchedule m_schedule;
+    QTimer m_autoSync;
+    bool m_autoRunning = false;
+    qint64 m_autoStartedAt = 0;
+    std::optional<QString> m_autoPassphrase; ///< given once for the automatic syncs of this session
+    bool m_autoRefused = false; ///< the passphrase was refused: no automatic sync of exchange accounts
 };
 
 } // namespace ballast::ui

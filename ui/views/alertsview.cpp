@@ -46,7 +46,7 @@ AlertsView::AlertsView(AppContext &context, QWidget *parent)
     m_kind->setAccessibleName(tr("Show alerts of kind"));
     m_kind->addItem(tr("All kinds"));
     for (Alert::Kind kind : {Alert::Kind::Drift, Alert::Kind::VolatilityRegime, Alert::Kind::Correlation,
-                             Alert::Kind::FallingAsset, Alert::Kind::Execution})
+                             Alert::Kind::FallingAsset, Alert::Kind::Execution, Alert::Kind::Rebalance})
         m_kind->addItem(AlertsModel::kindText(kind));
     connect(m_kind, &QComboBox::currentIndexChanged, this,
             [this](int index) { m_proxy->setFilterFixedString(index == 0 ? QString() : m_kind->currentText()); });

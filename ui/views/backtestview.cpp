@@ -9,6 +9,7 @@
 #include "models/backtestrunsmodel.h"
 #include "models/backtesttradesmodel.h"
 #include "services/ledgerqueries.h"
+#include "services/policyservice.h"
 #include "storage/database.h"
 
 #include <QCheckBox>
@@ -362,6 +363,11 @@ QWidget *BacktestView::buildSettings()
     m_trigger->addItem(tr("Threshold (band)"), QStringLiteral("threshold"));
     m_trigger->addItem(tr("Hybrid (period end, if off band)"), QStringLiteral("hybrid"));
     m_trigger->addItem(tr("Never (buy and hold only)"), QStringLiteral("none"));
+    m_trigger->addItem(tr("My policy (as stored on the Targets page)"), QStringLiteral("policy"));
+    m_trigger->setItemData(m_trigger->count() - 1,
+                           tr("The stored rebalancing policy's rule, bands, exclusions and falling guard, as the live "
+                              "check applies them"),
+                           Qt::ToolTipRole);
     ruleForm->addRow(tr("Trigger:"), m_trigger);
     m_period = new QComboBox(rule);
     m_period->setObjectName(QStringLiteral("periodCombo"));
@@ -777,6 +783,16 @@ Result<BacktestRequest> BacktestView::request() const
         config.trigger = rebalance::Trigger::hybrid(*period, band);
     else
         config.trigger = rebalance::Trigger::none();
+    if (trigger == QLatin1String("policy")) {
+        auto stored = services::PolicyService(context().db(), context().clock()).load();
+        if (!stored)
+            return makeError(stored.error().code, tr("My policy: %1").arg(stored.error().message));
+        auto portfolio = context().queries().portfolio(stored->portfolio);
+        if (!portfolio)
+            return makeError(portfolio.error().code, tr("My policy: %1").arg(portfolio.error().message));
+        request.policy = backtest::PolicyBacktest{stored->portfolio, *portfolio, stored->policy};
+        config.trigger = stored->policy.trigger();
+    }
     config.feeRate = m_fee->value() / 10000.0;
     config.slippageRate = m_slippage->value() / 10000.0;
     config.capital = m_capital->value();
@@ -891,9 +907,13 @@ void BacktestView::addRun(const BacktestRun &run)
     auto percent = [&locale](double fraction) {
         return QString(locale.toString(fraction * 100.0, 'f', 2) + locale.percent());
     };
-    setMessage(tr("%1: total return %2 (buy and hold %3), %4 rebalances.")
-                   .arg(run.result.label, percent(run.result.metrics.totalReturn),
-                        percent(run.result.buyAndHoldMetrics.totalReturn), locale.toString(run.result.rebalances)));
+    QString message =
+        tr("%1: total return %2 (buy and hold %3), %4 rebalances.")
+            .arg(run.result.label, percent(run.result.metrics.totalReturn),
+                 percent(run.result.buyAndHoldMetrics.totalReturn), locale.toString(run.result.rebalances));
+    if (!run.notes.isEmpty())
+        message += QLatin1Char(' ') + tr("Not simulated: %1.").arg(run.notes.join(QStringLiteral("; ")));
+    setMessage(message);
     context().showStatus(tr("Backtest finished: %1").arg(run.result.label));
 }
 

@@ -5,6 +5,7 @@
 #include "charts/driftchart.h"
 #include "charts/equitychart.h"
 #include "io/exports.h"
+#include "policy/policymonitor.h"
 #include "services/ledgerqueries.h"
 #include "views/performancepanel.h"
 #include "workers/performanceworker.h"
@@ -13,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QThread>
@@ -209,6 +211,7 @@ DashboardView::DashboardView(AppContext &context, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(8);
+    layout->addWidget(createPolicyPanel());
     layout->addLayout(figures);
     layout->addWidget(splitter, 1);
 
@@ -227,6 +230,81 @@ DashboardView::DashboardView(AppContext &context, QWidget *parent)
 }
 
 DashboardView::~DashboardView() = default;
+
+QFrame *DashboardView::createPolicyPanel()
+{
+    auto *panel = new QFrame(this);
+    panel->setObjectName(QStringLiteral("policyPanel"));
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+
+    // Shown only while a prepared plan waits: the person opens it and decides.
+    m_dueBanner = new QFrame(panel);
+    m_dueBanner->setObjectName(QStringLiteral("rebalanceDueBanner"));
+    m_dueBanner->setFrameShape(QFrame::StyledPanel);
+    m_dueBanner->setAutoFillBackground(true);
+    QPalette bannerPalette = m_dueBanner->palette();
+    bannerPalette.setColor(QPalette::Window, QColor(0xfd, 0xf0, 0xc8));
+    bannerPalette.setColor(QPalette::WindowText, QColor(0x4a, 0x35, 0x00));
+    m_dueBanner->setPalette(bannerPalette);
+    auto *bannerLayout = new QHBoxLayout(m_dueBanner);
+    bannerLayout->setContentsMargins(10, 6, 10, 6);
+    m_dueText = new QLabel(m_dueBanner);
+    m_dueText->setObjectName(QStringLiteral("rebalanceDueText"));
+    m_dueText->setWordWrap(true);
+    m_dueText->setTextFormat(Qt::RichText);
+    m_dueText->setAccessibleName(tr("Rebalance due"));
+    m_openPlan = new QPushButton(tr("&Open plan"), m_dueBanner);
+    m_openPlan->setObjectName(QStringLiteral("openPlanButton"));
+    m_openPlan->setAccessibleName(tr("Open the prepared plan on the Rebalance page"));
+    m_openPlan->setToolTip(tr("Shows the plan on the Rebalance page; nothing is sent until you press Execute there"));
+    connect(m_openPlan, &QPushButton::clicked, this, [this] {
+        if (!m_policyMonitor->status().planId.isEmpty())
+            emit openPlanRequested(m_policyMonitor->status().planId);
+    });
+    bannerLayout->addWidget(m_dueText, 1);
+    bannerLayout->addWidget(m_openPlan, 0, Qt::AlignVCenter);
+    m_dueBanner->hide();
+
+    m_policyLine = new QLabel(tr("Rebalancing policy: checking…"), panel);
+    m_policyLine->setObjectName(QStringLiteral("policyLine"));
+    m_policyLine->setAccessibleName(tr("Rebalancing policy"));
+    m_policyLine->setWordWrap(true);
+    m_policyLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_dueBanner);
+    layout->addWidget(m_policyLine);
+
+    m_policyMonitor = new PolicyMonitor(context(), this);
+    connect(m_policyMonitor, &PolicyMonitor::checked, this, &DashboardView::showPolicy);
+    return panel;
+}
+
+void DashboardView::showPolicy(const PolicyStatus &status)
+{
+    const QLocale locale;
+    auto when = [&locale](qint64 ms) {
+        return locale.toString(QDateTime::fromMSecsSinceEpoch(ms).toLocalTime(), QLocale::ShortFormat);
+    };
+    const QString rule = status.rule.isEmpty() ? dash() : status.rule;
+    const QString last = status.lastCheckAt ? when(*status.lastCheckAt) : tr("never");
+    const QString next =
+        status.nextCalendarAt ? when(*status.nextCalendarAt) : tr("none (the rule is not on a calendar)");
+    QString text = tr("Rebalancing rule: %1 · last check: %2 · next calendar date: %3").arg(rule, last, next);
+    if (!status.error.isEmpty())
+        text += QLatin1Char('\n') + tr("The last check failed: %1").arg(status.error);
+    else if (!status.due && !status.why.isEmpty())
+        text += QStringLiteral(" · ") + status.why;
+    m_policyLine->setText(text);
+    const bool due = status.error.isEmpty() && status.due && !status.planId.isEmpty();
+    if (due) {
+        m_dueText->setText(tr("<b>Rebalance due</b>: %1. Plan %2 with %n order(s) is ready; review it before "
+                              "anything is sent.",
+                              nullptr, status.planOrders)
+                               .arg(status.why.toHtmlEscaped(), status.planId.toHtmlEscaped()));
+    }
+    m_dueBanner->setVisible(due);
+}
 
 void DashboardView::ThreadStopper::operator()(QThread *thread) const
 {

@@ -13,7 +13,9 @@
 #include <memory>
 #include <vector>
 
+class QFrame;
 class QLabel;
+class QPushButton;
 class QTabWidget;
 class QThread;
 
@@ -25,6 +27,8 @@ namespace ballast::ui {
 
 class PerformancePanel;
 class PerformanceWorker;
+class PolicyMonitor;
+struct PolicyStatus;
 struct PerformanceLoad;
 
 namespace charts {
@@ -63,6 +67,14 @@ public:
     /// The key figures as a table: figure, value (exact or full precision), unit.
     [[nodiscard]] io::CsvTable keyFiguresTable() const;
 
+    /// The rebalancing policy's checks (at start-up, after changes, at calendar boundaries).
+    [[nodiscard]] PolicyMonitor *policyMonitor() const { return m_policyMonitor; }
+    /// The line with the rule, the last check and the next calendar date.
+    [[nodiscard]] QLabel *policyLine() const { return m_policyLine; }
+    /// The "Rebalance due" banner, shown while a prepared plan waits for review.
+    [[nodiscard]] QFrame *dueBanner() const { return m_dueBanner; }
+    [[nodiscard]] QPushButton *openPlanButton() const { return m_openPlan; }
+
     [[nodiscard]] charts::EquityChart *equityChart() const { return m_equity; }
     [[nodiscard]] charts::AllocationChart *allocationChart() const { return m_allocation; }
     [[nodiscard]] charts::DriftChart *driftChart() const { return m_drift; }
@@ -85,6 +97,8 @@ public slots:
 signals:
     /// A history load was applied (figures, chart and tab are up to date).
     void historyLoaded();
+    /// "Open plan" was pressed: the window shows @p planId on the Rebalance page.
+    void openPlanRequested(const QString &planId);
 
 private:
     struct ThreadStopper
@@ -103,6 +117,8 @@ private:
     QWidget *createFigure(const QString &key, const QString &title, const QString &help);
     void updateFigures();
     void clearFigures(const QString &reason);
+    QFrame *createPolicyPanel();
+    void showPolicy(const ballast::ui::PolicyStatus &status);
 
     charts::EquityChart *m_equity = nullptr;
     charts::AllocationChart *m_allocation = nullptr;
@@ -110,6 +126,11 @@ private:
     PerformancePanel *m_performance = nullptr;
     QTabWidget *m_tabs = nullptr;
     QHash<QString, Figure> m_figures;
+    PolicyMonitor *m_policyMonitor = nullptr;
+    QLabel *m_policyLine = nullptr;
+    QFrame *m_dueBanner = nullptr;
+    QLabel *m_dueText = nullptr;
+    QPushButton *m_openPlan = nullptr;
     std::unique_ptr<QThread, ThreadStopper> m_thread;
     PerformanceWorker *m_worker = nullptr;
     int m_generation = 0;

@@ -392,6 +392,25 @@ void RebalanceView::refresh()
     updateActions();
 }
 
+bool RebalanceView::showStoredPlan(const QString &planId)
+{
+    if (m_controller->isBusy()) {
+        setMessage(tr("An execution is running: plan %1 can be opened when it has finished.").arg(planId));
+        return false;
+    }
+    services::PlanService plans(context().db(), context().clock());
+    auto plan = plans.load(planId);
+    auto status = plan ? plans.status(planId) : Result<PlanStatus>(plan.error());
+    if (!plan || !status) {
+        setMessage(tr("Plan %1 cannot be shown: %2").arg(planId, (!plan ? plan.error() : status.error()).message));
+        return false;
+    }
+    showPlan(*plan, *status);
+    setMessage(
+        tr("Plan %1 was prepared by the rebalancing policy: untick what you do not want, then Execute.").arg(planId));
+    return true;
+}
+
 void RebalanceView::showPlan(const RebalancePlan &plan, PlanStatus status)
 {
     m_planModel->setPlan(plan);

@@ -44,6 +44,10 @@ public:
 
     /// Plans with the mode and constraints on screen and shows the stored plan.
     bool propose();
+    /// Shows the stored plan @p planId (one the policy check prepared), as
+    /// stored: nothing is approved or sent; false, with a message, when it
+    /// cannot be read or an execution runs.
+    bool showStoredPlan(const QString &planId);
     /// Asks for confirmation of the approved lines (non-modal), then executes.
     void execute();
     /// Stops a running execution before its next order.

@@ -8,6 +8,7 @@
 #include "models/targetsmodel.h"
 #include "services/ledger.h"
 #include "services/planservice.h"
+#include "views/policyeditor.h"
 #include "views/targetcommands.h"
 
 #include <QComboBox>
@@ -18,9 +19,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyledItemDelegate>
+#include <QTabWidget>
 #include <QTableView>
 #include <QThread>
 #include <QUndoStack>
@@ -234,8 +237,20 @@ TargetsView::TargetsView(AppContext &context, QWidget *parent)
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
+    // The rebalancing policy has its own tab; its edits share the page's undo stack.
+    m_policy = new PolicyEditor(context, m_undo, this);
+    auto *policyScroll = new QScrollArea(this);
+    policyScroll->setObjectName(QStringLiteral("policyScroll"));
+    policyScroll->setWidgetResizable(true);
+    policyScroll->setFrameShape(QFrame::NoFrame);
+    policyScroll->setWidget(m_policy);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("targetsTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(splitter, tr("&Targets"));
+    m_tabs->addTab(policyScroll, tr("Rebalancing &policy"));
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(splitter);
+    layout->addWidget(m_tabs);
 
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(kPreviewDelayMs);
@@ -273,6 +288,11 @@ TargetsView::TargetsView(AppContext &context, QWidget *parent)
 }
 
 TargetsView::~TargetsView() = default;
+
+void TargetsView::showTab(int index)
+{
+    m_tabs->setCurrentIndex(index);
+}
 
 void TargetsView::refresh()
 {

@@ -14,12 +14,14 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 class QThread;
 class QUndoStack;
 
 namespace ballast::ui {
 
+class PolicyEditor;
 class PreviewModel;
 class TargetsModel;
 
@@ -45,6 +47,10 @@ public:
     [[nodiscard]] QLabel *sumLabel() const { return m_sum; }
     [[nodiscard]] QLabel *messageLabel() const { return m_messages; }
     [[nodiscard]] QLabel *previewSummary() const { return m_previewSummary; }
+    /// The "Rebalancing policy" tab's editor (its edits share this page's undo stack).
+    [[nodiscard]] PolicyEditor *policyEditor() const { return m_policy; }
+    /// Shows the targets (0) or the rebalancing policy (1) tab.
+    void showTab(int index);
     /// True when the editor differs from the stored targets.
     [[nodiscard]] bool isDirty() const;
     /// True while "Start from model" computes on its worker.
@@ -104,6 +110,8 @@ private:
     QPushButton *m_revert = nullptr;
     QTableView *m_previewTable = nullptr;
     QLabel *m_previewSummary = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    PolicyEditor *m_policy = nullptr;
 };
 
 } // namespace ballast::ui
