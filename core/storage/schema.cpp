@@ -369,10 +369,9 @@ CREATE INDEX lot_assignments_order ON lot_assignments (client_order_id);
 )sql";
 
 constexpr std::array<const char *, 16> kMigrations{
-    kV1Ledger,      kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
-    kV6Journal,     kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
-    kV11CostMethod, kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies,
-    kV16LotAssignments};
+    kV1Ledger,         kV2Portfolios,    kV3MarketAndPaper,     kV4Plans,          kV5MarketCaps,  kV6Journal,
+    kV7Markets,        kV8PlanLifecycle, kV9SyncWatermark,      kV10Transactions,  kV11CostMethod, kV12ValuationFlows,
+    kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies, kV16LotAssignments};
 
 } // namespace
 
