@@ -1202,13 +1202,11 @@ void PlanBuilder::cashFirst()
             gaps[i] = std::max(0.0, state.effective * m_total - state.value) * (1.0 + state.cheapestFee);
     }
     const auto fill = waterFill(gaps, spare);
-    double spent = 0.0;
     std::vector<double> after(m_assets.size(), 0.0); // value after step 1
     for (std::size_t i = 0; i < m_assets.size(); ++i) {
         AssetState &state = m_assets[i];
         if (state.isQuote)
             continue;
-        spent += fill[i];
         state.delta = fill[i] / (1.0 + state.cheapestFee);
         after[i] = state.value + state.delta;
     }
