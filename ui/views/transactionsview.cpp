@@ -388,7 +388,10 @@ void TransactionsView::reload()
 
 void TransactionsView::showRows(Result<QList<services::TransactionRow>> rows)
 {
-    const std::optional<qint64> selected = m_wanted ? m_wanted : selectedId();
+    // A selection asked for while loading may clear the filters that hide it;
+    // the row that was selected only stays selected when it is still shown.
+    const std::optional<qint64> wanted = m_wanted;
+    const std::optional<qint64> selected = selectedId();
     m_wanted.reset();
     if (!rows) {
         m_error->setText(tr("Cannot read the transactions: %1").arg(rows.error().message));
@@ -399,8 +402,14 @@ void TransactionsView::showRows(Result<QList<services::TransactionRow>> rows)
     }
     fillAccountFilter();
     fillAssetFilter();
-    if (selected)
-        selectTransaction(*selected);
+    if (wanted) {
+        selectTransaction(*wanted);
+    } else if (selected) {
+        const int row = m_model->rowOf(*selected);
+        const QModelIndex index = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+        if (index.isValid())
+            m_table->selectRow(index.row());
+    }
     updateHeader();
     updateActions();
 }
