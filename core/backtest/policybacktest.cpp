@@ -46,6 +46,9 @@ QStringList PolicyBacktest::apply(BacktestConfig &config, const QStringList &ass
                                           "raise: the mode %1 never trades")
                                .arg(policy.mode.toString(), targets.quote));
     }
+    if (policy.tax.cashFirst || policy.tax.maxRealizedGain || policy.tax.minLotAgeDays > 0)
+        notes.append(QStringLiteral("the tax preferences of plans (cash first, the gain budget, young lots) are not "
+                                    "simulated; a backtest counts tax by its own flat rate"));
     return notes;
 }
 

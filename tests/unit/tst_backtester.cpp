@@ -1,4 +1,5 @@
 #include "backtest/backtester.h"
+#include "backtest/policybacktest.h"
 #include "backtest/sweep.h"
 #include "rebalance/rebalancemath.h"
 
@@ -536,6 +537,48 @@ private slots:
         auto noCash = Backtester::run(data, config);
         QVERIFY(noCash.ok());
         QVERIFY(near(noCash->finalValue, plain->finalValue, 1e-9));
+    }
+
+    // "My policy": the mode, limits, exclusions and cash as the live plan
+    // reads them; the band edge at the portfolio's bands (A's own 10pp, the
+    // default 5pp), the rule at the policy's 2pp. Notes only for what is
+    // not simulated: the withdrawal amount.
+    void policyBacktestTradesAsThePlan()
+    {
+        using ballast::money::dec;
+        ballast::domain::Portfolio portfolio;
+        portfolio.name = QStringLiteral("Main");
+        portfolio.defaultBand = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.05};
+        portfolio.targets = {
+            {QStringLiteral("A"), dec("0.4"), ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.1}},
+            {QStringLiteral("B"), dec("0.4"), {}},
+            {QStringLiteral("USDT"), dec("0.2"), {}}};
+        ballast::rebalance::RebalancePolicy policy;
+        policy.rule = *Trigger::parse(QStringLiteral("threshold"));
+        policy.band = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.02};
+        policy.mode = *ballast::rebalance::PlanMode::parse(QStringLiteral("withdraw:100"));
+        policy.minTrade = dec("25");
+        policy.maxTurnover = 0.1;
+        policy.excluded = {QStringLiteral("B")};
+        BacktestConfig config;
+        const QStringList assets{QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("USDT")};
+        const QStringList notes =
+            ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, policy}.apply(config, assets);
+        QCOMPARE(config.mode, ballast::rebalance::PlanMode::Kind::Withdraw);
+        QCOMPARE(config.cash, QStringLiteral("USDT"));
+        QCOMPARE(config.minTrade, 25.0);
+        QCOMPARE(config.maxTurnover, std::optional<double>(0.1));
+        QCOMPARE(config.excluded, QStringList{QStringLiteral("B")});
+        QCOMPARE(config.halfWidths, (std::vector<double>{0.02, 1.0, 0.02}));
+        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes.first().contains(QStringLiteral("no withdrawals")), qPrintable(notes.first()));
+        // Back to the targets with no limits: nothing to say.
+        policy = {};
+        const ballast::backtest::PolicyBacktest plain{QStringLiteral("Main"), portfolio, policy};
+        QCOMPARE(plain.apply(config, assets), QStringList());
+        QCOMPARE(config.mode, ballast::rebalance::PlanMode::Kind::Target);
+        QVERIFY(!config.maxTurnover);
     }
 
     void badLimitsAreErrors()
