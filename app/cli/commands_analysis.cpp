@@ -252,8 +252,9 @@ void Cli::registerAnalysisCommands()
                           QStringLiteral("FILE")});
              p.addOption({QStringLiteral("policy"),
                           QStringLiteral("Use the stored policy of the portfolio (--db, --portfolio): its rule, "
-                                         "bands, excluded assets and falling guard, and its targets unless "
-                                         "--weights is given; not with --rebalance.")});
+                                         "bands, mode, minimum trade, turnover cap, excluded assets and falling "
+                                         "guard, and its targets unless --weights is given; not with "
+                                         "--rebalance.")});
              addTaxOptions(p);
          },
          &Cli::cmdBacktest, false});

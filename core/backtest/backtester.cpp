@@ -6,9 +6,12 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <memory>
+#include <span>
+#include <utility>
 
 namespace ballast::backtest {
 
@@ -122,6 +125,186 @@ double cagrOf(double capital, double value, double days)
     return std::pow(value / capital, 365.0 / days) - 1.0;
 }
 
+/// The trades of one rebalance in a mode other than back to the targets, or
+/// with a minimum trade or turnover cap: the live planner's rules
+/// (RebalanceMath) on the bar's values, then what the cash side can pay for.
+/// Scratch vectors are kept between bars; there is one entry more than the
+/// data's columns when the portfolio holds no cash (its cash entry, worth 0).
+class ModeTrades
+{
+public:
+    ModeTrades(const BacktestConfig &config, const QStringList &assets, int cashColumn, std::vector<double> edgeWidths)
+        : m_config(config)
+        , m_columns(static_cast<std::size_t>(assets.size()))
+        , m_cashColumn(cashColumn)
+        , m_cash(cashColumn >= 0 ? static_cast<std::size_t>(cashColumn) : m_columns)
+        , m_edgeWidths(std::move(edgeWidths))
+        , m_rate(config.feeRate + config.slippageRate)
+    {
+        const std::size_t columns = m_columns;
+        const std::size_t size = cashColumn >= 0 ? columns : columns + 1;
+        m_values.assign(size, 0.0);
+        m_weights.assign(size, 0.0);
+        m_targets.assign(size, 0.0);
+        m_widths.assign(size, 0.0);
+        m_fees.assign(size, m_rate);
+        m_fees[m_cash] = 0.0; // the cash side's cost is added when the trades are made
+        m_flags.assign(size, rebalance::ModeInput::Tradable | rebalance::ModeInput::HasMarket);
+        m_deltas.assign(size, 0.0);
+        m_frozen.assign(size, false);
+        for (std::size_t i = 0; i < columns; ++i) {
+            if (config.excluded.contains(assets[static_cast<qsizetype>(i)])) {
+                m_frozen[i] = true;
+                m_flags[i] = 0;
+            }
+        }
+    }
+
+    /// Writes the value traded of each column (+ buy, - sell), the cash
+    /// column's included, into @p trades.
+    void compute(std::span<const double> values, double value, std::span<const double> effective,
+                 std::span<double> trades)
+    {
+        using Kind = rebalance::PlanMode::Kind;
+        // Excluded assets keep their weight; the other targets share what is
+        // left in their own proportions (as the planner's effective targets).
+        double frozenWeight = 0.0;
+        double frozenTarget = 0.0;
+        for (std::size_t i = 0; i < m_columns; ++i) {
+            m_values[i] = values[i];
+            m_weights[i] = value > 0.0 ? values[i] / value : 0.0;
+            m_widths[i] = m_edgeWidths[i];
+            if (m_frozen[i]) {
+                frozenWeight += m_weights[i];
+                frozenTarget += effective[i];
+            }
+        }
+        const double share = 1.0 - frozenTarget > 1e-12 ? (1.0 - frozenWeight) / (1.0 - frozenTarget) : 0.0;
+        double sum = 0.0;
+        for (std::size_t i = 0; i < m_columns; ++i) {
+            m_targets[i] = m_frozen[i] ? m_weights[i] : effective[i] * share;
+            sum += m_targets[i];
+        }
+        if (m_cashColumn < 0)
+            m_targets[m_cash] = std::max(0.0, 1.0 - sum);
+        std::fill(m_deltas.begin(), m_deltas.end(), 0.0);
+        const double cashValue = m_values[m_cash];
+        const double cashTarget = m_targets[m_cash] * value;
+        switch (m_config.mode) {
+        case Kind::Target: {
+            const std::span<const double> rate(&m_rate, 1);
+            const double post = rebalance::RebalanceMath::postTradeValue(m_values, m_targets, rate);
+            for (std::size_t i = 0; i < m_columns; ++i)
+                m_deltas[i] = m_targets[i] * post - m_values[i];
+            break;
+        }
+        case Kind::BandEdge:
+            rebalance::RebalanceMath::bandEdge(input(value), m_deltas);
+            break;
+        case Kind::Invest:
+            // The cash above its target, as if it were the deposit of the
+            // live mode; its own side of the trades pays cost too.
+            if (cashValue > cashTarget) {
+                const double spare = cashValue - cashTarget;
+                m_values[m_cash] = cashTarget;
+                const auto fill = rebalance::RebalanceMath::investFill(input(value), spare * (1.0 - m_rate), value);
+                m_values[m_cash] = cashValue;
+                for (std::size_t i = 0; i < m_columns; ++i)
+                    m_deltas[i] = fill[i] / (1.0 + m_fees[i]);
+            }
+            break;
+        case Kind::Withdraw:
+            // What the cash lacks of its target, raised as the live mode
+            // raises a withdrawal; the cash stays in the portfolio.
+            if (cashValue < cashTarget) {
+                const double need = (cashTarget - cashValue) * (1.0 + m_rate);
+                const auto fill = rebalance::RebalanceMath::withdrawFill(input(value), need, value);
+                for (std::size_t i = 0; i < m_columns; ++i)
+                    m_deltas[i] = -fill[i] / (1.0 - m_fees[i]);
+            }
+            break;
+        }
+        m_deltas[m_cash] = 0.0;
+        for (std::size_t i = 0; i < m_columns; ++i) {
+            if (m_frozen[i])
+                m_deltas[i] = 0.0;
+        }
+        if (m_config.maxTurnover) {
+            const double scale = rebalance::RebalanceMath::turnoverScale(m_deltas, static_cast<int>(m_cash), value,
+                                                                         *m_config.maxTurnover);
+            for (double &delta : m_deltas)
+                delta *= scale;
+        }
+        if (m_config.minTrade > 0.0) {
+            for (double &delta : m_deltas) {
+                if (rebalance::RebalanceMath::belowMinimum(delta, m_config.minTrade))
+                    delta = 0.0;
+            }
+        }
+        settle(cashValue, trades);
+    }
+
+private:
+    [[nodiscard]] rebalance::ModeInput input(double value) const
+    {
+        return {m_values, m_weights, m_targets, m_widths, m_fees, m_flags, static_cast<int>(m_cash), value};
+    }
+
+    /// Makes the sells and buys fit the cash: with a cash column the buys
+    /// shrink so that it never goes below zero; without, the larger side
+    /// shrinks to what the other pays for. Then the cash side of the trades:
+    /// c = sells - buys - cost x (|trades| + |c|).
+    void settle(double cashValue, std::span<double> trades)
+    {
+        double sells = 0.0;
+        double buys = 0.0;
+        for (const double delta : m_deltas)
+            (delta < 0.0 ? sells : buys) += std::abs(delta);
+        const double paid = buys * (1.0 + m_rate);
+        if (m_cashColumn >= 0) {
+            const double available = (sells + cashValue) * (1.0 - m_rate);
+            if (paid > available && buys > 0.0)
+                scale(true, available / paid);
+        } else {
+            const double raised = sells * (1.0 - m_rate);
+            if (paid > raised && buys > 0.0)
+                scale(true, raised / paid);
+            else if (raised > paid && sells > 0.0)
+                scale(false, paid / raised);
+        }
+        double net = 0.0;
+        for (std::size_t i = 0; i < m_columns; ++i) {
+            trades[i] = m_deltas[i];
+            net -= m_deltas[i] + m_rate * std::abs(m_deltas[i]);
+        }
+        if (m_cashColumn >= 0)
+            trades[m_cash] = net >= 0.0 ? net / (1.0 + m_rate) : std::max(-cashValue, net / (1.0 - m_rate));
+    }
+
+    void scale(bool buying, double factor)
+    {
+        for (double &delta : m_deltas) {
+            if ((delta > 0.0) == buying)
+                delta *= std::max(0.0, factor);
+        }
+    }
+
+    const BacktestConfig &m_config;
+    std::size_t m_columns;
+    int m_cashColumn;
+    std::size_t m_cash;
+    std::vector<double> m_edgeWidths;
+    double m_rate;
+    std::vector<double> m_values;
+    std::vector<double> m_weights;
+    std::vector<double> m_targets;
+    std::vector<double> m_widths;
+    std::vector<double> m_fees;
+    std::vector<unsigned char> m_flags;
+    std::vector<double> m_deltas;
+    std::vector<bool> m_frozen;
+};
+
 } // namespace
 
 Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestConfig &config,
@@ -152,6 +335,28 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     std::vector<double> halfWidths = config.halfWidths;
     if (halfWidths.size() != n)
         halfWidths.assign(n, 0.05);
+    if (!(config.minTrade >= 0.0))
+        return makeError(QStringLiteral("backtest.minTrade"), QStringLiteral("the minimum trade must not be negative"));
+    if (config.maxTurnover && !(*config.maxTurnover > 0.0 && *config.maxTurnover <= 1.0))
+        return makeError(QStringLiteral("backtest.maxTurnover"),
+                         QStringLiteral("the maximum turnover must be above 0 and at most 1 (0.25 = 25%)"));
+    // The plain path (back to the targets, no limits) stays the closed form;
+    // the modes and limits take the live planner's rules.
+    std::optional<ModeTrades> modeTrades;
+    if (config.mode != rebalance::PlanMode::Kind::Target || config.minTrade > 0.0 || config.maxTurnover
+        || !config.excluded.isEmpty()) {
+        // The band edge trades to: given, else the rule's own band, else the half-widths.
+        std::vector<double> edges = config.edgeHalfWidths;
+        if (edges.size() != n) {
+            edges = halfWidths;
+            if (const auto band = config.trigger.band()) {
+                for (std::size_t i = 0; i < n; ++i)
+                    edges[i] = band->halfWidth(config.targets[i]);
+            }
+        }
+        modeTrades.emplace(config, data.assets, config.cash.isEmpty() ? -1 : data.indexOf(config.cash),
+                           std::move(edges));
+    }
 
     // The overlay's stablecoin and the risky sleeve it balances against.
     const bool overlay = config.overlay.kind != OverlayConfig::Kind::None;
@@ -234,6 +439,7 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     }
     std::vector<double> values(n);
     std::vector<double> weights(n);
+    std::vector<double> trades(modeTrades ? n : 0);
     std::vector<double> effective(config.targets);
     const double costRate = config.feeRate + config.slippageRate;
     const std::span<const double> costRates(&costRate, 1);
@@ -349,25 +555,50 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         }
         const rebalance::TriggerInput input{now, data.times[t + 1], weights, effective, halfWidths, lastRebalance};
         if (config.trigger.fires(input)) {
-            const double post = rebalance::RebalanceMath::postTradeValue(values, effective, costRates);
+            double post = 0.0;
             double traded = 0.0;
             double gain = 0.0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const double target = effective[i] * post;
-                const double trade = target - values[i];
-                traded += std::abs(trade);
-                if (book) {
-                    const double change = target / prices[i] - quantities[i];
-                    if (change < 0.0)
-                        gain += book->sell(i, -change, prices[i]);
-                    else
-                        book->buy(i, change, prices[i]);
+            if (!modeTrades) {
+                post = rebalance::RebalanceMath::postTradeValue(values, effective, costRates);
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double target = effective[i] * post;
+                    const double trade = target - values[i];
+                    traded += std::abs(trade);
+                    if (book) {
+                        const double change = target / prices[i] - quantities[i];
+                        if (change < 0.0)
+                            gain += book->sell(i, -change, prices[i]);
+                        else
+                            book->buy(i, change, prices[i]);
+                    }
+                    quantities[i] = target / prices[i];
+                    weights[i] = post > 0.0 ? target / post : 0.0;
+                    if (config.recordTrades && std::abs(trade) > 1e-9 * value)
+                        result.trades.push_back({now, static_cast<int>(i), trade});
                 }
-                quantities[i] = target / prices[i];
-                weights[i] = post > 0.0 ? target / post : 0.0;
-                if (config.recordTrades && std::abs(trade) > 1e-9 * value)
-                    result.trades.push_back({now, static_cast<int>(i), trade});
+            } else {
+                modeTrades->compute(values, value, effective, trades);
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double trade = trades[i];
+                    traded += std::abs(trade);
+                    const double change = trade / prices[i];
+                    if (book) {
+                        if (change < 0.0)
+                            gain += book->sell(i, -change, prices[i]);
+                        else
+                            book->buy(i, change, prices[i]);
+                    }
+                    quantities[i] = std::max(0.0, quantities[i] + change);
+                    values[i] = quantities[i] * prices[i];
+                    post += values[i];
+                    if (config.recordTrades && std::abs(trade) > 1e-9 * value)
+                        result.trades.push_back({now, static_cast<int>(i), trade});
+                }
+                for (std::size_t i = 0; i < n; ++i)
+                    weights[i] = post > 0.0 ? values[i] / post : 0.0;
             }
+            if (config.recordTrades)
+                result.rebalanceTimes.push_back(now);
             result.feesPaid += value - post;
             result.turnover += value > 0.0 ? traded / (2.0 * value) : 0.0;
             if (book) {

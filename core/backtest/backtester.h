@@ -4,6 +4,7 @@
 #include "analytics/metrics.h"
 #include "backtest/backtestdata.h"
 #include "common/result.h"
+#include "rebalance/rebalanceplan.h"
 #include "rebalance/trigger.h"
 
 #include <QString>
@@ -64,6 +65,24 @@ struct BacktestConfig
     bool recordCurves = true; ///< equity, buy-and-hold and weights over time
     bool recordTrades = true;
     std::optional<BacktestTax> tax; ///< none: gains are not taxed
+    /// How far a rebalance trades, read as the live planner reads a plan's
+    /// mode (its amount is not used: a backtest has no cash flows):
+    /// Target back to the targets; BandEdge each asset outside its band to
+    /// just inside the nearest edge; Invest buys underweight assets with the
+    /// cash above its target and never sells; Withdraw sells overweight
+    /// assets to bring the cash up to its target and never buys.
+    rebalance::PlanMode::Kind mode = rebalance::PlanMode::Kind::Target;
+    /// The asset that is cash (the quote currency: a column of the data worth
+    /// 1). Empty or not among the assets: the portfolio holds no cash, and
+    /// the sells and buys of a rebalance pay for each other.
+    QString cash;
+    /// The half-widths the band-edge mode trades to (the portfolio's bands,
+    /// as the live planner reads them); empty: the trigger's own band, else
+    /// halfWidths.
+    std::vector<double> edgeHalfWidths;
+    QStringList excluded; ///< held but never traded (the others share what is left of the value)
+    double minTrade = 0.0; ///< trades of less value (quote currency) are left out; 0 = none
+    std::optional<double> maxTurnover; ///< one-way turnover of one rebalance, a fraction of the value
 };
 
 struct BacktestTrade
@@ -90,11 +109,12 @@ struct BacktestResult
     std::vector<analytics::EquityPoint> buyAndHold; ///< the same starting weights, never traded
     std::vector<double> weights; ///< time-major weights after each bar's trades
     std::vector<BacktestTrade> trades;
+    std::vector<qint64> rebalanceTimes; ///< the bars the rule fired on (with recordTrades), traded or not
     std::vector<BacktestAlert> alerts;
     analytics::MetricsResult metrics;
     analytics::MetricsResult buyAndHoldMetrics;
     int bars = 0;
-    int rebalances = 0;
+    int rebalances = 0; ///< the rule fired (a mode or limit may leave nothing to trade)
     double feesPaid = 0.0; ///< fees and slippage, quote currency
     double turnover = 0.0; ///< sum over rebalances of traded value / (2 x value), one-way
     double finalValue = 0.0;
@@ -118,10 +138,14 @@ struct BacktestResult
 /// Replays a rebalancing rule over aligned price history. The portfolio starts
 /// at its target weights at the first shared close with no fee; at each later
 /// close the trigger sees the weights after that close's prices, and when it
-/// fires the portfolio trades back to the targets at that close paying
-/// cost x traded value so that the weights afterwards equal the targets exactly
-/// (RebalanceMath::postTradeValue, as the planner computes it). No trade on the
-/// final bar. Buy-and-hold of the same start runs alongside.
+/// fires the portfolio trades at that close paying cost x traded value (the
+/// cash's side of a trade included). In the Target mode without limits it
+/// trades back to the targets so that the weights afterwards equal them
+/// exactly (RebalanceMath::postTradeValue, as the planner computes it). The
+/// other modes, the minimum trade and the maximum turnover aim as the live
+/// planner does, through the same RebalanceMath rules; what a trade's cash
+/// side cannot pay for is bought less. No trade on the final bar.
+/// Buy-and-hold of the same start runs alongside.
 class Backtester
 {
 public:

@@ -9,17 +9,46 @@ QString PolicyBacktest::label() const
 
 QStringList PolicyBacktest::apply(BacktestConfig &config, const QStringList &assets, bool keepFallingGuard) const
 {
+    using Kind = rebalance::PlanMode::Kind;
     config.trigger = policy.trigger();
     config.halfWidths = policy.halfWidths(targets, assets);
     if (!keepFallingGuard)
         config.fallingGuard = policy.fallingGuard;
     config.label = label();
+    // How far a rebalance trades, as the live plan does: its mode, the
+    // portfolio's bands for the band edge, its limits, its quote as cash.
+    config.mode = policy.mode.kind;
+    config.cash = targets.quote;
+    config.edgeHalfWidths.clear();
+    for (const QString &asset : assets) {
+        const double target = targets.targetWeight(asset);
+        config.edgeHalfWidths.push_back(targets.bandFor(asset).halfWidth(target));
+    }
+    config.minTrade = policy.minTrade.toDouble();
+    config.maxTurnover = policy.maxTurnover;
+    config.excluded = policy.excluded;
+
     QStringList notes;
-    if (policy.mode.kind != rebalance::PlanMode::Kind::Target)
-        notes.append(QStringLiteral("the backtest trades back to the targets; the policy's mode %1 is not simulated")
-                         .arg(policy.mode.toString()));
-    if (!policy.minTrade.isZero() || policy.maxTurnover)
-        notes.append(QStringLiteral("the minimum trade and maximum turnover are not simulated"));
+    const bool holdsCash = assets.contains(targets.quote) && targets.targetWeight(targets.quote) > 0.0;
+    if (policy.mode.kind == Kind::Invest) {
+        notes.append(holdsCash ? QStringLiteral("a backtest has no deposits: the mode %1 buys with the %2 above its "
+                                                "target and never sells")
+                                     .arg(policy.mode.toString(), targets.quote)
+                               : QStringLiteral("a backtest has no deposits and the portfolio has no %2 target to buy "
+                                                "with: the mode %1 never trades")
+                                     .arg(policy.mode.toString(), targets.quote));
+    } else if (policy.mode.kind == Kind::Withdraw) {
+        notes.append(holdsCash
+                         ? QStringLiteral("a backtest has no withdrawals: the mode %1 sells toward the targets only "
+                                          "what brings the %2 up to its target, and never buys")
+                               .arg(policy.mode.toString(), targets.quote)
+                         : QStringLiteral("a backtest has no withdrawals and the portfolio has no %2 target to "
+                                          "raise: the mode %1 never trades")
+                               .arg(policy.mode.toString(), targets.quote));
+    }
+    if (policy.tax.cashFirst || policy.tax.maxRealizedGain || policy.tax.minLotAgeDays > 0)
+        notes.append(QStringLiteral("the tax preferences of plans (cash first, the gain budget, young lots) are not "
+                                    "simulated; a backtest counts tax by its own flat rate"));
     return notes;
 }
 

@@ -1,6 +1,7 @@
 #include "rebalance/planner.h"
 
 #include "exchange/orderrules.h"
+#include "rebalance/rebalancemath.h"
 
 #include <QHash>
 #include <QSet>
@@ -109,38 +110,39 @@ struct VenueState
     QSet<QString> crossAssets; ///< assets in a market not quoted in the portfolio quote (direct pairs)
 };
 
-/// Water-filling: reduces the largest gaps first. Returns how much of @p total
-/// goes to each gap so that sum = min(total, sum of gaps) and the gaps left
-/// are as even as possible from the top.
-std::vector<double> waterFill(const std::vector<double> &gaps, double total)
+/// The planner's assets as the shared mode rules read them.
+struct ModeArrays
 {
-    std::vector<double> result(gaps.size(), 0.0);
-    const double sum = std::accumulate(gaps.begin(), gaps.end(), 0.0);
-    if (total <= 0.0 || sum <= 0.0)
-        return result;
-    if (total >= sum) {
-        for (std::size_t i = 0; i < gaps.size(); ++i)
-            result[i] = std::max(0.0, gaps[i]);
-        return result;
-    }
-    std::vector<double> sorted(gaps);
-    std::sort(sorted.begin(), sorted.end(), std::greater<>());
-    // Find the level L with sum(max(0, g - L)) == total.
-    double above = 0.0;
-    double level = 0.0;
-    for (std::size_t k = 0; k < sorted.size(); ++k) {
-        above += sorted[k];
-        const double next = k + 1 < sorted.size() ? std::max(0.0, sorted[k + 1]) : 0.0;
-        const double candidate = (above - total) / static_cast<double>(k + 1);
-        if (candidate >= next) {
-            level = candidate;
-            break;
+    std::vector<double> values;
+    std::vector<double> weights;
+    std::vector<double> targets;
+    std::vector<double> halfWidths;
+    std::vector<double> fees;
+    std::vector<double> tradableValues;
+    std::vector<unsigned char> flags;
+
+    explicit ModeArrays(const std::vector<AssetState> &assets)
+    {
+        for (const AssetState &state : assets) {
+            values.push_back(state.value);
+            weights.push_back(state.weight);
+            targets.push_back(state.effective);
+            halfWidths.push_back(state.halfWidth);
+            fees.push_back(state.cheapestFee);
+            tradableValues.push_back(state.value - state.untradable.toDouble() * state.priceD);
+            unsigned char flag = 0;
+            if (!state.excluded && state.priced)
+                flag |= ModeInput::Tradable;
+            if (state.hasMarket)
+                flag |= ModeInput::HasMarket;
+            flags.push_back(flag);
         }
     }
-    for (std::size_t i = 0; i < gaps.size(); ++i)
-        result[i] = std::max(0.0, gaps[i] - level);
-    return result;
-}
+    [[nodiscard]] ModeInput input(int cash, double total) const
+    {
+        return {values, weights, targets, halfWidths, fees, flags, cash, total};
+    }
+};
 
 class PlanBuilder
 {
@@ -419,69 +421,26 @@ void PlanBuilder::desiredTarget()
 
 void PlanBuilder::desiredBandEdge()
 {
-    // Aim a tenth of the half-width inside the edge, so that lot rounding and
-    // fees do not leave an asset a hair outside its band.
-    constexpr double kInside = 0.1;
-    double cashChange = 0.0;
-    for (AssetState &state : m_assets) {
-        if (state.isQuote || state.excluded || !state.priced)
-            continue;
-        const double hw = state.halfWidth;
-        const double low = state.effective - hw;
-        const double high = state.effective + hw;
-        double desired = state.weight;
-        if (state.weight > high + 1e-12)
-            desired = high - kInside * hw;
-        else if (state.weight < low - 1e-12)
-            desired = std::max(0.0, low + kInside * hw);
-        state.delta = (desired - state.weight) * m_total;
-        cashChange -= state.delta * (1.0 + (state.delta > 0 ? state.cheapestFee : -state.cheapestFee));
+    const ModeArrays arrays(m_assets);
+    std::vector<double> deltas(m_assets.size(), 0.0);
+    const EdgeFill fill = RebalanceMath::bandEdge(arrays.input(m_quoteIndex, m_total), deltas);
+    for (std::size_t i = 0; i < m_assets.size(); ++i) {
+        if (static_cast<int>(i) != m_quoteIndex)
+            m_assets[i].delta = deltas[i];
     }
-    AssetState &quote = m_assets[static_cast<std::size_t>(m_quoteIndex)];
-    const double cashWeight = (quote.value + cashChange) / m_total;
-    const double hw = quote.halfWidth;
-    const double high = quote.effective + hw;
-    const double low = quote.effective - hw;
-    std::vector<double> gaps(m_assets.size(), 0.0);
     // Cash the fill cannot place because the assets that would take it have
     // no market: say so, rather than leave the cash's band unexplained.
-    auto noMarket = [&](const std::vector<double> &fill, double wanted, bool buying) {
-        if (wanted - std::accumulate(fill.begin(), fill.end(), 0.0) <= significant())
-            return;
+    if (fill.wanted - fill.placed > significant()) {
         for (const AssetState &state : m_assets) {
             if (state.isQuote || state.excluded || !state.priced || state.hasMarket)
                 continue;
-            const double gap = (state.effective * m_total - (state.value + state.delta)) * (buying ? 1.0 : -1.0);
+            const double gap = (state.effective * m_total - (state.value + state.delta)) * (fill.buying ? 1.0 : -1.0);
             if (gap > significant())
                 skipMore(state.symbol, SkipReason::NoMarket, gap);
         }
-    };
-    if (cashWeight > high + 1e-12) {
-        // Too much cash: buy underweight assets toward their targets, largest gap first.
-        const double excess = (cashWeight - (high - kInside * hw)) * m_total;
-        for (std::size_t i = 0; i < m_assets.size(); ++i) {
-            const AssetState &state = m_assets[i];
-            if (!state.isQuote && !state.excluded && state.priced && state.hasMarket)
-                gaps[i] = std::max(0.0, state.effective * m_total - (state.value + state.delta));
-        }
-        const auto fill = waterFill(gaps, excess);
-        noMarket(fill, excess, true);
-        for (std::size_t i = 0; i < m_assets.size(); ++i)
-            m_assets[i].delta += fill[i] / (1.0 + m_assets[i].cheapestFee);
-    } else if (cashWeight < low - 1e-12) {
-        // Too little cash: sell overweight assets toward their targets.
-        const double deficit = ((low + kInside * hw) - cashWeight) * m_total;
-        for (std::size_t i = 0; i < m_assets.size(); ++i) {
-            const AssetState &state = m_assets[i];
-            if (!state.isQuote && !state.excluded && state.priced && state.hasMarket)
-                gaps[i] = std::max(0.0, (state.value + state.delta) - state.effective * m_total);
-        }
-        const auto fill = waterFill(gaps, deficit);
-        noMarket(fill, deficit, false);
-        for (std::size_t i = 0; i < m_assets.size(); ++i)
-            m_assets[i].delta -= fill[i] / std::max(1e-9, 1.0 - m_assets[i].cheapestFee);
     }
     // The cash the plan keeps is what is left after these trades and fees.
+    const AssetState &quote = m_assets[static_cast<std::size_t>(m_quoteIndex)];
     double cashAfter = quote.value;
     for (const AssetState &state : m_assets) {
         if (!state.isQuote)
@@ -495,25 +454,8 @@ void PlanBuilder::desiredInvest()
 {
     const double amount = m_mode.amount.toDouble();
     const double after = m_total + amount;
-    // Gross gaps (what closing each one costs with its fee), largest first.
-    std::vector<double> gaps(m_assets.size(), 0.0);
-    for (std::size_t i = 0; i < m_assets.size(); ++i) {
-        const AssetState &state = m_assets[i];
-        if (state.excluded || !state.priced || (!state.isQuote && !state.hasMarket))
-            continue;
-        gaps[i] = std::max(0.0, state.effective * after - state.value) * (1.0 + state.cheapestFee);
-    }
-    auto fill = waterFill(gaps, amount);
-    const double used = std::accumulate(fill.begin(), fill.end(), 0.0);
-    if (amount - used > 1e-9) {
-        // Every gap closed: the rest follows the targets.
-        const double rest = amount - used;
-        for (std::size_t i = 0; i < m_assets.size(); ++i) {
-            const AssetState &state = m_assets[i];
-            if (!state.excluded && state.priced && (state.isQuote || state.hasMarket))
-                fill[i] += rest * state.effective;
-        }
-    }
+    const ModeArrays arrays(m_assets);
+    const auto fill = RebalanceMath::investFill(arrays.input(m_quoteIndex, m_total), amount, after);
     double keep = 0.0;
     for (std::size_t i = 0; i < m_assets.size(); ++i) {
         AssetState &state = m_assets[i];
@@ -545,24 +487,15 @@ void PlanBuilder::desiredWithdraw()
 {
     const double amount = m_mode.amount.toDouble();
     const double after = std::max(0.0, m_total - amount);
-    AssetState &quote = m_assets[static_cast<std::size_t>(m_quoteIndex)];
+    const AssetState &quote = m_assets[static_cast<std::size_t>(m_quoteIndex)];
     double tradableCash = 0.0;
     for (const VenueState &venue : m_venues)
         tradableCash += venue.balance.value(m_quote).toDouble();
     const double spareCash = std::max(0.0, std::min(tradableCash, quote.value - quote.effective * after));
     const double need = std::max(0.0, amount - spareCash);
-    // Net capacity of each overweight asset (what selling it down to its
-    // target raises after the fee), largest first.
-    std::vector<double> capacity(m_assets.size(), 0.0);
-    for (std::size_t i = 0; i < m_assets.size(); ++i) {
-        const AssetState &state = m_assets[i];
-        if (state.isQuote || state.excluded || !state.priced || !state.hasMarket)
-            continue;
-        const double tradableValue = state.value - state.untradable.toDouble() * state.priceD;
-        const double over = std::min(tradableValue, state.value - state.effective * after);
-        capacity[i] = std::max(0.0, over) * (1.0 - state.cheapestFee);
-    }
-    const auto fill = waterFill(capacity, need);
+    const ModeArrays arrays(m_assets);
+    const auto fill =
+        RebalanceMath::withdrawFill(arrays.input(m_quoteIndex, m_total), need, after, arrays.tradableValues);
     const double raised = std::accumulate(fill.begin(), fill.end(), 0.0);
     for (std::size_t i = 0; i < m_assets.size(); ++i) {
         if (fill[i] > 0.0)
@@ -599,13 +532,13 @@ void PlanBuilder::applyConstraints()
     }
     if (m_constraints.maxTurnover && m_total > 0.0) {
         m_turnoverLeft = toDecimal(std::max(0.0, *m_constraints.maxTurnover) * 2.0 * m_total);
-        double traded = 0.0;
+        std::vector<double> deltas;
+        deltas.reserve(m_assets.size());
         for (const AssetState &state : m_assets)
-            traded += state.isQuote ? 0.0 : std::abs(state.delta);
-        const double turnover = traded / (2.0 * m_total);
+            deltas.push_back(state.delta);
         const double limit = *m_constraints.maxTurnover;
-        if (turnover > limit && turnover > 0.0) {
-            const double scale = limit / turnover;
+        const double scale = RebalanceMath::turnoverScale(deltas, m_quoteIndex, m_total, limit);
+        if (scale < 1.0) {
             for (AssetState &state : m_assets) {
                 if (state.isQuote || std::abs(state.delta) < 1e-9)
                     continue;
@@ -617,7 +550,7 @@ void PlanBuilder::applyConstraints()
     if (m_constraints.minTradeValue.isPositive()) {
         const double minimum = m_constraints.minTradeValue.toDouble();
         for (AssetState &state : m_assets) {
-            if (!state.isQuote && state.delta != 0.0 && std::abs(state.delta) < minimum) {
+            if (!state.isQuote && RebalanceMath::belowMinimum(state.delta, minimum)) {
                 skip(state.symbol, SkipReason::BelowMinTradeValue, state.delta, m_constraints.minTradeValue);
                 state.delta = 0.0;
             }
@@ -1201,7 +1134,7 @@ void PlanBuilder::cashFirst()
         if (buyable(state))
             gaps[i] = std::max(0.0, state.effective * m_total - state.value) * (1.0 + state.cheapestFee);
     }
-    const auto fill = waterFill(gaps, spare);
+    const auto fill = RebalanceMath::waterFill(gaps, spare);
     std::vector<double> after(m_assets.size(), 0.0); // value after step 1
     for (std::size_t i = 0; i < m_assets.size(); ++i) {
         AssetState &state = m_assets[i];
@@ -1238,7 +1171,7 @@ void PlanBuilder::cashFirst()
             if (!state.isQuote && !state.excluded && state.priced && state.hasMarket)
                 over[i] = std::max(0.0, after[i] - state.effective * m_total);
         }
-        const auto sold = waterFill(over, needed);
+        const auto sold = RebalanceMath::waterFill(over, needed);
         for (std::size_t i = 0; i < m_assets.size(); ++i)
             m_assets[i].delta -= sold[i] / std::max(1e-9, 1.0 - m_assets[i].cheapestFee);
     }

@@ -1,7 +1,8 @@
 // Backtest engine speed: 20 assets x 87,600 hourly bars (ten years) with a
 // threshold trigger and fees, prices already in memory (target: < 50 ms on one
 // core), and a sweep of such backtests on every core (target: 1,000 runs in
-// < 60 s on two cores). The sweep size is the benchmark argument; ctest's smoke
+// < 60 s on two cores), and the run to the band edge with a minimum trade and
+// a turnover cap (the live planner's rules). The sweep size is the benchmark argument; ctest's smoke
 // run uses the small one:
 //   build/tests/bench/bench_backtest --benchmark_repetitions=5
 //   build/tests/bench/bench_backtest --benchmark_filter=Sweep/1000
@@ -73,6 +74,27 @@ void BM_BacktestTenYearsHourly(benchmark::State &state)
     state.counters["rebalances"] = rebalances;
 }
 BENCHMARK(BM_BacktestTenYearsHourly)->Unit(benchmark::kMillisecond);
+
+// The same run through the live planner's rules (RebalanceMath): to the band
+// edge, with a minimum trade and a turnover cap.
+void BM_BacktestTenYearsHourlyBandEdge(benchmark::State &state)
+{
+    const auto data = hourlyData();
+    auto config = thresholdConfig();
+    config.mode = rebalance::PlanMode::Kind::BandEdge;
+    config.minTrade = 1.0;
+    config.maxTurnover = 0.2;
+    int rebalances = 0;
+    for (auto _ : state) {
+        auto result = backtest::Backtester::run(*data, config);
+        rebalances = result->rebalances;
+        benchmark::DoNotOptimize(result);
+    }
+    state.counters["bars"] = static_cast<double>(kBars);
+    state.counters["assets"] = static_cast<double>(kAssets);
+    state.counters["rebalances"] = rebalances;
+}
+BENCHMARK(BM_BacktestTenYearsHourlyBandEdge)->Unit(benchmark::kMillisecond);
 
 void BM_Sweep(benchmark::State &state)
 {

@@ -336,13 +336,28 @@ private slots:
         QCOMPARE(narrower.exitCode, 0);
         QVERIFY(narrower.json().value(QStringLiteral("rebalances")).toInt()
                 > policy.json().value(QStringLiteral("rebalances")).toInt());
-        QVERIFY2(narrower.json()
+        // The band edge is simulated: no note, and it trades less than going
+        // back to the targets on the same band.
+        QCOMPARE(narrower.json().value(QStringLiteral("notes")).toArray().size(), 0);
+        QCOMPARE(cli(words("policy set --mode target")).exitCode, 0);
+        const CliRun toTargets = cli(words("backtest --policy") + files);
+        QCOMPARE(toTargets.exitCode, 0);
+        QVERIFY2(narrower.json().value(QStringLiteral("turnover")).toDouble()
+                     < toTargets.json().value(QStringLiteral("turnover")).toDouble(),
+                 qPrintable(narrower.out + toTargets.out));
+        // A deposit is not simulated, and without a USDT target there is no
+        // cash to invest: the note says so.
+        QCOMPARE(cli(words("policy set --mode invest:100")).exitCode, 0);
+        const CliRun invest = cli(words("backtest --policy") + files);
+        QCOMPARE(invest.exitCode, 0);
+        QVERIFY2(invest.json()
                      .value(QStringLiteral("notes"))
                      .toArray()
                      .first()
                      .toString()
-                     .contains(QStringLiteral("band-edge")),
-                 qPrintable(narrower.out));
+                     .contains(QStringLiteral("never trades")),
+                 qPrintable(invest.out));
+        QCOMPARE(invest.json().value(QStringLiteral("turnover")).toDouble(), 0.0);
 
         QCOMPARE(cli(words("backtest --policy --rebalance calendar:month") + files).exitCode, 2);
     }

@@ -1,4 +1,5 @@
 #include "backtest/backtester.h"
+#include "backtest/policybacktest.h"
 #include "backtest/sweep.h"
 #include "rebalance/rebalancemath.h"
 
@@ -36,6 +37,39 @@ BacktestData daily(qint64 start, const QStringList &assets, const std::vector<st
 bool near(double a, double b, double tolerance = 1e-9)
 {
     return std::abs(a - b) <= tolerance * std::max(1.0, std::abs(b));
+}
+
+/// A at 40 %, B at 40 %, USDT (cash) at 20 %, bands of +/-5pp, no fees:
+/// 1,000 starts as 4 A at 100, 4 B at 100 and 200 USDT. On bar 1 A is at
+/// @p a; the rule (threshold) looks at bar 1, bar 2 is the last.
+struct ModeCase
+{
+    BacktestData data;
+    BacktestConfig config;
+
+    explicit ModeCase(double a)
+        : data(daily(dayMs(2024, 1, 1), {QStringLiteral("A"), QStringLiteral("B")},
+                     {{100.0, a, a}, {100.0, 100.0, 100.0}}))
+    {
+        data.addCash(QStringLiteral("USDT"));
+        config.targets = {0.4, 0.4, 0.2};
+        config.halfWidths = {0.05, 0.05, 0.05};
+        config.trigger = Trigger::threshold();
+        config.feeRate = 0.0;
+        config.capital = 1000.0;
+        config.cash = QStringLiteral("USDT");
+    }
+};
+
+/// The value each asset traded on @p timeMs (0 when it did not trade).
+std::vector<double> tradesAt(const ballast::backtest::BacktestResult &result, qint64 timeMs)
+{
+    std::vector<double> values(static_cast<std::size_t>(result.assets.size()), 0.0);
+    for (const auto &trade : result.trades) {
+        if (trade.timeMs == timeMs)
+            values[static_cast<std::size_t>(trade.asset)] += trade.value;
+    }
+    return values;
 }
 
 } // namespace
@@ -330,6 +364,231 @@ private slots:
         QVERIFY(!result->alerts.empty());
         QVERIFY(result->alerts.front().message.contains(QStringLiteral("BTC and ETH")));
         QVERIFY(result->alerts.front().message.contains(QStringLiteral("30 bars")));
+    }
+
+    // The modes and limits on one bar (ModeCase; A goes from 100 to 150, so
+    // A 600, B 400, USDT 200 of 1,200: weights 50 %, 33.3 %, 16.7 %, A and B
+    // outside their bands). The expected trades, value in USDT:
+    //   target:       A to 480, B to 480: A -120, B +80, USDT +40
+    //   band-edge:    A to 0.45 - 0.005 (a tenth of the half-width inside the
+    //                 edge, as the live planner aims) = 534: -66; B to 0.355 =
+    //                 426: +26; USDT +40 is 20 %, inside its band: no more
+    //   withdraw:     sells only, toward the targets, what USDT lacks of its
+    //                 target (240 - 200 = 40): A -40 (B is under target: never bought)
+    //   turnover 5%:  the target trades are 200 / (2 x 1,200) = 8.33 % one-way,
+    //                 scaled by 0.05 / 0.0833 = 0.6: A -72, B +48, USDT +24
+    //   min trade 30: band-edge's B +26 is below it and left out: A -66, USDT +66
+    //   excluded B:   B keeps its 1/3; A and USDT share the rest 2:1:
+    //                 A to 533.33 (-66.67), USDT to 266.67
+    void modesAndLimitsTradeAsThePlanner_data()
+    {
+        using Kind = ballast::rebalance::PlanMode::Kind;
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<double>("minTrade");
+        QTest::addColumn<double>("maxTurnover");
+        QTest::addColumn<QString>("excluded");
+        QTest::addColumn<std::vector<double>>("expected");
+        QTest::newRow("target") << static_cast<int>(Kind::Target) << 0.0 << 0.0 << QString()
+                                << std::vector<double>{-120.0, 80.0, 40.0};
+        QTest::newRow("band-edge") << static_cast<int>(Kind::BandEdge) << 0.0 << 0.0 << QString()
+                                   << std::vector<double>{-66.0, 26.0, 40.0};
+        QTest::newRow("withdraw") << static_cast<int>(Kind::Withdraw) << 0.0 << 0.0 << QString()
+                                  << std::vector<double>{-40.0, 0.0, 40.0};
+        QTest::newRow("invest: no cash above its target")
+            << static_cast<int>(Kind::Invest) << 0.0 << 0.0 << QString() << std::vector<double>{0.0, 0.0, 0.0};
+        QTest::newRow("target, turnover 5%")
+            << static_cast<int>(Kind::Target) << 0.0 << 0.05 << QString() << std::vector<double>{-72.0, 48.0, 24.0};
+        QTest::newRow("band-edge, min trade 30")
+            << static_cast<int>(Kind::BandEdge) << 30.0 << 0.0 << QString() << std::vector<double>{-66.0, 0.0, 66.0};
+        QTest::newRow("target, B excluded") << static_cast<int>(Kind::Target) << 0.0 << 0.0 << QStringLiteral("B")
+                                            << std::vector<double>{-200.0 / 3.0, 0.0, 200.0 / 3.0};
+    }
+
+    void modesAndLimitsTradeAsThePlanner()
+    {
+        QFETCH(int, mode);
+        QFETCH(double, minTrade);
+        QFETCH(double, maxTurnover);
+        QFETCH(QString, excluded);
+        QFETCH(std::vector<double>, expected);
+        ModeCase c(150.0);
+        c.config.mode = static_cast<ballast::rebalance::PlanMode::Kind>(mode);
+        c.config.minTrade = minTrade;
+        if (maxTurnover > 0.0)
+            c.config.maxTurnover = maxTurnover;
+        if (!excluded.isEmpty())
+            c.config.excluded = {excluded};
+        auto result = Backtester::run(c.data, c.config);
+        QVERIFY2(result.ok(), result.ok() ? "" : qPrintable(result.error().message));
+        // The rule fired on bar 1 whatever the mode made of it.
+        QCOMPARE(result->rebalances, 1);
+        QCOMPARE(result->rebalanceTimes, std::vector<qint64>{c.data.times[1]});
+        const auto traded = tradesAt(*result, c.data.times[1]);
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            QVERIFY2(near(traded[i], expected[i], 1e-12),
+                     qPrintable(QStringLiteral("%1: traded %2, expected %3")
+                                    .arg(result->assets[static_cast<qsizetype>(i)])
+                                    .arg(traded[i], 0, 'g', 15)
+                                    .arg(expected[i], 0, 'g', 15)));
+        }
+        // No fees: nothing is lost, whatever was traded.
+        QVERIFY(near(result->finalValue, 1200.0));
+    }
+
+    // Invest buys with the cash above its target and never sells. A falls to
+    // 50: A 200, B 400, USDT 200 of 800 (25 %, 50 %, 25 %). USDT's target is
+    // 160, so 40 is spare; the only gap is A's (320 - 200 = 120): A +40.
+    // Back to the targets would also sell B. Withdraw has nothing to raise
+    // (USDT is above its target): no trade.
+    void investBuysWithTheCashAboveItsTarget()
+    {
+        ModeCase c(50.0);
+        c.config.mode = ballast::rebalance::PlanMode::Kind::Invest;
+        auto invest = Backtester::run(c.data, c.config);
+        QVERIFY(invest.ok());
+        const auto bought = tradesAt(*invest, c.data.times[1]);
+        QVERIFY(near(bought[0], 40.0, 1e-12));
+        QCOMPARE(bought[1], 0.0);
+        QVERIFY(near(bought[2], -40.0, 1e-12));
+        c.config.mode = ballast::rebalance::PlanMode::Kind::Withdraw;
+        auto withdraw = Backtester::run(c.data, c.config);
+        QVERIFY(withdraw.ok());
+        QCOMPARE(withdraw->rebalances, 1);
+        QVERIFY(withdraw->trades.empty());
+    }
+
+    // Without a cash asset the sells pay for the buys. A and B at 50/50,
+    // bands of +/-5pp; A goes to 160: A 800, B 500 of 1,300. Band edge: A to
+    // 0.545 x 1,300 = 708.5 (-91.5), B to 0.455 x 1,300 = 591.5 (+91.5).
+    // A minimum trade of 100 leaves both out. With a fee of 1 % the cash
+    // would end 91.5 x 1.01 - 91.5 x 0.99 = 1.83 short, below its band (0 +/-
+    // 0): as in the live planner, the overweight A sells that much more
+    // (1.83 / 0.99), so the sale pays for the buy and its fees.
+    void withoutCashSellsAndBuysPayForEachOther()
+    {
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("A"), QStringLiteral("B")},
+                          {{100.0, 160.0, 160.0}, {100.0, 100.0, 100.0}});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.halfWidths = {0.05, 0.05};
+        config.trigger = Trigger::threshold();
+        config.feeRate = 0.0;
+        config.capital = 1000.0;
+        config.mode = ballast::rebalance::PlanMode::Kind::BandEdge;
+        auto edge = Backtester::run(data, config);
+        QVERIFY(edge.ok());
+        auto traded = tradesAt(*edge, data.times[1]);
+        QVERIFY(near(traded[0], -91.5, 1e-12));
+        QVERIFY(near(traded[1], 91.5, 1e-12));
+        config.minTrade = 100.0;
+        auto none = Backtester::run(data, config);
+        QVERIFY(none.ok());
+        QVERIFY(none->trades.empty());
+        config.minTrade = 0.0;
+        config.feeRate = 0.01;
+        auto fees = Backtester::run(data, config);
+        QVERIFY(fees.ok());
+        traded = tradesAt(*fees, data.times[1]);
+        const double sold = 91.5 + 1.83 / 0.99;
+        QVERIFY2(near(traded[0], -sold, 1e-12), qPrintable(QString::number(traded[0], 'g', 15)));
+        QVERIFY(near(traded[1], 91.5, 1e-12));
+        QVERIFY(near(fees->finalValue, 1300.0 - 0.01 * (sold + 91.5)));
+        // A minimum of 92 leaves out the buy (91.5) but not the sale (93.35):
+        // the sale alone would raise cash there is no asset for, so it
+        // shrinks to what the buys take: nothing.
+        config.minTrade = 92.0;
+        auto sellOnly = Backtester::run(data, config);
+        QVERIFY(sellOnly.ok());
+        QVERIFY(sellOnly->trades.empty());
+    }
+
+    // Limits that never bind leave the run as the plain one (back to the
+    // targets in closed form), fees on the cash side included.
+    void limitsThatDoNotBindChangeNothing()
+    {
+        std::vector<double> a;
+        std::vector<double> b;
+        for (int t = 0; t < 200; ++t) {
+            a.push_back(100.0 * std::exp(0.3 * std::sin(t * 0.21)));
+            b.push_back(50.0 * std::exp(0.2 * std::cos(t * 0.13)));
+        }
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("A"), QStringLiteral("B")}, {a, b});
+        data.addCash(QStringLiteral("USDT"));
+        BacktestConfig config;
+        config.targets = {0.45, 0.35, 0.2};
+        config.trigger = Trigger::calendar(CalendarPeriod::Week);
+        config.feeRate = 0.002;
+        config.slippageRate = 0.001;
+        config.cash = QStringLiteral("USDT");
+        auto plain = Backtester::run(data, config);
+        QVERIFY(plain.ok());
+        config.maxTurnover = 1.0;
+        config.minTrade = 1e-9;
+        auto limited = Backtester::run(data, config);
+        QVERIFY(limited.ok());
+        QCOMPARE(limited->rebalances, plain->rebalances);
+        QVERIFY2(
+            near(limited->finalValue, plain->finalValue, 1e-9),
+            qPrintable(
+                QStringLiteral("%1 vs %2").arg(limited->finalValue, 0, 'g', 15).arg(plain->finalValue, 0, 'g', 15)));
+        QVERIFY(near(limited->feesPaid, plain->feesPaid, 1e-9));
+        // Without a cash column too.
+        config.cash.clear();
+        auto noCash = Backtester::run(data, config);
+        QVERIFY(noCash.ok());
+        QVERIFY(near(noCash->finalValue, plain->finalValue, 1e-9));
+    }
+
+    // "My policy": the mode, limits, exclusions and cash as the live plan
+    // reads them; the band edge at the portfolio's bands (A's own 10pp, the
+    // default 5pp), the rule at the policy's 2pp. Notes only for what is
+    // not simulated: the withdrawal amount.
+    void policyBacktestTradesAsThePlan()
+    {
+        using ballast::money::dec;
+        ballast::domain::Portfolio portfolio;
+        portfolio.name = QStringLiteral("Main");
+        portfolio.defaultBand = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.05};
+        portfolio.targets = {
+            {QStringLiteral("A"), dec("0.4"), ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.1}},
+            {QStringLiteral("B"), dec("0.4"), {}},
+            {QStringLiteral("USDT"), dec("0.2"), {}}};
+        ballast::rebalance::RebalancePolicy policy;
+        policy.rule = *Trigger::parse(QStringLiteral("threshold"));
+        policy.band = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.02};
+        policy.mode = *ballast::rebalance::PlanMode::parse(QStringLiteral("withdraw:100"));
+        policy.minTrade = dec("25");
+        policy.maxTurnover = 0.1;
+        policy.excluded = {QStringLiteral("B")};
+        BacktestConfig config;
+        const QStringList assets{QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("USDT")};
+        const QStringList notes =
+            ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, policy}.apply(config, assets);
+        QCOMPARE(config.mode, ballast::rebalance::PlanMode::Kind::Withdraw);
+        QCOMPARE(config.cash, QStringLiteral("USDT"));
+        QCOMPARE(config.minTrade, 25.0);
+        QCOMPARE(config.maxTurnover, std::optional<double>(0.1));
+        QCOMPARE(config.excluded, QStringList{QStringLiteral("B")});
+        QCOMPARE(config.halfWidths, (std::vector<double>{0.02, 1.0, 0.02}));
+        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes.first().contains(QStringLiteral("no withdrawals")), qPrintable(notes.first()));
+        // Back to the targets with no limits: nothing to say.
+        policy = {};
+        const ballast::backtest::PolicyBacktest plain{QStringLiteral("Main"), portfolio, policy};
+        QCOMPARE(plain.apply(config, assets), QStringList());
+        QCOMPARE(config.mode, ballast::rebalance::PlanMode::Kind::Target);
+        QVERIFY(!config.maxTurnover);
+    }
+
+    void badLimitsAreErrors()
+    {
+        ModeCase c(150.0);
+        c.config.minTrade = -1.0;
+        QCOMPARE(Backtester::run(c.data, c.config).error().code, QStringLiteral("backtest.minTrade"));
+        c.config.minTrade = 0.0;
+        c.config.maxTurnover = 0.0;
+        QCOMPARE(Backtester::run(c.data, c.config).error().code, QStringLiteral("backtest.maxTurnover"));
     }
 
     void badInputsAreErrors()

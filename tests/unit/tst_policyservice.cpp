@@ -3,6 +3,7 @@
 // and the replay: one stored price history through the backtester and through
 // the live check, bar by bar, with the same decisions on every bar.
 #include "backtest/backtester.h"
+#include "backtest/policybacktest.h"
 #include "services/ledger.h"
 #include "services/planservice.h"
 #include "services/policyservice.h"
@@ -14,6 +15,7 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 
 using ballast::money::dec;
@@ -263,22 +265,51 @@ private slots:
         QVERIFY(!later->fired);
     }
 
+    // The columns after the rule: the policy's mode, minimum trade and
+    // maximum turnover (0: none), and whether the live plan's trades are
+    // compared with the backtest's on each bar the rule fires. They are for
+    // the modes that trade from the portfolio alone; invest and withdraw
+    // move cash in or out, which a backtest has not (the portfolio here has
+    // no cash target, so the backtest's invest never trades while the live
+    // plan invests the deposit): for them only the decisions are compared.
     void replayDecidesAsTheBacktester_data()
     {
         QTest::addColumn<QString>("rule");
         QTest::addColumn<QString>("band");
-        QTest::newRow("calendar:month") << QStringLiteral("calendar:month") << QString();
-        QTest::newRow("calendar:week") << QStringLiteral("calendar:week") << QString();
-        QTest::newRow("threshold:5pp") << QStringLiteral("threshold:5pp") << QString();
-        QTest::newRow("threshold with the policy's 10% band") << QStringLiteral("threshold") << QStringLiteral("10%");
-        QTest::newRow("hybrid:month,3pp") << QStringLiteral("hybrid:month,3pp") << QString();
-        QTest::newRow("hybrid:week with the portfolio's bands") << QStringLiteral("hybrid:week") << QString();
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("minTrade");
+        QTest::addColumn<double>("maxTurnover");
+        QTest::addColumn<bool>("sameTrades");
+        const QString target = QStringLiteral("target");
+        const QString none = QStringLiteral("0");
+        QTest::newRow("calendar:month") << QStringLiteral("calendar:month") << QString() << target << none << 0.0
+                                        << true;
+        QTest::newRow("calendar:week") << QStringLiteral("calendar:week") << QString() << target << none << 0.0 << true;
+        QTest::newRow("threshold:5pp") << QStringLiteral("threshold:5pp") << QString() << target << none << 0.0 << true;
+        QTest::newRow("threshold with the policy's 10% band")
+            << QStringLiteral("threshold") << QStringLiteral("10%") << target << none << 0.0 << true;
+        QTest::newRow("hybrid:month,3pp")
+            << QStringLiteral("hybrid:month,3pp") << QString() << target << none << 0.0 << true;
+        QTest::newRow("hybrid:week with the portfolio's bands")
+            << QStringLiteral("hybrid:week") << QString() << target << none << 0.0 << true;
+        QTest::newRow("threshold:5pp to the band edge")
+            << QStringLiteral("threshold:5pp") << QString() << QStringLiteral("band-edge") << none << 0.0 << true;
+        QTest::newRow("threshold:5pp, turnover at most 1%")
+            << QStringLiteral("threshold:5pp") << QString() << target << none << 0.01 << true;
+        QTest::newRow("calendar:week, trades of 300 or more")
+            << QStringLiteral("calendar:week") << QString() << target << QStringLiteral("300") << 0.0 << true;
+        QTest::newRow("threshold:5pp, invest")
+            << QStringLiteral("threshold:5pp") << QString() << QStringLiteral("invest:100") << none << 0.0 << false;
     }
 
     void replayDecidesAsTheBacktester()
     {
         QFETCH(QString, rule);
         QFETCH(QString, band);
+        QFETCH(QString, mode);
+        QFETCH(QString, minTrade);
+        QFETCH(double, maxTurnover);
+        QFETCH(bool, sameTrades);
         Fixture f;
         // 100 daily closes from 2026-01-01 (across three month ends), stored
         // in the ledger at each close time. The stored history is what both read.
@@ -320,15 +351,19 @@ private slots:
         policy.rule = *ballast::rebalance::Trigger::parse(rule);
         if (!band.isEmpty())
             policy.band = *ballast::domain::Band::parse(band);
+        policy.mode = *ballast::rebalance::PlanMode::parse(mode);
+        policy.minTrade = ballast::money::dec(minTrade.toLatin1().constData());
+        if (maxTurnover > 0.0)
+            policy.maxTurnover = maxTurnover;
         QVERIFY(f.service().save({}, policy).ok());
         auto info = f.service().load();
         QVERIFY(info.ok());
         auto portfolio = ballast::storage::PortfolioRepo(f.temp.db()).load();
 
+        // The backtest of "my policy", as backtest --policy builds it.
         ballast::backtest::BacktestConfig config;
         config.targets = {0.6, 0.4};
-        config.trigger = info->policy.trigger();
-        config.halfWidths = info->policy.halfWidths(*portfolio, data->assets);
+        ballast::backtest::PolicyBacktest{info->portfolio, *portfolio, info->policy}.apply(config, data->assets);
         config.feeRate = 0.0; // no fees: the ledger can follow the backtest's holdings exactly
         config.capital = 10000.0;
         auto result = ballast::backtest::Backtester::run(*data, config);
@@ -349,14 +384,15 @@ private slots:
         auto [btc0, eth0] = quantities(0);
         f.setHoldings(btc0, eth0);
         int fired = 0;
+        int compared = 0; // trades compared with a live order
         for (int t = 1; t + 1 < bars; ++t) {
             const qint64 close = btcHistory[t].time.toMSecsSinceEpoch();
             f.now = close;
             auto check = f.service().evaluate({}, close);
             QVERIFY2(check.ok(), check.ok() ? "" : qPrintable(check.error().message));
-            bool traded = false;
-            for (const auto &trade : result->trades)
-                traded = traded || trade.timeMs == opens[static_cast<std::size_t>(t)];
+            const qint64 bar = opens[static_cast<std::size_t>(t)];
+            const bool traded = std::find(result->rebalanceTimes.begin(), result->rebalanceTimes.end(), bar)
+                != result->rebalanceTimes.end();
             QVERIFY2(check->fired == traded,
                      qPrintable(QStringLiteral("bar %1 (close %2): live %3, backtest %4: %5")
                                     .arg(t)
@@ -364,6 +400,39 @@ private slots:
                                     .arg(check->fired)
                                     .arg(traded)
                                     .arg(check->why)));
+            if (check->fired && sameTrades) {
+                // The live plan trades what the backtest traded, within a lot
+                // step and the plan's fees (the backtest has none).
+                auto plan = ballast::services::PlanService(f.temp.db(), f.clock).load(check->planId);
+                QVERIFY(plan.ok());
+                double value = 0.0;
+                for (const auto &trade : result->trades) {
+                    if (trade.timeMs == bar)
+                        value += std::abs(trade.value);
+                }
+                for (int asset = 0; asset < 2; ++asset) {
+                    const QString symbol = data->assets[asset];
+                    double live = 0.0;
+                    for (const auto &order : plan->orders) {
+                        if (order.base == symbol)
+                            live += (order.side == ballast::domain::Side::Buy ? 1.0 : -1.0)
+                                * (order.quantity * order.price).toDouble();
+                    }
+                    double backtest = 0.0;
+                    for (const auto &trade : result->trades) {
+                        if (trade.timeMs == bar && trade.asset == asset)
+                            backtest += trade.value;
+                    }
+                    const double tolerance = 2.0 + 0.005 * value;
+                    QVERIFY2(std::abs(live - backtest) <= tolerance,
+                             qPrintable(QStringLiteral("bar %1, %2: the live plan trades %3, the backtest %4")
+                                            .arg(t)
+                                            .arg(symbol)
+                                            .arg(live, 0, 'f', 2)
+                                            .arg(backtest, 0, 'f', 2)));
+                    compared += backtest != 0.0 ? 1 : 0;
+                }
+            }
             if (check->fired) {
                 ++fired;
                 // As if the plan ran: the ledger holds what the backtest holds
@@ -374,6 +443,8 @@ private slots:
             }
         }
         QCOMPARE(fired, result->rebalances);
+        if (sameTrades)
+            QVERIFY2(compared > 0, "the backtest must trade for the trades to be compared");
     }
 };
 
