@@ -1019,22 +1019,22 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
                                                    const std::function<void(std::size_t)> &release)
 {
     m_stream.sink = &sink;
-    using Streamed = Result<std::optional<ImportReport>>;
-    const Streamed wholeFile = std::optional<ImportReport>();
+    // No report and no error: read the file whole instead.
+    const auto wholeFile = [] { return Result<std::optional<ImportReport>>(std::optional<ImportReport>()); };
     // run()'s checks of the text first; it words the refusal.
     if (wideEncoding(m_data))
-        return wholeFile;
+        return wholeFile();
     for (std::size_t at = 0; at < m_data.size(); at += kReleaseBytes) {
         const std::string_view part = m_data.substr(at, kReleaseBytes);
         if (part.find('\0') != std::string_view::npos)
-            return wholeFile;
+            return wholeFile();
         release(at + part.size());
     }
     CsvSplitter splitter(m_data);
     std::string_view pending;
     int pendingLine = 0;
     if (detect(splitter, pending, pendingLine) || m_detection.layout == CsvLayout::CoinGecko)
-        return wholeFile;
+        return wholeFile();
 
     m_rows.reserve(kStreamChunkRows);
     m_stream.pending.reserve(kStreamWriteRows);
@@ -1056,7 +1056,7 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
         if (m_rows.size() < kStreamChunkRows)
             continue;
         if (!streamRows())
-            return wholeFile;
+            return wholeFile();
         // Nothing before this line is looked at again.
         const auto done = static_cast<std::size_t>(line.data() - m_data.data());
         if (done - released >= kReleaseBytes) {
@@ -1065,12 +1065,12 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
         }
     }
     if (!streamRows() || !m_stream.newest)
-        return wholeFile;
+        return wholeFile();
 
     // The whole file must give the interval the first rows gave.
     const qint64 interval = m_intervalMs;
     if (settleInterval(mostCommonSpacing(m_stream.spacings)) || m_intervalMs != interval)
-        return wholeFile;
+        return wholeFile();
 
     // The newest candle may still have been running when the file was written
     // (the rule of run()).
@@ -1082,15 +1082,15 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
         skipNewest = newest.openTimeMs + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
     if (skipNewest) {
         if (!m_stream.lastWritten)
-            return wholeFile; // the only candle
+            return wholeFile(); // the only candle
         m_report.unfinishedSkippedMs = newest.openTimeMs;
     } else {
         // Beside the last row written when oldest first, the first when newest first.
         if (!streamWrite(newest, m_stream.direction < 0 ? m_stream.firstWritten : m_stream.lastWritten))
-            return wholeFile;
+            return wholeFile();
     }
     if (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending)))
-        return wholeFile;
+        return wholeFile();
     std::sort(m_report.gaps.begin(), m_report.gaps.end(),
               [](const PriceGap &a, const PriceGap &b) { return a.firstMissingMs < b.firstMissingMs; });
 

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
 
 using ballast::domain::Candle;
 using ballast::market::CsvLayout;
@@ -108,9 +109,11 @@ void writeFile(const QString &path, const QByteArray &data)
 /// readFile of the same file: the same error, or the same report and the same
 /// candles stored. importFile streams most files (see priceimporter.cpp), so
 /// this holds the two paths together.
-void importMatchesRead(const QString &path, const ImportOptions &options)
+void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, const ImportOptions &options)
 {
-    ballast::test::TempDatabase temp;
+    // One database for many files (creating one costs more than most imports):
+    // only a candle of another series is left from before.
+    temp.db().exec("DELETE FROM candles");
     temp.db().exec("INSERT INTO candles (asset, quote, interval, ts, open, high, low, close, volume, source) "
                    "VALUES ('ZZZ', 'USD', '1d', 0, 1, 1, 1, 1, 1, 'manual')");
     const QByteArray before = ballast::test::contentDigest(temp.db());
@@ -1046,10 +1049,11 @@ private slots:
         REQUIRE_SHARED_DATA();
         const QStringList folders = QDir(prices).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
         int files = 0;
+        ballast::test::TempDatabase temp;
         for (const QString &folder : folders) {
             const QDir dir(QDir(prices).filePath(folder));
             for (const QString &name : dir.entryList(QDir::Files)) {
-                importMatchesRead(dir.filePath(name), fixedNow());
+                importMatchesRead(temp, dir.filePath(name), fixedNow());
                 if (QTest::currentTestFailed())
                     QFAIL(qPrintable(folder + QLatin1Char('/') + name));
                 ++files;
@@ -1069,50 +1073,50 @@ private slots:
         QTest::addColumn<bool>("keepLast");
         QTest::addColumn<QString>("error"); // part of the message, empty when it imports
         const Change none;
-        QTest::newRow("oldest first") << 30000 << false << none << false << QString();
-        QTest::newRow("newest first") << 30000 << true << none << false << QString();
-        QTest::newRow("newest first, last kept") << 30000 << true << none << true << QString();
+        QTest::newRow("oldest first") << 20000 << false << none << false << QString();
+        QTest::newRow("newest first") << 20000 << true << none << false << QString();
+        QTest::newRow("newest first, last kept") << 20000 << true << none << true << QString();
         QTest::newRow("one row") << 1 << false << none << true << QString();
-        QTest::newRow("gaps") << 30000 << false << Change([](int row, qint64 &time, QByteArray &) {
+        QTest::newRow("gaps") << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
             if (row >= 9000)
                 time += 7 * 60'000; // 7 missing minutes after row 8999
-            if (row >= 29999)
+            if (row >= 19999)
                 time += 60'000; // and one before the newest
         }) << false << QString();
-        QTest::newRow("gaps, newest first") << 30000 << true << Change([](int row, qint64 &time, QByteArray &) {
-            if (row >= 20000)
+        QTest::newRow("gaps, newest first") << 20000 << true << Change([](int row, qint64 &time, QByteArray &) {
+            if (row >= 12000)
                 time += 3 * 60'000;
-            if (row >= 29999)
+            if (row >= 19999)
                 time += 2 * 60'000;
         }) << true << QString();
         QTest::newRow("repeated time past the first chunk")
-            << 30000 << false << Change([](int row, qint64 &time, QByteArray &) {
-                   if (row == 20001)
-                       time -= 60'000; // the same time as row 20000, another close
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row == 17001)
+                       time -= 60'000; // the same time as row 17000, another close
                })
             << false << QString();
         QTest::newRow("out of order past the first chunk")
-            << 30000 << false << Change([](int row, qint64 &time, QByteArray &) {
-                   if (row == 25000 || row == 25001)
-                       time += (row == 25000 ? 1 : -1) * 60'000;
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row == 18000 || row == 18001)
+                       time += (row == 18000 ? 1 : -1) * 60'000;
                })
             << false << QString();
         QTest::newRow("bad number past the first chunk")
-            << 30000 << false << Change([](int row, qint64 &, QByteArray &close) {
-                   if (row == 24000)
+            << 20000 << false << Change([](int row, qint64 &, QByteArray &close) {
+                   if (row == 17000)
                        close = "1.2.3";
                })
-            << false << QStringLiteral("line 24002, column 5 \"close\"");
+            << false << QStringLiteral("line 17002, column 5 \"close\"");
         QTest::newRow("off the grid past the first chunk")
-            << 30000 << false << Change([](int row, qint64 &time, QByteArray &) {
-                   if (row >= 20000)
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row >= 17000)
                        time += 30'000;
                })
-            << false << QStringLiteral("line 20002");
+            << false << QStringLiteral("line 17002");
         QTest::newRow("another interval after the first chunk")
-            << 30000 << false << Change([](int row, qint64 &time, QByteArray &) {
-                   if (row >= 10000)
-                       time = utc(2024, 1, 1) + 10000LL * 60'000 + (row - 10000) * 300'000LL;
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row >= 8000) // 1m in the first chunk, 5m in most of the file
+                       time = utc(2024, 1, 1) + 8000LL * 60'000 + (row - 8000) * 300'000LL;
                })
             << false << QStringLiteral("line 3, column 1 \"timestamp\"");
     }
@@ -1135,7 +1139,9 @@ private slots:
         QCOMPARE(read.ok(), error.isEmpty());
         if (!error.isEmpty())
             QVERIFY2(read.error().message.contains(error), qPrintable(read.error().message));
-        importMatchesRead(path, options);
+        if (!m_importDb)
+            m_importDb = std::make_unique<ballast::test::TempDatabase>();
+        importMatchesRead(*m_importDb, path, options);
     }
 
     void missingFileIsAnError()
@@ -1145,6 +1151,9 @@ private slots:
         QCOMPARE(result.error().code, QStringLiteral("import.io"));
         QVERIFY(result.error().message.contains(QStringLiteral("BTC-USD.csv")));
     }
+
+private:
+    std::unique_ptr<ballast::test::TempDatabase> m_importDb; ///< shared by the rows of importMatchesReadOnLargeFiles
 };
 
 QTEST_GUILESS_MAIN(TestPriceImporter)
