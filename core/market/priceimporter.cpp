@@ -15,12 +15,23 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#ifdef Q_OS_UNIX
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 namespace ballast::market {
 
@@ -402,15 +413,11 @@ bool isUrlLine(std::string_view line)
     return line.starts_with("http://") || line.starts_with("https://") || line.starts_with("www.");
 }
 
-// The most common positive difference between consecutive sorted values.
-qint64 dominantSpacing(const std::vector<Row> &rows)
+using SpacingCounts = std::unordered_map<qint64, int>; ///< spacing between open times -> how often
+
+// The most common spacing; 0 when there is none.
+qint64 mostCommonSpacing(const SpacingCounts &counts)
 {
-    std::unordered_map<qint64, int> counts;
-    for (std::size_t i = 1; i < rows.size(); ++i) {
-        const qint64 diff = rows[i].candle.openTimeMs - rows[i - 1].candle.openTimeMs;
-        if (diff > 0)
-            ++counts[diff];
-    }
     qint64 best = 0;
     int bestCount = 0;
     for (const auto &[diff, count] : counts) {
@@ -422,6 +429,18 @@ qint64 dominantSpacing(const std::vector<Row> &rows)
     return best;
 }
 
+// The most common positive difference between consecutive sorted values.
+qint64 dominantSpacing(const std::vector<Row> &rows)
+{
+    SpacingCounts counts;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const qint64 diff = rows[i].candle.openTimeMs - rows[i - 1].candle.openTimeMs;
+        if (diff > 0)
+            ++counts[diff];
+    }
+    return mostCommonSpacing(counts);
+}
+
 QString describeMs(qint64 ms)
 {
     QString label = PriceImporter::intervalLabel(ms);
@@ -431,6 +450,31 @@ QString describeMs(qint64 ms)
         return QStringLiteral("%1 s").arg(ms / 1000);
     return QStringLiteral("%1 ms").arg(ms);
 }
+
+// importFile streams: the rows are read, checked and written a chunk at a time
+// inside the caller's one transaction, and the pages of the file already read
+// are released, so memory stays flat whatever the size of the file. That
+// covers files whose rows are strictly in time order (oldest or newest first)
+// on one interval, which is what exchanges export. When a file turns out
+// otherwise (a repeated or out-of-order time, CoinGecko snapshots, an interval
+// the first rows did not show, a time off the grid, nothing to import) the
+// streaming stops, what it wrote is rolled back, and the file is read whole as
+// readFile() reads it; that path also words the messages of those refusals.
+// Errors in a row (a bad number, a missing column) are the same either way:
+// both read the rows in file order and stop at the first.
+constexpr std::size_t kStreamChunkRows = 8192; ///< rows checked together (about 0.6 MB)
+constexpr std::size_t kStreamWriteRows = 4096; ///< rows handed to the writer together
+constexpr std::size_t kReleaseBytes = std::size_t{8} << 20; ///< release read pages every 8 MB
+
+/// The series the streamed rows belong to.
+struct SeriesKey
+{
+    QString asset;
+    QString quote;
+    QString interval;
+};
+/// Takes a batch of streamed rows (in file order); false to stop the reading.
+using StreamSink = std::function<bool(const SeriesKey &key, std::vector<domain::Candle> &&rows)>;
 
 // Does one file's parse; holds what error messages need.
 class Parser
@@ -444,6 +488,12 @@ public:
     }
 
     Result<PriceSeries> run();
+    /// importFile's way: reads and checks the rows a chunk at a time and hands
+    /// them to @p sink in batches (false from it stops the reading), calling
+    /// @p release with the offset before which the data is no longer needed.
+    /// No value when the file must be read whole instead (see the comment
+    /// above kStreamChunkRows).
+    Result<std::optional<ImportReport>> stream(const StreamSink &sink, const std::function<void(std::size_t)> &release);
 
 private:
     Error fail(const QString &code, const QString &what) const
@@ -474,7 +524,9 @@ private:
     std::optional<Error> readRow(std::string_view line, int lineNo, std::vector<std::string_view> &fields);
     std::optional<Error> readPrice(Field field, const std::vector<std::string_view> &fields, int line, double &value);
     std::optional<Error> readAmount(Field field, const std::vector<std::string_view> &fields, int line, double &value);
-    std::optional<Error> settleInterval();
+    /// Sets m_intervalMs from the close times, else @p spacing (the most
+    /// common one between rows, 0 for none), the options and the file name.
+    std::optional<Error> settleInterval(qint64 spacing);
     void snapToGrid(qint64 spacing);
     void orderAndDeduplicate();
     std::optional<Error> checkGrid();
@@ -490,6 +542,25 @@ private:
     std::unordered_map<qint64, int> m_closeSpans; ///< close_time - open_time + 1 -> rows
     qint64 m_intervalMs = 0;
     ImportReport m_report;
+
+    // stream() only.
+    bool streamRows();
+    bool streamWrite(const domain::Candle &candle, std::optional<qint64> adjacent);
+    struct Stream
+    {
+        int direction = 0; ///< +1 oldest first, -1 newest first, 0 not known yet (one row)
+        std::optional<qint64> previous; ///< open time of the last row read
+        std::optional<domain::Candle> newest; ///< held back until it is known whether it ran unfinished
+        std::optional<qint64> firstWritten; ///< open time of the first row written
+        std::optional<qint64> lastWritten; ///< open time of the last row written
+        qint64 oldestMs = 0;
+        qint64 newestMs = 0;
+        SpacingCounts spacings;
+        SeriesKey key; ///< set once the first rows settle it
+        const StreamSink *sink = nullptr;
+        std::vector<domain::Candle> pending; ///< rows on their way to the sink
+        qint64 handed = 0; ///< rows handed to the sink
+    } m_stream;
 };
 
 std::optional<Error> Parser::detect(CsvSplitter &splitter, std::string_view &pending, int &pendingLine)
@@ -736,7 +807,7 @@ void Parser::orderAndDeduplicate()
               [](const DuplicateConflict &a, const DuplicateConflict &b) { return a.openTimeMs < b.openTimeMs; });
 }
 
-std::optional<Error> Parser::settleInterval()
+std::optional<Error> Parser::settleInterval(qint64 spacing)
 {
     qint64 inferred = 0;
     QString how;
@@ -749,8 +820,8 @@ std::optional<Error> Parser::settleInterval()
             }
         }
         how = QStringLiteral("the close times");
-    } else if (m_rows.size() >= 2) {
-        inferred = dominantSpacing(m_rows);
+    } else if (spacing > 0) {
+        inferred = spacing;
         how = QStringLiteral("the most common spacing between rows");
     }
     if (inferred != 0 && PriceImporter::intervalLabel(inferred).isEmpty()) {
@@ -889,7 +960,7 @@ Result<PriceSeries> Parser::run()
         snapToGrid(dominantSpacing(sorted));
     }
     orderAndDeduplicate();
-    if (auto error = settleInterval())
+    if (auto error = settleInterval(m_rows.size() >= 2 ? dominantSpacing(m_rows) : 0))
         return *error;
     if (auto error = checkGrid())
         return *error;
@@ -944,6 +1015,246 @@ Result<PriceSeries> Parser::run()
     return series;
 }
 
+Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
+                                                   const std::function<void(std::size_t)> &release)
+{
+    m_stream.sink = &sink;
+    // No report and no error: read the file whole instead.
+    const auto wholeFile = [] { return Result<std::optional<ImportReport>>(std::optional<ImportReport>()); };
+    // run()'s checks of the text first; it words the refusal.
+    if (wideEncoding(m_data))
+        return wholeFile();
+    for (std::size_t at = 0; at < m_data.size(); at += kReleaseBytes) {
+        const std::string_view part = m_data.substr(at, kReleaseBytes);
+        if (part.find('\0') != std::string_view::npos)
+            return wholeFile();
+        release(at + part.size());
+    }
+    CsvSplitter splitter(m_data);
+    std::string_view pending;
+    int pendingLine = 0;
+    if (detect(splitter, pending, pendingLine) || m_detection.layout == CsvLayout::CoinGecko)
+        return wholeFile();
+
+    m_rows.reserve(kStreamChunkRows);
+    m_stream.pending.reserve(kStreamWriteRows);
+    std::vector<std::string_view> fields;
+    fields.reserve(16);
+    if (pendingLine != 0) {
+        ++m_report.rowsRead;
+        if (auto error = readRow(pending, pendingLine, fields))
+            return *error;
+    }
+    std::size_t released = 0;
+    std::string_view line;
+    while (splitter.nextLine(line)) {
+        if (isBlank(line))
+            continue;
+        ++m_report.rowsRead;
+        if (auto error = readRow(line, splitter.lineNumber(), fields))
+            return *error;
+        if (m_rows.size() < kStreamChunkRows)
+            continue;
+        if (!streamRows())
+            return wholeFile();
+        // Nothing before this line is looked at again.
+        const auto done = static_cast<std::size_t>(line.data() - m_data.data());
+        if (done - released >= kReleaseBytes) {
+            release(done);
+            released = done;
+        }
+    }
+    if (!streamRows() || !m_stream.newest)
+        return wholeFile();
+
+    // The whole file must give the interval the first rows gave.
+    const qint64 interval = m_intervalMs;
+    if (settleInterval(mostCommonSpacing(m_stream.spacings)) || m_intervalMs != interval)
+        return wholeFile();
+
+    // The newest candle may still have been running when the file was written
+    // (the rule of run()).
+    using LastCandle = ImportOptions::LastCandle;
+    const qint64 now = m_options.nowMs != 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch();
+    const domain::Candle newest = *m_stream.newest;
+    bool skipNewest = m_options.lastCandle == LastCandle::Skip;
+    if (m_options.lastCandle == LastCandle::Detect)
+        skipNewest = newest.openTimeMs + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
+    if (skipNewest) {
+        if (!m_stream.lastWritten)
+            return wholeFile(); // the only candle
+        m_report.unfinishedSkippedMs = newest.openTimeMs;
+    } else {
+        // Beside the last row written when oldest first, the first when newest first.
+        if (!streamWrite(newest, m_stream.direction < 0 ? m_stream.firstWritten : m_stream.lastWritten))
+            return wholeFile();
+    }
+    if (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending)))
+        return wholeFile();
+    std::sort(m_report.gaps.begin(), m_report.gaps.end(),
+              [](const PriceGap &a, const PriceGap &b) { return a.firstMissingMs < b.firstMissingMs; });
+
+    m_report.file = m_file;
+    m_report.layout = m_detection.layout;
+    m_report.interval = PriceImporter::intervalLabel(m_intervalMs);
+    m_report.candlesStored = static_cast<int>(m_stream.handed);
+    m_report.firstOpenTimeMs = m_stream.oldestMs;
+    m_report.lastOpenTimeMs = m_stream.newestMs;
+    return std::optional<ImportReport>(m_report);
+}
+
+// Checks the rows read since the last call and writes them, all but the
+// newest. False when the file must be read whole.
+bool Parser::streamRows()
+{
+    Stream &s = m_stream;
+    for (const Row &row : m_rows) {
+        const qint64 time = row.candle.openTimeMs;
+        if (s.previous) {
+            const qint64 step = time - *s.previous;
+            const int direction = step > 0 ? 1 : -1;
+            if (step == 0 || (s.direction != 0 && direction != s.direction))
+                return false;
+            s.direction = direction;
+            ++s.spacings[step > 0 ? step : -step];
+        }
+        s.previous = time;
+    }
+    if (m_rows.empty())
+        return true;
+    if (s.key.asset.isEmpty()) {
+        // The first rows settle the interval and the pair; stream() checks the
+        // interval against the whole file at the end.
+        PriceSeries pair;
+        if (settleInterval(mostCommonSpacing(s.spacings)) || settlePair(pair))
+            return false;
+        m_report.asset = pair.asset;
+        m_report.quote = pair.quote;
+        s.key = SeriesKey{pair.asset, pair.quote, PriceImporter::intervalLabel(m_intervalMs)};
+    }
+    // checkGrid()'s rule.
+    const qint64 grid = m_intervalMs <= kMsPerDay && kMsPerDay % m_intervalMs == 0 ? m_intervalMs : kMsPerDay;
+    for (const Row &row : m_rows) {
+        if (row.candle.openTimeMs % grid != 0)
+            return false;
+        if (!s.newest) {
+            s.newest = row.candle; // the first row: the newest so far either way
+        } else if (s.direction > 0) {
+            if (!streamWrite(*s.newest, s.lastWritten))
+                return false;
+            s.newest = row.candle;
+        } else if (!streamWrite(row.candle, s.lastWritten)) {
+            return false;
+        }
+    }
+    m_rows.clear();
+    return true;
+}
+
+// Queues @p candle for the sink; @p adjacent is the open time of the written
+// row next to it in time, between which a gap is reported. False when the sink
+// stopped the reading.
+bool Parser::streamWrite(const domain::Candle &candle, std::optional<qint64> adjacent)
+{
+    Stream &s = m_stream;
+    const qint64 time = candle.openTimeMs;
+    if (adjacent) {
+        const qint64 older = std::min(time, *adjacent);
+        const qint64 step = std::max(time, *adjacent) - older;
+        if (step > m_intervalMs && step / m_intervalMs > 1) {
+            const int missing = static_cast<int>(step / m_intervalMs - 1);
+            m_report.gaps.append(
+                PriceGap{older + m_intervalMs, older + static_cast<qint64>(missing) * m_intervalMs, missing});
+        }
+    }
+    if (!s.firstWritten) {
+        s.firstWritten = time;
+        s.oldestMs = time;
+        s.newestMs = time;
+    }
+    s.oldestMs = std::min(s.oldestMs, time);
+    s.newestMs = std::max(s.newestMs, time);
+    s.lastWritten = time;
+    s.pending.push_back(candle);
+    ++s.handed;
+    if (s.pending.size() < kStreamWriteRows)
+        return true;
+    std::vector<domain::Candle> full;
+    full.reserve(kStreamWriteRows);
+    std::swap(full, s.pending);
+    return (*s.sink)(s.key, std::move(full));
+}
+
+// Hands the pages of a read-only file mapping before @p upTo back to the
+// system: they count towards the process's memory until then.
+void releasePages(uchar *mapped, std::size_t upTo)
+{
+#ifdef Q_OS_UNIX
+    static const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const std::size_t length = upTo / page * page;
+    if (length > 0)
+        madvise(mapped, length, MADV_DONTNEED);
+#else
+    Q_UNUSED(mapped);
+    Q_UNUSED(upTo);
+#endif
+}
+
+/// Batches of rows from the reading thread to the writing one, at most
+/// kMaxBatches waiting, so memory stays flat when the writing is the slower.
+class BatchQueue
+{
+public:
+    static constexpr std::size_t kMaxBatches = 8;
+
+    /// Waits for room; false when the writing side cancelled.
+    bool push(const SeriesKey &key, std::vector<domain::Candle> &&rows)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_batches.size() < kMaxBatches || m_cancelled; });
+        if (m_cancelled)
+            return false;
+        m_batches.emplace_back(key, std::move(rows));
+        m_changed.notify_all();
+        return true;
+    }
+    /// Waits for the next batch; false once the reader closed the queue and
+    /// every batch is taken, or after cancel().
+    bool pop(SeriesKey &key, std::vector<domain::Candle> &rows)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return !m_batches.empty() || m_closed || m_cancelled; });
+        if (m_cancelled || m_batches.empty())
+            return false;
+        key = std::move(m_batches.front().first);
+        rows = std::move(m_batches.front().second);
+        m_batches.pop_front();
+        m_changed.notify_all();
+        return true;
+    }
+    /// The reader is done.
+    void close()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_changed.notify_all();
+    }
+    /// The writer stopped: the reader's next push() fails.
+    void cancel()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_cancelled = true;
+        m_changed.notify_all();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::pair<SeriesKey, std::vector<domain::Candle>>> m_batches;
+    bool m_closed = false;
+    bool m_cancelled = false;
+};
+
 } // namespace
 
 qint64 PriceImporter::intervalMs(const QString &interval)
@@ -997,6 +1308,67 @@ Result<PriceSeries> PriceImporter::readFile(const QString &path, const ImportOpt
 
 Result<ImportReport> PriceImporter::importFile(storage::Database &db, const QString &path, const ImportOptions &options)
 {
+    // Streamed from a mapping of the file whose read pages are handed back as
+    // the rows are written (see kStreamChunkRows); else read whole below.
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly) && file.size() > 0) {
+        const qint64 size = file.size();
+        if (uchar *mapped = file.map(0, size)) {
+            const std::string_view data(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(size));
+            auto release = [mapped](std::size_t upTo) { releasePages(mapped, upTo); };
+            auto streamed = storage::guarded([&]() -> Result<std::optional<ImportReport>> {
+                storage::Transaction transaction(db);
+                // Parsed on a second thread while this one, which owns the
+                // connection, writes: the import takes about as long as the
+                // longer of the two instead of their sum.
+                BatchQueue queue;
+                std::optional<Result<std::optional<ImportReport>>> parsed;
+                std::thread reader([&] {
+                    Parser parser(data, path, options);
+                    const StreamSink sink = [&queue](const SeriesKey &key, std::vector<domain::Candle> &&rows) {
+                        return queue.push(key, std::move(rows));
+                    };
+                    parsed = parser.stream(sink, release);
+                    queue.close();
+                });
+                // Stops and joins the reader however this scope is left (a
+                // failed write throws SqlError).
+                struct Join
+                {
+                    BatchQueue &queue;
+                    std::thread &thread;
+                    ~Join()
+                    {
+                        if (!thread.joinable())
+                            return;
+                        queue.cancel();
+                        thread.join();
+                    }
+                } join{queue, reader};
+                std::unique_ptr<storage::CandleWriter> writer;
+                SeriesKey key;
+                std::vector<domain::Candle> rows;
+                while (queue.pop(key, rows)) {
+                    if (!writer)
+                        writer = std::make_unique<storage::CandleWriter>(db, key.asset, key.quote, key.interval,
+                                                                         QStringLiteral("import"));
+                    writer->write(rows);
+                }
+                reader.join(); // it closed the queue: done
+                Result<std::optional<ImportReport>> result = std::move(*parsed);
+                if (result && *result)
+                    transaction.commit();
+                return result;
+            });
+            file.unmap(mapped);
+            if (!streamed)
+                return streamed.error();
+            if (*streamed)
+                return **streamed;
+        }
+    }
+    file.close();
+
     auto read = readFile(path, options);
     if (!read)
         return read.error();

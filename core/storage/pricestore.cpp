@@ -2,7 +2,10 @@
 
 #include "storage/database.h"
 
+#include <QStringList>
 #include <QTimeZone>
+
+#include <optional>
 
 namespace ballast::storage {
 
@@ -168,31 +171,52 @@ Result<std::optional<double>> PriceStore::highest(const QString &asset, const QS
 Result<QList<StoredSeries>> PriceStore::storedSeries()
 {
     return guarded([&]() -> Result<QList<StoredSeries>> {
-        // Skip from one series to the next along the primary key instead of a
-        // GROUP BY, which would read every candle.
-        Statement next(m_db,
-                       "SELECT asset, quote, interval FROM candles WHERE (asset, quote, interval) > (?, ?, ?) "
-                       "ORDER BY asset, quote, interval LIMIT 1");
+        // A skip scan along the primary key (asset, quote, interval, ts): each
+        // next asset, next quote of an asset and next interval of a pair is one
+        // seek, and so are the oldest and newest candle of a series, so the
+        // cost grows with the number of series and not with the candles. (A
+        // row-value "(asset, quote, interval) > (?, ?, ?)" seek, and a GROUP
+        // BY, both step through every candle of a series: 0.1 s for 500,000.)
+        Statement nextAsset(m_db, "SELECT asset FROM candles WHERE asset > ? ORDER BY asset LIMIT 1");
+        Statement nextQuote(m_db, "SELECT quote FROM candles WHERE asset = ? AND quote > ? ORDER BY quote LIMIT 1");
+        Statement nextInterval(m_db,
+                               "SELECT interval FROM candles WHERE asset = ? AND quote = ? AND interval > ? "
+                               "ORDER BY interval LIMIT 1");
         Statement first(m_db,
                         "SELECT ts FROM candles WHERE asset = ? AND quote = ? AND interval = ? ORDER BY ts LIMIT 1");
         Statement last(m_db,
                        "SELECT ts FROM candles WHERE asset = ? AND quote = ? AND interval = ? ORDER BY ts "
                        "DESC LIMIT 1");
+        // The key following @p after under the fixed leading columns, or none.
+        auto following = [](Statement &query, const QStringList &fixed,
+                            const QString &after) -> std::optional<QString> {
+            int column = 1;
+            for (const QString &value : fixed)
+                query.bind(column++, value);
+            query.bind(column, after);
+            std::optional<QString> found;
+            if (query.step())
+                found = query.text(0);
+            query.reset();
+            return found;
+        };
         QList<StoredSeries> result;
-        StoredSeries current;
-        for (;;) {
-            next.bind(1, current.asset).bind(2, current.quote).bind(3, current.interval);
-            if (!next.step())
-                break;
-            current = StoredSeries{next.text(0), next.text(1), next.text(2), 0, 0};
-            next.reset();
-            for (Statement *edge : {&first, &last}) {
-                edge->bind(1, current.asset).bind(2, current.quote).bind(3, current.interval);
-                if (edge->step())
-                    (edge == &first ? current.firstMs : current.lastMs) = edge->int64(0);
-                edge->reset();
+        std::optional<QString> asset = following(nextAsset, {}, QString());
+        for (; asset; asset = following(nextAsset, {}, *asset)) {
+            for (auto quote = following(nextQuote, {*asset}, QString()); quote;
+                 quote = following(nextQuote, {*asset}, *quote)) {
+                for (auto interval = following(nextInterval, {*asset, *quote}, QString()); interval;
+                     interval = following(nextInterval, {*asset, *quote}, *interval)) {
+                    StoredSeries current{*asset, *quote, *interval, 0, 0};
+                    for (Statement *edge : {&first, &last}) {
+                        edge->bind(1, current.asset).bind(2, current.quote).bind(3, current.interval);
+                        if (edge->step())
+                            (edge == &first ? current.firstMs : current.lastMs) = edge->int64(0);
+                        edge->reset();
+                    }
+                    result.append(current);
+                }
             }
-            result.append(current);
         }
         return result;
     });

@@ -4,10 +4,14 @@
 // under 1 s. A plain program, not a Qt Test: it reports figures and never
 // fails because the machine is busy.
 //
-//   bench_firstpaint [TRANSACTIONS] [--days D] [--repeat N] [--ledger PATH]
+//   bench_firstpaint [TRANSACTIONS] [--days D] [--candles C] [--repeat N] [--ledger PATH]
 //
 // (--days shortens the history from its eight years, 2922 days, for the
 // smoke run: the daily prices of 50 assets are most of the writing.)
+// (--candles stores C one-minute candles besides, in series of at most
+// 500,000 candles of the ledger's assets, through CandleWriter in one SQLite
+// transaction: the start-up must not grow with stored history. The issue's
+// figure: bench_firstpaint 100000 --candles 5000000 --repeat 5.)
 // (--ledger keeps the ledger at PATH, and reuses it when it is there, for
 // profiling a run by hand: bench_firstpaint --open PATH is one run.)
 // First it writes a real SQLite ledger in a temporary folder through the
@@ -29,6 +33,7 @@
 #include "randomhistory.h"
 #include "services/ledger.h"
 #include "services/valuationservice.h"
+#include "storage/candlewriter.h"
 #include "storage/database.h"
 #include "storage/transactionrepo.h"
 #include "storage/valuationrepo.h"
@@ -149,6 +154,50 @@ ballast::Status writeLedger(const RandomHistory &history, const QString &path)
     return {};
 }
 
+/// Adds @p count one-minute candles to the ledger at @p path: series of at
+/// most kCandlesPerSeries candles of the history's assets, ending today, with
+/// a deterministic random walk; one SQLite transaction.
+ballast::Status writeCandles(const RandomHistory &history, const QString &path, qint64 count)
+{
+    using namespace ballast;
+    constexpr qint64 kCandlesPerSeries = 500'000;
+    constexpr qint64 kMinuteMs = 60'000;
+    auto opened = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
+    if (!opened)
+        return opened.error();
+    storage::Database &db = **opened;
+    return storage::guarded([&]() -> Status {
+        storage::Transaction transaction(db);
+        const qint64 end = QDateTime::currentMSecsSinceEpoch() / kMinuteMs * kMinuteMs;
+        std::vector<domain::Candle> chunk;
+        chunk.reserve(10'000);
+        quint64 state = 2026;
+        qint64 left = count;
+        for (qsizetype a = 0; left > 0; ++a) {
+            const QString &asset = history.assets().at(a % history.assets().size());
+            const QString quote = a < history.assets().size() ? RandomHistory::quote() : QStringLiteral("EUR");
+            storage::CandleWriter writer(db, asset, quote, QStringLiteral("1m"), QStringLiteral("import"));
+            const qint64 rows = std::min(left, kCandlesPerSeries);
+            double close = 100.0;
+            for (qint64 i = 0; i < rows; ++i) {
+                state = state * 6364136223846793005ULL + 1442695040888963407ULL; // a small LCG is enough here
+                const double step = (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5) * 0.002;
+                const double open = close;
+                close = open * (1.0 + step);
+                chunk.push_back({end - (rows - i) * kMinuteMs, open, std::max(open, close) * 1.0005,
+                                 std::min(open, close) * 0.9995, close, 10.0, 0.0});
+                if (chunk.size() == chunk.capacity() || i + 1 == rows) {
+                    writer.write(chunk);
+                    chunk.clear();
+                }
+            }
+            left -= rows;
+        }
+        transaction.commit();
+        return {};
+    });
+}
+
 /// The child: opens @p path as the app does and reports at the first paint.
 int openAndPaint(int argc, char *argv[], const QString &path, const QElapsedTimer &sinceMain, double cpuAtMain)
 {
@@ -235,6 +284,7 @@ int main(int argc, char *argv[])
     int transactions = 100'000;
     int repeat = 3;
     int days = 2922; // eight years
+    qint64 candles = 0;
     QString kept;
     for (int i = 1; i < argc; ++i) {
         const QLatin1StringView arg(argv[i]);
@@ -242,6 +292,8 @@ int main(int argc, char *argv[])
             repeat = std::max(1, QByteArray(argv[++i]).toInt());
         else if (arg == QLatin1StringView("--days") && i + 1 < argc)
             days = std::max(30, QByteArray(argv[++i]).toInt());
+        else if (arg == QLatin1StringView("--candles") && i + 1 < argc)
+            candles = std::max<qint64>(0, QByteArray(argv[++i]).toLongLong());
         else if (arg == QLatin1StringView("--ledger") && i + 1 < argc)
             kept = QString::fromLocal8Bit(argv[++i]);
         else
@@ -267,10 +319,14 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << "reusing the ledger " << path << '\n';
     } else if (ballast::Status written = writeLedger(history, path); !written) {
         return fail(written.error().message);
+    } else if (candles > 0) {
+        if (ballast::Status stored = writeCandles(history, path, candles); !stored)
+            return fail(stored.error().message);
     }
     QTextStream out(stdout);
     out << "ledger: " << history.transactions().size() << " transactions, " << history.assets().size() << " assets, "
-        << days << " days, written in " << timer.elapsed() << " ms (" << QFileInfo(path).size() / 1024 << " KiB)\n";
+        << days << " days, " << candles << " candles, written in " << timer.elapsed() << " ms ("
+        << QFileInfo(path).size() / 1024 << " KiB)\n";
 
     std::vector<double> wallOpen;
     std::vector<double> cpuOpen;

@@ -5,12 +5,18 @@
 // 1.5 times what the sqlite3 shell's `.import` takes for the same file.
 //
 //   bench_import [rows] [--repeat N] [--max-ratio R]
+//   bench_import [rows] --write-csv PATH
 //
 // rows defaults to 1,000,000 (a smoke run under ctest uses far fewer). With
 // --max-ratio the program fails when Ballast's median time exceeds R times the
 // shell's plain-table import (the stricter of the two baselines reported).
 // Wall and CPU time are both shown: on a busy machine wall time is noisy. Plain program rather than Google Benchmark:
 // the baseline is another process, and one import is long enough to time whole.
+// --write-csv only writes the generated file to PATH, for timing whole
+// processes side by side with their peak memory by hand, e.g.
+//   /usr/bin/time -v ballast-cli --db new.sqlite prices import --keep-last PATH
+//   /usr/bin/time -v sqlite3 shell.sqlite '.import --csv PATH ohlcv'
+// (this program's own peak holds the generated file and is no measure).
 
 #include "market/priceimporter.h"
 #include "storage/database.h"
@@ -178,9 +184,12 @@ int main(int argc, char **argv)
     int rows = 1'000'000;
     int repeat = 3;
     double maxRatio = 0;
+    QString writeOnly;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
-        if (args[i] == QLatin1String("--repeat") && i + 1 < args.size())
+        if (args[i] == QLatin1String("--write-csv") && i + 1 < args.size())
+            writeOnly = args[++i];
+        else if (args[i] == QLatin1String("--repeat") && i + 1 < args.size())
             repeat = std::max(1, args[++i].toInt());
         else if (args[i] == QLatin1String("--max-ratio") && i + 1 < args.size())
             maxRatio = args[++i].toDouble();
@@ -189,7 +198,7 @@ int main(int argc, char **argv)
     }
 
     QTemporaryDir dir;
-    const QString csvPath = dir.filePath(QStringLiteral("BTCUSDT_1m.csv"));
+    const QString csvPath = writeOnly.isEmpty() ? dir.filePath(QStringLiteral("BTCUSDT_1m.csv")) : writeOnly;
     {
         const QByteArray csv = generateCsv(rows);
         QFile file(csvPath);
@@ -200,6 +209,8 @@ int main(int argc, char **argv)
         std::printf("file: %d rows, %.1f MB, plain OHLCV (timestamp,open,high,low,close,volume)\n", rows,
                     static_cast<double>(csv.size()) / 1e6);
     }
+    if (!writeOnly.isEmpty())
+        return 0;
 
     const QString shell = QStandardPaths::findExecutable(QStringLiteral("sqlite3"));
     const QByteArray csvArg = fileNativePath(csvPath).toUtf8();

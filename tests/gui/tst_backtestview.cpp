@@ -512,7 +512,15 @@ void TstBacktestView::settingsAreRemembered()
     ada.front()->setCheckState(Qt::Checked);
     m_view.reset();
 
+    {
+        // Never shown, it has no lists to save and keeps the choice above.
+        ui::BacktestView hidden(*m_context);
+    }
     ui::BacktestView again(*m_context);
+    // The page reads the stored series when it is first shown.
+    QCOMPARE(child<QListWidget>(again, "assetList")->count(), 0);
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
     QCOMPARE(child<QComboBox>(again, "triggerCombo")->currentData().toString(), QStringLiteral("calendar"));
     QCOMPARE(child<QComboBox>(again, "periodCombo")->currentData().toString(), QStringLiteral("week"));
     QCOMPARE(child<QDoubleSpinBox>(again, "feeSpin")->value(), 17.5);

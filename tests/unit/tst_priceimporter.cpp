@@ -12,6 +12,8 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 using ballast::domain::Candle;
 using ballast::market::CsvLayout;
@@ -40,6 +42,10 @@ char *toString(const Candle &c)
 } // namespace ballast::domain
 
 Q_DECLARE_METATYPE(CsvLayout)
+
+/// Edits the time and close printed on a row (0-based) of a generated file.
+using RowChange = std::function<void(int row, qint64 &time, QByteArray &close)>;
+Q_DECLARE_METATYPE(RowChange)
 
 namespace {
 
@@ -97,6 +103,74 @@ void writeFile(const QString &path, const QByteArray &data)
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(data);
+}
+
+/// Imports @p path into a fresh database and checks the outcome against
+/// readFile of the same file: the same error, or the same report and the same
+/// candles stored. importFile streams most files (see priceimporter.cpp), so
+/// this holds the two paths together.
+void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, const ImportOptions &options)
+{
+    // One database for many files (creating one costs more than most imports):
+    // only a candle of another series is left from before.
+    temp.db().exec("DELETE FROM candles");
+    temp.db().exec("INSERT INTO candles (asset, quote, interval, ts, open, high, low, close, volume, source) "
+                   "VALUES ('ZZZ', 'USD', '1d', 0, 1, 1, 1, 1, 1, 'manual')");
+    const QByteArray before = ballast::test::contentDigest(temp.db());
+    auto read = PriceImporter::readFile(path, options);
+    auto imported = PriceImporter::importFile(temp.db(), path, options);
+    QCOMPARE(imported.ok(), read.ok());
+    QVERIFY(!temp.db().inTransaction());
+    if (!read.ok()) {
+        QCOMPARE(imported.error().message, read.error().message);
+        QCOMPARE(imported.error().code, read.error().code);
+        QCOMPARE(ballast::test::contentDigest(temp.db()), before);
+        return;
+    }
+    const ImportReport &want = read->report;
+    const ImportReport &got = *imported;
+    QCOMPARE(got.file, want.file);
+    QCOMPARE(got.layout, want.layout);
+    QCOMPARE(got.asset, want.asset);
+    QCOMPARE(got.quote, want.quote);
+    QCOMPARE(got.interval, want.interval);
+    QCOMPARE(got.rowsRead, want.rowsRead);
+    QCOMPARE(got.candlesStored, want.candlesStored);
+    QCOMPARE(got.firstOpenTimeMs, want.firstOpenTimeMs);
+    QCOMPARE(got.lastOpenTimeMs, want.lastOpenTimeMs);
+    QCOMPARE(got.exactDuplicates, want.exactDuplicates);
+    QCOMPARE(got.conflicts, want.conflicts);
+    QCOMPARE(got.gaps, want.gaps);
+    QCOMPARE(got.nullRows, want.nullRows);
+    QCOMPARE(got.snapped, want.snapped);
+    QCOMPARE(got.dateMismatches, want.dateMismatches);
+    QCOMPARE(got.unfinishedSkippedMs, want.unfinishedSkippedMs);
+    QCOMPARE(got.summary(), want.summary());
+    ballast::storage::PriceStore store(temp.db());
+    auto stored = store.candles(read->asset, read->quote, read->interval);
+    QVERIFY(stored.ok());
+    QCOMPARE(*stored, read->candles);
+    QCOMPARE(temp.db().scalar("SELECT count(*) FROM candles"), QString::number(read->candles.size() + 1));
+}
+
+/// @p rows one-minute rows from 2024-01-01, oldest first unless @p newestFirst,
+/// edited by @p change.
+QByteArray minuteFile(int rows, bool newestFirst, const RowChange &change = {})
+{
+    QByteArray csv("timestamp,open,high,low,close,volume\n");
+    const qint64 start = utc(2024, 1, 1);
+    for (int i = 0; i < rows; ++i) {
+        const int row = newestFirst ? rows - 1 - i : i;
+        qint64 time = start + static_cast<qint64>(row) * 60'000;
+        QByteArray close = QByteArray::number(100 + row % 97) + ".25";
+        if (change)
+            change(row, time, close);
+        csv += QDateTime::fromMSecsSinceEpoch(time, QTimeZone::utc())
+                   .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                   .toLatin1()
+            + ",100,200,50," + close + ",3.5\n";
+    }
+    return csv;
 }
 
 } // namespace
@@ -968,6 +1042,108 @@ private slots:
         QCOMPARE(temp.db().scalar("SELECT count(*) FROM candles"), QStringLiteral("130"));
     }
 
+    // ---- importFile streams: it must agree with readFile ------------------
+
+    void importMatchesReadForEverySharedFile()
+    {
+        REQUIRE_SHARED_DATA();
+        const QStringList folders = QDir(prices).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        int files = 0;
+        ballast::test::TempDatabase temp;
+        for (const QString &folder : folders) {
+            const QDir dir(QDir(prices).filePath(folder));
+            for (const QString &name : dir.entryList(QDir::Files)) {
+                importMatchesRead(temp, dir.filePath(name), fixedNow());
+                if (QTest::currentTestFailed())
+                    QFAIL(qPrintable(folder + QLatin1Char('/') + name));
+                ++files;
+            }
+        }
+        QCOMPARE(files, 23);
+    }
+
+    // Files of several chunks of rows, with what makes the streaming give up
+    // (and the whole-file read take over) past the first chunk.
+    void importMatchesReadOnLargeFiles_data()
+    {
+        using Change = RowChange;
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<bool>("newestFirst");
+        QTest::addColumn<Change>("change");
+        QTest::addColumn<bool>("keepLast");
+        QTest::addColumn<QString>("error"); // part of the message, empty when it imports
+        const Change none;
+        QTest::newRow("oldest first") << 20000 << false << none << false << QString();
+        QTest::newRow("newest first") << 20000 << true << none << false << QString();
+        QTest::newRow("newest first, last kept") << 20000 << true << none << true << QString();
+        QTest::newRow("one row") << 1 << false << none << true << QString();
+        QTest::newRow("gaps") << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+            if (row >= 9000)
+                time += 7 * 60'000; // 7 missing minutes after row 8999
+            if (row >= 19999)
+                time += 60'000; // and one before the newest
+        }) << false << QString();
+        QTest::newRow("gaps, newest first") << 20000 << true << Change([](int row, qint64 &time, QByteArray &) {
+            if (row >= 12000)
+                time += 3 * 60'000;
+            if (row >= 19999)
+                time += 2 * 60'000;
+        }) << true << QString();
+        QTest::newRow("repeated time past the first chunk")
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row == 17001)
+                       time -= 60'000; // the same time as row 17000, another close
+               })
+            << false << QString();
+        QTest::newRow("out of order past the first chunk")
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row == 18000 || row == 18001)
+                       time += (row == 18000 ? 1 : -1) * 60'000;
+               })
+            << false << QString();
+        QTest::newRow("bad number past the first chunk")
+            << 20000 << false << Change([](int row, qint64 &, QByteArray &close) {
+                   if (row == 17000)
+                       close = "1.2.3";
+               })
+            << false << QStringLiteral("line 17002, column 5 \"close\"");
+        QTest::newRow("off the grid past the first chunk")
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row >= 17000)
+                       time += 30'000;
+               })
+            << false << QStringLiteral("line 17002");
+        QTest::newRow("another interval after the first chunk")
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row >= 8000) // 1m in the first chunk, 5m in most of the file
+                       time = utc(2024, 1, 1) + 8000LL * 60'000 + (row - 8000) * 300'000LL;
+               })
+            << false << QStringLiteral("line 3, column 1 \"timestamp\"");
+    }
+
+    void importMatchesReadOnLargeFiles()
+    {
+        using Change = RowChange;
+        QFETCH(int, rows);
+        QFETCH(bool, newestFirst);
+        QFETCH(Change, change);
+        QFETCH(bool, keepLast);
+        QFETCH(QString, error);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("BTCUSDT-1m.csv"));
+        writeFile(path, minuteFile(rows, newestFirst, change));
+        ImportOptions options = fixedNow();
+        if (keepLast)
+            options.lastCandle = ImportOptions::LastCandle::Keep;
+        auto read = PriceImporter::readFile(path, options);
+        QCOMPARE(read.ok(), error.isEmpty());
+        if (!error.isEmpty())
+            QVERIFY2(read.error().message.contains(error), qPrintable(read.error().message));
+        if (!m_importDb)
+            m_importDb = std::make_unique<ballast::test::TempDatabase>();
+        importMatchesRead(*m_importDb, path, options);
+    }
+
     void missingFileIsAnError()
     {
         auto result = PriceImporter::readFile(QStringLiteral("/nonexistent/BTC-USD.csv"));
@@ -975,6 +1151,9 @@ private slots:
         QCOMPARE(result.error().code, QStringLiteral("import.io"));
         QVERIFY(result.error().message.contains(QStringLiteral("BTC-USD.csv")));
     }
+
+private:
+    std::unique_ptr<ballast::test::TempDatabase> m_importDb; ///< shared by the rows of importMatchesReadOnLargeFiles
 };
 
 QTEST_GUILESS_MAIN(TestPriceImporter)

@@ -124,12 +124,14 @@ BacktestView::BacktestView(AppContext &context, QWidget *parent)
     connect(m_runs, &BacktestRunsModel::drawnChanged, this, &BacktestView::updateChart);
     connect(m_runsTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &BacktestView::showSelectedRun);
-    connect(&context, &AppContext::ledgerChanged, this, &BacktestView::reloadHistory);
+    // The stored series are read when the page is first shown (and after a
+    // change, when next shown): never while the window opens on another page.
+    connect(&context, &AppContext::ledgerChanged, this, [this] { whenShown([this] { reloadHistory(); }); });
 
     if (auto portfolio = context.portfolio())
         m_portfolio = *portfolio;
     loadSettings();
-    reloadHistory();
+    whenShown([this] { reloadHistory(); });
     m_settingsLoaded = true;
     updateControls();
     setBusy(false);
@@ -518,6 +520,7 @@ WeightSource BacktestView::weightSource() const
 
 void BacktestView::reloadHistory()
 {
+    m_historyLoaded = true;
     auto series = context().queries().storedSeries();
     if (series) {
         m_series = *series;
@@ -1087,14 +1090,17 @@ void BacktestView::saveSettings() const
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("backtest"));
-    QStringList assets;
-    for (int row = 0; row < m_assets->count(); ++row) {
-        if (m_assets->item(row)->checkState() == Qt::Checked)
-            assets << m_assets->item(row)->data(kSymbolRole).toString();
+    // A page never shown has no lists to save: it keeps the saved choice.
+    if (m_historyLoaded) {
+        QStringList assets;
+        for (int row = 0; row < m_assets->count(); ++row) {
+            if (m_assets->item(row)->checkState() == Qt::Checked)
+                assets << m_assets->item(row)->data(kSymbolRole).toString();
+        }
+        settings.setValue(QStringLiteral("assets"), assets);
+        settings.setValue(QStringLiteral("quote"), m_quote->currentText());
+        settings.setValue(QStringLiteral("interval"), m_interval->currentText());
     }
-    settings.setValue(QStringLiteral("assets"), assets);
-    settings.setValue(QStringLiteral("quote"), m_quote->currentText());
-    settings.setValue(QStringLiteral("interval"), m_interval->currentText());
     if (m_datesChosen) {
         settings.setValue(QStringLiteral("from"), m_from->date());
         settings.setValue(QStringLiteral("to"), m_to->date());

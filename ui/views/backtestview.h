@@ -94,6 +94,7 @@ private:
     QStringList m_savedAssets;
     bool m_settingsLoaded = false;
     bool m_datesChosen = false;
+    bool m_historyLoaded = false; ///< reloadHistory() has run (on first show)
     int m_selectedRunId = 0;
 
     QWidget *m_settings = nullptr;

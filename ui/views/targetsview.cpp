@@ -517,6 +517,12 @@ void TargetsView::modelFinished(allocation::Model model, const std::shared_ptr<R
 void TargetsView::updatePreview()
 {
     m_previewTimer.stop();
+    // The preview plans from the whole ledger (the open lots come from every
+    // transaction): never for a hidden page, so it costs nothing at start-up.
+    if (!isVisible()) {
+        whenShown([this] { updatePreview(); });
+        return;
+    }
     const auto targets = m_model->targets();
     const auto band = m_model->band();
     if (!targets || !band || !m_loaded) {
