@@ -236,6 +236,7 @@ void RebalanceView::buildUi()
     m_maxGain->setObjectName(QStringLiteral("maxGain"));
     m_maxGain->setAccessibleName(tr("Gain budget: the most gain the plan may realize"));
     m_maxGain->setPlaceholderText(tr("none"));
+    m_maxGain->setMinimumWidth(80);
     m_maxGain->setMaximumWidth(110);
     m_minLotAge = new QSpinBox(taxBox);
     m_minLotAge->setObjectName(QStringLiteral("minLotAge"));
@@ -257,6 +258,7 @@ void RebalanceView::buildUi()
     m_harvestThreshold->setObjectName(QStringLiteral("harvestThreshold"));
     m_harvestThreshold->setAccessibleName(tr("List lots whose sale would realize a loss above this"));
     m_harvestThreshold->setPlaceholderText(tr("none"));
+    m_harvestThreshold->setMinimumWidth(80);
     m_harvestThreshold->setMaximumWidth(110);
     m_cashFirst = new QCheckBox(tr("Cash &first"), taxBox);
     m_cashFirst->setObjectName(QStringLiteral("cashFirst"));
@@ -281,15 +283,19 @@ void RebalanceView::buildUi()
     addTaxField(tr("&Lots:"), m_lotSelection);
     addTaxField(tr("Long-term &after:"), m_longTermDays);
     addTaxField(tr("&Gain budget:"), m_maxGain);
-    taxForm->addWidget(m_cashFirst, row, column++);
     row = 1;
     column = 0;
     addTaxField(tr("&Keep lots younger than:"), m_minLotAge);
     addTaxField(tr("unless &outside the band by:"), m_youngLotOverride);
     addTaxField(tr("&Harvest losses above:"), m_harvestThreshold);
-    taxForm->addWidget(m_taxFromPolicy, row, column++);
-    taxForm->addWidget(m_taxSource, 2, 0, 1, column);
-    taxForm->setColumnStretch(column, 1);
+    const int columns = column;
+    // The last line: the check box, the button and where the values come from.
+    auto *sourceLine = new QHBoxLayout;
+    sourceLine->addWidget(m_cashFirst);
+    sourceLine->addWidget(m_taxFromPolicy);
+    sourceLine->addWidget(m_taxSource, 1);
+    taxForm->addLayout(sourceLine, 2, 0, 1, columns);
+    taxForm->setColumnStretch(columns, 1);
     layout->addWidget(taxBox);
 
     // The plan.
