@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders the README's and the docs' pictures from the real program:
 #   bash docs/make-screenshots.sh [BUILD_DIR]
-# Each page of a fresh demo ledger is shown at 1280x820 and saved by
+# Each page of a fresh demo ledger (its policy due, so the dashboard shows the
+# "Rebalance due" banner) is shown at 1280x820 and saved by
 # `ballast --screenshot`, on the offscreen platform (no display needed).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,13 +17,18 @@ shoot() {
     "$app" --db "$work/demo.sqlite" --demo --view "$1" --size 1280x820 --screenshot "$here/images/$1.png"
     echo "docs/images/$1.png"
 }
+# The demo ledger (made by a first start), with a policy that is due: the
+# demo sits inside its 5 pp bands; with 2 pp bands three assets are out, the
+# threshold rule fires, the app's check prepares a plan, and the dashboard
+# shows the "Rebalance due" banner.
+"$app" --db "$work/demo.sqlite" --demo --size 1280x820 --screenshot "$work/first.png"
+"$cli" --db "$work/demo.sqlite" targets set BTC=40% ETH=25% USDT=15% SOL=10% BNB=5% LINK=5% --band 2pp > /dev/null
+"$cli" --db "$work/demo.sqlite" policy set --rule threshold > /dev/null
 for page in dashboard holdings targets policy backtest accounts alerts; do
     shoot "$page"
 done
-# The demo sits inside its 5 pp bands; with 2 pp bands three assets are out
-# and the Rebalance page shows the plan that brings them back.
-"$cli" --db "$work/demo.sqlite" targets set BTC=40% ETH=25% USDT=15% SOL=10% BNB=5% LINK=5% --band 2pp > /dev/null
-"$cli" --db "$work/demo.sqlite" plan > /dev/null
+# The Rebalance page shows the plan that brings them back (the one the
+# check prepared: a check reuses the open plan).
 shoot rebalance
 cp "$here/images/dashboard.png" "$here/images/main-window.png"
 
@@ -49,5 +55,7 @@ add --side sell --asset ETH --quantity 4 --price 2100 --at "$(day 60)"
 add --side sell --asset BTC --quantity 0.2 --price 110000 --at "$(day 30)"
 add --side sell --asset ETH --quantity 6 --price 3600 --at "$(day 10)"
 "$cli" --db "$gains" prices set BTC=96500 ETH=3350 SOL=182 --at "$(day 1)" > /dev/null
+# Targets, so that the app's policy check has something to check against.
+"$cli" --db "$gains" targets set BTC=50% ETH=30% SOL=10% USDT=10% > /dev/null
 "$app" --db "$gains" --view gains --size 1280x820 --screenshot "$here/images/gains.png"
 echo "docs/images/gains.png"

@@ -1,5 +1,6 @@
 #include "appcontext.h"
 #include "mainwindow.h"
+#include "policy/policymonitor.h"
 #include "services/demoportfolio.h"
 #include "services/ledgerqueries.h"
 #include "storage/database.h"
@@ -9,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QTextStream>
@@ -179,13 +181,27 @@ int main(int argc, char *argv[])
         window.show();
         const QString file = parser.value(screenshotOption);
         // Rendered once loading has settled: charts animate nothing, so a few
-        // event-loop turns after showing are enough.
-        QTimer::singleShot(500, &window, [&window, file] {
+        // event-loop turns after showing are enough, and the dashboard's
+        // policy check (its own thread; it may show the "Rebalance due"
+        // banner) has answered, or at most ten seconds later.
+        auto *settle = new QTimer(&window);
+        settle->setInterval(100);
+        QElapsedTimer started;
+        started.start();
+        QObject::connect(settle, &QTimer::timeout, &window, [&window, file, settle, started] {
+            const qint64 elapsed = started.elapsed();
+            const auto *dashboard = window.findChild<ballast::ui::DashboardView *>();
+            const bool checked = dashboard == nullptr
+                || (dashboard->policyMonitor()->checks() > 0 && !dashboard->policyMonitor()->isPending());
+            if (elapsed < 500 || (!checked && elapsed < 10000))
+                return;
+            settle->stop();
             const bool saved = window.grab().save(file);
             if (!saved)
                 qCritical("ballast: cannot write %s", qPrintable(file));
             QApplication::exit(saved ? 0 : 1);
         });
+        settle->start();
     } else {
         window.show();
     }

@@ -9,6 +9,7 @@
 #include <deque>
 #include <future>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -374,6 +375,38 @@ private:
         }
     }
 
+    /// The lots a disposal of @p asset by @p tx is to take first (specific
+    /// identification), or none. A trade's assignment is of the asset it gives
+    /// up: the base of a sale, the quote of a buy (a direct pair). Its sale leg
+    /// takes the assigned lots in order; a fee paid in the same asset takes
+    /// what the sale leg left of them.
+    std::optional<QList<LotAssignment>> assignedFor(const Transaction &tx, const QString &asset,
+                                                    DisposalKind kind) const
+    {
+        if (tx.kind != TransactionKind::Trade || (kind != DisposalKind::Sale && kind != DisposalKind::Fee))
+            return std::nullopt;
+        const bool sale = tx.side == Side::Sell;
+        if (asset != (sale ? tx.asset : tx.quote))
+            return std::nullopt;
+        const auto found = m_options.assignments.constFind(tx.id);
+        if (found == m_options.assignments.cend())
+            return std::nullopt;
+        if (kind == DisposalKind::Sale)
+            return *found;
+        Decimal skip = sale ? tx.quantity : tx.tradeQuote();
+        QList<LotAssignment> rest;
+        for (LotAssignment share : *found) {
+            const Decimal used = Decimal::min(skip, share.quantity);
+            skip -= used;
+            share.quantity -= used;
+            if (share.quantity.isPositive())
+                rest.append(share);
+        }
+        if (rest.isEmpty())
+            return std::nullopt;
+        return rest;
+    }
+
     Status dispose(const Transaction &tx, const QString &asset, const Decimal &quantity, DisposalKind kind,
                    const Decimal &proceeds, bool proceedsUnknown)
     {
@@ -384,11 +417,10 @@ private:
         if (held < quantity)
             return oversold(tx, asset, quantity, held);
         const bool quote = isQuote(asset);
-        const auto assigned = kind == DisposalKind::Sale && asset == tx.asset ? m_options.assignments.constFind(tx.id)
-                                                                              : m_options.assignments.cend();
+        const std::optional<QList<LotAssignment>> assigned = assignedFor(tx, asset, kind);
         for (Book &book : m_books) {
             Position &pos = book.positions[id];
-            if (assigned != m_options.assignments.cend() && !pos.pooled)
+            if (assigned && !pos.pooled)
                 takeAssigned(pos, *assigned, quantity, book.scratch);
             else
                 take(pos, quantity, book.scratch);

@@ -308,7 +308,9 @@ Status PlanService::planLots(const RebalancePlan &plan)
 {
     storage::LotAssignmentRepo repo(m_db);
     for (const auto &order : plan.orders) {
-        if (order.side != domain::Side::Sell || order.lots.isEmpty())
+        // Every line that gives up an asset it has lots of: a sale (its base)
+        // and a direct-pair buy paid with a non-cash asset (its quote).
+        if (order.lots.isEmpty())
             continue;
         QList<storage::LotShare> shares;
         for (const auto &lot : order.lots)

@@ -105,9 +105,10 @@ private:
     Result<rebalance::RebalancePlan> parse(const storage::StoredPlan &stored);
     /// The claim's checks, inside its transaction.
     Status claim(const QString &id);
-    /// Specific identification: stores the lots each sell line of @p plan is
-    /// to take (by client order id), inside the claim's transaction, so that
-    /// its fills book them (storage::LotAssignmentRepo).
+    /// Specific identification: stores the lots each line of @p plan that
+    /// gives up an asset is to take (a sale's base, a direct-pair buy's quote;
+    /// by client order id), inside the claim's transaction, so that its fills
+    /// book them (storage::LotAssignmentRepo).
     Status planLots(const rebalance::RebalancePlan &plan);
     /// Account identities (for the per-account locks) of the accounts in @p accountIds.
     QStringList accountKeys(const QList<qint64> &accountIds, const execution::Executor::ExchangeFor &exchangeFor);

@@ -229,17 +229,32 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
 
         if (check.fired || !openPlan.isEmpty()) {
             check.due = true;
+            // A plan already open is reused while nothing it was made from has
+            // changed: the one an earlier check prepared, else the newest plan
+            // of the portfolio still proposed or approved (one the person made
+            // by hand and is still reviewing: a check never supersedes it).
+            // Only when none is current is a new one proposed in their place.
+            QStringList candidates;
+            if (!openPlan.isEmpty())
+                candidates.append(openPlan);
+            auto stored = plans.list(portfolio->name);
+            if (!stored)
+                return stored.error();
+            for (const auto &row : *stored) {
+                if ((row.status == domain::PlanStatus::Proposed || row.status == domain::PlanStatus::Approved)
+                    && !candidates.contains(row.id))
+                    candidates.append(row.id);
+            }
             std::optional<rebalance::RebalancePlan> plan;
-            if (!openPlan.isEmpty()) {
-                // The plan an earlier check prepared, while nothing it was made
-                // from has changed; else a new one in its place.
-                if (plans.checkRunnable(openPlan)) {
-                    auto loaded = plans.load(openPlan);
-                    if (!loaded)
-                        return loaded.error();
-                    plan = *loaded;
-                    check.planReused = true;
-                }
+            for (const QString &id : std::as_const(candidates)) {
+                if (!plans.checkRunnable(id))
+                    continue;
+                auto loaded = plans.load(id);
+                if (!loaded)
+                    return loaded.error();
+                plan = *loaded;
+                check.planReused = true;
+                break;
             }
             if (!plan) {
                 auto proposed = plans.propose(portfolio->name, policy.mode, policy.constraints());

@@ -49,7 +49,9 @@ struct PolicyCheck
     QString why; ///< one sentence
     QString planId; ///< the prepared plan when due
     int planOrders = 0; ///< its orders
-    bool planReused = false; ///< the plan of an earlier check, still current
+    /// The plan was open already and is still current: an earlier check's, or
+    /// one proposed (or approved) by hand; a check never supersedes it.
+    bool planReused = false;
     std::optional<qint64> nextCalendarAt; ///< the next period start for calendar and hybrid rules
     QList<BandBreach> outside; ///< assets outside their bands, largest drift first
     /// For an alert or notification when due: one sentence naming the portfolio and the plan.
@@ -60,7 +62,8 @@ struct PolicyCheck
 /// it. A check values the portfolio from the stored holdings and prices,
 /// applies the policy's rule through the same Trigger the backtester uses,
 /// prepares a plan through PlanService when the rule fires (a proposal: never
-/// sent without approval), and stores what it decided, all in one
+/// sent without approval; an open plan that is still current, such as one the
+/// person proposed by hand, is reused instead), and stores what it decided, all in one
 /// transaction. Calendar rules fire at the first check after a period
 /// boundary: the trigger compares this check's period with the previous
 /// check's (or the time the policy was set), just as a backtest compares one

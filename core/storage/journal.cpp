@@ -214,10 +214,18 @@ Result<bool> Journal::recordFill(qint64 accountId, const domain::Fill &fill)
         auto booked = TransactionRepo(m_db).addIfNew(trade, at);
         if (!booked)
             return booked.error();
-        // A sale of a plan's line takes the lots the plan named for it.
-        if (*booked && fill.side == domain::Side::Sell && !fill.clientOrderId.isEmpty()) {
-            if (auto assigned = LotAssignmentRepo(m_db).assignFill(fill.clientOrderId, **booked, fill.quantity);
-                !assigned)
+        // A fill of a plan's line takes the lots the plan named for the asset
+        // it gives up: the base of a sale; the quote of a buy, which has
+        // planned lots only in a direct pair (a non-cash quote), and there a
+        // fee charged in that quote leaves the account with it.
+        if (*booked && !fill.clientOrderId.isEmpty()) {
+            Decimal given = fill.quantity;
+            if (fill.side == domain::Side::Buy) {
+                given = trade.tradeQuote();
+                if (fill.feeAsset == trade.quote)
+                    given += fill.fee;
+            }
+            if (auto assigned = LotAssignmentRepo(m_db).assignFill(fill.clientOrderId, **booked, given); !assigned)
                 return assigned.error();
         }
         transaction.commit();

@@ -20,8 +20,9 @@ struct LotShare
 };
 
 /// Specific identification (tables planned_lots and lot_assignments): the
-/// lots a plan's sell line is to take, by client order id, and the lots each
-/// sale transaction took. A fill of the line takes the planned lots in the
+/// lots a plan's line is to take of the asset it gives up (a sale's base, a
+/// direct-pair buy's quote), by client order id, and the lots each such trade
+/// transaction took. A fill of the line takes the planned lots in the
 /// plan's order, each as far as earlier fills of the same order left it.
 class LotAssignmentRepo
 {

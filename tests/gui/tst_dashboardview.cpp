@@ -5,12 +5,15 @@
 // hand, and the exports.
 #include "appcontext.h"
 #include "charts/allocationchart.h"
+#include "charts/driftchart.h"
 #include "charts/equitychart.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
+#include "mainwindow.h"
 #include "services/demoportfolio.h"
 #include "services/ledger.h"
 #include "services/performanceservice.h"
+#include "services/policyservice.h"
 #include "storage/portfoliorepo.h"
 #include "storage/pricestore.h"
 #include "storage/valuationrepo.h"
@@ -18,8 +21,11 @@
 #include "views/dashboardview.h"
 
 #include <QChart>
+#include <QDir>
 #include <QFile>
+#include <QFrame>
 #include <QImage>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPieSeries>
@@ -61,6 +67,7 @@ private slots:
     void allocationAndDriftFollowLedger();
     void valuationsCsvEqualsCliExport();
     void keyFiguresCsvAndChartPngs();
+    void driftLabelsAllShowAt1024x768();
 
 private:
     [[nodiscard]] QString label(const QString &name) const
@@ -294,6 +301,56 @@ void TestDashboardView::allocationAndDriftFollowLedger()
     QVERIFY(qAbs(targetOf(QStringLiteral("BTC")) - 0.70) < 1e-12);
     QVERIFY(!loaded.isEmpty() || loaded.wait(60000)); // the history reloads too
     QVERIFY(qAbs(targetOf(QStringLiteral("ETH"))) < 1e-12);
+}
+
+// Twelve assets in a 1024x768 window with the "Rebalance due" banner above
+// the charts: every asset keeps its label on the drift chart (Qt Charts hides
+// a category label that would overlap the one beside it).
+void TestDashboardView::driftLabelsAllShowAt1024x768()
+{
+    const QStringList more{QStringLiteral("ADA"), QStringLiteral("XRP"),  QStringLiteral("DOGE"),
+                           QStringLiteral("DOT"), QStringLiteral("AVAX"), QStringLiteral("TRX")};
+    QList<domain::PricePoint> prices;
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(kNow, QTimeZone::utc());
+    for (const QString &asset : more)
+        prices.append({asset, QStringLiteral("USDT"), now, money::dec("2"), QStringLiteral("manual")});
+    QVERIFY(m_context->ledger().setPrices(prices).ok());
+    QList<domain::Target> targets{
+        {QStringLiteral("BTC"), money::dec("0.35"), {}},  {QStringLiteral("ETH"), money::dec("0.20"), {}},
+        {QStringLiteral("USDT"), money::dec("0.10"), {}}, {QStringLiteral("SOL"), money::dec("0.08"), {}},
+        {QStringLiteral("BNB"), money::dec("0.05"), {}},  {QStringLiteral("LINK"), money::dec("0.04"), {}}};
+    for (const QString &asset : more)
+        targets.append({asset, money::dec("0.03"), {}});
+    QVERIFY(m_context->ledger().setTargets(m_portfolio.name, targets, m_portfolio.defaultBand).ok());
+    QVERIFY(services::PolicyService(m_db->db())
+                .save({},
+                      *rebalance::RebalancePolicy::fromJson(
+                          QJsonObject{{QStringLiteral("rule"), QStringLiteral("threshold:2pp")}}))
+                .ok());
+    m_view.reset(); // one dashboard, the window's
+
+    ui::MainWindow window(*m_context);
+    window.resize(1024, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.showPage(ui::MainWindow::Page::Dashboard);
+    auto *dashboard = qobject_cast<ui::DashboardView *>(window.page(ui::MainWindow::Page::Dashboard));
+    QVERIFY(dashboard);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->dueBanner()->isVisible(), 60000);
+    QCOMPARE(window.size(), QSize(1024, 768));
+    const ui::charts::DriftChart *drift = dashboard->driftChart();
+    QStringList expected;
+    for (const auto &target : std::as_const(targets))
+        expected.append(target.asset);
+    expected.sort();
+    auto shown = [drift] {
+        QStringList labels = drift->visibleAssetLabels();
+        labels.sort();
+        return labels;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(shown(), expected, 10000);
+    window.grab().save(QDir::temp().filePath(QStringLiteral("ballast-dashboard-1024.png")));
+    window.close();
 }
 
 void TestDashboardView::valuationsCsvEqualsCliExport()

@@ -10,6 +10,7 @@
 #include "backtest/backtestrunner.h"
 #include "clirunner.h"
 #include "dialogs/executionconfirmdialog.h"
+#include "dialogs/importdialog.h"
 #include "execution/executioncontroller.h"
 #include "fakebinance.h"
 #include "mainwindow.h"
@@ -42,6 +43,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
 #include <QUndoStack>
@@ -381,6 +383,84 @@ private slots:
         QCOMPARE(monitor->status().planId, (*stored)->planId);
         QVERIFY(dashboard.openPlanButton()->isVisibleTo(&dashboard));
         QCOMPARE(alerts.size(), 1);
+    }
+
+    void priceImportTriggersACheck()
+    {
+        // BTC 60 / ETH 40 with bands of 5pp, on target at the prices of 2026-01-10.
+        test::TempDatabase temp;
+        TestClock clock;
+        clock.set(utc(2026, 1, 10, 12));
+        services::Ledger ledger(temp.db(), clock.clock());
+        QVERIFY(ledger.init(QStringLiteral("Main"), QStringLiteral("USDT")).ok());
+        QVERIFY(ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper")).ok());
+        QVERIFY(ledger
+                    .setTargets({}, {{QStringLiteral("BTC"), dec("0.6"), {}}, {QStringLiteral("ETH"), dec("0.4"), {}}},
+                                domain::Band{domain::Band::Kind::Absolute, 0.05})
+                    .ok());
+        const QDateTime priced = QDateTime::fromMSecsSinceEpoch(utc(2026, 1, 10, 12), QTimeZone::utc());
+        QVERIFY(
+            ledger
+                .setPrices(
+                    {{QStringLiteral("BTC"), QStringLiteral("USDT"), priced, dec("50000"), QStringLiteral("manual")},
+                     {QStringLiteral("ETH"), QStringLiteral("USDT"), priced, dec("2500"), QStringLiteral("manual")}})
+                .ok());
+        QVERIFY(ledger
+                    .setHoldings(QStringLiteral("paper"),
+                                 {{0, {}, QStringLiteral("BTC"), {}, dec("0.12")},
+                                  {0, {}, QStringLiteral("ETH"), {}, dec("1.6")}})
+                    .ok());
+        QVERIFY(services::PolicyService(temp.db(), clock.clock())
+                    .save({},
+                          *rebalance::RebalancePolicy::fromJson(
+                              QJsonObject{{QStringLiteral("rule"), QStringLiteral("threshold:5pp")}}))
+                    .ok());
+
+        clock.set(utc(2026, 1, 15, 12));
+        ui::AppContext context(temp.db(), temp.path(), clock.clock());
+        ui::DashboardView dashboard(context);
+        dashboard.show();
+        ui::PolicyMonitor *monitor = dashboard.policyMonitor();
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->checks() == 1 && !monitor->isPending(), 60000);
+        QVERIFY2(!monitor->status().due, qPrintable(monitor->status().why));
+
+        // Daily BTC candles of 2026-01-12 and -13 (Binance's kline layout) at
+        // twice the price: 12000 / 4000 is 75% against 60%.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("BTCUSDT-1d-2026-01.csv"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QByteArray text = "open_time,open,high,low,close,volume,close_time,quote_volume,count,"
+                              "taker_buy_volume,taker_buy_quote_volume,ignore\n";
+            for (const qint64 open : {utc(2026, 1, 12), utc(2026, 1, 13)}) {
+                text += QByteArray::number(open) + ",99000,101000,98000,100000,10,"
+                    + QByteArray::number(open + 86399999) + ",1000000,100,5,500000,0\n";
+            }
+            QVERIFY(file.write(text) == text.size());
+        }
+        ui::ImportDialog dialog(context, {path});
+        QSignalSpy ready(&dialog, &ui::ImportDialog::previewsReady);
+        dialog.show();
+        QVERIFY(ready.wait(60000));
+        QSignalSpy imported(&dialog, &ui::ImportDialog::importFinished);
+        QTest::mouseClick(child<QPushButton>(dialog, QStringLiteral("import")), Qt::LeftButton);
+        QVERIFY(imported.wait(60000));
+        QVERIFY2(imported.first().at(0).toBool(), qPrintable(imported.first().at(1).toString()));
+
+        // The import alone makes the monitor check again, and the check sees the new price.
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->checks() == 2 && !monitor->isPending(), 60000);
+        QVERIFY2(monitor->status().error.isEmpty(), qPrintable(monitor->status().error));
+        QVERIFY2(monitor->status().due, qPrintable(monitor->status().why));
+        QVERIFY2(monitor->status().why.startsWith(QStringLiteral("BTC is at 75.00%")),
+                 qPrintable(monitor->status().why));
+        QVERIFY(!monitor->status().planId.isEmpty());
+        const auto stored = services::PolicyService(temp.db()).lastCheck();
+        QVERIFY(stored.ok() && stored->has_value());
+        QVERIFY((*stored)->fired);
+        QCOMPARE((*stored)->planId, monitor->status().planId);
+        QVERIFY(dashboard.dueBanner()->isVisibleTo(&dashboard));
+        dialog.close();
     }
 
     void periodicSyncBacksOffAfterAFailure()

@@ -7,15 +7,22 @@
 #include "models/harvestablelotsmodel.h"
 #include "models/planmodel.h"
 #include "services/ledger.h"
+#include "services/planservice.h"
+#include "services/policyservice.h"
 #include "services/transactionservice.h"
+#include "storage/planrepo.h"
 #include "testsupport.h"
 #include "views/rebalanceview.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 #include <QTimeZone>
@@ -168,6 +175,97 @@ private slots:
         QCOMPARE(lots->rowCount(), 0);
         QVERIFY(!table->isVisible());
         QVERIFY(!title->isVisible());
+    }
+
+    // The tax fields start from the stored policy (every one of them, the
+    // young-lot override included), each time the page is shown and when the
+    // policy changes; what is typed on the page changes only its own plans.
+    void taxFieldsFollowThePolicy()
+    {
+        ballast::test::TempDatabase temp;
+        const ballast::Clock clock = [] { return kNow; };
+        buildLedger(temp.db(), clock);
+        ballast::services::PolicyService policies(temp.db(), clock);
+        auto policy = policies.load()->policy;
+        policy.tax.lotSelection = ballast::analytics::LotSelection::LeastGain;
+        policy.tax.longTermDays = 200;
+        policy.tax.maxRealizedGain = dec("1234.5");
+        policy.tax.minLotAgeDays = 30;
+        policy.tax.youngLotOverride = 0.03;
+        policy.tax.cashFirst = true;
+        policy.tax.harvestLossThreshold = dec("5");
+        QVERIFY(policies.save({}, policy).ok());
+
+        ballast::ui::AppContext context(temp.db(), temp.path(), clock);
+        ballast::ui::RebalanceView view(context);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *selection = view.findChild<QComboBox *>(QStringLiteral("lotSelection"));
+        auto *longTerm = view.findChild<QSpinBox *>(QStringLiteral("longTermDays"));
+        auto *budget = view.findChild<QLineEdit *>(QStringLiteral("maxGain"));
+        auto *minAge = view.findChild<QSpinBox *>(QStringLiteral("minLotAge"));
+        auto *override = view.findChild<QDoubleSpinBox *>(QStringLiteral("youngLotOverride"));
+        auto *cashFirst = view.findChild<QCheckBox *>(QStringLiteral("cashFirst"));
+        auto *harvest = view.findChild<QLineEdit *>(QStringLiteral("harvestThreshold"));
+        auto *box = view.findChild<QGroupBox *>(QStringLiteral("taxBox"));
+        QVERIFY(selection && longTerm && budget && minAge && override && cashFirst && harvest && box);
+        const QLocale locale;
+        auto checkFields = [&](ballast::analytics::LotSelection lots, int longTermDays, const QString &gain,
+                               int minDays, double overridePoints, bool cash, const QString &threshold) {
+            QCOMPARE(selection->currentData().toInt(), static_cast<int>(lots));
+            QCOMPARE(longTerm->value(), longTermDays);
+            QCOMPARE(budget->text(), gain);
+            QCOMPARE(minAge->value(), minDays);
+            QCOMPARE(override->value(), overridePoints);
+            QCOMPARE(override->isEnabled(), minDays > 0);
+            QCOMPARE(cashFirst->isChecked(), cash);
+            QCOMPARE(harvest->text(), threshold);
+        };
+        const QString policyGain = QStringLiteral("1") + locale.groupSeparator() + QStringLiteral("234")
+            + locale.decimalPoint() + QStringLiteral("5");
+        checkFields(ballast::analytics::LotSelection::LeastGain, 200, policyGain, 30, 3.0, true, QStringLiteral("5"));
+        QVERIFY2(box->toolTip().contains(QStringLiteral("only to the plans you propose on this page")),
+                 qPrintable(box->toolTip()));
+        QVERIFY(override->toolTip().contains(QStringLiteral("policy")));
+
+        // Per-plan overrides: the plan is made with them, the policy stays as it is.
+        override->setValue(7.5);
+        longTerm->setValue(100);
+        QVERIFY(view.propose());
+        ballast::services::PlanService plans(temp.db(), clock);
+        const auto stored = plans.list();
+        QVERIFY(stored.ok() && !stored->isEmpty());
+        const auto storedPlan = ballast::storage::PlanRepo(temp.db()).load(stored->first().id);
+        QVERIFY(storedPlan.ok());
+        const auto constraints = ballast::services::constraintsFromJson(storedPlan->constraints);
+        QCOMPARE(constraints.tax.youngLotOverride, 0.075);
+        QCOMPARE(constraints.tax.longTermDays, 100);
+        QCOMPARE(constraints.tax.minLotAgeDays, 30);
+        QCOMPARE(constraints.tax.lotSelection, ballast::analytics::LotSelection::LeastGain);
+        QCOMPARE(constraints.tax.maxRealizedGain, std::optional(dec("1234.5")));
+        QCOMPARE(constraints.tax.harvestLossThreshold, std::optional(dec("5")));
+        QVERIFY(constraints.tax.cashFirst);
+        QCOMPARE(policies.load()->policy.tax, policy.tax);
+
+        // A ledger change that leaves the policy alone keeps the overrides.
+        context.notifyLedgerChanged();
+        QCOMPARE(override->value(), 7.5);
+        QCOMPARE(longTerm->value(), 100);
+
+        // Shown again: the fields start from the policy again.
+        view.hide();
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        checkFields(ballast::analytics::LotSelection::LeastGain, 200, policyGain, 30, 3.0, true, QStringLiteral("5"));
+
+        // The policy changes (saved elsewhere, announced as a ledger change): the fields follow it.
+        override->setValue(9.0);
+        policy.tax = {};
+        policy.tax.lotSelection = ballast::analytics::LotSelection::Fifo;
+        policy.tax.longTermDays = 400;
+        QVERIFY(policies.save({}, policy).ok());
+        context.notifyLedgerChanged();
+        checkFields(ballast::analytics::LotSelection::Fifo, 400, QString(), 0, 0.0, false, QString());
     }
 
     // A bad gain budget names the field and proposes nothing.

@@ -232,6 +232,27 @@ private slots:
         QVERIFY(due.json().value(QStringLiteral("plan_orders")).toInt() > 0);
     }
 
+    void checkReportsAPlanProposedByHand()
+    {
+        setUpPortfolio();
+        QCOMPARE(cli(words("check --json")).exitCode, 0);
+        QCOMPARE(cli(words("prices set BTC=80000"), "2026-01-21T12:00:00Z").exitCode, 0);
+        // The person proposes a plan before the next check: the check reports
+        // it as the plan that is due instead of superseding it.
+        const CliRun byHand = cli(words("plan --json"), "2026-01-21T12:00:01Z");
+        QVERIFY2(byHand.exitCode == 0, qPrintable(byHand.err));
+        const QString planId = byHand.json().value(QStringLiteral("plan_id")).toString();
+        QVERIFY(!planId.isEmpty());
+        const CliRun due = cli(words("check --json"), "2026-01-21T12:00:02Z");
+        QVERIFY2(due.exitCode == 3, qPrintable(due.out + due.err));
+        QCOMPARE(due.json().value(QStringLiteral("plan_id")).toString(), planId);
+        QCOMPARE(due.json().value(QStringLiteral("plan_reused")).toBool(), true);
+        const QJsonArray plans =
+            cli(words("plans list --json"), "2026-01-21T12:00:03Z").json().value(QStringLiteral("plans")).toArray();
+        QCOMPARE(plans.size(), 1);
+        QCOMPARE(plans.first().toObject().value(QStringLiteral("status")).toString(), QStringLiteral("proposed"));
+    }
+
     void checkErrorsExitOne()
     {
         QCOMPARE(cli(words("init")).exitCode, 0);

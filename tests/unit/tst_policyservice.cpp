@@ -225,6 +225,58 @@ private slots:
         QCOMPARE(*quiet->nextCalendarAt, ms("2026-02-01T00:00:00Z"));
     }
 
+    void checkReusesAPlanProposedByHand()
+    {
+        Fixture f;
+        f.setPrices(f.now, dec("50000"), dec("2500"));
+        f.setHoldings(dec("0.12"), dec("1.6"));
+        QVERIFY(!f.service().evaluate()->due);
+
+        // BTC doubles; the person proposes a plan by hand before the next check.
+        f.now += kDay;
+        f.setPrices(f.now, dec("100000"), dec("2500"));
+        ballast::services::PlanService plans(f.temp.db(), f.clock);
+        auto byHand = plans.propose({}, ballast::rebalance::PlanMode(), {});
+        QVERIFY2(byHand.ok(), byHand.ok() ? "" : qPrintable(byHand.error().message));
+
+        f.now += 60000;
+        auto due = f.service().evaluate();
+        QVERIFY2(due.ok(), due.ok() ? "" : qPrintable(due.error().message));
+        QVERIFY(due->fired);
+        QVERIFY(due->due);
+        QCOMPARE(due->planId, byHand->id);
+        QVERIFY(due->planReused);
+        QCOMPARE(due->planOrders, static_cast<int>(byHand->orders.size()));
+        QCOMPARE(*plans.status(byHand->id), ballast::domain::PlanStatus::Proposed);
+        QCOMPARE(plans.list()->size(), 1);
+        QCOMPARE((*f.service().lastCheck())->planId, byHand->id);
+
+        // An approved subset of it is reused as well (the newest open plan).
+        auto subset = plans.approve(byHand->id, {0});
+        QVERIFY2(subset.ok(), subset.ok() ? "" : qPrintable(subset.error().message));
+        f.now += 60000;
+        auto again = f.service().evaluate();
+        QVERIFY(again.ok());
+        QVERIFY(again->due);
+        QVERIFY(again->planReused);
+        QVERIFY(again->planId == byHand->id || again->planId == subset->id);
+        QCOMPARE(*plans.status(byHand->id), ballast::domain::PlanStatus::Proposed);
+        QCOMPARE(*plans.status(subset->id), ballast::domain::PlanStatus::Approved);
+        const qsizetype plansBefore = plans.list()->size();
+
+        // Once the holdings change, the plan by hand is stale: the check
+        // prepares a new plan in its place.
+        f.setHoldings(dec("0.13"), dec("1.6"));
+        f.now += 60000;
+        auto fresh = f.service().evaluate();
+        QVERIFY(fresh.ok());
+        QVERIFY(fresh->due);
+        QVERIFY(!fresh->planReused);
+        QVERIFY(fresh->planId != byHand->id && fresh->planId != subset->id);
+        QCOMPARE(plans.list()->size(), plansBefore + 1);
+        QCOMPARE(*plans.status(byHand->id), ballast::domain::PlanStatus::Superseded);
+    }
+
     void checkThatCannotValueChangesNothing()
     {
         Fixture f;

@@ -8,7 +8,11 @@
 #include <QChartView>
 #include <QCursor>
 #include <QEvent>
+#include <QFontInfo>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QHorizontalStackedBarSeries>
 #include <QLegend>
 #include <QLegendMarker>
@@ -27,6 +31,15 @@ namespace {
 
 // How far each band edge reaches up and down around its bar (a bar is 1 unit of the asset axis).
 constexpr double kEdgeHalfHeight = 0.42;
+// The smallest asset label font, in pixels; below it a label is not worth
+// reading and the chart asks for more height instead.
+constexpr int kSmallestLabelPx = 8;
+// Room a category label needs above its text height before Qt Charts takes it
+// for an overlap and hides it.
+constexpr double kLabelGap = 3.0;
+constexpr int kMinimumHeight = 180;
+// Up to this many bars the legend sits below the chart, beyond it to the right.
+constexpr qsizetype kBarsWithLegendBelow = 8;
 
 QString pointsText(double fraction, bool sign)
 {
@@ -103,10 +116,18 @@ DriftChart::DriftChart(QWidget *parent)
     m_view = new QChartView(m_chart, this);
     m_view->setObjectName(QStringLiteral("driftChartView"));
     m_view->setAccessibleName(tr("Drift from target per asset"));
-    m_view->setMinimumSize(260, 180);
+    m_view->setMinimumSize(260, kMinimumHeight);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);
+    // The plot area is known only once the chart is laid out; fitting the
+    // labels changes the layout again, so it runs a turn later.
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        if (m_fitPending)
+            return;
+        m_fitPending = true;
+        QMetaObject::invokeMethod(this, &DriftChart::fitLabels, Qt::QueuedConnection);
+    });
     restyle();
     setBars({});
 }
@@ -151,6 +172,63 @@ void DriftChart::setBars(const QList<Bar> &bars)
     m_driftAxis->setRange(-limit, limit);
     m_driftAxis->setTickCount(5);
     m_driftAxis->setLabelFormat(limit < 4.0 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    // Many assets: the legend goes beside the bars and leaves its height to the rows.
+    const Qt::Alignment legendAt = bars.size() > kBarsWithLegendBelow ? Qt::AlignRight : Qt::AlignBottom;
+    if (m_chart->legend()->alignment() != legendAt)
+        m_chart->legend()->setAlignment(legendAt);
+    fitLabels();
+}
+
+void DriftChart::fitLabels()
+{
+    m_fitPending = false;
+    const qreal plotHeight = m_chart->plotArea().height();
+    const qreal chartHeight = m_chart->size().height();
+    if (plotHeight <= 0.0 || chartHeight <= plotHeight)
+        return; // not laid out yet: plotAreaChanged comes back
+    const auto rows = static_cast<qreal>(std::max<qsizetype>(1, m_bars.size()));
+    const qreal row = plotHeight / rows;
+    // The largest font up to the chart's own whose labels fit their rows.
+    QFont font = m_labelFont;
+    int pixels = std::max(kSmallestLabelPx, QFontInfo(m_labelFont).pixelSize());
+    font.setPixelSize(pixels);
+    while (pixels > kSmallestLabelPx && QFontMetricsF(font).height() + kLabelGap > row)
+        font.setPixelSize(--pixels);
+    if (m_assetAxis->labelsFont() != font)
+        m_assetAxis->setLabelsFont(font);
+    // The title, legend and value axis keep their room; each row needs at
+    // least the smallest font's (not the current font's: the chart may
+    // still shrink down to that).
+    QFont smallest = m_labelFont;
+    smallest.setPixelSize(kSmallestLabelPx);
+    const qreal overhead = chartHeight - plotHeight;
+    const int needed = std::max(
+        kMinimumHeight, static_cast<int>(std::ceil(overhead + rows * (QFontMetricsF(smallest).height() + kLabelGap))));
+    if (m_view->minimumHeight() != needed)
+        m_view->setMinimumHeight(needed);
+}
+
+QStringList DriftChart::visibleAssetLabels() const
+{
+    QStringList assets;
+    for (const Bar &bar : m_bars)
+        assets.append(bar.asset);
+    QStringList shown;
+    if (!m_chart->scene())
+        return shown;
+    const auto items = m_chart->scene()->items();
+    for (const QGraphicsItem *item : items) {
+        const auto *text = dynamic_cast<const QGraphicsTextItem *>(item);
+        if (text && text->isVisible() && assets.contains(text->toPlainText()) && !shown.contains(text->toPlainText()))
+            shown.append(text->toPlainText());
+    }
+    // In the order of the bars, top first.
+    QStringList ordered;
+    for (const QString &asset : std::as_const(assets)) {
+        if (shown.contains(asset))
+            ordered.append(asset);
+    }
+    return ordered;
 }
 
 QColor DriftChart::barColor(int index) const
@@ -191,6 +269,7 @@ void DriftChart::restyle()
 {
     const QPalette pal = palette();
     ChartStyle::apply(m_chart, pal, font());
+    m_labelFont = m_assetAxis->labelsFont();
     ChartStyle::setupView(m_view, pal);
     const QColor within = ChartStyle::seriesColor(0, pal);
     const QColor alert = ChartStyle::alertColor(pal);
@@ -217,6 +296,7 @@ void DriftChart::restyle()
     const auto zeroMarkers = m_chart->legend()->markers(m_zero);
     for (QLegendMarker *marker : zeroMarkers)
         marker->setVisible(false);
+    fitLabels();
 }
 
 } // namespace ballast::ui::charts

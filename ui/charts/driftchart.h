@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QColor>
+#include <QFont>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
@@ -44,12 +46,18 @@ public:
     [[nodiscard]] QString toolTipText(int index) const;
     /// The chart, for tests and exports; all drawing stays in this class.
     [[nodiscard]] QChart *chart() const;
+    /// The asset labels the chart draws now (Qt Charts hides a category label
+    /// that would overlap its neighbour); every asset when they all fit.
+    [[nodiscard]] QStringList visibleAssetLabels() const;
 
 protected:
     void changeEvent(QEvent *event) override;
 
 private:
     void restyle();
+    /// Keeps every asset label on screen: a smaller label font when the rows
+    /// are tight, and a minimum height that gives each row the smallest one.
+    void fitLabels();
 
     QList<Bar> m_bars;
     QChart *m_chart = nullptr;
@@ -62,6 +70,8 @@ private:
     QLineSeries *m_zero = nullptr;
     QBarCategoryAxis *m_assetAxis = nullptr;
     QValueAxis *m_driftAxis = nullptr;
+    QFont m_labelFont; ///< the asset labels' font before fitLabels() shrinks it
+    bool m_fitPending = false;
 };
 
 } // namespace ballast::ui::charts

@@ -11,11 +11,14 @@
 #include "models/skippedlinesmodel.h"
 #include "rebalance/planapproval.h"
 #include "services/planservice.h"
+#include "services/policyservice.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -208,47 +211,92 @@ void RebalanceView::buildUi()
     form->addWidget(m_propose);
     layout->addLayout(form);
 
-    // How the plan treats tax.
-    auto *taxForm = new QHBoxLayout;
-    m_lotSelection = new QComboBox(this);
+    // How the plan treats tax: filled in from the policy, changed here for
+    // the plans of this page only.
+    auto *taxBox = new QGroupBox(tr("Tax for this plan"), this);
+    taxBox->setObjectName(QStringLiteral("taxBox"));
+    const QString perPlan = tr("Filled in from the rebalancing policy (Targets page) each time this page is shown or "
+                               "the policy changes; a change here applies only to the plans you propose on this "
+                               "page. Change the policy to change it for good.");
+    taxBox->setToolTip(perPlan);
+    auto *taxForm = new QGridLayout(taxBox);
+    m_lotSelection = new QComboBox(taxBox);
     m_lotSelection->setObjectName(QStringLiteral("lotSelection"));
     m_lotSelection->setAccessibleName(tr("Which lots sales take"));
     m_lotSelection->addItem(tr("Highest cost first"), static_cast<int>(analytics::LotSelection::Hifo));
     m_lotSelection->addItem(tr("Oldest first"), static_cast<int>(analytics::LotSelection::Fifo));
     m_lotSelection->addItem(tr("Least gain"), static_cast<int>(analytics::LotSelection::LeastGain));
     m_lotSelection->addItem(tr("Long-term first"), static_cast<int>(analytics::LotSelection::PreferLongTerm));
-    m_maxGain = new QLineEdit(this);
+    m_longTermDays = new QSpinBox(taxBox);
+    m_longTermDays->setObjectName(QStringLiteral("longTermDays"));
+    m_longTermDays->setAccessibleName(tr("A lot is long term when held more than this many days"));
+    m_longTermDays->setRange(0, 36500);
+    m_longTermDays->setSuffix(tr(" days"));
+    m_maxGain = new QLineEdit(taxBox);
     m_maxGain->setObjectName(QStringLiteral("maxGain"));
     m_maxGain->setAccessibleName(tr("Gain budget: the most gain the plan may realize"));
     m_maxGain->setPlaceholderText(tr("none"));
+    m_maxGain->setMinimumWidth(80);
     m_maxGain->setMaximumWidth(110);
-    m_minLotAge = new QSpinBox(this);
+    m_minLotAge = new QSpinBox(taxBox);
     m_minLotAge->setObjectName(QStringLiteral("minLotAge"));
     m_minLotAge->setAccessibleName(tr("Do not sell lots younger than this many days"));
     m_minLotAge->setRange(0, 36500);
     m_minLotAge->setSuffix(tr(" days"));
     m_minLotAge->setSpecialValueText(tr("any age"));
-    m_harvestThreshold = new QLineEdit(this);
+    m_youngLotOverride = new QDoubleSpinBox(taxBox);
+    m_youngLotOverride->setObjectName(QStringLiteral("youngLotOverride"));
+    m_youngLotOverride->setAccessibleName(
+        tr("Young lots may be sold when their asset is outside its band by more than this many percentage points"));
+    m_youngLotOverride->setRange(0.0, 100.0);
+    m_youngLotOverride->setDecimals(2);
+    m_youngLotOverride->setSuffix(tr(" pp"));
+    m_youngLotOverride->setSpecialValueText(tr("never"));
+    m_youngLotOverride->setEnabled(false);
+    connect(m_minLotAge, &QSpinBox::valueChanged, this, [this](int days) { m_youngLotOverride->setEnabled(days > 0); });
+    m_harvestThreshold = new QLineEdit(taxBox);
     m_harvestThreshold->setObjectName(QStringLiteral("harvestThreshold"));
     m_harvestThreshold->setAccessibleName(tr("List lots whose sale would realize a loss above this"));
     m_harvestThreshold->setPlaceholderText(tr("none"));
+    m_harvestThreshold->setMinimumWidth(80);
     m_harvestThreshold->setMaximumWidth(110);
-    m_cashFirst = new QCheckBox(tr("Cash &first"), this);
+    m_cashFirst = new QCheckBox(tr("Cash &first"), taxBox);
     m_cashFirst->setObjectName(QStringLiteral("cashFirst"));
-    m_cashFirst->setToolTip(tr("Buy with the spare cash before selling; sell only what is still outside its band."));
+    m_cashFirst->setToolTip(tr("Buy with the spare cash before selling; sell only what is still outside its band.")
+                            + QLatin1Char('\n') + perPlan);
+    m_taxSource = new QLabel(taxBox);
+    m_taxSource->setObjectName(QStringLiteral("taxSource"));
+    m_taxSource->setToolTip(perPlan);
+    m_taxFromPolicy = new QPushButton(tr("From &policy"), taxBox);
+    m_taxFromPolicy->setObjectName(QStringLiteral("taxFromPolicy"));
+    m_taxFromPolicy->setToolTip(tr("Fill in the tax fields from the rebalancing policy again."));
+    connect(m_taxFromPolicy, &QPushButton::clicked, this, [this] { loadPolicyTax(true); });
+    int column = 0;
+    int row = 0;
     auto addTaxField = [&](const QString &text, QWidget *field) {
-        auto *label = new QLabel(text, this);
+        auto *label = new QLabel(text, taxBox);
         label->setBuddy(field);
-        taxForm->addWidget(label);
-        taxForm->addWidget(field);
+        field->setToolTip(field->accessibleName() + QLatin1Char('.') + QLatin1Char('\n') + perPlan);
+        taxForm->addWidget(label, row, column++);
+        taxForm->addWidget(field, row, column++);
     };
     addTaxField(tr("&Lots:"), m_lotSelection);
+    addTaxField(tr("Long-term &after:"), m_longTermDays);
     addTaxField(tr("&Gain budget:"), m_maxGain);
+    row = 1;
+    column = 0;
     addTaxField(tr("&Keep lots younger than:"), m_minLotAge);
+    addTaxField(tr("unless &outside the band by:"), m_youngLotOverride);
     addTaxField(tr("&Harvest losses above:"), m_harvestThreshold);
-    taxForm->addWidget(m_cashFirst);
-    taxForm->addStretch(1);
-    layout->addLayout(taxForm);
+    const int columns = column;
+    // The last line: the check box, the button and where the values come from.
+    auto *sourceLine = new QHBoxLayout;
+    sourceLine->addWidget(m_cashFirst);
+    sourceLine->addWidget(m_taxFromPolicy);
+    sourceLine->addWidget(m_taxSource, 1);
+    taxForm->addLayout(sourceLine, 2, 0, 1, columns);
+    taxForm->setColumnStretch(columns, 1);
+    layout->addWidget(taxBox);
 
     // The plan.
     m_planTitle = new QLabel(this);
@@ -350,8 +398,40 @@ void RebalanceView::setMessage(const QString &text)
     context().showStatus(text);
 }
 
+void RebalanceView::showEvent(QShowEvent *event)
+{
+    View::showEvent(event);
+    if (!event->spontaneous())
+        loadPolicyTax(true);
+}
+
+void RebalanceView::loadPolicyTax(bool always)
+{
+    auto info = services::PolicyService(context().db(), context().clock()).load();
+    if (!info) {
+        m_taxSource->setText(
+            tr("The policy could not be read (%1): the fields keep what they hold.").arg(info.error().message));
+        return;
+    }
+    const rebalance::TaxPreferences &tax = info->policy.tax;
+    if (!always && m_policyTax && *m_policyTax == tax)
+        return;
+    m_policyTax = tax;
+    m_lotSelection->setCurrentIndex(std::max(0, m_lotSelection->findData(static_cast<int>(tax.lotSelection))));
+    m_longTermDays->setValue(tax.longTermDays);
+    m_maxGain->setText(tax.maxRealizedGain ? decimalText(*tax.maxRealizedGain) : QString());
+    m_minLotAge->setValue(tax.minLotAgeDays);
+    m_youngLotOverride->setValue(tax.youngLotOverride * 100.0);
+    m_youngLotOverride->setEnabled(tax.minLotAgeDays > 0);
+    m_harvestThreshold->setText(tax.harvestLossThreshold ? decimalText(*tax.harvestLossThreshold) : QString());
+    m_cashFirst->setChecked(tax.cashFirst);
+    m_taxSource->setText(
+        tr("From the policy of %1; changes here apply to the plans proposed on this page only.").arg(info->portfolio));
+}
+
 void RebalanceView::refresh()
 {
+    loadPolicyTax(false);
     if (m_controller->isBusy())
         return;
     // With nothing on show, the newest stored plan (proposed or executed).
@@ -627,7 +707,9 @@ bool RebalanceView::propose()
     if (m_maxTurnover->value() > 0.0)
         constraints.maxTurnover = m_maxTurnover->value() / 100.0;
     constraints.tax.lotSelection = static_cast<analytics::LotSelection>(m_lotSelection->currentData().toInt());
+    constraints.tax.longTermDays = m_longTermDays->value();
     constraints.tax.minLotAgeDays = m_minLotAge->value();
+    constraints.tax.youngLotOverride = m_youngLotOverride->value() / 100.0;
     constraints.tax.cashFirst = m_cashFirst->isChecked();
     for (const auto &[field, target, what] :
          {std::tuple{m_maxGain, &constraints.tax.maxRealizedGain, tr("gain budget")},

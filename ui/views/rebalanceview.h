@@ -3,10 +3,13 @@
 #include "domain/planstatus.h"
 #include "execution/executor.h"
 #include "rebalance/rebalanceplan.h"
+#include "rebalance/taxpreferences.h"
 #include "views/view.h"
 
 #include <QPointer>
 #include <QSet>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -70,8 +73,17 @@ signals:
     /// The summary of an execution is on screen (a turn after it finished).
     void summaryShown();
 
+protected:
+    /// Each time the page is shown, its tax fields start again from the policy.
+    void showEvent(QShowEvent *event) override;
+
 private:
     void buildUi();
+    /// Fills the tax fields from the stored policy's TaxPreferences: always
+    /// when @p always, else only when the stored ones differ from those last
+    /// filled in (the policy changed). The policy is the single source of
+    /// truth; what is typed here changes only the plans proposed on this page.
+    void loadPolicyTax(bool always);
     void showSummary(const execution::ExecutionSummary &summary);
     void refresh();
     void showPlan(const rebalance::RebalancePlan &plan, domain::PlanStatus status);
@@ -99,10 +111,16 @@ private:
     QDoubleSpinBox *m_maxTurnover = nullptr;
     // Tax preferences of the plan.
     QComboBox *m_lotSelection = nullptr;
+    QSpinBox *m_longTermDays = nullptr;
     QLineEdit *m_maxGain = nullptr;
     QSpinBox *m_minLotAge = nullptr;
+    QDoubleSpinBox *m_youngLotOverride = nullptr;
     QLineEdit *m_harvestThreshold = nullptr;
     QCheckBox *m_cashFirst = nullptr;
+    QLabel *m_taxSource = nullptr;
+    QPushButton *m_taxFromPolicy = nullptr;
+    /// The policy's tax preferences as last filled into the fields.
+    std::optional<rebalance::TaxPreferences> m_policyTax;
     QPushButton *m_propose = nullptr;
     QLabel *m_planTitle = nullptr;
     QTableView *m_table = nullptr;
