@@ -2,6 +2,7 @@
 
 #include "storage/holdingsrepo.h"
 #include "storage/planrepo.h"
+#include "storage/portfoliorepo.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,6 +29,21 @@ QString where(const domain::Holding &holding)
     return text + QStringLiteral(" on %1").arg(holding.accountName);
 }
 
+QString targetsText(const domain::Portfolio &portfolio)
+{
+    QList<domain::Target> targets = portfolio.targets;
+    std::sort(targets.begin(), targets.end(),
+              [](const domain::Target &a, const domain::Target &b) { return a.asset < b.asset; });
+    QStringList parts;
+    for (const auto &target : targets) {
+        QString part = QStringLiteral("%1 %2").arg(target.asset, target.weight.toString());
+        if (target.band)
+            part += QStringLiteral(" (%1)").arg(target.band->toString());
+        parts.append(part);
+    }
+    return parts.join(QStringLiteral(", ")) + QStringLiteral("; default band ") + portfolio.defaultBand.toString();
+}
+
 } // namespace
 
 Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
@@ -38,8 +54,15 @@ Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
     auto last = storage::PlanRepo(db).lastExecution(portfolioId);
     if (!last)
         return last.error();
+    auto portfolios = storage::PortfolioRepo(db).list();
+    if (!portfolios)
+        return portfolios.error();
     PlanBasis basis;
     basis.lastExecution = *last;
+    for (const auto &portfolio : *portfolios) {
+        if (portfolio.id == portfolioId)
+            basis.targets = targetsText(portfolio);
+    }
     for (const auto &holding : *holdings) {
         if (!holding.quantity.isZero())
             basis.holdings.append(holding);
@@ -59,7 +82,9 @@ QString PlanBasis::toJson() const
                                 {QStringLiteral("network"), holding.network},
                                 {QStringLiteral("quantity"), holding.quantity.toString()}});
     }
-    const QJsonObject object{{QStringLiteral("holdings"), rows}, {QStringLiteral("last_execution"), lastExecution}};
+    QJsonObject object{{QStringLiteral("holdings"), rows}, {QStringLiteral("last_execution"), lastExecution}};
+    if (targets)
+        object.insert(QStringLiteral("targets"), *targets);
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
@@ -74,6 +99,8 @@ std::optional<PlanBasis> PlanBasis::fromJson(const QString &text)
         return std::nullopt;
     PlanBasis basis;
     basis.lastExecution = object.value(QStringLiteral("last_execution")).toInteger();
+    if (object.value(QStringLiteral("targets")).isString())
+        basis.targets = object.value(QStringLiteral("targets")).toString();
     const QJsonArray rows = object.value(QStringLiteral("holdings")).toArray();
     for (const auto &value : rows) {
         const QJsonObject row = value.toObject();
@@ -114,6 +141,9 @@ QStringList PlanBasis::changesTo(const PlanBasis &now) const
     }
     if (now.lastExecution != lastExecution)
         changes.append(QStringLiteral("another plan was executed since"));
+    // A basis stored before targets were recorded is not held against them.
+    if (targets && now.targets && *targets != *now.targets)
+        changes.append(QStringLiteral("the targets went from %1 to %2").arg(*targets, *now.targets));
     return changes;
 }
 

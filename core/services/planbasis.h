@@ -16,13 +16,17 @@ class Database;
 namespace ballast::services {
 
 /// What a plan was made from: every holding the portfolio valued (account,
-/// asset, network, exact quantity) and the newest execution in the portfolio.
+/// asset, network, exact quantity), the portfolio's targets and bands, and the
+/// newest execution in the portfolio.
 /// Stored with the plan; a plan whose basis no longer matches the ledger is
 /// stale and never starts.
 struct PlanBasis
 {
     QList<domain::Holding> holdings; ///< sorted by account, asset, network; no zero quantities
     qint64 lastExecution = 0; ///< id of the newest real execution, 0 for none
+    /// The portfolio's targets and bands ("BTC 0.5 (5pp), ETH 0.5; default
+    /// band 5pp"); none in a basis stored before targets were recorded.
+    std::optional<QString> targets;
 
     /// The basis of portfolio @p portfolioId as the ledger holds it now.
     static Result<PlanBasis> capture(storage::Database &db, qint64 portfolioId);

@@ -252,6 +252,10 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
                 auto loaded = plans.load(id);
                 if (!loaded)
                     return loaded.error();
+                // A plan made before the policy last changed followed other
+                // rules (mode, limits, tax preferences): not reused.
+                if (loaded->createdAt.toMSecsSinceEpoch() < info->updatedAt)
+                    continue;
                 plan = *loaded;
                 check.planReused = true;
                 break;
