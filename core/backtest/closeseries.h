@@ -21,7 +21,7 @@ template<typename T>
 void adviseHugePages(std::vector<T> &vector)
 {
 #ifdef Q_OS_LINUX
-    constexpr std::size_t kHuge = 2 * 1024 * 1024;
+    constexpr std::size_t kHuge = std::size_t{2} * 1024 * 1024;
     const auto begin = reinterpret_cast<std::uintptr_t>(vector.data());
     const std::uintptr_t end = begin + vector.capacity() * sizeof(T);
     const std::uintptr_t first = (begin + kHuge - 1) / kHuge * kHuge;

@@ -21,8 +21,8 @@ namespace ballast::backtest {
 namespace {
 
 constexpr char kMagic[8] = {'B', 'L', 'S', 'T', 'C', 'S', '0', '1'};
-constexpr qint64 kWholeUpTo = 256 * 1024;
-constexpr qint64 kEdge = 64 * 1024;
+constexpr qint64 kWholeUpTo = qint64{256} * 1024;
+constexpr qint64 kEdge = qint64{64} * 1024;
 constexpr qint64 kBlock = 1024;
 constexpr qint64 kBlocks = 64;
 
