@@ -273,8 +273,10 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
         if (!times.read(std::string_view(lineStart, static_cast<std::size_t>(p - lineStart)), time))
             return std::nullopt;
         ++p;
-        if (!positivePrice(p, end) || !positivePrice(p, end) || !positivePrice(p, end))
-            return std::nullopt;
+        for (int column = 0; column < 3; ++column) { // open, high, low
+            if (!positivePrice(p, end))
+                return std::nullopt;
+        }
         Number close;
         p = scanNumber(p, end, close);
         if (!close.plain || close.negative || !close.nonZero || p == end || *p != ',')
@@ -314,7 +316,7 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
 
     const qint64 interval = dominantSpacing(series.runs);
     const QString label = market::PriceImporter::intervalLabel(interval);
-    if (label.isEmpty())
+    if (interval <= 0 || label.isEmpty())
         return std::nullopt;
     if (!options.interval.isEmpty() && market::PriceImporter::intervalMs(options.interval) != interval)
         return std::nullopt;

@@ -271,8 +271,8 @@ void SeriesCache::writeFile(const QString &key, const FileStamp &stamp, const Cl
     if (path.isEmpty() || !QDir().mkpath(m_directory))
         return;
     QByteArray out;
-    out.reserve(
-        static_cast<qsizetype>(256 + series.runs.size() * sizeof(TimeRun) + series.closes.size() * sizeof(double)));
+    const std::size_t bytes = 256 + series.runs.size() * sizeof(TimeRun) + series.closes.size() * sizeof(double);
+    out.reserve(static_cast<qsizetype>(bytes));
     put(out, kMagic, sizeof kMagic);
     put(out, &stamp, sizeof stamp);
     putString(out, key);
