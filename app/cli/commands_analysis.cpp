@@ -2,6 +2,7 @@
 #include "allocation/allocationmodel.h"
 #include "backtest/backtester.h"
 #include "backtest/policybacktest.h"
+#include "backtest/seriescache.h"
 #include "backtest/sweep.h"
 #include "cli.h"
 #include "clioutput.h"
@@ -20,9 +21,11 @@
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QStandardPaths>
 #include <QTimeZone>
 
 #include <cmath>
+#include <memory>
 
 namespace ballast::cli {
 
@@ -70,6 +73,44 @@ Result<double> numberOption(const QCommandLineParser &parser, const QString &opt
     return numbers::parseDouble(parser.value(option), QStringLiteral("--") + option, numbers::Range::closed(low, high));
 }
 
+/// --quote, --keep-last and --no-cache of backtest and sweep.
+void addFileOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("quote"),
+                 QStringLiteral("Quote currency of the price files, when their symbol or name does not say it."),
+                 QStringLiteral("SYM")});
+    p.addOption({QStringLiteral("keep-last"),
+                 QStringLiteral("The newest row of every file is a closed candle: use it (default: dropped only "
+                                "when it may still have been running when the file was written).")});
+    p.addOption({QStringLiteral("no-cache"),
+                 QStringLiteral("Read every price file again; neither use nor update the cache of parsed closes.")});
+}
+
+/// How backtest and sweep read their files; the cache lives in the user's
+/// cache directory, one file of parsed closes per price file.
+Result<backtest::LoadOptions> fileOptions(const QCommandLineParser &parser, const Clock &clock,
+                                          std::unique_ptr<backtest::SeriesCache> &cache)
+{
+    backtest::LoadOptions options;
+    if (parser.isSet(QStringLiteral("quote"))) {
+        auto symbol = domain::AssetCatalog::normalizeSymbol(parser.value(QStringLiteral("quote")));
+        if (!symbol)
+            return makeError(symbol.error().code, QStringLiteral("--quote: ") + symbol.error().message);
+        options.quote = *symbol;
+    }
+    if (parser.isSet(QStringLiteral("keep-last")))
+        options.lastCandle = market::ImportOptions::LastCandle::Keep;
+    options.nowMs = clock();
+    if (!parser.isSet(QStringLiteral("no-cache"))) {
+        const QString base = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+        if (!base.isEmpty()) {
+            cache = std::make_unique<backtest::SeriesCache>(base + QStringLiteral("/backtest-closes"), false);
+            options.cache = cache.get();
+        }
+    }
+    return options;
+}
+
 QJsonObject metricsJson(const analytics::MetricsResult &metrics, double finalValue, double fees, double turnover,
                         int rebalances, int bars)
 {
@@ -86,6 +127,14 @@ QJsonObject metricsJson(const analytics::MetricsResult &metrics, double finalVal
                        {QStringLiteral("fees_paid"), number(fees)},
                        {QStringLiteral("turnover"), number(turnover)},
                        {QStringLiteral("bars"), bars}};
+}
+
+/// The turnover figures besides "turnover" (see docs/analytics.md).
+void insertTurnover(QJsonObject &object, const backtest::BacktestResult &result)
+{
+    auto number = [](double value) { return std::isfinite(value) ? QJsonValue(value) : QJsonValue(); };
+    object.insert(QStringLiteral("turnover_total_over_mean"), number(result.turnoverTotalOverMean));
+    object.insert(QStringLiteral("traded_value"), number(result.tradedValue));
 }
 
 /// --tax-rate and --tax-lots of backtest and sweep: none without a rate.
@@ -250,6 +299,7 @@ void Cli::registerAnalysisCommands()
              p.addOption({QStringLiteral("equity-out"),
                           QStringLiteral("Write the equity curves, drawdown and weights to a CSV file."),
                           QStringLiteral("FILE")});
+             addFileOptions(p);
              p.addOption({QStringLiteral("policy"),
                           QStringLiteral("Use the stored policy of the portfolio (--db, --portfolio): its rule, "
                                          "bands, mode, minimum trade, turnover cap, excluded assets and falling "
@@ -277,6 +327,7 @@ void Cli::registerAnalysisCommands()
                           QStringLiteral("BPS"), QStringLiteral("10")});
              p.addOption({QStringLiteral("from"), QStringLiteral("First date, inclusive."), QStringLiteral("DATE")});
              p.addOption({QStringLiteral("to"), QStringLiteral("Last date, inclusive."), QStringLiteral("DATE")});
+             addFileOptions(p);
              addTaxOptions(p);
          },
          &Cli::cmdSweep, false});
@@ -427,7 +478,11 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     auto overlay = overlayOption(parser.value(QStringLiteral("overlay")), parser.value(QStringLiteral("stablecoin")));
     if (!overlay)
         return usageError(overlay.error().message);
-    auto data = backtest::BacktestData::load(*files, *from, *to);
+    std::unique_ptr<backtest::SeriesCache> cache;
+    auto loadOptions = fileOptions(parser, clock(), cache);
+    if (!loadOptions)
+        return usageError(loadOptions.error().message);
+    auto data = backtest::BacktestData::load(*files, *from, *to, *loadOptions);
     if (!data)
         return fail(data.error());
     backtest::BacktestConfig config;
@@ -474,6 +529,10 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
     config.slippageRate = *slippage / 10000.0;
     config.capital = *capital;
     config.tax = *tax;
+    // The weights over time (bars x assets) only for --equity-out; the
+    // trades are not printed.
+    config.recordCurves = parser.isSet(QStringLiteral("equity-out"));
+    config.recordTrades = false;
     auto result = backtest::Backtester::run(*data, config);
     if (!result)
         return fail(result.error());
@@ -503,6 +562,7 @@ int Cli::cmdBacktest(QCommandLineParser &parser)
         QJsonObject object = metricsJson(result->metrics, result->finalValue, result->feesPaid, result->turnover,
                                          result->rebalances, result->bars);
         insertTax(object, *result, false);
+        insertTurnover(object, *result);
         QJsonObject hold =
             metricsJson(result->buyAndHoldMetrics, result->buyAndHoldFinalValue, 0.0, 0.0, 0, result->bars);
         insertTax(hold, *result, true);
@@ -586,7 +646,11 @@ int Cli::cmdSweep(QCommandLineParser &parser)
     }
     if (rules.isEmpty())
         return usageError(QStringLiteral("sweep needs at least one --rule"));
-    auto data = backtest::BacktestData::load(*files, *from, *to);
+    std::unique_ptr<backtest::SeriesCache> cache;
+    auto loadOptions = fileOptions(parser, clock(), cache);
+    if (!loadOptions)
+        return usageError(loadOptions.error().message);
+    auto data = backtest::BacktestData::load(*files, *from, *to, *loadOptions);
     if (!data)
         return fail(data.error());
 
@@ -637,7 +701,7 @@ int Cli::cmdSweep(QCommandLineParser &parser)
     base.recordCurves = false;
     base.recordTrades = false;
     const auto configs = backtest::Sweep::grid(base, rules, weightSets);
-    auto future = backtest::Sweep::start(std::make_shared<const backtest::BacktestData>(*data), configs);
+    auto future = backtest::Sweep::start(std::make_shared<const backtest::BacktestData>(std::move(*data)), configs);
     future.waitForFinished();
     const auto results = future.results();
 
@@ -654,6 +718,7 @@ int Cli::cmdSweep(QCommandLineParser &parser)
         object.insert(QStringLiteral("label"), result.label);
         object.insert(QStringLiteral("rebalancing_premium"), result.rebalancingPremium());
         insertTax(object, result, false);
+        insertTurnover(object, result);
         list.append(object);
         QStringList row{result.label,
                         QString::number(result.finalValue, 'f', 2),

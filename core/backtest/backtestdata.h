@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "market/importoptions.h"
 #include "market/priceseries.h"
 
 #include <QDate>
@@ -11,7 +12,33 @@
 #include <utility>
 #include <vector>
 
+class QThreadPool;
+
 namespace ballast::backtest {
+
+class SeriesCache;
+
+/// How BacktestData::load reads price files.
+struct LoadOptions
+{
+    QString quote; ///< the quote of every file; empty: from each file's symbol or name
+    /// The newest row of a file. Detect: dropped when its candle may still
+    /// have been running when the file was last written, i.e. when its close
+    /// (open + interval) is after the file's modification time or after now.
+    market::ImportOptions::LastCandle lastCandle = market::ImportOptions::LastCandle::Detect;
+    qint64 nowMs = 0; ///< "now"; 0 = the system clock
+    SeriesCache *cache = nullptr; ///< parsed closes kept across runs; none: every file is read
+    QThreadPool *pool = nullptr; ///< files are read in parallel here; none: the global pool
+};
+
+/// What a load did, for the curious (tests, benchmarks, --json notes).
+struct LoadReport
+{
+    int parsedFast = 0; ///< read by the one pass of CloseParser
+    int parsedByImporter = 0; ///< read by PriceImporter (other layouts, unusual rows)
+    int cached = 0; ///< taken from the cache, not read
+    QStringList droppedNewest; ///< "BTC 2026-12-03 17:00": candles that may have been running
+};
 
 /// Prices of several assets on shared bars, laid out for a fast replay:
 /// closes are time-major (closes[t * width + i]).
@@ -36,8 +63,9 @@ struct BacktestData
     /// Reads price files (any layout the importer knows), aligns them on the
     /// bars they all share and cuts them to [from, to] (inclusive; invalid
     /// dates mean open-ended).
+    /// The files are read in parallel (see LoadOptions) with CloseParser.
     static Result<BacktestData> load(const QList<std::pair<QString, QString>> &assetFiles, QDate from = {},
-                                     QDate to = {});
+                                     QDate to = {}, const LoadOptions &options = {}, LoadReport *report = nullptr);
     /// The same from series already read (from files or the ledger's stored
     /// candles): cut to [from, to], aligned on the bars they all share, each
     /// named by its asset.

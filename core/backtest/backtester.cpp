@@ -601,6 +601,8 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 result.rebalanceTimes.push_back(now);
             result.feesPaid += value - post;
             result.turnover += value > 0.0 ? traded / (2.0 * value) : 0.0;
+            result.tradedValue += traded;
+            double after = post;
             if (book) {
                 // Tax T on the gain g plus the slice's own gain T x u (u: the
                 // share of the value that is unrealized gain): T = r (g + T u).
@@ -619,7 +621,10 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 }
                 result.taxPaid += tax;
                 result.realizedGain += gain + tax * u;
+                after = post - tax;
             }
+            // The bar's value after its trade: what the next bar starts from.
+            result.equity.back().value = after;
             ++result.rebalances;
             lastRebalance = now;
         }
@@ -630,6 +635,11 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     result.metrics = analytics::Metrics::compute(result.equity, data.barsPerDay);
     result.buyAndHoldMetrics = analytics::Metrics::compute(result.buyAndHold, data.barsPerDay);
     result.finalValue = result.equity.back().value;
+    double valueSum = 0.0;
+    for (const analytics::EquityPoint &point : result.equity)
+        valueSum += point.value;
+    const double meanValue = valueSum / static_cast<double>(result.equity.size());
+    result.turnoverTotalOverMean = meanValue > 0.0 ? result.tradedValue / meanValue : 0.0;
     result.buyAndHoldFinalValue = result.buyAndHold.back().value;
     if (book) {
         // After tax: what selling everything at the last close would owe.

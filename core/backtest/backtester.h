@@ -116,7 +116,15 @@ struct BacktestResult
     int bars = 0;
     int rebalances = 0; ///< the rule fired (a mode or limit may leave nothing to trade)
     double feesPaid = 0.0; ///< fees and slippage, quote currency
-    double turnover = 0.0; ///< sum over rebalances of traded value / (2 x value), one-way
+    /// One-way turnover: the sum over rebalances of (traded value, buys plus
+    /// sells, at that bar) / (2 x the portfolio value before the trade). A
+    /// rebalance that sells 10 % of the portfolio into other assets adds 0.10.
+    double turnover = 0.0;
+    /// The other common definition: all value traded over the run (buys plus
+    /// sells) over the mean portfolio value of all bars (the equity curve).
+    /// About twice `turnover` when the value does not move much.
+    double turnoverTotalOverMean = 0.0;
+    double tradedValue = 0.0; ///< buys plus sells over the run, quote currency
     double finalValue = 0.0;
     double buyAndHoldFinalValue = 0.0;
     /// With tax: what the run paid (already out of its equity), the gains it
@@ -144,8 +152,10 @@ struct BacktestResult
 /// exactly (RebalanceMath::postTradeValue, as the planner computes it). The
 /// other modes, the minimum trade and the maximum turnover aim as the live
 /// planner does, through the same RebalanceMath rules; what a trade's cash
-/// side cannot pay for is bought less. No trade on the final bar.
-/// Buy-and-hold of the same start runs alongside.
+/// side cannot pay for is bought less. No trade on the final bar. The equity
+/// curve records each bar's value after that bar's trade, i.e. after its fee
+/// and tax, as the final value does. Buy-and-hold of the same start runs
+/// alongside.
 class Backtester
 {
 public:

@@ -1,5 +1,8 @@
 // Whole price files through PriceImporter::parse: layout detection, the CSV
 // splitter, number and time parsing, interval inference, duplicates and gaps.
+// And through the backtest's CloseParser, whose one pass must read every file
+// exactly as the importer does (the same closes and times, or the same error).
+#include "backtest/closeparser.h"
 #include "fuzzcheck.h"
 #include "market/priceimporter.h"
 
@@ -31,6 +34,28 @@ void checkSeries(const PriceSeries &series)
     FUZZ_CHECK(PriceImporter::intervalMs(series.interval) > 0);
 }
 
+/// CloseParser against the importer on the same bytes and options.
+void checkCloseParser(const QByteArray &bytes, const QString &name, ImportOptions options)
+{
+    options.lastCandle = ImportOptions::LastCandle::Keep;
+    const auto closes = ballast::backtest::CloseParser::parse(
+        std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())), name, options);
+    const auto imported = PriceImporter::parse(bytes, name, options);
+    FUZZ_CHECK(closes.ok() == imported.ok());
+    if (!closes || !imported) {
+        FUZZ_CHECK(closes.ok() || imported.ok() || closes.error().message == imported.error().message);
+        return;
+    }
+    FUZZ_CHECK(closes->asset == imported->asset && closes->quote == imported->quote);
+    FUZZ_CHECK(closes->interval == imported->interval);
+    const std::vector<qint64> times = closes->times();
+    FUZZ_CHECK(times.size() == static_cast<std::size_t>(imported->candles.size()));
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        FUZZ_CHECK(times[i] == imported->candles[static_cast<qsizetype>(i)].openTimeMs);
+        FUZZ_CHECK(closes->closes[i] == imported->candles[static_cast<qsizetype>(i)].close);
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
@@ -53,5 +78,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     told.nowMs = kNowMs;
     if (auto series = PriceImporter::parse(bytes, QStringLiteral("BTCUSDT_1h.csv"), told))
         checkSeries(*series);
+
+    // As a backtest reads a file: the asset from --prices, the rest inferred.
+    ImportOptions backtest;
+    backtest.asset = QStringLiteral("BTC");
+    checkCloseParser(bytes, QStringLiteral("prices-1h.csv"), backtest);
+    checkCloseParser(bytes, QStringLiteral("BTCUSDT_1h.csv"), told);
     return 0;
 }

@@ -4,6 +4,7 @@
 #include "storage/database.h"
 #include "testsupport.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -12,6 +13,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 namespace {
 
@@ -38,6 +40,7 @@ class TestCliResearch : public QObject
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("BALLAST_NOW"), QStringLiteral("2026-11-21T12:00:00Z"));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cache")));
         process.setProcessEnvironment(env);
         process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList{QStringLiteral("--db"), m_db} + arguments);
         if (!process.waitForFinished(120000))
@@ -126,6 +129,59 @@ private slots:
         QFile equity(m_dir.filePath(QStringLiteral("equity.csv")));
         QVERIFY(equity.open(QIODevice::ReadOnly));
         QCOMPARE(equity.readLine(), QByteArray("time,strategy,buy_and_hold,drawdown,weight_BTC,weight_ETH\r\n"));
+    }
+
+    void backtestFilesTakeQuoteKeepLastAndTheCache()
+    {
+        // Hourly plain OHLCV files whose names carry no quote, the newest row
+        // opening at BALLAST_NOW (2026-11-21 12:00), so still running.
+        const QDateTime start(QDate(2026, 11, 19), QTime(13, 0), QTimeZone::utc());
+        for (const char *name : {"first.csv", "second.csv"}) {
+            QFile file(m_dir.filePath(QString::fromLatin1(name)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("timestamp,open,high,low,close,volume\n");
+            double price = name[0] == 'f' ? 100.0 : 50.0;
+            for (int hour = 0; hour < 48; ++hour) {
+                price *= name[0] == 'f' ? (hour % 3 == 0 ? 1.04 : 0.985) : (hour % 2 == 0 ? 0.97 : 1.02);
+                file.write(start.addSecs(3600LL * hour).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")).toLatin1() + ','
+                           + QByteArray::number(price, 'f', 6) + ",1,1," + QByteArray::number(price, 'f', 6) + ",5\n");
+            }
+        }
+        const QStringList base{
+            QStringLiteral("backtest"),    QStringLiteral("--json"),
+            QStringLiteral("--prices"),    QStringLiteral("A=") + m_dir.filePath(QStringLiteral("first.csv")),
+            QStringLiteral("--prices"),    QStringLiteral("B=") + m_dir.filePath(QStringLiteral("second.csv")),
+            QStringLiteral("--weights"),   QStringLiteral("A=0.5,B=0.5"),
+            QStringLiteral("--rebalance"), QStringLiteral("threshold:2pp")};
+        const Run noQuote = cli(base);
+        QCOMPARE(noQuote.exitCode, 1);
+        QVERIFY2(noQuote.err.contains(QStringLiteral("first.csv: cannot tell which currency")),
+                 qPrintable(noQuote.err));
+        QVERIFY2(noQuote.err.contains(QStringLiteral("pass --quote")), qPrintable(noQuote.err));
+
+        const Run quoted = cli(base + QStringList{QStringLiteral("--quote"), QStringLiteral("USDT")});
+        QCOMPARE(quoted.exitCode, 0);
+        const QJsonObject json = quoted.json();
+        QCOMPARE(json.value(QStringLiteral("bars")).toInt(), 47); // the running candle is left out
+        QCOMPARE(json.value(QStringLiteral("last_bar")).toString(), QStringLiteral("2026-11-21T11:00:00.000Z"));
+        QVERIFY(json.value(QStringLiteral("rebalances")).toInt() > 0);
+        for (const char *key : {"turnover", "turnover_total_over_mean", "traded_value"})
+            QVERIFY2(json.value(QLatin1String(key)).toDouble() > 0.0, key);
+
+        const Run kept =
+            cli(base + QStringList{QStringLiteral("--quote"), QStringLiteral("USDT"), QStringLiteral("--keep-last")});
+        QCOMPARE(kept.exitCode, 0);
+        QCOMPARE(kept.json().value(QStringLiteral("bars")).toInt(), 48);
+
+        // A repeated run reads the cache (a file per price file) and prints the same.
+        QVERIFY(!QDir(m_dir.filePath(QStringLiteral("cache/Ballast/ballast/backtest-closes")))
+                     .entryList(QDir::Files)
+                     .isEmpty());
+        const Run again = cli(base + QStringList{QStringLiteral("--quote"), QStringLiteral("USDT")});
+        QCOMPARE(again.out, quoted.out);
+        const Run uncached =
+            cli(base + QStringList{QStringLiteral("--quote"), QStringLiteral("USDT"), QStringLiteral("--no-cache")});
+        QCOMPARE(uncached.out, quoted.out);
     }
 
     void badBacktestInputIsAClearError_data()

@@ -3,6 +3,7 @@
 // Running the real ballast-cli from a test: the one runner the CLI
 // integration tests share.
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -39,6 +40,10 @@ inline CliRun runCli(const QString &db, const QStringList &arguments, const QStr
     if (!now.isEmpty())
         env.insert(QStringLiteral("BALLAST_NOW"), now);
     env.remove(QStringLiteral("BALLAST_DB"));
+    // backtest and sweep keep parsed price files in the cache directory:
+    // beside the test's database, never in the user's own.
+    if (!db.isEmpty())
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), QFileInfo(db).absolutePath() + QStringLiteral("/cache"));
     for (const QString &name : extra.keys())
         env.insert(name, extra.value(name));
     process.setProcessEnvironment(env);

@@ -207,6 +207,53 @@ private slots:
         QVERIFY(near(ballast::rebalance::RebalanceMath::postTradeValue(values, targets, {&rate, 1}), post));
     }
 
+    void rebalanceBarRecordsTheValueAfterItsFee()
+    {
+        // The trade is at bar 1 (1,250 before, 1,247.5 after its fee); the
+        // curve holds the value after it, as the final value does, so the
+        // returns (and volatility, Sharpe, Sortino) count the fee on its bar.
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("BTC"), QStringLiteral("ETH")},
+                          {{100.0, 150.0, 150.0}, {100.0, 100.0, 100.0}});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.01;
+        config.capital = 1000.0;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        QCOMPARE(result->rebalances, 1);
+        const double post = 1250.0 - 0.01 * 250.0;
+        QVERIFY(near(result->equity[1].value, post));
+        QVERIFY(near(result->buyAndHold[1].value, 1250.0));
+        QVERIFY(near(result->finalValue, post));
+        QVERIFY(near(result->metrics.totalReturn, post / 1000.0 - 1.0));
+        // No move after the trade: the last bar's return is zero, not the fee.
+        QCOMPARE(result->equity[2].value, result->equity[1].value);
+    }
+
+    void turnoverHasBothDefinitions()
+    {
+        auto data = daily(dayMs(2024, 1, 1), {QStringLiteral("BTC"), QStringLiteral("ETH")},
+                          {{100.0, 150.0, 150.0}, {100.0, 100.0, 100.0}});
+        BacktestConfig config;
+        config.targets = {0.5, 0.5};
+        config.trigger = Trigger::calendar(CalendarPeriod::Day);
+        config.feeRate = 0.01;
+        config.capital = 1000.0;
+        auto result = Backtester::run(data, config);
+        QVERIFY(result.ok());
+        // Traded: |623.75 - 750| + |623.75 - 500| = 250, at a value of 1,250.
+        QVERIFY(near(result->tradedValue, 250.0));
+        QVERIFY(near(result->turnover, 250.0 / (2.0 * 1250.0))); // one-way, per rebalance, summed
+        const double meanValue = (1000.0 + 1247.5 + 1247.5) / 3.0;
+        QVERIFY(near(result->turnoverTotalOverMean, 250.0 / meanValue)); // all traded over the mean value
+        BacktestConfig none = config;
+        none.trigger = Trigger::none();
+        auto hold = Backtester::run(data, none);
+        QCOMPARE(hold->turnoverTotalOverMean, 0.0);
+        QCOMPARE(hold->tradedValue, 0.0);
+    }
+
     void calendarFiresOnTheLastBarOfEachPeriod_data()
     {
         QTest::addColumn<int>("period");
@@ -289,6 +336,10 @@ private slots:
         config.overlay.kind = OverlayConfig::Kind::VolatilityTarget;
         config.overlay.targetVolatility = 0.4;
         config.overlay.lookback = 20;
+        // Without fees: the equity curve holds values after each day's fee,
+        // and the daily trades of the calm days would add their fees to the
+        // first storm day's fall; this test is about the exposure.
+        config.feeRate = 0.0;
         auto result = Backtester::run(data, config);
         QVERIFY(result.ok());
         const double calmWeight = result->weights[std::size_t{50} * 2];

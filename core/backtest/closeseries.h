@@ -1,0 +1,90 @@
+#pragma once
+
+#include <QString>
+#include <QtGlobal>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
+
+namespace ballast::backtest {
+
+/// Asks the kernel to back the whole 2 MiB pages inside a large vector's
+/// storage with huge pages: tens of megabytes of closes are otherwise filled
+/// by one page fault per 4 KiB, which cost more than the copying itself.
+/// Only a hint; nothing changes where the kernel or platform says no.
+template<typename T>
+void adviseHugePages(std::vector<T> &vector)
+{
+#ifdef Q_OS_LINUX
+    constexpr std::size_t kHuge = std::size_t{2} * 1024 * 1024;
+    const auto begin = reinterpret_cast<std::uintptr_t>(vector.data());
+    const std::uintptr_t end = begin + vector.capacity() * sizeof(T);
+    const std::uintptr_t first = (begin + kHuge - 1) / kHuge * kHuge;
+    const std::uintptr_t last = end / kHuge * kHuge;
+    if (last > first)
+        ::madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);
+#else
+    Q_UNUSED(vector);
+#endif
+}
+
+/// Open times that step evenly: start, start + step, ... (count of them).
+struct TimeRun
+{
+    qint64 start = 0;
+    qint64 step = 0;
+    std::size_t count = 0;
+
+    [[nodiscard]] qint64 last() const { return start + step * static_cast<qint64>(count - 1); }
+    friend bool operator==(const TimeRun &, const TimeRun &) = default;
+};
+
+/// The closes of one price file as a backtest needs them: ascending unique
+/// open times, kept as runs of even steps (an hourly file without gaps is one
+/// run, so ten years of times cost 24 bytes), and one close per time.
+struct CloseSeries
+{
+    QString asset; ///< "BTC"
+    QString quote; ///< "USDT"
+    QString interval; ///< "1h"
+    qint64 intervalMs = 0;
+    std::vector<TimeRun> runs;
+    std::vector<double> closes; ///< one per time, all above zero
+
+    [[nodiscard]] std::size_t size() const { return closes.size(); }
+    /// Appends a time; it must be after the last one.
+    void appendTime(qint64 ms)
+    {
+        if (!runs.empty()) {
+            TimeRun &run = runs.back();
+            if (run.count == 1 && ms > run.start) {
+                run.step = ms - run.start;
+                run.count = 2;
+                return;
+            }
+            if (run.count >= 2 && ms - run.last() == run.step) {
+                ++run.count;
+                return;
+            }
+        }
+        runs.push_back({ms, 0, 1});
+    }
+    /// Every time, expanded (for tests and the rare caller that needs them).
+    [[nodiscard]] std::vector<qint64> times() const
+    {
+        std::vector<qint64> out;
+        out.reserve(closes.size());
+        for (const TimeRun &run : runs) {
+            for (std::size_t i = 0; i < run.count; ++i)
+                out.push_back(run.start + run.step * static_cast<qint64>(i));
+        }
+        return out;
+    }
+};
+
+} // namespace ballast::backtest

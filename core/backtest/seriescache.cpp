@@ -1,0 +1,295 @@
+#include "backtest/seriescache.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMutexLocker>
+#include <QSaveFile>
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
+namespace ballast::backtest {
+
+namespace {
+
+constexpr char kMagic[8] = {'B', 'L', 'S', 'T', 'C', 'S', '0', '1'};
+constexpr qint64 kWholeUpTo = qint64{256} * 1024;
+constexpr qint64 kEdge = qint64{64} * 1024;
+constexpr qint64 kBlock = 1024;
+constexpr qint64 kBlocks = 64;
+
+/// A fast 64-bit mix of bytes; not cryptographic, only to notice a change.
+quint64 mixBytes(quint64 hash, const uchar *data, qint64 size)
+{
+    constexpr quint64 kMultiplier = 0x9E3779B97F4A7C15ULL;
+    qint64 i = 0;
+    for (; i + 8 <= size; i += 8) {
+        quint64 word = 0;
+        std::memcpy(&word, data + i, 8);
+        hash = (hash ^ word) * kMultiplier;
+        hash ^= hash >> 29;
+    }
+    for (; i < size; ++i) {
+        hash = (hash ^ data[i]) * kMultiplier;
+        hash ^= hash >> 29;
+    }
+    return hash;
+}
+
+/// Reads @p size bytes at @p offset; false on a short read.
+bool readAt(QFile &file, qint64 offset, qint64 size, QByteArray &buffer)
+{
+    buffer.resize(size);
+    return file.seek(offset) && file.read(buffer.data(), size) == size;
+}
+
+/// The hash of the sampled bytes (see FileStamp). Read with a few small
+/// reads rather than mapped: mapping would fault in far more pages than the
+/// samples need.
+std::optional<quint64> sampleHash(QFile &file, qint64 size)
+{
+    quint64 hash = static_cast<quint64>(size);
+    QByteArray buffer;
+    auto mix = [&](qint64 offset, qint64 length) {
+        if (!readAt(file, offset, length, buffer))
+            return false;
+        hash = mixBytes(hash, reinterpret_cast<const uchar *>(buffer.constData()), length);
+        return true;
+    };
+    if (size <= kWholeUpTo)
+        return mix(0, size) ? std::optional(hash) : std::nullopt;
+    if (!mix(0, kEdge))
+        return std::nullopt;
+    const qint64 middle = size - 2 * kEdge - kBlock;
+    for (qint64 b = 0; b < kBlocks; ++b) {
+        if (!mix(kEdge + middle * b / (kBlocks - 1), kBlock))
+            return std::nullopt;
+    }
+    return mix(size - kEdge, kEdge) ? std::optional(hash) : std::nullopt;
+}
+
+/// Appends the bytes of a trivially copyable value or a block.
+void put(QByteArray &out, const void *data, std::size_t size)
+{
+    out.append(static_cast<const char *>(data), static_cast<qsizetype>(size));
+}
+
+void putString(QByteArray &out, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    const quint32 size = static_cast<quint32>(utf8.size());
+    put(out, &size, sizeof size);
+    out.append(utf8);
+}
+
+/// Reads back what put() wrote, refusing to run past the end.
+class Reader
+{
+public:
+    explicit Reader(std::string_view data)
+        : m_data(data)
+    {
+    }
+    bool get(void *out, std::size_t size)
+    {
+        if (size > m_data.size() - m_pos)
+            return false;
+        std::memcpy(out, m_data.data() + m_pos, size);
+        m_pos += size;
+        return true;
+    }
+    bool getString(QString &out)
+    {
+        quint32 size = 0;
+        if (!get(&size, sizeof size) || size > m_data.size() - m_pos)
+            return false;
+        out = QString::fromUtf8(m_data.data() + m_pos, static_cast<qsizetype>(size));
+        m_pos += size;
+        return true;
+    }
+    [[nodiscard]] bool atEnd() const { return m_pos == m_data.size(); }
+
+private:
+    std::string_view m_data;
+    std::size_t m_pos = 0;
+};
+
+} // namespace
+
+SeriesCache::SeriesCache(QString directory, bool keepInMemory)
+    : m_directory(std::move(directory))
+    , m_keepInMemory(keepInMemory)
+{
+}
+
+Result<FileStamp> SeriesCache::stamp(const QString &path)
+{
+    FileStamp stamp;
+#ifdef Q_OS_UNIX
+    struct stat status
+    {};
+    if (::stat(QFile::encodeName(path).constData(), &status) != 0) {
+        return makeError(QStringLiteral("import.io"),
+                         QStringLiteral("%1: cannot open: no such file").arg(QDir::toNativeSeparators(path)));
+    }
+    stamp.modifiedNs = static_cast<qint64>(status.st_mtim.tv_sec) * 1'000'000'000 + status.st_mtim.tv_nsec;
+    stamp.changedNs = static_cast<qint64>(status.st_ctim.tv_sec) * 1'000'000'000 + status.st_ctim.tv_nsec;
+    stamp.device = static_cast<quint64>(status.st_dev);
+    stamp.inode = static_cast<quint64>(status.st_ino);
+#else
+    const QFileInfo info(path);
+    stamp.modifiedNs = info.lastModified().toMSecsSinceEpoch() * 1'000'000;
+    stamp.changedNs = info.metadataChangeTime().toMSecsSinceEpoch() * 1'000'000;
+#endif
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return makeError(QStringLiteral("import.io"),
+                         QStringLiteral("%1: cannot open: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    }
+    stamp.size = file.size();
+    const auto sample = sampleHash(file, stamp.size);
+    if (!sample) {
+        return makeError(QStringLiteral("import.io"),
+                         QStringLiteral("%1: cannot read: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    }
+    stamp.sample = *sample;
+    return stamp;
+}
+
+QString SeriesCache::fileFor(const QString &key) const
+{
+    if (m_directory.isEmpty())
+        return {};
+    const QByteArray digest = QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha1).toHex();
+    return m_directory + QLatin1Char('/') + QString::fromLatin1(digest) + QStringLiteral(".closes");
+}
+
+std::shared_ptr<const CloseSeries> SeriesCache::find(const QString &key, const FileStamp &stamp)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto it = m_entries.constFind(key);
+        if (it != m_entries.constEnd() && it->stamp == stamp) {
+            ++m_counts.memoryHits;
+            return it->series;
+        }
+    }
+    auto series = readFile(key, stamp);
+    QMutexLocker lock(&m_mutex);
+    if (!series) {
+        ++m_counts.misses;
+        return nullptr;
+    }
+    ++m_counts.fileHits;
+    if (m_keepInMemory)
+        m_entries.insert(key, Entry{stamp, series});
+    return series;
+}
+
+void SeriesCache::store(const QString &key, const FileStamp &stamp, const std::shared_ptr<const CloseSeries> &series)
+{
+    if (!series)
+        return;
+    writeFile(key, stamp, *series);
+    if (!m_keepInMemory)
+        return;
+    QMutexLocker lock(&m_mutex);
+    m_entries.insert(key, Entry{stamp, series});
+}
+
+SeriesCache::Counts SeriesCache::counts() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_counts;
+}
+
+std::shared_ptr<const CloseSeries> SeriesCache::readFile(const QString &key, const FileStamp &stamp) const
+{
+    const QString path = fileFor(key);
+    if (path.isEmpty())
+        return nullptr;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() < static_cast<qint64>(sizeof kMagic))
+        return nullptr;
+    const qint64 size = file.size();
+    uchar *mapped = file.map(0, size);
+    if (!mapped)
+        return nullptr;
+    Reader reader(std::string_view(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(size)));
+    auto series = std::make_shared<CloseSeries>();
+    const bool ok = [&] {
+        char magic[sizeof kMagic] = {};
+        FileStamp stored;
+        QString storedKey;
+        quint64 runs = 0;
+        quint64 closes = 0;
+        if (!reader.get(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof kMagic) != 0
+            || !reader.get(&stored, sizeof stored) || !(stored == stamp) || !reader.getString(storedKey)
+            || storedKey != key || !reader.getString(series->asset) || !reader.getString(series->quote)
+            || !reader.getString(series->interval) || !reader.get(&series->intervalMs, sizeof series->intervalMs)
+            || !reader.get(&runs, sizeof runs) || !reader.get(&closes, sizeof closes))
+            return false;
+        if (runs > static_cast<quint64>(size) / sizeof(TimeRun) || closes > static_cast<quint64>(size) / sizeof(double))
+            return false;
+        series->runs.resize(runs);
+        series->closes.reserve(closes);
+        adviseHugePages(series->closes);
+        series->closes.resize(closes);
+        if (!reader.get(series->runs.data(), runs * sizeof(TimeRun))
+            || !reader.get(series->closes.data(), closes * sizeof(double)) || !reader.atEnd())
+            return false;
+        // What the parser guarantees, checked again: a damaged file is a miss.
+        std::size_t counted = 0;
+        qint64 previous = 0;
+        for (const TimeRun &run : series->runs) {
+            if (run.count == 0 || (run.count >= 2 && run.step <= 0) || (counted > 0 && run.start <= previous))
+                return false;
+            counted += run.count;
+            previous = run.last();
+        }
+        for (const double close : series->closes) {
+            if (!(close > 0.0) || !std::isfinite(close))
+                return false;
+        }
+        return counted == series->closes.size() && series->intervalMs > 0;
+    }();
+    file.unmap(mapped);
+    return ok ? series : nullptr;
+}
+
+void SeriesCache::writeFile(const QString &key, const FileStamp &stamp, const CloseSeries &series) const
+{
+    const QString path = fileFor(key);
+    if (path.isEmpty() || !QDir().mkpath(m_directory))
+        return;
+    QByteArray out;
+    const std::size_t bytes = 256 + series.runs.size() * sizeof(TimeRun) + series.closes.size() * sizeof(double);
+    out.reserve(static_cast<qsizetype>(bytes));
+    put(out, kMagic, sizeof kMagic);
+    put(out, &stamp, sizeof stamp);
+    putString(out, key);
+    putString(out, series.asset);
+    putString(out, series.quote);
+    putString(out, series.interval);
+    put(out, &series.intervalMs, sizeof series.intervalMs);
+    const quint64 runs = series.runs.size();
+    const quint64 closes = series.closes.size();
+    put(out, &runs, sizeof runs);
+    put(out, &closes, sizeof closes);
+    put(out, series.runs.data(), runs * sizeof(TimeRun));
+    put(out, series.closes.data(), closes * sizeof(double));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(out) != out.size())
+        return;
+    file.commit();
+}
+
+} // namespace ballast::backtest

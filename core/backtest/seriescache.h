@@ -1,0 +1,89 @@
+#pragma once
+
+#include "backtest/closeseries.h"
+#include "common/result.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QString>
+
+#include <memory>
+
+namespace ballast::backtest {
+
+/// What identifies a file's content to the cache without reading it all: the
+/// file (device, inode), its size, its modification and status-change times
+/// to the nanosecond, and a hash of sampled bytes (the first and last 64 KiB
+/// and 64 blocks of 1 KiB spread between them; all of a file up to 256 KiB).
+///
+/// A change that keeps the size and puts the modification time back is still
+/// seen: writing or setting the times moves the status-change time, which no
+/// user call can set back. What is not seen: a change that keeps the size,
+/// both times and the sampled bytes, i.e. one made with the system clock set
+/// back, or on a file system without status-change times, in bytes between
+/// the samples.
+struct FileStamp
+{
+    qint64 size = 0;
+    qint64 modifiedNs = 0;
+    qint64 changedNs = 0;
+    quint64 device = 0;
+    quint64 inode = 0;
+    quint64 sample = 0;
+
+    friend bool operator==(const FileStamp &, const FileStamp &) = default;
+};
+
+/// Parsed closes of price files, kept in memory for the process (a sweep, the
+/// desktop app) and, when given a directory, in files there, so that a
+/// repeated `backtest` reads each price file once. An entry is used only when
+/// the file's stamp is unchanged and the reading options (the key) are equal.
+/// Thread-safe: the files of a backtest are read in parallel.
+///
+/// A cache file holds: magic "BLSTCS01", the stamp, the key, asset, quote and
+/// interval, the time runs and the closes, native byte order; anything that
+/// does not check out is ignored and rewritten.
+class SeriesCache
+{
+public:
+    /// @p directory empty: memory only. @p keepInMemory false: files only
+    /// (a one-shot process has no use for a second copy).
+    explicit SeriesCache(QString directory = {}, bool keepInMemory = true);
+
+    static Result<FileStamp> stamp(const QString &path);
+
+    /// The cached series for @p key when its stamp equals @p stamp.
+    std::shared_ptr<const CloseSeries> find(const QString &key, const FileStamp &stamp);
+    /// Keeps @p series; a file the cache cannot write is left out silently
+    /// (the cache only saves time).
+    void store(const QString &key, const FileStamp &stamp, const std::shared_ptr<const CloseSeries> &series);
+
+    struct Counts
+    {
+        int memoryHits = 0;
+        int fileHits = 0;
+        int misses = 0;
+    };
+    [[nodiscard]] Counts counts() const;
+    [[nodiscard]] QString directory() const { return m_directory; }
+    /// Where the entry of @p key is stored (empty without a directory).
+    [[nodiscard]] QString fileFor(const QString &key) const;
+
+private:
+    struct Entry
+    {
+        FileStamp stamp;
+        std::shared_ptr<const CloseSeries> series;
+    };
+
+    std::shared_ptr<const CloseSeries> readFile(const QString &key, const FileStamp &stamp) const;
+    void writeFile(const QString &key, const FileStamp &stamp, const CloseSeries &series) const;
+
+    QString m_directory;
+    bool m_keepInMemory = true;
+    mutable QMutex m_mutex;
+    QHash<QString, Entry> m_entries;
+    Counts m_counts;
+};
+
+} // namespace ballast::backtest

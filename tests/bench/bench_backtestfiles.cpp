@@ -1,0 +1,212 @@
+// A backtest from CSV files on disk: 20 hourly plain OHLCV files of 87,600
+// bars (backtestfiles.h writes them), read, aligned and replayed with a 5 pp
+// threshold and a 10 bps fee. Measures each part on its own:
+//   BM_LoadFiles/0      parse every file (in parallel on the global pool)
+//   BM_LoadFiles/1      the same through SeriesCache's files (a repeated CLI run)
+//   BM_LoadFiles/2      the same through SeriesCache's memory (a sweep, the app)
+//   BM_Engine           Backtester::run on the loaded data
+//   BM_BareLoop         the same rule as a bare loop: the floor for the engine
+//   BM_Sweep/T          100 rules on a pool of T threads, data shared
+// The files go to $BALLAST_BENCH_FILES or a temporary directory; the size is
+// set by BALLAST_BENCH_BARS (ctest's smoke run uses 2,000 bars). To write the
+// files for ballast-cli and the numpy/pandas reference:
+//   build/tests/bench/bench_backtestfiles --write-files DIR [BARS]
+// No timing assertions: the figures are read by hand (docs/benchmarks.md).
+#include "backtest/backtestdata.h"
+#include "backtest/backtester.h"
+#include "backtest/seriescache.h"
+#include "backtest/sweep.h"
+#include "backtestfiles.h"
+#include "rebalance/rebalancemath.h"
+
+#include <QCoreApplication>
+#include <QTemporaryDir>
+#include <QThreadPool>
+
+#include <benchmark/benchmark.h>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+using namespace ballast;
+
+namespace {
+
+constexpr int kAssets = 20;
+int g_bars = 87600;
+QString g_dir;
+QList<std::pair<QString, QString>> g_files;
+
+backtest::LoadOptions loadOptions()
+{
+    backtest::LoadOptions options;
+    options.quote = QStringLiteral("USDT");
+    return options;
+}
+
+const backtest::BacktestData &loadedData()
+{
+    static const backtest::BacktestData data = *backtest::BacktestData::load(g_files, {}, {}, loadOptions());
+    return data;
+}
+
+backtest::BacktestConfig thresholdConfig(const QString &rule = QStringLiteral("threshold:5pp"))
+{
+    backtest::BacktestConfig config;
+    config.targets.assign(kAssets, 1.0 / kAssets);
+    config.trigger = *rebalance::Trigger::parse(rule);
+    config.feeRate = 0.001;
+    config.recordCurves = false;
+    config.recordTrades = false;
+    return config;
+}
+
+void BM_LoadFiles(benchmark::State &state)
+{
+    const int mode = static_cast<int>(state.range(0));
+    QTemporaryDir cacheDir;
+    backtest::SeriesCache files(cacheDir.path(), false);
+    backtest::SeriesCache memory;
+    backtest::LoadOptions options = loadOptions();
+    if (mode == 1)
+        options.cache = &files;
+    if (mode == 2)
+        options.cache = &memory;
+    if (options.cache)
+        benchmark::DoNotOptimize(backtest::BacktestData::load(g_files, {}, {}, options)); // fill it
+    backtest::LoadReport report;
+    for (auto _ : state) {
+        report = {};
+        auto data = backtest::BacktestData::load(g_files, {}, {}, options, &report);
+        if (!data) {
+            state.SkipWithError(data.error().message.toStdString().c_str());
+            return;
+        }
+        benchmark::DoNotOptimize(data->closes.data());
+    }
+    state.counters["fast"] = report.parsedFast;
+    state.counters["importer"] = report.parsedByImporter;
+    state.counters["cached"] = report.cached;
+}
+BENCHMARK(BM_LoadFiles)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Engine(benchmark::State &state)
+{
+    const auto &data = loadedData();
+    const auto config = thresholdConfig();
+    double finalValue = 0.0;
+    for (auto _ : state) {
+        auto result = backtest::Backtester::run(data, config);
+        finalValue = result->finalValue;
+        benchmark::DoNotOptimize(result);
+    }
+    state.counters["final"] = finalValue;
+}
+BENCHMARK(BM_Engine)->Unit(benchmark::kMillisecond);
+
+/// The same rule with nothing else: equal targets, a 5 pp band, the cost
+/// paid so the weights land on the targets (the fixed point of
+/// RebalanceMath::postTradeValue, inlined), the value of every bar kept (the
+/// metrics need it) and nothing more: no buy-and-hold, no metrics.
+void BM_BareLoop(benchmark::State &state)
+{
+    const auto &data = loadedData();
+    const std::size_t n = data.width();
+    const std::size_t bars = data.bars();
+    const double target = 1.0 / static_cast<double>(n);
+    std::vector<double> quantities(n);
+    std::vector<double> values(n);
+    std::vector<double> curve(bars);
+    double finalValue = 0.0;
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < n; ++i)
+            quantities[i] = 10000.0 * target / data.closes[i];
+        for (std::size_t t = 0; t < bars; ++t) {
+            const double *prices = &data.closes[t * n];
+            double value = 0.0;
+            for (std::size_t i = 0; i < n; ++i) {
+                values[i] = quantities[i] * prices[i];
+                value += values[i];
+            }
+            curve[t] = value;
+            if (t == 0 || t + 1 == bars)
+                continue;
+            bool broken = false;
+            for (std::size_t i = 0; i < n; ++i)
+                broken = broken || std::abs(values[i] / value - target) > 0.05 + 1e-12;
+            if (!broken)
+                continue;
+            double post = value;
+            for (int step = 0; step < 12; ++step) {
+                double cost = 0.0;
+                for (std::size_t i = 0; i < n; ++i)
+                    cost += 0.001 * std::abs(target * post - values[i]);
+                const double next = value - cost;
+                const bool settled = std::abs(next - post) <= 1e-15 * value;
+                post = next;
+                if (settled)
+                    break;
+            }
+            for (std::size_t i = 0; i < n; ++i)
+                quantities[i] = target * post / prices[i];
+            curve[t] = post;
+        }
+        finalValue = curve.back();
+        benchmark::DoNotOptimize(curve.data());
+    }
+    state.counters["final"] = finalValue;
+}
+BENCHMARK(BM_BareLoop)->Unit(benchmark::kMillisecond);
+
+void BM_Sweep(benchmark::State &state)
+{
+    const auto data = std::make_shared<const backtest::BacktestData>(loadedData());
+    QList<backtest::BacktestConfig> configs;
+    for (int i = 0; i < 100; ++i) {
+        auto config = thresholdConfig(QStringLiteral("threshold:%1pp").arg(1 + i % 10));
+        config.feeRate = 0.0005 * (1 + i / 10 % 4);
+        configs.append(config);
+    }
+    QThreadPool pool;
+    pool.setMaxThreadCount(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+        auto future = backtest::Sweep::start(data, configs, &pool);
+        future.waitForFinished();
+        benchmark::DoNotOptimize(future.resultCount());
+    }
+}
+BENCHMARK(BM_Sweep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv); // the global thread pool
+    if (argc >= 3 && std::strcmp(argv[1], "--write-files") == 0) {
+        const int bars = argc >= 4 ? std::atoi(argv[3]) : g_bars;
+        const QStringList paths = benchfiles::writeFiles(QString::fromLocal8Bit(argv[2]), kAssets, bars);
+        std::printf("%lld files of %d bars in %s\n", static_cast<long long>(paths.size()), bars, argv[2]);
+        return paths.isEmpty() ? 1 : 0;
+    }
+    if (const QByteArray bars = qgetenv("BALLAST_BENCH_BARS"); !bars.isEmpty())
+        g_bars = bars.toInt();
+    QTemporaryDir temporary;
+    g_dir = qEnvironmentVariableIsSet("BALLAST_BENCH_FILES") ? qEnvironmentVariable("BALLAST_BENCH_FILES")
+                                                             : temporary.path();
+    QStringList paths;
+    for (int i = 0; i < kAssets; ++i)
+        paths << g_dir + QLatin1Char('/') + benchfiles::fileName(i);
+    if (!QFile::exists(paths.last()))
+        paths = benchfiles::writeFiles(g_dir, kAssets, g_bars);
+    if (paths.isEmpty()) {
+        std::fprintf(stderr, "cannot write the price files into %s\n", qPrintable(g_dir));
+        return 1;
+    }
+    for (int i = 0; i < kAssets; ++i)
+        g_files.append({QStringLiteral("C%1").arg(i, 2, 10, QLatin1Char('0')), paths[i]});
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

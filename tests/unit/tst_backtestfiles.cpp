@@ -1,0 +1,428 @@
+// Price files for backtests: CloseParser reads every file as PriceImporter
+// does (the real files in ../shared/data and written variants), the cache of
+// parsed closes (re-reads a changed file, survives a new SeriesCache, ignores
+// a damaged entry), and the newest-candle rule of BacktestData::load.
+#include "backtest/backtestdata.h"
+#include "backtest/closeparser.h"
+#include "backtest/seriescache.h"
+#include "market/priceimporter.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace ballast;
+using backtest::BacktestData;
+using backtest::CloseParser;
+using backtest::LoadOptions;
+using backtest::LoadReport;
+using backtest::SeriesCache;
+using market::ImportOptions;
+
+namespace {
+
+constexpr qint64 kHour = 3'600'000;
+const qint64 kStart = QDateTime(QDate(2024, 1, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
+
+/// A plain OHLCV file of hourly rows from kStart with these closes.
+QByteArray plainFile(const std::vector<double> &closes)
+{
+    QByteArray text = "timestamp,open,high,low,close,volume\n";
+    for (std::size_t t = 0; t < closes.size(); ++t) {
+        const QDateTime time =
+            QDateTime::fromMSecsSinceEpoch(kStart + static_cast<qint64>(t) * kHour, QTimeZone::utc());
+        const QByteArray close = QByteArray::number(closes[t], 'f', 4);
+        text += time.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")).toLatin1() + ',' + close + ',' + close + ','
+            + close + ',' + close + ",12.5\n";
+    }
+    return text;
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+
+/// Both readers on the same bytes; empty when they agree, else what differs.
+QString compareWithImporter(const QByteArray &data, const QString &name, const ImportOptions &options, bool &fast)
+{
+    const auto ours = CloseParser::parse(std::string_view(data.constData(), static_cast<std::size_t>(data.size())),
+                                         name, options, &fast);
+    ImportOptions keep = options;
+    keep.lastCandle = ImportOptions::LastCandle::Keep;
+    const auto theirs = market::PriceImporter::parse(data, name, keep);
+    if (ours.ok() != theirs.ok()) {
+        return QStringLiteral("ok %1 vs importer %2: %3")
+            .arg(ours.ok())
+            .arg(theirs.ok())
+            .arg(ours ? theirs.error().message : ours.error().message);
+    }
+    if (!ours)
+        return ours.error().message == theirs.error().message
+            ? QString()
+            : QStringLiteral("message \"%1\" vs \"%2\"").arg(ours.error().message, theirs.error().message);
+    if (ours->asset != theirs->asset || ours->quote != theirs->quote || ours->interval != theirs->interval)
+        return QStringLiteral("pair or interval differ: %1/%2 %3 vs %4/%5 %6")
+            .arg(ours->asset, ours->quote, ours->interval, theirs->asset, theirs->quote, theirs->interval);
+    const std::vector<qint64> times = ours->times();
+    if (times.size() != static_cast<std::size_t>(theirs->candles.size()))
+        return QStringLiteral("%1 rows vs %2").arg(times.size()).arg(theirs->candles.size());
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        const auto &candle = theirs->candles[static_cast<qsizetype>(i)];
+        if (times[i] != candle.openTimeMs || ours->closes[i] != candle.close)
+            return QStringLiteral("row %1 differs: %2 %3 vs %4 %5")
+                .arg(i)
+                .arg(times[i])
+                .arg(ours->closes[i], 0, 'g', 17)
+                .arg(candle.openTimeMs)
+                .arg(candle.close, 0, 'g', 17);
+    }
+    return {};
+}
+
+} // namespace
+
+class TestBacktestFiles : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+private slots:
+    void everySharedFileReadsAsTheImporterReadsIt()
+    {
+        const QString data = qEnvironmentVariable("BALLAST_SHARED_DATA");
+        if (data.isEmpty() || !QDir(data).exists(QStringLiteral("prices")))
+            QSKIP("the shared price data (../shared/data) is not beside this checkout");
+        QDirIterator it(QDir(data).filePath(QStringLiteral("prices")), {QStringLiteral("*.csv")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        int files = 0;
+        int fastFiles = 0;
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray bytes = file.readAll();
+            // As a backtest asks: the asset from --prices, the quote from the file.
+            for (const QString &quote : {QString(), QStringLiteral("USDT")}) {
+                ImportOptions options;
+                options.asset = QStringLiteral("TST");
+                options.quote = quote;
+                bool fast = false;
+                const QString difference = compareWithImporter(bytes, path, options, fast);
+                QVERIFY2(difference.isEmpty(), qPrintable(path + QStringLiteral(": ") + difference));
+                fastFiles += fast && quote.isEmpty() ? 1 : 0;
+            }
+            ++files;
+        }
+        QVERIFY(files >= 20);
+        QVERIFY(fastFiles >= 4); // binance-simple: the plain OHLCV files
+    }
+
+    void writtenVariants_data()
+    {
+        QTest::addColumn<QByteArray>("data");
+        QTest::addColumn<bool>("fast");
+        const QByteArray header = "timestamp,open,high,low,close,volume\n";
+        const QByteArray rows = "2024-01-01 00:00:00,1,2,0.5,1.5,10\n"
+                                "2024-01-01 01:00:00,1.5,2,1,1.25,11\n"
+                                "2024-01-01 02:00:00,1.25,1.5,1,1.375,12\n"
+                                "2024-01-01 03:00:00,1.375,1.5,1.25,1.5,13\n";
+        QTest::newRow("plain") << header + rows << true;
+        QTest::newRow("CRLF") << QByteArray(header + rows).replace("\n", "\r\n") << true;
+        QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBF") + header + rows << true;
+        QTest::newRow("blank lines and no final newline")
+            << header + rows + "   \n\n2024-01-01 04:00:00,1.5,1.5,1.5,1.75,1" << true;
+        QTest::newRow("upper-case header, spaces around values")
+            << "Timestamp,Open,High,Low,Close,Volume\n" + QByteArray(rows).replace(",1.5,", ", 1.5 ,") << true;
+        QTest::newRow("T and Z") << header + QByteArray(rows).replace(" 0", "T0").replace(":00,", ":00Z,") << true;
+        QTest::newRow("unix milliseconds") << header
+                + "1704067200000,1,1,1,1,1\n1704070800000,1,1,1,2,1\n1704074400000,1,1,1,3,1\n1704078000000,1,1,1,4,1\n"
+                                           << true;
+        QTest::newRow("unix seconds with a fraction")
+            << header + "1704067200.0,1,1,1,1,1\n1704070800.0,1,1,1,2,1\n1704074400.0,1,1,1,3,1\n1704078000,1,1,1,4,1\n"
+            << true;
+        QTest::newRow("empty and null volume")
+            << header + QByteArray(rows).replace(",10\n", ",\n").replace(",11\n", ",null\n") << true;
+        QTest::newRow("a gap") << header + rows + "2024-01-01 07:00:00,1,1,1,1.5,1\n" << true;
+        QTest::newRow("negative zero volume") << header + QByteArray(rows).replace(",13\n", ",-0\n") << true;
+        QTest::newRow("many decimals") << header
+                + QByteArray(rows).replace(",1.375,", ",1.37500000000000000000000000001,")
+                                       << true;
+        // The importer reads these itself (its rules for them are its own).
+        QTest::newRow("exponent") << header + QByteArray(rows).replace(",1.25,1", ",1.25e0,1") << false;
+        QTest::newRow("quoted") << header + QByteArray(rows).replace("1.375,12", "\"1.375\",12") << false;
+        QTest::newRow("duplicate row") << header + rows + "2024-01-01 03:00:00,1.375,1.5,1.25,1.5,13\n" << false;
+        QTest::newRow("newest first") << header
+                + "2024-01-01 03:00:00,1,1,1,4,1\n2024-01-01 02:00:00,1,1,1,3,1\n"
+                  "2024-01-01 01:00:00,1,1,1,2,1\n2024-01-01 00:00:00,1,1,1,1,1\n"
+                                      << false;
+        QTest::newRow("semicolons") << QByteArray(header + rows).replace(',', ';') << false;
+        QTest::newRow("null row") << header + rows + "2024-01-01 04:00:00,null,null,null,null,null\n" << false;
+        QTest::newRow("trailing empty column") << QByteArray(header + rows).replace("13\n", "13,\n") << false;
+        QTest::newRow("a URL line") << "https://www.example.com\n" + header + rows << false;
+        // Errors: the importer's message, naming the file, line and column.
+        QTest::newRow("bad close") << header + QByteArray(rows).replace(",1.375,12", ",1.3.75,12") << false;
+        QTest::newRow("zero open") << header + QByteArray(rows).replace("01:00:00,1.5", "01:00:00,0") << false;
+        QTest::newRow("negative volume") << header + QByteArray(rows).replace(",12\n", ",-12\n") << false;
+        QTest::newRow("short row") << header + rows + "2024-01-01 04:00:00,1,1,1\n" << false;
+        QTest::newRow("seventh column") << header + rows + "2024-01-01 04:00:00,1,1,1,1,1,9\n" << false;
+        QTest::newRow("day first") << header + QByteArray(rows).replace("2024-01-01 02", "01-01-2024 02") << false;
+        QTest::newRow("off the grid") << header + rows + "2024-01-01 04:30:00,1,1,1,1,1\n" << false;
+        QTest::newRow("hour 24") << header + QByteArray(rows).replace(" 03:", " 24:") << false;
+        QTest::newRow("header only") << header << false;
+        QTest::newRow("empty") << QByteArray() << false;
+        QTest::newRow("NUL byte") << header
+                + QByteArray(rows).replace("1.375",
+                                           QByteArray("1.3\0"
+                                                      "75",
+                                                      6))
+                                  << false;
+    }
+
+    void writtenVariants()
+    {
+        QFETCH(QByteArray, data);
+        QFETCH(bool, fast);
+        ImportOptions options;
+        options.asset = QStringLiteral("TST");
+        options.quote = QStringLiteral("USDT");
+        bool wasFast = false;
+        const QString difference = compareWithImporter(data, QStringLiteral("/data/tst-1h.csv"), options, wasFast);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+        QCOMPARE(wasFast, fast);
+    }
+
+    void badValueNamesFileLineAndColumn()
+    {
+        const QByteArray data = "timestamp,open,high,low,close,volume\n"
+                                "2024-01-01 00:00:00,1,1,1,1,1\n2024-01-01 01:00:00,1,1,1,1,1\n"
+                                "2024-01-01 02:00:00,1,1,1,1,1\n2024-01-01 03:00:00,1,1,1,1,1\n"
+                                "2024-01-01 04:00:00,1,1,1,1,1\n2024-01-01 05:00:00,1,1,1,\"1,5\",1\n";
+        ImportOptions options;
+        options.asset = QStringLiteral("TST");
+        options.quote = QStringLiteral("USDT");
+        const auto read = CloseParser::parse(std::string_view(data.constData(), static_cast<std::size_t>(data.size())),
+                                             QStringLiteral("/data/tst.csv"), options);
+        QVERIFY(!read);
+        QVERIFY2(read.error().message.startsWith(QStringLiteral("/data/tst.csv: line 7, column 5 \"close\": \"1,5\"")),
+                 qPrintable(read.error().message));
+    }
+
+    void memoryCacheReadsEachFileOnce()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("once.csv"));
+        QVERIFY(writeFile(path, plainFile({1, 2, 3, 4, 5, 6})));
+        SeriesCache cache;
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        options.cache = &cache;
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}, {QStringLiteral("B"), path}};
+        LoadReport first;
+        auto one = BacktestData::load(files, {}, {}, options, &first);
+        QVERIFY2(one.ok(), qPrintable(one.ok() ? QString() : one.error().message));
+        QCOMPARE(first.parsedFast, 2);
+        LoadReport second;
+        auto two = BacktestData::load(files, {}, {}, options, &second);
+        QVERIFY(two.ok());
+        QCOMPARE(second.cached, 2);
+        QCOMPARE(second.parsedFast + second.parsedByImporter, 0);
+        QCOMPARE(two->closes, one->closes);
+        QCOMPARE(two->times, one->times);
+        QCOMPARE(cache.counts().memoryHits, 2);
+    }
+
+    void cacheFileServesAnotherProcess()
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(QStringLiteral("process.csv"));
+        QVERIFY(writeFile(path, plainFile({10, 11, 12, 13, 14})));
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
+        std::optional<BacktestData> first;
+        {
+            SeriesCache cache(cacheDir.path(), false);
+            options.cache = &cache;
+            auto loaded = BacktestData::load(files, {}, {}, options);
+            QVERIFY(loaded.ok());
+            first = *loaded;
+            QCOMPARE(cache.counts().misses, 1);
+        }
+        SeriesCache again(cacheDir.path(), false); // as a new ballast-cli would
+        options.cache = &again;
+        LoadReport report;
+        auto loaded = BacktestData::load(files, {}, {}, options, &report);
+        QVERIFY(loaded.ok());
+        QCOMPARE(report.cached, 1);
+        QCOMPARE(again.counts().fileHits, 1);
+        QCOMPARE(loaded->closes, first->closes);
+        QCOMPARE(loaded->times, first->times);
+        QCOMPARE(loaded->barsPerDay, 24.0);
+    }
+
+    void changedFileIsReadAgain()
+    {
+        QTemporaryDir cacheDir;
+        SeriesCache cache(cacheDir.path());
+        const QString path = m_dir.filePath(QStringLiteral("changed.csv"));
+        QVERIFY(writeFile(path, plainFile({10, 11, 12, 13, 14})));
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        options.cache = &cache;
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
+        QCOMPARE(BacktestData::load(files, {}, {}, options)->closes.back(), 14.0);
+        const auto before = SeriesCache::stamp(path);
+        QVERIFY(before.ok());
+        const QDateTime modified = QFileInfo(path).lastModified();
+
+        // The same size, the modification time put back: only the content
+        // (and the status-change time, which no one can put back) differs.
+        QVERIFY(writeFile(path, plainFile({10, 11, 12, 13, 19})));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.setFileTime(modified, QFileDevice::FileModificationTime));
+        }
+        const auto after = SeriesCache::stamp(path);
+        QVERIFY(after.ok());
+        QCOMPARE(after->size, before->size);
+        QVERIFY(!(*after == *before));
+        QVERIFY(after->sample != before->sample); // the content alone would tell too
+        LoadReport report;
+        auto loaded = BacktestData::load(files, {}, {}, options, &report);
+        QVERIFY(loaded.ok());
+        QCOMPARE(report.cached, 0);
+        QCOMPARE(loaded->closes.back(), 19.0);
+    }
+
+    void damagedCacheFileIsIgnored()
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(QStringLiteral("damaged.csv"));
+        QVERIFY(writeFile(path, plainFile({5, 6, 7, 8})));
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
+        SeriesCache writer(cacheDir.path(), false);
+        options.cache = &writer;
+        QVERIFY(BacktestData::load(files, {}, {}, options).ok());
+        const QStringList entries = QDir(cacheDir.path()).entryList(QDir::Files);
+        QCOMPARE(entries.size(), 1);
+        const QString entry = QDir(cacheDir.path()).filePath(entries.front());
+        QFile file(entry);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.resize(file.size() - 4));
+        file.close();
+        SeriesCache reader(cacheDir.path(), false);
+        options.cache = &reader;
+        LoadReport report;
+        auto loaded = BacktestData::load(files, {}, {}, options, &report);
+        QVERIFY(loaded.ok());
+        QCOMPARE(report.cached, 0);
+        QCOMPARE(loaded->closes, (std::vector<double>{5, 6, 7, 8}));
+    }
+
+    void newestCandle_data()
+    {
+        QTest::addColumn<int>("rule");
+        QTest::addColumn<qint64>("nowMs");
+        QTest::addColumn<qint64>("modifiedMs"); // 0: as written (now)
+        QTest::addColumn<int>("bars");
+        const qint64 lastOpen = kStart + 3 * kHour;
+        const auto detect = static_cast<int>(ImportOptions::LastCandle::Detect);
+        const auto keep = static_cast<int>(ImportOptions::LastCandle::Keep);
+        const auto skip = static_cast<int>(ImportOptions::LastCandle::Skip);
+        QTest::newRow("closed long ago: kept") << detect << qint64(0) << qint64(0) << 4;
+        QTest::newRow("still running now: dropped") << detect << lastOpen + kHour / 2 << qint64(0) << 3;
+        QTest::newRow("closed exactly now: kept") << detect << lastOpen + kHour << qint64(0) << 4;
+        QTest::newRow("file written while it ran: dropped") << detect << qint64(0) << lastOpen + kHour / 2 << 3;
+        QTest::newRow("--keep-last keeps a running one") << keep << lastOpen + kHour / 2 << qint64(0) << 4;
+        QTest::newRow("skip drops a closed one") << skip << qint64(0) << qint64(0) << 3;
+    }
+
+    void newestCandle()
+    {
+        QFETCH(int, rule);
+        QFETCH(qint64, nowMs);
+        QFETCH(qint64, modifiedMs);
+        QFETCH(int, bars);
+        const QString path = m_dir.filePath(
+            QStringLiteral("newest-%1.csv").arg(QString::fromUtf8(QTest::currentDataTag()).replace(u' ', u'_')));
+        QVERIFY(writeFile(path, plainFile({1, 2, 3, 4})));
+        if (modifiedMs != 0) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.setFileTime(QDateTime::fromMSecsSinceEpoch(modifiedMs, QTimeZone::utc()),
+                                     QFileDevice::FileModificationTime));
+        }
+        for (const bool cached : {false, true}) {
+            SeriesCache cache;
+            LoadOptions options;
+            options.quote = QStringLiteral("USDT");
+            options.lastCandle = static_cast<ImportOptions::LastCandle>(rule);
+            options.nowMs = nowMs;
+            options.cache = cached ? &cache : nullptr;
+            LoadReport report;
+            auto loaded = BacktestData::load({{QStringLiteral("A"), path}}, {}, {}, options, &report);
+            QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().message));
+            QCOMPARE(static_cast<int>(loaded->bars()), bars);
+            QCOMPARE(report.droppedNewest.size(), 4 - bars);
+        }
+    }
+
+    void onlyCandleStillRunningIsAnError()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("only-1h.csv"));
+        QVERIFY(writeFile(path, plainFile({1})));
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        options.nowMs = kStart + kHour / 2;
+        auto loaded = BacktestData::load({{QStringLiteral("A"), path}}, {}, {}, options);
+        QVERIFY(!loaded);
+        QVERIFY2(loaded.error().message.contains(QStringLiteral("--keep-last")), qPrintable(loaded.error().message));
+    }
+
+    void filesAlignOnSharedBarsAndDates()
+    {
+        // B starts two hours later and has a gap; the shared bars are the
+        // intersection, cut to --from/--to, as PriceAlignment gives them.
+        const QString a = m_dir.filePath(QStringLiteral("align-a.csv"));
+        const QString b = m_dir.filePath(QStringLiteral("align-b.csv"));
+        QByteArray bText = "timestamp,open,high,low,close,volume\n";
+        for (const int hour : {2, 3, 5, 6, 7, 30})
+            bText += QDateTime::fromMSecsSinceEpoch(kStart + hour * kHour, QTimeZone::utc())
+                         .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                         .toLatin1()
+                + ",1,1,1," + QByteArray::number(100 + hour) + ",1\n";
+        std::vector<double> aCloses;
+        for (int hour = 0; hour < 40; ++hour)
+            aCloses.push_back(hour + 1.0);
+        QVERIFY(writeFile(a, plainFile(aCloses)));
+        QVERIFY(writeFile(b, bText));
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        auto loaded = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, {}, {}, options);
+        QVERIFY(loaded.ok());
+        QCOMPARE(loaded->times,
+                 (std::vector<qint64>{kStart + 2 * kHour, kStart + 3 * kHour, kStart + 5 * kHour, kStart + 6 * kHour,
+                                      kStart + 7 * kHour, kStart + 30 * kHour}));
+        QCOMPARE(loaded->closes, (std::vector<double>{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
+        auto cut = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, QDate(2024, 1, 2),
+                                      QDate(2024, 1, 2), options);
+        QVERIFY(!cut); // one shared bar on 2 January: too few
+        QVERIFY2(cut.error().message.contains(QStringLiteral("share 1 bar(s)")), qPrintable(cut.error().message));
+        auto firstDay = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, QDate(2024, 1, 1),
+                                           QDate(2024, 1, 1), options);
+        QVERIFY(firstDay.ok());
+        QCOMPARE(firstDay->bars(), std::size_t{5});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBacktestFiles)
+#include "tst_backtestfiles.moc"
