@@ -85,7 +85,8 @@ std::optional<QString> secretReason(QStringView text)
         for (const QString &w : words)
             allWords = allWords && word.match(w).hasMatch();
         if (allWords)
-            return QStringLiteral("this looks like a recovery phrase of %1 words: it can spend the coins").arg(words.size());
+            return QStringLiteral("this looks like a recovery phrase of %1 words: it can spend the coins")
+                .arg(words.size());
     }
     static const QRegularExpression hex64(QStringLiteral("^(0x)?[0-9a-fA-F]{64}$"));
     if (hex64.match(trimmed).hasMatch())
@@ -94,8 +95,8 @@ std::optional<QString> secretReason(QStringView text)
     if (byteArray.match(trimmed).hasMatch())
         return QStringLiteral("this looks like a Solana key file (64 numbers): it holds the secret key");
     if (trimmed.size() >= 50 && trimmed.size() <= 100) {
-        if (auto wif = base58::decodeCheck(trimmed); wif && (wif->size() == 33 || wif->size() == 34)
-                                                       && (wif->at(0) == '\x80' || wif->at(0) == '\xef'))
+        if (auto wif = base58::decodeCheck(trimmed);
+            wif && (wif->size() == 33 || wif->size() == 34) && (wif->at(0) == '\x80' || wif->at(0) == '\xef'))
             return QStringLiteral("this is a private key in wallet import format (WIF): it can spend the coins");
         if (auto raw = base58::decode(trimmed); raw && raw->size() == 64)
             return QStringLiteral("this looks like a Solana secret key (64 bytes): it can spend the coins");

@@ -59,8 +59,9 @@ Result<QByteArray> decode(QStringView text)
     if (text.isEmpty())
         return makeError(QStringLiteral("base58.empty"), QStringLiteral("the text is empty"));
     if (text.size() > kMaxText)
-        return makeError(QStringLiteral("base58.length"),
-                         QStringLiteral("the text is %1 characters long; at most %2 are read").arg(text.size()).arg(kMaxText));
+        return makeError(
+            QStringLiteral("base58.length"),
+            QStringLiteral("the text is %1 characters long; at most %2 are read").arg(text.size()).arg(kMaxText));
     qsizetype ones = 0;
     while (ones < text.size() && text[ones] == QLatin1Char('1'))
         ++ones;
@@ -72,7 +73,9 @@ Result<QByteArray> decode(QStringView text)
             return makeError(QStringLiteral("base58.character"),
                              QStringLiteral("character %1 ('%2') is not a Base58 character")
                                  .arg(i + 1)
-                                 .arg(text[i].isPrint() ? QString(text[i]) : QStringLiteral("U+%1").arg(text[i].unicode(), 4, 16, QLatin1Char('0'))));
+                                 .arg(text[i].isPrint()
+                                          ? QString(text[i])
+                                          : QStringLiteral("U+%1").arg(text[i].unicode(), 4, 16, QLatin1Char('0'))));
         }
         int carry = digit;
         for (unsigned char &byte : bytes) {

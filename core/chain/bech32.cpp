@@ -178,8 +178,9 @@ Result<WitnessProgram> decodeSegwit(QStringView hrp, QStringView address)
         return refuse(QStringLiteral("a version 0 program of %1 bytes (20 or 32)").arg(out.program.size()));
     const Variant expected = out.version == 0 ? Variant::Bech32 : Variant::Bech32m;
     if (decoded->variant != expected) {
-        return refuse(out.version == 0 ? QStringLiteral("a version 0 address with a Bech32m checksum")
-                                       : QStringLiteral("a version %1 address with a Bech32 checksum").arg(out.version));
+        return refuse(out.version == 0
+                          ? QStringLiteral("a version 0 address with a Bech32m checksum")
+                          : QStringLiteral("a version %1 address with a Bech32 checksum").arg(out.version));
     }
     return out;
 }

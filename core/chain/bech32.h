@@ -10,8 +10,7 @@
 namespace ballast::chain::bech32 {
 
 /// BIP-173 (Bech32) and BIP-350 (Bech32m): the same code, two checksum constants.
-enum class Variant
-{
+enum class Variant {
     Bech32,
     Bech32m,
 };

@@ -4,12 +4,11 @@
 #include "chain/bech32.h"
 #include "chain/hashes.h"
 
+#include <array>
+#include <memory>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/obj_mac.h>
-
-#include <array>
-#include <memory>
 
 namespace ballast::chain {
 
@@ -163,10 +162,11 @@ Result<ExtendedPublicKey> ExtendedPublicKey::parse(QStringView text)
         return keyError(QStringLiteral("unknown version bytes 0x%1 (xpub, ypub, zpub, tpub, upub or vpub)")
                             .arg(version, 8, 16, QLatin1Char('0')));
     if (info->isPrivate) {
-        return makeError(QStringLiteral("chain.secret"),
-                         QStringLiteral("this is an extended private key (%1): it can spend the coins. Ballast only "
-                                        "watches; give it the matching public key (%2)")
-                             .arg(QLatin1String(info->prefix), QLatin1String(info->prefix).left(1) + QLatin1String("pub")));
+        return makeError(
+            QStringLiteral("chain.secret"),
+            QStringLiteral("this is an extended private key (%1): it can spend the coins. Ballast only "
+                           "watches; give it the matching public key (%2)")
+                .arg(QLatin1String(info->prefix), QLatin1String(info->prefix).left(1) + QLatin1String("pub")));
     }
     ExtendedPublicKey key;
     key.m_version = version;
@@ -220,7 +220,8 @@ Result<ExtendedPublicKey> ExtendedPublicKey::child(std::uint32_t index) const
     if (!group || !ctx || !tweak)
         return keyError(QStringLiteral("OpenSSL could not set up secp256k1"));
     if (BN_cmp(tweak.get(), EC_GROUP_get0_order(group.get())) >= 0)
-        return keyError(QStringLiteral("index %1 is skipped by BIP-32 (its tweak is not below the curve order)").arg(index));
+        return keyError(
+            QStringLiteral("index %1 is skipped by BIP-32 (its tweak is not below the curve order)").arg(index));
     const Point parent = readPoint(group.get(), m_publicKey, ctx.get());
     const Bn one(BN_new());
     Point result(EC_POINT_new(group.get()));
@@ -228,7 +229,8 @@ Result<ExtendedPublicKey> ExtendedPublicKey::child(std::uint32_t index) const
         || EC_POINT_mul(group.get(), result.get(), tweak.get(), parent.get(), one.get(), ctx.get()) != 1)
         return keyError(QStringLiteral("OpenSSL could not derive child %1").arg(index));
     if (EC_POINT_is_at_infinity(group.get(), result.get()) == 1)
-        return keyError(QStringLiteral("index %1 is skipped by BIP-32 (the child is the point at infinity)").arg(index));
+        return keyError(
+            QStringLiteral("index %1 is skipped by BIP-32 (the child is the point at infinity)").arg(index));
     ExtendedPublicKey out = *this;
     out.m_depth = m_depth + 1;
     out.m_parentFingerprint = fingerprint();
@@ -285,7 +287,8 @@ Result<BitcoinAddress> parseBitcoinAddress(QStringView text, BitcoinNetwork netw
     }
     auto payload = base58::decodeCheck(trimmed);
     if (!payload)
-        return makeError(QStringLiteral("chain.address"), QStringLiteral("not a Bitcoin address: %1").arg(payload.error().message));
+        return makeError(QStringLiteral("chain.address"),
+                         QStringLiteral("not a Bitcoin address: %1").arg(payload.error().message));
     if (payload->size() != 21)
         return makeError(QStringLiteral("chain.address"),
                          QStringLiteral("not a Bitcoin address: %1 bytes instead of 21").arg(payload->size()));

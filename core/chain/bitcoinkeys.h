@@ -11,16 +11,14 @@
 
 namespace ballast::chain {
 
-enum class BitcoinNetwork
-{
+enum class BitcoinNetwork {
     Mainnet,
     Testnet,
 };
 
 /// How a key's addresses are written: BIP-44 (P2PKH, "1..."), BIP-49
 /// (P2WPKH nested in P2SH, "3..."), BIP-84 (native P2WPKH, "bc1q...").
-enum class ScriptType
-{
+enum class ScriptType {
     P2pkh,
     P2shP2wpkh,
     P2wpkh,
@@ -84,8 +82,7 @@ QString addressForPublicKey(const QByteArray &compressedKey, ScriptType type, Bi
 /// native segwit (bech32 / bech32m), for @p network. Refused with the reason.
 struct BitcoinAddress
 {
-    enum class Kind
-    {
+    enum class Kind {
         P2pkh,
         P2sh,
         Witness,

@@ -1,11 +1,10 @@
 #include "chain/hashes.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <openssl/evp.h>
 #include <stdexcept>
 
 namespace ballast::chain {
@@ -31,7 +30,7 @@ QByteArray digest(const char *name, QByteArrayView data)
     if (!md
         || EVP_Digest(bytesOf(data), static_cast<size_t>(data.size()), reinterpret_cast<unsigned char *>(out.data()),
                       &length, md.get(), nullptr)
-               != 1) {
+            != 1) {
         // Only a broken OpenSSL installation gets here (both digests are in
         // the default provider of OpenSSL 3.0.7 and later).
         throw std::runtime_error(std::string("OpenSSL cannot compute ") + name);
@@ -43,17 +42,17 @@ QByteArray digest(const char *name, QByteArrayView data)
 // Keccak-f[1600] with the rate of Keccak-256 (136 bytes) and the original
 // Keccak padding (0x01 ... 0x80), as Ethereum uses it.
 constexpr std::array<std::uint64_t, 24> kRoundConstants = {
-    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-    0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-    0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-    0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-    0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
+    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL, 0x000000000000808bULL,
+    0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL, 0x000000000000008aULL, 0x0000000000000088ULL,
+    0x0000000080008009ULL, 0x000000008000000aULL, 0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL,
+    0x8000000000008003ULL, 0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 // Rotation offsets and the lane permutation, in the order the pi step visits lanes.
 constexpr std::array<int, 24> kRotations = {1,  3,  6,  10, 15, 21, 28, 36, 45, 55, 2,  14,
                                             27, 41, 56, 8,  25, 43, 62, 18, 39, 61, 20, 44};
-constexpr std::array<int, 24> kPi = {10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1};
+constexpr std::array<int, 24> kPi = {10, 7,  11, 17, 18, 3, 5,  16, 8,  21, 24, 4,
+                                     15, 23, 19, 13, 12, 2, 20, 14, 22, 9,  6,  1};
 
 std::uint64_t rotl(std::uint64_t value, int by)
 {

@@ -26,8 +26,8 @@ QByteArray opensslSha3(const QByteArray &data)
 {
     QByteArray out(32, Qt::Uninitialized);
     unsigned int length = 0;
-    EVP_Digest(data.constData(), static_cast<size_t>(data.size()), reinterpret_cast<unsigned char *>(out.data()), &length,
-               EVP_sha3_256(), nullptr);
+    EVP_Digest(data.constData(), static_cast<size_t>(data.size()), reinterpret_cast<unsigned char *>(out.data()),
+               &length, EVP_sha3_256(), nullptr);
     return out;
 }
 
@@ -41,7 +41,8 @@ private slots:
     void keccakKnownAnswers()
     {
         QCOMPARE(keccak256("").toHex(), QByteArray("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"));
-        QCOMPARE(keccak256("abc").toHex(), QByteArray("4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"));
+        QCOMPARE(keccak256("abc").toHex(),
+                 QByteArray("4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"));
     }
 
     // SHA3-256 is the same sponge with another domain byte: every length from
@@ -80,11 +81,12 @@ private slots:
     void bech32mValidStrings_data()
     {
         QTest::addColumn<QString>("text");
-        for (const char *s : {"A1LQFN3A", "a1lqfn3a",
-                              "an83characterlonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11sg7hg6",
-                              "abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ryx",
-                              "11llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllludsr8",
-                              "split1checkupstagehandshakeupstreamerranterredcaperredlc445v", "?1v759aa"})
+        for (const char *s :
+             {"A1LQFN3A", "a1lqfn3a",
+              "an83characterlonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11sg7hg6",
+              "abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ryx",
+              "11llllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllludsr8",
+              "split1checkupstagehandshakeupstreamerranterredcaperredlc445v", "?1v759aa"})
             QTest::newRow(s) << QString::fromLatin1(s);
     }
     void bech32mValidStrings()
@@ -102,8 +104,8 @@ private slots:
         QTest::newRow("hrp 0x20") << QString(QChar(0x20)) + QStringLiteral("1xj0phk");
         QTest::newRow("hrp 0x7f") << QString(QChar(0x7f)) + QStringLiteral("1g6xzxy");
         QTest::newRow("hrp 0x80") << QString(QChar(0x80)) + QStringLiteral("1vctc34");
-        QTest::newRow("too long")
-            << QStringLiteral("an84characterslonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11d6pts4");
+        QTest::newRow("too long") << QStringLiteral(
+            "an84characterslonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11d6pts4");
         for (const char *s : {"qyrz8wqd2c9m", "1qyrz8wqd2c9m", "y1b0jsk6g", "lt1igcx5c0", "in1muywd", "mm1crxm3i",
                               "au1s5cgom", "M1VUXWEZ", "16plkw9", "1p2gdwpf"})
             QTest::newRow(s) << QString::fromLatin1(s);
@@ -119,8 +121,8 @@ private slots:
         QTest::addColumn<QString>("address");
         QTest::addColumn<QString>("hrp");
         QTest::addColumn<QByteArray>("scriptPubKey");
-        QTest::newRow("v0 p2wpkh") << QStringLiteral("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4") << QStringLiteral("bc")
-                                   << hex("0014751e76e8199196d454941c45d1b3a323f1433bd6");
+        QTest::newRow("v0 p2wpkh") << QStringLiteral("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4")
+                                   << QStringLiteral("bc") << hex("0014751e76e8199196d454941c45d1b3a323f1433bd6");
         QTest::newRow("v0 p2wsh") << QStringLiteral("tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7")
                                   << QStringLiteral("tb")
                                   << hex("00201863143c14c5166804bd19203356da136c985678cd4d27a1b8c6329604903262");
@@ -159,25 +161,26 @@ private slots:
     void invalidSegwitAddresses_data()
     {
         QTest::addColumn<QString>("address");
-        for (const char *s : {"tc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq5zuyut",
-                              "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd",
-                              "tb1z0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqglt7rf",
-                              "BC1S0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ54WELL",
-                              "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh",
-                              "tb1q0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq24jc47",
-                              "bc1p38j9r5y49hruaue7wxjce0updqjuyyx0kh56v8s25huc6995vvpql3jow4",
-                              "BC130XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ7ZWS8R", "bc1pw5dgrnzv",
-                              "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v8n0nx0muaewav253zgeav",
-                              "BC1QR508D6QEJXTDG4Y5R3ZARVARYV98GJ9P",
-                              "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq47Zagq",
-                              "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v07qwwzcrf",
-                              "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vpggkg4j", "bc1gmk9yu"})
+        for (const char *s :
+             {"tc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq5zuyut",
+              "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd",
+              "tb1z0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqglt7rf",
+              "BC1S0XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ54WELL",
+              "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kemeawh",
+              "tb1q0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq24jc47",
+              "bc1p38j9r5y49hruaue7wxjce0updqjuyyx0kh56v8s25huc6995vvpql3jow4",
+              "BC130XLXVLHEMJA6C4DQV22UAPCTQUPFHLXM9H8Z3K2E72Q4K9HCZ7VQ7ZWS8R", "bc1pw5dgrnzv",
+              "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v8n0nx0muaewav253zgeav",
+              "BC1QR508D6QEJXTDG4Y5R3ZARVARYV98GJ9P", "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vq47Zagq",
+              "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7v07qwwzcrf",
+              "tb1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vpggkg4j", "bc1gmk9yu"})
             QTest::newRow(s) << QString::fromLatin1(s);
     }
     void invalidSegwitAddresses()
     {
         QFETCH(QString, address);
-        const QString hrp = address.left(2).toLower() == QLatin1String("tb") ? QStringLiteral("tb") : QStringLiteral("bc");
+        const QString hrp =
+            address.left(2).toLower() == QLatin1String("tb") ? QStringLiteral("tb") : QStringLiteral("bc");
         QVERIFY(!bech32::decodeSegwit(hrp, address));
     }
 
@@ -188,30 +191,40 @@ private slots:
         QTest::addColumn<QString>("parent");
         QTest::addColumn<uint>("index");
         QTest::addColumn<QString>("child");
-        QTest::newRow("v1 m/0H -> /1")
-            << QStringLiteral("xpub68Gmy5EdvgibQVfPdqkBBCHxA5htiqg55crXYuXoQRKfDBFA1WEjWgP6LHhwBZeNK1VTsfTFUHCdrfp1bgwQ9xv5ski8PX9rL2dZXvgGDnw")
-            << 1U
-            << QStringLiteral("xpub6ASuArnXKPbfEwhqN6e3mwBcDTgzisQN1wXN9BJcM47sSikHjJf3UFHKkNAWbWMiGj7Wf5uMash7SyYq527Hqck2AxYysAA7xmALppuCkwQ");
+        QTest::newRow("v1 m/0H -> /1") << QStringLiteral("xpub68Gmy5EdvgibQVfPdqkBBCHxA5htiqg55crXYuXoQRKfDBFA1WEjWgP6L"
+                                                         "HhwBZeNK1VTsfTFUHCdrfp1bgwQ9xv5ski8PX9rL2dZXvgGDnw")
+                                       << 1U
+                                       << QStringLiteral("xpub6ASuArnXKPbfEwhqN6e3mwBcDTgzisQN1wXN9BJcM47sSikHjJf3UFHKk"
+                                                         "NAWbWMiGj7Wf5uMash7SyYq527Hqck2AxYysAA7xmALppuCkwQ");
         QTest::newRow("v1 m/0H/1/2H -> /2")
-            << QStringLiteral("xpub6D4BDPcP2GT577Vvch3R8wDkScZWzQzMMUm3PWbmWvVJrZwQY4VUNgqFJPMM3No2dFDFGTsxxpG5uJh7n7epu4trkrX7x7DogT5Uv6fcLW5")
+            << QStringLiteral("xpub6D4BDPcP2GT577Vvch3R8wDkScZWzQzMMUm3PWbmWvVJrZwQY4VUNgqFJPMM3No2dFDFGTsxxpG5uJh7n7ep"
+                              "u4trkrX7x7DogT5Uv6fcLW5")
             << 2U
-            << QStringLiteral("xpub6FHa3pjLCk84BayeJxFW2SP4XRrFd1JYnxeLeU8EqN3vDfZmbqBqaGJAyiLjTAwm6ZLRQUMv1ZACTj37sR62cfN7fe5JnJ7dh8zL4fiyLHV");
+            << QStringLiteral("xpub6FHa3pjLCk84BayeJxFW2SP4XRrFd1JYnxeLeU8EqN3vDfZmbqBqaGJAyiLjTAwm6ZLRQUMv1ZACTj37sR62"
+                              "cfN7fe5JnJ7dh8zL4fiyLHV");
         QTest::newRow("v1 .../2 -> /1000000000")
-            << QStringLiteral("xpub6FHa3pjLCk84BayeJxFW2SP4XRrFd1JYnxeLeU8EqN3vDfZmbqBqaGJAyiLjTAwm6ZLRQUMv1ZACTj37sR62cfN7fe5JnJ7dh8zL4fiyLHV")
+            << QStringLiteral("xpub6FHa3pjLCk84BayeJxFW2SP4XRrFd1JYnxeLeU8EqN3vDfZmbqBqaGJAyiLjTAwm6ZLRQUMv1ZACTj37sR62"
+                              "cfN7fe5JnJ7dh8zL4fiyLHV")
             << 1000000000U
-            << QStringLiteral("xpub6H1LXWLaKsWFhvm6RVpEL9P4KfRZSW7abD2ttkWP3SSQvnyA8FSVqNTEcYFgJS2UaFcxupHiYkro49S8yGasTvXEYBVPamhGW6cFJodrTHy");
-        QTest::newRow("v2 m -> /0")
-            << QStringLiteral("xpub661MyMwAqRbcFW31YEwpkMuc5THy2PSt5bDMsktWQcFF8syAmRUapSCGu8ED9W6oDMSgv6Zz8idoc4a6mr8BDzTJY47LJhkJ8UB7WEGuduB")
-            << 0U
-            << QStringLiteral("xpub69H7F5d8KSRgmmdJg2KhpAK8SR3DjMwAdkxj3ZuxV27CprR9LgpeyGmXUbC6wb7ERfvrnKZjXoUmmDznezpbZb7ap6r1D3tgFxHmwMkQTPH");
+            << QStringLiteral("xpub6H1LXWLaKsWFhvm6RVpEL9P4KfRZSW7abD2ttkWP3SSQvnyA8FSVqNTEcYFgJS2UaFcxupHiYkro49S8yGas"
+                              "TvXEYBVPamhGW6cFJodrTHy");
+        QTest::newRow("v2 m -> /0") << QStringLiteral("xpub661MyMwAqRbcFW31YEwpkMuc5THy2PSt5bDMsktWQcFF8syAmRUapSCGu8ED"
+                                                      "9W6oDMSgv6Zz8idoc4a6mr8BDzTJY47LJhkJ8UB7WEGuduB")
+                                    << 0U
+                                    << QStringLiteral("xpub69H7F5d8KSRgmmdJg2KhpAK8SR3DjMwAdkxj3ZuxV27CprR9LgpeyGmXUbC6"
+                                                      "wb7ERfvrnKZjXoUmmDznezpbZb7ap6r1D3tgFxHmwMkQTPH");
         QTest::newRow("v2 m/0/2147483647H -> /1")
-            << QStringLiteral("xpub6ASAVgeehLbnwdqV6UKMHVzgqAG8Gr6riv3Fxxpj8ksbH9ebxaEyBLZ85ySDhKiLDBrQSARLq1uNRts8RuJiHjaDMBU4Zn9h8LZNnBC5y4a")
+            << QStringLiteral("xpub6ASAVgeehLbnwdqV6UKMHVzgqAG8Gr6riv3Fxxpj8ksbH9ebxaEyBLZ85ySDhKiLDBrQSARLq1uNRts8RuJi"
+                              "HjaDMBU4Zn9h8LZNnBC5y4a")
             << 1U
-            << QStringLiteral("xpub6DF8uhdarytz3FWdA8TvFSvvAh8dP3283MY7p2V4SeE2wyWmG5mg5EwVvmdMVCQcoNJxGoWaU9DCWh89LojfZ537wTfunKau47EL2dhHKon");
+            << QStringLiteral("xpub6DF8uhdarytz3FWdA8TvFSvvAh8dP3283MY7p2V4SeE2wyWmG5mg5EwVvmdMVCQcoNJxGoWaU9DCWh89Lojf"
+                              "Z537wTfunKau47EL2dhHKon");
         QTest::newRow("v2 .../2147483646H -> /2")
-            << QStringLiteral("xpub6ERApfZwUNrhLCkDtcHTcxd75RbzS1ed54G1LkBUHQVHQKqhMkhgbmJbZRkrgZw4koxb5JaHWkY4ALHY2grBGRjaDMzQLcgJvLJuZZvRcEL")
+            << QStringLiteral("xpub6ERApfZwUNrhLCkDtcHTcxd75RbzS1ed54G1LkBUHQVHQKqhMkhgbmJbZRkrgZw4koxb5JaHWkY4ALHY2grB"
+                              "GRjaDMzQLcgJvLJuZZvRcEL")
             << 2U
-            << QStringLiteral("xpub6FnCn6nSzZAw5Tw7cgR9bi15UV96gLZhjDstkXXxvCLsUXBGXPdSnLFbdpq8p9HmGsApME5hQTZ3emM2rnY5agb9rXpVGyy3bdW6EEgAtqt");
+            << QStringLiteral("xpub6FnCn6nSzZAw5Tw7cgR9bi15UV96gLZhjDstkXXxvCLsUXBGXPdSnLFbdpq8p9HmGsApME5hQTZ3emM2rnY5"
+                              "agb9rXpVGyy3bdW6EEgAtqt");
     }
     void bip32PublicDerivation()
     {
@@ -229,8 +242,8 @@ private slots:
 
     void hardenedIndexRefused()
     {
-        const auto key = ExtendedPublicKey::parse(
-            u"xpub661MyMwAqRbcFW31YEwpkMuc5THy2PSt5bDMsktWQcFF8syAmRUapSCGu8ED9W6oDMSgv6Zz8idoc4a6mr8BDzTJY47LJhkJ8UB7WEGuduB");
+        const auto key = ExtendedPublicKey::parse(u"xpub661MyMwAqRbcFW31YEwpkMuc5THy2PSt5bDMsktWQcFF8syAmRUapSCGu8ED9W6"
+                                                  u"oDMSgv6Zz8idoc4a6mr8BDzTJY47LJhkJ8UB7WEGuduB");
         QVERIFY(key);
         const auto hardened = key->child(0x80000000U);
         QVERIFY(!hardened);
@@ -241,8 +254,8 @@ private slots:
     // its first two receive addresses and first change address, with keys.
     void bip84Zpub()
     {
-        const auto key = ExtendedPublicKey::parse(
-            u"zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs");
+        const auto key = ExtendedPublicKey::parse(u"zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADq"
+                                                  u"tfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs");
         QVERIFY2(key, qPrintable(key ? QString() : key.error().message));
         QCOMPARE(key->scriptType(), ScriptType::P2wpkh);
         QCOMPARE(key->network(), BitcoinNetwork::Mainnet);
@@ -262,8 +275,8 @@ private slots:
     // key and its P2SH-P2WPKH address, with the intermediate hashes.
     void bip49Upub()
     {
-        const auto key = ExtendedPublicKey::parse(
-            u"upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21XXEMYRUocHqguyjknFHYfgY");
+        const auto key = ExtendedPublicKey::parse(u"upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6mo"
+                                                  u"KegAEWtGNF8DehrnHtv21XXEMYRUocHqguyjknFHYfgY");
         QVERIFY2(key, qPrintable(key ? QString() : key.error().message));
         QCOMPARE(key->scriptType(), ScriptType::P2shP2wpkh);
         QCOMPARE(key->network(), BitcoinNetwork::Testnet);
@@ -278,12 +291,12 @@ private slots:
     // export them (xpub at m/44'/0'/0', ypub at m/49'/0'/0').
     void bip44XpubAndBip49Ypub()
     {
-        const auto xpub = ExtendedPublicKey::parse(
-            u"xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj");
+        const auto xpub = ExtendedPublicKey::parse(u"xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8A"
+                                                   u"w6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj");
         QVERIFY(xpub);
         QCOMPARE(*xpub->address(0, 0), QStringLiteral("1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA"));
-        const auto ypub = ExtendedPublicKey::parse(
-            u"ypub6Ww3ibxVfGzLrAH1PNcjyAWenMTbbAosGNB6VvmSEgytSER9azLDWCxoJwW7Ke7icmizBMXrzBx9979FfaHxHcrArf3zbeJJJUZPf663zsP");
+        const auto ypub = ExtendedPublicKey::parse(u"ypub6Ww3ibxVfGzLrAH1PNcjyAWenMTbbAosGNB6VvmSEgytSER9azLDWCxoJwW7Ke"
+                                                   u"7icmizBMXrzBx9979FfaHxHcrArf3zbeJJJUZPf663zsP");
         QVERIFY(ypub);
         QCOMPARE(*ypub->address(0, 0), QStringLiteral("37VucYSaXLCAsxYyAPfbSi9eh4iEcbShgf"));
         // An xpub read as native segwit (a wallet that exports every account as xpub).
@@ -297,13 +310,14 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("xprv")
-            << QStringLiteral("xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi")
-            << QStringLiteral("extended private key (xprv)");
-        QTest::newRow("typo")
-            << QStringLiteral("xpub661MyMwAqRbcFW31YEwpkMuc5THy2PSt5bDMsktWQcFF8syAmRUapSCGu8ED9W6oDMSgv6Zz8idoc4a6mr8BDzTJY47LJhkJ8UB7WEGuduC")
-            << QStringLiteral("checksum");
-        QTest::newRow("address") << QStringLiteral("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa") << QStringLiteral("21 bytes instead of 78");
+        QTest::newRow("xprv") << QStringLiteral("xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPG"
+                                                "JxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi")
+                              << QStringLiteral("extended private key (xprv)");
+        QTest::newRow("typo") << QStringLiteral("xpub661MyMwAqRbcFW31YEwpkMuc5THy2PSt5bDMsktWQcFF8syAmRUapSCGu8ED9W6oDM"
+                                                "Sgv6Zz8idoc4a6mr8BDzTJY47LJhkJ8UB7WEGuduC")
+                              << QStringLiteral("checksum");
+        QTest::newRow("address") << QStringLiteral("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa")
+                                 << QStringLiteral("21 bytes instead of 78");
         QTest::newRow("not base58") << QStringLiteral("xpub0") << QStringLiteral("character 5 ('0')");
     }
     void extendedKeyErrors()
@@ -333,10 +347,11 @@ private slots:
     void eip55_data()
     {
         QTest::addColumn<QString>("address");
-        for (const char *s : {"0x52908400098527886E0F7030069857D2E4169EE7", "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
-                              "0xde709f2102306220921060314715629080e2fb77", "0x27b1fdb04752bbc536007a920d24acb045561c26",
-                              "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-                              "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"})
+        for (const char *s :
+             {"0x52908400098527886E0F7030069857D2E4169EE7", "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
+              "0xde709f2102306220921060314715629080e2fb77", "0x27b1fdb04752bbc536007a920d24acb045561c26",
+              "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+              "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"})
             QTest::newRow(s) << QString::fromLatin1(s);
     }
     void eip55()
@@ -359,7 +374,8 @@ private slots:
         QVERIFY(!parseEvmAddress(u"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeA"));
         const auto notHex = parseEvmAddress(u"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeg");
         QVERIFY(!notHex);
-        QVERIFY2(notHex.error().message.contains(QStringLiteral("character 42 ('g')")), qPrintable(notHex.error().message));
+        QVERIFY2(notHex.error().message.contains(QStringLiteral("character 42 ('g')")),
+                 qPrintable(notHex.error().message));
     }
 
     void solanaAddresses()
@@ -375,17 +391,19 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("xprv")
-            << QStringLiteral("xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi")
-            << QStringLiteral("extended private key");
+        QTest::newRow("xprv") << QStringLiteral("xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPG"
+                                                "JxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi")
+                              << QStringLiteral("extended private key");
         QTest::newRow("12 words") << QStringLiteral(
             "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about")
                                   << QStringLiteral("12 words");
-        QTest::newRow("24 words") << QStringLiteral("zoo ").repeated(23) + QStringLiteral("vote") << QStringLiteral("24 words");
-        QTest::newRow("hex key")
-            << QStringLiteral("c9bdb49cfbaedca21c4b1f3a7803c34636b1d7dc55a717132443fc3f4c5867e8") << QStringLiteral("64 hex");
-        QTest::newRow("0x hex key")
-            << QStringLiteral("0xc9bdb49cfbaedca21c4b1f3a7803c34636b1d7dc55a717132443fc3f4c5867e8") << QStringLiteral("64 hex");
+        QTest::newRow("24 words") << QStringLiteral("zoo ").repeated(23) + QStringLiteral("vote")
+                                  << QStringLiteral("24 words");
+        QTest::newRow("hex key") << QStringLiteral("c9bdb49cfbaedca21c4b1f3a7803c34636b1d7dc55a717132443fc3f4c5867e8")
+                                 << QStringLiteral("64 hex");
+        QTest::newRow("0x hex key") << QStringLiteral(
+            "0xc9bdb49cfbaedca21c4b1f3a7803c34636b1d7dc55a717132443fc3f4c5867e8")
+                                    << QStringLiteral("64 hex");
         QTest::newRow("wif") << QStringLiteral("KyZpNDKnfs94vbrwhJneDi77V6jF64PWPF8x5cdJb8ifgg2DUc9d")
                              << QStringLiteral("WIF");
         QTest::newRow("testnet wif") << QStringLiteral("cULrpoZGXiuC19Uhvykx7NugygA3k86b3hmdCeyvHYQZSxojGyXJ")
@@ -408,10 +426,12 @@ private slots:
 
     void publicThingsAreNotSecrets()
     {
-        for (const char *s : {"xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj",
-                              "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
-                              "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
-                              "my cold wallet", "abandon abandon abandon"})
+        for (const char *s :
+             {"xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx3"
+              "9T9nMdj",
+              "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+              "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+              "my cold wallet", "abandon abandon abandon"})
             QVERIFY2(!secretReason(QString::fromLatin1(s)).has_value(), s);
     }
 };
