@@ -4,6 +4,7 @@
 #include "chain/bitcoinkeys.h"
 #include "chain/esplora.h"
 #include "exchange/baseurl.h"
+#include "exchange/httpclient.h"
 #include "services/transactionservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
@@ -11,6 +12,7 @@
 
 #include <QDateTime>
 #include <QMap>
+#include <QNetworkAccessManager>
 #include <QSet>
 #include <QTimeZone>
 
@@ -248,6 +250,13 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
         return recorded.error();
     report.recorded = *recorded;
     return report;
+}
+
+Result<WalletSyncReport> WalletService::sync(const domain::Account &account, const WalletProgress &progress)
+{
+    QNetworkAccessManager network;
+    exchange::HttpClient http(&network);
+    return sync(account, http, progress);
 }
 
 Result<QList<domain::WalletSource>> WalletService::sources(const domain::Account &account)

@@ -83,6 +83,9 @@ public:
     /// the database). Cancelling (@p progress returning false) records nothing.
     Result<WalletSyncReport> sync(const domain::Account &account, exchange::HttpClient &http,
                                   const WalletProgress &progress = {});
+    /// The same with a network manager of its own, made on the calling thread
+    /// (the account worker's): the front ends need no network types.
+    Result<WalletSyncReport> sync(const domain::Account &account, const WalletProgress &progress = {});
 
     [[nodiscard]] Result<QList<domain::WalletSource>> sources(const domain::Account &account);
     /// What the last sync saw, per address.
