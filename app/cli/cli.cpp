@@ -53,6 +53,7 @@ void Cli::registerCommands()
     registerPolicyCommands();
     registerExecuteCommands();
     registerExchangeCommands();
+    registerWalletCommands();
     registerAnalysisCommands();
 }
 

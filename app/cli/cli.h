@@ -19,6 +19,9 @@ struct TaxPreferences;
 namespace ballast::storage {
 class Database;
 }
+namespace ballast::domain {
+struct Account;
+}
 namespace ballast::exchange {
 class ExchangeFactory;
 }
@@ -52,6 +55,7 @@ private:
 
     void registerCommands();
     void registerLedgerCommands();
+    void registerWalletCommands();
     void registerPlanCommands();
     void registerExecuteCommands();
     void registerExchangeCommands();
@@ -130,6 +134,13 @@ private:
     int cmdAllocate(QCommandLineParser &parser);
     int cmdSweep(QCommandLineParser &parser);
     int addExchangeAccount(const QString &exchangeName, const QString &name, const QString &baseUrl);
+
+    // Watch-only wallets (commands_wallet.cpp).
+    int addWalletAccount(QCommandLineParser &parser);
+    int cmdWalletsAddresses(QCommandLineParser &parser);
+    /// Syncs one watched wallet; prints what failed. Returns false on failure.
+    bool syncWallet(const domain::Account &account, bool quiet);
+    QNetworkAccessManager &network();
     [[nodiscard]] QString vaultPath() const;
     Result<QString> passphrase();
     exchange::ExchangeFactory &exchanges();

@@ -6,6 +6,7 @@
 #include "services/accountservice.h"
 #include "services/ledger.h"
 #include "services/ledgerqueries.h"
+#include "services/walletservice.h"
 #include "storage/database.h"
 
 #include <QFile>
@@ -87,9 +88,8 @@ exchange::ExchangeFactory &Cli::exchanges()
         auto portfolio = services::LedgerQueries(db()).portfolio(portfolioName());
         m_exchanges = std::make_unique<exchange::ExchangeFactory>(
             db(), portfolio ? portfolio->quote : QStringLiteral("USDT"), clock());
-        m_network = std::make_unique<QNetworkAccessManager>();
         m_exchanges->setNetwork(
-            m_network.get(), [this](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
+            &network(), [this](const domain::Account &account) -> std::optional<exchange::ApiCredentials> {
                 auto secret = passphrase();
                 if (!secret) {
                     m_keyError = secret.error().message;
@@ -145,7 +145,9 @@ int Cli::addExchangeAccount(const QString &exchangeName, const QString &name, co
 void Cli::registerExchangeCommands()
 {
     m_commands.append(
-        {QStringLiteral("sync"), QStringLiteral("Fetch balances, markets and prices from the exchange accounts."),
+        {QStringLiteral("sync"),
+         QStringLiteral("Fetch balances, markets and prices from the exchange accounts, and the balances of "
+                        "watched wallets from their chains."),
          QString(),
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("account"), QStringLiteral("Only this account."), QStringLiteral("NAME")});
@@ -162,8 +164,19 @@ int Cli::syncAccounts(const QString &only, QJsonArray &synced, bool quiet)
     }
     int failures = 0;
     for (const auto &account : *accounts) {
-        if ((!only.isEmpty() && account.name != only) || account.kind == domain::AccountKind::Wallet)
+        if (!only.isEmpty() && account.name != only)
             continue;
+        if (account.kind == domain::AccountKind::Wallet) {
+            // Watched wallets read their chains; manual ones have nothing to sync.
+            if (!services::WalletService::isWatched(account.exchange))
+                continue;
+            if (!syncWallet(account, quiet)) {
+                ++failures;
+                continue;
+            }
+            synced.append(account.name);
+            continue;
+        }
         exchange::Exchange *connector = exchanges().exchangeFor(account.id);
         if (!connector) {
             // One line per account: the key's own error was printed when it failed.

@@ -122,6 +122,18 @@ void Cli::registerLedgerCommands()
                           QStringLiteral("Paper exchange slippage of market orders in basis points "
                                          "(default 5)."),
                           QStringLiteral("N")});
+             p.addOption({QStringLiteral("wallet"),
+                          QStringLiteral("A watch-only wallet read from its chain: bitcoin (instead of --exchange)."),
+                          QStringLiteral("CHAIN")});
+             p.addOption({QStringLiteral("xpub"),
+                          QStringLiteral("Bitcoin: an account's extended public key (xpub, ypub or zpub); repeatable."),
+                          QStringLiteral("KEY")});
+             p.addOption({QStringLiteral("address"), QStringLiteral("A single address to watch; repeatable."),
+                          QStringLiteral("ADDR")});
+             p.addOption({QStringLiteral("script"),
+                          QStringLiteral("Bitcoin: read every key as p2pkh, p2sh-p2wpkh or p2wpkh (default: from the "
+                                         "key's prefix)."),
+                          QStringLiteral("TYPE")});
          },
          &Cli::cmdAccountsAdd});
     m_commands.append({QStringLiteral("accounts list"), QStringLiteral("List the accounts."), QString(), nullptr,
@@ -235,6 +247,12 @@ int Cli::cmdInit(QCommandLineParser &parser)
 
 int Cli::cmdAccountsAdd(QCommandLineParser &parser)
 {
+    if (parser.isSet(QStringLiteral("wallet")))
+        return addWalletAccount(parser);
+    for (const char *walletOnly : {"xpub", "address", "script"}) {
+        if (parser.isSet(QLatin1String(walletOnly)))
+            return usageError(QStringLiteral("--%1 applies to --wallet accounts only").arg(QLatin1String(walletOnly)));
+    }
     const QString exchange = parser.value(QStringLiteral("exchange")).toLower();
     const QString name = parser.value(QStringLiteral("name"));
     if (exchange.isEmpty() || name.isEmpty())

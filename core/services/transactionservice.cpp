@@ -464,7 +464,7 @@ Result<QList<domain::Holding>> TransactionService::sums()
 
 Result<QList<Transaction>> TransactionService::reconcile(const domain::Account &account,
                                                          const QList<domain::Holding> &stated, TransactionSource source,
-                                                         bool wholeAccount)
+                                                         bool wholeAccount, const QString &statedBy)
 {
     return guarded([&]() -> Result<QList<Transaction>> {
         storage::Transaction txn(m_db);
@@ -517,8 +517,9 @@ Result<QList<Transaction>> TransactionService::reconcile(const domain::Account &
                 tx.source = source;
                 tx.unexplained = true;
                 tx.note = QStringLiteral("%1 stated %2, the transactions summed to %3")
-                              .arg(source == TransactionSource::Sync ? QStringLiteral("the exchange")
-                                                                     : QStringLiteral("holdings set"),
+                              .arg(!statedBy.isEmpty()                     ? statedBy
+                                       : source == TransactionSource::Sync ? QStringLiteral("the exchange")
+                                                                           : QStringLiteral("holdings set"),
                                    target.quantity.toString(), current.value(key).toString());
             }
             auto id = repo.add(tx, now);

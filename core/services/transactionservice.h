@@ -135,9 +135,12 @@ public:
     /// any transaction gets opening balances instead (deposits, source
     /// "opening"): what it starts with is not a flow to explain. Moves only
     /// the ledger (not the paper exchange, no valuation); returns the new
-    /// transactions.
+    /// transactions. @p statedBy names who stated the holdings in the
+    /// adjustments' notes ("the chain"); empty: the exchange (sync) or
+    /// "holdings set".
     Result<QList<domain::Transaction>> reconcile(const domain::Account &account, const QList<domain::Holding> &stated,
-                                                 domain::TransactionSource source, bool wholeAccount);
+                                                 domain::TransactionSource source, bool wholeAccount,
+                                                 const QString &statedBy = {});
 
     /// Imports exchange CSV exports (or any CSV through a mapping) into
     /// @p options.account. Each file is its own unit, all or nothing: it is

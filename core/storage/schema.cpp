@@ -368,10 +368,48 @@ CREATE TABLE lot_assignments (
 CREATE INDEX lot_assignments_order ON lot_assignments (client_order_id);
 )sql";
 
-constexpr std::array<const char *, 16> kMigrations{
-    kV1Ledger,         kV2Portfolios,    kV3MarketAndPaper,     kV4Plans,          kV5MarketCaps,  kV6Journal,
-    kV7Markets,        kV8PlanLifecycle, kV9SyncWatermark,      kV10Transactions,  kV11CostMethod, kV12ValuationFlows,
-    kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies, kV16LotAssignments};
+// Watch-only wallets: what each wallet account watches (an account key or an
+// address, per network), the endpoint it asks per network (the person's own
+// server, or a public one they chose), and the addresses its last sync looked
+// at with what they held (shown by `wallets addresses` and the Accounts page
+// without asking the network again).
+constexpr const char *kV17WalletSources = R"sql(
+CREATE TABLE wallet_sources (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    network    TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('xpub', 'address')),
+    value      TEXT NOT NULL,
+    script     TEXT NOT NULL DEFAULT '',
+    UNIQUE (account_id, network, value)
+) STRICT;
+CREATE TABLE wallet_endpoints (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    network    TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    PRIMARY KEY (account_id, network)
+) STRICT;
+CREATE TABLE wallet_addresses (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    network    TEXT NOT NULL,
+    source_id  INTEGER NOT NULL REFERENCES wallet_sources(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    path       TEXT NOT NULL,
+    address    TEXT NOT NULL,
+    asset      TEXT NOT NULL,
+    balance    TEXT NOT NULL,
+    pending    TEXT NOT NULL,
+    tx_count   INTEGER NOT NULL,
+    scanned_at INTEGER NOT NULL,
+    PRIMARY KEY (source_id, seq)
+) STRICT;
+)sql";
+
+constexpr std::array<const char *, 17> kMigrations{
+    kV1Ledger,          kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
+    kV6Journal,         kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
+    kV11CostMethod,     kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies,
+    kV16LotAssignments, kV17WalletSources};
 
 } // namespace
 

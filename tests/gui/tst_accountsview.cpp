@@ -3,8 +3,10 @@
 // talking HTTP over loopback to the in-process fake Binance.
 
 #include "appcontext.h"
+#include "chain/bitcoinkeys.h"
 #include "dialogs/addaccountdialog.h"
 #include "fakebinance.h"
+#include "fakeesplora.h"
 #include "fakekraken.h"
 #include "models/accountsmodel.h"
 #include "security/keystore.h"
@@ -22,6 +24,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -35,6 +38,7 @@ using ballast::money::dec;
 using ballast::test::TempDatabase;
 using ballast::test::fake::FakeBinance;
 using ballast::test::fake::FakeEndpoint;
+using ballast::test::fake::FakeEsplora;
 using ballast::test::fake::FakeKraken;
 using ballast::test::fake::FaultKind;
 using ballast::ui::AccountsModel;
@@ -373,6 +377,82 @@ private slots:
         QCOMPARE(ballast::test::contentDigest(f.tmp.db()), before);
         QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Sync failed"));
         QVERIFY(f.message().contains(QStringLiteral("nothing of theirs was changed")));
+    }
+
+    // The dialog checks each line as typed: a private key or recovery phrase
+    // is refused with the reason (never shown back), a typo names its line.
+    void theDialogRefusesSecretsForABitcoinWallet()
+    {
+        AddAccountDialog dialog({});
+        choose(&dialog, "bitcoin");
+        type(&dialog, "name", QStringLiteral("cold"));
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        auto *watch = dialog.findChild<QPlainTextEdit *>(QStringLiteral("watched"));
+        QVERIFY(watch->isVisible() || !dialog.isVisible());
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(dialog.problem().contains(QStringLiteral("Paste an account key")), qPrintable(dialog.problem()));
+        watch->setPlainText(QStringLiteral("xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUt"
+                                           "g6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("Line 1: this is an extended private key")),
+                 qPrintable(dialog.problem()));
+        QVERIFY(!dialog.problem().contains(QStringLiteral("xprv9s21")));
+        watch->setPlainText(
+            QStringLiteral("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu\nabandon abandon abandon abandon "
+                           "abandon abandon abandon abandon abandon abandon abandon about"));
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("Line 2: this looks like a recovery phrase of 12 words")),
+                 qPrintable(dialog.problem()));
+        watch->setPlainText(QStringLiteral("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyv"));
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("Line 1: not a Bitcoin address")),
+                 qPrintable(dialog.problem()));
+        watch->setPlainText(QStringLiteral("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"));
+        QVERIFY2(ok->isEnabled(), qPrintable(dialog.problem()));
+        dialog.adjustSize();
+        dialog.grab().save(QDir::temp().filePath(QStringLiteral("ballast-add-bitcoin-wallet.png")));
+        type(&dialog, "esploraUrl", QStringLiteral("http://esplora.example.com/api"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(dialog.problem().contains(QStringLiteral("addresses would travel in clear")),
+                 qPrintable(dialog.problem()));
+    }
+
+    // A watch-only wallet added through the dialog and synced on the account
+    // worker against FakeEsplora: the balance lands as BTC on network bitcoin.
+    void bitcoinWalletThroughTheDialogSyncs()
+    {
+        FakeEsplora fake;
+        QVERIFY(fake.listenLocal());
+        const QString zpub =
+            QStringLiteral("zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCTo"
+                           "UG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs");
+        fake.setAddress(*ballast::chain::ExtendedPublicKey::parse(zpub)->address(0, 0), {42'000'000, 0, 1, 0, 0, 0});
+        Fixture f;
+        QString message;
+        QVERIFY2(f.addThroughDialog(
+                     [&](AddAccountDialog *dialog) {
+                         choose(dialog, "bitcoin");
+                         type(dialog, "name", QStringLiteral("cold"));
+                         dialog->findChild<QPlainTextEdit *>(QStringLiteral("watched"))->setPlainText(zpub);
+                         type(dialog, "esploraUrl", fake.baseUrl().toString());
+                     },
+                     &message),
+                 qPrintable(message));
+        QVERIFY(f.asked.isEmpty()); // no key, no vault
+        auto account = ballast::storage::AccountRepo(f.tmp.db()).byName(QStringLiteral("cold"));
+        QVERIFY(account.ok());
+        QCOMPARE(account->exchange, QStringLiteral("bitcoin"));
+        f.select(QStringLiteral("cold"));
+        QVERIFY(!f.button("testConnection")->isEnabled());
+        QSignalSpy changed(f.context.get(), &AppContext::ledgerChanged);
+        QVERIFY2(f.clickAndWait("sync", &message), qPrintable(message));
+        QCOMPARE(changed.size(), 1);
+        const auto held = holdingsOf(f.tmp.db(), QStringLiteral("cold"));
+        QCOMPARE(held.size(), 1);
+        QCOMPARE(held.first().asset, QStringLiteral("BTC"));
+        QCOMPARE(held.first().network, QStringLiteral("bitcoin"));
+        QCOMPARE(held.first().quantity, dec("0.42"));
+        const int row = f.view->model()->rowOf(account->id);
+        QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Synced"));
+        QCOMPARE(fake.requests().size(), 21 + 20);
     }
 
     void krakenAccountConnectsAndSyncs()

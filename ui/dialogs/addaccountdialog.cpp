@@ -1,6 +1,9 @@
 #include "dialogs/addaccountdialog.h"
 
+#include "chain/addresses.h"
+#include "chain/bitcoinkeys.h"
 #include "exchange/baseurl.h"
+#include "services/walletservice.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -8,6 +11,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -26,6 +30,7 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_kind->addItem(tr("Paper exchange (simulated, no real money)"), QStringLiteral("paper"));
     m_kind->addItem(tr("Binance"), QStringLiteral("binance"));
     m_kind->addItem(tr("Kraken"), QStringLiteral("kraken"));
+    m_kind->addItem(tr("Bitcoin wallet (watch-only: xpub, ypub, zpub or addresses)"), QStringLiteral("bitcoin"));
     m_kind->addItem(tr("Manual wallet (you type the balances)"), QStringLiteral("manual"));
 
     m_name = new QLineEdit(this);
@@ -43,6 +48,32 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_secret->setAccessibleName(tr("API secret"));
     m_secret->setEchoMode(QLineEdit::Password);
     m_secret->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhNoPredictiveText | Qt::ImhSensitiveData);
+
+    m_watch = new QPlainTextEdit(this);
+    m_watch->setObjectName(QStringLiteral("watched"));
+    m_watch->setAccessibleName(tr("Keys and addresses to watch"));
+    m_watch->setPlaceholderText(tr("One per line: an account's zpub, ypub or xpub, or an address"));
+    m_watch->setTabChangesFocus(true);
+    m_watch->setFixedHeight(m_watch->fontMetrics().lineSpacing() * 5);
+    m_watchLabel = new QLabel(tr("&Watch:"), this);
+    m_watchLabel->setBuddy(m_watch);
+    m_script = new QComboBox(this);
+    m_script->setObjectName(QStringLiteral("script"));
+    m_script->setAccessibleName(tr("Address type of the keys"));
+    m_script->addItem(tr("From each key's prefix"), QString());
+    m_script->setToolTip(tr("xpub: legacy addresses (1…), ypub: nested segwit (3…), zpub: native segwit (bc1q…). "
+                            "Choose another type when your wallet exports every account as xpub."));
+    m_script->addItem(tr("Legacy, P2PKH (1…)"), QStringLiteral("p2pkh"));
+    m_script->addItem(tr("Nested segwit, P2SH-P2WPKH (3…)"), QStringLiteral("p2sh-p2wpkh"));
+    m_script->addItem(tr("Native segwit, P2WPKH (bc1q…)"), QStringLiteral("p2wpkh"));
+    m_scriptLabel = new QLabel(tr("Address &type:"), this);
+    m_scriptLabel->setBuddy(m_script);
+    m_server = new QLineEdit(this);
+    m_server->setObjectName(QStringLiteral("esploraUrl"));
+    m_server->setAccessibleName(tr("Esplora server"));
+    m_server->setPlaceholderText(QString::fromLatin1(services::WalletService::kDefaultEsploraUrl));
+    m_serverLabel = new QLabel(tr("&Server:"), this);
+    m_serverLabel->setBuddy(m_server);
 
     m_baseUrl = new QLineEdit(this);
     m_baseUrl->setObjectName(QStringLiteral("baseUrl"));
@@ -72,6 +103,9 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_secretLabel = new QLabel(tr("API &secret:"), this);
     m_secretLabel->setBuddy(m_secret);
     form->addRow(m_secretLabel, m_secret);
+    form->addRow(m_watchLabel, m_watch);
+    form->addRow(m_scriptLabel, m_script);
+    form->addRow(m_serverLabel, m_server);
 
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
@@ -98,6 +132,9 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     connect(m_key, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
     connect(m_secret, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
     connect(m_baseUrl, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_watch, &QPlainTextEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_server, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_script, &QComboBox::currentIndexChanged, this, &AddAccountDialog::validate);
     connect(m_advanced, &QGroupBox::toggled, this, &AddAccountDialog::validate);
     kindChanged();
     setMinimumWidth(460);
@@ -120,7 +157,31 @@ QString AddAccountDialog::name() const
 
 QString AddAccountDialog::baseUrl() const
 {
+    if (isWatchedWallet())
+        return m_server->text().trimmed();
     return m_advanced->isChecked() ? m_baseUrl->text().trimmed() : QString();
+}
+
+bool AddAccountDialog::isWatchedWallet() const
+{
+    return services::WalletService::isWatched(exchange());
+}
+
+QStringList AddAccountDialog::watched() const
+{
+    if (!isWatchedWallet())
+        return {};
+    QStringList lines;
+    for (const QString &line : m_watch->toPlainText().split(QLatin1Char('\n'))) {
+        if (!line.trimmed().isEmpty())
+            lines.append(line.trimmed());
+    }
+    return lines;
+}
+
+QString AddAccountDialog::script() const
+{
+    return isWatchedWallet() ? m_script->currentData().toString() : QString();
 }
 
 QString AddAccountDialog::apiKey() const
@@ -145,6 +206,26 @@ void AddAccountDialog::clearSecrets()
     m_secret->clear();
 }
 
+QString AddAccountDialog::watchedProblem() const
+{
+    const QStringList lines = watched();
+    if (lines.isEmpty())
+        return tr("Paste an account key (zpub, ypub or xpub) or an address to watch.");
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        // The rules are core's (the CLI applies them too); a secret is named, never shown.
+        if (auto reason = chain::secretReason(lines[i]))
+            return tr("Line %1: %2. Ballast only watches: give it public keys and addresses.").arg(i + 1).arg(*reason);
+        if (chain::ExtendedPublicKey::parse(lines[i]))
+            continue;
+        if (auto address = chain::parseBitcoinAddress(lines[i], chain::BitcoinNetwork::Mainnet); !address) {
+            const bool looksLikeKey = lines[i].size() > 100;
+            const auto key = chain::ExtendedPublicKey::parse(lines[i]);
+            return tr("Line %1: %2.").arg(i + 1).arg(looksLikeKey ? key.error().message : address.error().message);
+        }
+    }
+    return {};
+}
+
 void AddAccountDialog::kindChanged()
 {
     const bool keys = needsKeys();
@@ -152,11 +233,20 @@ void AddAccountDialog::kindChanged()
          {static_cast<QWidget *>(m_keyLabel), static_cast<QWidget *>(m_key), static_cast<QWidget *>(m_secretLabel),
           static_cast<QWidget *>(m_secret), static_cast<QWidget *>(m_advanced)})
         widget->setVisible(keys);
+    const bool wallet = isWatchedWallet();
+    for (QWidget *widget :
+         {static_cast<QWidget *>(m_watchLabel), static_cast<QWidget *>(m_watch), static_cast<QWidget *>(m_scriptLabel),
+          static_cast<QWidget *>(m_script), static_cast<QWidget *>(m_serverLabel), static_cast<QWidget *>(m_server)})
+        widget->setVisible(wallet);
     const QString id = exchange();
     if (id == QLatin1String("paper"))
         m_hint->setText(tr("Trades on the paper exchange are simulated at stored prices."));
     else if (id == QLatin1String("manual"))
         m_hint->setText(tr("A wallet is never synced: set its balances on the Holdings page."));
+    else if (wallet)
+        m_hint->setText(tr("Sync reads the balances from the server: every address of the wallet is sent to it, so "
+                           "your own server keeps them private. Receive and change addresses are scanned until 20 "
+                           "unused in a row."));
     else
         m_hint->setText(tr("Use a key that can read balances and trade, never withdraw. The key and secret are "
                            "sealed in the key vault with your passphrase."));
@@ -178,6 +268,12 @@ QString AddAccountDialog::problem() const
         if (QString url = baseUrlProblem(); !url.isEmpty())
             return url;
     }
+    if (isWatchedWallet()) {
+        if (QString why = watchedProblem(); !why.isEmpty())
+            return why;
+        if (QString url = baseUrlProblem(); !url.isEmpty())
+            return url;
+    }
     return {};
 }
 
@@ -191,6 +287,9 @@ QString AddAccountDialog::baseUrlProblem() const
     if (checked)
         return {};
     const QString code = checked.error().code;
+    if (code == QLatin1String("url.cleartext") && isWatchedWallet())
+        return tr("The server URL must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or "
+                  "::1); the wallet's addresses would travel in clear.");
     if (code == QLatin1String("url.cleartext"))
         return tr("The base URL must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or "
                   "::1); the API key would travel in clear.");

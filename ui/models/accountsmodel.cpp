@@ -104,6 +104,8 @@ QString AccountsModel::exchangeName(const QString &exchange)
         return tr("Kraken");
     if (exchange == QLatin1String("manual"))
         return tr("Manual");
+    if (exchange == QLatin1String("bitcoin"))
+        return tr("Bitcoin (watch-only)");
     return exchange;
 }
 

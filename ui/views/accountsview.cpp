@@ -6,6 +6,7 @@
 #include "rebalance/rebalancepolicy.h"
 #include "security/vault.h"
 #include "services/policyservice.h"
+#include "services/walletservice.h"
 #include "storage/database.h"
 #include "workers/accountworker.h"
 
@@ -23,6 +24,17 @@
 #include <QVBoxLayout>
 
 namespace ballast::ui {
+
+namespace {
+
+/// Exchange and paper accounts sync from their exchange, watched wallets from
+/// their chains; a manual wallet has nothing to sync.
+bool syncable(const domain::Account &account)
+{
+    return account.kind != domain::AccountKind::Wallet || services::WalletService::isWatched(account.exchange);
+}
+
+} // namespace
 
 namespace {
 
@@ -140,6 +152,11 @@ AccountsView::AccountsView(AppContext &context, QWidget *parent)
     connect(m_worker, &AccountWorker::connectionTested, this, &AccountsView::onConnectionTested);
     connect(m_worker, &AccountWorker::syncStarted, this, &AccountsView::onSyncStarted);
     connect(m_worker, &AccountWorker::syncFinished, this, &AccountsView::onSyncFinished);
+    connect(m_worker, &AccountWorker::walletProgress, this,
+            [this](qint64 accountId, const QString &network, int addresses) {
+                m_model->setActivity(accountId, tr("Reading %1: %n address(es)…", nullptr, addresses).arg(network),
+                                     true);
+            });
     connect(m_worker, &AccountWorker::syncDone, this, &AccountsView::onSyncDone);
     m_thread->start();
 
@@ -286,22 +303,27 @@ void AccountsView::updateActions()
     m_executing->setVisible(executing);
     const int row = m_model->rowOf(selectedAccountId());
     const bool canTalk = row >= 0 && m_model->row(row).account.kind != domain::AccountKind::Wallet;
+    const bool canSync = row >= 0 && syncable(m_model->row(row).account);
     bool anySyncable = false;
     for (int i = 0; i < m_model->rowCount(); ++i)
-        anySyncable = anySyncable || m_model->row(i).account.kind != domain::AccountKind::Wallet;
+        anySyncable = anySyncable || syncable(m_model->row(i).account);
     m_add->setEnabled(!m_busy && !executing);
     m_test->setEnabled(!m_busy && canTalk);
-    m_sync->setEnabled(!m_busy && !executing && canTalk);
+    m_sync->setEnabled(!m_busy && !executing && canSync);
     m_syncAll->setEnabled(!m_busy && !executing && anySyncable);
     const QString why = executing ? tr("An execution is running; wait until it ends") : QString();
     for (QPushButton *button : {m_add, m_sync, m_syncAll})
         button->setToolTip(why);
     const QString talkWhy = row < 0 ? tr("Select an account first")
+        : canSync && !canTalk       ? tr("A watched wallet has no key to test: Sync reads its balance from the chain")
         : !canTalk                  ? tr("A wallet has no connection: set its balances on the Holdings page")
+                                    : QString();
+    const QString syncWhy = row < 0 ? tr("Select an account first")
+        : !canSync                  ? tr("A wallet has no connection: set its balances on the Holdings page")
                                     : QString();
     m_test->setToolTip(talkWhy);
     if (!executing)
-        m_sync->setToolTip(talkWhy);
+        m_sync->setToolTip(syncWhy);
 }
 
 void AccountsView::setBusy(bool busy, bool cancellable)
@@ -364,7 +386,9 @@ void AccountsView::addAccount()
     AddAccountDialog dialog(m_model->names(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    NewAccountRequest request{dialog.name(), dialog.exchange(), dialog.baseUrl(), dialog.apiKey(), dialog.secret(), {}};
+    NewAccountRequest request{dialog.name(),    dialog.exchange(), dialog.baseUrl(),
+                              dialog.apiKey(),  dialog.secret(),   {},
+                              dialog.watched(), dialog.script()};
     dialog.clearSecrets();
     if (dialog.needsKeys()) {
         const bool creating = security::Vault(context().vaultPath(), context().db().databaseId()).accounts().isEmpty();
@@ -440,7 +464,7 @@ void AccountsView::syncAll()
 {
     QList<qint64> ids;
     for (int row = 0; row < m_model->rowCount(); ++row) {
-        if (m_model->row(row).account.kind != domain::AccountKind::Wallet)
+        if (syncable(m_model->row(row).account))
             ids.append(m_model->row(row).account.id);
     }
     if (!ids.isEmpty())

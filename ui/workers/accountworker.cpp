@@ -6,9 +6,11 @@
 #include "services/exchangeimportservice.h"
 #include "services/ledger.h"
 #include "services/ledgerqueries.h"
+#include "services/walletservice.h"
 #include "storage/database.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -84,6 +86,22 @@ void AccountWorker::addAccount(NewAccountRequest request)
         return;
     }
     Result<domain::Account> added = makeError(QStringLiteral("account.add"), QStringLiteral("not run"));
+    if (services::WalletService::isWatched(request.exchange)) {
+        services::BitcoinWalletRequest wallet{request.name, {}, {}, request.baseUrl, request.script};
+        // Keys by their prefix; the service checks every line again (secrets first).
+        static const QRegularExpression keyPrefix(QStringLiteral("^[xyztuv](pub|prv)"));
+        for (const QString &line : std::as_const(request.watched))
+            (keyPrefix.match(line).hasMatch() ? wallet.keys : wallet.addresses).append(line);
+        added = services::WalletService(*db, m_clock).addBitcoinWallet(wallet);
+        if (!added) {
+            emit accountAdded(request.name, false,
+                              added.error().code == QLatin1String("account.exists") ? exists : added.error().message);
+            return;
+        }
+        emit accountAdded(request.name, true,
+                          tr("Added Bitcoin wallet \"%1\". Sync it to read its balance.").arg(request.name));
+        return;
+    }
     if (withKeys) {
         if (auto checked = accounts.checkPassphrase(request.passphrase); !checked) {
             emit accountAdded(request.name, false,
@@ -196,6 +214,18 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
             ++failed;
             continue;
         }
+        if (found->kind == domain::AccountKind::Wallet) {
+            QString message;
+            const bool ok = syncWallet(*db, *found, message);
+            if (!ok && m_cancel) {
+                emit syncFinished(id, false, message);
+                emit syncDone(synced, failed + 1, true);
+                return;
+            }
+            ok ? ++synced : ++failed;
+            emit syncFinished(id, ok, message);
+            continue;
+        }
         keyError.clear();
         exchange::Exchange *connector = factory->exchangeFor(id);
         if (!connector) {
@@ -214,6 +244,45 @@ void AccountWorker::sync(const QList<qint64> &accountIds, QString passphrase)
         emit syncFinished(id, true, tr("Synced %1.").arg(found->name));
     }
     emit syncDone(synced, failed, false);
+}
+
+bool AccountWorker::syncWallet(storage::Database &db, const domain::Account &account, QString &message)
+{
+    if (!services::WalletService::isWatched(account.exchange)) {
+        message =
+            tr("%1: a manual wallet has nothing to sync; set its balances on the Holdings page.").arg(account.name);
+        return false;
+    }
+    const qint64 id = account.id;
+    auto report = services::WalletService(db, m_clock).sync(account, [this, id](const QString &network, int seen) {
+        emit walletProgress(id, network, seen);
+        return !m_cancel;
+    });
+    if (!report) {
+        message = report.error().code == QLatin1String("wallet.cancelled")
+            ? tr("%1: cancelled; nothing was recorded.").arg(account.name)
+            : QStringLiteral("%1: %2").arg(account.name, report.error().message);
+        return false;
+    }
+    QStringList read;
+    QStringList failures;
+    for (const auto &network : report->networks) {
+        if (!network.error.isEmpty()) {
+            failures.append(tr("%1 (%2): %3; its holdings were left as they were.")
+                                .arg(account.name, network.network, network.error));
+            continue;
+        }
+        for (const auto &holding : network.holdings) {
+            read.append(tr("%1 %2 on %3 (%n address(es))", nullptr, network.addresses)
+                            .arg(holding.quantity.toString(), holding.asset, network.network));
+        }
+    }
+    if (!failures.isEmpty()) {
+        message = failures.join(QLatin1Char(' '));
+        return false;
+    }
+    message = tr("Synced %1: %2.").arg(account.name, read.join(QStringLiteral(", ")));
+    return true;
 }
 
 void AccountWorker::importHistory(qint64 accountId, QString passphrase)

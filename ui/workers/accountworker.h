@@ -5,6 +5,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <memory>
@@ -15,6 +16,9 @@ class ExchangeFactory;
 namespace ballast::storage {
 class Database;
 }
+namespace ballast::domain {
+struct Account;
+}
 
 namespace ballast::ui {
 
@@ -23,11 +27,13 @@ namespace ballast::ui {
 struct NewAccountRequest
 {
     QString name;
-    QString exchange; ///< "paper", "binance", "kraken" or "manual"
-    QString baseUrl;
+    QString exchange; ///< "paper", "binance", "kraken", "bitcoin" or "manual"
+    QString baseUrl; ///< for a watched wallet: its server (Esplora)
     QString apiKey;
     QString secret;
     QString passphrase; ///< opens (or creates) the key vault; empty for paper and wallets
+    QStringList watched; ///< a watched wallet's account keys and addresses
+    QString script; ///< a Bitcoin wallet's script type for its keys; empty: from the prefix
 };
 
 /// Account work that touches the network, the key store or writes the ledger:
@@ -57,8 +63,9 @@ public:
     /// (ExchangeImportService), with this thread's connection and connector.
     void importHistory(qint64 accountId, QString passphrase);
 
-    /// Stops a sync before its next account (thread-safe). The account being
-    /// synced finishes or fails on its own: its network calls cannot be cut.
+    /// Stops a sync before its next account (thread-safe). An exchange account
+    /// being synced finishes or fails on its own (its network calls cannot be
+    /// cut); a wallet stops before its next address and records nothing.
     void cancel() { m_cancel = true; }
 
 signals:
@@ -66,6 +73,8 @@ signals:
     void connectionTested(qint64 accountId, bool ok, const QString &message);
     void syncStarted(qint64 accountId, int index, int count);
     void syncFinished(qint64 accountId, bool ok, const QString &message);
+    /// A watched wallet's sync has read @p addresses addresses of @p network so far.
+    void walletProgress(qint64 accountId, const QString &network, int addresses);
     void syncDone(int synced, int failed, bool cancelled);
     /// The end of importHistory: the counts of the report when @p ok; else
     /// zeros and @p message says why (nothing was stored).
@@ -82,6 +91,9 @@ private:
     QString m_databasePath;
     QString m_vaultPath;
     Clock m_clock;
+    /// Syncs one watched wallet (WalletService); the message for syncFinished in @p message.
+    bool syncWallet(storage::Database &db, const domain::Account &account, QString &message);
+
     std::unique_ptr<storage::Database> m_db;
     std::atomic<bool> m_cancel{false};
 };
