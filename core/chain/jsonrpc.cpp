@@ -154,9 +154,10 @@ QString JsonRpcClient::host() const
 Error JsonRpcClient::failed(const RpcCall &call, const RpcFailure &failure) const
 {
     return makeError(QStringLiteral("jsonrpc.error"),
-                     QStringLiteral("%1 answered %2 to %3%4")
-                         .arg(host(), failure.describe(), call.method,
-                              call.purpose.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(call.purpose)));
+                     QStringLiteral("%1 answered %2%3 with %4")
+                         .arg(host(), call.method,
+                              call.purpose.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(call.purpose),
+                              failure.describe()));
 }
 
 Result<QHash<qint64, RpcReply>> JsonRpcClient::post(const QByteArray &body, const QList<qint64> &ids)

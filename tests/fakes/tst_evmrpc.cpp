@@ -184,8 +184,8 @@ private slots:
         QVERIFY(!reverted);
         QCOMPARE(reverted.error().code, QStringLiteral("jsonrpc.error"));
         QCOMPARE(reverted.error().message,
-                 QStringLiteral("127.0.0.1:%1 answered JSON-RPC error -32000 (server error): execution reverted to "
-                                "eth_call (decimals of DAI %2)")
+                 QStringLiteral("127.0.0.1:%1 answered eth_call (decimals of DAI %2) with JSON-RPC error -32000 "
+                                "(server error): execution reverted")
                      .arg(m_fake->port())
                      .arg(contractOf(QStringLiteral("DAI"))));
 
@@ -199,7 +199,7 @@ private slots:
         QVERIFY(!unknown);
         QVERIFY2(unknown.error().message.contains(QLatin1String("-32601 (method not found)")),
                  qPrintable(unknown.error().message));
-        QVERIFY(unknown.error().message.contains(QLatin1String("to eth_sendTransaction")));
+        QVERIFY(unknown.error().message.contains(QLatin1String("answered eth_sendTransaction with")));
 
         // A request the server cannot read at all is answered by one error with a null id.
         m_fake->setNextBody(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse error"}})");

@@ -129,8 +129,8 @@ private slots:
         const auto bad = rpc.call(QStringLiteral("getBalance"), {QStringLiteral("xyz")});
         QVERIFY(!bad);
         QCOMPARE(bad.error().message,
-                 QStringLiteral("127.0.0.1:%1 answered JSON-RPC error -32602 (invalid params): Invalid param: Invalid "
-                                "to getBalance")
+                 QStringLiteral("127.0.0.1:%1 answered getBalance with JSON-RPC error -32602 (invalid params): "
+                                "Invalid param: Invalid")
                      .arg(m_fake->port()));
         const auto program = rpc.call(QStringLiteral("getTokenAccountsByOwner"),
                                       {kOwner, QJsonObject{{QStringLiteral("programId"), kOther}},
