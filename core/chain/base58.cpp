@@ -18,7 +18,7 @@ int digitOf(QChar c)
         std::array<int, 128> t{};
         t.fill(-1);
         for (int i = 0; i < 58; ++i)
-            t[static_cast<std::size_t>(kAlphabet[i])] = i;
+            t[static_cast<unsigned char>(kAlphabet[i])] = i;
         return t;
     }();
     const char16_t u = c.unicode();

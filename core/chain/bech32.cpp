@@ -48,7 +48,7 @@ int charsetIndex(QChar c)
 {
     const char16_t u = c.toLower().unicode();
     for (int i = 0; i < 32; ++i) {
-        if (kCharset[i] == u)
+        if (static_cast<unsigned char>(kCharset[i]) == u)
             return i;
     }
     return -1;

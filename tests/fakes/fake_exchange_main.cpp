@@ -1,8 +1,10 @@
 // ballast-fake-exchange: runs one loopback fake exchange in its own process,
 // so that crash tests can kill and restart the client while the exchange keeps
-// its orders. Usage: see usage() below.
+// its orders; and the chain fakes (Esplora, EVM and Solana JSON-RPC) for
+// trying the wallets by hand. Usage: see usage() below.
 
 #include "fakebinance.h"
+#include "fakechainrunner.h"
 #include "fakekraken.h"
 
 #include <QCoreApplication>
@@ -39,6 +41,7 @@ void usage()
                "Prints 'listening on 127.0.0.1:PORT' when ready. Test control: POST/GET /__control/... (see "
                "fakeexchange.h).\n",
                stderr);
+    std::fputs(chainFakeUsage(), stderr);
 }
 
 QString marketFor(FakeExchange &fake, const QString &key)
@@ -65,6 +68,8 @@ int main(int argc, char **argv)
         return args.isEmpty() ? 2 : 0;
     }
     const QString kind = args.takeFirst();
+    if (isChainFake(kind))
+        return runChainFake(app, kind, args);
     std::unique_ptr<FakeExchange> fake;
     FakeBinance *binance = nullptr;
     FakeKraken *kraken = nullptr;

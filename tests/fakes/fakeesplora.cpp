@@ -49,18 +49,23 @@ FakeEsplora::FakeEsplora(QObject *parent)
 {
 }
 
-bool FakeEsplora::listenLocal()
+bool FakeEsplora::listenLocal(quint16 port)
 {
     if (m_server)
         return m_server->isListening();
     auto *server = new QTcpServer(this);
-    if (!server->listen(QHostAddress::LocalHost, 0)) {
+    if (!server->listen(QHostAddress::LocalHost, port)) {
         delete server;
         return false;
     }
     m_server = server;
     bind(server);
     return true;
+}
+
+quint16 FakeEsplora::port() const
+{
+    return m_server ? m_server->serverPort() : 0;
 }
 
 QUrl FakeEsplora::baseUrl() const

@@ -42,7 +42,8 @@ public:
     };
 
     explicit FakeEsplora(QObject *parent = nullptr);
-    bool listenLocal();
+    bool listenLocal(quint16 port = 0);
+    [[nodiscard]] quint16 port() const;
     [[nodiscard]] QUrl baseUrl() const;
 
     void setAddress(const QString &address, const Stats &stats) { m_addresses.insert(address, stats); }

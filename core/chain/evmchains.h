@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringView>
+
+#include <cstdint>
+#include <optional>
+
+namespace ballast::chain {
+
+/// An ERC-20 token to read on one chain. The contract is the text a person
+/// sees (EIP-55 checksum form); decimals left empty are read from the
+/// contract (decimals(), selector 0x313ce567).
+struct EvmToken
+{
+    QString symbol;
+    QString contract;
+    std::optional<int> decimals;
+};
+
+/// An EVM chain Ballast reads balances on, with its native asset and the
+/// tokens read by default (a person can edit the list).
+struct EvmChain
+{
+    std::uint64_t chainId = 0;
+    QString key; ///< what the CLI takes: "ethereum", "arbitrum", "base", "optimism", "polygon", "bsc"
+    QString name; ///< "Arbitrum One"
+    QString nativeSymbol; ///< "ETH"
+    QList<EvmToken> defaultTokens;
+};
+
+/// Ethereum, Arbitrum One, Base, OP Mainnet, Polygon PoS and BNB Smart Chain.
+const QList<EvmChain> &evmChains();
+/// Nullptr when Ballast does not know the chain.
+const EvmChain *evmChainById(std::uint64_t chainId);
+const EvmChain *evmChainByKey(QStringView key);
+/// "Polygon (137)", or "chain 12345" for a chain Ballast does not know.
+QString evmChainLabel(std::uint64_t chainId);
+
+} // namespace ballast::chain
