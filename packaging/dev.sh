@@ -110,10 +110,16 @@ run_tsan() {
     # The tests that run code on more than one thread: the execution worker and
     # the executor, the account worker (Accounts page), sweeps (Backtest page and
     # the backtester), the alert monitor, imports on a worker, the fault matrix
-    # (a thread per seed) and the GUI responsiveness benchmarks. Only they (and
+    # (a thread per seed), the pages that read on a background reader (the
+    # policy monitor, Transactions, Holdings and Gains with their cost-basis
+    # loader), the cost-basis pass that splits its methods over two threads, the
+    # streaming price import (parser thread and writer), the backtest's parallel
+    # file loading, and the GUI responsiveness benchmarks. Only they (and
     # ballast-cli) are built.
     local tests=(tst_executionworker tst_executor tst_backtester tst_accountsview tst_alerts tst_backtestview
         tst_importdialog tst_rebalanceview tst_targetsview tst_guinonblocking tst_faultmatrix tst_fillsproperty
+        tst_policygui tst_transactionsview tst_holdingsview tst_gainsview tst_costbasis tst_priceimporter
+        tst_backtestfiles
         bench_responsiveness_execution bench_responsiveness_sweep)
     log "Building the threaded tests in build-tsan (ThreadSanitizer)"
     CC=clang CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBALLAST_WERROR=ON \

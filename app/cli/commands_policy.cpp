@@ -191,6 +191,27 @@ Status applyOptions(const QCommandLineParser &parser, rebalance::RebalancePolicy
             return value.error();
         policy.tax.minLotAgeDays = *value;
     }
+    if (parser.isSet(QStringLiteral("young-lot-override"))) {
+        // Percentage points beyond the band edge: "5pp", or the fraction 0.05.
+        const QString text = parser.value(QStringLiteral("young-lot-override"));
+        if (isNone(text)) {
+            policy.tax.youngLotOverride = 0.0;
+        } else if (text.endsWith(QLatin1Char('%'))) {
+            return named(QStringLiteral("young-lot-override"),
+                         QStringLiteral("\"%1\": give percentage points (5pp), not a percentage").arg(text));
+        } else if (text.endsWith(QLatin1String("pp"))) {
+            const auto band = domain::Band::parse(text);
+            if (!band || band->kind != domain::Band::Kind::Absolute)
+                return named(QStringLiteral("young-lot-override"),
+                             QStringLiteral("\"%1\": expected percentage points such as 5pp").arg(text));
+            policy.tax.youngLotOverride = band->value;
+        } else {
+            auto value = fraction(QStringLiteral("young-lot-override"), false);
+            if (!value)
+                return value.error();
+            policy.tax.youngLotOverride = value->value_or(0.0);
+        }
+    }
     if (parser.isSet(QStringLiteral("max-gain"))) {
         auto value = amount(QStringLiteral("max-gain"));
         if (!value)
@@ -263,6 +284,8 @@ void Cli::registerPolicyCommands()
                  {"long-term-days", "A lot is long term when held more than this many days."},
                  {"max-gain", "Most gain one plan may realize (quote currency), or none."},
                  {"min-lot-age", "Lots younger than this many days are not sold."},
+                 {"young-lot-override",
+                  "... unless their asset is this far beyond its band edge (5pp or 0.05), or none (never)."},
                  {"harvest-threshold", "List lots with a loss larger than this (quote currency), or none."},
                  {"sync-interval", "Read-only sync of the exchange accounts every DURATION (15m, 1h), or off."},
              };
@@ -344,6 +367,9 @@ int Cli::cmdPolicyShow(QCommandLineParser &parser)
         {QStringLiteral("max realized gain"),
          orNone(tax.maxRealizedGain.has_value(), tax.maxRealizedGain.value_or(money::Decimal()).toString())},
         {QStringLiteral("min lot age"), QStringLiteral("%1 days").arg(tax.minLotAgeDays)},
+        {QStringLiteral("young lots sold beyond the band by"),
+         orNone(tax.youngLotOverride > 0.0,
+                domain::Band{domain::Band::Kind::Absolute, tax.youngLotOverride}.toString())},
         {QStringLiteral("cash first"), tax.cashFirst ? QStringLiteral("yes") : QStringLiteral("no")},
         {QStringLiteral("harvest threshold"),
          orNone(tax.harvestLossThreshold.has_value(), tax.harvestLossThreshold.value_or(money::Decimal()).toString())},

@@ -4,6 +4,7 @@
 // followed by every page, the CSV export against ballast-cli's `gains --out`
 // and the printable PDF.
 #include "appcontext.h"
+#include "clirunner.h"
 #include "export/gainspdf.h"
 #include "io/csvwriter.h"
 #include "io/exports.h"
@@ -298,6 +299,7 @@ void TestGainsView::csvExportIsTheClis()
     const QString cli = qEnvironmentVariable("BALLAST_CLI");
     if (cli.isEmpty() || !QFileInfo::exists(cli))
         QSKIP("ballast-cli is not built; compared with io::Exports only");
+    BALLAST_SKIP_CHILD_PROCESS_UNDER_TSAN();
     m_view.reset();
     m_context.reset();
     m_db->close();

@@ -590,6 +590,7 @@ private slots:
                                                               {QStringLiteral("fallingGuard"), 0.7}});
         QVERIFY(services::PolicyService(temp.db(), clock).save(QStringLiteral("Main"), policy).ok());
 
+        BALLAST_SKIP_CHILD_PROCESS_UNDER_TSAN();
         const test::CliRun cli =
             test::runCli(temp.path(),
                          {QStringLiteral("backtest"), QStringLiteral("--policy"), QStringLiteral("--prices"),

@@ -96,6 +96,8 @@ private slots:
                                      "1500",
                                      "--min-lot-age",
                                      "30",
+                                     "--young-lot-override",
+                                     "5pp",
                                      "--cash-first",
                                      "--harvest-threshold",
                                      "200",
@@ -117,6 +119,7 @@ private slots:
         QCOMPARE(tax.value(QStringLiteral("longTermDays")).toInt(), 400);
         QCOMPARE(tax.value(QStringLiteral("maxRealizedGain")).toString(), QStringLiteral("1500"));
         QCOMPARE(tax.value(QStringLiteral("minLotAgeDays")).toInt(), 30);
+        QCOMPARE(tax.value(QStringLiteral("youngLotOverride")).toDouble(), 0.05);
         QCOMPARE(tax.value(QStringLiteral("cashFirst")).toBool(), true);
         QCOMPARE(tax.value(QStringLiteral("harvestLossThreshold")).toString(), QStringLiteral("200"));
         QCOMPARE(shown.json().value(QStringLiteral("next_calendar_date")).toString(),
@@ -138,6 +141,8 @@ private slots:
             {args({"--falling-guard", "1"}), QStringLiteral("--falling-guard")},
             {args({"--band", "5"}), QStringLiteral("--band")},
             {args({"--mode", "invest:-5"}), QStringLiteral("--mode")},
+            {args({"--young-lot-override", "25%"}), QStringLiteral("--young-lot-override")},
+            {args({"--young-lot-override", "25"}), QStringLiteral("--young-lot-override")},
         };
         for (const auto &[options, option] : bad) {
             const CliRun refused = cli(args({"policy", "set"}) + options);

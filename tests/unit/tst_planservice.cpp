@@ -193,6 +193,30 @@ private slots:
         QCOMPARE(again.error().code, QStringLiteral("plan.executed"));
     }
 
+    // A plan made for other targets would trade toward weights the person no
+    // longer wants: it never starts (and a policy check never reuses it).
+    void aPlanIsStaleOnceTheTargetsChanged()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        QVERIFY(f.service().checkRunnable(plan.id).ok());
+        QVERIFY(ballast::services::Ledger(f.temp.db(), f.clock)
+                    .setTargets({},
+                                {{QStringLiteral("BTC"), dec("0.6"), {}},
+                                 {QStringLiteral("ETH"), dec("0.3"), {}},
+                                 {QStringLiteral("SOL"), dec("0.1"), {}}},
+                                ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.02})
+                    .ok());
+        const auto refused = f.service().checkRunnable(plan.id);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("plan.stale"));
+        QVERIFY2(refused.error().message.contains(QStringLiteral("the targets went from BTC 0.45, ETH 0.45, SOL 0.1; "
+                                                                 "default band 2pp to BTC 0.6")),
+                 qPrintable(refused.error().message));
+        QCOMPARE(f.execute(plan.id).error().code, QStringLiteral("plan.stale"));
+        QCOMPARE(f.paperOrders(), 0);
+    }
+
     void aPlanIsStaleOnceItsHoldingsChanged()
     {
         Fixture f;
