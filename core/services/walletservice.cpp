@@ -20,8 +20,15 @@ namespace ballast::services {
 
 namespace {
 
-const QString kBitcoin = QStringLiteral("bitcoin");
-const QString kBtc = QStringLiteral("BTC");
+QString bitcoin()
+{
+    return QStringLiteral("bitcoin");
+}
+
+QString btc()
+{
+    return QStringLiteral("BTC");
+}
 
 money::Decimal fromSats(std::int64_t sats)
 {
@@ -62,7 +69,7 @@ WalletService::WalletService(storage::Database &db, Clock clock)
 
 bool WalletService::isWatched(const QString &exchange)
 {
-    return exchange == kBitcoin;
+    return exchange == bitcoin();
 }
 
 Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletRequest &request)
@@ -97,7 +104,7 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
         if (seen.contains(text))
             return inputError(what, QStringLiteral("given twice"));
         seen.insert(text);
-        sources.append({0, 0, kBitcoin, QStringLiteral("xpub"), text, chain::scriptTypeName(key->scriptType())});
+        sources.append({0, 0, bitcoin(), QStringLiteral("xpub"), text, chain::scriptTypeName(key->scriptType())});
     }
     for (qsizetype i = 0; i < request.addresses.size(); ++i) {
         const QString what = QStringLiteral("address %1").arg(i + 1);
@@ -112,7 +119,7 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
         if (seen.contains(normalised))
             return inputError(what, QStringLiteral("given twice"));
         seen.insert(normalised);
-        sources.append({0, 0, kBitcoin, QStringLiteral("address"), normalised, QString()});
+        sources.append({0, 0, bitcoin(), QStringLiteral("address"), normalised, QString()});
     }
     const QString url = request.baseUrl.isEmpty() ? QString::fromLatin1(kDefaultEsploraUrl) : request.baseUrl;
     if (auto checked = exchange::checkBaseUrl(url); !checked)
@@ -130,7 +137,7 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
         domain::Account account;
         account.name = request.name;
         account.kind = domain::AccountKind::Wallet;
-        account.exchange = kBitcoin;
+        account.exchange = bitcoin();
         account.baseUrl = url;
         account.createdAt = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc());
         auto added = accounts.add(account);
@@ -139,7 +146,7 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
         storage::WalletRepo wallets(m_db);
         if (auto stored = wallets.addSources(added->id, sources); !stored)
             return stored.error();
-        if (auto endpoint = wallets.setEndpoint(added->id, kBitcoin, url); !endpoint)
+        if (auto endpoint = wallets.setEndpoint(added->id, bitcoin(), url); !endpoint)
             return endpoint.error();
         transaction.commit();
         return *added;
@@ -168,7 +175,7 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
     for (auto it = byNetwork.cbegin(); it != byNetwork.cend(); ++it) {
         WalletNetworkSync network;
         network.network = it.key();
-        if (network.network != kBitcoin) {
+        if (network.network != bitcoin()) {
             network.error = QStringLiteral("%1: this build does not read that network").arg(network.network);
             report.networks.append(network);
             continue;
@@ -214,16 +221,16 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
             pending += scan->pendingSats;
             QList<domain::WalletAddress> rows;
             for (const auto &scanned : scan->addresses) {
-                rows.append({network.network, source.id, scanned.path, scanned.activity.address, kBtc,
+                rows.append({network.network, source.id, scanned.path, scanned.activity.address, btc(),
                              fromSats(scanned.activity.confirmedSats), fromSats(scanned.activity.pendingSats),
                              scanned.activity.txCount, now});
             }
             networkAddresses.append({source.id, rows});
         }
         if (network.error.isEmpty()) {
-            network.holdings.append({account.id, account.name, kBtc, network.network, fromSats(confirmed)});
+            network.holdings.append({account.id, account.name, btc(), network.network, fromSats(confirmed)});
             if (pending != 0)
-                network.pending.append({account.id, account.name, kBtc, network.network, fromSats(pending)});
+                network.pending.append({account.id, account.name, btc(), network.network, fromSats(pending)});
             seenAddresses.append(networkAddresses);
         }
         report.networks.append(network);
@@ -286,7 +293,7 @@ Result<QList<domain::WalletAddress>> WalletService::derivedAddresses(const domai
         if (source.kind != QLatin1String("xpub")) {
             out.append(known.value(
                 source.value,
-                domain::WalletAddress{source.network, source.id, QString(), source.value, kBtc, {}, {}, 0, 0}));
+                domain::WalletAddress{source.network, source.id, QString(), source.value, btc(), {}, {}, 0, 0}));
             continue;
         }
         auto key = chain::ExtendedPublicKey::parse(source.value);
@@ -300,7 +307,7 @@ Result<QList<domain::WalletAddress>> WalletService::derivedAddresses(const domai
                 if (!address)
                     continue;
                 domain::WalletAddress row = known.value(
-                    *address, domain::WalletAddress{source.network, source.id, {}, *address, kBtc, {}, {}, 0, 0});
+                    *address, domain::WalletAddress{source.network, source.id, {}, *address, btc(), {}, {}, 0, 0});
                 row.path = QStringLiteral("%1/%2").arg(change).arg(index);
                 out.append(row);
             }
