@@ -9,11 +9,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSemaphore>
 #include <QThreadPool>
 #include <QTimeZone>
-#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -257,8 +258,30 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
     if (loaded.size() <= 1) {
         std::for_each(loaded.begin(), loaded.end(), readOne);
     } else {
+        // The files are shared out one at a time to this thread and to the
+        // pool threads that are free now (tryStart never queues, so a call
+        // from inside the pool, as in a sweep, cannot wait on itself). Plain
+        // QThreadPool and QSemaphore rather than QtConcurrent's map engine:
+        // their synchronisation is Qt Core's, which the ThreadSanitizer pass sees.
         QThreadPool *pool = options.pool ? options.pool : QThreadPool::globalInstance();
-        QtConcurrent::blockingMap(pool, loaded, readOne);
+        std::atomic<std::size_t> next{0};
+        const auto work = [&] {
+            for (std::size_t i = next++; i < loaded.size(); i = next++)
+                readOne(loaded[i]);
+        };
+        QSemaphore finished;
+        int helpers = 0;
+        const int wanted = std::min(pool->maxThreadCount(), static_cast<int>(loaded.size())) - 1;
+        for (int h = 0; h < wanted; ++h) {
+            if (!pool->tryStart([&work, &finished] {
+                    work();
+                    finished.release();
+                }))
+                break;
+            ++helpers;
+        }
+        work();
+        finished.acquire(helpers);
     }
 
     std::vector<Slice> slices;
