@@ -277,6 +277,32 @@ private slots:
         QCOMPARE(*plans.status(byHand->id), ballast::domain::PlanStatus::Superseded);
     }
 
+    // A plan made before the policy last changed followed other rules: the
+    // check prepares a new one instead of reusing it.
+    void checkDoesNotReuseAPlanOlderThanThePolicy()
+    {
+        Fixture f;
+        f.setPrices(f.now, dec("50000"), dec("2500"));
+        f.setHoldings(dec("0.12"), dec("1.6"));
+        f.now += kDay;
+        f.setPrices(f.now, dec("100000"), dec("2500"));
+        ballast::services::PlanService plans(f.temp.db(), f.clock);
+        auto byHand = plans.propose({}, ballast::rebalance::PlanMode(), {});
+        QVERIFY(byHand.ok());
+
+        f.now += 60000;
+        auto policy = f.service().load()->policy;
+        policy.minTrade = dec("10");
+        QVERIFY(f.service().save({}, policy).ok());
+        f.now += 60000;
+        auto due = f.service().evaluate();
+        QVERIFY2(due.ok(), due.ok() ? "" : qPrintable(due.error().message));
+        QVERIFY(due->due);
+        QVERIFY(!due->planReused);
+        QVERIFY(due->planId != byHand->id);
+        QCOMPARE(*plans.status(byHand->id), ballast::domain::PlanStatus::Superseded);
+    }
+
     void checkThatCannotValueChangesNothing()
     {
         Fixture f;
