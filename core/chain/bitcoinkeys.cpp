@@ -107,9 +107,13 @@ QByteArray writePoint(const EC_GROUP *group, const EC_POINT *point, BN_CTX *ctx)
     return out;
 }
 
-Group secp256k1()
+/// The curve, built once: making an EC_GROUP computes its generator's tables,
+/// which a gap-limit scan would otherwise repeat for every derived address.
+/// OpenSSL only reads a group during point arithmetic, so threads may share it.
+const EC_GROUP *secp256k1()
 {
-    return Group(EC_GROUP_new_by_curve_name(NID_secp256k1));
+    static const Group group(EC_GROUP_new_by_curve_name(NID_secp256k1));
+    return group.get();
 }
 
 QByteArray p2shP2wpkhScriptHash(const QByteArray &compressedKey)
@@ -179,9 +183,9 @@ Result<ExtendedPublicKey> ExtendedPublicKey::parse(QStringView text)
     key.m_publicKey = payload->mid(45, 33);
     if (key.m_depth == 0 && (key.m_parentFingerprint != 0 || key.m_childNumber != 0))
         return keyError(QStringLiteral("a master key (depth 0) with a parent fingerprint or child number"));
-    const Group group = secp256k1();
+    const EC_GROUP *const group = secp256k1();
     const Ctx ctx(BN_CTX_new());
-    if (!group || !ctx || !readPoint(group.get(), key.m_publicKey, ctx.get()))
+    if (!group || !ctx || !readPoint(group, key.m_publicKey, ctx.get()))
         return keyError(QStringLiteral("the public key is not a point on secp256k1"));
     return key;
 }
@@ -214,21 +218,21 @@ Result<ExtendedPublicKey> ExtendedPublicKey::child(std::uint32_t index) const
     QByteArray data = m_publicKey;
     appendU32(data, index);
     const QByteArray digest = hmacSha512(m_chainCode, data);
-    const Group group = secp256k1();
+    const EC_GROUP *const group = secp256k1();
     const Ctx ctx(BN_CTX_new());
     const Bn tweak(BN_bin2bn(uc(digest), 32, nullptr));
     if (!group || !ctx || !tweak)
         return keyError(QStringLiteral("OpenSSL could not set up secp256k1"));
-    if (BN_cmp(tweak.get(), EC_GROUP_get0_order(group.get())) >= 0)
+    if (BN_cmp(tweak.get(), EC_GROUP_get0_order(group)) >= 0)
         return keyError(
             QStringLiteral("index %1 is skipped by BIP-32 (its tweak is not below the curve order)").arg(index));
-    const Point parent = readPoint(group.get(), m_publicKey, ctx.get());
+    const Point parent = readPoint(group, m_publicKey, ctx.get());
     const Bn one(BN_new());
-    Point result(EC_POINT_new(group.get()));
+    Point result(EC_POINT_new(group));
     if (!parent || !one || !result || BN_one(one.get()) != 1
-        || EC_POINT_mul(group.get(), result.get(), tweak.get(), parent.get(), one.get(), ctx.get()) != 1)
+        || EC_POINT_mul(group, result.get(), tweak.get(), parent.get(), one.get(), ctx.get()) != 1)
         return keyError(QStringLiteral("OpenSSL could not derive child %1").arg(index));
-    if (EC_POINT_is_at_infinity(group.get(), result.get()) == 1)
+    if (EC_POINT_is_at_infinity(group, result.get()) == 1)
         return keyError(
             QStringLiteral("index %1 is skipped by BIP-32 (the child is the point at infinity)").arg(index));
     ExtendedPublicKey out = *this;
@@ -236,7 +240,7 @@ Result<ExtendedPublicKey> ExtendedPublicKey::child(std::uint32_t index) const
     out.m_parentFingerprint = fingerprint();
     out.m_childNumber = index;
     out.m_chainCode = digest.mid(32, 32);
-    out.m_publicKey = writePoint(group.get(), result.get(), ctx.get());
+    out.m_publicKey = writePoint(group, result.get(), ctx.get());
     if (out.m_publicKey.isEmpty())
         return keyError(QStringLiteral("OpenSSL could not write child %1").arg(index));
     return out;
