@@ -271,6 +271,28 @@ private slots:
             QCOMPARE(holding.network, QStringLiteral("ethereum"));
     }
 
+    // Cancel is asked before each chain and after each is read: cancelled
+    // on the second chain, the first is not recorded either.
+    void cancelRecordsNothing()
+    {
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("hot"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("ethereum"), m_ethereum->url().toString()},
+                                                    {QStringLiteral("base"), m_base->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        m_ethereum->setBalance(kOwner, QStringLiteral("1000000000000000000"));
+        const QByteArray before = test::contentDigest(m_db->db());
+        const auto cancelled = wallets.sync(
+            *account, *m_http, [](const QString &network, int) { return network != QLatin1String("base"); });
+        QVERIFY(!cancelled);
+        QCOMPARE(cancelled.error().code, QStringLiteral("wallet.cancelled"));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+        QVERIFY(m_base->methods().isEmpty()); // stopped before asking Base anything
+    }
+
     void solanaSolAndTokens()
     {
         FakeSolanaRpc fake;
