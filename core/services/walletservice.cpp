@@ -97,6 +97,28 @@ QList<domain::WalletToken> defaultTokens(const chain::EvmChain &chain)
     return out;
 }
 
+/// Adds what @p rows hold to @p holdings, one holding per asset (a token
+/// listed under the native asset's symbol adds to it); refused past Decimal's range.
+Status addBalances(QList<domain::Holding> &holdings, const domain::Account &account, const QString &network,
+                   const QList<domain::WalletAddress> &rows)
+{
+    for (const auto &row : rows) {
+        auto it = std::find_if(holdings.begin(), holdings.end(),
+                               [&row](const domain::Holding &h) { return h.asset == row.asset; });
+        if (it == holdings.end()) {
+            holdings.append({account.id, account.name, row.asset, network, row.balance});
+            continue;
+        }
+        auto sum = it->quantity.add(row.balance);
+        if (!sum)
+            return makeError(
+                QStringLiteral("chain.range"),
+                QStringLiteral("the %1 balance on %2 is larger than Ballast's limit").arg(row.asset, network));
+        it->quantity = *sum;
+    }
+    return {};
+}
+
 } // namespace
 
 struct WalletService::NetworkRun
@@ -583,13 +605,9 @@ Status WalletService::syncEvm(const domain::Account &account, NetworkRun &run)
         for (const auto &balance : std::as_const(balances))
             rows.append(
                 {network.network, source.id, QString(), source.value, balance.symbol, balance.amount, {}, 0, run.now});
-        for (const auto &row : std::as_const(rows)) {
-            auto it = std::find_if(network.holdings.begin(), network.holdings.end(),
-                                   [&row](const domain::Holding &h) { return h.asset == row.asset; });
-            if (it == network.holdings.end())
-                network.holdings.append({account.id, account.name, row.asset, network.network, row.balance});
-            else
-                it->quantity = it->quantity + row.balance;
+        if (auto summed = addBalances(network.holdings, account, network.network, rows); !summed) {
+            network.error = summed.error().message;
+            return {};
         }
         run.addresses.append({source.id, rows});
         if (!run.report(network.addresses))
@@ -632,13 +650,9 @@ Status WalletService::syncSolana(const domain::Account &account, NetworkRun &run
             rows.append(
                 {network.network, source.id, QString(), source.value, token.symbol, token.amount, {}, 0, run.now});
         }
-        for (const auto &row : std::as_const(rows)) {
-            auto it = std::find_if(network.holdings.begin(), network.holdings.end(),
-                                   [&row](const domain::Holding &h) { return h.asset == row.asset; });
-            if (it == network.holdings.end())
-                network.holdings.append({account.id, account.name, row.asset, network.network, row.balance});
-            else
-                it->quantity = it->quantity + row.balance;
+        if (auto summed = addBalances(network.holdings, account, network.network, rows); !summed) {
+            network.error = summed.error().message;
+            return {};
         }
         run.addresses.append({source.id, rows});
         if (!run.report(network.addresses))
