@@ -138,6 +138,7 @@ private:
     // Watch-only wallets (commands_wallet.cpp).
     int addWalletAccount(QCommandLineParser &parser);
     int cmdWalletsAddresses(QCommandLineParser &parser);
+    int cmdWalletsTokens(QCommandLineParser &parser);
     /// Syncs one watched wallet; prints what failed. Returns false on failure.
     bool syncWallet(const domain::Account &account, bool quiet);
     QNetworkAccessManager &network();

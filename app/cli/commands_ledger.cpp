@@ -123,13 +123,23 @@ void Cli::registerLedgerCommands()
                                          "(default 5)."),
                           QStringLiteral("N")});
              p.addOption({QStringLiteral("wallet"),
-                          QStringLiteral("A watch-only wallet read from its chain: bitcoin (instead of --exchange)."),
+                          QStringLiteral("A watch-only wallet read from its chain: bitcoin, evm or solana (instead of "
+                                         "--exchange)."),
                           QStringLiteral("CHAIN")});
              p.addOption({QStringLiteral("xpub"),
                           QStringLiteral("Bitcoin: an account's extended public key (xpub, ypub or zpub); repeatable."),
                           QStringLiteral("KEY")});
-             p.addOption({QStringLiteral("address"), QStringLiteral("A single address to watch; repeatable."),
+             p.addOption({QStringLiteral("address"),
+                          QStringLiteral("A single address to watch; repeatable for bitcoin, one for evm and solana."),
                           QStringLiteral("ADDR")});
+             p.addOption({QStringLiteral("chains"),
+                          QStringLiteral("EVM: the chains to read, comma-separated, of ethereum, arbitrum, base, "
+                                         "optimism, polygon, bsc (default: those given an --rpc, else ethereum)."),
+                          QStringLiteral("LIST")});
+             p.addOption({QStringLiteral("rpc"),
+                          QStringLiteral("EVM: a chain's JSON-RPC endpoint as CHAIN=URL, repeatable; Solana: the "
+                                         "endpoint URL. https:// (http:// to this computer only)."),
+                          QStringLiteral("URL")});
              p.addOption({QStringLiteral("script"),
                           QStringLiteral("Bitcoin: read every key as p2pkh, p2sh-p2wpkh or p2wpkh (default: from the "
                                          "key's prefix)."),
@@ -249,7 +259,7 @@ int Cli::cmdAccountsAdd(QCommandLineParser &parser)
 {
     if (parser.isSet(QStringLiteral("wallet")))
         return addWalletAccount(parser);
-    for (const char *walletOnly : {"xpub", "address", "script"}) {
+    for (const char *walletOnly : {"xpub", "address", "script", "chains", "rpc"}) {
         if (parser.isSet(QLatin1String(walletOnly)))
             return usageError(QStringLiteral("--%1 applies to --wallet accounts only").arg(QLatin1String(walletOnly)));
     }

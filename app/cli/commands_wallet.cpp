@@ -1,4 +1,5 @@
 // Watch-only wallets: adding them, their addresses, and syncing them.
+#include "chain/evmchains.h"
 #include "cli.h"
 #include "clioutput.h"
 #include "common/numberparse.h"
@@ -17,7 +18,9 @@ void Cli::registerWalletCommands()
 {
     m_commands.append(
         {QStringLiteral("wallets addresses"),
-         QStringLiteral("A watched wallet's addresses with their path and what the last sync saw on them."), QString(),
+         QStringLiteral("A watched wallet's addresses with their path and what the last sync saw on them (EVM and "
+                        "Solana: the one address on each network, a row per asset)."),
+         QString(),
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("account"), QStringLiteral("The wallet account."), QStringLiteral("NAME")});
              p.addOption({QStringLiteral("count"),
@@ -26,6 +29,21 @@ void Cli::registerWalletCommands()
                           QStringLiteral("N")});
          },
          &Cli::cmdWalletsAddresses});
+    m_commands.append(
+        {QStringLiteral("wallets tokens"),
+         QStringLiteral("The ERC-20 tokens an EVM wallet reads on each chain; with --set, replace one chain's list."),
+         QString(),
+         [](QCommandLineParser &p) {
+             p.addOption(
+                 {QStringLiteral("account"), QStringLiteral("The EVM wallet account."), QStringLiteral("NAME")});
+             p.addOption({QStringLiteral("chain"), QStringLiteral("The chain whose list --set replaces."),
+                          QStringLiteral("CHAIN")});
+             p.addOption({QStringLiteral("set"),
+                          QStringLiteral("A token as SYMBOL=CONTRACT or SYMBOL=CONTRACT:DECIMALS; repeatable; the "
+                                         "chain's list becomes exactly these."),
+                          QStringLiteral("TOKEN")});
+         },
+         &Cli::cmdWalletsTokens});
 }
 
 QNetworkAccessManager &Cli::network()
@@ -35,6 +53,55 @@ QNetworkAccessManager &Cli::network()
     return *m_network;
 }
 
+namespace {
+
+QJsonObject accountJson(const domain::Account &account, const QList<domain::WalletSource> &sources,
+                        const QMap<QString, QString> &endpoints)
+{
+    QJsonArray watched;
+    for (const auto &source : sources) {
+        watched.append(QJsonObject{{QStringLiteral("network"), source.network},
+                                   {QStringLiteral("kind"), source.kind},
+                                   {QStringLiteral("value"), source.value},
+                                   {QStringLiteral("script"), source.script},
+                                   {QStringLiteral("endpoint"), endpoints.value(source.network)}});
+    }
+    return QJsonObject{{QStringLiteral("name"), account.name},
+                       {QStringLiteral("exchange"), account.exchange},
+                       {QStringLiteral("kind"), domain::toText(account.kind)},
+                       {QStringLiteral("endpoint"), account.baseUrl},
+                       {QStringLiteral("watches"), watched}};
+}
+
+/// --rpc CHAIN=URL values of an EVM wallet; errors name the option and value.
+Result<QMap<QString, QString>> rpcOptions(const QStringList &values)
+{
+    QMap<QString, QString> out;
+    for (const QString &value : values) {
+        const qsizetype equals = value.indexOf(QLatin1Char('='));
+        const QString shown =
+            QStringLiteral("--rpc \"%1\"").arg(equals > 0 ? value.left(equals) + QStringLiteral("=...") : value);
+        if (equals <= 0)
+            return makeError(QStringLiteral("cli.usage"), shown + QStringLiteral(": expected CHAIN=URL"));
+        const QString chain = value.left(equals).trimmed().toLower();
+        if (!chain::evmChainByKey(chain)) {
+            QStringList keys;
+            for (const auto &known : chain::evmChains())
+                keys.append(known.key);
+            return makeError(QStringLiteral("cli.usage"),
+                             shown
+                                 + QStringLiteral(": unknown chain \"%1\" (%2); expected CHAIN=URL")
+                                       .arg(chain, keys.join(QStringLiteral(", "))));
+        }
+        if (out.contains(chain))
+            return makeError(QStringLiteral("cli.usage"), shown + QStringLiteral(": %1 given twice").arg(chain));
+        out.insert(chain, value.mid(equals + 1).trimmed());
+    }
+    return out;
+}
+
+} // namespace
+
 int Cli::addWalletAccount(QCommandLineParser &parser)
 {
     const QString chain = parser.value(QStringLiteral("wallet")).toLower();
@@ -43,36 +110,86 @@ int Cli::addWalletAccount(QCommandLineParser &parser)
         return usageError(QStringLiteral("accounts add --wallet needs --name"));
     if (parser.isSet(QStringLiteral("exchange")))
         return usageError(QStringLiteral("give --wallet or --exchange, not both"));
-    if (chain != QLatin1String("bitcoin"))
-        return usageError(QStringLiteral("--wallet: \"%1\" is not a chain this build watches (bitcoin)").arg(chain));
-    services::BitcoinWalletRequest request{
-        name, parser.values(QStringLiteral("xpub")), parser.values(QStringLiteral("address")),
-        parser.value(QStringLiteral("base-url")), parser.value(QStringLiteral("script"))};
+    const bool bitcoin = chain == QLatin1String(services::WalletService::kBitcoin);
+    const bool evm = chain == QLatin1String(services::WalletService::kEvm);
+    const bool solana = chain == QLatin1String(services::WalletService::kSolana);
+    if (!bitcoin && !evm && !solana)
+        return usageError(
+            QStringLiteral("--wallet: \"%1\" is not a chain this build watches (bitcoin, evm, solana)").arg(chain));
+    const auto only = [&](const char *option, bool allowed, const char *where) -> QString {
+        if (!allowed && parser.isSet(QLatin1String(option)))
+            return QStringLiteral("--%1 applies to %2 wallets only").arg(QLatin1String(option), QLatin1String(where));
+        return {};
+    };
+    for (const QString &why : {only("xpub", bitcoin, "bitcoin"), only("script", bitcoin, "bitcoin"),
+                               only("base-url", bitcoin, "bitcoin (evm and solana take --rpc)"),
+                               only("chains", evm, "evm"), only("rpc", evm || solana, "evm and solana")}) {
+        if (!why.isEmpty())
+            return usageError(why);
+    }
     services::WalletService wallets(db(), clock());
-    auto added = wallets.addBitcoinWallet(request);
+    Result<domain::Account> added = makeError(QStringLiteral("cli.usage"), QStringLiteral("no wallet kind"));
+    QString summary;
+    if (bitcoin) {
+        services::BitcoinWalletRequest request{
+            name, parser.values(QStringLiteral("xpub")), parser.values(QStringLiteral("address")),
+            parser.value(QStringLiteral("base-url")), parser.value(QStringLiteral("script"))};
+        added = wallets.addBitcoinWallet(request);
+        if (added)
+            summary = QStringLiteral("Added bitcoin wallet \"%1\" watching %2 key(s) and %3 address(es) through %4.")
+                          .arg(added->name)
+                          .arg(request.keys.size())
+                          .arg(request.addresses.size())
+                          .arg(added->baseUrl);
+    } else {
+        const QStringList addresses = parser.values(QStringLiteral("address"));
+        if (addresses.size() != 1)
+            return usageError(QStringLiteral("--address: a%1 %2 wallet watches one address (add another wallet for "
+                                             "another address)")
+                                  .arg(evm ? QStringLiteral("n") : QString(), chain));
+        if (evm) {
+            auto urls = rpcOptions(parser.values(QStringLiteral("rpc")));
+            if (!urls)
+                return usageError(urls.error().message);
+            services::EvmWalletRequest request;
+            request.name = name;
+            request.address = addresses.first();
+            if (parser.isSet(QStringLiteral("chains"))) {
+                for (const QString &key : parser.value(QStringLiteral("chains")).split(QLatin1Char(','))) {
+                    if (!key.trimmed().isEmpty())
+                        request.chains.append(key.trimmed().toLower());
+                }
+                if (request.chains.isEmpty())
+                    return usageError(QStringLiteral("--chains: name at least one chain"));
+            }
+            request.rpcUrls = *urls;
+            added = wallets.addEvmWallet(request);
+        } else {
+            const QStringList rpc = parser.values(QStringLiteral("rpc"));
+            if (rpc.size() > 1)
+                return usageError(QStringLiteral("--rpc: a solana wallet has one endpoint"));
+            QString url = rpc.value(0);
+            if (url.startsWith(QLatin1String("solana="), Qt::CaseInsensitive))
+                url = url.mid(7);
+            added = wallets.addSolanaWallet({name, addresses.first(), url});
+        }
+        if (added) {
+            auto endpoints = wallets.endpoints(*added).valueOr({});
+            QStringList where;
+            for (auto it = endpoints.cbegin(); it != endpoints.cend(); ++it)
+                where.append(QStringLiteral("%1 through %2").arg(it.key(), it.value()));
+            summary = QStringLiteral("Added %1 wallet \"%2\" watching %3 on %4.")
+                          .arg(chain, added->name, addresses.first().trimmed(), where.join(QStringLiteral(", ")));
+        }
+    }
     if (!added)
         return fail(added.error());
-    auto sources = wallets.sources(*added);
     if (json()) {
-        QJsonArray watched;
-        for (const auto &source : sources.valueOr({})) {
-            watched.append(QJsonObject{{QStringLiteral("network"), source.network},
-                                       {QStringLiteral("kind"), source.kind},
-                                       {QStringLiteral("value"), source.value},
-                                       {QStringLiteral("script"), source.script}});
-        }
-        CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("name"), added->name},
-                                                  {QStringLiteral("exchange"), added->exchange},
-                                                  {QStringLiteral("kind"), domain::toText(added->kind)},
-                                                  {QStringLiteral("endpoint"), added->baseUrl},
-                                                  {QStringLiteral("watches"), watched}}));
+        CliOutput::json(QJsonDocument(
+            accountJson(*added, wallets.sources(*added).valueOr({}), wallets.endpoints(*added).valueOr({}))));
     } else {
-        CliOutput::line(QStringLiteral("Added bitcoin wallet \"%1\" watching %2 key(s) and %3 address(es) through %4. "
-                                       "Run \"ballast-cli sync --account %1\" to read its balance.")
-                            .arg(added->name)
-                            .arg(request.keys.size())
-                            .arg(request.addresses.size())
-                            .arg(added->baseUrl));
+        CliOutput::line(
+            summary + QStringLiteral(" Run \"ballast-cli sync --account %1\" to read its balance.").arg(added->name));
     }
     return 0;
 }
@@ -80,6 +197,16 @@ int Cli::addWalletAccount(QCommandLineParser &parser)
 bool Cli::syncWallet(const domain::Account &account, bool quiet)
 {
     exchange::HttpClient http(&network());
+    // For slow nodes and for tests (a server that never answers): the time
+    // each request may take, in milliseconds.
+    if (const QString timeout = qEnvironmentVariable("BALLAST_WALLET_TIMEOUT_MS"); !timeout.isEmpty()) {
+        const auto ms = numbers::parseInteger(timeout, QStringLiteral("BALLAST_WALLET_TIMEOUT_MS"), 1, 600000);
+        if (!ms) {
+            CliOutput::error(ms.error().message);
+            return false;
+        }
+        http.setTimeout(static_cast<int>(*ms));
+    }
     services::WalletService wallets(db(), clock());
     auto report = wallets.sync(account, http);
     if (!report) {
@@ -88,21 +215,48 @@ bool Cli::syncWallet(const domain::Account &account, bool quiet)
     }
     for (const auto &network : report->networks) {
         if (!network.error.isEmpty()) {
-            CliOutput::error(QStringLiteral("%1 (%2): %3").arg(account.name, network.network, network.error));
+            CliOutput::error(QStringLiteral("%1 (%2): %3; its holdings there were left as they were.")
+                                 .arg(account.name, network.network, network.error));
             continue;
         }
+        for (const QString &skipped : network.skipped)
+            CliOutput::error(QStringLiteral("%1 (%2): %3 not recorded: Ballast knows no symbol for that mint.")
+                                 .arg(account.name, network.network, skipped));
         if (quiet)
             continue;
-        for (const auto &holding : network.holdings) {
-            QString line = QStringLiteral("Synced %1 on %2: %3 %4 over %5 address(es)")
-                               .arg(account.name, network.network, holding.quantity.toString(), holding.asset)
-                               .arg(network.addresses);
-            for (const auto &pending : network.pending) {
-                if (pending.asset == holding.asset)
-                    line += QStringLiteral(" (%1 unconfirmed, not counted yet)").arg(pending.quantity.toString());
+        if (account.exchange == QLatin1String(services::WalletService::kBitcoin)) {
+            for (const auto &holding : network.holdings) {
+                QString line = QStringLiteral("Synced %1 on %2: %3 %4 over %5 address(es)")
+                                   .arg(account.name, network.network, holding.quantity.toString(), holding.asset)
+                                   .arg(network.addresses);
+                for (const auto &pending : network.pending) {
+                    if (pending.asset == holding.asset)
+                        line += QStringLiteral(" (%1 unconfirmed, not counted yet)").arg(pending.quantity.toString());
+                }
+                CliOutput::line(line + QLatin1Char('.'));
             }
-            CliOutput::line(line + QLatin1Char('.'));
+            continue;
         }
+        QStringList held;
+        for (const auto &holding : network.holdings) {
+            if (!holding.quantity.isZero())
+                held.append(holding.quantity.toString() + QLatin1Char(' ') + holding.asset);
+        }
+        CliOutput::line(QStringLiteral("Synced %1 on %2: %3.")
+                            .arg(account.name, network.network,
+                                 held.isEmpty() ? QStringLiteral("nothing held") : held.join(QStringLiteral(", "))));
+    }
+    if (report->anyFailed() && report->networks.size() > 1) {
+        QStringList failed;
+        for (const auto &network : report->networks) {
+            if (!network.error.isEmpty())
+                failed.append(network.network);
+        }
+        CliOutput::error(QStringLiteral("%1: %2 of %3 network(s) failed (%4); the others were recorded.")
+                             .arg(account.name)
+                             .arg(failed.size())
+                             .arg(report->networks.size())
+                             .arg(failed.join(QStringLiteral(", "))));
     }
     if (!quiet && !report->recorded.isEmpty())
         CliOutput::line(QStringLiteral("Recorded %1 transaction(s); differences are adjustments to classify.")
@@ -167,6 +321,70 @@ int Cli::cmdWalletsAddresses(QCommandLineParser &parser)
     CliOutput::table({QStringLiteral("NETWORK"), QStringLiteral("PATH"), QStringLiteral("ADDRESS"),
                       QStringLiteral("BALANCE"), QStringLiteral("TXS")},
                      table);
+    return 0;
+}
+
+int Cli::cmdWalletsTokens(QCommandLineParser &parser)
+{
+    const QString name = parser.value(QStringLiteral("account"));
+    if (name.isEmpty())
+        return usageError(QStringLiteral("wallets tokens needs --account"));
+    auto account = services::LedgerQueries(db()).account(name);
+    if (!account)
+        return fail(account.error());
+    if (account->exchange != QLatin1String(services::WalletService::kEvm))
+        return fail(makeError(QStringLiteral("wallet.kind"),
+                              QStringLiteral("%1 is not an EVM wallet: only those read tokens by contract").arg(name)));
+    services::WalletService wallets(db(), clock());
+    if (parser.isSet(QStringLiteral("set"))) {
+        const QString chain = parser.value(QStringLiteral("chain")).trimmed().toLower();
+        if (chain.isEmpty())
+            return usageError(QStringLiteral("--set needs --chain (the chain whose list it replaces)"));
+        QList<domain::WalletToken> tokens;
+        const QStringList values = parser.values(QStringLiteral("set"));
+        for (qsizetype i = 0; i < values.size(); ++i) {
+            const QString &value = values[i];
+            const qsizetype equals = value.indexOf(QLatin1Char('='));
+            if (equals <= 0)
+                return usageError(QStringLiteral("--set \"%1\": expected SYMBOL=CONTRACT[:DECIMALS]").arg(value));
+            domain::WalletToken token{chain, value.left(equals), value.mid(equals + 1), std::nullopt};
+            if (const qsizetype colon = token.contract.indexOf(QLatin1Char(':')); colon >= 0) {
+                auto decimals = numbers::parseInteger(token.contract.mid(colon + 1),
+                                                      QStringLiteral("--set \"%1\" decimals").arg(value), 0, 18);
+                if (!decimals)
+                    return usageError(decimals.error().message);
+                token.decimals = static_cast<int>(*decimals);
+                token.contract = token.contract.left(colon);
+            }
+            tokens.append(token);
+        }
+        if (auto set = wallets.setTokens(*account, chain, tokens); !set)
+            return fail(set.error());
+    }
+    auto tokens = wallets.tokens(*account);
+    if (!tokens)
+        return fail(tokens.error());
+    if (json()) {
+        QJsonArray list;
+        for (const auto &token : *tokens) {
+            list.append(QJsonObject{{QStringLiteral("chain"), token.network},
+                                    {QStringLiteral("symbol"), token.symbol},
+                                    {QStringLiteral("contract"), token.contract},
+                                    {QStringLiteral("decimals"),
+                                     token.decimals ? QJsonValue(*token.decimals) : QJsonValue(QJsonValue::Null)}});
+        }
+        CliOutput::json(
+            QJsonDocument(QJsonObject{{QStringLiteral("account"), name}, {QStringLiteral("tokens"), list}}));
+        return 0;
+    }
+    QList<QStringList> table;
+    for (const auto &token : *tokens) {
+        table.append({token.network, token.symbol, token.contract,
+                      token.decimals ? QString::number(*token.decimals) : QStringLiteral("from the contract")});
+    }
+    CliOutput::table(
+        {QStringLiteral("CHAIN"), QStringLiteral("SYMBOL"), QStringLiteral("CONTRACT"), QStringLiteral("DECIMALS")},
+        table);
     return 0;
 }
 

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <optional>
+
 namespace ballast::domain {
 
 /// What a watch-only wallet account watches on one network: an account key
@@ -34,6 +36,17 @@ struct WalletAddress
     qint64 scannedAtMs = 0;
 
     bool operator==(const WalletAddress &) const = default;
+};
+
+/// An ERC-20 token an EVM wallet reads on one chain (its own, editable list).
+struct WalletToken
+{
+    QString network; ///< the chain's key: "ethereum", "base", ...
+    QString symbol; ///< the asset it is held as ("USDC")
+    QString contract; ///< EIP-55 form
+    std::optional<int> decimals; ///< empty: read from the contract
+
+    bool operator==(const WalletToken &) const = default;
 };
 
 } // namespace ballast::domain

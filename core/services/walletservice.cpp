@@ -3,6 +3,9 @@
 #include "chain/addresses.h"
 #include "chain/bitcoinkeys.h"
 #include "chain/esplora.h"
+#include "chain/evmchains.h"
+#include "chain/evmrpc.h"
+#include "chain/solanarpc.h"
 #include "exchange/baseurl.h"
 #include "exchange/httpclient.h"
 #include "services/transactionservice.h"
@@ -50,7 +53,97 @@ Status refuseSecret(const QString &what, const QString &text)
     return {};
 }
 
+QString chainList()
+{
+    QStringList keys;
+    for (const chain::EvmChain &chain : chain::evmChains())
+        keys.append(chain.key);
+    return keys.join(QStringLiteral(", "));
+}
+
+/// A token list checked and normalised (contract in EIP-55 form, symbol in
+/// upper case); errors name the token by its place ("token 2: ...").
+Result<QList<domain::WalletToken>> checkedTokens(const QString &chain, const QList<domain::WalletToken> &tokens)
+{
+    QList<domain::WalletToken> out;
+    QSet<QString> contracts;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString what = QStringLiteral("%1 token %2").arg(chain).arg(i + 1);
+        domain::WalletToken token = tokens[i];
+        token.network = chain;
+        token.symbol = token.symbol.trimmed().toUpper();
+        if (token.symbol.isEmpty() || token.symbol.size() > 20 || token.symbol.contains(QLatin1Char(' ')))
+            return inputError(what, QStringLiteral("a symbol of 1 to 20 characters without spaces is needed"));
+        auto contract = chain::parseEvmAddress(token.contract.trimmed());
+        if (!contract)
+            return inputError(what, QStringLiteral("contract: %1").arg(contract.error().message));
+        token.contract = chain::evmChecksumAddress(*contract);
+        if (token.decimals && (*token.decimals < 0 || *token.decimals > 18))
+            return inputError(
+                what, QStringLiteral("%1 decimals: Ballast keeps amounts to 18 decimals at most").arg(*token.decimals));
+        if (contracts.contains(token.contract))
+            return inputError(what, QStringLiteral("contract %1 given twice").arg(token.contract));
+        contracts.insert(token.contract);
+        out.append(token);
+    }
+    return out;
+}
+
+QList<domain::WalletToken> defaultTokens(const chain::EvmChain &chain)
+{
+    QList<domain::WalletToken> out;
+    for (const chain::EvmToken &token : chain.defaultTokens)
+        out.append({chain.key, token.symbol, token.contract, token.decimals});
+    return out;
+}
+
+/// Adds what @p rows hold to @p holdings, one holding per asset (a token
+/// listed under the native asset's symbol adds to it); refused past Decimal's range.
+Status addBalances(QList<domain::Holding> &holdings, const domain::Account &account, const QString &network,
+                   const QList<domain::WalletAddress> &rows)
+{
+    for (const auto &row : rows) {
+        auto it = std::find_if(holdings.begin(), holdings.end(),
+                               [&row](const domain::Holding &h) { return h.asset == row.asset; });
+        if (it == holdings.end()) {
+            holdings.append({account.id, account.name, row.asset, network, row.balance});
+            continue;
+        }
+        auto sum = it->quantity.add(row.balance);
+        if (!sum)
+            return makeError(
+                QStringLiteral("chain.range"),
+                QStringLiteral("the %1 balance on %2 is larger than Ballast's limit").arg(row.asset, network));
+        it->quantity = *sum;
+    }
+    return {};
+}
+
 } // namespace
+
+struct WalletService::NetworkRun
+{
+    WalletNetworkSync &network;
+    QList<domain::WalletSource> sources;
+    QString url;
+    exchange::HttpClient &http;
+    const WalletProgress &progress;
+    qint64 now = 0;
+    QList<std::pair<qint64, QList<domain::WalletAddress>>> addresses; ///< what the network saw, per source
+
+    /// False (the sync is cancelled) when the caller says so.
+    [[nodiscard]] bool report(int seen) const { return !progress || progress(network.network, seen); }
+};
+
+QStringList WalletSyncReport::failures() const
+{
+    QStringList out;
+    for (const auto &network : networks) {
+        if (!network.error.isEmpty())
+            out.append(QStringLiteral("%1: %2").arg(network.network, network.error));
+    }
+    return out;
+}
 
 bool WalletSyncReport::anyFailed() const
 {
@@ -69,7 +162,35 @@ WalletService::WalletService(storage::Database &db, Clock clock)
 
 bool WalletService::isWatched(const QString &exchange)
 {
-    return exchange == bitcoin();
+    return exchange == QLatin1String(kBitcoin) || exchange == QLatin1String(kEvm) || exchange == QLatin1String(kSolana);
+}
+
+Result<BitcoinLineKind> WalletService::classifyBitcoinLine(const QString &line)
+{
+    const QString text = line.trimmed();
+    if (auto reason = chain::secretReason(text))
+        return makeError(QStringLiteral("wallet.secret"),
+                         *reason + QStringLiteral(". Ballast only watches: give it public keys and addresses"));
+    auto key = chain::ExtendedPublicKey::parse(text);
+    if (key)
+        return BitcoinLineKind::Key;
+    auto address = chain::parseBitcoinAddress(text, chain::BitcoinNetwork::Mainnet);
+    if (address)
+        return BitcoinLineKind::Address;
+    // An account key is over 100 characters, an address at most 90 (bech32):
+    // the parse error of what the line looks like is the useful one.
+    return text.size() > 100 ? key.error() : address.error();
+}
+
+BitcoinWalletRequest WalletService::bitcoinRequest(const QString &name, const QStringList &lines,
+                                                   const QString &baseUrl, const QString &script)
+{
+    BitcoinWalletRequest request{name, {}, {}, baseUrl, script};
+    for (const QString &line : lines) {
+        auto kind = classifyBitcoinLine(line);
+        (kind && *kind == BitcoinLineKind::Key ? request.keys : request.addresses).append(line.trimmed());
+    }
+    return request;
 }
 
 Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletRequest &request)
@@ -125,32 +246,186 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
     if (auto checked = exchange::checkBaseUrl(url); !checked)
         return inputError(QStringLiteral("--base-url"), checked.error().message, checked.error().code);
 
+    domain::Account account;
+    account.name = request.name;
+    account.exchange = bitcoin();
+    account.baseUrl = url;
+    return store(account, sources, {{bitcoin(), url}}, {});
+}
+
+Result<domain::Account> WalletService::store(const domain::Account &account, const QList<domain::WalletSource> &sources,
+                                             const QMap<QString, QString> &endpoints,
+                                             const QMap<QString, QList<domain::WalletToken>> &tokens)
+{
     return storage::guarded([&]() -> Result<domain::Account> {
         storage::Transaction transaction(m_db);
         storage::AccountRepo accounts(m_db);
-        auto existing = accounts.findByName(request.name);
+        auto existing = accounts.findByName(account.name);
         if (!existing)
             return existing.error();
         if (existing->has_value())
             return makeError(QStringLiteral("account.exists"),
-                             QStringLiteral("an account named \"%1\" exists already").arg(request.name));
-        domain::Account account;
-        account.name = request.name;
-        account.kind = domain::AccountKind::Wallet;
-        account.exchange = bitcoin();
-        account.baseUrl = url;
-        account.createdAt = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc());
-        auto added = accounts.add(account);
+                             QStringLiteral("an account named \"%1\" exists already").arg(account.name));
+        domain::Account row = account;
+        row.kind = domain::AccountKind::Wallet;
+        row.createdAt = QDateTime::fromMSecsSinceEpoch(m_clock(), QTimeZone::utc());
+        auto added = accounts.add(row);
         if (!added)
             return added.error();
         storage::WalletRepo wallets(m_db);
         if (auto stored = wallets.addSources(added->id, sources); !stored)
             return stored.error();
-        if (auto endpoint = wallets.setEndpoint(added->id, bitcoin(), url); !endpoint)
-            return endpoint.error();
+        for (auto it = endpoints.cbegin(); it != endpoints.cend(); ++it) {
+            if (auto endpoint = wallets.setEndpoint(added->id, it.key(), it.value()); !endpoint)
+                return endpoint.error();
+        }
+        for (auto it = tokens.cbegin(); it != tokens.cend(); ++it) {
+            if (auto stored = wallets.setTokens(added->id, it.key(), it.value()); !stored)
+                return stored.error();
+        }
         transaction.commit();
         return *added;
     });
+}
+
+Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &request)
+{
+    if (request.name.trimmed().isEmpty())
+        return makeError(QStringLiteral("wallet.input"), QStringLiteral("the wallet needs a name"));
+    if (request.address.trimmed().isEmpty())
+        return makeError(QStringLiteral("wallet.input"), QStringLiteral("an EVM wallet needs --address 0x..."));
+    if (auto secret = refuseSecret(QStringLiteral("--address"), request.address); !secret)
+        return secret.error();
+    auto address = chain::parseEvmAddress(request.address.trimmed());
+    if (!address)
+        return inputError(QStringLiteral("--address"), address.error().message, address.error().code);
+    const QString checksummed = chain::evmChecksumAddress(*address);
+
+    QMap<QString, QString> urls;
+    for (auto it = request.rpcUrls.cbegin(); it != request.rpcUrls.cend(); ++it) {
+        const chain::EvmChain *chain = chain::evmChainByKey(it.key().trimmed());
+        if (!chain)
+            return inputError(QStringLiteral("--rpc %1").arg(it.key()),
+                              QStringLiteral("unknown chain \"%1\" (%2)").arg(it.key(), chainList()));
+        if (auto checked = exchange::checkBaseUrl(it.value().trimmed()); !checked)
+            return inputError(QStringLiteral("--rpc %1").arg(chain->key), checked.error().message,
+                              checked.error().code);
+        urls.insert(chain->key, it.value().trimmed());
+    }
+    QStringList chains;
+    for (const QString &key : request.chains) {
+        const chain::EvmChain *chain = chain::evmChainByKey(key.trimmed());
+        if (!chain)
+            return inputError(QStringLiteral("--chains"),
+                              QStringLiteral("unknown chain \"%1\" (%2)").arg(key.trimmed(), chainList()));
+        if (!chains.contains(chain->key))
+            chains.append(chain->key);
+    }
+    if (chains.isEmpty()) {
+        // In the order of evmchains, so that the default is stable.
+        for (const chain::EvmChain &chain : chain::evmChains()) {
+            if (urls.contains(chain.key))
+                chains.append(chain.key);
+        }
+        if (chains.isEmpty())
+            chains.append(QStringLiteral("ethereum"));
+    } else {
+        for (auto it = urls.cbegin(); it != urls.cend(); ++it) {
+            if (!chains.contains(it.key()))
+                return inputError(QStringLiteral("--rpc %1").arg(it.key()),
+                                  QStringLiteral("%1 is not one of the chains chosen (--chains %2)")
+                                      .arg(it.key(), chains.join(QLatin1Char(','))));
+        }
+    }
+    QList<domain::WalletSource> sources;
+    QMap<QString, QList<domain::WalletToken>> tokens;
+    for (const QString &key : std::as_const(chains)) {
+        if (!urls.contains(key)) {
+            if (key != QLatin1String("ethereum"))
+                return inputError(QStringLiteral("--rpc"),
+                                  QStringLiteral("no endpoint for %1: give --rpc %1=URL (Ballast has a public "
+                                                 "default for ethereum only)")
+                                      .arg(key));
+            urls.insert(key, QString::fromLatin1(kDefaultEthereumRpcUrl));
+        }
+        sources.append({0, 0, key, QStringLiteral("address"), checksummed, QString()});
+        const chain::EvmChain *chain = chain::evmChainByKey(key);
+        auto listed =
+            checkedTokens(key, request.tokens.contains(key) ? request.tokens.value(key) : defaultTokens(*chain));
+        if (!listed)
+            return listed.error();
+        tokens.insert(key, *listed);
+    }
+    domain::Account account;
+    account.name = request.name;
+    account.exchange = QString::fromLatin1(kEvm);
+    return store(account, sources, urls, tokens);
+}
+
+Result<domain::Account> WalletService::addSolanaWallet(const SolanaWalletRequest &request)
+{
+    if (request.name.trimmed().isEmpty())
+        return makeError(QStringLiteral("wallet.input"), QStringLiteral("the wallet needs a name"));
+    if (request.address.trimmed().isEmpty())
+        return makeError(QStringLiteral("wallet.input"), QStringLiteral("a Solana wallet needs --address"));
+    if (auto secret = refuseSecret(QStringLiteral("--address"), request.address); !secret)
+        return secret.error();
+    const QString address = request.address.trimmed();
+    if (auto parsed = chain::parseSolanaAddress(address); !parsed)
+        return inputError(QStringLiteral("--address"), parsed.error().message, parsed.error().code);
+    const QString url =
+        request.rpcUrl.trimmed().isEmpty() ? QString::fromLatin1(kDefaultSolanaRpcUrl) : request.rpcUrl.trimmed();
+    if (auto checked = exchange::checkBaseUrl(url); !checked)
+        return inputError(QStringLiteral("--rpc"), checked.error().message, checked.error().code);
+    domain::Account account;
+    account.name = request.name;
+    account.exchange = QString::fromLatin1(kSolana);
+    account.baseUrl = url;
+    const QString network = QString::fromLatin1(kSolana);
+    return store(account, {{0, 0, network, QStringLiteral("address"), address, QString()}}, {{network, url}}, {});
+}
+
+Result<QList<domain::WalletToken>> WalletService::tokens(const domain::Account &account)
+{
+    return storage::WalletRepo(m_db).tokens(account.id);
+}
+
+Status WalletService::setTokens(const domain::Account &account, const QString &chain,
+                                const QList<domain::WalletToken> &tokens)
+{
+    if (account.exchange != QLatin1String(kEvm))
+        return makeError(
+            QStringLiteral("wallet.kind"),
+            QStringLiteral("%1 is not an EVM wallet: only those read tokens by contract").arg(account.name));
+    storage::WalletRepo wallets(m_db);
+    auto sources = wallets.sources(account.id);
+    if (!sources)
+        return sources.error();
+    const bool watched = std::any_of(sources->cbegin(), sources->cend(),
+                                     [&chain](const domain::WalletSource &source) { return source.network == chain; });
+    if (!watched)
+        return inputError(QStringLiteral("--chain"),
+                          QStringLiteral("%1 does not watch \"%2\"").arg(account.name, chain));
+    auto checked = checkedTokens(chain, tokens);
+    if (!checked)
+        return checked.error();
+    return wallets.setTokens(account.id, chain, *checked);
+}
+
+Result<QMap<QString, QString>> WalletService::endpoints(const domain::Account &account)
+{
+    storage::WalletRepo wallets(m_db);
+    auto sources = wallets.sources(account.id);
+    if (!sources)
+        return sources.error();
+    QMap<QString, QString> out;
+    for (const auto &source : *sources) {
+        auto url = wallets.endpoint(account.id, source.network);
+        if (!url)
+            return url.error();
+        out.insert(source.network, *url);
+    }
+    return out;
 }
 
 Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exchange::HttpClient &http,
@@ -165,74 +440,48 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
     auto sources = wallets.sources(account.id);
     if (!sources)
         return sources.error();
+    // Networks in the order they were added (ethereum before base), each read
+    // on its own: one that fails is reported and the next is still read.
+    QStringList order;
     QMap<QString, QList<domain::WalletSource>> byNetwork;
-    for (const auto &source : *sources)
+    for (const auto &source : *sources) {
+        if (!byNetwork.contains(source.network))
+            order.append(source.network);
         byNetwork[source.network].append(source);
+    }
 
     WalletSyncReport report;
     QList<std::pair<qint64, QList<domain::WalletAddress>>> seenAddresses;
     const qint64 now = m_clock();
-    for (auto it = byNetwork.cbegin(); it != byNetwork.cend(); ++it) {
+    for (const QString &key : std::as_const(order)) {
         WalletNetworkSync network;
-        network.network = it.key();
-        if (network.network != bitcoin()) {
-            network.error = QStringLiteral("%1: this build does not read that network").arg(network.network);
-            report.networks.append(network);
-            continue;
-        }
-        auto endpoint = wallets.endpoint(account.id, network.network);
+        network.network = key;
+        auto endpoint = wallets.endpoint(account.id, key);
         if (!endpoint)
             return endpoint.error();
-        const QString url = !endpoint->isEmpty() ? *endpoint
-            : !account.baseUrl.isEmpty()         ? account.baseUrl
-                                                 : QString::fromLatin1(kDefaultEsploraUrl);
-        chain::EsploraClient client(http, QUrl(url));
-        bool cancelled = false;
-        const chain::ScanProgress onAddress = [&](const chain::ScannedAddress &) {
-            ++network.addresses;
-            if (progress && !progress(network.network, network.addresses)) {
-                cancelled = true;
-                return false;
-            }
-            return true;
-        };
-        std::int64_t confirmed = 0;
-        std::int64_t pending = 0;
-        QList<std::pair<qint64, QList<domain::WalletAddress>>> networkAddresses;
-        for (const auto &source : it.value()) {
-            Result<chain::WalletScan> scan = makeError(QString(), QString());
-            if (source.kind == QLatin1String("xpub")) {
-                auto key = chain::ExtendedPublicKey::parse(source.value);
-                if (!key)
-                    return key.error();
-                if (auto type = chain::scriptTypeFromName(source.script))
-                    key->setScriptType(*type);
-                scan = chain::scanExtendedKey(*key, client, kGapLimit, onAddress);
-            } else {
-                scan = chain::scanAddresses({source.value}, chain::BitcoinNetwork::Mainnet, client, onAddress);
-            }
-            if (cancelled)
-                return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
-            if (!scan) {
-                network.error = scan.error().message;
-                break;
-            }
-            confirmed += scan->confirmedSats;
-            pending += scan->pendingSats;
-            QList<domain::WalletAddress> rows;
-            for (const auto &scanned : scan->addresses) {
-                rows.append({network.network, source.id, scanned.path, scanned.activity.address, btc(),
-                             fromSats(scanned.activity.confirmedSats), fromSats(scanned.activity.pendingSats),
-                             scanned.activity.txCount, now});
-            }
-            networkAddresses.append({source.id, rows});
+        NetworkRun run{network, byNetwork.value(key), *endpoint, http, progress, now, {}};
+        Status read;
+        if (account.exchange == QLatin1String(kBitcoin) && key == bitcoin()) {
+            if (run.url.isEmpty())
+                run.url = !account.baseUrl.isEmpty() ? account.baseUrl : QString::fromLatin1(kDefaultEsploraUrl);
+            read = syncBitcoin(account, run);
+        } else if (account.exchange == QLatin1String(kEvm) && chain::evmChainByKey(key)) {
+            read = syncEvm(account, run);
+        } else if (account.exchange == QLatin1String(kSolana) && key == QLatin1String(kSolana)) {
+            read = syncSolana(account, run);
+        } else {
+            network.error = QStringLiteral("a %1 wallet has no network \"%2\": the account's sources are not ones "
+                                           "Ballast stored; add the wallet again")
+                                .arg(account.exchange, key);
         }
-        if (network.error.isEmpty()) {
-            network.holdings.append({account.id, account.name, btc(), network.network, fromSats(confirmed)});
-            if (pending != 0)
-                network.pending.append({account.id, account.name, btc(), network.network, fromSats(pending)});
-            seenAddresses.append(networkAddresses);
-        }
+        if (!read)
+            return read.error();
+        if (network.error.isEmpty() && run.url.isEmpty())
+            network.error = QStringLiteral("no endpoint is set for %1").arg(key);
+        if (network.error.isEmpty())
+            seenAddresses.append(run.addresses);
+        else
+            network.holdings.clear();
         report.networks.append(network);
     }
 
@@ -259,10 +508,163 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
     return report;
 }
 
+Status WalletService::syncBitcoin(const domain::Account &account, NetworkRun &run)
+{
+    WalletNetworkSync &network = run.network;
+    chain::EsploraClient client(run.http, QUrl(run.url));
+    bool cancelled = false;
+    const chain::ScanProgress onAddress = [&](const chain::ScannedAddress &) {
+        ++network.addresses;
+        if (!run.report(network.addresses)) {
+            cancelled = true;
+            return false;
+        }
+        return true;
+    };
+    std::int64_t confirmed = 0;
+    std::int64_t pending = 0;
+    for (const auto &source : std::as_const(run.sources)) {
+        Result<chain::WalletScan> scan = chain::WalletScan{};
+        if (source.kind == QLatin1String("xpub")) {
+            auto key = chain::ExtendedPublicKey::parse(source.value);
+            if (!key)
+                return key.error();
+            if (auto type = chain::scriptTypeFromName(source.script))
+                key->setScriptType(*type);
+            scan = chain::scanExtendedKey(*key, client, kGapLimit, onAddress);
+        } else {
+            scan = chain::scanAddresses({source.value}, chain::BitcoinNetwork::Mainnet, client, onAddress);
+        }
+        if (cancelled)
+            return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
+        if (!scan) {
+            network.error = scan.error().message;
+            return {};
+        }
+        confirmed += scan->confirmedSats;
+        pending += scan->pendingSats;
+        QList<domain::WalletAddress> rows;
+        for (const auto &scanned : scan->addresses) {
+            rows.append({network.network, source.id, scanned.path, scanned.activity.address, btc(),
+                         fromSats(scanned.activity.confirmedSats), fromSats(scanned.activity.pendingSats),
+                         scanned.activity.txCount, run.now});
+        }
+        run.addresses.append({source.id, rows});
+    }
+    network.holdings.append({account.id, account.name, btc(), network.network, fromSats(confirmed)});
+    if (pending != 0)
+        network.pending.append({account.id, account.name, btc(), network.network, fromSats(pending)});
+    return {};
+}
+
+Status WalletService::syncEvm(const domain::Account &account, NetworkRun &run)
+{
+    WalletNetworkSync &network = run.network;
+    const chain::EvmChain *evmChain = chain::evmChainByKey(network.network);
+    if (!run.report(0))
+        return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
+    if (run.url.isEmpty())
+        return {};
+    auto stored = storage::WalletRepo(m_db).tokens(account.id);
+    if (!stored)
+        return stored.error();
+    QList<chain::EvmToken> tokens;
+    for (const auto &token : *stored) {
+        if (token.network == network.network)
+            tokens.append({token.symbol, token.contract, token.decimals});
+    }
+    chain::EvmRpcClient client(run.http, QUrl(run.url));
+    // The chain first: a URL pasted for another chain would read balances
+    // that are not this network's.
+    if (auto checked = client.checkChain(evmChain->chainId); !checked) {
+        network.error = checked.error().message;
+        return {};
+    }
+    for (const auto &source : std::as_const(run.sources)) {
+        auto owner = chain::parseEvmAddress(source.value);
+        if (!owner)
+            return owner.error();
+        auto native = client.nativeBalance(*owner);
+        if (!native) {
+            network.error = native.error().message;
+            return {};
+        }
+        QList<chain::EvmTokenBalance> balances;
+        if (!tokens.isEmpty()) {
+            auto read = client.tokenBalances(*owner, tokens);
+            if (!read) {
+                network.error = read.error().message;
+                return {};
+            }
+            balances = *read;
+        }
+        ++network.addresses;
+        QList<domain::WalletAddress> rows;
+        rows.append(
+            {network.network, source.id, QString(), source.value, evmChain->nativeSymbol, *native, {}, 0, run.now});
+        for (const auto &balance : std::as_const(balances))
+            rows.append(
+                {network.network, source.id, QString(), source.value, balance.symbol, balance.amount, {}, 0, run.now});
+        if (auto summed = addBalances(network.holdings, account, network.network, rows); !summed) {
+            network.error = summed.error().message;
+            return {};
+        }
+        run.addresses.append({source.id, rows});
+        if (!run.report(network.addresses))
+            return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
+    }
+    return {};
+}
+
+Status WalletService::syncSolana(const domain::Account &account, NetworkRun &run)
+{
+    WalletNetworkSync &network = run.network;
+    if (!run.report(0))
+        return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
+    if (run.url.isEmpty())
+        return {};
+    chain::SolanaRpcClient client(run.http, QUrl(run.url));
+    const QString sol = QStringLiteral("SOL");
+    for (const auto &source : std::as_const(run.sources)) {
+        auto lamports = client.getBalance(source.value);
+        if (!lamports) {
+            network.error = lamports.error().message;
+            return {};
+        }
+        auto tokens = client.tokenBalances(source.value);
+        if (!tokens) {
+            network.error = tokens.error().message;
+            return {};
+        }
+        ++network.addresses;
+        QList<domain::WalletAddress> rows;
+        rows.append({network.network, source.id, QString(), source.value, sol, *lamports, {}, 0, run.now});
+        for (const auto &token : std::as_const(*tokens)) {
+            // A mint without a symbol Ballast knows is not an asset it can
+            // price or rebalance: said, never recorded under its address.
+            if (chain::solanaMintSymbol(token.mint).isEmpty()) {
+                if (!token.amount.isZero())
+                    network.skipped.append(QStringLiteral("mint %1: %2").arg(token.mint, token.amount.toString()));
+                continue;
+            }
+            rows.append(
+                {network.network, source.id, QString(), source.value, token.symbol, token.amount, {}, 0, run.now});
+        }
+        if (auto summed = addBalances(network.holdings, account, network.network, rows); !summed) {
+            network.error = summed.error().message;
+            return {};
+        }
+        run.addresses.append({source.id, rows});
+        if (!run.report(network.addresses))
+            return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
+    }
+    return {};
+}
+
 Result<WalletSyncReport> WalletService::sync(const domain::Account &account, const WalletProgress &progress)
 {
     QNetworkAccessManager network;
-    exchange::HttpClient http(&network);
+    exchange::HttpClient http(&network, m_timeoutMs);
     return sync(account, http, progress);
 }
 
@@ -286,14 +688,25 @@ Result<QList<domain::WalletAddress>> WalletService::derivedAddresses(const domai
     if (!scanned)
         return scanned.error();
     QHash<QString, domain::WalletAddress> known;
-    for (const auto &row : *scanned)
+    QHash<qint64, QList<domain::WalletAddress>> bySource;
+    for (const auto &row : *scanned) {
         known.insert(row.address, row);
+        bySource[row.sourceId].append(row);
+    }
     QList<domain::WalletAddress> out;
     for (const auto &source : *sources) {
         if (source.kind != QLatin1String("xpub")) {
-            out.append(known.value(
-                source.value,
-                domain::WalletAddress{source.network, source.id, QString(), source.value, btc(), {}, {}, 0, 0}));
+            // A plain address: what the last sync saw on it, each asset (EVM
+            // tokens, SPL tokens), else its native asset not synced yet.
+            if (bySource.contains(source.id)) {
+                out.append(bySource.value(source.id));
+                continue;
+            }
+            const chain::EvmChain *evmChain = chain::evmChainByKey(source.network);
+            const QString native = evmChain                ? evmChain->nativeSymbol
+                : source.network == QLatin1String(kSolana) ? QStringLiteral("SOL")
+                                                           : btc();
+            out.append(domain::WalletAddress{source.network, source.id, QString(), source.value, native, {}, {}, 0, 0});
             continue;
         }
         auto key = chain::ExtendedPublicKey::parse(source.value);

@@ -8,6 +8,7 @@
 #include "domain/wallet.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -32,6 +33,32 @@ struct BitcoinWalletRequest
     QString script; ///< script type for every key ("p2pkh", "p2sh-p2wpkh", "p2wpkh"); empty: from the key's prefix
 };
 
+/// An address on EVM chains to watch: the same address on each chain chosen,
+/// each chain through its own JSON-RPC endpoint.
+struct EvmWalletRequest
+{
+    QString name;
+    QString address; ///< "0x" and 40 hex digits (EIP-55 checked when mixed case)
+    /// Chain keys ("ethereum", "arbitrum", "base", "optimism", "polygon",
+    /// "bsc"); empty: every chain of rpcUrls, or Ethereum alone when none is given.
+    QStringList chains;
+    QMap<QString, QString> rpcUrls; ///< chain key -> endpoint; Ethereum has a default
+    /// Chain key -> the tokens to read there; a chain left out reads the
+    /// default list of chain/evmchains.
+    QMap<QString, QList<domain::WalletToken>> tokens;
+};
+
+/// A Solana account (its public key) to watch.
+struct SolanaWalletRequest
+{
+    QString name;
+    QString address; ///< Base58 of the 32-byte public key
+    QString rpcUrl; ///< empty: WalletService::kDefaultSolanaRpcUrl
+};
+
+/// What a line of a Bitcoin wallet's watch list is.
+enum class BitcoinLineKind { Key, Address };
+
 /// What one network of a wallet sync found, or why it failed.
 struct WalletNetworkSync
 {
@@ -40,6 +67,9 @@ struct WalletNetworkSync
     int addresses = 0; ///< addresses asked about
     QList<domain::Holding> holdings; ///< confirmed balances, per asset
     QList<domain::Holding> pending; ///< unconfirmed changes (not in the ledger)
+    /// What was seen and not recorded (a Solana token whose mint Ballast has
+    /// no symbol for: "mint <address>: <amount>").
+    QStringList skipped;
 };
 
 struct WalletSyncReport
@@ -47,6 +77,8 @@ struct WalletSyncReport
     QList<WalletNetworkSync> networks;
     QList<domain::Transaction> recorded; ///< adjustments (or opening balances) the sync wrote
     [[nodiscard]] bool anyFailed() const;
+    /// The networks that failed, "base: <why>" each.
+    [[nodiscard]] QStringList failures() const;
 };
 
 /// Called as addresses are read (network, addresses so far); false cancels.
@@ -65,10 +97,31 @@ public:
 
     /// A public Esplora instance, used when the person names none.
     static constexpr const char *kDefaultEsploraUrl = "https://blockstream.info/api";
+    /// Public JSON-RPC endpoints used when the person names none: Ethereum's
+    /// (PublicNode) and Solana's own mainnet endpoint. The other EVM chains
+    /// have none: the person names theirs.
+    static constexpr const char *kDefaultEthereumRpcUrl = "https://ethereum-rpc.publicnode.com";
+    static constexpr const char *kDefaultSolanaRpcUrl = "https://api.mainnet-beta.solana.com";
     static constexpr int kGapLimit = 20;
+    /// The account "exchanges" of watched wallets.
+    static constexpr const char *kBitcoin = "bitcoin";
+    static constexpr const char *kEvm = "evm";
+    static constexpr const char *kSolana = "solana";
 
-    /// True for the account "exchanges" this service syncs ("bitcoin").
+    /// True for the account "exchanges" this service syncs ("bitcoin", "evm", "solana").
     [[nodiscard]] static bool isWatched(const QString &exchange);
+
+    /// The one judge of a Bitcoin watch-list line (the dialog, the account
+    /// worker and addBitcoinWallet ask it): an extended public key or an
+    /// address on Bitcoin's main network. Refused with why: a secret first
+    /// (code "wallet.secret", the text never quoted), else the key's or the
+    /// address's parse error, whichever the line looks more like.
+    [[nodiscard]] static Result<BitcoinLineKind> classifyBitcoinLine(const QString &line);
+    /// @p lines sorted into the keys and addresses of a request by
+    /// classifyBitcoinLine; a line it refuses goes with the addresses, for
+    /// addBitcoinWallet to refuse naming it.
+    [[nodiscard]] static BitcoinWalletRequest bitcoinRequest(const QString &name, const QStringList &lines,
+                                                             const QString &baseUrl, const QString &script);
 
     /// Validates everything first (name free, at least one key or address,
     /// no secret, each key and address readable and on Bitcoin's main network,
@@ -76,6 +129,25 @@ public:
     /// its sources and endpoint in one transaction. Errors name the input
     /// ("key 2: ...", "address 1: ...", "--base-url: ...").
     Result<domain::Account> addBitcoinWallet(const BitcoinWalletRequest &request);
+    /// Validates everything first (name free, the address readable and no
+    /// secret, each chain known, an endpoint for each chain, https:// or
+    /// loopback, each token's contract), then stores the account, one source
+    /// and one endpoint per chain, and the token lists, in one transaction.
+    /// Errors name the input ("--address: ...", "--rpc base: ...", "--chains: ...").
+    Result<domain::Account> addEvmWallet(const EvmWalletRequest &request);
+    /// The same for a Solana account ("--address: ...", "--rpc: ...").
+    Result<domain::Account> addSolanaWallet(const SolanaWalletRequest &request);
+
+    /// The tokens an EVM wallet reads, by chain then order.
+    [[nodiscard]] Result<QList<domain::WalletToken>> tokens(const domain::Account &account);
+    /// Replaces the token list of one chain of an EVM wallet (validated as
+    /// addEvmWallet does: "token 2: ...").
+    Status setTokens(const domain::Account &account, const QString &chain, const QList<domain::WalletToken> &tokens);
+    /// The endpoint of each network of @p account.
+    [[nodiscard]] Result<QMap<QString, QString>> endpoints(const domain::Account &account);
+
+    /// The timeout of each request made by sync(account, progress) (10 s by default).
+    void setRequestTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
 
     /// Reads every network of @p account; a network that fails is reported
     /// and leaves its holdings as they were, the others are still recorded.
@@ -95,8 +167,17 @@ public:
     [[nodiscard]] Result<QList<domain::WalletAddress>> derivedAddresses(const domain::Account &account, int count);
 
 private:
+    struct NetworkRun;
+    Status syncBitcoin(const domain::Account &account, NetworkRun &run);
+    Status syncEvm(const domain::Account &account, NetworkRun &run);
+    Status syncSolana(const domain::Account &account, NetworkRun &run);
+    Result<domain::Account> store(const domain::Account &account, const QList<domain::WalletSource> &sources,
+                                  const QMap<QString, QString> &endpoints,
+                                  const QMap<QString, QList<domain::WalletToken>> &tokens);
+
     storage::Database &m_db;
     Clock m_clock;
+    int m_timeoutMs = 10000;
 };
 
 } // namespace ballast::services

@@ -405,11 +405,27 @@ CREATE TABLE wallet_addresses (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 17> kMigrations{
+// The ERC-20 tokens an EVM wallet reads on each chain: the defaults of
+// chain/evmchains copied when the wallet is added, so that the person can
+// edit the list of their own wallet (decimals NULL: read from the contract).
+constexpr const char *kV18WalletTokens = R"sql(
+CREATE TABLE wallet_tokens (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    network    TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    symbol     TEXT NOT NULL,
+    contract   TEXT NOT NULL,
+    decimals   INTEGER,
+    PRIMARY KEY (account_id, network, seq),
+    UNIQUE (account_id, network, contract)
+) STRICT;
+)sql";
+
+constexpr std::array<const char *, 18> kMigrations{
     kV1Ledger,          kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
     kV6Journal,         kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
     kV11CostMethod,     kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies,
-    kV16LotAssignments, kV17WalletSources};
+    kV16LotAssignments, kV17WalletSources,  kV18WalletTokens};
 
 } // namespace
 

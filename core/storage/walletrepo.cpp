@@ -109,4 +109,51 @@ Result<QList<domain::WalletAddress>> WalletRepo::addresses(qint64 accountId)
     });
 }
 
+Status WalletRepo::setTokens(qint64 accountId, const QString &network, const QList<domain::WalletToken> &tokens)
+{
+    return guarded([&]() -> Status {
+        Transaction transaction(m_db);
+        Statement drop(m_db, "DELETE FROM wallet_tokens WHERE account_id = ? AND network = ?");
+        drop.bind(1, accountId).bind(2, network);
+        drop.run();
+        Statement insert(m_db,
+                         "INSERT INTO wallet_tokens (account_id, network, seq, symbol, contract, decimals) "
+                         "VALUES (?, ?, ?, ?, ?, ?)");
+        for (qsizetype i = 0; i < tokens.size(); ++i) {
+            const domain::WalletToken &token = tokens[i];
+            insert.reset();
+            insert.bind(1, accountId)
+                .bind(2, network)
+                .bind(3, static_cast<qint64>(i))
+                .bind(4, token.symbol)
+                .bind(5, token.contract);
+            if (token.decimals)
+                insert.bind(6, static_cast<qint64>(*token.decimals));
+            else
+                insert.bindNull(6);
+            insert.run();
+        }
+        transaction.commit();
+        return {};
+    });
+}
+
+Result<QList<domain::WalletToken>> WalletRepo::tokens(qint64 accountId)
+{
+    return guarded([&]() -> Result<QList<domain::WalletToken>> {
+        Statement query(m_db,
+                        "SELECT network, symbol, contract, decimals FROM wallet_tokens WHERE account_id = ? "
+                        "ORDER BY network, seq");
+        query.bind(1, accountId);
+        QList<domain::WalletToken> out;
+        while (query.step()) {
+            domain::WalletToken token{query.text(0), query.text(1), query.text(2), std::nullopt};
+            if (!query.isNull(3))
+                token.decimals = static_cast<int>(query.int64(3));
+            out.append(token);
+        }
+        return out;
+    });
+}
+
 } // namespace ballast::storage

@@ -10,8 +10,9 @@ namespace ballast::storage {
 
 class Database;
 
-/// Tables wallet_sources, wallet_endpoints and wallet_addresses: what each
-/// watch-only wallet account watches, where it asks, and what its last sync saw.
+/// Tables wallet_sources, wallet_endpoints, wallet_tokens and wallet_addresses:
+/// what each watch-only wallet account watches, where it asks, which tokens it
+/// reads, and what its last sync saw.
 class WalletRepo
 {
 public:
@@ -32,6 +33,11 @@ public:
     Status replaceAddresses(qint64 accountId, qint64 sourceId, const QList<domain::WalletAddress> &addresses);
     /// Every address the account's last syncs saw, by source then order.
     Result<QList<domain::WalletAddress>> addresses(qint64 accountId);
+
+    /// Replaces the token list of @p network (in the given order).
+    Status setTokens(qint64 accountId, const QString &network, const QList<domain::WalletToken> &tokens);
+    /// Every token of the account, by network then order.
+    Result<QList<domain::WalletToken>> tokens(qint64 accountId);
 
 private:
     Database &m_db;

@@ -93,6 +93,8 @@ QJsonValue FakeJsonRpc::answer(const QJsonValue &request)
 bool FakeJsonRpc::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     ++m_httpRequests;
+    if (m_silent)
+        return true; // the connection stays open and nothing comes back
     if (request.url().path() != QLatin1String("/rpc/test-key")) {
         writeAnswer(socket, 404, "text/plain", "Not Found");
         return true;

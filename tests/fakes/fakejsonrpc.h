@@ -22,7 +22,8 @@ namespace ballast::test::fake {
 ///   request object;
 /// - HTTP 415 for another content type (as geth answers);
 /// - HTTP 429 with a JSON-RPC error body and `Retry-After` once more than the
-///   set number of HTTP requests arrived (setRequestLimit), as public providers do.
+///   set number of HTTP requests arrived (setRequestLimit), as public providers do;
+/// - no answer at all (setSilent), as a node that hangs.
 ///
 /// Subclasses answer the methods (dispatch); an unknown method is theirs to
 /// refuse with -32601.
@@ -54,6 +55,9 @@ public:
         m_limit = requests;
         m_answered = 0;
     }
+    /// Read requests and never answer them (a node that hangs): the client's
+    /// own timeout is what ends the wait.
+    void setSilent(bool silent) { m_silent = silent; }
     /// Batch answers in reverse order of the requests (JSON-RPC allows any order).
     void setReverseBatches(bool reverse) { m_reverse = reverse; }
     /// The next HTTP request is answered with this body (200, application/json), whatever it asked.
@@ -81,6 +85,7 @@ private:
     int m_answered = 0;
     int m_httpRequests = 0;
     bool m_reverse = false;
+    bool m_silent = false;
 };
 
 } // namespace ballast::test::fake

@@ -4,11 +4,15 @@
 
 #include "appcontext.h"
 #include "chain/bitcoinkeys.h"
+#include "chain/evmchains.h"
 #include "dialogs/addaccountdialog.h"
 #include "fakebinance.h"
 #include "fakeesplora.h"
+#include "fakeevmrpc.h"
 #include "fakekraken.h"
+#include "fakesolanarpc.h"
 #include "models/accountsmodel.h"
+#include "models/holdingstreemodel.h"
 #include "security/keystore.h"
 #include "security/vault.h"
 #include "services/ledger.h"
@@ -19,6 +23,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QGroupBox>
@@ -39,7 +44,9 @@ using ballast::test::TempDatabase;
 using ballast::test::fake::FakeBinance;
 using ballast::test::fake::FakeEndpoint;
 using ballast::test::fake::FakeEsplora;
+using ballast::test::fake::FakeEvmRpc;
 using ballast::test::fake::FakeKraken;
+using ballast::test::fake::FakeSolanaRpc;
 using ballast::test::fake::FaultKind;
 using ballast::ui::AccountsModel;
 using ballast::ui::AccountsView;
@@ -376,7 +383,7 @@ private slots:
         QVERIFY2(message.contains(QStringLiteral("binance-main")), qPrintable(message));
         QCOMPARE(ballast::test::contentDigest(f.tmp.db()), before);
         QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Sync failed"));
-        QVERIFY(f.message().contains(QStringLiteral("nothing of theirs was changed")));
+        QVERIFY(f.message().contains(QStringLiteral("what failed was left as it was")));
     }
 
     // The dialog checks each line as typed: a private key or recovery phrase
@@ -453,6 +460,169 @@ private slots:
         const int row = f.view->model()->rowOf(account->id);
         QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Synced"));
         QCOMPARE(fake.requests().size(), 21 + 20);
+    }
+
+    // EVM: the address, a checkbox per chain and each chain's RPC URL, each
+    // checked as typed; Solana: the address and one RPC URL.
+    void theDialogChecksEvmAndSolanaWallets()
+    {
+        AddAccountDialog dialog({});
+        choose(&dialog, "evm");
+        type(&dialog, "name", QStringLiteral("hot"));
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("Paste the wallet's address (0x")),
+                 qPrintable(dialog.problem()));
+        type(&dialog, "walletAddress",
+             QStringLiteral("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"));
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("Address: 64 hex digits are a private key")),
+                 qPrintable(dialog.problem()));
+        QVERIFY(!dialog.problem().contains(QStringLiteral("4c0883a6")));
+        type(&dialog, "walletAddress", QStringLiteral("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045"));
+        // Ethereum alone, checked by default, reads through the public default.
+        QVERIFY2(ok->isEnabled(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.chains(), QStringList{QStringLiteral("ethereum")});
+        QVERIFY(dialog.rpcUrls().isEmpty());
+        dialog.findChild<QCheckBox *>(QStringLiteral("chain_base"))->setChecked(true);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("Give the RPC URL for Base")),
+                 qPrintable(dialog.problem()));
+        type(&dialog, "rpc_base", QStringLiteral("http://base.example.com/key"));
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("The RPC URL for Base must start with https://")),
+                 qPrintable(dialog.problem()));
+        type(&dialog, "rpc_base", QStringLiteral("https://base.example.com/key"));
+        QVERIFY2(ok->isEnabled(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.chains(), (QStringList{QStringLiteral("ethereum"), QStringLiteral("base")}));
+        QCOMPARE(dialog.rpcUrls().value(QStringLiteral("base")), QStringLiteral("https://base.example.com/key"));
+        QVERIFY(dialog.baseUrl().isEmpty());
+        dialog.findChild<QCheckBox *>(QStringLiteral("chain_ethereum"))->setChecked(false);
+        dialog.findChild<QCheckBox *>(QStringLiteral("chain_base"))->setChecked(false);
+        QCOMPARE(dialog.problem(), QStringLiteral("Choose at least one chain."));
+
+        choose(&dialog, "solana");
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("Address: ")), qPrintable(dialog.problem()));
+        type(&dialog, "walletAddress", QStringLiteral("9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM"));
+        QVERIFY2(ok->isEnabled(), qPrintable(dialog.problem()));
+        QVERIFY(dialog.chains().isEmpty());
+        type(&dialog, "esploraUrl", QStringLiteral("http://solana.example.com"));
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("The RPC URL must start with https://")),
+                 qPrintable(dialog.problem()));
+    }
+
+    // An EVM wallet on Ethereum and Base added through the dialog and synced on
+    // the account worker: USDC lands on both networks, and the Holdings tree
+    // shows one USDC row split into them.
+    void evmWalletThroughTheDialogSyncsAndHoldingsSplit()
+    {
+        const QString owner = QStringLiteral("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045");
+        FakeEvmRpc ethereum;
+        FakeEvmRpc base;
+        QVERIFY(ethereum.listenLocal() && base.listenLocal());
+        QString usdcEthereum;
+        QString usdcBase;
+        for (auto [fake, key, usdc] : {std::tuple{&ethereum, "ethereum", &usdcEthereum}, {&base, "base", &usdcBase}}) {
+            const auto *evmChain = ballast::chain::evmChainByKey(QString::fromLatin1(key));
+            fake->setChainId(evmChain->chainId);
+            for (const auto &token : evmChain->defaultTokens) {
+                fake->addToken(token.contract, token.decimals);
+                if (token.symbol == QLatin1String("USDC"))
+                    *usdc = token.contract;
+            }
+        }
+        ethereum.setBalance(owner, QStringLiteral("1000000000000000000"));
+        ethereum.setTokenBalance(usdcEthereum, owner, QStringLiteral("250000000"));
+        base.setTokenBalance(usdcBase, owner, QStringLiteral("75000000"));
+        Fixture f;
+        QString message;
+        QVERIFY2(f.addThroughDialog(
+                     [&](AddAccountDialog *dialog) {
+                         choose(dialog, "evm");
+                         type(dialog, "name", QStringLiteral("hot"));
+                         type(dialog, "walletAddress", owner);
+                         dialog->findChild<QCheckBox *>(QStringLiteral("chain_base"))->setChecked(true);
+                         type(dialog, "rpc_ethereum", ethereum.url().toString());
+                         type(dialog, "rpc_base", base.url().toString());
+                     },
+                     &message),
+                 qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("Added EVM wallet \"hot\"")), qPrintable(message));
+        auto account = ballast::storage::AccountRepo(f.tmp.db()).byName(QStringLiteral("hot"));
+        QVERIFY(account.ok());
+        QCOMPARE(account->exchange, QStringLiteral("evm"));
+        f.select(QStringLiteral("hot"));
+        QVERIFY2(f.clickAndWait("sync", &message), qPrintable(message));
+        QStringList held;
+        for (const auto &holding : holdingsOf(f.tmp.db(), QStringLiteral("hot")))
+            held.append(QStringLiteral("%1@%2=%3").arg(holding.asset, holding.network, holding.quantity.toString()));
+        held.sort();
+        QCOMPARE(held,
+                 (QStringList{QStringLiteral("ETH@ethereum=1"), QStringLiteral("USDC@base=75"),
+                              QStringLiteral("USDC@ethereum=250")}));
+        const int row = f.view->model()->rowOf(account->id);
+        QCOMPARE(f.view->model()->index(row, AccountsModel::Activity).data().toString(), QStringLiteral("Synced"));
+
+        // The Holdings page's model: USDC once, 325 in all, split by network.
+        auto snapshot = ballast::services::Ledger(f.tmp.db()).snapshot();
+        QVERIFY(snapshot);
+        ballast::ui::HoldingsTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setSnapshot(*snapshot);
+        QModelIndex usdc;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            if (model.index(r, ballast::ui::HoldingsTreeModel::Name).data().toString() == QLatin1String("USDC"))
+                usdc = model.index(r, ballast::ui::HoldingsTreeModel::Name);
+        }
+        QVERIFY(usdc.isValid());
+        QCOMPARE(model.index(usdc.row(), ballast::ui::HoldingsTreeModel::Quantity)
+                     .data(ballast::ui::HoldingsTreeModel::RawValueRole)
+                     .toDouble(),
+                 325.0);
+        QCOMPARE(model.index(usdc.row(), ballast::ui::HoldingsTreeModel::Network).data().toString(),
+                 QStringLiteral("2 networks"));
+        QCOMPARE(model.rowCount(usdc), 2);
+        QStringList split;
+        for (int child = 0; child < 2; ++child)
+            split.append(model.index(child, ballast::ui::HoldingsTreeModel::Network, usdc).data().toString());
+        split.sort();
+        QCOMPARE(split, (QStringList{QStringLiteral("base"), QStringLiteral("ethereum")}));
+    }
+
+    // Solana through the dialog: SOL and USDC recorded; a chain that fails
+    // (here the node refuses with HTTP 429) is said, and the sync reports failure.
+    void solanaWalletThroughTheDialogSyncs()
+    {
+        const QString owner = QStringLiteral("9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM");
+        FakeSolanaRpc fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(owner, 1'250'000'000);
+        fake.addTokenAccount(owner,
+                             {QStringLiteral("7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"),
+                              QStringLiteral("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v"), QStringLiteral("3000000"),
+                              6, false});
+        Fixture f;
+        QString message;
+        QVERIFY2(f.addThroughDialog(
+                     [&](AddAccountDialog *dialog) {
+                         choose(dialog, "solana");
+                         type(dialog, "name", QStringLiteral("sol"));
+                         type(dialog, "walletAddress", owner);
+                         type(dialog, "esploraUrl", fake.url().toString());
+                     },
+                     &message),
+                 qPrintable(message));
+        f.select(QStringLiteral("sol"));
+        QVERIFY2(f.clickAndWait("sync", &message), qPrintable(message));
+        QStringList held;
+        for (const auto &holding : holdingsOf(f.tmp.db(), QStringLiteral("sol")))
+            held.append(QStringLiteral("%1@%2=%3").arg(holding.asset, holding.network, holding.quantity.toString()));
+        held.sort();
+        QCOMPARE(held, (QStringList{QStringLiteral("SOL@solana=1.25"), QStringLiteral("USDC@solana=3")}));
+
+        fake.setRequestLimit(1);
+        QVERIFY(!f.clickAndWait("sync", &message));
+        QVERIFY2(message.contains(QStringLiteral("sol (solana): 127.0.0.1:"))
+                     && message.contains(QStringLiteral("HTTP 429")),
+                 qPrintable(message));
     }
 
     void krakenAccountConnectsAndSyncs()

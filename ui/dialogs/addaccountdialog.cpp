@@ -1,13 +1,15 @@
 #include "dialogs/addaccountdialog.h"
 
 #include "chain/addresses.h"
-#include "chain/bitcoinkeys.h"
+#include "chain/evmchains.h"
 #include "exchange/baseurl.h"
 #include "services/walletservice.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -31,6 +33,9 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_kind->addItem(tr("Binance"), QStringLiteral("binance"));
     m_kind->addItem(tr("Kraken"), QStringLiteral("kraken"));
     m_kind->addItem(tr("Bitcoin wallet (watch-only: xpub, ypub, zpub or addresses)"), QStringLiteral("bitcoin"));
+    m_kind->addItem(tr("EVM wallet (watch-only: Ethereum, Arbitrum, Base, OP, Polygon, BNB Chain)"),
+                    QStringLiteral("evm"));
+    m_kind->addItem(tr("Solana wallet (watch-only)"), QStringLiteral("solana"));
     m_kind->addItem(tr("Manual wallet (you type the balances)"), QStringLiteral("manual"));
 
     m_name = new QLineEdit(this);
@@ -68,6 +73,36 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_script->addItem(tr("Native segwit, P2WPKH (bc1q…)"), QStringLiteral("p2wpkh"));
     m_scriptLabel = new QLabel(tr("Address &type:"), this);
     m_scriptLabel->setBuddy(m_script);
+    m_address = new QLineEdit(this);
+    m_address->setObjectName(QStringLiteral("walletAddress"));
+    m_address->setAccessibleName(tr("Address to watch"));
+    m_addressLabel = new QLabel(tr("&Address:"), this);
+    m_addressLabel->setBuddy(m_address);
+    m_chains = new QGroupBox(tr("Chains"), this);
+    m_chains->setObjectName(QStringLiteral("chains"));
+    auto *chainGrid = new QGridLayout(m_chains);
+    int row = 0;
+    for (const chain::EvmChain &evmChain : chain::evmChains()) {
+        auto *box = new QCheckBox(evmChain.name, m_chains);
+        box->setObjectName(QStringLiteral("chain_") + evmChain.key);
+        auto *rpc = new QLineEdit(m_chains);
+        rpc->setObjectName(QStringLiteral("rpc_") + evmChain.key);
+        rpc->setAccessibleName(tr("RPC URL for %1").arg(evmChain.name));
+        rpc->setPlaceholderText(evmChain.key == QLatin1String("ethereum")
+                                    ? QString::fromLatin1(services::WalletService::kDefaultEthereumRpcUrl)
+                                    : tr("https://… your node or provider (required)"));
+        box->setChecked(evmChain.key == QLatin1String("ethereum"));
+        rpc->setEnabled(box->isChecked());
+        connect(box, &QCheckBox::toggled, rpc, &QWidget::setEnabled);
+        connect(box, &QCheckBox::toggled, this, &AddAccountDialog::validate);
+        connect(rpc, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+        chainGrid->addWidget(box, row, 0);
+        chainGrid->addWidget(rpc, row, 1);
+        m_chainBoxes.insert(evmChain.key, box);
+        m_rpcFields.insert(evmChain.key, rpc);
+        ++row;
+    }
+
     m_server = new QLineEdit(this);
     m_server->setObjectName(QStringLiteral("esploraUrl"));
     m_server->setAccessibleName(tr("Esplora server"));
@@ -103,6 +138,7 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_secretLabel = new QLabel(tr("API &secret:"), this);
     m_secretLabel->setBuddy(m_secret);
     form->addRow(m_secretLabel, m_secret);
+    form->addRow(m_addressLabel, m_address);
     form->addRow(m_watchLabel, m_watch);
     form->addRow(m_scriptLabel, m_script);
     form->addRow(m_serverLabel, m_server);
@@ -121,6 +157,7 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(m_chains);
     layout->addWidget(m_hint);
     layout->addWidget(m_advanced);
     layout->addWidget(m_problem);
@@ -134,6 +171,7 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     connect(m_baseUrl, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
     connect(m_watch, &QPlainTextEdit::textChanged, this, &AddAccountDialog::validate);
     connect(m_server, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
+    connect(m_address, &QLineEdit::textChanged, this, &AddAccountDialog::validate);
     connect(m_script, &QComboBox::currentIndexChanged, this, &AddAccountDialog::validate);
     connect(m_advanced, &QGroupBox::toggled, this, &AddAccountDialog::validate);
     kindChanged();
@@ -157,6 +195,8 @@ QString AddAccountDialog::name() const
 
 QString AddAccountDialog::baseUrl() const
 {
+    if (isKind("evm"))
+        return {};
     if (isWatchedWallet())
         return m_server->text().trimmed();
     return m_advanced->isChecked() ? m_baseUrl->text().trimmed() : QString();
@@ -167,10 +207,42 @@ bool AddAccountDialog::isWatchedWallet() const
     return services::WalletService::isWatched(exchange());
 }
 
+bool AddAccountDialog::isKind(const char *kind) const
+{
+    return exchange() == QLatin1String(kind);
+}
+
+QStringList AddAccountDialog::chains() const
+{
+    QStringList out;
+    if (!isKind("evm"))
+        return out;
+    for (const chain::EvmChain &evmChain : chain::evmChains()) {
+        if (m_chainBoxes.value(evmChain.key)->isChecked())
+            out.append(evmChain.key);
+    }
+    return out;
+}
+
+QMap<QString, QString> AddAccountDialog::rpcUrls() const
+{
+    QMap<QString, QString> out;
+    for (const QString &key : chains()) {
+        const QString url = m_rpcFields.value(key)->text().trimmed();
+        if (!url.isEmpty())
+            out.insert(key, url);
+    }
+    return out;
+}
+
 QStringList AddAccountDialog::watched() const
 {
     if (!isWatchedWallet())
         return {};
+    if (!isKind("bitcoin")) {
+        const QString address = m_address->text().trimmed();
+        return address.isEmpty() ? QStringList() : QStringList{address};
+    }
     QStringList lines;
     for (const QString &line : m_watch->toPlainText().split(QLatin1Char('\n'))) {
         if (!line.trimmed().isEmpty())
@@ -181,7 +253,7 @@ QStringList AddAccountDialog::watched() const
 
 QString AddAccountDialog::script() const
 {
-    return isWatchedWallet() ? m_script->currentData().toString() : QString();
+    return isKind("bitcoin") ? m_script->currentData().toString() : QString();
 }
 
 QString AddAccountDialog::apiKey() const
@@ -212,16 +284,46 @@ QString AddAccountDialog::watchedProblem() const
     if (lines.isEmpty())
         return tr("Paste an account key (zpub, ypub or xpub) or an address to watch.");
     for (qsizetype i = 0; i < lines.size(); ++i) {
-        // The rules are core's (the CLI applies them too); a secret is named, never shown.
-        if (auto reason = chain::secretReason(lines[i]))
-            return tr("Line %1: %2. Ballast only watches: give it public keys and addresses.").arg(i + 1).arg(*reason);
-        if (chain::ExtendedPublicKey::parse(lines[i]))
-            continue;
-        if (auto address = chain::parseBitcoinAddress(lines[i], chain::BitcoinNetwork::Mainnet); !address) {
-            const bool looksLikeKey = lines[i].size() > 100;
-            const auto key = chain::ExtendedPublicKey::parse(lines[i]);
-            return tr("Line %1: %2.").arg(i + 1).arg(looksLikeKey ? key.error().message : address.error().message);
+        // The judge is the service's (the worker and the CLI ask it too); a
+        // secret is named, never shown.
+        if (auto kind = services::WalletService::classifyBitcoinLine(lines[i]); !kind)
+            return tr("Line %1: %2.").arg(i + 1).arg(kind.error().message);
+    }
+    return {};
+}
+
+QString AddAccountDialog::addressProblem() const
+{
+    const QString address = m_address->text().trimmed();
+    const bool evm = isKind("evm");
+    if (address.isEmpty())
+        return evm ? tr("Paste the wallet's address (0x…).") : tr("Paste the wallet's address.");
+    if (auto reason = chain::secretReason(address))
+        return tr("Address: %1. Ballast only watches: give it the public address.").arg(*reason);
+    if (evm) {
+        if (auto parsed = chain::parseEvmAddress(address); !parsed)
+            return tr("Address: %1.").arg(parsed.error().message);
+    } else if (auto parsed = chain::parseSolanaAddress(address); !parsed) {
+        return tr("Address: %1.").arg(parsed.error().message);
+    }
+    return {};
+}
+
+QString AddAccountDialog::chainsProblem() const
+{
+    const QStringList checked = chains();
+    if (checked.isEmpty())
+        return tr("Choose at least one chain.");
+    for (const QString &key : checked) {
+        const chain::EvmChain *evmChain = chain::evmChainByKey(key);
+        const QString url = m_rpcFields.value(key)->text().trimmed();
+        if (url.isEmpty()) {
+            if (key == QLatin1String("ethereum"))
+                continue; // the public default
+            return tr("Give the RPC URL for %1 (your own node or a provider's).").arg(evmChain->name);
         }
+        if (QString why = urlProblem(url, tr("The RPC URL for %1").arg(evmChain->name)); !why.isEmpty())
+            return why;
     }
     return {};
 }
@@ -234,15 +336,35 @@ void AddAccountDialog::kindChanged()
           static_cast<QWidget *>(m_secret), static_cast<QWidget *>(m_advanced)})
         widget->setVisible(keys);
     const bool wallet = isWatchedWallet();
-    for (QWidget *widget :
-         {static_cast<QWidget *>(m_watchLabel), static_cast<QWidget *>(m_watch), static_cast<QWidget *>(m_scriptLabel),
-          static_cast<QWidget *>(m_script), static_cast<QWidget *>(m_serverLabel), static_cast<QWidget *>(m_server)})
-        widget->setVisible(wallet);
+    const bool bitcoin = isKind("bitcoin");
+    const bool evm = isKind("evm");
+    const bool solana = isKind("solana");
+    for (QWidget *widget : {static_cast<QWidget *>(m_watchLabel), static_cast<QWidget *>(m_watch),
+                            static_cast<QWidget *>(m_scriptLabel), static_cast<QWidget *>(m_script)})
+        widget->setVisible(bitcoin);
+    m_serverLabel->setVisible(bitcoin || solana);
+    m_server->setVisible(bitcoin || solana);
+    m_serverLabel->setText(solana ? tr("&RPC URL:") : tr("&Server:"));
+    m_server->setAccessibleName(solana ? tr("Solana RPC URL") : tr("Esplora server"));
+    m_server->setPlaceholderText(QString::fromLatin1(solana ? services::WalletService::kDefaultSolanaRpcUrl
+                                                            : services::WalletService::kDefaultEsploraUrl));
+    m_addressLabel->setVisible(evm || solana);
+    m_address->setVisible(evm || solana);
+    m_address->setPlaceholderText(evm ? tr("0x… (the same address on every chain checked)")
+                                      : tr("The account's public key (Base58)"));
+    m_chains->setVisible(evm);
     const QString id = exchange();
     if (id == QLatin1String("paper"))
         m_hint->setText(tr("Trades on the paper exchange are simulated at stored prices."));
     else if (id == QLatin1String("manual"))
         m_hint->setText(tr("A wallet is never synced: set its balances on the Holdings page."));
+    else if (evm)
+        m_hint->setText(tr("Sync reads the native balance and the usual tokens (USDC, USDT, WETH, …) on each chain "
+                           "checked, through its RPC URL: the address is sent to it, so your own node keeps it "
+                           "private. A URL that serves another chain is refused at sync."));
+    else if (solana)
+        m_hint->setText(tr("Sync reads SOL and the SPL tokens of the address through the RPC URL; tokens whose mint "
+                           "Ballast has no symbol for are reported, not recorded."));
     else if (wallet)
         m_hint->setText(tr("Sync reads the balances from the server: every address of the wallet is sent to it, so "
                            "your own server keeps them private. Receive and change addresses are scanned until 20 "
@@ -268,13 +390,38 @@ QString AddAccountDialog::problem() const
         if (QString url = baseUrlProblem(); !url.isEmpty())
             return url;
     }
-    if (isWatchedWallet()) {
+    if (isKind("bitcoin")) {
         if (QString why = watchedProblem(); !why.isEmpty())
             return why;
         if (QString url = baseUrlProblem(); !url.isEmpty())
             return url;
     }
+    if (isKind("evm") || isKind("solana")) {
+        if (QString why = addressProblem(); !why.isEmpty())
+            return why;
+        if (QString why = isKind("evm") ? chainsProblem() : baseUrlProblem(); !why.isEmpty())
+            return why;
+    }
     return {};
+}
+
+QString AddAccountDialog::urlProblem(const QString &url, const QString &what) const
+{
+    const auto checked = exchange::checkBaseUrl(url);
+    if (checked)
+        return {};
+    const QString code = checked.error().code;
+    if (code == QLatin1String("url.cleartext"))
+        return tr("%1 must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or ::1); the "
+                  "wallet's address would travel in clear.")
+            .arg(what);
+    if (code == QLatin1String("url.scheme"))
+        return tr("%1 must start with https://.").arg(what);
+    if (code == QLatin1String("url.userinfo"))
+        return tr("%1 must not hold a user name or password.").arg(what);
+    if (code == QLatin1String("url.query"))
+        return tr("%1 must not have a query (?) or fragment (#).").arg(what);
+    return tr("%1 must look like https://host[:port]/path.").arg(what);
 }
 
 QString AddAccountDialog::baseUrlProblem() const
@@ -282,6 +429,8 @@ QString AddAccountDialog::baseUrlProblem() const
     const QString url = baseUrl();
     if (url.isEmpty())
         return {};
+    if (isKind("solana"))
+        return urlProblem(url, tr("The RPC URL"));
     // The rule is core's (the CLI and the connectors apply it too); the words are ours.
     const auto checked = exchange::checkBaseUrl(url);
     if (checked)

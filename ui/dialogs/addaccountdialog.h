@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QDialog>
+#include <QMap>
 #include <QStringList>
 
+class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QGroupBox;
@@ -12,12 +14,14 @@ class QPlainTextEdit;
 
 namespace ballast::ui {
 
-/// Asks for a new account: paper, Binance, Kraken, a watch-only Bitcoin
-/// wallet or a manual wallet, its name (unique, not empty), the API key pair
-/// of a real exchange and, under Advanced, another REST base URL (testnets,
-/// tests); for a Bitcoin wallet the account keys and addresses it watches
-/// (one per line, each checked as typed; a private key or recovery phrase is
-/// refused with the reason) and the Esplora server it asks. OK stays
+/// Asks for a new account: paper, Binance, Kraken, a watch-only Bitcoin, EVM
+/// or Solana wallet, or a manual wallet, its name (unique, not empty), the API
+/// key pair of a real exchange and, under Advanced, another REST base URL
+/// (testnets, tests); for a Bitcoin wallet the account keys and addresses it
+/// watches (one per line, each checked as typed; a private key or recovery
+/// phrase is refused with the reason) and the Esplora server it asks; for an
+/// EVM wallet its address, the chains to read (a checkbox each) and each
+/// chain's RPC URL; for a Solana wallet its address and RPC URL. OK stays
 /// disabled, with the reason shown, until the entries are usable.
 class AddAccountDialog : public QDialog
 {
@@ -30,7 +34,7 @@ public:
     AddAccountDialog(const AddAccountDialog &) = delete;
     AddAccountDialog &operator=(const AddAccountDialog &) = delete;
 
-    /// "paper", "binance", "kraken", "bitcoin" or "manual".
+    /// "paper", "binance", "kraken", "bitcoin", "evm", "solana" or "manual".
     [[nodiscard]] QString exchange() const;
     [[nodiscard]] QString name() const;
     [[nodiscard]] QString baseUrl() const;
@@ -38,8 +42,14 @@ public:
     [[nodiscard]] QString secret() const;
     [[nodiscard]] bool needsKeys() const;
     [[nodiscard]] bool isWatchedWallet() const;
-    /// The wallet's keys and addresses, one per non-empty line.
+    /// The wallet's keys and addresses, one per non-empty line (Bitcoin), or
+    /// its one address (EVM, Solana).
     [[nodiscard]] QStringList watched() const;
+    /// An EVM wallet's chains checked, in the order shown.
+    [[nodiscard]] QStringList chains() const;
+    /// An EVM wallet's RPC URL per checked chain (a chain left empty is left
+    /// out: Ethereum then reads through the public default).
+    [[nodiscard]] QMap<QString, QString> rpcUrls() const;
     /// The Bitcoin script type chosen for the keys; empty: from each key's prefix.
     [[nodiscard]] QString script() const;
     /// Why OK is disabled; empty when it is enabled.
@@ -53,6 +63,10 @@ private:
     void validate();
     [[nodiscard]] QString baseUrlProblem() const;
     [[nodiscard]] QString watchedProblem() const;
+    [[nodiscard]] QString addressProblem() const;
+    [[nodiscard]] QString chainsProblem() const;
+    [[nodiscard]] QString urlProblem(const QString &url, const QString &what) const;
+    [[nodiscard]] bool isKind(const char *kind) const;
 
     QStringList m_taken;
     QComboBox *m_kind = nullptr;
@@ -70,6 +84,11 @@ private:
     QComboBox *m_script = nullptr;
     QLabel *m_serverLabel = nullptr;
     QLineEdit *m_server = nullptr;
+    QLabel *m_addressLabel = nullptr;
+    QLineEdit *m_address = nullptr; ///< an EVM or Solana wallet's address
+    QGroupBox *m_chains = nullptr;
+    QMap<QString, QCheckBox *> m_chainBoxes; ///< by chain key
+    QMap<QString, QLineEdit *> m_rpcFields; ///< by chain key
     QLabel *m_hint = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

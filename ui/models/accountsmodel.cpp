@@ -106,6 +106,10 @@ QString AccountsModel::exchangeName(const QString &exchange)
         return tr("Manual");
     if (exchange == QLatin1String("bitcoin"))
         return tr("Bitcoin (watch-only)");
+    if (exchange == QLatin1String("evm"))
+        return tr("EVM chains (watch-only)");
+    if (exchange == QLatin1String("solana"))
+        return tr("Solana (watch-only)");
     return exchange;
 }
 

@@ -8,6 +8,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <QSet>
 
 namespace ballast::ui {
 
@@ -214,6 +215,14 @@ QVariant HoldingsTreeModel::positionData(const rebalance::AssetPosition &positio
         switch (column) {
         case Name:
             return position.asset;
+        case Network: {
+            // One asset held on several networks (USDC on Ethereum and Base)
+            // says so on its row; its children are the split.
+            QSet<QString> networks;
+            for (const auto &holding : position.split)
+                networks.insert(holding.network);
+            return networks.size() > 1 ? tr("%n networks", nullptr, static_cast<int>(networks.size())) : QString();
+        }
         case Quantity:
             return format.quantity(position.quantity);
         case Price:

@@ -386,9 +386,9 @@ void AccountsView::addAccount()
     AddAccountDialog dialog(m_model->names(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    NewAccountRequest request{dialog.name(),    dialog.exchange(), dialog.baseUrl(),
-                              dialog.apiKey(),  dialog.secret(),   {},
-                              dialog.watched(), dialog.script()};
+    NewAccountRequest request{
+        dialog.name(),    dialog.exchange(), dialog.baseUrl(), dialog.apiKey(), dialog.secret(), {},
+        dialog.watched(), dialog.script(),   dialog.chains(),  dialog.rpcUrls()};
     dialog.clearSecrets();
     if (dialog.needsKeys()) {
         const bool creating = security::Vault(context().vaultPath(), context().db().databaseId()).accounts().isEmpty();
@@ -539,7 +539,7 @@ void AccountsView::onSyncDone(int synced, int failed, bool cancelled)
     setBusy(false);
     QString text = tr("%n account(s) synced.", nullptr, synced);
     if (failed > 0)
-        text += QLatin1Char(' ') + tr("%n failed; nothing of theirs was changed:", nullptr, failed) + QLatin1Char('\n')
+        text += QLatin1Char(' ') + tr("%n failed; what failed was left as it was:", nullptr, failed) + QLatin1Char('\n')
             + m_syncErrors.join(QLatin1Char('\n'));
     if (cancelled)
         text += QLatin1Char(' ') + tr("Cancelled before the remaining accounts.");

@@ -10,7 +10,6 @@
 #include "storage/database.h"
 
 #include <QLocale>
-#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -87,19 +86,28 @@ void AccountWorker::addAccount(NewAccountRequest request)
     }
     Result<domain::Account> added = makeError(QStringLiteral("account.add"), QStringLiteral("not run"));
     if (services::WalletService::isWatched(request.exchange)) {
-        services::BitcoinWalletRequest wallet{request.name, {}, {}, request.baseUrl, request.script};
-        // Keys by their prefix; the service checks every line again (secrets first).
-        static const QRegularExpression keyPrefix(QStringLiteral("^[xyztuv](pub|prv)"));
-        for (const QString &line : std::as_const(request.watched))
-            (keyPrefix.match(line).hasMatch() ? wallet.keys : wallet.addresses).append(line);
-        added = services::WalletService(*db, m_clock).addBitcoinWallet(wallet);
+        services::WalletService wallets(*db, m_clock);
+        QString kind;
+        if (request.exchange == QLatin1String(services::WalletService::kEvm)) {
+            added = wallets.addEvmWallet({request.name, request.watched.value(0), request.chains, request.rpcUrls, {}});
+            kind = tr("EVM");
+        } else if (request.exchange == QLatin1String(services::WalletService::kSolana)) {
+            added = wallets.addSolanaWallet({request.name, request.watched.value(0), request.baseUrl});
+            kind = tr("Solana");
+        } else {
+            // Keys and addresses sorted by the service's own judge, which
+            // checks every line again (secrets first) when adding.
+            added = wallets.addBitcoinWallet(services::WalletService::bitcoinRequest(request.name, request.watched,
+                                                                                     request.baseUrl, request.script));
+            kind = tr("Bitcoin");
+        }
         if (!added) {
             emit accountAdded(request.name, false,
                               added.error().code == QLatin1String("account.exists") ? exists : added.error().message);
             return;
         }
         emit accountAdded(request.name, true,
-                          tr("Added Bitcoin wallet \"%1\". Sync it to read its balance.").arg(request.name));
+                          tr("Added %1 wallet \"%2\". Sync it to read its balance.").arg(kind, request.name));
         return;
     }
     if (withKeys) {
@@ -266,22 +274,37 @@ bool AccountWorker::syncWallet(storage::Database &db, const domain::Account &acc
     }
     QStringList read;
     QStringList failures;
+    QStringList notes;
+    const bool bitcoin = account.exchange == QLatin1String(services::WalletService::kBitcoin);
     for (const auto &network : report->networks) {
         if (!network.error.isEmpty()) {
-            failures.append(tr("%1 (%2): %3; its holdings were left as they were.")
+            failures.append(tr("%1 (%2): %3; its holdings there were left as they were.")
                                 .arg(account.name, network.network, network.error));
             continue;
         }
+        for (const QString &skipped : network.skipped)
+            notes.append(tr("%1 (%2): %3 not recorded: Ballast knows no symbol for that mint.")
+                             .arg(account.name, network.network, skipped));
+        QStringList held;
         for (const auto &holding : network.holdings) {
-            read.append(tr("%1 %2 on %3 (%n address(es))", nullptr, network.addresses)
-                            .arg(holding.quantity.toString(), holding.asset, network.network));
+            if (bitcoin)
+                held.append(tr("%1 %2 on %3 (%n address(es))", nullptr, network.addresses)
+                                .arg(holding.quantity.toString(), holding.asset, network.network));
+            else if (!holding.quantity.isZero())
+                held.append(tr("%1 %2 on %3").arg(holding.quantity.toString(), holding.asset, network.network));
         }
+        read.append(held.isEmpty() ? tr("nothing on %1").arg(network.network) : held.join(QStringLiteral(", ")));
     }
+    QString synced =
+        read.isEmpty() ? QString() : tr("Synced %1: %2.").arg(account.name, read.join(QStringLiteral(", ")));
+    if (!notes.isEmpty())
+        synced += QLatin1Char(' ') + notes.join(QLatin1Char(' '));
     if (!failures.isEmpty()) {
-        message = failures.join(QLatin1Char(' '));
+        // The networks read are recorded all the same: say both.
+        message = (synced.isEmpty() ? QString() : synced + QLatin1Char(' ')) + failures.join(QLatin1Char(' '));
         return false;
     }
-    message = tr("Synced %1: %2.").arg(account.name, read.join(QStringLiteral(", ")));
+    message = synced;
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include "common/clock.h"
 
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -27,13 +28,15 @@ namespace ballast::ui {
 struct NewAccountRequest
 {
     QString name;
-    QString exchange; ///< "paper", "binance", "kraken", "bitcoin" or "manual"
-    QString baseUrl; ///< for a watched wallet: its server (Esplora)
+    QString exchange; ///< "paper", "binance", "kraken", "bitcoin", "evm", "solana" or "manual"
+    QString baseUrl; ///< for a watched wallet: its server (Esplora, Solana RPC)
     QString apiKey;
     QString secret;
     QString passphrase; ///< opens (or creates) the key vault; empty for paper and wallets
-    QStringList watched; ///< a watched wallet's account keys and addresses
+    QStringList watched; ///< a watched wallet's account keys and addresses (EVM, Solana: its one address)
     QString script; ///< a Bitcoin wallet's script type for its keys; empty: from the prefix
+    QStringList chains; ///< an EVM wallet's chains
+    QMap<QString, QString> rpcUrls; ///< an EVM wallet's endpoint per chain
 };
 
 /// Account work that touches the network, the key store or writes the ledger:

@@ -1,0 +1,401 @@
+// Watch-only EVM and Solana wallets end to end in a real SQLite file, against
+// the loopback JSON-RPC fakes: adding them (what is refused, storing
+// nothing), syncing two EVM chains (USDC on both: one asset, summed in the
+// portfolio and split by network), a chain that serves another chain id or
+// never answers leaving the others synced, Solana's SOL and SPL tokens (an
+// unknown mint reported, not recorded), and the one classifier of Bitcoin
+// watch-list lines.
+#include "chain/evmchains.h"
+#include "exchange/httpclient.h"
+#include "fakeevmrpc.h"
+#include "fakesolanarpc.h"
+#include "services/ledger.h"
+#include "services/ledgerqueries.h"
+#include "services/walletservice.h"
+#include "testsupport.h"
+
+#include <QNetworkAccessManager>
+#include <QTest>
+
+using namespace ballast;
+using ballast::money::dec;
+using ballast::test::TempDatabase;
+using ballast::test::fake::FakeEvmRpc;
+using ballast::test::fake::FakeSolanaRpc;
+
+namespace {
+
+const QString kOwner = QStringLiteral("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045");
+const QString kSolOwner = QStringLiteral("9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM");
+const QString kUsdcMint = QStringLiteral("EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v");
+// A mint Ballast has no symbol for (any valid 32-byte key will do).
+const QString kOtherMint = QStringLiteral("4k3Dyjzvzp8eMZWUXbBCjEvwSkkk59S5iCNLY3QrkX6R");
+
+/// Serves every default token of @p key on @p fake, so that the wallet's
+/// default list reads (a contract missing there would fail the chain).
+void serveDefaults(FakeEvmRpc &fake, const QString &key)
+{
+    const chain::EvmChain *evmChain = chain::evmChainByKey(key);
+    fake.setChainId(evmChain->chainId);
+    for (const auto &token : evmChain->defaultTokens)
+        fake.addToken(token.contract, token.decimals);
+}
+
+QString usdcOn(const QString &key)
+{
+    for (const auto &token : chain::evmChainByKey(key)->defaultTokens) {
+        if (token.symbol == QLatin1String("USDC"))
+            return token.contract;
+    }
+    return {};
+}
+
+} // namespace
+
+class TestChainWallets : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_db = std::make_unique<TempDatabase>();
+        m_manager = std::make_unique<QNetworkAccessManager>();
+        m_http = std::make_unique<exchange::HttpClient>(m_manager.get(), 10000);
+        for (auto *fake : {&m_ethereum, &m_base, &m_arbitrum}) {
+            *fake = std::make_unique<FakeEvmRpc>();
+            QVERIFY((*fake)->listenLocal());
+        }
+        serveDefaults(*m_ethereum, QStringLiteral("ethereum"));
+        serveDefaults(*m_base, QStringLiteral("base"));
+        serveDefaults(*m_arbitrum, QStringLiteral("arbitrum"));
+    }
+
+    void evmRefusalsStoreNothing_data()
+    {
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QStringList>("chains");
+        QTest::addColumn<QStringList>("rpc"); // CHAIN=URL
+        QTest::addColumn<QString>("expected");
+        const QString local = QStringLiteral("ethereum=http://127.0.0.1:1/rpc");
+        QTest::newRow("private key") << QStringLiteral(
+            "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+                                     << QStringList() << QStringList{local}
+                                     << QStringLiteral("--address: 64 hex digits are a private key");
+        QTest::newRow("bad checksum") << QStringLiteral("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96046") << QStringList()
+                                      << QStringList{local} << QStringLiteral("--address: ");
+        QTest::newRow("unknown chain") << kOwner << QStringList{QStringLiteral("fantom")} << QStringList{local}
+                                       << QStringLiteral("--chains: unknown chain \"fantom\"");
+        QTest::newRow("no endpoint") << kOwner << QStringList{QStringLiteral("ethereum"), QStringLiteral("base")}
+                                     << QStringList{local}
+                                     << QStringLiteral("--rpc: no endpoint for base: give --rpc base=URL");
+        QTest::newRow("endpoint of a chain not chosen")
+            << kOwner << QStringList{QStringLiteral("ethereum")}
+            << QStringList{local, QStringLiteral("base=http://127.0.0.1:2/rpc")}
+            << QStringLiteral("--rpc base: base is not one of the chains chosen");
+        QTest::newRow("cleartext") << kOwner << QStringList()
+                                   << QStringList{QStringLiteral("polygon=http://rpc.example.com/key")}
+                                   << QStringLiteral("--rpc polygon: ");
+    }
+    void evmRefusalsStoreNothing()
+    {
+        QFETCH(QString, address);
+        QFETCH(QStringList, chains);
+        QFETCH(QStringList, rpc);
+        QFETCH(QString, expected);
+        const QByteArray before = test::contentDigest(m_db->db());
+        services::EvmWalletRequest request{QStringLiteral("hot"), address, chains, {}, {}};
+        for (const QString &pair : rpc)
+            request.rpcUrls.insert(pair.section(QLatin1Char('='), 0, 0), pair.section(QLatin1Char('='), 1));
+        const auto added = services::WalletService(m_db->db()).addEvmWallet(request);
+        QVERIFY(!added);
+        QVERIFY2(added.error().message.startsWith(expected), qPrintable(added.error().message));
+        QVERIFY2(!added.error().message.contains(QLatin1String("4c0883a6")), "the secret is quoted back");
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+    }
+
+    void evmDefaultsAndTokens()
+    {
+        services::WalletService wallets(m_db->db());
+        // No --chains and no endpoint: Ethereum alone, through the public default.
+        const auto lone = wallets.addEvmWallet({QStringLiteral("lone"), kOwner.toLower(), {}, {}, {}});
+        QVERIFY2(lone, qPrintable(lone ? QString() : lone.error().message));
+        QCOMPARE(lone->exchange, QStringLiteral("evm"));
+        const auto loneSources = wallets.sources(*lone);
+        QVERIFY(loneSources);
+        QCOMPARE(loneSources->size(), 1);
+        QCOMPARE(loneSources->first().network, QStringLiteral("ethereum"));
+        QCOMPARE(loneSources->first().value, kOwner); // stored in its EIP-55 form
+        QCOMPARE(wallets.endpoints(*lone)->value(QStringLiteral("ethereum")),
+                 QString::fromLatin1(services::WalletService::kDefaultEthereumRpcUrl));
+        // Endpoints given: exactly those chains, each with its default token list.
+        const auto two = wallets.addEvmWallet({QStringLiteral("two"),
+                                               kOwner,
+                                               {},
+                                               {{QStringLiteral("base"), m_base->url().toString()},
+                                                {QStringLiteral("ethereum"), m_ethereum->url().toString()}},
+                                               {}});
+        QVERIFY(two);
+        const auto tokens = wallets.tokens(*two);
+        QVERIFY(tokens);
+        const auto &baseChain = *chain::evmChainByKey(QStringLiteral("base"));
+        const auto &ethereumChain = *chain::evmChainByKey(QStringLiteral("ethereum"));
+        QCOMPARE(tokens->size(), baseChain.defaultTokens.size() + ethereumChain.defaultTokens.size());
+        QCOMPARE(tokens->first().network, QStringLiteral("base"));
+        QCOMPARE(tokens->first().symbol, baseChain.defaultTokens.first().symbol);
+
+        // The list is the person's: replaced per chain, checked like the rest.
+        const QByteArray before = test::contentDigest(m_db->db());
+        const auto refused =
+            wallets.setTokens(*two, QStringLiteral("base"),
+                              {{QString(), QStringLiteral("usdc"), usdcOn(QStringLiteral("base")), 6},
+                               {QString(), QStringLiteral("BAD"), QStringLiteral("0x1234"), std::nullopt}});
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.startsWith(QLatin1String("base token 2: contract: ")),
+                 qPrintable(refused.error().message));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+        QVERIFY(!wallets.setTokens(*two, QStringLiteral("polygon"), {}));
+        QVERIFY(wallets.setTokens(*two, QStringLiteral("base"),
+                                  {{QString(), QStringLiteral("usdc"), usdcOn(QStringLiteral("base")).toLower(), 6}}));
+        const auto edited = wallets.tokens(*two);
+        QVERIFY(edited);
+        QCOMPARE(
+            edited->first(),
+            (domain::WalletToken{QStringLiteral("base"), QStringLiteral("USDC"), usdcOn(QStringLiteral("base")), 6}));
+    }
+
+    // USDC on Ethereum and on Base: one asset on two networks, opening
+    // balances first, summed in the portfolio's snapshot and split there.
+    void evmTwoChainsSumAndSplit()
+    {
+        QVERIFY(services::Ledger(m_db->db()).init(QStringLiteral("Main"), QStringLiteral("USD")));
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("hot"),
+                                                   kOwner,
+                                                   {QStringLiteral("ethereum"), QStringLiteral("base")},
+                                                   {{QStringLiteral("ethereum"), m_ethereum->url().toString()},
+                                                    {QStringLiteral("base"), m_base->url().toString()}},
+                                                   {}});
+        QVERIFY2(account, qPrintable(account ? QString() : account.error().message));
+        m_ethereum->setBalance(kOwner, QStringLiteral("1500000000000000000")); // 1.5 ETH
+        m_ethereum->setTokenBalance(usdcOn(QStringLiteral("ethereum")), kOwner, QStringLiteral("100000000"));
+        m_base->setBalance(kOwner, QStringLiteral("250000000000000000"));
+        m_base->setTokenBalance(usdcOn(QStringLiteral("base")), kOwner, QStringLiteral("50500000"));
+
+        QStringList progressed;
+        const auto first = wallets.sync(*account, *m_http, [&progressed](const QString &network, int seen) {
+            progressed.append(QStringLiteral("%1:%2").arg(network).arg(seen));
+            return true;
+        });
+        QVERIFY2(first, qPrintable(first ? QString() : first.error().message));
+        QVERIFY2(!first->anyFailed(), qPrintable(first->failures().join(u'\n')));
+        QCOMPARE(progressed,
+                 (QStringList{QStringLiteral("ethereum:0"), QStringLiteral("ethereum:1"), QStringLiteral("base:0"),
+                              QStringLiteral("base:1")}));
+        QCOMPARE(first->networks.size(), 2);
+        QCOMPARE(first->networks.at(0).network, QStringLiteral("ethereum"));
+        QCOMPARE(first->recorded.size(), 4); // ETH and USDC on each chain
+        for (const auto &tx : first->recorded)
+            QCOMPARE(tx.source, domain::TransactionSource::Opening);
+
+        auto snapshot = services::Ledger(m_db->db()).snapshot();
+        QVERIFY2(snapshot, qPrintable(snapshot ? QString() : snapshot.error().message));
+        const auto usdc = snapshot->position(QStringLiteral("USDC"));
+        QVERIFY(usdc);
+        QCOMPARE(usdc->quantity, dec("150.5"));
+        QCOMPARE(usdc->split.size(), 2);
+        QStringList networks;
+        for (const auto &holding : usdc->split)
+            networks.append(holding.network + QLatin1Char('=') + holding.quantity.toString());
+        networks.sort();
+        QCOMPARE(networks, (QStringList{QStringLiteral("base=50.5"), QStringLiteral("ethereum=100")}));
+        QCOMPARE(snapshot->position(QStringLiteral("ETH"))->quantity, dec("1.75"));
+
+        // USDC moved on Base only: one adjustment there, none on Ethereum.
+        m_base->setTokenBalance(usdcOn(QStringLiteral("base")), kOwner, QStringLiteral("40000000"));
+        const auto second = wallets.sync(*account, *m_http);
+        QVERIFY(second);
+        QCOMPARE(second->recorded.size(), 1);
+        QCOMPARE(second->recorded.first().network, QStringLiteral("base"));
+        QCOMPARE(second->recorded.first().asset, QStringLiteral("USDC"));
+        QCOMPARE(second->recorded.first().quantity, dec("-10.5"));
+        QVERIFY(second->recorded.first().unexplained);
+
+        // What the last sync saw: the one address per chain, a row per asset.
+        const auto scan = wallets.lastScan(*account);
+        QVERIFY(scan);
+        bool sawBaseUsdc = false;
+        for (const auto &row : *scan) {
+            QCOMPARE(row.address, kOwner);
+            if (row.network == QLatin1String("base") && row.asset == QLatin1String("USDC")) {
+                QCOMPARE(row.balance, dec("40"));
+                sawBaseUsdc = true;
+            }
+        }
+        QVERIFY(sawBaseUsdc);
+    }
+
+    // Base's URL serves Ethereum, Arbitrum's never answers: Ethereum is still
+    // recorded, the other two are named with why, and nothing of theirs moves.
+    void failingChainsLeaveTheOthersSynced()
+    {
+        m_base->setChainId(1);
+        m_arbitrum->setSilent(true);
+        m_http->setTimeout(300); // the silent node is given up after this, no sleep in the test
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("hot"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("ethereum"), m_ethereum->url().toString()},
+                                                    {QStringLiteral("arbitrum"), m_arbitrum->url().toString()},
+                                                    {QStringLiteral("base"), m_base->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        m_ethereum->setBalance(kOwner, QStringLiteral("2000000000000000000"));
+        const auto report = wallets.sync(*account, *m_http);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(report->anyFailed());
+        const QStringList failures = report->failures();
+        QCOMPARE(failures.size(), 2);
+        QVERIFY2(failures.at(0).startsWith(QLatin1String("arbitrum: 127.0.0.1:"))
+                     && failures.at(0).contains(QLatin1String("timed out")),
+                 qPrintable(failures.at(0)));
+        QVERIFY2(failures.at(1).contains(QLatin1String("serves Ethereum (1), not Base (8453)")),
+                 qPrintable(failures.at(1)));
+        QCOMPARE(report->recorded.size(), 1);
+        QCOMPARE(report->recorded.first().network, QStringLiteral("ethereum"));
+        QCOMPARE(report->recorded.first().quantity, dec("2"));
+        auto holdings = services::LedgerQueries(m_db->db()).holdings();
+        QVERIFY(holdings);
+        for (const auto &holding : *holdings)
+            QCOMPARE(holding.network, QStringLiteral("ethereum"));
+    }
+
+    // Cancel is asked before each chain and after each is read: cancelled
+    // on the second chain, the first is not recorded either.
+    void cancelRecordsNothing()
+    {
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("hot"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("ethereum"), m_ethereum->url().toString()},
+                                                    {QStringLiteral("base"), m_base->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        m_ethereum->setBalance(kOwner, QStringLiteral("1000000000000000000"));
+        const QByteArray before = test::contentDigest(m_db->db());
+        const auto cancelled = wallets.sync(
+            *account, *m_http, [](const QString &network, int) { return network != QLatin1String("base"); });
+        QVERIFY(!cancelled);
+        QCOMPARE(cancelled.error().code, QStringLiteral("wallet.cancelled"));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+        QVERIFY(m_base->methods().isEmpty()); // stopped before asking Base anything
+    }
+
+    void solanaSolAndTokens()
+    {
+        FakeSolanaRpc fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(kSolOwner, 2'500'000'000); // 2.5 SOL
+        fake.addTokenAccount(kSolOwner,
+                             {QStringLiteral("7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"), kUsdcMint,
+                              QStringLiteral("12000000"), 6, false});
+        fake.addTokenAccount(kSolOwner,
+                             {QStringLiteral("5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1"), kUsdcMint,
+                              QStringLiteral("500000"), 6, true});
+        fake.addTokenAccount(kSolOwner,
+                             {QStringLiteral("BPFLoaderUpgradeab1e11111111111111111111111"), kOtherMint,
+                              QStringLiteral("42"), 0, false});
+        services::WalletService wallets(m_db->db());
+
+        const QByteArray before = test::contentDigest(m_db->db());
+        const auto secret =
+            wallets.addSolanaWallet({QStringLiteral("sol"),
+                                     QStringLiteral("abandon abandon abandon abandon abandon abandon abandon abandon "
+                                                    "abandon abandon abandon about"),
+                                     fake.url().toString()});
+        QVERIFY(!secret);
+        QCOMPARE(secret.error().code, QStringLiteral("wallet.secret"));
+        const auto notAKey =
+            wallets.addSolanaWallet({QStringLiteral("sol"), QStringLiteral("0OIl"), fake.url().toString()});
+        QVERIFY(!notAKey);
+        QVERIFY2(notAKey.error().message.startsWith(QLatin1String("--address: ")), qPrintable(notAKey.error().message));
+        const auto cleartext =
+            wallets.addSolanaWallet({QStringLiteral("sol"), kSolOwner, QStringLiteral("http://rpc.example.com")});
+        QVERIFY(!cleartext);
+        QVERIFY2(cleartext.error().message.startsWith(QLatin1String("--rpc: ")), qPrintable(cleartext.error().message));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+
+        const auto account = wallets.addSolanaWallet({QStringLiteral("sol"), kSolOwner, fake.url().toString()});
+        QVERIFY2(account, qPrintable(account ? QString() : account.error().message));
+        QCOMPARE(account->exchange, QStringLiteral("solana"));
+        const auto report = wallets.sync(*account, *m_http);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY2(!report->anyFailed(), qPrintable(report->failures().join(u'\n')));
+        const WalletNetworkSyncView network{report->networks.first()};
+        QCOMPARE(network.holding(QStringLiteral("SOL")), QStringLiteral("2.5"));
+        QCOMPARE(network.holding(QStringLiteral("USDC")), QStringLiteral("12.5")); // both programs summed
+        QCOMPARE(report->networks.first().holdings.size(), 2);
+        QCOMPARE(report->networks.first().skipped, (QStringList{QStringLiteral("mint %1: 42").arg(kOtherMint)}));
+        auto holdings = services::LedgerQueries(m_db->db()).holdings();
+        QVERIFY(holdings);
+        QCOMPARE(holdings->size(), 2);
+        for (const auto &holding : *holdings) {
+            QCOMPARE(holding.network, QStringLiteral("solana"));
+            QVERIFY(holding.asset != kOtherMint);
+        }
+    }
+
+    void oneJudgeOfBitcoinLines()
+    {
+        using services::BitcoinLineKind;
+        using services::WalletService;
+        const QString zpub =
+            QStringLiteral("zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCTo"
+                           "UG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs");
+        QCOMPARE(*WalletService::classifyBitcoinLine(zpub), BitcoinLineKind::Key);
+        QCOMPARE(*WalletService::classifyBitcoinLine(QStringLiteral(" bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu ")),
+                 BitcoinLineKind::Address);
+        const auto secret = WalletService::classifyBitcoinLine(QStringLiteral(
+            "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRB"
+            "eJgk33yuGBxrMPHi"));
+        QVERIFY(!secret);
+        QCOMPARE(secret.error().code, QStringLiteral("wallet.secret"));
+        QVERIFY(!secret.error().message.contains(QLatin1String("xprv9s21")));
+        const auto typo = WalletService::classifyBitcoinLine(zpub.left(zpub.size() - 1) + QLatin1Char('t'));
+        QVERIFY(!typo);
+        QVERIFY2(typo.error().message.startsWith(QLatin1String("not an extended public key")),
+                 qPrintable(typo.error().message));
+        const auto request = WalletService::bitcoinRequest(
+            QStringLiteral("cold"),
+            {zpub, QStringLiteral("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"), QStringLiteral("junk")}, QString(), QString());
+        QCOMPARE(request.keys, QStringList{zpub});
+        QCOMPARE(request.addresses.size(), 2); // junk goes with the addresses, for addBitcoinWallet to refuse
+    }
+
+private:
+    /// Reads a network's holdings by asset, as text.
+    struct WalletNetworkSyncView
+    {
+        const services::WalletNetworkSync &network;
+        [[nodiscard]] QString holding(const QString &asset) const
+        {
+            for (const auto &h : network.holdings) {
+                if (h.asset == asset)
+                    return h.quantity.toString();
+            }
+            return QStringLiteral("none");
+        }
+    };
+
+    std::unique_ptr<TempDatabase> m_db;
+    std::unique_ptr<QNetworkAccessManager> m_manager;
+    std::unique_ptr<exchange::HttpClient> m_http;
+    std::unique_ptr<FakeEvmRpc> m_ethereum;
+    std::unique_ptr<FakeEvmRpc> m_base;
+    std::unique_ptr<FakeEvmRpc> m_arbitrum;
+};
+
+QTEST_GUILESS_MAIN(TestChainWallets)
+#include "tst_chainwallets.moc"
