@@ -11,6 +11,7 @@
 #include "services/transactionservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
+#include "storage/holdingsrepo.h"
 #include "storage/walletrepo.h"
 
 #include <QDateTime>
@@ -486,10 +487,28 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
     }
 
     QList<domain::Holding> stated;
-    for (const auto &network : std::as_const(report.networks))
+    QSet<QString> read;
+    for (const auto &network : std::as_const(report.networks)) {
         stated.append(network.holdings);
+        if (network.error.isEmpty())
+            read.insert(network.network);
+    }
     auto recorded = storage::guarded([&]() -> Result<QList<domain::Transaction>> {
         storage::Transaction transaction(m_db);
+        // A network that was read is the whole truth for it: an asset held
+        // there that the chain no longer lists (a Solana token account closed
+        // after it was emptied, a token taken off a chain's list) goes to zero.
+        // A network that failed keeps what it had.
+        auto held = storage::HoldingsRepo(m_db).listForAccount(account.id);
+        if (!held)
+            return held.error();
+        for (const auto &holding : std::as_const(*held)) {
+            const bool listed = std::any_of(stated.cbegin(), stated.cend(), [&holding](const domain::Holding &h) {
+                return h.asset == holding.asset && h.network == holding.network;
+            });
+            if (read.contains(holding.network) && !listed)
+                stated.append({account.id, account.name, holding.asset, holding.network, money::Decimal()});
+        }
         for (const auto &[sourceId, rows] : std::as_const(seenAddresses)) {
             if (auto stored = wallets.replaceAddresses(account.id, sourceId, rows); !stored)
                 return stored.error();

@@ -42,6 +42,9 @@ public:
 
     void setBalance(const QString &pubkey, quint64 lamports) { m_balances.insert(pubkey, lamports); }
     void addTokenAccount(const QString &owner, const TokenAccount &account) { m_accounts[owner].append(account); }
+    /// Closes every token account of @p owner (as closing an emptied account
+    /// does on Solana): they are no longer listed.
+    void closeTokenAccounts(const QString &owner) { m_accounts.remove(owner); }
     void setSlot(quint64 slot) { m_slot = slot; }
 
 protected:

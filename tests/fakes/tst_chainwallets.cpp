@@ -347,6 +347,34 @@ private slots:
         }
     }
 
+    // Emptied token accounts are closed and vanish from the answer: the
+    // network was read, so the token it held there goes to zero.
+    void solanaClosedTokenAccountGoesToZero()
+    {
+        FakeSolanaRpc fake;
+        QVERIFY(fake.listenLocal());
+        fake.setBalance(kSolOwner, 1'000'000'000);
+        fake.addTokenAccount(kSolOwner,
+                             {QStringLiteral("7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU"), kUsdcMint,
+                              QStringLiteral("12000000"), 6, false});
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addSolanaWallet({QStringLiteral("sol"), kSolOwner, fake.url().toString()});
+        QVERIFY2(account, qPrintable(account ? QString() : account.error().message));
+        QVERIFY(wallets.sync(*account, *m_http));
+
+        fake.closeTokenAccounts(kSolOwner);
+        const auto report = wallets.sync(*account, *m_http);
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(!report->anyFailed());
+        QCOMPARE(report->recorded.size(), 1);
+        QCOMPARE(report->recorded.first().asset, QStringLiteral("USDC"));
+        QCOMPARE(report->recorded.first().quantity.toString(), QStringLiteral("-12"));
+        auto holdings = services::LedgerQueries(m_db->db()).holdings();
+        QVERIFY(holdings);
+        for (const auto &holding : *holdings)
+            QVERIFY2(holding.asset != QLatin1String("USDC") || holding.quantity.isZero(), qPrintable(holding.asset));
+    }
+
     void oneJudgeOfBitcoinLines()
     {
         using services::BitcoinLineKind;
