@@ -20,6 +20,9 @@ constexpr qint64 kDayMs = 86'400'000;
 // CoinGecko answers daily points only for ranges longer than 90 days.
 constexpr qint64 kCoinGeckoDailyRangeMs = 91 * kDayMs;
 constexpr int kCoinGeckoBeyondPlan = 10012;
+// Added to a server's Retry-After: it counts from when it answered, we from
+// when we read the answer, and a request a moment early is banned (Binance).
+constexpr qint64 kWaitMarginMs = 500;
 
 /// Capacity and refill per second of each source's pacing. Binance: 80 % of
 /// its 6,000 weight a minute (other programs may share the address); Kraken:
@@ -79,7 +82,9 @@ HistoryClient::HistoryClient(exchange::HttpClient &http, HistoryClientConfig con
     , m_sleep(sleep ? std::move(sleep) : exchange::RateLimiter::Sleep([](qint64 ms) {
         QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, ms)));
     }))
-    , m_limiter(paceOf(m_config).capacity, paceOf(m_config).perSecond, m_clock, m_sleep)
+    // Pacing runs on the system clock: m_clock may be pinned (BALLAST_NOW),
+    // and a pinned clock would never let the budget refill.
+    , m_limiter(paceOf(m_config).capacity, paceOf(m_config).perSecond, systemClock(), m_sleep)
 {
     if (m_config.baseUrl.isEmpty())
         m_config.baseUrl = defaultHistoryBaseUrl(m_config.source);
@@ -179,7 +184,7 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
                                      .arg(attempt + 1)
                                      .arg(waitMs / 1000));
             }
-            m_limiter.backOff(waitMs);
+            m_limiter.backOff(waitMs + kWaitMarginMs);
             ++m_retries;
             continue;
         }

@@ -55,6 +55,8 @@ using HistoryProgress = std::function<bool(qsizetype candles)>;
 class HistoryClient
 {
 public:
+    /// @p clock says which candles have closed; pacing and waits use the
+    /// system clock and @p sleep (default: the thread sleeps).
     HistoryClient(exchange::HttpClient &http, HistoryClientConfig config, Clock clock,
                   exchange::RateLimiter::Sleep sleep = {});
 
