@@ -57,8 +57,8 @@ QString dayText(qint64 ms)
 QString krakenRateWords(const QByteArray &body)
 {
     const QJsonArray errors = QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toArray();
-    for (const QJsonValue &error : errors) {
-        const QString words = error.toString();
+    for (const auto &error : errors) {
+        QString words = error.toString();
         if (words.startsWith(QLatin1String("EGeneral:Too many requests"))
             || words.startsWith(QLatin1String("EAPI:Rate limit exceeded"))
             || words.startsWith(QLatin1String("EGeneral:Temporary lockout")))
@@ -111,7 +111,7 @@ Error HistoryClient::failure(const exchange::HttpResponse &response) const
         const QJsonArray errors =
             QJsonDocument::fromJson(response.body).object().value(QStringLiteral("error")).toArray();
         QStringList list;
-        for (const QJsonValue &error : errors)
+        for (const auto &error : errors)
             list.append(error.toString());
         words = list.join(QStringLiteral("; "));
     }

@@ -259,7 +259,7 @@ Result<KrakenOhlc> parseKrakenOhlc(QByteArrayView body)
     const QJsonArray errors = root.value(QStringLiteral("error")).toArray();
     if (!errors.isEmpty()) {
         QStringList words;
-        for (const QJsonValue &error : errors)
+        for (const auto &error : errors)
             words.append(error.toString());
         return makeError(QStringLiteral("kraken.error"), words.join(QStringLiteral("; ")));
     }
