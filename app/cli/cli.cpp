@@ -55,6 +55,7 @@ void Cli::registerCommands()
     registerExchangeCommands();
     registerWalletCommands();
     registerAnalysisCommands();
+    registerPriceCommands();
 }
 
 int Cli::usageError(const QString &message) const

@@ -60,6 +60,7 @@ private:
     void registerExecuteCommands();
     void registerExchangeCommands();
     void registerAnalysisCommands();
+    void registerPriceCommands();
     void registerTransactionCommands();
     void registerPerformanceCommands();
     void registerPolicyCommands();
@@ -130,6 +131,8 @@ private:
 
     // Research (commands_analysis.cpp).
     int cmdPricesImport(QCommandLineParser &parser);
+    int cmdPricesFetch(QCommandLineParser &parser);
+    int cmdPricesMap(QCommandLineParser &parser);
     int cmdBacktest(QCommandLineParser &parser);
     int cmdAllocate(QCommandLineParser &parser);
     int cmdSweep(QCommandLineParser &parser);

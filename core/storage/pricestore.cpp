@@ -150,6 +150,21 @@ Result<QList<domain::Candle>> PriceStore::candles(const QString &asset, const QS
     });
 }
 
+Result<QList<qint64>> PriceStore::candleTimes(const QString &asset, const QString &quote, const QString &interval,
+                                              const QString &source)
+{
+    return guarded([&]() -> Result<QList<qint64>> {
+        Statement query(m_db,
+                        "SELECT ts FROM candles WHERE asset = ? AND quote = ? AND interval = ? AND source = ? "
+                        "ORDER BY ts");
+        query.bind(1, asset).bind(2, quote).bind(3, interval).bind(4, source);
+        QList<qint64> times;
+        while (query.step())
+            times.append(query.int64(0));
+        return times;
+    });
+}
+
 Result<std::optional<double>> PriceStore::highest(const QString &asset, const QString &quote)
 {
     return guarded([&]() -> Result<std::optional<double>> {

@@ -51,6 +51,10 @@ public:
     /// Candles with open time in [fromMs, toMs], oldest first.
     Result<QList<domain::Candle>> candles(const QString &asset, const QString &quote, const QString &interval,
                                           qint64 fromMs = 0, qint64 toMs = kLatest);
+    /// Open times of the candles of one series stored from @p source, oldest
+    /// first: where a fetch from that source starts again, and its gaps.
+    Result<QList<qint64>> candleTimes(const QString &asset, const QString &quote, const QString &interval,
+                                      const QString &source);
     /// The highest price ever stored for @p asset in @p quote: the largest
     /// candle close and stored price; none when neither exists.
     Result<std::optional<double>> highest(const QString &asset, const QString &quote);

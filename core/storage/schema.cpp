@@ -405,11 +405,24 @@ CREATE TABLE wallet_addresses (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 17> kMigrations{
+// The person's own name of an asset at a price-history source (a CoinGecko
+// coin id, a Binance or Kraken pair) where the automatic one is wrong or
+// missing: several coins share a symbol.
+constexpr const char *kV18PriceSourceIds = R"sql(
+CREATE TABLE price_source_ids (
+    asset      TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (asset, source)
+) STRICT;
+)sql";
+
+constexpr std::array<const char *, 18> kMigrations{
     kV1Ledger,          kV2Portfolios,      kV3MarketAndPaper, kV4Plans,         kV5MarketCaps,
     kV6Journal,         kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark, kV10Transactions,
     kV11CostMethod,     kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays, kV15RebalancePolicies,
-    kV16LotAssignments, kV17WalletSources};
+    kV16LotAssignments, kV17WalletSources,  kV18PriceSourceIds};
 
 } // namespace
 

@@ -5,9 +5,11 @@
 
 #include "fakebinance.h"
 #include "fakechainrunner.h"
+#include "fakecoingecko.h"
 #include "fakekraken.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QSocketNotifier>
 #include <QStringList>
 #include <QTimer>
@@ -22,7 +24,7 @@ namespace {
 
 void usage()
 {
-    std::fputs("usage: ballast-fake-exchange binance|kraken [options] [KEY=VALUE ...]\n"
+    std::fputs("usage: ballast-fake-exchange binance|kraken|coingecko [options] [KEY=VALUE ...]\n"
                "  --port N               port on 127.0.0.1 (default 0 = a free port)\n"
                "  --key K --secret S     API key and secret (Kraken: base64 private key);\n"
                "                         default: the key pair of the exchange's published signing example\n"
@@ -42,6 +44,68 @@ void usage()
                "fakeexchange.h).\n",
                stderr);
     std::fputs(chainFakeUsage(), stderr);
+    std::fputs("       ballast-fake-exchange coingecko [options]\n"
+               "  --port N, --lifetime SECONDS, --no-stdin-watch   as above\n"
+               "  --now ISO-TIME         the fake's clock (default: the system time)\n"
+               "  --demo-key KEY         require this x-cg-demo-api-key\n"
+               "  --rate-limit-after N   answer N requests, then HTTP 429 with Retry-After 1 from then on\n",
+               stderr);
+}
+
+/// Runs the CoinGecko fake until its lifetime ends or standard input closes.
+int runCoinGecko(QCoreApplication &app, const QStringList &args)
+{
+    FakeCoinGecko fake;
+    quint16 port = 0;
+    int lifetime = 600;
+    bool watchStdin = true;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString arg = args.at(i);
+        const auto next = [&]() -> QString { return i + 1 < args.size() ? args.at(++i) : QString(); };
+        if (arg == u"--port") {
+            port = static_cast<quint16>(next().toUInt());
+        } else if (arg == u"--lifetime") {
+            lifetime = next().toInt();
+        } else if (arg == u"--no-stdin-watch") {
+            watchStdin = false;
+        } else if (arg == u"--now") {
+            const QString text = next();
+            const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+            if (!time.isValid()) {
+                std::fprintf(stderr, "--now %s: expected an ISO 8601 time\n", qPrintable(text));
+                return 2;
+            }
+            fake.setNowMs(time.toMSecsSinceEpoch());
+        } else if (arg == u"--demo-key") {
+            fake.setDemoKey(next().toUtf8());
+        } else if (arg == u"--rate-limit-after") {
+            fake.setRateLimited(next().toInt(), -1);
+        } else {
+            std::fprintf(stderr, "unknown argument %s\n", qPrintable(arg));
+            return 2;
+        }
+    }
+    if (!fake.listenLocal(port)) {
+        std::fprintf(stderr, "cannot listen on 127.0.0.1:%u\n", static_cast<unsigned>(port));
+        return 2;
+    }
+    std::printf("listening on 127.0.0.1:%u\nendpoint %s\n", static_cast<unsigned>(fake.port()),
+                qPrintable(fake.baseUrl().toString()));
+    std::fflush(stdout);
+    QTimer::singleShot(qMax(1, lifetime) * 1000, &app, &QCoreApplication::quit);
+    std::unique_ptr<QSocketNotifier> stdinWatch;
+    if (watchStdin) {
+        stdinWatch = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+        QObject::connect(stdinWatch.get(), &QSocketNotifier::activated, &app, [&app, &stdinWatch] {
+            char buffer[512];
+            const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+            if (n <= 0) {
+                stdinWatch->setEnabled(false);
+                app.quit();
+            }
+        });
+    }
+    return app.exec();
 }
 
 QString marketFor(FakeExchange &fake, const QString &key)
@@ -70,6 +134,8 @@ int main(int argc, char **argv)
     const QString kind = args.takeFirst();
     if (isChainFake(kind))
         return runChainFake(app, kind, args);
+    if (kind == QLatin1String("coingecko"))
+        return runCoinGecko(app, args);
     std::unique_ptr<FakeExchange> fake;
     FakeBinance *binance = nullptr;
     FakeKraken *kraken = nullptr;

@@ -357,6 +357,8 @@ FakeEndpoint FakeBinance::classify(const FakeRequest &request) const
         return FakeEndpoint::Markets;
     if (m == "GET" && (p == QLatin1String("/api/v3/ticker/price") || p == QLatin1String("/api/v3/ticker/bookTicker")))
         return FakeEndpoint::Ticker;
+    if (m == "GET" && p == QLatin1String("/api/v3/klines"))
+        return FakeEndpoint::Candles;
     if (m == "GET" && p == QLatin1String("/api/v3/account"))
         return FakeEndpoint::Balance;
     if (p == QLatin1String("/api/v3/order")) {
@@ -416,6 +418,8 @@ int FakeBinance::weightOf(const FakeRequest &request) const
         return params.has(QStringLiteral("orderId")) ? 5 : 20;
     case FakeEndpoint::History:
         return 1;
+    case FakeEndpoint::Candles:
+        return 2;
     default:
         return 1;
     }
@@ -563,6 +567,8 @@ FakeResponse FakeBinance::process(const FakeRequest &request, const ProcessConte
         return handleExchangeInfo(params);
     case FakeEndpoint::Ticker:
         return handleTicker(params, request.path.endsWith(QLatin1String("bookTicker")));
+    case FakeEndpoint::Candles:
+        return handleKlines(params, context.nowMs);
     case FakeEndpoint::Other:
         if (request.method == "GET" && request.path == QLatin1String("/api/v3/ping"))
             return FakeResponse::json(200, QJsonObject{});
@@ -694,6 +700,76 @@ QJsonObject FakeBinance::symbolJson(const BinanceSymbol &s) const
          QJsonArray{QStringLiteral("NONE"), QStringLiteral("EXPIRE_TAKER"), QStringLiteral("EXPIRE_MAKER"),
                     QStringLiteral("EXPIRE_BOTH")}},
     };
+}
+
+FakeCandleHistory FakeBinance::candleHistory(const QString &symbol) const
+{
+    if (auto it = m_candleHistory.constFind(symbol); it != m_candleHistory.cend())
+        return *it;
+    FakeCandleHistory history;
+    history.basePrice = 10.0 + static_cast<double>(qHash(symbol, 7) % 5000);
+    return history;
+}
+
+FakeResponse FakeBinance::handleKlines(const Params &params, qint64 nowMs) const
+{
+    static const QHash<QString, qint64> intervals = {
+        {QStringLiteral("1m"), 60'000},      {QStringLiteral("3m"), 180'000},     {QStringLiteral("5m"), 300'000},
+        {QStringLiteral("15m"), 900'000},    {QStringLiteral("30m"), 1'800'000},  {QStringLiteral("1h"), 3'600'000},
+        {QStringLiteral("2h"), 7'200'000},   {QStringLiteral("4h"), 14'400'000},  {QStringLiteral("6h"), 21'600'000},
+        {QStringLiteral("8h"), 28'800'000},  {QStringLiteral("12h"), 43'200'000}, {QStringLiteral("1d"), 86'400'000},
+        {QStringLiteral("3d"), 259'200'000}, {QStringLiteral("1w"), 604'800'000},
+    };
+    for (const char *name : {"symbol", "interval"}) {
+        if (params.value(QLatin1String(name)).isEmpty())
+            return mandatory(QLatin1String(name));
+    }
+    const QString symbol = params.value(QStringLiteral("symbol"));
+    if (!m_symbols.contains(symbol) && !m_candleHistory.contains(symbol))
+        return badRequest(-1121, QStringLiteral("Invalid symbol."));
+    const qint64 intervalMs = intervals.value(params.value(QStringLiteral("interval")));
+    if (intervalMs == 0)
+        return badRequest(-1120, QStringLiteral("Invalid interval."));
+    const auto number = [&](const QString &name, qint64 fallback, bool &ok) {
+        ok = true;
+        if (!params.has(name))
+            return fallback;
+        const qint64 value = params.value(name).toLongLong(&ok);
+        return value;
+    };
+    bool ok = true;
+    const qint64 limit = number(QStringLiteral("limit"), 500, ok);
+    if (!ok)
+        return illegal(QStringLiteral("limit"), QStringLiteral("^[0-9]{1,20}$"));
+    if (limit < 1 || limit > 1000)
+        return badRequest(-1130, QStringLiteral("Invalid data sent for a parameter."));
+    const qint64 endTime = number(QStringLiteral("endTime"), nowMs, ok);
+    if (!ok)
+        return illegal(QStringLiteral("endTime"), QStringLiteral("^[0-9]{1,20}$"));
+    const bool hasStart = params.has(QStringLiteral("startTime"));
+    const qint64 startTime = number(QStringLiteral("startTime"), 0, ok);
+    if (!ok)
+        return illegal(QStringLiteral("startTime"), QStringLiteral("^[0-9]{1,20}$"));
+    if (hasStart && startTime > endTime)
+        return badRequest(-1023, QStringLiteral("Start time is greater than end time."));
+
+    const FakeCandleHistory history = candleHistory(symbol);
+    // From startTime forward; without it, the most recent bars before endTime.
+    const qint64 from = hasStart
+        ? startTime + (intervalMs - ((startTime % intervalMs) + intervalMs) % intervalMs) % intervalMs
+        : endTime - (limit - 1) * intervalMs;
+    QList<FakeBar> bars = fakeBars(history, intervalMs, from, endTime, nowMs);
+    if (bars.size() > limit)
+        bars = hasStart ? bars.first(limit) : bars.last(limit);
+    QJsonArray rows;
+    for (const FakeBar &bar : std::as_const(bars)) {
+        const auto text = [](double value) { return QString::number(value, 'f', 8); };
+        rows.append(QJsonArray{bar.openMs, text(bar.open), text(bar.high), text(bar.low), text(bar.close),
+                               text(bar.volume), bar.openMs + intervalMs - 1, text(bar.volume * bar.close),
+                               static_cast<qint64>(bar.volume), text(bar.volume / 2), text(bar.volume * bar.close / 2),
+                               QStringLiteral("0")});
+    }
+    return FakeResponse::json(200, rows);
 }
 
 FakeResponse FakeBinance::handleExchangeInfo(const Params &params) const

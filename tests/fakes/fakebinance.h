@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fakecandles.h"
 #include "fakeexchange.h"
 
 #include <QHash>
@@ -132,6 +133,16 @@ public:
     void addDeposit(const BinanceMovementRecord &record) { m_deposits.append(record); }
     void addWithdrawal(const BinanceMovementRecord &record) { m_withdrawals.append(record); }
 
+    /// The price history GET /api/v3/klines serves for @p symbol (by default
+    /// every symbol's: listed 2017-08-17 around a price made from its name).
+    /// Klines: weight 2, limit 1..1000 (default 500), startTime/endTime paging,
+    /// the still-open bar last, Binance's codes for bad parameters.
+    void setCandleHistory(const QString &symbol, const FakeCandleHistory &history)
+    {
+        m_candleHistory.insert(symbol, history);
+    }
+    [[nodiscard]] FakeCandleHistory candleHistory(const QString &symbol) const;
+
     /// Fills a resting LIMIT order as maker (default: all that remains at its limit price).
     /// Returns an error text, empty on success.
     QString fillOrder(qint64 orderId, std::optional<Decimal> qty = {}, std::optional<Decimal> price = {});
@@ -179,6 +190,7 @@ private:
                                           std::optional<FakeResponse> &failure, bool forCancel) const;
 
     FakeResponse handleExchangeInfo(const Params &params) const;
+    FakeResponse handleKlines(const Params &params, qint64 nowMs) const;
     FakeResponse handleTicker(const Params &params, bool book) const;
     FakeResponse handleAccount(const Params &params) const;
     FakeResponse handleNewOrder(const Params &params, const ProcessContext &context, bool testOnly);
@@ -216,6 +228,7 @@ private:
     QList<BinanceMovementRecord> m_deposits;
     QList<BinanceMovementRecord> m_withdrawals;
     QRandomGenerator m_idRandom;
+    QHash<QString, FakeCandleHistory> m_candleHistory;
 };
 
 } // namespace ballast::test::fake

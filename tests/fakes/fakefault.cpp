@@ -24,6 +24,7 @@ constexpr std::array kEndpointNames{
     std::pair{FakeEndpoint::ClosedOrders, "orders.closed"},
     std::pair{FakeEndpoint::Trades, "trades"},
     std::pair{FakeEndpoint::History, "history"},
+    std::pair{FakeEndpoint::Candles, "candles"},
     std::pair{FakeEndpoint::Other, "other"},
 };
 

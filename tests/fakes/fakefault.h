@@ -25,6 +25,7 @@ enum class FakeEndpoint {
     ClosedOrders, ///< Binance GET allOrders, Kraken ClosedOrders
     Trades, ///< Binance myTrades, Kraken TradesHistory
     History, ///< Binance deposit and withdrawal history, Kraken Ledgers
+    Candles, ///< Binance klines, Kraken public OHLC
     Other, ///< ping, unknown paths
 };
 

@@ -347,6 +347,8 @@ FakeEndpoint FakeKraken::classify(const FakeRequest &request) const
         return FakeEndpoint::Markets;
     if (m == QLatin1String("public/Ticker"))
         return FakeEndpoint::Ticker;
+    if (m == QLatin1String("public/OHLC"))
+        return FakeEndpoint::Candles;
     if (m == QLatin1String("private/Balance") || m == QLatin1String("private/BalanceEx"))
         return FakeEndpoint::Balance;
     if (m == QLatin1String("private/AddOrder")) {
@@ -442,6 +444,8 @@ FakeResponse FakeKraken::process(const FakeRequest &request, const ProcessContex
             return handleAssetPairs(params);
         if (name == QLatin1String("public/Ticker"))
             return handleTicker(params);
+        if (name == QLatin1String("public/OHLC"))
+            return handleOhlc(params, context.nowMs);
         return fail(QStringLiteral("EGeneral:Unknown method"), 404);
     }
     static const QStringList privateMethods{
@@ -506,6 +510,54 @@ std::optional<FakeResponse> FakeKraken::control(const QString &name, const QJson
 
 // ---------------------------------------------------------------------------------------------
 // Public endpoints
+
+FakeCandleHistory FakeKraken::candleHistory(const QString &pair) const
+{
+    if (auto it = m_candleHistory.constFind(pair); it != m_candleHistory.cend())
+        return *it;
+    FakeCandleHistory history;
+    history.listedMs = 1'381'017'600'000; // 2013-10-06
+    history.basePrice = 10.0 + static_cast<double>(qHash(pair, 7) % 5000);
+    return history;
+}
+
+FakeResponse FakeKraken::handleOhlc(const Params &params, qint64 nowMs)
+{
+    constexpr int kWindow = 720;
+    if (m_ohlcTooMany > 0) {
+        --m_ohlcTooMany;
+        return fail(QStringLiteral("EGeneral:Too many requests"));
+    }
+    const KrakenPair *pair = findPair(params.value(QStringLiteral("pair")));
+    if (!pair)
+        return fail(QStringLiteral("EQuery:Unknown asset pair"));
+    static const QList<int> minutes = {1, 5, 15, 30, 60, 240, 1440, 10080, 21600};
+    bool valid = true;
+    const int interval =
+        params.contains(QStringLiteral("interval")) ? params.value(QStringLiteral("interval")).toInt(&valid) : 1;
+    if (!valid || !minutes.contains(interval))
+        return fail(QStringLiteral("EGeneral:Invalid arguments"));
+    const qint64 since = params.value(QStringLiteral("since")).toLongLong(&valid);
+    if (params.contains(QStringLiteral("since")) && !valid)
+        return fail(QStringLiteral("EGeneral:Invalid arguments:since"));
+    const qint64 intervalMs = static_cast<qint64>(interval) * 60'000;
+    const qint64 newest = nowMs - nowMs % intervalMs;
+    // Kraken keeps the 720 most recent bars; `since` only narrows them.
+    QList<FakeBar> bars =
+        fakeBars(candleHistory(pair->name), intervalMs, newest - (kWindow - 1) * intervalMs, newest, nowMs);
+    QJsonArray rows;
+    for (const FakeBar &bar : std::as_const(bars)) {
+        if (bar.openMs / 1000 <= since)
+            continue;
+        const auto text = [pair](double value) { return QString::number(value, 'f', pair->pairDecimals); };
+        rows.append(QJsonArray{bar.openMs / 1000, text(bar.open), text(bar.high), text(bar.low), text(bar.close),
+                               text((bar.open + bar.close) / 2), QString::number(bar.volume, 'f', 8),
+                               static_cast<qint64>(bar.volume / 10)});
+    }
+    QJsonObject result{{pair->name, rows}};
+    result.insert(QStringLiteral("last"), bars.isEmpty() ? since : bars.last().openMs / 1000);
+    return ok(result);
+}
 
 const KrakenPair *FakeKraken::findPair(const QString &text) const
 {

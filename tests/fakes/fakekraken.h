@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fakecandles.h"
 #include "fakeexchange.h"
 
 #include <QHash>
@@ -99,6 +100,18 @@ public:
     /// order book adds its two trade entries (refid = the trade id) by itself.
     void addLedgerEntry(const KrakenLedgerSeed &entry) { m_ledger.append(entry); }
 
+    /// The price history public/OHLC serves for @p pair (its key, e.g.
+    /// XXBTZUSD; by default every pair's, listed 2013-10-06). OHLC answers the
+    /// 720 most recent bars of the interval after `since` (never older ones,
+    /// as Kraken), the still-open bar last, and `last`.
+    void setCandleHistory(const QString &pair, const FakeCandleHistory &history)
+    {
+        m_candleHistory.insert(pair, history);
+    }
+    [[nodiscard]] FakeCandleHistory candleHistory(const QString &pair) const;
+    /// The next @p count OHLC calls are answered "EGeneral:Too many requests".
+    void setOhlcTooManyRequests(int count) { m_ohlcTooMany = count; }
+
     /// Fills a resting limit order (by txid) as maker; returns an error text, empty on success.
     QString fillOrder(const QString &txid, std::optional<Decimal> qty = {}, std::optional<Decimal> price = {});
 
@@ -126,6 +139,7 @@ private:
     FakeResponse handleAssets(const Params &params) const;
     FakeResponse handleAssetPairs(const Params &params) const;
     FakeResponse handleTicker(const Params &params) const;
+    FakeResponse handleOhlc(const Params &params, qint64 nowMs);
     FakeResponse handleBalance(bool extended) const;
     FakeResponse handleAddOrder(const FakeRequest &request, const Params &params, const ProcessContext &context);
     FakeResponse handleQueryOrders(const Params &params, const ProcessContext &context) const;
@@ -157,6 +171,8 @@ private:
     mutable double m_counter = 0;
     mutable qint64 m_counterAtMs = 0;
     QRandomGenerator m_idRandom;
+    QHash<QString, FakeCandleHistory> m_candleHistory;
+    int m_ohlcTooMany = 0;
 };
 
 } // namespace ballast::test::fake
