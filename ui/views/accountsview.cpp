@@ -556,6 +556,7 @@ void AccountsView::onSyncDone(int synced, int failed, bool cancelled)
     if (synced > 0) {
         context().notifyLedgerChanged();
         context().showStatus(tr("%n account(s) synced.", nullptr, synced));
+        emit accountsSynced(synced);
     }
     if (m_autoRunning) {
         m_autoRunning = false;

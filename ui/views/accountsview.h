@@ -69,6 +69,8 @@ signals:
     void finished(bool ok, const QString &message);
     /// An automatic sync ended; on failure the next try follows the back-off.
     void autoSyncDone(bool ok, const QString &message);
+    /// A sync (by hand or periodic) stored what @p synced accounts hold.
+    void accountsSynced(int synced);
 
 private:
     struct ThreadStopper
