@@ -20,6 +20,8 @@
 #include <QTimeZone>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace ballast::ui {
 
 PriceFetchDialog::PriceFetchDialog(AppContext &context, QWidget *parent)

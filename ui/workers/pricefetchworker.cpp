@@ -5,6 +5,8 @@
 
 #include <QNetworkAccessManager>
 
+#include <utility>
+
 namespace ballast::ui {
 
 PriceFetchWorker::PriceFetchWorker(QString databasePath, Clock clock)
