@@ -3,6 +3,8 @@
 #include "appcontext.h"
 #include "dialogs/importdialog.h"
 #include "dialogs/passphrasedialog.h"
+#include "prices/pricefetchdialog.h"
+#include "prices/pricefetcher.h"
 #include "services/ledgerqueries.h"
 #include "views/accountsview.h"
 #include "views/alertsview.h"
@@ -142,6 +144,11 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     }
     if (auto *targets = page(Page::Targets); targets && targets->undoStack())
         m_undo->setActiveStack(targets->undoStack());
+    // After each sync the history of what the portfolio holds is brought up to
+    // date in the background; what failed goes to the status bar.
+    m_historyFetcher = new PriceFetcher(context, this);
+    if (auto *accounts = qobject_cast<AccountsView *>(page(Page::Accounts)))
+        connect(accounts, &AccountsView::accountsSynced, m_historyFetcher, &PriceFetcher::fetchMissing);
 
     // The banner says plainly when what is on screen is simulated, and offers a real account.
     m_banner = new QWidget(this);
@@ -235,6 +242,10 @@ void MainWindow::createActions()
                                    this, &MainWindow::importPrices);
     import->setShortcut(QKeySequence(tr("Ctrl+I")));
     import->setStatusTip(tr("Import price history from CSV files"));
+    auto *fetch = file->addAction(themeIcon("download", QStyle::SP_ArrowDown), tr("&Fetch Price History…"), this,
+                                  &MainWindow::fetchPriceHistory);
+    fetch->setObjectName(QStringLiteral("fetchPriceHistory"));
+    fetch->setStatusTip(tr("Fetch price history from Binance, Kraken or CoinGecko"));
     m_exportMenu = file->addMenu(themeIcon("document-export", QStyle::SP_DialogSaveButton), tr("&Export"));
     file->addSeparator();
     auto *quit = file->addAction(themeIcon("application-exit", QStyle::SP_DialogCloseButton), tr("&Quit"), this,
@@ -322,6 +333,14 @@ void MainWindow::importPrices()
     settings.setValue(QStringLiteral("import/directory"), QFileInfo(paths.first()).absolutePath());
     ImportDialog dialog(m_context, paths, this);
     dialog.exec();
+}
+
+void MainWindow::fetchPriceHistory()
+{
+    // Not modal: the window stays usable while the history comes in.
+    auto *dialog = new PriceFetchDialog(m_context, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void MainWindow::updateBanner()

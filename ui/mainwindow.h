@@ -12,6 +12,7 @@ class QWidget;
 namespace ballast::ui {
 
 class AppContext;
+class PriceFetcher;
 class View;
 
 /// The main window: a list of pages beside the page on show, the menus, the
@@ -40,6 +41,10 @@ public:
 
     /// Re-reads the ledger into every page.
     void refresh();
+    /// Opens the Fetch Price History dialog (File menu, Backtest page).
+    void fetchPriceHistory();
+    /// Fetches the portfolio's missing price history in the background (after each sync).
+    [[nodiscard]] PriceFetcher *historyFetcher() const { return m_historyFetcher; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -60,6 +65,7 @@ private:
     QMenu *m_exportMenu = nullptr;
     QUndoGroup *m_undo = nullptr;
     QList<View *> m_pages;
+    PriceFetcher *m_historyFetcher = nullptr;
 };
 
 } // namespace ballast::ui

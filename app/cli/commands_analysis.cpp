@@ -394,6 +394,7 @@ int Cli::cmdPricesImport(QCommandLineParser &parser)
                                     {QStringLiteral("exact_duplicates"), report.exactDuplicates},
                                     {QStringLiteral("conflicts"), static_cast<int>(report.conflicts.size())},
                                     {QStringLiteral("missing_bars"), report.missingBars()},
+                                    {QStringLiteral("stamped_at_close"), report.closeStamps.has_value()},
                                     {QStringLiteral("summary"), report.summary()}});
         }
         CliOutput::json(QJsonDocument(QJsonObject{{QStringLiteral("imports"), list}}));

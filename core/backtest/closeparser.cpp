@@ -320,10 +320,28 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
         return std::nullopt;
     if (!options.interval.isEmpty() && market::PriceImporter::intervalMs(options.interval) != interval)
         return std::nullopt;
+    // The importer's grid rule: every time on the grid, or every time stamped
+    // at its candle's close (1 s or 1 ms before the next open), which files the
+    // row under the candle that closes there. Anything else is the importer's
+    // to word.
     const qint64 grid = interval <= kMsPerDay && kMsPerDay % interval == 0 ? interval : kMsPerDay;
+    const auto stampKind = [grid](qint64 ms) -> qint64 {
+        for (const qint64 kind : {qint64{0}, qint64{1000}, qint64{1}}) {
+            if ((ms + kind) % grid == 0)
+                return kind;
+        }
+        return -1;
+    };
+    const qint64 kind = stampKind(series.runs.front().start);
+    if (kind < 0)
+        return std::nullopt;
     for (const TimeRun &run : series.runs) {
-        if (run.start % grid != 0 || run.step % grid != 0)
+        if (stampKind(run.start) != kind || run.step % grid != 0)
             return std::nullopt;
+    }
+    if (kind > 0) {
+        for (TimeRun &run : series.runs)
+            run.start += kind - interval;
     }
     series.asset = probe.asset;
     series.quote = probe.quote;

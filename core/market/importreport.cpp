@@ -2,7 +2,9 @@
 
 #include "market/csvvalues.h"
 
+#include <QDateTime>
 #include <QStringList>
+#include <QTimeZone>
 
 namespace ballast::market {
 
@@ -80,6 +82,19 @@ QString ImportReport::summary() const
                              .arg(m.line)
                              .arg(CsvValues::formatTime(m.printedMs), CsvValues::formatTime(m.openTimeMs));
                      }));
+    }
+    if (closeStamps && candlesStored > 0) {
+        // Shown with the oldest candle: "23:59:59 ... opening at 00:00" for a daily file.
+        const auto clock = [](qint64 ms, const char *format) {
+            return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QString::fromLatin1(format));
+        };
+        const qint64 stamp = firstOpenTimeMs + closeStamps->stampAfterOpenMs;
+        notes << QStringLiteral("rows are stamped at the candle's close (%1); filed under the candle opening at %2 "
+                                "(%3 -> %4)")
+                     .arg(clock(stamp, stamp % 1000 == 0 ? "HH:mm:ss" : "HH:mm:ss.zzz"),
+                          clock(firstOpenTimeMs, "HH:mm"),
+                          clock(stamp, stamp % 1000 == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.zzz"),
+                          CsvValues::formatTime(firstOpenTimeMs));
     }
     if (unfinishedSkippedMs)
         notes << QStringLiteral("unfinished last candle %1 skipped").arg(CsvValues::formatTime(*unfinishedSkippedMs));

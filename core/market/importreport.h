@@ -62,6 +62,17 @@ struct DateMismatch
     bool operator==(const DateMismatch &) const = default;
 };
 
+/// Rows stamped at their candle's close rather than its open: end-of-day
+/// files ("2024-01-01 23:59:59") and kline close times ("23:59:59.999"). Each
+/// row was filed under the candle that opens one interval before the stamp's
+/// next second (or millisecond): the one that closes where the row is stamped.
+struct CloseStamps
+{
+    qint64 stampAfterOpenMs = 0; ///< stamp minus open time: the interval less 1 s or less 1 ms
+
+    bool operator==(const CloseStamps &) const = default;
+};
+
 /// What an import read, kept, dropped and found missing: counts plus the
 /// details a person needs to check the file.
 struct ImportReport
@@ -84,6 +95,7 @@ struct ImportReport
     QList<SnappedRow> snapped; ///< off-grid snapshots assigned to their bar
     QList<DateMismatch> dateMismatches; ///< printed date differs from the Unix time
     std::optional<qint64> unfinishedSkippedMs; ///< open time of the skipped newest candle
+    std::optional<CloseStamps> closeStamps; ///< set when every row is stamped at its candle's close
 
     /// Bars missing in all gaps together.
     [[nodiscard]] int missingBars() const;

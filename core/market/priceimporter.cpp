@@ -441,6 +441,28 @@ qint64 dominantSpacing(const std::vector<Row> &rows)
     return mostCommonSpacing(counts);
 }
 
+/// The grid of open times of an interval: its multiples since the epoch for
+/// intervals that divide a day, whole days for the longer ones.
+qint64 gridOf(qint64 intervalMs)
+{
+    return intervalMs <= kMsPerDay && kMsPerDay % intervalMs == 0 ? intervalMs : kMsPerDay;
+}
+
+/// How a row's time sits on the grid: 0 on it (an open time), 1000 or 1 when
+/// it is that many milliseconds before a grid point (a close stamp such as
+/// 23:59:59 or Binance's 23:59:59.999), -1 anywhere else.
+qint64 stampKind(qint64 timeMs, qint64 grid)
+{
+    const auto on = [grid](qint64 ms) { return ((ms % grid) + grid) % grid == 0; };
+    if (on(timeMs))
+        return 0;
+    if (on(timeMs + 1000))
+        return 1000;
+    if (on(timeMs + 1))
+        return 1;
+    return -1;
+}
+
 QString describeMs(qint64 ms)
 {
     QString label = PriceImporter::intervalLabel(ms);
@@ -529,6 +551,9 @@ private:
     std::optional<Error> settleInterval(qint64 spacing);
     void snapToGrid(qint64 spacing);
     void orderAndDeduplicate();
+    /// Files every row stamped at its candle's close under that candle's open
+    /// time when all rows are; refuses a file that mixes open and close stamps.
+    std::optional<Error> settleStamps();
     std::optional<Error> checkGrid();
     std::optional<Error> settlePair(PriceSeries &series);
 
@@ -553,6 +578,7 @@ private:
         std::optional<domain::Candle> newest; ///< held back until it is known whether it ran unfinished
         std::optional<qint64> firstWritten; ///< open time of the first row written
         std::optional<qint64> lastWritten; ///< open time of the last row written
+        std::optional<qint64> stampKind; ///< stampKind() of the first row, which every row must share
         qint64 oldestMs = 0;
         qint64 newestMs = 0;
         SpacingCounts spacings;
@@ -855,12 +881,72 @@ std::optional<Error> Parser::settleInterval(qint64 spacing)
     return std::nullopt;
 }
 
+std::optional<Error> Parser::settleStamps()
+{
+    // Several public datasets stamp a daily row at the end of its day
+    // (23:59:59), and kline exports may carry the close time (23:59:59.999)
+    // where the open time is expected. When every row is so stamped the file
+    // is unambiguous: each row is the candle that closes at its stamp. A file
+    // mixing the two could file two rows under one day or one row under the
+    // wrong day, so it is refused at the first line stamped otherwise than
+    // the file's first row. Files whose first row is on the grid keep
+    // checkGrid()'s message for times off it.
+    const qint64 grid = gridOf(m_intervalMs);
+    const Row *first = nullptr;
+    for (const Row &row : m_rows) {
+        if (!first || row.line < first->line)
+            first = &row;
+    }
+    if (!first)
+        return std::nullopt;
+    const qint64 kind = stampKind(first->candle.openTimeMs, grid);
+    if (kind < 0)
+        return std::nullopt;
+    const Row *differing = nullptr;
+    for (const Row &row : m_rows) {
+        if (stampKind(row.candle.openTimeMs, grid) != kind && (!differing || row.line < differing->line))
+            differing = &row;
+    }
+    if (differing) {
+        const qint64 other = stampKind(differing->candle.openTimeMs, grid);
+        if (kind == 0 && other < 0)
+            return std::nullopt;
+        const auto before = [](qint64 k) { return k == 1000 ? QStringLiteral("1 s") : QStringLiteral("1 ms"); };
+        const auto how = [&before](qint64 k) {
+            return k == 0 ? QStringLiteral("at a candle's open")
+                          : QStringLiteral("at a candle's close (%1 before the next open)").arg(before(k));
+        };
+        const QString label = PriceImporter::intervalLabel(m_intervalMs);
+        const QString why = other < 0
+            ? QStringLiteral("is neither at a %1 candle's open nor at its close (%2 before the next open) as line %3 "
+                             "(%4) is; every row must be stamped the same way")
+                  .arg(label, before(kind))
+                  .arg(first->line)
+                  .arg(CsvValues::formatTime(first->candle.openTimeMs))
+            : QStringLiteral("is stamped %1, but line %2 (%3) is stamped %4; every row must be stamped the same way, "
+                             "at the open or at the close of its %5 candle")
+                  .arg(how(other))
+                  .arg(first->line)
+                  .arg(CsvValues::formatTime(first->candle.openTimeMs), how(kind), label);
+        return failAtTime(differing->line, Time, differing->candle.openTimeMs, why);
+    }
+    if (kind == 0)
+        return std::nullopt;
+    const qint64 shift = kind - m_intervalMs;
+    for (Row &row : m_rows)
+        row.candle.openTimeMs += shift;
+    for (NullRow &row : m_report.nullRows)
+        row.openTimeMs += shift;
+    m_report.closeStamps = CloseStamps{-shift};
+    return std::nullopt;
+}
+
 std::optional<Error> Parser::checkGrid()
 {
     // Candles open on their interval's grid (Binance's, and every exchange's).
     // A time off it is most likely a close time or a local time; refusing is
     // better than filing the bar under the wrong day.
-    const qint64 grid = m_intervalMs <= kMsPerDay && kMsPerDay % m_intervalMs == 0 ? m_intervalMs : kMsPerDay;
+    const qint64 grid = gridOf(m_intervalMs);
     for (const Row &row : m_rows) {
         if (row.candle.openTimeMs % grid != 0) {
             return failAtTime(row.line, Time, row.candle.openTimeMs,
@@ -961,6 +1047,8 @@ Result<PriceSeries> Parser::run()
     }
     orderAndDeduplicate();
     if (auto error = settleInterval(m_rows.size() >= 2 ? dominantSpacing(m_rows) : 0))
+        return *error;
+    if (auto error = settleStamps())
         return *error;
     if (auto error = checkGrid())
         return *error;
@@ -1094,6 +1182,12 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
     std::sort(m_report.gaps.begin(), m_report.gaps.end(),
               [](const PriceGap &a, const PriceGap &b) { return a.firstMissingMs < b.firstMissingMs; });
 
+    if (m_stream.stampKind && *m_stream.stampKind > 0) {
+        const qint64 shift = *m_stream.stampKind - m_intervalMs;
+        m_report.closeStamps = CloseStamps{-shift};
+        for (NullRow &row : m_report.nullRows)
+            row.openTimeMs += shift;
+    }
     m_report.file = m_file;
     m_report.layout = m_detection.layout;
     m_report.interval = PriceImporter::intervalLabel(m_intervalMs);
@@ -1132,18 +1226,25 @@ bool Parser::streamRows()
         m_report.quote = pair.quote;
         s.key = SeriesKey{pair.asset, pair.quote, PriceImporter::intervalLabel(m_intervalMs)};
     }
-    // checkGrid()'s rule.
-    const qint64 grid = m_intervalMs <= kMsPerDay && kMsPerDay % m_intervalMs == 0 ? m_intervalMs : kMsPerDay;
+    // The rules of settleStamps() and checkGrid(): every row on the grid, or
+    // every row stamped at its close (filed under the candle's open).
+    const qint64 grid = gridOf(m_intervalMs);
     for (const Row &row : m_rows) {
-        if (row.candle.openTimeMs % grid != 0)
+        const qint64 kind = stampKind(row.candle.openTimeMs, grid);
+        if (!s.stampKind)
+            s.stampKind = kind;
+        if (kind < 0 || kind != *s.stampKind)
             return false;
+        domain::Candle candle = row.candle;
+        if (kind > 0)
+            candle.openTimeMs += kind - m_intervalMs;
         if (!s.newest) {
-            s.newest = row.candle; // the first row: the newest so far either way
+            s.newest = candle; // the first row: the newest so far either way
         } else if (s.direction > 0) {
             if (!streamWrite(*s.newest, s.lastWritten))
                 return false;
-            s.newest = row.candle;
-        } else if (!streamWrite(row.candle, s.lastWritten)) {
+            s.newest = candle;
+        } else if (!streamWrite(candle, s.lastWritten)) {
             return false;
         }
     }

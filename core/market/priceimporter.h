@@ -30,6 +30,11 @@ namespace ballast::market {
 ///   3d 1w), else ImportOptions::interval or the file name ("_1d", "-1h-",
 ///   CryptoDataDownload's "_d"). Open times must sit on the interval's grid
 ///   (multiples of it since the epoch, for intervals up to a day).
+/// - Close stamps: when every row's time is 1 s (end-of-day files,
+///   "23:59:59") or 1 ms (kline close times, "23:59:59.999") before a grid
+///   point, each row is the candle that closes there and is filed under its
+///   open time (ImportReport::closeStamps says so). Open and close stamps
+///   mixed in one file are refused at the first line that differs.
 /// - Duplicates: rows with equal open time and equal values are dropped and
 ///   counted. When the values differ the newer write wins: exports grow at
 ///   their newest end, so in a newest-first file the earlier line is kept and in

@@ -193,6 +193,8 @@ void TestGainsView::showsLotsAndTheYearsDisposals()
 void TestGainsView::hifoChangesTheGainsAsTheServiceSays()
 {
     ui::HoldingsView holdings(*m_context);
+    holdings.show(); // on show, it follows every change at once
+    QVERIFY(QTest::qWaitForWindowExposed(&holdings));
     QVERIFY(settle(holdings.costBasisLoader()));
     const Decimal fifoGain = m_view->disposalsModel()->report().gain;
 

@@ -330,6 +330,8 @@ void TestHoldingsView::costBasisAndPnlFromTheLots()
     ui::HoldingsView view(context);
     QAbstractItemModelTester tester(view.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     QSignalSpy loaded(view.costBasisLoader(), &ui::CostBasisLoader::loaded);
+    view.show(); // the page reads the ledger when shown
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
     while (view.costBasisLoader()->isLoading())
         QVERIFY(loaded.wait(30000));
     const auto *model = view.model();

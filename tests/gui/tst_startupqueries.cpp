@@ -7,11 +7,19 @@
 // candles per series.
 #include "appcontext.h"
 #include "mainwindow.h"
+#include "models/accountsmodel.h"
+#include "models/holdingstreemodel.h"
+#include "models/lotsmodel.h"
+#include "models/planmodel.h"
 #include "services/demoportfolio.h"
 #include "storage/candlewriter.h"
 #include "storage/database.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
+#include "views/accountsview.h"
+#include "views/gainsview.h"
+#include "views/holdingsview.h"
+#include "views/rebalanceview.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -19,6 +27,7 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <algorithm>
 #include <sqlite3.h>
 #include <vector>
 
@@ -220,6 +229,78 @@ private slots:
                      qPrintable(QStringLiteral("%1\n  plan: %2").arg(sql, scans.join(QStringLiteral("; ")))));
         }
         QVERIFY2(checked >= 6, qPrintable(QStringLiteral("only %1 queries of the candles were seen").arg(checked)));
+    }
+
+    // Building the window on the Dashboard reads nothing for the Holdings,
+    // Gains, Rebalance and Accounts pages: their models stay empty and no
+    // load of theirs runs until each is first shown. A ledger change while a
+    // page is hidden only marks it stale; it reads again when shown.
+    void hiddenPagesReadWhenFirstShown()
+    {
+        test::TempDatabase db;
+        QVERIFY(services::DemoPortfolio::create(db.db(), [] { return kNow; }).ok());
+        QSettings().setValue(QStringLiteral("window/page"), QStringLiteral("dashboard"));
+        ui::AppContext context(db.db(), db.path(), [] { return kNow; });
+        QueryLog log(db.db());
+        ui::MainWindow window(context);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCoreApplication::processEvents();
+        QCOMPARE(window.currentPage(), ui::MainWindow::Page::Dashboard);
+
+        using Page = ui::MainWindow::Page;
+        auto *holdings = qobject_cast<ui::HoldingsView *>(window.page(Page::Holdings));
+        auto *gains = qobject_cast<ui::GainsView *>(window.page(Page::Gains));
+        auto *rebalance = qobject_cast<ui::RebalanceView *>(window.page(Page::Rebalance));
+        auto *accounts = qobject_cast<ui::AccountsView *>(window.page(Page::Accounts));
+        QVERIFY(holdings && gains && rebalance && accounts);
+        const QList<ui::View *> lazy{holdings, gains, rebalance, accounts};
+        for (ui::View *page : lazy) {
+            QVERIFY2(page->loadCount() == 0, qPrintable(page->accessibleName()));
+            QVERIFY2(page->isStale(), qPrintable(page->accessibleName()));
+        }
+        QCOMPARE(holdings->model()->rowCount(), 0);
+        QCOMPARE(accounts->model()->rowCount(), 0);
+        QVERIFY(!rebalance->planModel()->hasPlan());
+        // Nor did the ledger connection run the query only the Accounts page
+        // runs (each account's last sync).
+        const auto syncTimesRead = [&log] {
+            return std::any_of(log.statements().cbegin(), log.statements().cend(), [](const QString &sql) {
+                return sql.contains(QLatin1String("MAX(updated_at) FROM markets"), Qt::CaseInsensitive);
+            });
+        };
+        QVERIFY(!syncTimesRead());
+
+        // Shown: each reads once.
+        window.showPage(Page::Holdings);
+        QCOMPARE(holdings->loadCount(), 1);
+        QVERIFY(!holdings->isStale());
+        QVERIFY(holdings->model()->rowCount() > 0);
+        window.showPage(Page::Accounts);
+        QCOMPARE(accounts->loadCount(), 1);
+        QVERIFY(accounts->model()->rowCount() > 0);
+        QVERIFY2(syncTimesRead(), "the Accounts page reads the sync times when shown");
+        window.showPage(Page::Rebalance);
+        QCOMPARE(rebalance->loadCount(), 1);
+        window.showPage(Page::Gains);
+        QCOMPARE(gains->loadCount(), 1);
+        QVERIFY(!gains->isStale());
+
+        // A change of the ledger: the page on show reads at once, hidden ones
+        // are marked stale and read when shown again (once, however many changes).
+        context.notifyLedgerChanged();
+        context.notifyLedgerChanged();
+        QCOMPARE(gains->loadCount(), 3);
+        for (ui::View *page : {static_cast<ui::View *>(holdings), static_cast<ui::View *>(rebalance),
+                               static_cast<ui::View *>(accounts)}) {
+            QVERIFY(page->isStale());
+            QCOMPARE(page->loadCount(), 1);
+        }
+        window.showPage(Page::Holdings);
+        QCOMPARE(holdings->loadCount(), 2);
+        window.showPage(Page::Gains); // shown again without a change: nothing read
+        QCOMPARE(gains->loadCount(), 3);
+        QCOMPARE(accounts->loadCount(), 1);
     }
 
     // The checker itself: a query that does scan the candles is caught, by

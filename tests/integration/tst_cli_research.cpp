@@ -107,6 +107,100 @@ private slots:
         QCOMPARE(ballast::test::contentDigest(**again), before);
     }
 
+    // Daily files stamped at the end of each day (23:59:59, as end-of-day
+    // datasets print them) import and backtest as the candles they close:
+    // the same as the files stamped at the open, and the import says so.
+    void closeStampedFilesImportAndBacktestAsTheirCandles()
+    {
+        const auto stampedCopy = [this](const char *relative, const QString &name) {
+            QFile in(file(relative));
+            if (!in.open(QIODevice::ReadOnly))
+                return QString();
+            QByteArray out;
+            for (const QByteArray &line : in.readAll().split('\n')) {
+                const bool row = !line.isEmpty() && line[0] >= '0' && line[0] <= '9';
+                out += (row ? line.left(line.indexOf(',')) + " 23:59:59" + line.mid(line.indexOf(',')) : line) + '\n';
+            }
+            const QString path = m_dir.filePath(name);
+            QFile written(path);
+            if (!written.open(QIODevice::WriteOnly) || written.write(out) != out.size())
+                return QString();
+            return path;
+        };
+        const QString btc = stampedCopy("binance-simple/BTCUSDT_1d.csv", QStringLiteral("BTCUSDT_1d.csv"));
+        const QString eth = stampedCopy("binance-simple/ETHUSDT_1d.csv", QStringLiteral("ETHUSDT_1d.csv"));
+        QVERIFY(!btc.isEmpty() && !eth.isEmpty());
+
+        QCOMPARE(cli({QStringLiteral("init")}).exitCode, 0);
+        const Run imported = cli({QStringLiteral("prices"), QStringLiteral("import"), QStringLiteral("--json"), btc});
+        QCOMPARE(imported.exitCode, 0);
+        const QJsonObject report = imported.json().value(QStringLiteral("imports")).toArray().at(0).toObject();
+        QVERIFY(report.value(QStringLiteral("stamped_at_close")).toBool());
+        const QString summary = report.value(QStringLiteral("summary")).toString();
+        QVERIFY2(summary.contains(QStringLiteral("rows are stamped at the candle's close (23:59:59); filed under the "
+                                                 "candle opening at 00:00 (2017-08-17 23:59:59 -> 2017-08-17)")),
+                 qPrintable(summary));
+        // The same candles as the file stamped at the open, in another ledger.
+        const QString stampedDb = m_db;
+        m_db = m_dir.filePath(QStringLiteral("open-stamped.sqlite"));
+        QFile::remove(m_db);
+        QCOMPARE(cli({QStringLiteral("init")}).exitCode, 0);
+        const Run original = cli({QStringLiteral("prices"), QStringLiteral("import"), QStringLiteral("--json"),
+                                  file("binance-simple/BTCUSDT_1d.csv")});
+        QCOMPARE(original.exitCode, 0);
+        const QJsonObject originalReport = original.json().value(QStringLiteral("imports")).toArray().at(0).toObject();
+        QVERIFY(!originalReport.value(QStringLiteral("stamped_at_close")).toBool());
+        QVERIFY(report.value(QStringLiteral("candles")).toInt() > 2000);
+        QCOMPARE(report.value(QStringLiteral("candles")).toInt(),
+                 originalReport.value(QStringLiteral("candles")).toInt());
+        const char *candles = "SELECT group_concat(ts || ':' || open || ':' || close, ',') FROM "
+                              "(SELECT ts, open, close FROM candles WHERE asset = 'BTC' ORDER BY ts)";
+        auto openStamped = ballast::storage::Database::open(m_db);
+        auto closeStamped = ballast::storage::Database::open(stampedDb);
+        QVERIFY(openStamped.ok() && closeStamped.ok());
+        QCOMPARE((*closeStamped)->scalar(candles), (*openStamped)->scalar(candles));
+
+        // backtest --prices reads them the same way: the same run, bar for bar.
+        const QStringList rule{QStringLiteral("--weights"), QStringLiteral("BTC=0.5,ETH=0.5"),
+                               QStringLiteral("--rebalance"), QStringLiteral("calendar:month"),
+                               QStringLiteral("--json")};
+        const Run stampedRun =
+            cli(QStringList{QStringLiteral("backtest"), QStringLiteral("--prices"), QStringLiteral("BTC=") + btc,
+                            QStringLiteral("--prices"), QStringLiteral("ETH=") + eth}
+                + rule);
+        const Run openRun = cli(QStringList{QStringLiteral("backtest"), QStringLiteral("--prices"),
+                                            prices("BTC", "binance-simple/BTCUSDT_1d.csv"), QStringLiteral("--prices"),
+                                            prices("ETH", "binance-simple/ETHUSDT_1d.csv")}
+                                + rule);
+        QCOMPARE(stampedRun.exitCode, 0);
+        QCOMPARE(openRun.exitCode, 0);
+        QVERIFY(stampedRun.json().value(QStringLiteral("bars")).toInt() > 2000);
+        for (const char *key : {"bars", "first_bar", "final_value", "rebalances", "sharpe"})
+            QCOMPARE(stampedRun.json().value(QLatin1String(key)), openRun.json().value(QLatin1String(key)));
+
+        // A file mixing the two stamps is refused with its line; nothing lands.
+        QFile mixed(m_dir.filePath(QStringLiteral("SOLUSDT_1d.csv")));
+        QVERIFY(mixed.open(QIODevice::WriteOnly));
+        mixed.write("timestamp,open,high,low,close,volume\n2024-01-01 23:59:59,1,1,1,1,1\n"
+                    "2024-01-02 23:59:59,1,1,1,2,1\n2024-01-04 00:00:00,1,1,1,3,1\n2024-01-04 23:59:59,1,1,1,4,1\n"
+                    "2024-01-05 23:59:59,1,1,1,5,1\n");
+        mixed.close();
+        const QByteArray before = ballast::test::contentDigest(**openStamped);
+        openStamped->reset();
+        const Run refused = cli({QStringLiteral("prices"), QStringLiteral("import"), mixed.fileName()});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("SOLUSDT_1d.csv: line 4, column 1 \"timestamp\": 2024-01-04 is "
+                                                     "stamped at a candle's open, but line 2")),
+                 qPrintable(refused.err));
+        auto after = ballast::storage::Database::open(m_db);
+        QCOMPARE(ballast::test::contentDigest(**after), before);
+        const Run refusedBacktest = cli(QStringList{QStringLiteral("backtest"), QStringLiteral("--prices"),
+                                                    QStringLiteral("SOL=") + mixed.fileName()}
+                                        + QStringList{QStringLiteral("--weights"), QStringLiteral("SOL=1")});
+        QVERIFY(refusedBacktest.exitCode != 0);
+        QVERIFY2(refusedBacktest.err.contains(QStringLiteral("line 4, column 1")), qPrintable(refusedBacktest.err));
+    }
+
     void backtestPrintsEveryMetric()
     {
         const Run run = cli({QStringLiteral("backtest"), QStringLiteral("--prices"),

@@ -154,6 +154,12 @@ private slots:
         QTest::newRow("many decimals") << header
                 + QByteArray(rows).replace(",1.375,", ",1.37500000000000000000000000001,")
                                        << true;
+        // Rows stamped at their candle's close: one pass, the importer's times.
+        const QByteArray closes = QByteArray(rows).replace(":00:00,", ":59:59,");
+        QTest::newRow("close stamps") << header + closes << true;
+        QTest::newRow("close stamps in milliseconds")
+            << header + QByteArray(rows).replace(":00:00,", ":59:59.999,") << true;
+        QTest::newRow("close stamps with a gap") << header + closes + "2024-01-01 07:59:59,1,1,1,1.5,1\n" << true;
         // The importer reads these itself (its rules for them are its own).
         QTest::newRow("exponent") << header + QByteArray(rows).replace(",1.25,1", ",1.25e0,1") << false;
         QTest::newRow("quoted") << header + QByteArray(rows).replace("1.375,12", "\"1.375\",12") << false;
@@ -174,6 +180,10 @@ private slots:
         QTest::newRow("seventh column") << header + rows + "2024-01-01 04:00:00,1,1,1,1,1,9\n" << false;
         QTest::newRow("day first") << header + QByteArray(rows).replace("2024-01-01 02", "01-01-2024 02") << false;
         QTest::newRow("off the grid") << header + rows + "2024-01-01 04:30:00,1,1,1,1,1\n" << false;
+        QTest::newRow("an open stamp among close stamps")
+            << header + closes + "2024-01-01 04:00:00,1,1,1,1,1\n2024-01-01 05:59:59,1,1,1,1,1\n"
+            << false;
+        QTest::newRow("a close stamp among open stamps") << header + rows + "2024-01-01 04:59:59,1,1,1,1,1\n" << false;
         QTest::newRow("hour 24") << header + QByteArray(rows).replace(" 03:", " 24:") << false;
         QTest::newRow("header only") << header << false;
         QTest::newRow("empty") << QByteArray() << false;
@@ -196,6 +206,59 @@ private slots:
         const QString difference = compareWithImporter(data, QStringLiteral("/data/tst-1h.csv"), options, wasFast);
         QVERIFY2(difference.isEmpty(), qPrintable(difference));
         QCOMPARE(wasFast, fast);
+    }
+
+    // A file stamped at the candles' closes reads as the candles' open times,
+    // in the one pass as in the importer: here a real daily file with each
+    // date rewritten as its end of day, and an hourly file with Binance's
+    // close times.
+    void closeStampsReadAsTheCandlesOpenTimes()
+    {
+        ImportOptions options;
+        options.asset = QStringLiteral("TST");
+        options.quote = QStringLiteral("USDT");
+        QByteArray hourly = plainFile({1.0, 2.0, 3.0, 4.0, 5.0});
+        hourly.replace(":00:00,", ":59:59.999,");
+        bool fast = false;
+        const auto read =
+            CloseParser::parse(std::string_view(hourly.constData(), static_cast<std::size_t>(hourly.size())),
+                               QStringLiteral("/data/tst-1h.csv"), options, &fast);
+        QVERIFY2(read, qPrintable(read ? QString() : read.error().message));
+        QVERIFY(fast);
+        QCOMPARE(read->interval, QStringLiteral("1h"));
+        QCOMPARE(
+            read->times(),
+            (std::vector<qint64>{kStart, kStart + kHour, kStart + 2 * kHour, kStart + 3 * kHour, kStart + 4 * kHour}));
+        QCOMPARE(read->closes, (std::vector<double>{1.0, 2.0, 3.0, 4.0, 5.0}));
+        QVERIFY(compareWithImporter(hourly, QStringLiteral("/data/tst-1h.csv"), options, fast).isEmpty());
+
+        const QString data = qEnvironmentVariable("BALLAST_SHARED_DATA");
+        if (data.isEmpty() || !QDir(data).exists(QStringLiteral("prices")))
+            QSKIP("the shared price data (../shared/data) is not beside this checkout");
+        QFile file(QDir(data).filePath(QStringLiteral("prices/binance-simple/BTCUSDT_1d.csv")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray original = file.readAll();
+        QByteArray stamped;
+        for (const QByteArray &line : original.split('\n')) {
+            const qsizetype comma = line.indexOf(',');
+            const bool row = !line.isEmpty() && line[0] >= '0' && line[0] <= '9';
+            stamped += row ? line.left(comma) + " 23:59:59" + line.mid(comma) : line;
+            stamped += '\n';
+        }
+        const auto want =
+            CloseParser::parse(std::string_view(original.constData(), static_cast<std::size_t>(original.size())),
+                               file.fileName(), options);
+        bool stampedFast = false;
+        const auto got =
+            CloseParser::parse(std::string_view(stamped.constData(), static_cast<std::size_t>(stamped.size())),
+                               file.fileName(), options, &stampedFast);
+        QVERIFY(want && got);
+        QVERIFY(stampedFast);
+        QVERIFY(got->size() > 2000);
+        QCOMPARE(got->times(), want->times());
+        QCOMPARE(got->closes, want->closes);
+        const QString difference = compareWithImporter(stamped, file.fileName(), options, stampedFast);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
     }
 
     void badValueNamesFileLineAndColumn()

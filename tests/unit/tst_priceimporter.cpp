@@ -145,6 +145,7 @@ void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, c
     QCOMPARE(got.snapped, want.snapped);
     QCOMPARE(got.dateMismatches, want.dateMismatches);
     QCOMPARE(got.unfinishedSkippedMs, want.unfinishedSkippedMs);
+    QCOMPARE(got.closeStamps, want.closeStamps);
     QCOMPARE(got.summary(), want.summary());
     ballast::storage::PriceStore store(temp.db());
     auto stored = store.candles(read->asset, read->quote, read->interval);
@@ -541,6 +542,167 @@ private slots:
                  qPrintable(numbers.error().message));
         QVERIFY2(numbers.error().message.contains(QStringLiteral("more than one dot")),
                  qPrintable(numbers.error().message));
+    }
+
+    // A real daily file with every date rewritten as its end of day
+    // ("2017-08-17" -> "2017-08-17 23:59:59", as end-of-day datasets print it)
+    // imports as the very candles of the original, and says how it read them.
+    void closeStampedRealFileGivesTheSameCandles()
+    {
+        REQUIRE_SHARED_DATA();
+        const QString path = QDir(prices).filePath(QStringLiteral("binance-simple/BTCUSDT_1d.csv"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray original = file.readAll();
+        QByteArray stamped;
+        int rows = 0;
+        for (const QByteArray &line : original.split('\n')) {
+            if (!line.isEmpty() && line[0] >= '0' && line[0] <= '9') {
+                const qsizetype comma = line.indexOf(',');
+                stamped += line.left(comma) + " 23:59:59" + line.mid(comma) + '\n';
+                ++rows;
+            } else if (!line.isEmpty()) {
+                stamped += line + '\n';
+            }
+        }
+        QVERIFY(rows > 2000);
+        const auto want = PriceImporter::parse(original, path, fixedNow());
+        const auto got = PriceImporter::parse(stamped, path, fixedNow());
+        QVERIFY2(want.ok(), qPrintable(message(want)));
+        QVERIFY2(got.ok(), qPrintable(message(got)));
+        QCOMPARE(got->interval, QStringLiteral("1d"));
+        QCOMPARE(got->candles.size(), want->candles.size());
+        QCOMPARE(got->candles, want->candles);
+        QCOMPARE(got->candles.front().openTimeMs, utc(2017, 8, 17));
+        QCOMPARE(got->report.gaps, want->report.gaps);
+        QCOMPARE(got->report.unfinishedSkippedMs, want->report.unfinishedSkippedMs);
+        QVERIFY(!want->report.closeStamps);
+        QCOMPARE(got->report.closeStamps.value_or(ballast::market::CloseStamps{}).stampAfterOpenMs, 86'399'000);
+        QVERIFY2(got->report.summary().contains(
+                     QStringLiteral("rows are stamped at the candle's close (23:59:59); filed under the candle "
+                                    "opening at 00:00 (2017-08-17 23:59:59 -> 2017-08-17)")),
+                 qPrintable(got->report.summary()));
+        QVERIFY(!want->report.summary().contains(QStringLiteral("stamped")));
+        // And streamed into a database the same way.
+        QTemporaryDir dir;
+        const QString copy = dir.filePath(QStringLiteral("BTCUSDT_1d.csv"));
+        writeFile(copy, stamped);
+        ballast::test::TempDatabase temp;
+        importMatchesRead(temp, copy, fixedNow());
+    }
+
+    void closeStampedRowsFileUnderTheirCandle_data()
+    {
+        QTest::addColumn<QByteArray>("csv");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QList<qint64>>("opens");
+        QTest::addColumn<QString>("note");
+        const QList<qint64> days{utc(2024, 1, 1), utc(2024, 1, 2), utc(2024, 1, 3)};
+        QTest::newRow("end of day, oldest first")
+            << QByteArray("timestamp,open,high,low,close,volume\n"
+                          "2024-01-01 23:59:59,1,2,0.5,1.5,10\n"
+                          "2024-01-02 23:59:59,1.5,2,1,1.75,11\n"
+                          "2024-01-03 23:59:59,1.75,2,1,1.875,12\n"
+                          "2024-01-04 23:59:59,1.875,2,1,2,13\n")
+            << QStringLiteral("BTCUSDT_1d.csv") << days
+            << QStringLiteral("rows are stamped at the candle's close (23:59:59); filed under the candle opening at "
+                              "00:00 (2024-01-01 23:59:59 -> 2024-01-01)");
+        QTest::newRow("end of day, newest first, generic")
+            << QByteArray("Date,Close\n"
+                          "2024-01-03T23:59:59Z,3\n"
+                          "2024-01-02T23:59:59Z,2\n"
+                          "2024-01-01T23:59:59Z,1\n")
+            << QStringLiteral("ETH-USD.csv") << days
+            << QStringLiteral("rows are stamped at the candle's close (23:59:59); filed under the candle opening at "
+                              "00:00");
+        QTest::newRow("kline close times in milliseconds")
+            << QByteArray("time,close\n1704153599999,1\n1704239999999,2\n1704326399999,3\n")
+            << QStringLiteral("SOL-USDT.csv") << days
+            << QStringLiteral("rows are stamped at the candle's close (23:59:59.999); filed under the candle opening "
+                              "at 00:00 (2024-01-01 23:59:59.999 -> 2024-01-01)");
+        QTest::newRow("hourly close stamps")
+            << QByteArray("date,close\n2024-01-01 00:59:59,1\n2024-01-01 01:59:59,2\n2024-01-01 02:59:59,3\n")
+            << QStringLiteral("BTC-USD.csv")
+            << QList<qint64>{utc(2024, 1, 1, 0), utc(2024, 1, 1, 1), utc(2024, 1, 1, 2)}
+            << QStringLiteral("rows are stamped at the candle's close (00:59:59); filed under the candle opening at "
+                              "00:00 (2024-01-01 00:59:59 -> 2024-01-01)");
+        QTest::newRow("weekly close stamps")
+            << QByteArray("date,close\n2024-01-07 23:59:59,1\n2024-01-14 23:59:59,2\n2024-01-21 23:59:59,3\n")
+            << QStringLiteral("BTC-USD.csv") << QList<qint64>{utc(2024, 1, 1), utc(2024, 1, 8), utc(2024, 1, 15)}
+            << QStringLiteral("(2024-01-07 23:59:59 -> 2024-01-01)");
+    }
+
+    void closeStampedRowsFileUnderTheirCandle()
+    {
+        QFETCH(QByteArray, csv);
+        QFETCH(QString, name);
+        QFETCH(QList<qint64>, opens);
+        QFETCH(QString, note);
+        ImportOptions options = fixedNow();
+        options.lastCandle = ImportOptions::LastCandle::Keep;
+        const auto result = PriceImporter::parse(csv, name, options);
+        QVERIFY2(result.ok(), qPrintable(message(result)));
+        QList<qint64> times;
+        for (const Candle &candle : result->candles)
+            times << candle.openTimeMs;
+        QCOMPARE(times.mid(0, opens.size()), opens);
+        QVERIFY(result->report.closeStamps.has_value());
+        QVERIFY2(result->report.summary().contains(note), qPrintable(result->report.summary()));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(name);
+        writeFile(path, csv);
+        ballast::test::TempDatabase temp;
+        importMatchesRead(temp, path, options);
+    }
+
+    void mixedStampsAreRefusedWithTheLine_data()
+    {
+        QTest::addColumn<QByteArray>("csv");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("one open among closes")
+            << QByteArray("date,close\n2024-01-01 23:59:59,1\n2024-01-02 23:59:59,2\n2024-01-03 23:59:59,3\n"
+                          "2024-01-05 00:00:00,4\n2024-01-06 23:59:59,5\n2024-01-07 23:59:59,6\n")
+            << QStringLiteral("mixed.csv: line 5, column 1 \"date\": 2024-01-05 is stamped at a candle's open, but "
+                              "line 2 (2024-01-01 23:59:59) is stamped at a candle's close (1 s before the next "
+                              "open); every row must be stamped the same way, at the open or at the close of its 1d "
+                              "candle");
+        QTest::newRow("one close among opens")
+            << QByteArray("date,close\n2024-01-01,1\n2024-01-02,2\n2024-01-03 23:59:59,3\n2024-01-05,4\n"
+                          "2024-01-06,5\n")
+            << QStringLiteral("mixed.csv: line 4, column 1 \"date\": 2024-01-03 23:59:59 is stamped at a candle's "
+                              "close (1 s before the next open), but line 2 (2024-01-01) is stamped at a candle's "
+                              "open");
+        QTest::newRow("seconds and milliseconds")
+            << QByteArray("date,close\n2024-01-01 23:59:59,1\n2024-01-02 23:59:59.999,2\n2024-01-03 23:59:59,3\n"
+                          "2024-01-04 23:59:59,4\n2024-01-05 23:59:59,5\n")
+            << QStringLiteral("mixed.csv: line 3, column 1 \"date\": 2024-01-02 23:59:59 is stamped at a candle's "
+                              "close (1 ms before the next open), but line 2");
+        QTest::newRow("two seconds before midnight among closes")
+            << QByteArray("date,close\n2024-01-01 23:59:59,1\n2024-01-02 23:59:59,2\n2024-01-03 23:59:58,3\n"
+                          "2024-01-04 23:59:59,4\n2024-01-05 23:59:59,5\n")
+            << QStringLiteral("mixed.csv: line 4, column 1 \"date\": 2024-01-03 23:59:58 is neither at a 1d candle's "
+                              "open nor at its close (1 s before the next open) as line 2 (2024-01-01 23:59:59) is");
+        QTest::newRow("two seconds before midnight among opens keeps the grid message")
+            << QByteArray("date,close\n2024-01-01,1\n2024-01-02,2\n2024-01-03 23:59:58,3\n2024-01-05,4\n"
+                          "2024-01-06,5\n")
+            << QStringLiteral("mixed.csv: line 4, column 1 \"date\": 2024-01-03 23:59:58 is not the open time of a "
+                              "1d candle");
+    }
+
+    void mixedStampsAreRefusedWithTheLine()
+    {
+        QFETCH(QByteArray, csv);
+        QFETCH(QString, error);
+        const auto result = PriceImporter::parse(csv, QStringLiteral("mixed.csv"),
+                                                 ImportOptions{QStringLiteral("BTC"), QStringLiteral("USD")});
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().message.startsWith(error), qPrintable(result.error().message));
+        // Nothing stored by importFile either.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("mixed.csv"));
+        writeFile(path, csv);
+        ballast::test::TempDatabase temp;
+        importMatchesRead(temp, path, ImportOptions{QStringLiteral("BTC"), QStringLiteral("USD")});
     }
 
     // ---- synthetic layouts -------------------------------------------------
@@ -1113,6 +1275,18 @@ private slots:
                        time += 30'000;
                })
             << false << QStringLiteral("line 17002");
+        QTest::newRow("close stamps") << 20000 << false << Change([](int, qint64 &time, QByteArray &) {
+            time += 59'000; // 00:00:59 for the minute opening at 00:00
+        }) << false << QString();
+        QTest::newRow("close stamps, newest first")
+            << 20000 << true << Change([](int, qint64 &time, QByteArray &) { time += 59'000; }) << true << QString();
+        QTest::newRow("close stamps that stop past the first chunk")
+            << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row < 17000)
+                       time += 59'000;
+               })
+            << false
+            << QStringLiteral("line 17002, column 1 \"timestamp\": 2024-01-12 19:20 is stamped at a candle's open");
         QTest::newRow("another interval after the first chunk")
             << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
                    if (row >= 8000) // 1m in the first chunk, 5m in most of the file

@@ -166,11 +166,11 @@ AccountsView::AccountsView(AppContext &context, QWidget *parent)
     connect(m_syncAll, &QPushButton::clicked, this, &AccountsView::syncAll);
     connect(m_cancel, &QPushButton::clicked, this, &AccountsView::cancel);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AccountsView::updateActions);
-    connect(&context, &AppContext::ledgerChanged, this, &AccountsView::reload);
+    connect(&context, &AppContext::ledgerChanged, this, &AccountsView::refresh);
     connect(&context, &AppContext::executingChanged, this, &AccountsView::updateActions);
     m_autoSync.setSingleShot(true);
     connect(&m_autoSync, &QTimer::timeout, this, &AccountsView::autoSyncTick);
-    reload();
+    refresh();
 }
 
 AccountsView::~AccountsView()
@@ -185,6 +185,13 @@ AccountsView::~AccountsView()
 QList<ExportTarget> AccountsView::exportTargets()
 {
     return {modelTarget(tr("Accounts (CSV)"), QStringLiteral("accounts.csv"), m_model)};
+}
+
+void AccountsView::refresh()
+{
+    // The periodic sync runs whether the page is on show or not.
+    readSyncInterval();
+    whenShown([this] { reload(); });
 }
 
 void AccountsView::reload()
@@ -204,7 +211,6 @@ void AccountsView::reload()
         selectAccount(selected);
     }
     updateActions();
-    readSyncInterval();
 }
 
 void AccountsView::readSyncInterval()
@@ -244,6 +250,7 @@ void AccountsView::autoSyncTick()
         armAutoSync(services::SyncSchedule::kFirstRetryMs);
         return;
     }
+    loadIfStale(); // the accounts to sync, when the page has not been shown since the ledger changed
     QList<qint64> ids;
     QStringList names;
     for (int row = 0; row < m_model->rowCount(); ++row) {
@@ -462,6 +469,7 @@ void AccountsView::syncSelected()
 
 void AccountsView::syncAll()
 {
+    loadIfStale();
     QList<qint64> ids;
     for (int row = 0; row < m_model->rowCount(); ++row) {
         if (syncable(m_model->row(row).account))
@@ -548,6 +556,7 @@ void AccountsView::onSyncDone(int synced, int failed, bool cancelled)
     if (synced > 0) {
         context().notifyLedgerChanged();
         context().showStatus(tr("%n account(s) synced.", nullptr, synced));
+        emit accountsSynced(synced);
     }
     if (m_autoRunning) {
         m_autoRunning = false;

@@ -54,6 +54,10 @@ public slots:
     void syncAll();
     /// Stops a sync before its next account.
     void cancel();
+    /// Reads the sync interval, and reloads the accounts now when the page is
+    /// on show, else when it is next shown.
+    void refresh();
+    /// Reloads the accounts now.
     void reload();
     /// What the periodic sync's timer calls: syncs the exchange accounts,
     /// read-only, when the schedule says so and nothing else writes (never
@@ -65,6 +69,8 @@ signals:
     void finished(bool ok, const QString &message);
     /// An automatic sync ended; on failure the next try follows the back-off.
     void autoSyncDone(bool ok, const QString &message);
+    /// A sync (by hand or periodic) stored what @p synced accounts hold.
+    void accountsSynced(int synced);
 
 private:
     struct ThreadStopper

@@ -8,6 +8,7 @@
 #include "models/backtestalertsmodel.h"
 #include "models/backtestrunsmodel.h"
 #include "models/backtesttradesmodel.h"
+#include "prices/pricefetchdialog.h"
 #include "services/ledgerqueries.h"
 #include "services/policyservice.h"
 #include "storage/database.h"
@@ -325,6 +326,12 @@ QWidget *BacktestView::buildSettings()
     m_historyNote->setWordWrap(true);
     m_historyNote->setObjectName(QStringLiteral("historyNote"));
     historyForm->addRow(m_historyNote);
+    m_fetchHistory = new QPushButton(tr("Fetch Price History…"), history);
+    m_fetchHistory->setObjectName(QStringLiteral("fetchHistoryButton"));
+    m_fetchHistory->setToolTip(tr("Fetch the history of the portfolio's assets (or others) from Binance, Kraken or "
+                                  "CoinGecko"));
+    connect(m_fetchHistory, &QPushButton::clicked, this, &BacktestView::openFetchDialog);
+    historyForm->addRow(m_fetchHistory);
     layout->addWidget(history);
     connect(m_quote, &QComboBox::currentIndexChanged, this, &BacktestView::populateAssets);
     connect(m_interval, &QComboBox::currentIndexChanged, this, &BacktestView::populateAssets);
@@ -516,6 +523,15 @@ WeightSource BacktestView::weightSource() const
     const auto choices = weightChoices();
     const int index = std::clamp(m_weights->currentIndex(), 0, static_cast<int>(choices.size()) - 1);
     return choices[index].second;
+}
+
+PriceFetchDialog *BacktestView::openFetchDialog()
+{
+    // Not modal; when it stores candles the ledger-changed signal reloads the series here.
+    auto *dialog = new PriceFetchDialog(context(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void BacktestView::reloadHistory()

@@ -31,6 +31,7 @@ class EquityChart;
 class BacktestAlertsModel;
 class BacktestRunsModel;
 class BacktestTradesModel;
+class PriceFetchDialog;
 class SweepDialog;
 
 /// Backtests of rebalancing rules on stored price history, and their
@@ -59,6 +60,9 @@ public:
     [[nodiscard]] const BacktestRun *selectedRun() const;
     /// Starts a sweep of @p grid with the page's settings (what the Sweep dialog does on OK).
     void startSweep(const SweepGrid &grid);
+    /// Opens the Fetch Price History dialog (the "Fetch Price History…" button); it closes itself.
+    PriceFetchDialog *openFetchDialog();
+    [[nodiscard]] QPushButton *fetchHistoryButton() const { return m_fetchHistory; }
 
 private:
     void buildUi();
@@ -133,6 +137,7 @@ private:
 
     QPushButton *m_run = nullptr;
     QPushButton *m_sweep = nullptr;
+    QPushButton *m_fetchHistory = nullptr;
     QPushButton *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;

@@ -202,6 +202,11 @@ GainsView::~GainsView() = default;
 
 void GainsView::refresh()
 {
+    whenShown([this] { reload(); });
+}
+
+void GainsView::reload()
+{
     services::PerformanceService service(context().db(), context().clock());
     auto method = service.costMethod();
     auto days = service.longTermDays();

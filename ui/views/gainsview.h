@@ -54,10 +54,12 @@ public:
     [[nodiscard]] CostBasisLoader *loader() const { return m_loader; }
 
 public slots:
-    /// Re-reads the method and threshold and recomputes lots and gains.
+    /// Re-reads the method and threshold and recomputes lots and gains: now
+    /// when the page is on show, else when it is next shown.
     void refresh();
 
 private:
+    void reload();
     void load();
     void loaded(const CostBasisData &data);
     void chooseMethod(int index);

@@ -17,6 +17,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace ballast::ui {
 
 namespace {
@@ -100,13 +102,16 @@ HoldingsView::HoldingsView(AppContext &context, QWidget *parent)
 
     connect(&context, &AppContext::ledgerChanged, this, &HoldingsView::refresh);
     refresh();
-    // At first every holding is on show; later refreshes keep what the person opened.
-    m_tree->expandAll();
 }
 
 HoldingsView::~HoldingsView() = default;
 
 void HoldingsView::refresh()
+{
+    whenShown([this] { reload(); });
+}
+
+void HoldingsView::reload()
 {
     QSet<QString> expanded;
     for (int row = 0; row < m_proxy->rowCount(); ++row) {
@@ -128,6 +133,9 @@ void HoldingsView::refresh()
         if (expanded.contains(m_model->assetAt(m_proxy->mapToSource(index))))
             m_tree->expand(index);
     }
+    // At first every holding is on show; later refreshes keep what the person opened.
+    if (std::exchange(m_firstLoad, false))
+        m_tree->expandAll();
     // The lots read every transaction: computed on the worker, shown when they
     // come (until then the columns keep the last ones).
     m_loader->load({});

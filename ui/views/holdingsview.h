@@ -35,10 +35,12 @@ public:
     [[nodiscard]] CostBasisLoader *costBasisLoader() const { return m_loader; }
 
 public slots:
-    /// Reloads the snapshot from the ledger, keeping expanded assets expanded.
+    /// Reloads the snapshot from the ledger, keeping expanded assets
+    /// expanded: now when the page is on show, else when it is next shown.
     void refresh();
 
 private:
+    void reload();
     void lotsLoaded(const CostBasisData &data);
     void updateTotals();
     void saveHeader() const;
@@ -51,6 +53,7 @@ private:
     QLabel *m_error = nullptr;
     QLabel *m_basisError = nullptr;
     CostBasisLoader *m_loader = nullptr;
+    bool m_firstLoad = true; ///< the first load expands every asset
 };
 
 } // namespace ballast::ui

@@ -431,6 +431,11 @@ void RebalanceView::loadPolicyTax(bool always)
 
 void RebalanceView::refresh()
 {
+    whenShown([this] { reload(); });
+}
+
+void RebalanceView::reload()
+{
     loadPolicyTax(false);
     if (m_controller->isBusy())
         return;

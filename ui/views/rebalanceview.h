@@ -85,7 +85,10 @@ private:
     /// truth; what is typed here changes only the plans proposed on this page.
     void loadPolicyTax(bool always);
     void showSummary(const execution::ExecutionSummary &summary);
+    /// Re-reads the stored plans and the drift: now when the page is on show,
+    /// else when it is next shown.
     void refresh();
+    void reload();
     void showPlan(const rebalance::RebalancePlan &plan, domain::PlanStatus status);
     /// Offers a new plan in place of @p planId, which was refused as stale.
     void onStale(const QString &planId, const QString &message);

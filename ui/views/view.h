@@ -33,6 +33,12 @@ public:
     /// The page's undo stack, made active in the window's undo group while
     /// the page is on show; none for pages without undo.
     [[nodiscard]] virtual QUndoStack *undoStack() const { return nullptr; }
+    /// How many loads put through whenShown() have run: a page that reads
+    /// only when shown has run none while it was never on show.
+    [[nodiscard]] int loadCount() const { return m_loads; }
+    /// True while a load waits for the page to be shown: what it shows is
+    /// older than the ledger.
+    [[nodiscard]] bool isStale() const { return static_cast<bool>(m_pending); }
 
 protected:
     [[nodiscard]] AppContext &context() const { return m_context; }
@@ -47,25 +53,34 @@ protected:
     {
         if (isVisible()) {
             m_pending = nullptr;
+            ++m_loads;
             load();
         } else {
             m_pending = std::move(load);
+        }
+    }
+    /// Runs the load whenShown() put off, now, for work of the hidden page's
+    /// own that needs what it reads (the Accounts page's periodic sync).
+    void loadIfStale()
+    {
+        if (m_pending) {
+            const std::function<void()> load = std::move(m_pending);
+            m_pending = nullptr;
+            ++m_loads;
+            load();
         }
     }
 
     void showEvent(QShowEvent *event) override
     {
         QWidget::showEvent(event);
-        if (m_pending) {
-            const std::function<void()> load = std::move(m_pending);
-            m_pending = nullptr;
-            load();
-        }
+        loadIfStale();
     }
 
 private:
     AppContext &m_context;
     std::function<void()> m_pending; ///< what whenShown() put off until the page is shown
+    int m_loads = 0; ///< loads run, see loadCount()
 };
 
 } // namespace ballast::ui

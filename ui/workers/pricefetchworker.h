@@ -1,0 +1,59 @@
+#pragma once
+
+#include "common/clock.h"
+#include "services/pricehistoryservice.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+class QNetworkAccessManager;
+
+// Before the class: its signals carry the report across threads.
+Q_DECLARE_METATYPE(ballast::services::PriceFetchReport)
+
+namespace ballast::storage {
+class Database;
+}
+
+namespace ballast::ui {
+
+/// Fetches price history (PriceHistoryService) on its own thread, with its
+/// own database connection and network manager, both made there on first
+/// use. Progress and the report come back as signals; cancel() stops the
+/// fetch at its next page or asset (what was stored per asset stays).
+class PriceFetchWorker : public QObject
+{
+    Q_OBJECT
+
+public:
+    PriceFetchWorker(QString databasePath, Clock clock);
+    ~PriceFetchWorker() override;
+    PriceFetchWorker(const PriceFetchWorker &) = delete;
+    PriceFetchWorker &operator=(const PriceFetchWorker &) = delete;
+
+    /// Runs on the worker's thread (queue it there).
+    void fetch(const ballast::services::PriceFetchRequest &request);
+    /// Thread-safe: clears a cancel left from an earlier fetch (before queuing one).
+    void arm() { m_cancel = false; }
+    /// Thread-safe: stops the fetch at its next page or asset.
+    void cancel() { m_cancel = true; }
+
+signals:
+    /// The fetch reached asset @p index (0-based) of @p count with @p candles read for it so far.
+    void progress(const QString &asset, int index, int count, qint64 candles);
+    /// The end: the report when @p ok, else @p error says why nothing was asked for.
+    void finished(bool ok, const QString &error, const ballast::services::PriceFetchReport &report);
+
+private:
+    QString m_databasePath;
+    Clock m_clock;
+    std::unique_ptr<storage::Database> m_db;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::atomic<bool> m_cancel{false};
+};
+
+} // namespace ballast::ui
