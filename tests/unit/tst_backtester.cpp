@@ -591,9 +591,10 @@ private slots:
     }
 
     // "My policy": the mode, limits, exclusions and cash as the live plan
-    // reads them; the band edge at the portfolio's bands (A's own 10pp, the
-    // default 5pp), the rule at the policy's 2pp. Notes only for what is
-    // not simulated: the withdrawal amount.
+    // reads them; the band edge and the rule both at the policy's 2pp, which
+    // replaces A's own 10pp and the default 5pp, except for the excluded B
+    // (its own 5pp at the edge, never outside for the rule). Notes only for
+    // what is not simulated: the withdrawal amount.
     void policyBacktestTradesAsThePlan()
     {
         using ballast::money::dec;
@@ -621,13 +622,16 @@ private slots:
         QCOMPARE(config.maxTurnover, std::optional<double>(0.1));
         QCOMPARE(config.excluded, QStringList{QStringLiteral("B")});
         QCOMPARE(config.halfWidths, (std::vector<double>{0.02, 1.0, 0.02}));
-        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
+        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.02, 0.05, 0.02}));
         QCOMPARE(notes.size(), 1);
         QVERIFY2(notes.first().contains(QStringLiteral("no withdrawals")), qPrintable(notes.first()));
         // Back to the targets with no limits: nothing to say.
         policy = {};
         const ballast::backtest::PolicyBacktest plain{QStringLiteral("Main"), portfolio, policy};
         QCOMPARE(plain.apply(config, assets), QStringList());
+        // The default policy names no band: the portfolio's everywhere.
+        QCOMPARE(config.halfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
+        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
         QCOMPARE(config.mode, ballast::rebalance::PlanMode::Kind::Target);
         QVERIFY(!config.maxTurnover);
     }
