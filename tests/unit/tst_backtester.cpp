@@ -636,6 +636,58 @@ private slots:
         QVERIFY(!config.maxTurnover);
     }
 
+    // The default policy ("threshold", no band) on a portfolio whose bands
+    // are 5pp configures a backtest exactly as the old default rule
+    // "threshold:5pp" did, so it decides and trades as before; on other bands
+    // it follows them.
+    void defaultPolicyBacktestsAsTheOldDefaultOnFivePointBands()
+    {
+        using ballast::money::dec;
+        ballast::domain::Portfolio portfolio;
+        portfolio.defaultBand = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.05};
+        portfolio.targets = {{QStringLiteral("A"), dec("0.5"), {}}, {QStringLiteral("B"), dec("0.5"), {}}};
+        const QStringList assets{QStringLiteral("A"), QStringLiteral("B")};
+        ballast::rebalance::RebalancePolicy old;
+        old.rule = *Trigger::parse(QStringLiteral("threshold:5pp"));
+        old.mode = *ballast::rebalance::PlanMode::parse(QStringLiteral("band-edge"));
+        ballast::rebalance::RebalancePolicy now;
+        now.mode = old.mode;
+        QCOMPARE(now.rule.toString(), QStringLiteral("threshold"));
+        BacktestConfig before;
+        BacktestConfig after;
+        ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, old}.apply(before, assets);
+        ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, now}.apply(after, assets);
+        QCOMPARE(after.trigger.toString(), before.trigger.toString());
+        QCOMPARE(after.halfWidths, before.halfWidths);
+        QCOMPARE(after.edgeHalfWidths, before.edgeHalfWidths);
+        QCOMPARE(after.halfWidths, (std::vector<double>{0.05, 0.05}));
+
+        // A random walk through both configurations: the same rebalances and the same value.
+        BacktestData data;
+        data.assets = assets;
+        double a = 100.0;
+        quint64 state = 7;
+        for (int day = 0; day < 400; ++day) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            a *= 1.0 + (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5) * 0.08;
+            data.times.push_back(qint64(1700000000000) + qint64(day) * 86400000);
+            data.closes.push_back(a);
+            data.closes.push_back(100.0);
+        }
+        before.targets = after.targets = {0.5, 0.5};
+        auto first = Backtester::run(data, before);
+        auto second = Backtester::run(data, after);
+        QVERIFY(first.ok() && second.ok());
+        QVERIFY(first->rebalances > 0);
+        QCOMPARE(second->rebalanceTimes, first->rebalanceTimes);
+        QCOMPARE(second->finalValue, first->finalValue);
+
+        portfolio.defaultBand = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.08};
+        ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, now}.apply(after, assets);
+        QCOMPARE(after.halfWidths, (std::vector<double>{0.08, 0.08}));
+        QCOMPARE(after.edgeHalfWidths, (std::vector<double>{0.08, 0.08}));
+    }
+
     void badLimitsAreErrors()
     {
         ModeCase c(150.0);
