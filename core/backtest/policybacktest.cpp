@@ -15,14 +15,16 @@ QStringList PolicyBacktest::apply(BacktestConfig &config, const QStringList &ass
     if (!keepFallingGuard)
         config.fallingGuard = policy.fallingGuard;
     config.label = label();
-    // How far a rebalance trades, as the live plan does: its mode, the
-    // portfolio's bands for the band edge, its limits, its quote as cash.
+    // How far a rebalance trades, as the live plan does: its mode, the bands
+    // of its snapshot for the band edge (the policy's named band, else the
+    // portfolio's), its limits, its quote as cash.
     config.mode = policy.mode.kind;
     config.cash = targets.quote;
     config.edgeHalfWidths.clear();
+    const domain::Portfolio banded = policy.withBands(targets);
     for (const QString &asset : assets) {
-        const double target = targets.targetWeight(asset);
-        config.edgeHalfWidths.push_back(targets.bandFor(asset).halfWidth(target));
+        const double target = banded.targetWeight(asset);
+        config.edgeHalfWidths.push_back(banded.bandFor(asset).halfWidth(target));
     }
     config.minTrade = policy.minTrade.toDouble();
     config.maxTurnover = policy.maxTurnover;

@@ -16,7 +16,7 @@ struct Portfolio
     QString quote = QStringLiteral("USDT"); ///< valuation and trading currency
     QList<Target> targets;
     Band defaultBand;
-    QString policy = QStringLiteral("threshold:5pp"); ///< rebalance trigger spec
+    QString policy = QStringLiteral("threshold"); ///< rebalance trigger spec (the rule of its RebalancePolicy)
     QString costMethod = QStringLiteral("fifo"); ///< cost basis of lots and gains: fifo, lifo, hifo, average
     int longTermDays = 365; ///< a disposal is long term when its lot was held MORE than this many days
 

@@ -82,18 +82,38 @@ Trigger RebalancePolicy::trigger() const
     return rule;
 }
 
+std::optional<domain::Band> RebalancePolicy::namedBand() const
+{
+    return rule.band() ? rule.band() : band;
+}
+
+domain::Portfolio RebalancePolicy::withBands(const domain::Portfolio &portfolio) const
+{
+    const std::optional<domain::Band> named = namedBand();
+    if (!named)
+        return portfolio;
+    domain::Portfolio banded = portfolio;
+    banded.defaultBand = *named;
+    for (domain::Target &target : banded.targets) {
+        const domain::Band own = portfolio.bandFor(target.asset);
+        if (excluded.contains(target.asset) && own != *named)
+            target.band = own;
+        else
+            target.band.reset(); // the default, which is the named band now
+    }
+    return banded;
+}
+
 std::vector<double> RebalancePolicy::halfWidths(const domain::Portfolio &portfolio, const QStringList &assets) const
 {
+    const domain::Portfolio banded = withBands(portfolio);
     std::vector<double> widths;
     widths.reserve(static_cast<std::size_t>(assets.size()));
     for (const QString &asset : assets) {
-        const double target = portfolio.targetWeight(asset);
         if (excluded.contains(asset))
             widths.push_back(1.0);
-        else if (rule.band())
-            widths.push_back(rule.band()->halfWidth(target));
         else
-            widths.push_back(band ? band->halfWidth(target) : portfolio.bandFor(asset).halfWidth(target));
+            widths.push_back(banded.bandFor(asset).halfWidth(banded.targetWeight(asset)));
     }
     return widths;
 }

@@ -26,7 +26,8 @@ struct RebalancePolicy
     static constexpr int kMinSyncSeconds = 60; ///< exchanges rate-limit: no faster automatic sync
     static constexpr int kMaxSyncSeconds = 7 * 86400;
 
-    Trigger rule = Trigger::threshold(domain::Band{});
+    /// Without a band of its own by default: "threshold" = outside the bands.
+    Trigger rule = Trigger::threshold();
     /// Replaces every band of the portfolio (its default and each target's)
     /// when the rule has no band of its own; none = the portfolio's bands.
     std::optional<domain::Band> band;
@@ -42,10 +43,19 @@ struct RebalancePolicy
     /// its own, which halfWidths() carries instead, so that an excluded asset
     /// can keep out of it.
     [[nodiscard]] Trigger trigger() const;
+    /// The band the policy names for every asset: the rule's own, else the
+    /// policy's `band`; none = the portfolio's bands.
+    [[nodiscard]] std::optional<domain::Band> namedBand() const;
+    /// @p portfolio with the bands the policy applies: with a named band, it
+    /// replaces the default band and every target's band, except the bands
+    /// of excluded assets, which stay the portfolio's. What the valuation
+    /// snapshot, the plan's band edge and the drift bars read, so that they
+    /// agree with halfWidths().
+    [[nodiscard]] domain::Portfolio withBands(const domain::Portfolio &portfolio) const;
     /// The band half-width of each of @p assets around its target in
-    /// @p portfolio: the rule's band, else the policy's band, else the
-    /// portfolio's (each target's own or its default); an excluded asset gets
-    /// 1, so that it never breaks its band.
+    /// @p portfolio, as withBands() gives it (the named band, else the
+    /// portfolio's: each target's own or its default); an excluded asset
+    /// gets 1, so that it never breaks its band.
     [[nodiscard]] std::vector<double> halfWidths(const domain::Portfolio &portfolio, const QStringList &assets) const;
     /// The plan limits a prepared plan is made with.
     [[nodiscard]] PlanConstraints constraints() const;

@@ -6,6 +6,7 @@
 #include "exchange/paperexchange.h"
 #include "market/priceimporter.h"
 #include "services/performanceservice.h"
+#include "services/policyservice.h"
 #include "services/transactionservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
@@ -193,8 +194,25 @@ Result<rebalance::Snapshot> Ledger::snapshot(const QString &portfolioName, qint6
     return snapshotOf(*portfolio, atMs);
 }
 
-Result<rebalance::Snapshot> Ledger::snapshotOf(const domain::Portfolio &portfolio, qint64 atMs)
+Result<domain::Portfolio> Ledger::withPolicyBands(const domain::Portfolio &portfolio)
 {
+    if (portfolio.id == 0)
+        return portfolio; // not stored: no policy yet, the portfolio's own bands
+    auto policy = PolicyService(m_db, m_clock).policyOf(portfolio);
+    if (!policy)
+        return policy.error();
+    return policy->withBands(portfolio);
+}
+
+Result<rebalance::Snapshot> Ledger::snapshotOf(const domain::Portfolio &stored, qint64 atMs)
+{
+    // The bands the policy check decides with (a band named by the rule or
+    // the policy replaces the portfolio's), so that the plan's band edge, the
+    // drift bars and the alerts read the same half-widths as the check.
+    auto banded = withPolicyBands(stored);
+    if (!banded)
+        return banded.error();
+    const domain::Portfolio &portfolio = *banded;
     const qint64 at = atMs < 0 ? m_clock() : atMs;
     auto holdings = HoldingsRepo(m_db).list();
     if (!holdings)
@@ -271,7 +289,10 @@ Result<rebalance::RebalancePlan> Ledger::planFor(const domain::Portfolio &portfo
         guarded.openLots = std::move(*lots);
     else
         guarded.openLots.reset();
-    return rebalance::Planner::plan(*valued, portfolio, *tradable, mode, guarded);
+    auto banded = withPolicyBands(portfolio); // the planner's cash band, as in the snapshot
+    if (!banded)
+        return banded.error();
+    return rebalance::Planner::plan(*valued, *banded, *tradable, mode, guarded);
 }
 
 Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange)

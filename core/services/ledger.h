@@ -64,7 +64,9 @@ public:
     /// Replaces the targets of a portfolio (weights must sum to 1).
     Status setTargets(const QString &portfolioName, const QList<domain::Target> &targets, const domain::Band &band);
 
-    /// Values a portfolio now, or at @p atMs, from stored holdings and prices.
+    /// Values a portfolio now, or at @p atMs, from stored holdings and prices;
+    /// each position's band is the one the policy check applies (a band the
+    /// rule or the policy names, else the portfolio's).
     Result<rebalance::Snapshot> snapshot(const QString &portfolioName = {}, qint64 atMs = -1);
 
     /// The accounts that can trade, with their markets against @p quote.
@@ -110,6 +112,10 @@ public:
     [[nodiscard]] qint64 now() const { return m_clock(); }
 
 private:
+    /// @p portfolio with the bands of its stored rebalancing policy
+    /// (RebalancePolicy::withBands); unchanged for a portfolio not stored.
+    Result<domain::Portfolio> withPolicyBands(const domain::Portfolio &portfolio);
+    /// The valuation with the bands of withPolicyBands().
     Result<rebalance::Snapshot> snapshotOf(const domain::Portfolio &portfolio, qint64 atMs);
     Result<rebalance::RebalancePlan> planFor(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
                                              const rebalance::PlanConstraints &constraints);

@@ -1,5 +1,6 @@
 #include "services/planbasis.h"
 
+#include "services/policyservice.h"
 #include "storage/holdingsrepo.h"
 #include "storage/planrepo.h"
 #include "storage/portfoliorepo.h"
@@ -60,8 +61,14 @@ Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
     PlanBasis basis;
     basis.lastExecution = *last;
     for (const auto &portfolio : *portfolios) {
-        if (portfolio.id == portfolioId)
-            basis.targets = targetsText(portfolio);
+        if (portfolio.id != portfolioId)
+            continue;
+        // The bands the plan was made with: a band the policy names replaces
+        // the portfolio's, so changing it makes a band-edge plan stale too.
+        auto policy = PolicyService(db).policyOf(portfolio);
+        if (!policy)
+            return policy.error();
+        basis.targets = targetsText(policy->withBands(portfolio));
     }
     for (const auto &holding : *holdings) {
         if (!holding.quantity.isZero())

@@ -62,22 +62,39 @@ Result<PolicyInfo> PolicyService::load(const QString &portfolioName)
     auto stored = storage::PolicyRepo(m_db).load(portfolio->id);
     if (!stored)
         return stored.error();
+    auto policy = parseStored(*portfolio, *stored);
+    if (!policy)
+        return policy.error();
+    return PolicyInfo{portfolio->name, *policy, stored->updatedAt};
+}
+
+Result<rebalance::RebalancePolicy> PolicyService::policyOf(const domain::Portfolio &portfolio)
+{
+    auto stored = storage::PolicyRepo(m_db).load(portfolio.id);
+    if (!stored)
+        return stored.error();
+    return parseStored(portfolio, *stored);
+}
+
+Result<rebalance::RebalancePolicy> PolicyService::parseStored(const domain::Portfolio &portfolio,
+                                                              const storage::StoredPolicy &stored) const
+{
     QJsonParseError parseError{};
-    const QJsonDocument body = QJsonDocument::fromJson(stored->body.toUtf8(), &parseError);
+    const QJsonDocument body = QJsonDocument::fromJson(stored.body.toUtf8(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !body.isObject()) {
         return makeError(QStringLiteral("policy.damaged"),
                          QStringLiteral("the stored policy of portfolio \"%1\" in %2 is damaged: %3")
-                             .arg(portfolio->name, m_db.path(), parseError.errorString()));
+                             .arg(portfolio.name, m_db.path(), parseError.errorString()));
     }
     QJsonObject json = body.object();
-    json.insert(QStringLiteral("rule"), stored->rule);
+    json.insert(QStringLiteral("rule"), stored.rule);
     auto policy = rebalance::RebalancePolicy::fromJson(json);
     if (!policy) {
         return makeError(policy.error().code,
                          QStringLiteral("the stored policy of portfolio \"%1\" in %2: %3")
-                             .arg(portfolio->name, m_db.path(), policy.error().message));
+                             .arg(portfolio.name, m_db.path(), policy.error().message));
     }
-    return PolicyInfo{portfolio->name, *policy, stored->updatedAt};
+    return *policy;
 }
 
 Status PolicyService::save(const QString &portfolioName, const rebalance::RebalancePolicy &policy)

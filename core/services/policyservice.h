@@ -75,6 +75,9 @@ public:
 
     /// The policy of the portfolio named @p portfolioName (the first when empty).
     Result<PolicyInfo> load(const QString &portfolioName = {});
+    /// The stored policy of @p portfolio (found by its id), for the services
+    /// that apply its bands (Ledger's valuation snapshot).
+    Result<rebalance::RebalancePolicy> policyOf(const domain::Portfolio &portfolio);
     /// Validates and stores the policy (the rule also becomes the portfolio's
     /// `policy` string); nothing is written when it is invalid.
     Status save(const QString &portfolioName, const rebalance::RebalancePolicy &policy);
@@ -85,6 +88,10 @@ public:
     Result<std::optional<storage::StoredCheck>> lastCheck(const QString &portfolioName = {});
 
 private:
+    /// The stored row as a policy; a damaged one is an error naming the portfolio and the file.
+    [[nodiscard]] Result<rebalance::RebalancePolicy> parseStored(const domain::Portfolio &portfolio,
+                                                                 const storage::StoredPolicy &stored) const;
+
     storage::Database &m_db;
     Clock m_clock;
 };

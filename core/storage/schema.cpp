@@ -434,11 +434,37 @@ CREATE TABLE price_source_ids (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char *, 19> kMigrations{
-    kV1Ledger,          kV2Portfolios,      kV3MarketAndPaper, kV4Plans,          kV5MarketCaps,
-    kV6Journal,         kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark,  kV10Transactions,
-    kV11CostMethod,     kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays,  kV15RebalancePolicies,
-    kV16LotAssignments, kV17WalletSources,  kV18WalletTokens,  kV19PriceSourceIds};
+// One source of bands: a rule has no band of its own by default ("threshold"
+// = outside the portfolio's bands), and a band the rule or the policy names
+// replaces the portfolio's bands everywhere (the check, the plan, the drift
+// bars). The old default rule, "threshold:5pp", is rewritten to "threshold"
+// only where that changes no decision and cannot undo what a person chose:
+// the rule was carried over and never saved since (the row's updated_at is
+// still the portfolio's creation, or there is no row), the policy names no
+// band of its own, and every band of the portfolio is 5pp (its default and
+// each target's own). Anywhere else "threshold:5pp" stays as it is, so the
+// check keeps deciding at 5pp; the portfolio's `policy` string follows.
+constexpr const char *kV20OneSourceOfBands = R"sql(
+CREATE TEMP TABLE v20_default_rule AS
+SELECT p.id AS portfolio_id FROM portfolios p
+LEFT JOIN rebalance_policies r ON r.portfolio_id = p.id
+WHERE COALESCE(r.rule, p.policy) = 'threshold:5pp'
+  AND (r.portfolio_id IS NULL
+       OR (r.updated_at = p.created_at
+           AND CASE WHEN json_valid(r.body) THEN json_extract(r.body, '$.band') IS NULL ELSE 0 END))
+  AND p.band = '5pp'
+  AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.portfolio_id = p.id AND t.band IS NOT NULL AND t.band <> '5pp');
+UPDATE rebalance_policies SET rule = 'threshold'
+WHERE portfolio_id IN (SELECT portfolio_id FROM v20_default_rule);
+UPDATE portfolios SET policy = 'threshold' WHERE id IN (SELECT portfolio_id FROM v20_default_rule);
+DROP TABLE v20_default_rule;
+)sql";
+
+constexpr std::array<const char *, 20> kMigrations{
+    kV1Ledger,          kV2Portfolios,      kV3MarketAndPaper, kV4Plans,           kV5MarketCaps,
+    kV6Journal,         kV7Markets,         kV8PlanLifecycle,  kV9SyncWatermark,   kV10Transactions,
+    kV11CostMethod,     kV12ValuationFlows, kV13ImportCursors, kV14LongTermDays,   kV15RebalancePolicies,
+    kV16LotAssignments, kV17WalletSources,  kV18WalletTokens,  kV19PriceSourceIds, kV20OneSourceOfBands};
 
 } // namespace
 

@@ -22,6 +22,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTest>
@@ -266,6 +267,86 @@ private slots:
         QVERIFY(policies.save({}, policy).ok());
         context.notifyLedgerChanged();
         checkFields(ballast::analytics::LotSelection::Fifo, 400, QString(), 0, 0.0, false, QString());
+    }
+
+    // The mode (with its amount), the minimum trade and the maximum turnover
+    // start from the stored policy too: each time the page is shown, when the
+    // policy changes and with "From policy"; what is typed on the page
+    // changes only its own plans.
+    void modeAndLimitsFollowThePolicy()
+    {
+        ballast::test::TempDatabase temp;
+        const ballast::Clock clock = [] { return kNow; };
+        buildLedger(temp.db(), clock);
+        ballast::services::PolicyService policies(temp.db(), clock);
+        auto policy = policies.load()->policy;
+        policy.mode = *ballast::rebalance::PlanMode::parse(QStringLiteral("invest:250"));
+        policy.minTrade = dec("12.5");
+        policy.maxTurnover = 0.3;
+        QVERIFY(policies.save({}, policy).ok());
+
+        ballast::ui::AppContext context(temp.db(), temp.path(), clock);
+        ballast::ui::RebalanceView view(context);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *mode = view.findChild<QComboBox *>(QStringLiteral("planMode"));
+        auto *amount = view.findChild<QLineEdit *>(QStringLiteral("planAmount"));
+        auto *minTrade = view.findChild<QLineEdit *>(QStringLiteral("minTrade"));
+        auto *turnover = view.findChild<QDoubleSpinBox *>(QStringLiteral("maxTurnover"));
+        auto *fromPolicy = view.findChild<QPushButton *>(QStringLiteral("taxFromPolicy"));
+        QVERIFY(mode && amount && minTrade && turnover && fromPolicy);
+        const QLocale locale;
+        using Kind = ballast::rebalance::PlanMode::Kind;
+        auto checkFields = [&](Kind kind, const QString &amountText, const QString &minText, double percent) {
+            QCOMPARE(mode->currentData().toInt(), static_cast<int>(kind));
+            QCOMPARE(amount->text(), amountText);
+            QCOMPARE(amount->isEnabled(), kind == Kind::Invest || kind == Kind::Withdraw);
+            QCOMPARE(minTrade->text(), minText);
+            QCOMPARE(turnover->value(), percent);
+        };
+        const QString policyMin = QStringLiteral("12") + locale.decimalPoint() + QStringLiteral("5");
+        checkFields(Kind::Invest, QStringLiteral("250"), policyMin, 30.0);
+        QVERIFY2(minTrade->toolTip().contains(QStringLiteral("only to the plans you propose on this page")),
+                 qPrintable(minTrade->toolTip()));
+
+        // Per-plan overrides: the plan is made with them, the policy stays as it is.
+        mode->setCurrentIndex(mode->findData(static_cast<int>(Kind::Target)));
+        minTrade->setText(QStringLiteral("20"));
+        turnover->setValue(50.0);
+        QVERIFY(view.propose());
+        const auto stored = ballast::services::PlanService(temp.db(), clock).list();
+        QVERIFY(stored.ok() && !stored->isEmpty());
+        const auto storedPlan = ballast::storage::PlanRepo(temp.db()).load(stored->first().id);
+        QVERIFY(storedPlan.ok());
+        QCOMPARE(storedPlan->mode, QStringLiteral("target"));
+        const auto constraints = ballast::services::constraintsFromJson(storedPlan->constraints);
+        QCOMPARE(constraints.minTradeValue, dec("20"));
+        QCOMPARE(constraints.maxTurnover, std::optional(0.5));
+        QVERIFY(policies.load()->policy == policy);
+
+        // A ledger change that leaves the policy alone keeps the overrides.
+        context.notifyLedgerChanged();
+        checkFields(Kind::Target, QStringLiteral("250"), QStringLiteral("20"), 50.0);
+
+        // "From policy" fills every field in again.
+        fromPolicy->click();
+        checkFields(Kind::Invest, QStringLiteral("250"), policyMin, 30.0);
+
+        // Shown again after an override: from the policy again.
+        minTrade->setText(QStringLiteral("99"));
+        view.hide();
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        checkFields(Kind::Invest, QStringLiteral("250"), policyMin, 30.0);
+
+        // The policy changes (saved elsewhere, announced as a ledger change): the fields follow it.
+        turnover->setValue(80.0);
+        policy.mode = *ballast::rebalance::PlanMode::parse(QStringLiteral("band-edge"));
+        policy.minTrade = {};
+        policy.maxTurnover.reset();
+        QVERIFY(policies.save({}, policy).ok());
+        context.notifyLedgerChanged();
+        checkFields(Kind::BandEdge, QString(), QString(), 0.0);
     }
 
     // A bad gain budget names the field and proposes nothing.

@@ -70,7 +70,7 @@ private slots:
         const CliRun defaults = cli(words("policy show --json"));
         QCOMPARE(defaults.exitCode, 0);
         const QJsonObject policy = defaults.json().value(QStringLiteral("policy")).toObject();
-        QCOMPARE(policy.value(QStringLiteral("rule")).toString(), QStringLiteral("threshold:5pp"));
+        QCOMPARE(policy.value(QStringLiteral("rule")).toString(), QStringLiteral("threshold"));
         QCOMPARE(policy.value(QStringLiteral("mode")).toString(), QStringLiteral("target"));
         QVERIFY(defaults.json().value(QStringLiteral("last_check")).isNull());
 

@@ -591,9 +591,10 @@ private slots:
     }
 
     // "My policy": the mode, limits, exclusions and cash as the live plan
-    // reads them; the band edge at the portfolio's bands (A's own 10pp, the
-    // default 5pp), the rule at the policy's 2pp. Notes only for what is
-    // not simulated: the withdrawal amount.
+    // reads them; the band edge and the rule both at the policy's 2pp, which
+    // replaces A's own 10pp and the default 5pp, except for the excluded B
+    // (its own 5pp at the edge, never outside for the rule). Notes only for
+    // what is not simulated: the withdrawal amount.
     void policyBacktestTradesAsThePlan()
     {
         using ballast::money::dec;
@@ -621,15 +622,70 @@ private slots:
         QCOMPARE(config.maxTurnover, std::optional<double>(0.1));
         QCOMPARE(config.excluded, QStringList{QStringLiteral("B")});
         QCOMPARE(config.halfWidths, (std::vector<double>{0.02, 1.0, 0.02}));
-        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
+        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.02, 0.05, 0.02}));
         QCOMPARE(notes.size(), 1);
         QVERIFY2(notes.first().contains(QStringLiteral("no withdrawals")), qPrintable(notes.first()));
         // Back to the targets with no limits: nothing to say.
         policy = {};
         const ballast::backtest::PolicyBacktest plain{QStringLiteral("Main"), portfolio, policy};
         QCOMPARE(plain.apply(config, assets), QStringList());
+        // The default policy names no band: the portfolio's everywhere.
+        QCOMPARE(config.halfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
+        QCOMPARE(config.edgeHalfWidths, (std::vector<double>{0.1, 0.05, 0.05}));
         QCOMPARE(config.mode, ballast::rebalance::PlanMode::Kind::Target);
         QVERIFY(!config.maxTurnover);
+    }
+
+    // The default policy ("threshold", no band) on a portfolio whose bands
+    // are 5pp configures a backtest exactly as the old default rule
+    // "threshold:5pp" did, so it decides and trades as before; on other bands
+    // it follows them.
+    void defaultPolicyBacktestsAsTheOldDefaultOnFivePointBands()
+    {
+        using ballast::money::dec;
+        ballast::domain::Portfolio portfolio;
+        portfolio.defaultBand = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.05};
+        portfolio.targets = {{QStringLiteral("A"), dec("0.5"), {}}, {QStringLiteral("B"), dec("0.5"), {}}};
+        const QStringList assets{QStringLiteral("A"), QStringLiteral("B")};
+        ballast::rebalance::RebalancePolicy old;
+        old.rule = *Trigger::parse(QStringLiteral("threshold:5pp"));
+        old.mode = *ballast::rebalance::PlanMode::parse(QStringLiteral("band-edge"));
+        ballast::rebalance::RebalancePolicy now;
+        now.mode = old.mode;
+        QCOMPARE(now.rule.toString(), QStringLiteral("threshold"));
+        BacktestConfig before;
+        BacktestConfig after;
+        ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, old}.apply(before, assets);
+        ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, now}.apply(after, assets);
+        QCOMPARE(after.trigger.toString(), before.trigger.toString());
+        QCOMPARE(after.halfWidths, before.halfWidths);
+        QCOMPARE(after.edgeHalfWidths, before.edgeHalfWidths);
+        QCOMPARE(after.halfWidths, (std::vector<double>{0.05, 0.05}));
+
+        // A random walk through both configurations: the same rebalances and the same value.
+        BacktestData data;
+        data.assets = assets;
+        double a = 100.0;
+        quint64 state = 7;
+        for (int day = 0; day < 400; ++day) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            a *= 1.0 + (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5) * 0.08;
+            data.times.push_back(qint64(1700000000000) + qint64(day) * 86400000);
+            data.closes.push_back(a);
+            data.closes.push_back(100.0);
+        }
+        before.targets = after.targets = {0.5, 0.5};
+        auto first = Backtester::run(data, before);
+        auto second = Backtester::run(data, after);
+        QVERIFY(first.ok() && second.ok());
+        QVERIFY(first->rebalances > 0);
+        QCOMPARE(second->rebalanceTimes, first->rebalanceTimes);
+        QCOMPARE(second->finalValue, first->finalValue);
+
+        portfolio.defaultBand = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.08};
+        ballast::backtest::PolicyBacktest{QStringLiteral("Main"), portfolio, now}.apply(after, assets);
+        QCOMPARE(after.halfWidths, (std::vector<double>{0.08, 0.08}));
+        QCOMPARE(after.edgeHalfWidths, (std::vector<double>{0.08, 0.08}));
     }
 
     void badLimitsAreErrors()

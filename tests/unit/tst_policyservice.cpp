@@ -141,6 +141,81 @@ private slots:
         QCOMPARE(reloaded->updatedAt, ms("2026-03-01T00:00:00Z"));
     }
 
+    // Migration 20 rewrites the old default rule "threshold:5pp" to
+    // "threshold" only where no decision changes and the person never chose
+    // it: carried over, never saved, no band in the policy, and every band of
+    // the portfolio 5pp. Everywhere else the rule stays, and with it the
+    // half-widths the check decides with.
+    void migrationDropsTheOldDefaultBandOnlyWhereNothingChanges()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v17.sqlite"));
+        {
+            auto old = ballast::storage::Database::openAtVersion(path, 17);
+            QVERIFY2(old.ok(), old.ok() ? "" : qPrintable(old.error().message));
+            ballast::storage::Database &db = **old;
+            db.exec("INSERT INTO portfolios (id, name, quote, band, policy, created_at) VALUES "
+                    "(1, 'Default', 'USDT', '5pp', 'threshold:5pp', 1700000000000), "
+                    "(2, 'Wide', 'USDT', '10pp', 'threshold:5pp', 1700000000000), "
+                    "(3, 'Override', 'USDT', '5pp', 'threshold:5pp', 1700000000000), "
+                    "(4, 'Saved', 'USDT', '5pp', 'threshold:5pp', 1700000000000), "
+                    "(5, 'NoRow', 'USDT', '5pp', 'threshold:5pp', 1710000000000), "
+                    "(6, 'BandInBody', 'USDT', '5pp', 'threshold:5pp', 1700000000000), "
+                    "(7, 'Hybrid', 'USDT', '5pp', 'hybrid:quarter,5pp', 1700000000000), "
+                    "(8, 'Damaged', 'USDT', '5pp', 'threshold:5pp', 1700000000000), "
+                    "(9, 'NoRowWide', 'USDT', '8pp', 'threshold:5pp', 1710000000000)");
+            db.exec("INSERT INTO targets (portfolio_id, asset, weight, band) VALUES "
+                    "(1, 'BTC', '0.6', NULL), (1, 'ETH', '0.4', '5pp'), (2, 'BTC', '0.6', NULL), "
+                    "(2, 'ETH', '0.4', NULL), (3, 'BTC', '0.6', NULL), (3, 'ETH', '0.4', '25%'), "
+                    "(4, 'BTC', '0.6', NULL), (4, 'ETH', '0.4', NULL), (5, 'BTC', '0.6', NULL), "
+                    "(5, 'ETH', '0.4', NULL), (6, 'BTC', '0.6', NULL), (6, 'ETH', '0.4', NULL), "
+                    "(9, 'BTC', '0.6', NULL), (9, 'ETH', '0.4', NULL)");
+            // As migration 15 and later saves left them; 5 and 9 were created after it, without a row.
+            db.exec("INSERT INTO rebalance_policies (portfolio_id, rule, body, updated_at) VALUES "
+                    "(1, 'threshold:5pp', '{}', 1700000000000), (2, 'threshold:5pp', '{}', 1700000000000), "
+                    "(3, 'threshold:5pp', '{}', 1700000000000), "
+                    "(4, 'threshold:5pp', '{\"mode\":\"band-edge\",\"band\":null}', 1750000000000), "
+                    "(6, 'threshold:5pp', '{\"band\":\"10pp\"}', 1700000000000), "
+                    "(7, 'hybrid:quarter,5pp', '{}', 1700000000000), (8, 'threshold:5pp', '{oops', 1700000000000)");
+        }
+        auto opened = ballast::storage::Database::open(path, ballast::storage::Database::Mode::ReadWriteExisting);
+        QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
+        ballast::storage::Database &db = **opened;
+        QCOMPARE(db.schemaVersion(), ballast::storage::Database::latestVersion());
+        PolicyService service(db, [] { return ms("2026-03-01T00:00:00Z"); });
+        ballast::storage::PortfolioRepo portfolios(db);
+        const QStringList assets{QStringLiteral("BTC"), QStringLiteral("ETH")};
+        struct Expected
+        {
+            const char *name;
+            const char *rule;
+            std::vector<double> halfWidths; // the same before and after: no decision changes
+        };
+        const std::vector<Expected> expected{
+            {"Default", "threshold", {0.05, 0.05}},         {"Wide", "threshold:5pp", {0.05, 0.05}},
+            {"Override", "threshold:5pp", {0.05, 0.05}},    {"Saved", "threshold:5pp", {0.05, 0.05}},
+            {"NoRow", "threshold", {0.05, 0.05}},           {"BandInBody", "threshold:5pp", {0.05, 0.05}},
+            {"Hybrid", "hybrid:quarter,5pp", {0.05, 0.05}}, {"NoRowWide", "threshold:5pp", {0.05, 0.05}}};
+        for (const Expected &row : expected) {
+            const QString name = QString::fromLatin1(row.name);
+            auto info = service.load(name);
+            QVERIFY2(info.ok(),
+                     qPrintable(name + QStringLiteral(": ") + (info.ok() ? QString() : info.error().message)));
+            QCOMPARE(info->policy.rule.toString(), QString::fromLatin1(row.rule));
+            auto portfolio = portfolios.load(name);
+            QVERIFY(portfolio.ok());
+            QCOMPARE(portfolio->policy, QString::fromLatin1(row.rule)); // the `policy` string stays in step
+            QCOMPARE(info->policy.halfWidths(*portfolio, assets), row.halfWidths);
+        }
+        // When they were set is unchanged: a rewrite is not a save.
+        QCOMPARE(service.load(QStringLiteral("Default"))->updatedAt, qint64(1700000000000));
+        QCOMPARE(service.load(QStringLiteral("Saved"))->policy.mode.kind, ballast::rebalance::PlanMode::Kind::BandEdge);
+        // A damaged body is left as it was, for load to report.
+        QCOMPARE(db.scalar("SELECT rule || ' ' || body FROM rebalance_policies WHERE portfolio_id = 8"),
+                 QStringLiteral("threshold:5pp {oops"));
+        QCOMPARE(db.scalar("SELECT count(*) FROM rebalance_policies"), QStringLiteral("7"));
+    }
+
     void invalidPolicyStoresNothing()
     {
         Fixture f;

@@ -49,7 +49,8 @@ private slots:
     {
         auto policy = RebalancePolicy::fromJson({});
         QVERIFY2(policy.ok(), policy.ok() ? "" : qPrintable(policy.error().message));
-        QCOMPARE(policy->rule.toString(), QStringLiteral("threshold:5pp"));
+        QCOMPARE(policy->rule.toString(), QStringLiteral("threshold")); // outside the portfolio's bands
+        QVERIFY(!policy->namedBand());
         QCOMPARE(policy->mode.toString(), QStringLiteral("target"));
         QVERIFY(!policy->band);
         QVERIFY(!policy->maxTurnover);
@@ -129,14 +130,23 @@ private slots:
                              {QStringLiteral("ETH"), ballast::money::dec("0.4"), std::nullopt}};
         const QStringList assets{QStringLiteral("BTC"), QStringLiteral("ETH"), QStringLiteral("BNB")};
 
-        RebalancePolicy policy; // threshold:5pp has its own band
-        policy.rule = *Trigger::parse(QStringLiteral("threshold"));
+        RebalancePolicy policy; // "threshold": no band of its own
         QCOMPARE(policy.halfWidths(portfolio, assets), (std::vector<double>{0.02, 0.05, 0.05}));
+        QCOMPARE(policy.withBands(portfolio), portfolio);
         policy.band = ballast::domain::Band{ballast::domain::Band::Kind::Relative, 0.25};
         QCOMPARE(policy.halfWidths(portfolio, assets), (std::vector<double>{0.15, 0.1, 0.0}));
         policy.rule = *Trigger::parse(QStringLiteral("hybrid:month,3pp"));
         policy.excluded = {QStringLiteral("ETH")};
         QCOMPARE(policy.halfWidths(portfolio, assets), (std::vector<double>{0.03, 1.0, 0.03}));
+        // The snapshot's portfolio: the named band everywhere but on the
+        // excluded ETH, which keeps the portfolio's (the check gives it 1).
+        const auto banded = policy.withBands(portfolio);
+        QCOMPARE(banded.bandFor(QStringLiteral("BTC")).halfWidth(0.6), 0.03);
+        QCOMPARE(banded.bandFor(QStringLiteral("ETH")).halfWidth(0.4), 0.05);
+        QCOMPARE(banded.bandFor(QStringLiteral("BNB")).halfWidth(0.0), 0.03);
+        QCOMPARE(banded.targets.size(), portfolio.targets.size());
+        QCOMPARE(banded.targets.at(0).weight, portfolio.targets.at(0).weight);
+        QCOMPARE(banded.defaultBand.toString(), QStringLiteral("3pp"));
         // The band travels in the half-widths, so the trigger has none.
         QCOMPARE(policy.trigger().toString(), QStringLiteral("hybrid:month"));
         QVERIFY(!policy.trigger().band());

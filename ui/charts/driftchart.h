@@ -39,6 +39,8 @@ public:
     ~DriftChart() override;
 
     void setBars(const QList<Bar> &bars);
+    /// The bars on show, as last set.
+    [[nodiscard]] const QList<Bar> &bars() const { return m_bars; }
 
     /// The colour the bar of @p index is drawn in (the alert colour when outside its band).
     [[nodiscard]] QColor barColor(int index) const;

@@ -168,13 +168,18 @@ void RebalanceView::buildUi()
 
     // What to plan.
     auto *form = new QHBoxLayout;
+    const QString perPlan = tr("Filled in from the rebalancing policy (Targets page) each time this page is shown or "
+                               "the policy changes; a change here applies only to the plans you propose on this "
+                               "page. Change the policy to change it for good.");
     m_mode = new QComboBox(this);
+    m_mode->setObjectName(QStringLiteral("planMode"));
     m_mode->setAccessibleName(tr("Rebalance mode"));
     m_mode->addItem(tr("Back to the targets"), static_cast<int>(PlanMode::Kind::Target));
     m_mode->addItem(tr("Only to the band's edge"), static_cast<int>(PlanMode::Kind::BandEdge));
     m_mode->addItem(tr("Invest an amount"), static_cast<int>(PlanMode::Kind::Invest));
     m_mode->addItem(tr("Withdraw an amount"), static_cast<int>(PlanMode::Kind::Withdraw));
     m_amount = new QLineEdit(this);
+    m_amount->setObjectName(QStringLiteral("planAmount"));
     m_amount->setAccessibleName(tr("Amount to invest or withdraw"));
     m_amount->setPlaceholderText(tr("amount"));
     m_amount->setEnabled(false);
@@ -184,15 +189,20 @@ void RebalanceView::buildUi()
         m_amount->setEnabled(kind == PlanMode::Kind::Invest || kind == PlanMode::Kind::Withdraw);
     });
     m_minTrade = new QLineEdit(this);
+    m_minTrade->setObjectName(QStringLiteral("minTrade"));
     m_minTrade->setAccessibleName(tr("Minimum trade value"));
     m_minTrade->setPlaceholderText(tr("none"));
     m_minTrade->setMaximumWidth(110);
     m_maxTurnover = new QDoubleSpinBox(this);
+    m_maxTurnover->setObjectName(QStringLiteral("maxTurnover"));
     m_maxTurnover->setAccessibleName(tr("Maximum turnover"));
     m_maxTurnover->setRange(0.0, 100.0);
     m_maxTurnover->setDecimals(1);
     m_maxTurnover->setSuffix(QStringLiteral(" %"));
     m_maxTurnover->setSpecialValueText(tr("no limit"));
+    for (QWidget *field : {static_cast<QWidget *>(m_mode), static_cast<QWidget *>(m_amount),
+                           static_cast<QWidget *>(m_minTrade), static_cast<QWidget *>(m_maxTurnover)})
+        field->setToolTip(field->accessibleName() + QLatin1Char('.') + QLatin1Char('\n') + perPlan);
     m_propose = new QPushButton(tr("Propose"), this);
     m_propose->setObjectName(QStringLiteral("proposeButton"));
     m_propose->setAccessibleName(tr("Propose a plan"));
@@ -215,9 +225,6 @@ void RebalanceView::buildUi()
     // the plans of this page only.
     auto *taxBox = new QGroupBox(tr("Tax for this plan"), this);
     taxBox->setObjectName(QStringLiteral("taxBox"));
-    const QString perPlan = tr("Filled in from the rebalancing policy (Targets page) each time this page is shown or "
-                               "the policy changes; a change here applies only to the plans you propose on this "
-                               "page. Change the policy to change it for good.");
     taxBox->setToolTip(perPlan);
     auto *taxForm = new QGridLayout(taxBox);
     m_lotSelection = new QComboBox(taxBox);
@@ -269,8 +276,10 @@ void RebalanceView::buildUi()
     m_taxSource->setToolTip(perPlan);
     m_taxFromPolicy = new QPushButton(tr("From &policy"), taxBox);
     m_taxFromPolicy->setObjectName(QStringLiteral("taxFromPolicy"));
-    m_taxFromPolicy->setToolTip(tr("Fill in the tax fields from the rebalancing policy again."));
-    connect(m_taxFromPolicy, &QPushButton::clicked, this, [this] { loadPolicyTax(true); });
+    m_taxFromPolicy->setToolTip(
+        tr("Fill in the mode, the minimum trade, the maximum turnover and the tax fields from the rebalancing policy "
+           "again."));
+    connect(m_taxFromPolicy, &QPushButton::clicked, this, [this] { loadPolicy(true); });
     int column = 0;
     int row = 0;
     auto addTaxField = [&](const QString &text, QWidget *field) {
@@ -402,10 +411,10 @@ void RebalanceView::showEvent(QShowEvent *event)
 {
     View::showEvent(event);
     if (!event->spontaneous())
-        loadPolicyTax(true);
+        loadPolicy(true);
 }
 
-void RebalanceView::loadPolicyTax(bool always)
+void RebalanceView::loadPolicy(bool always)
 {
     auto info = services::PolicyService(context().db(), context().clock()).load();
     if (!info) {
@@ -413,10 +422,19 @@ void RebalanceView::loadPolicyTax(bool always)
             tr("The policy could not be read (%1): the fields keep what they hold.").arg(info.error().message));
         return;
     }
-    const rebalance::TaxPreferences &tax = info->policy.tax;
-    if (!always && m_policyTax && *m_policyTax == tax)
+    const rebalance::RebalancePolicy &policy = info->policy;
+    PolicyFields fields{policy.mode, policy.minTrade, policy.maxTurnover, policy.tax};
+    if (!always && m_policyFields && *m_policyFields == fields)
         return;
-    m_policyTax = tax;
+    m_policyFields = fields;
+    const PlanMode::Kind kind = policy.mode.kind;
+    m_mode->setCurrentIndex(std::max(0, m_mode->findData(static_cast<int>(kind))));
+    const bool withAmount = kind == PlanMode::Kind::Invest || kind == PlanMode::Kind::Withdraw;
+    m_amount->setText(withAmount ? decimalText(policy.mode.amount) : QString());
+    m_amount->setEnabled(withAmount);
+    m_minTrade->setText(policy.minTrade.isZero() ? QString() : decimalText(policy.minTrade));
+    m_maxTurnover->setValue(policy.maxTurnover ? *policy.maxTurnover * 100.0 : 0.0);
+    const rebalance::TaxPreferences &tax = policy.tax;
     m_lotSelection->setCurrentIndex(std::max(0, m_lotSelection->findData(static_cast<int>(tax.lotSelection))));
     m_longTermDays->setValue(tax.longTermDays);
     m_maxGain->setText(tax.maxRealizedGain ? decimalText(*tax.maxRealizedGain) : QString());
@@ -436,7 +454,7 @@ void RebalanceView::refresh()
 
 void RebalanceView::reload()
 {
-    loadPolicyTax(false);
+    loadPolicy(false);
     if (m_controller->isBusy())
         return;
     // With nothing on show, the newest stored plan (proposed or executed).

@@ -74,16 +74,17 @@ signals:
     void summaryShown();
 
 protected:
-    /// Each time the page is shown, its tax fields start again from the policy.
+    /// Each time the page is shown, its mode, limits and tax fields start again from the policy.
     void showEvent(QShowEvent *event) override;
 
 private:
     void buildUi();
-    /// Fills the tax fields from the stored policy's TaxPreferences: always
-    /// when @p always, else only when the stored ones differ from those last
+    /// Fills the mode (and its amount), the minimum trade, the maximum
+    /// turnover and the tax fields from the stored policy: always when
+    /// @p always, else only when the stored values differ from those last
     /// filled in (the policy changed). The policy is the single source of
     /// truth; what is typed here changes only the plans proposed on this page.
-    void loadPolicyTax(bool always);
+    void loadPolicy(bool always);
     void showSummary(const execution::ExecutionSummary &summary);
     /// Re-reads the stored plans and the drift: now when the page is on show,
     /// else when it is next shown.
@@ -122,8 +123,17 @@ private:
     QCheckBox *m_cashFirst = nullptr;
     QLabel *m_taxSource = nullptr;
     QPushButton *m_taxFromPolicy = nullptr;
-    /// The policy's tax preferences as last filled into the fields.
-    std::optional<rebalance::TaxPreferences> m_policyTax;
+    /// What the page fills in from the policy.
+    struct PolicyFields
+    {
+        rebalance::PlanMode mode;
+        money::Decimal minTrade;
+        std::optional<double> maxTurnover;
+        rebalance::TaxPreferences tax;
+        bool operator==(const PolicyFields &) const = default;
+    };
+    /// The policy's values as last filled into the fields.
+    std::optional<PolicyFields> m_policyFields;
     QPushButton *m_propose = nullptr;
     QLabel *m_planTitle = nullptr;
     QTableView *m_table = nullptr;
