@@ -70,6 +70,10 @@ class Metrics
 {
 public:
     static MetricsResult compute(std::span<const EquityPoint> curve, double barsPerDay, double riskFreeRate = 0.0);
+    /// The same from the curve's values and times kept apart (a backtest's
+    /// replay): the same arithmetic in the same order, so the same result.
+    static MetricsResult compute(std::span<const double> values, std::span<const qint64> times, double barsPerDay,
+                                 double riskFreeRate = 0.0);
 
     /// 1 - V / running max of V at each point (0 at new highs); NaN while the
     /// running maximum is not positive.

@@ -124,6 +124,31 @@ void readFile(Loaded &one, const LoadOptions &options)
     one.series = std::move(series);
 }
 
+/// Runs @p work on this thread and on up to @p parts - 1 of @p pool's threads
+/// that are free now, and returns when all are done; @p work takes its share
+/// of the job itself (an atomic counter), so any number of runners finishes
+/// it. tryStart never queues, so a call from inside the pool (a sweep) cannot
+/// wait on itself. Plain QThreadPool and QSemaphore rather than QtConcurrent's
+/// map engine: their synchronisation is Qt Core's, which the ThreadSanitizer
+/// pass sees. No pool: this thread alone.
+template<typename Work>
+void shareOut(QThreadPool *pool, int parts, const Work &work)
+{
+    QSemaphore finished;
+    int helpers = 0;
+    const int wanted = pool ? std::min(pool->maxThreadCount(), parts) - 1 : 0;
+    for (int h = 0; h < wanted; ++h) {
+        if (!pool->tryStart([&work, &finished] {
+                work();
+                finished.release();
+            }))
+            break;
+        ++helpers;
+    }
+    work();
+    finished.acquire(helpers);
+}
+
 /// A cursor over a series' times from index to end (exclusive).
 struct Slice
 {
@@ -255,33 +280,16 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
         loaded[i].path = assetFiles[static_cast<qsizetype>(i)].second;
     }
     auto readOne = [&options](Loaded &one) { readFile(one, options); };
+    QThreadPool *pool = options.pool ? options.pool : QThreadPool::globalInstance();
     if (loaded.size() <= 1) {
         std::for_each(loaded.begin(), loaded.end(), readOne);
     } else {
-        // The files are shared out one at a time to this thread and to the
-        // pool threads that are free now (tryStart never queues, so a call
-        // from inside the pool, as in a sweep, cannot wait on itself). Plain
-        // QThreadPool and QSemaphore rather than QtConcurrent's map engine:
-        // their synchronisation is Qt Core's, which the ThreadSanitizer pass sees.
-        QThreadPool *pool = options.pool ? options.pool : QThreadPool::globalInstance();
+        // The files are shared out one at a time (see shareOut).
         std::atomic<std::size_t> next{0};
-        const auto work = [&] {
+        shareOut(pool, static_cast<int>(loaded.size()), [&] {
             for (std::size_t i = next++; i < loaded.size(); i = next++)
                 readOne(loaded[i]);
-        };
-        QSemaphore finished;
-        int helpers = 0;
-        const int wanted = std::min(pool->maxThreadCount(), static_cast<int>(loaded.size())) - 1;
-        for (int h = 0; h < wanted; ++h) {
-            if (!pool->tryStart([&work, &finished] {
-                    work();
-                    finished.release();
-                }))
-                break;
-            ++helpers;
-        }
-        work();
-        finished.acquire(helpers);
+        });
     }
 
     std::vector<Slice> slices;
@@ -386,17 +394,27 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
             data.times[first + k] = target + step * static_cast<qint64>(k);
         data.closes.resize((first + block) * width);
         // Transposed in tiles of bars that stay in the cache: a whole column
-        // at a time would walk all rows once per asset.
+        // at a time would walk all rows once per asset. The tiles are shared
+        // out over this thread and the pool's free threads when the block is
+        // large (ten years of hourly bars: 14 MB to move).
         constexpr std::size_t kTile = 256;
-        for (std::size_t tile = 0; tile < block; tile += kTile) {
-            const std::size_t tileEnd = std::min(block, tile + kTile);
-            for (std::size_t i = 0; i < width; ++i) {
-                const double *column = slices[i].series->closes.data() + slices[i].index;
-                double *out = data.closes.data() + first * width + i;
-                for (std::size_t k = tile; k < tileEnd; ++k)
-                    out[k * width] = column[k];
+        const std::size_t tiles = (block + kTile - 1) / kTile;
+        std::atomic<std::size_t> nextTile{0};
+        const auto copyTiles = [&] {
+            for (std::size_t t = nextTile++; t < tiles; t = nextTile++) {
+                const std::size_t tile = t * kTile;
+                const std::size_t tileEnd = std::min(block, tile + kTile);
+                for (std::size_t i = 0; i < width; ++i) {
+                    const double *column = slices[i].series->closes.data() + slices[i].index;
+                    double *out = data.closes.data() + first * width + i;
+                    for (std::size_t k = tile; k < tileEnd; ++k)
+                        out[k * width] = column[k];
+                }
             }
-        }
+        };
+        constexpr std::size_t kShareFrom = 1 << 20; // values; below this a helper costs more than it saves
+        shareOut(block * width >= kShareFrom ? pool : nullptr, static_cast<int>(std::min<std::size_t>(tiles, 64)),
+                 copyTiles);
         for (Slice &slice : slices)
             slice.skip(block);
     }

@@ -1,5 +1,6 @@
 #include "backtest/backtester.h"
 
+#include "rebalance/bandcheck.h"
 #include "rebalance/overlays.h"
 #include "rebalance/rebalancemath.h"
 
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <span>
 #include <utility>
@@ -420,8 +422,10 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     result.label = config.label;
     result.assets = data.assets;
     result.bars = static_cast<int>(bars);
-    result.equity.reserve(bars);
-    result.buyAndHold.reserve(bars);
+    // The values of both curves, bar by bar; the times are the data's. They
+    // become EquityPoints only when the curves are kept.
+    std::vector<double> equityValues(bars);
+    std::vector<double> holdValues(bars);
     if (config.recordCurves)
         result.weights.reserve(bars * n);
 
@@ -446,20 +450,51 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     std::optional<qint64> lastRebalance = data.times[0];
     bool wasDefensive = false;
 
+    // The band check, as Trigger::bandBroken makes it, on limits worked out
+    // once: the targets move only with an overlay or a falling-asset guard,
+    // and then the limits are worked out again on every bar. The weights are
+    // needed only for the weights curve and the guard; without them the
+    // check reads the values (BandCheck: no division per asset).
+    const rebalance::Trigger::Kind rule = config.trigger.kind();
+    const bool bandRule = rule == rebalance::Trigger::Kind::Threshold || rule == rebalance::Trigger::Kind::Hybrid;
+    const bool targetsMove = overlay || !guards.empty();
+    const bool needWeights = config.recordCurves || !guards.empty();
+    rebalance::BandCheck band;
+    band.reset(config.trigger, effective, halfWidths);
+    const bool foldCheck = bandRule && !targetsMove && !needWeights;
+
     for (std::size_t t = 0; t < bars; ++t) {
         if (cancel && (t & 4095U) == 0 && cancel->load())
             return makeError(QStringLiteral("backtest.cancelled"), QStringLiteral("cancelled"));
         const double *prices = &data.closes[t * n];
         double value = 0.0;
         double holdValue = 0.0;
-        for (std::size_t i = 0; i < n; ++i) {
-            values[i] = quantities[i] * prices[i];
-            value += values[i];
-            holdValue += held[i] * prices[i];
+        // The band check of a rule on fixed targets rides along (BandCheck's
+        // folded form): a bar whose values are all clearly inside their bands
+        // needs nothing more.
+        double highest = 0.0;
+        double lowest = std::numeric_limits<double>::max();
+        if (foldCheck) {
+            const double *inverseUpper = band.inverseUpper().data();
+            const double *inverseLower = band.inverseLower().data();
+            for (std::size_t i = 0; i < n; ++i) {
+                const double v = quantities[i] * prices[i];
+                values[i] = v;
+                value += v;
+                holdValue += held[i] * prices[i];
+                highest = std::max(highest, v * inverseUpper[i]);
+                lowest = std::min(lowest, v * inverseLower[i]);
+            }
+        } else {
+            for (std::size_t i = 0; i < n; ++i) {
+                values[i] = quantities[i] * prices[i];
+                value += values[i];
+                holdValue += held[i] * prices[i];
+            }
         }
         const qint64 now = data.times[t];
-        result.equity.push_back({now, value});
-        result.buyAndHold.push_back({now, holdValue});
+        equityValues[t] = value;
+        holdValues[t] = holdValue;
         if (t == 0) {
             if (config.recordCurves)
                 result.weights.insert(result.weights.end(), config.targets.begin(), config.targets.end());
@@ -501,8 +536,14 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 effective[i] = sleeve[i] * riskyShare;
             effective[static_cast<std::size_t>(stable)] = 1.0 - riskyShare;
         }
-        for (std::size_t i = 0; i < n; ++i)
-            weights[i] = value > 0.0 ? values[i] / value : 0.0;
+        bool outside = false; // a band broken (when the targets do not move)
+        if (needWeights) {
+            for (std::size_t i = 0; i < n; ++i)
+                weights[i] = value > 0.0 ? values[i] / value : 0.0;
+            outside = bandRule && !targetsMove && band.broken(weights);
+        } else if (foldCheck) {
+            outside = !rebalance::BandCheck::clearlyInside(highest, lowest, value) && band.broken(values, value);
+        }
         if (!guards.empty()) {
             double freed = 0.0;
             double open = 0.0;
@@ -553,8 +594,26 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 result.weights.insert(result.weights.end(), weights.begin(), weights.end());
             break; // no trade on the final bar
         }
-        const rebalance::TriggerInput input{now, data.times[t + 1], weights, effective, halfWidths, lastRebalance};
-        if (config.trigger.fires(input)) {
+        if (bandRule && targetsMove) {
+            band.reset(config.trigger, effective, halfWidths);
+            outside = needWeights ? band.broken(weights) : band.broken(values, value);
+        }
+        // Trigger::fires, with the band check made above.
+        bool fires = false;
+        switch (rule) {
+        case rebalance::Trigger::Kind::None:
+            break;
+        case rebalance::Trigger::Kind::Threshold:
+            fires = outside;
+            break;
+        case rebalance::Trigger::Kind::Calendar:
+        case rebalance::Trigger::Kind::Hybrid: {
+            const rebalance::TriggerInput input{now, data.times[t + 1], weights, effective, halfWidths, lastRebalance};
+            fires = config.trigger.periodEnds(input) && (rule == rebalance::Trigger::Kind::Calendar || outside);
+            break;
+        }
+        }
+        if (fires) {
             double post = 0.0;
             double traded = 0.0;
             double gain = 0.0;
@@ -624,7 +683,7 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 after = post - tax;
             }
             // The bar's value after its trade: what the next bar starts from.
-            result.equity.back().value = after;
+            equityValues[t] = after;
             ++result.rebalances;
             lastRebalance = now;
         }
@@ -632,15 +691,15 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
             result.weights.insert(result.weights.end(), weights.begin(), weights.end());
     }
 
-    result.metrics = analytics::Metrics::compute(result.equity, data.barsPerDay);
-    result.buyAndHoldMetrics = analytics::Metrics::compute(result.buyAndHold, data.barsPerDay);
-    result.finalValue = result.equity.back().value;
+    result.metrics = analytics::Metrics::compute(equityValues, data.times, data.barsPerDay);
+    result.buyAndHoldMetrics = analytics::Metrics::compute(holdValues, data.times, data.barsPerDay);
+    result.finalValue = equityValues.back();
     double valueSum = 0.0;
-    for (const analytics::EquityPoint &point : result.equity)
-        valueSum += point.value;
-    const double meanValue = valueSum / static_cast<double>(result.equity.size());
+    for (const double value : equityValues)
+        valueSum += value;
+    const double meanValue = valueSum / static_cast<double>(equityValues.size());
     result.turnoverTotalOverMean = meanValue > 0.0 ? result.tradedValue / meanValue : 0.0;
-    result.buyAndHoldFinalValue = result.buyAndHold.back().value;
+    result.buyAndHoldFinalValue = holdValues.back();
     if (book) {
         // After tax: what selling everything at the last close would owe.
         const double rate = config.tax->rate;
@@ -653,11 +712,13 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         result.buyAndHoldCagrAfterTax =
             cagrOf(config.capital, result.buyAndHoldFinalValueAfterTax, result.metrics.days);
     }
-    if (!config.recordCurves) {
-        // Release the memory: "= {}" would pick operator=(initializer_list)
-        // and keep the capacity, 1.5 MB per run of hourly bars in a sweep.
-        std::vector<analytics::EquityPoint>().swap(result.equity);
-        std::vector<analytics::EquityPoint>().swap(result.buyAndHold);
+    if (config.recordCurves) {
+        result.equity.resize(bars);
+        result.buyAndHold.resize(bars);
+        for (std::size_t t = 0; t < bars; ++t) {
+            result.equity[t] = {data.times[t], equityValues[t]};
+            result.buyAndHold[t] = {data.times[t], holdValues[t]};
+        }
     }
     return result;
 }

@@ -26,43 +26,62 @@ Decimal OrderRules::minimumNotional(const MarketRules &market, const Decimal &pr
     return Decimal::max(market.minNotional, market.minQuantity * price);
 }
 
+OrderRules::Filter OrderRules::brokenFilter(const MarketRules &market, domain::OrderType type, const Decimal &quantity,
+                                            const Decimal &price, const Decimal &referencePrice)
+{
+    if (!market.active)
+        return Filter::MarketClosed;
+    const bool isMarket = type == domain::OrderType::Market;
+    const Filter lotFilter = isMarket && market.marketLotStep.isPositive() ? Filter::MarketLotSize : Filter::LotSize;
+    const Decimal step = stepFor(market, type);
+    if (!quantity.isPositive() || quantity < market.minQuantity)
+        return lotFilter;
+    const Decimal maxQuantity =
+        isMarket && market.marketMaxQuantity.isPositive() ? market.marketMaxQuantity : market.maxQuantity;
+    if (maxQuantity.isPositive() && quantity > maxQuantity)
+        return lotFilter;
+    if (step.isPositive() && !quantity.isMultipleOf(step))
+        return lotFilter;
+    if (!isMarket) {
+        if (!price.isPositive())
+            return Filter::Price;
+        if (market.minPrice.isPositive() && price < market.minPrice)
+            return Filter::Price;
+        if (market.maxPrice.isPositive() && price > market.maxPrice)
+            return Filter::Price;
+        if (market.tick.isPositive() && !price.isMultipleOf(market.tick))
+            return Filter::Price;
+    }
+    const Decimal notional = quantity * referencePrice;
+    if (notional < market.minNotional)
+        return Filter::Notional;
+    if (market.maxNotional.isPositive() && notional > market.maxNotional)
+        return Filter::Notional;
+    return Filter::None;
+}
+
 std::optional<ExchangeError> OrderRules::check(const MarketRules &market, const OrderRequest &request,
                                                const Decimal &referencePrice)
 {
-    if (!market.active) {
+    switch (brokenFilter(market, request.type, request.quantity, request.price, referencePrice)) {
+    case Filter::None:
+        return std::nullopt;
+    case Filter::MarketClosed: {
         ExchangeError error;
         error.kind = ExchangeError::Kind::BadSymbol;
         error.exchangeCode = QStringLiteral("-1013");
         error.exchangeMessage = QStringLiteral("Market is closed.");
         return error;
     }
-    const bool isMarket = request.type == domain::OrderType::Market;
-    const QString lotFilter =
-        isMarket && market.marketLotStep.isPositive() ? QStringLiteral("MARKET_LOT_SIZE") : QStringLiteral("LOT_SIZE");
-    const Decimal step = stepFor(market, request.type);
-    if (!request.quantity.isPositive() || request.quantity < market.minQuantity)
-        return filterFailure(lotFilter);
-    const Decimal maxQuantity =
-        isMarket && market.marketMaxQuantity.isPositive() ? market.marketMaxQuantity : market.maxQuantity;
-    if (maxQuantity.isPositive() && request.quantity > maxQuantity)
-        return filterFailure(lotFilter);
-    if (step.isPositive() && !request.quantity.isMultipleOf(step))
-        return filterFailure(lotFilter);
-    if (!isMarket) {
-        if (!request.price.isPositive())
-            return filterFailure(QStringLiteral("PRICE_FILTER"));
-        if (market.minPrice.isPositive() && request.price < market.minPrice)
-            return filterFailure(QStringLiteral("PRICE_FILTER"));
-        if (market.maxPrice.isPositive() && request.price > market.maxPrice)
-            return filterFailure(QStringLiteral("PRICE_FILTER"));
-        if (market.tick.isPositive() && !request.price.isMultipleOf(market.tick))
-            return filterFailure(QStringLiteral("PRICE_FILTER"));
+    case Filter::LotSize:
+        return filterFailure(QStringLiteral("LOT_SIZE"));
+    case Filter::MarketLotSize:
+        return filterFailure(QStringLiteral("MARKET_LOT_SIZE"));
+    case Filter::Price:
+        return filterFailure(QStringLiteral("PRICE_FILTER"));
+    case Filter::Notional:
+        return filterFailure(QStringLiteral("NOTIONAL"));
     }
-    const Decimal notional = request.quantity * referencePrice;
-    if (notional < market.minNotional)
-        return filterFailure(QStringLiteral("NOTIONAL"));
-    if (market.maxNotional.isPositive() && notional > market.maxNotional)
-        return filterFailure(QStringLiteral("NOTIONAL"));
     return std::nullopt;
 }
 

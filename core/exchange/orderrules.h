@@ -18,6 +18,15 @@ public:
     static std::optional<ExchangeError> check(const MarketRules &market, const OrderRequest &request,
                                               const money::Decimal &referencePrice);
 
+    /// The filters check() names, as a value: what it finds without building
+    /// the error's text (the planner checks hundreds of candidate orders).
+    enum class Filter : unsigned char { None, MarketClosed, LotSize, MarketLotSize, Price, Notional };
+
+    /// The first filter an order of @p quantity at @p price breaks at
+    /// @p referencePrice, the same one check() reports; Filter::None when it passes.
+    static Filter brokenFilter(const MarketRules &market, domain::OrderType type, const money::Decimal &quantity,
+                               const money::Decimal &price, const money::Decimal &referencePrice);
+
     /// The lot step that applies to @p type (MARKET_LOT_SIZE for market orders when set).
     static money::Decimal stepFor(const MarketRules &market, domain::OrderType type);
 

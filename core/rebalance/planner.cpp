@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QSet>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <cmath>
@@ -49,7 +50,10 @@ Decimal feeFor(const Decimal &notional, const Decimal &rate)
 /// Splits @p quantity into orders @p market takes: none above its maximum
 /// quantity or notional at @p price. When the last piece falls below the
 /// minimum, the piece before gives it what it lacks.
-QList<Decimal> pieces(const MarketRules &market, OrderType type, const Decimal &quantity, const Decimal &price)
+/// A plan's order is nearly always one piece: kept on the stack.
+using Pieces = QVarLengthArray<Decimal, 4>;
+
+Pieces pieces(const MarketRules &market, OrderType type, const Decimal &quantity, const Decimal &price)
 {
     constexpr int kMaxPieces = 1000;
     const Decimal step = OrderRules::stepFor(market, type);
@@ -60,9 +64,11 @@ QList<Decimal> pieces(const MarketRules &market, OrderType type, const Decimal &
         most = most.isPositive() ? Decimal::min(most, byNotional) : byNotional;
     }
     most = most.floorToStep(step);
-    if (!most.isPositive() || quantity <= most)
-        return {quantity};
-    QList<Decimal> result;
+    Pieces result;
+    if (!most.isPositive() || quantity <= most) {
+        result.append(quantity);
+        return result;
+    }
     Decimal left = quantity;
     while (left > most && result.size() < kMaxPieces) {
         result.append(most);
@@ -74,7 +80,7 @@ QList<Decimal> pieces(const MarketRules &market, OrderType type, const Decimal &
         ? Decimal::max(market.minQuantity, market.minNotional.div(price, RoundingMode::Up).valueOr({})).ceilToStep(step)
         : market.minQuantity;
     if (left.isPositive() && left < least && most - (least - left) >= least) {
-        result.last() -= least - left;
+        result.back() -= least - left;
         left = least;
     }
     if (left.isPositive())
@@ -101,13 +107,26 @@ struct AssetState
     Decimal untradable; ///< quantity held on accounts without a market for it
 };
 
+/// A market between two assets of the plan, neither of them the portfolio
+/// quote: a direct pair.
+struct CrossMarket
+{
+    int base = -1; ///< asset index
+    int quote = -1; ///< asset index
+    const MarketRules *market = nullptr;
+};
+
+/// An account's state during planning. Per-asset state is indexed like the
+/// planner's assets (AssetState), so the hot loops look nothing up by symbol.
 struct VenueState
 {
     const Venue *venue = nullptr;
-    QHash<QString, Decimal> balance;
-    QHash<QString, const MarketRules *> quoteMarkets; ///< by base, markets against the portfolio quote
-    QHash<QString, const MarketRules *> bySymbol; ///< every market, by "BASE/QUOTE"
-    QSet<QString> crossAssets; ///< assets in a market not quoted in the portfolio quote (direct pairs)
+    std::vector<Decimal> balance; ///< by asset index
+    std::vector<const MarketRules *> quoteMarkets; ///< by asset index: its market against the portfolio quote
+    qsizetype quoteMarketCount = 0; ///< markets against the portfolio quote, of any base
+    bool hasCrossMarkets = false; ///< a market not quoted in the portfolio quote (any assets)
+    std::vector<char> crossAssets; ///< by asset index: in a market not quoted in the portfolio quote
+    std::vector<CrossMarket> crossMarkets; ///< in the venue's order
 };
 
 /// The planner's assets as the shared mode rules read them.
@@ -153,26 +172,10 @@ public:
         , m_portfolio(portfolio)
         , m_mode(mode)
         , m_constraints(constraints)
+        , m_venueList(venues)
         , m_quote(snapshot.quote())
         , m_sellScale(sellScale)
     {
-        m_venues.reserve(static_cast<std::size_t>(venues.size()));
-        for (const Venue &venue : venues) {
-            VenueState state;
-            state.venue = &venue;
-            for (const MarketRules &market : venue.markets) {
-                if (!market.active)
-                    continue;
-                state.bySymbol.insert(market.symbol, &market);
-                if (market.quote == m_quote) {
-                    state.quoteMarkets.insert(market.base, &market);
-                } else if (market.base != m_quote) {
-                    state.crossAssets.insert(market.base);
-                    state.crossAssets.insert(market.quote);
-                }
-            }
-            m_venues.push_back(std::move(state));
-        }
     }
 
     RebalancePlan build(const QString &planId);
@@ -182,6 +185,8 @@ private:
     /// worth a line of their own; finish() still explains any band left broken.
     [[nodiscard]] double significant() const { return 1e-3 * m_total; }
     void collectAssets();
+    /// The venues' markets and balances by asset index (after the assets are known).
+    void collectVenues();
     void effectiveTargets();
     void desiredTarget();
     void desiredBandEdge();
@@ -195,7 +200,7 @@ private:
     void youngLots();
     [[nodiscard]] bool isYoung(const analytics::Lot &lot) const;
     /// What @p venue may sell of @p symbol: its balance less the young lots kept.
-    [[nodiscard]] Decimal sellable(const VenueState &venue, const QString &symbol) const;
+    [[nodiscard]] Decimal sellable(const VenueState &venue, int asset) const;
     /// The lots each sale takes, the gains, the harvestable losses.
     void estimateTax();
     void directPairs();
@@ -212,11 +217,19 @@ private:
     void finish();
 
     AssetState *asset(const QString &symbol);
+    /// The index of @p symbol among the assets; -1 when it is none of them.
+    [[nodiscard]] int indexOf(const QString &symbol) const { return m_index.value(symbol, -1); }
+    [[nodiscard]] int indexOf(const AssetState &state) const { return static_cast<int>(&state - m_assets.data()); }
     VenueState *venueOf(qint64 accountId);
-    const MarketRules *quoteMarket(const VenueState &venue, const QString &base) const
+    /// The cash (portfolio quote) on @p venue.
+    Decimal &cash(VenueState &venue) const { return venue.balance[static_cast<std::size_t>(m_quoteIndex)]; }
+    const Decimal &cash(const VenueState &venue) const { return venue.balance[static_cast<std::size_t>(m_quoteIndex)]; }
+    static const MarketRules *quoteMarket(const VenueState &venue, int asset)
     {
-        return venue.quoteMarkets.value(base, nullptr);
+        return venue.quoteMarkets[static_cast<std::size_t>(asset)];
     }
+    /// The direct pair @p base / @p quote on @p venue (the last one listed, as a lookup by symbol would find).
+    static const MarketRules *crossMarket(const VenueState &venue, int base, int quote);
     Decimal orderPrice(const MarketRules &market, const Decimal &price, Side side) const;
     Decimal withinTurnover(const Decimal &quantity, const Decimal &step, const Decimal &price) const;
     void addOrder(PlannedOrder order, bool isSell);
@@ -229,12 +242,14 @@ private:
     const domain::Portfolio &m_portfolio;
     const PlanMode &m_mode;
     const PlanConstraints &m_constraints;
+    const QList<Venue> &m_venueList;
     QString m_quote;
     double m_sellScale = 1.0; ///< the share of every wanted sale kept (the gain budget)
     QHash<std::pair<qint64, QString>, Decimal> m_young; ///< (account, asset) -> young quantity kept
     QSet<QString> m_youngReleased; ///< assets far enough outside their band to sell young lots
     std::vector<VenueState> m_venues;
     std::vector<AssetState> m_assets;
+    QHash<QString, int> m_index; ///< asset symbol -> index in m_assets
     int m_quoteIndex = -1;
     double m_total = 0.0;
     double m_postValue = 0.0; ///< expected value after fees (target and band-edge modes)
@@ -250,9 +265,15 @@ private:
 
 AssetState *PlanBuilder::asset(const QString &symbol)
 {
-    for (auto &state : m_assets) {
-        if (state.symbol == symbol)
-            return &state;
+    const int index = indexOf(symbol);
+    return index < 0 ? nullptr : &m_assets[static_cast<std::size_t>(index)];
+}
+
+const MarketRules *PlanBuilder::crossMarket(const VenueState &venue, int base, int quote)
+{
+    for (auto it = venue.crossMarkets.crbegin(); it != venue.crossMarkets.crend(); ++it) {
+        if (it->base == base && it->quote == quote)
+            return it->market;
     }
     return nullptr;
 }
@@ -292,7 +313,10 @@ void PlanBuilder::skipMore(const QString &asset, SkipReason reason, double wante
 void PlanBuilder::collectAssets()
 {
     m_total = m_snapshot.totalValue().toDouble();
-    for (const AssetPosition &position : m_snapshot.positions()) {
+    const QList<AssetPosition> &positions = m_snapshot.positions();
+    m_assets.reserve(static_cast<std::size_t>(positions.size()) + 1);
+    m_index.reserve(positions.size() + 1);
+    for (const AssetPosition &position : positions) {
         AssetState state;
         state.symbol = position.asset;
         state.isQuote = position.asset == m_quote;
@@ -304,17 +328,10 @@ void PlanBuilder::collectAssets()
         state.target = position.target;
         state.halfWidth = position.band.halfWidth(position.target);
         state.excluded = m_constraints.excluded.contains(position.asset);
+        m_index.insert(position.asset, static_cast<int>(m_assets.size())); // positions are one per asset
         m_assets.push_back(state);
-        for (const domain::Holding &holding : position.split) {
-            VenueState *venue = venueOf(holding.accountId);
-            const bool tradable = venue && (state.isQuote || quoteMarket(*venue, holding.asset));
-            if (venue)
-                venue->balance[holding.asset] += holding.quantity;
-            if (!tradable && !state.isQuote)
-                m_assets.back().untradable += holding.quantity;
-        }
     }
-    if (!asset(m_quote)) {
+    if (!m_index.contains(m_quote)) {
         AssetState quote;
         quote.symbol = m_quote;
         quote.isQuote = true;
@@ -322,7 +339,20 @@ void PlanBuilder::collectAssets()
         quote.price = Decimal::fromInt(1);
         quote.priceD = 1.0;
         quote.halfWidth = m_portfolio.bandFor(m_quote).halfWidth(0.0);
+        m_index.insert(m_quote, static_cast<int>(m_assets.size()));
         m_assets.push_back(quote);
+    }
+    collectVenues();
+    for (qsizetype p = 0; p < positions.size(); ++p) {
+        AssetState &state = m_assets[static_cast<std::size_t>(p)];
+        for (const domain::Holding &holding : positions[p].split) {
+            VenueState *venue = venueOf(holding.accountId);
+            const bool tradable = venue && (state.isQuote || quoteMarket(*venue, static_cast<int>(p)));
+            if (venue)
+                venue->balance[static_cast<std::size_t>(p)] += holding.quantity;
+            if (!tradable && !state.isQuote)
+                state.untradable += holding.quantity;
+        }
     }
     for (std::size_t i = 0; i < m_assets.size(); ++i) {
         AssetState &state = m_assets[i];
@@ -333,7 +363,7 @@ void PlanBuilder::collectAssets()
         }
         bool first = true;
         for (const VenueState &venue : m_venues) {
-            if (const MarketRules *market = quoteMarket(venue, state.symbol)) {
+            if (const MarketRules *market = quoteMarket(venue, static_cast<int>(i))) {
                 const double fee = market->takerFee.toDouble();
                 state.cheapestFee = first ? fee : std::min(state.cheapestFee, fee);
                 state.hasMarket = true;
@@ -342,6 +372,47 @@ void PlanBuilder::collectAssets()
         }
         if (!state.priced && (state.target > 0.0 || state.value > 0.0))
             skip(state.symbol, SkipReason::NoPrice, 0.0);
+    }
+}
+
+void PlanBuilder::collectVenues()
+{
+    const std::size_t count = m_assets.size();
+    m_venues.reserve(static_cast<std::size_t>(m_venueList.size()));
+    for (const Venue &venue : m_venueList) {
+        VenueState state;
+        state.venue = &venue;
+        state.balance.resize(count);
+        state.quoteMarkets.assign(count, nullptr);
+        state.crossAssets.assign(count, 0);
+        QSet<QString> otherBases; // quote markets of assets the plan does not hold or target
+        for (const MarketRules &market : venue.markets) {
+            if (!market.active)
+                continue;
+            if (market.quote == m_quote) {
+                // The last market listed for a base wins, as before with a lookup table.
+                const int base = indexOf(market.base);
+                if (base < 0) {
+                    otherBases.insert(market.base);
+                } else {
+                    const MarketRules *&slot = state.quoteMarkets[static_cast<std::size_t>(base)];
+                    state.quoteMarketCount += slot ? 0 : 1;
+                    slot = &market;
+                }
+            } else if (market.base != m_quote) {
+                state.hasCrossMarkets = true;
+                const int base = indexOf(market.base);
+                const int quote = indexOf(market.quote);
+                if (base >= 0)
+                    state.crossAssets[static_cast<std::size_t>(base)] = 1;
+                if (quote >= 0)
+                    state.crossAssets[static_cast<std::size_t>(quote)] = 1;
+                if (base >= 0 && quote >= 0)
+                    state.crossMarkets.push_back({base, quote, &market});
+            }
+        }
+        state.quoteMarketCount += otherBases.size();
+        m_venues.push_back(std::move(state));
     }
 }
 
@@ -471,13 +542,13 @@ void PlanBuilder::desiredInvest()
     // The new cash lands on the cheapest account that can trade the most.
     const VenueState *best = nullptr;
     for (const VenueState &venue : m_venues) {
-        if (!best || venue.quoteMarkets.size() > best->quoteMarkets.size())
+        if (!best || venue.quoteMarketCount > best->quoteMarketCount)
             best = &venue;
     }
     if (best) {
         CashMovement deposit{best->venue->account, best->venue->accountId, m_quote, m_mode.amount};
         m_plan.deposit = deposit;
-        venueOf(best->venue->accountId)->balance[m_quote] += m_mode.amount;
+        cash(*venueOf(best->venue->accountId)) += m_mode.amount;
         m_plan.notes.append(QStringLiteral("Assumes %1 %2 deposited on %3 before the orders are sent.")
                                 .arg(m_mode.amount.toString(), m_quote, best->venue->account));
     }
@@ -490,7 +561,7 @@ void PlanBuilder::desiredWithdraw()
     const AssetState &quote = m_assets[static_cast<std::size_t>(m_quoteIndex)];
     double tradableCash = 0.0;
     for (const VenueState &venue : m_venues)
-        tradableCash += venue.balance.value(m_quote).toDouble();
+        tradableCash += cash(venue).toDouble();
     const double spareCash = std::max(0.0, std::min(tradableCash, quote.value - quote.effective * after));
     const double need = std::max(0.0, amount - spareCash);
     const ModeArrays arrays(m_assets);
@@ -592,24 +663,26 @@ void PlanBuilder::directPairs()
     for (VenueState &venue : m_venues) {
         // Only assets that appear in a cross market can trade directly; this
         // keeps the pair search from building strings for every combination.
-        if (venue.crossAssets.isEmpty())
+        if (!venue.hasCrossMarkets)
             continue;
         for (AssetState &seller : m_assets) {
-            if (seller.isQuote || seller.delta >= 0.0 || !venue.crossAssets.contains(seller.symbol))
+            const int s = indexOf(seller);
+            if (seller.isQuote || seller.delta >= 0.0 || !venue.crossAssets[static_cast<std::size_t>(s)])
                 continue;
             for (AssetState &buyer : m_assets) {
+                const int b = indexOf(buyer);
                 if (buyer.isQuote || buyer.delta <= 0.0 || seller.delta >= 0.0
-                    || !venue.crossAssets.contains(buyer.symbol))
+                    || !venue.crossAssets[static_cast<std::size_t>(b)])
                     continue;
-                const MarketRules *sellMarket = venue.bySymbol.value(seller.symbol + QLatin1Char('/') + buyer.symbol);
-                const MarketRules *buyMarket = venue.bySymbol.value(buyer.symbol + QLatin1Char('/') + seller.symbol);
+                const MarketRules *sellMarket = crossMarket(venue, s, b);
+                const MarketRules *buyMarket = crossMarket(venue, b, s);
                 const MarketRules *market = sellMarket ? sellMarket : buyMarket;
                 if (!market)
                     continue;
                 const double viaQuote = seller.cheapestFee + buyer.cheapestFee;
                 if (market->takerFee.toDouble() >= viaQuote)
                     continue;
-                const double have = sellable(venue, seller.symbol).toDouble() * seller.priceD;
+                const double have = sellable(venue, s).toDouble() * seller.priceD;
                 const double value = std::min({-seller.delta, buyer.delta, have});
                 if (value <= 0.0)
                     continue;
@@ -630,21 +703,21 @@ void PlanBuilder::directPairs()
                 order.quantity = withinTurnover((toDecimal(value) / base.price).floorToStep(step), step, base.price);
                 order.notional = order.quantity * order.price;
                 order.fee = feeFor(order.notional, order.feeRate);
-                if (OrderRules::check(*market, {order.symbol, order.side, order.type, order.quantity, order.price, {}},
-                                      order.price)) {
+                if (OrderRules::brokenFilter(*market, order.type, order.quantity, order.price, order.price)
+                    != OrderRules::Filter::None) {
                     continue; // too small for the direct pair: the quote route takes it
                 }
                 // Balances move exactly as the exchange would move them.
                 if (sellMarket) {
-                    if (order.quantity > sellable(venue, seller.symbol))
+                    if (order.quantity > sellable(venue, s))
                         continue;
-                    venue.balance[seller.symbol] -= order.quantity;
-                    venue.balance[buyer.symbol] += order.notional - order.fee;
+                    venue.balance[static_cast<std::size_t>(s)] -= order.quantity;
+                    venue.balance[static_cast<std::size_t>(b)] += order.notional - order.fee;
                 } else {
-                    if (order.notional + order.fee > sellable(venue, seller.symbol))
+                    if (order.notional + order.fee > sellable(venue, s))
                         continue;
-                    venue.balance[seller.symbol] -= order.notional + order.fee;
-                    venue.balance[buyer.symbol] += order.quantity;
+                    venue.balance[static_cast<std::size_t>(s)] -= order.notional + order.fee;
+                    venue.balance[static_cast<std::size_t>(b)] += order.quantity;
                 }
                 const double sold = sellMarket ? (order.quantity * seller.price).toDouble()
                                                : ((order.notional + order.fee) * seller.price).toDouble();
@@ -668,27 +741,28 @@ void PlanBuilder::sells()
     std::sort(sellers.begin(), sellers.end(),
               [](const AssetState *a, const AssetState *b) { return a->delta < b->delta; });
     for (AssetState *seller : sellers) {
-        std::vector<VenueState *> venues;
+        const int s = indexOf(*seller);
+        QVarLengthArray<VenueState *, 8> venues;
         for (VenueState &venue : m_venues) {
-            if (quoteMarket(venue, seller->symbol) && sellable(venue, seller->symbol).isPositive())
+            if (quoteMarket(venue, s) && sellable(venue, s).isPositive())
                 venues.push_back(&venue);
         }
         std::sort(venues.begin(), venues.end(), [&](const VenueState *a, const VenueState *b) {
-            const Decimal feeA = quoteMarket(*a, seller->symbol)->takerFee;
-            const Decimal feeB = quoteMarket(*b, seller->symbol)->takerFee;
+            const Decimal feeA = quoteMarket(*a, s)->takerFee;
+            const Decimal feeB = quoteMarket(*b, s)->takerFee;
             if (feeA != feeB)
                 return feeA < feeB;
-            return sellable(*a, seller->symbol) > sellable(*b, seller->symbol);
+            return sellable(*a, s) > sellable(*b, s);
         });
         double remaining = -seller->delta;
         bool placed = false;
         bool keptYoung = false; // young lots held back part of what was wanted
         std::optional<SkippedLine> blocked; // the first account where the sell is below the market's minimum
-        for (std::size_t v = 0; v < venues.size() && remaining > 1e-9; ++v) {
+        for (qsizetype v = 0; v < venues.size() && remaining > 1e-9; ++v) {
             VenueState &venue = *venues[v];
-            const MarketRules &market = *quoteMarket(venue, seller->symbol);
+            const MarketRules &market = *quoteMarket(venue, s);
             const Decimal step = OrderRules::stepFor(market, m_constraints.orderType);
-            const Decimal balance = sellable(venue, seller->symbol);
+            const Decimal balance = sellable(venue, s);
             const Decimal wanted = toDecimal(remaining) / seller->price;
             if (wanted > balance && m_young.value({venue.venue->accountId, seller->symbol}).isPositive())
                 keptYoung = true;
@@ -707,14 +781,13 @@ void PlanBuilder::sells()
                                             : Decimal::min(down, all);
             const Decimal quantity = withinTurnover(rounded, step, seller->price);
             const Decimal price = orderPrice(market, seller->price, Side::Sell);
-            const QList<Decimal> parts = pieces(market, m_constraints.orderType, quantity, price);
-            std::optional<exchange::ExchangeError> broken;
+            const Pieces parts = pieces(market, m_constraints.orderType, quantity, price);
+            OrderRules::Filter broken = OrderRules::Filter::None;
             for (const Decimal &part : parts) {
-                if (!broken)
-                    broken = OrderRules::check(
-                        market, {market.symbol, Side::Sell, m_constraints.orderType, part, price, {}}, price);
+                if (broken == OrderRules::Filter::None)
+                    broken = OrderRules::brokenFilter(market, m_constraints.orderType, part, price, price);
             }
-            if (broken) {
+            if (broken != OrderRules::Filter::None) {
                 if (quantity < rounded) {
                     // The turnover budget is spent.
                     skipMore(seller->symbol, SkipReason::TurnoverLimit, remaining,
@@ -723,7 +796,7 @@ void PlanBuilder::sells()
                     break;
                 }
                 if (!blocked) {
-                    const bool notional = broken->filter == QLatin1String("NOTIONAL");
+                    const bool notional = broken == OrderRules::Filter::Notional;
                     SkippedLine line;
                     line.asset = seller->symbol;
                     line.account = venue.venue->account;
@@ -752,11 +825,11 @@ void PlanBuilder::sells()
                 order.alternatives = static_cast<int>(venues.size()) - 1;
                 order.route = venues.size() == 1 ? RouteReason::OnlyVenue
                     : placed || blocked          ? RouteReason::Remainder
-                    : v + 1 < venues.size() && quoteMarket(*venues[v + 1], seller->symbol)->takerFee == market.takerFee
+                    : v + 1 < venues.size() && quoteMarket(*venues[v + 1], s)->takerFee == market.takerFee
                     ? RouteReason::MoreBalance
                     : RouteReason::LowestFee;
-                venue.balance[seller->symbol] -= part;
-                venue.balance[m_quote] += order.notional - order.fee;
+                venue.balance[static_cast<std::size_t>(s)] -= part;
+                cash(venue) += order.notional - order.fee;
                 placed = true;
                 addOrder(order, true);
             }
@@ -767,7 +840,7 @@ void PlanBuilder::sells()
         if (!keptYoung) {
             // No account with a market for it may sell any: every lot there is young.
             for (const VenueState &venue : m_venues) {
-                if (quoteMarket(venue, seller->symbol) && !sellable(venue, seller->symbol).isPositive()
+                if (quoteMarket(venue, s) && !sellable(venue, s).isPositive()
                     && m_young.value({venue.venue->accountId, seller->symbol}).isPositive())
                     keptYoung = true;
             }
@@ -797,7 +870,7 @@ void PlanBuilder::buys()
               [](const AssetState *a, const AssetState *b) { return a->delta > b->delta; });
     double cash = 0.0;
     for (const VenueState &venue : m_venues)
-        cash += venue.balance.value(m_quote).toDouble();
+        cash += this->cash(venue).toDouble();
     // Cash the plan keeps (the quote's own target) is not spent, except what
     // is held where it cannot trade anyway.
     double heldOutside = 0.0;
@@ -834,33 +907,34 @@ void PlanBuilder::buys()
 
 double PlanBuilder::buy(AssetState &buyer, double wanted, double &spendable, char &placedBefore)
 {
-    std::vector<VenueState *> venues;
+    const int b = indexOf(buyer);
+    QVarLengthArray<VenueState *, 8> venues;
     for (VenueState &venue : m_venues) {
-        if (quoteMarket(venue, buyer.symbol))
+        if (quoteMarket(venue, b))
             venues.push_back(&venue);
     }
-    std::sort(venues.begin(), venues.end(), [&](const VenueState *a, const VenueState *b) {
-        const Decimal feeA = quoteMarket(*a, buyer.symbol)->takerFee;
-        const Decimal feeB = quoteMarket(*b, buyer.symbol)->takerFee;
+    std::sort(venues.begin(), venues.end(), [&](const VenueState *x, const VenueState *y) {
+        const Decimal feeA = quoteMarket(*x, b)->takerFee;
+        const Decimal feeB = quoteMarket(*y, b)->takerFee;
         if (feeA != feeB)
             return feeA < feeB;
-        return a->balance.value(m_quote) > b->balance.value(m_quote);
+        return cash(*x) > cash(*y);
     });
     bool placed = false;
     std::optional<SkippedLine> blocked; // the first account where the buy is below the market's minimum
-    for (std::size_t v = 0; v < venues.size() && wanted > 1e-9 && spendable > 1e-9; ++v) {
+    for (qsizetype v = 0; v < venues.size() && wanted > 1e-9 && spendable > 1e-9; ++v) {
         VenueState &venue = *venues[v];
-        const MarketRules &market = *quoteMarket(venue, buyer.symbol);
+        const MarketRules &market = *quoteMarket(venue, b);
         const Decimal step = OrderRules::stepFor(market, m_constraints.orderType);
         const Decimal price = orderPrice(market, buyer.price, Side::Buy);
         const Decimal onePlusFee = Decimal::fromInt(1) + market.takerFee;
-        const Decimal cashHere = Decimal::min(venue.balance.value(m_quote), toDecimal(spendable));
+        const Decimal cashHere = Decimal::min(cash(venue), toDecimal(spendable));
         const Decimal grossHere = toDecimal(wanted) * onePlusFee;
         const Decimal budget = Decimal::min(grossHere, cashHere);
         const Decimal affordable = (budget / (price * onePlusFee)).floorToStep(step);
         const Decimal allowed = withinTurnover(affordable, step, buyer.price);
         Decimal quantity = allowed;
-        QList<Decimal> parts = pieces(market, m_constraints.orderType, quantity, price);
+        Pieces parts = pieces(market, m_constraints.orderType, quantity, price);
         auto cost = [&]() {
             Decimal total;
             for (const Decimal &part : parts)
@@ -871,13 +945,12 @@ double PlanBuilder::buy(AssetState &buyer, double wanted, double &spendable, cha
             quantity -= step; // fee rounding up may cost one lot
             parts = pieces(market, m_constraints.orderType, quantity, price);
         }
-        std::optional<exchange::ExchangeError> broken;
+        OrderRules::Filter broken = OrderRules::Filter::None;
         for (const Decimal &part : parts) {
-            if (!broken)
-                broken = OrderRules::check(market, {market.symbol, Side::Buy, m_constraints.orderType, part, price, {}},
-                                           price);
+            if (broken == OrderRules::Filter::None)
+                broken = OrderRules::brokenFilter(market, m_constraints.orderType, part, price, price);
         }
-        if (broken) {
+        if (broken != OrderRules::Filter::None) {
             if (allowed < affordable) {
                 // The turnover budget is spent.
                 skipMore(buyer.symbol, SkipReason::TurnoverLimit, wanted, toDecimal(*m_constraints.maxTurnover));
@@ -887,7 +960,7 @@ double PlanBuilder::buy(AssetState &buyer, double wanted, double &spendable, cha
             if (budget < grossHere)
                 continue; // not enough cash here: another account may have it; the rest is explained below
             if (!blocked) {
-                const bool notional = broken->filter == QLatin1String("NOTIONAL");
+                const bool notional = broken == OrderRules::Filter::Notional;
                 SkippedLine line;
                 line.asset = buyer.symbol;
                 line.account = venue.venue->account;
@@ -907,8 +980,8 @@ double PlanBuilder::buy(AssetState &buyer, double wanted, double &spendable, cha
                 earlier->notional = earlier->quantity * price;
                 earlier->fee = feeFor(earlier->notional, earlier->feeRate);
                 const Decimal paid = earlier->notional + earlier->fee - before;
-                venue.balance[m_quote] -= paid;
-                venue.balance[buyer.symbol] += part;
+                cash(venue) -= paid;
+                venue.balance[static_cast<std::size_t>(b)] += part;
                 spendable -= paid.toDouble();
                 if (m_turnoverLeft)
                     *m_turnoverLeft -= part * buyer.price;
@@ -930,12 +1003,12 @@ double PlanBuilder::buy(AssetState &buyer, double wanted, double &spendable, cha
             order.alternatives = static_cast<int>(venues.size()) - 1;
             order.route = venues.size() == 1 ? RouteReason::OnlyVenue
                 : placed || blocked          ? RouteReason::Remainder
-                : v + 1 < venues.size() && quoteMarket(*venues[v + 1], buyer.symbol)->takerFee == market.takerFee
+                : v + 1 < venues.size() && quoteMarket(*venues[v + 1], b)->takerFee == market.takerFee
                 ? RouteReason::MoreBalance
                 : RouteReason::LowestFee;
             const Decimal paid = order.notional + order.fee;
-            venue.balance[m_quote] -= paid;
-            venue.balance[buyer.symbol] += part;
+            cash(venue) -= paid;
+            venue.balance[static_cast<std::size_t>(b)] += part;
             spendable -= paid.toDouble();
             placed = true;
             addOrder(order, false);
@@ -971,60 +1044,68 @@ PlannedOrder *PlanBuilder::earlierBuy(const VenueState &venue, const MarketRules
 void PlanBuilder::finish()
 {
     int next = 0;
-    for (PlannedOrder order : m_sells) {
+    // finish() runs once, last: the orders move into the plan.
+    m_plan.orders.reserve(m_plan.orders.size() + m_sells.size() + m_buys.size());
+    for (PlannedOrder &order : m_sells) {
         order.line = next++;
-        m_plan.orders.append(order);
+        m_plan.orders.append(std::move(order));
     }
-    for (PlannedOrder order : m_buys) {
+    for (PlannedOrder &order : m_buys) {
         order.line = next++;
-        m_plan.orders.append(order);
+        m_plan.orders.append(std::move(order));
     }
+    m_sells.clear();
+    m_buys.clear();
 
     // Holdings after the plan: every account of the snapshot, with the
-    // tradable ones replaced by the balances the orders leave.
-    QHash<QString, Decimal> quantities;
-    for (const AssetPosition &position : m_snapshot.positions()) {
-        for (const domain::Holding &holding : position.split) {
+    // tradable ones replaced by the balances the orders leave (by asset index;
+    // the positions are the first assets, in order).
+    std::vector<Decimal> quantities(m_assets.size());
+    const QList<AssetPosition> &positions = m_snapshot.positions();
+    for (qsizetype p = 0; p < positions.size(); ++p) {
+        for (const domain::Holding &holding : positions[p].split) {
             if (!venueOf(holding.accountId))
-                quantities[holding.asset] += holding.quantity;
+                quantities[static_cast<std::size_t>(p)] += holding.quantity;
         }
     }
     for (const VenueState &venue : m_venues) {
-        for (auto it = venue.balance.cbegin(); it != venue.balance.cend(); ++it)
-            quantities[it.key()] += it.value();
+        for (std::size_t i = 0; i < quantities.size(); ++i)
+            quantities[i] += venue.balance[i];
     }
     if (m_plan.withdrawal)
-        quantities[m_quote] -= m_plan.withdrawal->amount;
+        quantities[static_cast<std::size_t>(m_quoteIndex)] -= m_plan.withdrawal->amount;
 
-    QHash<QString, Decimal> prices;
-    for (const AssetState &state : m_assets)
-        prices.insert(state.symbol, state.price);
+    auto priceOf = [this](const QString &symbol) {
+        const int index = indexOf(symbol);
+        return index < 0 ? Decimal() : m_assets[static_cast<std::size_t>(index)].price;
+    };
     Decimal fees;
     Decimal traded;
     for (const PlannedOrder &order : m_plan.orders) {
-        const Decimal feePrice = prices.value(order.feeAsset);
-        fees += order.fee * feePrice;
-        traded += order.quantity * prices.value(order.base);
+        fees += order.fee * priceOf(order.feeAsset);
+        traded += order.quantity * priceOf(order.base);
     }
     m_plan.feesTotal = fees;
     m_plan.turnover =
         m_snapshot.totalValue().isPositive() ? traded.toDouble() / (2.0 * m_snapshot.totalValue().toDouble()) : 0.0;
 
     Decimal total;
-    for (const AssetState &state : m_assets) {
-        if (state.priced)
-            total += quantities.value(state.symbol) * state.price;
+    for (std::size_t i = 0; i < m_assets.size(); ++i) {
+        if (m_assets[i].priced)
+            total += quantities[i] * m_assets[i].price;
     }
     m_plan.valueBefore = m_snapshot.totalValue();
     m_plan.valueAfter = total;
     const double totalD = total.toDouble();
-    for (const AssetState &state : m_assets) {
+    m_plan.weights.reserve(static_cast<qsizetype>(m_assets.size()));
+    for (std::size_t i = 0; i < m_assets.size(); ++i) {
+        const AssetState &state = m_assets[i];
         PlanWeight weight;
         weight.asset = state.symbol;
         weight.before = state.weight;
         weight.target = state.target;
         weight.halfWidth = state.halfWidth;
-        weight.quantityAfter = quantities.value(state.symbol);
+        weight.quantityAfter = quantities[i];
         weight.valueAfter = state.priced ? weight.quantityAfter * state.price : Decimal();
         weight.after = totalD > 0.0 ? weight.valueAfter.toDouble() / totalD : 0.0;
         m_plan.weights.append(weight);
@@ -1107,12 +1188,13 @@ bool PlanBuilder::isYoung(const analytics::Lot &lot) const
         && lot.holdingDays(m_snapshot.time()) < minimum;
 }
 
-Decimal PlanBuilder::sellable(const VenueState &venue, const QString &symbol) const
+Decimal PlanBuilder::sellable(const VenueState &venue, int asset) const
 {
-    const Decimal balance = venue.balance.value(symbol);
+    const Decimal &balance = venue.balance[static_cast<std::size_t>(asset)];
     if (m_young.isEmpty())
         return balance;
-    return Decimal::max(Decimal(), balance - m_young.value({venue.venue->accountId, symbol}));
+    return Decimal::max(
+        Decimal(), balance - m_young.value({venue.venue->accountId, m_assets[static_cast<std::size_t>(asset)].symbol}));
 }
 
 void PlanBuilder::cashFirst()
@@ -1121,7 +1203,7 @@ void PlanBuilder::cashFirst()
     AssetState &quote = m_assets[static_cast<std::size_t>(m_quoteIndex)];
     double tradableCash = 0.0;
     for (const VenueState &venue : m_venues)
-        tradableCash += venue.balance.value(m_quote).toDouble();
+        tradableCash += cash(venue).toDouble();
     const double cashTarget = quote.effective * m_total;
     const double spare = std::max(0.0, std::min(tradableCash, quote.value - cashTarget));
     auto buyable = [&](const AssetState &state) {
@@ -1360,11 +1442,11 @@ RebalancePlan PlanBuilder::build(const QString &planId)
         // The cash is taken from the account that holds the most of it.
         const VenueState *richest = nullptr;
         for (const VenueState &venue : m_venues) {
-            if (!richest || venue.balance.value(m_quote) > richest->balance.value(m_quote))
+            if (!richest || cash(venue) > cash(*richest))
                 richest = &venue;
         }
         if (richest) {
-            const Decimal available = richest->balance.value(m_quote);
+            const Decimal available = cash(*richest);
             const Decimal amount = Decimal::min(m_mode.amount, available);
             m_plan.withdrawal = CashMovement{richest->venue->account, richest->venue->accountId, m_quote, amount};
             if (amount < m_mode.amount) {

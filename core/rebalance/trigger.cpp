@@ -148,14 +148,7 @@ bool Trigger::bandBroken(const TriggerInput &input) const
 {
     const std::size_t count = std::min(input.weights.size(), input.targets.size());
     for (std::size_t i = 0; i < count; ++i) {
-        const double target = input.targets[i];
-        double halfWidth = 0.0;
-        if (m_band)
-            halfWidth = m_band->halfWidth(target);
-        else if (i < input.halfWidths.size())
-            halfWidth = input.halfWidths[i];
-        // A hair of tolerance: a weight exactly on the edge is inside.
-        if (std::abs(input.weights[i] - target) > halfWidth + 1e-12)
+        if (std::abs(input.weights[i] - input.targets[i]) > bandLimit(input.targets, input.halfWidths, i))
             return true;
     }
     return false;

@@ -45,6 +45,22 @@ public:
     [[nodiscard]] bool fires(const TriggerInput &input) const;
     /// True when any weight is outside its band (the override band if set).
     [[nodiscard]] bool bandBroken(const TriggerInput &input) const;
+    /// How far each weight may be from its target before bandBroken() says
+    /// the band is broken: the band's half-width (the override band's if
+    /// set, else @p halfWidths, else 0) plus a hair of tolerance. For a loop
+    /// that checks many observations against the same targets (BandCheck).
+    [[nodiscard]] double bandLimit(std::span<const double> targets, std::span<const double> halfWidths,
+                                   std::size_t asset) const
+    {
+        const double target = targets[asset];
+        double halfWidth = 0.0;
+        if (m_band)
+            halfWidth = m_band->halfWidth(target);
+        else if (asset < halfWidths.size())
+            halfWidth = halfWidths[asset];
+        // A weight exactly on the edge is inside.
+        return halfWidth + kBandTolerance;
+    }
     /// True when @p input's observation is the last one of its calendar period:
     /// the next observation falls in a later period, or, with no next one
     /// known, the portfolio was not yet rebalanced in this period.
@@ -68,6 +84,7 @@ public:
     [[nodiscard]] std::optional<qint64> nextCalendarCheck(qint64 ms) const;
 
 private:
+    static constexpr double kBandTolerance = 1e-12;
     Kind m_kind = Kind::None;
     CalendarPeriod m_period = CalendarPeriod::Month;
     std::optional<domain::Band> m_band;

@@ -742,6 +742,58 @@ private slots:
         QCOMPARE(results[0].rebalances, 0);
     }
 
+    // Without curves the rule reads the values (BandCheck, folded into the
+    // value loop); with them it reads the divided weights. Both decide alike
+    // on every bar, so the runs agree to the last bit.
+    void curvesOrNotTheRuleDecidesAlike_data()
+    {
+        QTest::addColumn<QString>("rule");
+        QTest::newRow("5pp") << QStringLiteral("threshold:5pp");
+        QTest::newRow("0.5pp") << QStringLiteral("threshold:0.5pp");
+        QTest::newRow("25%") << QStringLiteral("threshold:25%");
+        QTest::newRow("portfolio bands") << QStringLiteral("threshold");
+        QTest::newRow("hybrid") << QStringLiteral("hybrid:week,1pp");
+    }
+
+    void curvesOrNotTheRuleDecidesAlike()
+    {
+        QFETCH(QString, rule);
+        std::vector<std::vector<double>> columns(4);
+        double seed = 0.37;
+        for (int t = 0; t < 3000; ++t) {
+            for (std::size_t i = 0; i < columns.size(); ++i) {
+                seed = std::fmod(seed * 9301.0 + 49297.0, 233280.0); // a fixed walk, no clock
+                const double step = (seed / 233280.0 - 0.5) * 0.06 * static_cast<double>(i + 1);
+                columns[i].push_back(t == 0 ? 100.0 : columns[i].back() * (1.0 + step));
+            }
+        }
+        const auto data =
+            daily(dayMs(2010, 1, 1),
+                  {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C"), QStringLiteral("D")}, columns);
+        BacktestConfig config;
+        config.targets = {0.4, 0.3, 0.2, 0.1};
+        config.halfWidths = {0.02, 0.03, 0.04, 0.05};
+        config.trigger = *Trigger::parse(rule);
+        config.feeRate = 0.002;
+        const auto withCurves = Backtester::run(data, config);
+        config.recordCurves = false;
+        const auto without = Backtester::run(data, config);
+        QVERIFY(withCurves.ok() && without.ok());
+        QVERIFY(withCurves->rebalances > 5);
+        QCOMPARE(without->rebalances, withCurves->rebalances);
+        QCOMPARE(without->rebalanceTimes, withCurves->rebalanceTimes);
+        QCOMPARE(without->finalValue, withCurves->finalValue);
+        QCOMPARE(without->feesPaid, withCurves->feesPaid);
+        QCOMPARE(without->metrics.volatility, withCurves->metrics.volatility);
+        QCOMPARE(without->metrics.sortino, withCurves->metrics.sortino);
+        QCOMPARE(without->metrics.maxDrawdown, withCurves->metrics.maxDrawdown);
+        // And the metrics are those of the curve the run recorded.
+        const auto metrics = ballast::analytics::Metrics::compute(withCurves->equity, data.barsPerDay);
+        QCOMPARE(withCurves->metrics.volatility, metrics.volatility);
+        QCOMPARE(withCurves->metrics.sharpe, metrics.sharpe);
+        QCOMPARE(withCurves->metrics.recoveryTimeMs, metrics.recoveryTimeMs);
+    }
+
     void runWithoutCurvesKeepsNoCurveMemory()
     {
         std::vector<double> a;
