@@ -21,12 +21,6 @@ using ballast::test::fake::FakeCoinGecko;
 using ballast::test::fake::FakeEndpoint;
 using ballast::test::fake::FakeKraken;
 
-namespace {
-
-constexpr qint64 kDayMs = 86'400'000;
-
-} // namespace
-
 class TestCliPrices : public QObject
 {
     Q_OBJECT
