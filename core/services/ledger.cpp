@@ -133,7 +133,7 @@ Status Ledger::setHoldings(const QString &accountName, const QList<domain::Holdi
         // becomes an unexplained adjustment for the person to classify (or
         // the opening balances of an account without transactions).
         if (auto recorded =
-                TransactionService(m_db, m_clock).reconcile(*account, rows, domain::TransactionSource::Manual, false);
+                TransactionService(m_db, m_clock).reconcile(*account, rows, domain::TransactionSource::Manual, {});
             !recorded)
             return recorded.error();
         if (account->kind == domain::AccountKind::Paper) {
@@ -377,8 +377,9 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
                 if (!balance.total().isZero())
                     holdings.append(domain::Holding{account.id, account.name, balance.asset, {}, balance.total()});
             }
-            if (auto recorded = TransactionService(m_db, m_clock)
-                                    .reconcile(account, holdings, domain::TransactionSource::Sync, true);
+            if (auto recorded =
+                    TransactionService(m_db, m_clock)
+                        .reconcile(account, holdings, domain::TransactionSource::Sync, {.wholeAccount = true});
                 !recorded)
                 return recorded.error();
             if (auto stored = MarketRepo(m_db).replace(account.id, *markets, m_clock()); !stored)

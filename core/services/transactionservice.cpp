@@ -464,7 +464,7 @@ Result<QList<domain::Holding>> TransactionService::sums()
 
 Result<QList<Transaction>> TransactionService::reconcile(const domain::Account &account,
                                                          const QList<domain::Holding> &stated, TransactionSource source,
-                                                         bool wholeAccount, const QString &statedBy)
+                                                         const StatementScope &scope, const QString &statedBy)
 {
     return guarded([&]() -> Result<QList<Transaction>> {
         storage::Transaction txn(m_db);
@@ -479,16 +479,14 @@ Result<QList<Transaction>> TransactionService::reconcile(const domain::Account &
         for (const auto &holding : *held)
             current.insert(holdingKey(holding.asset, holding.network), holding.quantity);
         // The differences in a stable order: the stated rows first, then
-        // (whole account) what the statement leaves out.
+        // what the statement leaves out where it covers the network.
         QList<domain::Holding> targets = stated;
-        if (wholeAccount) {
-            QSet<QString> listed;
-            for (const auto &row : stated)
-                listed.insert(holdingKey(row.asset, row.network));
-            for (const auto &holding : *held) {
-                if (!listed.contains(holdingKey(holding.asset, holding.network)))
-                    targets.append(domain::Holding{account.id, account.name, holding.asset, holding.network, {}});
-            }
+        QSet<QString> listed;
+        for (const auto &row : stated)
+            listed.insert(holdingKey(row.asset, row.network));
+        for (const auto &holding : *held) {
+            if (scope.covers(holding.network) && !listed.contains(holdingKey(holding.asset, holding.network)))
+                targets.append(domain::Holding{account.id, account.name, holding.asset, holding.network, {}});
         }
         const qint64 now = m_clock();
         QList<Transaction> recorded;

@@ -8,6 +8,7 @@
 #include "imports/columnmapping.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -128,10 +129,22 @@ public:
     /// from the materialised table).
     Result<QList<domain::Holding>> sums();
 
+    /// What a statement of holdings covers in full: a holding of the account
+    /// that the statement leaves out is taken to zero when it is covered
+    /// (an exchange's balances cover the whole account; a wallet sync covers
+    /// the networks it read), else left as it is ("holdings set").
+    struct StatementScope
+    {
+        bool wholeAccount = false;
+        QSet<QString> networks; ///< without wholeAccount: the networks stated in full
+
+        [[nodiscard]] bool covers(const QString &network) const { return wholeAccount || networks.contains(network); }
+    };
+
     /// Records what makes the account's holdings equal to @p stated: for each
     /// (asset, network) whose sum differs, an unexplained adjustment of the
-    /// difference from @p source at the current time; with @p wholeAccount a
-    /// holding missing from @p stated is taken to zero. An account without
+    /// difference from @p source at the current time; a holding missing from
+    /// @p stated is taken to zero where @p scope covers its network. An account without
     /// any transaction gets opening balances instead (deposits, source
     /// "opening"): what it starts with is not a flow to explain. Moves only
     /// the ledger (not the paper exchange, no valuation); returns the new
@@ -139,7 +152,7 @@ public:
     /// adjustments' notes ("the chain"); empty: the exchange (sync) or
     /// "holdings set".
     Result<QList<domain::Transaction>> reconcile(const domain::Account &account, const QList<domain::Holding> &stated,
-                                                 domain::TransactionSource source, bool wholeAccount,
+                                                 domain::TransactionSource source, const StatementScope &scope,
                                                  const QString &statedBy = {});
 
     /// Imports exchange CSV exports (or any CSV through a mapping) into

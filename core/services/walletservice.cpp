@@ -11,7 +11,6 @@
 #include "services/transactionservice.h"
 #include "storage/accountrepo.h"
 #include "storage/database.h"
-#include "storage/holdingsrepo.h"
 #include "storage/walletrepo.h"
 
 #include <QDateTime>
@@ -487,6 +486,10 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
     }
 
     QList<domain::Holding> stated;
+    // A network that was read is the whole truth for it: an asset held there
+    // that the chain no longer lists (a Solana token account closed once
+    // emptied, a token taken off a chain's list) goes to zero. A network that
+    // failed keeps what it had.
     QSet<QString> read;
     for (const auto &network : std::as_const(report.networks)) {
         stated.append(network.holdings);
@@ -495,27 +498,13 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
     }
     auto recorded = storage::guarded([&]() -> Result<QList<domain::Transaction>> {
         storage::Transaction transaction(m_db);
-        // A network that was read is the whole truth for it: an asset held
-        // there that the chain no longer lists (a Solana token account closed
-        // after it was emptied, a token taken off a chain's list) goes to zero.
-        // A network that failed keeps what it had.
-        auto held = storage::HoldingsRepo(m_db).listForAccount(account.id);
-        if (!held)
-            return held.error();
-        for (const auto &holding : std::as_const(*held)) {
-            const bool listed = std::any_of(stated.cbegin(), stated.cend(), [&holding](const domain::Holding &h) {
-                return h.asset == holding.asset && h.network == holding.network;
-            });
-            if (read.contains(holding.network) && !listed)
-                stated.append({account.id, account.name, holding.asset, holding.network, money::Decimal()});
-        }
         for (const auto &[sourceId, rows] : std::as_const(seenAddresses)) {
             if (auto stored = wallets.replaceAddresses(account.id, sourceId, rows); !stored)
                 return stored.error();
         }
-        auto written =
-            TransactionService(m_db, m_clock)
-                .reconcile(account, stated, domain::TransactionSource::Sync, false, QStringLiteral("the chain"));
+        auto written = TransactionService(m_db, m_clock)
+                           .reconcile(account, stated, domain::TransactionSource::Sync, {.networks = read},
+                                      QStringLiteral("the chain"));
         if (!written)
             return written.error();
         transaction.commit();
@@ -683,7 +672,7 @@ Status WalletService::syncSolana(const domain::Account &account, NetworkRun &run
 Result<WalletSyncReport> WalletService::sync(const domain::Account &account, const WalletProgress &progress)
 {
     QNetworkAccessManager network;
-    exchange::HttpClient http(&network, m_timeoutMs);
+    exchange::HttpClient http(&network);
     return sync(account, http, progress);
 }
 

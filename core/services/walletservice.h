@@ -146,9 +146,6 @@ public:
     /// The endpoint of each network of @p account.
     [[nodiscard]] Result<QMap<QString, QString>> endpoints(const domain::Account &account);
 
-    /// The timeout of each request made by sync(account, progress) (10 s by default).
-    void setRequestTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
-
     /// Reads every network of @p account; a network that fails is reported
     /// and leaves its holdings as they were, the others are still recorded.
     /// Errors only for what concerns the whole account (not a watched wallet,
@@ -177,7 +174,6 @@ private:
 
     storage::Database &m_db;
     Clock m_clock;
-    int m_timeoutMs = 10000;
 };
 
 } // namespace ballast::services

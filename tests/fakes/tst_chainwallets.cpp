@@ -241,7 +241,7 @@ private slots:
     {
         m_base->setChainId(1);
         m_arbitrum->setSilent(true);
-        m_http->setTimeout(300); // the silent node is given up after this, no sleep in the test
+        m_http->setTimeout(2000); // the silent node is given up after this, no sleep in the test
         services::WalletService wallets(m_db->db());
         const auto account = wallets.addEvmWallet({QStringLiteral("hot"),
                                                    kOwner,
@@ -269,6 +269,43 @@ private slots:
         QVERIFY(holdings);
         for (const auto &holding : *holdings)
             QCOMPARE(holding.network, QStringLiteral("ethereum"));
+    }
+
+    // What a failing network held before stays as it was, while the networks
+    // read are brought up to date (the zeroing of assets a read network no
+    // longer lists must not reach a network that failed).
+    void aFailingNetworkKeepsWhatItHeld()
+    {
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("held"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("ethereum"), m_ethereum->url().toString()},
+                                                    {QStringLiteral("base"), m_base->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        m_ethereum->setBalance(kOwner, QStringLiteral("1000000000000000000"));
+        m_base->setBalance(kOwner, QStringLiteral("500000000000000000"));
+        const auto first = wallets.sync(*account, *m_http);
+        QVERIFY2(first && !first->anyFailed(), qPrintable(first ? first->failures().join(u'\n') : QString()));
+
+        m_ethereum->setBalance(kOwner, QStringLiteral("2000000000000000000"));
+        m_base->setChainId(1); // now the wrong chain: Base fails
+        const auto second = wallets.sync(*account, *m_http);
+        QVERIFY2(second, qPrintable(second ? QString() : second.error().message));
+        QCOMPARE(second->failures().size(), 1);
+        QVERIFY(second->failures().first().startsWith(QLatin1String("base: ")));
+        auto holdings = services::LedgerQueries(m_db->db()).holdings();
+        QVERIFY(holdings);
+        QMap<QString, QString> byNetwork;
+        for (const auto &holding : *holdings) {
+            if (holding.asset == QLatin1String("ETH"))
+                byNetwork.insert(holding.network, holding.quantity.toString());
+        }
+        QCOMPARE(byNetwork.value(QStringLiteral("ethereum")), QStringLiteral("2"));
+        QCOMPARE(byNetwork.value(QStringLiteral("base")), QStringLiteral("0.5"));
+        for (const auto &tx : second->recorded)
+            QCOMPARE(tx.network, QStringLiteral("ethereum"));
     }
 
     // Cancel is asked before each chain and after each is read: cancelled

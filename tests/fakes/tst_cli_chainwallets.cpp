@@ -238,7 +238,7 @@ private slots:
                  QStringLiteral("ethereum=") + url(m_ethereum), QStringLiteral("--rpc"),
                  QStringLiteral("arbitrum=") + url(m_arbitrum)});
         QVERIFY2(added.exitCode == 0, qPrintable(added.err));
-        const CliRun synced = cli(ballast::test::words("sync --account slow"), QStringLiteral("300"));
+        const CliRun synced = cli(ballast::test::words("sync --account slow"), QStringLiteral("2000"));
         QCOMPARE(synced.exitCode, 1);
         QVERIFY2(synced.out.contains(QLatin1String("Synced slow on ethereum: 3 ETH, 100 USDC.")),
                  qPrintable(synced.out));
