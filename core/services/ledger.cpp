@@ -377,9 +377,9 @@ Status Ledger::sync(const domain::Account &account, exchange::Exchange &exchange
                 if (!balance.total().isZero())
                     holdings.append(domain::Holding{account.id, account.name, balance.asset, {}, balance.total()});
             }
-            if (auto recorded =
-                    TransactionService(m_db, m_clock)
-                        .reconcile(account, holdings, domain::TransactionSource::Sync, {.wholeAccount = true});
+            if (auto recorded = TransactionService(m_db, m_clock)
+                                    .reconcile(account, holdings, domain::TransactionSource::Sync,
+                                               TransactionService::StatementScope::whole());
                 !recorded)
                 return recorded.error();
             if (auto stored = MarketRepo(m_db).replace(account.id, *markets, m_clock()); !stored)

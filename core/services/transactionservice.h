@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <optional>
+#include <utility>
 
 namespace ballast::storage {
 class Database;
@@ -137,6 +138,9 @@ public:
     {
         bool wholeAccount = false;
         QSet<QString> networks; ///< without wholeAccount: the networks stated in full
+
+        [[nodiscard]] static StatementScope whole() { return {true, {}}; }
+        [[nodiscard]] static StatementScope ofNetworks(QSet<QString> stated) { return {false, std::move(stated)}; }
 
         [[nodiscard]] bool covers(const QString &network) const { return wholeAccount || networks.contains(network); }
     };

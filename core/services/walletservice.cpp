@@ -502,9 +502,10 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
             if (auto stored = wallets.replaceAddresses(account.id, sourceId, rows); !stored)
                 return stored.error();
         }
-        auto written = TransactionService(m_db, m_clock)
-                           .reconcile(account, stated, domain::TransactionSource::Sync, {.networks = read},
-                                      QStringLiteral("the chain"));
+        auto written =
+            TransactionService(m_db, m_clock)
+                .reconcile(account, stated, domain::TransactionSource::Sync,
+                           TransactionService::StatementScope::ofNetworks(read), QStringLiteral("the chain"));
         if (!written)
             return written.error();
         transaction.commit();
