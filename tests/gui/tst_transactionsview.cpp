@@ -174,7 +174,7 @@ void TestTransactionsView::init()
     // A sync found 0.9 BTC where the transactions sum to 1: an unexplained adjustment.
     auto adjusted =
         service.reconcile(m_main, {domain::Holding{m_main.id, m_main.name, QStringLiteral("BTC"), {}, dec("0.9")}},
-                          domain::TransactionSource::Sync, false);
+                          domain::TransactionSource::Sync, {});
     QVERIFY(adjusted && adjusted->size() == 1);
     m_adjustment = adjusted->first().id;
 
