@@ -105,6 +105,8 @@ QStringList PriceFetchReport::summaryLines() const
         for (const QString &note : a.notes)
             lines.append(QStringLiteral("  note: ") + note);
     }
+    if (!rangeNote.isEmpty())
+        lines.append(QStringLiteral("note: ") + rangeNote);
     if (!skipped.isEmpty())
         lines.append(QStringLiteral("skipped (valued as cash or the quote itself): ")
                      + skipped.join(QStringLiteral(", ")));
@@ -133,10 +135,18 @@ Result<QString> PriceHistoryService::symbolFor(const QString &asset, const QStri
     auto stored = storage::PriceSourceIdRepo(m_db).find(asset, market::historySourceName(*kind));
     if (!stored)
         return stored.error();
-    if (*stored)
+    const QString asked = quote.isEmpty() ? market::defaultHistoryQuote(*kind) : quote.toUpper();
+    if (*stored) {
+        // An exchange's name is a pair and carries its quote: used for another
+        // quote it would file one quote's prices under the other.
+        if (*kind != market::HistorySource::CoinGecko && !(*stored)->toUpper().endsWith(asked))
+            return makeError(QStringLiteral("prices.mapping"),
+                             QStringLiteral("the %1 name set for %2, %3, is not a pair against %4: fetch with its "
+                                            "quote, or set a name for %4 with prices map")
+                                 .arg(market::historySourceName(*kind), asset, **stored, asked));
         return **stored;
-    return market::automaticSymbol(*kind, asset,
-                                   quote.isEmpty() ? market::defaultHistoryQuote(*kind) : quote.toUpper());
+    }
+    return market::automaticSymbol(*kind, asset, asked);
 }
 
 Status PriceHistoryService::setMapping(const QString &asset, const QString &source, const QString &id)
@@ -280,6 +290,25 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
         }
     }
     fromMs = std::max<qint64>(0, fromMs - (fromMs % intervalMs + intervalMs) % intervalMs);
+    if (!request.fromMs) {
+        // The default range (the history the portfolio needs, fetched after
+        // every sync) asks only for what the source serves, so that an old
+        // portfolio's refresh is not refused every time: the newest days are
+        // what it is for. An explicit --from is asked as given.
+        qint64 reach = 0;
+        if (*source == market::HistorySource::CoinGecko)
+            reach = now - (kDefaultBackDays - 1) * kDayMs;
+        else if (*source == market::HistorySource::Kraken)
+            reach = report.toMs - (market::HistoryClient::kKrakenWindow - 1) * intervalMs;
+        reach -= (reach % intervalMs + intervalMs) % intervalMs;
+        if (reach > fromMs) {
+            report.rangeNote =
+                QStringLiteral("%1 serves history only from %2; earlier days were not asked for (use --from with "
+                               "another source for them)")
+                    .arg(report.source, dayText(reach, intervalMs));
+            fromMs = reach;
+        }
+    }
     report.fromMs = fromMs;
     if (fromMs > report.toMs)
         return makeError(QStringLiteral("prices.range"),
@@ -298,15 +327,18 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
             report.cancelled = true;
             break;
         }
+        // A name that does not fit the quote fails this asset only.
         auto symbol = symbolFor(item.asset, report.source, quote);
-        if (!symbol)
+        if (!symbol && symbol.error().code != QLatin1String("prices.mapping"))
             return symbol.error();
-        item.symbol = *symbol;
+        item.symbol = symbol ? *symbol : QString();
         auto times = store.candleTimes(item.asset, quote, request.interval, report.source);
         if (!times)
             return times.error();
 
-        if (item.symbol.isEmpty()) {
+        if (!symbol) {
+            item.error = symbol.error().message;
+        } else if (item.symbol.isEmpty()) {
             item.error = QStringLiteral("no %1 id known for %2; set one with \"ballast-cli prices map --asset %2 "
                                         "--source %1 --id ID\" (the id is in CoinGecko's /coins/list)")
                              .arg(report.source, item.asset);

@@ -72,6 +72,9 @@ struct PriceFetchReport
     qint64 toMs = 0;
     QList<AssetFetchReport> assets;
     QStringList skipped; ///< portfolio assets left out (stablecoins, fiat, the quote itself)
+    /// Set when the default range (no --from) was cut to what the source
+    /// serves: CoinGecko's 365 days without a paid plan, Kraken's 720 candles.
+    QString rangeNote;
     bool cancelled = false; ///< the progress callback said stop: assets before it are stored
 
     [[nodiscard]] bool anyFailed() const;

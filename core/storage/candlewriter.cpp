@@ -16,7 +16,7 @@ constexpr int kRowParameters = 7;
 QByteArray insertSql(int rows)
 {
     // Same columns as PriceStore::putCandles, so both paths store identical rows.
-    QByteArray sql("INSERT OR REPLACE INTO candles "
+    QByteArray sql("INSERT INTO candles "
                    "(asset, quote, interval, ts, open, high, low, close, volume, source, market_cap) VALUES ");
     for (int row = 0; row < rows; ++row) {
         const int p = kSeriesParameters + 1 + row * kRowParameters;
@@ -25,7 +25,7 @@ QByteArray insertSql(int rows)
             sql += '?' + QByteArray::number(p + i) + ',';
         sql += "?4,?" + QByteArray::number(p + 6) + ')';
     }
-    return sql;
+    return sql + CandleWriter::kUpsertTail;
 }
 
 } // namespace

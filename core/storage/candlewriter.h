@@ -20,12 +20,22 @@ class Database;
 ///
 /// Why it is faster than PriceStore::putCandles: the series columns (asset,
 /// quote, interval, source) are bound once, and rows go in multi-row
-/// INSERT OR REPLACE statements of kBatchRows rows, because each
+/// INSERT statements of kBatchRows rows, because each
 /// sqlite3_step() costs about as much as the B-tree insert of one row; one
 /// step per 50 rows halves the time of a million-row import.
 class CandleWriter
 {
 public:
+    /// How a candle already stored at the same (asset, quote, interval, time)
+    /// is updated, for both writers: the new row's prices and source, and its
+    /// market cap only when it has one. A source without caps (an exchange, a
+    /// file) never erases the caps CoinGecko stored, which the market-cap
+    /// allocation models read.
+    static constexpr const char *kUpsertTail =
+        " ON CONFLICT (asset, quote, interval, ts) DO UPDATE SET open = excluded.open, high = excluded.high, "
+        "low = excluded.low, close = excluded.close, volume = excluded.volume, source = excluded.source, "
+        "market_cap = CASE WHEN excluded.market_cap > 0 THEN excluded.market_cap ELSE candles.market_cap END";
+
     static constexpr int kBatchRows = 50;
 
     CandleWriter(Database &db, const QString &asset, const QString &quote, const QString &interval,

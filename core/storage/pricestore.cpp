@@ -1,5 +1,6 @@
 #include "storage/pricestore.h"
 
+#include "storage/candlewriter.h"
 #include "storage/database.h"
 
 #include <QStringList>
@@ -109,10 +110,11 @@ Status PriceStore::putCandles(const QString &asset, const QString &quote, const 
 {
     return guarded([&]() -> Status {
         Transaction transaction(m_db);
-        Statement upsert(m_db,
-                         "INSERT OR REPLACE INTO candles "
-                         "(asset, quote, interval, ts, open, high, low, close, volume, source, market_cap) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        const QByteArray sql = QByteArray("INSERT INTO candles "
+                                          "(asset, quote, interval, ts, open, high, low, close, volume, source, "
+                                          "market_cap) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            + CandleWriter::kUpsertTail;
+        Statement upsert(m_db, sql.constData());
         for (const auto &candle : candles) {
             upsert.bind(1, asset)
                 .bind(2, quote)

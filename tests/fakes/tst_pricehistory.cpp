@@ -433,6 +433,51 @@ private slots:
         QVERIFY(removed && *removed);
     }
 
+    // An exchange's name is a pair: set for USDT, it is not used for EUR
+    // (USDT prices would be filed as EUR ones); that asset fails, said why.
+    void anOverridePairIsUsedOnlyForItsQuote()
+    {
+        auto prices = service();
+        QVERIFY(prices.setMapping(QStringLiteral("BTC"), QStringLiteral("binance"), QStringLiteral("BTCUSDT")));
+        services::PriceFetchRequest r = request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 10);
+        r.quote = QStringLiteral("EUR");
+        auto report = prices.fetch(r);
+        QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+        const QString error = report->assets.first().error;
+        QVERIFY2(error.contains(QLatin1String("BTCUSDT, is not a pair against EUR")), qPrintable(error));
+        QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("EUR")).isEmpty());
+        QCOMPARE(candleRequests(), 0);
+
+        auto usdt = prices.fetch(request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 10));
+        QVERIFY(usdt);
+        QVERIFY2(usdt->assets.first().error.isEmpty(), qPrintable(usdt->assets.first().error));
+        QCOMPARE(usdt->assets.first().stored, 10);
+    }
+
+    // Without --from, an old portfolio's history is asked only as far back
+    // as CoinGecko serves without a paid plan, so the refresh after a sync
+    // is not refused every time; the report says where it was cut.
+    void theDefaultRangeIsWhatTheSourceServes()
+    {
+        services::Ledger ledger(*m_db, [this] { return m_now - 800 * kDayMs; });
+        QVERIFY(ledger.addAccount(QStringLiteral("paper"), QStringLiteral("paper")));
+        domain::Holding btc;
+        btc.asset = QStringLiteral("BTC");
+        btc.quantity = money::dec("0.5");
+        QVERIFY(ledger.setHoldings(QStringLiteral("paper"), {btc}));
+        auto prices = service();
+        services::PriceFetchRequest r = request(QStringLiteral("coingecko"), {}, 0);
+        r.fromMs.reset();
+        auto report = prices.fetch(r);
+        QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+        QCOMPARE(report->assets.size(), 1);
+        QVERIFY2(report->assets.first().error.isEmpty(), qPrintable(report->assets.first().error));
+        QVERIFY2(report->rangeNote.startsWith(QLatin1String("coingecko serves history only from")),
+                 qPrintable(report->rangeNote));
+        QVERIFY(report->fromMs > m_now - 365 * kDayMs);
+        QVERIFY(report->assets.first().stored >= 360);
+    }
+
     void wrongRequestsAreRefused()
     {
         auto prices = service();

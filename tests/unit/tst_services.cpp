@@ -5,6 +5,8 @@
 #include "services/ledgerqueries.h"
 #include "services/performanceservice.h"
 #include "services/targetweights.h"
+#include "storage/candlewriter.h"
+#include "storage/database.h"
 #include "storage/paperrepo.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
@@ -199,6 +201,50 @@ private slots:
         QVERIFY(!missing.ok());
         QCOMPARE(missing.error().kind, services::AllocationFailure::Kind::NoHistory);
         QCOMPARE(missing.error().asset, 1);
+    }
+
+    // A source without market caps (an exchange, a file) rewriting a day that
+    // CoinGecko stored keeps its cap, and both writers agree.
+    void candlesWithoutACapKeepTheStoredCap()
+    {
+        test::TempDatabase temp;
+        storage::PriceStore store(temp.db());
+        const auto withCap = series(QStringLiteral("BTC"), {100, 110}, 5.0e11);
+        QVERIFY(store
+                    .putCandles(QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"), withCap.candles,
+                                QStringLiteral("coingecko"))
+                    .ok());
+        const auto noCap = series(QStringLiteral("BTC"), {101, 111});
+        QVERIFY(store
+                    .putCandles(QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"), noCap.candles,
+                                QStringLiteral("kraken"))
+                    .ok());
+        auto stored = store.candles(QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"));
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->size(), 2);
+        QCOMPARE(stored->at(0).close, 101.0);
+        QCOMPARE(stored->at(0).marketCap, 5.0e11);
+
+        {
+            storage::Transaction transaction(temp.db());
+            storage::CandleWriter writer(temp.db(), QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"),
+                                         QStringLiteral("import"));
+            const auto file = series(QStringLiteral("BTC"), {102, 112});
+            writer.write(std::span<const domain::Candle>(file.candles.constData(),
+                                                         static_cast<std::size_t>(file.candles.size())));
+            transaction.commit();
+        }
+        stored = store.candles(QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"));
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->at(1).close, 112.0);
+        QCOMPARE(stored->at(1).marketCap, 5.0e11);
+        const auto newCap = series(QStringLiteral("BTC"), {103, 113}, 6.0e11);
+        QVERIFY(store
+                    .putCandles(QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"), newCap.candles,
+                                QStringLiteral("coingecko"))
+                    .ok());
+        QCOMPARE(store.candles(QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"))->at(0).marketCap,
+                 6.0e11);
     }
 
     void highestStoredPrice()
