@@ -174,7 +174,7 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         const std::vector<double> widths = policy.halfWidths(*portfolio, assets);
         for (qsizetype i = 0; i < assets.size(); ++i) {
             const auto k = static_cast<std::size_t>(i);
-            if (std::abs(weights[k] - targets[k]) > widths[k] + 1e-12)
+            if (std::abs(weights[k] - targets[k]) > trigger.bandLimit(targets, widths, k))
                 check.outside.append(BandBreach{assets[i], weights[k], targets[k], widths[k]});
         }
         std::stable_sort(check.outside.begin(), check.outside.end(), [](const BandBreach &a, const BandBreach &b) {

@@ -38,6 +38,7 @@
 using ballast::money::dec;
 using ballast::test::TempDatabase;
 using ballast::test::fake::FakeBinance;
+using ballast::test::fake::FakeEndpoint;
 using namespace ballast;
 
 namespace {
@@ -200,9 +201,13 @@ private slots:
 
         // Fetched again: only ETH is missing, and it comes now.
         const qint64 btc = f.candles("BTC");
+        const int asked = f.fake.requestCount(FakeEndpoint::Candles);
         QTest::mouseClick(dialog.fetchButton(), Qt::LeftButton);
         QVERIFY(finished.wait(kWaitMs));
         QCOMPARE(f.candles("BTC"), btc);
+        // ETH's 2,500 days are three pages; BTC asks nothing (rows alone
+        // would not tell: fetching BTC again would replace the same rows).
+        QCOMPARE(f.fake.requestCount(FakeEndpoint::Candles) - asked, 3);
         QCOMPARE(f.candles("ETH"), btc);
     }
 
@@ -255,9 +260,11 @@ private slots:
 
         // A second sync: nothing is missing, nothing is asked for.
         const qint64 btc = f.candles("BTC");
+        const int asked = f.fake.requestCount(FakeEndpoint::Candles);
         emit accounts->accountsSynced(1);
         QVERIFY(finished.wait(kWaitMs));
         QCOMPARE(f.candles("BTC"), btc);
+        QCOMPARE(f.fake.requestCount(FakeEndpoint::Candles), asked);
 
         // The source down: said in the status bar, no modal dialog.
         QSettings().setValue(QStringLiteral("prices/baseUrl/binance"), QStringLiteral("http://127.0.0.1:9"));
