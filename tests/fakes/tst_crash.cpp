@@ -29,6 +29,12 @@
 // (recvWindow) when it acts on it, so a request of the killed process that it
 // only processes after the clock moved is refused, as the matching engine
 // would refuse it.
+//
+// Every round starts from the same state: one fake for the whole class, reset
+// to the same markets, prices and balances at the same address, and a copy of
+// one database that the first round made with the CLI (init, the account,
+// sync, targets, plan). Making it again would take five more processes per
+// round, two of them deriving the vault's scrypt key, for the same file.
 #include "domain/order.h"
 #include "execution/executor.h"
 #include "fakebinance.h"
@@ -36,6 +42,7 @@
 #include "storage/database.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -225,6 +232,8 @@ class TestCrash : public QObject
     QObject *m_anchor = nullptr; ///< lives in m_thread: the context of every call into the fake
     FakeBinance *m_fake = nullptr;
     QString m_db;
+    QString m_templateDb; ///< made by the first preparePlan(), copied by the others
+    QString m_templatePlanId;
     QString m_url;
     QRandomGenerator m_random;
     int m_round = 0;
@@ -279,14 +288,13 @@ class TestCrash : public QObject
                    QString::fromUtf8(process.readAllStandardError())};
     }
 
-    /// A new fake exchange with the 20 markets and the unbalanced holdings.
+    /// The fake exchange afresh, as a new one would start, with the 20 markets and the unbalanced holdings.
+    /// It is one server for the whole class (created in initTestCase), reset per round: the same
+    /// address every round lets the rounds share the template database (see preparePlan).
     void startFake()
     {
         onFake([this] {
-            m_fake = new FakeBinance;
-            m_fake->setWeightLimit(1000000);
-            m_fake->setStageGate(
-                [this](const FakeRequest &request, RequestStage stage) { return spring(request, stage); });
+            m_fake->reset();
             for (int i = 0; i < sells().size(); ++i) {
                 for (const bool sell : {true, false}) {
                     const QString asset = sell ? sells()[i] : buys()[i];
@@ -328,19 +336,13 @@ class TestCrash : public QObject
                     m_fake->setFillModel(buys()[i + 3] + QStringLiteral("USDT"), 2, dec("0.6"), dec("0.001"));
                 }
             }
-            if (m_fake->listenLocal())
-                m_url = m_fake->baseUrl().toString();
-            else
-                m_url.clear();
         });
     }
 
+    /// The round is over: requests still held are dropped (the next round resets the rest).
     void stopFake()
     {
-        onFake([this] {
-            delete m_fake;
-            m_fake = nullptr;
-        });
+        onFake([this] { m_fake->dropHeldRequests(); });
     }
 
     /// The stage gate: kills the CLI at the armed event and drops the request there.
@@ -370,9 +372,39 @@ class TestCrash : public QObject
     }
 
     /// A fresh database on the current fake, synced, with a 20-order plan; returns its id.
+    ///
+    /// The first call makes it with the CLI (init, accounts add, sync, targets set, plan: five
+    /// processes, two of them deriving the vault key) as a template; every later call copies the
+    /// template's files (the database and its vault) to the round's own file. Each round starts
+    /// with a fake reset to the same markets, prices and balances at the same address, so the copy
+    /// is the very database the five commands would make again; what the round executes, kills and
+    /// verifies is unchanged.
     QString preparePlan()
     {
         m_db = m_dir.filePath(QStringLiteral("crash-%1.sqlite").arg(m_round));
+        if (m_templatePlanId.isEmpty()) {
+            const QString made = makePlan(m_templateDb);
+            if (made.isEmpty())
+                return {};
+            m_templatePlanId = made;
+        }
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral(".vault")}) {
+            QFile::remove(m_db + suffix);
+            if (QFile::exists(m_templateDb + suffix) && !QFile::copy(m_templateDb + suffix, m_db + suffix)) {
+                qWarning("cannot copy %s to %s", qPrintable(m_templateDb + suffix), qPrintable(m_db + suffix));
+                return {};
+            }
+        }
+        return m_templatePlanId;
+    }
+
+    /// Makes a database at @p path with the CLI: init, the account, a sync, targets and a plan; returns the
+    /// plan's id (empty on failure).
+    QString makePlan(const QString &path)
+    {
+        const QString round = m_db;
+        m_db = path;
+        const auto restore = qScopeGuard([this, round] { m_db = round; });
         if (cli({QStringLiteral("init")}).exitCode != 0)
             return {};
         // Retried with a longer gap between the key and the secret if the CLI read them together.
@@ -629,12 +661,24 @@ private slots:
         m_anchor->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_anchor, &QObject::deleteLater);
         m_thread.start();
+        m_templateDb = m_dir.filePath(QStringLiteral("template.sqlite"));
+        onFake([this] {
+            m_fake = new FakeBinance;
+            m_fake->setWeightLimit(1000000);
+            m_fake->setStageGate(
+                [this](const FakeRequest &request, RequestStage stage) { return spring(request, stage); });
+            if (m_fake->listenLocal())
+                m_url = m_fake->baseUrl().toString();
+        });
+        QVERIFY(!m_url.isEmpty());
     }
 
     void cleanupTestCase()
     {
-        if (m_fake)
-            stopFake();
+        onFake([this] {
+            delete m_fake;
+            m_fake = nullptr;
+        });
         m_thread.quit(); // deletes m_anchor (deleteLater on finished)
         m_anchor = nullptr;
         m_thread.wait();

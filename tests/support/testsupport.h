@@ -7,6 +7,7 @@
 #include "storage/planrepo.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QJsonDocument>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -17,10 +18,34 @@
 namespace ballast::test {
 
 /// A fresh database file in its own temporary folder.
+///
+/// By default a copy of a template that the first TempDatabase of the process
+/// created and migrated (on any thread; the copy is opened, so Database::open
+/// still checks it). Creating a database runs every migration, each a
+/// synchronous commit: 0.1-0.3 s of waiting for the disk, paid once per process
+/// instead of once per test function or per case (the fault matrix has 520).
+/// The template has no database identity, so each copy gets its own at its
+/// first open, as a new file does (Database::databaseId). A test of creating a
+/// database itself (tst_database) asks for FromScratch.
 class TempDatabase
 {
 public:
+    /// Tag of the constructor that creates and migrates a new file, as a first start does.
+    struct FromScratch
+    {};
+
     TempDatabase()
+    {
+        const QString source = templatePath();
+        if (!QFile::copy(source, path()))
+            qFatal("cannot copy the template database %s to %s", qPrintable(source), qPrintable(path()));
+        auto opened = storage::Database::open(path(), storage::Database::Mode::ReadWriteExisting);
+        if (!opened)
+            qFatal("cannot open test database: %s", qPrintable(opened.error().message));
+        m_db = std::move(*opened);
+    }
+
+    explicit TempDatabase(FromScratch)
     {
         auto opened = storage::Database::open(path());
         if (!opened)
@@ -33,6 +58,26 @@ public:
     void close() { m_db.reset(); }
 
 private:
+    /// Created once per process (a function-local static: thread-safe) and
+    /// closed before it is copied, so that nothing of it is left in a WAL file.
+    static QString templatePath()
+    {
+        static const QString path = [] {
+            static QTemporaryDir folder; // removed when the process ends
+            const QString file = folder.filePath(QStringLiteral("template.sqlite"));
+            {
+                auto created = storage::Database::open(file);
+                if (!folder.isValid() || !created)
+                    qFatal("cannot create the template database %s", qPrintable(file));
+                (*created)->exec("DELETE FROM meta WHERE key = 'database_id'");
+            }
+            if (QFile::exists(file + QStringLiteral("-wal")))
+                qFatal("the template database %s left a WAL file", qPrintable(file));
+            return file;
+        }();
+        return path;
+    }
+
     QTemporaryDir m_dir;
     std::unique_ptr<storage::Database> m_db;
 };

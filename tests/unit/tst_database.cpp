@@ -71,7 +71,7 @@ class TestDatabase : public QObject
 private slots:
     void createsLatestSchemaWithPragmas()
     {
-        ballast::test::TempDatabase temp;
+        ballast::test::TempDatabase temp{ballast::test::TempDatabase::FromScratch{}};
         Database &db = temp.db();
         QCOMPARE(db.schemaVersion(), Database::latestVersion());
         QCOMPARE(one(db, "PRAGMA journal_mode"), QStringLiteral("wal"));
@@ -111,15 +111,15 @@ private slots:
         if (from >= 2)
             QCOMPARE(one(db, "SELECT band FROM targets WHERE asset = 'USDC'"), QStringLiteral("25%"));
         // The migrated schema is the same as a freshly created one.
-        ballast::test::TempDatabase fresh;
+        ballast::test::TempDatabase fresh{ballast::test::TempDatabase::FromScratch{}};
         QCOMPARE(one(db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)"),
                  one(fresh.db(), "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)"));
     }
 
     void eachDatabaseHasItsOwnIdentity()
     {
-        ballast::test::TempDatabase first;
-        ballast::test::TempDatabase second;
+        ballast::test::TempDatabase first{ballast::test::TempDatabase::FromScratch{}};
+        ballast::test::TempDatabase second{ballast::test::TempDatabase::FromScratch{}};
         const QString id = first.db().databaseId();
         QCOMPARE(id.size(), 32);
         QVERIFY(id.contains(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$"))));
@@ -130,6 +130,23 @@ private slots:
         auto again = Database::open(first.path(), Database::Mode::ReadWriteExisting);
         QVERIFY(again.ok());
         QCOMPARE((*again)->databaseId(), id);
+    }
+
+    /// The tests' TempDatabase copies one migrated template per process: each
+    /// copy is the fresh schema with an identity of its own.
+    void copiesOfTheTestTemplateAreFreshDatabases()
+    {
+        ballast::test::TempDatabase fresh{ballast::test::TempDatabase::FromScratch{}};
+        ballast::test::TempDatabase first;
+        ballast::test::TempDatabase second;
+        QCOMPARE(first.db().schemaVersion(), Database::latestVersion());
+        const char *schema = "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_master ORDER BY name)";
+        QCOMPARE(one(first.db(), schema), one(fresh.db(), schema));
+        QCOMPARE(first.db().scalar("PRAGMA journal_mode"), QStringLiteral("wal"));
+        QCOMPARE(first.db().databaseId().size(), 32);
+        QVERIFY(first.db().databaseId() != second.db().databaseId());
+        QVERIFY(first.db().databaseId() != fresh.db().databaseId());
+        QCOMPARE(one(first.db(), "SELECT count(*) FROM meta WHERE key = 'database_id'"), QStringLiteral("1"));
     }
 
     void anOlderFileGetsItsIdentityAtItsFirstOpen()
@@ -183,7 +200,7 @@ private slots:
 
     void refusesDatabaseFromNewerBallast()
     {
-        ballast::test::TempDatabase temp;
+        ballast::test::TempDatabase temp{ballast::test::TempDatabase::FromScratch{}};
         const QString path = temp.path();
         const int future = Database::latestVersion() + 1;
         temp.db().exec(QByteArray("PRAGMA user_version = " + QByteArray::number(future)).constData());
@@ -249,7 +266,7 @@ private slots:
     {
         // Exact values live in TEXT columns; only the candle history (analytics
         // data) may use REAL.
-        ballast::test::TempDatabase temp;
+        ballast::test::TempDatabase temp{ballast::test::TempDatabase::FromScratch{}};
         Statement columns(temp.db(),
                           "SELECT m.name, p.name, p.type FROM sqlite_master m, pragma_table_info(m.name) p "
                           "WHERE m.type = 'table' AND m.name <> 'candles'");
@@ -265,7 +282,7 @@ private slots:
 
     void transactionRollsBackUnlessCommitted()
     {
-        ballast::test::TempDatabase temp;
+        ballast::test::TempDatabase temp{ballast::test::TempDatabase::FromScratch{}};
         Database &db = temp.db();
         {
             Transaction outer(db);
@@ -288,7 +305,7 @@ private slots:
 
     void fullDiskIsReportedAsSuchAndChangesNothing()
     {
-        ballast::test::TempDatabase temp;
+        ballast::test::TempDatabase temp{ballast::test::TempDatabase::FromScratch{}};
         Database &db = temp.db();
         const qint64 now = QDateTime(QDate(2026, 11, 21), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
         ballast::services::Ledger ledger(db, [now] { return now; });
@@ -321,7 +338,7 @@ private slots:
     {
         using ballast::domain::PricePoint;
         using ballast::money::Decimal;
-        ballast::test::TempDatabase temp;
+        ballast::test::TempDatabase temp{ballast::test::TempDatabase::FromScratch{}};
         ballast::storage::PriceStore store(temp.db());
         const QStringList assets = {QStringLiteral("ADA"), QStringLiteral("BTC"), QStringLiteral("ETH"),
                                     QStringLiteral("ZEC")};
@@ -365,7 +382,7 @@ private slots:
 
     void decimalColumnRejectsDamagedValue()
     {
-        ballast::test::TempDatabase temp;
+        ballast::test::TempDatabase temp{ballast::test::TempDatabase::FromScratch{}};
         Database &db = temp.db();
         db.exec("INSERT INTO meta VALUES ('x', '1.2.3')");
         Statement query(db, "SELECT value FROM meta WHERE key = 'x'");
