@@ -36,6 +36,8 @@ public:
 
     TempDatabase()
     {
+        if (!m_dir.isValid())
+            qFatal("cannot create a temporary folder: %s", qPrintable(m_dir.errorString()));
         const QString source = templatePath();
         if (!QFile::copy(source, path()))
             qFatal("cannot copy the template database %s to %s", qPrintable(source), qPrintable(path()));
