@@ -8,6 +8,7 @@
 
 #include <QPointer>
 #include <QSet>
+#include <QStringList>
 
 #include <optional>
 
@@ -80,7 +81,8 @@ protected:
 private:
     void buildUi();
     /// Fills the mode (and its amount), the minimum trade, the maximum
-    /// turnover and the tax fields from the stored policy: always when
+    /// turnover, the excluded assets, the falling-asset guard and the tax
+    /// fields from the stored policy: always when
     /// @p always, else only when the stored values differ from those last
     /// filled in (the policy changed). The policy is the single source of
     /// truth; what is typed here changes only the plans proposed on this page.
@@ -113,6 +115,8 @@ private:
     QLineEdit *m_amount = nullptr;
     QLineEdit *m_minTrade = nullptr;
     QDoubleSpinBox *m_maxTurnover = nullptr;
+    QLineEdit *m_excluded = nullptr; ///< assets this plan leaves alone, comma-separated
+    QLineEdit *m_fallingGuard = nullptr; ///< percent below the peak past which nothing more is bought; empty = off
     // Tax preferences of the plan.
     QComboBox *m_lotSelection = nullptr;
     QSpinBox *m_longTermDays = nullptr;
@@ -129,6 +133,8 @@ private:
         rebalance::PlanMode mode;
         money::Decimal minTrade;
         std::optional<double> maxTurnover;
+        QStringList excluded;
+        std::optional<double> fallingGuard;
         rebalance::TaxPreferences tax;
         bool operator==(const PolicyFields &) const = default;
     };
