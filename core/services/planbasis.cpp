@@ -47,7 +47,7 @@ QString targetsText(const domain::Portfolio &portfolio)
 
 } // namespace
 
-Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
+Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId, const KnownPolicy *known)
 {
     auto holdings = storage::HoldingsRepo(db).list();
     if (!holdings)
@@ -65,6 +65,10 @@ Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
             continue;
         // The bands the plan was made with: a band the policy names replaces
         // the portfolio's, so changing it makes a band-edge plan stale too.
+        if (known && known->isOf(portfolio.id)) {
+            basis.targets = targetsText(known->policy.withBands(portfolio));
+            continue;
+        }
         auto policy = PolicyService(db).policyOf(portfolio);
         if (!policy)
             return policy.error();

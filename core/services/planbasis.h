@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "domain/holding.h"
+#include "services/knownpolicy.h"
 
 #include <QList>
 #include <QString>
@@ -28,8 +29,10 @@ struct PlanBasis
     /// band 5pp"); none in a basis stored before targets were recorded.
     std::optional<QString> targets;
 
-    /// The basis of portfolio @p portfolioId as the ledger holds it now.
-    static Result<PlanBasis> capture(storage::Database &db, qint64 portfolioId);
+    /// The basis of portfolio @p portfolioId as the ledger holds it now; its
+    /// bands are those of @p known when it is that portfolio's policy (read
+    /// by the caller), else of the stored policy, read here.
+    static Result<PlanBasis> capture(storage::Database &db, qint64 portfolioId, const KnownPolicy *known = nullptr);
 
     [[nodiscard]] QString toJson() const;
     /// None for text that is not a basis (a plan stored before plans had one).

@@ -6,6 +6,7 @@
 #include "rebalance/planapproval.h"
 #include "services/ledger.h"
 #include "services/planbasis.h"
+#include "services/policyservice.h"
 #include "storage/database.h"
 #include "storage/lotassignmentrepo.h"
 #include "storage/portfoliorepo.h"
@@ -109,7 +110,7 @@ Result<RebalancePlan> PlanService::parse(const storage::StoredPlan &stored)
 }
 
 Result<RebalancePlan> PlanService::propose(const QString &portfolioName, const rebalance::PlanMode &mode,
-                                           const rebalance::PlanConstraints &constraints)
+                                           const rebalance::PlanConstraints &constraints, const KnownPolicy *known)
 {
     return planGuarded([&]() -> Result<RebalancePlan> {
         // The basis, the plan and the superseding in one write transaction: no
@@ -118,10 +119,19 @@ Result<RebalancePlan> PlanService::propose(const QString &portfolioName, const r
         auto portfolio = storage::PortfolioRepo(m_db).load(portfolioName);
         if (!portfolio)
             return portfolio.error();
-        auto basis = PlanBasis::capture(m_db, portfolio->id);
+        // The policy's bands: read once here when the caller has not read them.
+        std::optional<KnownPolicy> read;
+        if (!known || !known->isOf(portfolio->id)) {
+            auto policy = PolicyService(m_db, m_clock).policyOf(*portfolio);
+            if (!policy)
+                return policy.error();
+            read = KnownPolicy{portfolio->id, *policy};
+            known = &*read;
+        }
+        auto basis = PlanBasis::capture(m_db, portfolio->id, known);
         if (!basis)
             return basis.error();
-        auto plan = services::Ledger(m_db, m_clock).previewPlan(*portfolio, mode, constraints);
+        auto plan = services::Ledger(m_db, m_clock).previewPlan(*portfolio, mode, constraints, known);
         if (!plan)
             return plan.error();
         storage::PlanRepo plans(m_db);
@@ -249,7 +259,7 @@ Result<RebalancePlan> PlanService::approve(const QString &id, const QSet<int> &l
     });
 }
 
-Status PlanService::checkRunnable(const QString &id)
+Status PlanService::checkRunnable(const QString &id, const KnownPolicy *known)
 {
     auto stored = storage::PlanRepo(m_db).load(id);
     if (!stored)
@@ -265,7 +275,7 @@ Status PlanService::checkRunnable(const QString &id)
                                         "made it); propose a new plan")
                              .arg(id));
     }
-    auto now = PlanBasis::capture(m_db, stored->portfolioId);
+    auto now = PlanBasis::capture(m_db, stored->portfolioId, known);
     if (!now)
         return now.error();
     const QStringList changes = basis->changesTo(*now);

@@ -28,6 +28,8 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <sqlite3.h>
+
 using ballast::domain::Side;
 using ballast::domain::Transaction;
 using ballast::domain::TransactionKind;
@@ -99,6 +101,38 @@ QList<qint64> buildLedger(ballast::storage::Database &db, const ballast::Clock &
         qFatal("targets failed");
     return ids;
 }
+
+/// Counts the runs of the statement that reads a portfolio's stored policy
+/// (PolicyRepo::load) on one connection, by SQLite's profile trace.
+class PolicyReads
+{
+public:
+    explicit PolicyReads(ballast::storage::Database &db)
+        : m_db(db)
+    {
+        sqlite3_trace_v2(m_db.handle(), SQLITE_TRACE_PROFILE, &PolicyReads::traced, this);
+    }
+    ~PolicyReads() { sqlite3_trace_v2(m_db.handle(), 0, nullptr, nullptr); }
+    PolicyReads(const PolicyReads &) = delete;
+    PolicyReads &operator=(const PolicyReads &) = delete;
+
+    [[nodiscard]] int count() const { return m_count; }
+    void clear() { m_count = 0; }
+
+private:
+    static int traced(unsigned type, void *context, void *statement, void * /*elapsed*/)
+    {
+        if (type != SQLITE_TRACE_PROFILE)
+            return 0;
+        const QString sql = QString::fromUtf8(sqlite3_sql(static_cast<sqlite3_stmt *>(statement)));
+        if (sql.contains(QStringLiteral("LEFT JOIN rebalance_policies")))
+            ++static_cast<PolicyReads *>(context)->m_count;
+        return 0;
+    }
+
+    ballast::storage::Database &m_db;
+    int m_count = 0;
+};
 
 } // namespace
 
@@ -453,6 +487,36 @@ private slots:
         view.findChild<QPushButton *>(QStringLiteral("taxFromPolicy"))->click();
         QCOMPARE(excluded->text(), QStringLiteral("BTC"));
         QCOMPARE(guard->text(), QStringLiteral("50"));
+    }
+
+    // Showing the page reads the policy once, also when the ledger changed
+    // while it was hidden (the show then reloads the plans as well).
+    void showReadsThePolicyOnce()
+    {
+        ballast::test::TempDatabase temp;
+        const ballast::Clock clock = [] { return kNow; };
+        buildLedger(temp.db(), clock);
+        ballast::ui::AppContext context(temp.db(), temp.path(), clock);
+        ballast::ui::RebalanceView view(context);
+        PolicyReads reads(temp.db());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(reads.count(), 1);
+
+        view.hide();
+        context.notifyLedgerChanged(); // while hidden: the reload waits for the next show
+        QVERIFY(view.isStale());
+        reads.clear();
+        const int loads = view.loadCount();
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.loadCount(), loads + 1);
+        QCOMPARE(reads.count(), 1);
+
+        // On show, a ledger change reloads and reads the policy to follow a change of it.
+        reads.clear();
+        context.notifyLedgerChanged();
+        QCOMPARE(reads.count(), 1);
     }
 
     // A bad gain budget names the field and proposes nothing.

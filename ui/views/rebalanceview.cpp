@@ -11,6 +11,7 @@
 #include "models/planmodel.h"
 #include "models/skippedlinesmodel.h"
 #include "rebalance/planapproval.h"
+#include "services/ledger.h"
 #include "services/planservice.h"
 #include "services/policyservice.h"
 
@@ -443,20 +444,28 @@ void RebalanceView::setMessage(const QString &text)
 
 void RebalanceView::showEvent(QShowEvent *event)
 {
-    View::showEvent(event);
-    if (!event->spontaneous())
+    // Each show fills the fields in from the policy, read once: the reload
+    // the show may run (the ledger changed while the page was hidden) does
+    // not read it again.
+    const bool refill = !event->spontaneous();
+    if (refill)
         loadPolicy(true);
+    m_policyJustRead = refill;
+    View::showEvent(event);
+    m_policyJustRead = false;
 }
 
 void RebalanceView::loadPolicy(bool always)
 {
     auto info = services::PolicyService(context().db(), context().clock()).load();
+    m_policy.reset();
     if (!info) {
         m_taxSource->setText(
             tr("The policy could not be read (%1): the fields keep what they hold.").arg(info.error().message));
         return;
     }
     const rebalance::RebalancePolicy &policy = info->policy;
+    m_policy = services::KnownPolicy{info->portfolioId, policy};
     PolicyFields fields{policy.mode,     policy.minTrade,     policy.maxTurnover,
                         policy.excluded, policy.fallingGuard, policy.tax};
     if (!always && m_policyFields && *m_policyFields == fields)
@@ -491,7 +500,8 @@ void RebalanceView::refresh()
 
 void RebalanceView::reload()
 {
-    loadPolicy(false);
+    if (!m_policyJustRead)
+        loadPolicy(false);
     if (m_controller->isBusy())
         return;
     // With nothing on show, the newest stored plan (proposed or executed).
@@ -512,7 +522,11 @@ void RebalanceView::reload()
     }
     if (!m_planModel->hasPlan()) {
         QString now;
-        if (auto snapshot = context().snapshot()) {
+        // The drift with the bands of the policy this reload (or the show) just read.
+        auto portfolio = context().portfolio();
+        auto snapshot =
+            portfolio && m_policy ? context().ledger().snapshot(*portfolio, -1, *m_policy) : context().snapshot();
+        if (snapshot) {
             QStringList outside;
             for (const auto &position : snapshot->positions()) {
                 if (position.outsideBand())

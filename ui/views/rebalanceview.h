@@ -4,6 +4,7 @@
 #include "execution/executor.h"
 #include "rebalance/rebalanceplan.h"
 #include "rebalance/taxpreferences.h"
+#include "services/knownpolicy.h"
 #include "views/view.h"
 
 #include <QPointer>
@@ -140,6 +141,9 @@ private:
     };
     /// The policy's values as last filled into the fields.
     std::optional<PolicyFields> m_policyFields;
+    bool m_policyJustRead = false; ///< within showEvent, after it filled the fields in
+    /// The policy as last read, for the drift line of the reload that read it (not read again).
+    std::optional<services::KnownPolicy> m_policy;
     QPushButton *m_propose = nullptr;
     QLabel *m_planTitle = nullptr;
     QTableView *m_table = nullptr;
