@@ -15,6 +15,7 @@ struct KnownPolicy
 {
     qint64 portfolioId = 0;
     rebalance::RebalancePolicy policy;
+    qint64 updatedAt = 0; ///< when it was set, as PolicyInfo::updatedAt (0 when the caller did not read it)
 
     /// True when it is the policy of portfolio @p id.
     [[nodiscard]] bool isOf(qint64 id) const { return id != 0 && id == portfolioId; }

@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "domain/holding.h"
+#include "domain/portfolio.h"
 #include "services/knownpolicy.h"
 
 #include <QList>
@@ -41,6 +42,11 @@ struct PlanBasis
     /// What changed from this basis to @p now, one phrase per change ("BTC on
     /// main went from 1 to 2", "a plan was executed since"); empty when nothing did.
     [[nodiscard]] QStringList changesTo(const PlanBasis &now) const;
+
+    /// True when the bands in force of some asset differ between this basis and @p now.
+    [[nodiscard]] bool bandsDiffer(const PlanBasis &now) const;
+    /// True when this basis's bands are @p portfolio's own (before any band the policy names).
+    [[nodiscard]] bool bandsAre(const domain::Portfolio &portfolio) const;
 
     bool operator==(const PlanBasis &) const = default;
 };

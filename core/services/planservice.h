@@ -23,6 +23,8 @@ class Database;
 
 namespace ballast::services {
 
+struct PlanBasis;
+
 /// The one plan lifecycle both front ends call: propose -> approve (all or a
 /// subset of the lines) -> claim -> execute -> settle, with cancel and
 /// re-plan. Neither front end touches a plan's status any other way.
@@ -108,6 +110,9 @@ public:
 
 private:
     Result<rebalance::RebalancePlan> parse(const storage::StoredPlan &stored);
+    /// Why the bands of stale plan @p stored changed, when the policy names
+    /// a band (" (the rebalancing policy names ...)"); empty otherwise.
+    Result<QString> bandsReason(const storage::StoredPlan &stored, const PlanBasis &basis, const KnownPolicy *known);
     /// The claim's checks, inside its transaction.
     Status claim(const QString &id);
     /// Specific identification: stores the lots each line of @p plan that

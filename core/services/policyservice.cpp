@@ -140,7 +140,7 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         if (!info)
             return info.error();
         const rebalance::RebalancePolicy &policy = info->policy;
-        const KnownPolicy known{portfolio->id, policy};
+        const KnownPolicy known{portfolio->id, policy, info->updatedAt};
         storage::PolicyRepo repo(m_db);
         auto previous = repo.lastCheck(portfolio->id);
         if (!previous)

@@ -465,7 +465,7 @@ void RebalanceView::loadPolicy(bool always)
         return;
     }
     const rebalance::RebalancePolicy &policy = info->policy;
-    m_policy = services::KnownPolicy{info->portfolioId, policy};
+    m_policy = services::KnownPolicy{info->portfolioId, policy, info->updatedAt};
     PolicyFields fields{policy.mode,     policy.minTrade,     policy.maxTurnover,
                         policy.excluded, policy.fallingGuard, policy.tax};
     if (!always && m_policyFields && *m_policyFields == fields)
