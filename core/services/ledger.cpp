@@ -191,28 +191,37 @@ Result<rebalance::Snapshot> Ledger::snapshot(const QString &portfolioName, qint6
     auto portfolio = PortfolioRepo(m_db).load(portfolioName);
     if (!portfolio)
         return portfolio.error();
-    return snapshotOf(*portfolio, atMs);
+    // The bands the policy check decides with (a band named by the rule or
+    // the policy replaces the portfolio's), so that the plan's band edge, the
+    // drift bars and the alerts read the same half-widths as the check.
+    auto banded = withPolicyBands(*portfolio);
+    if (!banded)
+        return banded.error();
+    return valueBanded(*banded, atMs);
 }
 
-Result<domain::Portfolio> Ledger::withPolicyBands(const domain::Portfolio &portfolio)
+Result<rebalance::Snapshot> Ledger::snapshot(const domain::Portfolio &portfolio, qint64 atMs, const KnownPolicy &known)
+{
+    auto banded = withPolicyBands(portfolio, &known);
+    if (!banded)
+        return banded.error();
+    return valueBanded(*banded, atMs);
+}
+
+Result<domain::Portfolio> Ledger::withPolicyBands(const domain::Portfolio &portfolio, const KnownPolicy *known)
 {
     if (portfolio.id == 0)
         return portfolio; // not stored: no policy yet, the portfolio's own bands
+    if (known && known->isOf(portfolio.id))
+        return known->policy.withBands(portfolio);
     auto policy = PolicyService(m_db, m_clock).policyOf(portfolio);
     if (!policy)
         return policy.error();
     return policy->withBands(portfolio);
 }
 
-Result<rebalance::Snapshot> Ledger::snapshotOf(const domain::Portfolio &stored, qint64 atMs)
+Result<rebalance::Snapshot> Ledger::valueBanded(const domain::Portfolio &portfolio, qint64 atMs)
 {
-    // The bands the policy check decides with (a band named by the rule or
-    // the policy replaces the portfolio's), so that the plan's band edge, the
-    // drift bars and the alerts read the same half-widths as the check.
-    auto banded = withPolicyBands(stored);
-    if (!banded)
-        return banded.error();
-    const domain::Portfolio &portfolio = *banded;
     const qint64 at = atMs < 0 ? m_clock() : atMs;
     auto holdings = HoldingsRepo(m_db).list();
     if (!holdings)
@@ -251,15 +260,21 @@ Result<QList<rebalance::Venue>> Ledger::venues(const QString &quote)
 
 Result<rebalance::RebalancePlan> Ledger::previewPlan(const domain::Portfolio &portfolio,
                                                      const rebalance::PlanMode &mode,
-                                                     const rebalance::PlanConstraints &constraints)
+                                                     const rebalance::PlanConstraints &constraints,
+                                                     const KnownPolicy *known)
 {
-    return planFor(portfolio, mode, constraints);
+    return planFor(portfolio, mode, constraints, known);
 }
 
 Result<rebalance::RebalancePlan> Ledger::planFor(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
-                                                 const rebalance::PlanConstraints &constraints)
+                                                 const rebalance::PlanConstraints &constraints,
+                                                 const KnownPolicy *known)
 {
-    auto valued = snapshotOf(portfolio, -1);
+    // The policy's bands, read once: the valuation's and the planner's cash band.
+    auto banded = withPolicyBands(portfolio, known);
+    if (!banded)
+        return banded.error();
+    auto valued = valueBanded(*banded, -1);
     if (!valued)
         return valued.error();
     auto tradable = venues(portfolio.quote);
@@ -289,9 +304,6 @@ Result<rebalance::RebalancePlan> Ledger::planFor(const domain::Portfolio &portfo
         guarded.openLots = std::move(*lots);
     else
         guarded.openLots.reset();
-    auto banded = withPolicyBands(portfolio); // the planner's cash band, as in the snapshot
-    if (!banded)
-        return banded.error();
     return rebalance::Planner::plan(*valued, *banded, *tradable, mode, guarded);
 }
 

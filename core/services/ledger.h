@@ -11,6 +11,7 @@
 #include "market/importreport.h"
 #include "rebalance/planner.h"
 #include "rebalance/snapshot.h"
+#include "services/knownpolicy.h"
 
 #include <QList>
 
@@ -68,6 +69,9 @@ public:
     /// each position's band is the one the policy check applies (a band the
     /// rule or the policy names, else the portfolio's).
     Result<rebalance::Snapshot> snapshot(const QString &portfolioName = {}, qint64 atMs = -1);
+    /// The same for the stored @p portfolio, with the bands of @p known when
+    /// it is that portfolio's policy (read by the caller; not read again).
+    Result<rebalance::Snapshot> snapshot(const domain::Portfolio &portfolio, qint64 atMs, const KnownPolicy &known);
 
     /// The accounts that can trade, with their markets against @p quote.
     Result<QList<rebalance::Venue>> venues(const QString &quote);
@@ -76,8 +80,11 @@ public:
     /// bands, which need not be the stored ones) were stored: the same
     /// holdings, prices, markets and planner, but nothing is written. For
     /// previews while a person edits targets.
+    /// @p known: the portfolio's stored policy when the caller has read it
+    /// already (it is not read again); none = read it here.
     Result<rebalance::RebalancePlan> previewPlan(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
-                                                 const rebalance::PlanConstraints &constraints);
+                                                 const rebalance::PlanConstraints &constraints,
+                                                 const KnownPolicy *known = nullptr);
 
     /// Brings an exchange account up to date from its exchange: balances
     /// replace the account's holdings, markets are cached for planning, prices
@@ -112,13 +119,14 @@ public:
     [[nodiscard]] qint64 now() const { return m_clock(); }
 
 private:
-    /// @p portfolio with the bands of its stored rebalancing policy
-    /// (RebalancePolicy::withBands); unchanged for a portfolio not stored.
-    Result<domain::Portfolio> withPolicyBands(const domain::Portfolio &portfolio);
-    /// The valuation with the bands of withPolicyBands().
-    Result<rebalance::Snapshot> snapshotOf(const domain::Portfolio &portfolio, qint64 atMs);
+    /// @p portfolio with the bands of its rebalancing policy
+    /// (RebalancePolicy::withBands): @p known when it is that portfolio's,
+    /// else the stored one, read here; unchanged for a portfolio not stored.
+    Result<domain::Portfolio> withPolicyBands(const domain::Portfolio &portfolio, const KnownPolicy *known = nullptr);
+    /// The valuation of @p banded, whose bands are already the policy's.
+    Result<rebalance::Snapshot> valueBanded(const domain::Portfolio &banded, qint64 atMs);
     Result<rebalance::RebalancePlan> planFor(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
-                                             const rebalance::PlanConstraints &constraints);
+                                             const rebalance::PlanConstraints &constraints, const KnownPolicy *known);
 
     storage::Database &m_db;
     Clock m_clock;

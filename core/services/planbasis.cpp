@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 
 #include <algorithm>
 
@@ -45,9 +46,82 @@ QString targetsText(const domain::Portfolio &portfolio)
     return parts.join(QStringLiteral(", ")) + QStringLiteral("; default band ") + portfolio.defaultBand.toString();
 }
 
+/// A basis's targets text read back: the weight and band in force of each
+/// asset ("BTC 0.5 (5pp), ETH 0.5; default band 5pp"); none when the text is
+/// not in that form.
+struct TargetsRead
+{
+    QMap<QString, QString> weights;
+    QMap<QString, QString> bands; ///< each asset's own band, else the default
+};
+
+std::optional<TargetsRead> readTargets(const QString &text)
+{
+    static const QString kDefault = QStringLiteral("; default band ");
+    const qsizetype split = text.lastIndexOf(kDefault);
+    if (split < 0)
+        return std::nullopt;
+    const QString defaultBand = text.mid(split + kDefault.size());
+    TargetsRead read;
+    const QString list = text.left(split);
+    for (const QString &part : list.split(QStringLiteral(", "), Qt::SkipEmptyParts)) {
+        const QStringList words = part.split(QLatin1Char(' '));
+        if (words.size() == 2) {
+            read.weights.insert(words[0], words[1]);
+            read.bands.insert(words[0], defaultBand);
+        } else if (words.size() == 3 && words[2].startsWith(QLatin1Char('(')) && words[2].endsWith(QLatin1Char(')'))) {
+            read.weights.insert(words[0], words[1]);
+            read.bands.insert(words[0], words[2].mid(1, words[2].size() - 2));
+        } else {
+            return std::nullopt;
+        }
+    }
+    return read;
+}
+
+/// What changed between two targets texts: the weights as a whole, the bands asset by asset.
+QStringList targetChanges(const QString &before, const QString &after)
+{
+    const auto was = readTargets(before);
+    const auto now = readTargets(after);
+    if (!was || !now)
+        return {QStringLiteral("the targets went from %1 to %2").arg(before, after)};
+    QStringList changes;
+    auto weightsText = [](const TargetsRead &read) {
+        QStringList parts;
+        for (auto it = read.weights.cbegin(); it != read.weights.cend(); ++it)
+            parts.append(it.key() + QLatin1Char(' ') + it.value());
+        return parts.join(QStringLiteral(", "));
+    };
+    if (was->weights != now->weights)
+        changes.append(QStringLiteral("the targets went from %1 to %2").arg(weightsText(*was), weightsText(*now)));
+    for (auto it = was->bands.cbegin(); it != was->bands.cend(); ++it) {
+        const auto band = now->bands.constFind(it.key());
+        if (band != now->bands.cend() && *band != it.value())
+            changes.append(QStringLiteral("the band of %1 went from %2 to %3").arg(it.key(), it.value(), *band));
+    }
+    return changes;
+}
+
 } // namespace
 
-Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
+bool PlanBasis::bandsDiffer(const PlanBasis &now) const
+{
+    if (!targets || !now.targets)
+        return false;
+    const auto was = readTargets(*targets);
+    const auto is = readTargets(*now.targets);
+    return was && is && was->bands != is->bands;
+}
+
+bool PlanBasis::bandsAre(const domain::Portfolio &portfolio) const
+{
+    const auto was = targets ? readTargets(*targets) : std::nullopt;
+    const auto own = readTargets(targetsText(portfolio));
+    return was && own && was->bands == own->bands;
+}
+
+Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId, const KnownPolicy *known)
 {
     auto holdings = storage::HoldingsRepo(db).list();
     if (!holdings)
@@ -65,6 +139,10 @@ Result<PlanBasis> PlanBasis::capture(storage::Database &db, qint64 portfolioId)
             continue;
         // The bands the plan was made with: a band the policy names replaces
         // the portfolio's, so changing it makes a band-edge plan stale too.
+        if (known && known->isOf(portfolio.id)) {
+            basis.targets = targetsText(known->policy.withBands(portfolio));
+            continue;
+        }
         auto policy = PolicyService(db).policyOf(portfolio);
         if (!policy)
             return policy.error();
@@ -150,7 +228,7 @@ QStringList PlanBasis::changesTo(const PlanBasis &now) const
         changes.append(QStringLiteral("another plan was executed since"));
     // A basis stored before targets were recorded is not held against them.
     if (targets && now.targets && *targets != *now.targets)
-        changes.append(QStringLiteral("the targets went from %1 to %2").arg(*targets, *now.targets));
+        changes.append(targetChanges(*targets, *now.targets));
     return changes;
 }
 

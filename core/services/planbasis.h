@@ -2,6 +2,8 @@
 
 #include "common/result.h"
 #include "domain/holding.h"
+#include "domain/portfolio.h"
+#include "services/knownpolicy.h"
 
 #include <QList>
 #include <QString>
@@ -28,8 +30,10 @@ struct PlanBasis
     /// band 5pp"); none in a basis stored before targets were recorded.
     std::optional<QString> targets;
 
-    /// The basis of portfolio @p portfolioId as the ledger holds it now.
-    static Result<PlanBasis> capture(storage::Database &db, qint64 portfolioId);
+    /// The basis of portfolio @p portfolioId as the ledger holds it now; its
+    /// bands are those of @p known when it is that portfolio's policy (read
+    /// by the caller), else of the stored policy, read here.
+    static Result<PlanBasis> capture(storage::Database &db, qint64 portfolioId, const KnownPolicy *known = nullptr);
 
     [[nodiscard]] QString toJson() const;
     /// None for text that is not a basis (a plan stored before plans had one).
@@ -38,6 +42,11 @@ struct PlanBasis
     /// What changed from this basis to @p now, one phrase per change ("BTC on
     /// main went from 1 to 2", "a plan was executed since"); empty when nothing did.
     [[nodiscard]] QStringList changesTo(const PlanBasis &now) const;
+
+    /// True when the bands in force of some asset differ between this basis and @p now.
+    [[nodiscard]] bool bandsDiffer(const PlanBasis &now) const;
+    /// True when this basis's bands are @p portfolio's own (before any band the policy names).
+    [[nodiscard]] bool bandsAre(const domain::Portfolio &portfolio) const;
 
     bool operator==(const PlanBasis &) const = default;
 };

@@ -6,6 +6,7 @@
 #include "rebalance/planapproval.h"
 #include "services/ledger.h"
 #include "services/planbasis.h"
+#include "services/policyservice.h"
 #include "storage/database.h"
 #include "storage/lotassignmentrepo.h"
 #include "storage/portfoliorepo.h"
@@ -109,7 +110,7 @@ Result<RebalancePlan> PlanService::parse(const storage::StoredPlan &stored)
 }
 
 Result<RebalancePlan> PlanService::propose(const QString &portfolioName, const rebalance::PlanMode &mode,
-                                           const rebalance::PlanConstraints &constraints)
+                                           const rebalance::PlanConstraints &constraints, const KnownPolicy *known)
 {
     return planGuarded([&]() -> Result<RebalancePlan> {
         // The basis, the plan and the superseding in one write transaction: no
@@ -118,10 +119,19 @@ Result<RebalancePlan> PlanService::propose(const QString &portfolioName, const r
         auto portfolio = storage::PortfolioRepo(m_db).load(portfolioName);
         if (!portfolio)
             return portfolio.error();
-        auto basis = PlanBasis::capture(m_db, portfolio->id);
+        // The policy's bands: read once here when the caller has not read them.
+        std::optional<KnownPolicy> read;
+        if (!known || !known->isOf(portfolio->id)) {
+            auto policy = PolicyService(m_db, m_clock).policyOf(*portfolio);
+            if (!policy)
+                return policy.error();
+            read = KnownPolicy{portfolio->id, *policy};
+            known = &*read;
+        }
+        auto basis = PlanBasis::capture(m_db, portfolio->id, known);
         if (!basis)
             return basis.error();
-        auto plan = services::Ledger(m_db, m_clock).previewPlan(*portfolio, mode, constraints);
+        auto plan = services::Ledger(m_db, m_clock).previewPlan(*portfolio, mode, constraints, known);
         if (!plan)
             return plan.error();
         storage::PlanRepo plans(m_db);
@@ -249,7 +259,7 @@ Result<RebalancePlan> PlanService::approve(const QString &id, const QSet<int> &l
     });
 }
 
-Status PlanService::checkRunnable(const QString &id)
+Status PlanService::checkRunnable(const QString &id, const KnownPolicy *known)
 {
     auto stored = storage::PlanRepo(m_db).load(id);
     if (!stored)
@@ -265,16 +275,61 @@ Status PlanService::checkRunnable(const QString &id)
                                         "made it); propose a new plan")
                              .arg(id));
     }
-    auto now = PlanBasis::capture(m_db, stored->portfolioId);
+    auto now = PlanBasis::capture(m_db, stored->portfolioId, known);
     if (!now)
         return now.error();
     const QStringList changes = basis->changesTo(*now);
     if (!changes.isEmpty()) {
+        QString why;
+        if (basis->bandsDiffer(*now)) {
+            auto reason = bandsReason(*stored, *basis, known);
+            if (!reason)
+                return reason.error();
+            why = *reason;
+        }
         return makeError(QStringLiteral("plan.stale"),
-                         QStringLiteral("plan %1 is stale: since it was made, %2; propose a new plan")
-                             .arg(id, changes.join(QStringLiteral("; "))));
+                         QStringLiteral("plan %1 is stale: since it was made, %2%3; nothing was sent: propose a new "
+                                        "plan, which is made from the ledger and the bands as they are now")
+                             .arg(id, changes.join(QStringLiteral("; ")), why));
     }
     return {};
+}
+
+Result<QString> PlanService::bandsReason(const storage::StoredPlan &stored, const PlanBasis &basis,
+                                         const KnownPolicy *known)
+{
+    auto portfolios = storage::PortfolioRepo(m_db).list();
+    if (!portfolios)
+        return portfolios.error();
+    const auto portfolio = std::find_if(portfolios->cbegin(), portfolios->cend(),
+                                        [&](const domain::Portfolio &p) { return p.id == stored.portfolioId; });
+    if (portfolio == portfolios->cend())
+        return QString();
+    // The policy and when it was set: as the caller read it, else read here.
+    KnownPolicy policyNow;
+    if (known && known->isOf(portfolio->id)) {
+        policyNow = *known;
+    } else {
+        auto info = PolicyService(m_db, m_clock).load(portfolio->name);
+        if (!info)
+            return info.error();
+        policyNow = KnownPolicy{portfolio->id, info->policy, info->updatedAt};
+    }
+    const rebalance::RebalancePolicy &policy = policyNow.policy;
+    const auto named = policy.namedBand();
+    if (!named)
+        return QString(); // the portfolio's own bands changed: the change says it all
+    const QString where = policy.rule.band() ? QStringLiteral("its rule %1").arg(policy.rule.toString())
+                                             : QStringLiteral("its band setting");
+    QString text = QStringLiteral(" (the rebalancing policy names the band %1 in %2, which replaces the portfolio's "
+                                  "bands for the check and the plans")
+                       .arg(named->toString(), where);
+    // Made with the portfolio's own bands while the policy, unchanged since,
+    // named one: an earlier Ballast planned with those (migration 20).
+    if (policyNow.updatedAt <= stored.createdAt.toMSecsSinceEpoch() && basis.bandsAre(*portfolio))
+        text += QStringLiteral("; the plan was made by an earlier version of Ballast, which planned with the "
+                               "portfolio's own bands");
+    return QString(text + QLatin1Char(')'));
 }
 
 Status PlanService::claim(const QString &id)

@@ -7,6 +7,7 @@
 #include "execution/executor.h"
 #include "rebalance/planner.h"
 #include "rebalance/rebalanceplan.h"
+#include "services/knownpolicy.h"
 #include "storage/journal.h"
 #include "storage/planrepo.h"
 
@@ -21,6 +22,8 @@ class Database;
 }
 
 namespace ballast::services {
+
+struct PlanBasis;
 
 /// The one plan lifecycle both front ends call: propose -> approve (all or a
 /// subset of the lines) -> claim -> execute -> settle, with cancel and
@@ -46,8 +49,11 @@ public:
     /// Plans a rebalance of the portfolio from the stored holdings, prices
     /// and markets, stores it as proposed with its basis and constraints, and
     /// supersedes the portfolio's older open proposals; one transaction.
+    /// @p known: the portfolio's stored policy when the caller has read it
+    /// already (its bands are not read again).
     Result<rebalance::RebalancePlan> propose(const QString &portfolioName, const rebalance::PlanMode &mode,
-                                             const rebalance::PlanConstraints &constraints);
+                                             const rebalance::PlanConstraints &constraints,
+                                             const KnownPolicy *known = nullptr);
     /// What propose() would propose for @p portfolio (whose targets need not
     /// be the stored ones); nothing is written.
     Result<rebalance::RebalancePlan> preview(const domain::Portfolio &portfolio, const rebalance::PlanMode &mode,
@@ -69,8 +75,9 @@ public:
 
     /// Why plan @p id cannot start or resume now (final, stale, unknown), or
     /// nothing when it can. Codes: plan.unknown, plan.superseded,
-    /// plan.executed, plan.cancelled, plan.stale.
-    Status checkRunnable(const QString &id);
+    /// plan.executed, plan.cancelled, plan.stale. @p known: the stored policy
+    /// of the plan's portfolio when the caller has read it already.
+    Status checkRunnable(const QString &id, const KnownPolicy *known = nullptr);
 
     /// Claims and executes (or resumes) plan @p id; a dry run validates and
     /// sends nothing (and claims nothing). Refused with code execution.busy
@@ -103,6 +110,9 @@ public:
 
 private:
     Result<rebalance::RebalancePlan> parse(const storage::StoredPlan &stored);
+    /// Why the bands of stale plan @p stored changed, when the policy names
+    /// a band (" (the rebalancing policy names ...)"); empty otherwise.
+    Result<QString> bandsReason(const storage::StoredPlan &stored, const PlanBasis &basis, const KnownPolicy *known);
     /// The claim's checks, inside its transaction.
     Status claim(const QString &id);
     /// Specific identification: stores the lots each line of @p plan that

@@ -59,13 +59,18 @@ Result<PolicyInfo> PolicyService::load(const QString &portfolioName)
     auto portfolio = storage::PortfolioRepo(m_db).load(portfolioName);
     if (!portfolio)
         return portfolio.error();
-    auto stored = storage::PolicyRepo(m_db).load(portfolio->id);
+    return infoOf(*portfolio);
+}
+
+Result<PolicyInfo> PolicyService::infoOf(const domain::Portfolio &portfolio)
+{
+    auto stored = storage::PolicyRepo(m_db).load(portfolio.id);
     if (!stored)
         return stored.error();
-    auto policy = parseStored(*portfolio, *stored);
+    auto policy = parseStored(portfolio, *stored);
     if (!policy)
         return policy.error();
-    return PolicyInfo{portfolio->name, *policy, stored->updatedAt};
+    return PolicyInfo{portfolio.name, *policy, stored->updatedAt, portfolio.id};
 }
 
 Result<rebalance::RebalancePolicy> PolicyService::policyOf(const domain::Portfolio &portfolio)
@@ -129,10 +134,13 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
         auto portfolio = storage::PortfolioRepo(m_db).load(portfolioName);
         if (!portfolio)
             return portfolio.error();
-        auto info = load(portfolio->name);
+        // The policy is read once per check and handed down to the snapshot,
+        // the plans' bases and the planner.
+        auto info = infoOf(*portfolio);
         if (!info)
             return info.error();
         const rebalance::RebalancePolicy &policy = info->policy;
+        const KnownPolicy known{portfolio->id, policy, info->updatedAt};
         storage::PolicyRepo repo(m_db);
         auto previous = repo.lastCheck(portfolio->id);
         if (!previous)
@@ -153,7 +161,7 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
                                             "(ballast-cli targets set)")
                                  .arg(portfolio->name));
         }
-        auto snapshot = Ledger(m_db, at).snapshot(portfolio->name, now);
+        auto snapshot = Ledger(m_db, at).snapshot(*portfolio, now, known);
         if (!snapshot)
             return snapshot.error();
         if (!snapshot->missingPrices().isEmpty()) {
@@ -264,7 +272,7 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
             }
             std::optional<rebalance::RebalancePlan> plan;
             for (const QString &id : std::as_const(candidates)) {
-                if (!plans.checkRunnable(id))
+                if (!plans.checkRunnable(id, &known))
                     continue;
                 auto loaded = plans.load(id);
                 if (!loaded)
@@ -278,7 +286,7 @@ Result<PolicyCheck> PolicyService::evaluate(const QString &portfolioName, qint64
                 break;
             }
             if (!plan) {
-                auto proposed = plans.propose(portfolio->name, policy.mode, policy.constraints());
+                auto proposed = plans.propose(portfolio->name, policy.mode, policy.constraints(), &known);
                 if (!proposed)
                     return proposed.error();
                 plan = *proposed;

@@ -22,6 +22,7 @@ struct PolicyInfo
     QString portfolio;
     rebalance::RebalancePolicy policy;
     qint64 updatedAt = 0; ///< when it was set (the portfolio's creation for the defaults)
+    qint64 portfolioId = 0;
 };
 
 /// An asset outside its band at a check.
@@ -88,6 +89,8 @@ public:
     Result<std::optional<storage::StoredCheck>> lastCheck(const QString &portfolioName = {});
 
 private:
+    /// The policy of @p portfolio as stored, with when it was set: one read.
+    Result<PolicyInfo> infoOf(const domain::Portfolio &portfolio);
     /// The stored row as a policy; a damaged one is an error naming the portfolio and the file.
     [[nodiscard]] Result<rebalance::RebalancePolicy> parseStored(const domain::Portfolio &portfolio,
                                                                  const storage::StoredPolicy &stored) const;

@@ -7,13 +7,16 @@
 #include "alerts/alertrules.h"
 #include "appcontext.h"
 #include "charts/driftchart.h"
+#include "models/targetsmodel.h"
 #include "services/ledger.h"
 #include "services/planservice.h"
 #include "services/policyservice.h"
 #include "testsupport.h"
 #include "views/dashboardview.h"
+#include "views/targetsview.h"
 
 #include <QDateTime>
+#include <QLabel>
 #include <QTest>
 #include <QTimeZone>
 
@@ -105,6 +108,32 @@ QHash<QString, BarBand> dashboardBars(ballast::ui::AppContext &context)
     for (const auto &bar : dashboard.driftChart()->bars())
         bars.insert(bar.asset, BarBand{bar.lower, bar.upper, bar.outside});
     return bars;
+}
+
+/// What the Targets page's Band column shows for @p asset: its text and the band in force.
+struct BandCell
+{
+    QString text;
+    QString inForce;
+    QString tip;
+};
+BandCell bandCell(const ballast::ui::TargetsView &page, const QString &asset)
+{
+    const ballast::ui::TargetsModel *model = page.model();
+    const int row = model->rowOf(asset);
+    if (row < 0)
+        qFatal("%s is not on the Targets page", qPrintable(asset));
+    const QModelIndex index = model->index(row, ballast::ui::TargetsModel::Band);
+    return BandCell{index.data(Qt::DisplayRole).toString(),
+                    index.data(ballast::ui::TargetsModel::BandInForceRole).toString(),
+                    index.data(Qt::ToolTipRole).toString()};
+}
+
+/// The half-width of the band the Targets page says is in force for @p asset at @p target.
+double pageHalfWidth(const ballast::ui::TargetsView &page, const QString &asset, double target)
+{
+    auto band = Band::parse(bandCell(page, asset).inForce);
+    return band ? band->halfWidth(target) : -1.0;
 }
 
 } // namespace
@@ -207,6 +236,95 @@ private slots:
         QCOMPARE(bars.value(QStringLiteral("ETH")).upper, 0.08);
         QVERIFY(bars.value(QStringLiteral("BTC")).outside);
         QVERIFY(!bars.value(QStringLiteral("ETH")).outside);
+    }
+
+    // The Targets page's Band column shows the band the check, the snapshot
+    // (and so the drift bars) and the plans use, and says where it comes
+    // from: the portfolio's own bands while the policy names none, the
+    // policy's band where it names one, an excluded asset's own band marked
+    // excluded. The typed bands stay what is edited and stored.
+    void targetsPageShowsTheBandInForce()
+    {
+        Fixture f(Band{Band::Kind::Absolute, 0.08}, Band{Band::Kind::Absolute, 0.03});
+        f.hold(6750); // BTC 67.5 % against 60 %, ETH 32.5 % against 40 %: both 7.5pp off
+        ballast::ui::AppContext context(f.temp.db(), f.temp.path(), f.clock);
+        ballast::ui::TargetsView page(context);
+        page.resize(1000, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const QString btc = QStringLiteral("BTC");
+        const QString eth = QStringLiteral("ETH");
+        // Every asset of the page agrees with the snapshot the drift bars read.
+        auto agreesWithSnapshot = [&] {
+            auto snapshot = context.snapshot();
+            QVERIFY(snapshot.ok());
+            QCOMPARE(pageHalfWidth(page, btc, 0.6), halfWidthOf(*snapshot, btc));
+            QCOMPARE(pageHalfWidth(page, eth, 0.4), halfWidthOf(*snapshot, eth));
+        };
+
+        // The default policy names no band: the portfolio's own.
+        QCOMPARE(bandCell(page, btc).text, QStringLiteral("3pp"));
+        QCOMPARE(bandCell(page, btc).inForce, QStringLiteral("3pp"));
+        QCOMPARE(bandCell(page, eth).text, QStringLiteral("default (8pp)"));
+        QCOMPARE(bandCell(page, eth).inForce, QStringLiteral("8pp"));
+        QVERIFY(!page.bandSourceLabel()->isVisible());
+        agreesWithSnapshot();
+        auto check = f.policies().evaluate();
+        QVERIFY2(check.ok(), check.ok() ? "" : qPrintable(check.error().message));
+        QCOMPARE(check->outside.size(), 1); // BTC outside 3pp; ETH inside 8pp
+        QCOMPARE(check->outside.first().halfWidth, pageHalfWidth(page, btc, 0.6));
+
+        // The policy's band of 10pp replaces both: the page says so.
+        auto policy = f.policies().load()->policy;
+        policy.band = Band{Band::Kind::Absolute, 0.10};
+        QVERIFY(f.policies().save({}, policy).ok());
+        context.notifyLedgerChanged(); // as the policy editor does after saving
+        QCOMPARE(bandCell(page, btc).text, QStringLiteral("policy 10pp"));
+        QCOMPARE(bandCell(page, eth).text, QStringLiteral("policy 10pp"));
+        QCOMPARE(bandCell(page, btc).inForce, QStringLiteral("10pp"));
+        QVERIFY2(bandCell(page, btc).tip.contains(QStringLiteral("10pp")), qPrintable(bandCell(page, btc).tip));
+        QVERIFY(page.bandSourceLabel()->isVisible());
+        QVERIFY2(page.bandSourceLabel()->text().contains(QStringLiteral("10pp")),
+                 qPrintable(page.bandSourceLabel()->text()));
+        agreesWithSnapshot();
+        check = f.policies().evaluate();
+        QVERIFY2(check.ok(), check.ok() ? "" : qPrintable(check.error().message));
+        QVERIFY(check->outside.isEmpty()); // 7.5pp off is inside 10pp, as the page says
+        // What is edited and stored is still the typed band.
+        const QModelIndex btcBand = page.model()->index(page.model()->rowOf(btc), ballast::ui::TargetsModel::Band);
+        QCOMPARE(btcBand.data(Qt::EditRole).toString(), QStringLiteral("3pp"));
+        QVERIFY(!page.isDirty());
+
+        // The rule's own band, and ETH excluded: ETH keeps its own band on
+        // screen (never a reason to rebalance), BTC reads the rule's 4pp.
+        policy.rule = *ballast::rebalance::Trigger::parse(QStringLiteral("threshold:4pp"));
+        policy.excluded = QStringList{eth};
+        QVERIFY(f.policies().save({}, policy).ok());
+        context.notifyLedgerChanged();
+        QCOMPARE(bandCell(page, btc).text, QStringLiteral("policy 4pp"));
+        QVERIFY2(bandCell(page, btc).tip.contains(QStringLiteral("threshold:4pp")),
+                 qPrintable(bandCell(page, btc).tip));
+        QCOMPARE(bandCell(page, eth).text, QStringLiteral("default (8pp), excluded"));
+        QCOMPARE(bandCell(page, eth).inForce, QStringLiteral("8pp"));
+        QVERIFY2(page.bandSourceLabel()->text().contains(QStringLiteral("threshold:4pp")),
+                 qPrintable(page.bandSourceLabel()->text()));
+        agreesWithSnapshot();
+        check = f.policies().evaluate();
+        QVERIFY2(check.ok(), check.ok() ? "" : qPrintable(check.error().message));
+        QCOMPARE(check->outside.size(), 1);
+        QCOMPARE(check->outside.first().asset, btc);
+        QCOMPARE(check->outside.first().halfWidth, pageHalfWidth(page, btc, 0.6));
+
+        // Back to no named band: the typed bands again.
+        policy.rule = ballast::rebalance::Trigger::threshold();
+        policy.band.reset();
+        policy.excluded.clear();
+        QVERIFY(f.policies().save({}, policy).ok());
+        context.notifyLedgerChanged();
+        QCOMPARE(bandCell(page, btc).text, QStringLiteral("3pp"));
+        QCOMPARE(bandCell(page, eth).text, QStringLiteral("default (8pp)"));
+        QVERIFY(!page.bandSourceLabel()->isVisible());
+        agreesWithSnapshot();
     }
 };
 

@@ -14,6 +14,7 @@
 #include "execution/executioncontroller.h"
 #include "fakebinance.h"
 #include "mainwindow.h"
+#include "models/accountsmodel.h"
 #include "models/backtestrunsmodel.h"
 #include "models/planmodel.h"
 #include "policy/policymonitor.h"
@@ -507,6 +508,10 @@ private slots:
         QVERIFY(held.ok());
         QCOMPARE(held->size(), 2);
         QCOMPARE(page.syncSchedule().nextMs(), std::optional<qint64>(t0 + 60000));
+        // The page was never shown: the sync ran without loading it, and it waits to be shown.
+        QCOMPARE(page.loadCount(), 0);
+        QVERIFY(page.isStale());
+        QCOMPARE(page.model()->rowCount(), 0);
 
         // Not due yet: nothing runs.
         clock.set(t0 + 59000);
@@ -543,6 +548,17 @@ private slots:
         QCOMPARE(page.syncSchedule().failures(), 0);
         QCOMPARE(page.syncSchedule().nextMs(), std::optional<qint64>(retry + 60000));
         QCOMPARE(asked.size(), 1); // kept for the session
+        QCOMPARE(page.loadCount(), 0); // three syncs, and the hidden page still not loaded
+
+        // Shown, it loads once and lists what the syncs stored.
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QCOMPARE(page.loadCount(), 1);
+        QVERIFY(!page.isStale());
+        QCOMPARE(page.model()->rowCount(), 1);
+        QCOMPARE(page.model()->row(0).account.name, QStringLiteral("binance-main"));
+        // On show, the next sync's ledger change reloads it at once; hidden again, it waits.
+        page.hide();
 
         // Never during an execution.
         clock.set(retry + 60000);
@@ -553,6 +569,9 @@ private slots:
         page.autoSyncTick();
         QVERIFY(page.isAutoSyncing());
         QVERIFY(done.wait(30000));
+        QVERIFY(done.last().at(0).toBool());
+        QCOMPARE(page.loadCount(), 1); // hidden again: marked stale, not reloaded
+        QVERIFY(page.isStale());
     }
 
     void backtestMyPolicyEqualsTheCli()

@@ -28,6 +28,8 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <sqlite3.h>
+
 using ballast::domain::Side;
 using ballast::domain::Transaction;
 using ballast::domain::TransactionKind;
@@ -99,6 +101,38 @@ QList<qint64> buildLedger(ballast::storage::Database &db, const ballast::Clock &
         qFatal("targets failed");
     return ids;
 }
+
+/// Counts the runs of the statement that reads a portfolio's stored policy
+/// (PolicyRepo::load) on one connection, by SQLite's profile trace.
+class PolicyReads
+{
+public:
+    explicit PolicyReads(ballast::storage::Database &db)
+        : m_db(db)
+    {
+        sqlite3_trace_v2(m_db.handle(), SQLITE_TRACE_PROFILE, &PolicyReads::traced, this);
+    }
+    ~PolicyReads() { sqlite3_trace_v2(m_db.handle(), 0, nullptr, nullptr); }
+    PolicyReads(const PolicyReads &) = delete;
+    PolicyReads &operator=(const PolicyReads &) = delete;
+
+    [[nodiscard]] int count() const { return m_count; }
+    void clear() { m_count = 0; }
+
+private:
+    static int traced(unsigned type, void *context, void *statement, void * /*elapsed*/)
+    {
+        if (type != SQLITE_TRACE_PROFILE)
+            return 0;
+        const QString sql = QString::fromUtf8(sqlite3_sql(static_cast<sqlite3_stmt *>(statement)));
+        if (sql.contains(QStringLiteral("LEFT JOIN rebalance_policies")))
+            ++static_cast<PolicyReads *>(context)->m_count;
+        return 0;
+    }
+
+    ballast::storage::Database &m_db;
+    int m_count = 0;
+};
 
 } // namespace
 
@@ -347,6 +381,142 @@ private slots:
         QVERIFY(policies.save({}, policy).ok());
         context.notifyLedgerChanged();
         checkFields(Kind::BandEdge, QString(), QString(), 0.0);
+    }
+
+    // The excluded assets and the falling-asset guard: filled in from the
+    // policy, changed for one plan only, and the plan honours what is on
+    // screen. A bad value names the field and proposes nothing.
+    void exclusionsAndFallingGuardFollowThePolicy()
+    {
+        ballast::test::TempDatabase temp;
+        const ballast::Clock clock = [] { return kNow; };
+        buildLedger(temp.db(), clock);
+        // BTC 20 % against 10 %, ETH 10 % against 30 %: the plan sells BTC and buys ETH.
+        ballast::services::Ledger ledger(temp.db(), clock);
+        QVERIFY(ledger
+                    .setTargets({},
+                                {{QStringLiteral("BTC"), dec("0.1"), {}},
+                                 {QStringLiteral("ETH"), dec("0.3"), {}},
+                                 {QStringLiteral("USDT"), dec("0.6"), {}}},
+                                ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.02})
+                    .ok());
+        // ETH's peak in the stored prices was 250: at 100 it is 60 % below it.
+        QVERIFY(ledger
+                    .setPrices({{QStringLiteral("ETH"), QStringLiteral("USDT"), at("2025-10-01T00:00:00"), dec("250"),
+                                 QStringLiteral("manual")}})
+                    .ok());
+        ballast::services::PolicyService policies(temp.db(), clock);
+        auto policy = policies.load()->policy;
+        policy.excluded = QStringList{QStringLiteral("BTC")};
+        policy.fallingGuard = 0.5;
+        QVERIFY(policies.save({}, policy).ok());
+
+        ballast::ui::AppContext context(temp.db(), temp.path(), clock);
+        ballast::ui::RebalanceView view(context);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *excluded = view.findChild<QLineEdit *>(QStringLiteral("excluded"));
+        auto *guard = view.findChild<QLineEdit *>(QStringLiteral("fallingGuard"));
+        auto *message = view.findChild<QLabel *>(QStringLiteral("executionMessage"));
+        QVERIFY(excluded && guard && message);
+        QCOMPARE(excluded->text(), QStringLiteral("BTC"));
+        QCOMPARE(guard->text(), QStringLiteral("50"));
+        QVERIFY2(excluded->toolTip().contains(QStringLiteral("only to the plans you propose on this page")),
+                 qPrintable(excluded->toolTip()));
+
+        auto planned = [&](ballast::domain::Side side, const QString &asset) {
+            for (const auto &order : view.planModel()->plan().orders) {
+                if (order.side == side && order.base == asset)
+                    return true;
+            }
+            return false;
+        };
+        auto skipped = [&](const QString &asset, ballast::rebalance::SkipReason reason) {
+            for (const auto &line : view.planModel()->plan().skipped) {
+                if (line.asset == asset && line.reason == reason)
+                    return true;
+            }
+            return false;
+        };
+        auto storedConstraints = [&] {
+            const auto stored = ballast::services::PlanService(temp.db(), clock).list();
+            if (!stored || stored->isEmpty())
+                qFatal("no stored plan");
+            return ballast::services::constraintsFromJson(
+                ballast::storage::PlanRepo(temp.db()).load(stored->first().id)->constraints);
+        };
+
+        // As the policy says: BTC is left alone and ETH, 60 % below its peak, is not bought.
+        QVERIFY(view.propose());
+        QVERIFY(!planned(Side::Sell, QStringLiteral("BTC")));
+        QVERIFY(!planned(Side::Buy, QStringLiteral("ETH")));
+        QVERIFY(skipped(QStringLiteral("BTC"), ballast::rebalance::SkipReason::Excluded));
+        QVERIFY(skipped(QStringLiteral("ETH"), ballast::rebalance::SkipReason::FallingAsset));
+        QCOMPARE(storedConstraints().excluded, QStringList{QStringLiteral("BTC")});
+        QCOMPARE(storedConstraints().fallingGuard, std::optional(0.5));
+
+        // For this plan only: nothing excluded, a guard of 70 %: BTC is sold and ETH bought.
+        excluded->setText(QString());
+        guard->setText(QStringLiteral("70"));
+        QVERIFY(view.propose());
+        QVERIFY(planned(Side::Sell, QStringLiteral("BTC")));
+        QVERIFY(planned(Side::Buy, QStringLiteral("ETH")));
+        QVERIFY(storedConstraints().excluded.isEmpty());
+        QCOMPARE(storedConstraints().fallingGuard, std::optional(0.7));
+        QVERIFY(policies.load()->policy == policy);
+
+        // Bad input is named with where it is, and nothing is proposed.
+        const QString newest = ballast::services::PlanService(temp.db(), clock).list()->first().id;
+        excluded->setText(QStringLiteral("eth, not a symbol!"));
+        QVERIFY(!view.propose());
+        QVERIFY2(message->text().contains(QStringLiteral("Excluded assets, item 2")), qPrintable(message->text()));
+        excluded->setText(QStringLiteral("eth"));
+        guard->setText(QStringLiteral("150"));
+        QVERIFY(!view.propose());
+        QVERIFY2(message->text().contains(QStringLiteral("Falling-asset guard")), qPrintable(message->text()));
+        QCOMPARE(ballast::services::PlanService(temp.db(), clock).list()->first().id, newest);
+
+        // A symbol in lower case is the asset; an empty guard is off.
+        guard->setText(QString());
+        QVERIFY(view.propose());
+        QCOMPARE(storedConstraints().excluded, QStringList{QStringLiteral("ETH")});
+        QVERIFY(!storedConstraints().fallingGuard);
+        QVERIFY(!planned(Side::Buy, QStringLiteral("ETH")));
+
+        // "From policy" fills them in again.
+        view.findChild<QPushButton *>(QStringLiteral("taxFromPolicy"))->click();
+        QCOMPARE(excluded->text(), QStringLiteral("BTC"));
+        QCOMPARE(guard->text(), QStringLiteral("50"));
+    }
+
+    // Showing the page reads the policy once, also when the ledger changed
+    // while it was hidden (the show then reloads the plans as well).
+    void showReadsThePolicyOnce()
+    {
+        ballast::test::TempDatabase temp;
+        const ballast::Clock clock = [] { return kNow; };
+        buildLedger(temp.db(), clock);
+        ballast::ui::AppContext context(temp.db(), temp.path(), clock);
+        ballast::ui::RebalanceView view(context);
+        PolicyReads reads(temp.db());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(reads.count(), 1);
+
+        view.hide();
+        context.notifyLedgerChanged(); // while hidden: the reload waits for the next show
+        QVERIFY(view.isStale());
+        reads.clear();
+        const int loads = view.loadCount();
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.loadCount(), loads + 1);
+        QCOMPARE(reads.count(), 1);
+
+        // On show, a ledger change reloads and reads the policy to follow a change of it.
+        reads.clear();
+        context.notifyLedgerChanged();
+        QCOMPARE(reads.count(), 1);
     }
 
     // A bad gain budget names the field and proposes nothing.

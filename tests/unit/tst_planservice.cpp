@@ -210,11 +210,69 @@ private slots:
         const auto refused = f.service().checkRunnable(plan.id);
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, QStringLiteral("plan.stale"));
-        QVERIFY2(refused.error().message.contains(QStringLiteral("the targets went from BTC 0.45, ETH 0.45, SOL 0.1; "
-                                                                 "default band 2pp to BTC 0.6")),
+        QVERIFY2(refused.error().message.contains(
+                     QStringLiteral("the targets went from BTC 0.45, ETH 0.45, SOL 0.1 to BTC 0.6, ETH 0.3, SOL 0.1")),
                  qPrintable(refused.error().message));
+        // The bands did not change: nothing is said of them.
+        QVERIFY2(!refused.error().message.contains(QStringLiteral("the band of")), qPrintable(refused.error().message));
         QCOMPARE(f.execute(plan.id).error().code, QStringLiteral("plan.stale"));
         QCOMPARE(f.paperOrders(), 0);
+    }
+
+    // A plan prepared by a Ballast from before one source of bands recorded
+    // the portfolio's own bands (2pp) although the policy's rule named 5pp,
+    // a rule migration 20 keeps on such a portfolio. After the upgrade the
+    // plan's bands are 5pp: executing the old plan is refused, says which
+    // bands changed and why, sends nothing, and a new plan runs.
+    void aPlanMadeWithTheBandsBeforeTheUpgradeIsRefusedWithWhy()
+    {
+        Fixture f;
+        // The rule as migration 20 leaves it on 2pp bands: carried over, never saved since.
+        f.temp.db().exec("UPDATE portfolios SET policy = 'threshold:5pp'");
+        f.temp.db().exec("DELETE FROM rebalance_policies");
+        f.temp.db().exec("INSERT INTO rebalance_policies (portfolio_id, rule, body, updated_at) "
+                         "SELECT id, 'threshold:5pp', '{}', created_at FROM portfolios");
+        const RebalancePlan plan = f.propose();
+        QVERIFY(f.service().checkRunnable(plan.id).ok()); // made now: with the 5pp the rule names
+        // As the older Ballast stored it: its basis recorded the portfolio's own bands.
+        const QString basis = ballast::storage::PlanRepo(f.temp.db()).load(plan.id)->basis;
+        QVERIFY2(basis.contains(QStringLiteral("default band 5pp")), qPrintable(basis));
+        QString old = basis;
+        old.replace(QStringLiteral("default band 5pp"), QStringLiteral("default band 2pp"));
+        ballast::storage::Statement rewrite(f.temp.db(), "UPDATE plans SET basis = ? WHERE id = ?");
+        rewrite.bind(1, old).bind(2, plan.id);
+        rewrite.run();
+
+        const QByteArray before = ballast::test::contentDigest(f.temp.db());
+        const auto refused = f.execute(plan.id);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("plan.stale"));
+        const QString message = refused.error().message;
+        // What changed, why, and what to do.
+        QVERIFY2(message.contains(QStringLiteral("the band of BTC went from 2pp to 5pp")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("the band of SOL went from 2pp to 5pp")), qPrintable(message));
+        QVERIFY2(!message.contains(QStringLiteral("the targets went")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("names the band 5pp in its rule threshold:5pp")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("made by an earlier version of Ballast")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("nothing was sent: propose a new plan")), qPrintable(message));
+        QCOMPARE(f.paperOrders(), 0);
+        QVERIFY(f.service().orders(plan.id)->isEmpty());
+        QCOMPARE(f.status(plan.id), PlanStatus::Proposed);
+        QCOMPARE(ballast::test::contentDigest(f.temp.db()), before);
+
+        // The policy changed after the plan was made: the reason is the policy, not an upgrade.
+        f.temp.db().exec("UPDATE rebalance_policies SET updated_at = updated_at + 4000000000000");
+        const QString changed = f.service().checkRunnable(plan.id).error().message;
+        QVERIFY2(changed.contains(QStringLiteral("names the band 5pp")), qPrintable(changed));
+        QVERIFY2(!changed.contains(QStringLiteral("earlier version")), qPrintable(changed));
+
+        // Proposed again, the plan runs with the bands in force.
+        auto replanned = f.service().replan(plan.id);
+        QVERIFY2(replanned.ok(), replanned.ok() ? "" : qPrintable(replanned.error().message));
+        auto summary = f.execute(replanned->id);
+        QVERIFY2(summary.ok(), summary.ok() ? "" : qPrintable(summary.error().message));
+        QVERIFY(!summary->aborted);
+        f.checkLedgerEqualsExchange();
     }
 
     void aPlanIsStaleOnceItsHoldingsChanged()

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sqlite3.h>
 
 using ballast::money::dec;
 using ballast::money::Decimal;
@@ -71,6 +72,38 @@ struct Fixture
         policy.rule = *ballast::rebalance::Trigger::parse(QString::fromLatin1(rule));
         QVERIFY(service().save({}, policy).ok());
     }
+};
+
+/// Counts the runs of the statement that reads a portfolio's stored policy
+/// (PolicyRepo::load) on one connection, by SQLite's profile trace.
+class PolicyReads
+{
+public:
+    explicit PolicyReads(ballast::storage::Database &db)
+        : m_db(db)
+    {
+        sqlite3_trace_v2(m_db.handle(), SQLITE_TRACE_PROFILE, &PolicyReads::traced, this);
+    }
+    ~PolicyReads() { sqlite3_trace_v2(m_db.handle(), 0, nullptr, nullptr); }
+    PolicyReads(const PolicyReads &) = delete;
+    PolicyReads &operator=(const PolicyReads &) = delete;
+
+    [[nodiscard]] int count() const { return m_count; }
+    void clear() { m_count = 0; }
+
+private:
+    static int traced(unsigned type, void *context, void *statement, void * /*elapsed*/)
+    {
+        if (type != SQLITE_TRACE_PROFILE)
+            return 0;
+        const QString sql = QString::fromUtf8(sqlite3_sql(static_cast<sqlite3_stmt *>(statement)));
+        if (sql.contains(QStringLiteral("LEFT JOIN rebalance_policies")))
+            ++static_cast<PolicyReads *>(context)->m_count;
+        return 0;
+    }
+
+    ballast::storage::Database &m_db;
+    int m_count = 0;
 };
 
 /// A deterministic random walk: the same prices on every run and machine.
@@ -298,6 +331,56 @@ private slots:
         QVERIFY(!quiet->fired);
         QVERIFY(!quiet->due);
         QCOMPARE(*quiet->nextCalendarAt, ms("2026-02-01T00:00:00Z"));
+    }
+
+    // A check reads the stored policy once and hands it down (the snapshot,
+    // the bases of the open plans it looks at, the plan it prepares): the
+    // same decisions, and one read whether it prepares a plan, reuses one or
+    // finds nothing due.
+    void checkReadsThePolicyOnce()
+    {
+        Fixture f;
+        auto policy = f.service().load()->policy;
+        policy.band = ballast::domain::Band{ballast::domain::Band::Kind::Absolute, 0.10};
+        policy.mode.kind = ballast::rebalance::PlanMode::Kind::BandEdge;
+        QVERIFY(f.service().save({}, policy).ok());
+        f.setPrices(f.now, dec("50000"), dec("2500"));
+        f.setHoldings(dec("0.12"), dec("1.6")); // on target
+        PolicyReads reads(f.temp.db());
+
+        auto calm = f.service().evaluate();
+        QVERIFY2(calm.ok(), calm.ok() ? "" : qPrintable(calm.error().message));
+        QVERIFY(!calm->due);
+        QCOMPARE(reads.count(), 1);
+
+        // BTC doubles: 75 % against 60 %, outside the policy's 10pp; a band-edge plan is prepared.
+        f.now += kDay;
+        f.setPrices(f.now, dec("100000"), dec("2500"));
+        reads.clear();
+        auto due = f.service().evaluate();
+        QVERIFY2(due.ok(), due.ok() ? "" : qPrintable(due.error().message));
+        QVERIFY(due->fired);
+        QVERIFY(!due->planReused);
+        QCOMPARE(reads.count(), 1);
+        // Made with the policy's bands, as if read on its own.
+        ballast::services::PlanService plans(f.temp.db(), f.clock);
+        auto plan = plans.load(due->planId);
+        QVERIFY(plan.ok());
+        QCOMPARE(plan->weight(QStringLiteral("BTC"))->halfWidth, 0.10);
+        QVERIFY2(std::abs(plan->weight(QStringLiteral("BTC"))->after - 0.69) < 0.005,
+                 qPrintable(QString::number(plan->weight(QStringLiteral("BTC"))->after)));
+
+        // Again: the plan is still current and reused; still one read.
+        f.now += 60000;
+        reads.clear();
+        auto again = f.service().evaluate();
+        QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+        QVERIFY(again->planReused);
+        QCOMPARE(again->planId, due->planId);
+        QCOMPARE(reads.count(), 1);
+
+        // The basis it was judged current by is the one a lone reader sees.
+        QVERIFY(plans.checkRunnable(due->planId).ok());
     }
 
     void checkReusesAPlanProposedByHand()

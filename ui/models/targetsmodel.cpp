@@ -128,6 +128,35 @@ void TargetsModel::setCurrentWeights(const QHash<QString, double> &weights)
         emit dataChanged(index(0, Current), index(static_cast<int>(m_rows.size()) - 1, Current));
 }
 
+void TargetsModel::setPolicyBands(const PolicyBands &bands)
+{
+    if (bands == m_policy)
+        return;
+    m_policy = bands;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, Band), index(static_cast<int>(m_rows.size()) - 1, Band));
+}
+
+bool TargetsModel::isExcluded(const TargetRow &row) const
+{
+    const auto symbol = domain::AssetCatalog::normalizeSymbol(row.asset);
+    return symbol && m_policy.excluded.contains(*symbol);
+}
+
+QString TargetsModel::bandInForce(const TargetRow &row, bool *fromPolicy) const
+{
+    // As RebalancePolicy::withBands: the named band replaces every band but an
+    // excluded asset's, which keeps its own (or the default).
+    const bool policy = m_policy.named && !isExcluded(row);
+    if (fromPolicy)
+        *fromPolicy = policy;
+    if (policy)
+        return m_policy.named->toString();
+    const QString typed = row.band.trimmed().isEmpty() ? m_defaultBand.trimmed() : row.band.trimmed();
+    auto band = domain::Band::parse(typed);
+    return band ? band->toString() : QString();
+}
+
 Result<money::Decimal> TargetsModel::parsePercent(const QString &text)
 {
     auto value = services::TargetWeights::parsePercent(text);
@@ -296,8 +325,16 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
         }
         if (column == Weight && error.isEmpty())
             return QString(format.decimal(*parsePercent(row.weight), 8) + QStringLiteral(" %"));
-        if (column == Band && row.band.trimmed().isEmpty())
-            return tr("default (%1)").arg(m_defaultBand);
+        if (column == Band && error.isEmpty()) {
+            // The band the check, the plans and the drift bars use, and where it comes from.
+            bool fromPolicy = false;
+            const QString inForce = bandInForce(row, &fromPolicy);
+            if (fromPolicy)
+                return tr("policy %1").arg(inForce);
+            const QString shown =
+                row.band.trimmed().isEmpty() ? tr("default (%1)").arg(m_defaultBand) : textOf(row, column);
+            return isExcluded(row) ? tr("%1, excluded").arg(shown) : shown;
+        }
         if (column == Asset && error.isEmpty())
             return *domain::AssetCatalog::normalizeSymbol(row.asset);
         return textOf(row, column);
@@ -313,11 +350,28 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
             return symbol ? m_current.value(*symbol) : 0.0;
         }
         return textOf(row, column);
+    case BandInForceRole:
+        return column == Band && error.isEmpty() ? bandInForce(row) : QString();
     case Qt::ToolTipRole:
         if (!error.isEmpty())
             return error;
-        if (column == Band)
-            return tr("Band around the target, \"5pp\" or \"25%\"; empty for the portfolio's default band");
+        if (column == Band) {
+            const QString typing =
+                tr("Band around the target, \"5pp\" or \"25%\"; empty for the portfolio's default band");
+            if (m_policy.named && !isExcluded(row)) {
+                return QString(tr("The rebalancing policy's band, %1 (%2), replaces this one: the policy check, the "
+                                  "plans and the drift bars use it. What is typed here applies once the policy "
+                                  "names no band.")
+                                   .arg(m_policy.named->toString(), m_policy.origin)
+                               + QLatin1Char('\n') + typing);
+            }
+            if (isExcluded(row)) {
+                return QString(tr("Excluded by the rebalancing policy: never traded and never a reason to "
+                                  "rebalance; its band only shows in the drift bars.")
+                               + QLatin1Char('\n') + typing);
+            }
+            return typing;
+        }
         if (column == Weight)
             return tr("Target weight in percent");
         return {};
@@ -328,7 +382,8 @@ QVariant TargetsModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (!error.isEmpty())
             return QBrush(QColor(0x8a, 0x1c, 0x12));
-        if ((column == Band && row.band.trimmed().isEmpty()) || column == Current)
+        if ((column == Band && (row.band.trimmed().isEmpty() || (m_policy.named && !isExcluded(row))))
+            || column == Current)
             return QBrush(QColor(0x6b, 0x6b, 0x6b));
         return {};
     case Qt::TextAlignmentRole:

@@ -39,6 +39,21 @@ public:
     enum Column { Asset, Weight, Band, Current, ColumnCount };
     /// Unformatted value of a cell (double or QString), for sorting.
     static constexpr int RawValueRole = Qt::UserRole + 1;
+    /// The Band column's band in force ("10pp"), as the valuation snapshot
+    /// and so the drift bars carry it: the policy's named band, else the
+    /// row's own, else the default; empty while the text is not a band.
+    static constexpr int BandInForceRole = Qt::UserRole + 2;
+
+    /// What the stored rebalancing policy does to the bands typed here: a
+    /// band it names (the rule's own, else its `band`) replaces every band
+    /// but an excluded asset's, for the check, the plans and the drift bars.
+    struct PolicyBands
+    {
+        std::optional<domain::Band> named;
+        QString origin; ///< where the named band is set, for the tooltip ("the rule threshold:4pp")
+        QStringList excluded; ///< never traded and never a reason to rebalance
+        bool operator==(const PolicyBands &) const = default;
+    };
 
     /// What the editor holds: whether it can be saved, the sum of the valid
     /// weights in percent, and a message per problem, naming row and column.
@@ -72,6 +87,9 @@ public:
 
     /// Weights now held, by asset (the Current column).
     void setCurrentWeights(const QHash<QString, double> &weights);
+    /// The policy's bands the Band column shows in place of the typed ones.
+    void setPolicyBands(const PolicyBands &bands);
+    [[nodiscard]] const PolicyBands &policyBands() const { return m_policy; }
 
     /// The message for one cell, empty when it is valid.
     [[nodiscard]] QString cellError(int row, int column) const;
@@ -97,10 +115,14 @@ signals:
 
 private:
     [[nodiscard]] QString textOf(const TargetRow &row, int column) const;
+    /// The band in force for @p row as text, and whether the policy set it.
+    [[nodiscard]] QString bandInForce(const TargetRow &row, bool *fromPolicy = nullptr) const;
+    [[nodiscard]] bool isExcluded(const TargetRow &row) const;
 
     QList<TargetRow> m_rows;
     QString m_defaultBand;
     QHash<QString, double> m_current;
+    PolicyBands m_policy;
     QUndoStack *m_undo = nullptr;
     int m_session = 0;
     int m_sessions = 0;

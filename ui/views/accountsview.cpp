@@ -5,6 +5,7 @@
 #include "models/accountsmodel.h"
 #include "rebalance/rebalancepolicy.h"
 #include "security/vault.h"
+#include "services/ledgerqueries.h"
 #include "services/policyservice.h"
 #include "services/walletservice.h"
 #include "storage/database.h"
@@ -250,11 +251,21 @@ void AccountsView::autoSyncTick()
         armAutoSync(services::SyncSchedule::kFirstRetryMs);
         return;
     }
-    loadIfStale(); // the accounts to sync, when the page has not been shown since the ledger changed
+    // The accounts to sync, read on their own: a hidden page is not reloaded
+    // for it (it stays marked stale and reloads when it is next shown).
+    auto accounts = context().queries().accounts();
+    if (!accounts) {
+        m_schedule.failed(now);
+        context().showStatus(
+            tr("Automatic sync failed (%1); next try in %2.")
+                .arg(accounts.error().message, rebalance::durationText(m_schedule.nextMs().value_or(now) - now)));
+        armAutoSync(m_schedule.nextMs().value_or(now) - now);
+        emit autoSyncDone(false, accounts.error().message);
+        return;
+    }
     QList<qint64> ids;
     QStringList names;
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        const auto &account = m_model->row(row).account;
+    for (const auto &account : std::as_const(*accounts)) {
         if (account.kind == domain::AccountKind::Exchange) {
             ids.append(account.id);
             names.append(account.name);

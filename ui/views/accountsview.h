@@ -61,7 +61,9 @@ public slots:
     void reload();
     /// What the periodic sync's timer calls: syncs the exchange accounts,
     /// read-only, when the schedule says so and nothing else writes (never
-    /// during an execution); otherwise waits again.
+    /// during an execution); otherwise waits again. It runs whether the page
+    /// is on show or not, and never reloads a hidden page: what it changed
+    /// is read when the page is next shown.
     void autoSyncTick();
 
 signals:

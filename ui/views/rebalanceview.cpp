@@ -3,6 +3,7 @@
 #include "appcontext.h"
 #include "dialogs/executionconfirmdialog.h"
 #include "dialogs/executionsummarydialog.h"
+#include "domain/assetcatalog.h"
 #include "execution/executioncontroller.h"
 #include "io/exports.h"
 #include "models/decimaltext.h"
@@ -10,6 +11,7 @@
 #include "models/planmodel.h"
 #include "models/skippedlinesmodel.h"
 #include "rebalance/planapproval.h"
+#include "services/ledger.h"
 #include "services/planservice.h"
 #include "services/policyservice.h"
 
@@ -59,6 +61,12 @@ std::optional<Decimal> parseAmount(const QString &text)
     if (!value || value->isNegative())
         return std::nullopt;
     return *value;
+}
+
+/// A fraction as typed in the falling-asset guard's field: "25" for 0.25.
+QString guardText(double fraction)
+{
+    return QString::number(fraction * 100.0, 'g', 12);
 }
 
 QString modeText(const PlanMode &mode, const QString &quote)
@@ -200,8 +208,20 @@ void RebalanceView::buildUi()
     m_maxTurnover->setDecimals(1);
     m_maxTurnover->setSuffix(QStringLiteral(" %"));
     m_maxTurnover->setSpecialValueText(tr("no limit"));
+    m_excluded = new QLineEdit(this);
+    m_excluded->setObjectName(QStringLiteral("excluded"));
+    m_excluded->setAccessibleName(tr("Assets this plan does not trade, separated by commas"));
+    m_excluded->setPlaceholderText(tr("none"));
+    m_excluded->setMinimumWidth(120);
+    m_fallingGuard = new QLineEdit(this);
+    m_fallingGuard->setObjectName(QStringLiteral("fallingGuard"));
+    m_fallingGuard->setAccessibleName(
+        tr("Falling-asset guard: buy no more of an asset this many percent below its peak"));
+    m_fallingGuard->setPlaceholderText(tr("off"));
+    m_fallingGuard->setMaximumWidth(80);
     for (QWidget *field : {static_cast<QWidget *>(m_mode), static_cast<QWidget *>(m_amount),
-                           static_cast<QWidget *>(m_minTrade), static_cast<QWidget *>(m_maxTurnover)})
+                           static_cast<QWidget *>(m_minTrade), static_cast<QWidget *>(m_maxTurnover),
+                           static_cast<QWidget *>(m_excluded), static_cast<QWidget *>(m_fallingGuard)})
         field->setToolTip(field->accessibleName() + QLatin1Char('.') + QLatin1Char('\n') + perPlan);
     m_propose = new QPushButton(tr("Propose"), this);
     m_propose->setObjectName(QStringLiteral("proposeButton"));
@@ -220,6 +240,21 @@ void RebalanceView::buildUi()
     form->addStretch(1);
     form->addWidget(m_propose);
     layout->addLayout(form);
+    // What the plan leaves alone: filled in from the policy, like the fields above.
+    auto *limits = new QHBoxLayout;
+    {
+        auto *label = new QLabel(tr("E&xcluded:"), this);
+        label->setBuddy(m_excluded);
+        limits->addWidget(label);
+        limits->addWidget(m_excluded, 1);
+        auto *guardLabel = new QLabel(tr("Falling-asset &guard:"), this);
+        guardLabel->setBuddy(m_fallingGuard);
+        limits->addWidget(guardLabel);
+        limits->addWidget(m_fallingGuard);
+        limits->addWidget(new QLabel(tr("% below the peak"), this));
+        limits->addStretch(1);
+    }
+    layout->addLayout(limits);
 
     // How the plan treats tax: filled in from the policy, changed here for
     // the plans of this page only.
@@ -277,8 +312,8 @@ void RebalanceView::buildUi()
     m_taxFromPolicy = new QPushButton(tr("From &policy"), taxBox);
     m_taxFromPolicy->setObjectName(QStringLiteral("taxFromPolicy"));
     m_taxFromPolicy->setToolTip(
-        tr("Fill in the mode, the minimum trade, the maximum turnover and the tax fields from the rebalancing policy "
-           "again."));
+        tr("Fill in the mode, the minimum trade, the maximum turnover, the excluded assets, the falling-asset guard "
+           "and the tax fields from the rebalancing policy again."));
     connect(m_taxFromPolicy, &QPushButton::clicked, this, [this] { loadPolicy(true); });
     int column = 0;
     int row = 0;
@@ -409,21 +444,30 @@ void RebalanceView::setMessage(const QString &text)
 
 void RebalanceView::showEvent(QShowEvent *event)
 {
-    View::showEvent(event);
-    if (!event->spontaneous())
+    // Each show fills the fields in from the policy, read once: the reload
+    // the show may run (the ledger changed while the page was hidden) does
+    // not read it again.
+    const bool refill = !event->spontaneous();
+    if (refill)
         loadPolicy(true);
+    m_policyJustRead = refill;
+    View::showEvent(event);
+    m_policyJustRead = false;
 }
 
 void RebalanceView::loadPolicy(bool always)
 {
     auto info = services::PolicyService(context().db(), context().clock()).load();
+    m_policy.reset();
     if (!info) {
         m_taxSource->setText(
             tr("The policy could not be read (%1): the fields keep what they hold.").arg(info.error().message));
         return;
     }
     const rebalance::RebalancePolicy &policy = info->policy;
-    PolicyFields fields{policy.mode, policy.minTrade, policy.maxTurnover, policy.tax};
+    m_policy = services::KnownPolicy{info->portfolioId, policy, info->updatedAt};
+    PolicyFields fields{policy.mode,     policy.minTrade,     policy.maxTurnover,
+                        policy.excluded, policy.fallingGuard, policy.tax};
     if (!always && m_policyFields && *m_policyFields == fields)
         return;
     m_policyFields = fields;
@@ -434,6 +478,8 @@ void RebalanceView::loadPolicy(bool always)
     m_amount->setEnabled(withAmount);
     m_minTrade->setText(policy.minTrade.isZero() ? QString() : decimalText(policy.minTrade));
     m_maxTurnover->setValue(policy.maxTurnover ? *policy.maxTurnover * 100.0 : 0.0);
+    m_excluded->setText(policy.excluded.join(QStringLiteral(", ")));
+    m_fallingGuard->setText(policy.fallingGuard ? guardText(*policy.fallingGuard) : QString());
     const rebalance::TaxPreferences &tax = policy.tax;
     m_lotSelection->setCurrentIndex(std::max(0, m_lotSelection->findData(static_cast<int>(tax.lotSelection))));
     m_longTermDays->setValue(tax.longTermDays);
@@ -454,7 +500,8 @@ void RebalanceView::refresh()
 
 void RebalanceView::reload()
 {
-    loadPolicy(false);
+    if (!m_policyJustRead)
+        loadPolicy(false);
     if (m_controller->isBusy())
         return;
     // With nothing on show, the newest stored plan (proposed or executed).
@@ -475,7 +522,11 @@ void RebalanceView::reload()
     }
     if (!m_planModel->hasPlan()) {
         QString now;
-        if (auto snapshot = context().snapshot()) {
+        // The drift with the bands of the policy this reload (or the show) just read.
+        auto portfolio = context().portfolio();
+        auto snapshot =
+            portfolio && m_policy ? context().ledger().snapshot(*portfolio, -1, *m_policy) : context().snapshot();
+        if (snapshot) {
             QStringList outside;
             for (const auto &position : snapshot->positions()) {
                 if (position.outsideBand())
@@ -729,6 +780,38 @@ bool RebalanceView::propose()
     constraints.minTradeValue = *minTrade;
     if (m_maxTurnover->value() > 0.0)
         constraints.maxTurnover = m_maxTurnover->value() / 100.0;
+    // The assets this plan leaves alone, each a known symbol; a bad one is named and nothing is planned.
+    const QStringList typed = m_excluded->text().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i < typed.size(); ++i) {
+        const QString text = typed[i].trimmed();
+        if (text.isEmpty())
+            continue;
+        auto symbol = domain::AssetCatalog::normalizeSymbol(text);
+        if (!symbol) {
+            setMessage(tr("Excluded assets, item %1 (\"%2\"): %3. No plan was made.")
+                           .arg(i + 1)
+                           .arg(text, symbol.error().message));
+            m_excluded->setFocus();
+            return false;
+        }
+        if (!constraints.excluded.contains(*symbol))
+            constraints.excluded.append(*symbol);
+    }
+    if (QString guard = m_fallingGuard->text().trimmed(); !guard.isEmpty()) {
+        if (guard.endsWith(QLatin1Char('%')))
+            guard.chop(1);
+        bool ok = false;
+        const double percent = QLocale().toDouble(guard.trimmed(), &ok);
+        const double value = ok ? percent : guard.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(value) || value <= 0.0 || value >= 100.0) {
+            setMessage(tr("Falling-asset guard \"%1\": expected a percentage above 0 and below 100, or empty for "
+                          "off. No plan was made.")
+                           .arg(m_fallingGuard->text()));
+            m_fallingGuard->setFocus();
+            return false;
+        }
+        constraints.fallingGuard = value / 100.0;
+    }
     constraints.tax.lotSelection = static_cast<analytics::LotSelection>(m_lotSelection->currentData().toInt());
     constraints.tax.longTermDays = m_longTermDays->value();
     constraints.tax.minLotAgeDays = m_minLotAge->value();

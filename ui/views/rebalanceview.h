@@ -4,10 +4,12 @@
 #include "execution/executor.h"
 #include "rebalance/rebalanceplan.h"
 #include "rebalance/taxpreferences.h"
+#include "services/knownpolicy.h"
 #include "views/view.h"
 
 #include <QPointer>
 #include <QSet>
+#include <QStringList>
 
 #include <optional>
 
@@ -80,7 +82,8 @@ protected:
 private:
     void buildUi();
     /// Fills the mode (and its amount), the minimum trade, the maximum
-    /// turnover and the tax fields from the stored policy: always when
+    /// turnover, the excluded assets, the falling-asset guard and the tax
+    /// fields from the stored policy: always when
     /// @p always, else only when the stored values differ from those last
     /// filled in (the policy changed). The policy is the single source of
     /// truth; what is typed here changes only the plans proposed on this page.
@@ -113,6 +116,8 @@ private:
     QLineEdit *m_amount = nullptr;
     QLineEdit *m_minTrade = nullptr;
     QDoubleSpinBox *m_maxTurnover = nullptr;
+    QLineEdit *m_excluded = nullptr; ///< assets this plan leaves alone, comma-separated
+    QLineEdit *m_fallingGuard = nullptr; ///< percent below the peak past which nothing more is bought; empty = off
     // Tax preferences of the plan.
     QComboBox *m_lotSelection = nullptr;
     QSpinBox *m_longTermDays = nullptr;
@@ -129,11 +134,16 @@ private:
         rebalance::PlanMode mode;
         money::Decimal minTrade;
         std::optional<double> maxTurnover;
+        QStringList excluded;
+        std::optional<double> fallingGuard;
         rebalance::TaxPreferences tax;
         bool operator==(const PolicyFields &) const = default;
     };
     /// The policy's values as last filled into the fields.
     std::optional<PolicyFields> m_policyFields;
+    bool m_policyJustRead = false; ///< within showEvent, after it filled the fields in
+    /// The policy as last read, for the drift line of the reload that read it (not read again).
+    std::optional<services::KnownPolicy> m_policy;
     QPushButton *m_propose = nullptr;
     QLabel *m_planTitle = nullptr;
     QTableView *m_table = nullptr;

@@ -8,6 +8,7 @@
 #include "models/targetsmodel.h"
 #include "services/ledger.h"
 #include "services/planservice.h"
+#include "services/policyservice.h"
 #include "views/policyeditor.h"
 #include "views/targetcommands.h"
 
@@ -147,6 +148,7 @@ TargetsView::TargetsView(AppContext &context, QWidget *parent)
     , m_window(new QSpinBox(this))
     , m_apply(new QPushButton(tr("Start from &model"), this))
     , m_defaultBand(new QLineEdit(this))
+    , m_bandSource(new QLabel(this))
     , m_sum(new QLabel(this))
     , m_messages(new QLabel(this))
     , m_save(new QPushButton(tr("&Save"), this))
@@ -185,6 +187,10 @@ TargetsView::TargetsView(AppContext &context, QWidget *parent)
     m_defaultBand->setAccessibleName(tr("Default band"));
     m_defaultBand->setToolTip(tr("Band of every asset without its own: \"5pp\" or \"25%\""));
     m_defaultBand->setMaximumWidth(120);
+    m_bandSource->setObjectName(QStringLiteral("bandSource"));
+    m_bandSource->setAccessibleName(tr("Band in force"));
+    m_bandSource->setWordWrap(true);
+    m_bandSource->hide();
     m_sum->setAccessibleName(tr("Sum of target weights"));
     m_messages->setAccessibleName(tr("Problems with the targets"));
     m_messages->setWordWrap(true);
@@ -202,6 +208,7 @@ TargetsView::TargetsView(AppContext &context, QWidget *parent)
     modelRow->addWidget(m_apply);
     auto *bandForm = new QFormLayout;
     bandForm->addRow(tr("Default &band:"), m_defaultBand);
+    bandForm->addRow(m_bandSource);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_sum, 1);
     buttons->addWidget(m_revert);
@@ -319,8 +326,38 @@ void TargetsView::refresh()
             weights.insert(position.asset, position.weight);
     }
     m_model->setCurrentWeights(weights);
+    readPolicyBands();
     updateValidation();
     m_previewTimer.start();
+}
+
+void TargetsView::readPolicyBands()
+{
+    auto info = services::PolicyService(context().db(), context().clock()).load(m_stored.name);
+    if (!info) {
+        m_model->setPolicyBands({});
+        m_bandSource->setText(tr("The rebalancing policy could not be read (%1): the bands shown are the ones "
+                                 "typed here.")
+                                  .arg(info.error().message));
+        m_bandSource->setVisible(true);
+        return;
+    }
+    const rebalance::RebalancePolicy &policy = info->policy;
+    TargetsModel::PolicyBands bands;
+    bands.named = policy.namedBand();
+    bands.excluded = policy.excluded;
+    if (bands.named) {
+        bands.origin = policy.rule.band() ? tr("set by the rule %1").arg(policy.rule.toString())
+                                          : tr("the policy's band for every asset");
+    }
+    m_model->setPolicyBands(bands);
+    if (bands.named) {
+        m_bandSource->setText(tr("The rebalancing policy's band, %1 (%2), replaces the bands here for every asset "
+                                 "it does not exclude: the check, the plans and the drift bars use it. Change it on "
+                                 "the Rebalancing policy tab; the bands here apply once the policy names none.")
+                                  .arg(bands.named->toString(), bands.origin));
+    }
+    m_bandSource->setVisible(bands.named.has_value());
 }
 
 bool TargetsView::isDirty() const

@@ -47,6 +47,8 @@ public:
     [[nodiscard]] QLabel *sumLabel() const { return m_sum; }
     [[nodiscard]] QLabel *messageLabel() const { return m_messages; }
     [[nodiscard]] QLabel *previewSummary() const { return m_previewSummary; }
+    /// Says which band the policy applies in place of the ones typed here; hidden when it names none.
+    [[nodiscard]] QLabel *bandSourceLabel() const { return m_bandSource; }
     /// The "Rebalancing policy" tab's editor (its edits share this page's undo stack).
     [[nodiscard]] PolicyEditor *policyEditor() const { return m_policy; }
     /// Shows the targets (0) or the rebalancing policy (1) tab.
@@ -87,6 +89,8 @@ private:
     void updateValidation();
     void modelFinished(allocation::Model model, const std::shared_ptr<Result<QList<double>>> &result);
     void showProblem(const QString &message);
+    /// Reads the stored policy's named band and exclusions into the Band column.
+    void readPolicyBands();
 
     QUndoStack *m_undo = nullptr;
     TargetsModel *m_model = nullptr;
@@ -104,6 +108,7 @@ private:
     QSpinBox *m_window = nullptr;
     QPushButton *m_apply = nullptr;
     QLineEdit *m_defaultBand = nullptr;
+    QLabel *m_bandSource = nullptr;
     QLabel *m_sum = nullptr;
     QLabel *m_messages = nullptr;
     QPushButton *m_save = nullptr;

@@ -59,8 +59,8 @@ protected:
             m_pending = std::move(load);
         }
     }
-    /// Runs the load whenShown() put off, now, for work of the hidden page's
-    /// own that needs what it reads (the Accounts page's periodic sync).
+    /// Runs the load whenShown() put off, now, for work of the page's own
+    /// that needs what it reads (the Accounts page's Sync all).
     void loadIfStale()
     {
         if (m_pending) {
