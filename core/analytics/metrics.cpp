@@ -24,29 +24,58 @@ struct Drawdown
     std::size_t trough = 0;
 };
 
-template<typename ValueAt>
-Drawdown deepestDrawdown(std::size_t count, ValueAt valueAt)
+/// The deepest drawdown of a curve, fed one point at a time (the first to
+/// the constructor): the one implementation behind maxDrawdown() and the
+/// metrics' pass over the curve.
+class DeepestDrawdown
 {
-    Drawdown best;
-    if (count == 0)
-        return best;
-    std::size_t peak = 0;
-    double runningMax = valueAt(0);
-    for (std::size_t i = 1; i < count; ++i) {
-        const double v = valueAt(i);
-        if (v > runningMax) {
-            runningMax = v;
-            peak = i;
-            continue;
+public:
+    explicit DeepestDrawdown(double first)
+        : m_runningMax(first)
+    {
+    }
+
+    void add(std::size_t i, double v)
+    {
+        if (v > m_runningMax) {
+            m_runningMax = v;
+            m_peak = i;
+            return;
         }
-        const double depth = runningMax > 0.0 ? 1.0 - v / runningMax : std::numeric_limits<double>::quiet_NaN();
-        if (depth > best.depth) {
-            best = Drawdown{depth, peak, i};
-        } else if (std::isnan(depth) && !std::isnan(best.depth)) {
-            best.depth = depth; // invalid data must not pass for a clean curve
+        // A point well above the deepest drawdown so far cannot be deeper:
+        // 1 - v / max is then at least 1e-12 short of it, far beyond the
+        // rounding of the division (all of it below 1 here), so it is skipped
+        // without dividing. Anything else (NaN included) takes the division.
+        if (v > 0.0 && m_runningMax > 0.0 && v > m_runningMax * (1.0 - m_deepest.depth) + 1e-12 * m_runningMax)
+            return;
+        const double depth = m_runningMax > 0.0 ? 1.0 - v / m_runningMax : std::numeric_limits<double>::quiet_NaN();
+        if (depth > m_deepest.depth) {
+            m_deepest = Drawdown{depth, m_peak, i};
+        } else if (std::isnan(depth) && !std::isnan(m_deepest.depth)) {
+            m_deepest.depth = depth; // invalid data must not pass for a clean curve
         }
     }
-    return best;
+
+    [[nodiscard]] const Drawdown &deepest() const { return m_deepest; }
+
+private:
+    double m_runningMax;
+    std::size_t m_peak = 0;
+    Drawdown m_deepest;
+};
+
+/// The sample standard deviation (n - 1) of @p values around their mean
+/// @p mean, summed in their order; 0 for fewer than two values.
+double sampleStdDevAround(std::span<const double> values, double mean)
+{
+    if (values.size() < 2)
+        return 0.0;
+    double squares = 0.0;
+    for (const double v : values) {
+        const double deviation = v - mean;
+        squares += deviation * deviation;
+    }
+    return std::sqrt(squares / static_cast<double>(values.size() - 1));
 }
 
 } // namespace
@@ -60,18 +89,17 @@ double Metrics::mean(std::span<const double> values)
 
 double Metrics::sampleStdDev(std::span<const double> values)
 {
-    if (values.size() < 2)
-        return 0.0;
-    const double m = mean(values);
-    double sum = 0.0;
-    for (double v : values)
-        sum += (v - m) * (v - m);
-    return std::sqrt(sum / static_cast<double>(values.size() - 1));
+    return sampleStdDevAround(values, mean(values));
 }
 
 double Metrics::maxDrawdown(std::span<const double> values)
 {
-    return deepestDrawdown(values.size(), [&](std::size_t i) { return values[i]; }).depth;
+    if (values.empty())
+        return 0.0;
+    DeepestDrawdown walk(values.front());
+    for (std::size_t i = 1; i < values.size(); ++i)
+        walk.add(i, values[i]);
+    return walk.deepest().depth;
 }
 
 std::vector<DrawdownPoint> Metrics::drawdownSeries(std::span<const EquityPoint> curve)
@@ -91,11 +119,11 @@ std::vector<DrawdownPoint> Metrics::drawdownSeries(std::span<const EquityPoint> 
 namespace {
 
 /// Metrics of the curve whose i-th point has value valueAt(i) and time
-/// timeAt(i). One pass over the curve sums the returns and the downside and
-/// follows the drawdown; a second over the returns (it needs their mean)
-/// sums the squared deviations. Each sum runs in the curve's order, as
-/// Returns::simple, mean() and sampleStdDev() over the returns would, so the
-/// figures are the same to the last bit.
+/// timeAt(i). One pass over the curve sums the returns (Returns::simpleReturn)
+/// and the downside and follows the drawdown (DeepestDrawdown); a second over
+/// the returns (it needs their mean) is sampleStdDevAround(). Each sum runs
+/// in the curve's order, as mean() over Returns::simple would, so the figures
+/// are the same to the last bit.
 template<typename ValueAt, typename TimeAt>
 MetricsResult computeMetrics(std::size_t count, ValueAt valueAt, TimeAt timeAt, double barsPerDay, double riskFreeRate)
 {
@@ -115,21 +143,15 @@ MetricsResult computeMetrics(std::size_t count, ValueAt valueAt, TimeAt timeAt, 
     else if (std::isnan(growth))
         r.cagr = growth;
 
-    // Returns::simple's return of one bar.
-    auto simpleReturn = [](double previous, double current) {
-        return previous > 0.0 ? current / previous - 1.0 : std::numeric_limits<double>::quiet_NaN();
-    };
     const std::size_t returns = count - 1;
     std::vector<double> rets(returns);
     double returnSum = 0.0;
     double downside = 0.0;
-    Drawdown worst;
-    std::size_t peak = 0;
-    double runningMax = first;
+    DeepestDrawdown drawdown(first);
     double previous = first;
     for (std::size_t i = 1; i < count; ++i) {
         const double v = valueAt(i);
-        const double ret = simpleReturn(previous, v);
+        const double ret = Returns::simpleReturn(previous, v);
         rets[i - 1] = ret;
         previous = v;
         returnSum += ret;
@@ -138,37 +160,13 @@ MetricsResult computeMetrics(std::size_t count, ValueAt valueAt, TimeAt timeAt, 
         // branch that goes either way half the time.
         const double below = std::min(ret, 0.0);
         downside += below * below;
-        // deepestDrawdown(), step by step.
-        if (v > runningMax) {
-            runningMax = v;
-            peak = i;
-            continue;
-        }
-        // A point well above the deepest drawdown so far cannot be deeper:
-        // 1 - v / max is then at least 1e-12 short of it, far beyond the
-        // rounding of the division (all of it below 1 here), so it is skipped
-        // without dividing. Anything else (NaN included) takes the division.
-        if (v > 0.0 && runningMax > 0.0 && v > runningMax * (1.0 - worst.depth) + 1e-12 * runningMax)
-            continue;
-        const double depth = runningMax > 0.0 ? 1.0 - v / runningMax : std::numeric_limits<double>::quiet_NaN();
-        if (depth > worst.depth) {
-            worst = Drawdown{depth, peak, i};
-        } else if (std::isnan(depth) && !std::isnan(worst.depth)) {
-            worst.depth = depth; // invalid data must not pass for a clean curve
-        }
+        drawdown.add(i, v);
     }
+    const Drawdown &worst = drawdown.deepest();
     const double ppy = r.periodsPerYear;
     const double rootPpy = std::sqrt(ppy);
     r.meanReturn = returnSum / static_cast<double>(returns);
-    double sd = 0.0;
-    if (returns >= 2) {
-        double squares = 0.0;
-        for (const double ret : rets) {
-            const double deviation = ret - r.meanReturn;
-            squares += deviation * deviation;
-        }
-        sd = std::sqrt(squares / static_cast<double>(returns - 1));
-    }
+    const double sd = sampleStdDevAround(rets, r.meanReturn);
     r.volatility = sd * rootPpy;
     const double excess = r.meanReturn - (ppy > 0.0 ? riskFreeRate / ppy : 0.0);
     if (!(sd < kNoise)) // NaN falls through and propagates

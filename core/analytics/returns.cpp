@@ -13,7 +13,7 @@ double oneReturn(double previous, double current, ReturnType type)
     if (!(previous > 0.0))
         return nan;
     if (type == ReturnType::Simple)
-        return current / previous - 1.0;
+        return Returns::simpleReturn(previous, current);
     return current > 0.0 ? std::log(current / previous) : nan;
 }
 

@@ -452,16 +452,17 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
 
     // The band check, as Trigger::bandBroken makes it, on limits worked out
     // once: the targets move only with an overlay or a falling-asset guard,
-    // and then the limits are worked out again on every bar. The weights are
-    // needed only for the weights curve and the guard; without them the
-    // check reads the values (BandCheck: no division per asset).
-    const rebalance::Trigger::Kind rule = config.trigger.kind();
-    const bool bandRule = rule == rebalance::Trigger::Kind::Threshold || rule == rebalance::Trigger::Kind::Hybrid;
+    // and then the limits are worked out again on every bar that asks. The
+    // weights are needed only for the weights curve and the guard; without
+    // them the check reads the values (BandCheck: no division per asset). A
+    // threshold rule on fixed targets asks on every bar, so its check rides
+    // along in the value loop; a hybrid rule asks only where its period
+    // ends (Trigger::decide).
     const bool targetsMove = overlay || !guards.empty();
     const bool needWeights = config.recordCurves || !guards.empty();
     rebalance::BandCheck band;
     band.reset(config.trigger, effective, halfWidths);
-    const bool foldCheck = bandRule && !targetsMove && !needWeights;
+    const bool foldCheck = config.trigger.kind() == rebalance::Trigger::Kind::Threshold && !targetsMove && !needWeights;
 
     for (std::size_t t = 0; t < bars; ++t) {
         if (cancel && (t & 4095U) == 0 && cancel->load())
@@ -536,13 +537,9 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 effective[i] = sleeve[i] * riskyShare;
             effective[static_cast<std::size_t>(stable)] = 1.0 - riskyShare;
         }
-        bool outside = false; // a band broken (when the targets do not move)
         if (needWeights) {
             for (std::size_t i = 0; i < n; ++i)
                 weights[i] = value > 0.0 ? values[i] / value : 0.0;
-            outside = bandRule && !targetsMove && band.broken(weights);
-        } else if (foldCheck) {
-            outside = !rebalance::BandCheck::clearlyInside(highest, lowest, value) && band.broken(values, value);
         }
         if (!guards.empty()) {
             double freed = 0.0;
@@ -594,26 +591,25 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 result.weights.insert(result.weights.end(), weights.begin(), weights.end());
             break; // no trade on the final bar
         }
-        if (bandRule && targetsMove) {
-            band.reset(config.trigger, effective, halfWidths);
-            outside = needWeights ? band.broken(weights) : band.broken(values, value);
-        }
-        // Trigger::fires, with the band check made above.
-        bool fires = false;
-        switch (rule) {
-        case rebalance::Trigger::Kind::None:
-            break;
-        case rebalance::Trigger::Kind::Threshold:
-            fires = outside;
-            break;
-        case rebalance::Trigger::Kind::Calendar:
-        case rebalance::Trigger::Kind::Hybrid: {
+        // Trigger::fires' own decision, with the band checked by BandCheck.
+        // The bar's sums are captured by value: a reference would keep them
+        // in memory through the value loop above.
+        const auto periodEnds = [&config, &data, &weights, &effective, &halfWidths, &lastRebalance, now, t] {
             const rebalance::TriggerInput input{now, data.times[t + 1], weights, effective, halfWidths, lastRebalance};
-            fires = config.trigger.periodEnds(input) && (rule == rebalance::Trigger::Kind::Calendar || outside);
-            break;
-        }
-        }
-        if (fires) {
+            return config.trigger.periodEnds(input);
+        };
+        const auto bandBroken = [&config, &band, &effective, &halfWidths, &weights, &values, targetsMove, needWeights,
+                                 foldCheck, highest, lowest, value] {
+            if (targetsMove)
+                band.reset(config.trigger, effective, halfWidths);
+            if (needWeights)
+                return band.broken(weights);
+            if (foldCheck) // the value loop has made broken(values, value)'s first step
+                return !rebalance::BandCheck::clearlyInside(highest, lowest, value)
+                    && band.brokenByDivision(values, value);
+            return band.broken(values, value);
+        };
+        if (config.trigger.decide(periodEnds, bandBroken)) {
             double post = 0.0;
             double traded = 0.0;
             double gain = 0.0;
