@@ -1,7 +1,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <limits>
 #include <span>
 #include <vector>
 
@@ -17,12 +16,6 @@ enum class ReturnType { Simple, Log };
 class Returns
 {
 public:
-    /// One bar's simple return, @p current / @p previous - 1; NaN when
-    /// @p previous is not above zero. Every simple return in analytics is this.
-    static double simpleReturn(double previous, double current)
-    {
-        return previous > 0.0 ? current / previous - 1.0 : std::numeric_limits<double>::quiet_NaN();
-    }
     static std::vector<double> simple(std::span<const double> values);
     static std::vector<double> log(std::span<const double> values);
     static std::vector<double> compute(std::span<const double> values, ReturnType type);

@@ -426,6 +426,7 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     // become EquityPoints only when the curves are kept.
     std::vector<double> equityValues(bars);
     std::vector<double> holdValues(bars);
+    double valueSum = 0.0; // of the equity curve, in its order
     if (config.recordCurves)
         result.weights.reserve(bars * n);
 
@@ -441,6 +442,19 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         if (book)
             book->buy(i, quantities[i], data.close(0, i));
     }
+    // The curves' metrics follow the bars (MetricsStream): the value of a bar
+    // is final when the next bar starts, buy-and-hold's at once. Their first
+    // value is the first bar's, summed as the loop sums it. (The streams are
+    // plain locals, moved out only at the end, so that the compiler keeps
+    // their sums in registers through the loop.)
+    double firstValue = 0.0;
+    double firstHold = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        firstValue += quantities[i] * data.closes[i];
+        firstHold += held[i] * data.closes[i];
+    }
+    analytics::MetricsStream equityMetrics(firstValue, bars);
+    analytics::MetricsStream holdMetrics(firstHold, bars);
     std::vector<double> values(n);
     std::vector<double> weights(n);
     std::vector<double> trades(modeTrades ? n : 0);
@@ -496,6 +510,12 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         const qint64 now = data.times[t];
         equityValues[t] = value;
         holdValues[t] = holdValue;
+        if (t > 0) {
+            holdMetrics.add(holdValue);
+            if (t > 1)
+                equityMetrics.add(equityValues[t - 1]);
+            valueSum += equityValues[t - 1];
+        }
         if (t == 0) {
             if (config.recordCurves)
                 result.weights.insert(result.weights.end(), config.targets.begin(), config.targets.end());
@@ -687,12 +707,13 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
             result.weights.insert(result.weights.end(), weights.begin(), weights.end());
     }
 
-    result.metrics = analytics::Metrics::compute(equityValues, data.times, data.barsPerDay);
-    result.buyAndHoldMetrics = analytics::Metrics::compute(holdValues, data.times, data.barsPerDay);
+    equityMetrics.add(equityValues.back());
+    valueSum += equityValues.back();
+    result.metrics =
+        analytics::MetricsStream(std::move(equityMetrics)).finish(equityValues, data.times, data.barsPerDay);
+    result.buyAndHoldMetrics =
+        analytics::MetricsStream(std::move(holdMetrics)).finish(holdValues, data.times, data.barsPerDay);
     result.finalValue = equityValues.back();
-    double valueSum = 0.0;
-    for (const double value : equityValues)
-        valueSum += value;
     const double meanValue = valueSum / static_cast<double>(equityValues.size());
     result.turnoverTotalOverMean = meanValue > 0.0 ? result.tradedValue / meanValue : 0.0;
     result.buyAndHoldFinalValue = holdValues.back();
