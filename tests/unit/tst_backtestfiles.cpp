@@ -17,6 +17,7 @@
 
 using namespace ballast;
 using backtest::BacktestData;
+using backtest::CloseBuffer;
 using backtest::CloseParser;
 using backtest::LoadOptions;
 using backtest::LoadReport;
@@ -229,7 +230,7 @@ private slots:
         QCOMPARE(
             read->times(),
             (std::vector<qint64>{kStart, kStart + kHour, kStart + 2 * kHour, kStart + 3 * kHour, kStart + 4 * kHour}));
-        QCOMPARE(read->closes, (std::vector<double>{1.0, 2.0, 3.0, 4.0, 5.0}));
+        QCOMPARE(read->closes, (CloseBuffer{1.0, 2.0, 3.0, 4.0, 5.0}));
         QVERIFY(compareWithImporter(hourly, QStringLiteral("/data/tst-1h.csv"), options, fast).isEmpty());
 
         const QString data = qEnvironmentVariable("BALLAST_SHARED_DATA");
@@ -388,7 +389,7 @@ private slots:
         auto loaded = BacktestData::load(files, {}, {}, options, &report);
         QVERIFY(loaded.ok());
         QCOMPARE(report.cached, 0);
-        QCOMPARE(loaded->closes, (std::vector<double>{5, 6, 7, 8}));
+        QCOMPARE(loaded->closes, (CloseBuffer{5, 6, 7, 8}));
     }
 
     void newestCandle_data()
@@ -475,7 +476,7 @@ private slots:
         QCOMPARE(loaded->times,
                  (std::vector<qint64>{kStart + 2 * kHour, kStart + 3 * kHour, kStart + 5 * kHour, kStart + 6 * kHour,
                                       kStart + 7 * kHour, kStart + 30 * kHour}));
-        QCOMPARE(loaded->closes, (std::vector<double>{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
+        QCOMPARE(loaded->closes, (CloseBuffer{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
         auto cut = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, QDate(2024, 1, 2),
                                       QDate(2024, 1, 2), options);
         QVERIFY(!cut); // one shared bar on 2 January: too few
