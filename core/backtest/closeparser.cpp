@@ -340,7 +340,11 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
     series.quote = probe.quote;
     series.interval = label;
     series.intervalMs = interval;
-    series.closes.shrink_to_fit();
+    // The over-reservation's untouched pages cost no memory, while shrinking
+    // copies every close into fresh pages; only a wild overestimate (a file
+    // of long rows) is given back.
+    if (series.closes.capacity() > 2 * series.closes.size())
+        series.closes.shrink_to_fit();
     return series;
 }
 
