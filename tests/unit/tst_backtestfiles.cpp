@@ -330,6 +330,42 @@ private slots:
         QCOMPARE(loaded->barsPerDay, 24.0);
     }
 
+    void cachedClosesAreReadInPlace()
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(QStringLiteral("inplace.csv"));
+        const QByteArray text = plainFile({20, 21, 22, 23, 24, 25});
+        QVERIFY(writeFile(path, text));
+        ImportOptions options;
+        options.asset = QStringLiteral("A");
+        options.quote = QStringLiteral("USDT");
+        const auto parsed = CloseParser::parse(
+            std::string_view(text.constData(), static_cast<std::size_t>(text.size())), path, options);
+        QVERIFY(parsed.ok());
+        const auto stamp = SeriesCache::stamp(path);
+        QVERIFY(stamp.ok());
+        const QString key = QStringLiteral("in place");
+        SeriesCache(cacheDir.path(), false).store(key, *stamp, std::make_shared<const backtest::CloseSeries>(*parsed));
+        std::shared_ptr<const backtest::CloseSeries> series;
+        QString cacheFile;
+        {
+            SeriesCache cache(cacheDir.path(), false); // as a new ballast-cli would
+            cacheFile = cache.fileFor(key);
+            series = cache.find(key, *stamp);
+            QVERIFY(series);
+            QCOMPARE(cache.counts().fileHits, 1);
+        }
+        // The closes are the mapped file's, not a copy: the series keeps the
+        // mapping past its cache and past the file's removal.
+        QVERIFY(series->mapping);
+        QVERIFY(series->closes.empty());
+        QVERIFY(QFile::remove(cacheFile));
+        const std::vector<double> closes(series->values().begin(), series->values().end());
+        QCOMPARE(closes, (std::vector<double>{20, 21, 22, 23, 24, 25}));
+        QCOMPARE(series->times(), parsed->times());
+        QCOMPARE(series->interval, QStringLiteral("1h"));
+    }
+
     void changedFileIsReadAgain()
     {
         QTemporaryDir cacheDir;
