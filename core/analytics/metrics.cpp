@@ -149,10 +149,11 @@ MetricsResult MetricsStream::finish(std::span<const EquityPoint> curve, double b
 
 MetricsResult Metrics::compute(std::span<const EquityPoint> curve, double barsPerDay, double riskFreeRate)
 {
-    if (curve.size() < 2)
-        return tooShort(curve.size(), barsPerDay);
-    MetricsStream stream(curve.front().value, curve.size());
-    for (std::size_t i = 1; i < curve.size(); ++i)
+    const std::size_t count = curve.size();
+    if (count < 2)
+        return tooShort(count, barsPerDay);
+    MetricsStream stream(curve.front().value, count);
+    for (std::size_t i = 1; i < count; ++i)
         stream.add(curve[i].value);
     return stream.finish(curve, barsPerDay, riskFreeRate);
 }
