@@ -1,7 +1,13 @@
 #pragma once
 
+#include "analytics/simplereturn.h"
+
 #include <QtGlobal>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -52,6 +58,106 @@ struct MetricsResult
     std::optional<qint64> peakTimeMs; ///< the peak before the deepest drawdown
     std::optional<qint64> troughTimeMs; ///< the bottom of the deepest drawdown
     std::optional<qint64> recoveryTimeMs; ///< first time back at the peak value; none if not (yet) recovered
+};
+
+/// The deepest drawdown of a curve fed one point at a time (the first to the
+/// constructor): where its peak and trough are, and how deep (a positive
+/// fraction; NaN once a running maximum is not positive).
+class DeepestDrawdown
+{
+public:
+    explicit DeepestDrawdown(double first)
+        : m_runningMax(first)
+    {
+    }
+
+    /// Point @p index of the curve, of value @p value.
+    void add(std::size_t index, double value)
+    {
+        if (value > m_runningMax) {
+            m_runningMax = value;
+            m_peak = index;
+            return;
+        }
+        // A point well above the deepest drawdown so far cannot be deeper:
+        // 1 - v / max is then at least 1e-12 short of it, far beyond the
+        // rounding of the division (all of it below 1 here), so it is skipped
+        // without dividing. Anything else (NaN included) takes the division.
+        if (value > 0.0 && m_runningMax > 0.0 && value > m_runningMax * (1.0 - m_depth) + 1e-12 * m_runningMax)
+            return;
+        const double depth = m_runningMax > 0.0 ? 1.0 - value / m_runningMax : std::numeric_limits<double>::quiet_NaN();
+        if (depth > m_depth) {
+            m_depth = depth;
+            m_deepestPeak = m_peak;
+            m_trough = index;
+        } else if (std::isnan(depth) && !std::isnan(m_depth)) {
+            m_depth = depth; // invalid data must not pass for a clean curve
+        }
+    }
+
+    [[nodiscard]] double depth() const { return m_depth; }
+    [[nodiscard]] std::size_t peak() const { return m_deepestPeak; } ///< of the deepest drawdown
+    [[nodiscard]] std::size_t trough() const { return m_trough; }
+
+private:
+    double m_runningMax;
+    std::size_t m_peak = 0; ///< of the running maximum
+    double m_depth = 0.0;
+    std::size_t m_deepestPeak = 0;
+    std::size_t m_trough = 0;
+};
+
+/// Metrics::compute fed one point at a time, for a loop that makes the curve
+/// (a backtest's bars) and would otherwise walk it again afterwards: the
+/// returns, their sum, the downside and the drawdown follow each point as it
+/// comes, where the loop's own work hides their latency. compute() is built
+/// on it, so both give the same figures to the last bit.
+class MetricsStream
+{
+public:
+    /// @p first is the curve's first value; @p count its number of points,
+    /// the first included (room for the returns).
+    MetricsStream(double first, std::size_t count)
+        : m_returns(std::make_unique_for_overwrite<double[]>(count > 1 ? count - 1 : 0))
+        , m_first(first)
+        , m_previous(first)
+        , m_drawdown(first)
+    {
+    }
+
+    /// The next point's value (at most count - 1 of them).
+    void add(double value)
+    {
+        const double ret = simpleReturn(m_previous, value);
+        m_previous = value;
+        m_returns[m_count++] = ret;
+        m_returnSum += ret;
+        // Negative or NaN returns count (std::min keeps a NaN); the others add
+        // 0, which leaves the sum as it was (it is never -0) and spares a
+        // branch that goes either way half the time.
+        const double below = std::min(ret, 0.0);
+        m_downside += below * below;
+        m_drawdown.add(m_count, value);
+    }
+
+    /// The metrics of the points fed, which are @p values at @p times (the
+    /// recovery after the deepest drawdown is looked up there).
+    [[nodiscard]] MetricsResult finish(std::span<const double> values, std::span<const qint64> times, double barsPerDay,
+                                       double riskFreeRate = 0.0) const;
+    [[nodiscard]] MetricsResult finish(std::span<const EquityPoint> curve, double barsPerDay,
+                                       double riskFreeRate = 0.0) const;
+
+private:
+    template<typename ValueAt, typename TimeAt>
+    MetricsResult finishWith(ValueAt valueAt, TimeAt timeAt, double barsPerDay, double riskFreeRate) const;
+
+    std::unique_ptr<double[]> m_returns;
+    std::size_t m_count = 0; ///< returns so far
+    double m_first;
+    double m_previous;
+    double m_returnSum = 0.0;
+    double m_downside = 0.0;
+    DeepestDrawdown m_drawdown;
 };
 
 /// Computes MetricsResult from an equity curve sampled on regular bars.

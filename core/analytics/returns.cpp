@@ -1,5 +1,7 @@
 #include "analytics/returns.h"
 
+#include "analytics/simplereturn.h"
+
 #include <cmath>
 #include <limits>
 
@@ -13,7 +15,7 @@ double oneReturn(double previous, double current, ReturnType type)
     if (!(previous > 0.0))
         return nan;
     if (type == ReturnType::Simple)
-        return current / previous - 1.0;
+        return simpleReturn(previous, current);
     return current > 0.0 ? std::log(current / previous) : nan;
 }
 

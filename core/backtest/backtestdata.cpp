@@ -228,7 +228,7 @@ std::size_t countBefore(const CloseSeries &series, qint64 ms)
 void BacktestData::addCash(const QString &symbol)
 {
     const std::size_t oldWidth = width();
-    std::vector<double> widened;
+    CloseBuffer widened;
     widened.reserve(bars() * (oldWidth + 1));
     for (std::size_t t = 0; t < bars(); ++t) {
         widened.insert(widened.end(), closes.begin() + static_cast<std::ptrdiff_t>(t * oldWidth),
@@ -405,7 +405,7 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
                 const std::size_t tile = t * kTile;
                 const std::size_t tileEnd = std::min(block, tile + kTile);
                 for (std::size_t i = 0; i < width; ++i) {
-                    const double *column = slices[i].series->closes.data() + slices[i].index;
+                    const double *column = slices[i].series->values().data() + slices[i].index;
                     double *out = data.closes.data() + first * width + i;
                     for (std::size_t k = tile; k < tileEnd; ++k)
                         out[k * width] = column[k];

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backtest/closeseries.h"
 #include "common/result.h"
 #include "market/importoptions.h"
 #include "market/priceseries.h"
@@ -46,7 +47,7 @@ struct BacktestData
 {
     QStringList assets;
     std::vector<qint64> times; ///< bar open times, ascending, UTC ms
-    std::vector<double> closes;
+    CloseBuffer closes;
     double barsPerDay = 1.0;
 
     [[nodiscard]] std::size_t width() const { return static_cast<std::size_t>(assets.size()); }

@@ -426,6 +426,7 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     // become EquityPoints only when the curves are kept.
     std::vector<double> equityValues(bars);
     std::vector<double> holdValues(bars);
+    double valueSum = 0.0; // of the equity curve, in its order
     if (config.recordCurves)
         result.weights.reserve(bars * n);
 
@@ -441,6 +442,19 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         if (book)
             book->buy(i, quantities[i], data.close(0, i));
     }
+    // The curves' metrics follow the bars (MetricsStream): the value of a bar
+    // is final when the next bar starts, buy-and-hold's at once. Their first
+    // value is the first bar's, summed as the loop sums it. (The streams are
+    // plain locals, moved out only at the end, so that the compiler keeps
+    // their sums in registers through the loop.)
+    double firstValue = 0.0;
+    double firstHold = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        firstValue += quantities[i] * data.closes[i];
+        firstHold += held[i] * data.closes[i];
+    }
+    analytics::MetricsStream equityMetrics(firstValue, bars);
+    analytics::MetricsStream holdMetrics(firstHold, bars);
     std::vector<double> values(n);
     std::vector<double> weights(n);
     std::vector<double> trades(modeTrades ? n : 0);
@@ -452,16 +466,17 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
 
     // The band check, as Trigger::bandBroken makes it, on limits worked out
     // once: the targets move only with an overlay or a falling-asset guard,
-    // and then the limits are worked out again on every bar. The weights are
-    // needed only for the weights curve and the guard; without them the
-    // check reads the values (BandCheck: no division per asset).
-    const rebalance::Trigger::Kind rule = config.trigger.kind();
-    const bool bandRule = rule == rebalance::Trigger::Kind::Threshold || rule == rebalance::Trigger::Kind::Hybrid;
+    // and then the limits are worked out again on every bar that asks. The
+    // weights are needed only for the weights curve and the guard; without
+    // them the check reads the values (BandCheck: no division per asset). A
+    // threshold rule on fixed targets asks on every bar, so its check rides
+    // along in the value loop; a hybrid rule asks only where its period
+    // ends (Trigger::decide).
     const bool targetsMove = overlay || !guards.empty();
     const bool needWeights = config.recordCurves || !guards.empty();
     rebalance::BandCheck band;
     band.reset(config.trigger, effective, halfWidths);
-    const bool foldCheck = bandRule && !targetsMove && !needWeights;
+    const bool foldCheck = config.trigger.kind() == rebalance::Trigger::Kind::Threshold && !targetsMove && !needWeights;
 
     for (std::size_t t = 0; t < bars; ++t) {
         if (cancel && (t & 4095U) == 0 && cancel->load())
@@ -495,6 +510,12 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         const qint64 now = data.times[t];
         equityValues[t] = value;
         holdValues[t] = holdValue;
+        if (t > 0) {
+            holdMetrics.add(holdValue);
+            if (t > 1)
+                equityMetrics.add(equityValues[t - 1]);
+            valueSum += equityValues[t - 1];
+        }
         if (t == 0) {
             if (config.recordCurves)
                 result.weights.insert(result.weights.end(), config.targets.begin(), config.targets.end());
@@ -536,13 +557,9 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 effective[i] = sleeve[i] * riskyShare;
             effective[static_cast<std::size_t>(stable)] = 1.0 - riskyShare;
         }
-        bool outside = false; // a band broken (when the targets do not move)
         if (needWeights) {
             for (std::size_t i = 0; i < n; ++i)
                 weights[i] = value > 0.0 ? values[i] / value : 0.0;
-            outside = bandRule && !targetsMove && band.broken(weights);
-        } else if (foldCheck) {
-            outside = !rebalance::BandCheck::clearlyInside(highest, lowest, value) && band.broken(values, value);
         }
         if (!guards.empty()) {
             double freed = 0.0;
@@ -594,26 +611,25 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
                 result.weights.insert(result.weights.end(), weights.begin(), weights.end());
             break; // no trade on the final bar
         }
-        if (bandRule && targetsMove) {
-            band.reset(config.trigger, effective, halfWidths);
-            outside = needWeights ? band.broken(weights) : band.broken(values, value);
-        }
-        // Trigger::fires, with the band check made above.
-        bool fires = false;
-        switch (rule) {
-        case rebalance::Trigger::Kind::None:
-            break;
-        case rebalance::Trigger::Kind::Threshold:
-            fires = outside;
-            break;
-        case rebalance::Trigger::Kind::Calendar:
-        case rebalance::Trigger::Kind::Hybrid: {
+        // Trigger::fires' own decision, with the band checked by BandCheck.
+        // The bar's sums are captured by value: a reference would keep them
+        // in memory through the value loop above.
+        const auto periodEnds = [&config, &data, &weights, &effective, &halfWidths, &lastRebalance, now, t] {
             const rebalance::TriggerInput input{now, data.times[t + 1], weights, effective, halfWidths, lastRebalance};
-            fires = config.trigger.periodEnds(input) && (rule == rebalance::Trigger::Kind::Calendar || outside);
-            break;
-        }
-        }
-        if (fires) {
+            return config.trigger.periodEnds(input);
+        };
+        const auto bandBroken = [&config, &band, &effective, &halfWidths, &weights, &values, targetsMove, needWeights,
+                                 foldCheck, highest, lowest, value] {
+            if (targetsMove)
+                band.reset(config.trigger, effective, halfWidths);
+            if (needWeights)
+                return band.broken(weights);
+            if (foldCheck) // the value loop has made broken(values, value)'s first step
+                return !rebalance::BandCheck::clearlyInside(highest, lowest, value)
+                    && band.brokenByDivision(values, value);
+            return band.broken(values, value);
+        };
+        if (config.trigger.decide(periodEnds, bandBroken)) {
             double post = 0.0;
             double traded = 0.0;
             double gain = 0.0;
@@ -691,12 +707,13 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
             result.weights.insert(result.weights.end(), weights.begin(), weights.end());
     }
 
-    result.metrics = analytics::Metrics::compute(equityValues, data.times, data.barsPerDay);
-    result.buyAndHoldMetrics = analytics::Metrics::compute(holdValues, data.times, data.barsPerDay);
+    equityMetrics.add(equityValues.back());
+    valueSum += equityValues.back();
+    result.metrics =
+        analytics::MetricsStream(std::move(equityMetrics)).finish(equityValues, data.times, data.barsPerDay);
+    result.buyAndHoldMetrics =
+        analytics::MetricsStream(std::move(holdMetrics)).finish(holdValues, data.times, data.barsPerDay);
     result.finalValue = equityValues.back();
-    double valueSum = 0.0;
-    for (const double value : equityValues)
-        valueSum += value;
     const double meanValue = valueSum / static_cast<double>(equityValues.size());
     result.turnoverTotalOverMean = meanValue > 0.0 ? result.tradedValue / meanValue : 0.0;
     result.buyAndHoldFinalValue = holdValues.back();

@@ -1,5 +1,6 @@
 #include "backtest/closeparser.h"
 
+#include "market/candlegrid.h"
 #include "market/csvvalues.h"
 #include "market/priceimporter.h"
 
@@ -16,7 +17,6 @@ namespace ballast::backtest {
 
 namespace {
 
-constexpr qint64 kMsPerDay = 86'400'000;
 constexpr int kProbeLines = 4; // the header and three rows
 constexpr std::size_t kMaxRuns = 4096; // more gaps than this: the importer counts the spacing
 
@@ -324,19 +324,12 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
     // at its candle's close (1 s or 1 ms before the next open), which files the
     // row under the candle that closes there. Anything else is the importer's
     // to word.
-    const qint64 grid = interval <= kMsPerDay && kMsPerDay % interval == 0 ? interval : kMsPerDay;
-    const auto stampKind = [grid](qint64 ms) -> qint64 {
-        for (const qint64 kind : {qint64{0}, qint64{1000}, qint64{1}}) {
-            if ((ms + kind) % grid == 0)
-                return kind;
-        }
-        return -1;
-    };
-    const qint64 kind = stampKind(series.runs.front().start);
+    const qint64 grid = market::candlegrid::gridOf(interval);
+    const qint64 kind = market::candlegrid::stampKind(series.runs.front().start, grid);
     if (kind < 0)
         return std::nullopt;
     for (const TimeRun &run : series.runs) {
-        if (stampKind(run.start) != kind || run.step % grid != 0)
+        if (market::candlegrid::stampKind(run.start, grid) != kind || run.step % grid != 0)
             return std::nullopt;
     }
     if (kind > 0) {
@@ -347,7 +340,11 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
     series.quote = probe.quote;
     series.interval = label;
     series.intervalMs = interval;
-    series.closes.shrink_to_fit();
+    // The over-reservation's untouched pages cost no memory, while shrinking
+    // copies every close into fresh pages; only a wild overestimate (a file
+    // of long rows) is given back.
+    if (series.closes.capacity() > 2 * series.closes.size())
+        series.closes.shrink_to_fit();
     return series;
 }
 

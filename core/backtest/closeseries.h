@@ -5,6 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #ifdef Q_OS_LINUX
@@ -13,12 +18,48 @@
 
 namespace ballast::backtest {
 
+/// An allocator whose containers leave new elements of a trivial type
+/// uninitialised on resize(): a vector of tens of megabytes of closes that is
+/// written in full right after is then not zero-filled first (by one thread,
+/// faulting every page in on the way), and its pages are first touched by
+/// the threads that write them.
+template<typename T>
+class UninitializedAllocator : public std::allocator<T>
+{
+public:
+    template<typename U>
+    struct rebind
+    {
+        using other = UninitializedAllocator<U>;
+    };
+
+    UninitializedAllocator() noexcept = default;
+    template<typename U>
+    UninitializedAllocator(const UninitializedAllocator<U> & /*other*/) noexcept
+    {
+    }
+
+    template<typename U>
+    void construct(U *place) noexcept(std::is_nothrow_default_constructible_v<U>)
+    {
+        ::new (static_cast<void *>(place)) U; // default-, not value-initialised
+    }
+    template<typename U, typename... Args>
+    void construct(U *place, Args &&...args)
+    {
+        ::new (static_cast<void *>(place)) U(std::forward<Args>(args)...);
+    }
+};
+
+/// Closes as the backtest keeps them: a vector that resize() does not zero-fill.
+using CloseBuffer = std::vector<double, UninitializedAllocator<double>>;
+
 /// Asks the kernel to back the whole 2 MiB pages inside a large vector's
 /// storage with huge pages: tens of megabytes of closes are otherwise filled
 /// by one page fault per 4 KiB, which cost more than the copying itself.
 /// Only a hint; nothing changes where the kernel or platform says no.
-template<typename T>
-void adviseHugePages(std::vector<T> &vector)
+template<typename T, typename Allocator>
+void adviseHugePages(std::vector<T, Allocator> &vector)
 {
 #ifdef Q_OS_LINUX
     constexpr std::size_t kHuge = std::size_t{2} * 1024 * 1024;
@@ -54,9 +95,19 @@ struct CloseSeries
     QString interval; ///< "1h"
     qint64 intervalMs = 0;
     std::vector<TimeRun> runs;
-    std::vector<double> closes; ///< one per time, all above zero
+    CloseBuffer closes; ///< one per time, all above zero; empty when they are mapped
+    /// The closes read in place from a mapped cache file (SeriesCache), kept
+    /// mapped by @ref mapping as long as this series or a copy lives; empty
+    /// for parsed closes.
+    std::span<const double> mapped;
+    std::shared_ptr<const void> mapping;
 
-    [[nodiscard]] std::size_t size() const { return closes.size(); }
+    /// The closes, wherever they are: one per time, all above zero.
+    [[nodiscard]] std::span<const double> values() const
+    {
+        return mapping ? mapped : std::span<const double>(closes.data(), closes.size());
+    }
+    [[nodiscard]] std::size_t size() const { return mapping ? mapped.size() : closes.size(); }
     /// Appends a time; it must be after the last one.
     void appendTime(qint64 ms)
     {
@@ -78,7 +129,7 @@ struct CloseSeries
     [[nodiscard]] std::vector<qint64> times() const
     {
         std::vector<qint64> out;
-        out.reserve(closes.size());
+        out.reserve(size());
         for (const TimeRun &run : runs) {
             for (std::size_t i = 0; i < run.count; ++i)
                 out.push_back(run.start + run.step * static_cast<qint64>(i));

@@ -40,9 +40,11 @@ struct FileStamp
 /// the file's stamp is unchanged and the reading options (the key) are equal.
 /// Thread-safe: the files of a backtest are read in parallel.
 ///
-/// A cache file holds: magic "BLSTCS01", the stamp, the key, asset, quote and
-/// interval, the time runs and the closes, native byte order; anything that
-/// does not check out is ignored and rewritten.
+/// A cache file holds: magic "BLSTCS02", the stamp, the key, asset, quote and
+/// interval, the time runs, zero bytes up to a multiple of 8, and the closes,
+/// native byte order; anything that does not check out is ignored and
+/// rewritten. A series read from a file uses its closes in place: the file
+/// stays mapped while the series (CloseSeries::mapping) lives.
 class SeriesCache
 {
 public:

@@ -1,5 +1,6 @@
 #include "market/priceimporter.h"
 
+#include "market/candlegrid.h"
 #include "market/csvsplitter.h"
 #include "market/csvvalues.h"
 #include "storage/candlewriter.h"
@@ -37,7 +38,7 @@ namespace ballast::market {
 
 namespace {
 
-constexpr qint64 kMsPerDay = 86'400'000;
+using candlegrid::kMsPerDay;
 
 struct IntervalInfo
 {
@@ -441,27 +442,8 @@ qint64 dominantSpacing(const std::vector<Row> &rows)
     return mostCommonSpacing(counts);
 }
 
-/// The grid of open times of an interval: its multiples since the epoch for
-/// intervals that divide a day, whole days for the longer ones.
-qint64 gridOf(qint64 intervalMs)
-{
-    return intervalMs <= kMsPerDay && kMsPerDay % intervalMs == 0 ? intervalMs : kMsPerDay;
-}
-
-/// How a row's time sits on the grid: 0 on it (an open time), 1000 or 1 when
-/// it is that many milliseconds before a grid point (a close stamp such as
-/// 23:59:59 or Binance's 23:59:59.999), -1 anywhere else.
-qint64 stampKind(qint64 timeMs, qint64 grid)
-{
-    const auto on = [grid](qint64 ms) { return ((ms % grid) + grid) % grid == 0; };
-    if (on(timeMs))
-        return 0;
-    if (on(timeMs + 1000))
-        return 1000;
-    if (on(timeMs + 1))
-        return 1;
-    return -1;
-}
+using candlegrid::gridOf;
+using candlegrid::stampKind;
 
 QString describeMs(qint64 ms)
 {

@@ -52,6 +52,23 @@ bool BandCheck::broken(std::span<const double> weights) const
 
 bool BandCheck::broken(std::span<const double> values, double total) const
 {
+    if (total > 0.0) {
+        // Every value clearly inside (NaN is not): no band is broken.
+        const std::size_t count = std::min(values.size(), m_targets.size());
+        double highest = 0.0;
+        double lowest = kHuge;
+        for (std::size_t i = 0; i < count; ++i) {
+            highest = std::max(highest, values[i] * m_inverseUpper[i]);
+            lowest = std::min(lowest, values[i] * m_inverseLower[i]);
+        }
+        if (clearlyInside(highest, lowest, total))
+            return false;
+    }
+    return brokenByDivision(values, total);
+}
+
+bool BandCheck::brokenByDivision(std::span<const double> values, double total) const
+{
     const std::size_t count = std::min(values.size(), m_targets.size());
     if (!(total > 0.0)) {
         for (std::size_t i = 0; i < count; ++i) {
@@ -60,15 +77,6 @@ bool BandCheck::broken(std::span<const double> values, double total) const
         }
         return false;
     }
-    // Every value clearly inside (NaN is not): no band is broken.
-    double highest = 0.0;
-    double lowest = kHuge;
-    for (std::size_t i = 0; i < count; ++i) {
-        highest = std::max(highest, values[i] * m_inverseUpper[i]);
-        lowest = std::min(lowest, values[i] * m_inverseLower[i]);
-    }
-    if (clearlyInside(highest, lowest, total))
-        return false;
     for (std::size_t i = 0; i < count; ++i) {
         if (std::abs(values[i] / total - m_targets[i]) > m_limits[i])
             return true;

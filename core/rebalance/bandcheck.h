@@ -27,12 +27,17 @@ public:
     /// than the rounding of either form; only when some value is not clearly
     /// inside are the weights divided out and compared as bandBroken does.
     [[nodiscard]] bool broken(std::span<const double> values, double total) const;
+    /// The last step of broken(values, total): the weights divided out and
+    /// compared as bandBroken does, without the clearly-inside test first.
+    [[nodiscard]] bool brokenByDivision(std::span<const double> values, double total) const;
 
     /// For a loop that sums the values itself and folds the check into that
     /// pass: with highest the largest value x inverseUpper() and lowest the
     /// smallest value x inverseLower() over the assets, clearlyInside() is
     /// true only when every value is clearly inside its band, so that no
-    /// band is broken. When it is false, ask broken(values, total).
+    /// band is broken. When it is false, ask brokenByDivision(values, total):
+    /// the folded pass has already done what broken(values, total) would do
+    /// first.
     [[nodiscard]] std::span<const double> inverseUpper() const { return m_inverseUpper; }
     [[nodiscard]] std::span<const double> inverseLower() const { return m_inverseLower; }
     [[nodiscard]] static bool clearlyInside(double highest, double lowest, double total)

@@ -123,7 +123,11 @@ struct VenueState
     const Venue *venue = nullptr;
     std::vector<Decimal> balance; ///< by asset index
     std::vector<const MarketRules *> quoteMarkets; ///< by asset index: its market against the portfolio quote
-    qsizetype quoteMarketCount = 0; ///< markets against the portfolio quote, of any base
+    qsizetype quoteMarketCount = 0; ///< markets against the portfolio quote of the plan's assets
+    /// The bases of the other active markets against the portfolio quote (of
+    /// assets the plan neither holds nor targets), repeats included; only the
+    /// Invest mode counts them (quoteMarketsOfAnyBase).
+    std::vector<const QString *> otherBases;
     bool hasCrossMarkets = false; ///< a market not quoted in the portfolio quote (any assets)
     std::vector<char> crossAssets; ///< by asset index: in a market not quoted in the portfolio quote
     std::vector<CrossMarket> crossMarkets; ///< in the venue's order
@@ -216,6 +220,9 @@ private:
                              const Decimal &price);
     void finish();
 
+    /// The markets of @p venue against the portfolio quote, one per base of
+    /// any asset (sorts the venue's otherBases).
+    static qsizetype quoteMarketsOfAnyBase(VenueState &venue);
     AssetState *asset(const QString &symbol);
     /// The index of @p symbol among the assets; -1 when it is none of them.
     [[nodiscard]] int indexOf(const QString &symbol) const { return m_index.value(symbol, -1); }
@@ -385,7 +392,6 @@ void PlanBuilder::collectVenues()
         state.balance.resize(count);
         state.quoteMarkets.assign(count, nullptr);
         state.crossAssets.assign(count, 0);
-        QSet<QString> otherBases; // quote markets of assets the plan does not hold or target
         for (const MarketRules &market : venue.markets) {
             if (!market.active)
                 continue;
@@ -393,7 +399,7 @@ void PlanBuilder::collectVenues()
                 // The last market listed for a base wins, as before with a lookup table.
                 const int base = indexOf(market.base);
                 if (base < 0) {
-                    otherBases.insert(market.base);
+                    state.otherBases.push_back(&market.base);
                 } else {
                     const MarketRules *&slot = state.quoteMarkets[static_cast<std::size_t>(base)];
                     state.quoteMarketCount += slot ? 0 : 1;
@@ -411,9 +417,18 @@ void PlanBuilder::collectVenues()
                     state.crossMarkets.push_back({base, quote, &market});
             }
         }
-        state.quoteMarketCount += otherBases.size();
         m_venues.push_back(std::move(state));
     }
+}
+
+qsizetype PlanBuilder::quoteMarketsOfAnyBase(VenueState &venue)
+{
+    std::vector<const QString *> &bases = venue.otherBases;
+    const auto less = [](const QString *a, const QString *b) { return *a < *b; };
+    const auto same = [](const QString *a, const QString *b) { return *a == *b; };
+    std::sort(bases.begin(), bases.end(), less);
+    bases.erase(std::unique(bases.begin(), bases.end(), same), bases.end());
+    return venue.quoteMarketCount + static_cast<qsizetype>(bases.size());
 }
 
 void PlanBuilder::effectiveTargets()
@@ -541,9 +556,13 @@ void PlanBuilder::desiredInvest()
 
     // The new cash lands on the cheapest account that can trade the most.
     const VenueState *best = nullptr;
-    for (const VenueState &venue : m_venues) {
-        if (!best || venue.quoteMarketCount > best->quoteMarketCount)
+    qsizetype bestCount = 0;
+    for (VenueState &venue : m_venues) {
+        const qsizetype count = quoteMarketsOfAnyBase(venue);
+        if (!best || count > bestCount) {
             best = &venue;
+            bestCount = count;
+        }
     }
     if (best) {
         CashMovement deposit{best->venue->account, best->venue->accountId, m_quote, m_mode.amount};

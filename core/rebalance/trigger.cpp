@@ -156,17 +156,7 @@ bool Trigger::bandBroken(const TriggerInput &input) const
 
 bool Trigger::fires(const TriggerInput &input) const
 {
-    switch (m_kind) {
-    case Kind::None:
-        return false;
-    case Kind::Calendar:
-        return periodEnds(input);
-    case Kind::Threshold:
-        return bandBroken(input);
-    case Kind::Hybrid:
-        return periodEnds(input) && bandBroken(input);
-    }
-    return false;
+    return decide([this, &input] { return periodEnds(input); }, [this, &input] { return bandBroken(input); });
 }
 
 QString toText(CalendarPeriod period)

@@ -43,6 +43,26 @@ public:
 
     /// True when the portfolio should be rebalanced at this observation.
     [[nodiscard]] bool fires(const TriggerInput &input) const;
+    /// The decision fires() makes, for a caller with its own way of telling
+    /// whether the calendar period ends and whether a band is broken (a
+    /// backtest's bars): @p periodEnds and @p bandBroken are asked only when
+    /// the rule needs them, the band after the calendar, so a hybrid rule
+    /// checks its bands only on the last observation of a period.
+    template<typename PeriodEnds, typename BandBroken>
+    [[nodiscard]] bool decide(PeriodEnds &&periodEnds, BandBroken &&bandBroken) const
+    {
+        switch (m_kind) {
+        case Kind::None:
+            return false;
+        case Kind::Calendar:
+            return periodEnds();
+        case Kind::Threshold:
+            return bandBroken();
+        case Kind::Hybrid:
+            return periodEnds() && bandBroken();
+        }
+        return false;
+    }
     /// True when any weight is outside its band (the override band if set).
     [[nodiscard]] bool bandBroken(const TriggerInput &input) const;
     /// How far each weight may be from its target before bandBroken() says

@@ -17,6 +17,7 @@
 
 using namespace ballast;
 using backtest::BacktestData;
+using backtest::CloseBuffer;
 using backtest::CloseParser;
 using backtest::LoadOptions;
 using backtest::LoadReport;
@@ -229,7 +230,7 @@ private slots:
         QCOMPARE(
             read->times(),
             (std::vector<qint64>{kStart, kStart + kHour, kStart + 2 * kHour, kStart + 3 * kHour, kStart + 4 * kHour}));
-        QCOMPARE(read->closes, (std::vector<double>{1.0, 2.0, 3.0, 4.0, 5.0}));
+        QCOMPARE(read->closes, (CloseBuffer{1.0, 2.0, 3.0, 4.0, 5.0}));
         QVERIFY(compareWithImporter(hourly, QStringLiteral("/data/tst-1h.csv"), options, fast).isEmpty());
 
         const QString data = qEnvironmentVariable("BALLAST_SHARED_DATA");
@@ -329,6 +330,42 @@ private slots:
         QCOMPARE(loaded->barsPerDay, 24.0);
     }
 
+    void cachedClosesAreReadInPlace()
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(QStringLiteral("inplace.csv"));
+        const QByteArray text = plainFile({20, 21, 22, 23, 24, 25});
+        QVERIFY(writeFile(path, text));
+        ImportOptions options;
+        options.asset = QStringLiteral("A");
+        options.quote = QStringLiteral("USDT");
+        const auto parsed = CloseParser::parse(
+            std::string_view(text.constData(), static_cast<std::size_t>(text.size())), path, options);
+        QVERIFY(parsed.ok());
+        const auto stamp = SeriesCache::stamp(path);
+        QVERIFY(stamp.ok());
+        const QString key = QStringLiteral("in place");
+        SeriesCache(cacheDir.path(), false).store(key, *stamp, std::make_shared<const backtest::CloseSeries>(*parsed));
+        std::shared_ptr<const backtest::CloseSeries> series;
+        QString cacheFile;
+        {
+            SeriesCache cache(cacheDir.path(), false); // as a new ballast-cli would
+            cacheFile = cache.fileFor(key);
+            series = cache.find(key, *stamp);
+            QVERIFY(series);
+            QCOMPARE(cache.counts().fileHits, 1);
+        }
+        // The closes are the mapped file's, not a copy: the series keeps the
+        // mapping past its cache and past the file's removal.
+        QVERIFY(series->mapping);
+        QVERIFY(series->closes.empty());
+        QVERIFY(QFile::remove(cacheFile));
+        const std::vector<double> closes(series->values().begin(), series->values().end());
+        QCOMPARE(closes, (std::vector<double>{20, 21, 22, 23, 24, 25}));
+        QCOMPARE(series->times(), parsed->times());
+        QCOMPARE(series->interval, QStringLiteral("1h"));
+    }
+
     void changedFileIsReadAgain()
     {
         QTemporaryDir cacheDir;
@@ -388,7 +425,7 @@ private slots:
         auto loaded = BacktestData::load(files, {}, {}, options, &report);
         QVERIFY(loaded.ok());
         QCOMPARE(report.cached, 0);
-        QCOMPARE(loaded->closes, (std::vector<double>{5, 6, 7, 8}));
+        QCOMPARE(loaded->closes, (CloseBuffer{5, 6, 7, 8}));
     }
 
     void newestCandle_data()
@@ -475,7 +512,7 @@ private slots:
         QCOMPARE(loaded->times,
                  (std::vector<qint64>{kStart + 2 * kHour, kStart + 3 * kHour, kStart + 5 * kHour, kStart + 6 * kHour,
                                       kStart + 7 * kHour, kStart + 30 * kHour}));
-        QCOMPARE(loaded->closes, (std::vector<double>{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
+        QCOMPARE(loaded->closes, (CloseBuffer{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
         auto cut = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, QDate(2024, 1, 2),
                                       QDate(2024, 1, 2), options);
         QVERIFY(!cut); // one shared bar on 2 January: too few

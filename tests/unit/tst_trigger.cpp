@@ -492,6 +492,59 @@ private slots:
         QCOMPARE(trigger.fires(input), trigger.periodEnds(input) && trigger.bandBroken(input));
     }
 
+    // --- decide: the decision fires() makes, with the caller's own checks ------
+
+    void decideAsksOnlyWhatTheRuleNeeds_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<bool>("periodEnds");
+        QTest::addColumn<bool>("bandBroken");
+        QTest::addColumn<bool>("fires");
+        QTest::addColumn<int>("periodAsked");
+        QTest::addColumn<int>("bandAsked");
+
+        const QString none = QStringLiteral("none");
+        const QString calendar = QStringLiteral("calendar:month");
+        const QString threshold = QStringLiteral("threshold:5pp");
+        const QString hybrid = QStringLiteral("hybrid:month,5pp");
+        QTest::newRow("none") << none << true << true << false << 0 << 0;
+        QTest::newRow("calendar, period ends") << calendar << true << true << true << 1 << 0;
+        QTest::newRow("calendar, mid-period") << calendar << false << true << false << 1 << 0;
+        QTest::newRow("threshold, broken") << threshold << false << true << true << 0 << 1;
+        QTest::newRow("threshold, inside") << threshold << true << false << false << 0 << 1;
+        QTest::newRow("hybrid, period ends, broken") << hybrid << true << true << true << 1 << 1;
+        QTest::newRow("hybrid, period ends, inside") << hybrid << true << false << false << 1 << 1;
+        // Mid-period the bands are not looked at (a backtest's bars).
+        QTest::newRow("hybrid, mid-period, broken") << hybrid << false << true << false << 1 << 0;
+    }
+
+    void decideAsksOnlyWhatTheRuleNeeds()
+    {
+        QFETCH(QString, spec);
+        QFETCH(bool, periodEnds);
+        QFETCH(bool, bandBroken);
+        QFETCH(bool, fires);
+        QFETCH(int, periodAsked);
+        QFETCH(int, bandAsked);
+
+        const auto trigger = Trigger::parse(spec);
+        QVERIFY(trigger.ok());
+        int periodCalls = 0;
+        int bandCalls = 0;
+        const bool decided = trigger->decide(
+            [&] {
+                ++periodCalls;
+                return periodEnds;
+            },
+            [&] {
+                ++bandCalls;
+                return bandBroken;
+            });
+        QCOMPARE(decided, fires);
+        QCOMPARE(periodCalls, periodAsked);
+        QCOMPARE(bandCalls, bandAsked);
+    }
+
     // --- none --------------------------------------------------------------------
 
     void noneNeverFires_data()
