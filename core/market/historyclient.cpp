@@ -75,12 +75,18 @@ struct HistoryClient::Answer
 };
 
 HistoryClient::HistoryClient(exchange::HttpClient &http, HistoryClientConfig config, Clock clock,
-                             exchange::RateLimiter::Sleep sleep)
+                             exchange::RateLimiter::Sleep sleep, const CancelToken *cancel)
     : m_http(http)
     , m_config(std::move(config))
     , m_clock(std::move(clock))
-    , m_sleep(sleep ? std::move(sleep) : exchange::RateLimiter::Sleep([](qint64 ms) {
-        QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, ms)));
+    , m_cancel(cancel)
+    // Every wait (pacing, Retry-After, Kraken's back-off) goes through m_sleep:
+    // with a token it ends the moment Cancel is pressed; get() then stops.
+    , m_sleep(sleep ? std::move(sleep) : exchange::RateLimiter::Sleep([cancel](qint64 ms) {
+        if (cancel != nullptr)
+            cancel->waitFor(ms);
+        else
+            QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, ms)));
     }))
     // Pacing runs on the system clock: m_clock may be pinned (BALLAST_NOW),
     // and a pinned clock would never let the budget refill.
@@ -147,7 +153,11 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
                                  .arg(host())
                                  .arg((m_bannedUntil - now + 999) / 1000));
         }
-        m_limiter.acquire(cost);
+        if (cancelled())
+            return makeError(QStringLiteral("prices.cancelled"), QStringLiteral("cancelled"));
+        m_limiter.acquire(cost); // may wait (pacing, an earlier Retry-After): Cancel ends the wait
+        if (cancelled())
+            return makeError(QStringLiteral("prices.cancelled"), QStringLiteral("cancelled"));
         const exchange::HttpResponse response = m_http.get(url, headers);
         ++m_requests;
         if (!response.gotResponse()) {
@@ -221,6 +231,11 @@ Result<FetchedHistory> HistoryClient::fetch(const QString &symbol, const QString
                                             "90 days): use --interval 1d"));
         fetched = coinGecko(symbol, quote, fromMs, toMs);
         break;
+    }
+    if (!fetched && fetched.error().code == QLatin1String("prices.cancelled")) {
+        FetchedHistory stopped; // what came before the cancel is dropped: the asset stores nothing
+        stopped.cancelled = true;
+        fetched = stopped;
     }
     if (fetched) {
         fetched->requests = m_requests - requestsBefore;

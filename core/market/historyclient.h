@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/canceltoken.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "domain/pricepoint.h"
@@ -56,9 +57,11 @@ class HistoryClient
 {
 public:
     /// @p clock says which candles have closed; pacing and waits use the
-    /// system clock and @p sleep (default: the thread sleeps).
+    /// system clock and @p sleep (default: a wait that @p cancel cuts short,
+    /// or a plain sleep without one). A cancel during any wait, or before a
+    /// request, ends the fetch as cancelled with nothing of the series.
     HistoryClient(exchange::HttpClient &http, HistoryClientConfig config, Clock clock,
-                  exchange::RateLimiter::Sleep sleep = {});
+                  exchange::RateLimiter::Sleep sleep = {}, const CancelToken *cancel = nullptr);
 
     /// Candles of @p symbol (the source's name, see automaticSymbol) in
     /// @p quote at @p interval ("1d" or "1h") with open time in [fromMs, toMs].
@@ -83,10 +86,12 @@ private:
     Result<FetchedHistory> coinGecko(const QString &id, const QString &quote, qint64 fromMs, qint64 toMs);
     [[nodiscard]] QString host() const;
     [[nodiscard]] Error failure(const exchange::HttpResponse &response) const;
+    [[nodiscard]] bool cancelled() const { return m_cancel != nullptr && m_cancel->isCancelled(); }
 
     exchange::HttpClient &m_http;
     HistoryClientConfig m_config;
     Clock m_clock;
+    const CancelToken *m_cancel = nullptr;
     exchange::RateLimiter::Sleep m_sleep;
     exchange::RateLimiter m_limiter;
     qint64 m_bannedUntil = 0; ///< Binance 418: nothing more is sent before this

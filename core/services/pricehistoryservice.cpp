@@ -117,11 +117,12 @@ QStringList PriceFetchReport::summaryLines() const
 }
 
 PriceHistoryService::PriceHistoryService(storage::Database &db, exchange::HttpClient &http, Clock clock,
-                                         exchange::RateLimiter::Sleep sleep)
+                                         exchange::RateLimiter::Sleep sleep, const CancelToken *cancel)
     : m_db(db)
     , m_http(http)
     , m_clock(std::move(clock))
     , m_sleep(std::move(sleep))
+    , m_cancel(cancel)
 {
 }
 
@@ -315,7 +316,7 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                          QStringLiteral("--from %1 is after the newest closed candle (%2)")
                              .arg(dayText(fromMs, intervalMs), dayText(report.toMs, intervalMs)));
 
-    market::HistoryClient client(m_http, config, m_clock, m_sleep);
+    market::HistoryClient client(m_http, config, m_clock, m_sleep, m_cancel);
     storage::PriceStore store(m_db);
     const int count = static_cast<int>(assets.size());
     for (int index = 0; index < count; ++index) {
@@ -323,7 +324,7 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
         item.asset = assets.at(index);
         item.quote = quote;
         PriceFetchProgress step{item.asset, index, count, 0};
-        if (progress && !progress(step)) {
+        if ((progress && !progress(step)) || (m_cancel != nullptr && m_cancel->isCancelled())) {
             report.cancelled = true;
             break;
         }
@@ -357,7 +358,7 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
             for (const Range &range : std::as_const(ranges)) {
                 const auto pageProgress = [&](qsizetype read) {
                     step.candles = candles.size() + read;
-                    return !progress || progress(step);
+                    return (!progress || progress(step)) && (m_cancel == nullptr || !m_cancel->isCancelled());
                 };
                 auto fetched =
                     client.fetch(item.symbol, quote, request.interval, range.fromMs, range.toMs, pageProgress);

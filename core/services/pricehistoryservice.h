@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/canceltoken.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "exchange/ratelimiter.h"
@@ -118,8 +119,11 @@ struct PriceSourceMapping
 class PriceHistoryService
 {
 public:
+    /// @p cancel (optional, owned by the caller) stops a fetch from another
+    /// thread, also in the middle of a wait (Retry-After, pacing): the asset
+    /// in progress stores nothing, as when the progress callback says stop.
     PriceHistoryService(storage::Database &db, exchange::HttpClient &http, Clock clock,
-                        exchange::RateLimiter::Sleep sleep = {});
+                        exchange::RateLimiter::Sleep sleep = {}, const CancelToken *cancel = nullptr);
 
     /// Fetches and stores; an error only when the request itself is wrong
     /// (unknown source or interval, a bad base URL, no asset to fetch) or the
@@ -140,6 +144,7 @@ private:
     exchange::HttpClient &m_http;
     Clock m_clock;
     exchange::RateLimiter::Sleep m_sleep;
+    const CancelToken *m_cancel = nullptr;
 };
 
 } // namespace ballast::services

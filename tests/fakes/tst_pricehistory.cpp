@@ -14,7 +14,9 @@
 #include "services/pricehistoryservice.h"
 #include "storage/database.h"
 
+#include <QDeadlineTimer>
 #include <QNetworkAccessManager>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -326,6 +328,67 @@ private slots:
         QVERIFY(midway->cancelled);
         QVERIFY(midway->assets.first().cancelled);
         QCOMPARE(midway->assets.first().stored, 0);
+        QVERIFY(stored(QStringLiteral("ETH"), QStringLiteral("USDT")).isEmpty());
+    }
+
+    void cancelEndsALongRetryAfterAtOnce()
+    {
+        // The second page is answered 429 with Retry-After: 100. The fetch runs
+        // on a thread of its own with the real wait (no injected sleep); the
+        // test cancels once the 429 has been written. Were the wait not cut
+        // short, the fetch would take 100 s and the wait below would fail.
+        test::fake::FaultRule rule;
+        rule.endpoint = FakeEndpoint::Candles;
+        rule.kind = test::fake::FaultKind::RateLimited;
+        rule.skip = 1;
+        rule.retryAfterSec = 100;
+        QSemaphore answered429;
+        QMetaObject::Connection watch;
+        onFakes([&] {
+            m_binance->injectFault(rule);
+            watch = connect(
+                m_binance, &test::fake::FakeExchange::requestDone, m_binance,
+                [&answered429](const test::fake::RequestRecord &record) {
+                    if (record.status == 429)
+                        answered429.release();
+                },
+                Qt::DirectConnection);
+        });
+
+        CancelToken cancel;
+        Result<services::PriceFetchReport> report = makeError(QString(), QString());
+        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
+        const qint64 now = m_now;
+        const services::PriceFetchRequest asked =
+            request(QStringLiteral("binance"), {QStringLiteral("BTC"), QStringLiteral("ETH")}, 2500);
+        std::unique_ptr<QThread> worker(QThread::create([&] {
+            auto db = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
+            if (!db) {
+                report = db.error();
+                return;
+            }
+            QNetworkAccessManager network;
+            exchange::HttpClient http(&network);
+            services::PriceHistoryService prices(
+                **db, http, [now] { return now; }, {}, &cancel);
+            report = prices.fetch(asked);
+        }));
+        worker->start();
+        const bool saw429 = answered429.tryAcquire(1, 60'000);
+        cancel.cancel();
+        const bool returned = worker->wait(QDeadlineTimer(90'000)); // shorter than the 100 s asked
+        onFakes([&] { disconnect(watch); });
+        QVERIFY(saw429);
+        QVERIFY2(returned, "the fetch went on waiting out Retry-After after Cancel");
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(report->cancelled);
+        QCOMPARE(report->assets.size(), 1); // ETH was never begun
+        QVERIFY(report->assets.first().cancelled);
+        QVERIFY(report->assets.first().error.isEmpty());
+        QCOMPARE(report->assets.first().stored, 0); // the first page is not stored alone
+        QVERIFY(report->summaryLines().join(QLatin1Char('\n')).contains(QLatin1String("cancelled, nothing stored")));
+        QCOMPARE(candleRequests(), 2);
+        QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
         QVERIFY(stored(QStringLiteral("ETH"), QStringLiteral("USDT")).isEmpty());
     }
 

@@ -30,10 +30,10 @@ void PriceFetchWorker::fetch(const services::PriceFetchRequest &request)
     if (!m_network)
         m_network = std::make_unique<QNetworkAccessManager>();
     exchange::HttpClient http(m_network.get());
-    services::PriceHistoryService service(*m_db, http, m_clock);
+    services::PriceHistoryService service(*m_db, http, m_clock, {}, &m_cancel);
     auto report = service.fetch(request, [this](const services::PriceFetchProgress &step) {
         emit progress(step.asset, step.index, step.count, static_cast<qint64>(step.candles));
-        return !m_cancel.load();
+        return !m_cancel.isCancelled();
     });
     if (!report) {
         emit finished(false, report.error().message, {});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/canceltoken.h"
 #include "common/clock.h"
 #include "services/pricehistoryservice.h"
 
@@ -7,7 +8,6 @@
 #include <QObject>
 #include <QString>
 
-#include <atomic>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -38,9 +38,10 @@ public:
     /// Runs on the worker's thread (queue it there).
     void fetch(const ballast::services::PriceFetchRequest &request);
     /// Thread-safe: clears a cancel left from an earlier fetch (before queuing one).
-    void arm() { m_cancel = false; }
-    /// Thread-safe: stops the fetch at its next page or asset.
-    void cancel() { m_cancel = true; }
+    void arm() { m_cancel.reset(); }
+    /// Thread-safe: stops the fetch at once when it waits (a Retry-After, the
+    /// pacing), else at its next page or asset.
+    void cancel() { m_cancel.cancel(); }
 
 signals:
     /// The fetch reached asset @p index (0-based) of @p count with @p candles read for it so far.
@@ -53,7 +54,7 @@ private:
     Clock m_clock;
     std::unique_ptr<storage::Database> m_db;
     std::unique_ptr<QNetworkAccessManager> m_network;
-    std::atomic<bool> m_cancel{false};
+    CancelToken m_cancel;
 };
 
 } // namespace ballast::ui
