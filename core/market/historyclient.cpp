@@ -1,11 +1,10 @@
 #include "market/historyclient.h"
 
+#include "exchange/binanceparse.h"
 #include "exchange/httpclient.h"
+#include "exchange/krakenparse.h"
 
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QThread>
 #include <QTimeZone>
 #include <QUrlQuery>
@@ -52,19 +51,30 @@ QString dayText(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd"));
 }
 
-/// Kraken's rate-limit words in an answer body ("EGeneral:Too many requests",
-/// "EAPI:Rate limit exceeded"), empty when there are none.
-QString krakenRateWords(const QByteArray &body)
+/// Kraken's rate-limit words among an answer's errors (its REST rate-limit guide and
+/// error list): empty when there are none.
+QString krakenRateWords(const QStringList &errors)
 {
-    const QJsonArray errors = QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toArray();
-    for (const auto &error : errors) {
-        QString words = error.toString();
+    for (const QString &words : errors) {
         if (words.startsWith(QLatin1String("EGeneral:Too many requests"))
             || words.startsWith(QLatin1String("EAPI:Rate limit exceeded"))
+            || words.startsWith(QLatin1String("EService: Throttled"))
+            || words.startsWith(QLatin1String("EService:Throttled"))
             || words.startsWith(QLatin1String("EGeneral:Temporary lockout")))
             return words;
     }
     return {};
+}
+
+/// "EService: Throttled: 1767225600" says until when (UNIX seconds): the
+/// milliseconds from @p nowMs to then, 0 when the words carry no such time.
+qint64 krakenThrottledForMs(const QString &words, qint64 nowMs)
+{
+    if (!words.contains(QLatin1String("Throttled")))
+        return 0;
+    bool ok = false;
+    const qint64 until = words.section(QLatin1Char(':'), -1).trimmed().toLongLong(&ok);
+    return ok && until > 0 ? std::max<qint64>(0, until * 1000 - nowMs) : 0;
 }
 
 } // namespace
@@ -106,20 +116,13 @@ Error HistoryClient::failure(const exchange::HttpResponse &response) const
 {
     QString words;
     if (m_config.source == HistorySource::Binance) {
-        const QJsonObject object = QJsonDocument::fromJson(response.body).object();
-        if (object.contains(QStringLiteral("code")))
-            words = QStringLiteral("%1 %2")
-                        .arg(object.value(QStringLiteral("code")).toInt())
-                        .arg(object.value(QStringLiteral("msg")).toString());
+        const exchange::binance::ErrorBody error = exchange::binance::errorBodyFrom(response.body);
+        if (error.hasCode)
+            words = QStringLiteral("%1 %2").arg(error.code).arg(error.message);
     } else if (m_config.source == HistorySource::CoinGecko) {
         words = coinGeckoErrorMessage(response.body);
     } else {
-        const QJsonArray errors =
-            QJsonDocument::fromJson(response.body).object().value(QStringLiteral("error")).toArray();
-        QStringList list;
-        for (const auto &error : errors)
-            list.append(error.toString());
-        words = list.join(QStringLiteral("; "));
+        words = exchange::kraken::envelopeFrom(response.body).errors.join(QStringLiteral("; "));
     }
     if (words.isEmpty())
         words = QString::fromUtf8(response.body.left(200)).simplified();
@@ -183,8 +186,11 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
             rateWords = QStringLiteral("HTTP 429");
             waitMs = retryAfterMs > 0 ? retryAfterMs : 60'000;
         } else if (m_config.source == HistorySource::Kraken) {
-            rateWords = krakenRateWords(response.body);
-            waitMs = 5'000 << std::min(attempt, 3); // Kraken says no time: 5 s, then longer
+            rateWords = krakenRateWords(exchange::kraken::envelopeFrom(response.body).errors);
+            // "Throttled" says until when; the others say no time: 5 s, then longer.
+            const qint64 throttledMs = krakenThrottledForMs(rateWords, m_clock());
+            waitMs =
+                throttledMs > 0 && throttledMs <= m_config.longestWaitMs ? throttledMs : 5'000 << std::min(attempt, 3);
         }
         if (!rateWords.isEmpty()) {
             if (attempt >= m_config.maxRetries || waitMs > m_config.longestWaitMs) {

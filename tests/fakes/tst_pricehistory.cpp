@@ -411,6 +411,33 @@ private slots:
                  qPrintable(notes));
     }
 
+    void krakenRateLimitWordsAreWaitedOut_data()
+    {
+        QTest::addColumn<QString>("words");
+        QTest::addColumn<qint64>("waitMs"); // the shortest wait that must have been made
+        const qint64 throttledUntil = kStartMs / 1000 + 30;
+        QTest::newRow("too many requests") << QStringLiteral("EGeneral:Too many requests") << qint64(5000);
+        QTest::newRow("rate limit exceeded") << QStringLiteral("EAPI:Rate limit exceeded") << qint64(5000);
+        // Throttled names the time to try again: 30 s after the clock's now.
+        QTest::newRow("throttled until") << QStringLiteral("EService: Throttled: %1").arg(throttledUntil)
+                                         << qint64(30'000);
+    }
+
+    void krakenRateLimitWordsAreWaitedOut()
+    {
+        QFETCH(QString, words);
+        QFETCH(qint64, waitMs);
+        onFakes([&] { m_kraken->setOhlcRefusals(1, words); });
+        auto prices = service();
+        auto report = prices.fetch(request(QStringLiteral("kraken"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(report);
+        const services::AssetFetchReport &btc = report->assets.first();
+        QVERIFY2(btc.error.isEmpty(), qPrintable(btc.error));
+        QCOMPARE(btc.requests, 2);
+        QCOMPARE(btc.stored, 30);
+        QVERIFY2(waitedAtLeast(waitMs), qPrintable(QStringLiteral("longest wait shorter than %1 ms").arg(waitMs)));
+    }
+
     void coinGeckoMarketCapsFeedTheMarketCapModel()
     {
         auto prices = service();
