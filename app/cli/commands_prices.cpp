@@ -24,9 +24,9 @@ QString timeText(qint64 ms)
 QJsonObject assetJson(const services::AssetFetchReport &a)
 {
     QJsonArray gaps;
-    for (const services::PriceGap &gap : a.gaps) {
-        gaps.append(QJsonObject{{QStringLiteral("from"), timeText(gap.fromMs)},
-                                {QStringLiteral("to"), timeText(gap.toMs)},
+    for (const market::PriceGap &gap : a.gaps) {
+        gaps.append(QJsonObject{{QStringLiteral("from"), timeText(gap.firstMissingMs)},
+                                {QStringLiteral("to"), timeText(gap.lastMissingMs)},
                                 {QStringLiteral("missing"), gap.missing}});
     }
     return QJsonObject{{QStringLiteral("asset"), a.asset},

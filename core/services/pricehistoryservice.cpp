@@ -29,13 +29,14 @@ QString dayText(qint64 ms, qint64 intervalMs)
     return time.toString(intervalMs >= kDayMs ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
-QList<PriceGap> gapsOf(const QList<qint64> &times, qint64 intervalMs)
+QList<market::PriceGap> gapsOf(const QList<qint64> &times, qint64 intervalMs)
 {
-    QList<PriceGap> gaps;
+    QList<market::PriceGap> gaps;
     for (qsizetype i = 1; i < times.size(); ++i) {
         const qint64 step = times.at(i) - times.at(i - 1);
         if (step > intervalMs)
-            gaps.append(PriceGap{times.at(i - 1) + intervalMs, times.at(i) - intervalMs, step / intervalMs - 1});
+            gaps.append(market::PriceGap{times.at(i - 1) + intervalMs, times.at(i) - intervalMs,
+                                         static_cast<int>(step / intervalMs - 1)});
     }
     return gaps;
 }
@@ -51,7 +52,7 @@ struct Range
 qint64 AssetFetchReport::missingCandles() const
 {
     qint64 missing = 0;
-    for (const PriceGap &gap : gaps)
+    for (const market::PriceGap &gap : gaps)
         missing += gap.missing;
     return missing;
 }
@@ -94,12 +95,12 @@ QStringList PriceFetchReport::summaryLines() const
                         .arg(dayText(a.firstMs, intervalMs), dayText(a.lastMs, intervalMs));
         }
         if (!a.gaps.isEmpty()) {
-            const PriceGap &first = a.gaps.first();
+            const market::PriceGap &first = a.gaps.first();
             line += QStringLiteral("; %1 missing in %2 gap%3 (first %4 to %5)")
                         .arg(a.missingCandles())
                         .arg(a.gaps.size())
                         .arg(a.gaps.size() == 1 ? QString() : QStringLiteral("s"))
-                        .arg(dayText(first.fromMs, intervalMs), dayText(first.toMs, intervalMs));
+                        .arg(dayText(first.firstMissingMs, intervalMs), dayText(first.lastMissingMs, intervalMs));
         }
         lines.append(line);
         for (const QString &note : a.notes)

@@ -4,6 +4,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "exchange/ratelimiter.h"
+#include "market/importreport.h"
 
 #include <QByteArray>
 #include <QList>
@@ -35,14 +36,6 @@ struct PriceFetchRequest
     QString portfolio; ///< whose assets and first transaction; empty: the default portfolio
 };
 
-/// A run of missing candles between the first and last stored one.
-struct PriceGap
-{
-    qint64 fromMs = 0; ///< open time of the first missing candle
-    qint64 toMs = 0; ///< open time of the last missing candle
-    qint64 missing = 0; ///< candles missing in the run
-};
-
 /// What the fetch did for one asset.
 struct AssetFetchReport
 {
@@ -55,7 +48,7 @@ struct AssetFetchReport
     qint64 firstMs = 0; ///< oldest stored candle of this series and source after the fetch (0: none)
     qint64 lastMs = 0; ///< newest one
     qint64 storedTotal = 0; ///< candles stored for this series and source after the fetch
-    QList<PriceGap> gaps; ///< missing candles between firstMs and lastMs
+    QList<market::PriceGap> gaps; ///< missing candles between firstMs and lastMs (the importer's type)
     QStringList notes; ///< e.g. Kraken's 720-candle window, a wait after "too many requests"
     QString error; ///< empty when the asset was fetched (what failed and where, else)
     bool upToDate = false; ///< nothing was missing: no request sent

@@ -241,10 +241,10 @@ private slots:
         QCOMPARE(btc.stored, 56);
         QCOMPARE(btc.gaps.size(), 2);
         QCOMPARE(btc.missingCandles(), Q_INT64_C(4));
-        QCOMPARE(btc.gaps.at(0).fromMs, today - 40 * kDayMs);
-        QCOMPARE(btc.gaps.at(1).fromMs, today - 12 * kDayMs);
-        QCOMPARE(btc.gaps.at(1).toMs, today - 10 * kDayMs);
-        QCOMPARE(btc.gaps.at(1).missing, Q_INT64_C(3));
+        QCOMPARE(btc.gaps.at(0).firstMissingMs, today - 40 * kDayMs);
+        QCOMPARE(btc.gaps.at(1).firstMissingMs, today - 12 * kDayMs);
+        QCOMPARE(btc.gaps.at(1).lastMissingMs, today - 10 * kDayMs);
+        QCOMPARE(btc.gaps.at(1).missing, 3);
         QVERIFY2(report->summaryLines().first().contains(QLatin1String("4 missing in 2 gaps")),
                  qPrintable(report->summaryLines().first()));
     }
