@@ -207,6 +207,11 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
     if (intervalMs <= 0)
         return makeError(QStringLiteral("prices.interval"),
                          QStringLiteral("--interval \"%1\": expected 1d or 1h").arg(request.interval));
+    if (*source == market::HistorySource::CoinGecko && intervalMs != kDayMs)
+        return makeError(QStringLiteral("prices.interval"),
+                         QStringLiteral("--interval %1 with coingecko: CoinGecko history is daily here (its range "
+                                        "endpoint answers hourly points only for the last 90 days); use --interval 1d")
+                             .arg(request.interval));
     QString quote = market::defaultHistoryQuote(*source);
     if (!request.quote.isEmpty()) {
         auto symbol = domain::AssetCatalog::normalizeSymbol(request.quote);

@@ -586,10 +586,20 @@ private slots:
         QCOMPARE(cleartext.error().code, QStringLiteral("url.cleartext"));
         r = request(QStringLiteral("coingecko"), {QStringLiteral("BTC")}, 10);
         r.interval = QStringLiteral("1h");
+        qsizetype before = 0;
+        onFakes([&] { before = m_coinGecko->requests().size(); });
+        // CoinGecko's range endpoint is daily here: a request error before
+        // anything is asked, not a failure of each asset.
         auto hourly = prices.fetch(r);
-        QVERIFY(hourly);
-        QVERIFY2(hourly->assets.first().error.contains(QLatin1String("use --interval 1d")),
-                 qPrintable(hourly->assets.first().error));
+        QVERIFY(!hourly);
+        QCOMPARE(hourly.error().code, QStringLiteral("prices.interval"));
+        QVERIFY2(hourly.error().message.contains(QLatin1String("use --interval 1d")),
+                 qPrintable(hourly.error().message));
+        r.assets.clear(); // the portfolio's assets: refused the same way, before they are read
+        QVERIFY(!prices.fetch(r));
+        qsizetype after = 0;
+        onFakes([&] { after = m_coinGecko->requests().size(); });
+        QCOMPARE(after, before);
     }
 
     void portfolioAssetsByDefault()
