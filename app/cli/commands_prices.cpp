@@ -175,8 +175,9 @@ int Cli::cmdPricesMap(QCommandLineParser &parser)
         auto removed = prices.removeMapping(asset, source);
         if (!removed)
             return usageError(removed.error().message);
-        CliOutput::line(*removed ? QStringLiteral("%1 on %2: back to the automatic name").arg(asset.toUpper(), source)
-                                 : QStringLiteral("%1 on %2 had no stored name").arg(asset.toUpper(), source));
+        const QString shown = asset.trimmed().toUpper();
+        CliOutput::line(*removed ? QStringLiteral("%1 on %2: back to the automatic name").arg(shown, source)
+                                 : QStringLiteral("%1 on %2 had no stored name").arg(shown, source));
         return 0;
     }
     if (parser.isSet(QStringLiteral("id"))) {

@@ -172,12 +172,17 @@ Status PriceHistoryService::setMapping(const QString &asset, const QString &sour
 
 Result<bool> PriceHistoryService::removeMapping(const QString &asset, const QString &source)
 {
+    // The same normaliser as setMapping: what was stored as " wbtc " is removed as " wbtc ".
+    auto symbol = domain::AssetCatalog::normalizeSymbol(asset);
+    if (!symbol)
+        return makeError(QStringLiteral("prices.asset"),
+                         QStringLiteral("asset \"%1\": %2").arg(asset, symbol.error().message));
     const auto kind = market::historySourceFromName(source);
     if (!kind)
         return makeError(
             QStringLiteral("prices.source"),
             QStringLiteral("unknown source \"%1\": expected %2").arg(source, market::historySourceNames()));
-    return storage::PriceSourceIdRepo(m_db).remove(asset.toUpper(), market::historySourceName(*kind));
+    return storage::PriceSourceIdRepo(m_db).remove(*symbol, market::historySourceName(*kind));
 }
 
 Result<QList<PriceSourceMapping>> PriceHistoryService::mappings()

@@ -519,8 +519,17 @@ private slots:
         QVERIFY(mappings);
         QCOMPARE(mappings->size(), 1);
         QCOMPARE(mappings->first().automatic, QStringLiteral("wrapped-bitcoin"));
-        auto removed = prices.removeMapping(QStringLiteral("WBTC"), QStringLiteral("coingecko"));
-        QVERIFY(removed && *removed);
+        // Removed under the name it was set with: the same normaliser (trimmed, upper case) both ways.
+        auto notASymbol = prices.removeMapping(QStringLiteral("W BTC"), QStringLiteral("coingecko"));
+        QVERIFY(!notASymbol);
+        QVERIFY2(notASymbol.error().message.contains(QLatin1String("asset \"W BTC\"")),
+                 qPrintable(notASymbol.error().message));
+        auto removed = prices.removeMapping(QStringLiteral(" wbtc "), QStringLiteral("coingecko"));
+        QVERIFY(removed);
+        QVERIFY(*removed);
+        mappings = prices.mappings();
+        QVERIFY(mappings);
+        QVERIFY(mappings->isEmpty());
     }
 
     // An exchange's name is a pair: set for USDT, it is not used for EUR
