@@ -200,6 +200,50 @@ Result<QList<PriceSourceMapping>> PriceHistoryService::mappings()
     return result;
 }
 
+Result<PortfolioAssets> PriceHistoryService::assetsOf(const domain::Portfolio &portfolio, const QString &quote)
+{
+    auto holdings = storage::HoldingsRepo(m_db).list();
+    if (!holdings)
+        return holdings.error();
+    QStringList candidates;
+    for (const domain::Holding &holding : std::as_const(*holdings)) {
+        if (!holding.quantity.isZero())
+            candidates.append(holding.asset);
+    }
+    for (const domain::Target &target : std::as_const(portfolio.targets))
+        candidates.append(target.asset);
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    PortfolioAssets result;
+    result.portfolio = portfolio.name;
+    for (const QString &asset : std::as_const(candidates)) {
+        const domain::Asset info = domain::AssetCatalog::lookup(asset);
+        if (asset == quote || info.kind != domain::AssetKind::Crypto)
+            result.skipped.append(asset);
+        else
+            result.assets.append(asset);
+    }
+    if (result.assets.isEmpty())
+        return makeError(QStringLiteral("prices.assets"),
+                         QStringLiteral("portfolio \"%1\" holds and targets no asset to fetch prices for; name "
+                                        "them with --asset")
+                             .arg(portfolio.name));
+    return result;
+}
+
+Result<PortfolioAssets> PriceHistoryService::portfolioAssets(const QString &portfolio, const QString &source)
+{
+    const auto kind = market::historySourceFromName(source);
+    if (!kind)
+        return makeError(
+            QStringLiteral("prices.source"),
+            QStringLiteral("unknown source \"%1\": expected %2").arg(source, market::historySourceNames()));
+    auto loaded = storage::PortfolioRepo(m_db).load(portfolio);
+    if (!loaded)
+        return loaded.error();
+    return assetsOf(*loaded, market::defaultHistoryQuote(*kind));
+}
+
 Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &request,
                                                     const PriceFetchCallback &progress)
 {
@@ -259,30 +303,11 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                 assets.append(*symbol);
         }
     } else {
-        auto holdings = storage::HoldingsRepo(m_db).list();
-        if (!holdings)
-            return holdings.error();
-        QStringList candidates;
-        for (const domain::Holding &holding : std::as_const(*holdings)) {
-            if (!holding.quantity.isZero())
-                candidates.append(holding.asset);
-        }
-        for (const domain::Target &target : std::as_const(portfolio->targets))
-            candidates.append(target.asset);
-        std::sort(candidates.begin(), candidates.end());
-        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-        for (const QString &asset : std::as_const(candidates)) {
-            const domain::Asset info = domain::AssetCatalog::lookup(asset);
-            if (asset == quote || info.kind != domain::AssetKind::Crypto)
-                report.skipped.append(asset);
-            else
-                assets.append(asset);
-        }
-        if (assets.isEmpty())
-            return makeError(QStringLiteral("prices.assets"),
-                             QStringLiteral("portfolio \"%1\" holds and targets no asset to fetch prices for; name "
-                                            "them with --asset")
-                                 .arg(portfolio->name));
+        auto held = assetsOf(*portfolio, quote);
+        if (!held)
+            return held.error();
+        assets = held->assets;
+        report.skipped = held->skipped;
     }
 
     // The range: from the asked date, the first transaction, or a year back;

@@ -17,6 +17,9 @@
 namespace ballast::storage {
 class Database;
 }
+namespace ballast::domain {
+struct Portfolio;
+}
 namespace ballast::exchange {
 class HttpClient;
 }
@@ -34,6 +37,8 @@ struct PriceFetchRequest
     QString baseUrl; ///< empty: the source's public API; tests point it at a loopback fake
     QByteArray apiKey; ///< CoinGecko Demo key, sent as x-cg-demo-api-key; empty: keyless
     QString portfolio; ///< whose assets and first transaction; empty: the default portfolio
+
+    bool operator==(const PriceFetchRequest &) const = default;
 };
 
 /// What the fetch did for one asset.
@@ -91,6 +96,15 @@ struct PriceFetchProgress
 /// before it stay stored.
 using PriceFetchCallback = std::function<bool(const PriceFetchProgress &)>;
 
+/// The assets a fetch without named assets takes: those held in any account
+/// or targeted, less stablecoins, fiat and the quote (listed as skipped).
+struct PortfolioAssets
+{
+    QString portfolio;
+    QStringList assets;
+    QStringList skipped;
+};
+
 /// One override of the automatic name of an asset at a source.
 struct PriceSourceMapping
 {
@@ -123,6 +137,10 @@ public:
     /// database cannot be read. Per-asset failures are in the report.
     Result<PriceFetchReport> fetch(const PriceFetchRequest &request, const PriceFetchCallback &progress = {});
 
+    /// What a fetch from @p source without named assets would take for
+    /// @p portfolio (empty: the default one); an error when nothing.
+    Result<PortfolioAssets> portfolioAssets(const QString &portfolio, const QString &source);
+
     /// The name @p source will be asked for @p asset: the stored override, else the automatic one.
     Result<QString> symbolFor(const QString &asset, const QString &source, const QString &quote);
     /// Stores an override (`prices map --asset X --source coingecko --id Y`).
@@ -133,6 +151,8 @@ public:
     Result<QList<PriceSourceMapping>> mappings();
 
 private:
+    Result<PortfolioAssets> assetsOf(const domain::Portfolio &portfolio, const QString &quote);
+
     storage::Database &m_db;
     exchange::HttpClient &m_http;
     Clock m_clock;
