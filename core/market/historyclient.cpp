@@ -104,6 +104,7 @@ HistoryClient::HistoryClient(exchange::HttpClient &http, HistoryClientConfig con
 {
     if (m_config.baseUrl.isEmpty())
         m_config.baseUrl = defaultHistoryBaseUrl(m_config.source);
+    m_bannedUntil = m_config.bannedUntilMs;
 }
 
 QString HistoryClient::host() const
@@ -151,9 +152,11 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
     for (int attempt = 0;; ++attempt) {
         if (const qint64 now = m_clock(); now < m_bannedUntil) {
             return makeError(QStringLiteral("prices.banned"),
-                             QStringLiteral("%1 banned this address (HTTP 418) for %2 s more; nothing more is asked "
-                                            "before then")
-                                 .arg(host())
+                             QStringLiteral("%1 banned this address (HTTP 418) until %2 UTC (%3 s more); nothing is "
+                                            "asked before then")
+                                 .arg(host(),
+                                      QDateTime::fromMSecsSinceEpoch(m_bannedUntil, QTimeZone::utc())
+                                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
                                  .arg((m_bannedUntil - now + 999) / 1000));
         }
         if (cancelled())
@@ -177,7 +180,10 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
             m_bannedUntil = m_clock() + std::max<qint64>(retryAfterMs, 60'000);
             Error error = failure(response);
             error.code = QStringLiteral("prices.banned");
-            error.message += QStringLiteral(" (an IP ban: stopped, nothing more is asked before it ends)");
+            error.message += QStringLiteral(" (an IP ban until %1 UTC: stopped, nothing more is asked before it ends, "
+                                            "in this run or a later one)")
+                                 .arg(QDateTime::fromMSecsSinceEpoch(m_bannedUntil, QTimeZone::utc())
+                                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
             return error;
         }
         QString rateWords;

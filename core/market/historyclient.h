@@ -30,6 +30,8 @@ struct HistoryClientConfig
     QByteArray apiKey; ///< CoinGecko Demo key (x-cg-demo-api-key); empty: keyless
     int maxRetries = 3; ///< a request answered "too many" is tried again this often after the wait
     qint64 longestWaitMs = 120'000; ///< a longer Retry-After fails the asset instead of waiting
+    /// A ban (Binance's 418) known from an earlier run: nothing is sent before this time (the clock's ms).
+    qint64 bannedUntilMs = 0;
 };
 
 /// The closed candles of one series in [fromMs, toMs], oldest first.
@@ -70,6 +72,11 @@ public:
 
     [[nodiscard]] HistorySource source() const { return m_config.source; }
     [[nodiscard]] QUrl baseUrl() const { return m_config.baseUrl; }
+    /// The host (and port) asked: the name errors use, and a ban's key.
+    [[nodiscard]] QString host() const;
+    /// Until when the source banned this address (HTTP 418), as configured or
+    /// learnt in this client's requests; 0 when never.
+    [[nodiscard]] qint64 bannedUntil() const { return m_bannedUntil; }
 
     /// Binance's request weight of one klines call, and its budget per minute.
     static constexpr int kKlinesWeight = 2;
@@ -84,7 +91,6 @@ private:
                                    qint64 toMs, const HistoryProgress &progress);
     Result<FetchedHistory> kraken(const QString &symbol, qint64 intervalMs, qint64 fromMs, qint64 toMs);
     Result<FetchedHistory> coinGecko(const QString &id, const QString &quote, qint64 fromMs, qint64 toMs);
-    [[nodiscard]] QString host() const;
     [[nodiscard]] Error failure(const exchange::HttpResponse &response) const;
     [[nodiscard]] bool cancelled() const { return m_cancel != nullptr && m_cancel->isCancelled(); }
 

@@ -6,6 +6,7 @@
 #include "market/pricesources.h"
 #include "storage/holdingsrepo.h"
 #include "storage/portfoliorepo.h"
+#include "storage/pricebanrepo.h"
 #include "storage/pricesourceidrepo.h"
 #include "storage/pricestore.h"
 #include "storage/transactionrepo.h"
@@ -352,6 +353,13 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                          QStringLiteral("--from %1 is after the newest closed candle (%2)")
                              .arg(dayText(fromMs, intervalMs), dayText(report.toMs, intervalMs)));
 
+    // A ban (Binance's 418) outlives the run: a later run within it sends nothing.
+    storage::PriceBanRepo bans(m_db);
+    const QString banHost = market::HistoryClient(m_http, config, m_clock).host();
+    auto banned = bans.bannedUntil(report.source, banHost);
+    if (!banned)
+        return banned.error();
+    config.bannedUntilMs = *banned;
     market::HistoryClient client(m_http, config, m_clock, m_sleep, m_cancel);
     storage::PriceStore store(m_db);
     const int count = static_cast<int>(assets.size());
@@ -421,6 +429,11 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                 else
                     item.stored = item.fetched;
             }
+        }
+        if (client.bannedUntil() > *banned) {
+            if (auto kept = bans.setBannedUntil(report.source, banHost, client.bannedUntil()); !kept)
+                return kept.error();
+            banned = client.bannedUntil();
         }
         auto after = store.candleTimes(item.asset, quote, request.interval, report.source);
         if (!after)

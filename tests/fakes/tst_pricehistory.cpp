@@ -286,6 +286,30 @@ private slots:
                  qPrintable(report->assets[1].error));
         QCOMPARE(candleRequests(), 1);
         QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
+
+        // A later run (the database opened again) within the ban sends
+        // nothing and says until when: 120 s after the 418.
+        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
+        m_db.reset();
+        auto reopened = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
+        QVERIFY(reopened);
+        m_db = std::move(*reopened);
+        advance(60'000);
+        auto later = service().fetch(request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(later);
+        const QString until = QDateTime::fromMSecsSinceEpoch(kStartMs + 120'000, QTimeZone::utc())
+                                  .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        QVERIFY2(later->assets.first().error.contains(QLatin1String("banned this address (HTTP 418) until ") + until),
+                 qPrintable(later->assets.first().error + QLatin1String(" / ") + until));
+        QCOMPARE(candleRequests(), 1);
+
+        // Once it has ended, the next run asks again.
+        advance(61'000);
+        auto after = service().fetch(request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(after);
+        QVERIFY2(after->assets.first().error.isEmpty(), qPrintable(after->assets.first().error));
+        QCOMPARE(after->assets.first().stored, 30);
+        QCOMPARE(candleRequests(), 2);
     }
 
     void oneFailingAssetLeavesTheOthersStored()
