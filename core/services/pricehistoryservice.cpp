@@ -13,6 +13,7 @@
 
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -47,6 +48,46 @@ struct Range
     qint64 fromMs;
     qint64 toMs;
 };
+
+/// An explicit fetch: what this source's series lacks at its ends (before
+/// its oldest candle when asked from earlier, after its newest). A gap inside
+/// is a day the source had no bar for: reported, not asked again each run.
+QList<Range> missingFromSource(const QList<qint64> &own, qint64 fromMs, qint64 toMs, qint64 intervalMs)
+{
+    if (own.isEmpty())
+        return {{fromMs, toMs}};
+    QList<Range> ranges;
+    if (fromMs < own.first())
+        ranges.append({fromMs, own.first() - intervalMs});
+    if (own.last() < toMs)
+        ranges.append({own.last() + intervalMs, toMs});
+    return ranges;
+}
+
+/// The automatic refresh: the runs of candles in [fromMs, toMs] outside this
+/// source's own span (inside it, a missing day is one it had no bar for) that
+/// no source has stored (@p covered: every source, every quote), so days
+/// another source filled are not fetched again.
+QList<Range> missingFromAll(const QList<qint64> &own, const QList<qint64> &covered, qint64 fromMs, qint64 toMs,
+                            qint64 intervalMs)
+{
+    const QSet<qint64> have(covered.cbegin(), covered.cend());
+    QList<Range> ranges;
+    std::optional<qint64> runStart;
+    for (qint64 t = fromMs; t <= toMs; t += intervalMs) {
+        const bool tried = !own.isEmpty() && t >= own.first() && t <= own.last();
+        const bool missing = !tried && !have.contains(t);
+        if (missing && !runStart)
+            runStart = t;
+        if (!missing && runStart) {
+            ranges.append({*runStart, t - intervalMs});
+            runStart.reset();
+        }
+    }
+    if (runStart)
+        ranges.append({*runStart, toMs - (toMs - *runStart) % intervalMs});
+    return ranges;
+}
 
 } // namespace
 
@@ -389,13 +430,13 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                              .arg(report.source, item.asset);
         } else {
             QList<Range> ranges;
-            if (times->isEmpty()) {
-                ranges.append({fromMs, report.toMs});
+            if (request.automatic) {
+                auto any = store.coveredTimes(item.asset, request.interval);
+                if (!any)
+                    return any.error();
+                ranges = missingFromAll(*times, *any, fromMs, report.toMs, intervalMs);
             } else {
-                if (fromMs < times->first())
-                    ranges.append({fromMs, times->first() - intervalMs});
-                if (times->last() < report.toMs)
-                    ranges.append({times->last() + intervalMs, report.toMs});
+                ranges = missingFromSource(*times, fromMs, report.toMs, intervalMs);
             }
             item.upToDate = ranges.isEmpty();
             QList<domain::Candle> candles;

@@ -37,6 +37,10 @@ struct PriceFetchRequest
     QString baseUrl; ///< empty: the source's public API; tests point it at a loopback fake
     QByteArray apiKey; ///< CoinGecko Demo key, sent as x-cg-demo-api-key; empty: keyless
     QString portfolio; ///< whose assets and first transaction; empty: the default portfolio
+    /// The automatic refresh (after a sync): only days that no source has
+    /// stored for the asset and interval, in any quote, are asked for. An
+    /// explicit fetch (false) fills this source's own series.
+    bool automatic = false;
 
     bool operator==(const PriceFetchRequest &) const = default;
 };

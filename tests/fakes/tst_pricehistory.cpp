@@ -416,6 +416,44 @@ private slots:
         QVERIFY(stored(QStringLiteral("ETH"), QStringLiteral("USDT")).isEmpty());
     }
 
+    // The automatic refresh (after a sync) asks only for days no source has:
+    // CoinGecko's 30 days of BTC are not fetched again from Binance, only
+    // the 10 before them; an explicit fetch still fills Binance's own series.
+    void theAutomaticRefreshAsksOnlyForDaysNoSourceHas()
+    {
+        auto prices = service();
+        auto gecko = prices.fetch(request(QStringLiteral("coingecko"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(gecko);
+        QCOMPARE(gecko->assets.first().stored, 30);
+
+        services::PriceFetchRequest automatic = request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 40);
+        automatic.automatic = true;
+        auto first = prices.fetch(automatic);
+        QVERIFY(first);
+        QVERIFY2(first->assets.first().error.isEmpty(), qPrintable(first->assets.first().error));
+        QCOMPARE(first->assets.first().stored, 10);
+        QCOMPARE(candleRequests(), 1);
+        const QList<domain::Candle> usdt = stored(QStringLiteral("BTC"), QStringLiteral("USDT"));
+        QCOMPARE(usdt.size(), 10);
+        const qint64 today = (m_now / kDayMs) * kDayMs;
+        QCOMPARE(usdt.first().openTimeMs, today - 40 * kDayMs);
+        QCOMPARE(usdt.last().openTimeMs, today - 31 * kDayMs);
+
+        auto again = prices.fetch(automatic);
+        QVERIFY(again);
+        QVERIFY(again->assets.first().upToDate);
+        QCOMPARE(candleRequests(), 1);
+
+        // Asked for by name, Binance's own series is filled: the 30 days after its newest.
+        services::PriceFetchRequest explicitly = automatic;
+        explicitly.automatic = false;
+        auto filled = prices.fetch(explicitly);
+        QVERIFY(filled);
+        QCOMPARE(filled->assets.first().stored, 30);
+        QCOMPARE(candleRequests(), 2);
+        QCOMPARE(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).size(), 40);
+    }
+
     void krakenSaysItKeepsOnly720()
     {
         onFakes([this] { m_kraken->setOhlcTooManyRequests(1); });

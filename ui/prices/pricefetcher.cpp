@@ -69,6 +69,7 @@ bool PriceFetcher::fetchMissing()
     services::PriceFetchRequest request;
     request.source = defaultSource();
     request.baseUrl = baseUrlFor(request.source);
+    request.automatic = true; // only days no source has: another source's are not fetched again
     return admit(request, true).admission != Admission::Refused;
 }
 
