@@ -25,10 +25,15 @@ public:
 
     /// Waits @p ms, or less when cancelled meanwhile; false when cancelled.
     bool waitFor(qint64 ms) const;
+    /// Blocks until some thread is inside waitFor(), at most @p ms; false when
+    /// none came. A test cancels exactly while the worker waits with it.
+    bool awaitWaiter(qint64 ms) const;
 
 private:
     mutable QMutex m_mutex;
     mutable QWaitCondition m_woken;
+    mutable QWaitCondition m_waiterCame;
+    mutable int m_waiters = 0;
     std::atomic<bool> m_cancelled{false};
 };
 

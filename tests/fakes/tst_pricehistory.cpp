@@ -360,7 +360,8 @@ private slots:
         // The second page is answered 429 with Retry-After: 100. The fetch runs
         // on a thread of its own with the real wait (no injected sleep); the
         // test cancels once the 429 has been written. Were the wait not cut
-        // short, the fetch would take 100 s and the wait below would fail.
+        // short, the fetch would take 100 s and the wait below would fail;
+        // were it a plain sleep, the token would see no waiter.
         test::fake::FaultRule rule;
         rule.endpoint = FakeEndpoint::Candles;
         rule.kind = test::fake::FaultKind::RateLimited;
@@ -399,10 +400,13 @@ private slots:
         }));
         worker->start();
         const bool saw429 = answered429.tryAcquire(1, 60'000);
+        // Cancel while the worker is inside the wait (the Retry-After), not before it begins.
+        const bool waiting = cancel.awaitWaiter(60'000);
         cancel.cancel();
         const bool returned = worker->wait(QDeadlineTimer(90'000)); // shorter than the 100 s asked
         onFakes([&] { disconnect(watch); });
         QVERIFY(saw429);
+        QVERIFY2(waiting, "the fetch never waited on the cancel token");
         QVERIFY2(returned, "the fetch went on waiting out Retry-After after Cancel");
         QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
         QVERIFY(report->cancelled);
