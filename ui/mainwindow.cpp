@@ -90,6 +90,11 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     m_context.setPassphraseProvider(
         [this](const QString &reason) -> std::optional<QString> { return PassphraseDialog::ask(this, reason); });
 
+    // The window's one fetcher of price history: the File menu's dialog, the
+    // Backtest page and the refresh after each sync share it (its thread
+    // starts with the first fetch).
+    m_historyFetcher = new PriceFetcher(context, this);
+
     m_stack = new QStackedWidget(this);
     m_pages = {
         new DashboardView(context, m_stack), new HoldingsView(context, m_stack), new TransactionsView(context, m_stack),
@@ -146,7 +151,8 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
         m_undo->setActiveStack(targets->undoStack());
     // After each sync the history of what the portfolio holds is brought up to
     // date in the background; what failed goes to the status bar.
-    m_historyFetcher = new PriceFetcher(context, this);
+    if (auto *backtest = qobject_cast<BacktestView *>(page(Page::Backtest)))
+        backtest->setPriceFetcher(m_historyFetcher);
     if (auto *accounts = qobject_cast<AccountsView *>(page(Page::Accounts)))
         connect(accounts, &AccountsView::accountsSynced, m_historyFetcher, &PriceFetcher::fetchMissing);
 
@@ -338,7 +344,7 @@ void MainWindow::importPrices()
 void MainWindow::fetchPriceHistory()
 {
     // Not modal: the window stays usable while the history comes in.
-    auto *dialog = new PriceFetchDialog(m_context, this);
+    auto *dialog = new PriceFetchDialog(m_context, *m_historyFetcher, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
 }

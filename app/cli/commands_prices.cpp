@@ -24,9 +24,9 @@ QString timeText(qint64 ms)
 QJsonObject assetJson(const services::AssetFetchReport &a)
 {
     QJsonArray gaps;
-    for (const services::PriceGap &gap : a.gaps) {
-        gaps.append(QJsonObject{{QStringLiteral("from"), timeText(gap.fromMs)},
-                                {QStringLiteral("to"), timeText(gap.toMs)},
+    for (const market::PriceGap &gap : a.gaps) {
+        gaps.append(QJsonObject{{QStringLiteral("from"), timeText(gap.firstMissingMs)},
+                                {QStringLiteral("to"), timeText(gap.lastMissingMs)},
                                 {QStringLiteral("missing"), gap.missing}});
     }
     return QJsonObject{{QStringLiteral("asset"), a.asset},
@@ -175,8 +175,9 @@ int Cli::cmdPricesMap(QCommandLineParser &parser)
         auto removed = prices.removeMapping(asset, source);
         if (!removed)
             return usageError(removed.error().message);
-        CliOutput::line(*removed ? QStringLiteral("%1 on %2: back to the automatic name").arg(asset.toUpper(), source)
-                                 : QStringLiteral("%1 on %2 had no stored name").arg(asset.toUpper(), source));
+        const QString shown = asset.trimmed().toUpper();
+        CliOutput::line(*removed ? QStringLiteral("%1 on %2: back to the automatic name").arg(shown, source)
+                                 : QStringLiteral("%1 on %2 had no stored name").arg(shown, source));
         return 0;
     }
     if (parser.isSet(QStringLiteral("id"))) {

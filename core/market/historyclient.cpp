@@ -1,11 +1,10 @@
 #include "market/historyclient.h"
 
+#include "exchange/binanceparse.h"
 #include "exchange/httpclient.h"
+#include "exchange/krakenparse.h"
 
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QThread>
 #include <QTimeZone>
 #include <QUrlQuery>
@@ -52,19 +51,30 @@ QString dayText(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd"));
 }
 
-/// Kraken's rate-limit words in an answer body ("EGeneral:Too many requests",
-/// "EAPI:Rate limit exceeded"), empty when there are none.
-QString krakenRateWords(const QByteArray &body)
+/// Kraken's rate-limit words among an answer's errors (its REST rate-limit guide and
+/// error list): empty when there are none.
+QString krakenRateWords(const QStringList &errors)
 {
-    const QJsonArray errors = QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toArray();
-    for (const auto &error : errors) {
-        QString words = error.toString();
+    for (const QString &words : errors) {
         if (words.startsWith(QLatin1String("EGeneral:Too many requests"))
             || words.startsWith(QLatin1String("EAPI:Rate limit exceeded"))
+            || words.startsWith(QLatin1String("EService: Throttled"))
+            || words.startsWith(QLatin1String("EService:Throttled"))
             || words.startsWith(QLatin1String("EGeneral:Temporary lockout")))
             return words;
     }
     return {};
+}
+
+/// "EService: Throttled: 1767225600" says until when (UNIX seconds): the
+/// milliseconds from @p nowMs to then, 0 when the words carry no such time.
+qint64 krakenThrottledForMs(const QString &words, qint64 nowMs)
+{
+    if (!words.contains(QLatin1String("Throttled")))
+        return 0;
+    bool ok = false;
+    const qint64 until = words.section(QLatin1Char(':'), -1).trimmed().toLongLong(&ok);
+    return ok && until > 0 ? std::max<qint64>(0, until * 1000 - nowMs) : 0;
 }
 
 } // namespace
@@ -75,12 +85,18 @@ struct HistoryClient::Answer
 };
 
 HistoryClient::HistoryClient(exchange::HttpClient &http, HistoryClientConfig config, Clock clock,
-                             exchange::RateLimiter::Sleep sleep)
+                             exchange::RateLimiter::Sleep sleep, const CancelToken *cancel)
     : m_http(http)
     , m_config(std::move(config))
     , m_clock(std::move(clock))
-    , m_sleep(sleep ? std::move(sleep) : exchange::RateLimiter::Sleep([](qint64 ms) {
-        QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, ms)));
+    , m_cancel(cancel)
+    // Every wait (pacing, Retry-After, Kraken's back-off) goes through m_sleep:
+    // with a token it ends the moment Cancel is pressed; get() then stops.
+    , m_sleep(sleep ? std::move(sleep) : exchange::RateLimiter::Sleep([cancel](qint64 ms) {
+        if (cancel != nullptr)
+            cancel->waitFor(ms);
+        else
+            QThread::msleep(static_cast<unsigned long>(std::max<qint64>(0, ms)));
     }))
     // Pacing runs on the system clock: m_clock may be pinned (BALLAST_NOW),
     // and a pinned clock would never let the budget refill.
@@ -88,6 +104,7 @@ HistoryClient::HistoryClient(exchange::HttpClient &http, HistoryClientConfig con
 {
     if (m_config.baseUrl.isEmpty())
         m_config.baseUrl = defaultHistoryBaseUrl(m_config.source);
+    m_bannedUntil = m_config.bannedUntilMs;
 }
 
 QString HistoryClient::host() const
@@ -100,20 +117,13 @@ Error HistoryClient::failure(const exchange::HttpResponse &response) const
 {
     QString words;
     if (m_config.source == HistorySource::Binance) {
-        const QJsonObject object = QJsonDocument::fromJson(response.body).object();
-        if (object.contains(QStringLiteral("code")))
-            words = QStringLiteral("%1 %2")
-                        .arg(object.value(QStringLiteral("code")).toInt())
-                        .arg(object.value(QStringLiteral("msg")).toString());
+        const exchange::binance::ErrorBody error = exchange::binance::errorBodyFrom(response.body);
+        if (error.hasCode)
+            words = QStringLiteral("%1 %2").arg(error.code).arg(error.message);
     } else if (m_config.source == HistorySource::CoinGecko) {
         words = coinGeckoErrorMessage(response.body);
     } else {
-        const QJsonArray errors =
-            QJsonDocument::fromJson(response.body).object().value(QStringLiteral("error")).toArray();
-        QStringList list;
-        for (const auto &error : errors)
-            list.append(error.toString());
-        words = list.join(QStringLiteral("; "));
+        words = exchange::kraken::envelopeFrom(response.body).errors.join(QStringLiteral("; "));
     }
     if (words.isEmpty())
         words = QString::fromUtf8(response.body.left(200)).simplified();
@@ -142,12 +152,18 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
     for (int attempt = 0;; ++attempt) {
         if (const qint64 now = m_clock(); now < m_bannedUntil) {
             return makeError(QStringLiteral("prices.banned"),
-                             QStringLiteral("%1 banned this address (HTTP 418) for %2 s more; nothing more is asked "
-                                            "before then")
-                                 .arg(host())
+                             QStringLiteral("%1 banned this address (HTTP 418) until %2 UTC (%3 s more); nothing is "
+                                            "asked before then")
+                                 .arg(host(),
+                                      QDateTime::fromMSecsSinceEpoch(m_bannedUntil, QTimeZone::utc())
+                                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
                                  .arg((m_bannedUntil - now + 999) / 1000));
         }
-        m_limiter.acquire(cost);
+        if (cancelled())
+            return makeError(QStringLiteral("prices.cancelled"), QStringLiteral("cancelled"));
+        m_limiter.acquire(cost); // may wait (pacing, an earlier Retry-After): Cancel ends the wait
+        if (cancelled())
+            return makeError(QStringLiteral("prices.cancelled"), QStringLiteral("cancelled"));
         const exchange::HttpResponse response = m_http.get(url, headers);
         ++m_requests;
         if (!response.gotResponse()) {
@@ -164,7 +180,10 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
             m_bannedUntil = m_clock() + std::max<qint64>(retryAfterMs, 60'000);
             Error error = failure(response);
             error.code = QStringLiteral("prices.banned");
-            error.message += QStringLiteral(" (an IP ban: stopped, nothing more is asked before it ends)");
+            error.message += QStringLiteral(" (an IP ban until %1 UTC: stopped, nothing more is asked before it ends, "
+                                            "in this run or a later one)")
+                                 .arg(QDateTime::fromMSecsSinceEpoch(m_bannedUntil, QTimeZone::utc())
+                                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
             return error;
         }
         QString rateWords;
@@ -173,8 +192,11 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
             rateWords = QStringLiteral("HTTP 429");
             waitMs = retryAfterMs > 0 ? retryAfterMs : 60'000;
         } else if (m_config.source == HistorySource::Kraken) {
-            rateWords = krakenRateWords(response.body);
-            waitMs = 5'000 << std::min(attempt, 3); // Kraken says no time: 5 s, then longer
+            rateWords = krakenRateWords(exchange::kraken::envelopeFrom(response.body).errors);
+            // "Throttled" says until when; the others say no time: 5 s, then longer.
+            const qint64 throttledMs = krakenThrottledForMs(rateWords, m_clock());
+            waitMs =
+                throttledMs > 0 && throttledMs <= m_config.longestWaitMs ? throttledMs : 5'000 << std::min(attempt, 3);
         }
         if (!rateWords.isEmpty()) {
             if (attempt >= m_config.maxRetries || waitMs > m_config.longestWaitMs) {
@@ -221,6 +243,11 @@ Result<FetchedHistory> HistoryClient::fetch(const QString &symbol, const QString
                                             "90 days): use --interval 1d"));
         fetched = coinGecko(symbol, quote, fromMs, toMs);
         break;
+    }
+    if (!fetched && fetched.error().code == QLatin1String("prices.cancelled")) {
+        FetchedHistory stopped; // what came before the cancel is dropped: the asset stores nothing
+        stopped.cancelled = true;
+        fetched = stopped;
     }
     if (fetched) {
         fetched->requests = m_requests - requestsBefore;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/canceltoken.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "domain/pricepoint.h"
@@ -29,6 +30,8 @@ struct HistoryClientConfig
     QByteArray apiKey; ///< CoinGecko Demo key (x-cg-demo-api-key); empty: keyless
     int maxRetries = 3; ///< a request answered "too many" is tried again this often after the wait
     qint64 longestWaitMs = 120'000; ///< a longer Retry-After fails the asset instead of waiting
+    /// A ban (Binance's 418) known from an earlier run: nothing is sent before this time (the clock's ms).
+    qint64 bannedUntilMs = 0;
 };
 
 /// The closed candles of one series in [fromMs, toMs], oldest first.
@@ -56,9 +59,11 @@ class HistoryClient
 {
 public:
     /// @p clock says which candles have closed; pacing and waits use the
-    /// system clock and @p sleep (default: the thread sleeps).
+    /// system clock and @p sleep (default: a wait that @p cancel cuts short,
+    /// or a plain sleep without one). A cancel during any wait, or before a
+    /// request, ends the fetch as cancelled with nothing of the series.
     HistoryClient(exchange::HttpClient &http, HistoryClientConfig config, Clock clock,
-                  exchange::RateLimiter::Sleep sleep = {});
+                  exchange::RateLimiter::Sleep sleep = {}, const CancelToken *cancel = nullptr);
 
     /// Candles of @p symbol (the source's name, see automaticSymbol) in
     /// @p quote at @p interval ("1d" or "1h") with open time in [fromMs, toMs].
@@ -67,6 +72,11 @@ public:
 
     [[nodiscard]] HistorySource source() const { return m_config.source; }
     [[nodiscard]] QUrl baseUrl() const { return m_config.baseUrl; }
+    /// The host (and port) asked: the name errors use, and a ban's key.
+    [[nodiscard]] QString host() const;
+    /// Until when the source banned this address (HTTP 418), as configured or
+    /// learnt in this client's requests; 0 when never.
+    [[nodiscard]] qint64 bannedUntil() const { return m_bannedUntil; }
 
     /// Binance's request weight of one klines call, and its budget per minute.
     static constexpr int kKlinesWeight = 2;
@@ -81,12 +91,13 @@ private:
                                    qint64 toMs, const HistoryProgress &progress);
     Result<FetchedHistory> kraken(const QString &symbol, qint64 intervalMs, qint64 fromMs, qint64 toMs);
     Result<FetchedHistory> coinGecko(const QString &id, const QString &quote, qint64 fromMs, qint64 toMs);
-    [[nodiscard]] QString host() const;
     [[nodiscard]] Error failure(const exchange::HttpResponse &response) const;
+    [[nodiscard]] bool cancelled() const { return m_cancel != nullptr && m_cancel->isCancelled(); }
 
     exchange::HttpClient &m_http;
     HistoryClientConfig m_config;
     Clock m_clock;
+    const CancelToken *m_cancel = nullptr;
     exchange::RateLimiter::Sleep m_sleep;
     exchange::RateLimiter m_limiter;
     qint64 m_bannedUntil = 0; ///< Binance 418: nothing more is sent before this

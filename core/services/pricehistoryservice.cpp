@@ -6,12 +6,14 @@
 #include "market/pricesources.h"
 #include "storage/holdingsrepo.h"
 #include "storage/portfoliorepo.h"
+#include "storage/pricebanrepo.h"
 #include "storage/pricesourceidrepo.h"
 #include "storage/pricestore.h"
 #include "storage/transactionrepo.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -29,13 +31,14 @@ QString dayText(qint64 ms, qint64 intervalMs)
     return time.toString(intervalMs >= kDayMs ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
-QList<PriceGap> gapsOf(const QList<qint64> &times, qint64 intervalMs)
+QList<market::PriceGap> gapsOf(const QList<qint64> &times, qint64 intervalMs)
 {
-    QList<PriceGap> gaps;
+    QList<market::PriceGap> gaps;
     for (qsizetype i = 1; i < times.size(); ++i) {
         const qint64 step = times.at(i) - times.at(i - 1);
         if (step > intervalMs)
-            gaps.append(PriceGap{times.at(i - 1) + intervalMs, times.at(i) - intervalMs, step / intervalMs - 1});
+            gaps.append(market::PriceGap{times.at(i - 1) + intervalMs, times.at(i) - intervalMs,
+                                         static_cast<int>(step / intervalMs - 1)});
     }
     return gaps;
 }
@@ -46,12 +49,52 @@ struct Range
     qint64 toMs;
 };
 
+/// An explicit fetch: what this source's series lacks at its ends (before
+/// its oldest candle when asked from earlier, after its newest). A gap inside
+/// is a day the source had no bar for: reported, not asked again each run.
+QList<Range> missingFromSource(const QList<qint64> &own, qint64 fromMs, qint64 toMs, qint64 intervalMs)
+{
+    if (own.isEmpty())
+        return {{fromMs, toMs}};
+    QList<Range> ranges;
+    if (fromMs < own.first())
+        ranges.append({fromMs, own.first() - intervalMs});
+    if (own.last() < toMs)
+        ranges.append({own.last() + intervalMs, toMs});
+    return ranges;
+}
+
+/// The automatic refresh: the runs of candles in [fromMs, toMs] outside this
+/// source's own span (inside it, a missing day is one it had no bar for) that
+/// no source has stored (@p covered: every source, every quote), so days
+/// another source filled are not fetched again.
+QList<Range> missingFromAll(const QList<qint64> &own, const QList<qint64> &covered, qint64 fromMs, qint64 toMs,
+                            qint64 intervalMs)
+{
+    const QSet<qint64> have(covered.cbegin(), covered.cend());
+    QList<Range> ranges;
+    std::optional<qint64> runStart;
+    for (qint64 t = fromMs; t <= toMs; t += intervalMs) {
+        const bool tried = !own.isEmpty() && t >= own.first() && t <= own.last();
+        const bool missing = !tried && !have.contains(t);
+        if (missing && !runStart)
+            runStart = t;
+        if (!missing && runStart) {
+            ranges.append({*runStart, t - intervalMs});
+            runStart.reset();
+        }
+    }
+    if (runStart)
+        ranges.append({*runStart, toMs - (toMs - *runStart) % intervalMs});
+    return ranges;
+}
+
 } // namespace
 
 qint64 AssetFetchReport::missingCandles() const
 {
     qint64 missing = 0;
-    for (const PriceGap &gap : gaps)
+    for (const market::PriceGap &gap : gaps)
         missing += gap.missing;
     return missing;
 }
@@ -94,12 +137,12 @@ QStringList PriceFetchReport::summaryLines() const
                         .arg(dayText(a.firstMs, intervalMs), dayText(a.lastMs, intervalMs));
         }
         if (!a.gaps.isEmpty()) {
-            const PriceGap &first = a.gaps.first();
+            const market::PriceGap &first = a.gaps.first();
             line += QStringLiteral("; %1 missing in %2 gap%3 (first %4 to %5)")
                         .arg(a.missingCandles())
                         .arg(a.gaps.size())
                         .arg(a.gaps.size() == 1 ? QString() : QStringLiteral("s"))
-                        .arg(dayText(first.fromMs, intervalMs), dayText(first.toMs, intervalMs));
+                        .arg(dayText(first.firstMissingMs, intervalMs), dayText(first.lastMissingMs, intervalMs));
         }
         lines.append(line);
         for (const QString &note : a.notes)
@@ -117,11 +160,12 @@ QStringList PriceFetchReport::summaryLines() const
 }
 
 PriceHistoryService::PriceHistoryService(storage::Database &db, exchange::HttpClient &http, Clock clock,
-                                         exchange::RateLimiter::Sleep sleep)
+                                         exchange::RateLimiter::Sleep sleep, const CancelToken *cancel)
     : m_db(db)
     , m_http(http)
     , m_clock(std::move(clock))
     , m_sleep(std::move(sleep))
+    , m_cancel(cancel)
 {
 }
 
@@ -170,12 +214,17 @@ Status PriceHistoryService::setMapping(const QString &asset, const QString &sour
 
 Result<bool> PriceHistoryService::removeMapping(const QString &asset, const QString &source)
 {
+    // The same normaliser as setMapping: what was stored as " wbtc " is removed as " wbtc ".
+    auto symbol = domain::AssetCatalog::normalizeSymbol(asset);
+    if (!symbol)
+        return makeError(QStringLiteral("prices.asset"),
+                         QStringLiteral("asset \"%1\": %2").arg(asset, symbol.error().message));
     const auto kind = market::historySourceFromName(source);
     if (!kind)
         return makeError(
             QStringLiteral("prices.source"),
             QStringLiteral("unknown source \"%1\": expected %2").arg(source, market::historySourceNames()));
-    return storage::PriceSourceIdRepo(m_db).remove(asset.toUpper(), market::historySourceName(*kind));
+    return storage::PriceSourceIdRepo(m_db).remove(*symbol, market::historySourceName(*kind));
 }
 
 Result<QList<PriceSourceMapping>> PriceHistoryService::mappings()
@@ -193,6 +242,50 @@ Result<QList<PriceSourceMapping>> PriceHistoryService::mappings()
     return result;
 }
 
+Result<PortfolioAssets> PriceHistoryService::assetsOf(const domain::Portfolio &portfolio, const QString &quote)
+{
+    auto holdings = storage::HoldingsRepo(m_db).list();
+    if (!holdings)
+        return holdings.error();
+    QStringList candidates;
+    for (const domain::Holding &holding : std::as_const(*holdings)) {
+        if (!holding.quantity.isZero())
+            candidates.append(holding.asset);
+    }
+    for (const domain::Target &target : std::as_const(portfolio.targets))
+        candidates.append(target.asset);
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    PortfolioAssets result;
+    result.portfolio = portfolio.name;
+    for (const QString &asset : std::as_const(candidates)) {
+        const domain::Asset info = domain::AssetCatalog::lookup(asset);
+        if (asset == quote || info.kind != domain::AssetKind::Crypto)
+            result.skipped.append(asset);
+        else
+            result.assets.append(asset);
+    }
+    if (result.assets.isEmpty())
+        return makeError(QStringLiteral("prices.assets"),
+                         QStringLiteral("portfolio \"%1\" holds and targets no asset to fetch prices for; name "
+                                        "them with --asset")
+                             .arg(portfolio.name));
+    return result;
+}
+
+Result<PortfolioAssets> PriceHistoryService::portfolioAssets(const QString &portfolio, const QString &source)
+{
+    const auto kind = market::historySourceFromName(source);
+    if (!kind)
+        return makeError(
+            QStringLiteral("prices.source"),
+            QStringLiteral("unknown source \"%1\": expected %2").arg(source, market::historySourceNames()));
+    auto loaded = storage::PortfolioRepo(m_db).load(portfolio);
+    if (!loaded)
+        return loaded.error();
+    return assetsOf(*loaded, market::defaultHistoryQuote(*kind));
+}
+
 Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &request,
                                                     const PriceFetchCallback &progress)
 {
@@ -205,6 +298,11 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
     if (intervalMs <= 0)
         return makeError(QStringLiteral("prices.interval"),
                          QStringLiteral("--interval \"%1\": expected 1d or 1h").arg(request.interval));
+    if (*source == market::HistorySource::CoinGecko && intervalMs != kDayMs)
+        return makeError(QStringLiteral("prices.interval"),
+                         QStringLiteral("--interval %1 with coingecko: CoinGecko history is daily here (its range "
+                                        "endpoint answers hourly points only for the last 90 days); use --interval 1d")
+                             .arg(request.interval));
     QString quote = market::defaultHistoryQuote(*source);
     if (!request.quote.isEmpty()) {
         auto symbol = domain::AssetCatalog::normalizeSymbol(request.quote);
@@ -247,30 +345,11 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                 assets.append(*symbol);
         }
     } else {
-        auto holdings = storage::HoldingsRepo(m_db).list();
-        if (!holdings)
-            return holdings.error();
-        QStringList candidates;
-        for (const domain::Holding &holding : std::as_const(*holdings)) {
-            if (!holding.quantity.isZero())
-                candidates.append(holding.asset);
-        }
-        for (const domain::Target &target : std::as_const(portfolio->targets))
-            candidates.append(target.asset);
-        std::sort(candidates.begin(), candidates.end());
-        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-        for (const QString &asset : std::as_const(candidates)) {
-            const domain::Asset info = domain::AssetCatalog::lookup(asset);
-            if (asset == quote || info.kind != domain::AssetKind::Crypto)
-                report.skipped.append(asset);
-            else
-                assets.append(asset);
-        }
-        if (assets.isEmpty())
-            return makeError(QStringLiteral("prices.assets"),
-                             QStringLiteral("portfolio \"%1\" holds and targets no asset to fetch prices for; name "
-                                            "them with --asset")
-                                 .arg(portfolio->name));
+        auto held = assetsOf(*portfolio, quote);
+        if (!held)
+            return held.error();
+        assets = held->assets;
+        report.skipped = held->skipped;
     }
 
     // The range: from the asked date, the first transaction, or a year back;
@@ -315,7 +394,14 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                          QStringLiteral("--from %1 is after the newest closed candle (%2)")
                              .arg(dayText(fromMs, intervalMs), dayText(report.toMs, intervalMs)));
 
-    market::HistoryClient client(m_http, config, m_clock, m_sleep);
+    // A ban (Binance's 418) outlives the run: a later run within it sends nothing.
+    storage::PriceBanRepo bans(m_db);
+    const QString banHost = market::HistoryClient(m_http, config, m_clock).host();
+    auto banned = bans.bannedUntil(report.source, banHost);
+    if (!banned)
+        return banned.error();
+    config.bannedUntilMs = *banned;
+    market::HistoryClient client(m_http, config, m_clock, m_sleep, m_cancel);
     storage::PriceStore store(m_db);
     const int count = static_cast<int>(assets.size());
     for (int index = 0; index < count; ++index) {
@@ -323,7 +409,7 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
         item.asset = assets.at(index);
         item.quote = quote;
         PriceFetchProgress step{item.asset, index, count, 0};
-        if (progress && !progress(step)) {
+        if ((progress && !progress(step)) || (m_cancel != nullptr && m_cancel->isCancelled())) {
             report.cancelled = true;
             break;
         }
@@ -344,20 +430,20 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                              .arg(report.source, item.asset);
         } else {
             QList<Range> ranges;
-            if (times->isEmpty()) {
-                ranges.append({fromMs, report.toMs});
+            if (request.automatic) {
+                auto any = store.coveredTimes(item.asset, request.interval);
+                if (!any)
+                    return any.error();
+                ranges = missingFromAll(*times, *any, fromMs, report.toMs, intervalMs);
             } else {
-                if (fromMs < times->first())
-                    ranges.append({fromMs, times->first() - intervalMs});
-                if (times->last() < report.toMs)
-                    ranges.append({times->last() + intervalMs, report.toMs});
+                ranges = missingFromSource(*times, fromMs, report.toMs, intervalMs);
             }
             item.upToDate = ranges.isEmpty();
             QList<domain::Candle> candles;
             for (const Range &range : std::as_const(ranges)) {
                 const auto pageProgress = [&](qsizetype read) {
                     step.candles = candles.size() + read;
-                    return !progress || progress(step);
+                    return (!progress || progress(step)) && (m_cancel == nullptr || !m_cancel->isCancelled());
                 };
                 auto fetched =
                     client.fetch(item.symbol, quote, request.interval, range.fromMs, range.toMs, pageProgress);
@@ -384,6 +470,11 @@ Result<PriceFetchReport> PriceHistoryService::fetch(const PriceFetchRequest &req
                 else
                     item.stored = item.fetched;
             }
+        }
+        if (client.bannedUntil() > *banned) {
+            if (auto kept = bans.setBannedUntil(report.source, banHost, client.bannedUntil()); !kept)
+                return kept.error();
+            banned = client.bannedUntil();
         }
         auto after = store.candleTimes(item.asset, quote, request.interval, report.source);
         if (!after)

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "common/canceltoken.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "exchange/ratelimiter.h"
+#include "market/importreport.h"
 
 #include <QByteArray>
 #include <QList>
@@ -14,6 +16,9 @@
 
 namespace ballast::storage {
 class Database;
+}
+namespace ballast::domain {
+struct Portfolio;
 }
 namespace ballast::exchange {
 class HttpClient;
@@ -32,14 +37,12 @@ struct PriceFetchRequest
     QString baseUrl; ///< empty: the source's public API; tests point it at a loopback fake
     QByteArray apiKey; ///< CoinGecko Demo key, sent as x-cg-demo-api-key; empty: keyless
     QString portfolio; ///< whose assets and first transaction; empty: the default portfolio
-};
+    /// The automatic refresh (after a sync): only days that no source has
+    /// stored for the asset and interval, in any quote, are asked for. An
+    /// explicit fetch (false) fills this source's own series.
+    bool automatic = false;
 
-/// A run of missing candles between the first and last stored one.
-struct PriceGap
-{
-    qint64 fromMs = 0; ///< open time of the first missing candle
-    qint64 toMs = 0; ///< open time of the last missing candle
-    qint64 missing = 0; ///< candles missing in the run
+    bool operator==(const PriceFetchRequest &) const = default;
 };
 
 /// What the fetch did for one asset.
@@ -54,7 +57,7 @@ struct AssetFetchReport
     qint64 firstMs = 0; ///< oldest stored candle of this series and source after the fetch (0: none)
     qint64 lastMs = 0; ///< newest one
     qint64 storedTotal = 0; ///< candles stored for this series and source after the fetch
-    QList<PriceGap> gaps; ///< missing candles between firstMs and lastMs
+    QList<market::PriceGap> gaps; ///< missing candles between firstMs and lastMs (the importer's type)
     QStringList notes; ///< e.g. Kraken's 720-candle window, a wait after "too many requests"
     QString error; ///< empty when the asset was fetched (what failed and where, else)
     bool upToDate = false; ///< nothing was missing: no request sent
@@ -97,6 +100,15 @@ struct PriceFetchProgress
 /// before it stay stored.
 using PriceFetchCallback = std::function<bool(const PriceFetchProgress &)>;
 
+/// The assets a fetch without named assets takes: those held in any account
+/// or targeted, less stablecoins, fiat and the quote (listed as skipped).
+struct PortfolioAssets
+{
+    QString portfolio;
+    QStringList assets;
+    QStringList skipped;
+};
+
 /// One override of the automatic name of an asset at a source.
 struct PriceSourceMapping
 {
@@ -118,13 +130,20 @@ struct PriceSourceMapping
 class PriceHistoryService
 {
 public:
+    /// @p cancel (optional, owned by the caller) stops a fetch from another
+    /// thread, also in the middle of a wait (Retry-After, pacing): the asset
+    /// in progress stores nothing, as when the progress callback says stop.
     PriceHistoryService(storage::Database &db, exchange::HttpClient &http, Clock clock,
-                        exchange::RateLimiter::Sleep sleep = {});
+                        exchange::RateLimiter::Sleep sleep = {}, const CancelToken *cancel = nullptr);
 
     /// Fetches and stores; an error only when the request itself is wrong
     /// (unknown source or interval, a bad base URL, no asset to fetch) or the
     /// database cannot be read. Per-asset failures are in the report.
     Result<PriceFetchReport> fetch(const PriceFetchRequest &request, const PriceFetchCallback &progress = {});
+
+    /// What a fetch from @p source without named assets would take for
+    /// @p portfolio (empty: the default one); an error when nothing.
+    Result<PortfolioAssets> portfolioAssets(const QString &portfolio, const QString &source);
 
     /// The name @p source will be asked for @p asset: the stored override, else the automatic one.
     Result<QString> symbolFor(const QString &asset, const QString &source, const QString &quote);
@@ -136,10 +155,13 @@ public:
     Result<QList<PriceSourceMapping>> mappings();
 
 private:
+    Result<PortfolioAssets> assetsOf(const domain::Portfolio &portfolio, const QString &quote);
+
     storage::Database &m_db;
     exchange::HttpClient &m_http;
     Clock m_clock;
     exchange::RateLimiter::Sleep m_sleep;
+    const CancelToken *m_cancel = nullptr;
 };
 
 } // namespace ballast::services

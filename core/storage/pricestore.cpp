@@ -167,6 +167,18 @@ Result<QList<qint64>> PriceStore::candleTimes(const QString &asset, const QStrin
     });
 }
 
+Result<QList<qint64>> PriceStore::coveredTimes(const QString &asset, const QString &interval)
+{
+    return guarded([&]() -> Result<QList<qint64>> {
+        Statement query(m_db, "SELECT DISTINCT ts FROM candles WHERE asset = ? AND interval = ? ORDER BY ts");
+        query.bind(1, asset).bind(2, interval);
+        QList<qint64> times;
+        while (query.step())
+            times.append(query.int64(0));
+        return times;
+    });
+}
+
 Result<std::optional<double>> PriceStore::highest(const QString &asset, const QString &quote)
 {
     return guarded([&]() -> Result<std::optional<double>> {

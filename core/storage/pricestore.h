@@ -55,6 +55,8 @@ public:
     /// first: where a fetch from that source starts again, and its gaps.
     Result<QList<qint64>> candleTimes(const QString &asset, const QString &quote, const QString &interval,
                                       const QString &source);
+    /// Open times of (@p asset, @p interval) that any source stored, in any quote, ascending.
+    Result<QList<qint64>> coveredTimes(const QString &asset, const QString &interval);
     /// The highest price ever stored for @p asset in @p quote: the largest
     /// candle close and stored price; none when neither exists.
     Result<std::optional<double>> highest(const QString &asset, const QString &quote);

@@ -526,7 +526,7 @@ FakeResponse FakeKraken::handleOhlc(const Params &params, qint64 nowMs)
     constexpr int kWindow = 720;
     if (m_ohlcTooMany > 0) {
         --m_ohlcTooMany;
-        return fail(QStringLiteral("EGeneral:Too many requests"));
+        return fail(m_ohlcRefusal);
     }
     const KrakenPair *pair = findPair(params.value(QStringLiteral("pair")));
     if (!pair)

@@ -110,7 +110,14 @@ public:
     }
     [[nodiscard]] FakeCandleHistory candleHistory(const QString &pair) const;
     /// The next @p count OHLC calls are answered "EGeneral:Too many requests".
-    void setOhlcTooManyRequests(int count) { m_ohlcTooMany = count; }
+    void setOhlcTooManyRequests(int count) { setOhlcRefusals(count, QStringLiteral("EGeneral:Too many requests")); }
+    /// The next @p count OHLC calls are answered with the error @p words
+    /// ("EAPI:Rate limit exceeded", "EService: Throttled: 1767225600", ...).
+    void setOhlcRefusals(int count, const QString &words)
+    {
+        m_ohlcTooMany = count;
+        m_ohlcRefusal = words;
+    }
 
     /// Fills a resting limit order (by txid) as maker; returns an error text, empty on success.
     QString fillOrder(const QString &txid, std::optional<Decimal> qty = {}, std::optional<Decimal> price = {});
@@ -173,6 +180,7 @@ private:
     QRandomGenerator m_idRandom;
     QHash<QString, FakeCandleHistory> m_candleHistory;
     int m_ohlcTooMany = 0;
+    QString m_ohlcRefusal;
 };
 
 } // namespace ballast::test::fake

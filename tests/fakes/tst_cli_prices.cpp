@@ -9,6 +9,7 @@
 #include "storage/database.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -35,7 +36,8 @@ class TestCliPrices : public QObject
     QString m_krakenUrl;
     QString m_coinGeckoUrl;
     QString m_db;
-    QDateTime m_now = QDateTime(QDate(2026, 6, 1), QTime(12, 0), QTimeZone::utc());
+    const QDateTime kStart = QDateTime(QDate(2026, 6, 1), QTime(12, 0), QTimeZone::utc());
+    QDateTime m_now = kStart;
 
     void onFakes(const std::function<void()> &function)
     {
@@ -97,8 +99,20 @@ private slots:
                 m_coinGeckoUrl = m_coinGecko->baseUrl().toString();
         });
         QVERIFY(!m_binanceUrl.isEmpty() && !m_krakenUrl.isEmpty() && !m_coinGeckoUrl.isEmpty());
-        setNow(m_now);
-        m_db = m_dir.filePath(QStringLiteral("prices.sqlite"));
+    }
+
+    /// Each test its own database, clock and fakes: none depends on what an
+    /// earlier one stored, or on the order they run in.
+    void init()
+    {
+        onFakes([this] {
+            m_binance->reset();
+            m_kraken->reset();
+            m_coinGecko->setRateLimited(-1, 0);
+        });
+        setNow(kStart);
+        m_db = m_dir.filePath(QStringLiteral("%1.sqlite").arg(QString::fromLatin1(QTest::currentTestFunction())));
+        QVERIFY(!QFile::exists(m_db));
         QCOMPARE(cli({QStringLiteral("init"), QStringLiteral("--quote"), QStringLiteral("USD")}).exitCode, 0);
     }
 
@@ -127,6 +141,9 @@ private slots:
             {{QStringLiteral("--source"), QStringLiteral("binance"), QStringLiteral("--interval"),
               QStringLiteral("5m")},
              "--interval \"5m\": expected 1d or 1h"},
+            {{QStringLiteral("--source"), QStringLiteral("coingecko"), QStringLiteral("--asset"), QStringLiteral("BTC"),
+              QStringLiteral("--interval"), QStringLiteral("1h")},
+             "--interval 1h with coingecko"},
             {{QStringLiteral("--source"), QStringLiteral("binance"), QStringLiteral("--from"),
               QStringLiteral("last week")},
              "--from"},
@@ -220,6 +237,12 @@ private slots:
 
     void oneFailingAssetLeavesTheOthersStored()
     {
+        // BTC has its newest 120 days already: only the 80 before them are asked.
+        const CliRun first = cli(ballast::test::words("prices fetch --source coingecko --asset BTC --from")
+                                 << day(120) << QStringLiteral("--base-url") << m_coinGeckoUrl);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        QCOMPARE(stored(QStringLiteral("BTC"), QStringLiteral("USD")).size(), 120);
+
         const CliRun run = cli(
             ballast::test::words("--json prices fetch --source coingecko --asset ETH --asset NOSUCHCOIN --asset BTC "
                                  "--from")
@@ -235,7 +258,7 @@ private slots:
                      .toString()
                      .contains(QLatin1String("no coingecko id known for NOSUCHCOIN")),
                  qPrintable(run.out));
-        // ETH and BTC stored (ETH/USD also holds Kraken's candles: one row per day, the last source wins).
+        // ETH and BTC stored.
         QCOMPARE(assets[0].toObject().value(QStringLiteral("stored")).toInt(), 200);
         QCOMPARE(assets[2].toObject().value(QStringLiteral("stored")).toInt(), 80); // 120 of its 200 days were there
         QCOMPARE(assets[2].toObject().value(QStringLiteral("stored_total")).toInt(), 200);

@@ -14,7 +14,9 @@
 #include "services/pricehistoryservice.h"
 #include "storage/database.h"
 
+#include <QDeadlineTimer>
 #include <QNetworkAccessManager>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -239,10 +241,10 @@ private slots:
         QCOMPARE(btc.stored, 56);
         QCOMPARE(btc.gaps.size(), 2);
         QCOMPARE(btc.missingCandles(), Q_INT64_C(4));
-        QCOMPARE(btc.gaps.at(0).fromMs, today - 40 * kDayMs);
-        QCOMPARE(btc.gaps.at(1).fromMs, today - 12 * kDayMs);
-        QCOMPARE(btc.gaps.at(1).toMs, today - 10 * kDayMs);
-        QCOMPARE(btc.gaps.at(1).missing, Q_INT64_C(3));
+        QCOMPARE(btc.gaps.at(0).firstMissingMs, today - 40 * kDayMs);
+        QCOMPARE(btc.gaps.at(1).firstMissingMs, today - 12 * kDayMs);
+        QCOMPARE(btc.gaps.at(1).lastMissingMs, today - 10 * kDayMs);
+        QCOMPARE(btc.gaps.at(1).missing, 3);
         QVERIFY2(report->summaryLines().first().contains(QLatin1String("4 missing in 2 gaps")),
                  qPrintable(report->summaryLines().first()));
     }
@@ -284,6 +286,30 @@ private slots:
                  qPrintable(report->assets[1].error));
         QCOMPARE(candleRequests(), 1);
         QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
+
+        // A later run (the database opened again) within the ban sends
+        // nothing and says until when: 120 s after the 418.
+        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
+        m_db.reset();
+        auto reopened = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
+        QVERIFY(reopened);
+        m_db = std::move(*reopened);
+        advance(60'000);
+        auto later = service().fetch(request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(later);
+        const QString until = QDateTime::fromMSecsSinceEpoch(kStartMs + 120'000, QTimeZone::utc())
+                                  .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        QVERIFY2(later->assets.first().error.contains(QLatin1String("banned this address (HTTP 418) until ") + until),
+                 qPrintable(later->assets.first().error + QLatin1String(" / ") + until));
+        QCOMPARE(candleRequests(), 1);
+
+        // Once it has ended, the next run asks again.
+        advance(61'000);
+        auto after = service().fetch(request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(after);
+        QVERIFY2(after->assets.first().error.isEmpty(), qPrintable(after->assets.first().error));
+        QCOMPARE(after->assets.first().stored, 30);
+        QCOMPARE(candleRequests(), 2);
     }
 
     void oneFailingAssetLeavesTheOthersStored()
@@ -329,6 +355,109 @@ private slots:
         QVERIFY(stored(QStringLiteral("ETH"), QStringLiteral("USDT")).isEmpty());
     }
 
+    void cancelEndsALongRetryAfterAtOnce()
+    {
+        // The second page is answered 429 with Retry-After: 100. The fetch runs
+        // on a thread of its own with the real wait (no injected sleep); the
+        // test cancels once the 429 has been written. Were the wait not cut
+        // short, the fetch would take 100 s and the wait below would fail;
+        // were it a plain sleep, the token would see no waiter.
+        test::fake::FaultRule rule;
+        rule.endpoint = FakeEndpoint::Candles;
+        rule.kind = test::fake::FaultKind::RateLimited;
+        rule.skip = 1;
+        rule.retryAfterSec = 100;
+        QSemaphore answered429;
+        QMetaObject::Connection watch;
+        onFakes([&] {
+            m_binance->injectFault(rule);
+            watch = connect(
+                m_binance, &test::fake::FakeExchange::requestDone, m_binance,
+                [&answered429](const test::fake::RequestRecord &record) {
+                    if (record.status == 429)
+                        answered429.release();
+                },
+                Qt::DirectConnection);
+        });
+
+        CancelToken cancel;
+        Result<services::PriceFetchReport> report = makeError(QString(), QString());
+        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
+        const qint64 now = m_now;
+        const services::PriceFetchRequest asked =
+            request(QStringLiteral("binance"), {QStringLiteral("BTC"), QStringLiteral("ETH")}, 2500);
+        std::unique_ptr<QThread> worker(QThread::create([&] {
+            auto db = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
+            if (!db) {
+                report = db.error();
+                return;
+            }
+            QNetworkAccessManager network;
+            exchange::HttpClient http(&network);
+            services::PriceHistoryService prices(
+                **db, http, [now] { return now; }, {}, &cancel);
+            report = prices.fetch(asked);
+        }));
+        worker->start();
+        const bool saw429 = answered429.tryAcquire(1, 60'000);
+        // Cancel while the worker is inside the wait (the Retry-After), not before it begins.
+        const bool waiting = cancel.awaitWaiter(60'000);
+        cancel.cancel();
+        const bool returned = worker->wait(QDeadlineTimer(90'000)); // shorter than the 100 s asked
+        onFakes([&] { disconnect(watch); });
+        QVERIFY(saw429);
+        QVERIFY2(waiting, "the fetch never waited on the cancel token");
+        QVERIFY2(returned, "the fetch went on waiting out Retry-After after Cancel");
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(report->cancelled);
+        QCOMPARE(report->assets.size(), 1); // ETH was never begun
+        QVERIFY(report->assets.first().cancelled);
+        QVERIFY(report->assets.first().error.isEmpty());
+        QCOMPARE(report->assets.first().stored, 0); // the first page is not stored alone
+        QVERIFY(report->summaryLines().join(QLatin1Char('\n')).contains(QLatin1String("cancelled, nothing stored")));
+        QCOMPARE(candleRequests(), 2);
+        QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
+        QVERIFY(stored(QStringLiteral("ETH"), QStringLiteral("USDT")).isEmpty());
+    }
+
+    // The automatic refresh (after a sync) asks only for days no source has:
+    // CoinGecko's 30 days of BTC are not fetched again from Binance, only
+    // the 10 before them; an explicit fetch still fills Binance's own series.
+    void theAutomaticRefreshAsksOnlyForDaysNoSourceHas()
+    {
+        auto prices = service();
+        auto gecko = prices.fetch(request(QStringLiteral("coingecko"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(gecko);
+        QCOMPARE(gecko->assets.first().stored, 30);
+
+        services::PriceFetchRequest automatic = request(QStringLiteral("binance"), {QStringLiteral("BTC")}, 40);
+        automatic.automatic = true;
+        auto first = prices.fetch(automatic);
+        QVERIFY(first);
+        QVERIFY2(first->assets.first().error.isEmpty(), qPrintable(first->assets.first().error));
+        QCOMPARE(first->assets.first().stored, 10);
+        QCOMPARE(candleRequests(), 1);
+        const QList<domain::Candle> usdt = stored(QStringLiteral("BTC"), QStringLiteral("USDT"));
+        QCOMPARE(usdt.size(), 10);
+        const qint64 today = (m_now / kDayMs) * kDayMs;
+        QCOMPARE(usdt.first().openTimeMs, today - 40 * kDayMs);
+        QCOMPARE(usdt.last().openTimeMs, today - 31 * kDayMs);
+
+        auto again = prices.fetch(automatic);
+        QVERIFY(again);
+        QVERIFY(again->assets.first().upToDate);
+        QCOMPARE(candleRequests(), 1);
+
+        // Asked for by name, Binance's own series is filled: the 30 days after its newest.
+        services::PriceFetchRequest explicitly = automatic;
+        explicitly.automatic = false;
+        auto filled = prices.fetch(explicitly);
+        QVERIFY(filled);
+        QCOMPARE(filled->assets.first().stored, 30);
+        QCOMPARE(candleRequests(), 2);
+        QCOMPARE(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).size(), 40);
+    }
+
     void krakenSaysItKeepsOnly720()
     {
         onFakes([this] { m_kraken->setOhlcTooManyRequests(1); });
@@ -346,6 +475,33 @@ private slots:
         QVERIFY2(notes.contains(QLatin1String("Kraken serves only the most recent 720 daily candles; use binance or "
                                               "coingecko for earlier history")),
                  qPrintable(notes));
+    }
+
+    void krakenRateLimitWordsAreWaitedOut_data()
+    {
+        QTest::addColumn<QString>("words");
+        QTest::addColumn<qint64>("waitMs"); // the shortest wait that must have been made
+        const qint64 throttledUntil = kStartMs / 1000 + 30;
+        QTest::newRow("too many requests") << QStringLiteral("EGeneral:Too many requests") << qint64(5000);
+        QTest::newRow("rate limit exceeded") << QStringLiteral("EAPI:Rate limit exceeded") << qint64(5000);
+        // Throttled names the time to try again: 30 s after the clock's now.
+        QTest::newRow("throttled until") << QStringLiteral("EService: Throttled: %1").arg(throttledUntil)
+                                         << qint64(30'000);
+    }
+
+    void krakenRateLimitWordsAreWaitedOut()
+    {
+        QFETCH(QString, words);
+        QFETCH(qint64, waitMs);
+        onFakes([&] { m_kraken->setOhlcRefusals(1, words); });
+        auto prices = service();
+        auto report = prices.fetch(request(QStringLiteral("kraken"), {QStringLiteral("BTC")}, 30));
+        QVERIFY(report);
+        const services::AssetFetchReport &btc = report->assets.first();
+        QVERIFY2(btc.error.isEmpty(), qPrintable(btc.error));
+        QCOMPARE(btc.requests, 2);
+        QCOMPARE(btc.stored, 30);
+        QVERIFY2(waitedAtLeast(waitMs), qPrintable(QStringLiteral("longest wait shorter than %1 ms").arg(waitMs)));
     }
 
     void coinGeckoMarketCapsFeedTheMarketCapModel()
@@ -429,8 +585,17 @@ private slots:
         QVERIFY(mappings);
         QCOMPARE(mappings->size(), 1);
         QCOMPARE(mappings->first().automatic, QStringLiteral("wrapped-bitcoin"));
-        auto removed = prices.removeMapping(QStringLiteral("WBTC"), QStringLiteral("coingecko"));
-        QVERIFY(removed && *removed);
+        // Removed under the name it was set with: the same normaliser (trimmed, upper case) both ways.
+        auto notASymbol = prices.removeMapping(QStringLiteral("W BTC"), QStringLiteral("coingecko"));
+        QVERIFY(!notASymbol);
+        QVERIFY2(notASymbol.error().message.contains(QLatin1String("asset \"W BTC\"")),
+                 qPrintable(notASymbol.error().message));
+        auto removed = prices.removeMapping(QStringLiteral(" wbtc "), QStringLiteral("coingecko"));
+        QVERIFY(removed);
+        QVERIFY(*removed);
+        mappings = prices.mappings();
+        QVERIFY(mappings);
+        QVERIFY(mappings->isEmpty());
     }
 
     // An exchange's name is a pair: set for USDT, it is not used for EUR
@@ -496,10 +661,20 @@ private slots:
         QCOMPARE(cleartext.error().code, QStringLiteral("url.cleartext"));
         r = request(QStringLiteral("coingecko"), {QStringLiteral("BTC")}, 10);
         r.interval = QStringLiteral("1h");
+        qsizetype before = 0;
+        onFakes([&] { before = m_coinGecko->requests().size(); });
+        // CoinGecko's range endpoint is daily here: a request error before
+        // anything is asked, not a failure of each asset.
         auto hourly = prices.fetch(r);
-        QVERIFY(hourly);
-        QVERIFY2(hourly->assets.first().error.contains(QLatin1String("use --interval 1d")),
-                 qPrintable(hourly->assets.first().error));
+        QVERIFY(!hourly);
+        QCOMPARE(hourly.error().code, QStringLiteral("prices.interval"));
+        QVERIFY2(hourly.error().message.contains(QLatin1String("use --interval 1d")),
+                 qPrintable(hourly.error().message));
+        r.assets.clear(); // the portfolio's assets: refused the same way, before they are read
+        QVERIFY(!prices.fetch(r));
+        qsizetype after = 0;
+        onFakes([&] { after = m_coinGecko->requests().size(); });
+        QCOMPARE(after, before);
     }
 
     void portfolioAssetsByDefault()

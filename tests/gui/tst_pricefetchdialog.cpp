@@ -110,7 +110,8 @@ private slots:
     void fetchesWithProgress()
     {
         Fixture f;
-        ui::PriceFetchDialog dialog(*f.context);
+        ui::PriceFetcher fetcher(*f.context);
+        ui::PriceFetchDialog dialog(*f.context, fetcher);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         fill(dialog, QStringLiteral("btc, eth"), 2500);
@@ -172,13 +173,14 @@ private slots:
     void cancelStopsTheFetch()
     {
         Fixture f;
-        ui::PriceFetchDialog dialog(*f.context);
+        ui::PriceFetcher fetcher(*f.context);
+        ui::PriceFetchDialog dialog(*f.context, fetcher);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         fill(dialog, QStringLiteral("BTC ETH"), 2500);
         bool clicked = false;
         const auto connection = connect(
-            dialog.fetcher()->worker(), &ui::PriceFetchWorker::progress, &dialog,
+            dialog.fetcher()->ensureWorker(), &ui::PriceFetchWorker::progress, &dialog,
             [&dialog, &clicked](const QString &, int index, int, qint64 candles) {
                 if (index == 1 && candles == 0 && !std::exchange(clicked, true))
                     QTest::mouseClick(dialog.cancelButton(), Qt::LeftButton);
@@ -211,6 +213,100 @@ private slots:
         QCOMPARE(f.candles("ETH"), btc);
     }
 
+    // One fetcher per window, its thread started only by the first fetch: a
+    // second request while one runs queues behind it (a different one) or
+    // joins it (the same one), and the dialog says which; the queued one
+    // starts only after the first has ended, so two never write at once.
+    void aSecondRequestQueuesOrJoins()
+    {
+        Fixture f;
+        ui::PriceFetcher fetcher(*f.context);
+        QVERIFY(fetcher.worker() == nullptr);
+        ui::PriceFetchDialog first(*f.context, fetcher);
+        ui::PriceFetchDialog second(*f.context, fetcher);
+        ui::PriceFetchDialog same(*f.context, fetcher);
+        fill(first, QStringLiteral("BTC"), 2500);
+        fill(second, QStringLiteral("ETH"), 2500);
+        fill(same, QStringLiteral("BTC"), 2500);
+        QList<QString> events; // started and finished, in order, by ticket
+        connect(&fetcher, &ui::PriceFetcher::started, &fetcher,
+                [&events](int ticket) { events << QStringLiteral("start %1").arg(ticket); });
+        connect(&fetcher, &ui::PriceFetcher::finished, &fetcher,
+                [&events](bool, const QString &, const services::PriceFetchReport &, int ticket) {
+                    events << QStringLiteral("end %1").arg(ticket);
+                });
+        QSignalSpy allDone(&fetcher, &ui::PriceFetcher::finished); // one per ticket
+        QSignalSpy secondDone(&second, &ui::PriceFetchDialog::fetchFinished);
+        QSignalSpy firstDone(&first, &ui::PriceFetchDialog::fetchFinished);
+        QSignalSpy sameDone(&same, &ui::PriceFetchDialog::fetchFinished);
+
+        // No event is processed between the three: the first is still running.
+        first.startFetch();
+        QVERIFY(fetcher.worker() != nullptr);
+        second.startFetch();
+        same.startFetch();
+        QVERIFY(first.isBusy() && second.isBusy() && same.isBusy());
+        QCOMPARE(fetcher.queuedCount(), 1);
+        QVERIFY2(second.statusText().startsWith(QLatin1String("Queued")), qPrintable(second.statusText()));
+        QVERIFY2(same.statusText().contains(QLatin1String("being fetched already")), qPrintable(same.statusText()));
+        // The background refresh after a sync queues too, instead of running beside them.
+        QVERIFY(fetcher.fetchMissing());
+        QCOMPARE(fetcher.queuedCount(), 2);
+
+        // Three fetches end: the first (with the one that joined it), the queued ETH, the background one.
+        while (allDone.size() < 3 && allDone.wait(kWaitMs)) {}
+        QCOMPARE(allDone.size(), 3);
+        QCOMPARE(secondDone.size(), 1);
+        QCOMPARE(firstDone.size(), 1);
+        QCOMPARE(sameDone.size(), 1); // joined: ended with the first
+        QCOMPARE(events,
+                 (QList<QString>{QStringLiteral("start 1"), QStringLiteral("end 1"), QStringLiteral("start 2"),
+                                 QStringLiteral("end 2"), QStringLiteral("start 3"), QStringLiteral("end 3")}));
+        QCOMPARE(same.reportText(), first.reportText());
+        QVERIFY(f.candles("BTC") >= 2499);
+        QCOMPARE(f.candles("ETH"), f.candles("BTC"));
+        QVERIFY(!fetcher.isBusy());
+        QVERIFY(f.context->backgroundWrite().isEmpty());
+    }
+
+    // A queued fetch cancelled ends at once, never having asked anything.
+    void aQueuedFetchCancelledIsDropped()
+    {
+        Fixture f;
+        ui::PriceFetcher fetcher(*f.context);
+        ui::PriceFetchDialog first(*f.context, fetcher);
+        ui::PriceFetchDialog second(*f.context, fetcher);
+        fill(first, QStringLiteral("BTC"), 30);
+        fill(second, QStringLiteral("ETH"), 30);
+        QSignalSpy firstDone(&first, &ui::PriceFetchDialog::fetchFinished);
+        QSignalSpy allDone(&fetcher, &ui::PriceFetcher::finished); // one per ticket
+        QSignalSpy secondDone(&second, &ui::PriceFetchDialog::fetchFinished);
+        first.startFetch();
+        second.startFetch();
+        second.cancelFetch();
+        QCOMPARE(secondDone.size(), 1); // at once: it was only queued
+        QVERIFY(!second.isBusy());
+        QVERIFY2(second.statusText().startsWith(QLatin1String("Cancelled")), qPrintable(second.statusText()));
+        QVERIFY(firstDone.wait(kWaitMs));
+        QVERIFY(f.candles("BTC") >= 29);
+        QCOMPARE(f.candles("ETH"), 0);
+    }
+
+    // The dialog's list of the portfolio's assets is read on the fetcher's
+    // thread (no snapshot built on the GUI thread).
+    void thePortfolioAssetsAreReadOnTheWorker()
+    {
+        Fixture f;
+        ui::PriceFetcher fetcher(*f.context);
+        QSignalSpy read(&fetcher, &ui::PriceFetcher::portfolioAssetsRead);
+        ui::PriceFetchDialog dialog(*f.context, fetcher);
+        auto *assets = dialog.findChild<QLineEdit *>(QStringLiteral("assets"));
+        QCOMPARE(assets->placeholderText(), QStringLiteral("The portfolio's assets"));
+        QVERIFY(read.wait(kWaitMs));
+        QCOMPARE(read.first().at(1).toStringList(), (QStringList{QStringLiteral("BTC"), QStringLiteral("ETH")}));
+        QCOMPARE(assets->placeholderText(), QStringLiteral("The portfolio's: BTC, ETH"));
+    }
+
     // File > Fetch Price History… and the Backtest page's button open the dialog.
     void fileMenuAndBacktestPageOpenIt()
     {
@@ -221,9 +317,11 @@ private slots:
         auto *action = window.findChild<QAction *>(QStringLiteral("fetchPriceHistory"));
         QVERIFY(action);
         QVERIFY(window.findChildren<ui::PriceFetchDialog *>().isEmpty());
+        QVERIFY(window.historyFetcher()->worker() == nullptr); // no thread before a fetch needs one
         action->trigger();
         QCOMPARE(window.findChildren<ui::PriceFetchDialog *>().size(), 1);
         QVERIFY(window.findChild<ui::PriceFetchDialog *>()->isVisible());
+        QCOMPARE(window.findChild<ui::PriceFetchDialog *>()->fetcher(), window.historyFetcher());
         window.findChild<ui::PriceFetchDialog *>()->close();
 
         window.showPage(ui::MainWindow::Page::Backtest);
@@ -233,6 +331,7 @@ private slots:
         auto *dialog = backtest->findChild<ui::PriceFetchDialog *>();
         QVERIFY(dialog);
         QVERIFY(dialog->isVisible());
+        QCOMPARE(dialog->fetcher(), window.historyFetcher()); // the window's one fetcher
         dialog->close();
     }
 

@@ -24,10 +24,10 @@
 
 namespace ballast::ui {
 
-PriceFetchDialog::PriceFetchDialog(AppContext &context, QWidget *parent)
+PriceFetchDialog::PriceFetchDialog(AppContext &context, PriceFetcher &fetcher, QWidget *parent)
     : QDialog(parent)
     , m_context(context)
-    , m_fetcher(new PriceFetcher(context, this))
+    , m_fetcher(fetcher)
 {
     setWindowTitle(tr("Fetch Price History"));
 
@@ -42,13 +42,8 @@ PriceFetchDialog::PriceFetchDialog(AppContext &context, QWidget *parent)
     m_assets = new QLineEdit(this);
     m_assets->setObjectName(QStringLiteral("assets"));
     m_assets->setAccessibleName(tr("Assets"));
-    QStringList held;
-    if (auto snapshot = context.snapshot()) {
-        for (const auto &position : snapshot->positions())
-            held << position.asset;
-    }
-    m_assets->setPlaceholderText(held.isEmpty() ? tr("The portfolio's assets")
-                                                : tr("The portfolio's: %1").arg(held.join(QStringLiteral(", "))));
+    // The portfolio's assets are read on the fetcher's thread (see onPortfolioAssets).
+    m_assets->setPlaceholderText(tr("The portfolio's assets"));
     m_assets->setToolTip(tr("Symbols separated by commas or spaces; empty for the portfolio's assets"));
 
     m_interval = new QComboBox(this);
@@ -109,9 +104,17 @@ PriceFetchDialog::PriceFetchDialog(AppContext &context, QWidget *parent)
     layout->addWidget(m_report, 1);
     layout->addWidget(buttons);
 
-    connect(m_fetcher, &PriceFetcher::progress, this, &PriceFetchDialog::onProgress);
-    connect(m_fetcher, &PriceFetcher::finished, this, &PriceFetchDialog::onFinished);
+    connect(&m_fetcher, &PriceFetcher::started, this, &PriceFetchDialog::onStarted);
+    connect(&m_fetcher, &PriceFetcher::progress, this, &PriceFetchDialog::onProgress);
+    connect(&m_fetcher, &PriceFetcher::finished, this, &PriceFetchDialog::onFinished);
+    connect(&m_fetcher, &PriceFetcher::portfolioAssetsRead, this, &PriceFetchDialog::onPortfolioAssets);
+    connect(m_source, &QComboBox::currentIndexChanged, this,
+            [this] { m_fetcher.readPortfolioAssets(m_source->currentData().toString()); });
     connect(&m_context, &AppContext::executingChanged, this, &PriceFetchDialog::updateControls);
+    m_fetcher.readPortfolioAssets(m_source->currentData().toString());
+    if (m_fetcher.isBusy())
+        m_status->setText(tr("Price history is being fetched in the background; a fetch asked for here starts when "
+                             "it ends."));
     updateControls();
     resize(560, 420);
 }
@@ -134,7 +137,7 @@ services::PriceFetchRequest PriceFetchDialog::request() const
 
 bool PriceFetchDialog::isBusy() const
 {
-    return m_fetcher->isBusy();
+    return m_ticket != 0;
 }
 
 QString PriceFetchDialog::reportText() const
@@ -142,52 +145,71 @@ QString PriceFetchDialog::reportText() const
     return m_report->toPlainText();
 }
 
+QString PriceFetchDialog::statusText() const
+{
+    return m_status->text();
+}
+
 void PriceFetchDialog::startFetch()
 {
     const services::PriceFetchRequest wanted = request();
-    QString why;
-    if (!m_fetcher->start(wanted, &why)) {
-        m_status->setText(why);
+    const PriceFetcher::Admitted admitted = m_fetcher.start(wanted);
+    if (admitted.admission == PriceFetcher::Admission::Refused) {
+        m_status->setText(admitted.said);
         return;
     }
+    m_ticket = admitted.ticket;
     // The source chosen here is the one the refresh after each sync uses.
     PriceFetcher::setDefaultSource(wanted.source);
     m_report->clear();
     m_progress->setRange(0, 0); // busy until the first asset reports
-    m_status->setText(tr("Asking %1…").arg(m_source->currentText()));
+    m_status->setText(admitted.said.isEmpty() ? tr("Asking %1…").arg(m_source->currentText()) : admitted.said);
     updateControls();
 }
 
 void PriceFetchDialog::cancelFetch()
 {
-    if (!m_fetcher->isBusy())
+    if (m_ticket == 0)
         return;
-    m_fetcher->cancel();
-    m_status->setText(tr("Cancelling after the current page…"));
+    const bool running = m_fetcher.runningTicket() == m_ticket;
+    m_status->setText(running ? tr("Cancelling…") : tr("Taken out of the queue."));
     m_cancel->setEnabled(false);
+    m_fetcher.cancel(m_ticket); // a queued one ends here and now (onFinished)
 }
 
 void PriceFetchDialog::reject()
 {
-    // Closing while a fetch runs cancels it; the dialog closes when it has stopped.
-    if (m_fetcher->isBusy()) {
+    // Closing while this dialog's fetch runs cancels it; the dialog closes when it has stopped.
+    if (m_ticket != 0) {
+        connect(&m_fetcher, &PriceFetcher::finished, this, &QDialog::reject, Qt::SingleShotConnection);
         cancelFetch();
-        connect(m_fetcher, &PriceFetcher::finished, this, &QDialog::reject, Qt::SingleShotConnection);
         return;
     }
     QDialog::reject();
 }
 
-void PriceFetchDialog::onProgress(const QString &asset, int index, int count, qint64 candles)
+void PriceFetchDialog::onStarted(int ticket)
 {
+    if (ticket != m_ticket)
+        return;
+    m_status->setText(tr("Asking %1…").arg(m_source->currentText()));
+}
+
+void PriceFetchDialog::onProgress(const QString &asset, int index, int count, qint64 candles, int ticket)
+{
+    if (ticket != m_ticket)
+        return;
     m_progress->setRange(0, std::max(1, count));
     m_progress->setValue(index);
     m_status->setText(
         tr("%1 (%2 of %3): %4 candle(s) read").arg(asset).arg(index + 1).arg(count).arg(QLocale().toString(candles)));
 }
 
-void PriceFetchDialog::onFinished(bool ok, const QString &error, const services::PriceFetchReport &report)
+void PriceFetchDialog::onFinished(bool ok, const QString &error, const services::PriceFetchReport &report, int ticket)
 {
+    if (ticket != m_ticket)
+        return;
+    m_ticket = 0;
     m_progress->setRange(0, 1);
     if (!ok) {
         m_progress->setValue(0);
@@ -195,7 +217,7 @@ void PriceFetchDialog::onFinished(bool ok, const QString &error, const services:
         m_report->setPlainText(error);
     } else {
         m_progress->setRange(0, std::max<int>(1, static_cast<int>(report.assets.size())));
-        m_progress->setValue(report.cancelled ? static_cast<int>(report.assets.size()) - 1
+        m_progress->setValue(report.cancelled ? std::max(0, static_cast<int>(report.assets.size()) - 1)
                                               : static_cast<int>(report.assets.size()));
         m_report->setPlainText(report.summaryLines().join(QLatin1Char('\n')));
         if (report.cancelled)
@@ -209,9 +231,18 @@ void PriceFetchDialog::onFinished(bool ok, const QString &error, const services:
     emit fetchFinished(ok);
 }
 
+void PriceFetchDialog::onPortfolioAssets(const QString &source, const QStringList &assets, const QString &error)
+{
+    if (source != m_source->currentData().toString())
+        return; // an answer for the source chosen before
+    m_assets->setPlaceholderText(error.isEmpty() && !assets.isEmpty()
+                                     ? tr("The portfolio's: %1").arg(assets.join(QStringLiteral(", ")))
+                                     : tr("The portfolio's assets"));
+}
+
 void PriceFetchDialog::updateControls()
 {
-    const bool busy = m_fetcher->isBusy();
+    const bool busy = m_ticket != 0;
     m_fetch->setEnabled(!busy && !m_context.isExecuting());
     m_cancel->setEnabled(busy);
     for (QWidget *input : {static_cast<QWidget *>(m_source), static_cast<QWidget *>(m_assets),

@@ -331,6 +331,7 @@ QWidget *BacktestView::buildSettings()
     m_fetchHistory->setToolTip(tr("Fetch the history of the portfolio's assets (or others) from Binance, Kraken or "
                                   "CoinGecko"));
     connect(m_fetchHistory, &QPushButton::clicked, this, &BacktestView::openFetchDialog);
+    m_fetchHistory->setEnabled(false); // until the window gives its fetcher (setPriceFetcher)
     historyForm->addRow(m_fetchHistory);
     layout->addWidget(history);
     connect(m_quote, &QComboBox::currentIndexChanged, this, &BacktestView::populateAssets);
@@ -527,11 +528,19 @@ WeightSource BacktestView::weightSource() const
 
 PriceFetchDialog *BacktestView::openFetchDialog()
 {
+    if (m_priceFetcher == nullptr)
+        return nullptr;
     // Not modal; when it stores candles the ledger-changed signal reloads the series here.
-    auto *dialog = new PriceFetchDialog(context(), this);
+    auto *dialog = new PriceFetchDialog(context(), *m_priceFetcher, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;
+}
+
+void BacktestView::setPriceFetcher(PriceFetcher *fetcher)
+{
+    m_priceFetcher = fetcher;
+    m_fetchHistory->setEnabled(fetcher != nullptr);
 }
 
 void BacktestView::reloadHistory()

@@ -32,6 +32,7 @@ class BacktestAlertsModel;
 class BacktestRunsModel;
 class BacktestTradesModel;
 class PriceFetchDialog;
+class PriceFetcher;
 class SweepDialog;
 
 /// Backtests of rebalancing rules on stored price history, and their
@@ -62,6 +63,9 @@ public:
     void startSweep(const SweepGrid &grid);
     /// Opens the Fetch Price History dialog (the "Fetch Price History…" button); it closes itself.
     PriceFetchDialog *openFetchDialog();
+    /// The window's fetcher of price history, which the Fetch Price History
+    /// button's dialog uses; without one the button is disabled.
+    void setPriceFetcher(PriceFetcher *fetcher);
     [[nodiscard]] QPushButton *fetchHistoryButton() const { return m_fetchHistory; }
 
 private:
@@ -138,6 +142,7 @@ private:
     QPushButton *m_run = nullptr;
     QPushButton *m_sweep = nullptr;
     QPushButton *m_fetchHistory = nullptr;
+    PriceFetcher *m_priceFetcher = nullptr; ///< the window's, not owned
     QPushButton *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;
