@@ -160,6 +160,17 @@ WalletService::WalletService(storage::Database &db, Clock clock)
 {
 }
 
+QString WalletService::defaultEndpoint(const QString &network)
+{
+    if (network == bitcoin())
+        return QStringLiteral("https://blockstream.info/api");
+    if (network == QLatin1String(kSolana))
+        return QStringLiteral("https://api.mainnet-beta.solana.com");
+    if (const chain::EvmChain *evmChain = chain::evmChainByKey(network))
+        return evmChain->defaultRpcUrl;
+    return {};
+}
+
 bool WalletService::isWatched(const QString &exchange)
 {
     return exchange == QLatin1String(kBitcoin) || exchange == QLatin1String(kEvm) || exchange == QLatin1String(kSolana);
@@ -242,7 +253,7 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
         seen.insert(normalised);
         sources.append({0, 0, bitcoin(), QStringLiteral("address"), normalised, QString()});
     }
-    const QString url = request.baseUrl.isEmpty() ? QString::fromLatin1(kDefaultEsploraUrl) : request.baseUrl;
+    const QString url = request.baseUrl.isEmpty() ? defaultEndpoint(bitcoin()) : request.baseUrl;
     if (auto checked = exchange::checkBaseUrl(url); !checked)
         return inputError(QStringLiteral("--base-url"), checked.error().message, checked.error().code);
 
@@ -328,7 +339,7 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
                 chains.append(chain.key);
         }
         if (chains.isEmpty())
-            chains.append(QStringLiteral("ethereum"));
+            chains = chain::defaultEvmChainKeys();
     } else {
         for (auto it = urls.cbegin(); it != urls.cend(); ++it) {
             if (!chains.contains(it.key()))
@@ -341,12 +352,13 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
     QMap<QString, QList<domain::WalletToken>> tokens;
     for (const QString &key : std::as_const(chains)) {
         if (!urls.contains(key)) {
-            if (key != QLatin1String("ethereum"))
+            const QString fallback = defaultEndpoint(key);
+            if (fallback.isEmpty())
                 return inputError(QStringLiteral("--rpc"),
                                   QStringLiteral("no endpoint for %1: give --rpc %1=URL (Ballast has a public "
-                                                 "default for ethereum only)")
-                                      .arg(key));
-            urls.insert(key, QString::fromLatin1(kDefaultEthereumRpcUrl));
+                                                 "default for %2 only)")
+                                      .arg(key, chain::defaultEvmChainKeys().join(QStringLiteral(", "))));
+            urls.insert(key, fallback);
         }
         sources.append({0, 0, key, QStringLiteral("address"), checksummed, QString()});
         const chain::EvmChain *chain = chain::evmChainByKey(key);
@@ -374,7 +386,7 @@ Result<domain::Account> WalletService::addSolanaWallet(const SolanaWalletRequest
     if (auto parsed = chain::parseSolanaAddress(address); !parsed)
         return inputError(QStringLiteral("--address"), parsed.error().message, parsed.error().code);
     const QString url =
-        request.rpcUrl.trimmed().isEmpty() ? QString::fromLatin1(kDefaultSolanaRpcUrl) : request.rpcUrl.trimmed();
+        request.rpcUrl.trimmed().isEmpty() ? defaultEndpoint(QString::fromLatin1(kSolana)) : request.rpcUrl.trimmed();
     if (auto checked = exchange::checkBaseUrl(url); !checked)
         return inputError(QStringLiteral("--rpc"), checked.error().message, checked.error().code);
     domain::Account account;
@@ -463,7 +475,7 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
         Status read;
         if (account.exchange == QLatin1String(kBitcoin) && key == bitcoin()) {
             if (run.url.isEmpty())
-                run.url = !account.baseUrl.isEmpty() ? account.baseUrl : QString::fromLatin1(kDefaultEsploraUrl);
+                run.url = !account.baseUrl.isEmpty() ? account.baseUrl : defaultEndpoint(bitcoin());
             read = syncBitcoin(account, run);
         } else if (account.exchange == QLatin1String(kEvm) && chain::evmChainByKey(key)) {
             read = syncEvm(account, run);

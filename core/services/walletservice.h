@@ -29,7 +29,7 @@ struct BitcoinWalletRequest
     QString name;
     QStringList keys; ///< xpub, ypub or zpub (mainnet)
     QStringList addresses;
-    QString baseUrl; ///< Esplora API; empty: WalletService::kDefaultEsploraUrl
+    QString baseUrl; ///< Esplora API; empty: WalletService::defaultEndpoint("bitcoin")
     QString script; ///< script type for every key ("p2pkh", "p2sh-p2wpkh", "p2wpkh"); empty: from the key's prefix
 };
 
@@ -40,9 +40,9 @@ struct EvmWalletRequest
     QString name;
     QString address; ///< "0x" and 40 hex digits (EIP-55 checked when mixed case)
     /// Chain keys ("ethereum", "arbitrum", "base", "optimism", "polygon",
-    /// "bsc"); empty: every chain of rpcUrls, or Ethereum alone when none is given.
+    /// "bsc"); empty: every chain of rpcUrls, or chain::defaultEvmChainKeys() when none is given.
     QStringList chains;
-    QMap<QString, QString> rpcUrls; ///< chain key -> endpoint; Ethereum has a default
+    QMap<QString, QString> rpcUrls; ///< chain key -> endpoint; empty: WalletService::defaultEndpoint
     /// Chain key -> the tokens to read there; a chain left out reads the
     /// default list of chain/evmchains.
     QMap<QString, QList<domain::WalletToken>> tokens;
@@ -53,7 +53,7 @@ struct SolanaWalletRequest
 {
     QString name;
     QString address; ///< Base58 of the 32-byte public key
-    QString rpcUrl; ///< empty: WalletService::kDefaultSolanaRpcUrl
+    QString rpcUrl; ///< empty: WalletService::defaultEndpoint("solana")
 };
 
 /// What a line of a Bitcoin wallet's watch list is.
@@ -95,13 +95,12 @@ class WalletService
 public:
     explicit WalletService(storage::Database &db, Clock clock = systemClock());
 
-    /// A public Esplora instance, used when the person names none.
-    static constexpr const char *kDefaultEsploraUrl = "https://blockstream.info/api";
-    /// Public JSON-RPC endpoints used when the person names none: Ethereum's
-    /// (PublicNode) and Solana's own mainnet endpoint. The other EVM chains
-    /// have none: the person names theirs.
-    static constexpr const char *kDefaultEthereumRpcUrl = "https://ethereum-rpc.publicnode.com";
-    static constexpr const char *kDefaultSolanaRpcUrl = "https://api.mainnet-beta.solana.com";
+    /// The endpoint a network is read through when the person names none:
+    /// a public Esplora instance for Bitcoin, Solana's own mainnet endpoint,
+    /// and the EVM chains' defaults of chain/evmchains (Ethereum's alone);
+    /// empty for a network without one. The one table of defaults: the
+    /// service, the CLI and the dialog's placeholders ask it.
+    [[nodiscard]] static QString defaultEndpoint(const QString &network);
     static constexpr int kGapLimit = 20;
     /// The account "exchanges" of watched wallets.
     static constexpr const char *kBitcoin = "bitcoin";

@@ -127,7 +127,10 @@ private slots:
         QCOMPARE(loneSources->first().network, QStringLiteral("ethereum"));
         QCOMPARE(loneSources->first().value, kOwner); // stored in its EIP-55 form
         QCOMPARE(wallets.endpoints(*lone)->value(QStringLiteral("ethereum")),
-                 QString::fromLatin1(services::WalletService::kDefaultEthereumRpcUrl));
+                 services::WalletService::defaultEndpoint(QStringLiteral("ethereum")));
+        QCOMPARE(services::WalletService::defaultEndpoint(QStringLiteral("ethereum")),
+                 QStringLiteral("https://ethereum-rpc.publicnode.com"));
+        QVERIFY(services::WalletService::defaultEndpoint(QStringLiteral("base")).isEmpty());
         // Endpoints given: exactly those chains, each with its default token list.
         const auto two = wallets.addEvmWallet({QStringLiteral("two"),
                                                kOwner,

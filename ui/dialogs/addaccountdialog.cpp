@@ -88,10 +88,9 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
         auto *rpc = new QLineEdit(m_chains);
         rpc->setObjectName(QStringLiteral("rpc_") + evmChain.key);
         rpc->setAccessibleName(tr("RPC URL for %1").arg(evmChain.name));
-        rpc->setPlaceholderText(evmChain.key == QLatin1String("ethereum")
-                                    ? QString::fromLatin1(services::WalletService::kDefaultEthereumRpcUrl)
-                                    : tr("https://… your node or provider (required)"));
-        box->setChecked(evmChain.key == QLatin1String("ethereum"));
+        const QString fallback = services::WalletService::defaultEndpoint(evmChain.key);
+        rpc->setPlaceholderText(!fallback.isEmpty() ? fallback : tr("https://… your node or provider (required)"));
+        box->setChecked(chain::defaultEvmChainKeys().contains(evmChain.key));
         rpc->setEnabled(box->isChecked());
         connect(box, &QCheckBox::toggled, rpc, &QWidget::setEnabled);
         connect(box, &QCheckBox::toggled, this, &AddAccountDialog::validate);
@@ -106,7 +105,7 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_server = new QLineEdit(this);
     m_server->setObjectName(QStringLiteral("esploraUrl"));
     m_server->setAccessibleName(tr("Esplora server"));
-    m_server->setPlaceholderText(QString::fromLatin1(services::WalletService::kDefaultEsploraUrl));
+    m_server->setPlaceholderText(services::WalletService::defaultEndpoint(QStringLiteral("bitcoin")));
     m_serverLabel = new QLabel(tr("&Server:"), this);
     m_serverLabel->setBuddy(m_server);
 
@@ -318,7 +317,7 @@ QString AddAccountDialog::chainsProblem() const
         const chain::EvmChain *evmChain = chain::evmChainByKey(key);
         const QString url = m_rpcFields.value(key)->text().trimmed();
         if (url.isEmpty()) {
-            if (key == QLatin1String("ethereum"))
+            if (!services::WalletService::defaultEndpoint(key).isEmpty())
                 continue; // the public default
             return tr("Give the RPC URL for %1 (your own node or a provider's).").arg(evmChain->name);
         }
@@ -346,8 +345,8 @@ void AddAccountDialog::kindChanged()
     m_server->setVisible(bitcoin || solana);
     m_serverLabel->setText(solana ? tr("&RPC URL:") : tr("&Server:"));
     m_server->setAccessibleName(solana ? tr("Solana RPC URL") : tr("Esplora server"));
-    m_server->setPlaceholderText(QString::fromLatin1(solana ? services::WalletService::kDefaultSolanaRpcUrl
-                                                            : services::WalletService::kDefaultEsploraUrl));
+    m_server->setPlaceholderText(services::WalletService::defaultEndpoint(
+        QString::fromLatin1(solana ? services::WalletService::kSolana : services::WalletService::kBitcoin)));
     m_addressLabel->setVisible(evm || solana);
     m_address->setVisible(evm || solana);
     m_address->setPlaceholderText(evm ? tr("0x… (the same address on every chain checked)")
