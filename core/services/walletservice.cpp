@@ -6,6 +6,7 @@
 #include "chain/evmchains.h"
 #include "chain/evmrpc.h"
 #include "chain/solanarpc.h"
+#include "common/numberparse.h"
 #include "exchange/baseurl.h"
 #include "exchange/httpclient.h"
 #include "services/transactionservice.h"
@@ -59,42 +60,6 @@ QString chainList()
     for (const chain::EvmChain &chain : chain::evmChains())
         keys.append(chain.key);
     return keys.join(QStringLiteral(", "));
-}
-
-/// A token list checked and normalised (contract in EIP-55 form, symbol in
-/// upper case); errors name the token by its place ("token 2: ...").
-Result<QList<domain::WalletToken>> checkedTokens(const QString &chain, const QList<domain::WalletToken> &tokens)
-{
-    QList<domain::WalletToken> out;
-    QSet<QString> contracts;
-    for (qsizetype i = 0; i < tokens.size(); ++i) {
-        const QString what = QStringLiteral("%1 token %2").arg(chain).arg(i + 1);
-        domain::WalletToken token = tokens[i];
-        token.network = chain;
-        token.symbol = token.symbol.trimmed().toUpper();
-        if (token.symbol.isEmpty() || token.symbol.size() > 20 || token.symbol.contains(QLatin1Char(' ')))
-            return inputError(what, QStringLiteral("a symbol of 1 to 20 characters without spaces is needed"));
-        auto contract = chain::parseEvmAddress(token.contract.trimmed());
-        if (!contract)
-            return inputError(what, QStringLiteral("contract: %1").arg(contract.error().message));
-        token.contract = chain::evmChecksumAddress(*contract);
-        if (token.decimals && (*token.decimals < 0 || *token.decimals > 18))
-            return inputError(
-                what, QStringLiteral("%1 decimals: Ballast keeps amounts to 18 decimals at most").arg(*token.decimals));
-        if (contracts.contains(token.contract))
-            return inputError(what, QStringLiteral("contract %1 given twice").arg(token.contract));
-        contracts.insert(token.contract);
-        out.append(token);
-    }
-    return out;
-}
-
-QList<domain::WalletToken> defaultTokens(const chain::EvmChain &chain)
-{
-    QList<domain::WalletToken> out;
-    for (const chain::EvmToken &token : chain.defaultTokens)
-        out.append({chain.key, token.symbol, token.contract, token.decimals});
-    return out;
 }
 
 /// Adds what @p rows hold to @p holdings, one holding per asset (a token
@@ -176,6 +141,139 @@ bool WalletService::isWatched(const QString &exchange)
     return exchange == QLatin1String(kBitcoin) || exchange == QLatin1String(kEvm) || exchange == QLatin1String(kSolana);
 }
 
+Result<QString> WalletService::checkEvmAddress(const QString &text, const QString &what)
+{
+    if (auto secret = refuseSecret(what, text); !secret)
+        return secret.error();
+    auto address = chain::parseEvmAddress(text.trimmed());
+    if (!address)
+        return inputError(what, address.error().message, address.error().code);
+    return chain::evmChecksumAddress(*address);
+}
+
+Result<QString> WalletService::checkSolanaAddress(const QString &text, const QString &what)
+{
+    if (auto secret = refuseSecret(what, text); !secret)
+        return secret.error();
+    const QString address = text.trimmed();
+    if (auto parsed = chain::parseSolanaAddress(address); !parsed)
+        return inputError(what, parsed.error().message, parsed.error().code);
+    return address;
+}
+
+Status WalletService::checkEndpoint(const QString &url, const QString &what)
+{
+    const auto checked = exchange::checkBaseUrl(url);
+    if (checked)
+        return {};
+    const QString code = checked.error().code;
+    QString why;
+    if (code == QLatin1String("url.cleartext"))
+        why = QStringLiteral("must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or ::1); "
+                             "the wallet's addresses would travel in clear");
+    else if (code == QLatin1String("url.scheme"))
+        why = QStringLiteral("must start with https://");
+    else if (code == QLatin1String("url.userinfo"))
+        why = QStringLiteral("must not hold a user name or password");
+    else if (code == QLatin1String("url.query"))
+        why = QStringLiteral("must not have a query (?) or fragment (#)");
+    else
+        why = QStringLiteral("must look like https://host[:port]/path");
+    return makeError(code, what + QLatin1Char(' ') + why);
+}
+
+Result<QMap<QString, QString>> WalletService::parseRpcUrls(const QStringList &values)
+{
+    QMap<QString, QString> out;
+    for (const QString &value : values) {
+        const qsizetype equals = value.indexOf(QLatin1Char('='));
+        const QString shown =
+            QStringLiteral("--rpc \"%1\"").arg(equals > 0 ? value.left(equals) + QStringLiteral("=...") : value);
+        if (equals <= 0)
+            return makeError(QStringLiteral("wallet.input"), shown + QStringLiteral(": expected CHAIN=URL"));
+        const QString key = value.left(equals).trimmed().toLower();
+        if (!chain::evmChainByKey(key))
+            return makeError(
+                QStringLiteral("wallet.input"),
+                shown + QStringLiteral(": unknown chain \"%1\" (%2); expected CHAIN=URL").arg(key, chainList()));
+        if (out.contains(key))
+            return makeError(QStringLiteral("wallet.input"), shown + QStringLiteral(": %1 given twice").arg(key));
+        out.insert(key, value.mid(equals + 1).trimmed());
+    }
+    return out;
+}
+
+Result<std::optional<int>> WalletService::parseTokenDecimals(const QString &text, const QString &what)
+{
+    if (text.trimmed().isEmpty())
+        return std::optional<int>();
+    // Any small integer here: the range (0 to 18) is checkTokens', with its words.
+    auto parsed = numbers::parseInteger(text.trimmed(), what, -1000, 1000);
+    if (!parsed)
+        return parsed.error();
+    return std::optional<int>(static_cast<int>(*parsed));
+}
+
+Result<domain::WalletToken> WalletService::parseToken(const QString &chain, const QString &value)
+{
+    const qsizetype equals = value.indexOf(QLatin1Char('='));
+    if (equals <= 0)
+        return makeError(QStringLiteral("wallet.input"),
+                         QStringLiteral("--set \"%1\": expected SYMBOL=CONTRACT[:DECIMALS]").arg(value));
+    domain::WalletToken token{chain, value.left(equals), value.mid(equals + 1), std::nullopt};
+    if (const qsizetype colon = token.contract.indexOf(QLatin1Char(':')); colon >= 0) {
+        auto decimals =
+            parseTokenDecimals(token.contract.mid(colon + 1), QStringLiteral("--set \"%1\" decimals").arg(value));
+        if (!decimals)
+            return decimals.error();
+        if (!*decimals)
+            return makeError(QStringLiteral("wallet.input"),
+                             QStringLiteral("--set \"%1\": decimals after \":\" are empty; leave out \":\" to read "
+                                            "them from the contract")
+                                 .arg(value));
+        token.decimals = *decimals;
+        token.contract = token.contract.left(colon);
+    }
+    return token;
+}
+
+Result<QList<domain::WalletToken>> WalletService::checkTokens(const QString &chain,
+                                                              const QList<domain::WalletToken> &tokens)
+{
+    QList<domain::WalletToken> out;
+    QSet<QString> contracts;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString what = QStringLiteral("%1 token %2").arg(chain).arg(i + 1);
+        domain::WalletToken token = tokens[i];
+        token.network = chain;
+        token.symbol = token.symbol.trimmed().toUpper();
+        if (token.symbol.isEmpty() || token.symbol.size() > 20 || token.symbol.contains(QLatin1Char(' ')))
+            return inputError(what, QStringLiteral("a symbol of 1 to 20 characters without spaces is needed"));
+        auto contract = chain::parseEvmAddress(token.contract.trimmed());
+        if (!contract)
+            return inputError(what, QStringLiteral("contract: %1").arg(contract.error().message));
+        token.contract = chain::evmChecksumAddress(*contract);
+        if (token.decimals && (*token.decimals < 0 || *token.decimals > 18))
+            return inputError(
+                what, QStringLiteral("%1 decimals: Ballast keeps amounts to 18 decimals at most").arg(*token.decimals));
+        if (contracts.contains(token.contract))
+            return inputError(what, QStringLiteral("contract %1 given twice").arg(token.contract));
+        contracts.insert(token.contract);
+        out.append(token);
+    }
+    return out;
+}
+
+QList<domain::WalletToken> WalletService::defaultTokens(const QString &chain)
+{
+    QList<domain::WalletToken> out;
+    if (const chain::EvmChain *evmChain = chain::evmChainByKey(chain)) {
+        for (const chain::EvmToken &token : evmChain->defaultTokens)
+            out.append({evmChain->key, token.symbol, token.contract, token.decimals});
+    }
+    return out;
+}
+
 Result<BitcoinLineKind> WalletService::classifyBitcoinLine(const QString &line)
 {
     const QString text = line.trimmed();
@@ -254,8 +352,8 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
         sources.append({0, 0, bitcoin(), QStringLiteral("address"), normalised, QString()});
     }
     const QString url = request.baseUrl.isEmpty() ? defaultEndpoint(bitcoin()) : request.baseUrl;
-    if (auto checked = exchange::checkBaseUrl(url); !checked)
-        return inputError(QStringLiteral("--base-url"), checked.error().message, checked.error().code);
+    if (auto checked = checkEndpoint(url, QStringLiteral("--base-url: the URL")); !checked)
+        return checked.error();
 
     domain::Account account;
     account.name = request.name;
@@ -305,12 +403,10 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("the wallet needs a name"));
     if (request.address.trimmed().isEmpty())
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("an EVM wallet needs --address 0x..."));
-    if (auto secret = refuseSecret(QStringLiteral("--address"), request.address); !secret)
-        return secret.error();
-    auto address = chain::parseEvmAddress(request.address.trimmed());
+    auto address = checkEvmAddress(request.address, QStringLiteral("--address"));
     if (!address)
-        return inputError(QStringLiteral("--address"), address.error().message, address.error().code);
-    const QString checksummed = chain::evmChecksumAddress(*address);
+        return address.error();
+    const QString checksummed = *address;
 
     QMap<QString, QString> urls;
     for (auto it = request.rpcUrls.cbegin(); it != request.rpcUrls.cend(); ++it) {
@@ -318,9 +414,9 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
         if (!chain)
             return inputError(QStringLiteral("--rpc %1").arg(it.key()),
                               QStringLiteral("unknown chain \"%1\" (%2)").arg(it.key(), chainList()));
-        if (auto checked = exchange::checkBaseUrl(it.value().trimmed()); !checked)
-            return inputError(QStringLiteral("--rpc %1").arg(chain->key), checked.error().message,
-                              checked.error().code);
+        if (auto checked = checkEndpoint(it.value().trimmed(), QStringLiteral("--rpc %1: the URL").arg(chain->key));
+            !checked)
+            return checked.error();
         urls.insert(chain->key, it.value().trimmed());
     }
     QStringList chains;
@@ -361,9 +457,7 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
             urls.insert(key, fallback);
         }
         sources.append({0, 0, key, QStringLiteral("address"), checksummed, QString()});
-        const chain::EvmChain *chain = chain::evmChainByKey(key);
-        auto listed =
-            checkedTokens(key, request.tokens.contains(key) ? request.tokens.value(key) : defaultTokens(*chain));
+        auto listed = checkTokens(key, request.tokens.contains(key) ? request.tokens.value(key) : defaultTokens(key));
         if (!listed)
             return listed.error();
         tokens.insert(key, *listed);
@@ -380,15 +474,14 @@ Result<domain::Account> WalletService::addSolanaWallet(const SolanaWalletRequest
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("the wallet needs a name"));
     if (request.address.trimmed().isEmpty())
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("a Solana wallet needs --address"));
-    if (auto secret = refuseSecret(QStringLiteral("--address"), request.address); !secret)
-        return secret.error();
-    const QString address = request.address.trimmed();
-    if (auto parsed = chain::parseSolanaAddress(address); !parsed)
-        return inputError(QStringLiteral("--address"), parsed.error().message, parsed.error().code);
+    auto checkedAddress = checkSolanaAddress(request.address, QStringLiteral("--address"));
+    if (!checkedAddress)
+        return checkedAddress.error();
+    const QString address = *checkedAddress;
     const QString url =
         request.rpcUrl.trimmed().isEmpty() ? defaultEndpoint(QString::fromLatin1(kSolana)) : request.rpcUrl.trimmed();
-    if (auto checked = exchange::checkBaseUrl(url); !checked)
-        return inputError(QStringLiteral("--rpc"), checked.error().message, checked.error().code);
+    if (auto checked = checkEndpoint(url, QStringLiteral("--rpc: the URL")); !checked)
+        return checked.error();
     domain::Account account;
     account.name = request.name;
     account.exchange = QString::fromLatin1(kSolana);
@@ -399,6 +492,10 @@ Result<domain::Account> WalletService::addSolanaWallet(const SolanaWalletRequest
 
 Result<QList<domain::WalletToken>> WalletService::tokens(const domain::Account &account)
 {
+    if (account.exchange != QLatin1String(kEvm))
+        return makeError(
+            QStringLiteral("wallet.kind"),
+            QStringLiteral("%1 is not an EVM wallet: only those read tokens by contract").arg(account.name));
     return storage::WalletRepo(m_db).tokens(account.id);
 }
 
@@ -418,7 +515,7 @@ Status WalletService::setTokens(const domain::Account &account, const QString &c
     if (!watched)
         return inputError(QStringLiteral("--chain"),
                           QStringLiteral("%1 does not watch \"%2\"").arg(account.name, chain));
-    auto checked = checkedTokens(chain, tokens);
+    auto checked = checkTokens(chain, tokens);
     if (!checked)
         return checked.error();
     return wallets.setTokens(account.id, chain, *checked);

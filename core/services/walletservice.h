@@ -13,6 +13,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace ballast::storage {
 class Database;
@@ -121,6 +122,35 @@ public:
     /// addBitcoinWallet to refuse naming it.
     [[nodiscard]] static BitcoinWalletRequest bitcoinRequest(const QString &name, const QStringList &lines,
                                                              const QString &baseUrl, const QString &script);
+
+    /// The checks of single fields, for the front ends to ask as a person
+    /// types (the CLI before it calls, the dialogs on each edit); adding a
+    /// wallet and setTokens apply the same ones again. @p what names the
+    /// field at the head of the message ("--address", "Address"); a secret is
+    /// refused first (code "wallet.secret") and never quoted back.
+    /// An EVM address; its EIP-55 form when it is one.
+    [[nodiscard]] static Result<QString> checkEvmAddress(const QString &text, const QString &what);
+    /// A Solana account address (Base58 of 32 bytes).
+    [[nodiscard]] static Result<QString> checkSolanaAddress(const QString &text, const QString &what);
+    /// The endpoint rule (https://, http:// only to this machine; no user,
+    /// query or fragment), in a wallet's words: "<what> must start with
+    /// https:// (...); the wallet's addresses would travel in clear". The
+    /// URL is never quoted (an RPC URL's path may hold an API key).
+    [[nodiscard]] static Status checkEndpoint(const QString &url, const QString &what);
+    /// "CHAIN=URL" values (the CLI's --rpc): the chain known and given once.
+    [[nodiscard]] static Result<QMap<QString, QString>> parseRpcUrls(const QStringList &values);
+    /// A token's decimals as typed: empty is "read from the contract at
+    /// sync"; the range is checkTokens' ("<what>: ..." when not a number).
+    [[nodiscard]] static Result<std::optional<int>> parseTokenDecimals(const QString &text, const QString &what);
+    /// "SYMBOL=CONTRACT[:DECIMALS]" (the CLI's --set) as a token of @p chain.
+    [[nodiscard]] static Result<domain::WalletToken> parseToken(const QString &chain, const QString &value);
+    /// A chain's token list checked and normalised (symbol in upper case,
+    /// contract in EIP-55 form, decimals 0 to 18 or empty, no contract twice);
+    /// errors name the token by its place ("base token 2: contract: ...").
+    [[nodiscard]] static Result<QList<domain::WalletToken>> checkTokens(const QString &chain,
+                                                                        const QList<domain::WalletToken> &tokens);
+    /// The tokens a new wallet reads on @p chain (chain/evmchains' list).
+    [[nodiscard]] static QList<domain::WalletToken> defaultTokens(const QString &chain);
 
     /// Validates everything first (name free, at least one key or address,
     /// no secret, each key and address readable and on Bitcoin's main network,

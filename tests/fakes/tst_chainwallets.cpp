@@ -114,6 +114,87 @@ private slots:
         QCOMPARE(test::contentDigest(m_db->db()), before);
     }
 
+    // The field checks the CLI and the dialog ask: one wording, the field
+    // named first, a secret never quoted, a URL never quoted (its path may
+    // hold an API key).
+    void fieldChecksNameTheField_data()
+    {
+        QTest::addColumn<QString>("check");
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("expected"); // the message's start; empty: accepted
+        QTest::newRow("evm ok") << QStringLiteral("evm") << kOwner.toLower() << QString();
+        QTest::newRow("evm secret") << QStringLiteral(
+            "evm") << QStringLiteral("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+                                    << QStringLiteral("Address: 64 hex digits are a private key");
+        QTest::newRow("evm checksum") << QStringLiteral("evm")
+                                      << QStringLiteral("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96046")
+                                      << QStringLiteral("Address: ");
+        QTest::newRow("solana ok") << QStringLiteral("solana") << kSolOwner << QString();
+        QTest::newRow("solana short") << QStringLiteral("solana") << QStringLiteral("9WzDXwBbmkg8")
+                                      << QStringLiteral("Address: ");
+        QTest::newRow("https") << QStringLiteral("url") << QStringLiteral("https://rpc.example.com/key") << QString();
+        QTest::newRow("loopback http") << QStringLiteral("url") << QStringLiteral("http://127.0.0.1:8545") << QString();
+        QTest::newRow("cleartext") << QStringLiteral("url") << QStringLiteral("http://rpc.example.com/secretkey")
+                                   << QStringLiteral("Address must start with https:// (http:// only to this "
+                                                     "computer");
+        QTest::newRow("query") << QStringLiteral("url") << QStringLiteral("https://rpc.example.com/?key=secretkey")
+                               << QStringLiteral("Address must not have a query (?) or fragment (#)");
+        QTest::newRow("rpc pair") << QStringLiteral("rpc") << QStringLiteral("base=https://rpc.example.com")
+                                  << QString();
+        QTest::newRow("rpc unknown chain")
+            << QStringLiteral("rpc") << QStringLiteral("x=https://rpc.example.com/secretkey")
+            << QStringLiteral("--rpc \"x=...\": unknown chain \"x\" (ethereum, arbitrum, base, optimism, polygon, "
+                              "bsc); expected CHAIN=URL");
+        QTest::newRow("token") << QStringLiteral("token")
+                               << QStringLiteral("usdc=%1:6").arg(usdcOn(QStringLiteral("base"))) << QString();
+        QTest::newRow("token without contract")
+            << QStringLiteral("token") << QStringLiteral("USDC")
+            << QStringLiteral("--set \"USDC\": expected SYMBOL=CONTRACT[:DECIMALS]");
+        QTest::newRow("token decimals not a number")
+            << QStringLiteral("token") << QStringLiteral("USDC=%1:six").arg(usdcOn(QStringLiteral("base")))
+            << QStringLiteral("--set \"USDC=%1:six\" decimals").arg(usdcOn(QStringLiteral("base")));
+    }
+    void fieldChecksNameTheField()
+    {
+        QFETCH(QString, check);
+        QFETCH(QString, input);
+        QFETCH(QString, expected);
+        using services::WalletService;
+        Status result;
+        if (check == QLatin1String("evm")) {
+            auto checked = WalletService::checkEvmAddress(input, QStringLiteral("Address"));
+            if (checked)
+                QCOMPARE(*checked, kOwner); // its EIP-55 form
+            result = checked ? Status() : Status(checked.error());
+        } else if (check == QLatin1String("solana")) {
+            auto checked = WalletService::checkSolanaAddress(input, QStringLiteral("Address"));
+            result = checked ? Status() : Status(checked.error());
+        } else if (check == QLatin1String("url")) {
+            result = WalletService::checkEndpoint(input, QStringLiteral("Address"));
+        } else if (check == QLatin1String("rpc")) {
+            auto parsed = WalletService::parseRpcUrls({input});
+            result = parsed ? Status() : Status(parsed.error());
+        } else {
+            auto parsed = WalletService::parseToken(QStringLiteral("base"), input);
+            if (parsed) {
+                auto listed = WalletService::checkTokens(QStringLiteral("base"), {*parsed});
+                QVERIFY(listed);
+                QCOMPARE(listed->first(),
+                         (domain::WalletToken{QStringLiteral("base"), QStringLiteral("USDC"),
+                                              usdcOn(QStringLiteral("base")), 6}));
+            }
+            result = parsed ? Status() : Status(parsed.error());
+        }
+        if (expected.isEmpty()) {
+            QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
+            return;
+        }
+        QVERIFY(!result);
+        QVERIFY2(result.error().message.startsWith(expected), qPrintable(result.error().message));
+        for (const char *secret : {"4c0883a6", "secretkey"})
+            QVERIFY2(!result.error().message.contains(QLatin1String(secret)), qPrintable(result.error().message));
+    }
+
     void evmDefaultsAndTokens()
     {
         services::WalletService wallets(m_db->db());

@@ -1,6 +1,5 @@
 #include "dialogs/addaccountdialog.h"
 
-#include "chain/addresses.h"
 #include "chain/evmchains.h"
 #include "exchange/baseurl.h"
 #include "services/walletservice.h"
@@ -297,15 +296,10 @@ QString AddAccountDialog::addressProblem() const
     const bool evm = isKind("evm");
     if (address.isEmpty())
         return evm ? tr("Paste the wallet's address (0x…).") : tr("Paste the wallet's address.");
-    if (auto reason = chain::secretReason(address))
-        return tr("Address: %1. Ballast only watches: give it the public address.").arg(*reason);
-    if (evm) {
-        if (auto parsed = chain::parseEvmAddress(address); !parsed)
-            return tr("Address: %1.").arg(parsed.error().message);
-    } else if (auto parsed = chain::parseSolanaAddress(address); !parsed) {
-        return tr("Address: %1.").arg(parsed.error().message);
-    }
-    return {};
+    // The checks are the service's (adding checks again); a secret is named, never shown.
+    const auto checked = evm ? services::WalletService::checkEvmAddress(address, tr("Address"))
+                             : services::WalletService::checkSolanaAddress(address, tr("Address"));
+    return checked ? QString() : tr("%1.").arg(checked.error().message);
 }
 
 QString AddAccountDialog::chainsProblem() const
@@ -321,7 +315,7 @@ QString AddAccountDialog::chainsProblem() const
                 continue; // the public default
             return tr("Give the RPC URL for %1 (your own node or a provider's).").arg(evmChain->name);
         }
-        if (QString why = urlProblem(url, tr("The RPC URL for %1").arg(evmChain->name)); !why.isEmpty())
+        if (QString why = endpointProblem(url, tr("The RPC URL for %1").arg(evmChain->name)); !why.isEmpty())
             return why;
     }
     return {};
@@ -404,23 +398,10 @@ QString AddAccountDialog::problem() const
     return {};
 }
 
-QString AddAccountDialog::urlProblem(const QString &url, const QString &what) const
+QString AddAccountDialog::endpointProblem(const QString &url, const QString &what)
 {
-    const auto checked = exchange::checkBaseUrl(url);
-    if (checked)
-        return {};
-    const QString code = checked.error().code;
-    if (code == QLatin1String("url.cleartext"))
-        return tr("%1 must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or ::1); the "
-                  "wallet's address would travel in clear.")
-            .arg(what);
-    if (code == QLatin1String("url.scheme"))
-        return tr("%1 must start with https://.").arg(what);
-    if (code == QLatin1String("url.userinfo"))
-        return tr("%1 must not hold a user name or password.").arg(what);
-    if (code == QLatin1String("url.query"))
-        return tr("%1 must not have a query (?) or fragment (#).").arg(what);
-    return tr("%1 must look like https://host[:port]/path.").arg(what);
+    const auto checked = services::WalletService::checkEndpoint(url, what);
+    return checked ? QString() : tr("%1.").arg(checked.error().message);
 }
 
 QString AddAccountDialog::baseUrlProblem() const
@@ -428,16 +409,14 @@ QString AddAccountDialog::baseUrlProblem() const
     const QString url = baseUrl();
     if (url.isEmpty())
         return {};
-    if (isKind("solana"))
-        return urlProblem(url, tr("The RPC URL"));
-    // The rule is core's (the CLI and the connectors apply it too); the words are ours.
+    if (isWatchedWallet())
+        return endpointProblem(url, isKind("solana") ? tr("The RPC URL") : tr("The server URL"));
+    // An exchange's base URL: the rule is core's (the CLI and the connectors
+    // apply it too); the words speak of the API key.
     const auto checked = exchange::checkBaseUrl(url);
     if (checked)
         return {};
     const QString code = checked.error().code;
-    if (code == QLatin1String("url.cleartext") && isWatchedWallet())
-        return tr("The server URL must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or "
-                  "::1); the wallet's addresses would travel in clear.");
     if (code == QLatin1String("url.cleartext"))
         return tr("The base URL must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or "
                   "::1); the API key would travel in clear.");
