@@ -502,23 +502,52 @@ Result<QList<domain::WalletToken>> WalletService::tokens(const domain::Account &
 Status WalletService::setTokens(const domain::Account &account, const QString &chain,
                                 const QList<domain::WalletToken> &tokens)
 {
+    return setTokenLists(account, {{chain, tokens}});
+}
+
+Result<QStringList> WalletService::chains(const domain::Account &account)
+{
     if (account.exchange != QLatin1String(kEvm))
         return makeError(
             QStringLiteral("wallet.kind"),
             QStringLiteral("%1 is not an EVM wallet: only those read tokens by contract").arg(account.name));
-    storage::WalletRepo wallets(m_db);
-    auto sources = wallets.sources(account.id);
+    auto sources = storage::WalletRepo(m_db).sources(account.id);
     if (!sources)
         return sources.error();
-    const bool watched = std::any_of(sources->cbegin(), sources->cend(),
-                                     [&chain](const domain::WalletSource &source) { return source.network == chain; });
+    QStringList out;
+    for (const auto &source : *sources) {
+        if (!out.contains(source.network))
+            out.append(source.network);
+    }
+    return out;
+}
+
+Status WalletService::setTokenLists(const domain::Account &account,
+                                    const QMap<QString, QList<domain::WalletToken>> &lists)
+{
+    auto watched = chains(account);
     if (!watched)
-        return inputError(QStringLiteral("--chain"),
-                          QStringLiteral("%1 does not watch \"%2\"").arg(account.name, chain));
-    auto checked = checkTokens(chain, tokens);
-    if (!checked)
-        return checked.error();
-    return wallets.setTokens(account.id, chain, *checked);
+        return watched.error();
+    QMap<QString, QList<domain::WalletToken>> checked;
+    for (auto it = lists.cbegin(); it != lists.cend(); ++it) {
+        if (!watched->contains(it.key()))
+            return inputError(QStringLiteral("--chain"),
+                              QStringLiteral("%1 does not watch \"%2\"").arg(account.name, it.key()));
+        auto list = checkTokens(it.key(), it.value());
+        if (!list)
+            return list.error();
+        checked.insert(it.key(), *list);
+    }
+    return storage::guarded([&]() -> Status {
+        storage::Transaction transaction(m_db);
+        storage::WalletRepo wallets(m_db);
+        for (auto it = checked.cbegin(); it != checked.cend(); ++it) {
+            if (auto stored = wallets.setTokens(account.id, it.key(), it.value()); !stored)
+                return stored.error();
+        }
+        transaction.commit();
+        return {};
+    });
 }
 
 Result<QMap<QString, QString>> WalletService::endpoints(const domain::Account &account)

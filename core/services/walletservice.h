@@ -172,6 +172,13 @@ public:
     /// Replaces the token list of one chain of an EVM wallet (validated as
     /// addEvmWallet does: "token 2: ...").
     Status setTokens(const domain::Account &account, const QString &chain, const QList<domain::WalletToken> &tokens);
+    /// Replaces the token lists of the chains in @p lists (chain key -> its
+    /// tokens; a chain left out keeps its list), all or nothing: every list
+    /// is checked before any is stored, in one transaction. What the CLI's
+    /// `wallets tokens --set` and the app's token editor save through.
+    Status setTokenLists(const domain::Account &account, const QMap<QString, QList<domain::WalletToken>> &lists);
+    /// The chains an EVM wallet reads, in the order they were added.
+    [[nodiscard]] Result<QStringList> chains(const domain::Account &account);
     /// The endpoint of each network of @p account.
     [[nodiscard]] Result<QMap<QString, QString>> endpoints(const domain::Account &account);
 

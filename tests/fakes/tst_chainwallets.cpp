@@ -248,6 +248,39 @@ private slots:
             (domain::WalletToken{QStringLiteral("base"), QStringLiteral("USDC"), usdcOn(QStringLiteral("base")), 6}));
     }
 
+    // The app's token editor saves every chain at once: one list refused
+    // stores none of them.
+    void tokenListsAreSavedAllOrNothing()
+    {
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("two"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("base"), m_base->url().toString()},
+                                                    {QStringLiteral("ethereum"), m_ethereum->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        QCOMPARE(*wallets.chains(*account), (QStringList{QStringLiteral("ethereum"), QStringLiteral("base")}));
+        const QByteArray before = test::contentDigest(m_db->db());
+        const domain::WalletToken usdc{QString(), QStringLiteral("USDC"), usdcOn(QStringLiteral("base")), 6};
+        const auto refused = wallets.setTokenLists(
+            *account,
+            {{QStringLiteral("base"), {usdc}},
+             {QStringLiteral("ethereum"), {{QString(), QStringLiteral("X"), QStringLiteral("0x12"), {}}}}});
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.startsWith(QLatin1String("ethereum token 1: contract: ")),
+                 qPrintable(refused.error().message));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+        QVERIFY(!wallets.setTokenLists(*account, {{QStringLiteral("polygon"), {}}}));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+
+        QVERIFY(wallets.setTokenLists(*account, {{QStringLiteral("base"), {usdc}}, {QStringLiteral("ethereum"), {}}}));
+        const auto tokens = wallets.tokens(*account);
+        QVERIFY(tokens);
+        QCOMPARE(tokens->size(), 1);
+        QCOMPARE(tokens->first().network, QStringLiteral("base"));
+    }
+
     // USDC on Ethereum and on Base: one asset on two networks, opening
     // balances first, summed in the portfolio's snapshot and split there.
     void evmTwoChainsSumAndSplit()
