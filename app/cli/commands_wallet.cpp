@@ -185,54 +185,16 @@ bool Cli::syncWallet(const domain::Account &account, bool quiet)
         CliOutput::error(QStringLiteral("%1: %2").arg(account.name, report.error().message));
         return false;
     }
-    for (const auto &network : report->networks) {
-        if (!network.error.isEmpty()) {
-            CliOutput::error(QStringLiteral("%1 (%2): %3; its holdings there were left as they were.")
-                                 .arg(account.name, network.network, network.error));
-            continue;
-        }
-        for (const QString &skipped : network.skipped)
-            CliOutput::error(QStringLiteral("%1 (%2): %3 not recorded: Ballast knows no symbol for that mint.")
-                                 .arg(account.name, network.network, skipped));
-        if (quiet)
-            continue;
-        if (account.exchange == QLatin1String(services::WalletService::kBitcoin)) {
-            for (const auto &holding : network.holdings) {
-                QString line = QStringLiteral("Synced %1 on %2: %3 %4 over %5 address(es)")
-                                   .arg(account.name, network.network, holding.quantity.toString(), holding.asset)
-                                   .arg(network.addresses);
-                for (const auto &pending : network.pending) {
-                    if (pending.asset == holding.asset)
-                        line += QStringLiteral(" (%1 unconfirmed, not counted yet)").arg(pending.quantity.toString());
-                }
-                CliOutput::line(line + QLatin1Char('.'));
-            }
-            continue;
-        }
-        QStringList held;
-        for (const auto &holding : network.holdings) {
-            if (!holding.quantity.isZero())
-                held.append(holding.quantity.toString() + QLatin1Char(' ') + holding.asset);
-        }
-        CliOutput::line(QStringLiteral("Synced %1 on %2: %3.")
-                            .arg(account.name, network.network,
-                                 held.isEmpty() ? QStringLiteral("nothing held") : held.join(QStringLiteral(", "))));
+    // The words are the service's (the app shows the same); errors and what
+    // was not recorded go to stderr.
+    for (const auto &line : services::describeWalletSync(account, *report)) {
+        using Kind = services::WalletSyncLine::Kind;
+        const bool problem = line.kind == Kind::Failed || line.kind == Kind::Skipped || line.kind == Kind::Summary;
+        if (problem)
+            CliOutput::error(line.text);
+        else if (!quiet)
+            CliOutput::line(line.text);
     }
-    if (report->anyFailed() && report->networks.size() > 1) {
-        QStringList failed;
-        for (const auto &network : report->networks) {
-            if (!network.error.isEmpty())
-                failed.append(network.network);
-        }
-        CliOutput::error(QStringLiteral("%1: %2 of %3 network(s) failed (%4); the others were recorded.")
-                             .arg(account.name)
-                             .arg(failed.size())
-                             .arg(report->networks.size())
-                             .arg(failed.join(QStringLiteral(", "))));
-    }
-    if (!quiet && !report->recorded.isEmpty())
-        CliOutput::line(QStringLiteral("Recorded %1 transaction(s); differences are adjustments to classify.")
-                            .arg(report->recorded.size()));
     return !report->anyFailed();
 }
 

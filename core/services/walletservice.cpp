@@ -119,6 +119,64 @@ bool WalletSyncReport::anyFailed() const
     return false;
 }
 
+QList<WalletSyncLine> describeWalletSync(const domain::Account &account, const WalletSyncReport &report)
+{
+    using Kind = WalletSyncLine::Kind;
+    QList<WalletSyncLine> lines;
+    const bool bitcoinWallet = account.exchange == QLatin1String(WalletService::kBitcoin);
+    QStringList failed;
+    for (const auto &network : report.networks) {
+        if (!network.error.isEmpty()) {
+            failed.append(network.network);
+            lines.append({Kind::Failed,
+                          QStringLiteral("%1 (%2): %3; its holdings there were left as they were.")
+                              .arg(account.name, network.network, network.error)});
+            continue;
+        }
+        for (const QString &skipped : network.skipped)
+            lines.append({Kind::Skipped,
+                          QStringLiteral("%1 (%2): %3 not recorded: Ballast knows no symbol for that "
+                                         "mint.")
+                              .arg(account.name, network.network, skipped)});
+        if (bitcoinWallet) {
+            // One asset, read over many addresses: say how many, and what is
+            // still unconfirmed (shown, not counted).
+            for (const auto &holding : network.holdings) {
+                QString line = QStringLiteral("Synced %1 on %2: %3 %4 over %5 address(es)")
+                                   .arg(account.name, network.network, holding.quantity.toString(), holding.asset)
+                                   .arg(network.addresses);
+                for (const auto &pending : network.pending) {
+                    if (pending.asset == holding.asset)
+                        line += QStringLiteral(" (%1 unconfirmed, not counted yet)").arg(pending.quantity.toString());
+                }
+                lines.append({Kind::Read, line + QLatin1Char('.')});
+            }
+            continue;
+        }
+        QStringList held;
+        for (const auto &holding : network.holdings) {
+            if (!holding.quantity.isZero())
+                held.append(holding.quantity.toString() + QLatin1Char(' ') + holding.asset);
+        }
+        lines.append({Kind::Read,
+                      QStringLiteral("Synced %1 on %2: %3.")
+                          .arg(account.name, network.network,
+                               held.isEmpty() ? QStringLiteral("nothing held") : held.join(QStringLiteral(", ")))});
+    }
+    if (!failed.isEmpty() && report.networks.size() > 1)
+        lines.append({Kind::Summary,
+                      QStringLiteral("%1: %2 of %3 network(s) failed (%4); the others were recorded.")
+                          .arg(account.name)
+                          .arg(failed.size())
+                          .arg(report.networks.size())
+                          .arg(failed.join(QStringLiteral(", ")))});
+    if (!report.recorded.isEmpty())
+        lines.append({Kind::Recorded,
+                      QStringLiteral("Recorded %1 transaction(s); differences are adjustments to classify.")
+                          .arg(report.recorded.size())});
+    return lines;
+}
+
 WalletService::WalletService(storage::Database &db, Clock clock)
     : m_db(db)
     , m_clock(std::move(clock))

@@ -82,6 +82,26 @@ struct WalletSyncReport
     [[nodiscard]] QStringList failures() const;
 };
 
+/// A wallet sync's report in sentences, the same for the CLI and the app.
+struct WalletSyncLine
+{
+    enum class Kind {
+        Read, ///< "Synced NAME on NETWORK: 1.5 ETH, 100 USDC." (Bitcoin: with its addresses and unconfirmed change)
+        Skipped, ///< "NAME (solana): mint ...: 42 not recorded: Ballast knows no symbol for that mint."
+        Failed, ///< "NAME (base): <why>; its holdings there were left as they were."
+        Summary, ///< "NAME: 1 of 3 network(s) failed (base); the others were recorded."
+        Recorded, ///< "Recorded 4 transaction(s); differences are adjustments to classify."
+    };
+    Kind kind = Kind::Read;
+    QString text;
+};
+
+/// The lines of @p report for @p account, in the order the networks were
+/// read: each network's failure, or what it skipped and what it read; then
+/// the count of failed networks (when more than one was read and any failed)
+/// and of the transactions recorded (when any).
+[[nodiscard]] QList<WalletSyncLine> describeWalletSync(const domain::Account &account, const WalletSyncReport &report);
+
 /// Called as addresses are read (network, addresses so far); false cancels.
 using WalletProgress = std::function<bool(const QString &network, int addresses)>;
 

@@ -248,6 +248,45 @@ private slots:
             (domain::WalletToken{QStringLiteral("base"), QStringLiteral("USDC"), usdcOn(QStringLiteral("base")), 6}));
     }
 
+    // The one formatter of a sync's report (the CLI prints it, the app shows
+    // it): per network in the order read, then the failed count and the
+    // transactions recorded.
+    void syncReportInWords()
+    {
+        domain::Account account;
+        account.name = QStringLiteral("hot");
+        account.exchange = QStringLiteral("evm");
+        services::WalletSyncReport report;
+        services::WalletNetworkSync ethereum;
+        ethereum.network = QStringLiteral("ethereum");
+        ethereum.holdings = {{0, account.name, QStringLiteral("ETH"), ethereum.network, dec("1.5")},
+                             {0, account.name, QStringLiteral("USDT"), ethereum.network, {}},
+                             {0, account.name, QStringLiteral("USDC"), ethereum.network, dec("100")}};
+        services::WalletNetworkSync base;
+        base.network = QStringLiteral("base");
+        base.error = QStringLiteral("127.0.0.1:1 serves Ethereum (1), not Base (8453)");
+        services::WalletNetworkSync arbitrum;
+        arbitrum.network = QStringLiteral("arbitrum");
+        report.networks = {ethereum, base, arbitrum};
+        report.recorded.resize(2);
+        using Kind = services::WalletSyncLine::Kind;
+        QStringList lines;
+        QList<Kind> kinds;
+        for (const auto &line : services::describeWalletSync(account, report)) {
+            lines.append(line.text);
+            kinds.append(line.kind);
+        }
+        QCOMPARE(
+            lines,
+            (QStringList{QStringLiteral("Synced hot on ethereum: 1.5 ETH, 100 USDC."),
+                         QStringLiteral("hot (base): 127.0.0.1:1 serves Ethereum (1), not Base (8453); its holdings "
+                                        "there were left as they were."),
+                         QStringLiteral("Synced hot on arbitrum: nothing held."),
+                         QStringLiteral("hot: 1 of 3 network(s) failed (base); the others were recorded."),
+                         QStringLiteral("Recorded 2 transaction(s); differences are adjustments to classify.")}));
+        QCOMPARE(kinds, (QList<Kind>{Kind::Read, Kind::Failed, Kind::Read, Kind::Summary, Kind::Recorded}));
+    }
+
     // The app's token editor saves every chain at once: one list refused
     // stores none of them.
     void tokenListsAreSavedAllOrNothing()
