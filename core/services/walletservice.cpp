@@ -91,6 +91,7 @@ struct WalletService::NetworkRun
     WalletNetworkSync &network;
     QList<domain::WalletSource> sources;
     QString url;
+    QList<chain::EvmToken> tokens; ///< an EVM chain's list
     exchange::HttpClient &http;
     const WalletProgress &progress;
     qint64 now = 0;
@@ -614,13 +615,12 @@ Result<QMap<QString, QString>> WalletService::endpoints(const domain::Account &a
     auto sources = wallets.sources(account.id);
     if (!sources)
         return sources.error();
+    auto stored = wallets.endpoints(account.id);
+    if (!stored)
+        return stored.error();
     QMap<QString, QString> out;
-    for (const auto &source : *sources) {
-        auto url = wallets.endpoint(account.id, source.network);
-        if (!url)
-            return url.error();
-        out.insert(source.network, *url);
-    }
+    for (const auto &source : *sources)
+        out.insert(source.network, stored->value(source.network));
     return out;
 }
 
@@ -646,16 +646,28 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
         byNetwork[source.network].append(source);
     }
 
+    // What the networks need from the database, read once for the whole
+    // sync: the endpoints, and an EVM wallet's token lists.
+    auto endpoints = wallets.endpoints(account.id);
+    if (!endpoints)
+        return endpoints.error();
+    QHash<QString, QList<chain::EvmToken>> tokens;
+    if (account.exchange == QLatin1String(kEvm)) {
+        auto stored = wallets.tokens(account.id);
+        if (!stored)
+            return stored.error();
+        for (const auto &token : *stored)
+            tokens[token.network].append({token.symbol, token.contract, token.decimals});
+    }
+
     WalletSyncReport report;
     QList<std::pair<qint64, QList<domain::WalletAddress>>> seenAddresses;
     const qint64 now = m_clock();
     for (const QString &key : std::as_const(order)) {
         WalletNetworkSync network;
         network.network = key;
-        auto endpoint = wallets.endpoint(account.id, key);
-        if (!endpoint)
-            return endpoint.error();
-        NetworkRun run{network, byNetwork.value(key), *endpoint, http, progress, now, {}};
+        NetworkRun run{network, byNetwork.value(key), endpoints->value(key), tokens.value(key), http, progress, now,
+                       {}};
         Status read;
         if (account.exchange == QLatin1String(kBitcoin) && key == bitcoin()) {
             if (run.url.isEmpty())
@@ -770,14 +782,7 @@ Status WalletService::syncEvm(const domain::Account &account, NetworkRun &run)
         return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
     if (run.url.isEmpty())
         return {};
-    auto stored = storage::WalletRepo(m_db).tokens(account.id);
-    if (!stored)
-        return stored.error();
-    QList<chain::EvmToken> tokens;
-    for (const auto &token : *stored) {
-        if (token.network == network.network)
-            tokens.append({token.symbol, token.contract, token.decimals});
-    }
+    const QList<chain::EvmToken> &tokens = run.tokens;
     chain::EvmRpcClient client(run.http, QUrl(run.url));
     // The chain first: a URL pasted for another chain would read balances
     // that are not this network's.
