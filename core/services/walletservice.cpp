@@ -704,16 +704,26 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
         if (network.error.isEmpty())
             read.insert(network.network);
     }
+    // Opening balances per network: one read now for the first time (its
+    // first sync failed, or it was not read before) starts with what it
+    // holds, as the account's first sync did, instead of adjustments to
+    // classify. A network read before has what its last sync saw stored.
+    auto scanned = wallets.addresses(account.id);
+    if (!scanned)
+        return scanned.error();
+    QSet<QString> firstRead = read;
+    for (const auto &row : *scanned)
+        firstRead.remove(row.network);
     auto recorded = storage::guarded([&]() -> Result<QList<domain::Transaction>> {
         storage::Transaction transaction(m_db);
         for (const auto &[sourceId, rows] : std::as_const(seenAddresses)) {
             if (auto stored = wallets.replaceAddresses(account.id, sourceId, rows); !stored)
                 return stored.error();
         }
-        auto written =
-            TransactionService(m_db, m_clock)
-                .reconcile(account, stated, domain::TransactionSource::Sync,
-                           TransactionService::StatementScope::ofNetworks(read), QStringLiteral("the chain"));
+        auto written = TransactionService(m_db, m_clock)
+                           .reconcile(account, stated, domain::TransactionSource::Sync,
+                                      TransactionService::StatementScope::ofNetworks(read, firstRead),
+                                      QStringLiteral("the chain"));
         if (!written)
             return written.error();
         transaction.commit();

@@ -351,8 +351,16 @@ private slots:
         QCOMPARE(first->networks.size(), 2);
         QCOMPARE(first->networks.at(0).network, QStringLiteral("ethereum"));
         QCOMPARE(first->recorded.size(), 4); // ETH and USDC on each chain
-        for (const auto &tx : first->recorded)
+        QStringList opened;
+        for (const auto &tx : first->recorded) {
             QCOMPARE(tx.source, domain::TransactionSource::Opening);
+            opened.append(QStringLiteral("%1@%2=%3").arg(tx.asset, tx.network, tx.quantity.toString()));
+        }
+        // Each network's opening balance carries its network.
+        opened.sort();
+        QCOMPARE(opened,
+                 (QStringList{QStringLiteral("ETH@base=0.25"), QStringLiteral("ETH@ethereum=1.5"),
+                              QStringLiteral("USDC@base=50.5"), QStringLiteral("USDC@ethereum=100")}));
 
         auto snapshot = services::Ledger(m_db->db()).snapshot();
         QVERIFY2(snapshot, qPrintable(snapshot ? QString() : snapshot.error().message));
@@ -389,6 +397,51 @@ private slots:
             }
         }
         QVERIFY(sawBaseUsdc);
+    }
+
+    // Opening balances per network: Base fails the first sync (its URL
+    // serves another chain), so its first read comes later; what it holds
+    // then is its opening balance, not an adjustment to classify. After
+    // that, Base's changes are adjustments like any.
+    void aNetworkReadFirstLaterOpensWithItsBalance()
+    {
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("hot"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("ethereum"), m_ethereum->url().toString()},
+                                                    {QStringLiteral("base"), m_base->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        m_ethereum->setTokenBalance(usdcOn(QStringLiteral("ethereum")), kOwner, QStringLiteral("100000000"));
+        m_base->setTokenBalance(usdcOn(QStringLiteral("base")), kOwner, QStringLiteral("50500000"));
+        m_base->setChainId(1);
+        const auto first = wallets.sync(*account, *m_http);
+        QVERIFY(first);
+        QCOMPARE(first->failures().size(), 1);
+        QCOMPARE(first->recorded.size(), 1);
+        QCOMPARE(first->recorded.first().network, QStringLiteral("ethereum"));
+        QCOMPARE(first->recorded.first().source, domain::TransactionSource::Opening);
+
+        m_base->setChainId(8453);
+        const auto second = wallets.sync(*account, *m_http);
+        QVERIFY2(second && !second->anyFailed(), qPrintable(second ? second->failures().join(u'\n') : QString()));
+        QCOMPARE(second->recorded.size(), 1);
+        const domain::Transaction &opened = second->recorded.first();
+        QCOMPARE(opened.network, QStringLiteral("base"));
+        QCOMPARE(opened.asset, QStringLiteral("USDC"));
+        QCOMPARE(opened.quantity, dec("50.5"));
+        QCOMPARE(opened.source, domain::TransactionSource::Opening);
+        QVERIFY(!opened.unexplained);
+
+        m_base->setTokenBalance(usdcOn(QStringLiteral("base")), kOwner, QStringLiteral("60500000"));
+        const auto third = wallets.sync(*account, *m_http);
+        QVERIFY(third);
+        QCOMPARE(third->recorded.size(), 1);
+        QCOMPARE(third->recorded.first().network, QStringLiteral("base"));
+        QCOMPARE(third->recorded.first().quantity, dec("10"));
+        QCOMPARE(third->recorded.first().source, domain::TransactionSource::Sync);
+        QVERIFY(third->recorded.first().unexplained);
     }
 
     // Base's URL serves Ethereum, Arbitrum's never answers: Ethereum is still
