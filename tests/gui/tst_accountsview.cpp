@@ -612,7 +612,7 @@ private slots:
         TokenListDialog dialog(QStringLiteral("hot"), {ethereum, base}, stored);
         auto *save = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
         QVERIFY2(save->isEnabled(), qPrintable(dialog.problem()));
-        QCOMPARE(dialog.lists().value(base), WalletService::defaultTokens(base));
+        QCOMPARE(dialog.lists()->value(base), WalletService::defaultTokens(base));
         QTableWidget *table = dialog.table(base);
         QVERIFY(table);
         const int defaults = table->rowCount();
@@ -638,7 +638,7 @@ private slots:
                  qPrintable(dialog.problem()));
         typeCell(table, added, TokenListDialog::Decimals, QString());
         QVERIFY2(save->isEnabled(), qPrintable(dialog.problem()));
-        const auto edited = dialog.lists().value(base);
+        const auto edited = dialog.lists()->value(base);
         QCOMPARE(edited.size(), defaults + 1);
         // Stored as the service stores it: upper-case symbol, EIP-55 contract, decimals read at sync.
         QCOMPARE(
@@ -646,14 +646,14 @@ private slots:
             (ballast::domain::WalletToken{base, QStringLiteral("LINK"),
                                           QStringLiteral("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"), std::nullopt}));
         // Ethereum's tab is untouched.
-        QCOMPARE(dialog.lists().value(ethereum), WalletService::defaultTokens(ethereum));
+        QCOMPARE(dialog.lists()->value(ethereum), WalletService::defaultTokens(ethereum));
 
         table->selectRow(0);
         QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("removeToken")), Qt::LeftButton);
         QCOMPARE(table->rowCount(), defaults);
-        QCOMPARE(dialog.lists().value(base).first().symbol, WalletService::defaultTokens(base).at(1).symbol);
+        QCOMPARE(dialog.lists()->value(base).first().symbol, WalletService::defaultTokens(base).at(1).symbol);
         QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("resetTokens")), Qt::LeftButton);
-        QCOMPARE(dialog.lists().value(base), WalletService::defaultTokens(base));
+        QCOMPARE(dialog.lists()->value(base), WalletService::defaultTokens(base));
         QVERIFY(save->isEnabled());
     }
 

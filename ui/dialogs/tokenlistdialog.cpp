@@ -13,6 +13,9 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <functional>
+
 namespace ballast::ui {
 
 TokenListDialog::TokenListDialog(const QString &accountName, const QStringList &chains,
@@ -176,21 +179,22 @@ Result<QList<domain::WalletToken>> TokenListDialog::read(const QString &chain) c
     return services::WalletService::checkTokens(chain, typed);
 }
 
-QMap<QString, QList<domain::WalletToken>> TokenListDialog::lists() const
+Result<QMap<QString, QList<domain::WalletToken>>> TokenListDialog::lists() const
 {
     QMap<QString, QList<domain::WalletToken>> out;
-    for (const QString &chain : m_chains)
-        out.insert(chain, read(chain).valueOr({}));
+    for (const QString &chain : m_chains) {
+        auto checked = read(chain);
+        if (!checked)
+            return checked.error();
+        out.insert(chain, *checked);
+    }
     return out;
 }
 
 QString TokenListDialog::problem() const
 {
-    for (const QString &chain : m_chains) {
-        if (auto checked = read(chain); !checked)
-            return tr("%1.").arg(checked.error().message);
-    }
-    return {};
+    const auto checked = lists();
+    return checked ? QString() : tr("%1.").arg(checked.error().message);
 }
 
 void TokenListDialog::validate()

@@ -35,8 +35,8 @@ public:
                     QWidget *parent = nullptr);
 
     /// Every chain's list as checked (symbol in upper case, contract in EIP-55
-    /// form); only meaningful when problem() is empty.
-    [[nodiscard]] QMap<QString, QList<domain::WalletToken>> lists() const;
+    /// form), or the first row refused, as problem() says it.
+    [[nodiscard]] Result<QMap<QString, QList<domain::WalletToken>>> lists() const;
     /// Why Save is disabled; empty when it is enabled.
     [[nodiscard]] QString problem() const;
     /// The table of @p chain ("tokens_<chain>"); nullptr for a chain not shown.

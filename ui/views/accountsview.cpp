@@ -498,7 +498,8 @@ void AccountsView::editTokens()
     TokenListDialog dialog(account.name, *chains, *tokens, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const Status saved = wallets.setTokenLists(account, dialog.lists());
+    const auto lists = dialog.lists();
+    const Status saved = lists ? wallets.setTokenLists(account, *lists) : Status(lists.error());
     const QString message = saved
         ? tr("Saved the token lists of %1: its next sync reads them.").arg(account.name)
         : tr("The token lists of %1 were not saved: %2").arg(account.name, saved.error().message);
