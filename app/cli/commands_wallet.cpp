@@ -1,5 +1,4 @@
 // Watch-only wallets: adding them, their addresses, and syncing them.
-#include "chain/evmchains.h"
 #include "cli.h"
 #include "clioutput.h"
 #include "common/numberparse.h"
@@ -73,33 +72,6 @@ QJsonObject accountJson(const domain::Account &account, const QList<domain::Wall
                        {QStringLiteral("watches"), watched}};
 }
 
-/// --rpc CHAIN=URL values of an EVM wallet; errors name the option and value.
-Result<QMap<QString, QString>> rpcOptions(const QStringList &values)
-{
-    QMap<QString, QString> out;
-    for (const QString &value : values) {
-        const qsizetype equals = value.indexOf(QLatin1Char('='));
-        const QString shown =
-            QStringLiteral("--rpc \"%1\"").arg(equals > 0 ? value.left(equals) + QStringLiteral("=...") : value);
-        if (equals <= 0)
-            return makeError(QStringLiteral("cli.usage"), shown + QStringLiteral(": expected CHAIN=URL"));
-        const QString chain = value.left(equals).trimmed().toLower();
-        if (!chain::evmChainByKey(chain)) {
-            QStringList keys;
-            for (const auto &known : chain::evmChains())
-                keys.append(known.key);
-            return makeError(QStringLiteral("cli.usage"),
-                             shown
-                                 + QStringLiteral(": unknown chain \"%1\" (%2); expected CHAIN=URL")
-                                       .arg(chain, keys.join(QStringLiteral(", "))));
-        }
-        if (out.contains(chain))
-            return makeError(QStringLiteral("cli.usage"), shown + QStringLiteral(": %1 given twice").arg(chain));
-        out.insert(chain, value.mid(equals + 1).trimmed());
-    }
-    return out;
-}
-
 } // namespace
 
 int Cli::addWalletAccount(QCommandLineParser &parser)
@@ -148,7 +120,7 @@ int Cli::addWalletAccount(QCommandLineParser &parser)
                                              "another address)")
                                   .arg(evm ? QStringLiteral("n") : QString(), chain));
         if (evm) {
-            auto urls = rpcOptions(parser.values(QStringLiteral("rpc")));
+            auto urls = services::WalletService::parseRpcUrls(parser.values(QStringLiteral("rpc")));
             if (!urls)
                 return usageError(urls.error().message);
             services::EvmWalletRequest request;
@@ -213,54 +185,16 @@ bool Cli::syncWallet(const domain::Account &account, bool quiet)
         CliOutput::error(QStringLiteral("%1: %2").arg(account.name, report.error().message));
         return false;
     }
-    for (const auto &network : report->networks) {
-        if (!network.error.isEmpty()) {
-            CliOutput::error(QStringLiteral("%1 (%2): %3; its holdings there were left as they were.")
-                                 .arg(account.name, network.network, network.error));
-            continue;
-        }
-        for (const QString &skipped : network.skipped)
-            CliOutput::error(QStringLiteral("%1 (%2): %3 not recorded: Ballast knows no symbol for that mint.")
-                                 .arg(account.name, network.network, skipped));
-        if (quiet)
-            continue;
-        if (account.exchange == QLatin1String(services::WalletService::kBitcoin)) {
-            for (const auto &holding : network.holdings) {
-                QString line = QStringLiteral("Synced %1 on %2: %3 %4 over %5 address(es)")
-                                   .arg(account.name, network.network, holding.quantity.toString(), holding.asset)
-                                   .arg(network.addresses);
-                for (const auto &pending : network.pending) {
-                    if (pending.asset == holding.asset)
-                        line += QStringLiteral(" (%1 unconfirmed, not counted yet)").arg(pending.quantity.toString());
-                }
-                CliOutput::line(line + QLatin1Char('.'));
-            }
-            continue;
-        }
-        QStringList held;
-        for (const auto &holding : network.holdings) {
-            if (!holding.quantity.isZero())
-                held.append(holding.quantity.toString() + QLatin1Char(' ') + holding.asset);
-        }
-        CliOutput::line(QStringLiteral("Synced %1 on %2: %3.")
-                            .arg(account.name, network.network,
-                                 held.isEmpty() ? QStringLiteral("nothing held") : held.join(QStringLiteral(", "))));
+    // The words are the service's (the app shows the same); errors and what
+    // was not recorded go to stderr.
+    for (const auto &line : services::describeWalletSync(account, *report)) {
+        using Kind = services::WalletSyncLine::Kind;
+        const bool problem = line.kind == Kind::Failed || line.kind == Kind::Skipped || line.kind == Kind::Summary;
+        if (problem)
+            CliOutput::error(line.text);
+        else if (!quiet)
+            CliOutput::line(line.text);
     }
-    if (report->anyFailed() && report->networks.size() > 1) {
-        QStringList failed;
-        for (const auto &network : report->networks) {
-            if (!network.error.isEmpty())
-                failed.append(network.network);
-        }
-        CliOutput::error(QStringLiteral("%1: %2 of %3 network(s) failed (%4); the others were recorded.")
-                             .arg(account.name)
-                             .arg(failed.size())
-                             .arg(report->networks.size())
-                             .arg(failed.join(QStringLiteral(", "))));
-    }
-    if (!quiet && !report->recorded.isEmpty())
-        CliOutput::line(QStringLiteral("Recorded %1 transaction(s); differences are adjustments to classify.")
-                            .arg(report->recorded.size()));
     return !report->anyFailed();
 }
 
@@ -332,31 +266,18 @@ int Cli::cmdWalletsTokens(QCommandLineParser &parser)
     auto account = services::LedgerQueries(db()).account(name);
     if (!account)
         return fail(account.error());
-    if (account->exchange != QLatin1String(services::WalletService::kEvm))
-        return fail(makeError(QStringLiteral("wallet.kind"),
-                              QStringLiteral("%1 is not an EVM wallet: only those read tokens by contract").arg(name)));
     services::WalletService wallets(db(), clock());
+    // The service refuses an account that is not an EVM wallet, listing or setting.
     if (parser.isSet(QStringLiteral("set"))) {
         const QString chain = parser.value(QStringLiteral("chain")).trimmed().toLower();
         if (chain.isEmpty())
             return usageError(QStringLiteral("--set needs --chain (the chain whose list it replaces)"));
         QList<domain::WalletToken> tokens;
-        const QStringList values = parser.values(QStringLiteral("set"));
-        for (qsizetype i = 0; i < values.size(); ++i) {
-            const QString &value = values[i];
-            const qsizetype equals = value.indexOf(QLatin1Char('='));
-            if (equals <= 0)
-                return usageError(QStringLiteral("--set \"%1\": expected SYMBOL=CONTRACT[:DECIMALS]").arg(value));
-            domain::WalletToken token{chain, value.left(equals), value.mid(equals + 1), std::nullopt};
-            if (const qsizetype colon = token.contract.indexOf(QLatin1Char(':')); colon >= 0) {
-                auto decimals = numbers::parseInteger(token.contract.mid(colon + 1),
-                                                      QStringLiteral("--set \"%1\" decimals").arg(value), 0, 18);
-                if (!decimals)
-                    return usageError(decimals.error().message);
-                token.decimals = static_cast<int>(*decimals);
-                token.contract = token.contract.left(colon);
-            }
-            tokens.append(token);
+        for (const QString &value : parser.values(QStringLiteral("set"))) {
+            auto token = services::WalletService::parseToken(chain, value);
+            if (!token)
+                return usageError(token.error().message);
+            tokens.append(*token);
         }
         if (auto set = wallets.setTokens(*account, chain, tokens); !set)
             return fail(set.error());

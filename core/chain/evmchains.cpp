@@ -35,7 +35,10 @@ QList<EvmChain> buildChains()
           t("USDT", "0xdAC17F958D2ee523a2206206994597C13D831ec7", 6),
           t("WETH", "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2", 18),
           t("WBTC", "0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599", 8),
-          t("DAI", "0x6B175474E89094C44Da98b954EedeAC495271d0F", 18)}},
+          t("DAI", "0x6B175474E89094C44Da98b954EedeAC495271d0F", 18)},
+         // PublicNode's free endpoint: no key, no sign-up; the only chain
+         // given a default (for the others the person names a node).
+         QStringLiteral("https://ethereum-rpc.publicnode.com")},
         {42161,
          QStringLiteral("arbitrum"),
          QStringLiteral("Arbitrum One"),
@@ -44,14 +47,16 @@ QList<EvmChain> buildChains()
           t("USDT", "0xFd086bC7CD5C481DCC9C85ebE478A1C0b69FCbb9", 6),
           t("WETH", "0x82aF49447D8a07e3bd95BD0d56f35241523fBab1", 18),
           t("WBTC", "0x2f2a2543B76A4166549F7aaB2e75Bef0aefC5B0f", 8),
-          t("DAI", "0xDA10009cBd5D07dd0CeCc66161FC93D7c9000da1", 18)}},
+          t("DAI", "0xDA10009cBd5D07dd0CeCc66161FC93D7c9000da1", 18)},
+         QString()},
         {8453,
          QStringLiteral("base"),
          QStringLiteral("Base"),
          QStringLiteral("ETH"),
          {t("USDC", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913", 6),
           t("WETH", "0x4200000000000000000000000000000000000006", 18),
-          t("DAI", "0x50c5725949A6F0c72E6C4a641F24049A917DB0Cb", 18)}},
+          t("DAI", "0x50c5725949A6F0c72E6C4a641F24049A917DB0Cb", 18)},
+         QString()},
         {10,
          QStringLiteral("optimism"),
          QStringLiteral("OP Mainnet"),
@@ -60,7 +65,8 @@ QList<EvmChain> buildChains()
           t("USDT", "0x94b008aA00579c1307B0EF2c499aD98a8ce58e58", 6),
           t("WETH", "0x4200000000000000000000000000000000000006", 18),
           t("WBTC", "0x68f180fcCe6836688e9084f035309E29Bf0A2095", 8),
-          t("DAI", "0xDA10009cBd5D07dd0CeCc66161FC93D7c9000da1", 18)}},
+          t("DAI", "0xDA10009cBd5D07dd0CeCc66161FC93D7c9000da1", 18)},
+         QString()},
         // Polygon's gas token became POL in September 2024 (MATIC migrated one
         // to one); the native balance is POL, as Polygon's own docs name it.
         {137,
@@ -71,7 +77,8 @@ QList<EvmChain> buildChains()
           t("USDT", "0xc2132D05D31c914a87C6611C10748AEb04B58e8F", 6),
           t("WETH", "0x7ceB23fD6bC0adD59E62ac25578270cFf1b9f619", 18),
           t("WBTC", "0x1BFD67037B42Cf73acF2047067bd4F2C47D9BfD6", 8),
-          t("DAI", "0x8f3Cf7ad23Cd3CaDbD9735AFf958023239c6A063", 18)}},
+          t("DAI", "0x8f3Cf7ad23Cd3CaDbD9735AFf958023239c6A063", 18)},
+         QString()},
         {56,
          QStringLiteral("bsc"),
          QStringLiteral("BNB Smart Chain"),
@@ -79,7 +86,8 @@ QList<EvmChain> buildChains()
          {t("USDC", "0x8AC76a51cc950d9822D68b83fE1Ad97B32Cd580d", 18),
           t("USDT", "0x55d398326f99059fF775485246999027B3197955", 18),
           t("ETH", "0x2170Ed0880ac9A755fd29B2688956BD959F933F8", 18),
-          t("DAI", "0x1AF3F329e8BE154074D8769D1FFa4eE058B1DBc3", 18)}},
+          t("DAI", "0x1AF3F329e8BE154074D8769D1FFa4eE058B1DBc3", 18)},
+         QString()},
     };
 }
 
@@ -89,6 +97,16 @@ const QList<EvmChain> &evmChains()
 {
     static const QList<EvmChain> chains = buildChains();
     return chains;
+}
+
+QStringList defaultEvmChainKeys()
+{
+    QStringList keys;
+    for (const EvmChain &chain : evmChains()) {
+        if (!chain.defaultRpcUrl.isEmpty())
+            keys.append(chain.key);
+    }
+    return keys;
 }
 
 const EvmChain *evmChainById(std::uint64_t chainId)

@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QStringView>
 
 #include <cstdint>
@@ -28,10 +29,17 @@ struct EvmChain
     QString name; ///< "Arbitrum One"
     QString nativeSymbol; ///< "ETH"
     QList<EvmToken> defaultTokens;
+    /// A public JSON-RPC endpoint used when the person names none; empty for
+    /// a chain without one (the person names theirs). The chains that have
+    /// one are also the ones a wallet reads when no chain is chosen.
+    QString defaultRpcUrl;
 };
 
 /// Ethereum, Arbitrum One, Base, OP Mainnet, Polygon PoS and BNB Smart Chain.
 const QList<EvmChain> &evmChains();
+/// The chains a wallet reads when none is chosen: those with a public
+/// default endpoint (Ethereum), in the order of evmChains().
+QStringList defaultEvmChainKeys();
 /// Nullptr when Ballast does not know the chain.
 const EvmChain *evmChainById(std::uint64_t chainId);
 const EvmChain *evmChainByKey(QStringView key);

@@ -504,7 +504,7 @@ Result<QList<Transaction>> TransactionService::reconcile(const domain::Account &
             tx.accountId = account.id;
             tx.network = target.network;
             tx.asset = target.asset;
-            if (!*any && difference.isPositive()) {
+            if ((!*any || scope.opening.contains(target.network)) && difference.isPositive()) {
                 tx.kind = TransactionKind::Deposit;
                 tx.quantity = difference;
                 tx.source = TransactionSource::Opening;

@@ -138,9 +138,15 @@ public:
     {
         bool wholeAccount = false;
         QSet<QString> networks; ///< without wholeAccount: the networks stated in full
+        /// Networks stated for the first time (a wallet's chain read once its
+        /// account had begun): what they hold is an opening balance, not a flow.
+        QSet<QString> opening;
 
-        [[nodiscard]] static StatementScope whole() { return {true, {}}; }
-        [[nodiscard]] static StatementScope ofNetworks(QSet<QString> stated) { return {false, std::move(stated)}; }
+        [[nodiscard]] static StatementScope whole() { return {true, {}, {}}; }
+        [[nodiscard]] static StatementScope ofNetworks(QSet<QString> stated, QSet<QString> firstStated = {})
+        {
+            return {false, std::move(stated), std::move(firstStated)};
+        }
 
         [[nodiscard]] bool covers(const QString &network) const { return wholeAccount || networks.contains(network); }
     };
@@ -150,7 +156,8 @@ public:
     /// difference from @p source at the current time; a holding missing from
     /// @p stated is taken to zero where @p scope covers its network. An account without
     /// any transaction gets opening balances instead (deposits, source
-    /// "opening"): what it starts with is not a flow to explain. Moves only
+    /// "opening"): what it starts with is not a flow to explain; so does each
+    /// network of @p scope's opening set. Moves only
     /// the ledger (not the paper exchange, no valuation); returns the new
     /// transactions. @p statedBy names who stated the holdings in the
     /// adjustments' notes ("the chain"); empty: the exchange (sync) or

@@ -6,6 +6,7 @@
 #include "chain/evmchains.h"
 #include "chain/evmrpc.h"
 #include "chain/solanarpc.h"
+#include "common/numberparse.h"
 #include "exchange/baseurl.h"
 #include "exchange/httpclient.h"
 #include "services/transactionservice.h"
@@ -61,42 +62,6 @@ QString chainList()
     return keys.join(QStringLiteral(", "));
 }
 
-/// A token list checked and normalised (contract in EIP-55 form, symbol in
-/// upper case); errors name the token by its place ("token 2: ...").
-Result<QList<domain::WalletToken>> checkedTokens(const QString &chain, const QList<domain::WalletToken> &tokens)
-{
-    QList<domain::WalletToken> out;
-    QSet<QString> contracts;
-    for (qsizetype i = 0; i < tokens.size(); ++i) {
-        const QString what = QStringLiteral("%1 token %2").arg(chain).arg(i + 1);
-        domain::WalletToken token = tokens[i];
-        token.network = chain;
-        token.symbol = token.symbol.trimmed().toUpper();
-        if (token.symbol.isEmpty() || token.symbol.size() > 20 || token.symbol.contains(QLatin1Char(' ')))
-            return inputError(what, QStringLiteral("a symbol of 1 to 20 characters without spaces is needed"));
-        auto contract = chain::parseEvmAddress(token.contract.trimmed());
-        if (!contract)
-            return inputError(what, QStringLiteral("contract: %1").arg(contract.error().message));
-        token.contract = chain::evmChecksumAddress(*contract);
-        if (token.decimals && (*token.decimals < 0 || *token.decimals > 18))
-            return inputError(
-                what, QStringLiteral("%1 decimals: Ballast keeps amounts to 18 decimals at most").arg(*token.decimals));
-        if (contracts.contains(token.contract))
-            return inputError(what, QStringLiteral("contract %1 given twice").arg(token.contract));
-        contracts.insert(token.contract);
-        out.append(token);
-    }
-    return out;
-}
-
-QList<domain::WalletToken> defaultTokens(const chain::EvmChain &chain)
-{
-    QList<domain::WalletToken> out;
-    for (const chain::EvmToken &token : chain.defaultTokens)
-        out.append({chain.key, token.symbol, token.contract, token.decimals});
-    return out;
-}
-
 /// Adds what @p rows hold to @p holdings, one holding per asset (a token
 /// listed under the native asset's symbol adds to it); refused past Decimal's range.
 Status addBalances(QList<domain::Holding> &holdings, const domain::Account &account, const QString &network,
@@ -126,6 +91,7 @@ struct WalletService::NetworkRun
     WalletNetworkSync &network;
     QList<domain::WalletSource> sources;
     QString url;
+    QList<chain::EvmToken> tokens; ///< an EVM chain's list
     exchange::HttpClient &http;
     const WalletProgress &progress;
     qint64 now = 0;
@@ -154,15 +120,217 @@ bool WalletSyncReport::anyFailed() const
     return false;
 }
 
+QList<WalletSyncLine> describeWalletSync(const domain::Account &account, const WalletSyncReport &report)
+{
+    using Kind = WalletSyncLine::Kind;
+    QList<WalletSyncLine> lines;
+    const bool bitcoinWallet = account.exchange == QLatin1String(WalletService::kBitcoin);
+    QStringList failed;
+    for (const auto &network : report.networks) {
+        if (!network.error.isEmpty()) {
+            failed.append(network.network);
+            lines.append({Kind::Failed,
+                          QStringLiteral("%1 (%2): %3; its holdings there were left as they were.")
+                              .arg(account.name, network.network, network.error)});
+            continue;
+        }
+        for (const QString &skipped : network.skipped)
+            lines.append({Kind::Skipped,
+                          QStringLiteral("%1 (%2): %3 not recorded: Ballast knows no symbol for that "
+                                         "mint.")
+                              .arg(account.name, network.network, skipped)});
+        if (bitcoinWallet) {
+            // One asset, read over many addresses: say how many, and what is
+            // still unconfirmed (shown, not counted).
+            for (const auto &holding : network.holdings) {
+                QString line = QStringLiteral("Synced %1 on %2: %3 %4 over %5 address(es)")
+                                   .arg(account.name, network.network, holding.quantity.toString(), holding.asset)
+                                   .arg(network.addresses);
+                for (const auto &pending : network.pending) {
+                    if (pending.asset == holding.asset)
+                        line += QStringLiteral(" (%1 unconfirmed, not counted yet)").arg(pending.quantity.toString());
+                }
+                lines.append({Kind::Read, line + QLatin1Char('.')});
+            }
+            continue;
+        }
+        QStringList held;
+        for (const auto &holding : network.holdings) {
+            if (!holding.quantity.isZero())
+                held.append(holding.quantity.toString() + QLatin1Char(' ') + holding.asset);
+        }
+        lines.append({Kind::Read,
+                      QStringLiteral("Synced %1 on %2: %3.")
+                          .arg(account.name, network.network,
+                               held.isEmpty() ? QStringLiteral("nothing held") : held.join(QStringLiteral(", ")))});
+    }
+    if (!failed.isEmpty() && report.networks.size() > 1)
+        lines.append({Kind::Summary,
+                      QStringLiteral("%1: %2 of %3 network(s) failed (%4); the others were recorded.")
+                          .arg(account.name)
+                          .arg(failed.size())
+                          .arg(report.networks.size())
+                          .arg(failed.join(QStringLiteral(", ")))});
+    if (!report.recorded.isEmpty())
+        lines.append({Kind::Recorded,
+                      QStringLiteral("Recorded %1 transaction(s); differences are adjustments to classify.")
+                          .arg(report.recorded.size())});
+    return lines;
+}
+
 WalletService::WalletService(storage::Database &db, Clock clock)
     : m_db(db)
     , m_clock(std::move(clock))
 {
 }
 
+QString WalletService::defaultEndpoint(const QString &network)
+{
+    if (network == bitcoin())
+        return QStringLiteral("https://blockstream.info/api");
+    if (network == QLatin1String(kSolana))
+        return QStringLiteral("https://api.mainnet-beta.solana.com");
+    if (const chain::EvmChain *evmChain = chain::evmChainByKey(network))
+        return evmChain->defaultRpcUrl;
+    return {};
+}
+
 bool WalletService::isWatched(const QString &exchange)
 {
     return exchange == QLatin1String(kBitcoin) || exchange == QLatin1String(kEvm) || exchange == QLatin1String(kSolana);
+}
+
+Result<QString> WalletService::checkEvmAddress(const QString &text, const QString &what)
+{
+    if (auto secret = refuseSecret(what, text); !secret)
+        return secret.error();
+    auto address = chain::parseEvmAddress(text.trimmed());
+    if (!address)
+        return inputError(what, address.error().message, address.error().code);
+    return chain::evmChecksumAddress(*address);
+}
+
+Result<QString> WalletService::checkSolanaAddress(const QString &text, const QString &what)
+{
+    if (auto secret = refuseSecret(what, text); !secret)
+        return secret.error();
+    const QString address = text.trimmed();
+    if (auto parsed = chain::parseSolanaAddress(address); !parsed)
+        return inputError(what, parsed.error().message, parsed.error().code);
+    return address;
+}
+
+Status WalletService::checkEndpoint(const QString &url, const QString &what)
+{
+    const auto checked = exchange::checkBaseUrl(url);
+    if (checked)
+        return {};
+    const QString code = checked.error().code;
+    QString why;
+    if (code == QLatin1String("url.cleartext"))
+        why = QStringLiteral("must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or ::1); "
+                             "the wallet's addresses would travel in clear");
+    else if (code == QLatin1String("url.scheme"))
+        why = QStringLiteral("must start with https://");
+    else if (code == QLatin1String("url.userinfo"))
+        why = QStringLiteral("must not hold a user name or password");
+    else if (code == QLatin1String("url.query"))
+        why = QStringLiteral("must not have a query (?) or fragment (#)");
+    else
+        why = QStringLiteral("must look like https://host[:port]/path");
+    return makeError(code, what + QLatin1Char(' ') + why);
+}
+
+Result<QMap<QString, QString>> WalletService::parseRpcUrls(const QStringList &values)
+{
+    QMap<QString, QString> out;
+    for (const QString &value : values) {
+        const qsizetype equals = value.indexOf(QLatin1Char('='));
+        const QString shown =
+            QStringLiteral("--rpc \"%1\"").arg(equals > 0 ? value.left(equals) + QStringLiteral("=...") : value);
+        if (equals <= 0)
+            return makeError(QStringLiteral("wallet.input"), shown + QStringLiteral(": expected CHAIN=URL"));
+        const QString key = value.left(equals).trimmed().toLower();
+        if (!chain::evmChainByKey(key))
+            return makeError(
+                QStringLiteral("wallet.input"),
+                shown + QStringLiteral(": unknown chain \"%1\" (%2); expected CHAIN=URL").arg(key, chainList()));
+        if (out.contains(key))
+            return makeError(QStringLiteral("wallet.input"), shown + QStringLiteral(": %1 given twice").arg(key));
+        out.insert(key, value.mid(equals + 1).trimmed());
+    }
+    return out;
+}
+
+Result<std::optional<int>> WalletService::parseTokenDecimals(const QString &text, const QString &what)
+{
+    if (text.trimmed().isEmpty())
+        return std::optional<int>();
+    // Any small integer here: the range (0 to 18) is checkTokens', with its words.
+    auto parsed = numbers::parseInteger(text.trimmed(), what, -1000, 1000);
+    if (!parsed)
+        return parsed.error();
+    return std::optional<int>(static_cast<int>(*parsed));
+}
+
+Result<domain::WalletToken> WalletService::parseToken(const QString &chain, const QString &value)
+{
+    const qsizetype equals = value.indexOf(QLatin1Char('='));
+    if (equals <= 0)
+        return makeError(QStringLiteral("wallet.input"),
+                         QStringLiteral("--set \"%1\": expected SYMBOL=CONTRACT[:DECIMALS]").arg(value));
+    domain::WalletToken token{chain, value.left(equals), value.mid(equals + 1), std::nullopt};
+    if (const qsizetype colon = token.contract.indexOf(QLatin1Char(':')); colon >= 0) {
+        auto decimals =
+            parseTokenDecimals(token.contract.mid(colon + 1), QStringLiteral("--set \"%1\" decimals").arg(value));
+        if (!decimals)
+            return decimals.error();
+        if (!*decimals)
+            return makeError(QStringLiteral("wallet.input"),
+                             QStringLiteral("--set \"%1\": decimals after \":\" are empty; leave out \":\" to read "
+                                            "them from the contract")
+                                 .arg(value));
+        token.decimals = *decimals;
+        token.contract = token.contract.left(colon);
+    }
+    return token;
+}
+
+Result<QList<domain::WalletToken>> WalletService::checkTokens(const QString &chain,
+                                                              const QList<domain::WalletToken> &tokens)
+{
+    QList<domain::WalletToken> out;
+    QSet<QString> contracts;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString what = QStringLiteral("%1 token %2").arg(chain).arg(i + 1);
+        domain::WalletToken token = tokens[i];
+        token.network = chain;
+        token.symbol = token.symbol.trimmed().toUpper();
+        if (token.symbol.isEmpty() || token.symbol.size() > 20 || token.symbol.contains(QLatin1Char(' ')))
+            return inputError(what, QStringLiteral("a symbol of 1 to 20 characters without spaces is needed"));
+        auto contract = chain::parseEvmAddress(token.contract.trimmed());
+        if (!contract)
+            return inputError(what, QStringLiteral("contract: %1").arg(contract.error().message));
+        token.contract = chain::evmChecksumAddress(*contract);
+        if (token.decimals && (*token.decimals < 0 || *token.decimals > 18))
+            return inputError(
+                what, QStringLiteral("%1 decimals: Ballast keeps amounts to 18 decimals at most").arg(*token.decimals));
+        if (contracts.contains(token.contract))
+            return inputError(what, QStringLiteral("contract %1 given twice").arg(token.contract));
+        contracts.insert(token.contract);
+        out.append(token);
+    }
+    return out;
+}
+
+QList<domain::WalletToken> WalletService::defaultTokens(const QString &chain)
+{
+    QList<domain::WalletToken> out;
+    if (const chain::EvmChain *evmChain = chain::evmChainByKey(chain)) {
+        for (const chain::EvmToken &token : evmChain->defaultTokens)
+            out.append({evmChain->key, token.symbol, token.contract, token.decimals});
+    }
+    return out;
 }
 
 Result<BitcoinLineKind> WalletService::classifyBitcoinLine(const QString &line)
@@ -242,9 +410,9 @@ Result<domain::Account> WalletService::addBitcoinWallet(const BitcoinWalletReque
         seen.insert(normalised);
         sources.append({0, 0, bitcoin(), QStringLiteral("address"), normalised, QString()});
     }
-    const QString url = request.baseUrl.isEmpty() ? QString::fromLatin1(kDefaultEsploraUrl) : request.baseUrl;
-    if (auto checked = exchange::checkBaseUrl(url); !checked)
-        return inputError(QStringLiteral("--base-url"), checked.error().message, checked.error().code);
+    const QString url = request.baseUrl.isEmpty() ? defaultEndpoint(bitcoin()) : request.baseUrl;
+    if (auto checked = checkEndpoint(url, QStringLiteral("--base-url: the URL")); !checked)
+        return checked.error();
 
     domain::Account account;
     account.name = request.name;
@@ -294,12 +462,10 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("the wallet needs a name"));
     if (request.address.trimmed().isEmpty())
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("an EVM wallet needs --address 0x..."));
-    if (auto secret = refuseSecret(QStringLiteral("--address"), request.address); !secret)
-        return secret.error();
-    auto address = chain::parseEvmAddress(request.address.trimmed());
+    auto address = checkEvmAddress(request.address, QStringLiteral("--address"));
     if (!address)
-        return inputError(QStringLiteral("--address"), address.error().message, address.error().code);
-    const QString checksummed = chain::evmChecksumAddress(*address);
+        return address.error();
+    const QString checksummed = *address;
 
     QMap<QString, QString> urls;
     for (auto it = request.rpcUrls.cbegin(); it != request.rpcUrls.cend(); ++it) {
@@ -307,9 +473,9 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
         if (!chain)
             return inputError(QStringLiteral("--rpc %1").arg(it.key()),
                               QStringLiteral("unknown chain \"%1\" (%2)").arg(it.key(), chainList()));
-        if (auto checked = exchange::checkBaseUrl(it.value().trimmed()); !checked)
-            return inputError(QStringLiteral("--rpc %1").arg(chain->key), checked.error().message,
-                              checked.error().code);
+        if (auto checked = checkEndpoint(it.value().trimmed(), QStringLiteral("--rpc %1: the URL").arg(chain->key));
+            !checked)
+            return checked.error();
         urls.insert(chain->key, it.value().trimmed());
     }
     QStringList chains;
@@ -328,7 +494,7 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
                 chains.append(chain.key);
         }
         if (chains.isEmpty())
-            chains.append(QStringLiteral("ethereum"));
+            chains = chain::defaultEvmChainKeys();
     } else {
         for (auto it = urls.cbegin(); it != urls.cend(); ++it) {
             if (!chains.contains(it.key()))
@@ -341,17 +507,16 @@ Result<domain::Account> WalletService::addEvmWallet(const EvmWalletRequest &requ
     QMap<QString, QList<domain::WalletToken>> tokens;
     for (const QString &key : std::as_const(chains)) {
         if (!urls.contains(key)) {
-            if (key != QLatin1String("ethereum"))
+            const QString fallback = defaultEndpoint(key);
+            if (fallback.isEmpty())
                 return inputError(QStringLiteral("--rpc"),
                                   QStringLiteral("no endpoint for %1: give --rpc %1=URL (Ballast has a public "
-                                                 "default for ethereum only)")
-                                      .arg(key));
-            urls.insert(key, QString::fromLatin1(kDefaultEthereumRpcUrl));
+                                                 "default for %2 only)")
+                                      .arg(key, chain::defaultEvmChainKeys().join(QStringLiteral(", "))));
+            urls.insert(key, fallback);
         }
         sources.append({0, 0, key, QStringLiteral("address"), checksummed, QString()});
-        const chain::EvmChain *chain = chain::evmChainByKey(key);
-        auto listed =
-            checkedTokens(key, request.tokens.contains(key) ? request.tokens.value(key) : defaultTokens(*chain));
+        auto listed = checkTokens(key, request.tokens.contains(key) ? request.tokens.value(key) : defaultTokens(key));
         if (!listed)
             return listed.error();
         tokens.insert(key, *listed);
@@ -368,15 +533,14 @@ Result<domain::Account> WalletService::addSolanaWallet(const SolanaWalletRequest
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("the wallet needs a name"));
     if (request.address.trimmed().isEmpty())
         return makeError(QStringLiteral("wallet.input"), QStringLiteral("a Solana wallet needs --address"));
-    if (auto secret = refuseSecret(QStringLiteral("--address"), request.address); !secret)
-        return secret.error();
-    const QString address = request.address.trimmed();
-    if (auto parsed = chain::parseSolanaAddress(address); !parsed)
-        return inputError(QStringLiteral("--address"), parsed.error().message, parsed.error().code);
+    auto checkedAddress = checkSolanaAddress(request.address, QStringLiteral("--address"));
+    if (!checkedAddress)
+        return checkedAddress.error();
+    const QString address = *checkedAddress;
     const QString url =
-        request.rpcUrl.trimmed().isEmpty() ? QString::fromLatin1(kDefaultSolanaRpcUrl) : request.rpcUrl.trimmed();
-    if (auto checked = exchange::checkBaseUrl(url); !checked)
-        return inputError(QStringLiteral("--rpc"), checked.error().message, checked.error().code);
+        request.rpcUrl.trimmed().isEmpty() ? defaultEndpoint(QString::fromLatin1(kSolana)) : request.rpcUrl.trimmed();
+    if (auto checked = checkEndpoint(url, QStringLiteral("--rpc: the URL")); !checked)
+        return checked.error();
     domain::Account account;
     account.name = request.name;
     account.exchange = QString::fromLatin1(kSolana);
@@ -387,29 +551,62 @@ Result<domain::Account> WalletService::addSolanaWallet(const SolanaWalletRequest
 
 Result<QList<domain::WalletToken>> WalletService::tokens(const domain::Account &account)
 {
+    if (account.exchange != QLatin1String(kEvm))
+        return makeError(
+            QStringLiteral("wallet.kind"),
+            QStringLiteral("%1 is not an EVM wallet: only those read tokens by contract").arg(account.name));
     return storage::WalletRepo(m_db).tokens(account.id);
 }
 
 Status WalletService::setTokens(const domain::Account &account, const QString &chain,
                                 const QList<domain::WalletToken> &tokens)
 {
+    return setTokenLists(account, {{chain, tokens}});
+}
+
+Result<QStringList> WalletService::chains(const domain::Account &account)
+{
     if (account.exchange != QLatin1String(kEvm))
         return makeError(
             QStringLiteral("wallet.kind"),
             QStringLiteral("%1 is not an EVM wallet: only those read tokens by contract").arg(account.name));
-    storage::WalletRepo wallets(m_db);
-    auto sources = wallets.sources(account.id);
+    auto sources = storage::WalletRepo(m_db).sources(account.id);
     if (!sources)
         return sources.error();
-    const bool watched = std::any_of(sources->cbegin(), sources->cend(),
-                                     [&chain](const domain::WalletSource &source) { return source.network == chain; });
+    QStringList out;
+    for (const auto &source : *sources) {
+        if (!out.contains(source.network))
+            out.append(source.network);
+    }
+    return out;
+}
+
+Status WalletService::setTokenLists(const domain::Account &account,
+                                    const QMap<QString, QList<domain::WalletToken>> &lists)
+{
+    auto watched = chains(account);
     if (!watched)
-        return inputError(QStringLiteral("--chain"),
-                          QStringLiteral("%1 does not watch \"%2\"").arg(account.name, chain));
-    auto checked = checkedTokens(chain, tokens);
-    if (!checked)
-        return checked.error();
-    return wallets.setTokens(account.id, chain, *checked);
+        return watched.error();
+    QMap<QString, QList<domain::WalletToken>> checked;
+    for (auto it = lists.cbegin(); it != lists.cend(); ++it) {
+        if (!watched->contains(it.key()))
+            return inputError(QStringLiteral("--chain"),
+                              QStringLiteral("%1 does not watch \"%2\"").arg(account.name, it.key()));
+        auto list = checkTokens(it.key(), it.value());
+        if (!list)
+            return list.error();
+        checked.insert(it.key(), *list);
+    }
+    return storage::guarded([&]() -> Status {
+        storage::Transaction transaction(m_db);
+        storage::WalletRepo wallets(m_db);
+        for (auto it = checked.cbegin(); it != checked.cend(); ++it) {
+            if (auto stored = wallets.setTokens(account.id, it.key(), it.value()); !stored)
+                return stored.error();
+        }
+        transaction.commit();
+        return {};
+    });
 }
 
 Result<QMap<QString, QString>> WalletService::endpoints(const domain::Account &account)
@@ -418,13 +615,12 @@ Result<QMap<QString, QString>> WalletService::endpoints(const domain::Account &a
     auto sources = wallets.sources(account.id);
     if (!sources)
         return sources.error();
+    auto stored = wallets.endpoints(account.id);
+    if (!stored)
+        return stored.error();
     QMap<QString, QString> out;
-    for (const auto &source : *sources) {
-        auto url = wallets.endpoint(account.id, source.network);
-        if (!url)
-            return url.error();
-        out.insert(source.network, *url);
-    }
+    for (const auto &source : *sources)
+        out.insert(source.network, stored->value(source.network));
     return out;
 }
 
@@ -450,20 +646,32 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
         byNetwork[source.network].append(source);
     }
 
+    // What the networks need from the database, read once for the whole
+    // sync: the endpoints, and an EVM wallet's token lists.
+    auto endpoints = wallets.endpoints(account.id);
+    if (!endpoints)
+        return endpoints.error();
+    QHash<QString, QList<chain::EvmToken>> tokens;
+    if (account.exchange == QLatin1String(kEvm)) {
+        auto stored = wallets.tokens(account.id);
+        if (!stored)
+            return stored.error();
+        for (const auto &token : *stored)
+            tokens[token.network].append({token.symbol, token.contract, token.decimals});
+    }
+
     WalletSyncReport report;
     QList<std::pair<qint64, QList<domain::WalletAddress>>> seenAddresses;
     const qint64 now = m_clock();
     for (const QString &key : std::as_const(order)) {
         WalletNetworkSync network;
         network.network = key;
-        auto endpoint = wallets.endpoint(account.id, key);
-        if (!endpoint)
-            return endpoint.error();
-        NetworkRun run{network, byNetwork.value(key), *endpoint, http, progress, now, {}};
+        NetworkRun run{network, byNetwork.value(key), endpoints->value(key), tokens.value(key), http, progress, now,
+                       {}};
         Status read;
         if (account.exchange == QLatin1String(kBitcoin) && key == bitcoin()) {
             if (run.url.isEmpty())
-                run.url = !account.baseUrl.isEmpty() ? account.baseUrl : QString::fromLatin1(kDefaultEsploraUrl);
+                run.url = !account.baseUrl.isEmpty() ? account.baseUrl : defaultEndpoint(bitcoin());
             read = syncBitcoin(account, run);
         } else if (account.exchange == QLatin1String(kEvm) && chain::evmChainByKey(key)) {
             read = syncEvm(account, run);
@@ -496,16 +704,26 @@ Result<WalletSyncReport> WalletService::sync(const domain::Account &account, exc
         if (network.error.isEmpty())
             read.insert(network.network);
     }
+    // Opening balances per network: one read now for the first time (its
+    // first sync failed, or it was not read before) starts with what it
+    // holds, as the account's first sync did, instead of adjustments to
+    // classify. A network read before has what its last sync saw stored.
+    auto scanned = wallets.addresses(account.id);
+    if (!scanned)
+        return scanned.error();
+    QSet<QString> firstRead = read;
+    for (const auto &row : *scanned)
+        firstRead.remove(row.network);
     auto recorded = storage::guarded([&]() -> Result<QList<domain::Transaction>> {
         storage::Transaction transaction(m_db);
         for (const auto &[sourceId, rows] : std::as_const(seenAddresses)) {
             if (auto stored = wallets.replaceAddresses(account.id, sourceId, rows); !stored)
                 return stored.error();
         }
-        auto written =
-            TransactionService(m_db, m_clock)
-                .reconcile(account, stated, domain::TransactionSource::Sync,
-                           TransactionService::StatementScope::ofNetworks(read), QStringLiteral("the chain"));
+        auto written = TransactionService(m_db, m_clock)
+                           .reconcile(account, stated, domain::TransactionSource::Sync,
+                                      TransactionService::StatementScope::ofNetworks(read, firstRead),
+                                      QStringLiteral("the chain"));
         if (!written)
             return written.error();
         transaction.commit();
@@ -574,14 +792,7 @@ Status WalletService::syncEvm(const domain::Account &account, NetworkRun &run)
         return makeError(QStringLiteral("wallet.cancelled"), QStringLiteral("the sync was cancelled"));
     if (run.url.isEmpty())
         return {};
-    auto stored = storage::WalletRepo(m_db).tokens(account.id);
-    if (!stored)
-        return stored.error();
-    QList<chain::EvmToken> tokens;
-    for (const auto &token : *stored) {
-        if (token.network == network.network)
-            tokens.append({token.symbol, token.contract, token.decimals});
-    }
+    const QList<chain::EvmToken> &tokens = run.tokens;
     chain::EvmRpcClient client(run.http, QUrl(run.url));
     // The chain first: a URL pasted for another chain would read balances
     // that are not this network's.

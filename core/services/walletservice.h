@@ -13,6 +13,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace ballast::storage {
 class Database;
@@ -29,7 +30,7 @@ struct BitcoinWalletRequest
     QString name;
     QStringList keys; ///< xpub, ypub or zpub (mainnet)
     QStringList addresses;
-    QString baseUrl; ///< Esplora API; empty: WalletService::kDefaultEsploraUrl
+    QString baseUrl; ///< Esplora API; empty: WalletService::defaultEndpoint("bitcoin")
     QString script; ///< script type for every key ("p2pkh", "p2sh-p2wpkh", "p2wpkh"); empty: from the key's prefix
 };
 
@@ -40,9 +41,9 @@ struct EvmWalletRequest
     QString name;
     QString address; ///< "0x" and 40 hex digits (EIP-55 checked when mixed case)
     /// Chain keys ("ethereum", "arbitrum", "base", "optimism", "polygon",
-    /// "bsc"); empty: every chain of rpcUrls, or Ethereum alone when none is given.
+    /// "bsc"); empty: every chain of rpcUrls, or chain::defaultEvmChainKeys() when none is given.
     QStringList chains;
-    QMap<QString, QString> rpcUrls; ///< chain key -> endpoint; Ethereum has a default
+    QMap<QString, QString> rpcUrls; ///< chain key -> endpoint; empty: WalletService::defaultEndpoint
     /// Chain key -> the tokens to read there; a chain left out reads the
     /// default list of chain/evmchains.
     QMap<QString, QList<domain::WalletToken>> tokens;
@@ -53,7 +54,7 @@ struct SolanaWalletRequest
 {
     QString name;
     QString address; ///< Base58 of the 32-byte public key
-    QString rpcUrl; ///< empty: WalletService::kDefaultSolanaRpcUrl
+    QString rpcUrl; ///< empty: WalletService::defaultEndpoint("solana")
 };
 
 /// What a line of a Bitcoin wallet's watch list is.
@@ -81,6 +82,26 @@ struct WalletSyncReport
     [[nodiscard]] QStringList failures() const;
 };
 
+/// A wallet sync's report in sentences, the same for the CLI and the app.
+struct WalletSyncLine
+{
+    enum class Kind {
+        Read, ///< "Synced NAME on NETWORK: 1.5 ETH, 100 USDC." (Bitcoin: with its addresses and unconfirmed change)
+        Skipped, ///< "NAME (solana): mint ...: 42 not recorded: Ballast knows no symbol for that mint."
+        Failed, ///< "NAME (base): <why>; its holdings there were left as they were."
+        Summary, ///< "NAME: 1 of 3 network(s) failed (base); the others were recorded."
+        Recorded, ///< "Recorded 4 transaction(s); differences are adjustments to classify."
+    };
+    Kind kind = Kind::Read;
+    QString text;
+};
+
+/// The lines of @p report for @p account, in the order the networks were
+/// read: each network's failure, or what it skipped and what it read; then
+/// the count of failed networks (when more than one was read and any failed)
+/// and of the transactions recorded (when any).
+[[nodiscard]] QList<WalletSyncLine> describeWalletSync(const domain::Account &account, const WalletSyncReport &report);
+
 /// Called as addresses are read (network, addresses so far); false cancels.
 using WalletProgress = std::function<bool(const QString &network, int addresses)>;
 
@@ -95,13 +116,12 @@ class WalletService
 public:
     explicit WalletService(storage::Database &db, Clock clock = systemClock());
 
-    /// A public Esplora instance, used when the person names none.
-    static constexpr const char *kDefaultEsploraUrl = "https://blockstream.info/api";
-    /// Public JSON-RPC endpoints used when the person names none: Ethereum's
-    /// (PublicNode) and Solana's own mainnet endpoint. The other EVM chains
-    /// have none: the person names theirs.
-    static constexpr const char *kDefaultEthereumRpcUrl = "https://ethereum-rpc.publicnode.com";
-    static constexpr const char *kDefaultSolanaRpcUrl = "https://api.mainnet-beta.solana.com";
+    /// The endpoint a network is read through when the person names none:
+    /// a public Esplora instance for Bitcoin, Solana's own mainnet endpoint,
+    /// and the EVM chains' defaults of chain/evmchains (Ethereum's alone);
+    /// empty for a network without one. The one table of defaults: the
+    /// service, the CLI and the dialog's placeholders ask it.
+    [[nodiscard]] static QString defaultEndpoint(const QString &network);
     static constexpr int kGapLimit = 20;
     /// The account "exchanges" of watched wallets.
     static constexpr const char *kBitcoin = "bitcoin";
@@ -123,6 +143,35 @@ public:
     [[nodiscard]] static BitcoinWalletRequest bitcoinRequest(const QString &name, const QStringList &lines,
                                                              const QString &baseUrl, const QString &script);
 
+    /// The checks of single fields, for the front ends to ask as a person
+    /// types (the CLI before it calls, the dialogs on each edit); adding a
+    /// wallet and setTokens apply the same ones again. @p what names the
+    /// field at the head of the message ("--address", "Address"); a secret is
+    /// refused first (code "wallet.secret") and never quoted back.
+    /// An EVM address; its EIP-55 form when it is one.
+    [[nodiscard]] static Result<QString> checkEvmAddress(const QString &text, const QString &what);
+    /// A Solana account address (Base58 of 32 bytes).
+    [[nodiscard]] static Result<QString> checkSolanaAddress(const QString &text, const QString &what);
+    /// The endpoint rule (https://, http:// only to this machine; no user,
+    /// query or fragment), in a wallet's words: "<what> must start with
+    /// https:// (...); the wallet's addresses would travel in clear". The
+    /// URL is never quoted (an RPC URL's path may hold an API key).
+    [[nodiscard]] static Status checkEndpoint(const QString &url, const QString &what);
+    /// "CHAIN=URL" values (the CLI's --rpc): the chain known and given once.
+    [[nodiscard]] static Result<QMap<QString, QString>> parseRpcUrls(const QStringList &values);
+    /// A token's decimals as typed: empty is "read from the contract at
+    /// sync"; the range is checkTokens' ("<what>: ..." when not a number).
+    [[nodiscard]] static Result<std::optional<int>> parseTokenDecimals(const QString &text, const QString &what);
+    /// "SYMBOL=CONTRACT[:DECIMALS]" (the CLI's --set) as a token of @p chain.
+    [[nodiscard]] static Result<domain::WalletToken> parseToken(const QString &chain, const QString &value);
+    /// A chain's token list checked and normalised (symbol in upper case,
+    /// contract in EIP-55 form, decimals 0 to 18 or empty, no contract twice);
+    /// errors name the token by its place ("base token 2: contract: ...").
+    [[nodiscard]] static Result<QList<domain::WalletToken>> checkTokens(const QString &chain,
+                                                                        const QList<domain::WalletToken> &tokens);
+    /// The tokens a new wallet reads on @p chain (chain/evmchains' list).
+    [[nodiscard]] static QList<domain::WalletToken> defaultTokens(const QString &chain);
+
     /// Validates everything first (name free, at least one key or address,
     /// no secret, each key and address readable and on Bitcoin's main network,
     /// no duplicate, the URL https:// or loopback), then stores the account,
@@ -143,6 +192,13 @@ public:
     /// Replaces the token list of one chain of an EVM wallet (validated as
     /// addEvmWallet does: "token 2: ...").
     Status setTokens(const domain::Account &account, const QString &chain, const QList<domain::WalletToken> &tokens);
+    /// Replaces the token lists of the chains in @p lists (chain key -> its
+    /// tokens; a chain left out keeps its list), all or nothing: every list
+    /// is checked before any is stored, in one transaction. What the CLI's
+    /// `wallets tokens --set` and the app's token editor save through.
+    Status setTokenLists(const domain::Account &account, const QMap<QString, QList<domain::WalletToken>> &lists);
+    /// The chains an EVM wallet reads, in the order they were added.
+    [[nodiscard]] Result<QStringList> chains(const domain::Account &account);
     /// The endpoint of each network of @p account.
     [[nodiscard]] Result<QMap<QString, QString>> endpoints(const domain::Account &account);
 

@@ -62,6 +62,18 @@ Result<QString> WalletRepo::endpoint(qint64 accountId, const QString &network)
     });
 }
 
+Result<QMap<QString, QString>> WalletRepo::endpoints(qint64 accountId)
+{
+    return guarded([&]() -> Result<QMap<QString, QString>> {
+        Statement query(m_db, "SELECT network, url FROM wallet_endpoints WHERE account_id = ?");
+        query.bind(1, accountId);
+        QMap<QString, QString> out;
+        while (query.step())
+            out.insert(query.text(0), query.text(1));
+        return out;
+    });
+}
+
 Status WalletRepo::replaceAddresses(qint64 accountId, qint64 sourceId, const QList<domain::WalletAddress> &addresses)
 {
     return guarded([&]() -> Status {

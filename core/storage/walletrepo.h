@@ -4,6 +4,7 @@
 #include "domain/wallet.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 
 namespace ballast::storage {
@@ -29,6 +30,8 @@ public:
     Status setEndpoint(qint64 accountId, const QString &network, const QString &url);
     /// The endpoint for @p network; empty when none is set.
     Result<QString> endpoint(qint64 accountId, const QString &network);
+    /// Every endpoint of the account, by network, in one query.
+    Result<QMap<QString, QString>> endpoints(qint64 accountId);
     /// Replaces what the last sync saw for @p sourceId.
     Status replaceAddresses(qint64 accountId, qint64 sourceId, const QList<domain::WalletAddress> &addresses);
     /// Every address the account's last syncs saw, by source then order.

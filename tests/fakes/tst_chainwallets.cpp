@@ -114,6 +114,87 @@ private slots:
         QCOMPARE(test::contentDigest(m_db->db()), before);
     }
 
+    // The field checks the CLI and the dialog ask: one wording, the field
+    // named first, a secret never quoted, a URL never quoted (its path may
+    // hold an API key).
+    void fieldChecksNameTheField_data()
+    {
+        QTest::addColumn<QString>("check");
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("expected"); // the message's start; empty: accepted
+        QTest::newRow("evm ok") << QStringLiteral("evm") << kOwner.toLower() << QString();
+        QTest::newRow("evm secret") << QStringLiteral(
+            "evm") << QStringLiteral("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+                                    << QStringLiteral("Address: 64 hex digits are a private key");
+        QTest::newRow("evm checksum") << QStringLiteral("evm")
+                                      << QStringLiteral("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96046")
+                                      << QStringLiteral("Address: ");
+        QTest::newRow("solana ok") << QStringLiteral("solana") << kSolOwner << QString();
+        QTest::newRow("solana short") << QStringLiteral("solana") << QStringLiteral("9WzDXwBbmkg8")
+                                      << QStringLiteral("Address: ");
+        QTest::newRow("https") << QStringLiteral("url") << QStringLiteral("https://rpc.example.com/key") << QString();
+        QTest::newRow("loopback http") << QStringLiteral("url") << QStringLiteral("http://127.0.0.1:8545") << QString();
+        QTest::newRow("cleartext") << QStringLiteral("url") << QStringLiteral("http://rpc.example.com/secretkey")
+                                   << QStringLiteral("Address must start with https:// (http:// only to this "
+                                                     "computer");
+        QTest::newRow("query") << QStringLiteral("url") << QStringLiteral("https://rpc.example.com/?key=secretkey")
+                               << QStringLiteral("Address must not have a query (?) or fragment (#)");
+        QTest::newRow("rpc pair") << QStringLiteral("rpc") << QStringLiteral("base=https://rpc.example.com")
+                                  << QString();
+        QTest::newRow("rpc unknown chain")
+            << QStringLiteral("rpc") << QStringLiteral("x=https://rpc.example.com/secretkey")
+            << QStringLiteral("--rpc \"x=...\": unknown chain \"x\" (ethereum, arbitrum, base, optimism, polygon, "
+                              "bsc); expected CHAIN=URL");
+        QTest::newRow("token") << QStringLiteral("token")
+                               << QStringLiteral("usdc=%1:6").arg(usdcOn(QStringLiteral("base"))) << QString();
+        QTest::newRow("token without contract")
+            << QStringLiteral("token") << QStringLiteral("USDC")
+            << QStringLiteral("--set \"USDC\": expected SYMBOL=CONTRACT[:DECIMALS]");
+        QTest::newRow("token decimals not a number")
+            << QStringLiteral("token") << QStringLiteral("USDC=%1:six").arg(usdcOn(QStringLiteral("base")))
+            << QStringLiteral("--set \"USDC=%1:six\" decimals").arg(usdcOn(QStringLiteral("base")));
+    }
+    void fieldChecksNameTheField()
+    {
+        QFETCH(QString, check);
+        QFETCH(QString, input);
+        QFETCH(QString, expected);
+        using services::WalletService;
+        Status result;
+        if (check == QLatin1String("evm")) {
+            auto checked = WalletService::checkEvmAddress(input, QStringLiteral("Address"));
+            if (checked)
+                QCOMPARE(*checked, kOwner); // its EIP-55 form
+            result = checked ? Status() : Status(checked.error());
+        } else if (check == QLatin1String("solana")) {
+            auto checked = WalletService::checkSolanaAddress(input, QStringLiteral("Address"));
+            result = checked ? Status() : Status(checked.error());
+        } else if (check == QLatin1String("url")) {
+            result = WalletService::checkEndpoint(input, QStringLiteral("Address"));
+        } else if (check == QLatin1String("rpc")) {
+            auto parsed = WalletService::parseRpcUrls({input});
+            result = parsed ? Status() : Status(parsed.error());
+        } else {
+            auto parsed = WalletService::parseToken(QStringLiteral("base"), input);
+            if (parsed) {
+                auto listed = WalletService::checkTokens(QStringLiteral("base"), {*parsed});
+                QVERIFY(listed);
+                QCOMPARE(listed->first(),
+                         (domain::WalletToken{QStringLiteral("base"), QStringLiteral("USDC"),
+                                              usdcOn(QStringLiteral("base")), 6}));
+            }
+            result = parsed ? Status() : Status(parsed.error());
+        }
+        if (expected.isEmpty()) {
+            QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
+            return;
+        }
+        QVERIFY(!result);
+        QVERIFY2(result.error().message.startsWith(expected), qPrintable(result.error().message));
+        for (const char *secret : {"4c0883a6", "secretkey"})
+            QVERIFY2(!result.error().message.contains(QLatin1String(secret)), qPrintable(result.error().message));
+    }
+
     void evmDefaultsAndTokens()
     {
         services::WalletService wallets(m_db->db());
@@ -127,7 +208,10 @@ private slots:
         QCOMPARE(loneSources->first().network, QStringLiteral("ethereum"));
         QCOMPARE(loneSources->first().value, kOwner); // stored in its EIP-55 form
         QCOMPARE(wallets.endpoints(*lone)->value(QStringLiteral("ethereum")),
-                 QString::fromLatin1(services::WalletService::kDefaultEthereumRpcUrl));
+                 services::WalletService::defaultEndpoint(QStringLiteral("ethereum")));
+        QCOMPARE(services::WalletService::defaultEndpoint(QStringLiteral("ethereum")),
+                 QStringLiteral("https://ethereum-rpc.publicnode.com"));
+        QVERIFY(services::WalletService::defaultEndpoint(QStringLiteral("base")).isEmpty());
         // Endpoints given: exactly those chains, each with its default token list.
         const auto two = wallets.addEvmWallet({QStringLiteral("two"),
                                                kOwner,
@@ -164,6 +248,78 @@ private slots:
             (domain::WalletToken{QStringLiteral("base"), QStringLiteral("USDC"), usdcOn(QStringLiteral("base")), 6}));
     }
 
+    // The one formatter of a sync's report (the CLI prints it, the app shows
+    // it): per network in the order read, then the failed count and the
+    // transactions recorded.
+    void syncReportInWords()
+    {
+        domain::Account account;
+        account.name = QStringLiteral("hot");
+        account.exchange = QStringLiteral("evm");
+        services::WalletSyncReport report;
+        services::WalletNetworkSync ethereum;
+        ethereum.network = QStringLiteral("ethereum");
+        ethereum.holdings = {{0, account.name, QStringLiteral("ETH"), ethereum.network, dec("1.5")},
+                             {0, account.name, QStringLiteral("USDT"), ethereum.network, {}},
+                             {0, account.name, QStringLiteral("USDC"), ethereum.network, dec("100")}};
+        services::WalletNetworkSync base;
+        base.network = QStringLiteral("base");
+        base.error = QStringLiteral("127.0.0.1:1 serves Ethereum (1), not Base (8453)");
+        services::WalletNetworkSync arbitrum;
+        arbitrum.network = QStringLiteral("arbitrum");
+        report.networks = {ethereum, base, arbitrum};
+        report.recorded.resize(2);
+        using Kind = services::WalletSyncLine::Kind;
+        QStringList lines;
+        QList<Kind> kinds;
+        for (const auto &line : services::describeWalletSync(account, report)) {
+            lines.append(line.text);
+            kinds.append(line.kind);
+        }
+        QCOMPARE(
+            lines,
+            (QStringList{QStringLiteral("Synced hot on ethereum: 1.5 ETH, 100 USDC."),
+                         QStringLiteral("hot (base): 127.0.0.1:1 serves Ethereum (1), not Base (8453); its holdings "
+                                        "there were left as they were."),
+                         QStringLiteral("Synced hot on arbitrum: nothing held."),
+                         QStringLiteral("hot: 1 of 3 network(s) failed (base); the others were recorded."),
+                         QStringLiteral("Recorded 2 transaction(s); differences are adjustments to classify.")}));
+        QCOMPARE(kinds, (QList<Kind>{Kind::Read, Kind::Failed, Kind::Read, Kind::Summary, Kind::Recorded}));
+    }
+
+    // The app's token editor saves every chain at once: one list refused
+    // stores none of them.
+    void tokenListsAreSavedAllOrNothing()
+    {
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("two"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("base"), m_base->url().toString()},
+                                                    {QStringLiteral("ethereum"), m_ethereum->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        QCOMPARE(*wallets.chains(*account), (QStringList{QStringLiteral("ethereum"), QStringLiteral("base")}));
+        const QByteArray before = test::contentDigest(m_db->db());
+        const domain::WalletToken usdc{QString(), QStringLiteral("USDC"), usdcOn(QStringLiteral("base")), 6};
+        const auto refused = wallets.setTokenLists(
+            *account,
+            {{QStringLiteral("base"), {usdc}},
+             {QStringLiteral("ethereum"), {{QString(), QStringLiteral("X"), QStringLiteral("0x12"), {}}}}});
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.startsWith(QLatin1String("ethereum token 1: contract: ")),
+                 qPrintable(refused.error().message));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+        QVERIFY(!wallets.setTokenLists(*account, {{QStringLiteral("polygon"), {}}}));
+        QCOMPARE(test::contentDigest(m_db->db()), before);
+
+        QVERIFY(wallets.setTokenLists(*account, {{QStringLiteral("base"), {usdc}}, {QStringLiteral("ethereum"), {}}}));
+        const auto tokens = wallets.tokens(*account);
+        QVERIFY(tokens);
+        QCOMPARE(tokens->size(), 1);
+        QCOMPARE(tokens->first().network, QStringLiteral("base"));
+    }
+
     // USDC on Ethereum and on Base: one asset on two networks, opening
     // balances first, summed in the portfolio's snapshot and split there.
     void evmTwoChainsSumAndSplit()
@@ -195,8 +351,16 @@ private slots:
         QCOMPARE(first->networks.size(), 2);
         QCOMPARE(first->networks.at(0).network, QStringLiteral("ethereum"));
         QCOMPARE(first->recorded.size(), 4); // ETH and USDC on each chain
-        for (const auto &tx : first->recorded)
+        QStringList opened;
+        for (const auto &tx : first->recorded) {
             QCOMPARE(tx.source, domain::TransactionSource::Opening);
+            opened.append(QStringLiteral("%1@%2=%3").arg(tx.asset, tx.network, tx.quantity.toString()));
+        }
+        // Each network's opening balance carries its network.
+        opened.sort();
+        QCOMPARE(opened,
+                 (QStringList{QStringLiteral("ETH@base=0.25"), QStringLiteral("ETH@ethereum=1.5"),
+                              QStringLiteral("USDC@base=50.5"), QStringLiteral("USDC@ethereum=100")}));
 
         auto snapshot = services::Ledger(m_db->db()).snapshot();
         QVERIFY2(snapshot, qPrintable(snapshot ? QString() : snapshot.error().message));
@@ -233,6 +397,51 @@ private slots:
             }
         }
         QVERIFY(sawBaseUsdc);
+    }
+
+    // Opening balances per network: Base fails the first sync (its URL
+    // serves another chain), so its first read comes later; what it holds
+    // then is its opening balance, not an adjustment to classify. After
+    // that, Base's changes are adjustments like any.
+    void aNetworkReadFirstLaterOpensWithItsBalance()
+    {
+        services::WalletService wallets(m_db->db());
+        const auto account = wallets.addEvmWallet({QStringLiteral("hot"),
+                                                   kOwner,
+                                                   {},
+                                                   {{QStringLiteral("ethereum"), m_ethereum->url().toString()},
+                                                    {QStringLiteral("base"), m_base->url().toString()}},
+                                                   {}});
+        QVERIFY(account);
+        m_ethereum->setTokenBalance(usdcOn(QStringLiteral("ethereum")), kOwner, QStringLiteral("100000000"));
+        m_base->setTokenBalance(usdcOn(QStringLiteral("base")), kOwner, QStringLiteral("50500000"));
+        m_base->setChainId(1);
+        const auto first = wallets.sync(*account, *m_http);
+        QVERIFY(first);
+        QCOMPARE(first->failures().size(), 1);
+        QCOMPARE(first->recorded.size(), 1);
+        QCOMPARE(first->recorded.first().network, QStringLiteral("ethereum"));
+        QCOMPARE(first->recorded.first().source, domain::TransactionSource::Opening);
+
+        m_base->setChainId(8453);
+        const auto second = wallets.sync(*account, *m_http);
+        QVERIFY2(second && !second->anyFailed(), qPrintable(second ? second->failures().join(u'\n') : QString()));
+        QCOMPARE(second->recorded.size(), 1);
+        const domain::Transaction &opened = second->recorded.first();
+        QCOMPARE(opened.network, QStringLiteral("base"));
+        QCOMPARE(opened.asset, QStringLiteral("USDC"));
+        QCOMPARE(opened.quantity, dec("50.5"));
+        QCOMPARE(opened.source, domain::TransactionSource::Opening);
+        QVERIFY(!opened.unexplained);
+
+        m_base->setTokenBalance(usdcOn(QStringLiteral("base")), kOwner, QStringLiteral("60500000"));
+        const auto third = wallets.sync(*account, *m_http);
+        QVERIFY(third);
+        QCOMPARE(third->recorded.size(), 1);
+        QCOMPARE(third->recorded.first().network, QStringLiteral("base"));
+        QCOMPARE(third->recorded.first().quantity, dec("10"));
+        QCOMPARE(third->recorded.first().source, domain::TransactionSource::Sync);
+        QVERIFY(third->recorded.first().unexplained);
     }
 
     // Base's URL serves Ethereum, Arbitrum's never answers: Ethereum is still

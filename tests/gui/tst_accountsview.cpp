@@ -6,6 +6,7 @@
 #include "chain/bitcoinkeys.h"
 #include "chain/evmchains.h"
 #include "dialogs/addaccountdialog.h"
+#include "dialogs/tokenlistdialog.h"
 #include "fakebinance.h"
 #include "fakeesplora.h"
 #include "fakeevmrpc.h"
@@ -16,6 +17,7 @@
 #include "security/keystore.h"
 #include "security/vault.h"
 #include "services/ledger.h"
+#include "services/walletservice.h"
 #include "storage/accountrepo.h"
 #include "storage/holdingsrepo.h"
 #include "testsupport.h"
@@ -34,6 +36,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 #include <QTimer>
 
@@ -52,6 +55,7 @@ using ballast::ui::AccountsModel;
 using ballast::ui::AccountsView;
 using ballast::ui::AddAccountDialog;
 using ballast::ui::AppContext;
+using ballast::ui::TokenListDialog;
 
 namespace {
 
@@ -151,6 +155,14 @@ void choose(AddAccountDialog *dialog, const char *exchange)
 {
     auto *kind = dialog->findChild<QComboBox *>(QStringLiteral("kind"));
     kind->setCurrentIndex(kind->findData(QString::fromLatin1(exchange)));
+}
+
+/// Sets cell (@p row, @p column) of @p table as its item delegate does when
+/// an edit is committed (the item's text through the model).
+void typeCell(QTableWidget *table, int row, int column, const QString &text)
+{
+    table->setCurrentCell(row, column);
+    table->item(row, column)->setText(text);
 }
 
 QList<ballast::domain::Holding> holdingsOf(ballast::storage::Database &db, const QString &name)
@@ -585,6 +597,136 @@ private slots:
             split.append(model.index(child, ballast::ui::HoldingsTreeModel::Network, usdc).data().toString());
         split.sort();
         QCOMPARE(split, (QStringList{QStringLiteral("base"), QStringLiteral("ethereum")}));
+    }
+
+    // The token editor: a tab per chain, each row checked by the service's
+    // own check as it is typed (the contract's EIP-55 checksum when in mixed
+    // case, decimals 0 to 18), remove and reset to defaults.
+    void theTokenEditorChecksEachRow()
+    {
+        using ballast::services::WalletService;
+        const QString base = QStringLiteral("base");
+        const QString ethereum = QStringLiteral("ethereum");
+        QList<ballast::domain::WalletToken> stored = WalletService::defaultTokens(ethereum);
+        stored.append(WalletService::defaultTokens(base));
+        TokenListDialog dialog(QStringLiteral("hot"), {ethereum, base}, stored);
+        auto *save = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+        QVERIFY2(save->isEnabled(), qPrintable(dialog.problem()));
+        QCOMPARE(dialog.lists()->value(base), WalletService::defaultTokens(base));
+        QTableWidget *table = dialog.table(base);
+        QVERIFY(table);
+        const int defaults = table->rowCount();
+
+        dialog.showChain(base);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("addToken")), Qt::LeftButton);
+        QCOMPARE(table->rowCount(), defaults + 1);
+        const int added = defaults;
+        QVERIFY(!save->isEnabled());
+        QCOMPARE(dialog.problem(),
+                 QStringLiteral("base token %1: a symbol of 1 to 20 characters without spaces is "
+                                "needed.")
+                     .arg(added + 1));
+        typeCell(table, added, TokenListDialog::Symbol, QStringLiteral("link"));
+        // EIP-55's first example with its last letter's case flipped: the checksum fails.
+        typeCell(table, added, TokenListDialog::Contract, QStringLiteral("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"));
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("base token %1: contract: ").arg(added + 1)),
+                 qPrintable(dialog.problem()));
+        QVERIFY(!save->isEnabled());
+        typeCell(table, added, TokenListDialog::Contract, QStringLiteral("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"));
+        typeCell(table, added, TokenListDialog::Decimals, QStringLiteral("19"));
+        QVERIFY2(dialog.problem().startsWith(QStringLiteral("base token %1: 19 decimals").arg(added + 1)),
+                 qPrintable(dialog.problem()));
+        typeCell(table, added, TokenListDialog::Decimals, QString());
+        QVERIFY2(save->isEnabled(), qPrintable(dialog.problem()));
+        const auto edited = dialog.lists()->value(base);
+        QCOMPARE(edited.size(), defaults + 1);
+        // Stored as the service stores it: upper-case symbol, EIP-55 contract, decimals read at sync.
+        QCOMPARE(
+            edited.last(),
+            (ballast::domain::WalletToken{base, QStringLiteral("LINK"),
+                                          QStringLiteral("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"), std::nullopt}));
+        // Ethereum's tab is untouched.
+        QCOMPARE(dialog.lists()->value(ethereum), WalletService::defaultTokens(ethereum));
+
+        table->selectRow(0);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("removeToken")), Qt::LeftButton);
+        QCOMPARE(table->rowCount(), defaults);
+        QCOMPARE(dialog.lists()->value(base).first().symbol, WalletService::defaultTokens(base).at(1).symbol);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("resetTokens")), Qt::LeftButton);
+        QCOMPARE(dialog.lists()->value(base), WalletService::defaultTokens(base));
+        QVERIFY(save->isEnabled());
+    }
+
+    // Edit Tokens on the Accounts page: a token added to Ethereum's list is
+    // saved through the service and read by the next sync, its decimals
+    // asked of the contract.
+    void editedTokensAreSavedAndReadBySync()
+    {
+        const QString owner = QStringLiteral("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045");
+        const QString link = QStringLiteral("0x514910771AF9Ca656af840dff83E8264EcF986CA");
+        FakeEvmRpc ethereum;
+        QVERIFY(ethereum.listenLocal());
+        const auto *evmChain = ballast::chain::evmChainByKey(QStringLiteral("ethereum"));
+        ethereum.setChainId(evmChain->chainId);
+        for (const auto &token : evmChain->defaultTokens)
+            ethereum.addToken(token.contract, token.decimals);
+        ethereum.addToken(link, 18);
+        ethereum.setTokenBalance(link, owner, QStringLiteral("12500000000000000000"));
+        Fixture f;
+        QString message;
+        QVERIFY2(f.addThroughDialog(
+                     [&](AddAccountDialog *dialog) {
+                         choose(dialog, "evm");
+                         type(dialog, "name", QStringLiteral("hot"));
+                         type(dialog, "walletAddress", owner);
+                         type(dialog, "rpc_ethereum", ethereum.url().toString());
+                     },
+                     &message),
+                 qPrintable(message));
+        f.select(QStringLiteral("hot"));
+        QVERIFY(f.button("editTokens")->isEnabled());
+
+        bool edited = false;
+        QTimer::singleShot(0, f.view.get(), [&edited, &link] {
+            auto *dialog = qobject_cast<TokenListDialog *>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("addToken")), Qt::LeftButton);
+            QTableWidget *table = dialog->table(QStringLiteral("ethereum"));
+            const int row = table->rowCount() - 1;
+            typeCell(table, row, TokenListDialog::Symbol, QStringLiteral("LINK"));
+            typeCell(table, row, TokenListDialog::Contract, link.toLower());
+            auto *save = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+            edited = save->isEnabled();
+            if (edited)
+                QTest::mouseClick(save, Qt::LeftButton);
+            else
+                dialog->reject();
+        });
+        {
+            // The dialog runs modal inside the click; the page answers before it returns.
+            QSignalSpy done(f.view.get(), &AccountsView::finished);
+            QTest::mouseClick(f.button("editTokens"), Qt::LeftButton);
+            QVERIFY(edited);
+            QCOMPARE(done.size(), 1);
+            message = done.first().at(1).toString();
+            QVERIFY2(done.first().at(0).toBool(), qPrintable(message));
+        }
+        QVERIFY2(message.contains(QStringLiteral("Saved the token lists of hot")), qPrintable(message));
+        auto account = ballast::storage::AccountRepo(f.tmp.db()).byName(QStringLiteral("hot"));
+        QVERIFY(account.ok());
+        const auto tokens = ballast::services::WalletService(f.tmp.db()).tokens(*account);
+        QVERIFY(tokens);
+        QCOMPARE(tokens->size(), evmChain->defaultTokens.size() + 1);
+        QCOMPARE(
+            tokens->last(),
+            (ballast::domain::WalletToken{QStringLiteral("ethereum"), QStringLiteral("LINK"), link, std::nullopt}));
+
+        QVERIFY2(f.clickAndWait("sync", &message), qPrintable(message));
+        QStringList held;
+        for (const auto &holding : holdingsOf(f.tmp.db(), QStringLiteral("hot")))
+            held.append(QStringLiteral("%1@%2=%3").arg(holding.asset, holding.network, holding.quantity.toString()));
+        QVERIFY2(held.contains(QStringLiteral("LINK@ethereum=12.5")), qPrintable(held.join(u' ')));
     }
 
     // Solana through the dialog: SOL and USDC recorded; a chain that fails

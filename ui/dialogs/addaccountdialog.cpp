@@ -1,6 +1,5 @@
 #include "dialogs/addaccountdialog.h"
 
-#include "chain/addresses.h"
 #include "chain/evmchains.h"
 #include "exchange/baseurl.h"
 #include "services/walletservice.h"
@@ -88,10 +87,9 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
         auto *rpc = new QLineEdit(m_chains);
         rpc->setObjectName(QStringLiteral("rpc_") + evmChain.key);
         rpc->setAccessibleName(tr("RPC URL for %1").arg(evmChain.name));
-        rpc->setPlaceholderText(evmChain.key == QLatin1String("ethereum")
-                                    ? QString::fromLatin1(services::WalletService::kDefaultEthereumRpcUrl)
-                                    : tr("https://… your node or provider (required)"));
-        box->setChecked(evmChain.key == QLatin1String("ethereum"));
+        const QString fallback = services::WalletService::defaultEndpoint(evmChain.key);
+        rpc->setPlaceholderText(!fallback.isEmpty() ? fallback : tr("https://… your node or provider (required)"));
+        box->setChecked(chain::defaultEvmChainKeys().contains(evmChain.key));
         rpc->setEnabled(box->isChecked());
         connect(box, &QCheckBox::toggled, rpc, &QWidget::setEnabled);
         connect(box, &QCheckBox::toggled, this, &AddAccountDialog::validate);
@@ -106,7 +104,7 @@ AddAccountDialog::AddAccountDialog(QStringList takenNames, QWidget *parent)
     m_server = new QLineEdit(this);
     m_server->setObjectName(QStringLiteral("esploraUrl"));
     m_server->setAccessibleName(tr("Esplora server"));
-    m_server->setPlaceholderText(QString::fromLatin1(services::WalletService::kDefaultEsploraUrl));
+    m_server->setPlaceholderText(services::WalletService::defaultEndpoint(QStringLiteral("bitcoin")));
     m_serverLabel = new QLabel(tr("&Server:"), this);
     m_serverLabel->setBuddy(m_server);
 
@@ -298,15 +296,10 @@ QString AddAccountDialog::addressProblem() const
     const bool evm = isKind("evm");
     if (address.isEmpty())
         return evm ? tr("Paste the wallet's address (0x…).") : tr("Paste the wallet's address.");
-    if (auto reason = chain::secretReason(address))
-        return tr("Address: %1. Ballast only watches: give it the public address.").arg(*reason);
-    if (evm) {
-        if (auto parsed = chain::parseEvmAddress(address); !parsed)
-            return tr("Address: %1.").arg(parsed.error().message);
-    } else if (auto parsed = chain::parseSolanaAddress(address); !parsed) {
-        return tr("Address: %1.").arg(parsed.error().message);
-    }
-    return {};
+    // The checks are the service's (adding checks again); a secret is named, never shown.
+    const auto checked = evm ? services::WalletService::checkEvmAddress(address, tr("Address"))
+                             : services::WalletService::checkSolanaAddress(address, tr("Address"));
+    return checked ? QString() : tr("%1.").arg(checked.error().message);
 }
 
 QString AddAccountDialog::chainsProblem() const
@@ -318,11 +311,11 @@ QString AddAccountDialog::chainsProblem() const
         const chain::EvmChain *evmChain = chain::evmChainByKey(key);
         const QString url = m_rpcFields.value(key)->text().trimmed();
         if (url.isEmpty()) {
-            if (key == QLatin1String("ethereum"))
+            if (!services::WalletService::defaultEndpoint(key).isEmpty())
                 continue; // the public default
             return tr("Give the RPC URL for %1 (your own node or a provider's).").arg(evmChain->name);
         }
-        if (QString why = urlProblem(url, tr("The RPC URL for %1").arg(evmChain->name)); !why.isEmpty())
+        if (QString why = endpointProblem(url, tr("The RPC URL for %1").arg(evmChain->name)); !why.isEmpty())
             return why;
     }
     return {};
@@ -346,8 +339,8 @@ void AddAccountDialog::kindChanged()
     m_server->setVisible(bitcoin || solana);
     m_serverLabel->setText(solana ? tr("&RPC URL:") : tr("&Server:"));
     m_server->setAccessibleName(solana ? tr("Solana RPC URL") : tr("Esplora server"));
-    m_server->setPlaceholderText(QString::fromLatin1(solana ? services::WalletService::kDefaultSolanaRpcUrl
-                                                            : services::WalletService::kDefaultEsploraUrl));
+    m_server->setPlaceholderText(services::WalletService::defaultEndpoint(
+        QString::fromLatin1(solana ? services::WalletService::kSolana : services::WalletService::kBitcoin)));
     m_addressLabel->setVisible(evm || solana);
     m_address->setVisible(evm || solana);
     m_address->setPlaceholderText(evm ? tr("0x… (the same address on every chain checked)")
@@ -405,23 +398,10 @@ QString AddAccountDialog::problem() const
     return {};
 }
 
-QString AddAccountDialog::urlProblem(const QString &url, const QString &what) const
+QString AddAccountDialog::endpointProblem(const QString &url, const QString &what)
 {
-    const auto checked = exchange::checkBaseUrl(url);
-    if (checked)
-        return {};
-    const QString code = checked.error().code;
-    if (code == QLatin1String("url.cleartext"))
-        return tr("%1 must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or ::1); the "
-                  "wallet's address would travel in clear.")
-            .arg(what);
-    if (code == QLatin1String("url.scheme"))
-        return tr("%1 must start with https://.").arg(what);
-    if (code == QLatin1String("url.userinfo"))
-        return tr("%1 must not hold a user name or password.").arg(what);
-    if (code == QLatin1String("url.query"))
-        return tr("%1 must not have a query (?) or fragment (#).").arg(what);
-    return tr("%1 must look like https://host[:port]/path.").arg(what);
+    const auto checked = services::WalletService::checkEndpoint(url, what);
+    return checked ? QString() : tr("%1.").arg(checked.error().message);
 }
 
 QString AddAccountDialog::baseUrlProblem() const
@@ -429,16 +409,14 @@ QString AddAccountDialog::baseUrlProblem() const
     const QString url = baseUrl();
     if (url.isEmpty())
         return {};
-    if (isKind("solana"))
-        return urlProblem(url, tr("The RPC URL"));
-    // The rule is core's (the CLI and the connectors apply it too); the words are ours.
+    if (isWatchedWallet())
+        return endpointProblem(url, isKind("solana") ? tr("The RPC URL") : tr("The server URL"));
+    // An exchange's base URL: the rule is core's (the CLI and the connectors
+    // apply it too); the words speak of the API key.
     const auto checked = exchange::checkBaseUrl(url);
     if (checked)
         return {};
     const QString code = checked.error().code;
-    if (code == QLatin1String("url.cleartext") && isWatchedWallet())
-        return tr("The server URL must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or "
-                  "::1); the wallet's addresses would travel in clear.");
     if (code == QLatin1String("url.cleartext"))
         return tr("The base URL must start with https:// (http:// only to this computer: localhost, 127.0.0.1 or "
                   "::1); the API key would travel in clear.");

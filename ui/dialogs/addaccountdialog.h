@@ -65,7 +65,8 @@ private:
     [[nodiscard]] QString watchedProblem() const;
     [[nodiscard]] QString addressProblem() const;
     [[nodiscard]] QString chainsProblem() const;
-    [[nodiscard]] QString urlProblem(const QString &url, const QString &what) const;
+    /// The service's endpoint check in a sentence; empty when @p url is usable.
+    [[nodiscard]] static QString endpointProblem(const QString &url, const QString &what);
     [[nodiscard]] bool isKind(const char *kind) const;
 
     QStringList m_taken;

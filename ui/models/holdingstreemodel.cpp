@@ -33,6 +33,15 @@ void HoldingsTreeModel::setSnapshot(const rebalance::Snapshot &snapshot)
 {
     beginResetModel();
     m_snapshot = snapshot;
+    // How many networks each asset row spans, counted once here: data() is
+    // asked for every visible cell on each repaint.
+    m_networkCounts.clear();
+    for (const auto &position : m_snapshot.positions()) {
+        QSet<QString> networks;
+        for (const auto &holding : position.split)
+            networks.insert(holding.network);
+        m_networkCounts.insert(position.asset, static_cast<int>(networks.size()));
+    }
     endResetModel();
 }
 
@@ -218,10 +227,8 @@ QVariant HoldingsTreeModel::positionData(const rebalance::AssetPosition &positio
         case Network: {
             // One asset held on several networks (USDC on Ethereum and Base)
             // says so on its row; its children are the split.
-            QSet<QString> networks;
-            for (const auto &holding : position.split)
-                networks.insert(holding.network);
-            return networks.size() > 1 ? tr("%n networks", nullptr, static_cast<int>(networks.size())) : QString();
+            const int networks = m_networkCounts.value(position.asset);
+            return networks > 1 ? tr("%n networks", nullptr, networks) : QString();
         }
         case Quantity:
             return format.quantity(position.quantity);

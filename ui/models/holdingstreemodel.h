@@ -87,6 +87,7 @@ private:
     static QString holdingKey(qint64 accountId, const QString &network, const QString &asset);
 
     rebalance::Snapshot m_snapshot;
+    QHash<QString, int> m_networkCounts; ///< asset -> the networks it is held on (counted per reset)
     std::optional<services::LotsReport> m_lots;
     QHash<QString, Pnl> m_byAsset;
     QHash<QString, Pnl> m_byHolding; ///< holdingKey -> sums

@@ -2,6 +2,7 @@
 
 #include "appcontext.h"
 #include "dialogs/addaccountdialog.h"
+#include "dialogs/tokenlistdialog.h"
 #include "models/accountsmodel.h"
 #include "rebalance/rebalancepolicy.h"
 #include "security/vault.h"
@@ -90,8 +91,11 @@ AccountsView::AccountsView(AppContext &context, QWidget *parent)
     m_syncAll = new QPushButton(tr("Sync A&ll"), this);
     m_syncAll->setObjectName(QStringLiteral("syncAll"));
     m_syncAll->setAccessibleName(tr("Sync all accounts"));
+    m_tokens = new QPushButton(tr("Edit &Tokens…"), this);
+    m_tokens->setObjectName(QStringLiteral("editTokens"));
+    m_tokens->setAccessibleName(tr("Edit the tokens the selected EVM wallet reads"));
     auto *buttons = new QHBoxLayout;
-    for (QPushButton *button : {m_add, m_test, m_sync, m_syncAll})
+    for (QPushButton *button : {m_add, m_test, m_sync, m_syncAll, m_tokens})
         buttons->addWidget(button);
     buttons->addStretch();
 
@@ -165,6 +169,7 @@ AccountsView::AccountsView(AppContext &context, QWidget *parent)
     connect(m_test, &QPushButton::clicked, this, &AccountsView::testConnection);
     connect(m_sync, &QPushButton::clicked, this, &AccountsView::syncSelected);
     connect(m_syncAll, &QPushButton::clicked, this, &AccountsView::syncAll);
+    connect(m_tokens, &QPushButton::clicked, this, &AccountsView::editTokens);
     connect(m_cancel, &QPushButton::clicked, this, &AccountsView::cancel);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AccountsView::updateActions);
     connect(&context, &AppContext::ledgerChanged, this, &AccountsView::refresh);
@@ -340,6 +345,12 @@ void AccountsView::updateActions()
         : !canSync                  ? tr("A wallet has no connection: set its balances on the Holdings page")
                                     : QString();
     m_test->setToolTip(talkWhy);
+    const bool evmWallet =
+        row >= 0 && m_model->row(row).account.exchange == QLatin1String(services::WalletService::kEvm);
+    m_tokens->setEnabled(!m_busy && evmWallet);
+    m_tokens->setToolTip(row < 0          ? tr("Select an account first")
+                             : !evmWallet ? tr("Only an EVM wallet reads tokens by contract")
+                                          : QString());
     if (!executing)
         m_sync->setToolTip(syncWhy);
 }
@@ -476,6 +487,35 @@ void AccountsView::syncSelected()
     const qint64 id = selectedAccountId();
     if (id != 0)
         startSync({id});
+}
+
+void AccountsView::editTokens()
+{
+    const qint64 id = selectedAccountId();
+    const int row = m_model->rowOf(id);
+    if (m_busy || row < 0)
+        return;
+    const domain::Account account = m_model->row(row).account;
+    // A few rows of this page's connection: quick, and the worker is idle
+    // (the button is off while it runs).
+    services::WalletService wallets(context().db(), context().clock());
+    auto chains = wallets.chains(account);
+    auto tokens = chains ? wallets.tokens(account) : Result<QList<domain::WalletToken>>(chains.error());
+    if (!tokens) {
+        showMessage(false, QStringLiteral("%1: %2").arg(account.name, tokens.error().message));
+        emit finished(false, tokens.error().message);
+        return;
+    }
+    TokenListDialog dialog(account.name, *chains, *tokens, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const auto lists = dialog.lists();
+    const Status saved = lists ? wallets.setTokenLists(account, *lists) : Status(lists.error());
+    const QString message = saved
+        ? tr("Saved the token lists of %1: its next sync reads them.").arg(account.name)
+        : tr("The token lists of %1 were not saved: %2").arg(account.name, saved.error().message);
+    showMessage(saved.ok(), message);
+    emit finished(saved.ok(), message);
 }
 
 void AccountsView::syncAll()

@@ -50,6 +50,9 @@ public slots:
     void testConnection();
     /// Syncs the selected account.
     void syncSelected();
+    /// Edits the token lists of the selected EVM wallet (TokenListDialog) and
+    /// saves them through WalletService, all or nothing.
+    void editTokens();
     /// Syncs every paper and exchange account, one after the other.
     void syncAll();
     /// Stops a sync before its next account.
@@ -104,6 +107,7 @@ private:
     QPushButton *m_test = nullptr;
     QPushButton *m_sync = nullptr;
     QPushButton *m_syncAll = nullptr;
+    QPushButton *m_tokens = nullptr;
     QLabel *m_executing = nullptr;
     QLabel *m_message = nullptr;
     QProgressBar *m_progress = nullptr;

@@ -272,40 +272,15 @@ bool AccountWorker::syncWallet(storage::Database &db, const domain::Account &acc
             : QStringLiteral("%1: %2").arg(account.name, report.error().message);
         return false;
     }
-    QStringList read;
-    QStringList failures;
-    QStringList notes;
-    const bool bitcoin = account.exchange == QLatin1String(services::WalletService::kBitcoin);
-    for (const auto &network : report->networks) {
-        if (!network.error.isEmpty()) {
-            failures.append(tr("%1 (%2): %3; its holdings there were left as they were.")
-                                .arg(account.name, network.network, network.error));
-            continue;
-        }
-        for (const QString &skipped : network.skipped)
-            notes.append(tr("%1 (%2): %3 not recorded: Ballast knows no symbol for that mint.")
-                             .arg(account.name, network.network, skipped));
-        QStringList held;
-        for (const auto &holding : network.holdings) {
-            if (bitcoin)
-                held.append(tr("%1 %2 on %3 (%n address(es))", nullptr, network.addresses)
-                                .arg(holding.quantity.toString(), holding.asset, network.network));
-            else if (!holding.quantity.isZero())
-                held.append(tr("%1 %2 on %3").arg(holding.quantity.toString(), holding.asset, network.network));
-        }
-        read.append(held.isEmpty() ? tr("nothing on %1").arg(network.network) : held.join(QStringLiteral(", ")));
+    // The service's words, as the CLI prints them; the transaction count is
+    // left out (the page reloads what was recorded).
+    QStringList lines;
+    for (const auto &line : services::describeWalletSync(account, *report)) {
+        if (line.kind != services::WalletSyncLine::Kind::Recorded)
+            lines.append(line.text);
     }
-    QString synced =
-        read.isEmpty() ? QString() : tr("Synced %1: %2.").arg(account.name, read.join(QStringLiteral(", ")));
-    if (!notes.isEmpty())
-        synced += QLatin1Char(' ') + notes.join(QLatin1Char(' '));
-    if (!failures.isEmpty()) {
-        // The networks read are recorded all the same: say both.
-        message = (synced.isEmpty() ? QString() : synced + QLatin1Char(' ')) + failures.join(QLatin1Char(' '));
-        return false;
-    }
-    message = synced;
-    return true;
+    message = lines.join(QLatin1Char(' '));
+    return !report->anyFailed();
 }
 
 void AccountWorker::importHistory(qint64 accountId, QString passphrase)
