@@ -105,7 +105,19 @@ MetricsResult MetricsStream::finishWith(ValueAt valueAt, TimeAt timeAt, double b
     const double ppy = r.periodsPerYear;
     const double rootPpy = std::sqrt(ppy);
     r.meanReturn = m_returnSum / static_cast<double>(returns);
-    const double sd = sampleStdDevAround(std::span<const double>(m_returns.get(), returns), r.meanReturn);
+    double sd = 0.0;
+    if (returns >= 2) {
+        // sampleStdDevAround over the returns add() saw, in their order.
+        double squares = 0.0;
+        double previous = first;
+        for (std::size_t i = 1; i < count; ++i) {
+            const double value = valueAt(i);
+            const double deviation = simpleReturn(previous, value) - r.meanReturn;
+            previous = value;
+            squares += deviation * deviation;
+        }
+        sd = std::sqrt(squares / static_cast<double>(returns - 1));
+    }
     r.volatility = sd * rootPpy;
     const double excess = r.meanReturn - (ppy > 0.0 ? riskFreeRate / ppy : 0.0);
     if (!(sd < kNoise)) // NaN falls through and propagates
@@ -152,7 +164,7 @@ MetricsResult Metrics::compute(std::span<const EquityPoint> curve, double barsPe
     const std::size_t count = curve.size();
     if (count < 2)
         return tooShort(count, barsPerDay);
-    MetricsStream stream(curve.front().value, count);
+    MetricsStream stream(curve.front().value);
     for (std::size_t i = 1; i < count; ++i)
         stream.add(curve[i].value);
     return stream.finish(curve, barsPerDay, riskFreeRate);
@@ -164,7 +176,7 @@ MetricsResult Metrics::compute(std::span<const double> values, std::span<const q
     const std::size_t count = std::min(values.size(), times.size());
     if (count < 2)
         return tooShort(count, barsPerDay);
-    MetricsStream stream(values.front(), count);
+    MetricsStream stream(values.front());
     for (std::size_t i = 1; i < count; ++i)
         stream.add(values[i]);
     return stream.finish(values.first(count), times.first(count), barsPerDay, riskFreeRate);

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -115,22 +114,20 @@ private:
 class MetricsStream
 {
 public:
-    /// @p first is the curve's first value; @p count its number of points,
-    /// the first included (room for the returns).
-    MetricsStream(double first, std::size_t count)
-        : m_returns(std::make_unique_for_overwrite<double[]>(count > 1 ? count - 1 : 0))
-        , m_first(first)
+    /// @p first is the curve's first value.
+    explicit MetricsStream(double first)
+        : m_first(first)
         , m_previous(first)
         , m_drawdown(first)
     {
     }
 
-    /// The next point's value (at most count - 1 of them).
+    /// The next point's value.
     void add(double value)
     {
         const double ret = simpleReturn(m_previous, value);
         m_previous = value;
-        m_returns[m_count++] = ret;
+        ++m_count;
         m_returnSum += ret;
         // Negative or NaN returns count (std::min keeps a NaN); the others add
         // 0, which leaves the sum as it was (it is never -0) and spares a
@@ -140,8 +137,12 @@ public:
         m_drawdown.add(m_count, value);
     }
 
-    /// The metrics of the points fed, which are @p values at @p times (the
-    /// recovery after the deepest drawdown is looked up there).
+    /// The metrics of the points fed, which are @p values at @p times: the
+    /// spread of the returns is summed around their mean in a second pass
+    /// over them, the recovery after the deepest drawdown looked up there.
+    /// (The returns are worked out again from the values rather than kept: the
+    /// same division of the same numbers, so the same bits, without a second
+    /// array as long as the curve.)
     [[nodiscard]] MetricsResult finish(std::span<const double> values, std::span<const qint64> times, double barsPerDay,
                                        double riskFreeRate = 0.0) const;
     [[nodiscard]] MetricsResult finish(std::span<const EquityPoint> curve, double barsPerDay,
@@ -151,7 +152,6 @@ private:
     template<typename ValueAt, typename TimeAt>
     MetricsResult finishWith(ValueAt valueAt, TimeAt timeAt, double barsPerDay, double riskFreeRate) const;
 
-    std::unique_ptr<double[]> m_returns;
     std::size_t m_count = 0; ///< returns so far
     double m_first;
     double m_previous;

@@ -14,6 +14,7 @@
 #include <QTimeZone>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <limits>
 #include <memory>
@@ -28,12 +29,48 @@ double barsPerDayOf(const std::vector<qint64> &times)
 {
     if (times.size() < 2)
         return 1.0;
-    std::vector<qint64> gaps;
-    gaps.reserve(times.size() - 1);
-    for (std::size_t t = 1; t < times.size(); ++t)
-        gaps.push_back(times[t] - times[t - 1]);
-    std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
-    const qint64 spacing = gaps[gaps.size() / 2];
+    const std::size_t gapCount = times.size() - 1;
+    const std::size_t middle = gapCount / 2; // the median's rank among the sorted gaps
+    // Price data has a handful of distinct gaps (its interval and a few
+    // holes): counted, the median is read off the counts without a copy of
+    // all the gaps. Many distinct gaps: the copy and nth_element.
+    constexpr std::size_t kFewGaps = 16;
+    std::array<std::pair<qint64, std::size_t>, kFewGaps> counts{};
+    std::size_t distinct = 0;
+    bool few = true;
+    for (std::size_t t = 1; t < times.size() && few; ++t) {
+        const qint64 gap = times[t] - times[t - 1];
+        std::size_t k = 0;
+        while (k < distinct && counts[k].first != gap)
+            ++k;
+        if (k == distinct) {
+            if (distinct == kFewGaps) {
+                few = false;
+                break;
+            }
+            counts[distinct++] = {gap, 0};
+        }
+        ++counts[k].second;
+    }
+    qint64 spacing = 0;
+    if (few) {
+        std::sort(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(distinct));
+        std::size_t below = 0;
+        for (std::size_t k = 0; k < distinct; ++k) {
+            below += counts[k].second;
+            if (below > middle) {
+                spacing = counts[k].first;
+                break;
+            }
+        }
+    } else {
+        std::vector<qint64> gaps;
+        gaps.reserve(gapCount);
+        for (std::size_t t = 1; t < times.size(); ++t)
+            gaps.push_back(times[t] - times[t - 1]);
+        std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(middle), gaps.end());
+        spacing = gaps[middle];
+    }
     return spacing > 0 ? 86400000.0 / static_cast<double>(spacing) : 1.0;
 }
 
@@ -52,6 +89,7 @@ struct Loaded
     Error error;
     How how = How::Importer;
     qint64 modifiedMs = std::numeric_limits<qint64>::max();
+    std::optional<FileStamp> stamp; ///< when there is a cache
 };
 
 /// The cache's key: the file and the options that change what is read.
@@ -62,21 +100,28 @@ QString cacheKey(const QString &asset, const QString &path, const LoadOptions &o
         QLatin1Char('\n'));
 }
 
+/// The file's stamp, for the cache's keys.
+void stampFile(Loaded &one)
+{
+    auto stamped = SeriesCache::stamp(one.path);
+    if (!stamped) {
+        one.error = stamped.error();
+        return;
+    }
+    one.stamp = *stamped;
+    one.modifiedMs = one.stamp->modifiedNs / 1'000'000;
+}
+
+/// The file's closes: from the cache when it has them (the file stamped
+/// first), else parsed (and then cached).
 void readFile(Loaded &one, const LoadOptions &options)
 {
     market::ImportOptions importOptions;
     importOptions.asset = one.asset;
     importOptions.quote = options.quote;
     const QString key = cacheKey(one.asset, one.path, options);
-    std::optional<FileStamp> stamp;
-    if (options.cache) {
-        auto stamped = SeriesCache::stamp(one.path);
-        if (!stamped) {
-            one.error = stamped.error();
-            return;
-        }
-        stamp = *stamped;
-        one.modifiedMs = stamp->modifiedNs / 1'000'000;
+    const std::optional<FileStamp> &stamp = one.stamp;
+    if (options.cache && stamp) {
         if (auto cached = options.cache->find(key, *stamp)) {
             one.series = std::move(cached);
             one.how = Loaded::How::Cached;
@@ -119,7 +164,7 @@ void readFile(Loaded &one, const LoadOptions &options)
     }
     one.how = fast ? Loaded::How::Fast : Loaded::How::Importer;
     auto series = std::make_shared<const CloseSeries>(std::move(*parsed));
-    if (options.cache)
+    if (options.cache && stamp)
         options.cache->store(key, *stamp, series);
     one.series = std::move(series);
 }
@@ -223,6 +268,80 @@ std::size_t countBefore(const CloseSeries &series, qint64 ms)
     return count;
 }
 
+/// Whether a file's newest candle is left out: always (Skip), never (Keep),
+/// or (Detect) when it closes after the file was written or after now.
+bool dropsNewest(const LoadOptions &options, qint64 closesAtMs, qint64 modifiedMs, qint64 nowMs)
+{
+    using LastCandle = market::ImportOptions::LastCandle;
+    if (options.lastCandle == LastCandle::Detect)
+        return closesAtMs > std::min(nowMs, modifiedMs);
+    return options.lastCandle == LastCandle::Skip;
+}
+
+/// The key of a whole load in the cache: every file (its own key and stamp),
+/// the dates and how the newest candles are treated. "Now" is not in it: the
+/// stored load says when each file's newest candle closes, and is used only
+/// while the same candles would be left out.
+QString alignedKey(const std::vector<Loaded> &loaded, qint64 begin, qint64 end, const LoadOptions &options)
+{
+    QString key = QStringLiteral("aligned %1 %2 %3").arg(begin).arg(end).arg(static_cast<int>(options.lastCandle));
+    for (const Loaded &one : loaded) {
+        const FileStamp &stamp = *one.stamp;
+        key += QStringLiteral("\n%1\n%2 %3 %4 %5 %6 %7")
+                   .arg(cacheKey(one.asset, one.path, options))
+                   .arg(stamp.size)
+                   .arg(stamp.modifiedNs)
+                   .arg(stamp.changedNs)
+                   .arg(stamp.device)
+                   .arg(stamp.inode)
+                   .arg(stamp.sample);
+    }
+    return key;
+}
+
+/// The stored load as the data, when every newest candle is treated as it
+/// was then; nothing otherwise.
+std::optional<BacktestData> fromAligned(AlignedCloses &aligned, const std::vector<Loaded> &loaded,
+                                        const LoadOptions &options, qint64 now, LoadReport *report)
+{
+    if (aligned.newest.size() != loaded.size())
+        return std::nullopt;
+    for (std::size_t i = 0; i < loaded.size(); ++i) {
+        const AlignedCloses::Newest &newest = aligned.newest[i];
+        if (dropsNewest(options, newest.closesAtMs, loaded[i].modifiedMs, now) != newest.dropped)
+            return std::nullopt;
+    }
+    BacktestData data;
+    for (const Loaded &one : loaded)
+        data.assets.append(one.asset);
+    data.times.reserve(aligned.bars());
+    for (const TimeRun &run : aligned.runs) {
+        for (std::size_t k = 0; k < run.count; ++k)
+            data.times.push_back(run.start + run.step * static_cast<qint64>(k));
+    }
+    data.closes = std::move(aligned.closes);
+    data.barsPerDay = aligned.barsPerDay;
+    if (report) {
+        report->cached += static_cast<int>(loaded.size());
+        for (std::size_t i = 0; i < loaded.size(); ++i) {
+            if (aligned.newest[i].dropped) {
+                report->droppedNewest.append(loaded[i].asset + QLatin1Char(' ')
+                                             + market::CsvValues::formatTime(aligned.newest[i].openMs));
+            }
+        }
+    }
+    return data;
+}
+
+/// The data's times as runs of even steps, for the cache.
+std::vector<TimeRun> runsOf(const std::vector<qint64> &times)
+{
+    CloseSeries series;
+    for (const qint64 time : times)
+        series.appendTime(time);
+    return std::move(series.runs);
+}
+
 } // namespace
 
 void BacktestData::addCash(const QString &symbol)
@@ -235,7 +354,7 @@ void BacktestData::addCash(const QString &symbol)
                        closes.begin() + static_cast<std::ptrdiff_t>((t + 1) * oldWidth));
         widened.push_back(1.0);
     }
-    closes = std::move(widened);
+    closes = CloseMatrix(std::move(widened));
     assets.append(symbol);
 }
 
@@ -247,7 +366,8 @@ Result<BacktestData> BacktestData::fromColumns(const QStringList &assets, const 
     BacktestData data;
     data.assets = assets;
     data.times = times;
-    data.closes.resize(times.size() * columns.size());
+    CloseBuffer &closes = data.closes.buffer();
+    closes.resize(times.size() * columns.size());
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (columns[i].size() != times.size()) {
             return makeError(QStringLiteral("backtest.data"),
@@ -263,7 +383,7 @@ Result<BacktestData> BacktestData::fromColumns(const QStringList &assets, const 
                     QStringLiteral("backtest.data"),
                     QStringLiteral("%1 has no positive price at bar %2").arg(assets[static_cast<qsizetype>(i)]).arg(t));
             }
-            data.closes[t * columns.size() + i] = price;
+            closes[t * columns.size() + i] = price;
         }
     }
     data.barsPerDay = barsPerDayOf(times);
@@ -279,23 +399,45 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
         loaded[i].asset = assetFiles[static_cast<qsizetype>(i)].first;
         loaded[i].path = assetFiles[static_cast<qsizetype>(i)].second;
     }
-    auto readOne = [&options](Loaded &one) { readFile(one, options); };
     QThreadPool *pool = options.pool ? options.pool : QThreadPool::globalInstance();
-    if (loaded.size() <= 1) {
-        std::for_each(loaded.begin(), loaded.end(), readOne);
-    } else {
-        // The files are shared out one at a time (see shareOut).
+    // Runs @p work on every file, the files shared out one at a time (see shareOut).
+    const auto eachFile = [&](const auto &work) {
+        if (loaded.size() <= 1) {
+            std::for_each(loaded.begin(), loaded.end(), work);
+            return;
+        }
         std::atomic<std::size_t> next{0};
         shareOut(pool, static_cast<int>(loaded.size()), [&] {
             for (std::size_t i = next++; i < loaded.size(); i = next++)
-                readOne(loaded[i]);
+                work(loaded[i]);
         });
+    };
+    const qint64 begin = from.isValid() ? startOfDay(from) : std::numeric_limits<qint64>::min();
+    const qint64 end = to.isValid() ? startOfDay(to.addDays(1)) : std::numeric_limits<qint64>::max();
+
+    // With a cache: every file stamped, then the whole load looked up (one
+    // file of aligned closes), then each file that still has to be read.
+    QString wholeKey;
+    if (options.cache) {
+        eachFile(stampFile);
+        for (const Loaded &one : loaded) {
+            if (!one.error.message.isEmpty())
+                return one.error; // the first file in the order given
+        }
+        if (!options.cache->directory().isEmpty()) {
+            wholeKey = alignedKey(loaded, begin, end, options);
+            if (auto aligned = options.cache->findAligned(wholeKey)) {
+                if (auto data = fromAligned(*aligned, loaded, options, now, report))
+                    return std::move(*data);
+            }
+        }
     }
+    eachFile([&options](Loaded &one) { readFile(one, options); });
 
     std::vector<Slice> slices;
     slices.reserve(loaded.size());
-    const qint64 begin = from.isValid() ? startOfDay(from) : std::numeric_limits<qint64>::min();
-    const qint64 end = to.isValid() ? startOfDay(to.addDays(1)) : std::numeric_limits<qint64>::max();
+    std::vector<AlignedCloses::Newest> newestCandles;
+    newestCandles.reserve(loaded.size());
     for (Loaded &one : loaded) {
         if (!one.error.message.isEmpty())
             return one.error; // the first file in the order given, as before
@@ -306,15 +448,12 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
         }
         const CloseSeries &series = *one.series;
         std::size_t used = series.size();
-        using LastCandle = market::ImportOptions::LastCandle;
-        bool dropNewest = options.lastCandle == LastCandle::Skip;
-        if (options.lastCandle == LastCandle::Detect) {
-            // Written before its close, the newest candle was still running.
-            const qint64 closesAt = series.runs.back().last() + series.intervalMs;
-            dropNewest = closesAt > std::min(now, one.modifiedMs);
-        }
+        // Written before its close, the newest candle was still running.
+        const qint64 newest = series.runs.back().last();
+        const qint64 closesAt = newest + series.intervalMs;
+        const bool dropNewest = dropsNewest(options, closesAt, one.modifiedMs, now);
+        newestCandles.push_back({newest, closesAt, dropNewest});
         if (dropNewest) {
-            const qint64 newest = series.runs.back().last();
             if (used == 1) {
                 return makeError(QStringLiteral("import.empty"),
                                  QStringLiteral("%1: the only candle (%2) may still have been running when the file "
@@ -348,8 +487,9 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
     if (width == 0)
         longest = 0;
     data.times.reserve(longest);
-    data.closes.reserve(longest * width);
-    adviseHugePages(data.closes);
+    CloseBuffer &closes = data.closes.buffer();
+    closes.reserve(longest * width);
+    adviseHugePages(closes);
     // k-way walk over the sorted series: seek every cursor to the largest
     // current time until all agree; that time is shared by all.
     while (width > 0) {
@@ -389,10 +529,9 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
         if (step <= 0)
             block = 1;
         const std::size_t first = data.times.size();
-        data.times.resize(first + block);
-        for (std::size_t k = 0; k < block; ++k)
-            data.times[first + k] = target + step * static_cast<qint64>(k);
-        data.closes.resize((first + block) * width);
+        for (std::size_t k = 0; k < block; ++k) // reserved: no zero fill before the times
+            data.times.push_back(target + step * static_cast<qint64>(k));
+        closes.resize((first + block) * width);
         // Transposed in tiles of bars that stay in the cache: a whole column
         // at a time would walk all rows once per asset. The tiles are shared
         // out over this thread and the pool's free threads when the block is
@@ -406,7 +545,7 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
                 const std::size_t tileEnd = std::min(block, tile + kTile);
                 for (std::size_t i = 0; i < width; ++i) {
                     const double *column = slices[i].series->values().data() + slices[i].index;
-                    double *out = data.closes.data() + first * width + i;
+                    double *out = closes.data() + first * width + i;
                     for (std::size_t k = tile; k < tileEnd; ++k)
                         out[k * width] = column[k];
                 }
@@ -426,6 +565,15 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
                 .arg(data.times.size()));
     }
     data.barsPerDay = barsPerDayOf(data.times);
+    if (!wholeKey.isEmpty()) {
+        AlignedCloses aligned;
+        aligned.runs = runsOf(data.times);
+        aligned.closes = std::move(data.closes);
+        aligned.barsPerDay = data.barsPerDay;
+        aligned.newest = std::move(newestCandles);
+        options.cache->storeAligned(wholeKey, aligned);
+        data.closes = std::move(aligned.closes);
+    }
     return data;
 }
 

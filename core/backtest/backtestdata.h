@@ -47,7 +47,7 @@ struct BacktestData
 {
     QStringList assets;
     std::vector<qint64> times; ///< bar open times, ascending, UTC ms
-    CloseBuffer closes;
+    CloseMatrix closes;
     double barsPerDay = 1.0;
 
     [[nodiscard]] std::size_t width() const { return static_cast<std::size_t>(assets.size()); }

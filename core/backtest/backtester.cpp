@@ -424,8 +424,9 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     result.bars = static_cast<int>(bars);
     // The values of both curves, bar by bar; the times are the data's. They
     // become EquityPoints only when the curves are kept.
-    std::vector<double> equityValues(bars);
-    std::vector<double> holdValues(bars);
+    // Every bar writes both before they are read: no zero fill.
+    CloseBuffer equityValues(bars);
+    CloseBuffer holdValues(bars);
     double valueSum = 0.0; // of the equity curve, in its order
     if (config.recordCurves)
         result.weights.reserve(bars * n);
@@ -453,8 +454,8 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         firstValue += quantities[i] * data.closes[i];
         firstHold += held[i] * data.closes[i];
     }
-    analytics::MetricsStream equityMetrics(firstValue, bars);
-    analytics::MetricsStream holdMetrics(firstHold, bars);
+    analytics::MetricsStream equityMetrics(firstValue);
+    analytics::MetricsStream holdMetrics(firstHold);
     std::vector<double> values(n);
     std::vector<double> weights(n);
     std::vector<double> trades(modeTrades ? n : 0);

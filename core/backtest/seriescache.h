@@ -8,13 +8,16 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace ballast::backtest {
 
 /// What identifies a file's content to the cache without reading it all: the
 /// file (device, inode), its size, its modification and status-change times
 /// to the nanosecond, and a hash of sampled bytes (the first and last 64 KiB
-/// and 64 blocks of 1 KiB spread between them; all of a file up to 256 KiB).
+/// and 16 blocks of 4 KiB spread between them, one read each; all of a file
+/// up to 256 KiB).
 ///
 /// A change that keeps the size and puts the modification time back is still
 /// seen: writing or setting the times moves the status-change time, which no
@@ -32,6 +35,35 @@ struct FileStamp
     quint64 sample = 0;
 
     friend bool operator==(const FileStamp &, const FileStamp &) = default;
+};
+
+/// A whole load aligned (BacktestData::load): the bars all its files share
+/// and their closes, time-major, with what each file's newest candle was, so
+/// that the same load again reads one file instead of one per asset and
+/// skips the alignment.
+struct AlignedCloses
+{
+    /// A file's newest candle: when it opened and closes, and whether the
+    /// load left it out as possibly still running.
+    struct Newest
+    {
+        qint64 openMs = 0;
+        qint64 closesAtMs = 0;
+        bool dropped = false;
+        friend bool operator==(const Newest &, const Newest &) = default;
+    };
+    std::vector<TimeRun> runs; ///< the shared bars
+    CloseMatrix closes; ///< closes[t * width + i], all above zero; a view of the file when read
+    double barsPerDay = 1.0;
+    std::vector<Newest> newest; ///< one per file, in the load's order
+
+    [[nodiscard]] std::size_t bars() const
+    {
+        std::size_t count = 0;
+        for (const TimeRun &run : runs)
+            count += run.count;
+        return count;
+    }
 };
 
 /// Parsed closes of price files, kept in memory for the process (a sweep, the
@@ -60,11 +92,25 @@ public:
     /// (the cache only saves time).
     void store(const QString &key, const FileStamp &stamp, const std::shared_ptr<const CloseSeries> &series);
 
+    /// The aligned load stored under @p key (which names every file with its
+    /// stamp and the reading options; see BacktestData::load), its closes a
+    /// view of the mapped file; nothing without a directory or when the file
+    /// does not check out (magic, key, sizes, times ascending, every close
+    /// above zero).
+    std::optional<AlignedCloses> findAligned(const QString &key);
+    /// Stores an aligned load in a file of its own ("aligned-<sha1>.closes",
+    /// magic "BLSTAL01"); only the kAlignedKept newest such files are kept.
+    /// Silent when it cannot write, as store() is.
+    void storeAligned(const QString &key, const AlignedCloses &aligned);
+    static constexpr int kAlignedKept = 4;
+
     struct Counts
     {
         int memoryHits = 0;
         int fileHits = 0;
         int misses = 0;
+        int alignedHits = 0;
+        int alignedMisses = 0;
     };
     [[nodiscard]] Counts counts() const;
     [[nodiscard]] QString directory() const { return m_directory; }

@@ -671,8 +671,8 @@ private slots:
             state = state * 6364136223846793005ULL + 1442695040888963407ULL;
             a *= 1.0 + (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5) * 0.08;
             data.times.push_back(qint64(1700000000000) + qint64(day) * 86400000);
-            data.closes.push_back(a);
-            data.closes.push_back(100.0);
+            data.closes.buffer().push_back(a);
+            data.closes.buffer().push_back(100.0);
         }
         before.targets = after.targets = {0.5, 0.5};
         auto first = Backtester::run(data, before);

@@ -18,6 +18,7 @@
 using namespace ballast;
 using backtest::BacktestData;
 using backtest::CloseBuffer;
+using backtest::CloseMatrix;
 using backtest::CloseParser;
 using backtest::LoadOptions;
 using backtest::LoadReport;
@@ -324,10 +325,135 @@ private slots:
         auto loaded = BacktestData::load(files, {}, {}, options, &report);
         QVERIFY(loaded.ok());
         QCOMPARE(report.cached, 1);
-        QCOMPARE(again.counts().fileHits, 1);
+        // The same load: its aligned file, not the file's own entry.
+        QCOMPARE(again.counts().alignedHits, 1);
+        QCOMPARE(again.counts().fileHits, 0);
+        QVERIFY(loaded->closes.isView());
         QCOMPARE(loaded->closes, first->closes);
         QCOMPARE(loaded->times, first->times);
         QCOMPARE(loaded->barsPerDay, 24.0);
+
+        // Other dates: another load, served by the file's own entry.
+        SeriesCache third(cacheDir.path(), false);
+        options.cache = &third;
+        LoadReport later;
+        const QDate day = QDateTime::fromMSecsSinceEpoch(kStart, QTimeZone::utc()).date();
+        auto cut = BacktestData::load(files, day, day, options, &later);
+        QVERIFY(cut.ok());
+        QCOMPARE(later.cached, 1);
+        QCOMPARE(third.counts().alignedMisses, 1);
+        QCOMPARE(third.counts().fileHits, 1);
+        QVERIFY(!cut->closes.isView());
+        QCOMPARE(cut->closes, first->closes);
+    }
+
+    /// A whole load again, as a repeated `backtest` makes it: one aligned
+    /// file answers for every price file, with the same data and report.
+    void wholeLoadIsReadFromOneFile()
+    {
+        QTemporaryDir cacheDir;
+        const QString a = m_dir.filePath(QStringLiteral("whole-a.csv"));
+        const QString b = m_dir.filePath(QStringLiteral("whole-b.csv"));
+        QVERIFY(writeFile(a, plainFile({10, 11, 12, 13, 14, 15})));
+        QVERIFY(writeFile(b, plainFile({20, 21, 22, 23, 24}))); // one bar fewer
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        {
+            // b was written while its newest candle ran: that one is left out.
+            QFile file(b);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.setFileTime(QDateTime::fromMSecsSinceEpoch(kStart + 4 * kHour + kHour / 2, QTimeZone::utc()),
+                                     QFileDevice::FileModificationTime));
+        }
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), a}, {QStringLiteral("B"), b}};
+        LoadReport firstReport;
+        std::optional<BacktestData> first;
+        {
+            SeriesCache cache(cacheDir.path(), false);
+            options.cache = &cache;
+            auto loaded = BacktestData::load(files, {}, {}, options, &firstReport);
+            QVERIFY(loaded.ok());
+            first = *loaded;
+            QCOMPARE(cache.counts().alignedMisses, 1);
+        }
+        QCOMPARE(first->bars(), std::size_t{4});
+        QCOMPARE(firstReport.droppedNewest, QStringList{QStringLiteral("B 2024-01-01 04:00")});
+        QCOMPARE(QDir(cacheDir.path()).entryList({QStringLiteral("aligned-*.closes")}, QDir::Files).size(), 1);
+
+        SeriesCache again(cacheDir.path(), false);
+        options.cache = &again;
+        LoadReport report;
+        auto loaded = BacktestData::load(files, {}, {}, options, &report);
+        QVERIFY(loaded.ok());
+        QCOMPARE(again.counts().alignedHits, 1);
+        QCOMPARE(again.counts().fileHits + again.counts().misses, 0);
+        QCOMPARE(report.cached, 2);
+        QCOMPARE(report.droppedNewest, firstReport.droppedNewest);
+        QCOMPARE(loaded->assets, first->assets);
+        QCOMPARE(loaded->times, first->times);
+        QCOMPARE(loaded->closes, first->closes);
+        QCOMPARE(loaded->barsPerDay, first->barsPerDay);
+        QVERIFY(loaded->closes.isView());
+
+        // Cash added to a view copies it first; the view is untouched.
+        BacktestData withCash = *loaded;
+        withCash.addCash(QStringLiteral("USDT"));
+        QVERIFY(!withCash.closes.isView());
+        QCOMPARE(withCash.close(3, 0), 13.0);
+        QCOMPARE(withCash.close(3, 1), 23.0);
+        QCOMPARE(withCash.close(3, 2), 1.0);
+        QCOMPARE(loaded->close(3, 1), 23.0);
+    }
+
+    /// The aligned file says which newest candles it left out; once one of
+    /// them has closed, the files are read again and the candle is used.
+    void wholeLoadFollowsTheClock()
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(QStringLiteral("whole-clock.csv"));
+        QVERIFY(writeFile(path, plainFile({1, 2, 3, 4})));
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        const qint64 lastOpen = kStart + 3 * kHour;
+        SeriesCache running(cacheDir.path(), false);
+        options.cache = &running;
+        options.nowMs = lastOpen + kHour / 2;
+        auto before = BacktestData::load(files, {}, {}, options);
+        QVERIFY(before.ok());
+        QCOMPARE(before->bars(), std::size_t{3});
+
+        SeriesCache closed(cacheDir.path(), false);
+        options.cache = &closed;
+        options.nowMs = lastOpen + 2 * kHour;
+        LoadReport report;
+        auto after = BacktestData::load(files, {}, {}, options, &report);
+        QVERIFY(after.ok());
+        QCOMPARE(after->bars(), std::size_t{4});
+        QVERIFY(report.droppedNewest.isEmpty());
+        QCOMPARE(closed.counts().fileHits, 1); // the closes from the file's own entry
+        QCOMPARE(after->closes.back(), 4.0);
+    }
+
+    /// A load's file is as large as its closes: only the newest few stay.
+    void fewAlignedFilesAreKept()
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(QStringLiteral("whole-kept.csv"));
+        std::vector<double> closes;
+        for (int h = 0; h < 24 * 8; ++h)
+            closes.push_back(100.0 + h);
+        QVERIFY(writeFile(path, plainFile(closes)));
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        SeriesCache cache(cacheDir.path(), false);
+        options.cache = &cache;
+        const QDate first = QDateTime::fromMSecsSinceEpoch(kStart, QTimeZone::utc()).date();
+        for (int days = 1; days <= SeriesCache::kAlignedKept + 2; ++days)
+            QVERIFY(BacktestData::load({{QStringLiteral("A"), path}}, first, first.addDays(days), options).ok());
+        QCOMPARE(QDir(cacheDir.path()).entryList({QStringLiteral("aligned-*.closes")}, QDir::Files).size(),
+                 SeriesCache::kAlignedKept);
+        QCOMPARE(cache.counts().alignedMisses, SeriesCache::kAlignedKept + 2);
     }
 
     void cachedClosesAreReadInPlace()
@@ -413,19 +539,53 @@ private slots:
         options.cache = &writer;
         QVERIFY(BacktestData::load(files, {}, {}, options).ok());
         const QStringList entries = QDir(cacheDir.path()).entryList(QDir::Files);
-        QCOMPARE(entries.size(), 1);
-        const QString entry = QDir(cacheDir.path()).filePath(entries.front());
-        QFile file(entry);
-        QVERIFY(file.open(QIODevice::ReadWrite));
-        QVERIFY(file.resize(file.size() - 4));
-        file.close();
+        QCOMPARE(entries.size(), 2); // the file's closes and the aligned load
+        for (const QString &name : entries) {
+            QFile file(QDir(cacheDir.path()).filePath(name));
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.resize(file.size() - 4));
+        }
         SeriesCache reader(cacheDir.path(), false);
         options.cache = &reader;
         LoadReport report;
         auto loaded = BacktestData::load(files, {}, {}, options, &report);
         QVERIFY(loaded.ok());
         QCOMPARE(report.cached, 0);
-        QCOMPARE(loaded->closes, (CloseBuffer{5, 6, 7, 8}));
+        QCOMPARE(reader.counts().alignedMisses, 1);
+        QCOMPARE(loaded->closes, (CloseMatrix{5, 6, 7, 8}));
+    }
+
+    /// An aligned file whose sizes check out but one of whose closes is not a
+    /// price (a damaged block) is not used: the files' own entries are.
+    void damagedAlignedCloseIsIgnored()
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(QStringLiteral("damaged-aligned.csv"));
+        QVERIFY(writeFile(path, plainFile({5, 6, 7, 8})));
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
+        SeriesCache writer(cacheDir.path(), false);
+        options.cache = &writer;
+        QVERIFY(BacktestData::load(files, {}, {}, options).ok());
+        const QStringList aligned = QDir(cacheDir.path()).entryList({QStringLiteral("aligned-*.closes")}, QDir::Files);
+        QCOMPARE(aligned.size(), 1);
+        {
+            QFile file(QDir(cacheDir.path()).filePath(aligned.front()));
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.seek(file.size() - 8)); // the last close
+            const double zero = 0.0;
+            QCOMPARE(file.write(reinterpret_cast<const char *>(&zero), sizeof zero), qint64(sizeof zero));
+        }
+        SeriesCache reader(cacheDir.path(), false);
+        options.cache = &reader;
+        LoadReport report;
+        auto loaded = BacktestData::load(files, {}, {}, options, &report);
+        QVERIFY(loaded.ok());
+        QCOMPARE(reader.counts().alignedHits, 0);
+        QCOMPARE(reader.counts().alignedMisses, 1);
+        QCOMPARE(reader.counts().fileHits, 1);
+        QCOMPARE(loaded->closes, (CloseMatrix{5, 6, 7, 8}));
     }
 
     void newestCandle_data()
@@ -512,7 +672,7 @@ private slots:
         QCOMPARE(loaded->times,
                  (std::vector<qint64>{kStart + 2 * kHour, kStart + 3 * kHour, kStart + 5 * kHour, kStart + 6 * kHour,
                                       kStart + 7 * kHour, kStart + 30 * kHour}));
-        QCOMPARE(loaded->closes, (CloseBuffer{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
+        QCOMPARE(loaded->closes, (CloseMatrix{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
         auto cut = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, QDate(2024, 1, 2),
                                       QDate(2024, 1, 2), options);
         QVERIFY(!cut); // one shared bar on 2 January: too few
