@@ -710,10 +710,8 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
 
     equityMetrics.add(equityValues.back());
     valueSum += equityValues.back();
-    result.metrics =
-        analytics::MetricsStream(std::move(equityMetrics)).finish(equityValues, data.times, data.barsPerDay);
-    result.buyAndHoldMetrics =
-        analytics::MetricsStream(std::move(holdMetrics)).finish(holdValues, data.times, data.barsPerDay);
+    result.metrics = equityMetrics.finish(equityValues, data.times, data.barsPerDay);
+    result.buyAndHoldMetrics = holdMetrics.finish(holdValues, data.times, data.barsPerDay);
     result.finalValue = equityValues.back();
     const double meanValue = valueSum / static_cast<double>(equityValues.size());
     result.turnoverTotalOverMean = meanValue > 0.0 ? result.tradedValue / meanValue : 0.0;

@@ -28,7 +28,7 @@ constexpr char kMagic[8] = {'B', 'L', 'S', 'T', 'C', 'S', '0', '2'};
 constexpr char kAlignedMagic[8] = {'B', 'L', 'S', 'T', 'A', 'L', '0', '1'};
 constexpr qint64 kWholeUpTo = qint64{256} * 1024;
 constexpr qint64 kEdge = qint64{64} * 1024;
-constexpr qint64 kBlock = 4 * 1024;
+constexpr qint64 kBlock = qint64{4} * 1024;
 constexpr qint64 kBlocks = 16;
 
 /// A fast 64-bit mix of bytes; not cryptographic, only to notice a change.
@@ -486,7 +486,8 @@ void SeriesCache::storeAligned(const QString &key, const AlignedCloses &aligned)
     std::memcpy(header.data() + sizeof kAlignedMagic, &headerBytes, sizeof headerBytes);
     const QString path = alignedFileFor(m_directory, key);
     QSaveFile file(path);
-    const auto closeBytes = static_cast<qint64>(aligned.closes.size() * sizeof(double));
+    const std::size_t closeSize = aligned.closes.size() * sizeof(double);
+    const auto closeBytes = static_cast<qint64>(closeSize);
     if (!file.open(QIODevice::WriteOnly) || file.write(header) != header.size()
         || file.write(reinterpret_cast<const char *>(aligned.closes.data()), closeBytes) != closeBytes
         || !file.commit())
