@@ -1,5 +1,6 @@
 #include "backtest/backtester.h"
 
+#include "backtest/scratch.h"
 #include "rebalance/bandcheck.h"
 #include "rebalance/overlays.h"
 #include "rebalance/rebalancemath.h"
@@ -424,9 +425,11 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
     result.bars = static_cast<int>(bars);
     // The values of both curves, bar by bar; the times are the data's. They
     // become EquityPoints only when the curves are kept.
-    // Every bar writes both before they are read: no zero fill.
-    CloseBuffer equityValues(bars);
-    CloseBuffer holdValues(bars);
+    // Every bar writes both before they are read: no zero fill, and the
+    // memory is the thread's (Scratch), not fresh pages.
+    const Scratch scratch(2 * bars);
+    const std::span<double> equityValues = scratch.doubles().first(bars);
+    const std::span<double> holdValues = scratch.doubles().subspan(bars, bars);
     double valueSum = 0.0; // of the equity curve, in its order
     if (config.recordCurves)
         result.weights.reserve(bars * n);

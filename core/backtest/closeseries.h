@@ -76,6 +76,26 @@ void adviseHugePages(std::vector<T, Allocator> &vector)
 #endif
 }
 
+/// Maps in the pages of [@p begin, @p begin + @p bytes) ahead of writing
+/// them: one call instead of a page fault per 4 KiB of fresh memory (a
+/// fault costs about 9 µs on a virtual machine, mapping the page in this way
+/// less than half). The contents are not touched; pages already there stay
+/// as they are. Only a hint: kernels before 5.14 refuse it and the pages
+/// fault in as they are written.
+inline void prefaultForWrite(const void *begin, std::size_t bytes)
+{
+#if defined(Q_OS_LINUX) && defined(MADV_POPULATE_WRITE)
+    constexpr std::uintptr_t kPage = 4096;
+    const auto first = reinterpret_cast<std::uintptr_t>(begin) / kPage * kPage;
+    const std::uintptr_t last = (reinterpret_cast<std::uintptr_t>(begin) + bytes + kPage - 1) / kPage * kPage;
+    if (last > first)
+        ::madvise(reinterpret_cast<void *>(first), last - first, MADV_POPULATE_WRITE);
+#else
+    Q_UNUSED(begin);
+    Q_UNUSED(bytes);
+#endif
+}
+
 /// The closes of a BacktestData, time-major: a buffer of its own, or a view
 /// of a cache file mapped read-only (a load found whole in the cache), which
 /// costs neither a copy nor a page fault per 4 KiB of fresh memory. Reading

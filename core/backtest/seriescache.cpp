@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
 
 namespace ballast::backtest {
 
@@ -404,6 +407,12 @@ std::optional<AlignedCloses> SeriesCache::findAligned(const QString &key)
     uchar *mapped = file->map(0, size);
     if (!mapped)
         return miss();
+#if defined(Q_OS_LINUX) && defined(MADV_POPULATE_READ)
+    // Every close is read right away (allPositive below, then the run): map
+    // the pages in at once rather than fault them in 64 KiB at a time. A
+    // hint; kernels before 5.14 refuse it and the faults happen as before.
+    ::madvise(mapped, static_cast<std::size_t>(size), MADV_POPULATE_READ);
+#endif
     Reader reader(std::string_view(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(size)));
     AlignedCloses aligned;
     char magic[sizeof kAlignedMagic] = {};

@@ -4,6 +4,7 @@
 // a damaged entry), and the newest-candle rule of BacktestData::load.
 #include "backtest/backtestdata.h"
 #include "backtest/closeparser.h"
+#include "backtest/scratch.h"
 #include "backtest/seriescache.h"
 #include "market/priceimporter.h"
 
@@ -15,6 +16,11 @@
 #include <QTest>
 #include <QTimeZone>
 
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#include <sys/resource.h>
+#endif
+
 using namespace ballast;
 using backtest::BacktestData;
 using backtest::CloseBuffer;
@@ -22,6 +28,8 @@ using backtest::CloseMatrix;
 using backtest::CloseParser;
 using backtest::LoadOptions;
 using backtest::LoadReport;
+using backtest::prefaultForWrite;
+using backtest::Scratch;
 using backtest::SeriesCache;
 using market::ImportOptions;
 
@@ -681,6 +689,65 @@ private slots:
                                            QDate(2024, 1, 1), options);
         QVERIFY(firstDay.ok());
         QCOMPARE(firstDay->bars(), std::size_t{5});
+    }
+
+    void scratchIsTheThreadsToReuse()
+    {
+        const double *first = nullptr;
+        {
+            const Scratch scratch(1000);
+            QCOMPARE(scratch.doubles().size(), std::size_t{1000});
+            first = scratch.doubles().data();
+            std::fill(scratch.doubles().begin(), scratch.doubles().end(), 1.5); // all of it is writable
+            // A second one alive at the same time gets memory of its own.
+            const Scratch other(1000);
+            QCOMPARE(other.doubles().size(), std::size_t{1000});
+            QVERIFY(other.doubles().data() + 1000 <= first || first + 1000 <= other.doubles().data());
+            std::fill(other.doubles().begin(), other.doubles().end(), 2.5);
+            QCOMPARE(scratch.doubles()[999], 1.5);
+        }
+        {
+            const Scratch again(500); // the next run on this thread reuses the memory
+            QCOMPARE(again.doubles().data(), first);
+        }
+        {
+            const Scratch bigger(300000); // 2.4 MB: mapped anew, all writable
+            QCOMPARE(bigger.doubles().size(), std::size_t{300000});
+            std::fill(bigger.doubles().begin(), bigger.doubles().end(), 3.5);
+            QCOMPARE(bigger.doubles().back(), 3.5);
+        }
+    }
+
+    void prefaultMapsPagesInAheadOfWriting()
+    {
+#if defined(Q_OS_LINUX) && defined(MADV_POPULATE_WRITE)
+        constexpr std::size_t kPages = 256;
+        constexpr std::size_t kBytes = kPages * 4096;
+        void *memory = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        QVERIFY(memory != MAP_FAILED);
+        ::madvise(memory, kBytes, MADV_NOHUGEPAGE); // one fault per 4 KiB page when not prefaulted
+        if (::madvise(memory, 4096, MADV_POPULATE_WRITE) != 0) {
+            ::munmap(memory, kBytes);
+            QSKIP("this kernel has no MADV_POPULATE_WRITE (Linux 5.14 or later)");
+        }
+        auto faults = [] {
+            rusage usage{};
+            ::getrusage(RUSAGE_THREAD, &usage);
+            return usage.ru_minflt;
+        };
+        auto *bytes = static_cast<unsigned char *>(memory);
+        // Not aligned on purpose: the pages around the range are mapped in too.
+        prefaultForWrite(bytes + 100, kBytes - 200);
+        const long before = faults();
+        for (std::size_t page = 0; page < kPages; ++page)
+            bytes[page * 4096 + 7] = 1;
+        const long after = faults();
+        ::munmap(memory, kBytes);
+        QVERIFY2(after - before < static_cast<long>(kPages / 4),
+                 qPrintable(QStringLiteral("%1 faults writing %2 prefaulted pages").arg(after - before).arg(kPages)));
+#else
+        QSKIP("prefaulting is a Linux hint only");
+#endif
     }
 };
 

@@ -1,0 +1,99 @@
+#include "backtest/scratch.h"
+
+#include <QtGlobal>
+
+#include <cstdint>
+#include <memory>
+#include <new>
+
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
+
+namespace ballast::backtest {
+
+namespace {
+
+constexpr std::size_t kHuge = std::size_t{2} * 1024 * 1024;
+
+/// A thread's memory: whole 2 MiB pages on Linux, plain heap elsewhere.
+class Block
+{
+public:
+    Block() = default;
+    Block(const Block &) = delete;
+    Block &operator=(const Block &) = delete;
+    ~Block() { release(); }
+
+    double *reserve(std::size_t doubles)
+    {
+        const std::size_t bytes = doubles * sizeof(double);
+        if (bytes <= m_bytes)
+            return m_data;
+        release();
+#ifdef Q_OS_LINUX
+        // Map one huge page more than needed and trim, so that the block
+        // starts on a 2 MiB boundary: only aligned pages can be huge.
+        const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+        void *mapped = ::mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mapped == MAP_FAILED)
+            throw std::bad_alloc();
+        const auto start = reinterpret_cast<std::uintptr_t>(mapped);
+        const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+        if (aligned > start)
+            ::munmap(mapped, aligned - start);
+        const std::uintptr_t end = start + rounded + kHuge;
+        if (end > aligned + rounded)
+            ::munmap(reinterpret_cast<void *>(aligned + rounded), end - (aligned + rounded));
+        ::madvise(reinterpret_cast<void *>(aligned), rounded, MADV_HUGEPAGE); // a hint: ignored where refused
+        m_data = reinterpret_cast<double *>(aligned);
+        m_bytes = rounded;
+#else
+        m_data = static_cast<double *>(::operator new(bytes));
+        m_bytes = bytes;
+#endif
+        return m_data;
+    }
+
+private:
+    void release()
+    {
+        if (!m_data)
+            return;
+#ifdef Q_OS_LINUX
+        ::munmap(m_data, m_bytes);
+#else
+        ::operator delete(m_data);
+#endif
+        m_data = nullptr;
+        m_bytes = 0;
+    }
+
+    double *m_data = nullptr;
+    std::size_t m_bytes = 0;
+};
+
+thread_local Block t_block;
+thread_local bool t_lent = false;
+
+} // namespace
+
+Scratch::Scratch(std::size_t doubles)
+{
+    if (t_lent) {
+        // Another Scratch of this thread is alive: memory of its own.
+        m_own = std::make_unique_for_overwrite<double[]>(doubles);
+        m_doubles = {m_own.get(), doubles};
+        return;
+    }
+    m_doubles = {t_block.reserve(doubles), doubles};
+    t_lent = true;
+}
+
+Scratch::~Scratch()
+{
+    if (!m_own)
+        t_lent = false;
+}
+
+} // namespace ballast::backtest
