@@ -251,7 +251,7 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
     // About one row per 40 bytes; a slight over-reservation beats regrowth.
     series.closes.reserve(rest.size() / 40 + 16);
     // The closes' pages are mapped in ahead of the rows, 256 KiB at a time.
-    constexpr std::size_t kAhead = 256 * 1024 / sizeof(double);
+    constexpr std::size_t kAhead = std::size_t{256} * 1024 / sizeof(double);
     std::size_t mappedUpTo = 0;
     qint64 previous = 0;
     TimeReader times;
