@@ -315,6 +315,7 @@ std::optional<BacktestData> fromAligned(AlignedCloses &aligned, const std::vecto
     for (const Loaded &one : loaded)
         data.assets.append(one.asset);
     data.times.reserve(aligned.bars());
+    prefaultForWrite(data.times.data(), aligned.bars() * sizeof(qint64)); // written in full just below
     for (const TimeRun &run : aligned.runs) {
         for (std::size_t k = 0; k < run.count; ++k)
             data.times.push_back(run.start + run.step * static_cast<qint64>(k));
@@ -487,6 +488,7 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
     if (width == 0)
         longest = 0;
     data.times.reserve(longest);
+    prefaultForWrite(data.times.data(), longest * sizeof(qint64));
     CloseBuffer &closes = data.closes.buffer();
     closes.reserve(longest * width);
     adviseHugePages(closes);
