@@ -97,10 +97,10 @@ inline void prefaultForWrite(const void *begin, std::size_t bytes)
 }
 
 /// The closes of a BacktestData, time-major: a buffer of its own, or a view
-/// of a cache file mapped read-only (a load found whole in the cache), which
-/// costs neither a copy nor a page fault per 4 KiB of fresh memory. Reading
-/// is the same for both; buffer() gives the buffer to build or change them
-/// in, copying a view into it first.
+/// of memory someone else owns (a load found whole in the cache: the closes
+/// read into huge pages, see SeriesCache::findAligned). Reading is the same
+/// for both; buffer() gives the buffer to build or change them in, copying a
+/// view into it first.
 class CloseMatrix
 {
 public:
@@ -130,7 +130,7 @@ public:
     [[nodiscard]] const double *end() const { return data() + size(); }
     [[nodiscard]] double back() const { return data()[size() - 1]; }
     [[nodiscard]] std::span<const double> values() const { return {data(), size()}; }
-    /// Whether the closes are a view of a mapped file.
+    /// Whether the closes are a view of memory owned elsewhere.
     [[nodiscard]] bool isView() const { return m_mapping != nullptr; }
 
     /// The buffer to write the closes in (a view is copied into it first).

@@ -2,6 +2,7 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -15,6 +16,28 @@ namespace ballast::backtest {
 namespace {
 
 constexpr std::size_t kHuge = std::size_t{2} * 1024 * 1024;
+
+#ifdef Q_OS_LINUX
+/// Maps whole 2 MiB pages, aligned, for at least @p bytes; @p rounded gets
+/// the size mapped. Maps one huge page more than needed and trims it, so
+/// that the block starts on a 2 MiB boundary: only aligned pages can be huge.
+void *mapHuge(std::size_t bytes, std::size_t &rounded)
+{
+    rounded = (std::max<std::size_t>(bytes, 1) + kHuge - 1) / kHuge * kHuge;
+    void *mapped = ::mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED)
+        throw std::bad_alloc();
+    const auto start = reinterpret_cast<std::uintptr_t>(mapped);
+    const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+    if (aligned > start)
+        ::munmap(mapped, aligned - start);
+    const std::uintptr_t end = start + rounded + kHuge;
+    if (end > aligned + rounded)
+        ::munmap(reinterpret_cast<void *>(aligned + rounded), end - (aligned + rounded));
+    ::madvise(reinterpret_cast<void *>(aligned), rounded, MADV_HUGEPAGE); // a hint: ignored where refused
+    return reinterpret_cast<void *>(aligned);
+}
+#endif
 
 /// A thread's memory: whole 2 MiB pages on Linux, plain heap elsewhere.
 class Block
@@ -32,21 +55,8 @@ public:
             return m_data;
         release();
 #ifdef Q_OS_LINUX
-        // Map one huge page more than needed and trim, so that the block
-        // starts on a 2 MiB boundary: only aligned pages can be huge.
-        const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-        void *mapped = ::mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (mapped == MAP_FAILED)
-            throw std::bad_alloc();
-        const auto start = reinterpret_cast<std::uintptr_t>(mapped);
-        const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
-        if (aligned > start)
-            ::munmap(mapped, aligned - start);
-        const std::uintptr_t end = start + rounded + kHuge;
-        if (end > aligned + rounded)
-            ::munmap(reinterpret_cast<void *>(aligned + rounded), end - (aligned + rounded));
-        ::madvise(reinterpret_cast<void *>(aligned), rounded, MADV_HUGEPAGE); // a hint: ignored where refused
-        m_data = reinterpret_cast<double *>(aligned);
+        std::size_t rounded = 0;
+        m_data = static_cast<double *>(mapHuge(bytes, rounded)); // throws before anything changes
         m_bytes = rounded;
 #else
         m_data = static_cast<double *>(::operator new(bytes));
@@ -77,6 +87,17 @@ thread_local Block t_block;
 thread_local bool t_lent = false;
 
 } // namespace
+
+std::shared_ptr<void> hugePageMemory(std::size_t bytes)
+{
+#ifdef Q_OS_LINUX
+    std::size_t rounded = 0;
+    void *memory = mapHuge(bytes, rounded);
+    return {memory, [rounded](void *block) { ::munmap(block, rounded); }};
+#else
+    return {::operator new(std::max<std::size_t>(bytes, 1)), [](void *block) { ::operator delete(block); }};
+#endif
+}
 
 Scratch::Scratch(std::size_t doubles)
 {

@@ -1,5 +1,7 @@
 #include "backtest/seriescache.h"
 
+#include "backtest/scratch.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -18,9 +20,6 @@
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
 #include <unistd.h>
-#endif
-#ifdef Q_OS_LINUX
-#include <sys/mman.h>
 #endif
 
 namespace ballast::backtest {
@@ -68,15 +67,14 @@ quint64 mixBytes(quint64 hash, const uchar *data, qint64 size)
     return hash;
 }
 
-/// Reads @p size bytes at @p offset; false on a short read. One pread where
-/// there is one (a seek and a read otherwise: two system calls a sample).
-bool readAt(QFile &file, qint64 offset, qint64 size, QByteArray &buffer)
+/// Reads @p size bytes at @p offset into @p into; false on a short read. One
+/// pread where there is one (a seek and a read otherwise).
+bool readAt(QFile &file, qint64 offset, qint64 size, char *into)
 {
-    buffer.resize(size);
 #ifdef Q_OS_UNIX
     qint64 done = 0;
     while (done < size) {
-        const ssize_t got = ::pread(file.handle(), buffer.data() + done, static_cast<std::size_t>(size - done),
+        const ssize_t got = ::pread(file.handle(), into + done, static_cast<std::size_t>(size - done),
                                     static_cast<off_t>(offset + done));
         if (got < 0 && errno == EINTR)
             continue;
@@ -86,8 +84,14 @@ bool readAt(QFile &file, qint64 offset, qint64 size, QByteArray &buffer)
     }
     return true;
 #else
-    return file.seek(offset) && file.read(buffer.data(), size) == size;
+    return file.seek(offset) && file.read(into, size) == size;
 #endif
+}
+
+bool readAt(QFile &file, qint64 offset, qint64 size, QByteArray &buffer)
+{
+    buffer.resize(size);
+    return readAt(file, offset, size, buffer.data());
 }
 
 /// The hash of the sampled bytes (see FileStamp). Read with a few small
@@ -407,12 +411,6 @@ std::optional<AlignedCloses> SeriesCache::findAligned(const QString &key)
     uchar *mapped = file->map(0, size);
     if (!mapped)
         return miss();
-#if defined(Q_OS_LINUX) && defined(MADV_POPULATE_READ)
-    // Every close is read right away (allPositive below, then the run): map
-    // the pages in at once rather than fault them in 64 KiB at a time. A
-    // hint; kernels before 5.14 refuse it and the faults happen as before.
-    ::madvise(mapped, static_cast<std::size_t>(size), MADV_POPULATE_READ);
-#endif
     Reader reader(std::string_view(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(size)));
     AlignedCloses aligned;
     char magic[sizeof kAlignedMagic] = {};
@@ -456,10 +454,20 @@ std::optional<AlignedCloses> SeriesCache::findAligned(const QString &key)
     if (counted != bars || bars < 2 || values / width != bars
         || static_cast<quint64>(size) - headerBytes != values * sizeof(double))
         return miss();
-    const std::span<const double> closes(reinterpret_cast<const double *>(reader.here()), values);
+    // The closes are copied out of the file into memory of huge pages rather
+    // than used in the mapping: every one is read right away (allPositive,
+    // then the run), and mapping megabytes of the page cache in 4 KiB pages
+    // costs more than the copy (docs/benchmarks.md). The header was read in
+    // place.
+    const std::size_t closeBytes = values * sizeof(double);
+    std::shared_ptr<void> memory = hugePageMemory(closeBytes);
+    if (!readAt(*file, static_cast<qint64>(headerBytes), static_cast<qint64>(closeBytes),
+                static_cast<char *>(memory.get())))
+        return miss();
+    const std::span<const double> closes(static_cast<const double *>(memory.get()), values);
     if (!allPositive(closes))
         return miss();
-    aligned.closes = CloseMatrix::view(closes, std::shared_ptr<const void>(std::move(file), mapped));
+    aligned.closes = CloseMatrix::view(closes, std::move(memory));
     QMutexLocker lock(&m_mutex);
     ++m_counts.alignedHits;
     return aligned;

@@ -93,8 +93,9 @@ public:
     void store(const QString &key, const FileStamp &stamp, const std::shared_ptr<const CloseSeries> &series);
 
     /// The aligned load stored under @p key (which names every file with its
-    /// stamp and the reading options; see BacktestData::load), its closes a
-    /// view of the mapped file; nothing without a directory or when the file
+    /// stamp and the reading options; see BacktestData::load), its closes
+    /// read into memory of huge pages (hugePageMemory); nothing without a
+    /// directory or when the file
     /// does not check out (magic, key, sizes, times ascending, every close
     /// above zero).
     std::optional<AlignedCloses> findAligned(const QString &key);

@@ -26,6 +26,7 @@ using backtest::BacktestData;
 using backtest::CloseBuffer;
 using backtest::CloseMatrix;
 using backtest::CloseParser;
+using backtest::hugePageMemory;
 using backtest::LoadOptions;
 using backtest::LoadReport;
 using backtest::prefaultForWrite;
@@ -716,6 +717,21 @@ private slots:
             std::fill(bigger.doubles().begin(), bigger.doubles().end(), 3.5);
             QCOMPARE(bigger.doubles().back(), 3.5);
         }
+    }
+
+    void hugePageMemoryIsWholeAlignedPages()
+    {
+        const std::size_t doubles = 3 * 1024 * 1024 / sizeof(double) + 5; // 3 MiB and a little
+        const std::shared_ptr<void> memory = hugePageMemory(doubles * sizeof(double));
+        QVERIFY(memory);
+#ifdef Q_OS_LINUX
+        QCOMPARE(reinterpret_cast<std::uintptr_t>(memory.get()) % (2 * 1024 * 1024), std::uintptr_t{0});
+#endif
+        auto *values = static_cast<double *>(memory.get());
+        std::fill(values, values + doubles, 4.5);
+        QCOMPARE(values[doubles - 1], 4.5);
+        const std::shared_ptr<void> tiny = hugePageMemory(0); // still a valid block
+        QVERIFY(tiny);
     }
 
     void prefaultMapsPagesInAheadOfWriting()
