@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <optional>
 #include <string_view>
 
@@ -460,7 +461,12 @@ std::optional<AlignedCloses> SeriesCache::findAligned(const QString &key)
     // costs more than the copy (docs/benchmarks.md). The header was read in
     // place.
     const std::size_t closeBytes = values * sizeof(double);
-    std::shared_ptr<void> memory = hugePageMemory(closeBytes);
+    std::shared_ptr<void> memory;
+    try {
+        memory = hugePageMemory(closeBytes);
+    } catch (const std::bad_alloc &) {
+        return miss(); // the files are read as without a cache
+    }
     if (!readAt(*file, static_cast<qint64>(headerBytes), static_cast<qint64>(closeBytes),
                 static_cast<char *>(memory.get())))
         return miss();
