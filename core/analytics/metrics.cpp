@@ -17,18 +17,26 @@ constexpr double kDayMs = 86400000.0;
 // return, not risk; dividing by them would produce meaningless huge ratios.
 constexpr double kNoise = 1e-14;
 
-/// The sample standard deviation (n - 1) of @p values around their mean
-/// @p mean, summed in their order; 0 for fewer than two values.
-double sampleStdDevAround(std::span<const double> values, double mean)
+/// The sample standard deviation (n - 1) of the @p size values that
+/// @p next gives one after another, around their mean @p mean, summed in
+/// that order; 0 for fewer than two values.
+template<typename Next>
+double sampleStdDevAround(std::size_t size, Next next, double mean)
 {
-    if (values.size() < 2)
+    if (size < 2)
         return 0.0;
     double squares = 0.0;
-    for (const double v : values) {
-        const double deviation = v - mean;
+    for (std::size_t i = 0; i < size; ++i) {
+        const double deviation = next() - mean;
         squares += deviation * deviation;
     }
-    return std::sqrt(squares / static_cast<double>(values.size() - 1));
+    return std::sqrt(squares / static_cast<double>(size - 1));
+}
+
+double sampleStdDevAround(std::span<const double> values, double mean)
+{
+    return sampleStdDevAround(
+        values.size(), [it = values.begin()]() mutable { return *it++; }, mean);
 }
 
 /// The metrics of a curve of fewer than two points: none but the count.
@@ -105,19 +113,18 @@ MetricsResult MetricsStream::finishWith(ValueAt valueAt, TimeAt timeAt, double b
     const double ppy = r.periodsPerYear;
     const double rootPpy = std::sqrt(ppy);
     r.meanReturn = m_returnSum / static_cast<double>(returns);
-    double sd = 0.0;
-    if (returns >= 2) {
-        // sampleStdDevAround over the returns add() saw, in their order.
-        double squares = 0.0;
-        double previous = first;
-        for (std::size_t i = 1; i < count; ++i) {
-            const double value = valueAt(i);
-            const double deviation = simpleReturn(previous, value) - r.meanReturn;
+    // The returns add() saw, worked out again in their order.
+    double previous = first;
+    std::size_t next = 0;
+    const double sd = sampleStdDevAround(
+        returns,
+        [&] {
+            const double value = valueAt(++next);
+            const double ret = simpleReturn(previous, value);
             previous = value;
-            squares += deviation * deviation;
-        }
-        sd = std::sqrt(squares / static_cast<double>(returns - 1));
-    }
+            return ret;
+        },
+        r.meanReturn);
     r.volatility = sd * rootPpy;
     const double excess = r.meanReturn - (ppy > 0.0 ? riskFreeRate / ppy : 0.0);
     if (!(sd < kNoise)) // NaN falls through and propagates

@@ -113,17 +113,17 @@ public:
         : m_owned(values)
     {
     }
-    /// A view of @p values, which stay valid as long as @p mapping lives.
-    static CloseMatrix view(std::span<const double> values, std::shared_ptr<const void> mapping)
+    /// A view of @p values, which stay valid as long as @p owner lives.
+    static CloseMatrix view(std::span<const double> values, std::shared_ptr<const void> owner)
     {
         CloseMatrix matrix;
         matrix.m_view = values;
-        matrix.m_mapping = std::move(mapping);
+        matrix.m_owner = std::move(owner);
         return matrix;
     }
 
-    [[nodiscard]] const double *data() const { return m_mapping ? m_view.data() : m_owned.data(); }
-    [[nodiscard]] std::size_t size() const { return m_mapping ? m_view.size() : m_owned.size(); }
+    [[nodiscard]] const double *data() const { return m_owner ? m_view.data() : m_owned.data(); }
+    [[nodiscard]] std::size_t size() const { return m_owner ? m_view.size() : m_owned.size(); }
     [[nodiscard]] bool empty() const { return size() == 0; }
     [[nodiscard]] const double &operator[](std::size_t i) const { return data()[i]; }
     [[nodiscard]] const double *begin() const { return data(); }
@@ -131,15 +131,15 @@ public:
     [[nodiscard]] double back() const { return data()[size() - 1]; }
     [[nodiscard]] std::span<const double> values() const { return {data(), size()}; }
     /// Whether the closes are a view of memory owned elsewhere.
-    [[nodiscard]] bool isView() const { return m_mapping != nullptr; }
+    [[nodiscard]] bool isView() const { return m_owner != nullptr; }
 
     /// The buffer to write the closes in (a view is copied into it first).
     CloseBuffer &buffer()
     {
-        if (m_mapping) {
+        if (m_owner) {
             m_owned.assign(m_view.begin(), m_view.end());
             m_view = {};
-            m_mapping.reset();
+            m_owner.reset();
         }
         return m_owned;
     }
@@ -152,7 +152,7 @@ public:
 private:
     CloseBuffer m_owned;
     std::span<const double> m_view;
-    std::shared_ptr<const void> m_mapping;
+    std::shared_ptr<const void> m_owner;
 };
 
 /// Open times that step evenly: start, start + step, ... (count of them).

@@ -39,48 +39,20 @@ void *mapHuge(std::size_t bytes, std::size_t &rounded)
 }
 #endif
 
-/// A thread's memory: whole 2 MiB pages on Linux, plain heap elsewhere.
-class Block
+/// A thread's memory (hugePageMemory), kept for its next run.
+struct Block
 {
-public:
-    Block() = default;
-    Block(const Block &) = delete;
-    Block &operator=(const Block &) = delete;
-    ~Block() { release(); }
+    std::shared_ptr<void> memory;
+    std::size_t doubles = 0;
 
-    double *reserve(std::size_t doubles)
+    double *reserve(std::size_t wanted)
     {
-        const std::size_t bytes = doubles * sizeof(double);
-        if (bytes <= m_bytes)
-            return m_data;
-        release();
-#ifdef Q_OS_LINUX
-        std::size_t rounded = 0;
-        m_data = static_cast<double *>(mapHuge(bytes, rounded)); // throws before anything changes
-        m_bytes = rounded;
-#else
-        m_data = static_cast<double *>(::operator new(bytes));
-        m_bytes = bytes;
-#endif
-        return m_data;
+        if (!memory || wanted > doubles) {
+            memory = hugePageMemory(wanted * sizeof(double)); // throws before anything changes
+            doubles = wanted;
+        }
+        return static_cast<double *>(memory.get());
     }
-
-private:
-    void release()
-    {
-        if (!m_data)
-            return;
-#ifdef Q_OS_LINUX
-        ::munmap(m_data, m_bytes);
-#else
-        ::operator delete(m_data);
-#endif
-        m_data = nullptr;
-        m_bytes = 0;
-    }
-
-    double *m_data = nullptr;
-    std::size_t m_bytes = 0;
 };
 
 thread_local Block t_block;

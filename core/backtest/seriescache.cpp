@@ -68,6 +68,31 @@ quint64 mixBytes(quint64 hash, const uchar *data, qint64 size)
     return hash;
 }
 
+/// Every close above zero and finite; branch-free so that it runs at
+/// memory speed (a NaN fails the comparison).
+bool allPositive(std::span<const double> values)
+{
+    bool ok = true;
+    for (const double value : values)
+        ok &= (value > 0.0) & (value <= std::numeric_limits<double>::max());
+    return ok;
+}
+
+/// The number of bars of @p runs when they are as the parser makes them
+/// (none empty, steps above zero, ascending); nothing otherwise.
+std::optional<std::size_t> barsOfRuns(const std::vector<TimeRun> &runs)
+{
+    std::size_t counted = 0;
+    qint64 previous = 0;
+    for (const TimeRun &run : runs) {
+        if (run.count == 0 || (run.count >= 2 && run.step <= 0) || (counted > 0 && run.start <= previous))
+            return std::nullopt;
+        counted += run.count;
+        previous = run.last();
+    }
+    return counted;
+}
+
 /// Reads @p size bytes at @p offset into @p into; false on a short read. One
 /// pread where there is one (a seek and a read otherwise).
 bool readAt(QFile &file, qint64 offset, qint64 size, char *into)
@@ -324,19 +349,8 @@ std::shared_ptr<const CloseSeries> SeriesCache::readFile(const QString &key, con
         if (!reader.skip(closes * sizeof(double)) || !reader.atEnd())
             return false;
         // What the parser guarantees, checked again: a damaged file is a miss.
-        std::size_t counted = 0;
-        qint64 previous = 0;
-        for (const TimeRun &run : series->runs) {
-            if (run.count == 0 || (run.count >= 2 && run.step <= 0) || (counted > 0 && run.start <= previous))
-                return false;
-            counted += run.count;
-            previous = run.last();
-        }
-        for (const double close : series->mapped) {
-            if (!(close > 0.0) || !std::isfinite(close))
-                return false;
-        }
-        return counted == series->mapped.size() && series->intervalMs > 0;
+        const std::optional<std::size_t> counted = barsOfRuns(series->runs);
+        return counted == series->mapped.size() && series->intervalMs > 0 && allPositive(series->mapped);
     }();
     if (!ok)
         return nullptr;
@@ -374,16 +388,6 @@ void SeriesCache::writeFile(const QString &key, const FileStamp &stamp, const Cl
 
 namespace {
 
-/// Every close above zero and finite; branch-free so that it runs at
-/// memory speed (a NaN fails the comparison).
-bool allPositive(std::span<const double> values)
-{
-    bool ok = true;
-    for (const double value : values)
-        ok &= (value > 0.0) & (value <= std::numeric_limits<double>::max());
-    return ok;
-}
-
 QString alignedFileFor(const QString &directory, const QString &key)
 {
     const QByteArray digest = QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha1).toHex();
@@ -395,7 +399,8 @@ QString alignedFileFor(const QString &directory, const QString &key)
 // The aligned file: magic, the header's size in bytes (u64, from the start),
 // the key, width, bars and bars per day, the runs, each file's newest candle
 // (open, close, dropped as a u64), zero bytes to a multiple of 8, then the
-// closes time-major. The file is mapped and its closes used where they are.
+// closes time-major. The header is read from the mapped file, the closes
+// copied out (below).
 std::optional<AlignedCloses> SeriesCache::findAligned(const QString &key)
 {
     const auto miss = [this] {
@@ -443,16 +448,8 @@ std::optional<AlignedCloses> SeriesCache::findAligned(const QString &key)
         return miss();
     // The times as the parser guarantees them, and as many closes as the
     // file has room for.
-    std::size_t counted = 0;
-    qint64 previous = 0;
-    for (const TimeRun &run : aligned.runs) {
-        if (run.count == 0 || (run.count >= 2 && run.step <= 0) || (counted > 0 && run.start <= previous))
-            return miss();
-        counted += run.count;
-        previous = run.last();
-    }
     const quint64 values = bars * width;
-    if (counted != bars || bars < 2 || values / width != bars
+    if (barsOfRuns(aligned.runs) != bars || bars < 2 || values / width != bars
         || static_cast<quint64>(size) - headerBytes != values * sizeof(double))
         return miss();
     // The closes are copied out of the file into memory of huge pages rather

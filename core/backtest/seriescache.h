@@ -53,7 +53,7 @@ struct AlignedCloses
         friend bool operator==(const Newest &, const Newest &) = default;
     };
     std::vector<TimeRun> runs; ///< the shared bars
-    CloseMatrix closes; ///< closes[t * width + i], all above zero; a view of the file when read
+    CloseMatrix closes; ///< closes[t * width + i], all above zero; a view when read from the cache
     double barsPerDay = 1.0;
     std::vector<Newest> newest; ///< one per file, in the load's order
 
@@ -95,9 +95,8 @@ public:
     /// The aligned load stored under @p key (which names every file with its
     /// stamp and the reading options; see BacktestData::load), its closes
     /// read into memory of huge pages (hugePageMemory); nothing without a
-    /// directory or when the file
-    /// does not check out (magic, key, sizes, times ascending, every close
-    /// above zero).
+    /// directory or when the file does not check out (magic, key, sizes,
+    /// times ascending, every close above zero and finite).
     std::optional<AlignedCloses> findAligned(const QString &key);
     /// Stores an aligned load in a file of its own ("aligned-<sha1>.closes",
     /// magic "BLSTAL01"); only the kAlignedKept newest such files are kept.

@@ -16,6 +16,8 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <optional>
+
 #ifdef Q_OS_LINUX
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -103,6 +105,45 @@ class TestBacktestFiles : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
+
+    struct Reloaded
+    {
+        LoadReport report;
+        SeriesCache::Counts counts;
+        CloseMatrix closes;
+    };
+
+    /// Writes @p name (closes 5, 6, 7, 8), loads it through a cache in a new
+    /// folder, lets @p damage change that folder's files, then loads it again
+    /// through a new cache over the folder, as another ballast-cli would.
+    /// Nothing when a step fails (the failure is recorded).
+    template<typename Damage>
+    std::optional<Reloaded> reloadAfter(const QString &name, Damage damage)
+    {
+        QTemporaryDir cacheDir;
+        const QString path = m_dir.filePath(name);
+        if (!writeFile(path, plainFile({5, 6, 7, 8})))
+            return std::nullopt;
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
+        SeriesCache writer(cacheDir.path(), false);
+        options.cache = &writer;
+        if (!BacktestData::load(files, {}, {}, options).ok())
+            return std::nullopt;
+        damage(QDir(cacheDir.path()));
+        if (QTest::currentTestFailed())
+            return std::nullopt;
+        SeriesCache reader(cacheDir.path(), false);
+        options.cache = &reader;
+        Reloaded reloaded;
+        auto loaded = BacktestData::load(files, {}, {}, options, &reloaded.report);
+        if (!loaded)
+            return std::nullopt;
+        reloaded.counts = reader.counts();
+        reloaded.closes = std::move(loaded->closes);
+        return reloaded;
+    }
 
 private slots:
     void everySharedFileReadsAsTheImporterReadsIt()
@@ -538,63 +579,39 @@ private slots:
 
     void damagedCacheFileIsIgnored()
     {
-        QTemporaryDir cacheDir;
-        const QString path = m_dir.filePath(QStringLiteral("damaged.csv"));
-        QVERIFY(writeFile(path, plainFile({5, 6, 7, 8})));
-        LoadOptions options;
-        options.quote = QStringLiteral("USDT");
-        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
-        SeriesCache writer(cacheDir.path(), false);
-        options.cache = &writer;
-        QVERIFY(BacktestData::load(files, {}, {}, options).ok());
-        const QStringList entries = QDir(cacheDir.path()).entryList(QDir::Files);
-        QCOMPARE(entries.size(), 2); // the file's closes and the aligned load
-        for (const QString &name : entries) {
-            QFile file(QDir(cacheDir.path()).filePath(name));
-            QVERIFY(file.open(QIODevice::ReadWrite));
-            QVERIFY(file.resize(file.size() - 4));
-        }
-        SeriesCache reader(cacheDir.path(), false);
-        options.cache = &reader;
-        LoadReport report;
-        auto loaded = BacktestData::load(files, {}, {}, options, &report);
-        QVERIFY(loaded.ok());
-        QCOMPARE(report.cached, 0);
-        QCOMPARE(reader.counts().alignedMisses, 1);
-        QCOMPARE(loaded->closes, (CloseMatrix{5, 6, 7, 8}));
+        const auto reloaded = reloadAfter(QStringLiteral("damaged.csv"), [](const QDir &cache) {
+            const QStringList entries = cache.entryList(QDir::Files);
+            QCOMPARE(entries.size(), 2); // the file's closes and the aligned load
+            for (const QString &name : entries) {
+                QFile file(cache.filePath(name));
+                QVERIFY(file.open(QIODevice::ReadWrite));
+                QVERIFY(file.resize(file.size() - 4));
+            }
+        });
+        QVERIFY(reloaded);
+        QCOMPARE(reloaded->report.cached, 0);
+        QCOMPARE(reloaded->counts.alignedMisses, 1);
+        QCOMPARE(reloaded->closes, (CloseMatrix{5, 6, 7, 8}));
     }
 
     /// An aligned file whose sizes check out but one of whose closes is not a
     /// price (a damaged block) is not used: the files' own entries are.
     void damagedAlignedCloseIsIgnored()
     {
-        QTemporaryDir cacheDir;
-        const QString path = m_dir.filePath(QStringLiteral("damaged-aligned.csv"));
-        QVERIFY(writeFile(path, plainFile({5, 6, 7, 8})));
-        LoadOptions options;
-        options.quote = QStringLiteral("USDT");
-        const QList<std::pair<QString, QString>> files{{QStringLiteral("A"), path}};
-        SeriesCache writer(cacheDir.path(), false);
-        options.cache = &writer;
-        QVERIFY(BacktestData::load(files, {}, {}, options).ok());
-        const QStringList aligned = QDir(cacheDir.path()).entryList({QStringLiteral("aligned-*.closes")}, QDir::Files);
-        QCOMPARE(aligned.size(), 1);
-        {
-            QFile file(QDir(cacheDir.path()).filePath(aligned.front()));
+        const auto reloaded = reloadAfter(QStringLiteral("damaged-aligned.csv"), [](const QDir &cache) {
+            const QStringList aligned = cache.entryList({QStringLiteral("aligned-*.closes")}, QDir::Files);
+            QCOMPARE(aligned.size(), 1);
+            QFile file(cache.filePath(aligned.front()));
             QVERIFY(file.open(QIODevice::ReadWrite));
             QVERIFY(file.seek(file.size() - 8)); // the last close
             const double zero = 0.0;
             QCOMPARE(file.write(reinterpret_cast<const char *>(&zero), sizeof zero), qint64(sizeof zero));
-        }
-        SeriesCache reader(cacheDir.path(), false);
-        options.cache = &reader;
-        LoadReport report;
-        auto loaded = BacktestData::load(files, {}, {}, options, &report);
-        QVERIFY(loaded.ok());
-        QCOMPARE(reader.counts().alignedHits, 0);
-        QCOMPARE(reader.counts().alignedMisses, 1);
-        QCOMPARE(reader.counts().fileHits, 1);
-        QCOMPARE(loaded->closes, (CloseMatrix{5, 6, 7, 8}));
+        });
+        QVERIFY(reloaded);
+        QCOMPARE(reloaded->counts.alignedHits, 0);
+        QCOMPARE(reloaded->counts.alignedMisses, 1);
+        QCOMPARE(reloaded->counts.fileHits, 1);
+        QCOMPARE(reloaded->closes, (CloseMatrix{5, 6, 7, 8}));
     }
 
     void newestCandle_data()
