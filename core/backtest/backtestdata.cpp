@@ -1,6 +1,7 @@
 #include "backtest/backtestdata.h"
 
 #include "backtest/closeparser.h"
+#include "backtest/scratch.h"
 #include "backtest/seriescache.h"
 #include "market/csvvalues.h"
 #include "market/pricealignment.h"
@@ -112,9 +113,44 @@ void stampFile(Loaded &one)
     one.modifiedMs = one.stamp->modifiedNs / 1'000'000;
 }
 
+/// Memory to read files into, one per thread that reads files during a
+/// load, reused for each file it takes and freed when the load is done.
+/// Read into whole 2 MiB pages, a file is parsed about a third faster than
+/// where it is mapped: the parser's pass over a mapping of the page cache
+/// misses the TLB on every 4 KiB page (costly on a virtual machine) and is
+/// faulted in 64 KiB at a time, while the kernel copies the file into the
+/// buffer through its own large-page mapping of memory. Larger files than
+/// kMaxRead are mapped instead, so that no file's size sets the load's
+/// memory.
+class ReadBuffer
+{
+public:
+    static constexpr qint64 kMaxRead = qint64{64} * 1024 * 1024;
+
+    /// At least @p bytes; nullptr when they cannot be had.
+    char *reserve(qint64 bytes)
+    {
+        if (!m_memory || bytes > m_bytes) {
+            m_memory.reset();
+            try {
+                m_memory = hugePageMemory(static_cast<std::size_t>(bytes));
+            } catch (const std::bad_alloc &) {
+                m_bytes = 0;
+                return nullptr; // mapped instead
+            }
+            m_bytes = bytes;
+        }
+        return static_cast<char *>(m_memory.get());
+    }
+
+private:
+    std::shared_ptr<void> m_memory;
+    qint64 m_bytes = 0;
+};
+
 /// The file's closes: from the cache when it has them (the file stamped
 /// first), else parsed (and then cached).
-void readFile(Loaded &one, const LoadOptions &options)
+void readFile(Loaded &one, const LoadOptions &options, ReadBuffer &buffer)
 {
     market::ImportOptions importOptions;
     importOptions.asset = one.asset;
@@ -129,7 +165,7 @@ void readFile(Loaded &one, const LoadOptions &options)
         }
     }
     QFile file(one.path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
         one.error = makeError(
             QStringLiteral("import.io"),
             QStringLiteral("%1: cannot open: %2").arg(QDir::toNativeSeparators(one.path), file.errorString()));
@@ -140,7 +176,20 @@ void readFile(Loaded &one, const LoadOptions &options)
     const qint64 size = file.size();
     bool fast = false;
     Result<CloseSeries> parsed = makeError(QStringLiteral("import.io"), QString());
-    if (uchar *mapped = size > 0 ? file.map(0, size) : nullptr) {
+    const auto cannotRead = [&one, &file] {
+        one.error = makeError(
+            QStringLiteral("import.io"),
+            QStringLiteral("%1: cannot read: %2").arg(QDir::toNativeSeparators(one.path), file.errorString()));
+    };
+    if (char *memory = size > 0 && size <= ReadBuffer::kMaxRead ? buffer.reserve(size) : nullptr) {
+        const qint64 read = file.read(memory, size);
+        if (read < 0) {
+            cannotRead();
+            return;
+        }
+        parsed = CloseParser::parse(std::string_view(memory, static_cast<std::size_t>(read)), one.path, importOptions,
+                                    &fast);
+    } else if (uchar *mapped = size > 0 ? file.map(0, size) : nullptr) {
         // Mapped, parsed in place and unmapped: the file's pages leave the
         // process as soon as its closes are out.
         parsed =
@@ -150,9 +199,7 @@ void readFile(Loaded &one, const LoadOptions &options)
     } else {
         const QByteArray all = file.readAll();
         if (file.error() != QFileDevice::NoError) {
-            one.error = makeError(
-                QStringLiteral("import.io"),
-                QStringLiteral("%1: cannot read: %2").arg(QDir::toNativeSeparators(one.path), file.errorString()));
+            cannotRead();
             return;
         }
         parsed = CloseParser::parse(std::string_view(all.constData(), static_cast<std::size_t>(all.size())), one.path,
@@ -401,17 +448,19 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
         loaded[i].path = assetFiles[static_cast<qsizetype>(i)].second;
     }
     QThreadPool *pool = options.pool ? options.pool : QThreadPool::globalInstance();
-    // Runs @p work on every file, the files shared out one at a time (see shareOut).
+    // Runs @p work on every file, the files shared out one at a time (see
+    // shareOut); each thread lends its files a ReadBuffer of its own.
     const auto eachFile = [&](const auto &work) {
-        if (loaded.size() <= 1) {
-            std::for_each(loaded.begin(), loaded.end(), work);
-            return;
-        }
         std::atomic<std::size_t> next{0};
-        shareOut(pool, static_cast<int>(loaded.size()), [&] {
+        const auto share = [&] {
+            ReadBuffer buffer;
             for (std::size_t i = next++; i < loaded.size(); i = next++)
-                work(loaded[i]);
-        });
+                work(loaded[i], buffer);
+        };
+        if (loaded.size() <= 1)
+            share();
+        else
+            shareOut(pool, static_cast<int>(loaded.size()), share);
     };
     const qint64 begin = from.isValid() ? startOfDay(from) : std::numeric_limits<qint64>::min();
     const qint64 end = to.isValid() ? startOfDay(to.addDays(1)) : std::numeric_limits<qint64>::max();
@@ -420,7 +469,7 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
     // file of aligned closes), then each file that still has to be read.
     QString wholeKey;
     if (options.cache) {
-        eachFile(stampFile);
+        eachFile([](Loaded &one, ReadBuffer &) { stampFile(one); });
         for (const Loaded &one : loaded) {
             if (!one.error.message.isEmpty())
                 return one.error; // the first file in the order given
@@ -433,7 +482,7 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
             }
         }
     }
-    eachFile([&options](Loaded &one) { readFile(one, options); });
+    eachFile([&options](Loaded &one, ReadBuffer &buffer) { readFile(one, options, buffer); });
 
     std::vector<Slice> slices;
     slices.reserve(loaded.size());

@@ -7,11 +7,17 @@
 #include <QByteArray>
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <optional>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ballast::backtest {
 
@@ -53,6 +59,76 @@ struct Number
     bool nonZero = false; ///< a digit other than 0
 };
 
+#if defined(__SSE2__)
+/// Bit i set where byte i of @p v lies in [@p low, @p high] (ASCII bounds:
+/// bytes from 0x80 up compare as negative and fall outside).
+inline unsigned bytesIn(__m128i v, char low, char high)
+{
+    const __m128i above = _mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(low - 1)));
+    const __m128i below = _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(high + 1)));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(above, below)));
+}
+
+inline unsigned bytesEqual(__m128i v, char c)
+{
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
+}
+#endif
+
+/// The first comma or line feed from @p p, or @p end.
+const char *fieldEnd(const char *p, const char *end)
+{
+#if defined(__SSE2__)
+    while (end - p >= 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const unsigned found = bytesEqual(bytes, ',') | bytesEqual(bytes, '\n');
+        if (found != 0)
+            return p + std::countr_zero(found);
+        p += 16;
+    }
+#endif
+    while (p < end && *p != ',' && *p != '\n')
+        ++p;
+    return p;
+}
+
+/// The digits of a plain decimal from @p p: the scan of scanNumber's loops
+/// (digits, at most one dot, digits), 16 bytes at a time where 16 bytes are
+/// left. Returns where the digits end, or nullptr where the bytewise loops
+/// must decide (fewer bytes left, or a second dot).
+const char *scanDigitsFast(const char *p, const char *end, bool &anyDigit, bool &nonZero)
+{
+#if defined(__SSE2__)
+    bool dot = false;
+    anyDigit = false;
+    nonZero = false;
+    while (end - p >= 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        const unsigned isDigit = bytesIn(bytes, '0', '9');
+        const unsigned isDot = bytesEqual(bytes, '.');
+        const unsigned stop = ~(isDigit | isDot) & 0xFFFFU;
+        const unsigned taken = stop != 0 ? (1U << std::countr_zero(stop)) - 1 : 0xFFFFU;
+        const unsigned dots = isDot & taken;
+        if (dots != 0) {
+            if (dot || (dots & (dots - 1)) != 0)
+                return nullptr; // a second dot ends the number: the loops say where
+            dot = true;
+        }
+        anyDigit = anyDigit || (isDigit & taken) != 0;
+        nonZero = nonZero || (bytesIn(bytes, '1', '9') & taken) != 0;
+        if (stop != 0)
+            return p + std::countr_zero(stop);
+        p += 16;
+    }
+#else
+    Q_UNUSED(p);
+    Q_UNUSED(end);
+    Q_UNUSED(anyDigit);
+    Q_UNUSED(nonZero);
+#endif
+    return nullptr;
+}
+
 /// Scans a plain decimal from @p p, allowing spaces and tabs around it as the
 /// importer trims them; returns where the scan stopped (the separator, or
 /// the first byte that does not belong).
@@ -66,23 +142,29 @@ const char *scanNumber(const char *p, const char *end, Number &number)
         number.negative = *p == '-';
         ++p;
     }
-    std::size_t digits = 0;
+    bool anyDigit = false;
     bool nonZero = false;
-    while (p < end && isDigit(*p)) {
-        nonZero = nonZero || *p != '0';
-        ++digits;
-        ++p;
-    }
-    if (p < end && *p == '.') {
-        ++p;
+    if (const char *fast = scanDigitsFast(p, end, anyDigit, nonZero)) {
+        p = fast;
+    } else {
+        anyDigit = false;
+        nonZero = false;
         while (p < end && isDigit(*p)) {
             nonZero = nonZero || *p != '0';
-            ++digits;
+            anyDigit = true;
             ++p;
+        }
+        if (p < end && *p == '.') {
+            ++p;
+            while (p < end && isDigit(*p)) {
+                nonZero = nonZero || *p != '0';
+                anyDigit = true;
+                ++p;
+            }
         }
     }
     number.last = p;
-    number.plain = digits > 0 && static_cast<std::size_t>(p - number.first) <= kShortNumber;
+    number.plain = anyDigit && static_cast<std::size_t>(p - number.first) <= kShortNumber;
     number.nonZero = nonZero;
     while (p < end && (*p == ' ' || *p == '\t'))
         ++p;
@@ -128,7 +210,7 @@ public:
         int second = 0;
         const bool exact = field.size() == 19 && timeOfDay(field, hour, minute, second);
         const qint64 ofDay = hour * 3'600'000LL + minute * 60'000LL + second * 1000LL;
-        if (exact && m_known && std::memcmp(field.data(), m_date.data(), m_date.size()) == 0) {
+        if (exact && m_known && sameDate(field.data())) {
             ms = m_dayMs + ofDay;
             return true;
         }
@@ -143,6 +225,20 @@ public:
     }
 
 private:
+    /// The 11 bytes of "YYYY-MM-DD " at @p text equal the remembered ones
+    /// (two overlapping 8-byte words, not a call of memcmp per row).
+    bool sameDate(const char *text) const
+    {
+        std::uint64_t a = 0;
+        std::uint64_t b = 0;
+        std::uint64_t c = 0;
+        std::uint64_t d = 0;
+        std::memcpy(&a, text, 8);
+        std::memcpy(&b, m_date.data(), 8);
+        std::memcpy(&c, text + 3, 8);
+        std::memcpy(&d, m_date.data() + 3, 8);
+        return a == b && c == d;
+    }
     static bool twoDigits(std::string_view text, std::size_t at, int limit, int &value)
     {
         if (!isDigit(text[at]) || !isDigit(text[at + 1]))
@@ -261,8 +357,7 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
     // unusual fails a check below and leaves the file to the importer.
     while (p < end) {
         const char *lineStart = p;
-        while (p < end && *p != ',' && *p != '\n')
-            ++p;
+        p = fieldEnd(p, end);
         if (p == end || *p == '\n') {
             std::string_view line(lineStart, static_cast<std::size_t>(p - lineStart));
             if (!line.empty() && line.back() == '\r')
@@ -287,8 +382,7 @@ std::optional<CloseSeries> onePass(std::string_view data, const market::PriceSer
         ++p;
         double value = 0.0;
         const char *first = close.first + (*close.first == '+' ? 1 : 0);
-        const auto [ptr, ec] = std::from_chars(first, close.last, value, std::chars_format::fixed);
-        if (ec != std::errc() || ptr != close.last || !(value > 0.0) || !std::isfinite(value))
+        if (!plainDecimalValue(first, close.last, value, data.data()) || !(value > 0.0) || !std::isfinite(value))
             return std::nullopt;
         // Volume: empty, null or a decimal not below zero.
         const char *volumeStart = p;
@@ -395,6 +489,65 @@ Result<CloseSeries> CloseParser::parse(std::string_view data, const QString &fil
     if (!imported)
         return imported.error();
     return fromImported(*imported);
+}
+
+namespace {
+
+/// The value of @p count digits (at most 8) ending at @p last, read as one
+/// 8-byte word: the bytes before the digits are masked to zero and the
+/// digits combined in pairs, fours and eights (three multiplications instead
+/// of one per digit).
+std::uint64_t eightDigits(const char *last, std::ptrdiff_t count)
+{
+    std::uint64_t word = 0;
+    std::memcpy(&word, last - 8, 8);
+    // Little-endian: the first bytes in memory are the low ones. Masked
+    // before the subtraction, so no byte before the digits borrows.
+    const std::uint64_t digits = count < 8 ? ~std::uint64_t{0} << (8 * (8 - count)) : ~std::uint64_t{0};
+    word = (word & digits) - (0x3030303030303030ULL & digits);
+    word = word * 10 + (word >> 8);
+    word = (((word & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
+            + (((word >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
+        >> 32;
+    return word;
+}
+
+/// The value of the @p count digits ending at @p last (at most 16).
+std::uint64_t digitsValue(const char *last, std::ptrdiff_t count)
+{
+    if (count <= 8)
+        return count > 0 ? eightDigits(last, count) : 0;
+    return eightDigits(last - 8, count - 8) * 100'000'000ULL + eightDigits(last, 8);
+}
+
+} // namespace
+
+bool plainDecimalValue(const char *first, const char *last, double &value, const char *readableFrom)
+{
+    static constexpr std::array<double, 16> kTens{1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                  1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    constexpr std::ptrdiff_t kExactDigits = 15; // 10^15 < 2^53
+    constexpr std::ptrdiff_t kWord = 8;
+    const std::ptrdiff_t length = last - first;
+    if (length > 0 && length <= kExactDigits + 1 && first - readableFrom >= kWord) {
+        const void *found = std::memchr(first, '.', static_cast<std::size_t>(length));
+        const char *dot = found != nullptr ? static_cast<const char *>(found) : last;
+        const std::ptrdiff_t whole = dot - first;
+        const std::ptrdiff_t fraction = dot < last ? last - dot - 1 : 0;
+        if (whole + fraction <= kExactDigits) {
+            // Both the digits as an integer and the power of ten are exact
+            // doubles, so the one division rounds correctly (Clinger's fast
+            // path, which from_chars takes for them too).
+            const std::uint64_t digits =
+                digitsValue(dot, whole) * static_cast<std::uint64_t>(kTens[static_cast<std::size_t>(fraction)])
+                + digitsValue(last, fraction);
+            value = fraction > 0 ? static_cast<double>(digits) / kTens[static_cast<std::size_t>(fraction)]
+                                 : static_cast<double>(digits);
+            return true;
+        }
+    }
+    const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::fixed);
+    return ec == std::errc() && ptr == last;
 }
 
 } // namespace ballast::backtest

@@ -16,7 +16,11 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <bit>
+#include <charconv>
 #include <optional>
+#include <random>
+#include <string>
 
 #ifdef Q_OS_LINUX
 #include <sys/mman.h>
@@ -749,6 +753,56 @@ private slots:
         QCOMPARE(values[doubles - 1], 4.5);
         const std::shared_ptr<void> tiny = hugePageMemory(0); // still a valid block
         QVERIFY(tiny);
+    }
+
+    void plainDecimalsConvertAsFromChars()
+    {
+        // Every length of digits up to 18 with the dot anywhere or nowhere,
+        // leading and trailing zeros, behind bytes the 8-byte reads must mask
+        // (a comma, whose code is below the digits': a borrow would show).
+        std::mt19937_64 random(20261204);
+        std::vector<std::string> texts{"0",
+                                       "5.",
+                                       ".5",
+                                       "0.0000000000001",
+                                       "999999999999999",
+                                       "9999999999999999",
+                                       "100.34752087",
+                                       "000000000000012.5",
+                                       "123456789012345.",
+                                       "1.00000000000000"};
+        for (int n = 0; n < 20000; ++n) {
+            const int digits = 1 + static_cast<int>(random() % 18);
+            std::string text;
+            for (int d = 0; d < digits; ++d)
+                text += static_cast<char>('0' + random() % (d == 0 && random() % 4 == 0 ? 1 : 10));
+            const int dot = static_cast<int>(random() % static_cast<unsigned>(digits + 2));
+            if (dot <= digits)
+                text.insert(static_cast<std::size_t>(dot), 1, '.');
+            texts.push_back(text);
+        }
+        for (const std::string &text : texts) {
+            const std::string buffer = ",,,,,,,," + text + ",";
+            const char *first = buffer.data() + 8;
+            const char *last = first + text.size();
+            double expected = 0.0;
+            const auto [ptr, ec] = std::from_chars(first, last, expected, std::chars_format::fixed);
+            const bool parses = ec == std::errc() && ptr == last;
+            double value = -1.0;
+            QCOMPARE(backtest::plainDecimalValue(first, last, value, buffer.data()), parses);
+            if (parses) {
+                QVERIFY2(std::bit_cast<std::uint64_t>(value) == std::bit_cast<std::uint64_t>(expected),
+                         qPrintable(QStringLiteral("%1: %2, from_chars %3")
+                                        .arg(QString::fromStdString(text))
+                                        .arg(value, 0, 'g', 17)
+                                        .arg(expected, 0, 'g', 17)));
+            }
+            // Too close to the start to read 8 bytes before it: the same value.
+            double near = -1.0;
+            QCOMPARE(backtest::plainDecimalValue(first, last, near, first - 7), parses);
+            if (parses)
+                QCOMPARE(std::bit_cast<std::uint64_t>(near), std::bit_cast<std::uint64_t>(expected));
+        }
     }
 
     void prefaultMapsPagesInAheadOfWriting()
