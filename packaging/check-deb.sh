@@ -91,6 +91,10 @@ required_files=(
     ./usr/lib/systemd/user/ballast-check.service
     ./usr/lib/systemd/user/ballast-check.timer
 )
+# The keychain module, where this build has one (QtKeychain found).
+if [[ -n $(find "$build_dir/lib/ballast" -name 'libballast_keychain.so' 2>/dev/null) ]]; then
+    required_files+=(./usr/lib/ballast/libballast_keychain.so)
+fi
 if [[ $cli_only -eq 0 ]]; then
     required_exec+=(./usr/bin/ballast)
     required_files+=(

@@ -1,24 +1,22 @@
 #include "security/keystore.h"
 
-#ifdef BALLAST_HAVE_QTKEYCHAIN
+#include "security/keychainmodule.h"
+
 #include <QCoreApplication>
 #include <QDir>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
-#include <qt6keychain/keychain.h>
 
 #include <atomic>
 #include <openssl/crypto.h>
-#endif
 
 namespace ballast::security {
 
 namespace {
 
-#ifdef BALLAST_HAVE_QTKEYCHAIN
+using keychain::Answer;
+using keychain::Reply;
 
 void wipe(QByteArray &bytes)
 {
@@ -52,47 +50,17 @@ bool decode(const QByteArray &bytes, Credentials &credentials)
 constexpr int kJobTimeoutMs = 60000;
 constexpr int kProbeTimeoutMs = 1500;
 
-struct JobOutcome
-{
-    bool finished = false;
-    QKeychain::Error error = QKeychain::OtherError;
-    QString errorString;
-    QByteArray data;
-};
-
-/// Runs a QtKeychain job to completion or timeout on the calling thread.
-JobOutcome runJob(QKeychain::Job *job, int timeoutMs)
-{
-    JobOutcome outcome;
-    QEventLoop loop;
-    // The loop is the connection's context: once we stop waiting the lambda is
-    // disconnected, and the job (auto-delete) frees itself whenever it ends.
-    QObject::connect(job, &QKeychain::Job::finished, &loop, [&outcome, &loop](QKeychain::Job *done) {
-        outcome.finished = true;
-        outcome.error = done->error();
-        outcome.errorString = done->errorString();
-        if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(done))
-            outcome.data = read->binaryData();
-        loop.quit();
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    job->setAutoDelete(true);
-    job->start();
-    if (!outcome.finished)
-        loop.exec(QEventLoop::ExcludeUserInputEvents); // no re-entrant clicks while we wait
-    return outcome;
-}
-
 /// Whether a job's failure means "no keychain here" (use the vault file) rather than a real error.
-bool noBackend(const JobOutcome &outcome)
+bool noBackend(const Reply &reply)
 {
-    return outcome.finished && outcome.error == QKeychain::NoBackendAvailable;
+    return reply.answer == Answer::NoBackend;
 }
 
-Error keychainError(const char *action, const QString &account, const JobOutcome &outcome)
+Error keychainError(const char *action, const QString &account, const Reply &reply)
 {
-    const QString reason =
-        outcome.finished ? outcome.errorString : QStringLiteral("no answer within %1 s").arg(kJobTimeoutMs / 1000);
+    const QString reason = reply.answer != Answer::NoAnswer
+        ? reply.why
+        : QStringLiteral("no answer within %1 s").arg(kJobTimeoutMs / 1000);
     return makeError(QStringLiteral("keychain.failed"),
                      QStringLiteral("system keychain could not %1 credentials for %2: %3")
                          .arg(QLatin1String(action), account, reason));
@@ -125,16 +93,16 @@ bool probeKeychain()
     if (!sessionBusReachable())
         return false;
 #endif
+    // Only now, with a bus to talk to, is the module (QtKeychain, D-Bus) loaded.
+    const keychain::Calls *calls = keychain::calls();
+    if (calls == nullptr)
+        return false;
     // Reading a key that normally does not exist: "not found" proves the
     // backend answers, without writing anything to the user's keychain.
-    auto *job = new QKeychain::ReadPasswordJob(QStringLiteral("Ballast"));
-    job->setKey(QStringLiteral("ballast-keychain-probe"));
-    job->setInsecureFallback(false);
-    const JobOutcome outcome = runJob(job, kProbeTimeoutMs);
-    return outcome.finished && (outcome.error == QKeychain::NoError || outcome.error == QKeychain::EntryNotFound);
+    const Reply reply =
+        calls->read(QStringLiteral("Ballast"), QStringLiteral("ballast-keychain-probe"), kProbeTimeoutMs);
+    return reply.answer == Answer::Done || reply.answer == Answer::NotFound;
 }
-
-#endif // BALLAST_HAVE_QTKEYCHAIN
 
 } // namespace
 
@@ -147,16 +115,11 @@ KeyStore::KeyStore(QString vaultPath, QString databaseId, Mode mode, QString ser
 
 bool KeyStore::keychainCompiledIn()
 {
-#ifdef BALLAST_HAVE_QTKEYCHAIN
-    return true;
-#else
-    return false;
-#endif
+    return keychain::moduleBuilt();
 }
 
 bool KeyStore::systemKeychainAvailable()
 {
-#ifdef BALLAST_HAVE_QTKEYCHAIN
     enum State : int { Unknown, Probing, Available, Unavailable };
     static std::atomic<int> state{Unknown};
     if (qEnvironmentVariableIntValue("BALLAST_NO_KEYCHAIN") != 0)
@@ -171,9 +134,6 @@ bool KeyStore::systemKeychainAvailable()
     const bool available = probeKeychain();
     state = available ? Available : Unavailable;
     return available;
-#else
-    return false;
-#endif
 }
 
 KeyStore::Backend KeyStore::backend() const
@@ -185,43 +145,33 @@ KeyStore::Backend KeyStore::backend() const
 
 Status KeyStore::store(const QString &account, const Credentials &credentials, const QString &passphrase)
 {
-#ifdef BALLAST_HAVE_QTKEYCHAIN
     if (backend() == Backend::SystemKeychain) {
         if (account.isEmpty())
             return makeError(QStringLiteral("vault.invalid"), QStringLiteral("account name must not be empty"));
-        auto *job = new QKeychain::WritePasswordJob(m_service);
-        job->setKey(account);
-        job->setInsecureFallback(false);
         QByteArray payload = encode(credentials);
-        job->setBinaryData(payload);
+        const Reply reply = keychain::calls()->write(m_service, account, payload, kJobTimeoutMs);
         wipe(payload);
-        const JobOutcome outcome = runJob(job, kJobTimeoutMs);
-        if (outcome.finished && outcome.error == QKeychain::NoError) {
+        if (reply.answer == Answer::Done) {
             // An older copy in the vault file would only linger as an extra
             // target for guessing; the keychain entry now wins anyway.
             if (m_vault.contains(account))
                 (void)m_vault.remove(account);
             return {};
         }
-        if (!noBackend(outcome))
-            return keychainError("store", account, outcome);
+        if (!noBackend(reply))
+            return keychainError("store", account, reply);
     }
-#endif
     return m_vault.store(account, credentials, passphrase);
 }
 
 Result<Credentials> KeyStore::load(const QString &account, const QString &passphrase)
 {
-#ifdef BALLAST_HAVE_QTKEYCHAIN
     if (backend() == Backend::SystemKeychain) {
-        auto *job = new QKeychain::ReadPasswordJob(m_service);
-        job->setKey(account);
-        job->setInsecureFallback(false);
-        JobOutcome outcome = runJob(job, kJobTimeoutMs);
-        if (outcome.finished && outcome.error == QKeychain::NoError) {
+        Reply reply = keychain::calls()->read(m_service, account, kJobTimeoutMs);
+        if (reply.answer == Answer::Done) {
             Credentials credentials;
-            const bool valid = decode(outcome.data, credentials);
-            wipe(outcome.data);
+            const bool valid = decode(reply.data, credentials);
+            wipe(reply.data);
             if (!valid) {
                 return makeError(
                     QStringLiteral("keychain.damaged"),
@@ -229,8 +179,8 @@ Result<Credentials> KeyStore::load(const QString &account, const QString &passph
             }
             return credentials;
         }
-        if (!(outcome.finished && outcome.error == QKeychain::EntryNotFound) && !noBackend(outcome))
-            return keychainError("read", account, outcome);
+        if (reply.answer != Answer::NotFound && !noBackend(reply))
+            return keychainError("read", account, reply);
         auto fromVault = m_vault.load(account, passphrase);
         if (!fromVault && fromVault.error().code == QStringLiteral("vault.unknown-account")) {
             return makeError(QStringLiteral("vault.unknown-account"),
@@ -239,7 +189,6 @@ Result<Credentials> KeyStore::load(const QString &account, const QString &passph
         }
         return fromVault;
     }
-#endif
     return m_vault.load(account, passphrase);
 }
 
@@ -250,15 +199,11 @@ Status KeyStore::checkPassphrase(const QString &passphrase) const
 
 Status KeyStore::remove(const QString &account)
 {
-#ifdef BALLAST_HAVE_QTKEYCHAIN
     if (backend() == Backend::SystemKeychain) {
-        auto *job = new QKeychain::DeletePasswordJob(m_service);
-        job->setKey(account);
-        job->setInsecureFallback(false);
-        const JobOutcome outcome = runJob(job, kJobTimeoutMs);
-        const bool removed = outcome.finished && outcome.error == QKeychain::NoError;
-        if (!removed && !(outcome.finished && outcome.error == QKeychain::EntryNotFound) && !noBackend(outcome))
-            return keychainError("remove", account, outcome);
+        const Reply reply = keychain::calls()->remove(m_service, account, kJobTimeoutMs);
+        const bool removed = reply.answer == Answer::Done;
+        if (!removed && reply.answer != Answer::NotFound && !noBackend(reply))
+            return keychainError("remove", account, reply);
         if (m_vault.contains(account))
             return m_vault.remove(account);
         if (removed)
@@ -267,7 +212,6 @@ Status KeyStore::remove(const QString &account)
                          QStringLiteral("no credentials stored for account %1 (system keychain or vault file %2)")
                              .arg(account, QDir::toNativeSeparators(m_vault.path())));
     }
-#endif
     return m_vault.remove(account);
 }
 

@@ -9,9 +9,11 @@ namespace ballast::security {
 
 /// Where API credentials live: the system keychain (Secret Service, KWallet,
 /// macOS Keychain, Windows Credential Manager, through QtKeychain) when one
-/// answers, otherwise the passphrase-encrypted Vault file.
+/// answers, otherwise the passphrase-encrypted Vault file. QtKeychain is
+/// reached through the keychain module (keychainmodule.h), which is loaded
+/// only when the keychain is first asked and a session bus is there.
 ///
-/// QtKeychain's jobs are asynchronous; KeyStore runs each one in a local
+/// QtKeychain's jobs are asynchronous; the module runs each one in a local
 /// QEventLoop with a timeout, so calls block the calling thread (which needs a
 /// QCoreApplication) but keep its events flowing. Use one thread for it.
 class KeyStore
@@ -46,7 +48,7 @@ public:
     /// key under a passphrase the other keys do not share.
     [[nodiscard]] Status checkPassphrase(const QString &passphrase) const;
 
-    /// Whether this build links QtKeychain at all.
+    /// Whether this build has the keychain module (QtKeychain) at all.
     static bool keychainCompiledIn();
     /// Probes the system keychain once per process (fast when there is no D-Bus
     /// session bus) and caches the answer. BALLAST_NO_KEYCHAIN=1 forces false.

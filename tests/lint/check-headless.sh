@@ -3,7 +3,7 @@
 # header of a Qt module that needs a display (Gui, Widgets, Charts, OpenGL,
 # PrintSupport), and the built ballast-cli does not load one. This is what the
 # separate -DBALLAST_BUILD_GUI=OFF build used to prove, without compiling core
-# a second time.
+# a second time. Nor does it load QtKeychain or D-Bus at start.
 #
 #   check-headless.sh SOURCE_DIR BALLAST_CLI QT_INCLUDE_DIR
 set -euo pipefail
@@ -46,10 +46,19 @@ for gui in "${gui_modules[@]}"; do
         failed=1
     fi
 done
+# 3. QtKeychain and the D-Bus stack under it live in the keychain module
+# (core/security/keychainjobs.cpp), loaded only when the keychain is asked:
+# linked into the program, they cost every start about 3 ms of loading.
+for library in libqt6keychain.so libQt6DBus.so libdbus-1.so; do
+    if grep -q "NEEDED.*\[$library" <<<"$needed"; then
+        echo "$cli loads $library at start; the keychain module is where it belongs"
+        failed=1
+    fi
+done
 if grep -q "NEEDED.*libQt6Core" <<<"$needed"; then :; else
     echo "$cli: no libQt6Core among its libraries; is it the right file?"
     failed=1
 fi
 
 [[ $failed -eq 0 ]] || exit 1
-echo "headless: ${#files[@]} files of core/ and app/cli/ include no display module; ballast-cli loads none"
+echo "headless: ${#files[@]} files of core/ and app/cli/ include no display module; ballast-cli loads none, nor the keychain's libraries"

@@ -1,7 +1,9 @@
+#include "security/keychainmodule.h"
 #include "security/keystore.h"
 #include "security/vault.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -12,6 +14,7 @@
 using ballast::security::Credentials;
 using ballast::security::KeyStore;
 using ballast::security::Vault;
+namespace keychain = ballast::security::keychain;
 
 namespace {
 
@@ -557,6 +560,57 @@ private slots:
         QVERIFY(loaded.ok());
         QCOMPARE(loaded->apiKey, alphaCredentials.apiKey);
         QVERIFY(store.remove(QStringLiteral("alpha")).ok());
+    }
+
+    void keychainModuleLoadsOnlyWhenAsked()
+    {
+        // QtKeychain and D-Bus are in the module, not in what links core:
+        // nothing of them is mapped until the module is loaded.
+        const auto mapped = [](const char *name) {
+            QFile maps(QStringLiteral("/proc/self/maps"));
+            return maps.open(QIODevice::ReadOnly) && maps.readAll().contains(name);
+        };
+        QVERIFY(!mapped("libqt6keychain"));
+        QVERIFY(!mapped("libQt6DBus"));
+#ifndef BALLAST_TEST_KEYCHAIN_MODULE
+        QCOMPARE(KeyStore::keychainCompiledIn(), false);
+        QSKIP("this build has no keychain module (QtKeychain was not found)");
+#else
+        QVERIFY(KeyStore::keychainCompiledIn());
+        QString why;
+        const keychain::Calls *calls = keychain::load(QStringLiteral(BALLAST_TEST_KEYCHAIN_MODULE), &why);
+        QVERIFY2(calls, qPrintable(why));
+        QCOMPARE(calls->version, keychain::kCallsVersion);
+        QVERIFY(mapped("libqt6keychain"));
+        // A session bus address that leads nowhere: the module's job ends
+        // with "no keychain" or an error, never with an entry or a hang.
+        const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/ballast-test-bus");
+        const keychain::Reply reply =
+            calls->read(QStringLiteral("Ballast test"), QStringLiteral("tst_vault-nothing"), 20000);
+        qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+        QVERIFY2(reply.answer == keychain::Answer::NoBackend || reply.answer == keychain::Answer::Failed,
+                 qPrintable(QStringLiteral("answer %1: %2").arg(static_cast<int>(reply.answer)).arg(reply.why)));
+        QVERIFY(!reply.why.isEmpty());
+        QVERIFY(reply.data.isEmpty());
+#endif
+    }
+
+    void keychainModuleRefusesWhatIsNotIt()
+    {
+        QString why;
+        const QString missing = m_dir.filePath(QStringLiteral("no-such-module.so"));
+        QVERIFY(keychain::load(missing, &why) == nullptr);
+        QVERIFY2(why.contains(QStringLiteral("no-such-module.so: no such file")), qPrintable(why));
+        const QString text = m_dir.filePath(QStringLiteral("not-a-library.so"));
+        QFile file(text);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a shared library\n");
+        file.close();
+        why.clear();
+        QVERIFY(keychain::load(text, &why) == nullptr);
+        QVERIFY2(why.startsWith(QDir::toNativeSeparators(text)), qPrintable(why));
+        QVERIFY(keychain::load(QString(), &why) == nullptr);
     }
 
     void systemKeychainRoundTrip()
