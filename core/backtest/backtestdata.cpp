@@ -3,6 +3,7 @@
 #include "backtest/closeparser.h"
 #include "backtest/scratch.h"
 #include "backtest/seriescache.h"
+#include "backtest/shareout.h"
 #include "market/csvvalues.h"
 #include "market/pricealignment.h"
 
@@ -214,31 +215,6 @@ void readFile(Loaded &one, const LoadOptions &options, ReadBuffer &buffer)
     if (options.cache && stamp)
         options.cache->store(key, *stamp, series);
     one.series = std::move(series);
-}
-
-/// Runs @p work on this thread and on up to @p parts - 1 of @p pool's threads
-/// that are free now, and returns when all are done; @p work takes its share
-/// of the job itself (an atomic counter), so any number of runners finishes
-/// it. tryStart never queues, so a call from inside the pool (a sweep) cannot
-/// wait on itself. Plain QThreadPool and QSemaphore rather than QtConcurrent's
-/// map engine: their synchronisation is Qt Core's, which the ThreadSanitizer
-/// pass sees. No pool: this thread alone.
-template<typename Work>
-void shareOut(QThreadPool *pool, int parts, const Work &work)
-{
-    QSemaphore finished;
-    int helpers = 0;
-    const int wanted = pool ? std::min(pool->maxThreadCount(), parts) - 1 : 0;
-    for (int h = 0; h < wanted; ++h) {
-        if (!pool->tryStart([&work, &finished] {
-                work();
-                finished.release();
-            }))
-            break;
-        ++helpers;
-    }
-    work();
-    finished.acquire(helpers);
 }
 
 /// A cursor over a series' times from index to end (exclusive).
@@ -476,7 +452,7 @@ Result<BacktestData> BacktestData::load(const QList<std::pair<QString, QString>>
         }
         if (!options.cache->directory().isEmpty()) {
             wholeKey = alignedKey(loaded, begin, end, options);
-            if (auto aligned = options.cache->findAligned(wholeKey)) {
+            if (auto aligned = options.cache->findAligned(wholeKey, pool)) {
                 if (auto data = fromAligned(*aligned, loaded, options, now, report))
                     return std::move(*data);
             }

@@ -11,12 +11,14 @@
 #include <optional>
 #include <vector>
 
+class QThreadPool;
+
 namespace ballast::backtest {
 
 /// What identifies a file's content to the cache without reading it all: the
 /// file (device, inode), its size, its modification and status-change times
 /// to the nanosecond, and a hash of sampled bytes (the first and last 64 KiB
-/// and 16 blocks of 4 KiB spread between them, one read each; all of a file
+/// and 6 blocks of 16 KiB spread between them, one read each; all of a file
 /// up to 256 KiB).
 ///
 /// A change that keeps the size and puts the modification time back is still
@@ -96,8 +98,10 @@ public:
     /// stamp and the reading options; see BacktestData::load), its closes
     /// read into memory of huge pages (hugePageMemory); nothing without a
     /// directory or when the file does not check out (magic, key, sizes,
-    /// times ascending, every close above zero and finite).
-    std::optional<AlignedCloses> findAligned(const QString &key);
+    /// times ascending, every close above zero and finite). The closes are
+    /// read on this thread and a free thread of @p pool (none: this thread
+    /// alone).
+    std::optional<AlignedCloses> findAligned(const QString &key, QThreadPool *pool = nullptr);
     /// Stores an aligned load in a file of its own ("aligned-<sha1>.closes",
     /// magic "BLSTAL01"); only the kAlignedKept newest such files are kept.
     /// Silent when it cannot write, as store() is.
