@@ -27,7 +27,7 @@ namespace ballast::backtest {
 namespace {
 
 /// Bars per day from the median spacing of @p times; 1 when it cannot be told.
-double barsPerDayOf(const std::vector<qint64> &times)
+double barsPerDayOf(std::span<const qint64> times)
 {
     if (times.size() < 2)
         return 1.0;
@@ -358,7 +358,7 @@ std::optional<BacktestData> fromAligned(AlignedCloses &aligned, const std::vecto
 }
 
 /// The data's times as runs of even steps, for the cache.
-std::vector<TimeRun> runsOf(const std::vector<qint64> &times)
+std::vector<TimeRun> runsOf(std::span<const qint64> times)
 {
     CloseSeries series;
     for (const qint64 time : times)
@@ -389,7 +389,7 @@ Result<BacktestData> BacktestData::fromColumns(const QStringList &assets, const 
         return makeError(QStringLiteral("backtest.data"), QStringLiteral("one price column per asset is needed"));
     BacktestData data;
     data.assets = assets;
-    data.times = times;
+    data.times.assign(times.begin(), times.end());
     CloseBuffer &closes = data.closes.buffer();
     closes.resize(times.size() * columns.size());
     for (std::size_t i = 0; i < columns.size(); ++i) {

@@ -46,7 +46,7 @@ struct LoadReport
 struct BacktestData
 {
     QStringList assets;
-    std::vector<qint64> times; ///< bar open times, ascending, UTC ms
+    TimeBuffer times; ///< bar open times, ascending, UTC ms
     CloseMatrix closes;
     double barsPerDay = 1.0;
 

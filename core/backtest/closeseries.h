@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backtest/scratch.h"
+
 #include <QString>
 #include <QtGlobal>
 
@@ -55,6 +57,49 @@ public:
 
 /// Closes as the backtest keeps them: a vector that resize() does not zero-fill.
 using CloseBuffer = std::vector<double, UninitializedAllocator<double>>;
+
+/// An allocator that gives large blocks (kFrom bytes and more) whole 2 MiB
+/// pages of their own (mapHugePages) and small ones the heap's memory. Fresh
+/// memory costs a page fault per 4 KiB page where it is first written, about
+/// 10 µs each on a virtual machine: the 700 KB of a ten-year hourly load's
+/// bar times were 171 faults, 1.5 ms of a 35 ms repeated backtest; in a huge
+/// page they are one.
+template<typename T>
+class HugePageAllocator
+{
+public:
+    using value_type = T;
+    static constexpr std::size_t kFrom = std::size_t{256} * 1024;
+
+    HugePageAllocator() noexcept = default;
+    template<typename U>
+    HugePageAllocator(const HugePageAllocator<U> & /*other*/) noexcept
+    {
+    }
+
+    [[nodiscard]] T *allocate(std::size_t count)
+    {
+        if (count * sizeof(T) < kFrom)
+            return std::allocator<T>().allocate(count);
+        return static_cast<T *>(mapHugePages(count * sizeof(T)));
+    }
+    void deallocate(T *block, std::size_t count) noexcept
+    {
+        if (count * sizeof(T) < kFrom)
+            std::allocator<T>().deallocate(block, count);
+        else
+            unmapHugePages(block, count * sizeof(T));
+    }
+
+    template<typename U>
+    friend bool operator==(const HugePageAllocator & /*a*/, const HugePageAllocator<U> & /*b*/) noexcept
+    {
+        return true;
+    }
+};
+
+/// Bar times as a load keeps them (see HugePageAllocator).
+using TimeBuffer = std::vector<qint64, HugePageAllocator<qint64>>;
 
 /// Asks the kernel to back the whole 2 MiB pages inside a large vector's
 /// storage with huge pages: tens of megabytes of closes are otherwise filled

@@ -60,15 +60,29 @@ thread_local bool t_lent = false;
 
 } // namespace
 
-std::shared_ptr<void> hugePageMemory(std::size_t bytes)
+void *mapHugePages(std::size_t bytes)
 {
 #ifdef Q_OS_LINUX
     std::size_t rounded = 0;
-    void *memory = mapHuge(bytes, rounded);
-    return {memory, [rounded](void *block) { ::munmap(block, rounded); }};
+    return mapHuge(bytes, rounded);
 #else
-    return {::operator new(std::max<std::size_t>(bytes, 1)), [](void *block) { ::operator delete(block); }};
+    return ::operator new(std::max<std::size_t>(bytes, 1));
 #endif
+}
+
+void unmapHugePages(void *block, std::size_t bytes) noexcept
+{
+#ifdef Q_OS_LINUX
+    ::munmap(block, (std::max<std::size_t>(bytes, 1) + kHuge - 1) / kHuge * kHuge);
+#else
+    Q_UNUSED(bytes);
+    ::operator delete(block);
+#endif
+}
+
+std::shared_ptr<void> hugePageMemory(std::size_t bytes)
+{
+    return {mapHugePages(bytes), [bytes](void *block) { unmapHugePages(block, bytes); }};
 }
 
 Scratch::Scratch(std::size_t doubles)

@@ -6,6 +6,13 @@
 
 namespace ballast::backtest {
 
+/// Whole 2 MiB pages for at least @p bytes, aligned on 2 MiB, that the kernel
+/// is asked to back with huge pages (contents unspecified); throws
+/// std::bad_alloc when they cannot be mapped. unmapHugePages with the same
+/// @p bytes gives them back.
+[[nodiscard]] void *mapHugePages(std::size_t bytes);
+void unmapHugePages(void *block, std::size_t bytes) noexcept;
+
 /// Anonymous memory of at least @p bytes (contents unspecified) in whole
 /// 2 MiB pages that the kernel is asked to back with huge pages: filling it
 /// costs one page fault per 2 MiB instead of one per 4 KiB where transparent

@@ -700,8 +700,8 @@ private slots:
         auto loaded = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, {}, {}, options);
         QVERIFY(loaded.ok());
         QCOMPARE(loaded->times,
-                 (std::vector<qint64>{kStart + 2 * kHour, kStart + 3 * kHour, kStart + 5 * kHour, kStart + 6 * kHour,
-                                      kStart + 7 * kHour, kStart + 30 * kHour}));
+                 (backtest::TimeBuffer{kStart + 2 * kHour, kStart + 3 * kHour, kStart + 5 * kHour, kStart + 6 * kHour,
+                                       kStart + 7 * kHour, kStart + 30 * kHour}));
         QCOMPARE(loaded->closes, (CloseMatrix{3, 102, 4, 103, 6, 105, 7, 106, 8, 107, 31, 130}));
         auto cut = BacktestData::load({{QStringLiteral("A"), a}, {QStringLiteral("B"), b}}, QDate(2024, 1, 2),
                                       QDate(2024, 1, 2), options);
