@@ -805,6 +805,28 @@ private slots:
         }
     }
 
+    void largeTimeBuffersTakeHugePages()
+    {
+        // Small: the heap's memory. Large: whole 2 MiB pages of their own,
+        // given back when the vector grows or goes (AddressSanitizer in CI
+        // would catch a block returned the wrong way).
+        backtest::TimeBuffer small(100, 7);
+        QCOMPARE(small.back(), qint64{7});
+        backtest::TimeBuffer times;
+        constexpr std::size_t kCount = backtest::HugePageAllocator<qint64>::kFrom / sizeof(qint64) + 1;
+        times.reserve(kCount);
+#ifdef Q_OS_LINUX
+        QCOMPARE(reinterpret_cast<std::uintptr_t>(times.data()) % (2 * 1024 * 1024), std::uintptr_t{0});
+#endif
+        for (std::size_t i = 0; i < 3 * kCount; ++i) // grows twice, from huge pages into huge pages
+            times.push_back(static_cast<qint64>(i));
+        QCOMPARE(times[3 * kCount - 1], static_cast<qint64>(3 * kCount - 1));
+        times.resize(10);
+        times.shrink_to_fit(); // back into the heap
+        QCOMPARE(times.size(), std::size_t{10});
+        QCOMPARE(times.back(), qint64{9});
+    }
+
     void prefaultMapsPagesInAheadOfWriting()
     {
 #if defined(Q_OS_LINUX) && defined(MADV_POPULATE_WRITE)
