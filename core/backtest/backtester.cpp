@@ -16,9 +16,55 @@
 #include <span>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ballast::backtest {
 
 namespace {
+
+/// The value loop of a rule whose band check rides along (BandCheck's folded
+/// form): each asset's value (quantity x price) into @p values, their sum and
+/// buy-and-hold's, both added asset by asset in order, and the largest and
+/// smallest value over its band limit. With SSE2 two assets go through each
+/// multiplication, max and min: the same products, and max and min are exact
+/// in any order, while the two sums still take one value at a time in the
+/// order the scalar loop takes them. So the figures are the same to the bit;
+/// the loop's instructions were its bound (about 17 per asset, now 9), not
+/// the chain of additions.
+void foldedValues(std::size_t n, const double *prices, const double *quantities, const double *held,
+                  const double *inverseUpper, const double *inverseLower, double *values, double &value,
+                  double &holdValue, double &highest, double &lowest)
+{
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    __m128d high = _mm_set1_pd(highest);
+    __m128d low = _mm_set1_pd(lowest);
+    for (; i + 2 <= n; i += 2) {
+        const __m128d price = _mm_loadu_pd(prices + i);
+        const __m128d v = _mm_mul_pd(_mm_loadu_pd(quantities + i), price);
+        const __m128d h = _mm_mul_pd(_mm_loadu_pd(held + i), price);
+        _mm_storeu_pd(values + i, v);
+        value += _mm_cvtsd_f64(v);
+        value += _mm_cvtsd_f64(_mm_unpackhi_pd(v, v));
+        holdValue += _mm_cvtsd_f64(h);
+        holdValue += _mm_cvtsd_f64(_mm_unpackhi_pd(h, h));
+        high = _mm_max_pd(_mm_mul_pd(v, _mm_loadu_pd(inverseUpper + i)), high);
+        low = _mm_min_pd(_mm_mul_pd(v, _mm_loadu_pd(inverseLower + i)), low);
+    }
+    highest = std::max(_mm_cvtsd_f64(high), _mm_cvtsd_f64(_mm_unpackhi_pd(high, high)));
+    lowest = std::min(_mm_cvtsd_f64(low), _mm_cvtsd_f64(_mm_unpackhi_pd(low, low)));
+#endif
+    for (; i < n; ++i) {
+        const double v = quantities[i] * prices[i];
+        values[i] = v;
+        value += v;
+        holdValue += held[i] * prices[i];
+        highest = std::max(highest, v * inverseUpper[i]);
+        lowest = std::min(lowest, v * inverseLower[i]);
+    }
+}
 
 QString dateOf(qint64 ms)
 {
@@ -494,16 +540,8 @@ Result<BacktestResult> Backtester::run(const BacktestData &data, const BacktestC
         double highest = 0.0;
         double lowest = std::numeric_limits<double>::max();
         if (foldCheck) {
-            const double *inverseUpper = band.inverseUpper().data();
-            const double *inverseLower = band.inverseLower().data();
-            for (std::size_t i = 0; i < n; ++i) {
-                const double v = quantities[i] * prices[i];
-                values[i] = v;
-                value += v;
-                holdValue += held[i] * prices[i];
-                highest = std::max(highest, v * inverseUpper[i]);
-                lowest = std::min(lowest, v * inverseLower[i]);
-            }
+            foldedValues(n, prices, quantities.data(), held.data(), band.inverseUpper().data(),
+                         band.inverseLower().data(), values.data(), value, holdValue, highest, lowest);
         } else {
             for (std::size_t i = 0; i < n; ++i) {
                 values[i] = quantities[i] * prices[i];
