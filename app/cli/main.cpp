@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "common/heap.h"
 
 #include <QCoreApplication>
 
@@ -7,6 +8,7 @@
 
 int main(int argc, char *argv[])
 {
+    ballast::common::keepFreedHeapMemory();
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Ballast"));
     QCoreApplication::setApplicationName(QStringLiteral("ballast"));

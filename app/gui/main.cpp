@@ -1,4 +1,5 @@
 #include "appcontext.h"
+#include "common/heap.h"
 #include "mainwindow.h"
 #include "policy/policymonitor.h"
 #include "services/demoportfolio.h"
@@ -106,6 +107,7 @@ int main(int argc, char *argv[])
     if (auto code = helpOrVersion(argc, argv))
         return *code;
 
+    ballast::common::keepFreedHeapMemory();
     QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
     setNames();
