@@ -34,8 +34,8 @@ namespace {
 constexpr char kMagic[8] = {'B', 'L', 'S', 'T', 'C', 'S', '0', '2'};
 constexpr char kAlignedMagic[8] = {'B', 'L', 'S', 'T', 'A', 'L', '0', '1'};
 constexpr qint64 kWholeUpTo = qint64{256} * 1024;
-constexpr qint64 kEdge = qint64{64} * 1024;
-constexpr qint64 kBlock = qint64{16} * 1024;
+constexpr qint64 kEdge = qint64{16} * 1024;
+constexpr qint64 kBlock = qint64{4} * 1024;
 constexpr qint64 kBlocks = 6;
 
 /// A fast 64-bit mix of bytes; not cryptographic, only to notice a change.

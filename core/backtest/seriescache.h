@@ -17,9 +17,11 @@ namespace ballast::backtest {
 
 /// What identifies a file's content to the cache without reading it all: the
 /// file (device, inode), its size, its modification and status-change times
-/// to the nanosecond, and a hash of sampled bytes (the first and last 64 KiB
-/// and 6 blocks of 16 KiB spread between them, one read each; all of a file
-/// up to 256 KiB).
+/// to the nanosecond, and a hash of sampled bytes (the first and last 16 KiB
+/// and 6 blocks of 4 KiB spread between them, one read each; all of a file
+/// up to 256 KiB). The samples were 64 KiB, 16 x 4 KiB before: hashing and
+/// reading them was a tenth of a repeated backtest (docs/benchmarks.md),
+/// while the status-change time already tells almost every change.
 ///
 /// A change that keeps the size and puts the modification time back is still
 /// seen: writing or setting the times moves the status-change time, which no
