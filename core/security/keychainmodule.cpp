@@ -18,7 +18,7 @@ bool moduleBuilt()
 
 QString modulePath()
 {
-    const QString named = qEnvironmentVariable("BALLAST_KEYCHAIN_MODULE");
+    QString named = qEnvironmentVariable("BALLAST_KEYCHAIN_MODULE");
     if (!named.isEmpty())
         return named;
 #ifdef BALLAST_KEYCHAIN_MODULE_DIR
