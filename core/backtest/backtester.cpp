@@ -30,9 +30,8 @@ namespace {
 /// smallest value over its band limit. With SSE2 two assets go through each
 /// multiplication, max and min: the same products, and max and min are exact
 /// in any order, while the two sums still take one value at a time in the
-/// order the scalar loop takes them. So the figures are the same to the bit;
-/// the loop's instructions were its bound (about 17 per asset, now 9), not
-/// the chain of additions.
+/// order the scalar loop takes them. So the figures are the same to the bit,
+/// with half the instructions for the products, the max and the min.
 void foldedValues(std::size_t n, const double *prices, const double *quantities, const double *held,
                   const double *inverseUpper, const double *inverseLower, double *values, double &value,
                   double &holdValue, double &highest, double &lowest)

@@ -534,7 +534,7 @@ bool plainDecimalValue(const char *first, const char *last, double &value, const
         const char *dot = found != nullptr ? static_cast<const char *>(found) : last;
         const std::ptrdiff_t whole = dot - first;
         const std::ptrdiff_t fraction = dot < last ? last - dot - 1 : 0;
-        if (whole + fraction <= kExactDigits) {
+        if (whole + fraction > 0 && whole + fraction <= kExactDigits) { // "." alone is from_chars's to refuse
             // Both the digits as an integer and the power of ten are exact
             // doubles, so the one division rounds correctly (Clinger's fast
             // path, which from_chars takes for them too).

@@ -18,12 +18,18 @@ namespace {
 constexpr std::size_t kHuge = std::size_t{2} * 1024 * 1024;
 
 #ifdef Q_OS_LINUX
-/// Maps whole 2 MiB pages, aligned, for at least @p bytes; @p rounded gets
-/// the size mapped. Maps one huge page more than needed and trims it, so
-/// that the block starts on a 2 MiB boundary: only aligned pages can be huge.
-void *mapHuge(std::size_t bytes, std::size_t &rounded)
+/// The size mapped for @p bytes: whole 2 MiB pages, at least one.
+std::size_t roundedToHuge(std::size_t bytes)
 {
-    rounded = (std::max<std::size_t>(bytes, 1) + kHuge - 1) / kHuge * kHuge;
+    return (std::max<std::size_t>(bytes, 1) + kHuge - 1) / kHuge * kHuge;
+}
+
+/// Maps whole 2 MiB pages, aligned, for at least @p bytes. Maps one huge page
+/// more than needed and trims it, so that the block starts on a 2 MiB
+/// boundary: only aligned pages can be huge.
+void *mapHuge(std::size_t bytes)
+{
+    const std::size_t rounded = roundedToHuge(bytes);
     void *mapped = ::mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mapped == MAP_FAILED)
         throw std::bad_alloc();
@@ -39,23 +45,8 @@ void *mapHuge(std::size_t bytes, std::size_t &rounded)
 }
 #endif
 
-/// A thread's memory (hugePageMemory), kept for its next run.
-struct Block
-{
-    std::shared_ptr<void> memory;
-    std::size_t doubles = 0;
-
-    double *reserve(std::size_t wanted)
-    {
-        if (!memory || wanted > doubles) {
-            memory = hugePageMemory(wanted * sizeof(double)); // throws before anything changes
-            doubles = wanted;
-        }
-        return static_cast<double *>(memory.get());
-    }
-};
-
-thread_local Block t_block;
+/// A thread's memory, kept for its next run.
+thread_local HugePageBlock t_block;
 thread_local bool t_lent = false;
 
 } // namespace
@@ -63,8 +54,7 @@ thread_local bool t_lent = false;
 void *mapHugePages(std::size_t bytes)
 {
 #ifdef Q_OS_LINUX
-    std::size_t rounded = 0;
-    return mapHuge(bytes, rounded);
+    return mapHuge(bytes);
 #else
     return ::operator new(std::max<std::size_t>(bytes, 1));
 #endif
@@ -73,7 +63,7 @@ void *mapHugePages(std::size_t bytes)
 void unmapHugePages(void *block, std::size_t bytes) noexcept
 {
 #ifdef Q_OS_LINUX
-    ::munmap(block, (std::max<std::size_t>(bytes, 1) + kHuge - 1) / kHuge * kHuge);
+    ::munmap(block, roundedToHuge(bytes));
 #else
     Q_UNUSED(bytes);
     ::operator delete(block);
@@ -85,6 +75,15 @@ std::shared_ptr<void> hugePageMemory(std::size_t bytes)
     return {mapHugePages(bytes), [bytes](void *block) { unmapHugePages(block, bytes); }};
 }
 
+void *HugePageBlock::reserve(std::size_t bytes)
+{
+    if (!m_memory || bytes > m_bytes) {
+        m_memory = hugePageMemory(bytes); // throws before anything changes
+        m_bytes = bytes;
+    }
+    return m_memory.get();
+}
+
 Scratch::Scratch(std::size_t doubles)
 {
     if (t_lent) {
@@ -93,7 +92,7 @@ Scratch::Scratch(std::size_t doubles)
         m_doubles = {m_own.get(), doubles};
         return;
     }
-    m_doubles = {t_block.reserve(doubles), doubles};
+    m_doubles = {static_cast<double *>(t_block.reserve(doubles * sizeof(double))), doubles};
     t_lent = true;
 }
 

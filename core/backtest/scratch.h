@@ -19,6 +19,20 @@ void unmapHugePages(void *block, std::size_t bytes) noexcept;
 /// huge pages are enabled for such requests. Freed with its last owner.
 [[nodiscard]] std::shared_ptr<void> hugePageMemory(std::size_t bytes);
 
+/// A hugePageMemory block kept for reuse: reserve() gives at least @p bytes,
+/// the same block while it is large enough, a larger one (contents not kept)
+/// otherwise. Throws std::bad_alloc when a block cannot be mapped, leaving
+/// the one it had.
+class HugePageBlock
+{
+public:
+    [[nodiscard]] void *reserve(std::size_t bytes);
+
+private:
+    std::shared_ptr<void> m_memory;
+    std::size_t m_bytes = 0;
+};
+
 /// Working memory for one backtest's per-bar curves, lent by the calling
 /// thread and kept by it for its next run. A run of ten years of hourly bars
 /// writes 1.4 MB of curve values; in fresh memory that is one page fault per

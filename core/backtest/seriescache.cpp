@@ -97,12 +97,11 @@ std::optional<std::size_t> barsOfRuns(const std::vector<TimeRun> &runs)
     return counted;
 }
 
-/// Reads @p size bytes at @p offset into @p into; false on a short read. One
-/// pread where there is one (a seek and a read otherwise).
-bool readAt(QFile &file, qint64 offset, qint64 size, char *into)
-{
 #ifdef Q_OS_UNIX
-    const int handle = file.handle();
+/// Reads @p size bytes at @p offset of the open file @p handle into @p into
+/// with pread; false on a short read or an error (errno says which).
+bool readAt(int handle, qint64 offset, qint64 size, char *into)
+{
     qint64 done = 0;
     while (done < size) {
         const ssize_t got =
@@ -114,6 +113,15 @@ bool readAt(QFile &file, qint64 offset, qint64 size, char *into)
         done += got;
     }
     return true;
+}
+#endif
+
+/// Reads @p size bytes at @p offset into @p into; false on a short read. One
+/// pread where there is one (a seek and a read otherwise).
+bool readAt(QFile &file, qint64 offset, qint64 size, char *into)
+{
+#ifdef Q_OS_UNIX
+    return readAt(file.handle(), offset, size, into);
 #else
     return file.seek(offset) && file.read(into, size) == size;
 #endif
@@ -121,9 +129,7 @@ bool readAt(QFile &file, qint64 offset, qint64 size, char *into)
 
 /// The hash of the sampled bytes (see FileStamp), read by @p readAt(offset,
 /// length, into): a few reads rather than a mapping, which would fault in far
-/// more pages than the samples need; and few of them, since each is a system
-/// call (costly on a virtual machine: the 16 samples of 4 KiB before were
-/// most of a stamp's time).
+/// more pages than the samples need.
 template<typename ReadAt>
 std::optional<quint64> sampleHash(qint64 size, const ReadAt &readAt)
 {
@@ -266,16 +272,7 @@ Result<FileStamp> SeriesCache::stamp(const QString &path)
     stamp.inode = static_cast<quint64>(status.st_ino);
     errno = 0;
     const auto sample = sampleHash(stamp.size, [handle](qint64 offset, qint64 length, char *into) {
-        for (qint64 done = 0; done < length;) {
-            const ssize_t got = ::pread(handle, into + done, static_cast<std::size_t>(length - done),
-                                        static_cast<off_t>(offset + done));
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0)
-                return false;
-            done += got;
-        }
-        return true;
+        return readAt(handle, offset, length, into);
     });
     const int error = errno;
     ::close(handle);

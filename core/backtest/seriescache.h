@@ -19,9 +19,10 @@ namespace ballast::backtest {
 /// file (device, inode), its size, its modification and status-change times
 /// to the nanosecond, and a hash of sampled bytes (the first and last 16 KiB
 /// and 6 blocks of 4 KiB spread between them, one read each; all of a file
-/// up to 256 KiB). The samples were 64 KiB, 16 x 4 KiB before: hashing and
-/// reading them was a tenth of a repeated backtest (docs/benchmarks.md),
-/// while the status-change time already tells almost every change.
+/// up to 256 KiB). The samples were 64 KiB and 16 x 4 KiB before: making
+/// them smaller took 1.5-3 ms off a 30 ms repeated backtest
+/// (docs/benchmarks.md), while the status-change time already tells almost
+/// every change.
 ///
 /// A change that keeps the size and puts the modification time back is still
 /// seen: writing or setting the times moves the status-change time, which no

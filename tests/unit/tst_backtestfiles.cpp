@@ -761,7 +761,8 @@ private slots:
         // leading and trailing zeros, behind bytes the 8-byte reads must mask
         // (a comma, whose code is below the digits': a borrow would show).
         std::mt19937_64 random(20261204);
-        std::vector<std::string> texts{"0",
+        std::vector<std::string> texts{".",
+                                       "0",
                                        "5.",
                                        ".5",
                                        "0.0000000000001",
