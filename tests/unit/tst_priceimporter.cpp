@@ -1318,6 +1318,60 @@ private slots:
         importMatchesRead(*m_importDb, path, options);
     }
 
+    // A file that does not tell its asset is refused once its first row is
+    // read, not after all of it: a bad number or a disorder further down, which
+    // reading on would meet first, does not come before the missing asset.
+    // Streamed or read whole, the same refusal, and nothing stored.
+    void unknownAssetIsRefusedBeforeTheRestIsRead_data()
+    {
+        QTest::addColumn<RowChange>("change");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("code");
+        const RowChange badNumber = [](int row, qint64 &, QByteArray &close) {
+            if (row == 17000)
+                close = "1.2.3";
+        };
+        const RowChange outOfOrder = [](int row, qint64 &time, QByteArray &) {
+            if (row == 18000 || row == 18001)
+                time += (row == 18000 ? 1 : -1) * 60'000;
+        };
+        QTest::newRow("bad number later") << badNumber << "prices-1m.csv"
+                                          << "import.asset";
+        QTest::newRow("out of order later") << outOfOrder << "prices-1m.csv"
+                                            << "import.asset";
+        // The name tells it: the file is read on and the row's error comes.
+        QTest::newRow("named, bad number later") << badNumber << "BTCUSDT-1m.csv"
+                                                 << "import.value";
+    }
+
+    void unknownAssetIsRefusedBeforeTheRestIsRead()
+    {
+        QFETCH(RowChange, change);
+        QFETCH(QString, name);
+        QFETCH(QString, code);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(name);
+        writeFile(path, minuteFile(20000, false, change));
+        auto read = PriceImporter::readFile(path, fixedNow());
+        QVERIFY(!read.ok());
+        QCOMPARE(read.error().code, code);
+        if (code == QLatin1String("import.asset"))
+            QVERIFY2(read.error().message.contains(QStringLiteral("pass --asset")), qPrintable(read.error().message));
+        if (!m_importDb)
+            m_importDb = std::make_unique<ballast::test::TempDatabase>();
+        importMatchesRead(*m_importDb, path, fixedNow());
+
+        // A symbol column settles it from the first row with a symbol; a null
+        // row before it has none and does not count.
+        QByteArray csv("timestamp,symbol,close\n2024-01-01 00:00:00,ETH/USDT,null\n2024-01-01 00:01:00,ETH/USDT,5\n"
+                       "2024-01-01 00:02:00,ETH/USDT,6\n");
+        ImportOptions keep = fixedNow();
+        keep.lastCandle = ImportOptions::LastCandle::Keep;
+        const PriceSeries series = parseOk(csv.constData(), QStringLiteral("prices.csv"), keep);
+        QCOMPARE(series.asset, QStringLiteral("ETH"));
+        QCOMPARE(series.quote, QStringLiteral("USDT"));
+    }
+
     void missingFileIsAnError()
     {
         auto result = PriceImporter::readFile(QStringLiteral("/nonexistent/BTC-USD.csv"));
