@@ -1,5 +1,7 @@
 #include "exchange/httpclient.h"
 
+#include "common/canceltoken.h"
+
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
@@ -254,9 +256,10 @@ QByteArray HttpClient::userAgent()
     return QByteArrayLiteral("Ballast/" BALLAST_VERSION " (desktop portfolio manager)");
 }
 
-HttpResponse HttpClient::get(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers)
+HttpResponse HttpClient::get(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
+                             const CancelToken *cancel)
 {
-    return send(QByteArrayLiteral("GET"), url, {}, headers, {});
+    return send(QByteArrayLiteral("GET"), url, {}, headers, {}, false, cancel);
 }
 
 HttpResponse HttpClient::post(const QUrl &url, const QByteArray &body,
@@ -273,8 +276,15 @@ HttpResponse HttpClient::deleteResource(const QUrl &url, const QList<std::pair<Q
 
 HttpResponse HttpClient::send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
                               const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType,
-                              bool neverResend)
+                              bool neverResend, const CancelToken *cancel)
 {
+    if (cancel != nullptr && cancel->isCancelled()) {
+        HttpResponse response;
+        response.cancelled = true;
+        response.error = QNetworkReply::OperationCanceledError;
+        response.errorString = QStringLiteral("cancelled");
+        return response;
+    }
     if (neverResend) {
         // Not through QNetworkAccessManager: when a connection closes before an
         // answer, Qt sends the request again by itself (reconnectAttempts), even
@@ -301,6 +311,19 @@ HttpResponse HttpClient::send(const QByteArray &verb, const QUrl &url, const QBy
     guard.setSingleShot(true);
     QObject::connect(&guard, &QTimer::timeout, &loop, [reply] { reply->abort(); });
     guard.start(m_timeoutMs + 2000);
+    // The token has no signal: it is looked at every 25 ms while the request
+    // is in flight, and a cancel aborts the reply.
+    bool cancelled = false;
+    QTimer watch;
+    if (cancel != nullptr) {
+        QObject::connect(&watch, &QTimer::timeout, &loop, [cancel, reply, &cancelled] {
+            if (!cancel->isCancelled())
+                return;
+            cancelled = true;
+            reply->abort();
+        });
+        watch.start(25);
+    }
     if (!reply->isFinished())
         loop.exec(QEventLoop::ExcludeUserInputEvents);
 
@@ -310,8 +333,14 @@ HttpResponse HttpClient::send(const QByteArray &verb, const QUrl &url, const QBy
     response.headers = reply->rawHeaderPairs();
     response.error = reply->error();
     response.errorString = reply->errorString();
-    response.timedOut =
-        reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError;
+    response.cancelled = cancelled;
+    response.timedOut = !cancelled
+        && (reply->error() == QNetworkReply::OperationCanceledError || reply->error() == QNetworkReply::TimeoutError);
+    if (cancelled) {
+        response.status = 0; // whatever had arrived is not an answer
+        response.body.clear();
+        response.errorString = QStringLiteral("cancelled");
+    }
     reply->deleteLater();
     return response;
 }

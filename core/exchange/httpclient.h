@@ -11,6 +11,10 @@
 
 class QNetworkAccessManager;
 
+namespace ballast {
+class CancelToken;
+}
+
 namespace ballast::exchange {
 
 /// What came back from one HTTP request, or why nothing did.
@@ -22,6 +26,7 @@ struct HttpResponse
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QString errorString;
     bool timedOut = false;
+    bool cancelled = false; ///< aborted by the cancel token given to get(); no answer is kept
 
     [[nodiscard]] bool gotResponse() const { return status > 0; }
     /// True when the request provably never reached the server (refused,
@@ -38,7 +43,11 @@ class HttpClient
 public:
     explicit HttpClient(QNetworkAccessManager *manager, int timeoutMs = 10000);
 
-    HttpResponse get(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers = {});
+    /// With @p cancel, a cancel while the request is in flight aborts it
+    /// within about 25 ms (a read has no effect on the server to lose): the
+    /// answer comes back with cancelled set and no status.
+    HttpResponse get(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers = {},
+                     const CancelToken *cancel = nullptr);
     /// @p neverResend: for requests that create orders. QNetworkAccessManager
     /// sends a request again by itself when a connection closes before the
     /// answer, even after the server acted on it; such requests therefore go
@@ -56,7 +65,7 @@ public:
 private:
     HttpResponse send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
                       const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &contentType,
-                      bool neverResend = false);
+                      bool neverResend = false, const CancelToken *cancel = nullptr);
 
     QNetworkAccessManager *m_manager;
     int m_timeoutMs;

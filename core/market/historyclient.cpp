@@ -164,8 +164,10 @@ Result<HistoryClient::Answer> HistoryClient::get(const QString &path, const QLis
         m_limiter.acquire(cost); // may wait (pacing, an earlier Retry-After): Cancel ends the wait
         if (cancelled())
             return makeError(QStringLiteral("prices.cancelled"), QStringLiteral("cancelled"));
-        const exchange::HttpResponse response = m_http.get(url, headers);
+        const exchange::HttpResponse response = m_http.get(url, headers, m_cancel);
         ++m_requests;
+        if (response.cancelled)
+            return makeError(QStringLiteral("prices.cancelled"), QStringLiteral("cancelled"));
         if (!response.gotResponse()) {
             return makeError(QStringLiteral("prices.network"),
                              QStringLiteral("%1: no answer (%2)").arg(host(), response.errorString));

@@ -355,6 +355,70 @@ private slots:
         QVERIFY(stored(QStringLiteral("ETH"), QStringLiteral("USDT")).isEmpty());
     }
 
+    void cancelAbortsARequestInFlight()
+    {
+        // The second page is held by the server, never answered; the client's
+        // timeout is ten minutes. The test cancels once the server holds the
+        // request: the fetch must end without an answer (the wait below is
+        // far shorter than the timeout), store nothing of that asset, and not
+        // ask again.
+        test::fake::FaultRule rule;
+        rule.endpoint = FakeEndpoint::Candles;
+        rule.kind = test::fake::FaultKind::TimeoutBeforeAccept;
+        rule.skip = 1;
+        QSemaphore held;
+        QMetaObject::Connection watch;
+        onFakes([&] {
+            m_binance->injectFault(rule);
+            watch = connect(
+                m_binance, &test::fake::FakeExchange::requestDone, m_binance,
+                [&held](const test::fake::RequestRecord &record) {
+                    if (!record.fault.isEmpty())
+                        held.release();
+                },
+                Qt::DirectConnection);
+        });
+
+        CancelToken cancel;
+        Result<services::PriceFetchReport> report = makeError(QString(), QString());
+        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
+        const qint64 now = m_now;
+        const services::PriceFetchRequest asked =
+            request(QStringLiteral("binance"), {QStringLiteral("BTC"), QStringLiteral("ETH")}, 2500);
+        std::unique_ptr<QThread> worker(QThread::create([&] {
+            auto db = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
+            if (!db) {
+                report = db.error();
+                return;
+            }
+            QNetworkAccessManager network;
+            exchange::HttpClient http(&network, 600'000);
+            services::PriceHistoryService prices(
+                **db, http, [now] { return now; }, {}, &cancel);
+            report = prices.fetch(asked);
+        }));
+        worker->start();
+        const bool sawHeld = held.tryAcquire(1, 60'000);
+        cancel.cancel();
+        const bool returned = worker->wait(QDeadlineTimer(90'000)); // the client would wait 600 s
+        onFakes([&] {
+            disconnect(watch);
+            m_binance->dropHeldRequests();
+        });
+        if (!returned)
+            worker->wait(); // the dropped connection ends it; then the failure below
+        QVERIFY(sawHeld);
+        QVERIFY2(returned, "the fetch went on waiting for the held request after Cancel");
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(report->cancelled);
+        QCOMPARE(report->assets.size(), 1); // ETH was never begun
+        QVERIFY(report->assets.first().cancelled);
+        QVERIFY(report->assets.first().error.isEmpty());
+        QCOMPARE(report->assets.first().stored, 0);
+        QCOMPARE(candleRequests(), 2);
+        QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
+    }
+
     void cancelEndsALongRetryAfterAtOnce()
     {
         // The second page is answered 429 with Retry-After: 100. The fetch runs
