@@ -19,6 +19,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDateEdit>
 #include <QDateTime>
 #include <QLabel>
@@ -26,6 +27,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardItemModel>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -305,6 +307,32 @@ private slots:
         QVERIFY(read.wait(kWaitMs));
         QCOMPARE(read.first().at(1).toStringList(), (QStringList{QStringLiteral("BTC"), QStringLiteral("ETH")}));
         QCOMPARE(assets->placeholderText(), QStringLiteral("The portfolio's: BTC, ETH"));
+    }
+
+    // CoinGecko's history is daily here: Hourly cannot be chosen with it, and
+    // comes back with the other sources.
+    void hourlyIsNotOfferedWithCoinGecko()
+    {
+        Fixture f;
+        ui::PriceFetcher fetcher(*f.context);
+        ui::PriceFetchDialog dialog(*f.context, fetcher);
+        auto *source = dialog.findChild<QComboBox *>(QStringLiteral("source"));
+        auto *interval = dialog.findChild<QComboBox *>(QStringLiteral("interval"));
+        QVERIFY(source && interval);
+        auto *model = qobject_cast<QStandardItemModel *>(interval->model());
+        QVERIFY(model);
+        const int hourly = interval->findData(QStringLiteral("1h"));
+        source->setCurrentIndex(source->findData(QStringLiteral("binance")));
+        interval->setCurrentIndex(hourly);
+        QCOMPARE(dialog.request().interval, QStringLiteral("1h"));
+        source->setCurrentIndex(source->findData(QStringLiteral("coingecko")));
+        QCOMPARE(dialog.request().interval, QStringLiteral("1d"));
+        QVERIFY(!model->item(hourly)->isEnabled());
+        QVERIFY(model->item(hourly)->toolTip().contains(QStringLiteral("daily")));
+        source->setCurrentIndex(source->findData(QStringLiteral("kraken")));
+        QVERIFY(model->item(hourly)->isEnabled());
+        interval->setCurrentIndex(hourly);
+        QCOMPARE(dialog.request().interval, QStringLiteral("1h"));
     }
 
     // File > Fetch Price History… and the Backtest page's button open the dialog.

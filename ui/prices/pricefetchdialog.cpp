@@ -17,6 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QStandardItemModel>
 #include <QTimeZone>
 #include <QVBoxLayout>
 
@@ -108,9 +109,12 @@ PriceFetchDialog::PriceFetchDialog(AppContext &context, PriceFetcher &fetcher, Q
     connect(&m_fetcher, &PriceFetcher::progress, this, &PriceFetchDialog::onProgress);
     connect(&m_fetcher, &PriceFetcher::finished, this, &PriceFetchDialog::onFinished);
     connect(&m_fetcher, &PriceFetcher::portfolioAssetsRead, this, &PriceFetchDialog::onPortfolioAssets);
-    connect(m_source, &QComboBox::currentIndexChanged, this,
-            [this] { m_fetcher.readPortfolioAssets(m_source->currentData().toString()); });
+    connect(m_source, &QComboBox::currentIndexChanged, this, [this] {
+        fitIntervalToSource();
+        m_fetcher.readPortfolioAssets(m_source->currentData().toString());
+    });
     connect(&m_context, &AppContext::executingChanged, this, &PriceFetchDialog::updateControls);
+    fitIntervalToSource();
     m_fetcher.readPortfolioAssets(m_source->currentData().toString());
     if (m_fetcher.isBusy())
         m_status->setText(tr("Price history is being fetched in the background; a fetch asked for here starts when "
@@ -120,6 +124,21 @@ PriceFetchDialog::PriceFetchDialog(AppContext &context, PriceFetcher &fetcher, Q
 }
 
 PriceFetchDialog::~PriceFetchDialog() = default;
+
+void PriceFetchDialog::fitIntervalToSource()
+{
+    auto *model = qobject_cast<QStandardItemModel *>(m_interval->model());
+    QStandardItem *hourly = model ? model->item(m_interval->findData(QStringLiteral("1h"))) : nullptr;
+    if (!hourly)
+        return;
+    const bool dailyOnly = m_source->currentData().toString() == QLatin1String("coingecko");
+    hourly->setEnabled(!dailyOnly);
+    hourly->setToolTip(dailyOnly ? tr("CoinGecko's history is daily here: its range endpoint answers hourly points "
+                                      "only for the last 90 days")
+                                 : QString());
+    if (dailyOnly)
+        m_interval->setCurrentIndex(m_interval->findData(QStringLiteral("1d")));
+}
 
 services::PriceFetchRequest PriceFetchDialog::request() const
 {

@@ -60,6 +60,9 @@ private:
     void onFinished(bool ok, const QString &error, const services::PriceFetchReport &report, int ticket);
     void onPortfolioAssets(const QString &source, const QStringList &assets, const QString &error);
     void updateControls();
+    /// CoinGecko's history is daily here: Hourly is greyed out and Daily
+    /// chosen while it is the source.
+    void fitIntervalToSource();
 
     AppContext &m_context;
     PriceFetcher &m_fetcher;
