@@ -713,6 +713,62 @@ private slots:
         QCOMPARE(firstDay->bars(), std::size_t{5});
     }
 
+    // Files up to 64 MiB are read into a thread's buffer; larger ones are
+    // mapped and parsed in place (so no file's size sets the load's memory).
+    // A file over the limit, read both ways, next to one under it: every bar
+    // and close as written, by the one pass.
+    void filesOverTheReadBufferAreMappedAndReadTheSame()
+    {
+        constexpr qint64 kReadLimit = qint64{64} * 1024 * 1024; // ReadBuffer::kMaxRead
+        // Hourly rows from kStart; the close of row t is 100 + (t % 9973) / 100,
+        // written with two decimals. The dates advance day by day.
+        const auto write = [](const QString &path, int rows) {
+            QByteArray text = "timestamp,open,high,low,close,volume\n";
+            text.reserve(static_cast<qsizetype>(rows) * 64 + 64);
+            QDate day = QDate(2024, 1, 1);
+            for (int t = 0; t < rows; ++t) {
+                if (t > 0 && t % 24 == 0)
+                    day = day.addDays(1);
+                const QByteArray close = QByteArray::number(100 + (t % 9973) / 100.0, 'f', 2);
+                text += day.toString(Qt::ISODate).toLatin1() + ' ' + (t % 24 < 10 ? "0" : "")
+                    + QByteArray::number(t % 24) + ":00:00," + close + ',' + close + ',' + close + ',' + close
+                    + ",12.5\n";
+            }
+            return writeFile(path, text) ? static_cast<qint64>(text.size()) : -1;
+        };
+        const QString large = m_dir.filePath(QStringLiteral("large-1h.csv"));
+        const QString small = m_dir.filePath(QStringLiteral("small-1h.csv"));
+        constexpr int kLargeRows = 1'300'000; // 53 bytes a row: 68.9 MB
+        constexpr int kSmallRows = 1'000;
+        const qint64 largeBytes = write(large, kLargeRows);
+        QVERIFY2(largeBytes > kReadLimit, qPrintable(QString::number(largeBytes)));
+        QVERIFY(write(small, kSmallRows) > 0);
+
+        LoadOptions options;
+        options.quote = QStringLiteral("USDT");
+        options.lastCandle = ImportOptions::LastCandle::Keep;
+        backtest::LoadReport report;
+        auto loaded =
+            BacktestData::load({{QStringLiteral("L"), large}, {QStringLiteral("S"), small}}, {}, {}, options, &report);
+        QVERIFY2(loaded.ok(), qPrintable(loaded ? QString() : loaded.error().message));
+        QCOMPARE(report.parsedFast, 2);
+        QCOMPARE(loaded->bars(), static_cast<std::size_t>(kSmallRows)); // the shared bars: the small file's
+        auto alone = BacktestData::load({{QStringLiteral("L"), large}}, {}, {}, options);
+        QVERIFY2(alone.ok(), qPrintable(alone ? QString() : alone.error().message));
+        QCOMPARE(alone->bars(), static_cast<std::size_t>(kLargeRows));
+        int wrong = 0;
+        for (int t = 0; t < kLargeRows; ++t) {
+            const auto bar = static_cast<std::size_t>(t);
+            const double want = QByteArray::number(100 + (t % 9973) / 100.0, 'f', 2).toDouble();
+            if (alone->times[bar] != kStart + t * kHour || alone->close(bar, 0) != want)
+                ++wrong;
+            if (t < kSmallRows && (loaded->close(bar, 0) != want || loaded->close(bar, 1) != want))
+                ++wrong;
+        }
+        QCOMPARE(wrong, 0);
+        QVERIFY(QFile::remove(large));
+    }
+
     void scratchIsTheThreadsToReuse()
     {
         const double *first = nullptr;
