@@ -317,8 +317,8 @@ HttpResponse HttpClient::send(const QByteArray &verb, const QUrl &url, const QBy
     QTimer watch;
     if (cancel != nullptr) {
         QObject::connect(&watch, &QTimer::timeout, &loop, [cancel, reply, &cancelled] {
-            if (!cancel->isCancelled())
-                return;
+            if (reply->isFinished() || !cancel->isCancelled())
+                return; // an answer that came in whole is kept
             cancelled = true;
             reply->abort();
         });

@@ -528,8 +528,8 @@ private:
     std::optional<Error> readRow(std::string_view line, int lineNo, std::vector<std::string_view> &fields);
     /// readRow, then as soon as it is known the pair: it comes from the
     /// options, the file name and the first row's symbol, so a file that does
-    /// not tell it is refused before the rest is read (whole, when it cannot
-    /// stream: 137 MB for a 51 MB file of 1 M rows).
+    /// not tell it is refused before the rest is parsed (parsed and held
+    /// whole, when it cannot stream: 137 MB for a 51 MB file of 1 M rows).
     std::optional<Error> readRowThenPair(std::string_view line, int lineNo, std::vector<std::string_view> &fields);
     std::optional<Error> readPrice(Field field, const std::vector<std::string_view> &fields, int line, double &value);
     std::optional<Error> readAmount(Field field, const std::vector<std::string_view> &fields, int line, double &value);
@@ -950,9 +950,10 @@ std::optional<Error> Parser::readRowThenPair(std::string_view line, int lineNo, 
 {
     if (auto error = readRow(line, lineNo, fields))
         return error;
-    // Settled once the first row with a symbol is read (a null row has none),
-    // or at once when the file has no symbol column.
-    if (m_pairChecked || (m_detection.columns.index[Symbol] >= 0 && m_symbolLine == 0))
+    // Settled once the first row with prices is read (its symbol read too); a
+    // null row does not count, so a file of null rows is refused as before
+    // for having no prices.
+    if (m_pairChecked || m_rows.empty())
         return std::nullopt;
     m_pairChecked = true;
     PriceSeries pair;

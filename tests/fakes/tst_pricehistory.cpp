@@ -359,9 +359,8 @@ private slots:
     {
         // The second page is held by the server, never answered; the client's
         // timeout is ten minutes. The test cancels once the server holds the
-        // request: the fetch must end without an answer (the wait below is
-        // far shorter than the timeout), store nothing of that asset, and not
-        // ask again.
+        // request: the fetch must end without an answer, store nothing of that
+        // asset, and not ask again.
         test::fake::FaultRule rule;
         rule.endpoint = FakeEndpoint::Candles;
         rule.kind = test::fake::FaultKind::TimeoutBeforeAccept;
@@ -398,17 +397,15 @@ private slots:
             report = prices.fetch(asked);
         }));
         worker->start();
-        const bool sawHeld = held.tryAcquire(1, 60'000);
+        held.acquire();
         cancel.cancel();
-        const bool returned = worker->wait(QDeadlineTimer(90'000)); // the client would wait 600 s
+        // No deadline: were the request not aborted, the fetch would wait out
+        // the client's ten minutes and ctest's timeout would fail the test.
+        worker->wait();
         onFakes([&] {
             disconnect(watch);
             m_binance->dropHeldRequests();
         });
-        if (!returned)
-            worker->wait(); // the dropped connection ends it; then the failure below
-        QVERIFY(sawHeld);
-        QVERIFY2(returned, "the fetch went on waiting for the held request after Cancel");
         QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
         QVERIFY(report->cancelled);
         QCOMPARE(report->assets.size(), 1); // ETH was never begun

@@ -1370,6 +1370,12 @@ private slots:
         const PriceSeries series = parseOk(csv.constData(), QStringLiteral("prices.csv"), keep);
         QCOMPARE(series.asset, QStringLiteral("ETH"));
         QCOMPARE(series.quote, QStringLiteral("USDT"));
+        // Null rows alone settle nothing: a file of them has no prices, which
+        // is what it is told, not that its asset is unknown.
+        auto nulls = PriceImporter::parse(QByteArray("date,close\n2024-01-01,null\n2024-01-02,null\n"),
+                                          QStringLiteral("prices.csv"), fixedNow());
+        QVERIFY(!nulls.ok());
+        QCOMPARE(nulls.error().code, QStringLiteral("import.empty"));
     }
 
     void missingFileIsAnError()
