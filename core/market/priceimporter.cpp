@@ -491,7 +491,10 @@ public:
     {
     }
 
-    Result<PriceSeries> run();
+    /// The whole file's rows; with @p release (a mapped file), the pages
+    /// before an offset are handed back as the reading passes them (the rows
+    /// still take their memory).
+    Result<PriceSeries> run(const std::function<void(std::size_t)> &release = {});
     /// importFile's way: reads and checks the rows a chunk at a time and hands
     /// them to @p sink in batches (false from it stops the reading), calling
     /// @p release with the offset before which the data is no longer needed.
@@ -990,7 +993,7 @@ std::optional<Error> Parser::settlePair(PriceSeries &series)
     return std::nullopt;
 }
 
-Result<PriceSeries> Parser::run()
+Result<PriceSeries> Parser::run(const std::function<void(std::size_t)> &release)
 {
     // Before any field is read: a wide encoding or a binary file would
     // otherwise show up as a garbled header or a value that "is not a number".
@@ -999,7 +1002,19 @@ Result<PriceSeries> Parser::run()
             QStringLiteral("import.encoding"),
             QStringLiteral("the file is %1 encoded; save it as UTF-8 (or ASCII) and import again").arg(*encoding));
     }
-    if (auto nul = firstNul(m_data)) {
+    // One pass over the text before the rows: NUL bytes, and the lines for
+    // the reservation (one row per line saves regrowth of a million-row
+    // vector); with @p release its pages go back as it passes.
+    bool hasNul = false;
+    std::size_t lines = 0;
+    for (std::size_t at = 0; at < m_data.size(); at += kReleaseBytes) {
+        const std::string_view part = m_data.substr(at, kReleaseBytes);
+        hasNul = hasNul || part.find('\0') != std::string_view::npos;
+        lines += static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n'));
+        if (release)
+            release(at + part.size());
+    }
+    if (auto nul = hasNul ? firstNul(m_data) : std::nullopt) {
         return fail(QStringLiteral("import.binary"),
                     QStringLiteral("contains a NUL byte (0x00) at line %1, column %2; the file is not text")
                         .arg(nul->first)
@@ -1011,9 +1026,7 @@ Result<PriceSeries> Parser::run()
     if (auto error = detect(splitter, pending, pendingLine))
         return *error;
 
-    // One row per line is a good guess for the reservation; saves regrowth of
-    // a million-row vector.
-    m_rows.reserve(static_cast<std::size_t>(std::count(m_data.begin(), m_data.end(), '\n')) + 1);
+    m_rows.reserve(lines + 1);
     std::vector<std::string_view> fields;
     fields.reserve(16);
     std::string_view line;
@@ -1022,12 +1035,19 @@ Result<PriceSeries> Parser::run()
         if (auto error = readRowThenPair(pending, pendingLine, fields))
             return *error;
     }
+    std::size_t released = 0;
     while (splitter.nextLine(line)) {
         if (isBlank(line))
             continue;
         ++m_report.rowsRead;
         if (auto error = readRowThenPair(line, splitter.lineNumber(), fields))
             return *error;
+        // Nothing before this line is looked at again.
+        if (const auto done = static_cast<std::size_t>(line.data() - m_data.data());
+            release && done - released >= kReleaseBytes) {
+            release(done);
+            released = done;
+        }
     }
     if (m_rows.empty()) {
         if (!m_report.nullRows.isEmpty())
@@ -1396,8 +1416,11 @@ Result<PriceSeries> PriceImporter::readFile(const QString &path, const ImportOpt
         return parse(QByteArray(), path, options);
     // Mapped rather than read: a million-row file is parsed in place, no copy.
     if (uchar *mapped = file.map(0, size)) {
-        const QByteArray view = QByteArray::fromRawData(reinterpret_cast<const char *>(mapped), size);
-        auto result = parse(view, path, options);
+        // The pages read are handed back as the parse passes them: they count
+        // in the resident set until then.
+        Parser parser(std::string_view(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(size)), path,
+                      options);
+        auto result = parser.run([mapped](std::size_t upTo) { releasePages(mapped, upTo); });
         file.unmap(mapped);
         return result;
     }
