@@ -146,7 +146,7 @@ public:
         m_previous = value;
         ++m_count;
         m_returnSum += ret;
-        // Negative or NaN returns count (std::min keeps a NaN); the others add
+        // Negative or NaN returns count (downsidePart keeps a NaN); the others add
         // 0, which leaves the sum as it was (it is never -0) and spares a
         // branch that goes either way half the time.
         const double below = downsidePart(ret);

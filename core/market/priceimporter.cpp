@@ -469,6 +469,8 @@ QString describeMs(qint64 ms)
 constexpr std::size_t kStreamChunkRows = 8192; ///< rows checked together (about 0.6 MB)
 constexpr std::size_t kStreamWriteRows = 4096; ///< rows handed to the writer together
 constexpr std::size_t kReleaseBytes = std::size_t{8} << 20; ///< release read pages every 8 MB
+/// Hands back the pages of a mapped file before an offset (releasePages).
+using Release = std::function<void(std::size_t upTo)>;
 
 /// The series the streamed rows belong to.
 struct SeriesKey
@@ -494,13 +496,13 @@ public:
     /// The whole file's rows; with @p release (a mapped file), the pages
     /// before an offset are handed back as the reading passes them (the rows
     /// still take their memory).
-    Result<PriceSeries> run(const std::function<void(std::size_t)> &release = {});
+    Result<PriceSeries> run(const Release &release = {});
     /// importFile's way: reads and checks the rows a chunk at a time and hands
     /// them to @p sink in batches (false from it stops the reading), calling
     /// @p release with the offset before which the data is no longer needed.
     /// No value when the file must be read whole instead (see the comment
     /// above kStreamChunkRows).
-    Result<std::optional<ImportReport>> stream(const StreamSink &sink, const std::function<void(std::size_t)> &release);
+    Result<std::optional<ImportReport>> stream(const StreamSink &sink, const Release &release);
 
 private:
     Error fail(const QString &code, const QString &what) const
@@ -528,6 +530,14 @@ private:
     }
 
     std::optional<Error> detect(CsvSplitter &splitter, std::string_view &pending, int &pendingLine);
+    /// One pass over the text before its rows, kReleaseBytes at a time,
+    /// handing each part to @p release (if any) once passed: whether it holds
+    /// a NUL byte, and with @p countLines its lines (else 0).
+    std::pair<bool, std::size_t> scanText(const Release &release, bool countLines) const;
+    /// Hands back the text before @p line when kReleaseBytes more than
+    /// @p released have been read since: nothing before a line is looked at
+    /// again once the line is read.
+    void releaseBefore(std::string_view line, std::size_t &released, const Release &release) const;
     std::optional<Error> readRow(std::string_view line, int lineNo, std::vector<std::string_view> &fields);
     /// readRow, then as soon as it is known the pair: it comes from the
     /// options, the file name and the first row's symbol, so a file that does
@@ -949,6 +959,30 @@ std::optional<Error> Parser::checkGrid()
     return std::nullopt;
 }
 
+std::pair<bool, std::size_t> Parser::scanText(const Release &release, bool countLines) const
+{
+    bool hasNul = false;
+    std::size_t lines = 0;
+    for (std::size_t at = 0; at < m_data.size(); at += kReleaseBytes) {
+        const std::string_view part = m_data.substr(at, kReleaseBytes);
+        hasNul = hasNul || part.find('\0') != std::string_view::npos;
+        if (countLines)
+            lines += static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n'));
+        if (release)
+            release(at + part.size());
+    }
+    return {hasNul, lines};
+}
+
+void Parser::releaseBefore(std::string_view line, std::size_t &released, const Release &release) const
+{
+    const auto done = static_cast<std::size_t>(line.data() - m_data.data());
+    if (release && done - released >= kReleaseBytes) {
+        release(done);
+        released = done;
+    }
+}
+
 std::optional<Error> Parser::readRowThenPair(std::string_view line, int lineNo, std::vector<std::string_view> &fields)
 {
     if (auto error = readRow(line, lineNo, fields))
@@ -993,7 +1027,7 @@ std::optional<Error> Parser::settlePair(PriceSeries &series)
     return std::nullopt;
 }
 
-Result<PriceSeries> Parser::run(const std::function<void(std::size_t)> &release)
+Result<PriceSeries> Parser::run(const Release &release)
 {
     // Before any field is read: a wide encoding or a binary file would
     // otherwise show up as a garbled header or a value that "is not a number".
@@ -1002,18 +1036,9 @@ Result<PriceSeries> Parser::run(const std::function<void(std::size_t)> &release)
             QStringLiteral("import.encoding"),
             QStringLiteral("the file is %1 encoded; save it as UTF-8 (or ASCII) and import again").arg(*encoding));
     }
-    // One pass over the text before the rows: NUL bytes, and the lines for
-    // the reservation (one row per line saves regrowth of a million-row
-    // vector); with @p release its pages go back as it passes.
-    bool hasNul = false;
-    std::size_t lines = 0;
-    for (std::size_t at = 0; at < m_data.size(); at += kReleaseBytes) {
-        const std::string_view part = m_data.substr(at, kReleaseBytes);
-        hasNul = hasNul || part.find('\0') != std::string_view::npos;
-        lines += static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n'));
-        if (release)
-            release(at + part.size());
-    }
+    // The lines are for the reservation: one row per line saves regrowth of
+    // a million-row vector.
+    const auto [hasNul, lines] = scanText(release, true);
     if (auto nul = hasNul ? firstNul(m_data) : std::nullopt) {
         return fail(QStringLiteral("import.binary"),
                     QStringLiteral("contains a NUL byte (0x00) at line %1, column %2; the file is not text")
@@ -1042,12 +1067,7 @@ Result<PriceSeries> Parser::run(const std::function<void(std::size_t)> &release)
         ++m_report.rowsRead;
         if (auto error = readRowThenPair(line, splitter.lineNumber(), fields))
             return *error;
-        // Nothing before this line is looked at again.
-        if (const auto done = static_cast<std::size_t>(line.data() - m_data.data());
-            release && done - released >= kReleaseBytes) {
-            release(done);
-            released = done;
-        }
+        releaseBefore(line, released, release);
     }
     if (m_rows.empty()) {
         if (!m_report.nullRows.isEmpty())
@@ -1125,8 +1145,7 @@ Result<PriceSeries> Parser::run(const std::function<void(std::size_t)> &release)
     return series;
 }
 
-Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
-                                                   const std::function<void(std::size_t)> &release)
+Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const Release &release)
 {
     m_stream.sink = &sink;
     // No report and no error: read the file whole instead.
@@ -1134,12 +1153,8 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
     // run()'s checks of the text first; it words the refusal.
     if (wideEncoding(m_data))
         return wholeFile();
-    for (std::size_t at = 0; at < m_data.size(); at += kReleaseBytes) {
-        const std::string_view part = m_data.substr(at, kReleaseBytes);
-        if (part.find('\0') != std::string_view::npos)
-            return wholeFile();
-        release(at + part.size());
-    }
+    if (scanText(release, false).first)
+        return wholeFile();
     CsvSplitter splitter(m_data);
     std::string_view pending;
     int pendingLine = 0;
@@ -1167,12 +1182,7 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink,
             continue;
         if (!streamRows())
             return wholeFile();
-        // Nothing before this line is looked at again.
-        const auto done = static_cast<std::size_t>(line.data() - m_data.data());
-        if (done - released >= kReleaseBytes) {
-            release(done);
-            released = done;
-        }
+        releaseBefore(line, released, release);
     }
     if (!streamRows() || !m_stream.newest)
         return wholeFile();

@@ -126,6 +126,67 @@ class TestPriceHistory : public QObject
         return candles ? *candles : QList<domain::Candle>();
     }
 
+    /// Injects @p rule into the fake Binance and releases @p seen for every
+    /// request it logs that @p matches; the connection is for disconnect().
+    QMetaObject::Connection watchFault(const test::fake::FaultRule &rule,
+                                       const std::function<bool(const test::fake::RequestRecord &)> &matches,
+                                       QSemaphore &seen)
+    {
+        QMetaObject::Connection watch;
+        onFakes([&] {
+            m_binance->injectFault(rule);
+            watch = connect(
+                m_binance, &test::fake::FakeExchange::requestDone, m_binance,
+                [matches, &seen](const test::fake::RequestRecord &record) {
+                    if (matches(record))
+                        seen.release();
+                },
+                Qt::DirectConnection);
+        });
+        return watch;
+    }
+
+    /// BTC then ETH from Binance (2,500 days) on a thread of its own, with its
+    /// own connection and network manager, real waits, @p cancel and an HTTP
+    /// timeout of @p timeoutMs; the outcome goes to @p report.
+    std::unique_ptr<QThread> fetchOnThread(const CancelToken &cancel, int timeoutMs,
+                                           Result<services::PriceFetchReport> &report)
+    {
+        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
+        const qint64 now = m_now;
+        const services::PriceFetchRequest asked =
+            request(QStringLiteral("binance"), {QStringLiteral("BTC"), QStringLiteral("ETH")}, 2500);
+        std::unique_ptr<QThread> worker(QThread::create([path, now, asked, timeoutMs, &cancel, &report] {
+            auto db = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
+            if (!db) {
+                report = db.error();
+                return;
+            }
+            QNetworkAccessManager network;
+            exchange::HttpClient http(&network, timeoutMs);
+            services::PriceHistoryService prices(
+                **db, http, [now] { return now; }, {}, &cancel);
+            report = prices.fetch(asked);
+        }));
+        worker->start();
+        return worker;
+    }
+
+    /// A fetch cancelled during BTC's second page: cancelled, ETH never begun,
+    /// nothing of BTC stored (its first page is not stored alone).
+    void checkCancelledDuringSecondPage(const Result<services::PriceFetchReport> &report)
+    {
+        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
+        QVERIFY(report->cancelled);
+        QCOMPARE(report->assets.size(), 1);
+        QVERIFY(report->assets.first().cancelled);
+        QVERIFY(report->assets.first().error.isEmpty());
+        QCOMPARE(report->assets.first().stored, 0);
+        QVERIFY(report->summaryLines().join(QLatin1Char('\n')).contains(QLatin1String("cancelled, nothing stored")));
+        QCOMPARE(candleRequests(), 2);
+        QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
+    }
+
 private slots:
     void initTestCase()
     {
@@ -366,37 +427,11 @@ private slots:
         rule.kind = test::fake::FaultKind::TimeoutBeforeAccept;
         rule.skip = 1;
         QSemaphore held;
-        QMetaObject::Connection watch;
-        onFakes([&] {
-            m_binance->injectFault(rule);
-            watch = connect(
-                m_binance, &test::fake::FakeExchange::requestDone, m_binance,
-                [&held](const test::fake::RequestRecord &record) {
-                    if (!record.fault.isEmpty())
-                        held.release();
-                },
-                Qt::DirectConnection);
-        });
-
+        const QMetaObject::Connection watch = watchFault(
+            rule, [](const test::fake::RequestRecord &record) { return !record.fault.isEmpty(); }, held);
         CancelToken cancel;
         Result<services::PriceFetchReport> report = makeError(QString(), QString());
-        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
-        const qint64 now = m_now;
-        const services::PriceFetchRequest asked =
-            request(QStringLiteral("binance"), {QStringLiteral("BTC"), QStringLiteral("ETH")}, 2500);
-        std::unique_ptr<QThread> worker(QThread::create([&] {
-            auto db = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
-            if (!db) {
-                report = db.error();
-                return;
-            }
-            QNetworkAccessManager network;
-            exchange::HttpClient http(&network, 600'000);
-            services::PriceHistoryService prices(
-                **db, http, [now] { return now; }, {}, &cancel);
-            report = prices.fetch(asked);
-        }));
-        worker->start();
+        const std::unique_ptr<QThread> worker = fetchOnThread(cancel, 600'000, report);
         held.acquire();
         cancel.cancel();
         // No deadline: were the request not aborted, the fetch would wait out
@@ -406,14 +441,7 @@ private slots:
             disconnect(watch);
             m_binance->dropHeldRequests();
         });
-        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
-        QVERIFY(report->cancelled);
-        QCOMPARE(report->assets.size(), 1); // ETH was never begun
-        QVERIFY(report->assets.first().cancelled);
-        QVERIFY(report->assets.first().error.isEmpty());
-        QCOMPARE(report->assets.first().stored, 0);
-        QCOMPARE(candleRequests(), 2);
-        QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
+        checkCancelledDuringSecondPage(report);
     }
 
     void cancelEndsALongRetryAfterAtOnce()
@@ -429,37 +457,11 @@ private slots:
         rule.skip = 1;
         rule.retryAfterSec = 100;
         QSemaphore answered429;
-        QMetaObject::Connection watch;
-        onFakes([&] {
-            m_binance->injectFault(rule);
-            watch = connect(
-                m_binance, &test::fake::FakeExchange::requestDone, m_binance,
-                [&answered429](const test::fake::RequestRecord &record) {
-                    if (record.status == 429)
-                        answered429.release();
-                },
-                Qt::DirectConnection);
-        });
-
+        const QMetaObject::Connection watch = watchFault(
+            rule, [](const test::fake::RequestRecord &record) { return record.status == 429; }, answered429);
         CancelToken cancel;
         Result<services::PriceFetchReport> report = makeError(QString(), QString());
-        const QString path = m_dir->filePath(QStringLiteral("prices.sqlite"));
-        const qint64 now = m_now;
-        const services::PriceFetchRequest asked =
-            request(QStringLiteral("binance"), {QStringLiteral("BTC"), QStringLiteral("ETH")}, 2500);
-        std::unique_ptr<QThread> worker(QThread::create([&] {
-            auto db = storage::Database::open(path, storage::Database::Mode::ReadWriteExisting);
-            if (!db) {
-                report = db.error();
-                return;
-            }
-            QNetworkAccessManager network;
-            exchange::HttpClient http(&network);
-            services::PriceHistoryService prices(
-                **db, http, [now] { return now; }, {}, &cancel);
-            report = prices.fetch(asked);
-        }));
-        worker->start();
+        const std::unique_ptr<QThread> worker = fetchOnThread(cancel, 10'000, report);
         const bool saw429 = answered429.tryAcquire(1, 60'000);
         // Cancel while the worker is inside the wait (the Retry-After), not before it begins.
         const bool waiting = cancel.awaitWaiter(60'000);
@@ -469,15 +471,7 @@ private slots:
         QVERIFY(saw429);
         QVERIFY2(waiting, "the fetch never waited on the cancel token");
         QVERIFY2(returned, "the fetch went on waiting out Retry-After after Cancel");
-        QVERIFY2(report, qPrintable(report ? QString() : report.error().message));
-        QVERIFY(report->cancelled);
-        QCOMPARE(report->assets.size(), 1); // ETH was never begun
-        QVERIFY(report->assets.first().cancelled);
-        QVERIFY(report->assets.first().error.isEmpty());
-        QCOMPARE(report->assets.first().stored, 0); // the first page is not stored alone
-        QVERIFY(report->summaryLines().join(QLatin1Char('\n')).contains(QLatin1String("cancelled, nothing stored")));
-        QCOMPARE(candleRequests(), 2);
-        QVERIFY(stored(QStringLiteral("BTC"), QStringLiteral("USDT")).isEmpty());
+        checkCancelledDuringSecondPage(report);
         QVERIFY(stored(QStringLiteral("ETH"), QStringLiteral("USDT")).isEmpty());
     }
 
