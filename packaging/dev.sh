@@ -55,7 +55,7 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-configure_and_build() { # build-dir, extra cmake arguments...
+configure_and_build() { # build-dir, extra cmake arguments...; $targets, when set, the only ones built
     local dir=$1
     shift
     log "Building in $dir ($*)"
@@ -63,11 +63,14 @@ configure_and_build() { # build-dir, extra cmake arguments...
     local launcher=()
     command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBALLAST_WERROR=ON "${launcher[@]}" "$@"
-    cmake --build "$dir" -j "$jobs"
+    # shellcheck disable=SC2086 # $targets is a list of target names
+    cmake --build "$dir" -j "$jobs" ${targets:+--target $targets}
 }
 
 run_app() {
-    configure_and_build build
+    # The two programs only: the tests, benchmarks and fuzz replays (most of
+    # the tree's targets) are built by "test" and "lint".
+    targets="ballast ballast-cli" configure_and_build build
     if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
         log "Starting Ballast (the first run opens the demo portfolio on the paper exchange)"
         exec build/bin/ballast

@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QRegularExpression>
 #include <QStringList>
+#include <QTemporaryFile>
 
 #include <algorithm>
 #include <array>
@@ -25,6 +26,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -482,6 +484,134 @@ struct SeriesKey
 /// Takes a batch of streamed rows (in file order); false to stop the reading.
 using StreamSink = std::function<bool(const SeriesKey &key, std::vector<domain::Candle> &&rows)>;
 
+// A file that cannot stream (rows out of time order, repeated times, another
+// interval further down...) is sorted through a temporary file instead of in
+// memory: runs of kSortRunRows rows are sorted and written out, then merged
+// back in time order, twice (the first pass settles the interval and the
+// duplicates, the second checks the stamps and the grid and writes). Memory
+// stays at one run (9.4 MB) and a read buffer per run, whatever the size of
+// the file; the temporary file takes 72 bytes a row and is gone after.
+constexpr std::size_t kSortRunRows = std::size_t{1} << 17;
+constexpr std::size_t kMergeBufferBytes = std::size_t{8} << 20; ///< read buffers of all runs together
+constexpr std::size_t kMergeRunBytes = std::size_t{64} << 10; ///< at most per run
+
+/// Rows sorted by open time then line, in runs: kept in memory while there is
+/// only one, else in a temporary file, and read back merged.
+class SortedRuns
+{
+public:
+    static_assert(std::is_trivially_copyable_v<Row>);
+
+    /// Sorts @p rows and writes them out as a run, emptying @p rows; false when
+    /// the temporary file cannot be written.
+    bool spill(std::vector<Row> &rows)
+    {
+        if (rows.empty())
+            return true;
+        sortRows(rows);
+        if (!m_file.isOpen() && !m_file.open())
+            return false;
+        const qint64 bytes = static_cast<qint64>(rows.size()) * static_cast<qint64>(sizeof(Row));
+        if (m_file.write(reinterpret_cast<const char *>(rows.data()), bytes) != bytes)
+            return false;
+        m_runs.push_back(Run{m_written, static_cast<qint64>(rows.size())});
+        m_written += bytes;
+        rows.clear();
+        return true;
+    }
+    /// The last rows: sorted and kept in memory when they are the only run.
+    bool finish(std::vector<Row> &rows)
+    {
+        if (!m_runs.empty())
+            return spill(rows) && m_file.flush();
+        sortRows(rows);
+        m_memory = std::move(rows);
+        return true;
+    }
+    /// Calls @p visit with every row in (open time, line) order; false when
+    /// the temporary file cannot be read back.
+    template<typename Visit>
+    bool merge(Visit &&visit)
+    {
+        if (m_runs.empty()) {
+            for (const Row &row : m_memory)
+                visit(row);
+            return true;
+        }
+        const std::size_t perRun = std::clamp(kMergeBufferBytes / m_runs.size(), sizeof(Row) * 64, kMergeRunBytes);
+        std::vector<Cursor> cursors(m_runs.size());
+        std::vector<std::size_t> heap; // cursors with rows left, the least row on top
+        for (std::size_t i = 0; i < m_runs.size(); ++i) {
+            cursors[i].next = m_runs[i].offset;
+            cursors[i].left = m_runs[i].rows;
+            cursors[i].buffer.reserve(perRun / sizeof(Row));
+            if (!refill(cursors[i]))
+                return false;
+            heap.push_back(i);
+        }
+        const auto after = [&cursors](std::size_t a, std::size_t b) {
+            return byTimeThenLine(cursors[b].row(), cursors[a].row());
+        };
+        std::make_heap(heap.begin(), heap.end(), after);
+        while (!heap.empty()) {
+            std::pop_heap(heap.begin(), heap.end(), after);
+            Cursor &cursor = cursors[heap.back()];
+            visit(cursor.row());
+            if (++cursor.at == cursor.buffer.size()) {
+                if (cursor.left == 0) {
+                    heap.pop_back();
+                    continue;
+                }
+                if (!refill(cursor))
+                    return false;
+            }
+            std::push_heap(heap.begin(), heap.end(), after);
+        }
+        return true;
+    }
+
+private:
+    struct Run
+    {
+        qint64 offset = 0; ///< bytes into the file
+        qint64 rows = 0;
+    };
+    struct Cursor
+    {
+        std::vector<Row> buffer;
+        std::size_t at = 0;
+        qint64 next = 0; ///< file offset of the rows not yet in the buffer
+        qint64 left = 0; ///< rows not yet in the buffer
+        [[nodiscard]] const Row &row() const { return buffer[at]; }
+    };
+
+    static bool byTimeThenLine(const Row &a, const Row &b)
+    {
+        return a.candle.openTimeMs < b.candle.openTimeMs
+            || (a.candle.openTimeMs == b.candle.openTimeMs && a.line < b.line);
+    }
+    static void sortRows(std::vector<Row> &rows) { std::sort(rows.begin(), rows.end(), byTimeThenLine); }
+
+    bool refill(Cursor &cursor)
+    {
+        const auto count =
+            static_cast<std::size_t>(std::min<qint64>(cursor.left, static_cast<qint64>(cursor.buffer.capacity())));
+        cursor.buffer.resize(count);
+        cursor.at = 0;
+        const qint64 bytes = static_cast<qint64>(count) * static_cast<qint64>(sizeof(Row));
+        if (!m_file.seek(cursor.next) || m_file.read(reinterpret_cast<char *>(cursor.buffer.data()), bytes) != bytes)
+            return false;
+        cursor.next += bytes;
+        cursor.left -= static_cast<qint64>(count);
+        return true;
+    }
+
+    QTemporaryFile m_file;
+    qint64 m_written = 0;
+    std::vector<Run> m_runs;
+    std::vector<Row> m_memory; ///< the only run, when nothing was written out
+};
+
 // Does one file's parse; holds what error messages need.
 class Parser
 {
@@ -490,6 +620,7 @@ public:
         : m_data(data)
         , m_file(fileName)
         , m_options(options)
+        , m_runRows(options.sortRunRows > 0 ? options.sortRunRows : kSortRunRows)
     {
     }
 
@@ -497,6 +628,12 @@ public:
     /// before an offset are handed back as the reading passes them (the rows
     /// still take their memory).
     Result<PriceSeries> run(const Release &release = {});
+    /// importFile's way for a file that cannot stream: the rows are sorted
+    /// through a temporary file (SortedRuns) and handed to @p sink in time
+    /// order; the same candles, report and refusals as run(). No value when the
+    /// file must be read whole instead (CoinGecko snapshots, or the temporary
+    /// file cannot be written).
+    Result<std::optional<ImportReport>> runSorted(const StreamSink &sink, const Release &release);
     /// importFile's way: reads and checks the rows a chunk at a time and hands
     /// them to @p sink in batches (false from it stops the reading), calling
     /// @p release with the offset before which the data is no longer needed.
@@ -530,6 +667,11 @@ private:
     }
 
     std::optional<Error> detect(CsvSplitter &splitter, std::string_view &pending, int &pendingLine);
+    /// Checks the text, tells the layout and reads every row in file order into
+    /// m_rows; with @p full, calls it each time m_rows holds m_runRows rows
+    /// (it empties m_rows; false from it ends the reading, with no error).
+    /// Refuses a file without rows with prices.
+    std::optional<Error> readRows(const Release &release, const std::function<bool()> &full);
     /// One pass over the text before its rows, kReleaseBytes at a time,
     /// handing each part to @p release (if any) once passed: whether it holds
     /// a NUL byte, and with @p countLines its lines (else 0).
@@ -554,7 +696,10 @@ private:
     /// Files every row stamped at its candle's close under that candle's open
     /// time when all rows are; refuses a file that mixes open and close stamps.
     std::optional<Error> settleStamps();
+    /// A row stamped otherwise than the first row in the file (settleStamps()).
+    Error stampsDiffer(const Row &first, const Row &differing, qint64 kind, qint64 other) const;
     std::optional<Error> checkGrid();
+    Error offGridError(int line, qint64 openTimeMs) const;
     std::optional<Error> settlePair(PriceSeries &series);
 
     std::string_view m_data;
@@ -562,6 +707,10 @@ private:
     ImportOptions m_options;
     Detection m_detection;
     std::vector<Row> m_rows;
+    std::size_t m_runRows; ///< rows sorted in memory at a time by runSorted()
+    qint64 m_pricedRows = 0; ///< rows read with prices (not null rows)
+    qint64 m_firstTime = 0; ///< open time of the first of them in the file
+    qint64 m_lastTime = 0; ///< and of the last
     std::string m_symbol; ///< normalised symbol of the first row
     int m_symbolLine = 0;
     bool m_pairChecked = false; ///< readRowThenPair has settled the pair
@@ -774,6 +923,9 @@ std::optional<Error> Parser::readRow(std::string_view line, int lineNo, std::vec
         if (printed != candle.openTimeMs)
             m_report.dateMismatches.append(DateMismatch{lineNo, candle.openTimeMs, printed});
     }
+    if (m_pricedRows++ == 0)
+        m_firstTime = candle.openTimeMs;
+    m_lastTime = candle.openTimeMs;
     m_rows.push_back(row);
     return std::nullopt;
 }
@@ -830,8 +982,12 @@ void Parser::orderAndDeduplicate()
         i = end;
     }
     m_rows.resize(out);
+    // By time, then the line dropped: the order in which the sorted import
+    // (runSorted) meets them.
     std::sort(m_report.conflicts.begin(), m_report.conflicts.end(),
-              [](const DuplicateConflict &a, const DuplicateConflict &b) { return a.openTimeMs < b.openTimeMs; });
+              [](const DuplicateConflict &a, const DuplicateConflict &b) {
+                  return a.openTimeMs < b.openTimeMs || (a.openTimeMs == b.openTimeMs && a.droppedLine < b.droppedLine);
+              });
 }
 
 std::optional<Error> Parser::settleInterval(qint64 spacing)
@@ -912,24 +1068,7 @@ std::optional<Error> Parser::settleStamps()
         const qint64 other = stampKind(differing->candle.openTimeMs, grid);
         if (kind == 0 && other < 0)
             return std::nullopt;
-        const auto before = [](qint64 k) { return k == 1000 ? QStringLiteral("1 s") : QStringLiteral("1 ms"); };
-        const auto how = [&before](qint64 k) {
-            return k == 0 ? QStringLiteral("at a candle's open")
-                          : QStringLiteral("at a candle's close (%1 before the next open)").arg(before(k));
-        };
-        const QString label = PriceImporter::intervalLabel(m_intervalMs);
-        const QString why = other < 0
-            ? QStringLiteral("is neither at a %1 candle's open nor at its close (%2 before the next open) as line %3 "
-                             "(%4) is; every row must be stamped the same way")
-                  .arg(label, before(kind))
-                  .arg(first->line)
-                  .arg(CsvValues::formatTime(first->candle.openTimeMs))
-            : QStringLiteral("is stamped %1, but line %2 (%3) is stamped %4; every row must be stamped the same way, "
-                             "at the open or at the close of its %5 candle")
-                  .arg(how(other))
-                  .arg(first->line)
-                  .arg(CsvValues::formatTime(first->candle.openTimeMs), how(kind), label);
-        return failAtTime(differing->line, Time, differing->candle.openTimeMs, why);
+        return stampsDiffer(*first, *differing, kind, other);
     }
     if (kind == 0)
         return std::nullopt;
@@ -942,6 +1081,28 @@ std::optional<Error> Parser::settleStamps()
     return std::nullopt;
 }
 
+Error Parser::stampsDiffer(const Row &first, const Row &differing, qint64 kind, qint64 other) const
+{
+    const auto before = [](qint64 k) { return k == 1000 ? QStringLiteral("1 s") : QStringLiteral("1 ms"); };
+    const auto how = [&before](qint64 k) {
+        return k == 0 ? QStringLiteral("at a candle's open")
+                      : QStringLiteral("at a candle's close (%1 before the next open)").arg(before(k));
+    };
+    const QString label = PriceImporter::intervalLabel(m_intervalMs);
+    const QString why = other < 0
+        ? QStringLiteral("is neither at a %1 candle's open nor at its close (%2 before the next open) as line %3 "
+                         "(%4) is; every row must be stamped the same way")
+              .arg(label, before(kind))
+              .arg(first.line)
+              .arg(CsvValues::formatTime(first.candle.openTimeMs))
+        : QStringLiteral("is stamped %1, but line %2 (%3) is stamped %4; every row must be stamped the same way, "
+                         "at the open or at the close of its %5 candle")
+              .arg(how(other))
+              .arg(first.line)
+              .arg(CsvValues::formatTime(first.candle.openTimeMs), how(kind), label);
+    return failAtTime(differing.line, Time, differing.candle.openTimeMs, why);
+}
+
 std::optional<Error> Parser::checkGrid()
 {
     // Candles open on their interval's grid (Binance's, and every exchange's).
@@ -949,14 +1110,18 @@ std::optional<Error> Parser::checkGrid()
     // better than filing the bar under the wrong day.
     const qint64 grid = gridOf(m_intervalMs);
     for (const Row &row : m_rows) {
-        if (row.candle.openTimeMs % grid != 0) {
-            return failAtTime(row.line, Time, row.candle.openTimeMs,
-                              QStringLiteral("is not the open time of a %1 candle (they open at multiples of %2 "
-                                             "since 1970-01-01 00:00 UTC); is it a close time or a local time?")
-                                  .arg(PriceImporter::intervalLabel(m_intervalMs), describeMs(grid)));
-        }
+        if (row.candle.openTimeMs % grid != 0)
+            return offGridError(row.line, row.candle.openTimeMs);
     }
     return std::nullopt;
+}
+
+Error Parser::offGridError(int line, qint64 openTimeMs) const
+{
+    return failAtTime(line, Time, openTimeMs,
+                      QStringLiteral("is not the open time of a %1 candle (they open at multiples of %2 "
+                                     "since 1970-01-01 00:00 UTC); is it a close time or a local time?")
+                          .arg(PriceImporter::intervalLabel(m_intervalMs), describeMs(gridOf(m_intervalMs))));
 }
 
 std::pair<bool, std::size_t> Parser::scanText(const Release &release, bool countLines) const
@@ -1027,7 +1192,7 @@ std::optional<Error> Parser::settlePair(PriceSeries &series)
     return std::nullopt;
 }
 
-Result<PriceSeries> Parser::run(const Release &release)
+std::optional<Error> Parser::readRows(const Release &release, const std::function<bool()> &full)
 {
     // Before any field is read: a wide encoding or a binary file would
     // otherwise show up as a garbled header or a value that "is not a number".
@@ -1036,9 +1201,9 @@ Result<PriceSeries> Parser::run(const Release &release)
             QStringLiteral("import.encoding"),
             QStringLiteral("the file is %1 encoded; save it as UTF-8 (or ASCII) and import again").arg(*encoding));
     }
-    // The lines are for the reservation: one row per line saves regrowth of
-    // a million-row vector.
-    const auto [hasNul, lines] = scanText(release, true);
+    // Without @p full the lines are for the reservation: one row per line
+    // saves regrowth of a million-row vector.
+    const auto [hasNul, lines] = scanText(release, !full);
     if (auto nul = hasNul ? firstNul(m_data) : std::nullopt) {
         return fail(QStringLiteral("import.binary"),
                     QStringLiteral("contains a NUL byte (0x00) at line %1, column %2; the file is not text")
@@ -1049,16 +1214,17 @@ Result<PriceSeries> Parser::run(const Release &release)
     std::string_view pending;
     int pendingLine = 0;
     if (auto error = detect(splitter, pending, pendingLine))
-        return *error;
+        return error;
 
-    m_rows.reserve(lines + 1);
+    // A row takes at least 16 bytes of text.
+    m_rows.reserve(full ? std::min(m_runRows, m_data.size() / 16 + 1) : lines + 1);
     std::vector<std::string_view> fields;
     fields.reserve(16);
     std::string_view line;
     if (pendingLine != 0) {
         ++m_report.rowsRead;
         if (auto error = readRowThenPair(pending, pendingLine, fields))
-            return *error;
+            return error;
     }
     std::size_t released = 0;
     while (splitter.nextLine(line)) {
@@ -1066,19 +1232,28 @@ Result<PriceSeries> Parser::run(const Release &release)
             continue;
         ++m_report.rowsRead;
         if (auto error = readRowThenPair(line, splitter.lineNumber(), fields))
-            return *error;
+            return error;
         releaseBefore(line, released, release);
+        if (full && m_rows.size() >= m_runRows && !full())
+            return std::nullopt;
     }
-    if (m_rows.empty()) {
+    if (m_pricedRows == 0) {
         if (!m_report.nullRows.isEmpty())
             return fail(QStringLiteral("import.empty"), QStringLiteral("every row is null; no prices to import"));
         return fail(QStringLiteral("import.empty"), QStringLiteral("no price rows after the header"));
     }
+    return std::nullopt;
+}
+
+Result<PriceSeries> Parser::run(const Release &release)
+{
+    if (auto error = readRows(release, {}))
+        return *error;
 
     // The newer write wins a conflict: exports grow at their newest end, so
     // that is the earlier line in a newest-first file and the later line in an
     // oldest-first one.
-    const bool newestFirst = m_rows.front().candle.openTimeMs > m_rows.back().candle.openTimeMs;
+    const bool newestFirst = m_firstTime > m_lastTime;
     for (Row &row : m_rows)
         row.preference = newestFirst ? -row.line : row.line;
     if (m_detection.layout == CsvLayout::CoinGecko) {
@@ -1223,6 +1398,137 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const
     m_report.file = m_file;
     m_report.layout = m_detection.layout;
     m_report.interval = PriceImporter::intervalLabel(m_intervalMs);
+    m_report.candlesStored = static_cast<int>(m_stream.handed);
+    m_report.firstOpenTimeMs = m_stream.oldestMs;
+    m_report.lastOpenTimeMs = m_stream.newestMs;
+    return std::optional<ImportReport>(m_report);
+}
+
+Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, const Release &release)
+{
+    const auto wholeFile = [] { return Result<std::optional<ImportReport>>(std::optional<ImportReport>()); };
+    // CoinGecko's snapshots are moved onto their bar by the spacing of the
+    // whole file (run() does it); its files hold a row a day.
+    {
+        CsvSplitter splitter(m_data);
+        std::string_view pending;
+        int pendingLine = 0;
+        if (!detect(splitter, pending, pendingLine) && m_detection.layout == CsvLayout::CoinGecko)
+            return wholeFile();
+    }
+    SortedRuns runs;
+    bool written = true;
+    if (auto error = readRows(release, [&] { return written = runs.spill(m_rows); }))
+        return *error;
+    if (!written || !runs.finish(m_rows))
+        return wholeFile();
+
+    // First pass, the rules of orderAndDeduplicate() and settleInterval():
+    // among rows of one open time the newer write is kept (the first line in
+    // a newest-first file, the last in an oldest-first one).
+    const bool newestFirst = m_firstTime > m_lastTime;
+    std::vector<Row> group; // rows of one open time, in line order
+    const auto eachKept = [&runs, &group, newestFirst](auto &&visit) {
+        const auto flush = [&] {
+            if (!group.empty())
+                visit(newestFirst ? group.front() : group.back(), group);
+            group.clear();
+        };
+        const bool read = runs.merge([&](const Row &row) {
+            if (!group.empty() && group.front().candle.openTimeMs != row.candle.openTimeMs)
+                flush();
+            group.push_back(row);
+        });
+        flush();
+        return read;
+    };
+    SpacingCounts spacings;
+    qint64 candles = 0;
+    Row firstLine; // the kept row earliest in the file
+    Row newest; // the kept row latest in time
+    const bool read = eachKept([&](const Row &kept, const std::vector<Row> &rows) {
+        for (const Row &row : rows) {
+            if (&row == &kept)
+                continue;
+            if (row.candle == kept.candle)
+                ++m_report.exactDuplicates;
+            else
+                m_report.conflicts.append(DuplicateConflict{kept.candle.openTimeMs, kept.line, row.line});
+        }
+        if (candles++ > 0)
+            ++spacings[kept.candle.openTimeMs - newest.candle.openTimeMs];
+        if (candles == 1 || kept.line < firstLine.line)
+            firstLine = kept;
+        newest = kept;
+    });
+    if (!read)
+        return wholeFile();
+    if (auto error = settleInterval(candles >= 2 ? mostCommonSpacing(spacings) : 0))
+        return *error;
+
+    // Second pass, the rules of settleStamps() and checkGrid(), and the rows
+    // written: all but the newest when it may still have been running.
+    const qint64 grid = gridOf(m_intervalMs);
+    const qint64 kind = stampKind(firstLine.candle.openTimeMs, grid);
+    const qint64 shift = kind > 0 ? kind - m_intervalMs : 0;
+    using LastCandle = ImportOptions::LastCandle;
+    const qint64 now = m_options.nowMs != 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch();
+    const qint64 newestOpen = newest.candle.openTimeMs + shift;
+    bool skipNewest = m_options.lastCandle == LastCandle::Skip;
+    if (m_options.lastCandle == LastCandle::Detect)
+        skipNewest = newestOpen + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
+    PriceSeries pair;
+    if (auto error = settlePair(pair))
+        return *error;
+    m_stream.sink = &sink;
+    m_stream.key = SeriesKey{pair.asset, pair.quote, PriceImporter::intervalLabel(m_intervalMs)};
+    std::optional<Row> differing; // earliest in the file stamped otherwise than firstLine
+    std::optional<Row> offGrid; // earliest in time off the grid
+    bool writing = true;
+    qint64 seen = 0;
+    const bool reread = eachKept([&](const Row &kept, const std::vector<Row> &) {
+        const qint64 time = kept.candle.openTimeMs;
+        if (kind >= 0 && stampKind(time, grid) != kind && (!differing || kept.line < differing->line))
+            differing = kept;
+        if (!offGrid && (time + shift) % grid != 0)
+            offGrid = kept;
+        if (++seen == candles && skipNewest)
+            return;
+        domain::Candle candle = kept.candle;
+        candle.openTimeMs += shift;
+        writing = writing && !differing && !offGrid && streamWrite(candle, m_stream.lastWritten);
+    });
+    if (!reread)
+        return wholeFile();
+
+    if (differing) {
+        const qint64 other = stampKind(differing->candle.openTimeMs, grid);
+        if (kind != 0 || other >= 0)
+            return stampsDiffer(firstLine, *differing, kind, other);
+    }
+    if (offGrid)
+        return offGridError(offGrid->line, offGrid->candle.openTimeMs + shift);
+    if (skipNewest && candles == 1) {
+        return fail(QStringLiteral("import.empty"),
+                    QStringLiteral("the only candle (%1) may still have been running when the file was "
+                                   "written; nothing to import (--keep-last to import it anyway)")
+                        .arg(CsvValues::formatTime(newestOpen)));
+    }
+    if (!writing || (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending))))
+        return wholeFile(); // the writer stopped; its error is the import's
+
+    if (skipNewest)
+        m_report.unfinishedSkippedMs = newestOpen;
+    if (kind > 0) {
+        m_report.closeStamps = CloseStamps{-shift};
+        for (NullRow &row : m_report.nullRows)
+            row.openTimeMs += shift;
+    }
+    m_report.file = m_file;
+    m_report.layout = m_detection.layout;
+    m_report.asset = pair.asset;
+    m_report.quote = pair.quote;
+    m_report.interval = m_stream.key.interval;
     m_report.candlesStored = static_cast<int>(m_stream.handed);
     m_report.firstOpenTimeMs = m_stream.oldestMs;
     m_report.lastOpenTimeMs = m_stream.newestMs;
@@ -1388,6 +1694,58 @@ private:
     bool m_cancelled = false;
 };
 
+/// What a parse that hands its rows to a sink gives: a report, an error, or
+/// no value when the file must be read whole instead.
+using Parsed = Result<std::optional<ImportReport>>;
+
+/// Runs @p parse on a second thread while this one, which owns the
+/// connection, writes the batches it hands over, in one transaction that is
+/// committed only when it gives a report: the import takes about as long as
+/// the longer of the two instead of their sum.
+Parsed writeParsed(storage::Database &db, const std::function<Parsed(const StreamSink &)> &parse)
+{
+    return storage::guarded([&]() -> Parsed {
+        storage::Transaction transaction(db);
+        BatchQueue queue;
+        std::optional<Parsed> parsed;
+        std::thread reader([&] {
+            const StreamSink sink = [&queue](const SeriesKey &key, std::vector<domain::Candle> &&rows) {
+                return queue.push(key, std::move(rows));
+            };
+            parsed = parse(sink);
+            queue.close();
+        });
+        // Stops and joins the reader however this scope is left (a failed
+        // write throws SqlError).
+        struct Join
+        {
+            BatchQueue &queue;
+            std::thread &thread;
+            ~Join()
+            {
+                if (!thread.joinable())
+                    return;
+                queue.cancel();
+                thread.join();
+            }
+        } join{queue, reader};
+        std::unique_ptr<storage::CandleWriter> writer;
+        SeriesKey key;
+        std::vector<domain::Candle> rows;
+        while (queue.pop(key, rows)) {
+            if (!writer)
+                writer = std::make_unique<storage::CandleWriter>(db, key.asset, key.quote, key.interval,
+                                                                 QStringLiteral("import"));
+            writer->write(rows);
+        }
+        reader.join(); // it closed the queue: done
+        Parsed result = std::move(*parsed);
+        if (result && *result)
+            transaction.commit();
+        return result;
+    });
+}
+
 } // namespace
 
 qint64 PriceImporter::intervalMs(const QString &interval)
@@ -1445,62 +1803,26 @@ Result<PriceSeries> PriceImporter::readFile(const QString &path, const ImportOpt
 Result<ImportReport> PriceImporter::importFile(storage::Database &db, const QString &path, const ImportOptions &options)
 {
     // Streamed from a mapping of the file whose read pages are handed back as
-    // the rows are written (see kStreamChunkRows); else read whole below.
+    // the rows are written (see kStreamChunkRows); when the rows are not in
+    // time order, sorted through a temporary file (see kSortRunRows); else
+    // (CoinGecko snapshots, no mapping) read whole below.
     QFile file(path);
     if (file.open(QIODevice::ReadOnly) && file.size() > 0) {
         const qint64 size = file.size();
         if (uchar *mapped = file.map(0, size)) {
             const std::string_view data(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(size));
-            auto release = [mapped](std::size_t upTo) { releasePages(mapped, upTo); };
-            auto streamed = storage::guarded([&]() -> Result<std::optional<ImportReport>> {
-                storage::Transaction transaction(db);
-                // Parsed on a second thread while this one, which owns the
-                // connection, writes: the import takes about as long as the
-                // longer of the two instead of their sum.
-                BatchQueue queue;
-                std::optional<Result<std::optional<ImportReport>>> parsed;
-                std::thread reader([&] {
-                    Parser parser(data, path, options);
-                    const StreamSink sink = [&queue](const SeriesKey &key, std::vector<domain::Candle> &&rows) {
-                        return queue.push(key, std::move(rows));
-                    };
-                    parsed = parser.stream(sink, release);
-                    queue.close();
-                });
-                // Stops and joins the reader however this scope is left (a
-                // failed write throws SqlError).
-                struct Join
-                {
-                    BatchQueue &queue;
-                    std::thread &thread;
-                    ~Join()
-                    {
-                        if (!thread.joinable())
-                            return;
-                        queue.cancel();
-                        thread.join();
-                    }
-                } join{queue, reader};
-                std::unique_ptr<storage::CandleWriter> writer;
-                SeriesKey key;
-                std::vector<domain::Candle> rows;
-                while (queue.pop(key, rows)) {
-                    if (!writer)
-                        writer = std::make_unique<storage::CandleWriter>(db, key.asset, key.quote, key.interval,
-                                                                         QStringLiteral("import"));
-                    writer->write(rows);
-                }
-                reader.join(); // it closed the queue: done
-                Result<std::optional<ImportReport>> result = std::move(*parsed);
-                if (result && *result)
-                    transaction.commit();
-                return result;
-            });
+            const Release release = [mapped](std::size_t upTo) { releasePages(mapped, upTo); };
+            auto imported = writeParsed(
+                db, [&](const StreamSink &sink) { return Parser(data, path, options).stream(sink, release); });
+            if (imported && !*imported) {
+                imported = writeParsed(
+                    db, [&](const StreamSink &sink) { return Parser(data, path, options).runSorted(sink, release); });
+            }
             file.unmap(mapped);
-            if (!streamed)
-                return streamed.error();
-            if (*streamed)
-                return **streamed;
+            if (!imported)
+                return imported.error();
+            if (*imported)
+                return **imported;
         }
     }
     file.close();

@@ -107,9 +107,11 @@ void writeFile(const QString &path, const QByteArray &data)
 
 /// Imports @p path into a fresh database and checks the outcome against
 /// readFile of the same file: the same error, or the same report and the same
-/// candles stored. importFile streams most files (see priceimporter.cpp), so
-/// this holds the two paths together.
-void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, const ImportOptions &options)
+/// candles stored. importFile streams most files and sorts the others through
+/// a temporary file (see priceimporter.cpp), so this holds the paths together;
+/// with @p sortRunRows the sort goes through runs of that many rows.
+void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, const ImportOptions &options,
+                       std::size_t sortRunRows)
 {
     // One database for many files (creating one costs more than most imports):
     // only a candle of another series is left from before.
@@ -118,7 +120,9 @@ void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, c
                    "VALUES ('ZZZ', 'USD', '1d', 0, 1, 1, 1, 1, 1, 'manual')");
     const QByteArray before = ballast::test::contentDigest(temp.db());
     auto read = PriceImporter::readFile(path, options);
-    auto imported = PriceImporter::importFile(temp.db(), path, options);
+    ImportOptions importOptions = options;
+    importOptions.sortRunRows = sortRunRows;
+    auto imported = PriceImporter::importFile(temp.db(), path, importOptions);
     QCOMPARE(imported.ok(), read.ok());
     QVERIFY(!temp.db().inTransaction());
     if (!read.ok()) {
@@ -152,6 +156,19 @@ void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, c
     QVERIFY(stored.ok());
     QCOMPARE(*stored, read->candles);
     QCOMPARE(temp.db().scalar("SELECT count(*) FROM candles"), QString::number(read->candles.size() + 1));
+}
+
+/// importMatchesRead with the import's own runs of sorting, then with runs of
+/// a few rows (many runs, groups of one time split between them).
+void importMatchesRead(ballast::test::TempDatabase &temp, const QString &path, const ImportOptions &options)
+{
+    for (const std::size_t runRows : {std::size_t{0}, std::size_t{7}}) {
+        importMatchesRead(temp, path, options, runRows);
+        if (QTest::currentTestFailed()) {
+            qWarning("sorting in runs of %zu rows (0: the default)", runRows);
+            return;
+        }
+    }
 }
 
 /// @p rows one-minute rows from 2024-01-01, oldest first unless @p newestFirst,
@@ -1287,6 +1304,51 @@ private slots:
                })
             << false
             << QStringLiteral("line 17002, column 1 \"timestamp\": 2024-01-12 19:20 is stamped at a candle's open");
+        // Rows in no order at all: row i of the file is minute 7919 i mod
+        // 20000 (7919 is prime to 20000, so every minute comes once).
+        const auto shuffled = [](int row, qint64 &time) {
+            time = utc(2024, 1, 1) + (static_cast<qint64>(row) * 7919 % 20000) * 60'000;
+        };
+        QTest::newRow("shuffled") << 20000 << false
+                                  << Change([shuffled](int row, qint64 &time, QByteArray &) { shuffled(row, time); })
+                                  << false << QString();
+        QTest::newRow("shuffled, repeated times")
+            << 20000 << false << Change([shuffled](int row, qint64 &time, QByteArray &close) {
+                   shuffled(row, time);
+                   if (row % 500 == 3) // the time of row 2; another close for half of them, the same for the rest
+                       shuffled(row - 1, time);
+                   if (row % 1000 == 3)
+                       close = QByteArray::number(100 + (row - 1) % 97) + ".25";
+                   if (row % 4000 == 4) // three rows at the time of row 2
+                       shuffled(row - 2, time);
+               })
+            << true << QString();
+        QTest::newRow("newest first, repeated times past the first chunk")
+            << 20000 << true << Change([](int row, qint64 &time, QByteArray &) {
+                   if (row % 3000 == 7)
+                       time -= 60'000;
+               })
+            << false << QString();
+        QTest::newRow("shuffled close stamps")
+            << 20000 << false << Change([shuffled](int row, qint64 &time, QByteArray &) {
+                   shuffled(row, time);
+                   time += 59'000;
+               })
+            << false << QString();
+        QTest::newRow("shuffled, close stamps that stop")
+            << 20000 << false << Change([shuffled](int row, qint64 &time, QByteArray &) {
+                   shuffled(row, time);
+                   if (row < 17000)
+                       time += 59'000;
+               })
+            << false << QStringLiteral("line 17002, column 1 \"timestamp\"");
+        QTest::newRow("shuffled, off the grid")
+            << 20000 << false << Change([shuffled](int row, qint64 &time, QByteArray &) {
+                   shuffled(row, time);
+                   if (row % 5000 == 4999)
+                       time += 30'000;
+               })
+            << false << QStringLiteral("is not the open time of a 1m candle");
         QTest::newRow("another interval after the first chunk")
             << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
                    if (row >= 8000) // 1m in the first chunk, 5m in most of the file
