@@ -96,6 +96,9 @@ struct ImportReport
     QList<DateMismatch> dateMismatches; ///< printed date differs from the Unix time
     std::optional<qint64> unfinishedSkippedMs; ///< open time of the skipped newest candle
     std::optional<CloseStamps> closeStamps; ///< set when every row is stamped at its candle's close
+    /// importFile: runs of rows written to a temporary file to sort a file
+    /// whose rows are not in time order (0 when none were; not in summary()).
+    int sortedRuns = 0;
 
     /// Bars missing in all gaps together.
     [[nodiscard]] int missingBars() const;

@@ -528,14 +528,18 @@ public:
         m_memory = std::move(rows);
         return true;
     }
-    /// Calls @p visit with every row in (open time, line) order; false when
-    /// the temporary file cannot be read back.
+    /// Runs written to the temporary file (0 when the rows stay in memory).
+    [[nodiscard]] int written() const { return static_cast<int>(m_runs.size()); }
+    /// Calls @p visit with every row in (open time, line) order until it
+    /// returns false; false when the temporary file cannot be read back.
     template<typename Visit>
     bool merge(Visit &&visit)
     {
         if (m_runs.empty()) {
-            for (const Row &row : m_memory)
-                visit(row);
+            for (const Row &row : m_memory) {
+                if (!visit(row))
+                    break;
+            }
             return true;
         }
         const std::size_t perRun = std::clamp(kMergeBufferBytes / m_runs.size(), sizeof(Row) * 64, kMergeRunBytes);
@@ -544,7 +548,7 @@ public:
         for (std::size_t i = 0; i < m_runs.size(); ++i) {
             cursors[i].next = m_runs[i].offset;
             cursors[i].left = m_runs[i].rows;
-            cursors[i].buffer.reserve(perRun / sizeof(Row));
+            cursors[i].buffer.reserve(std::min(perRun / sizeof(Row), static_cast<std::size_t>(m_runs[i].rows)));
             if (!refill(cursors[i]))
                 return false;
             heap.push_back(i);
@@ -556,7 +560,8 @@ public:
         while (!heap.empty()) {
             std::pop_heap(heap.begin(), heap.end(), after);
             Cursor &cursor = cursors[heap.back()];
-            visit(cursor.row());
+            if (!visit(cursor.row()))
+                return true;
             if (++cursor.at == cursor.buffer.size()) {
                 if (cursor.left == 0) {
                     heap.pop_back();
@@ -1428,18 +1433,22 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
     // a newest-first file, the last in an oldest-first one).
     const bool newestFirst = m_firstTime > m_lastTime;
     std::vector<Row> group; // rows of one open time, in line order
+    // Calls visit(kept, group) for each open time until it returns false.
     const auto eachKept = [&runs, &group, newestFirst](auto &&visit) {
+        bool more = true;
         const auto flush = [&] {
             if (!group.empty())
-                visit(newestFirst ? group.front() : group.back(), group);
+                more = visit(newestFirst ? group.front() : group.back(), group);
             group.clear();
         };
         const bool read = runs.merge([&](const Row &row) {
             if (!group.empty() && group.front().candle.openTimeMs != row.candle.openTimeMs)
                 flush();
             group.push_back(row);
+            return more;
         });
-        flush();
+        if (more)
+            flush();
         return read;
     };
     SpacingCounts spacings;
@@ -1460,6 +1469,7 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
         if (candles == 1 || kept.line < firstLine.line)
             firstLine = kept;
         newest = kept;
+        return true;
     });
     if (!read)
         return wholeFile();
@@ -1484,7 +1494,7 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
     m_stream.key = SeriesKey{pair.asset, pair.quote, PriceImporter::intervalLabel(m_intervalMs)};
     std::optional<Row> differing; // earliest in the file stamped otherwise than firstLine
     std::optional<Row> offGrid; // earliest in time off the grid
-    bool writing = true;
+    bool refused = false; // the writer stopped (its error is the import's)
     qint64 seen = 0;
     const bool reread = eachKept([&](const Row &kept, const std::vector<Row> &) {
         const qint64 time = kept.candle.openTimeMs;
@@ -1492,13 +1502,14 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
             differing = kept;
         if (!offGrid && (time + shift) % grid != 0)
             offGrid = kept;
-        if (++seen == candles && skipNewest)
-            return;
+        if ((++seen == candles && skipNewest) || differing || offGrid)
+            return true; // read on: the earliest line stamped otherwise is the one named
         domain::Candle candle = kept.candle;
         candle.openTimeMs += shift;
-        writing = writing && !differing && !offGrid && streamWrite(candle, m_stream.lastWritten);
+        refused = !streamWrite(candle, m_stream.lastWritten);
+        return !refused;
     });
-    if (!reread)
+    if (!reread || refused)
         return wholeFile();
 
     if (differing) {
@@ -1514,7 +1525,7 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
                                    "written; nothing to import (--keep-last to import it anyway)")
                         .arg(CsvValues::formatTime(newestOpen)));
     }
-    if (!writing || (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending))))
+    if (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending)))
         return wholeFile(); // the writer stopped; its error is the import's
 
     if (skipNewest)
@@ -1532,6 +1543,7 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
     m_report.candlesStored = static_cast<int>(m_stream.handed);
     m_report.firstOpenTimeMs = m_stream.oldestMs;
     m_report.lastOpenTimeMs = m_stream.newestMs;
+    m_report.sortedRuns = runs.written();
     return std::optional<ImportReport>(m_report);
 }
 
