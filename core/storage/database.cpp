@@ -338,18 +338,6 @@ Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, i
         return makeError(QStringLiteral("storage.cannot_open"),
                          QStringLiteral("%1: cannot create the database file").arg(shown));
     }
-    // A statement's journal (the pages it changed, kept until it ends so a
-    // failing statement can be undone) lives in memory up to 64 KiB by
-    // default; once one statement passes that, the journal is a temporary
-    // file for the rest of the connection. A candle import's 50-row inserts
-    // (now and then 16 pages, when the B-tree splits) then wrote every
-    // journaled page to that file: 209,000 write calls and 430 MB for a
-    // million rows. At 256 KiB no import of up to 3 M rows spills. Not more:
-    // SQLite allocates the in-memory journal in blocks of this size, one per
-    // statement (4 MiB made the suite's imports 10 times slower under
-    // AddressSanitizer). Taken only before SQLite starts (the first connection).
-    static const bool journalInMemory [[maybe_unused]] =
-        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 256 << 10) == SQLITE_OK;
     std::unique_ptr<Database> db(new Database(path));
     const QByteArray file = QFile::encodeName(path);
     const int rc = sqlite3_open_v2(file.constData(), &db->m_handle,
