@@ -617,6 +617,13 @@ private:
     std::vector<Row> m_memory; ///< the only run, when nothing was written out
 };
 
+/// What stream() and runSorted() give when the file must be read whole
+/// instead: no report and no error.
+Result<std::optional<ImportReport>> readWhole()
+{
+    return std::optional<ImportReport>();
+}
+
 // Does one file's parse; holds what error messages need.
 class Parser
 {
@@ -705,6 +712,11 @@ private:
     Error stampsDiffer(const Row &first, const Row &differing, qint64 kind, qint64 other) const;
     std::optional<Error> checkGrid();
     Error offGridError(int line, qint64 openTimeMs) const;
+    /// Whether the newest candle, opening at @p openTimeMs, is left out as one
+    /// that may still have been running when the file was written (the rule
+    /// in priceimporter.h), for every way of reading.
+    bool skipsNewest(qint64 openTimeMs) const;
+    Error onlyCandleUnfinished(qint64 openTimeMs) const;
     std::optional<Error> settlePair(PriceSeries &series);
 
     std::string_view m_data;
@@ -1121,6 +1133,23 @@ std::optional<Error> Parser::checkGrid()
     return std::nullopt;
 }
 
+bool Parser::skipsNewest(qint64 openTimeMs) const
+{
+    using LastCandle = ImportOptions::LastCandle;
+    if (m_options.lastCandle != LastCandle::Detect)
+        return m_options.lastCandle == LastCandle::Skip;
+    const qint64 now = m_options.nowMs != 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch();
+    return openTimeMs + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
+}
+
+Error Parser::onlyCandleUnfinished(qint64 openTimeMs) const
+{
+    return fail(QStringLiteral("import.empty"),
+                QStringLiteral("the only candle (%1) may still have been running when the file was written; "
+                               "nothing to import (--keep-last to import it anyway)")
+                    .arg(CsvValues::formatTime(openTimeMs)));
+}
+
 Error Parser::offGridError(int line, qint64 openTimeMs) const
 {
     return failAtTime(line, Time, openTimeMs,
@@ -1275,22 +1304,12 @@ Result<PriceSeries> Parser::run(const Release &release)
     if (auto error = checkGrid())
         return *error;
 
-    // The newest candle may still have been running when the file was written.
-    using LastCandle = ImportOptions::LastCandle;
-    const qint64 now = m_options.nowMs != 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch();
     const Row &newest = m_rows.back();
-    bool skipNewest = m_options.lastCandle == LastCandle::Skip;
-    if (m_options.lastCandle == LastCandle::Detect)
-        skipNewest = newest.candle.openTimeMs + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
-    if (skipNewest) {
+    if (skipsNewest(newest.candle.openTimeMs)) {
         m_report.unfinishedSkippedMs = newest.candle.openTimeMs;
         m_rows.pop_back();
-        if (m_rows.empty()) {
-            return fail(QStringLiteral("import.empty"),
-                        QStringLiteral("the only candle (%1) may still have been running when the file was "
-                                       "written; nothing to import (--keep-last to import it anyway)")
-                            .arg(CsvValues::formatTime(*m_report.unfinishedSkippedMs)));
-        }
+        if (m_rows.empty())
+            return onlyCandleUnfinished(*m_report.unfinishedSkippedMs);
     }
 
     for (std::size_t i = 1; i < m_rows.size(); ++i) {
@@ -1328,18 +1347,16 @@ Result<PriceSeries> Parser::run(const Release &release)
 Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const Release &release)
 {
     m_stream.sink = &sink;
-    // No report and no error: read the file whole instead.
-    const auto wholeFile = [] { return Result<std::optional<ImportReport>>(std::optional<ImportReport>()); };
     // run()'s checks of the text first; it words the refusal.
     if (wideEncoding(m_data))
-        return wholeFile();
+        return readWhole();
     if (scanText(release, false).first)
-        return wholeFile();
+        return readWhole();
     CsvSplitter splitter(m_data);
     std::string_view pending;
     int pendingLine = 0;
     if (detect(splitter, pending, pendingLine) || m_detection.layout == CsvLayout::CoinGecko)
-        return wholeFile();
+        return readWhole();
 
     m_rows.reserve(kStreamChunkRows);
     m_stream.pending.reserve(kStreamWriteRows);
@@ -1361,36 +1378,29 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const
         if (m_rows.size() < kStreamChunkRows)
             continue;
         if (!streamRows())
-            return wholeFile();
+            return readWhole();
         releaseBefore(line, released, release);
     }
     if (!streamRows() || !m_stream.newest)
-        return wholeFile();
+        return readWhole();
 
     // The whole file must give the interval the first rows gave.
     const qint64 interval = m_intervalMs;
     if (settleInterval(mostCommonSpacing(m_stream.spacings)) || m_intervalMs != interval)
-        return wholeFile();
+        return readWhole();
 
-    // The newest candle may still have been running when the file was written
-    // (the rule of run()).
-    using LastCandle = ImportOptions::LastCandle;
-    const qint64 now = m_options.nowMs != 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch();
     const domain::Candle newest = *m_stream.newest;
-    bool skipNewest = m_options.lastCandle == LastCandle::Skip;
-    if (m_options.lastCandle == LastCandle::Detect)
-        skipNewest = newest.openTimeMs + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
-    if (skipNewest) {
+    if (skipsNewest(newest.openTimeMs)) {
         if (!m_stream.lastWritten)
-            return wholeFile(); // the only candle
+            return readWhole(); // the only candle
         m_report.unfinishedSkippedMs = newest.openTimeMs;
     } else {
         // Beside the last row written when oldest first, the first when newest first.
         if (!streamWrite(newest, m_stream.direction < 0 ? m_stream.firstWritten : m_stream.lastWritten))
-            return wholeFile();
+            return readWhole();
     }
     if (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending)))
-        return wholeFile();
+        return readWhole();
     std::sort(m_report.gaps.begin(), m_report.gaps.end(),
               [](const PriceGap &a, const PriceGap &b) { return a.firstMissingMs < b.firstMissingMs; });
 
@@ -1411,7 +1421,6 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const
 
 Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, const Release &release)
 {
-    const auto wholeFile = [] { return Result<std::optional<ImportReport>>(std::optional<ImportReport>()); };
     // CoinGecko's snapshots are moved onto their bar by the spacing of the
     // whole file (run() does it); its files hold a row a day.
     {
@@ -1419,14 +1428,14 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
         std::string_view pending;
         int pendingLine = 0;
         if (!detect(splitter, pending, pendingLine) && m_detection.layout == CsvLayout::CoinGecko)
-            return wholeFile();
+            return readWhole();
     }
     SortedRuns runs;
     bool written = true;
     if (auto error = readRows(release, [&] { return written = runs.spill(m_rows); }))
         return *error;
     if (!written || !runs.finish(m_rows))
-        return wholeFile();
+        return readWhole();
 
     // First pass, the rules of orderAndDeduplicate() and settleInterval():
     // among rows of one open time the newer write is kept (the first line in
@@ -1472,7 +1481,7 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
         return true;
     });
     if (!read)
-        return wholeFile();
+        return readWhole();
     if (auto error = settleInterval(candles >= 2 ? mostCommonSpacing(spacings) : 0))
         return *error;
 
@@ -1481,12 +1490,8 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
     const qint64 grid = gridOf(m_intervalMs);
     const qint64 kind = stampKind(firstLine.candle.openTimeMs, grid);
     const qint64 shift = kind > 0 ? kind - m_intervalMs : 0;
-    using LastCandle = ImportOptions::LastCandle;
-    const qint64 now = m_options.nowMs != 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch();
     const qint64 newestOpen = newest.candle.openTimeMs + shift;
-    bool skipNewest = m_options.lastCandle == LastCandle::Skip;
-    if (m_options.lastCandle == LastCandle::Detect)
-        skipNewest = newestOpen + m_intervalMs > now || m_detection.layout == CsvLayout::PlainOhlcv;
+    const bool skipNewest = skipsNewest(newestOpen);
     PriceSeries pair;
     if (auto error = settlePair(pair))
         return *error;
@@ -1510,7 +1515,7 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
         return !refused;
     });
     if (!reread || refused)
-        return wholeFile();
+        return readWhole();
 
     if (differing) {
         const qint64 other = stampKind(differing->candle.openTimeMs, grid);
@@ -1519,14 +1524,10 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
     }
     if (offGrid)
         return offGridError(offGrid->line, offGrid->candle.openTimeMs + shift);
-    if (skipNewest && candles == 1) {
-        return fail(QStringLiteral("import.empty"),
-                    QStringLiteral("the only candle (%1) may still have been running when the file was "
-                                   "written; nothing to import (--keep-last to import it anyway)")
-                        .arg(CsvValues::formatTime(newestOpen)));
-    }
+    if (skipNewest && candles == 1)
+        return onlyCandleUnfinished(newestOpen);
     if (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending)))
-        return wholeFile(); // the writer stopped; its error is the import's
+        return readWhole(); // the writer stopped; its error is the import's
 
     if (skipNewest)
         m_report.unfinishedSkippedMs = newestOpen;
