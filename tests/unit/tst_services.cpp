@@ -22,6 +22,7 @@ namespace {
 
 constexpr qint64 kNow = 1763683200000; // 2025-11-21T00:00:00Z
 constexpr qint64 kDayMs = 24LL * 3600 * 1000;
+constexpr qint64 kHourMs = 3600LL * 1000;
 
 Clock fixedClock()
 {
@@ -245,6 +246,67 @@ private slots:
                     .ok());
         QCOMPARE(store.candles(QStringLiteral("BTC"), QStringLiteral("USD"), QStringLiteral("1d"))->at(0).marketCap,
                  6.0e11);
+    }
+
+    // The bulk writer inserts plainly where nothing is stored and upserts the
+    // parts that meet stored candles; a failure leaves nothing behind once
+    // the caller's transaction rolls back, and there must be one.
+    void candleWriterInsertsWhereNothingIsStored()
+    {
+        test::TempDatabase temp;
+        storage::PriceStore store(temp.db());
+        const auto hourly = [](int from, int count, double capital) {
+            QList<domain::Candle> candles;
+            for (int i = from; i < from + count; ++i) {
+                domain::Candle candle;
+                candle.openTimeMs = kNow - 10'000 * kHourMs + i * kHourMs;
+                candle.open = candle.high = candle.low = candle.close = 1000.0 + i;
+                candle.marketCap = capital;
+                candles.append(candle);
+            }
+            return candles;
+        };
+        const QString btc = QStringLiteral("BTC");
+        const QString usd = QStringLiteral("USD");
+        const QString hour = QStringLiteral("1h");
+        const auto spanOf = [](const QList<domain::Candle> &candles) {
+            return std::span<const domain::Candle>(candles.constData(), static_cast<std::size_t>(candles.size()));
+        };
+        // Ten candles with caps, inside the second part of 1,024 rows.
+        QVERIFY(store.putCandles(btc, usd, hour, hourly(1500, 10, 5.0e11), QStringLiteral("coingecko")).ok());
+        QCOMPARE(storage::CandleWriter::kProbeRows, std::size_t{1024});
+
+        QVERIFY_THROWS_EXCEPTION(storage::SqlError, storage::CandleWriter(temp.db(), btc, usd, hour, QString()));
+
+        const auto file = hourly(0, 3000, 0.0);
+        {
+            storage::Transaction transaction(temp.db());
+            storage::CandleWriter writer(temp.db(), btc, usd, hour, QStringLiteral("import"));
+            writer.write(spanOf(file));
+            QCOMPARE(writer.written(), 3000);
+            QCOMPARE(writer.inserted(), 1024 + 952); // the first and third parts
+            transaction.commit();
+        }
+        auto stored = store.candles(btc, usd, hour);
+        QVERIFY(stored.ok());
+        QCOMPARE(stored->size(), 3000);
+        for (int i = 0; i < 3000; ++i) {
+            QCOMPARE(stored->at(i).openTimeMs, file.at(i).openTimeMs);
+            QCOMPARE(stored->at(i).close, 1000.0 + i);
+            QCOMPARE(stored->at(i).marketCap, i >= 1500 && i < 1510 ? 5.0e11 : 0.0);
+        }
+
+        // A later part with a repeated time fails after an earlier part of new
+        // rows went in; the rollback takes them out again.
+        auto bad = hourly(3000, 2000, 0.0);
+        bad[1500].openTimeMs = bad[1499].openTimeMs;
+        {
+            storage::Transaction transaction(temp.db());
+            storage::CandleWriter writer(temp.db(), btc, usd, hour, QStringLiteral("import"));
+            QVERIFY_THROWS_EXCEPTION(storage::SqlError, writer.write(spanOf(bad)));
+            QCOMPARE(writer.inserted(), 1024);
+        }
+        QCOMPARE(store.candles(btc, usd, hour)->size(), 3000);
     }
 
     void highestStoredPrice()
