@@ -481,8 +481,10 @@ struct SeriesKey
     QString quote;
     QString interval;
 };
-/// Takes a batch of streamed rows (in file order); false to stop the reading.
-using StreamSink = std::function<bool(const SeriesKey &key, std::vector<domain::Candle> &&rows)>;
+/// Takes a batch of streamed rows (in file order) and leaves @p rows empty,
+/// with room for the next batch (a vector the writer is done with, so that
+/// batches do not each map fresh memory); false to stop the reading.
+using StreamSink = std::function<bool(const SeriesKey &key, std::vector<domain::Candle> &rows)>;
 
 // A file that cannot stream (rows out of time order, repeated times, another
 // interval further down...) is sorted through a temporary file instead of in
@@ -1399,7 +1401,7 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const
         if (!streamWrite(newest, m_stream.direction < 0 ? m_stream.firstWritten : m_stream.lastWritten))
             return readWhole();
     }
-    if (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending)))
+    if (!m_stream.pending.empty() && !sink(m_stream.key, m_stream.pending))
         return readWhole();
     std::sort(m_report.gaps.begin(), m_report.gaps.end(),
               [](const PriceGap &a, const PriceGap &b) { return a.firstMissingMs < b.firstMissingMs; });
@@ -1526,7 +1528,7 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
         return offGridError(offGrid->line, offGrid->candle.openTimeMs + shift);
     if (skipNewest && candles == 1)
         return onlyCandleUnfinished(newestOpen);
-    if (!m_stream.pending.empty() && !sink(m_stream.key, std::move(m_stream.pending)))
+    if (!m_stream.pending.empty() && !sink(m_stream.key, m_stream.pending))
         return readWhole(); // the writer stopped; its error is the import's
 
     if (skipNewest)
@@ -1631,10 +1633,7 @@ bool Parser::streamWrite(const domain::Candle &candle, std::optional<qint64> adj
     ++s.handed;
     if (s.pending.size() < kStreamWriteRows)
         return true;
-    std::vector<domain::Candle> full;
-    full.reserve(kStreamWriteRows);
-    std::swap(full, s.pending);
-    return (*s.sink)(s.key, std::move(full));
+    return (*s.sink)(s.key, s.pending);
 }
 
 // Hands the pages of a read-only file mapping before @p upTo back to the
@@ -1659,16 +1658,38 @@ class BatchQueue
 public:
     static constexpr std::size_t kMaxBatches = 8;
 
-    /// Waits for room; false when the writing side cancelled.
-    bool push(const SeriesKey &key, std::vector<domain::Candle> &&rows)
+    /// Waits for room, takes @p rows and leaves in their place an empty
+    /// vector of at least their capacity (one given back when there is one);
+    /// false when the writing side cancelled.
+    bool push(const SeriesKey &key, std::vector<domain::Candle> &rows)
     {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [this] { return m_batches.size() < kMaxBatches || m_cancelled; });
-        if (m_cancelled)
-            return false;
-        m_batches.emplace_back(key, std::move(rows));
-        m_changed.notify_all();
+        const std::size_t capacity = rows.capacity();
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [this] { return m_batches.size() < kMaxBatches || m_cancelled; });
+            if (m_cancelled)
+                return false;
+            m_batches.emplace_back(key, std::move(rows));
+            rows = {};
+            if (!m_spare.empty()) {
+                rows = std::move(m_spare.back());
+                m_spare.pop_back();
+            }
+            m_changed.notify_all();
+        }
+        rows.reserve(capacity);
         return true;
+    }
+    /// The writer is done with @p rows: their memory serves a later batch.
+    /// Without it every batch (a quarter of a megabyte) would be mapped fresh
+    /// and unmapped again, some 60 page faults each, since the programs' heap
+    /// settings (common::keepFreedHeapMemory) fix the mapping threshold.
+    void giveBack(std::vector<domain::Candle> &&rows)
+    {
+        rows.clear();
+        const std::lock_guard lock(m_mutex);
+        if (m_spare.size() < kMaxBatches)
+            m_spare.push_back(std::move(rows));
     }
     /// Waits for the next batch; false once the reader closed the queue and
     /// every batch is taken, or after cancel().
@@ -1703,6 +1724,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<std::pair<SeriesKey, std::vector<domain::Candle>>> m_batches;
+    std::vector<std::vector<domain::Candle>> m_spare;
     bool m_closed = false;
     bool m_cancelled = false;
 };
@@ -1722,8 +1744,8 @@ Parsed writeParsed(storage::Database &db, const std::function<Parsed(const Strea
         BatchQueue queue;
         std::optional<Parsed> parsed;
         std::thread reader([&] {
-            const StreamSink sink = [&queue](const SeriesKey &key, std::vector<domain::Candle> &&rows) {
-                return queue.push(key, std::move(rows));
+            const StreamSink sink = [&queue](const SeriesKey &key, std::vector<domain::Candle> &rows) {
+                return queue.push(key, rows);
             };
             parsed = parse(sink);
             queue.close();
@@ -1750,6 +1772,7 @@ Parsed writeParsed(storage::Database &db, const std::function<Parsed(const Strea
                 writer = std::make_unique<storage::CandleWriter>(db, key.asset, key.quote, key.interval,
                                                                  QStringLiteral("import"));
             writer->write(rows);
+            queue.giveBack(std::move(rows));
         }
         reader.join(); // it closed the queue: done
         Parsed result = std::move(*parsed);
