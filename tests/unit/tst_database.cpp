@@ -77,6 +77,33 @@ private slots:
         QCOMPARE(one(db, "PRAGMA journal_mode"), QStringLiteral("wal"));
         QCOMPARE(one(db, "PRAGMA foreign_keys"), QStringLiteral("1"));
         QCOMPARE(one(db, "PRAGMA integrity_check"), QStringLiteral("ok"));
+        QCOMPARE(one(db, "PRAGMA page_size"), QStringLiteral("16384"));
+    }
+
+    // Ledgers made before the 16 KiB pages keep their 4 KiB ones (a file in
+    // WAL mode cannot change its page size) and work as before.
+    void anExistingLedgerKeepsItsPageSize()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.sqlite"));
+        {
+            auto made = Database::open(path);
+            QVERIFY(made.ok());
+            (*made)->exec("PRAGMA journal_mode = DELETE");
+            (*made)->exec("PRAGMA page_size = 4096");
+            (*made)->exec("VACUUM");
+            (*made)->exec("PRAGMA journal_mode = WAL");
+            QCOMPARE(one(**made, "PRAGMA page_size"), QStringLiteral("4096"));
+        }
+        auto again = Database::open(path, Database::Mode::ReadWriteExisting);
+        QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+        Database &db = **again;
+        QCOMPARE(one(db, "PRAGMA page_size"), QStringLiteral("4096"));
+        QCOMPARE(one(db, "PRAGMA journal_mode"), QStringLiteral("wal"));
+        db.exec("INSERT INTO candles (asset, quote, interval, ts, open, high, low, close, volume, source) "
+                "VALUES ('BTC', 'USD', '1d', 0, 1, 1, 1, 1, 0, 'test')");
+        QCOMPARE(one(db, "SELECT count(*) FROM candles"), QStringLiteral("1"));
+        QCOMPARE(one(db, "PRAGMA integrity_check"), QStringLiteral("ok"));
     }
 
     void migratesFromEveryEarlierVersion_data()
