@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -493,7 +494,7 @@ using StreamSink = std::function<bool(const SeriesKey &key, std::vector<domain::
 // duplicates, the second checks the stamps and the grid and writes). Memory
 // stays at one run (9.4 MB) and a read buffer per run, whatever the size of
 // the file; the temporary file takes 72 bytes a row and is gone after.
-constexpr std::size_t kSortRunRows = std::size_t{1} << 17;
+constexpr std::size_t kSortRunRows = std::size_t{1} << 16;
 constexpr std::size_t kMergeBufferBytes = std::size_t{8} << 20; ///< read buffers of all runs together
 constexpr std::size_t kMergeRunBytes = std::size_t{64} << 10; ///< at most per run
 
@@ -1433,9 +1434,25 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
             return readWhole();
     }
     SortedRuns runs;
+    // Each full run is sorted and written out on a second thread while the
+    // next one is read (the writer's thread has nothing to do until the
+    // merge): two runs in memory instead of one. Declared after what it
+    // uses, so that leaving early waits for it before they go.
+    std::vector<Row> spilled;
+    std::future<bool> spilling;
+    const auto spilledWell = [&spilling] { return !spilling.valid() || spilling.get(); };
     bool written = true;
-    if (auto error = readRows(release, [&] { return written = runs.spill(m_rows); }))
+    const auto full = [&] {
+        if (!(written = spilledWell()))
+            return false;
+        std::swap(spilled, m_rows); // spill() left the other one empty
+        m_rows.reserve(spilled.size());
+        spilling = std::async(std::launch::async, [&runs, &spilled] { return runs.spill(spilled); });
+        return true;
+    };
+    if (auto error = readRows(release, full))
         return *error;
+    written = spilledWell() && written;
     if (!written || !runs.finish(m_rows))
         return readWhole();
 
