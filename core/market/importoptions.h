@@ -26,7 +26,7 @@ struct ImportOptions
     qint64 nowMs = 0; ///< "now" for the unfinished-candle rule; 0 = the system clock
     /// importFile, for a file whose rows are out of time order: how many rows
     /// are sorted in memory at a time before they go to a temporary file;
-    /// 0 = 131,072 (9.4 MB). Tests set it low to sort through many runs.
+    /// 0 = 65,536 (4.7 MB; two are held). Tests set it low to sort through many runs.
     std::size_t sortRunRows = 0;
 };
 

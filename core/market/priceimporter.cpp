@@ -116,7 +116,9 @@ struct Row
     domain::Candle candle;
     qint64 preference = 0; ///< among rows with one open time the highest is kept
     int line = 0;
+    int unused = 0; ///< what would be padding: every byte the sort writes to its file is set
 };
+static_assert(sizeof(Row) == sizeof(domain::Candle) + 16, "Row has padding");
 
 struct Pair
 {
@@ -492,8 +494,9 @@ using StreamSink = std::function<bool(const SeriesKey &key, std::vector<domain::
 // memory: runs of kSortRunRows rows are sorted and written out, then merged
 // back in time order, twice (the first pass settles the interval and the
 // duplicates, the second checks the stamps and the grid and writes). Memory
-// stays at one run (9.4 MB) and a read buffer per run, whatever the size of
-// the file; the temporary file takes 72 bytes a row and is gone after.
+// stays at two runs (one read while the other is sorted and written out,
+// 9.4 MB together) and a read buffer per run, whatever the size of the file;
+// the temporary file takes 72 bytes a row and is gone after.
 constexpr std::size_t kSortRunRows = std::size_t{1} << 16;
 constexpr std::size_t kMergeBufferBytes = std::size_t{8} << 20; ///< read buffers of all runs together
 constexpr std::size_t kMergeRunBytes = std::size_t{64} << 10; ///< at most per run
