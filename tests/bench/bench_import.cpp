@@ -4,12 +4,15 @@
 // The target: importing N candle rows from CSV into SQLite takes no more than
 // 1.5 times what the sqlite3 shell's `.import` takes for the same file.
 //
-//   bench_import [rows] [--repeat N] [--max-ratio R]
-//   bench_import [rows] --write-csv PATH
+//   bench_import [rows] [--shuffled] [--repeat N] [--max-ratio R]
+//   bench_import [rows] [--shuffled] --write-csv PATH
 //
 // rows defaults to 1,000,000 (a smoke run under ctest uses far fewer). With
 // --max-ratio the program fails when Ballast's median time exceeds R times the
 // shell's plain-table import (the stricter of the two baselines reported).
+// --shuffled writes the rows in random order (a fixed seed): the file cannot
+// stream and Ballast sorts it through a temporary file; the shell does not
+// care about order.
 // Wall and CPU time are both shown: on a busy machine wall time is noisy. Plain program rather than Google Benchmark:
 // the baseline is another process, and one import is long enough to time whole.
 // --write-csv only writes the generated file to PATH, for timing whole
@@ -115,6 +118,26 @@ QByteArray generateCsv(int rows)
     return csv;
 }
 
+// The same file with its rows (not the header) in a random, repeatable order.
+QByteArray shuffleRows(const QByteArray &csv)
+{
+    const qsizetype headerEnd = csv.indexOf('\n') + 1;
+    std::vector<std::pair<qsizetype, qsizetype>> lines; // start, length with the newline
+    for (qsizetype at = headerEnd; at < csv.size();) {
+        const qsizetype end = csv.indexOf('\n', at) + 1;
+        lines.emplace_back(at, end - at);
+        at = end;
+    }
+    std::mt19937_64 random(11);
+    std::shuffle(lines.begin(), lines.end(), random);
+    QByteArray shuffled;
+    shuffled.reserve(csv.size());
+    shuffled.append(csv.constData(), headerEnd);
+    for (const auto &[start, length] : lines)
+        shuffled.append(csv.constData() + start, length);
+    return shuffled;
+}
+
 // Seconds of CPU (user + system) used so far by this process, or by its
 // finished children; the machine may be busy, wall time alone would mislead.
 double cpuSeconds(bool children)
@@ -184,6 +207,7 @@ int main(int argc, char **argv)
     int rows = 1'000'000;
     int repeat = 3;
     double maxRatio = 0;
+    bool shuffled = false;
     QString writeOnly;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i < args.size(); ++i) {
@@ -193,6 +217,8 @@ int main(int argc, char **argv)
             repeat = std::max(1, args[++i].toInt());
         else if (args[i] == QLatin1String("--max-ratio") && i + 1 < args.size())
             maxRatio = args[++i].toDouble();
+        else if (args[i] == QLatin1String("--shuffled"))
+            shuffled = true;
         else
             rows = std::max(2, args[i].toInt());
     }
@@ -200,14 +226,14 @@ int main(int argc, char **argv)
     QTemporaryDir dir;
     const QString csvPath = writeOnly.isEmpty() ? dir.filePath(QStringLiteral("BTCUSDT_1m.csv")) : writeOnly;
     {
-        const QByteArray csv = generateCsv(rows);
+        const QByteArray csv = shuffled ? shuffleRows(generateCsv(rows)) : generateCsv(rows);
         QFile file(csvPath);
         if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size()) {
             std::fprintf(stderr, "cannot write %s\n", qPrintable(csvPath));
             return 1;
         }
-        std::printf("file: %d rows, %.1f MB, plain OHLCV (timestamp,open,high,low,close,volume)\n", rows,
-                    static_cast<double>(csv.size()) / 1e6);
+        std::printf("file: %d rows, %.1f MB, plain OHLCV (timestamp,open,high,low,close,volume), %s\n", rows,
+                    static_cast<double>(csv.size()) / 1e6, shuffled ? "rows shuffled" : "in time order");
     }
     if (!writeOnly.isEmpty())
         return 0;
@@ -265,7 +291,9 @@ int main(int argc, char **argv)
         timer.start();
         auto report = PriceImporter::importFile(**db, csvPath, options);
         ballast.push_back({static_cast<double>(timer.nsecsElapsed()) / 1e9, cpuSeconds(false) - cpuBefore});
-        if (!report.ok() || report->candlesStored != rows) {
+        // A shuffled file must have gone the sorted way (the whole-file read
+        // gives the same candles, so it could hide there).
+        if (!report.ok() || report->candlesStored != rows || (shuffled && report->sortedRuns == 0 && rows > 65536)) {
             std::fprintf(stderr, "import failed: %s\n",
                          report.ok() ? "wrong row count" : qPrintable(report.error().message));
             return 1;
