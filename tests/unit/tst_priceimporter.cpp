@@ -1396,6 +1396,27 @@ private slots:
         auto sorted = PriceImporter::importFile(m_importDb->db(), path, options);
         QVERIFY(sorted.ok());
         QCOMPARE(sorted->sortedRuns, 20);
+
+        // Where no temporary file can be made (a full disk, a folder that
+        // cannot be written), the whole-file read takes over with the same
+        // result. TMPDIR names a file here, so even root cannot make one in it
+        // (a missing folder would not do: Qt then uses the current one).
+        QTemporaryDir folder;
+        const QString notAFolder = folder.filePath(QStringLiteral("file"));
+        writeFile(notAFolder, "x");
+        const QByteArray tmpdir = qgetenv("TMPDIR");
+        qputenv("TMPDIR", QFile::encodeName(notAFolder));
+        auto whole = PriceImporter::importFile(m_importDb->db(), path, options);
+        if (tmpdir.isNull())
+            qunsetenv("TMPDIR");
+        else
+            qputenv("TMPDIR", tmpdir);
+        QVERIFY(whole.ok());
+        QCOMPARE(whole->sortedRuns, 0);
+        QCOMPARE(whole->summary(), read->report.summary());
+        auto stored = ballast::storage::PriceStore(m_importDb->db()).candles(read->asset, read->quote, read->interval);
+        QVERIFY(stored.ok());
+        QCOMPARE(*stored, read->candles);
     }
 
     // A file that does not tell its asset is refused once its first row is
