@@ -515,7 +515,7 @@ public:
         if (rows.empty())
             return true;
         sortRows(rows);
-        if (!m_file.isOpen() && !m_file.open())
+        if (!m_file.isOpen() && !open())
             return false;
         const qint64 bytes = static_cast<qint64>(rows.size()) * static_cast<qint64>(sizeof(Row));
         if (m_file.write(reinterpret_cast<const char *>(rows.data()), bytes) != bytes)
@@ -615,6 +615,17 @@ private:
         cursor.next += bytes;
         cursor.left -= static_cast<qint64>(count);
         return true;
+    }
+
+    /// In the system's temporary folder, named for what it is. Where that
+    /// folder is missing Qt would use the current one instead: then none.
+    bool open()
+    {
+        const QString folder = QDir::tempPath();
+        if (folder.isEmpty() || !QFileInfo(folder).isDir())
+            return false;
+        m_file.setFileTemplate(folder + QStringLiteral("/ballast-sort-XXXXXX"));
+        return m_file.open();
     }
 
     QTemporaryFile m_file;

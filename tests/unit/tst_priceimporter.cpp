@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -1398,25 +1399,35 @@ private slots:
         QCOMPARE(sorted->sortedRuns, 20);
 
         // Where no temporary file can be made (a full disk, a folder that
-        // cannot be written), the whole-file read takes over with the same
-        // result. TMPDIR names a file here, so even root cannot make one in it
-        // (a missing folder would not do: Qt then uses the current one).
+        // cannot be written or is missing), the whole-file read takes over
+        // with the same result. TMPDIR names a file (even root cannot make
+        // one in it), then a missing folder (for which Qt would use the
+        // current folder: the import must not).
         QTemporaryDir folder;
         const QString notAFolder = folder.filePath(QStringLiteral("file"));
         writeFile(notAFolder, "x");
+        const QString current = QDir::currentPath();
         const QByteArray tmpdir = qgetenv("TMPDIR");
-        qputenv("TMPDIR", QFile::encodeName(notAFolder));
-        auto whole = PriceImporter::importFile(m_importDb->db(), path, options);
-        if (tmpdir.isNull())
-            qunsetenv("TMPDIR");
-        else
-            qputenv("TMPDIR", tmpdir);
-        QVERIFY(whole.ok());
-        QCOMPARE(whole->sortedRuns, 0);
-        QCOMPARE(whole->summary(), read->report.summary());
-        auto stored = ballast::storage::PriceStore(m_importDb->db()).candles(read->asset, read->quote, read->interval);
-        QVERIFY(stored.ok());
-        QCOMPARE(*stored, read->candles);
+        const auto restore = qScopeGuard([&] {
+            QDir::setCurrent(current);
+            if (tmpdir.isNull())
+                qunsetenv("TMPDIR");
+            else
+                qputenv("TMPDIR", tmpdir);
+        });
+        QVERIFY(QDir::setCurrent(folder.path()));
+        for (const QString &place : {notAFolder, folder.filePath(QStringLiteral("missing"))}) {
+            qputenv("TMPDIR", QFile::encodeName(place));
+            auto whole = PriceImporter::importFile(m_importDb->db(), path, options);
+            QVERIFY(whole.ok());
+            QCOMPARE(whole->sortedRuns, 0);
+            QCOMPARE(whole->summary(), read->report.summary());
+            auto stored =
+                ballast::storage::PriceStore(m_importDb->db()).candles(read->asset, read->quote, read->interval);
+            QVERIFY(stored.ok());
+            QCOMPARE(*stored, read->candles);
+        }
+        QCOMPARE(QDir(folder.path()).entryList(QDir::Files), QStringList{QStringLiteral("file")});
     }
 
     // A file that does not tell its asset is refused once its first row is
