@@ -26,6 +26,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <unordered_map>
@@ -617,8 +618,9 @@ private:
         return true;
     }
 
-    /// In the system's temporary folder, named for what it is. Where that
-    /// folder is missing Qt would use the current one instead: then none.
+    /// In the system's temporary folder, named for what it is. Where TMPDIR
+    /// names a missing folder Qt's temporary path is empty and the file would
+    /// go to the root of the file system: then none.
     bool open()
     {
         const QString folder = QDir::tempPath();
@@ -1461,7 +1463,23 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
             return false;
         std::swap(spilled, m_rows); // spill() left the other one empty
         m_rows.reserve(spilled.size());
-        spilling = std::async(std::launch::async, [&runs, &spilled] { return runs.spill(spilled); });
+        // This runs on the import's reader thread, where an exception would
+        // end the program: a spill that throws (out of memory) is a spill
+        // that failed, and one that gets no thread runs here.
+        const auto spill = [&runs, &spilled] {
+            try {
+                return runs.spill(spilled);
+            } catch (const std::exception &) {
+                return false;
+            }
+        };
+        try {
+            spilling = std::async(std::launch::async, spill);
+        } catch (const std::system_error &) {
+            std::promise<bool> done;
+            done.set_value(spill());
+            spilling = done.get_future();
+        }
         return true;
     };
     if (auto error = readRows(release, full))

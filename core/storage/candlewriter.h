@@ -31,6 +31,9 @@ class Database;
 /// the statement alone can be undone, about 200,000 writes a million rows.
 /// An `OR FAIL` insert keeps the rows before a failing one instead, which is
 /// safe only because the caller's transaction is then rolled back whole.
+/// Without a statement journal SQLite itself rolls back the whole
+/// transaction (not only a savepoint around the writer) on a full disk or
+/// out of memory: a caller must not carry on writing after a failure.
 class CandleWriter
 {
 public:
@@ -44,9 +47,11 @@ public:
         "low = excluded.low, close = excluded.close, volume = excluded.volume, source = excluded.source, "
         "market_cap = CASE WHEN excluded.market_cap > 0 THEN excluded.market_cap ELSE candles.market_cap END";
 
-    static constexpr int kBatchRows = 50;
-    /// Rows whose time range is looked up at once for stored candles.
+    static constexpr int kBatchRows = 64;
+    /// Rows whose time range is looked up at once for stored candles: a
+    /// multiple of kBatchRows, so that parts need no single-row statements.
     static constexpr std::size_t kProbeRows = 1024;
+    static_assert(kProbeRows % kBatchRows == 0);
 
     CandleWriter(Database &db, const QString &asset, const QString &quote, const QString &interval,
                  const QString &source);
@@ -55,7 +60,9 @@ public:
     CandleWriter &operator=(const CandleWriter &) = delete;
 
     /// Writes (or replaces, by open time) the candles; their open times must
-    /// be unique (a repeated time fails with a constraint error).
+    /// be unique (a repeated time fails with a constraint error in a part
+    /// with nothing stored, and the later row replaces the earlier in one
+    /// that meets stored candles).
     void write(std::span<const domain::Candle> candles);
     /// Candles written so far.
     [[nodiscard]] qint64 written() const { return m_written; }

@@ -1401,33 +1401,33 @@ private slots:
         // Where no temporary file can be made (a full disk, a folder that
         // cannot be written or is missing), the whole-file read takes over
         // with the same result. TMPDIR names a file (even root cannot make
-        // one in it), then a missing folder (for which Qt would use the
-        // current folder: the import must not).
+        // one in it), then a missing folder (for which Qt's temporary path is
+        // empty and the file would go to the root of the file system, which
+        // root may write: the import must not use it). A fresh ledger each
+        // time, so the candles compared are the ones this import stored.
         QTemporaryDir folder;
         const QString notAFolder = folder.filePath(QStringLiteral("file"));
         writeFile(notAFolder, "x");
-        const QString current = QDir::currentPath();
         const QByteArray tmpdir = qgetenv("TMPDIR");
-        const auto restore = qScopeGuard([&] {
-            QDir::setCurrent(current);
+        const auto restoreTmpdir = [&tmpdir] {
             if (tmpdir.isNull())
                 qunsetenv("TMPDIR");
             else
                 qputenv("TMPDIR", tmpdir);
-        });
-        QVERIFY(QDir::setCurrent(folder.path()));
+        };
+        const auto restore = qScopeGuard(restoreTmpdir);
         for (const QString &place : {notAFolder, folder.filePath(QStringLiteral("missing"))}) {
+            ballast::test::TempDatabase fresh;
             qputenv("TMPDIR", QFile::encodeName(place));
-            auto whole = PriceImporter::importFile(m_importDb->db(), path, options);
+            auto whole = PriceImporter::importFile(fresh.db(), path, options);
+            restoreTmpdir();
             QVERIFY(whole.ok());
             QCOMPARE(whole->sortedRuns, 0);
             QCOMPARE(whole->summary(), read->report.summary());
-            auto stored =
-                ballast::storage::PriceStore(m_importDb->db()).candles(read->asset, read->quote, read->interval);
+            auto stored = ballast::storage::PriceStore(fresh.db()).candles(read->asset, read->quote, read->interval);
             QVERIFY(stored.ok());
             QCOMPARE(*stored, read->candles);
         }
-        QCOMPARE(QDir(folder.path()).entryList(QDir::Files), QStringList{QStringLiteral("file")});
     }
 
     // A file that does not tell its asset is refused once its first row is

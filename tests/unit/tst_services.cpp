@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <algorithm>
+
 using ballast::money::dec;
 using namespace ballast;
 
@@ -272,8 +274,16 @@ private slots:
         const auto spanOf = [](const QList<domain::Candle> &candles) {
             return std::span<const domain::Candle>(candles.constData(), static_cast<std::size_t>(candles.size()));
         };
-        // Ten candles with caps, inside the second part of 1,024 rows.
+        const auto count = [&temp] {
+            return temp.db()
+                .scalar("SELECT count(*) FROM candles WHERE asset = 'BTC' AND quote = 'USD' AND interval = '1h'")
+                .toInt();
+        };
+        // Ten candles with caps, inside the second part of 1,024 rows; other
+        // series at times of the first part, which must not count.
         QVERIFY(store.putCandles(btc, usd, hour, hourly(1500, 10, 5.0e11), QStringLiteral("coingecko")).ok());
+        QVERIFY(store.putCandles(btc, QStringLiteral("EUR"), hour, hourly(100, 1, 0.0), QStringLiteral("x")).ok());
+        QVERIFY(store.putCandles(btc, usd, QStringLiteral("1d"), hourly(200, 1, 0.0), QStringLiteral("x")).ok());
         QCOMPARE(storage::CandleWriter::kProbeRows, std::size_t{1024});
 
         QVERIFY_THROWS_EXCEPTION(storage::SqlError, storage::CandleWriter(temp.db(), btc, usd, hour, QString()));
@@ -296,17 +306,32 @@ private slots:
             QCOMPARE(stored->at(i).marketCap, i >= 1500 && i < 1510 ? 5.0e11 : 0.0);
         }
 
+        // Newest first, over the last ten stored hours: the part's range is
+        // its earliest to its latest time, not its first to its last row.
+        auto newestFirst = hourly(2990, 1010, 0.0);
+        std::reverse(newestFirst.begin(), newestFirst.end());
+        {
+            storage::Transaction transaction(temp.db());
+            storage::CandleWriter writer(temp.db(), btc, usd, hour, QStringLiteral("import"));
+            writer.write(spanOf(newestFirst));
+            QCOMPARE(writer.inserted(), 0);
+            transaction.commit();
+        }
+        QCOMPARE(count(), 4000);
+
         // A later part with a repeated time fails after an earlier part of new
-        // rows went in; the rollback takes them out again.
-        auto bad = hourly(3000, 2000, 0.0);
+        // rows went in; OR FAIL keeps the rows before the repeated one until
+        // the rollback takes them all out again.
+        auto bad = hourly(5000, 2000, 0.0);
         bad[1500].openTimeMs = bad[1499].openTimeMs;
         {
             storage::Transaction transaction(temp.db());
             storage::CandleWriter writer(temp.db(), btc, usd, hour, QStringLiteral("import"));
             QVERIFY_THROWS_EXCEPTION(storage::SqlError, writer.write(spanOf(bad)));
             QCOMPARE(writer.inserted(), 1024);
+            QCOMPARE(count(), 4000 + 1500);
         }
-        QCOMPARE(store.candles(btc, usd, hour)->size(), 3000);
+        QCOMPARE(count(), 4000);
     }
 
     void highestStoredPrice()
