@@ -59,13 +59,13 @@ CandleWriter::~CandleWriter()
     sqlite3_finalize(m_probe);
 }
 
-sqlite3_stmt *CandleWriter::prepare(const QByteArray &sql, int seriesParameters)
+sqlite3_stmt *CandleWriter::prepare(const QByteArray &sql, int seriesParameters, const char *what)
 {
     sqlite3_stmt *statement = nullptr;
     if (sqlite3_prepare_v3(m_db.handle(), sql.constData(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                            &statement, nullptr)
         != SQLITE_OK)
-        m_db.fail("prepare candle insert");
+        m_db.fail(what);
     // sqlite3_reset() keeps bindings: the series columns are bound once here.
     const QByteArray *series[] = {&m_asset, &m_quote, &m_interval, &m_source};
     for (int i = 0; i < seriesParameters; ++i) {
@@ -85,7 +85,7 @@ sqlite3_stmt *CandleWriter::statement(Mode mode, int rows)
     if (!statement) {
         statement =
             prepare(mode == Insert ? insertSql("INSERT OR FAIL", rows, "") : insertSql("INSERT", rows, kUpsertTail),
-                    kSeriesParameters);
+                    kSeriesParameters, "prepare candle insert");
     }
     return statement;
 }
@@ -95,7 +95,7 @@ bool CandleWriter::anyStored(std::span<const domain::Candle> candles)
     if (!m_probe) {
         m_probe = prepare("SELECT 1 FROM candles WHERE asset = ?1 AND quote = ?2 AND interval = ?3 "
                           "AND ts BETWEEN ?4 AND ?5 LIMIT 1",
-                          3);
+                          3, "prepare stored-candle lookup");
     }
     const auto [first, last] =
         std::minmax_element(candles.begin(), candles.end(), [](const domain::Candle &a, const domain::Candle &b) {

@@ -72,7 +72,7 @@ public:
 
 private:
     enum Mode { Insert, Upsert };
-    sqlite3_stmt *prepare(const QByteArray &sql, int seriesParameters);
+    sqlite3_stmt *prepare(const QByteArray &sql, int seriesParameters, const char *what);
     sqlite3_stmt *statement(Mode mode, int rows);
     [[nodiscard]] bool anyStored(std::span<const domain::Candle> candles);
     void run(sqlite3_stmt *statement, std::span<const domain::Candle> candles);
