@@ -88,6 +88,7 @@ done <<<"$listing"
 
 required_exec=(./usr/bin/ballast-cli)
 required_files=(
+    ./usr/lib/ballast/libballast_cli.so
     ./usr/lib/systemd/user/ballast-check.service
     ./usr/lib/systemd/user/ballast-check.timer
 )

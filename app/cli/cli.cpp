@@ -1,40 +1,19 @@
 #include "cli.h"
 
 #include "clioutput.h"
+#include "commandline.h"
 #include "exchange/exchangefactory.h"
 #include "services/ledgerqueries.h"
 #include "storage/database.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QNetworkAccessManager>
 
 namespace ballast::cli {
 
-namespace {
-
-constexpr QLatin1String kDbOption("db");
-constexpr QLatin1String kJsonOption("json");
-constexpr QLatin1String kPortfolioOption("portfolio");
-
-void addGlobalOptions(QCommandLineParser &parser)
-{
-    parser.addOption({kDbOption,
-                      QStringLiteral("SQLite database file (default: %1, or $BALLAST_DB).")
-                          .arg(QDir::toNativeSeparators(storage::Database::defaultPath())),
-                      QStringLiteral("PATH")});
-    parser.addOption({kJsonOption, QStringLiteral("Print machine-readable JSON.")});
-    parser.addOption({kPortfolioOption,
-                      QStringLiteral("Portfolio to work on (default: the first one); an unknown name is refused."),
-                      QStringLiteral("NAME")});
-}
-
-bool takesValue(const QString &token)
-{
-    return token == QLatin1String("--db") || token == QLatin1String("--portfolio");
-}
-
-} // namespace
+using commandline::kDbOption;
+using commandline::kJsonOption;
+using commandline::kPortfolioOption;
 
 Cli::Cli()
     : m_clock(systemClock())
@@ -60,14 +39,12 @@ void Cli::registerCommands()
 
 int Cli::usageError(const QString &message) const
 {
-    CliOutput::error(message + QStringLiteral(" (see ballast-cli --help)"));
-    return 2;
+    return CliOutput::usageError(message);
 }
 
 int Cli::fail(const Error &error) const
 {
-    CliOutput::error(error.message);
-    return 1;
+    return CliOutput::fail(error);
 }
 
 void Cli::printHelp() const
@@ -96,42 +73,24 @@ int Cli::run(const QStringList &arguments)
     }
 
     // The command is the first one or two words that are not options.
-    QStringList words;
-    QList<qsizetype> wordIndexes;
-    for (qsizetype i = 0; i < args.size() && words.size() < 2; ++i) {
-        if (takesValue(args[i])) {
-            ++i;
-            continue;
-        }
-        if (args[i].startsWith(QLatin1Char('-')))
-            continue;
-        words.append(args[i]);
-        wordIndexes.append(i);
-    }
+    const commandline::Words words = commandline::commandWords(args);
     const Command *command = nullptr;
     qsizetype used = 0;
     for (const Command &candidate : m_commands) {
         const QStringList name = candidate.name.split(QLatin1Char(' '));
-        if (words.mid(0, name.size()) == name && name.size() > used) {
+        if (words.words.mid(0, name.size()) == name && name.size() > used) {
             command = &candidate;
             used = name.size();
         }
     }
     if (!command) {
-        return usageError(words.isEmpty() ? QStringLiteral("no command given")
-                                          : QStringLiteral("unknown command \"%1\"").arg(words.join(u' ')));
+        return usageError(words.words.isEmpty() ? QStringLiteral("no command given")
+                                                : QStringLiteral("unknown command \"%1\"").arg(words.words.join(u' ')));
     }
-    QStringList rest = args;
-    for (qsizetype i = used - 1; i >= 0; --i)
-        rest.removeAt(wordIndexes[i]);
+    const QStringList rest = commandline::withoutWords(args, words, used);
 
     QCommandLineParser parser;
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    addGlobalOptions(parser);
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
-    parser.addOption(help);
-    if (command->options)
-        command->options(parser);
+    const QCommandLineOption help = commandline::prepare(parser, command->options);
     if (!parser.parse(QStringList{arguments.first()} + rest))
         return usageError(command->name + QStringLiteral(": ") + parser.errorText());
     if (parser.isSet(help)) {

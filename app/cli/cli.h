@@ -28,6 +28,10 @@ class ExchangeFactory;
 
 namespace ballast::cli {
 
+namespace research {
+struct Context;
+}
+
 /// ballast-cli: parses the command line, opens the database and runs one
 /// command. Exit codes: 0 success, 1 the command failed, 2 the command line
 /// was wrong. Every error is one line on stderr naming what and where.
@@ -133,9 +137,9 @@ private:
     int cmdPricesImport(QCommandLineParser &parser);
     int cmdPricesFetch(QCommandLineParser &parser);
     int cmdPricesMap(QCommandLineParser &parser);
-    int cmdBacktest(QCommandLineParser &parser);
     int cmdAllocate(QCommandLineParser &parser);
-    int cmdSweep(QCommandLineParser &parser);
+    /// backtest and sweep (research.cpp) as this program runs them: with the ledger for --policy.
+    research::Context researchContext();
     int addExchangeAccount(const QString &exchangeName, const QString &name, const QString &baseUrl);
 
     // Watch-only wallets (commands_wallet.cpp).

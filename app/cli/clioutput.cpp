@@ -26,6 +26,18 @@ void CliOutput::error(const QString &message)
     err << "ballast-cli: " << message.simplified() << '\n';
 }
 
+int CliOutput::usageError(const QString &message)
+{
+    error(message + QStringLiteral(" (see ballast-cli --help)"));
+    return 2;
+}
+
+int CliOutput::fail(const Error &error)
+{
+    CliOutput::error(error.message);
+    return 1;
+}
+
 void CliOutput::table(const QStringList &header, const QList<QStringList> &rows)
 {
     QList<qsizetype> widths;

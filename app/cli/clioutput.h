@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/result.h"
 #include "rebalance/rebalanceplan.h"
 
 #include <QJsonDocument>
@@ -17,6 +18,10 @@ public:
     static void line(const QString &text);
     static void json(const QJsonDocument &document);
     static void error(const QString &message);
+    /// A wrong command line: @p message and a pointer to --help on stderr; returns 2, the exit code.
+    static int usageError(const QString &message);
+    /// A failed command: the error's message on stderr; returns 1, the exit code.
+    static int fail(const Error &error);
     /// A plain text table; columns whose header starts with '>' are right-aligned.
     static void table(const QStringList &header, const QList<QStringList> &rows);
     static QString percent(double fraction, int decimals = 2);

@@ -7,7 +7,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
-#include <QStandardPaths>
 
 #include <array>
 #include <cerrno>
@@ -247,12 +246,6 @@ Database::~Database()
 int Database::latestVersion()
 {
     return static_cast<int>(migrations().size());
-}
-
-QString Database::defaultPath()
-{
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir).filePath(QStringLiteral("ballast.sqlite"));
 }
 
 /// SQLite says "database or disk is full" (SQLITE_FULL) or, when the OS

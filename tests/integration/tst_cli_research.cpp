@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,14 +36,14 @@ class TestCliResearch : public QObject
     QString m_db;
     QString m_data;
 
-    Run cli(const QStringList &arguments)
+    Run cli(const QStringList &arguments, const QString &program = qEnvironmentVariable("BALLAST_CLI"))
     {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("BALLAST_NOW"), QStringLiteral("2026-11-21T12:00:00Z"));
         env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cache")));
         process.setProcessEnvironment(env);
-        process.start(qEnvironmentVariable("BALLAST_CLI"), QStringList{QStringLiteral("--db"), m_db} + arguments);
+        process.start(program, QStringList{QStringLiteral("--db"), m_db} + arguments);
         if (!process.waitForFinished(120000))
             qFatal("ballast-cli did not finish");
         return Run{process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
@@ -360,6 +361,46 @@ private slots:
         QCOMPARE(runs.size(), 6);
         QCOMPARE(runs.at(0).toObject().value(QStringLiteral("label")).toString(), QStringLiteral("fixed none"));
         QCOMPARE(runs.at(0).toObject().value(QStringLiteral("rebalances")).toInt(), 0);
+    }
+
+    void backtestAndSweepFromFilesNeedNoLedgerModule()
+    {
+        // The program runs these itself (app/cli/main.cpp); every other
+        // command is its ledger module's. A copy of the program without the
+        // module beside it shows which is which.
+        const QString alone = m_dir.filePath(QStringLiteral("alone/bin/ballast-cli"));
+        QVERIFY(QDir().mkpath(QFileInfo(alone).path()));
+        QFile::remove(alone);
+        QVERIFY(QFile::copy(qEnvironmentVariable("BALLAST_CLI"), alone));
+        const QStringList files{QStringLiteral("--prices"), prices("BTC", "cryptodatadownload/Binance_BTCUSDT_d.csv"),
+                                QStringLiteral("--prices"), prices("ETH", "cryptodatadownload/Binance_ETHUSDT_d.csv"),
+                                QStringLiteral("--json"),   QStringLiteral("--no-cache")};
+        const QStringList backtest = QStringList{QStringLiteral("backtest"), QStringLiteral("--weights"),
+                                                 QStringLiteral("BTC=0.5,ETH=0.4,USDT=0.1")}
+            + files;
+        const QStringList sweep = QStringList{QStringLiteral("sweep"), QStringLiteral("--model"), QStringLiteral("erc"),
+                                              QStringLiteral("--rule"), QStringLiteral("threshold:5pp")}
+            + files;
+        for (const QStringList &arguments : {backtest, sweep}) {
+            const Run installed = cli(arguments);
+            const Run copy = cli(arguments, alone);
+            QCOMPARE(copy.err, QString());
+            QCOMPARE(copy.exitCode, 0);
+            QCOMPARE(installed.exitCode, 0);
+            QVERIFY(!copy.json().isEmpty());
+            QCOMPARE(copy.json(), installed.json());
+        }
+        // The module's commands, --policy and --help say what is missing.
+        const QString module = QDir::cleanPath(QFileInfo(alone).path() + QStringLiteral("/../lib/ballast"));
+        for (const QStringList &arguments :
+             {QStringList{QStringLiteral("status")}, backtest + QStringList{QStringLiteral("--policy")},
+              QStringList{QStringLiteral("sweep"), QStringLiteral("--help")}}) {
+            const Run copy = cli(arguments, alone);
+            QCOMPARE(copy.exitCode, 1);
+            QVERIFY2(copy.err.startsWith(QStringLiteral("ballast-cli: cannot load ") + module
+                                         + QStringLiteral("/libballast_cli.so")),
+                     qPrintable(copy.err));
+        }
     }
 };
 
