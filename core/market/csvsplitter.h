@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,17 @@ public:
     bool nextLine(std::string_view &line);
     /// 1-based number of the line nextLine() returned last.
     [[nodiscard]] int lineNumber() const { return m_line; }
+    /// Where the next line starts, in bytes from the start of the data.
+    [[nodiscard]] std::size_t offset() const { return m_pos; }
+    /// The character that ends lines: '\n', or '\r' in a file without any '\n'.
+    [[nodiscard]] char lineEnd() const { return m_end; }
+    /// Goes on from @p offset (the start of a line) as if @p linesBefore lines
+    /// came before it: how a second thread reads the second half of a file.
+    void seek(std::size_t offset, int linesBefore)
+    {
+        m_pos = offset;
+        m_line = linesBefore;
+    }
 
     /// Splits @p line at @p separator into @p fields (cleared first). Returns
     /// false on an unterminated or misplaced quote and sets @p badField to the

@@ -99,6 +99,10 @@ struct ImportReport
     /// importFile: runs of rows written to a temporary file to sort a file
     /// whose rows are not in time order (0 when none were; not in summary()).
     int sortedRuns = 0;
+    /// importFile, for such a file: the threads that read its rows (2 for a
+    /// file of more than 4 MB on a machine with more than one core; 0 when
+    /// it was not sorted; not in summary()).
+    int sortReaders = 0;
 
     /// Bars missing in all gaps together.
     [[nodiscard]] int missingBars() const;

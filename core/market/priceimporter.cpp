@@ -16,13 +16,16 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -470,8 +473,8 @@ QString describeMs(qint64 ms)
 constexpr std::size_t kStreamChunkRows = 8192; ///< rows checked together (about 0.6 MB)
 constexpr std::size_t kStreamWriteRows = 4096; ///< rows handed to the writer together
 constexpr std::size_t kReleaseBytes = std::size_t{8} << 20; ///< release read pages every 8 MB
-/// Hands back the pages of a mapped file before an offset (releasePages).
-using Release = std::function<void(std::size_t upTo)>;
+/// Hands back the pages of a mapped file between two offsets (releasePages).
+using Release = std::function<void(std::size_t from, std::size_t upTo)>;
 
 using detail::SeriesKey; // market/pricestream.h
 using detail::StreamSink;
@@ -485,6 +488,10 @@ using detail::StreamSink;
 // 9.4 MB together) and a read buffer per run, whatever the size of the file;
 // the temporary file takes 72 bytes a row and is gone after.
 constexpr std::size_t kSortRunRows = std::size_t{1} << 16;
+/// runSorted() reads a file on two threads from 64 bytes of text per row of
+/// a run (4 MB for the default runs): below that, starting the second
+/// thread and counting the first half's lines cost more than they save.
+constexpr std::size_t kTwoReadersBytesPerRunRow = 64;
 constexpr std::size_t kMergeBufferBytes = std::size_t{8} << 20; ///< read buffers of all runs together
 constexpr std::size_t kMergeRunBytes = std::size_t{64} << 10; ///< at most per run
 
@@ -497,11 +504,13 @@ public:
 
     /// Sorts @p rows and writes them out as a run, emptying @p rows; false when
     /// the temporary file cannot be written.
+    /// Safe to call from two threads at once (runSorted's two readers).
     bool spill(std::vector<Row> &rows)
     {
         if (rows.empty())
             return true;
         sortRows(rows);
+        const std::lock_guard lock(m_writing);
         if (!m_file.isOpen() && !open())
             return false;
         const qint64 bytes = static_cast<qint64>(rows.size()) * static_cast<qint64>(sizeof(Row));
@@ -616,6 +625,7 @@ private:
         return m_file.open();
     }
 
+    std::mutex m_writing; ///< spill() from two threads
     QTemporaryFile m_file;
     qint64 m_written = 0;
     std::vector<Run> m_runs;
@@ -689,6 +699,27 @@ private:
     /// (it empties m_rows; false from it ends the reading, with no error).
     /// Refuses a file without rows with prices.
     std::optional<Error> readRows(const Release &release, const std::function<bool()> &full);
+    /// readRows for runSorted(), the second half of a large file read on a
+    /// second thread into runs of its own (@p runs is shared); the same rows,
+    /// report and first error as readRows. Sets @p spilled false when a run
+    /// of the second half could not be written out (read the file whole).
+    std::optional<Error> readRowsInTwo(const Release &release, const std::function<bool()> &full, SortedRuns &runs,
+                                       bool &spilled);
+    /// readRows before the rows: the checks of the whole text, the layout
+    /// and the row the layout was told from (a file without a header).
+    std::optional<Error> readHead(const Release &release, bool reserveAll, CsvSplitter &splitter,
+                                  std::vector<std::string_view> &fields);
+    /// Reads the lines that start before @p end (an offset into the text);
+    /// @p released is where the text not yet handed back starts; @p full as
+    /// for readRows. With @p stop, returns early (no error) once it is set.
+    std::optional<Error> readLines(CsvSplitter &splitter, std::size_t end, const Release &release, std::size_t released,
+                                   const std::function<bool()> &full, const std::atomic<bool> *stop);
+    /// The refusal of a file with no rows with prices, if it is one.
+    std::optional<Error> noPrices() const;
+    /// Takes in what @p tail read of the second half (readRowsInTwo): its
+    /// first error in file order, if that comes before the rest, else the
+    /// rows' report. @p tailError and @p tailErrorLine: the tail's own error.
+    std::optional<Error> joinTail(Parser &tail, std::optional<Error> tailError, int tailErrorLine);
     /// One pass over the text before its rows, kReleaseBytes at a time,
     /// handing each part to @p release (if any) once passed: whether it holds
     /// a NUL byte, and with @p countLines its lines (else 0).
@@ -698,6 +729,12 @@ private:
     /// again once the line is read.
     void releaseBefore(std::string_view line, std::size_t &released, const Release &release) const;
     std::optional<Error> readRow(std::string_view line, int lineNo, std::vector<std::string_view> &fields);
+    Error symbolDiffers(int line, std::string_view written, int firstLine) const
+    {
+        return failAt(
+            line, m_detection.columns.index[Symbol], written,
+            QStringLiteral("differs from the symbol on line %1; one file must hold one series").arg(firstLine));
+    }
     /// readRow, then as soon as it is known the pair: it comes from the
     /// options, the file name and the first row's symbol, so a file that does
     /// not tell it is refused before the rest is parsed (parsed and held
@@ -735,6 +772,9 @@ private:
     qint64 m_lastTime = 0; ///< and of the last
     std::string m_symbol; ///< normalised symbol of the first row
     int m_symbolLine = 0;
+    std::string m_symbolText; ///< that row's symbol as written (for a message)
+    std::pair<int, std::string> m_symbolDiffers; ///< line and text of a symbol unlike the first
+    int m_firstPricedLine = 0; ///< line of the first row with prices
     bool m_pairChecked = false; ///< readRowThenPair has settled the pair
     std::unordered_map<qint64, int> m_closeSpans; ///< close_time - open_time + 1 -> rows
     qint64 m_intervalMs = 0;
@@ -919,10 +959,12 @@ std::optional<Error> Parser::readRow(std::string_view line, int lineNo, std::vec
         if (m_symbolLine == 0) {
             m_symbol = symbol;
             m_symbolLine = lineNo;
+            const std::string_view written = fields[static_cast<std::size_t>(ix[Symbol])];
+            m_symbolText.assign(written.data(), written.size());
         } else if (symbol != m_symbol) {
-            return failAt(
-                lineNo, ix[Symbol], fields[static_cast<std::size_t>(ix[Symbol])],
-                QStringLiteral("differs from the symbol on line %1; one file must hold one series").arg(m_symbolLine));
+            const std::string_view written = fields[static_cast<std::size_t>(ix[Symbol])];
+            m_symbolDiffers = {lineNo, std::string(written)};
+            return symbolDiffers(lineNo, written, m_symbolLine);
         }
     }
     if (ix[CloseTime] >= 0) {
@@ -945,8 +987,10 @@ std::optional<Error> Parser::readRow(std::string_view line, int lineNo, std::vec
         if (printed != candle.openTimeMs)
             m_report.dateMismatches.append(DateMismatch{lineNo, candle.openTimeMs, printed});
     }
-    if (m_pricedRows++ == 0)
+    if (m_pricedRows++ == 0) {
         m_firstTime = candle.openTimeMs;
+        m_firstPricedLine = lineNo;
+    }
     m_lastTime = candle.openTimeMs;
     m_rows.push_back(row);
     return std::nullopt;
@@ -1173,7 +1217,7 @@ std::pair<bool, std::size_t> Parser::scanText(const Release &release, bool count
         if (countLines)
             lines += static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n'));
         if (release)
-            release(at + part.size());
+            release(at, at + part.size());
     }
     return {hasNul, lines};
 }
@@ -1182,7 +1226,7 @@ void Parser::releaseBefore(std::string_view line, std::size_t &released, const R
 {
     const auto done = static_cast<std::size_t>(line.data() - m_data.data());
     if (release && done - released >= kReleaseBytes) {
-        release(done);
+        release(released, done);
         released = done;
     }
 }
@@ -1231,7 +1275,8 @@ std::optional<Error> Parser::settlePair(PriceSeries &series)
     return std::nullopt;
 }
 
-std::optional<Error> Parser::readRows(const Release &release, const std::function<bool()> &full)
+std::optional<Error> Parser::readHead(const Release &release, bool reserveAll, CsvSplitter &splitter,
+                                      std::vector<std::string_view> &fields)
 {
     // Before any field is read: a wide encoding or a binary file would
     // otherwise show up as a garbled header or a value that "is not a number".
@@ -1240,33 +1285,39 @@ std::optional<Error> Parser::readRows(const Release &release, const std::functio
             QStringLiteral("import.encoding"),
             QStringLiteral("the file is %1 encoded; save it as UTF-8 (or ASCII) and import again").arg(*encoding));
     }
-    // Without @p full the lines are for the reservation: one row per line
+    // With @p reserveAll the lines are for the reservation: one row per line
     // saves regrowth of a million-row vector.
-    const auto [hasNul, lines] = scanText(release, !full);
+    const auto [hasNul, lines] = scanText(release, reserveAll);
     if (auto nul = hasNul ? firstNul(m_data) : std::nullopt) {
         return fail(QStringLiteral("import.binary"),
                     QStringLiteral("contains a NUL byte (0x00) at line %1, column %2; the file is not text")
                         .arg(nul->first)
                         .arg(nul->second));
     }
-    CsvSplitter splitter(m_data);
     std::string_view pending;
     int pendingLine = 0;
     if (auto error = detect(splitter, pending, pendingLine))
         return error;
 
     // A row takes at least 16 bytes of text.
-    m_rows.reserve(full ? std::min(m_runRows, m_data.size() / 16 + 1) : lines + 1);
-    std::vector<std::string_view> fields;
+    m_rows.reserve(reserveAll ? lines + 1 : std::min(m_runRows, m_data.size() / 16 + 1));
     fields.reserve(16);
-    std::string_view line;
     if (pendingLine != 0) {
         ++m_report.rowsRead;
         if (auto error = readRowThenPair(pending, pendingLine, fields))
             return error;
     }
-    std::size_t released = 0;
-    while (splitter.nextLine(line)) {
+    return std::nullopt;
+}
+
+std::optional<Error> Parser::readLines(CsvSplitter &splitter, std::size_t end, const Release &release,
+                                       std::size_t released, const std::function<bool()> &full,
+                                       const std::atomic<bool> *stop)
+{
+    std::vector<std::string_view> fields;
+    fields.reserve(16);
+    std::string_view line;
+    while (splitter.offset() < end && splitter.nextLine(line)) {
         if (isBlank(line))
             continue;
         ++m_report.rowsRead;
@@ -1275,11 +1326,152 @@ std::optional<Error> Parser::readRows(const Release &release, const std::functio
         releaseBefore(line, released, release);
         if (full && m_rows.size() >= m_runRows && !full())
             return std::nullopt;
+        if (stop && stop->load(std::memory_order_relaxed))
+            return std::nullopt;
     }
-    if (m_pricedRows == 0) {
-        if (!m_report.nullRows.isEmpty())
-            return fail(QStringLiteral("import.empty"), QStringLiteral("every row is null; no prices to import"));
-        return fail(QStringLiteral("import.empty"), QStringLiteral("no price rows after the header"));
+    return std::nullopt;
+}
+
+std::optional<Error> Parser::noPrices() const
+{
+    if (m_pricedRows > 0)
+        return std::nullopt;
+    if (!m_report.nullRows.isEmpty())
+        return fail(QStringLiteral("import.empty"), QStringLiteral("every row is null; no prices to import"));
+    return fail(QStringLiteral("import.empty"), QStringLiteral("no price rows after the header"));
+}
+
+std::optional<Error> Parser::readRows(const Release &release, const std::function<bool()> &full)
+{
+    CsvSplitter splitter(m_data);
+    std::vector<std::string_view> fields;
+    if (auto error = readHead(release, !full, splitter, fields))
+        return error;
+    if (auto error = readLines(splitter, m_data.size(), release, 0, full, nullptr))
+        return error;
+    return noPrices();
+}
+
+std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::function<bool()> &full, SortedRuns &runs,
+                                           bool &spilled)
+{
+    CsvSplitter splitter(m_data);
+    std::vector<std::string_view> fields;
+    if (auto error = readHead(release, false, splitter, fields))
+        return error;
+    // The second half starts at the first line that starts in the second
+    // half of the text.
+    const char lineEnd = splitter.lineEnd();
+    const std::size_t start = splitter.offset();
+    std::size_t split = std::max(start, m_data.size() / 2);
+    if (split > start && m_data[split - 1] != lineEnd) {
+        const std::size_t found = m_data.find(lineEnd, split);
+        split = found == std::string_view::npos ? m_data.size() : found + 1;
+    }
+    if (split >= m_data.size()) {
+        if (auto error = readLines(splitter, m_data.size(), release, 0, full, nullptr))
+            return error;
+        return noPrices();
+    }
+
+    Parser tail(m_data, m_file, m_options);
+    tail.m_detection = m_detection;
+    tail.m_runRows = m_runRows;
+    tail.m_pairChecked = true; // joinTail() settles it when this half has no prices
+    tail.m_rows.reserve(m_rows.capacity());
+    std::atomic<bool> stop{false};
+    std::optional<Error> tailError;
+    int tailErrorLine = 0;
+    bool tailFailed = false; // out of memory on the second thread
+    const int firstLine = splitter.lineNumber();
+    const auto readTail = [&] {
+        try {
+            // Its lines are numbered on from those before it.
+            const auto before = std::count(m_data.begin() + static_cast<std::ptrdiff_t>(start),
+                                           m_data.begin() + static_cast<std::ptrdiff_t>(split), lineEnd);
+            CsvSplitter rest(m_data);
+            rest.seek(split, firstLine + static_cast<int>(before));
+            const auto tailFull = [&] { return spilled = runs.spill(tail.m_rows); };
+            tailError = tail.readLines(rest, m_data.size(), release, split, tailFull, &stop);
+            if (tailError)
+                tailErrorLine = rest.lineNumber();
+        } catch (const std::exception &) {
+            tailFailed = true;
+        }
+    };
+    std::thread second;
+    try {
+        second = std::thread(readTail);
+        m_report.sortReaders = 2;
+    } catch (const std::system_error &) {
+        readTail(); // no thread: the halves one after the other
+    }
+    // Stops and joins the second thread however this scope is left.
+    struct Join
+    {
+        std::atomic<bool> &stop;
+        std::thread &thread;
+        ~Join()
+        {
+            stop = true;
+            if (thread.joinable())
+                thread.join();
+        }
+    } join{stop, second};
+    if (auto error = readLines(splitter, split, release, 0, full, nullptr))
+        return error; // the first in the file
+    if (second.joinable())
+        second.join();
+    if (tailFailed) {
+        spilled = false; // read whole, where running out of memory is the caller's to meet
+        return std::nullopt;
+    }
+    if (auto error = joinTail(tail, std::move(tailError), tailErrorLine))
+        return error;
+    // The second half's last rows go with the first half's into the last run.
+    m_rows.insert(m_rows.end(), tail.m_rows.begin(), tail.m_rows.end());
+    return noPrices();
+}
+
+std::optional<Error> Parser::joinTail(Parser &tail, std::optional<Error> tailError, int tailErrorLine)
+{
+    // What a reading in one go would have met first, from the second half
+    // on (the second half's reading stopped at its first refusal, so all it
+    // saw comes before that): a refusal that depends on the first half (the
+    // pair, settled at the first row with prices; a symbol unlike the first
+    // half's, named against the file's first), else its own.
+    if (m_pricedRows == 0 && tail.m_firstPricedLine != 0) {
+        m_symbol = tail.m_symbol;
+        m_symbolLine = tail.m_symbolLine;
+        m_pairChecked = true;
+        PriceSeries pair;
+        if (auto error = settlePair(pair))
+            return error;
+    }
+    if (m_symbolLine != 0 && tail.m_symbolLine != 0 && tail.m_symbol != m_symbol)
+        return symbolDiffers(tail.m_symbolLine, tail.m_symbolText, m_symbolLine);
+    if (tailError && m_symbolLine != 0 && tail.m_symbolDiffers.first == tailErrorLine)
+        return symbolDiffers(tailErrorLine, tail.m_symbolDiffers.second, m_symbolLine);
+    if (tailError)
+        return tailError;
+
+    m_report.rowsRead += tail.m_report.rowsRead;
+    m_report.nullRows.append(tail.m_report.nullRows);
+    m_report.dateMismatches.append(tail.m_report.dateMismatches);
+    for (const auto &[span, count] : tail.m_closeSpans)
+        m_closeSpans[span] += count;
+    if (tail.m_pricedRows > 0) {
+        if (m_pricedRows == 0) {
+            m_firstTime = tail.m_firstTime;
+            m_firstPricedLine = tail.m_firstPricedLine;
+        }
+        m_lastTime = tail.m_lastTime;
+        m_pricedRows += tail.m_pricedRows;
+    }
+    if (m_symbolLine == 0 && tail.m_symbolLine != 0) {
+        m_symbol = tail.m_symbol;
+        m_symbolLine = tail.m_symbolLine;
+        m_symbolText = tail.m_symbolText;
     }
     return std::nullopt;
 }
@@ -1468,10 +1660,15 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
         }
         return true;
     };
-    if (auto error = readRows(release, full))
+    // A large file is read on two threads, each half into runs of its own.
+    bool tailSpilled = true;
+    m_report.sortReaders = 1;
+    const bool inTwo =
+        m_data.size() >= m_runRows * kTwoReadersBytesPerRunRow && std::thread::hardware_concurrency() > 1;
+    if (auto error = inTwo ? readRowsInTwo(release, full, runs, tailSpilled) : readRows(release, full))
         return *error;
     written = spilledWell() && written;
-    if (!written || !runs.finish(m_rows))
+    if (!written || !tailSpilled || !runs.finish(m_rows))
         return readWhole();
 
     // First pass, the rules of orderAndDeduplicate() and settleInterval():
@@ -1671,17 +1868,20 @@ bool Parser::streamWrite(const domain::Candle &candle, std::optional<qint64> adj
     return (*s.sink)(s.key, s.pending);
 }
 
-// Hands the pages of a read-only file mapping before @p upTo back to the
-// system: they count towards the process's memory until then.
-void releasePages(uchar *mapped, std::size_t upTo)
+// Hands the pages of a read-only file mapping between @p from and @p upTo
+// back to the system: they count towards the process's memory until then.
+// Only whole pages: the one @p from or @p upTo falls in stays.
+void releasePages(uchar *mapped, std::size_t from, std::size_t upTo)
 {
 #ifdef Q_OS_UNIX
     static const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    const std::size_t length = upTo / page * page;
-    if (length > 0)
-        madvise(mapped, length, MADV_DONTNEED);
+    const std::size_t first = (from + page - 1) / page * page;
+    const std::size_t last = upTo / page * page;
+    if (last > first)
+        madvise(mapped + first, last - first, MADV_DONTNEED);
 #else
     Q_UNUSED(mapped);
+    Q_UNUSED(from);
     Q_UNUSED(upTo);
 #endif
 }
@@ -1728,7 +1928,7 @@ Result<PriceSeries> PriceImporter::readFile(const QString &path, const ImportOpt
         // in the resident set until then.
         Parser parser(std::string_view(reinterpret_cast<const char *>(mapped), static_cast<std::size_t>(size)), path,
                       options);
-        auto result = parser.run([mapped](std::size_t upTo) { releasePages(mapped, upTo); });
+        auto result = parser.run([mapped](std::size_t from, std::size_t upTo) { releasePages(mapped, from, upTo); });
         file.unmap(mapped);
         return result;
     }
@@ -1745,7 +1945,7 @@ Result<std::optional<ImportReport>> detail::streamMapped(uchar *mapped, std::siz
                                                          StreamOrder order)
 {
     const std::string_view data(reinterpret_cast<const char *>(mapped), size);
-    const Release release = [mapped](std::size_t upTo) { releasePages(mapped, upTo); };
+    const Release release = [mapped](std::size_t from, std::size_t upTo) { releasePages(mapped, from, upTo); };
     Parser parser(data, path, options);
     return order == StreamOrder::Sorted ? parser.runSorted(sink, release) : parser.stream(sink, release);
 }

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <thread>
 
 using ballast::domain::Candle;
 using ballast::market::CsvLayout;
@@ -1396,7 +1397,8 @@ private slots:
         options.sortRunRows = 1000;
         auto sorted = PriceImporter::importFile(m_importDb->db(), path, options);
         QVERIFY(sorted.ok());
-        QCOMPARE(sorted->sortedRuns, 20);
+        QCOMPARE(sorted->sortedRuns, 20); // ten of each half
+        QCOMPARE(sorted->sortReaders, std::thread::hardware_concurrency() > 1 ? 2 : 1);
 
         // Where no temporary file can be made (a full disk, a folder that
         // cannot be written or is missing), the whole-file read takes over
@@ -1428,6 +1430,161 @@ private slots:
             QVERIFY(stored.ok());
             QCOMPARE(*stored, read->candles);
         }
+    }
+
+    // A large file that must be sorted is read on two threads, one per half
+    // (priceimporter.cpp, readRowsInTwo). What a reading in one go meets
+    // first must stay first: a refusal in the first half before any in the
+    // second, a symbol in the second half unlike the first half's. The pair
+    // is settled in the second half when the first has no prices. The files
+    // have 20,000 rows in no order: the streaming import reads 8,192 before
+    // it gives up, so what it meets in them it reports itself and the
+    // refusals here lie beyond. importMatchesRead compares each import with
+    // readFile (one thread) and sorts in runs of 7 rows as well, which reads
+    // in two from 448 bytes of text.
+    void sortedImportReadsInTwoAsInOne_data()
+    {
+        QTest::addColumn<bool>("symbolColumn");
+        QTest::addColumn<int>("symbolChangesAt"); // -1: never
+        QTest::addColumn<int>("nullRows"); // 0 none, 1 a row in 97, 2 the first 15,000
+        QTest::addColumn<int>("badAt"); // -1: none
+        QTest::addColumn<bool>("repeats"); // a row in 500 at the time of the row before, another close
+        QTest::addColumn<QString>("error"); // part of readFile's message, empty when it imports
+        QTest::newRow("null rows in both halves") << true << -1 << 1 << -1 << false << QString();
+        // The first row is not the oldest; the last row of the file is older
+        // than the first and the last of the first half newer: which of two
+        // rows of one time is kept depends on the whole file.
+        QTest::newRow("repeated times in both halves") << true << -1 << 0 << -1 << true << QString();
+        // Rows are of one length: the second half starts at row 10,000.
+        QTest::newRow("the symbol changes where the second half starts")
+            << true << 10000 << 0 << -1 << false << QStringLiteral("line 10002, column 2 \"symbol\"");
+        QTest::newRow("a bad number where the second half starts, the symbol changes after")
+            << true << 10000 << 0 << 10000 << false << QStringLiteral("line 10002, column 6 \"close\"");
+        QTest::newRow("the symbol changes in the second half")
+            << true << 15000 << 0 << -1 << false << QStringLiteral("line 15002, column 2 \"symbol\"");
+        QTest::newRow("a bad number before the change")
+            << true << 15000 << 0 << 12000 << false << QStringLiteral("line 12002, column 6 \"close\"");
+        QTest::newRow("a bad number after the change")
+            << true << 12000 << 0 << 15000 << false << QStringLiteral("line 12002, column 2 \"symbol\"");
+        QTest::newRow("the symbol changes in the first half")
+            << true << 9000 << 0 << 15000 << false << QStringLiteral("line 9002, column 2 \"symbol\"");
+        QTest::newRow("a bad number in the first half, the symbol changes in the second")
+            << true << 15000 << 0 << 9500 << false << QStringLiteral("line 9502, column 6 \"close\"");
+        QTest::newRow("the first half null, the symbol in the second") << true << -1 << 2 << -1 << false << QString();
+        QTest::newRow("the first half null, the pair from the name") << false << -1 << 2 << -1 << false << QString();
+        // The newest first? The file's first row with prices is in the second half.
+        QTest::newRow("the first half null, repeated times") << true << -1 << 2 << -1 << true << QString();
+    }
+
+    void sortedImportReadsInTwoAsInOne()
+    {
+        QFETCH(bool, symbolColumn);
+        QFETCH(int, symbolChangesAt);
+        QFETCH(int, nullRows);
+        QFETCH(int, badAt);
+        QFETCH(bool, repeats);
+        QFETCH(QString, error);
+        // One-minute rows in no order: the priced ones take minutes
+        // 7919 i + 13,000 mod their number, null rows the minutes after. Null rows are
+        // shorter: with 15,000 of them first, the middle of the text falls
+        // among them.
+        constexpr int kRows = 20000;
+        constexpr int kNullFirst = 15000;
+        const int priced = nullRows == 2 ? kRows - kNullFirst : kRows;
+        QByteArray csv(symbolColumn ? "time,symbol,open,high,low,close\n" : "time,open,high,low,close\n");
+        for (int row = 0; row < kRows; ++row) {
+            const int index = nullRows != 2 ? row : row < kNullFirst ? row + priced : row - kNullFirst;
+            const auto minuteOf = [priced](int i) { return (static_cast<qint64>(i) * 7919 + 13000) % priced; };
+            const qint64 minute = index >= priced ? index
+                : repeats && row % 500 == 3       ? minuteOf(index - 1)
+                                                  : minuteOf(index);
+            QByteArray line = QByteArray::number(utc(2024, 1, 1) + minute * 60'000);
+            if (symbolColumn)
+                line += symbolChangesAt >= 0 && row >= symbolChangesAt ? ",ETHUSDT" : ",BTCUSDT";
+            if (row == badAt)
+                line += ",100.5,101.5,99.5,1.2.3";
+            else if ((nullRows == 1 && row % 97 == 5) || (nullRows == 2 && row < kNullFirst))
+                line += ",null,null,null,null";
+            else
+                line += ",100.5,101.5,99.5," + QByteArray::number(100 + row % 89) + ".25";
+            csv += line + '\n';
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("BTCUSDT-1m.csv"));
+        writeFile(path, csv);
+        ImportOptions options = fixedNow();
+        options.lastCandle = ImportOptions::LastCandle::Keep;
+        auto read = PriceImporter::readFile(path, options);
+        QVERIFY2(read.ok() == error.isEmpty(), read.ok() ? "imports" : qPrintable(read.error().message));
+        if (!error.isEmpty())
+            QVERIFY2(read.error().message.contains(error), qPrintable(read.error().message));
+        ballast::test::TempDatabase temp;
+        importMatchesRead(temp, path, options);
+        if (QTest::currentTestFailed() || !error.isEmpty())
+            return;
+        options.sortRunRows = 7;
+        auto imported = PriceImporter::importFile(temp.db(), path, options);
+        QVERIFY(imported.ok());
+        QCOMPARE(imported->sortReaders, std::thread::hardware_concurrency() > 1 ? 2 : 1);
+        QVERIFY(imported->sortedRuns > 2);
+    }
+
+    // The same for what the other layouts report of their rows: a printed
+    // date that disagrees with the Unix time (CryptoDataDownload) in both
+    // halves, and the interval read from kline close times in both halves.
+    void sortedImportInTwoKeepsEveryLayoutsReport_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<int>("fiveMinuteClosesFrom"); // rows from this one close 5 minutes after they open
+        const QByteArray klines("open_time,open,high,low,close,volume,close_time");
+        QTest::newRow("CryptoDataDownload")
+            << QByteArray("unix,date,symbol,open,high,low,close,Volume BTC,Volume USDT") << 0;
+        QTest::newRow("Binance klines") << klines << 20000;
+        // Most close times of the file (not of its first half) give 5m: the
+        // one-minute open times are then refused.
+        QTest::newRow("Binance klines, the second half's close times decide") << klines << 8000;
+    }
+
+    void sortedImportInTwoKeepsEveryLayoutsReport()
+    {
+        QFETCH(QByteArray, header);
+        QFETCH(int, fiveMinuteClosesFrom);
+        const bool klines = header.startsWith("open_time");
+        constexpr int kRows = 20000;
+        QByteArray csv = header + '\n';
+        for (int row = 0; row < kRows; ++row) {
+            const qint64 time = utc(2024, 1, 1) + (static_cast<qint64>(row) * 7919 + 10000) % kRows * 60'000;
+            const QByteArray close = QByteArray::number(100 + row % 89) + ".25";
+            if (klines) {
+                csv += QByteArray::number(time) + ",100.5,101.5,99.5," + close + ",12.5,"
+                    + QByteArray::number(time + (row < fiveMinuteClosesFrom ? 59'999 : 299'999)) + '\n';
+                continue;
+            }
+            // A row in 1,000 prints a date four hours behind.
+            const qint64 printed = row % 1000 == 7 ? time - 4 * 3'600'000 : time;
+            csv += QByteArray::number(time) + ','
+                + QDateTime::fromMSecsSinceEpoch(printed, QTimeZone::utc()).toString(u"yyyy-MM-dd HH:mm:ss").toUtf8()
+                + ",BTC/USDT,100.5,101.5,99.5," + close + ",1.5,150.75\n";
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("BTCUSDT-1m.csv"));
+        writeFile(path, csv);
+        ImportOptions options = fixedNow();
+        options.lastCandle = ImportOptions::LastCandle::Keep;
+        auto read = PriceImporter::readFile(path, options);
+        const bool imports = !klines || fiveMinuteClosesFrom == kRows;
+        QVERIFY2(read.ok() == imports, read.ok() ? "imports" : qPrintable(read.error().message));
+        ballast::test::TempDatabase temp;
+        importMatchesRead(temp, path, options);
+        if (QTest::currentTestFailed() || !imports)
+            return;
+        QCOMPARE(read->report.dateMismatches.size(), klines ? 0 : 20);
+        options.sortRunRows = 7;
+        auto imported = PriceImporter::importFile(temp.db(), path, options);
+        QVERIFY(imported.ok());
+        QCOMPARE(imported->sortReaders, std::thread::hardware_concurrency() > 1 ? 2 : 1);
+        QCOMPARE(imported->dateMismatches, read->report.dateMismatches);
+        QCOMPARE(imported->interval, QStringLiteral("1m"));
     }
 
     // A file that does not tell its asset is refused once its first row is
