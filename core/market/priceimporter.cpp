@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <future>
 #include <memory>
@@ -167,6 +168,38 @@ std::optional<std::pair<qsizetype, qsizetype>> firstNul(std::string_view data)
     const std::size_t column = lineStart == std::string_view::npos ? at + 1 : at - lineStart;
     return std::pair{static_cast<qsizetype>(line), static_cast<qsizetype>(column)};
 }
+
+/// Looks for NUL bytes just ahead of the reading, a part at a time, instead
+/// of in one pass over the whole text first: each page is then read once,
+/// while it is fresh, and each half of a file read in two is looked at by
+/// its own thread. A NUL anywhere still comes before any other refusal: a
+/// reading that meets another looks at the whole text first (firstNul).
+class NulScan
+{
+public:
+    static constexpr std::size_t kPartBytes = std::size_t{256} << 10;
+
+    NulScan(std::string_view data, std::size_t from)
+        : m_data(data)
+        , m_scanned(from)
+    {
+    }
+    /// False when the text before @p upTo (or the part it ends in) holds a NUL.
+    bool clean(std::size_t upTo)
+    {
+        while (m_scanned < upTo) {
+            const std::size_t end = std::min(m_data.size(), std::max(upTo, m_scanned + kPartBytes));
+            if (std::memchr(m_data.data() + m_scanned, 0, end - m_scanned))
+                return false;
+            m_scanned = end;
+        }
+        return true;
+    }
+
+private:
+    std::string_view m_data;
+    std::size_t m_scanned;
+};
 
 QString shownFile(const QString &file)
 {
@@ -708,12 +741,18 @@ private:
     /// readRows before the rows: the checks of the whole text, the layout
     /// and the row the layout was told from (a file without a header).
     std::optional<Error> readHead(const Release &release, bool reserveAll, CsvSplitter &splitter,
-                                  std::vector<std::string_view> &fields);
+                                  std::vector<std::string_view> &fields, NulScan *scan);
     /// Reads the lines that start before @p end (an offset into the text);
     /// @p released is where the text not yet handed back starts; @p full as
     /// for readRows. With @p stop, returns early (no error) once it is set.
+    /// With @p scan, the text is looked at for NUL bytes as it is read
+    /// (none: it was before).
     std::optional<Error> readLines(CsvSplitter &splitter, std::size_t end, const Release &release, std::size_t released,
-                                   const std::function<bool()> &full, const std::atomic<bool> *stop);
+                                   const std::function<bool()> &full, const std::atomic<bool> *stop, NulScan *scan);
+    /// The refusal of a text with a NUL byte, if it has one.
+    std::optional<Error> nulError() const;
+    /// @p error, unless the text holds a NUL byte: that refusal comes first.
+    Error nulFirst(Error error) const;
     /// The refusal of a file with no rows with prices, if it is one.
     std::optional<Error> noPrices() const;
     /// Takes in what @p tail read of the second half (readRowsInTwo): its
@@ -1276,7 +1315,7 @@ std::optional<Error> Parser::settlePair(PriceSeries &series)
 }
 
 std::optional<Error> Parser::readHead(const Release &release, bool reserveAll, CsvSplitter &splitter,
-                                      std::vector<std::string_view> &fields)
+                                      std::vector<std::string_view> &fields, NulScan *scan)
 {
     // Before any field is read: a wide encoding or a binary file would
     // otherwise show up as a garbled header or a value that "is not a number".
@@ -1286,43 +1325,68 @@ std::optional<Error> Parser::readHead(const Release &release, bool reserveAll, C
             QStringLiteral("the file is %1 encoded; save it as UTF-8 (or ASCII) and import again").arg(*encoding));
     }
     // With @p reserveAll the lines are for the reservation: one row per line
-    // saves regrowth of a million-row vector.
-    const auto [hasNul, lines] = scanText(release, reserveAll);
-    if (auto nul = hasNul ? firstNul(m_data) : std::nullopt) {
-        return fail(QStringLiteral("import.binary"),
-                    QStringLiteral("contains a NUL byte (0x00) at line %1, column %2; the file is not text")
-                        .arg(nul->first)
-                        .arg(nul->second));
+    // saves regrowth of a million-row vector. With @p scan the text is looked
+    // at as it is read instead.
+    std::size_t lines = 0;
+    if (scan) {
+        if (!scan->clean(std::min(m_data.size(), NulScan::kPartBytes)))
+            return nulError();
+    } else {
+        const auto [hasNul, counted] = scanText(release, reserveAll);
+        if (hasNul)
+            return nulError();
+        lines = counted;
     }
     std::string_view pending;
     int pendingLine = 0;
     if (auto error = detect(splitter, pending, pendingLine))
-        return error;
+        return scan ? nulFirst(*error) : *error;
 
     // A row takes at least 16 bytes of text.
     m_rows.reserve(reserveAll ? lines + 1 : std::min(m_runRows, m_data.size() / 16 + 1));
     fields.reserve(16);
     if (pendingLine != 0) {
         ++m_report.rowsRead;
+        if (scan && !scan->clean(splitter.offset()))
+            return nulError();
         if (auto error = readRowThenPair(pending, pendingLine, fields))
-            return error;
+            return scan ? nulFirst(*error) : *error;
     }
     return std::nullopt;
 }
 
+std::optional<Error> Parser::nulError() const
+{
+    const auto nul = firstNul(m_data);
+    if (!nul)
+        return std::nullopt;
+    return fail(QStringLiteral("import.binary"),
+                QStringLiteral("contains a NUL byte (0x00) at line %1, column %2; the file is not text")
+                    .arg(nul->first)
+                    .arg(nul->second));
+}
+
+Error Parser::nulFirst(Error error) const
+{
+    auto nul = nulError();
+    return nul ? *nul : std::move(error);
+}
+
 std::optional<Error> Parser::readLines(CsvSplitter &splitter, std::size_t end, const Release &release,
                                        std::size_t released, const std::function<bool()> &full,
-                                       const std::atomic<bool> *stop)
+                                       const std::atomic<bool> *stop, NulScan *scan)
 {
     std::vector<std::string_view> fields;
     fields.reserve(16);
     std::string_view line;
     while (splitter.offset() < end && splitter.nextLine(line)) {
+        if (scan && !scan->clean(splitter.offset()))
+            return nulError();
         if (isBlank(line))
             continue;
         ++m_report.rowsRead;
         if (auto error = readRowThenPair(line, splitter.lineNumber(), fields))
-            return error;
+            return scan ? nulFirst(*error) : *error;
         releaseBefore(line, released, release);
         if (full && m_rows.size() >= m_runRows && !full())
             return std::nullopt;
@@ -1345,9 +1409,13 @@ std::optional<Error> Parser::readRows(const Release &release, const std::functio
 {
     CsvSplitter splitter(m_data);
     std::vector<std::string_view> fields;
-    if (auto error = readHead(release, !full, splitter, fields))
+    // Read whole (run()), the lines are counted first anyway for the
+    // reservation; in runs (runSorted()), the text is looked at as it is read.
+    NulScan scan(m_data, 0);
+    NulScan *const scanning = full ? &scan : nullptr;
+    if (auto error = readHead(release, !full, splitter, fields, scanning))
         return error;
-    if (auto error = readLines(splitter, m_data.size(), release, 0, full, nullptr))
+    if (auto error = readLines(splitter, m_data.size(), release, 0, full, nullptr, scanning))
         return error;
     return noPrices();
 }
@@ -1357,7 +1425,8 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
 {
     CsvSplitter splitter(m_data);
     std::vector<std::string_view> fields;
-    if (auto error = readHead(release, false, splitter, fields))
+    NulScan scan(m_data, 0);
+    if (auto error = readHead(release, false, splitter, fields, &scan))
         return error;
     // The second half starts at the first line that starts in the second
     // half of the text.
@@ -1369,7 +1438,7 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
         split = found == std::string_view::npos ? m_data.size() : found + 1;
     }
     if (split >= m_data.size()) {
-        if (auto error = readLines(splitter, m_data.size(), release, 0, full, nullptr))
+        if (auto error = readLines(splitter, m_data.size(), release, 0, full, nullptr, &scan))
             return error;
         return noPrices();
     }
@@ -1392,7 +1461,8 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
             CsvSplitter rest(m_data);
             rest.seek(split, firstLine + static_cast<int>(before));
             const auto tailFull = [&] { return spilled = runs.spill(tail.m_rows); };
-            tailError = tail.readLines(rest, m_data.size(), release, split, tailFull, &stop);
+            NulScan tailScan(m_data, split);
+            tailError = tail.readLines(rest, m_data.size(), release, split, tailFull, &stop, &tailScan);
             if (tailError)
                 tailErrorLine = rest.lineNumber();
         } catch (const std::exception &) {
@@ -1418,14 +1488,16 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
                 thread.join();
         }
     } join{stop, second};
-    if (auto error = readLines(splitter, split, release, 0, full, nullptr))
-        return error; // the first in the file
+    if (auto error = readLines(splitter, split, release, 0, full, nullptr, &scan))
+        return error; // the first in the file (or a NUL byte anywhere)
     if (second.joinable())
         second.join();
     if (tailFailed) {
         spilled = false; // read whole, where running out of memory is the caller's to meet
         return std::nullopt;
     }
+    if (tailError && tailError->code == QLatin1String("import.binary"))
+        return tailError; // a NUL byte comes before every other refusal
     if (auto error = joinTail(tail, std::move(tailError), tailErrorLine))
         return error;
     // The second half's last rows go with the first half's into the last run.
@@ -1544,10 +1616,13 @@ Result<PriceSeries> Parser::run(const Release &release)
 Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const Release &release)
 {
     m_stream.sink = &sink;
-    // run()'s checks of the text first; it words the refusal.
+    // run()'s checks of the text first; it words the refusal. NUL bytes are
+    // looked for as the text is read (NulScan): a file that turns out not
+    // to stream a few rows in (a shuffled one) is not read to its end first.
     if (wideEncoding(m_data))
         return readWhole();
-    if (scanText(release, false).first)
+    NulScan scan(m_data, 0);
+    if (!scan.clean(std::min(m_data.size(), NulScan::kPartBytes)))
         return readWhole();
     CsvSplitter splitter(m_data);
     std::string_view pending;
@@ -1559,19 +1634,29 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const
     m_stream.pending.reserve(kStreamWriteRows);
     std::vector<std::string_view> fields;
     fields.reserve(16);
+    // A row's refusal is the import's unless the text holds a NUL byte.
+    const auto refused = [this](Error error) -> Result<std::optional<ImportReport>> {
+        if (firstNul(m_data))
+            return readWhole();
+        return error;
+    };
     if (pendingLine != 0) {
         ++m_report.rowsRead;
+        if (!scan.clean(splitter.offset()))
+            return readWhole();
         if (auto error = readRowThenPair(pending, pendingLine, fields))
-            return *error;
+            return refused(*error);
     }
     std::size_t released = 0;
     std::string_view line;
     while (splitter.nextLine(line)) {
+        if (!scan.clean(splitter.offset()))
+            return readWhole();
         if (isBlank(line))
             continue;
         ++m_report.rowsRead;
         if (auto error = readRowThenPair(line, splitter.lineNumber(), fields))
-            return *error;
+            return refused(*error);
         if (m_rows.size() < kStreamChunkRows)
             continue;
         if (!streamRows())
@@ -1628,10 +1713,11 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
             return readWhole();
     }
     SortedRuns runs;
-    // Each full run is sorted and written out on a second thread while the
-    // next one is read (the writer's thread has nothing to do until the
-    // merge): two runs in memory instead of one. Declared after what it
-    // uses, so that leaving early waits for it before they go.
+    // Read in one (a file of up to 4 MB), each full run is sorted and
+    // written out on a second thread while the next one is read (the
+    // writer's thread has nothing to do until the merge): two runs in memory
+    // instead of one. Declared after what it uses, so that leaving early
+    // waits for it before they go.
     std::vector<Row> spilled;
     std::future<bool> spilling;
     const auto spilledWell = [&spilling] { return !spilling.valid() || spilling.get(); };
@@ -1665,7 +1751,18 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
     m_report.sortReaders = 1;
     const bool inTwo =
         m_data.size() >= m_runRows * kTwoReadersBytesPerRunRow && std::thread::hardware_concurrency() > 1;
-    if (auto error = inTwo ? readRowsInTwo(release, full, runs, tailSpilled) : readRows(release, full))
+    // Read in two, each half's thread sorts and writes out its own runs: a
+    // third thread spilling the first half's took the cores from both
+    // halves alike, the second half (which first counts the lines before
+    // it) came in last and the import took 5 % longer.
+    const auto spillHere = [&] {
+        try {
+            return written = runs.spill(m_rows);
+        } catch (const std::exception &) {
+            return written = false;
+        }
+    };
+    if (auto error = inTwo ? readRowsInTwo(release, spillHere, runs, tailSpilled) : readRows(release, full))
         return *error;
     written = spilledWell() && written;
     if (!written || !tailSpilled || !runs.finish(m_rows))

@@ -1360,6 +1360,45 @@ private slots:
                        time += 30'000;
                })
             << false << QStringLiteral("is not the open time of a 1m candle");
+        // NUL bytes are looked for as the text is read, yet refuse the file
+        // before anything else does.
+        const auto nulIn = [](QByteArray &close) {
+            close = QByteArray("1\0"
+                               "2.5",
+                               5);
+        };
+        QTest::newRow("NUL byte past the first chunk")
+            << 20000 << false << Change([nulIn](int row, qint64 &, QByteArray &close) {
+                   if (row == 17000)
+                       nulIn(close);
+               })
+            << false << QStringLiteral("contains a NUL byte (0x00) at line 17002, column");
+        QTest::newRow("NUL byte after a bad number")
+            << 20000 << false << Change([nulIn](int row, qint64 &, QByteArray &close) {
+                   if (row == 9000)
+                       close = "1.2.3";
+                   if (row == 17000)
+                       nulIn(close);
+               })
+            << false << QStringLiteral("contains a NUL byte (0x00) at line 17002, column");
+        QTest::newRow("shuffled, NUL byte after a bad number")
+            << 20000 << false << Change([shuffled, nulIn](int row, qint64 &time, QByteArray &close) {
+                   shuffled(row, time);
+                   if (row == 9000)
+                       close = "1.2.3";
+                   if (row == 17000)
+                       nulIn(close);
+               })
+            << false << QStringLiteral("contains a NUL byte (0x00) at line 17002, column");
+        QTest::newRow("shuffled, NUL byte in the first half, a bad number in the second")
+            << 20000 << false << Change([shuffled, nulIn](int row, qint64 &time, QByteArray &close) {
+                   shuffled(row, time);
+                   if (row == 9000)
+                       nulIn(close);
+                   if (row == 17000)
+                       close = "1.2.3";
+               })
+            << false << QStringLiteral("contains a NUL byte (0x00) at line 9002, column");
         QTest::newRow("another interval after the first chunk")
             << 20000 << false << Change([](int row, qint64 &time, QByteArray &) {
                    if (row >= 8000) // 1m in the first chunk, 5m in most of the file
@@ -1449,31 +1488,40 @@ private slots:
         QTest::addColumn<int>("nullRows"); // 0 none, 1 a row in 97, 2 the first 15,000
         QTest::addColumn<int>("badAt"); // -1: none
         QTest::addColumn<bool>("repeats"); // a row in 500 at the time of the row before, another close
+        QTest::addColumn<int>("nulAt"); // the row with a NUL byte in its close; -1: none
         QTest::addColumn<QString>("error"); // part of readFile's message, empty when it imports
-        QTest::newRow("null rows in both halves") << true << -1 << 1 << -1 << false << QString();
+        QTest::newRow("null rows in both halves") << true << -1 << 1 << -1 << false << -1 << QString();
         // The first row is not the oldest; the last row of the file is older
         // than the first and the last of the first half newer: which of two
         // rows of one time is kept depends on the whole file.
-        QTest::newRow("repeated times in both halves") << true << -1 << 0 << -1 << true << QString();
+        QTest::newRow("repeated times in both halves") << true << -1 << 0 << -1 << true << -1 << QString();
         // Rows are of one length: the second half starts at row 10,000.
         QTest::newRow("the symbol changes where the second half starts")
-            << true << 10000 << 0 << -1 << false << QStringLiteral("line 10002, column 2 \"symbol\"");
+            << true << 10000 << 0 << -1 << false << -1 << QStringLiteral("line 10002, column 2 \"symbol\"");
         QTest::newRow("a bad number where the second half starts, the symbol changes after")
-            << true << 10000 << 0 << 10000 << false << QStringLiteral("line 10002, column 6 \"close\"");
+            << true << 10000 << 0 << 10000 << false << -1 << QStringLiteral("line 10002, column 6 \"close\"");
         QTest::newRow("the symbol changes in the second half")
-            << true << 15000 << 0 << -1 << false << QStringLiteral("line 15002, column 2 \"symbol\"");
+            << true << 15000 << 0 << -1 << false << -1 << QStringLiteral("line 15002, column 2 \"symbol\"");
         QTest::newRow("a bad number before the change")
-            << true << 15000 << 0 << 12000 << false << QStringLiteral("line 12002, column 6 \"close\"");
+            << true << 15000 << 0 << 12000 << false << -1 << QStringLiteral("line 12002, column 6 \"close\"");
         QTest::newRow("a bad number after the change")
-            << true << 12000 << 0 << 15000 << false << QStringLiteral("line 12002, column 2 \"symbol\"");
+            << true << 12000 << 0 << 15000 << false << -1 << QStringLiteral("line 12002, column 2 \"symbol\"");
         QTest::newRow("the symbol changes in the first half")
-            << true << 9000 << 0 << 15000 << false << QStringLiteral("line 9002, column 2 \"symbol\"");
+            << true << 9000 << 0 << 15000 << false << -1 << QStringLiteral("line 9002, column 2 \"symbol\"");
         QTest::newRow("a bad number in the first half, the symbol changes in the second")
-            << true << 15000 << 0 << 9500 << false << QStringLiteral("line 9502, column 6 \"close\"");
-        QTest::newRow("the first half null, the symbol in the second") << true << -1 << 2 << -1 << false << QString();
-        QTest::newRow("the first half null, the pair from the name") << false << -1 << 2 << -1 << false << QString();
+            << true << 15000 << 0 << 9500 << false << -1 << QStringLiteral("line 9502, column 6 \"close\"");
+        QTest::newRow("the first half null, the symbol in the second")
+            << true << -1 << 2 << -1 << false << -1 << QString();
+        QTest::newRow("the first half null, the pair from the name")
+            << false << -1 << 2 << -1 << false << -1 << QString();
         // The newest first? The file's first row with prices is in the second half.
-        QTest::newRow("the first half null, repeated times") << true << -1 << 2 << -1 << true << QString();
+        // The second half's first symbol differs from the first half's, and
+        // a NUL byte further on (beyond the part looked at ahead of the
+        // reading, so after that row is read) refuses the file first.
+        QTest::newRow("a NUL byte after the symbol changes")
+            << true << 10000 << 0 << -1 << false << 19500
+            << QStringLiteral("contains a NUL byte (0x00) at line 19502, column");
+        QTest::newRow("the first half null, repeated times") << true << -1 << 2 << -1 << true << -1 << QString();
     }
 
     void sortedImportReadsInTwoAsInOne()
@@ -1483,6 +1531,7 @@ private slots:
         QFETCH(int, nullRows);
         QFETCH(int, badAt);
         QFETCH(bool, repeats);
+        QFETCH(int, nulAt);
         QFETCH(QString, error);
         // One-minute rows in no order: the priced ones take minutes
         // 7919 i + 13,000 mod their number, null rows the minutes after. Null rows are
@@ -1503,6 +1552,10 @@ private slots:
                 line += symbolChangesAt >= 0 && row >= symbolChangesAt ? ",ETHUSDT" : ",BTCUSDT";
             if (row == badAt)
                 line += ",100.5,101.5,99.5,1.2.3";
+            else if (row == nulAt)
+                line += QByteArray(",100.5,101.5,99.5,1\0"
+                                   "2.5",
+                                   22);
             else if ((nullRows == 1 && row % 97 == 5) || (nullRows == 2 && row < kNullFirst))
                 line += ",null,null,null,null";
             else
