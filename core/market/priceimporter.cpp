@@ -1461,6 +1461,8 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
             // (25 MB more at the peak for a 62 MB file).
             std::ptrdiff_t before = 0;
             for (std::size_t at = start; at < split; at += kReleaseBytes) {
+                if (stop.load(std::memory_order_relaxed))
+                    return; // the first half was refused
                 const std::string_view part = m_data.substr(at, std::min(kReleaseBytes, split - at));
                 before += std::count(part.begin(), part.end(), lineEnd);
                 if (release)
@@ -1498,9 +1500,15 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
     } join{stop, second};
     if (auto error = readLines(splitter, split, release, 0, full, nullptr, &scan))
         return error; // the first in the file (or a NUL byte anywhere)
+    // A run of this half could not be written out (@p full said so): the
+    // caller reads the file whole, which words what the rest holds.
+    if (splitter.offset() < split)
+        return std::nullopt;
     if (second.joinable())
         second.join();
-    if (tailFailed) {
+    // Nor one of the second half's (it stopped without a refusal), or its
+    // thread ran out of memory.
+    if (tailFailed || !spilled) {
         spilled = false; // read whole, where running out of memory is the caller's to meet
         return std::nullopt;
     }

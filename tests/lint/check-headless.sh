@@ -39,14 +39,16 @@ done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<Q' "${files[@]}
 
 # 2. The program and its ledger module: no display module among the
 # libraries they load.
-needed_of() { # file: its NEEDED entries, or exit
-    if ! readelf -d "$1" 2>&1; then
-        echo "cannot read $1" >&2
-        exit 1
+needed_of() { # file: its dynamic section, or the reason it cannot be read on stderr
+    local out
+    if ! out=$(readelf -d "$1" 2>&1); then
+        echo "cannot read $1: $out" >&2
+        return 1
     fi
+    printf '%s\n' "$out"
 }
-needed=$(needed_of "$cli")
-module_needed=$(needed_of "$cli_module")
+needed=$(needed_of "$cli") || exit 1
+module_needed=$(needed_of "$cli_module") || exit 1
 for gui in "${gui_modules[@]}"; do
     library=libQt6${gui#Qt}.so
     if grep -q "NEEDED.*\[$library" <<<"$needed"; then

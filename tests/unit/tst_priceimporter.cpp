@@ -1582,6 +1582,44 @@ private slots:
         QVERIFY(imported->sortedRuns > 2);
     }
 
+    // Where the temporary file cannot be written, each half stops at its
+    // first run: the file is then read whole, which meets the refusal in the
+    // unread part of the first half, not the one the second half met first.
+    // (Both lie past the 8,192 rows the streaming attempt reads.)
+    void sortedImportInTwoWithoutATemporaryFileReadsWhole()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("BTCUSDT-1m.csv"));
+        writeFile(path, minuteFile(20000, false, [](int row, qint64 &time, QByteArray &close) {
+                      time = utc(2024, 1, 1) + (static_cast<qint64>(row) * 7919 % 20000) * 60'000;
+                      if (row == 9000 || row == 10500)
+                          close = "1.2.3";
+                  }));
+        ImportOptions options = fixedNow();
+        auto read = PriceImporter::readFile(path, options);
+        QVERIFY(!read.ok());
+        QVERIFY2(read.error().message.contains(QStringLiteral("line 9002, column 5")),
+                 qPrintable(read.error().message));
+        ballast::test::TempDatabase temp; // before TMPDIR names a file
+        const QByteArray before = ballast::test::contentDigest(temp.db());
+        QTemporaryDir folder;
+        const QString notAFolder = folder.filePath(QStringLiteral("file"));
+        writeFile(notAFolder, "x");
+        const QByteArray tmpdir = qgetenv("TMPDIR");
+        const auto restore = qScopeGuard([&tmpdir] {
+            if (tmpdir.isNull())
+                qunsetenv("TMPDIR");
+            else
+                qputenv("TMPDIR", tmpdir);
+        });
+        qputenv("TMPDIR", QFile::encodeName(notAFolder));
+        options.sortRunRows = 1000; // each half's first run fills after 1,000 rows
+        auto imported = PriceImporter::importFile(temp.db(), path, options);
+        QVERIFY(!imported.ok());
+        QCOMPARE(imported.error().message, read.error().message);
+        QCOMPARE(ballast::test::contentDigest(temp.db()), before);
+    }
+
     // The same for what the other layouts report of their rows: a printed
     // date that disagrees with the Unix time (CryptoDataDownload) in both
     // halves, and the interval read from kline close times in both halves.
