@@ -261,6 +261,12 @@ Result<RebalancePlan> PlanService::approve(const QString &id, const QSet<int> &l
 
 Status PlanService::checkRunnable(const QString &id, const KnownPolicy *known)
 {
+    // The plan's status and what it was made from read in one state of the
+    // ledger: read apart, another process's execution of this very plan
+    // could fall between them (the status still approved, its execution
+    // already recorded), and the plan would be called stale, "another plan
+    // was executed since", instead of being refused as running or executed.
+    const storage::ReadSnapshot snapshot(m_db);
     auto stored = storage::PlanRepo(m_db).load(id);
     if (!stored)
         return stored.error();

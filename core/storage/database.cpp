@@ -231,6 +231,22 @@ void Transaction::commit()
     m_done = true;
 }
 
+// ---- ReadSnapshot ---------------------------------------------------------
+
+ReadSnapshot::ReadSnapshot(Database &db)
+    : m_db(db)
+    , m_open(!db.inTransaction())
+{
+    if (m_open)
+        m_db.exec("BEGIN DEFERRED");
+}
+
+ReadSnapshot::~ReadSnapshot()
+{
+    if (m_open)
+        sqlite3_exec(m_db.handle(), "COMMIT", nullptr, nullptr, nullptr);
+}
+
 // ---- Database -------------------------------------------------------------
 
 Database::Database(QString path)

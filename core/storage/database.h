@@ -87,6 +87,23 @@ private:
     bool m_done = false;
 };
 
+/// RAII read transaction: the reads made while it lives see one state of the
+/// database, whatever other connections commit meanwhile (BEGIN DEFERRED,
+/// ended at destruction; nothing when a transaction is already open, which
+/// gives that already). For checks that read several tables.
+class ReadSnapshot
+{
+public:
+    explicit ReadSnapshot(Database &db);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    Database &m_db;
+    bool m_open = false;
+};
+
 /// One SQLite connection (one per thread), with the schema migrated to the
 /// version this build knows. WAL journal, foreign keys on, full sync. The
 /// file, its -wal and its -shm are readable and writable by their owner only
