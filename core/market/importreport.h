@@ -103,6 +103,14 @@ struct ImportReport
     /// file of more than 4 MB on a machine with more than one core; 0 when
     /// it was not sorted; not in summary()).
     int sortReaders = 0;
+    /// importFile, for such a file: passes merging the sorted rows back in
+    /// time order (1 when the interval the first rows gave held for the whole
+    /// file, 2 when it had to be settled first; 0 when it was not sorted;
+    /// not in summary()).
+    int sortMerges = 0;
+    /// importFile: the file was sorted a second time because the interval
+    /// its first rows gave was not the whole file's (not in summary()).
+    bool sortedAgain = false;
 
     /// Bars missing in all gaps together.
     [[nodiscard]] int missingBars() const;

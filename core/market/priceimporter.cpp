@@ -515,8 +515,8 @@ using detail::StreamSink;
 // A file that cannot stream (rows out of time order, repeated times, another
 // interval further down...) is sorted through a temporary file instead of in
 // memory: runs of kSortRunRows rows are sorted and written out, then merged
-// back in time order, twice (the first pass settles the interval and the
-// duplicates, the second checks the stamps and the grid and writes). Memory
+// back in time order and written as they come (see runSorted() for the
+// interval, which the first rows give and the whole file checks). Memory
 // stays at two runs (one read while the other is sorted and written out,
 // 9.4 MB together) and a read buffer per run, whatever the size of the file;
 // the temporary file takes 72 bytes a row and is gone after.
@@ -692,8 +692,12 @@ public:
     /// through a temporary file (SortedRuns) and handed to @p sink in time
     /// order; the same candles, report and refusals as run(). No value when the
     /// file must be read whole instead (CoinGecko snapshots, or the temporary
-    /// file cannot be written).
-    Result<std::optional<ImportReport>> runSorted(const StreamSink &sink, const Release &release);
+    /// file cannot be written). With @p settleFirst the rows are merged twice,
+    /// once to settle the interval and once to write them; else once, and
+    /// @p missed is set (with no value) when the interval the first rows gave
+    /// is not the whole file's: sort again with settleFirst.
+    Result<std::optional<ImportReport>> runSorted(const StreamSink &sink, const Release &release, bool settleFirst,
+                                                  bool *missed);
     /// importFile's way: reads and checks the rows a chunk at a time and hands
     /// them to @p sink in batches (false from it stops the reading), calling
     /// @p release with the offset before which the data is no longer needed.
@@ -1717,7 +1721,8 @@ Result<std::optional<ImportReport>> Parser::stream(const StreamSink &sink, const
     return std::optional<ImportReport>(m_report);
 }
 
-Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, const Release &release)
+Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, const Release &release, bool settleFirst,
+                                                      bool *missed)
 {
     // CoinGecko's snapshots are moved onto their bar by the spacing of the
     // whole file (run() does it); its files hold a row a day.
@@ -1784,9 +1789,9 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
     if (!written || !tailSpilled || !runs.finish(m_rows))
         return readWhole();
 
-    // First pass, the rules of orderAndDeduplicate() and settleInterval():
-    // among rows of one open time the newer write is kept (the first line in
-    // a newest-first file, the last in an oldest-first one).
+    // The rows come back merged in time order; among rows of one open time
+    // the newer write is kept (the first line in a newest-first file, the
+    // last in an oldest-first one), the rule of orderAndDeduplicate().
     const bool newestFirst = m_firstTime > m_lastTime;
     std::vector<Row> group; // rows of one open time, in line order
     // Calls visit(kept, group) for each open time until it returns false.
@@ -1807,11 +1812,15 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
             flush();
         return read;
     };
+
+    // What the whole merge tells: the duplicates, the spacings that settle
+    // the interval (settleInterval()), the kept row earliest in the file
+    // (whose stamp every row must share) and the newest.
     SpacingCounts spacings;
     qint64 candles = 0;
     Row firstLine; // the kept row earliest in the file
     Row newest; // the kept row latest in time
-    const bool read = eachKept([&](const Row &kept, const std::vector<Row> &rows) {
+    const auto account = [&](const Row &kept, const std::vector<Row> &rows) {
         for (const Row &row : rows) {
             if (&row == &kept)
                 continue;
@@ -1825,63 +1834,132 @@ Result<std::optional<ImportReport>> Parser::runSorted(const StreamSink &sink, co
         if (candles == 1 || kept.line < firstLine.line)
             firstLine = kept;
         newest = kept;
+    };
+
+    // The rules of settleStamps() and checkGrid() for an interval and the
+    // stamp of the first line, and the writes: each kept row is handed on
+    // when the next one comes, the newest held until it is known whether it
+    // may still have been running.
+    struct Writing
+    {
+        qint64 interval = 0;
+        qint64 grid = 0;
+        qint64 kind = 0; ///< stampKind() every row must share
+        qint64 shift = 0; ///< added to a row's time to file it under its open
+        std::optional<Row> differing; ///< earliest in the file stamped otherwise
+        std::optional<Row> offGrid; ///< earliest in time off the grid
+        std::optional<domain::Candle> held; ///< the newest row so far
+        bool refused = false; ///< the writer stopped (its error is the import's)
+    } writing;
+    PriceSeries pair;
+    const std::optional<Error> pairRefused = settlePair(pair);
+    const auto startWriting = [&](qint64 firstTime) {
+        writing.interval = m_intervalMs;
+        writing.grid = gridOf(m_intervalMs);
+        writing.kind = stampKind(firstTime, writing.grid);
+        writing.shift = writing.kind > 0 ? writing.kind - m_intervalMs : 0;
+        m_stream.sink = &sink;
+        m_stream.key = SeriesKey{pair.asset, pair.quote, PriceImporter::intervalLabel(m_intervalMs)};
+    };
+    // False when the writer stopped.
+    const auto write = [&](const Row &kept) {
+        const qint64 time = kept.candle.openTimeMs;
+        if (writing.kind >= 0 && stampKind(time, writing.grid) != writing.kind
+            && (!writing.differing || kept.line < writing.differing->line))
+            writing.differing = kept;
+        if (!writing.offGrid && (time + writing.shift) % writing.grid != 0)
+            writing.offGrid = kept;
+        if (writing.differing || writing.offGrid)
+            return true; // read on: the earliest line stamped otherwise is the one named
+        if (writing.held && !streamWrite(*writing.held, m_stream.lastWritten)) {
+            writing.refused = true;
+            return false;
+        }
+        writing.held = kept.candle;
+        writing.held->openTimeMs += writing.shift;
+        return true;
+    };
+
+    // One merge, written as it goes: the first kept rows (as many as
+    // stream() settles the interval from) settle it and the first line's
+    // stamp tells the kind, and the end checks both against the whole file.
+    // A second merge for the writes only when they cannot be told
+    // (settleFirst, or the first rows give no interval); when the whole file
+    // gives another interval or another first line's stamp, *missed is set:
+    // the rows written are dropped and the file is sorted again with
+    // settleFirst. A first merge of its own took 65-70 ms of a shuffled
+    // million-row import's 0.95 s, with the writer's thread idle.
+    enum class Guess { Gathering, Writing, None };
+    Guess guess = settleFirst || pairRefused ? Guess::None : Guess::Gathering;
+    std::vector<Row> early; // the first kept rows while gathering
+    const auto makeGuess = [&] {
+        if (settleInterval(candles >= 2 ? mostCommonSpacing(spacings) : 0)) {
+            guess = Guess::None;
+            return true;
+        }
+        guess = Guess::Writing;
+        startWriting(m_firstTime);
+        for (const Row &row : early) {
+            if (!write(row))
+                return false;
+        }
+        early = {};
+        return true;
+    };
+    const bool read = eachKept([&](const Row &kept, const std::vector<Row> &rows) {
+        account(kept, rows);
+        if (guess == Guess::Writing)
+            return write(kept);
+        if (guess == Guess::Gathering) {
+            early.push_back(kept);
+            if (early.size() == kStreamChunkRows)
+                return makeGuess();
+        }
         return true;
     });
-    if (!read)
-        return readWhole();
+    if (!read || writing.refused || (guess == Guess::Gathering && !makeGuess()))
+        return readWhole(); // the temporary file cannot be read back, or the writer stopped
     if (auto error = settleInterval(candles >= 2 ? mostCommonSpacing(spacings) : 0))
         return *error;
-
-    // Second pass, the rules of settleStamps() and checkGrid(), and the rows
-    // written: all but the newest when it may still have been running.
-    const qint64 grid = gridOf(m_intervalMs);
-    const qint64 kind = stampKind(firstLine.candle.openTimeMs, grid);
-    const qint64 shift = kind > 0 ? kind - m_intervalMs : 0;
-    const qint64 newestOpen = newest.candle.openTimeMs + shift;
-    const bool skipNewest = skipsNewest(newestOpen);
-    PriceSeries pair;
-    if (auto error = settlePair(pair))
-        return *error;
-    m_stream.sink = &sink;
-    m_stream.key = SeriesKey{pair.asset, pair.quote, PriceImporter::intervalLabel(m_intervalMs)};
-    std::optional<Row> differing; // earliest in the file stamped otherwise than firstLine
-    std::optional<Row> offGrid; // earliest in time off the grid
-    bool refused = false; // the writer stopped (its error is the import's)
-    qint64 seen = 0;
-    const bool reread = eachKept([&](const Row &kept, const std::vector<Row> &) {
-        const qint64 time = kept.candle.openTimeMs;
-        if (kind >= 0 && stampKind(time, grid) != kind && (!differing || kept.line < differing->line))
-            differing = kept;
-        if (!offGrid && (time + shift) % grid != 0)
-            offGrid = kept;
-        if ((++seen == candles && skipNewest) || differing || offGrid)
-            return true; // read on: the earliest line stamped otherwise is the one named
-        domain::Candle candle = kept.candle;
-        candle.openTimeMs += shift;
-        refused = !streamWrite(candle, m_stream.lastWritten);
-        return !refused;
-    });
-    if (!reread || refused)
+    if (pairRefused)
+        return *pairRefused;
+    if (guess == Guess::Writing
+        && (writing.interval != m_intervalMs
+            || writing.kind != stampKind(firstLine.candle.openTimeMs, gridOf(m_intervalMs)))) {
+        if (missed)
+            *missed = true;
         return readWhole();
-
-    if (differing) {
-        const qint64 other = stampKind(differing->candle.openTimeMs, grid);
-        if (kind != 0 || other >= 0)
-            return stampsDiffer(firstLine, *differing, kind, other);
     }
-    if (offGrid)
-        return offGridError(offGrid->line, offGrid->candle.openTimeMs + shift);
+    m_report.sortMerges = 1;
+    if (guess != Guess::Writing) {
+        m_report.sortMerges = 2;
+        startWriting(firstLine.candle.openTimeMs);
+        if (!eachKept([&](const Row &kept, const std::vector<Row> &) { return write(kept); }) || writing.refused)
+            return readWhole();
+    }
+
+    const qint64 newestOpen = newest.candle.openTimeMs + writing.shift;
+    const bool skipNewest = skipsNewest(newestOpen);
+    if (writing.differing) {
+        const qint64 other = stampKind(writing.differing->candle.openTimeMs, writing.grid);
+        if (writing.kind != 0 || other >= 0)
+            return stampsDiffer(firstLine, *writing.differing, writing.kind, other);
+    }
+    if (writing.offGrid)
+        return offGridError(writing.offGrid->line, writing.offGrid->candle.openTimeMs + writing.shift);
     if (skipNewest && candles == 1)
         return onlyCandleUnfinished(newestOpen);
-    if (!m_stream.pending.empty() && !sink(m_stream.key, m_stream.pending))
+    if (!skipNewest && writing.held && !streamWrite(*writing.held, m_stream.lastWritten))
         return readWhole(); // the writer stopped; its error is the import's
+    if (!m_stream.pending.empty() && !sink(m_stream.key, m_stream.pending))
+        return readWhole();
 
     if (skipNewest)
         m_report.unfinishedSkippedMs = newestOpen;
-    if (kind > 0) {
-        m_report.closeStamps = CloseStamps{-shift};
+    if (writing.kind > 0) {
+        m_report.closeStamps = CloseStamps{-writing.shift};
         for (NullRow &row : m_report.nullRows)
-            row.openTimeMs += shift;
+            row.openTimeMs += writing.shift;
     }
     m_report.file = m_file;
     m_report.layout = m_detection.layout;
@@ -2055,12 +2133,14 @@ Result<PriceSeries> PriceImporter::readFile(const QString &path, const ImportOpt
 
 Result<std::optional<ImportReport>> detail::streamMapped(uchar *mapped, std::size_t size, const QString &path,
                                                          const ImportOptions &options, const StreamSink &sink,
-                                                         StreamOrder order)
+                                                         StreamOrder order, bool *sortAgain)
 {
     const std::string_view data(reinterpret_cast<const char *>(mapped), size);
     const Release release = [mapped](std::size_t from, std::size_t upTo) { releasePages(mapped, from, upTo); };
     Parser parser(data, path, options);
-    return order == StreamOrder::Sorted ? parser.runSorted(sink, release) : parser.stream(sink, release);
+    if (order == StreamOrder::AsWritten)
+        return parser.stream(sink, release);
+    return parser.runSorted(sink, release, order == StreamOrder::SortedSettledFirst, sortAgain);
 }
 
 } // namespace ballast::market

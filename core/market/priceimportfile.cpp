@@ -173,9 +173,19 @@ Result<ImportReport> PriceImporter::importFile(storage::Database &db, const QStr
                 return detail::streamMapped(mapped, bytes, path, options, sink, detail::StreamOrder::AsWritten);
             });
             if (imported && !*imported) {
+                bool sortAgain = false;
                 imported = writeParsed(db, [&](const StreamSink &sink) {
-                    return detail::streamMapped(mapped, bytes, path, options, sink, detail::StreamOrder::Sorted);
+                    return detail::streamMapped(mapped, bytes, path, options, sink, detail::StreamOrder::Sorted,
+                                                &sortAgain);
                 });
+                if (imported && !*imported && sortAgain) {
+                    imported = writeParsed(db, [&](const StreamSink &sink) {
+                        return detail::streamMapped(mapped, bytes, path, options, sink,
+                                                    detail::StreamOrder::SortedSettledFirst);
+                    });
+                    if (imported && *imported)
+                        (*imported)->sortedAgain = true;
+                }
             }
             file.unmap(mapped);
             if (!imported)

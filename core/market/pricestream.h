@@ -35,15 +35,20 @@ using StreamSink = std::function<bool(const SeriesKey &key, std::vector<domain::
 /// How a file is handed to a StreamSink.
 enum class StreamOrder {
     AsWritten, ///< in file order; gives up (no value) on a file not in time order
-    Sorted, ///< sorted through a temporary file first
+    /// Sorted through a temporary file first, then merged back once, the
+    /// interval told by the first rows and checked against the whole file;
+    /// gives up (no value, and sortAgain set) when the check fails.
+    Sorted,
+    SortedSettledFirst, ///< the same, merged twice: to settle the interval, then to write
 };
 
 /// Parses the file mapped at @p mapped (@p size bytes, named @p path in
 /// messages) and hands its candles to @p sink, releasing the mapping's pages
 /// as it passes them. A report, an error, or no value when the file must be
-/// read whole instead (PriceImporter::readFile).
+/// read whole instead (PriceImporter::readFile), or with @p sortAgain set,
+/// sorted again with StreamOrder::SortedSettledFirst.
 Result<std::optional<ImportReport>> streamMapped(uchar *mapped, std::size_t size, const QString &path,
                                                  const ImportOptions &options, const StreamSink &sink,
-                                                 StreamOrder order);
+                                                 StreamOrder order, bool *sortAgain = nullptr);
 
 } // namespace ballast::market::detail

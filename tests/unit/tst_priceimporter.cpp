@@ -1346,6 +1346,27 @@ private slots:
                        time += 59'000;
                })
             << false << QStringLiteral("line 17002, column 1 \"timestamp\"");
+        // The sorted rows are merged back once and written as they come,
+        // the interval told by the first 8,192 and the stamp by the first
+        // line, both checked against the whole file at the end (runSorted).
+        // Each place in time (0-19,999) comes once, in the order above.
+        const auto spaced = [](int row, qint64 &time, qint64 firstSpacing) {
+            const qint64 at = static_cast<qint64>(row) * 7919 % 20000;
+            time = utc(2024, 1, 1) + (at < 9000 ? at * firstSpacing : 9000 * firstSpacing + (at - 9000) * 60'000);
+        };
+        QTest::newRow("shuffled, sparse at first") // 5m apart in the first rows, 1m in most: sorted again
+            << 20000 << false << Change([spaced](int row, qint64 &time, QByteArray &) { spaced(row, time, 300'000); })
+            << false << QString();
+        QTest::newRow("shuffled, an odd spacing at first") // 7 minutes tell no interval: merged twice
+            << 20000 << false << Change([spaced](int row, qint64 &time, QByteArray &) { spaced(row, time, 420'000); })
+            << false << QString();
+        QTest::newRow("shuffled, the first line a repeat stamped at the close")
+            << 20000 << false << Change([shuffled](int row, qint64 &time, QByteArray &) {
+                   shuffled(row, time);
+                   if (row == 0 || row == 5) // line 7 is kept, line 3 is the first kept line
+                       time = utc(2024, 1, 1) + 59'000;
+               })
+            << false << QStringLiteral("line 7, column 1 \"timestamp\"");
         QTest::newRow("shuffled, bad number")
             << 20000 << false << Change([shuffled](int row, qint64 &time, QByteArray &close) {
                    shuffled(row, time);
@@ -1438,6 +1459,9 @@ private slots:
         QVERIFY(sorted.ok());
         QCOMPARE(sorted->sortedRuns, 20); // ten of each half
         QCOMPARE(sorted->sortReaders, std::thread::hardware_concurrency() > 1 ? 2 : 1);
+        const QByteArray tag = QTest::currentDataTag();
+        QCOMPARE(sorted->sortedAgain, tag.contains("sparse at first"));
+        QCOMPARE(sorted->sortMerges, sorted->sortedAgain || tag.contains("odd spacing") ? 2 : 1);
 
         // Where no temporary file can be made (a full disk, a folder that
         // cannot be written or is missing), the whole-file read takes over
