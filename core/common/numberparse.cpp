@@ -1,7 +1,9 @@
 #include "common/numberparse.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <system_error>
 
 namespace ballast::numbers {
@@ -190,6 +192,18 @@ Result<double> parseDouble(QStringView text, const QString &field, Range allowed
     return value;
 }
 
+namespace {
+
+// doubleProblem's fast way: digits that surely fit a uint64_t, the largest
+// whole number every smaller one of which is an exact double, and the powers
+// of ten that are exact doubles.
+constexpr std::size_t kExactDigits = 19;
+constexpr std::uint64_t kExactSignificand = std::uint64_t{1} << 53;
+constexpr std::array<double, 23> kPowersOfTen = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+} // namespace
+
 QString doubleProblem(std::string_view text, double &value)
 {
     // Most values in price files are plain decimals ("7213.55", "-0.5"): read
@@ -197,19 +211,35 @@ QString doubleProblem(std::string_view text, double &value)
     // million-row files). Anything else, and a plain decimal that does not
     // convert, takes the checked path below, which words the problem.
     {
-        std::size_t i = !text.empty() && text.front() == '-' ? 1 : 0;
+        const bool negative = !text.empty() && text.front() == '-';
+        std::size_t i = negative ? 1 : 0;
         std::size_t digits = 0;
+        std::size_t decimals = 0; // digits after the dot
+        std::uint64_t significand = 0; // the digits as one whole number, while they fit
         bool dot = false;
         for (; i < text.size(); ++i) {
             const char c = text[i];
-            if (c >= '0' && c <= '9')
-                ++digits;
-            else if (c == '.' && !dot)
+            if (c >= '0' && c <= '9') {
+                if (++digits <= kExactDigits)
+                    significand = significand * 10 + static_cast<unsigned>(c - '0');
+                decimals += dot ? 1 : 0;
+            } else if (c == '.' && !dot) {
                 dot = true;
-            else
+            } else {
                 break;
+            }
         }
         if (i == text.size() && digits > 0) {
+            // The fast way (Clinger's): a whole number of at most 2^53 and a
+            // power of ten of at most 10^22 are both exact doubles, so their
+            // quotient is rounded once, to the nearest double, as from_chars
+            // rounds. Price files' values ("7213.55") all go this way; a
+            // third of an import's parse went to from_chars before.
+            if (digits <= kExactDigits && significand <= kExactSignificand && decimals < kPowersOfTen.size()) {
+                const double magnitude = static_cast<double>(significand) / kPowersOfTen[decimals];
+                value = negative ? -magnitude : magnitude;
+                return {};
+            }
             const char *last = text.data() + text.size();
             const auto [ptr, ec] = std::from_chars(text.data(), last, value, std::chars_format::general);
             if (ec == std::errc() && ptr == last && std::isfinite(value))

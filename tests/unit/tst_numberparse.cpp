@@ -5,7 +5,11 @@
 
 #include <QTest>
 
+#include <charconv>
+#include <cstring>
+#include <random>
 #include <string>
+#include <vector>
 
 using namespace ballast;
 using numbers::Range;
@@ -200,6 +204,63 @@ private slots:
         QCOMPARE(parsed.ok(), accepted);
         if (accepted)
             QCOMPARE(*parsed, expected);
+    }
+
+    // Price files' plain decimals take a fast way (numberparse.cpp, a whole
+    // number over a power of ten); it must give every bit from_chars gives,
+    // and hand what it cannot do exactly to from_chars: more than 19 digits
+    // or a whole number above 2^53. Edges, then 200,000 decimals of 1-20
+    // digits with the dot anywhere, from a fixed seed.
+    static void plainDecimalsReadAsFromCharsReadsThem()
+    {
+        std::vector<std::string> texts = {"0",
+                                          "-0",
+                                          "-0.0",
+                                          "0.",
+                                          ".0",
+                                          "5.",
+                                          ".5",
+                                          "-.5",
+                                          "007.50",
+                                          "9007199254740992",
+                                          "9007199254740993",
+                                          "-9007199254740993",
+                                          "900719925474099.3",
+                                          "18446744073709551615",
+                                          "18446744073709551616.5",
+                                          "99999999999999999999",
+                                          "0.0000000000000000000001",
+                                          "0.00000000000000000000001",
+                                          "1234567890123456789.0123",
+                                          "7213.55",
+                                          "0.1",
+                                          "0.3",
+                                          "2.675",
+                                          "1.005"};
+        std::mt19937_64 random(20261205);
+        for (int i = 0; i < 200000; ++i) {
+            const int length = 1 + static_cast<int>(random() % 20);
+            std::string digits;
+            for (int d = 0; d < length; ++d)
+                digits += static_cast<char>('0' + random() % 10);
+            const std::size_t dot = random() % (digits.size() + 2); // past the end: no dot
+            if (dot <= digits.size())
+                digits.insert(dot, 1, '.');
+            texts.push_back((random() % 4 == 0 ? "-" : "") + digits);
+        }
+        for (const std::string &text : texts) {
+            double want = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), want);
+            QVERIFY2(error == std::errc() && end == text.data() + text.size(), text.c_str());
+            double got = 0;
+            const QString problem = numbers::doubleProblem(text, got);
+            QVERIFY2(problem.isEmpty(), qPrintable(QString::fromStdString(text) + u": " + problem));
+            QVERIFY2(std::memcmp(&got, &want, sizeof got) == 0,
+                     qPrintable(QStringLiteral("%1: %2, from_chars %3")
+                                    .arg(QString::fromStdString(text))
+                                    .arg(got, 0, 'g', 17)
+                                    .arg(want, 0, 'g', 17)));
+        }
     }
 
     static void doubleRange()
