@@ -18,6 +18,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -731,6 +732,48 @@ private:
     std::vector<Row> m_memory; ///< the only run, when nothing was written out
 };
 
+/// The ends of line (@p lineEnd) in bytes [@p from, @p upTo) of the file
+/// open as @p descriptor, read with pread() through a 256 KB buffer; no value
+/// when there is no descriptor, a read fails or @p stop is set. Half of a
+/// 62 MB file: 8.6-8.9 ms here, against 28-29 ms through its mapping (the
+/// page faults of this virtual machine; a program of its own, g++ -O2).
+std::optional<std::size_t> countLines(int descriptor, std::size_t from, std::size_t upTo, char lineEnd,
+                                      const std::atomic<bool> &stop)
+{
+#ifdef Q_OS_UNIX
+    if (descriptor < 0)
+        return std::nullopt;
+    constexpr std::size_t kBufferBytes = std::size_t{256} << 10;
+    std::vector<char> buffer(kBufferBytes);
+    std::size_t lines = 0;
+    for (std::size_t at = from; at < upTo;) {
+        if (stop.load(std::memory_order_relaxed))
+            return std::nullopt;
+        const ssize_t read =
+            pread(descriptor, buffer.data(), std::min(kBufferBytes, upTo - at), static_cast<off_t>(at));
+        if (read < 0 && errno == EINTR)
+            continue;
+        if (read <= 0)
+            return std::nullopt;
+        const char *next = buffer.data();
+        const char *const end = next + read;
+        while ((next = static_cast<const char *>(std::memchr(next, lineEnd, static_cast<std::size_t>(end - next))))) {
+            ++lines;
+            ++next;
+        }
+        at += static_cast<std::size_t>(read);
+    }
+    return lines;
+#else
+    Q_UNUSED(descriptor);
+    Q_UNUSED(from);
+    Q_UNUSED(upTo);
+    Q_UNUSED(lineEnd);
+    Q_UNUSED(stop);
+    return std::nullopt;
+#endif
+}
+
 /// What stream() and runSorted() give when the file must be read whole
 /// instead: no report and no error.
 Result<std::optional<ImportReport>> readWhole()
@@ -749,6 +792,10 @@ public:
         , m_runRows(options.sortRunRows > 0 ? options.sortRunRows : kSortRunRows)
     {
     }
+
+    /// The file's descriptor, for reads beside the mapping of m_data (the
+    /// second reader's line count); -1 for none.
+    void setDescriptor(int descriptor) { m_descriptor = descriptor; }
 
     /// The whole file's rows; with @p release (a mapped file), the pages
     /// before an offset are handed back as the reading passes them (the rows
@@ -876,6 +923,7 @@ private:
     Detection m_detection;
     std::vector<Row> m_rows;
     std::size_t m_runRows; ///< rows sorted in memory at a time by runSorted()
+    int m_descriptor = -1; ///< setDescriptor()
     qint64 m_pricedRows = 0; ///< rows read with prices (not null rows)
     qint64 m_firstTime = 0; ///< open time of the first of them in the file
     qint64 m_lastTime = 0; ///< and of the last
@@ -1529,8 +1577,16 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
             // at a time, each part's pages handed back after: counted whole,
             // the first half would stay in memory until its thread reads it
             // (25 MB more at the peak for a 62 MB file).
+            // Read into a small buffer where the file's descriptor is known:
+            // through the mapping every page is faulted in and handed back,
+            // and the first half's thread faults it in again.
             std::ptrdiff_t before = 0;
-            for (std::size_t at = start; at < split; at += kReleaseBytes) {
+            std::size_t counted = start;
+            if (const auto lines = countLines(m_descriptor, start, split, lineEnd, stop)) {
+                before = static_cast<std::ptrdiff_t>(*lines);
+                counted = split;
+            }
+            for (std::size_t at = counted; at < split; at += kReleaseBytes) {
                 if (stop.load(std::memory_order_relaxed))
                     return; // the first half was refused
                 const std::string_view part = m_data.substr(at, std::min(kReleaseBytes, split - at));
@@ -2199,11 +2255,12 @@ Result<PriceSeries> PriceImporter::readFile(const QString &path, const ImportOpt
 
 Result<std::optional<ImportReport>> detail::streamMapped(uchar *mapped, std::size_t size, const QString &path,
                                                          const ImportOptions &options, const StreamSink &sink,
-                                                         StreamOrder order, bool *sortAgain)
+                                                         StreamOrder order, bool *sortAgain, int descriptor)
 {
     const std::string_view data(reinterpret_cast<const char *>(mapped), size);
     const Release release = [mapped](std::size_t from, std::size_t upTo) { releasePages(mapped, from, upTo); };
     Parser parser(data, path, options);
+    parser.setDescriptor(descriptor);
     if (order == StreamOrder::AsWritten)
         return parser.stream(sink, release);
     return parser.runSorted(sink, release, order == StreamOrder::SortedSettledFirst, sortAgain);

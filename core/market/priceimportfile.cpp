@@ -176,12 +176,12 @@ Result<ImportReport> PriceImporter::importFile(storage::Database &db, const QStr
                 bool sortAgain = false;
                 imported = writeParsed(db, [&](const StreamSink &sink) {
                     return detail::streamMapped(mapped, bytes, path, options, sink, detail::StreamOrder::Sorted,
-                                                &sortAgain);
+                                                &sortAgain, file.handle());
                 });
                 if (imported && !*imported && sortAgain) {
                     imported = writeParsed(db, [&](const StreamSink &sink) {
                         return detail::streamMapped(mapped, bytes, path, options, sink,
-                                                    detail::StreamOrder::SortedSettledFirst);
+                                                    detail::StreamOrder::SortedSettledFirst, nullptr, file.handle());
                     });
                     if (imported && *imported)
                         (*imported)->sortedAgain = true;

@@ -46,9 +46,10 @@ enum class StreamOrder {
 /// messages) and hands its candles to @p sink, releasing the mapping's pages
 /// as it passes them. A report, an error, or no value when the file must be
 /// read whole instead (PriceImporter::readFile), or with @p sortAgain set,
-/// sorted again with StreamOrder::SortedSettledFirst.
+/// sorted again with StreamOrder::SortedSettledFirst. @p descriptor: the
+/// mapped file's, for reads beside the mapping (-1: none).
 Result<std::optional<ImportReport>> streamMapped(uchar *mapped, std::size_t size, const QString &path,
                                                  const ImportOptions &options, const StreamSink &sink,
-                                                 StreamOrder order, bool *sortAgain = nullptr);
+                                                 StreamOrder order, bool *sortAgain = nullptr, int descriptor = -1);
 
 } // namespace ballast::market::detail
