@@ -19,7 +19,7 @@ namespace {
 // "BALS": marks a file as a Ballast ledger so that we never migrate someone
 // else's SQLite database by accident.
 constexpr int kApplicationId = 0x42414C53;
-constexpr int kPageSize = 16384; ///< bytes, for new files (see openAtVersion)
+constexpr int kPageSize = 65536; ///< bytes, for new files (see openAtVersion)
 
 QString sqliteMessage(sqlite3 *handle)
 {
@@ -382,14 +382,18 @@ Result<std::unique_ptr<Database>> Database::openAtVersion(const QString &path, i
                 QStringLiteral("%1: schema %2 cannot be taken back to %3").arg(shown).arg(current).arg(version));
         }
 
-        // A new ledger gets 16 KiB pages, not SQLite's 4 KiB: in WAL mode
-        // every page is written twice (to the log, then to the file at the
-        // checkpoint), two system calls each, and a million-candle import
-        // took about a quarter less time (1.26 -> 0.92 s, benchmarks.md)
-        // with a quarter as many pages. The small writes of the ledger's
-        // other tables log 16 KiB a page instead of 4 (not measured: they
-        // are few and small). A ledger made before keeps its size: a file
-        // in WAL mode cannot change it.
+        // A new ledger gets 64 KiB pages (SQLite's largest), not its 4 KiB:
+        // in WAL mode every page is written twice (to the log, then to the
+        // file at the checkpoint), and the candles are most of a ledger's
+        // pages. A million-candle import took 1.26 s at 4 KiB, 0.92 s at
+        // 16 KiB (2026-12-04), and from 16 to 64 KiB 1.19 -> 1.02 s for a
+        // shuffled file and 0.89 -> 0.76 s for one in order; the first paint
+        // with 5 M stored candles 361 -> 185 ms (benchmarks.md, session 16).
+        // What it costs: a new ledger is 4 MB instead of 1 (a page per table
+        // and index), `init` 62 -> 89 ms, a small write command (prices set)
+        // 40 -> 43 ms; the Transactions page on 105,694 transactions was
+        // unchanged. A ledger made before keeps its size: a file in WAL mode
+        // cannot change it.
         if (current == 0 && tables == 0)
             db->exec(QByteArray("PRAGMA page_size = " + QByteArray::number(kPageSize)).constData());
         db->exec("PRAGMA journal_mode = WAL");
