@@ -1573,13 +1573,13 @@ std::optional<Error> Parser::readRowsInTwo(const Release &release, const std::fu
     const int firstLine = splitter.lineNumber();
     const auto readTail = [&] {
         try {
-            // Its lines are numbered on from those before it, counted a part
-            // at a time, each part's pages handed back after: counted whole,
-            // the first half would stay in memory until its thread reads it
-            // (25 MB more at the peak for a 62 MB file).
-            // Read into a small buffer where the file's descriptor is known:
-            // through the mapping every page is faulted in and handed back,
-            // and the first half's thread faults it in again.
+            // Its lines are numbered on from those before it, counted with
+            // pread() into a small buffer where the file's descriptor is
+            // known (through the mapping every page is faulted in, and the
+            // first half's thread faults it in again), else through the
+            // mapping a part at a time, each part's pages handed back after:
+            // counted whole, the first half would stay in memory until its
+            // thread reads it (25 MB more at the peak for a 62 MB file).
             std::ptrdiff_t before = 0;
             std::size_t counted = start;
             if (const auto lines = countLines(m_descriptor, start, split, lineEnd, stop)) {
