@@ -20,6 +20,12 @@ void CliOutput::json(const QJsonDocument &document)
     out << QString::fromUtf8(document.toJson(QJsonDocument::Compact)) << '\n';
 }
 
+void CliOutput::compactJson(const QByteArray &text)
+{
+    std::fwrite(text.constData(), 1, static_cast<std::size_t>(text.size()), stdout);
+    std::fputc('\n', stdout);
+}
+
 void CliOutput::error(const QString &message)
 {
     QTextStream err(stderr);

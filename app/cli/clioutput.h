@@ -17,6 +17,8 @@ class CliOutput
 public:
     static void line(const QString &text);
     static void json(const QJsonDocument &document);
+    /// JSON already written out compactly (what json() prints for its document).
+    static void compactJson(const QByteArray &text);
     static void error(const QString &message);
     /// A wrong command line: @p message and a pointer to --help on stderr; returns 2, the exit code.
     static int usageError(const QString &message);

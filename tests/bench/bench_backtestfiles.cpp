@@ -7,6 +7,8 @@
 //   BM_Engine           Backtester::run on the loaded data
 //   BM_BareLoop         the same rule as a bare loop: the floor for the engine
 //   BM_Sweep/T          100 rules on a pool of T threads, data shared
+//   BM_BareSweep/T      the same 100 rules as bare loops on T threads: the
+//                       machine's own gain from more cores for this walk
 // The files go to $BALLAST_BENCH_FILES or a temporary directory; the size is
 // set by BALLAST_BENCH_BARS (ctest's smoke run uses 2,000 bars). To write the
 // files for ballast-cli and the numpy/pandas reference:
@@ -23,11 +25,13 @@
 #include <QTemporaryDir>
 #include <QThreadPool>
 
+#include <atomic>
 #include <benchmark/benchmark.h>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 using namespace ballast;
 
@@ -105,54 +109,64 @@ void BM_Engine(benchmark::State &state)
 }
 BENCHMARK(BM_Engine)->Unit(benchmark::kMillisecond);
 
-/// The same rule with nothing else: equal targets, a 5 pp band, the cost
-/// paid so the weights land on the targets (the fixed point of
-/// RebalanceMath::postTradeValue, inlined), the value of every bar kept (the
-/// metrics need it) and nothing more: no buy-and-hold, no metrics.
-void BM_BareLoop(benchmark::State &state)
+/// The same rule with nothing else: equal targets, a band of @p band, the
+/// cost at @p fee paid so the weights land on the targets (the fixed point of
+/// RebalanceMath::postTradeValue, inlined), the value of every bar kept in
+/// @p curve (the metrics need it) and nothing more: no buy-and-hold, no
+/// metrics. Returns the final value. Always inlined, so that BM_BareLoop's
+/// constants are folded in as they were before it took them as arguments.
+[[gnu::always_inline]] inline double bareRun(const backtest::BacktestData &data, double band, double fee,
+                                             std::vector<double> &curve)
 {
-    const auto &data = loadedData();
     const std::size_t n = data.width();
     const std::size_t bars = data.bars();
     const double target = 1.0 / static_cast<double>(n);
     std::vector<double> quantities(n);
     std::vector<double> values(n);
-    std::vector<double> curve(bars);
+    curve.resize(bars);
+    for (std::size_t i = 0; i < n; ++i)
+        quantities[i] = 10000.0 * target / data.closes[i];
+    for (std::size_t t = 0; t < bars; ++t) {
+        const double *prices = &data.closes[t * n];
+        double value = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            values[i] = quantities[i] * prices[i];
+            value += values[i];
+        }
+        curve[t] = value;
+        if (t == 0 || t + 1 == bars)
+            continue;
+        bool broken = false;
+        for (std::size_t i = 0; i < n; ++i)
+            broken = broken || std::abs(values[i] / value - target) > band + 1e-12;
+        if (!broken)
+            continue;
+        double post = value;
+        for (int step = 0; step < 12; ++step) {
+            double cost = 0.0;
+            for (std::size_t i = 0; i < n; ++i)
+                cost += fee * std::abs(target * post - values[i]);
+            const double next = value - cost;
+            const bool settled = std::abs(next - post) <= 1e-15 * value;
+            post = next;
+            if (settled)
+                break;
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            quantities[i] = target * post / prices[i];
+        curve[t] = post;
+    }
+    return curve.back();
+}
+
+/// BM_Engine's rule as a bare loop: the floor for the engine.
+void BM_BareLoop(benchmark::State &state)
+{
+    const auto &data = loadedData();
+    std::vector<double> curve;
     double finalValue = 0.0;
     for (auto _ : state) {
-        for (std::size_t i = 0; i < n; ++i)
-            quantities[i] = 10000.0 * target / data.closes[i];
-        for (std::size_t t = 0; t < bars; ++t) {
-            const double *prices = &data.closes[t * n];
-            double value = 0.0;
-            for (std::size_t i = 0; i < n; ++i) {
-                values[i] = quantities[i] * prices[i];
-                value += values[i];
-            }
-            curve[t] = value;
-            if (t == 0 || t + 1 == bars)
-                continue;
-            bool broken = false;
-            for (std::size_t i = 0; i < n; ++i)
-                broken = broken || std::abs(values[i] / value - target) > 0.05 + 1e-12;
-            if (!broken)
-                continue;
-            double post = value;
-            for (int step = 0; step < 12; ++step) {
-                double cost = 0.0;
-                for (std::size_t i = 0; i < n; ++i)
-                    cost += 0.001 * std::abs(target * post - values[i]);
-                const double next = value - cost;
-                const bool settled = std::abs(next - post) <= 1e-15 * value;
-                post = next;
-                if (settled)
-                    break;
-            }
-            for (std::size_t i = 0; i < n; ++i)
-                quantities[i] = target * post / prices[i];
-            curve[t] = post;
-        }
-        finalValue = curve.back();
+        finalValue = bareRun(data, 0.05, 0.001, curve);
         benchmark::DoNotOptimize(curve.data());
     }
     state.counters["final"] = finalValue;
@@ -177,6 +191,36 @@ void BM_Sweep(benchmark::State &state)
     }
 }
 BENCHMARK(BM_Sweep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// BM_Sweep's 100 rules as bare loops (bareRun) on T plain threads sharing
+/// the data, each taking the next rule: what the machine itself gives from
+/// one core to two for this walk over the closes, the ceiling for
+/// BM_Sweep's. Run each under taskset with as many cores as threads
+/// (reference/compare_sweep.sh).
+void BM_BareSweep(benchmark::State &state)
+{
+    const auto &data = loadedData();
+    const int threads = static_cast<int>(state.range(0));
+    std::vector<double> finals(100);
+    for (auto _ : state) {
+        std::atomic<std::size_t> next{0};
+        const auto work = [&] {
+            std::vector<double> curve;
+            for (std::size_t i = next++; i < finals.size(); i = next++)
+                finals[i] = bareRun(data, 0.01 * static_cast<double>(1 + i % 10),
+                                    0.0005 * static_cast<double>(1 + i / 10 % 4), curve);
+        };
+        std::vector<std::thread> helpers;
+        for (int t = 1; t < threads; ++t)
+            helpers.emplace_back(work);
+        work();
+        for (std::thread &helper : helpers)
+            helper.join();
+        benchmark::DoNotOptimize(finals.data());
+    }
+    state.counters["final0"] = finals.front();
+}
+BENCHMARK(BM_BareSweep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 } // namespace
 
