@@ -1,5 +1,6 @@
 #include "market/csvvalues.h"
 #include "market/priceimporter.h"
+#include "market/pricestream.h"
 #include "storage/database.h"
 #include "storage/pricestore.h"
 #include "testsupport.h"
@@ -1604,6 +1605,69 @@ private slots:
         QVERIFY(imported.ok());
         QCOMPARE(imported->sortReaders, std::thread::hardware_concurrency() > 1 ? 2 : 1);
         QVERIFY(imported->sortedRuns > 2);
+    }
+
+    // The second half's reader numbers its lines on from the first half's,
+    // which it counts with pread() on the file's descriptor, or without one
+    // (detail::streamMapped's default) through the mapping, a part at a time.
+    // Both count alike: the same rows come out, and a refusal in the second
+    // half names the same line. (importFile always passes the descriptor.)
+    void sortedImportInTwoCountsLinesWithoutADescriptor_data()
+    {
+        QTest::addColumn<int>("badAt"); // -1: none
+        QTest::newRow("every row good") << -1;
+        QTest::newRow("a bad number in the second half") << 15000;
+        QTest::newRow("a bad number in the first half") << 9500;
+    }
+
+    void sortedImportInTwoCountsLinesWithoutADescriptor()
+    {
+        QFETCH(int, badAt);
+        if (std::thread::hardware_concurrency() < 2)
+            QSKIP("one core: the file is read by one reader, which counts no lines");
+        namespace detail = ballast::market::detail;
+        constexpr int kRows = 20000; // one-minute rows in no order, as above
+        QByteArray csv("time,open,high,low,close\n");
+        for (int row = 0; row < kRows; ++row) {
+            csv += QByteArray::number(utc(2024, 1, 1) + (static_cast<qint64>(row) * 7919 + 13000) % kRows * 60'000);
+            csv += row == badAt ? QByteArray(",100.5,101.5,99.5,1.2.3\n")
+                                : ",100.5,101.5,99.5," + QByteArray::number(100 + row % 89) + ".25\n";
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("BTCUSDT-1m.csv"));
+        writeFile(path, csv);
+        ImportOptions options = fixedNow();
+        options.lastCandle = ImportOptions::LastCandle::Keep;
+        options.sortRunRows = 7; // two readers from 448 bytes of text
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        uchar *mapped = file.map(0, file.size());
+        QVERIFY(mapped);
+        const auto stream = [&](int descriptor, std::vector<Candle> &rows) {
+            const detail::StreamSink sink = [&rows](const detail::SeriesKey &, std::vector<Candle> &batch) {
+                rows.insert(rows.end(), batch.begin(), batch.end());
+                batch.clear();
+                return true;
+            };
+            return detail::streamMapped(mapped, static_cast<std::size_t>(file.size()), path, options, sink,
+                                        detail::StreamOrder::Sorted, nullptr, descriptor);
+        };
+        std::vector<Candle> counted;
+        std::vector<Candle> throughMapping;
+        const auto withDescriptor = stream(file.handle(), counted);
+        const auto without = stream(-1, throughMapping);
+        QCOMPARE(withDescriptor.ok(), badAt < 0);
+        QCOMPARE(without.ok(), badAt < 0);
+        if (badAt >= 0) {
+            const QString line = QStringLiteral("line %1, column 5 \"close\"").arg(badAt + 2);
+            QVERIFY2(withDescriptor.error().message.contains(line), qPrintable(withDescriptor.error().message));
+            QCOMPARE(without.error().message, withDescriptor.error().message);
+            return;
+        }
+        QVERIFY(withDescriptor->has_value() && without->has_value()); // streamed, not left to readFile
+        QCOMPARE((*without)->sortReaders, 2);
+        QCOMPARE(throughMapping.size(), static_cast<std::size_t>(kRows));
+        QVERIFY(throughMapping == counted);
     }
 
     // Where the temporary file cannot be written, each half stops at its

@@ -22,14 +22,8 @@ cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
 export XDG_CACHE_HOME=$cache
 
-prices=()
-weights=""
-for i in $(seq -w 0 19); do
-    prices+=(--prices "C$i=$files/C$i-1h.csv")
-    weights+="${weights:+,}C$i=0.05"
-done
-rules=()
-for k in $(seq 1 100); do rules+=(--rule "threshold:$(awk "BEGIN{print $k/2}")pp"); done
+# shellcheck source=backtestargs.sh
+source "$here/backtestargs.sh"
 backtest=("$cli" --json backtest "${prices[@]}" --weights "$weights" --rebalance threshold:5pp --fee-bps 10 --quote USDT)
 sweep=("$cli" --json sweep "${prices[@]}" --weights "$weights" "${rules[@]}" --fee-bps 10 --quote USDT --no-cache)
 
