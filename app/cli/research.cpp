@@ -602,11 +602,12 @@ int sweep(const Context &context, QCommandLineParser &parser)
     const auto configs = backtest::Sweep::grid(base, rules, weightSets);
     auto future = backtest::Sweep::start(std::make_shared<const backtest::BacktestData>(std::move(*data)), configs);
 
-    // Each run is written out as soon as it is done (resultAt waits for it),
-    // while the pool runs the others: on two cores the output no longer
-    // follows the last run (it was some 4 ms of a 135 ms sweep, JSON built
-    // and written; docs/benchmarks.md). The compact JSON of the whole is the
-    // runs' compact JSON joined by commas, so each is written on its own.
+    // Each run is turned into its JSON text (or table row) as soon as it is
+    // done (resultAt waits for it), while the pool runs the others; only the
+    // one write to stdout waits for the last run. On two cores that took the
+    // JSON off the end of the sweep (built and written after the last run it
+    // was some 4 ms of a 150 ms sweep; docs/benchmarks.md). The compact JSON
+    // of the whole is the runs' compact JSON joined by commas.
     QByteArray json = QByteArrayLiteral("{\"runs\":[");
     QList<QStringList> rows;
     for (int index = 0; index < configs.size(); ++index) {

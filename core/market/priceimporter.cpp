@@ -539,7 +539,9 @@ public:
     static_assert(std::is_trivially_copyable_v<Row>);
 
     /// Sorts @p rows and writes them out as a run, emptying @p rows; false when
-    /// the temporary file cannot be written.
+    /// the temporary file cannot be written, and from then on (a run written
+    /// in part would leave every later run where the list of runs does not
+    /// say it is).
     /// Safe to call from two threads at once (runSorted's two readers).
     bool spill(std::vector<Row> &rows)
     {
@@ -549,12 +551,15 @@ public:
         std::vector<Row> block; // the rows in order, a block at a time
         block.reserve(std::min(rows.size(), kSpillBlockRows));
         const std::lock_guard lock(m_writing);
-        if (!m_file.isOpen() && !open())
+        if (m_failed || (!m_file.isOpen() && !open())) {
+            m_failed = true;
             return false;
+        }
         const auto writeBlock = [this, &block] {
             const qint64 size = static_cast<qint64>(block.size()) * static_cast<qint64>(sizeof(Row));
             const bool wrote = m_file.write(reinterpret_cast<const char *>(block.data()), size) == size;
             block.clear();
+            m_failed = m_failed || !wrote;
             return wrote;
         };
         for (const Order &next : order) {
@@ -728,6 +733,7 @@ private:
     std::mutex m_writing; ///< spill() from two threads
     QTemporaryFile m_file;
     qint64 m_written = 0;
+    bool m_failed = false; ///< a spill() failed: no run may follow
     std::vector<Run> m_runs;
     std::vector<Row> m_memory; ///< the only run, when nothing was written out
 };

@@ -6,7 +6,8 @@
 //   BM_LoadFiles/2      the same through SeriesCache's memory (a sweep, the app)
 //   BM_Engine           Backtester::run on the loaded data
 //   BM_BareLoop         the same rule as a bare loop: the floor for the engine
-//   BM_Sweep/T          100 rules on a pool of T threads, data shared
+//   BM_Sweep/T          the CLI's sweep of 100 rules (reference/backtestargs.sh)
+//                       on a pool of T threads, data shared
 //   BM_BareSweep/T      the same 100 rules as bare loops on T threads: the
 //                       machine's own gain from more cores for this walk
 // The files go to $BALLAST_BENCH_FILES or a temporary directory; the size is
@@ -49,10 +50,27 @@ backtest::LoadOptions loadOptions()
     return options;
 }
 
+/// The files loaded once and shared as a sweep shares them, never copied: a
+/// copy of the closes would not be in the huge pages the load reads them into.
+const std::shared_ptr<const backtest::BacktestData> &sharedData()
+{
+    static const auto data =
+        std::make_shared<const backtest::BacktestData>(*backtest::BacktestData::load(g_files, {}, {}, loadOptions()));
+    return data;
+}
+
 const backtest::BacktestData &loadedData()
 {
-    static const backtest::BacktestData data = *backtest::BacktestData::load(g_files, {}, {}, loadOptions());
-    return data;
+    return *sharedData();
+}
+
+/// The sweep of `ballast-cli sweep` in reference/backtestargs.sh: threshold
+/// rules of 0.5 pp to 50 pp in steps of 0.5 pp, rule @p i (0 to 99) at
+/// (i + 1) / 2 pp, all at 10 bps. Its band as a fraction of the value.
+constexpr int kSweepRules = 100;
+double sweepBand(int i)
+{
+    return (i + 1) / 200.0;
 }
 
 backtest::BacktestConfig thresholdConfig(const QString &rule = QStringLiteral("threshold:5pp"))
@@ -175,13 +193,10 @@ BENCHMARK(BM_BareLoop)->Unit(benchmark::kMillisecond);
 
 void BM_Sweep(benchmark::State &state)
 {
-    const auto data = std::make_shared<const backtest::BacktestData>(loadedData());
+    const auto &data = sharedData();
     QList<backtest::BacktestConfig> configs;
-    for (int i = 0; i < 100; ++i) {
-        auto config = thresholdConfig(QStringLiteral("threshold:%1pp").arg(1 + i % 10));
-        config.feeRate = 0.0005 * (1 + i / 10 % 4);
-        configs.append(config);
-    }
+    for (int i = 0; i < kSweepRules; ++i)
+        configs.append(thresholdConfig(QStringLiteral("threshold:%1pp").arg((i + 1) / 2.0)));
     QThreadPool pool;
     pool.setMaxThreadCount(static_cast<int>(state.range(0)));
     for (auto _ : state) {
@@ -201,14 +216,13 @@ void BM_BareSweep(benchmark::State &state)
 {
     const auto &data = loadedData();
     const int threads = static_cast<int>(state.range(0));
-    std::vector<double> finals(100);
+    std::vector<double> finals(kSweepRules);
     for (auto _ : state) {
         std::atomic<std::size_t> next{0};
         const auto work = [&] {
             std::vector<double> curve;
             for (std::size_t i = next++; i < finals.size(); i = next++)
-                finals[i] = bareRun(data, 0.01 * static_cast<double>(1 + i % 10),
-                                    0.0005 * static_cast<double>(1 + i / 10 % 4), curve);
+                finals[i] = bareRun(data, sweepBand(static_cast<int>(i)), 0.001, curve);
         };
         std::vector<std::thread> helpers;
         for (int t = 1; t < threads; ++t)

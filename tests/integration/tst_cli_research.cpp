@@ -36,9 +36,14 @@ class TestCliResearch : public QObject
     QString m_db;
     QString m_data;
 
-    Run cli(const QStringList &arguments, const QString &program = qEnvironmentVariable("BALLAST_CLI"))
+    /// Runs ballast-cli on this test's ledger; its output goes to @p outputFile
+    /// where one is given (Run::out is then empty).
+    Run cli(const QStringList &arguments, const QString &program = qEnvironmentVariable("BALLAST_CLI"),
+            const QString &outputFile = {})
     {
         QProcess process;
+        if (!outputFile.isEmpty())
+            process.setStandardOutputFile(outputFile);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("BALLAST_NOW"), QStringLiteral("2026-11-21T12:00:00Z"));
         env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cache")));
@@ -360,9 +365,10 @@ private slots:
         const QJsonArray runs = run.json().value(QStringLiteral("runs")).toArray();
         QCOMPARE(runs.size(), 6);
         QCOMPARE(runs.at(0).toObject().value(QStringLiteral("rebalances")).toInt(), 0);
-        // Each run is written out as it finishes (research.cpp), the others
-        // still running: the runs come in the grid's order all the same, and
-        // the whole is the one compact document Qt writes for them.
+        // Each run's JSON is made as it finishes (research.cpp), the others
+        // still running, and the texts joined: the runs come in the grid's
+        // order all the same, and the whole is what Qt writes for the
+        // document it reads back (one compact line).
         QStringList labels;
         for (const QJsonValue &one : runs)
             labels << one.toObject().value(QStringLiteral("label")).toString();
@@ -371,6 +377,39 @@ private slots:
                               QStringLiteral("fixed threshold:25%"), QStringLiteral("erc none"),
                               QStringLiteral("erc calendar:quarter"), QStringLiteral("erc threshold:25%")}));
         QCOMPARE(run.out, QString::fromUtf8(QJsonDocument(run.json()).toJson(QJsonDocument::Compact)) + u'\n');
+    }
+
+    // Output that cannot be written (/dev/full stands for a full disk) fails
+    // the command with a message, in the program (a sweep from files) and in
+    // its ledger module (the ledger's status) alike: a script
+    // must not take a cut-off result for the whole. The same commands into a
+    // file succeed.
+    void outputThatCannotBeWrittenFailsTheCommand()
+    {
+        if (!QFileInfo::exists(QStringLiteral("/dev/full")))
+            QSKIP("no /dev/full on this system");
+        QCOMPARE(cli({QStringLiteral("init")}).exitCode, 0);
+        const QStringList sweep{QStringLiteral("sweep"),
+                                QStringLiteral("--prices"),
+                                prices("BTC", "cryptodatadownload/Binance_BTCUSDT_d.csv"),
+                                QStringLiteral("--weights"),
+                                QStringLiteral("BTC=0.5,USDT=0.5"),
+                                QStringLiteral("--rule"),
+                                QStringLiteral("threshold:5pp"),
+                                QStringLiteral("--json")};
+        const QStringList status{QStringLiteral("status"), QStringLiteral("--json")};
+        const QString program = qEnvironmentVariable("BALLAST_CLI");
+        const QString written = m_dir.filePath(QStringLiteral("output.json"));
+        for (const QStringList &arguments : {sweep, status}) {
+            const Run full = cli(arguments, program, QStringLiteral("/dev/full"));
+            QCOMPARE(full.exitCode, 1);
+            QVERIFY2(full.err.contains(QStringLiteral("ballast-cli: cannot write the output: ")), qPrintable(full.err));
+            const Run toFile = cli(arguments, program, written);
+            QCOMPARE(toFile.exitCode, 0);
+            QFile output(written);
+            QVERIFY(output.open(QIODevice::ReadOnly));
+            QVERIFY(!QJsonDocument::fromJson(output.readAll()).isNull());
+        }
     }
 
     void backtestAndSweepFromFilesNeedNoLedgerModule()
