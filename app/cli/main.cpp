@@ -86,7 +86,7 @@ int withOutputWritten(int status)
         return status;
     const QString why = flushed ? QStringLiteral("some of it was not written") : qt_error_string(errno);
     CliOutput::error(QStringLiteral("cannot write the output: ") + why);
-    return EXIT_FAILURE;
+    return status != 0 ? status : EXIT_FAILURE; // a wrong command line stays 2
 }
 
 } // namespace
