@@ -145,12 +145,40 @@ public:
         // A disposal can take several lots: room for a quarter more than one each.
         for (Book &book : m_books)
             book.disposals.reserve(m_txs.size() + m_txs.size() / 4);
-        for (qsizetype i = 0; i < m_txs.size(); ++i) {
+        // A transfer's in leg can come before its out leg: stamped in the same
+        // second with a lower id (an exchange's export lists the wallet that
+        // receives first), or a little earlier by the other side's clock
+        // (within the pairing window of the import). It waits for its out leg
+        // and is applied right after it.
+        QSet<qint64> outLegsDone;
+        QHash<qint64, qsizetype> waitingFor; // an in leg's index, by its out leg's id
+        const auto step = [this](qsizetype i) {
             m_nowMs = m_ms[static_cast<std::size_t>(i)];
-            Status step = apply(m_txs[i]);
-            if (!step)
-                return step.error();
+            return apply(m_txs[i]);
+        };
+        for (qsizetype i = 0; i < m_txs.size(); ++i) {
+            const Transaction &tx = m_txs[i];
+            if (tx.kind == TransactionKind::TransferIn) {
+                const auto partner = m_partner.constFind(tx.id);
+                if (partner != m_partner.cend() && !outLegsDone.contains(*partner)) {
+                    waitingFor.insert(*partner, i);
+                    continue;
+                }
+            }
+            if (Status done = step(i); !done)
+                return done.error();
+            if (tx.kind == TransactionKind::TransferOut && m_partner.contains(tx.id)) {
+                outLegsDone.insert(tx.id);
+                if (const auto in = waitingFor.constFind(tx.id); in != waitingFor.cend()) {
+                    const qsizetype waiting = *in;
+                    waitingFor.erase(in);
+                    if (Status done = step(waiting); !done)
+                        return done.error();
+                }
+            }
         }
+        // Nothing is left waiting: transferPartners pairs legs of this list.
+        Q_ASSERT(waitingFor.isEmpty());
         QList<CostBasisResult> results;
         results.reserve(static_cast<qsizetype>(m_books.size()));
         for (Book &book : m_books) {

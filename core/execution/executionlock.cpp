@@ -2,12 +2,14 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ballast::execution {
@@ -80,22 +82,39 @@ Result<ExecutionLock> ExecutionLock::acquire(const QString &databasePath, const 
 {
     ExecutionLock lock;
     QString error;
-    const QString databaseLock = databasePath + QStringLiteral(".execution.lock");
-    const int fd = lockFile(databaseLock, error);
-    if (fd == -1) {
-        return makeError(QStringLiteral("execution.busy"),
-                         QStringLiteral("another execution is running on %1 (in this or another process)")
-                             .arg(QDir::toNativeSeparators(databasePath)));
-    }
-    if (fd < 0)
-        return makeError(QStringLiteral("execution.lock"), error);
-    lock.m_fds.append(fd);
-    if (accountKeys.isEmpty())
-        return lock;
+    // The ledger's locks name the file, not the way to it: two executions of
+    // one ledger opened through a symbolic link and its target took two lock
+    // files and sent every order twice. The first lock lies beside the file
+    // the links lead to; the second, in the lock folder, names the file by its
+    // device and inode, which a second hard link shares as well.
+    const QFileInfo info(databasePath);
+    const QString real = info.canonicalFilePath();
+    QStringList databaseLocks{(real.isEmpty() ? info.absoluteFilePath() : real) + QStringLiteral(".execution.lock")};
     const QString folder = lockFolder();
-    if (!QDir().mkpath(folder))
+    struct stat status
+    {};
+    if (::stat(QFile::encodeName(databasePath).constData(), &status) == 0) {
+        databaseLocks.append(folder
+                             + QStringLiteral("/ledger-%1-%2.lock")
+                                   .arg(static_cast<quint64>(status.st_dev))
+                                   .arg(static_cast<quint64>(status.st_ino)));
+    }
+    if ((databaseLocks.size() > 1 || !accountKeys.isEmpty()) && !QDir().mkpath(folder))
         return makeError(QStringLiteral("execution.lock"),
                          QStringLiteral("cannot create the lock folder %1").arg(folder));
+    for (const QString &path : std::as_const(databaseLocks)) {
+        const int fd = lockFile(path, error);
+        if (fd == -1) {
+            return makeError(QStringLiteral("execution.busy"),
+                             QStringLiteral("another execution is running on %1 (in this or another process)")
+                                 .arg(QDir::toNativeSeparators(databasePath)));
+        }
+        if (fd < 0)
+            return makeError(QStringLiteral("execution.lock"), error);
+        lock.m_fds.append(fd);
+    }
+    if (accountKeys.isEmpty())
+        return lock;
     QStringList keys = accountKeys;
     keys.sort(); // one order for every process: no two wait on each other
     keys.removeDuplicates();

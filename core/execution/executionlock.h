@@ -8,10 +8,13 @@
 namespace ballast::execution {
 
 /// The OS lock that makes an execution the only one: an exclusive flock() on
-/// a file beside the database ("<database>.execution.lock"), and one per real
-/// exchange account (by its identity, in the per-user lock folder), so that
-/// two processes or two threads, even on two copies of a database, never
-/// send orders for the same database or the same exchange account at once.
+/// a file beside the database ("<database>.execution.lock", beside the file
+/// its path leads to), one on a file named by the database file's device and
+/// inode in the per-user lock folder (so that every path to the ledger, links
+/// included, meets the same locks), and one per real exchange account (by its
+/// identity, in the same folder), so that two processes or two threads, even
+/// on two copies of a database, never send orders for the same database or
+/// the same exchange account at once.
 ///
 /// flock() belongs to the open file, not to the process, so two threads of
 /// one process exclude each other too; the kernel drops the lock when the

@@ -440,6 +440,20 @@ Result<Transaction> TransactionService::classify(qint64 id, Classification as, c
             }
             if (leg.linkId != 0 && leg.linkId != id)
                 return classifyError(id, QStringLiteral("#%1 is already linked to #%2").arg(linkId).arg(leg.linkId));
+            // What arrives cannot have arrived long before it left; within the
+            // import's pairing window the cost basis applies the two in order.
+            const Transaction &in = adds ? tx : leg;
+            const Transaction &out = adds ? leg : tx;
+            if (in.time.msecsTo(out.time) > kTransferPairWindowMs) {
+                return classifyError(id,
+                                     QStringLiteral("#%1 arrives at %2, more than %3 minutes before #%4 leaves "
+                                                    "(%5): not one transfer")
+                                         .arg(in.id)
+                                         .arg(in.time.toUTC().toString(Qt::ISODate))
+                                         .arg(kTransferPairWindowMs / 60000)
+                                         .arg(out.id)
+                                         .arg(out.time.toUTC().toString(Qt::ISODate)));
+            }
             leg.kind = legAdds ? TransactionKind::TransferIn : TransactionKind::TransferOut;
             leg.quantity = leg.quantity.abs();
             leg.unexplained = false;

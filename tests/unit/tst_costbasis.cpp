@@ -311,6 +311,33 @@ private slots:
         QCOMPARE(lotsOf(r, btc(), 2), Decimal());
     }
 
+    // An in leg listed before its out leg (stamped in the same second with a
+    // lower id, as a Binance export lists the wallet that receives first, or
+    // minutes earlier by the other side's clock) waits for it: the lots move
+    // with their times and cost, as in the other order.
+    void transferInLegBeforeItsOutLeg()
+    {
+        Ledger l(QStringLiteral("USDT"));
+        l.deposit(at(2020, 1, 1), btc(), "1", "100");
+        l.add(TransactionKind::TransferIn, at(2020, 2, 1, 10), btc(), "1", "0", 2).linkId = 3;
+        l.add(TransactionKind::TransferOut, at(2020, 2, 1, 10), btc(), "1").linkId = 2;
+        auto &back = l.add(TransactionKind::TransferIn, at(2020, 3, 1, 9), btc(), "1", "0", 1);
+        back.time = back.time.addSecs(55 * 60); // 09:55, five minutes before it left
+        back.linkId = 5;
+        l.add(TransactionKind::TransferOut, at(2020, 3, 1, 10), btc(), "1", "0", 2).linkId = 4;
+        l.trade(at(2021, 6, 1), Side::Sell, btc(), "1", "400").quote = QStringLiteral("USDT");
+        const auto r = l.run(CostMethod::Fifo);
+        QVERIFY(r.unmatchedTransfers.isEmpty());
+        QCOMPARE(r.disposals.size(), 1);
+        QCOMPARE(r.disposals[0].accountId, qint64(1));
+        QCOMPARE(r.disposals[0].acquired, at(2020, 1, 1));
+        QCOMPARE(r.disposals[0].cost, dec("100"));
+        QCOMPARE(r.disposals[0].proceeds, dec("400"));
+        QCOMPARE(r.netInvested, dec("100"));
+        QCOMPARE(lotsOf(r, btc(), 1), Decimal());
+        QCOMPARE(lotsOf(r, btc(), 2), Decimal());
+    }
+
     void transferErrors()
     {
         Ledger l(QStringLiteral("USDT"));

@@ -14,8 +14,12 @@
 #include "storage/pricestore.h"
 #include "testsupport.h"
 
+#include <QFileInfo>
+#include <QScopeGuard>
 #include <QTest>
 #include <QTimeZone>
+
+#include <unistd.h>
 
 using ballast::domain::OrderStatus;
 using ballast::domain::PlanStatus;
@@ -360,6 +364,44 @@ private slots:
         auto summary = f.execute(plan.id);
         QVERIFY(summary.ok());
         QVERIFY(!summary->aborted);
+        f.checkLedgerEqualsExchange();
+    }
+
+    // Two executions of one ledger through two of its paths (a symbolic link,
+    // a hard link, a path with "..") once took two lock files and sent every
+    // order twice: every path meets the same locks now, and a plan executed
+    // through a link is refused while another holds the ledger.
+    void everyPathToTheLedgerMeetsTheSameLock()
+    {
+        QTemporaryDir locks;
+        qputenv("BALLAST_LOCK_DIR", locks.path().toUtf8());
+        const auto unset = qScopeGuard([] { qunsetenv("BALLAST_LOCK_DIR"); });
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        const QString real = f.temp.path();
+        const QFileInfo info(real);
+        QTemporaryDir other;
+        const QString symbolic = other.filePath(QStringLiteral("link.sqlite"));
+        QVERIFY(QFile::link(real, symbolic));
+        const QString hard = info.absolutePath() + QStringLiteral("/hard.sqlite");
+        QCOMPARE(::link(QFile::encodeName(real).constData(), QFile::encodeName(hard).constData()), 0);
+        const auto unlinkHard = qScopeGuard([&hard] { QFile::remove(hard); });
+        const QString dotted =
+            info.absolutePath() + QStringLiteral("/../") + info.dir().dirName() + QLatin1Char('/') + info.fileName();
+        for (const QString &path : {symbolic, hard, dotted}) {
+            auto held = ExecutionLock::acquire(path);
+            QVERIFY2(held.ok(), qPrintable(path));
+            const auto refused = ExecutionLock::acquire(real);
+            QVERIFY2(!refused.ok(), qPrintable(path));
+            QCOMPARE(refused.error().code, QStringLiteral("execution.busy"));
+            // The service, which locks the path it opened, sends nothing.
+            const auto execution = f.execute(plan.id);
+            QVERIFY(!execution.ok());
+            QCOMPARE(execution.error().code, QStringLiteral("execution.busy"));
+            QCOMPARE(f.paperOrders(), 0);
+        }
+        auto summary = f.execute(plan.id);
+        QVERIFY(summary.ok());
         f.checkLedgerEqualsExchange();
     }
 

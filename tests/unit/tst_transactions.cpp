@@ -380,6 +380,45 @@ private slots:
         QCOMPARE(f.holdings(), f.sums());
     }
 
+    // What arrives cannot have arrived long before it left: linking an in leg
+    // more than the import's pairing window (10 minutes) before its out leg
+    // is refused and changes nothing (within it, the cost basis applies the
+    // out leg first).
+    void classifyRefusesATransferThatArrivesLongBeforeItLeaves()
+    {
+        Fixture f;
+        QVERIFY(f.ledger().setHoldings(QStringLiteral("paper"), {{0, {}, QStringLiteral("ETH"), {}, dec("3")}}).ok());
+        QVERIFY(f.ledger().setHoldings(QStringLiteral("cold"), {{0, {}, QStringLiteral("BTC"), {}, dec("1")}}).ok());
+        f.now += kDayMs;
+        QVERIFY(f.ledger()
+                    .setHoldings(QStringLiteral("cold"),
+                                 {{0, {}, QStringLiteral("ETH"), QStringLiteral("ethereum"), dec("1")}})
+                    .ok());
+        f.now += kDayMs;
+        QVERIFY(f.ledger().setHoldings(QStringLiteral("paper"), {{0, {}, QStringLiteral("ETH"), {}, dec("2")}}).ok());
+        auto service = f.service();
+        services::TransactionQuery open;
+        open.unexplainedOnly = true;
+        auto pending = service.list(open);
+        QCOMPARE(pending->size(), 2);
+        const qint64 inId = pending->at(0).tx.id; // +1 ETH on cold, a day before
+        const qint64 outId = pending->at(1).tx.id; // -1 ETH on paper
+        QVERIFY(pending->at(0).tx.quantity.isPositive());
+        const QByteArray before = ballast::test::contentDigest(f.temp.db());
+        for (const auto &[id, link] : {std::pair{inId, outId}, std::pair{outId, inId}}) {
+            auto refused = service.classify(id, services::Classification::Transfer, {}, link);
+            QVERIFY(!refused.ok());
+            QVERIFY2(refused.error().message.contains(
+                         QStringLiteral("#%1 arrives at %2, more than 10 minutes before #%3 leaves")
+                             .arg(inId)
+                             .arg(pending->at(0).tx.time.toUTC().toString(Qt::ISODate))
+                             .arg(outId)),
+                     qPrintable(refused.error().message));
+        }
+        QCOMPARE(ballast::test::contentDigest(f.temp.db()), before);
+        QCOMPARE(service.list(open)->size(), 2);
+    }
+
     void syncRecordsEachDifferenceOnce()
     {
         Fixture f;
