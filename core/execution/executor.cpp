@@ -503,25 +503,30 @@ Status Executor::settleUnknown(Run &run, JournalEntry &entry, exchange::Exchange
         if (run.cancelled())
             return {}; // stays unknown; reconciliation settles it later
         // The exchange's clock before the lookup: only a lookup sent once the
-        // order can no longer execute says something by "not found".
+        // order can no longer execute says something by "not found". Without
+        // that clock a "not found" says nothing (the local clock may run ahead
+        // of the exchange's while the order still waits in its queue): it
+        // counts as a failed lookup.
         auto now = exchange.fetchTime();
-        const qint64 serverNow = now ? *now : m_clock();
-        const bool past = serverNow >= settled;
         auto found = exchange.fetchOrder(entry.symbol, entry.clientOrderId);
         if (found) {
             entry.reason.clear();
             return adopt(entry, *found, QStringLiteral("found by its client order id"));
         }
-        if (found.error().kind != ExchangeError::Kind::OrderNotFound) {
+        if (found.error().kind != ExchangeError::Kind::OrderNotFound || !now) {
+            const QString why = !now && found.error().kind == ExchangeError::Kind::OrderNotFound
+                ? QStringLiteral("no answer to the exchange time: %1").arg(now.error().message())
+                : found.error().message();
             if (++failures > 20) {
-                run.summary.messages.append(QStringLiteral("%1: cannot reach the exchange to settle it: %2")
-                                                .arg(entry.clientOrderId, found.error().message()));
-                return transition(entry, OrderStatus::Unknown, found.error().message());
+                run.summary.messages.append(
+                    QStringLiteral("%1: cannot reach the exchange to settle it: %2").arg(entry.clientOrderId, why));
+                return transition(entry, OrderStatus::Unknown, why);
             }
             pause(std::min<qint64>(200LL * failures, 5000), run.cancel);
             continue;
         }
-        if (!past) {
+        const qint64 serverNow = *now;
+        if (serverNow < settled) {
             pause(settled - serverNow, run.cancel);
             continue;
         }
@@ -847,8 +852,6 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
             // never assumed from a pause): only a lookup sent once the order
             // can no longer execute says something by "not found".
             auto now = exchange->fetchTime();
-            const qint64 serverNow = now ? *now : m_clock();
-            const bool past = serverNow >= settledAt;
             auto found = exchange->fetchOrder(entry.symbol, entry.clientOrderId);
             if (found) {
                 if (auto written = adopt(entry, *found, QStringLiteral("reconciled: found on the exchange")); !written)
@@ -857,8 +860,12 @@ Result<ReconcileReport> Executor::reconcile(const ExecutionOptions &options)
                 settled = true;
                 break;
             }
-            if (found.error().kind != ExchangeError::Kind::OrderNotFound)
+            // Without the exchange's clock a "not found" says nothing (see
+            // settleUnknown): the order stays unknown for a later look.
+            if (found.error().kind != ExchangeError::Kind::OrderNotFound || !now)
                 break;
+            const qint64 serverNow = *now;
+            const bool past = serverNow >= settledAt;
             if (!past) {
                 pause(settledAt - serverNow, nullptr);
                 continue;

@@ -28,6 +28,8 @@ public:
     int hiddenLookups = 0;
     /// Reads (tickers, time, lookups) that fail with a network error first.
     int failingReads = 0;
+    /// Reads of the exchange's time that fail with a network error first.
+    int failingTimeReads = 0;
     /// Order-fill reads that fail with a network error first (a 5xx on myTrades).
     int failingFillReads = 0;
     /// Order-fill reads that answer at most the first fill of the order and
@@ -50,6 +52,10 @@ public:
     {
         if (auto failed = readFault())
             return *failed;
+        if (failingTimeReads > 0) {
+            --failingTimeReads;
+            return error(exchange::ExchangeError::Kind::Network, "reset", "Connection reset by peer");
+        }
         return m_inner.fetchTime();
     }
     exchange::ExResult<QList<exchange::MarketRules>> fetchMarkets() override { return m_inner.fetchMarkets(); }

@@ -255,6 +255,33 @@ private slots:
         f.checkInvariants(plan);
     }
 
+    // A lookup's "not found" says the order never executed only against the
+    // exchange's own clock. While that clock cannot be read, the local one
+    // (here long past the deadline) does not stand in for it: it may run
+    // ahead while the order waits in the exchange's queue. The order is not
+    // sent again; it stays unknown, for reconciliation to settle.
+    void withoutTheExchangeClockANotFoundSendsNothingAgain()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.plan();
+        f.faulty->createFaults = {CreateFault::TimeoutAfterAccept};
+        f.faulty->hiddenLookups = 1000; // accepted, but no lookup sees it
+        f.faulty->onCreate = [&f](const ballast::exchange::OrderRequest &request) {
+            if (f.faulty->creates == 1) {
+                f.now = request.deadlineMs + 60000; // the answer a minute after the deadline
+                f.faulty->failingTimeReads = 1000;
+            }
+        };
+        auto summary = f.executor().execute(plan, {});
+        QVERIFY(summary.ok());
+        const JournalEntry first = f.journal(plan.id).first();
+        QCOMPARE(first.attempts, 1);
+        QCOMPARE(first.status, OrderStatus::Unknown);
+        QCOMPARE(f.paperOrders(first.clientOrderId), 1);
+        QVERIFY2(summary->messages.join(u'\n').contains(QStringLiteral("no answer to the exchange time")),
+                 qPrintable(summary->messages.join(u'\n')));
+    }
+
     void flakyReadsAreRetried()
     {
         Fixture f;
