@@ -5,19 +5,42 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 #include <cerrno>
 
 namespace ballast::io {
 
+namespace {
+
+/// Whether a spreadsheet would take @p field for a formula: text that starts
+/// with =, +, -, @, a tab or a carriage return. A number (-0.5, +3, 1e-9) is
+/// a number there, not a formula.
+bool startsLikeAFormula(const QString &field)
+{
+    if (field.isEmpty())
+        return false;
+    const QChar first = field.front();
+    if (first != u'=' && first != u'+' && first != u'-' && first != u'@' && first != u'\t' && first != u'\r')
+        return false;
+    static const QRegularExpression number(QStringLiteral("\\A[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\z"));
+    return !number.match(field).hasMatch();
+}
+
+} // namespace
+
 QString CsvWriter::escape(const QString &field)
 {
-    const bool needsQuotes = field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"'))
+    // A cell that would run as a formula where the file is opened in a
+    // spreadsheet (a symbol or a name from an imported file, "=HYPERLINK(...)")
+    // is written as text: a ' before it, quoted, as OWASP advises.
+    const bool formula = startsLikeAFormula(field);
+    const bool needsQuotes = formula || field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"'))
         || field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'));
     if (!needsQuotes)
         return field;
-    QString quoted = field;
+    QString quoted = formula ? QLatin1Char('\'') + field : field;
     quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
     return QLatin1Char('"') + quoted + QLatin1Char('"');
 }

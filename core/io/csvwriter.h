@@ -17,7 +17,9 @@ struct CsvTable
 };
 
 /// Writes RFC 4180 CSV: CRLF line ends, fields quoted only when they hold a
-/// comma, a quote or a line break, quotes doubled. Files are written through
+/// comma, a quote or a line break, quotes doubled. Text a spreadsheet would
+/// run as a formula (=, +, -, @, a tab or a carriage return first; numbers
+/// such as -0.5 aside) is written quoted with a ' in front, shown as text. Files are written through
 /// QSaveFile, so a failed export never leaves a half-written file behind.
 class CsvWriter
 {

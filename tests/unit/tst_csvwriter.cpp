@@ -33,6 +33,25 @@ private slots:
                                              << "0.000000000000000001";
         QTest::newRow("unicode") << "Zürich"
                                  << "Zürich";
+        // Text that a spreadsheet would run as a formula is written as text.
+        QTest::newRow("formula") << "=HYPERLINK(\"http://x\",\"ok\")"
+                                 << "\"'=HYPERLINK(\"\"http://x\"\",\"\"ok\"\")\"";
+        QTest::newRow("at sign") << "@SUM(1+1)"
+                                 << "\"'@SUM(1+1)\"";
+        QTest::newRow("plus text") << "+cmd"
+                                   << "\"'+cmd\"";
+        QTest::newRow("minus text") << "-2+3"
+                                    << "\"'-2+3\"";
+        QTest::newRow("tab first") << "\tx"
+                                   << "\"'\tx\"";
+        QTest::newRow("negative number stays") << "-0.5"
+                                               << "-0.5";
+        QTest::newRow("signed number stays") << "+3"
+                                             << "+3";
+        QTest::newRow("exponent stays") << "-1e-9"
+                                        << "-1e-9";
+        QTest::newRow("a minus alone") << "-"
+                                       << "\"'-\"";
     }
 
     void escapesPerRfc4180()
