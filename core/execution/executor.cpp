@@ -641,14 +641,14 @@ Result<ExecutionSummary> Executor::execute(const rebalance::RebalancePlan &plan,
         return run.summary;
     }
     // Every guard, against current prices and balances, over the lines still
-    // to be sent: all of them on a first run, the rest on a resume.
+    // to be sent: all of them on a first run, the rest on a resume, those
+    // sent before and found never to have executed (planned again) included.
     run.summary.resumed = started && !options.dryRun;
     QSet<int> unsent;
     for (const auto &order : plan.orders) {
         const auto known = std::find_if(existing->cbegin(), existing->cend(),
                                         [&](const JournalEntry &entry) { return entry.line == order.line; });
-        if (options.dryRun || known == existing->cend()
-            || (known->status == OrderStatus::Planned && known->attempts == 0))
+        if (options.dryRun || known == existing->cend() || known->status == OrderStatus::Planned)
             unsent.insert(order.line);
     }
     if (!unsent.isEmpty()) {

@@ -450,8 +450,8 @@ Result<execution::ExecutionSummary> PlanService::execute(const QString &id, cons
     storage::Journal journal(m_db);
     if (auto entries = journal.entries(id)) {
         for (auto entry : *entries) {
-            if (entry.status != domain::OrderStatus::Planned || entry.attempts > 0)
-                continue;
+            if (entry.status != domain::OrderStatus::Planned)
+                continue; // sent, or settled; a line planned again was found never to have executed
             entry.status = domain::OrderStatus::Cancelled;
             entry.reason = QStringLiteral("not sent: ") + summary->abortReason;
             if (auto written = journal.update(entry, entry.reason, now); !written)

@@ -29,6 +29,7 @@ using ballast::money::dec;
 using ballast::money::Decimal;
 using ballast::rebalance::RebalancePlan;
 using ballast::services::PlanService;
+using ballast::storage::JournalEntry;
 using ballast::test::FaultyExchange;
 
 namespace {
@@ -453,6 +454,55 @@ private slots:
         // What is left is proposed again, from the ledger as it is now.
         QVERIFY(!summary->replanId.isEmpty());
         QCOMPARE(f.status(summary->replanId), PlanStatus::Proposed);
+        f.checkLedgerEqualsExchange();
+    }
+
+    // A line that went out and was found never to have executed (its request
+    // answered by a timeout, then "not found" past its deadline) is sent
+    // again on the resume: the guards cover it as they cover the lines never
+    // sent. Its price moves, the resume sends nothing and cancels it.
+    void aLineToBeSentAgainIsGuardedOnTheResume()
+    {
+        Fixture f;
+        const RebalancePlan plan = f.propose();
+        QVERIFY(plan.orders.size() >= 2);
+        // The second create times out before the exchange takes it, and the
+        // exchange's clock cannot be read afterwards: the run leaves the line
+        // unknown and stops.
+        f.faulty->createFaults = {FaultyExchange::CreateFault::None, FaultyExchange::CreateFault::TimeoutBeforeAccept};
+        f.faulty->onCreate = [&f](const ballast::exchange::OrderRequest &) {
+            if (f.faulty->creates == 2)
+                f.faulty->failingTimeReads = 1000000;
+        };
+        QVERIFY(f.execute(plan.id).ok());
+        f.faulty->onCreate = {};
+        f.faulty->failingTimeReads = 0;
+        const int sent = f.paperOrders();
+        QCOMPARE(sent, 1);
+        QCOMPARE(f.faulty->creates, 2);
+        const auto entries = *ballast::storage::Journal(f.temp.db()).entries(plan.id);
+        const auto second = std::find_if(entries.cbegin(), entries.cend(), [](const JournalEntry &entry) {
+            return entry.attempts == 1 && entry.status != OrderStatus::Filled;
+        });
+        QVERIFY(second != entries.cend());
+        QCOMPARE(second->status, OrderStatus::Unknown);
+        // Only that line's asset moves; the lines never sent keep their prices.
+        const QString asset = second->symbol.section(u'/', 0, 0); // "BTC/USDT"
+        const auto line = std::find_if(plan.orders.cbegin(), plan.orders.cend(),
+                                       [&](const auto &order) { return order.line == second->line; });
+        QVERIFY(line != plan.orders.cend());
+        f.setPrice(asset.toLatin1().constData(), QByteArray::number(line->price.toDouble() * 0.5, 'f', 2).constData());
+        ExecutionOptions options;
+        options.maxPriceMove = 0.01;
+        auto summary = f.execute(plan.id, options);
+        QVERIFY(summary.ok());
+        QVERIFY(summary->resumed);
+        QVERIFY2(summary->aborted, qPrintable(summary->messages.join(u'\n')));
+        QVERIFY2(summary->abortReason.contains(asset), qPrintable(summary->abortReason));
+        QCOMPARE(f.paperOrders(), sent); // nothing more was sent
+        QCOMPARE(f.faulty->creates, 2);
+        for (const auto &entry : *ballast::storage::Journal(f.temp.db()).entries(plan.id))
+            QVERIFY(entry.status == OrderStatus::Filled || entry.status == OrderStatus::Cancelled);
         f.checkLedgerEqualsExchange();
     }
 
