@@ -109,6 +109,14 @@ ExchangeError BinanceExchange::mapError(const HttpResponse &response, bool isOrd
     default:
         break;
     }
+    // A 4xx without Binance's error body comes from in front of the API (a
+    // gateway's 403 or 408 page): whether an order request reached the
+    // matching engine is not known, so its outcome is unknown (looked up by
+    // its client order id), never "rejected".
+    if (!body.hasCode && isOrderRequest) {
+        return makeErr(Kind::UnknownOutcome, codeText,
+                       message.isEmpty() ? QStringLiteral("HTTP %1").arg(response.status) : message);
+    }
     if (code <= -1100 && code >= -1199)
         return makeErr(Kind::InvalidOrder, codeText, message);
     return makeErr(Kind::Exchange, codeText,

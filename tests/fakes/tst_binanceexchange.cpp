@@ -513,6 +513,17 @@ private slots:
         CHECK_KIND(unknown, Kind::UnknownOutcome);
         QCOMPARE(unknown.error().exchangeCode, QStringLiteral("-1007"));
         QCOMPARE(s.fake.ordersWithClientId(QStringLiteral("Ps-3")).size(), 1);
+        // A gateway's 408 page (no Binance error body) on create: unknown, not
+        // rejected; the order may have reached the exchange (here it did).
+        FaultRule gateway;
+        gateway.endpoint = FakeEndpoint::OrderCreate;
+        gateway.kind = FaultKind::Http5xxAfterAccept;
+        gateway.httpStatus = 408;
+        s.fake.injectFault(gateway);
+        auto page = s.exchange->createOrder(Setup::market("BTC/USDT", Side::Buy, "0.01", "Ps-7"));
+        CHECK_KIND(page, Kind::UnknownOutcome);
+        QCOMPARE(page.error().exchangeCode, QStringLiteral("408"));
+        QCOMPARE(s.fake.ordersWithClientId(QStringLiteral("Ps-7")).size(), 1);
         // 503 -1008 on create: still unknown (Binance says so); on reads: network.
         s.fake.injectFault(FakeEndpoint::OrderCreate, FaultKind::ServiceUnavailable);
         CHECK_KIND(s.exchange->createOrder(Setup::market("BTC/USDT", Side::Buy, "0.01", "Ps-4")), Kind::UnknownOutcome);
