@@ -177,8 +177,13 @@ public:
                 }
             }
         }
-        // Nothing is left waiting: transferPartners pairs legs of this list.
-        Q_ASSERT(waitingFor.isEmpty());
+        // transferPartners pairs legs of this list only, so nothing is left
+        // waiting; were one left, it is applied (and refused for arriving
+        // before its out leg) rather than dropped.
+        for (const qsizetype waiting : std::as_const(waitingFor)) {
+            if (Status done = step(waiting); !done)
+                return done.error();
+        }
         QList<CostBasisResult> results;
         results.reserve(static_cast<qsizetype>(m_books.size()));
         for (Book &book : m_books) {
